@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "congso.core"
+    label = "core"
+    verbose_name = _("Nền tảng dùng chung")
+
+    def ready(self):
+        # Register the kernel's periodic jobs and tasks, then every block's event subscribers.
+        from . import scheduling, tasks, worker  # noqa: F401
+
+        autodiscover_modules("subscribers")

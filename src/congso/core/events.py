@@ -1,0 +1,197 @@
+"""Domain events through a transactional outbox.
+
+``publish(name, payload, aggregate=obj)`` writes the event, one delivery row per subscriber and one
+background task per delivery, all in the caller's transaction: if the change rolls back, nothing is
+published; if it commits, the event is durable even if no worker is running yet.
+
+Subscribers register with ``@subscriber("dossier.submitted", name="notifications.dossier_receipt")``
+in their block's ``subscribers.py`` (discovered at start-up). Delivery is at least once, so a
+subscriber must be idempotent: it may see the same event again after a crash.
+
+A delivery that fails is retried with exponential backoff; after ``CONGSO_OUTBOX_MAX_ATTEMPTS`` it is
+parked, its error visible in the admin, and can be retried from there. A worker killed in the middle of
+a delivery leaves the delivery pending (its transaction never committed); the periodic sweep enqueues it
+again once it is older than ``CONGSO_OUTBOX_STALE_SECONDS``.
+"""
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import DeliveryStatus, EventDelivery, OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    name: str
+    event_names: frozenset[str]
+    handler: Callable[[OutboxEvent], None]
+
+    def wants(self, event_name: str) -> bool:
+        return "*" in self.event_names or event_name in self.event_names
+
+
+_subscriptions: dict[str, Subscription] = {}
+
+
+def subscriber(*event_names: str, name: str):
+    """Register ``handler(event)`` for the given event names (``"*"`` for every event)."""
+
+    def decorator(handler: Callable[[OutboxEvent], None]):
+        existing = _subscriptions.get(name)
+        if existing is not None and existing.handler is not handler:
+            raise ValueError(f"Subscriber {name!r} is already registered")
+        _subscriptions[name] = Subscription(name, frozenset(event_names), handler)
+        return handler
+
+    return decorator
+
+
+def unsubscribe(name: str) -> None:
+    """Remove a subscriber (tests and plugin reloads)."""
+    _subscriptions.pop(name, None)
+
+
+def subscriptions() -> list[Subscription]:
+    return [_subscriptions[n] for n in sorted(_subscriptions)]
+
+
+def publish(name: str, payload: dict | None = None, *, aggregate=None) -> OutboxEvent:
+    """Write a domain event and its deliveries in the current transaction and return the event.
+
+    ``payload`` must be JSON-serialisable. ``aggregate`` is the model instance the event is about.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        event = OutboxEvent.objects.create(
+            name=name,
+            aggregate_type=aggregate._meta.label_lower if aggregate is not None else "",
+            aggregate_id=str(aggregate.pk) if aggregate is not None else "",
+            payload=payload or {},
+        )
+        for sub in subscriptions():
+            if sub.wants(name):
+                delivery = EventDelivery.objects.create(
+                    event=event, subscriber=sub.name, next_attempt_at=now, enqueued_at=now
+                )
+                _enqueue(delivery)
+    return event
+
+
+def _enqueue(delivery: EventDelivery, run_after=None) -> None:
+    from .tasks import deliver_event
+
+    task = deliver_event
+    if run_after is not None:
+        task = task.using(run_after=run_after)
+    task.enqueue(delivery.pk)
+
+
+def backoff_delay(attempts: int) -> timedelta:
+    """Exponential backoff: base × 2^(attempts−1), capped."""
+    base = settings.CONGSO_OUTBOX_BACKOFF_SECONDS
+    cap = settings.CONGSO_OUTBOX_BACKOFF_MAX_SECONDS
+    return timedelta(seconds=min(cap, base * (2 ** max(0, attempts - 1))))
+
+
+def attempt_delivery(delivery_id: int) -> str:
+    """Try one delivery once. Returns what happened: delivered, retry, parked or skipped.
+
+    The subscriber runs inside the transaction that marks the delivery done, so its own database
+    effects and the "delivered" mark commit together or not at all.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            EventDelivery.objects.select_for_update(skip_locked=True)
+            .select_related("event")
+            .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return "skipped"  # already delivered or parked, or another worker holds it
+        if delivery.next_attempt_at > now:
+            return "skipped"  # a duplicate enqueue ran early; the scheduled one will do it
+        subscription = _subscriptions.get(delivery.subscriber)
+        delivery.attempts += 1
+        try:
+            if subscription is None:
+                raise LookupError(f"No subscriber named {delivery.subscriber!r} is registered")
+            with transaction.atomic():
+                subscription.handler(delivery.event)
+        except Exception:
+            return _record_failure(delivery, traceback.format_exc(), now)
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = now
+        delivery.last_error = ""
+        delivery.save(update_fields=["status", "attempts", "delivered_at", "last_error"])
+        return "delivered"
+
+
+def _record_failure(delivery: EventDelivery, error: str, now) -> str:
+    delivery.last_error = error[-8000:]
+    if delivery.attempts >= settings.CONGSO_OUTBOX_MAX_ATTEMPTS:
+        delivery.status = DeliveryStatus.PARKED
+        delivery.parked_at = now
+        logger.error("Parked delivery %s of %s after %s attempts", delivery.pk, delivery.event, delivery.attempts)
+        outcome = "parked"
+    else:
+        delivery.next_attempt_at = now + backoff_delay(delivery.attempts)
+        delivery.enqueued_at = now
+        _enqueue(delivery, run_after=delivery.next_attempt_at)
+        logger.warning("Delivery %s failed (attempt %s); retry at %s", delivery.pk, delivery.attempts,
+                       delivery.next_attempt_at)
+        outcome = "retry"
+    delivery.save(
+        update_fields=["status", "attempts", "last_error", "parked_at", "next_attempt_at", "enqueued_at"]
+    )
+    return outcome
+
+
+def retry_parked(deliveries) -> int:
+    """Put parked deliveries back in the queue (the admin's "retry" action). Returns how many."""
+    now = timezone.now()
+    count = 0
+    with transaction.atomic():
+        for delivery in deliveries.select_for_update().filter(status=DeliveryStatus.PARKED):
+            delivery.status = DeliveryStatus.PENDING
+            delivery.attempts = 0
+            delivery.parked_at = None
+            delivery.next_attempt_at = now
+            delivery.enqueued_at = now
+            delivery.save(update_fields=["status", "attempts", "parked_at", "next_attempt_at", "enqueued_at"])
+            _enqueue(delivery)
+            count += 1
+    return count
+
+
+def requeue_stale() -> int:
+    """Enqueue again the pending deliveries whose task was lost (a worker killed mid-delivery).
+
+    A delivery is stale when it is due and was last enqueued longer ago than
+    ``CONGSO_OUTBOX_STALE_SECONDS``. Enqueuing twice is harmless: ``attempt_delivery`` locks the row
+    and skips what is already done.
+    """
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.CONGSO_OUTBOX_STALE_SECONDS)
+    count = 0
+    with transaction.atomic():
+        stale = EventDelivery.objects.select_for_update(skip_locked=True).filter(
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=now, enqueued_at__lt=stale_before
+        )
+        for delivery in stale[:500]:
+            delivery.enqueued_at = now
+            delivery.save(update_fields=["enqueued_at"])
+            _enqueue(delivery)
+            count += 1
+    if count:
+        logger.warning("Re-enqueued %s stale outbox deliveries", count)
+    return count

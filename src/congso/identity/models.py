@@ -1,0 +1,79 @@
+"""The user account.
+
+Holds personal data: national ID number, tax code, full name, date of birth, phone and e-mail.
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_national_id, validate_tax_code
+
+
+class UserKind(models.TextChoices):
+    CITIZEN = "citizen", _("Công dân")
+    BUSINESS = "business", _("Đại diện doanh nghiệp, tổ chức")
+    OFFICIAL = "official", _("Cán bộ, công chức")
+    SYSTEM = "system", _("Tài khoản hệ thống")
+
+
+class AssuranceLevel(models.IntegerChoices):
+    """Level of assurance of the identity (Decree 69/2024: VNeID level 1 and level 2)."""
+
+    NONE = 0, _("Chưa xác thực")
+    LEVEL_1 = 1, _("Mức 1")
+    LEVEL_2 = 2, _("Mức 2")
+
+
+class User(AbstractUser):
+    """Anyone who signs in: a citizen, a business representative, an official or another system.
+
+    Holds personal data. ``national_id`` is required for citizens and unique; ``tax_code`` is required
+    for business representatives (several people may represent the same business).
+    """
+
+    kind = models.CharField(_("loại tài khoản"), max_length=16, choices=UserKind.choices, default=UserKind.CITIZEN)
+    full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
+    national_id = models.CharField(
+        _("số định danh cá nhân"),
+        max_length=12,
+        blank=True,
+        null=True,
+        unique=True,
+        validators=[validate_national_id],
+    )
+    tax_code = models.CharField(
+        _("mã số thuế"), max_length=14, blank=True, validators=[validate_tax_code]
+    )
+    organisation_name = models.CharField(_("tên tổ chức, doanh nghiệp"), max_length=300, blank=True)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    assurance_level = models.PositiveSmallIntegerField(
+        _("mức độ xác thực"), choices=AssuranceLevel.choices, default=AssuranceLevel.NONE
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or super().get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.national_id == "":
+            self.national_id = None
+        if self.kind == UserKind.CITIZEN and not self.national_id:
+            raise ValidationError({"national_id": _("Công dân phải có số định danh cá nhân.")})
+        if self.kind == UserKind.BUSINESS and not self.tax_code:
+            raise ValidationError({"tax_code": _("Tài khoản doanh nghiệp phải có mã số thuế.")})
+
+    @property
+    def is_citizen_or_business(self) -> bool:
+        return self.kind in (UserKind.CITIZEN, UserKind.BUSINESS)

@@ -1,0 +1,13 @@
+"""URL map: the portal at /, the officers' workspace at /can-bo/, sign-in at /tai-khoan/, admin at /quan-tri/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("quan-tri/", admin.site.urls),
+    path("tai-khoan/", include("congso.identity.urls")),
+    path("can-bo/", include("congso.workspace.urls")),
+    path("", include("congso.core.urls")),
+    path("", include("congso.portal.urls")),
+]
