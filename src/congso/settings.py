@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "congso.core",
     "congso.agencies",
     "congso.identity",
+    "congso.catalog",
     "congso.workspace",
     "congso.portal",
     "django.contrib.admin",
