@@ -1,0 +1,214 @@
+"""Administrative procedures as effective-dated versions.
+
+A ``Procedure`` is the stable identity (national code, local variant); everything the law can change —
+legal basis, papers, fees, time limit, form, process — lives on a ``ProcedureVersion`` with an effective
+date. A dossier keeps the version in force when it was received (STANDARDS.md §0).
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Field(models.Model):
+    """A field of administrative procedures (lĩnh vực), e.g. Hộ tịch, Chứng thực, Xây dựng."""
+
+    code = models.CharField(_("mã lĩnh vực"), max_length=50, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=200)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LifeEvent(models.Model):
+    """A life or business event (sự kiện) that groups procedures: "Có con nhỏ", "Thành lập hộ kinh doanh"."""
+
+    slug = models.SlugField(_("mã"), max_length=80, unique=True)
+    name = models.CharField(_("tên sự kiện"), max_length=200)
+    description = models.TextField(_("mô tả"), blank=True)
+    for_business = models.BooleanField(_("dành cho doanh nghiệp"), default=False)
+
+    class Meta:
+        verbose_name = _("sự kiện cuộc sống")
+        verbose_name_plural = _("sự kiện cuộc sống")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcedureLevel(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    COMMUNE = "commune", _("Cấp xã")
+    CENTRAL = "central", _("Cấp trung ương")
+
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính, TTHC).
+
+    ``national_code`` is the code in the national database (``1.001193``); ``code`` is what this
+    province uses, the national code or its local variant with the agency code appended
+    (``2.000815.000.00.00.H55``), unique.
+    """
+
+    code = models.CharField(_("mã thủ tục"), max_length=60, unique=True)
+    national_code = models.CharField(_("mã thủ tục quốc gia"), max_length=20, db_index=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures")
+    level = models.CharField(_("cấp thực hiện"), max_length=16, choices=ProcedureLevel.choices)
+    life_events = models.ManyToManyField(LifeEvent, verbose_name=_("sự kiện cuộc sống"), blank=True,
+                                         related_name="procedures")
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class OnlineMode(models.TextChoices):
+    """Decree 42/2022 vocabulary, with the older Decree 43/2011 levels it replaced."""
+
+    INFORMATION = "information", _("Cung cấp thông tin (mức độ 1–2 cũ)")
+    PARTLY_ONLINE = "partly", _("Dịch vụ công trực tuyến một phần (mức độ 3 cũ)")
+    FULLY_ONLINE = "fully", _("Dịch vụ công trực tuyến toàn trình (mức độ 4 cũ)")
+
+
+class TimeLimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("ngày làm việc")
+    WORKING_HOURS = "working_hours", _("giờ làm việc")
+
+
+class SupplementClockRule(models.TextChoices):
+    """What the deadline does while a supplement is awaited — per version, STANDARDS.md §1 [verify]."""
+
+    PAUSE = "pause", _("Tạm dừng tính thời hạn, tiếp tục khi nhận đủ hồ sơ")
+    RESTART = "restart", _("Tính lại từ đầu khi nhận đủ hồ sơ")
+    CONTINUE = "continue", _("Vẫn tính thời hạn")
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    PUBLISHED = "published", _("Đã công bố")
+    WITHDRAWN = "withdrawn", _("Đã bãi bỏ")
+
+
+class ProcedureVersionQuerySet(models.QuerySet):
+    def in_force(self, on=None):
+        """Published versions effective on ``on`` (now by default)."""
+        on = on or timezone.localdate()
+        return self.filter(status=VersionStatus.PUBLISHED, effective_from__lte=on).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=on)
+        )
+
+
+class ProcedureVersion(models.Model):
+    """What a procedure requires from a given date: papers, fees, time limit, form and process."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    status = models.CharField(_("trạng thái"), max_length=16, choices=VersionStatus.choices,
+                              default=VersionStatus.DRAFT)
+    effective_from = models.DateField(_("hiệu lực từ"))
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    legal_basis = models.TextField(_("căn cứ pháp lý"))
+    description = models.TextField(_("trình tự thực hiện"), blank=True)
+    implementing_agencies = models.ManyToManyField(
+        "agencies.Agency", verbose_name=_("cơ quan thực hiện"), blank=True, related_name="procedure_versions"
+    )
+    implementing_agency_note = models.CharField(_("cơ quan thực hiện (mô tả)"), max_length=300, blank=True)
+    applicant_types = models.CharField(_("đối tượng thực hiện"), max_length=300, blank=True)
+    time_limit_value = models.PositiveIntegerField(_("thời hạn giải quyết"), default=0)
+    time_limit_unit = models.CharField(_("đơn vị thời hạn"), max_length=16, choices=TimeLimitUnit.choices,
+                                       default=TimeLimitUnit.WORKING_DAYS)
+    time_limit_note = models.CharField(_("ghi chú thời hạn"), max_length=300, blank=True)
+    # The 15:00 rule: a dossier received after this time counts from the next working day. Empty = none.
+    receipt_cutoff = models.TimeField(_("giờ tiếp nhận tính trong ngày"), null=True, blank=True)
+    supplement_clock_rule = models.CharField(_("thời hạn khi yêu cầu bổ sung"), max_length=16,
+                                             choices=SupplementClockRule.choices,
+                                             default=SupplementClockRule.PAUSE)
+    online_mode = models.CharField(_("mức độ trực tuyến"), max_length=16, choices=OnlineMode.choices,
+                                   default=OnlineMode.INFORMATION)
+    result_type = models.CharField(_("kết quả thực hiện"), max_length=300, blank=True)
+    result_is_electronic = models.BooleanField(_("trả kết quả điện tử"), default=False)
+    fee_note = models.TextField(_("phí, lệ phí (mô tả)"), blank=True)
+    form_schema = models.JSONField(_("biểu mẫu trực tuyến (JSON Schema)"), default=dict, blank=True)
+    form_ui = models.JSONField(_("gợi ý hiển thị biểu mẫu"), default=dict, blank=True)
+    process_key = models.CharField(_("quy trình nội bộ"), max_length=100, blank=True)
+    unverified = models.JSONField(_("thông tin chưa xác minh"), default=list, blank=True,
+                                  help_text=_("Danh sách trường có số liệu chưa được xác minh [verify]."))
+
+    objects = ProcedureVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phiên bản thủ tục")
+        verbose_name_plural = _("phiên bản thủ tục")
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="catalog_version_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number}"
+
+
+class RequiredPaper(models.Model):
+    """A paper (thành phần hồ sơ) the applicant must provide."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="papers")
+    code = models.SlugField(_("mã giấy tờ"), max_length=60)
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    originals = models.PositiveSmallIntegerField(_("số bản chính"), default=0)
+    copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
+    is_required = models.BooleanField(_("bắt buộc"), default=True)
+    template = models.FileField(_("mẫu đơn, tờ khai"), upload_to="catalog/templates/", blank=True)
+    from_data_store = models.BooleanField(
+        _("có thể lấy từ kho dữ liệu của công dân"), default=False,
+        help_text=_("Không yêu cầu nộp lại nếu đã có trong kho dữ liệu hoặc cơ sở dữ liệu quốc gia."),
+    )
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        ordering = ["version", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="catalog_paper_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FeeKind(models.TextChoices):
+    FIXED = "fixed", _("Mức cố định")
+    PER_PAGE = "per_page", _("Theo số trang")
+    TIERED = "tiered", _("Theo bậc")
+
+
+class Fee(models.Model):
+    """A fee or charge (phí, lệ phí). ``rule`` holds the parameters of its kind, e.g. for per-page
+    certification ``{"first_pages": 2, "first_rate": 2000, "next_rate": 1000, "max_per_copy": 200000}``."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
+    name = models.CharField(_("tên phí, lệ phí"), max_length=300)
+    kind = models.CharField(_("cách tính"), max_length=16, choices=FeeKind.choices, default=FeeKind.FIXED)
+    amount = models.PositiveIntegerField(_("mức thu (đồng)"), default=0)
+    rule = models.JSONField(_("tham số"), default=dict, blank=True)
+    exemptions = models.TextField(_("miễn, giảm"), blank=True)
+    legal_basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("phí, lệ phí")
+        verbose_name_plural = _("phí, lệ phí")
+
+    def __str__(self) -> str:
+        return self.name
