@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "congso.agencies",
     "congso.identity",
     "congso.catalog",
+    "congso.dossiers",
+    "congso.workflow",
     "congso.workspace",
     "congso.portal",
     "django.contrib.admin",

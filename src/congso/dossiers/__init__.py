@@ -1,0 +1,6 @@
+"""The one-stop dossier (hồ sơ một cửa): intake online and at the counter, the status machine of the 10
+national statuses, statutory deadlines, the standard forms 01–07, results and the logbook.
+
+It does not decide the steps inside "in processing" — the ``workflow`` block drives them and reports each
+hand-over through ``dossiers.services`` — and it does not send messages: it publishes domain events.
+"""
