@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
 ]
+# Plugins a province adds without forking: extra Django apps (their subscribers.py, registries…).
+INSTALLED_APPS += env.list("CONGSO_EXTRA_APPS", default=[])
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,146 @@
+"""The ``congso`` command.
+
+    congso demo      migrate, seed the demo data, then run the web server and the worker together
+    congso serve     the web server (waitress) on --host/--port
+    congso worker    the background worker (tasks, outbox delivery, periodic jobs)
+    congso check     deployment self-check; exits non-zero when something is wrong
+    congso seed-demo seed the demo data only (idempotent)
+    congso <cmd>     any Django management command (migrate, createsuperuser, shell…)
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congso.settings")
+    import django
+
+    django.setup()
+
+
+def serve(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="congso serve", description="Run the web server.")
+    parser.add_argument("--host", default=os.environ.get("CONGSO_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("CONGSO_PORT", "8000")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("CONGSO_THREADS", "8")))
+    args = parser.parse_args(argv)
+    _setup_django()
+    from waitress import serve as waitress_serve
+
+    from congso.wsgi import application
+
+    print(f"congso: web server on http://{args.host}:{args.port}/", flush=True)
+    waitress_serve(application, host=args.host, port=args.port, threads=args.threads, ident="congso")
+    return 0
+
+
+def worker(argv: list[str]) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("runworker", *argv)
+    return 0
+
+
+def seed_demo(argv: list[str]) -> int:
+    _setup_django()
+    from congso import demo
+
+    demo.seed(verbose=True)
+    return 0
+
+
+def demo_command(argv: list[str]) -> int:
+    """Everything the demo needs, started and stopped together (Ctrl-C stops both processes)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="congso demo", description="Run the demo (web + worker).")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("CONGSO_PROFILE", "demo")
+    _setup_django()
+    from django.core.management import call_command
+
+    from congso import demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    demo.seed(verbose=True)
+
+    env = dict(os.environ)
+    command = [sys.executable, "-m", "congso.cli"]
+    children = [
+        subprocess.Popen([*command, "serve", "--host", args.host, "--port", str(args.port)], env=env),
+        subprocess.Popen([*command, "worker"], env=env),
+    ]
+    print(f"\ncongso demo: http://{args.host}:{args.port}/ (cổng công dân) · "
+          f"http://{args.host}:{args.port}/can-bo/ (cán bộ) · Ctrl-C để dừng / to stop\n", flush=True)
+    return _supervise(children)
+
+
+def _supervise(children: list[subprocess.Popen]) -> int:
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    exit_code = 0
+    while not stopping:
+        for child in children:
+            if child.poll() is not None:
+                print(f"congso demo: a process exited with code {child.returncode}; stopping.", flush=True)
+                exit_code = child.returncode or 1
+                stopping = True
+        time.sleep(0.3)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return exit_code
+
+
+def check(argv: list[str]) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    try:
+        call_command("selfcheck", *argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+COMMANDS = {"serve": serve, "worker": worker, "demo": demo_command, "check": check, "seed-demo": seed_demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    name, rest = argv[0], argv[1:]
+    if name in COMMANDS:
+        return COMMANDS[name](rest) or 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congso.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["congso", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

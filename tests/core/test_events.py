@@ -1,0 +1,171 @@
+"""The transactional outbox: publish, deliver, retry with backoff, park, retry parked, sweep."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from congso.core import events
+from congso.core.models import AuditEntry, DeliveryStatus, EventDelivery, OutboxEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recorder():
+    """Two subscribers: one that records what it saw, one that fails while ``failing["on"]``."""
+    seen = []
+    failing = {"on": True}
+
+    @events.subscriber("test.thing_happened", name="test.recorder")
+    def record(event):
+        seen.append(event.payload["n"])
+
+    @events.subscriber("test.thing_happened", name="test.flaky")
+    def flaky(event):
+        if failing["on"]:
+            raise ValueError("downstream system unavailable")
+
+    yield seen, failing
+    events.unsubscribe("test.recorder")
+    events.unsubscribe("test.flaky")
+
+
+def delivery(subscriber):
+    return EventDelivery.objects.get(subscriber=subscriber)
+
+
+def test_publish_writes_event_deliveries_and_tasks_in_one_transaction(recorder):
+    event = events.publish("test.thing_happened", {"n": 1})
+    assert OutboxEvent.objects.count() == 1
+    assert set(event.deliveries.values_list("subscriber", flat=True)) == {"test.recorder", "test.flaky"}
+    assert DBTaskResult.objects.filter(task_path="congso.core.tasks.deliver_event").count() == 2
+
+
+def test_rolled_back_change_publishes_nothing(recorder):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        events.publish("test.thing_happened", {"n": 1})
+        raise RuntimeError("the change failed")
+    assert OutboxEvent.objects.count() == 0
+    assert EventDelivery.objects.count() == 0
+    assert DBTaskResult.objects.count() == 0
+
+
+def test_event_without_subscribers_is_still_recorded():
+    events.publish("test.nobody_listens", {})
+    assert OutboxEvent.objects.filter(name="test.nobody_listens").exists()
+    assert EventDelivery.objects.count() == 0
+
+
+def test_delivery_calls_subscriber_and_marks_it_delivered(recorder):
+    seen, _ = recorder
+    events.publish("test.thing_happened", {"n": 7})
+    assert events.attempt_delivery(delivery("test.recorder").pk) == "delivered"
+    assert seen == [7]
+    d = delivery("test.recorder")
+    assert d.status == DeliveryStatus.DELIVERED and d.attempts == 1 and d.delivered_at is not None
+
+
+def test_delivered_event_is_not_delivered_again(recorder):
+    seen, _ = recorder
+    events.publish("test.thing_happened", {"n": 7})
+    pk = delivery("test.recorder").pk
+    events.attempt_delivery(pk)
+    assert events.attempt_delivery(pk) == "skipped"
+    assert seen == [7]
+
+
+@override_settings(CONGSO_OUTBOX_BACKOFF_SECONDS=10, CONGSO_OUTBOX_MAX_ATTEMPTS=3)
+def test_failing_subscriber_is_retried_with_backoff_then_parked_without_blocking_others(recorder):
+    seen, _ = recorder
+    events.publish("test.thing_happened", {"n": 3})
+    flaky = delivery("test.flaky")
+
+    before = timezone.now()
+    assert events.attempt_delivery(flaky.pk) == "retry"
+    flaky.refresh_from_db()
+    assert flaky.status == DeliveryStatus.PENDING and flaky.attempts == 1
+    assert "downstream system unavailable" in flaky.last_error
+    # First retry after the base delay (10 s), the next after twice that.
+    assert before + timedelta(seconds=9) <= flaky.next_attempt_at <= timezone.now() + timedelta(seconds=11)
+    retry_task = DBTaskResult.objects.filter(args_kwargs__args=[flaky.pk]).order_by("-enqueued_at").first()
+    assert retry_task.run_after >= flaky.next_attempt_at - timedelta(seconds=1)
+
+    # A retry that runs before it is due does nothing.
+    assert events.attempt_delivery(flaky.pk) == "skipped"
+
+    EventDelivery.objects.filter(pk=flaky.pk).update(next_attempt_at=timezone.now())
+    assert events.attempt_delivery(flaky.pk) == "retry"
+    flaky.refresh_from_db()
+    assert flaky.next_attempt_at >= timezone.now() + timedelta(seconds=19)
+
+    EventDelivery.objects.filter(pk=flaky.pk).update(next_attempt_at=timezone.now())
+    assert events.attempt_delivery(flaky.pk) == "parked"
+    flaky.refresh_from_db()
+    assert flaky.status == DeliveryStatus.PARKED and flaky.attempts == 3 and flaky.parked_at
+
+    # The other subscriber of the same event is unaffected.
+    assert events.attempt_delivery(delivery("test.recorder").pk) == "delivered"
+    assert seen == [3]
+
+
+@override_settings(CONGSO_OUTBOX_MAX_ATTEMPTS=1)
+def test_parked_delivery_can_be_retried_and_then_succeeds(recorder):
+    _, failing = recorder
+    events.publish("test.thing_happened", {"n": 4})
+    flaky = delivery("test.flaky")
+    assert events.attempt_delivery(flaky.pk) == "parked"
+
+    failing["on"] = False
+    assert events.retry_parked(EventDelivery.objects.all()) == 1
+    assert events.attempt_delivery(flaky.pk) == "delivered"
+    flaky.refresh_from_db()
+    assert flaky.status == DeliveryStatus.DELIVERED and flaky.last_error == ""
+
+
+def test_subscriber_effects_roll_back_when_it_fails(recorder):
+    @events.subscriber("test.half_done", name="test.half_done")
+    def half_done(event):
+        AuditEntry.objects.create(action="test.partial")
+        raise RuntimeError("failed after writing")
+
+    try:
+        events.publish("test.half_done", {})
+        events.attempt_delivery(delivery("test.half_done").pk)
+        assert not AuditEntry.objects.filter(action="test.partial").exists()
+        assert delivery("test.half_done").attempts == 1
+    finally:
+        events.unsubscribe("test.half_done")
+
+
+def test_unknown_subscriber_is_retried_then_parked_with_a_clear_error(recorder):
+    events.publish("test.thing_happened", {"n": 5})
+    events.unsubscribe("test.flaky")
+    flaky = delivery("test.flaky")
+    with override_settings(CONGSO_OUTBOX_MAX_ATTEMPTS=1):
+        assert events.attempt_delivery(flaky.pk) == "parked"
+    flaky.refresh_from_db()
+    assert "No subscriber named 'test.flaky'" in flaky.last_error
+
+
+@override_settings(CONGSO_OUTBOX_STALE_SECONDS=60)
+def test_sweep_requeues_only_stale_pending_deliveries(recorder):
+    events.publish("test.thing_happened", {"n": 6})
+    events.attempt_delivery(delivery("test.recorder").pk)
+    flaky = delivery("test.flaky")
+    assert events.requeue_stale() == 0  # just enqueued: not stale
+
+    EventDelivery.objects.filter(pk=flaky.pk).update(enqueued_at=timezone.now() - timedelta(minutes=5))
+    tasks_before = DBTaskResult.objects.count()
+    assert events.requeue_stale() == 1
+    assert DBTaskResult.objects.count() == tasks_before + 1
+    flaky.refresh_from_db()
+    assert flaky.enqueued_at > timezone.now() - timedelta(seconds=5)
+
+
+def test_backoff_grows_exponentially_and_is_capped():
+    with override_settings(CONGSO_OUTBOX_BACKOFF_SECONDS=5, CONGSO_OUTBOX_BACKOFF_MAX_SECONDS=60):
+        assert [events.backoff_delay(n).total_seconds() for n in range(1, 6)] == [5, 10, 20, 40, 60]
