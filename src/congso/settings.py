@@ -183,6 +183,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+if not IS_PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even when serving from finders
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url(
