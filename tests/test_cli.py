@@ -1,0 +1,88 @@
+"""The ``congso`` command: serve answers over real HTTP, check tells right from wrong."""
+
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from congso.core.models import WorkerHeartbeat
+from congso.core.worker import heartbeat
+from tests.conftest import _project_root, database_url_for_subprocess, wait_until
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_check(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("selfcheck")
+        raise SystemExit(0)
+    return exit_info.value.code, capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_check_fails_on_the_test_profile_and_names_each_problem(capsys):
+    code, out = run_check(capsys)
+    assert code == 1
+    assert "FAIL secret key" in out  # the test profile's key is a known insecure value
+    assert "FAIL worker" in out  # no worker is running
+    assert "OK   database" in out and "OK   migrations" in out
+
+
+@pytest.mark.django_db
+def test_check_passes_when_the_installation_is_fit(capsys, settings):
+    heartbeat("worker-under-test", started_at=timezone.now())
+    with override_settings(
+        SECRET_KEY="k" * 20 + "q7Yv#2Lm9Xc!Rf4Tz8Wb1Np6Hs3Jd0Ga" + "x" * 10,
+        DEBUG=False,
+        ALLOWED_HOSTS=["dichvucong.example.gov.vn"],
+        SESSION_COOKIE_SECURE=True,
+        CSRF_COOKIE_SECURE=True,
+        CONGSO_SANDBOX_ENABLED=False,
+        SECURE_HSTS_SECONDS=31536000,
+        SECURE_SSL_REDIRECT=True,
+    ):
+        code, out = run_check(capsys)
+    assert "FAIL" not in out, out
+    assert code == 0 and "All checks passed." in out
+    assert WorkerHeartbeat.objects.filter(worker_id="worker-under-test").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_answers_over_http():
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=database_url_for_subprocess(), CONGSO_PROFILE="test",
+               PYTHONPATH=os.pathsep.join([str(_project_root()), str(_project_root() / "src")]))
+    proc = subprocess.Popen([sys.executable, "-m", "congso.cli", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=_project_root())
+    try:
+        def healthy():
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    return response.status == 200 and b'"ok"' in response.read()
+            except OSError:
+                return False
+
+        wait_until(healthy, timeout=30, message="the web server")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            assert response.status == 200
+            assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_help_lists_the_commands():
+    out = subprocess.run([sys.executable, "-m", "congso.cli", "--help"], capture_output=True, text=True,
+                         cwd=_project_root(), env=dict(os.environ, PYTHONPATH=str(_project_root() / "src")))
+    for command in ("demo", "serve", "worker", "check", "seed-demo"):
+        assert f"congso {command}" in out.stdout
