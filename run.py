@@ -53,7 +53,19 @@ def run_demo(args: list[str]) -> int:
     return subprocess.call([str(BIN / "congso"), "demo", *args], cwd=ROOT)
 
 
+def ensure_test_assets() -> None:
+    """axe-core for the accessibility checks comes from npm (package-lock.json), when npm exists."""
+    if (ROOT / "node_modules" / "axe-core" / "axe.min.js").exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print("congso: npm was not found, so the accessibility checks (axe-core) will be SKIPPED.", flush=True)
+        return
+    subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--silent"], cwd=ROOT, check=True)
+
+
 def run_tests(args: list[str]) -> int:
+    ensure_test_assets()
     env = dict(os.environ)
     if not (Path(env.get("CONGSO_CHROMIUM", CHROMIUM)).exists() or shutil.which("chromium")):
         print(
