@@ -60,7 +60,6 @@ def _block_seeders():
 
     steps = []
     for module_name, function_name in [
-        ("congso.core.working_days", "ensure_demo_years"),
         ("congso.catalog.demo", "seed_demo_catalog"),
         ("congso.workflow.demo", "seed_demo_processes"),
         ("congso.dossiers.demo", "seed_demo_dossiers"),
@@ -79,6 +78,13 @@ def seed(verbose: bool = False) -> dict:
 
     if settings.IS_PRODUCTION:
         raise RuntimeError("Refusing to seed demo accounts with a published password in production.")
+    from django.utils import timezone
+
+    from congso.core import working_days
+
+    this_year = timezone.localdate().year
+    for year in (this_year - 1, this_year, this_year + 1):
+        working_days.ensure_year(year)
     with transaction.atomic():
         agencies_demo.seed_demo_units()
         agencies = agencies_demo.seed_demo_agencies()

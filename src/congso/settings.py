@@ -241,6 +241,10 @@ CONGSO_OUTBOX_BACKOFF_SECONDS = env.float("CONGSO_OUTBOX_BACKOFF_SECONDS", defau
 CONGSO_OUTBOX_BACKOFF_MAX_SECONDS = env.float("CONGSO_OUTBOX_BACKOFF_MAX_SECONDS", default=3600.0)
 # A delivery enqueued but not finished after this long is assumed lost (worker killed) and re-enqueued.
 CONGSO_OUTBOX_STALE_SECONDS = env.float("CONGSO_OUTBOX_STALE_SECONDS", default=120.0)
+# Office hours for limits stated in working hours (core.working_days.due_at_hours): 8 hours a day.
+CONGSO_OFFICE_HOURS = env.str("CONGSO_OFFICE_HOURS", default="07:30-11:30,13:00-17:00")
+# The day joined to National Day until the year's announcement is entered: auto | before | after.
+CONGSO_NATIONAL_DAY_EXTRA_DAY = env.str("CONGSO_NATIONAL_DAY_EXTRA_DAY", default="auto")
 # Sandbox simulators of national systems are never on in production.
 CONGSO_SANDBOX_ENABLED = env.bool("CONGSO_SANDBOX_ENABLED", default=not IS_PRODUCTION)
 

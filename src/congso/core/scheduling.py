@@ -74,3 +74,11 @@ def _outbox_sweep():
     from . import events
 
     events.requeue_stale()
+
+
+@periodic("core.calendar_next_year", every=24 * 3600)
+def _calendar_next_year():
+    """Write next year's statutory holidays early, so administrators can correct them before use."""
+    from . import working_days
+
+    working_days.ensure_year(timezone.localdate().year + 1)

@@ -1,11 +1,15 @@
 """Models of the shared kernel, one module per concern."""
 
 from .audit import AuditEntry
+from .calendar import CalendarDay, CalendarYear, DaySource
 from .outbox import DeliveryStatus, EventDelivery, OutboxEvent
 from .worker import PeriodicJob, WorkerHeartbeat
 
 __all__ = [
     "AuditEntry",
+    "CalendarDay",
+    "CalendarYear",
+    "DaySource",
     "DeliveryStatus",
     "EventDelivery",
     "OutboxEvent",

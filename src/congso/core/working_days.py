@@ -1,0 +1,348 @@
+"""The working-day calendar: which dates are worked, and the deadlines of dossiers counted on them.
+
+Use it as ``from congso.core import working_days`` then ``working_days.add(start, 3)``,
+``working_days.due_date(received_at, 5)``, ``working_days.between(a, b)``. Code that computes many
+deadlines at once (an inbox, a report) takes one ``working_days.calendar()`` and calls its methods, so
+the table is read once per year instead of once per call.
+
+**Working day** [law]. Monday–Friday, except the statutory holidays (Labour Code 2019 art. 112: 1 Jan,
+Tết 5 days, Hùng Kings' day 10/3 lunar, 30 Apr, 1 May, 2 Sep and an adjacent day), the compensatory
+days off when one of them falls on Saturday or Sunday (art. 111(3)), and the days the government swaps
+off; plus the Saturdays (or Sundays) the government makes working days in exchange ("làm bù").
+Which 5 days are Tết, which day joins National Day and every swap are announced each year
+[verify per year]: they live in the calendar table (``CalendarDay``) an administrator edits. A year's
+statutory rows are written there by ``ensure_year`` (idempotent; the admin does it per year); until
+then the same rows are computed on the fly, so a deadline never depends on whether anyone ran it.
+Reads go to the database on every call (one query per calendar year touched), so every process sees
+an administrator's change at once; there is no cache to invalidate.
+
+**Counting** [law: Civil Code 2015 art. 147–148]. A time limit in days does not count the day of the
+event; it runs from the next day and ends at the end of its last day. Here:
+- ``add_working_days(start, n)`` for n ≥ 1 is the n-th working day *after* ``start`` (``start`` is never
+  counted). n = 0 is ``start`` itself when it is a working day, otherwise the next working day.
+  n < 0 goes backwards: the |n|-th working day *before* ``start`` (e.g. "remind 2 working days before").
+- ``working_days_between(a, b)`` counts the working days in the half-open range (a, b]; it is negative
+  when b < a and 0 when a == b. For a working day b: ``add_working_days(a, working_days_between(a, b)) == b``.
+
+**Receipt day and the 15:00 rule** [law for many procedures; the cutoff is a parameter because it
+belongs to a procedure version]. A dossier received after the cutoff (default 15:00 local time), or on a
+day that is not a working day, is deemed received on the next working day: ``receipt_day``. The
+appointment date for a limit of n working days is ``add_working_days(receipt_day, n)``: ``due_date``.
+With n = 0 (same-day procedures) that is the receipt day itself: received at 14:59 on a working day →
+due that day; at 15:01 → due the next working day. "After 15:00" means strictly later than 15:00:00.
+Times are converted to the project's time zone (``settings.TIME_ZONE``, Asia/Ho_Chi_Minh); naive
+datetimes are refused.
+
+**Limits in working hours** [practice]. ``due_at_hours`` counts office hours from the moment of receipt
+(Civil Code art. 147(1): a limit in hours starts at the moment itself; no 15:00 rule). Office hours are
+configuration, ``settings.CONGSO_OFFICE_HOURS``, default ``"07:30-11:30,13:00-17:00"`` — 8 hours a
+day, so the practice "days = hours / 8" holds.
+
+**National Day's adjacent day** when not announced: ``settings.CONGSO_NATIONAL_DAY_EXTRA_DAY`` —
+``"auto"`` (default, see ``core.holidays``), ``"before"`` (1 Sep) or ``"after"`` (3 Sep).
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from itertools import pairwise
+from math import isfinite
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from . import audit
+from .holidays import (
+    CalendarEntry,
+    NationalDayExtra,
+    check_year,
+    is_working,
+    plan_year,
+)
+from .models import CalendarDay, CalendarYear, DaySource
+
+DEFAULT_CUTOFF = time(15, 0)
+DEFAULT_OFFICE_HOURS = "07:30-11:30,13:00-17:00"
+# No real calendar has a year without a working day: a longer run means a broken table.
+_MAX_NON_WORKING_RUN = 366
+
+OfficeHours = tuple[tuple[time, time], ...]
+
+
+def _national_day_extra() -> str:
+    value = getattr(settings, "CONGSO_NATIONAL_DAY_EXTRA_DAY", NationalDayExtra.AUTO)
+    if value not in NationalDayExtra.values:
+        raise ImproperlyConfigured(
+            f"CONGSO_NATIONAL_DAY_EXTRA_DAY must be one of {NationalDayExtra.values}, not {value!r}"
+        )
+    return value
+
+
+def parse_office_hours(value: str | Iterable) -> OfficeHours:
+    """Office periods from ``"07:30-11:30,13:00-17:00"`` or from pairs of ``time``/``"HH:MM"``.
+
+    Raises ``ValueError`` (Vietnamese message) unless the periods are non-empty, each starts before it
+    ends, and they follow one another without overlapping.
+    """
+    try:
+        pairs = [part.split("-") for part in value.split(",")] if isinstance(value, str) else list(value)
+        periods = tuple(
+            tuple(bound if isinstance(bound, time) else time.fromisoformat(bound.strip()) for bound in pair)
+            for pair in pairs
+        )
+    except (AttributeError, TypeError, ValueError):
+        periods = ()
+    valid = bool(periods) and all(len(period) == 2 and period[0] < period[1] for period in periods)
+    valid = valid and all(earlier[1] <= later[0] for earlier, later in pairwise(periods))
+    if not valid:
+        raise ValueError(
+            gettext("Giờ làm việc không hợp lệ: %(value)s (ví dụ đúng: 07:30-11:30,13:00-17:00).")
+            % {"value": value}
+        )
+    return periods
+
+
+def configured_office_hours() -> OfficeHours:
+    value = getattr(settings, "CONGSO_OFFICE_HOURS", DEFAULT_OFFICE_HOURS)
+    try:
+        return parse_office_hours(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"CONGSO_OFFICE_HOURS: {exc}") from exc
+
+
+def _check_date(day) -> None:
+    # A datetime is a date too; silently dropping its time would hide the 15:00 rule.
+    if isinstance(day, datetime) or not isinstance(day, date):
+        raise TypeError(gettext("Cần một ngày (date), không phải %(type)s.") % {"type": type(day).__name__})
+
+
+def _check_int(n) -> None:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(
+            gettext("Số ngày làm việc phải là số nguyên, không phải %(type)s.") % {"type": type(n).__name__}
+        )
+
+
+def _local(received_at) -> datetime:
+    if not isinstance(received_at, datetime):
+        raise TypeError(gettext("Thời điểm tiếp nhận phải là một datetime có múi giờ."))
+    if timezone.is_naive(received_at):
+        raise ValueError(gettext("Thời điểm tiếp nhận phải kèm múi giờ."))
+    return timezone.localtime(received_at, timezone.get_default_timezone())
+
+
+def _year_rows(year: int) -> dict[date, tuple[str, str]]:
+    rows = CalendarDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
+    return {day: (kind, occasion) for day, kind, occasion in rows.values_list("date", "kind", "occasion")}
+
+
+class WorkingCalendar:
+    """The calendar as read from the table at creation time; each year is loaded on first use.
+
+    Keep an instance for one request or one batch job, not longer: it does not see later edits.
+    """
+
+    def __init__(self) -> None:
+        self._years: dict[int, dict[date, str]] = {}
+
+    def _kinds(self, year: int) -> dict[date, str]:
+        if year not in self._years:
+            check_year(year)
+            rows = _year_rows(year)
+            kinds = {day: kind for day, (kind, _occasion) in rows.items()}
+            # Statutory days not yet written by ensure_year count all the same.
+            planned = plan_year(year, rows, national_day_extra=_national_day_extra())
+            kinds.update({entry.date: entry.kind for entry in planned})
+            self._years[year] = kinds
+        return self._years[year]
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether ``day`` is worked by state agencies (see the module docstring)."""
+        _check_date(day)
+        return is_working(day, self._kinds(day.year))
+
+    def _step(self, day: date, direction: int) -> date:
+        for _ in range(_MAX_NON_WORKING_RUN):
+            day += timedelta(days=direction)
+            if self.is_working_day(day):
+                return day
+        raise ValueError(
+            gettext("Lịch không có ngày làm việc nào trong hơn một năm tính đến %(day)s; hãy kiểm tra lịch.")
+            % {"day": f"{day:%d/%m/%Y}"}
+        )
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day strictly after ``day``."""
+        _check_date(day)
+        return self._step(day, 1)
+
+    def previous_working_day(self, day: date) -> date:
+        """The last working day strictly before ``day``."""
+        _check_date(day)
+        return self._step(day, -1)
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after ``start`` (n ≥ 1), ``start`` or the next working day (n = 0),
+        the |n|-th working day before ``start`` (n < 0). Raises ``TypeError`` for a non-integer n."""
+        _check_date(start)
+        _check_int(n)
+        if n == 0:
+            return start if self.is_working_day(start) else self._step(start, 1)
+        direction = 1 if n > 0 else -1
+        day = start
+        for _ in range(abs(n)):
+            day = self._step(day, direction)
+        return day
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Working days in (a, b]; negative when b < a."""
+        _check_date(a)
+        _check_date(b)
+        if b < a:
+            return -self.working_days_between(b, a)
+        days = (a + timedelta(days=offset) for offset in range(1, (b - a).days + 1))
+        return sum(1 for day in days if self.is_working_day(day))
+
+    def receipt_day(self, received_at: datetime, cutoff: time = DEFAULT_CUTOFF) -> date:
+        """The working day a dossier counts as received: the local date of ``received_at``, or the next
+        working day when it came after ``cutoff`` or on a day that is not worked."""
+        if not isinstance(cutoff, time) or cutoff.tzinfo is not None:
+            raise TypeError(gettext("Giờ chốt tiếp nhận phải là một giờ (time) không kèm múi giờ."))
+        local = _local(received_at)
+        day = local.date()
+        if local.time() > cutoff or not self.is_working_day(day):
+            return self.next_working_day(day)
+        return day
+
+    def due_date(self, received_at: datetime, working_days: int, cutoff: time = DEFAULT_CUTOFF) -> date:
+        """The appointment date for a time limit of ``working_days`` (≥ 0) working days."""
+        _check_int(working_days)
+        if working_days < 0:
+            raise ValueError(gettext("Thời hạn giải quyết không được âm."))
+        return self.add_working_days(self.receipt_day(received_at, cutoff), working_days)
+
+    def due_at_hours(
+        self,
+        received_at: datetime,
+        hours: int | float | Decimal,
+        *,
+        office_hours: OfficeHours | str | None = None,
+    ) -> datetime:
+        """The moment a limit of ``hours`` office hours, counted from ``received_at``, runs out.
+
+        Office hours of working days only; a receipt outside them starts at the next office period.
+        Returns an aware datetime in the project's time zone.
+        """
+        valid = not isinstance(hours, bool) and isinstance(hours, int | float | Decimal)
+        if not valid or not isfinite(hours) or hours < 0:
+            raise ValueError(gettext("Số giờ làm việc phải là một số không âm."))
+        periods = configured_office_hours() if office_hours is None else parse_office_hours(office_hours)
+        local = _local(received_at)
+        remaining = timedelta(hours=float(hours))
+        cursor = local.replace(tzinfo=None)
+        day = cursor.date()
+        if not self.is_working_day(day):
+            day = self.next_working_day(day)
+            cursor = datetime.combine(day, time.min)
+        while True:
+            for start, end in periods:
+                begin = max(cursor, datetime.combine(day, start))
+                period_end = datetime.combine(day, end)
+                if begin >= period_end:
+                    continue
+                if remaining <= period_end - begin:
+                    return timezone.make_aware(begin + remaining, timezone.get_default_timezone())
+                remaining -= period_end - begin
+            day = self.next_working_day(day)
+            cursor = datetime.combine(day, time.min)
+
+
+def calendar() -> WorkingCalendar:
+    """A calendar for one request or batch: each year's rows are read once."""
+    return WorkingCalendar()
+
+
+def is_working_day(day: date) -> bool:
+    """Whether ``day`` is worked by state agencies."""
+    return WorkingCalendar().is_working_day(day)
+
+
+def next_working_day(day: date) -> date:
+    """The first working day strictly after ``day``."""
+    return WorkingCalendar().next_working_day(day)
+
+
+def previous_working_day(day: date) -> date:
+    """The last working day strictly before ``day``."""
+    return WorkingCalendar().previous_working_day(day)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The n-th working day after ``start``; see the module docstring for n = 0 and n < 0."""
+    return WorkingCalendar().add_working_days(start, n)
+
+
+def working_days_between(a: date, b: date) -> int:
+    """Working days in (a, b]; negative when b < a."""
+    return WorkingCalendar().working_days_between(a, b)
+
+
+def receipt_day(received_at: datetime, cutoff: time = DEFAULT_CUTOFF) -> date:
+    """The working day from which a time limit counts (the 15:00 rule)."""
+    return WorkingCalendar().receipt_day(received_at, cutoff)
+
+
+def due_date(received_at: datetime, working_days: int, cutoff: time = DEFAULT_CUTOFF) -> date:
+    """The appointment date for a time limit in working days (0 = same day)."""
+    return WorkingCalendar().due_date(received_at, working_days, cutoff)
+
+
+def due_at_hours(
+    received_at: datetime, hours: int | float | Decimal, *, office_hours: OfficeHours | str | None = None
+) -> datetime:
+    """The moment a limit stated in working hours runs out."""
+    return WorkingCalendar().due_at_hours(received_at, hours, office_hours=office_hours)
+
+
+add = add_working_days
+between = working_days_between
+
+
+def ensure_year(year: int) -> list[CalendarEntry]:
+    """Write into the calendar table the statutory rows ``year`` lacks, and return them.
+
+    Input: a year in ``holidays.FIRST_YEAR..LAST_YEAR`` (else ``ValueError``). Effects: creates
+    ``CalendarDay`` rows with ``source=computed`` (never changes or deletes a row; an occasion that
+    already has a holiday in the table is left to it), records the run on ``CalendarYear`` and, when it
+    created rows, an audit entry ``core.calendar.generate``. Idempotent: a second run creates nothing.
+    """
+    check_year(year)
+    with transaction.atomic():
+        planned = plan_year(year, _year_rows(year), national_day_extra=_national_day_extra())
+        CalendarDay.objects.bulk_create(
+            [
+                CalendarDay(
+                    date=entry.date,
+                    kind=entry.kind,
+                    occasion=entry.occasion,
+                    name=entry.name,
+                    legal_basis=entry.legal_basis,
+                    source=DaySource.COMPUTED,
+                    verified=entry.verified,
+                )
+                for entry in planned
+            ],
+            # Two runs at once plan the same rows; the second must not fail on the unique date.
+            ignore_conflicts=True,
+        )
+        CalendarYear.objects.update_or_create(year=year, defaults={"generated_at": timezone.now()})
+        if planned:
+            audit.record(
+                "core.calendar.generate",
+                changes={"year": year, "dates": [entry.date.isoformat() for entry in planned]},
+                label="system",
+            )
+    return planned
