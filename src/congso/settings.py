@@ -232,6 +232,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Platform ---------------------------------------------------------------------------------
 # The demo province and the pattern of legal identifiers are configuration (STANDARDS.md [verify]).
 CONGSO_PROVINCE_NAME = env.str("CONGSO_PROVINCE_NAME", default="Bình Dương")
+# Group letter and number of the province in agency electronic codes (QCVN 102:2016), e.g. H08 [verify].
+CONGSO_PROVINCE_AGENCY_GROUP = env.str("CONGSO_PROVINCE_AGENCY_GROUP", default="H08")
 CONGSO_SITE_NAME = env.str("CONGSO_SITE_NAME", default="Cổng dịch vụ công tỉnh Bình Dương")
 # A worker is "alive" for `congso check` when its heartbeat is younger than this.
 CONGSO_WORKER_HEARTBEAT_MAX_AGE = env.int("CONGSO_WORKER_HEARTBEAT_MAX_AGE", default=60)

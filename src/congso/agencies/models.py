@@ -6,8 +6,9 @@ StaffMembership holds personal data (who works where, in which role).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,19 +30,51 @@ class ValidityQuerySet(models.QuerySet):
         )
 
 
+def _period_is_ordered(prefix: str) -> models.CheckConstraint:
+    """A database check that a validity period does not end before it starts."""
+    return models.CheckConstraint(
+        condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_from__lte=F("valid_to")),
+        name=f"{prefix}_period_ordered",
+    )
+
+
+def _clean_period(obj) -> None:
+    if obj.valid_from and obj.valid_to and obj.valid_to < obj.valid_from:
+        raise ValidationError({"valid_to": _("Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực.")})
+
+
+def _overlaps(qs, valid_from, valid_to):
+    """Narrow ``qs`` to rows whose validity period shares at least one day with [valid_from, valid_to]."""
+    if valid_to is not None:
+        qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=valid_to))
+    if valid_from is not None:
+        qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+    return qs
+
+
 class AdministrativeUnit(models.Model):
     """An administrative unit (đơn vị hành chính) with its General Statistics Office code.
 
     ``code`` is the official numeric code (province 2 digits, district 3, commune 5). A unit dissolved or
     merged keeps its row with ``valid_to`` set and its successors recorded in ``UnitSuccession``.
+
+    A code is not unique over time: on 1 July 2025 most new communes took the code of one of the communes
+    they were formed from (ward 25747 "Phường Thủ Dầu Một" carries the code of the former "Phường Phú
+    Cường"). So a code identifies one unit *on a given day*: at most one row per code is open-ended and
+    the periods of rows sharing a code never overlap. Look units up with ``services.get_unit(code, on)``.
     """
 
-    code = models.CharField(_("mã"), max_length=10, unique=True)
+    code = models.CharField(_("mã"), max_length=10, db_index=True)
     name = models.CharField(_("tên"), max_length=200)
     division_type = models.CharField(_("loại"), max_length=50, blank=True)  # tỉnh, thành phố, phường, xã…
     level = models.CharField(_("cấp"), max_length=16, choices=UnitLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("thuộc"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
@@ -52,26 +85,66 @@ class AdministrativeUnit(models.Model):
     class Meta:
         verbose_name = _("đơn vị hành chính")
         verbose_name_plural = _("đơn vị hành chính")
-        ordering = ["code"]
+        ordering = ["code", F("valid_from").desc(nulls_last=True)]
         indexes = [models.Index(fields=["level", "parent"], name="agencies_unit_level_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(valid_to__isnull=True), name="agencies_unit_code_open_once"
+            ),
+            models.UniqueConstraint(fields=["code", "valid_from"], name="agencies_unit_code_from_once"),
+            models.UniqueConstraint(fields=["code", "valid_to"], name="agencies_unit_code_to_once"),
+            _period_is_ordered("agencies_unit"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        _clean_period(self)
+        clash = _overlaps(AdministrativeUnit.objects.filter(code=self.code), self.valid_from, self.valid_to)
+        if self.pk is not None:
+            clash = clash.exclude(pk=self.pk)
+        if clash.exists():
+            raise ValidationError(
+                {"code": _("Đã có đơn vị hành chính mang mã này trong cùng thời gian hiệu lực.")}
+            )
+        if self.parent_id is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("Đơn vị hành chính không thể trực thuộc chính nó.")})
 
 
 class UnitSuccession(models.Model):
     """A unit that ended and the unit(s) that took it over (sáp nhập, hợp nhất, chia tách)."""
 
-    predecessor = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="successions")
-    successor = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="predecessions")
+    predecessor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị trước"),
+        on_delete=models.CASCADE,
+        related_name="successions",
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị kế thừa"),
+        on_delete=models.CASCADE,
+        related_name="predecessions",
+    )
     effective_on = models.DateField(_("ngày hiệu lực"))
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+    # How the link is known (a legal text, or only an inference from data such as a shared GSO code), so
+    # links of weaker evidence can be told apart and replaced when an official conversion table arrives.
+    source = models.CharField(_("nguồn xác định"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("kế thừa đơn vị hành chính")
         verbose_name_plural = _("kế thừa đơn vị hành chính")
+        ordering = ["effective_on", "predecessor__code"]
         constraints = [
-            models.UniqueConstraint(fields=["predecessor", "successor"], name="agencies_unit_succession_once")
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="agencies_unit_succession_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("successor")), name="agencies_unit_succession_not_self"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,16 +165,28 @@ class Agency(models.Model):
     """An agency (cơ quan, đơn vị) with its electronic identifier code (mã định danh điện tử) under
     QCVN 102:2016, e.g. ``000.00.12.H08``. Agencies form a tree (``parent``)."""
 
-    code = models.CharField(_("mã định danh điện tử"), max_length=20, unique=True, validators=[validate_agency_code])
+    code = models.CharField(
+        _("mã định danh điện tử"), max_length=20, unique=True, validators=[validate_agency_code]
+    )
     name = models.CharField(_("tên cơ quan"), max_length=300)
-    short_name = models.CharField(_("tên viết tắt"), max_length=50, blank=True)  # UBND, STP, VP — for document symbols
+    short_name = models.CharField(
+        _("tên viết tắt"), max_length=50, blank=True
+    )  # UBND, STP, VP — for document symbols
     kind = models.CharField(_("loại cơ quan"), max_length=32, choices=AgencyKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     administrative_unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("địa bàn"), null=True, blank=True, on_delete=models.PROTECT,
+        AdministrativeUnit,
+        verbose_name=_("địa bàn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="agencies",
     )
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
@@ -110,8 +195,21 @@ class Agency(models.Model):
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("cơ quan kế thừa"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("cơ quan kế thừa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="predecessors",
+    )
+
+    # Codes and details that the demo data made up (STANDARDS.md: H08 for Bình Dương is [verify], the
+    # codes of its departments and wards are not published); never set on an agency loaded from an
+    # official list.
+    is_demo = models.BooleanField(
+        _("dữ liệu minh họa"),
+        default=False,
+        help_text=_("Mã và thông tin do bộ dữ liệu minh họa đặt ra, không phải mã chính thức."),
     )
 
     objects = ValidityQuerySet.as_manager()
@@ -120,9 +218,29 @@ class Agency(models.Model):
         verbose_name = _("cơ quan")
         verbose_name_plural = _("cơ quan")
         ordering = ["code"]
+        constraints = [
+            _period_is_ordered("agencies_agency"),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="agencies_agency_parent_not_self"),
+            models.CheckConstraint(
+                condition=~Q(successor=F("pk")), name="agencies_agency_successor_not_self"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        _clean_period(self)
+        seen = {self.pk} if self.pk is not None else set()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk in seen or ancestor is self:
+                raise ValidationError({"parent": _("Cơ quan cấp trên tạo thành vòng lặp trong cây cơ quan.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+        if self.successor_id is not None and self.successor_id == self.pk:
+            raise ValidationError({"successor": _("Cơ quan không thể tự kế thừa chính nó.")})
 
 
 class Role(models.TextChoices):
@@ -137,8 +255,15 @@ class Role(models.TextChoices):
 class StaffMembership(models.Model):
     """A person working in an agency in one role, for a period. Holds personal data."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
     title = models.CharField(_("chức danh"), max_length=200, blank=True)  # e.g. "Phó Chủ tịch"
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
@@ -149,9 +274,34 @@ class StaffMembership(models.Model):
     class Meta:
         verbose_name = _("phân công cán bộ")
         verbose_name_plural = _("phân công cán bộ")
+        ordering = ["agency__code", "role", "-valid_from"]
+        # A person who leaves and comes back gets a second row, so history is kept; only one row per
+        # (user, agency, role) may be open-ended. Overlaps of dated rows are refused in clean().
         constraints = [
-            models.UniqueConstraint(fields=["user", "agency", "role"], name="agencies_membership_unique")
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"],
+                condition=Q(valid_to__isnull=True),
+                name="agencies_membership_open_once",
+            ),
+            _period_is_ordered("agencies_membership"),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+    def clean(self) -> None:
+        super().clean()
+        _clean_period(self)
+        if self.user_id is None or self.agency_id is None:
+            return
+        clash = _overlaps(
+            StaffMembership.objects.filter(user_id=self.user_id, agency_id=self.agency_id, role=self.role),
+            self.valid_from,
+            self.valid_to,
+        )
+        if self.pk is not None:
+            clash = clash.exclude(pk=self.pk)
+        if clash.exists():
+            raise ValidationError(
+                _("Cán bộ đã được phân công vai trò này tại cơ quan này trong cùng thời gian.")
+            )

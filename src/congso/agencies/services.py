@@ -1,0 +1,392 @@
+"""The public interface of the agencies block: the only module other blocks import.
+
+Questions answered here: which agencies and roles a person holds on a day, which agencies sit under
+another, which administrative unit a code means on a day (following mergers). Changes to staff
+membership go through ``add_membership`` / ``ensure_membership`` / ``end_membership`` so that each one
+leaves an audit entry and a domain event.
+
+Dates are ``datetime.date``; "today" is the local date of ``settings.TIME_ZONE``. Validity periods are
+inclusive at both ends (``valid_to`` is the last day in force).
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congso.core import audit, events
+
+from .models import AdministrativeUnit, Agency, Role, StaffMembership, UnitSuccession
+from .validators import AGENCY_CODE_RE
+
+__all__ = [
+    "add_membership",
+    "agencies_for",
+    "agency_descendants",
+    "current_unit",
+    "end_membership",
+    "ensure_membership",
+    "get_agency_by_code",
+    "get_unit",
+    "has_role",
+    "is_platform_admin",
+    "is_staff_member",
+    "memberships_for",
+    "roles_for",
+    "successor_units",
+]
+
+
+# --- Who holds which role ---------------------------------------------------------------------
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _valid_q(day: date, prefix: str = "") -> Q:
+    """Rows (or, with a prefix such as ``"agency__"``, related rows) in force on ``day``."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def _counts_as_staff(user) -> bool:
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and user.pk is not None
+    )
+
+
+def _check_roles(roles: Iterable[str]) -> list[str]:
+    roles = [roles] if isinstance(roles, str) else list(roles)
+    unknown = sorted(set(roles) - set(Role.values))
+    if unknown:
+        raise ValueError(_("Vai trò không tồn tại: %(roles)s.") % {"roles": ", ".join(unknown)})
+    return roles
+
+
+def _memberships(user, day: date) -> QuerySet[StaffMembership]:
+    """Memberships of ``user`` in force on ``day`` in an agency also in force on ``day``."""
+    if not _counts_as_staff(user):
+        return StaffMembership.objects.none()
+    return StaffMembership.objects.filter(_valid_q(day), _valid_q(day, "agency__"), user=user)
+
+
+def memberships_for(user, on: date | None = None) -> list[StaffMembership]:
+    """The staff memberships ``user`` holds on ``on`` (today by default), with ``agency`` loaded.
+
+    A membership counts when both it and its agency are in force that day. Anonymous or inactive users
+    hold none. Ordered by agency code, then role. Reads only; raises nothing.
+    """
+    day = on or _today()
+    return list(_memberships(user, day).select_related("agency").order_by("agency__code", "role"))
+
+
+def roles_for(user, agency: Agency | None = None) -> set[str]:
+    """The role values (``Role``) ``user`` holds today — in ``agency`` only, when one is given.
+
+    Roles are not inherited along the agency tree: a leader of the provincial People's Committee is not
+    thereby a leader of each department. Reads only; raises nothing.
+    """
+    qs = _memberships(user, _today())
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    return set(qs.values_list("role", flat=True))
+
+
+def agencies_for(user, roles: Iterable[str] | None = None) -> QuerySet[Agency]:
+    """The agencies in force today in which ``user`` holds a membership today (in one of ``roles``).
+
+    ``roles`` is an iterable of ``Role`` values; a single string is read as one role. Returns a lazy
+    queryset ordered by code, each agency once. Raises ``ValueError`` for an unknown role.
+    """
+    qs = _memberships(user, _today())
+    if roles is not None:
+        qs = qs.filter(role__in=_check_roles(roles))
+    return Agency.objects.filter(pk__in=qs.values("agency_id")).order_by("code")
+
+
+def has_role(user, role: str, agency: Agency | None = None) -> bool:
+    """Whether ``user`` holds ``role`` today (in ``agency``, when given). Raises ``ValueError`` for an
+    unknown role, so that a typo in a permission check fails loudly instead of denying quietly."""
+    (role,) = _check_roles([role])
+    qs = _memberships(user, _today()).filter(role=role)
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    return qs.exists()
+
+
+def is_platform_admin(user) -> bool:
+    """Whether ``user`` administers the whole platform: an active Django superuser, or the holder of a
+    ``platform_admin`` membership in force today. Reads only; raises nothing."""
+    if _counts_as_staff(user) and getattr(user, "is_superuser", False):
+        return True
+    return has_role(user, Role.PLATFORM_ADMIN)
+
+
+def is_staff_member(user) -> bool:
+    """Whether ``user`` holds any membership in force today — the test for entering the officer
+    workspace. A superuser without a membership is not a staff member. Reads only; raises nothing."""
+    return _memberships(user, _today()).exists()
+
+
+# --- Agencies ---------------------------------------------------------------------------------
+
+
+def get_agency_by_code(code: str) -> Agency:
+    """The agency with electronic identifier ``code`` (e.g. ``"000.00.12.H08"``), in force or not.
+
+    Surrounding spaces are ignored; letters are not upper-cased, because the code is exact. Raises
+    ``Agency.DoesNotExist`` with a Vietnamese message when the code is malformed or unknown.
+    """
+    code = (code or "").strip() if isinstance(code, str) else ""
+    if not AGENCY_CODE_RE.fullmatch(code):
+        raise Agency.DoesNotExist(
+            _("Mã định danh điện tử “%(code)s” không đúng dạng 000.00.00.H08 (QCVN 102:2016).")
+            % {"code": code}
+        )
+    try:
+        return Agency.objects.select_related("parent", "administrative_unit").get(code=code)
+    except Agency.DoesNotExist:
+        raise Agency.DoesNotExist(
+            _("Không tìm thấy cơ quan có mã định danh điện tử %(code)s.") % {"code": code}
+        ) from None
+
+
+def agency_descendants(agency: Agency, on: date | None = None) -> list[Agency]:
+    """Every agency below ``agency`` in the tree (children, their children, …), not ``agency`` itself.
+
+    Breadth first, each level ordered by code; one query per level, which suits trees of hundreds.
+    With ``on``, only agencies in force that day are returned (the walk still passes through ended
+    ones, so a unit moved under an ended parent is not lost). Reads only; raises nothing.
+    """
+    found: list[Agency] = []
+    seen = {agency.pk}
+    level = [agency.pk]
+    while level:
+        children = [
+            child
+            for child in Agency.objects.filter(parent_id__in=level).order_by("code")
+            if child.pk not in seen
+        ]
+        seen.update(child.pk for child in children)
+        found.extend(children)
+        level = [child.pk for child in children]
+    if on is not None:
+        found = [
+            a
+            for a in found
+            if (a.valid_from is None or a.valid_from <= on) and (a.valid_to is None or a.valid_to >= on)
+        ]
+    return found
+
+
+# --- Staff membership changes -----------------------------------------------------------------
+
+
+def _membership_changes(membership: StaffMembership) -> dict:
+    return {
+        "user": membership.user_id,
+        "agency": membership.agency.code,
+        "role": membership.role,
+        "title": membership.title,
+        "valid_from": membership.valid_from.isoformat() if membership.valid_from else None,
+        "valid_to": membership.valid_to.isoformat() if membership.valid_to else None,
+    }
+
+
+def add_membership(
+    user,
+    agency: Agency,
+    role: str,
+    title: str = "",
+    by=None,
+    *,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+) -> StaffMembership:
+    """Give ``user`` the ``role`` in ``agency`` from ``valid_from`` (today by default) to ``valid_to``
+    (open-ended by default), and return the new membership.
+
+    ``by`` is the user making the change (defaults to the signed-in user of the current request).
+    Effects, in one transaction: the membership row, an audit entry ``agencies.membership.add`` and the
+    domain event ``agencies.membership.added``.
+    Errors (nothing is changed): ``ValueError`` for an unknown role; ``ValidationError`` with a
+    Vietnamese message when the agency is not in force on ``valid_from``, the period is reversed, or the
+    person already holds that role in that agency during an overlapping period.
+    """
+    (role,) = _check_roles([role])
+    valid_from = valid_from or _today()
+    if not Agency.objects.filter(_valid_q(valid_from), pk=agency.pk).exists():
+        raise ValidationError(
+            _("Cơ quan %(agency)s không còn hiệu lực vào ngày %(day)s.")
+            % {"agency": agency, "day": valid_from.strftime("%d/%m/%Y")}
+        )
+    membership = StaffMembership(
+        user=user, agency=agency, role=role, title=title, valid_from=valid_from, valid_to=valid_to
+    )
+    membership.full_clean()
+    with transaction.atomic():
+        membership.save()
+        changes = _membership_changes(membership)
+        audit.record("agencies.membership.add", membership, changes=changes, actor=by)
+        events.publish("agencies.membership.added", changes, aggregate=membership)
+    return membership
+
+
+def ensure_membership(user, agency: Agency, role: str, title: str = "", by=None) -> StaffMembership:
+    """Make sure ``user`` holds ``role`` in ``agency`` today and return that membership.
+
+    If such a membership is in force it is returned; its title is updated (with an audit entry
+    ``agencies.membership.change``) only when ``title`` is given and differs. Otherwise it behaves as
+    ``add_membership(user, agency, role, title, by)``, with the same effects and errors. Running it
+    twice changes nothing the second time.
+    """
+    (role,) = _check_roles([role])
+    existing = (
+        StaffMembership.objects.filter(_valid_q(_today()), user=user, agency=agency, role=role)
+        .select_related("agency")
+        .first()
+    )
+    if existing is None:
+        return add_membership(user, agency, role, title=title, by=by)
+    if title and existing.title != title:
+        with transaction.atomic():
+            before = existing.title
+            existing.title = title
+            existing.save(update_fields=["title"])
+            audit.record("agencies.membership.change", existing, changes={"title": [before, title]}, actor=by)
+    return existing
+
+
+def end_membership(membership: StaffMembership, on: date | None = None, by=None) -> StaffMembership | None:
+    """End ``membership``: from ``on`` (today by default) the person no longer holds the role.
+
+    The last day in force becomes the day before ``on``, so ending "today" takes effect at once.
+    A membership that would not yet have started by ``on`` is withdrawn (deleted) instead, and ``None``
+    is returned; otherwise the updated membership is returned.
+    Effects, in one transaction: the change, an audit entry ``agencies.membership.end`` (its changes
+    keep every detail of a withdrawn row) and the domain event ``agencies.membership.ended``.
+    Errors (nothing is changed): ``ValidationError`` when the membership had already ended before ``on``.
+    """
+    on = on or _today()
+    last_day = on - timedelta(days=1)
+    if membership.valid_to is not None and membership.valid_to <= last_day:
+        raise ValidationError(
+            _("Phân công này đã kết thúc từ ngày %(day)s.")
+            % {"day": membership.valid_to.strftime("%d/%m/%Y")}
+        )
+    withdrawn = membership.valid_from is not None and membership.valid_from > last_day
+    with transaction.atomic():
+        before = _membership_changes(membership)
+        if withdrawn:
+            changes = {**before, "withdrawn": True}
+            audit.record("agencies.membership.end", membership, changes=changes, actor=by)
+            events.publish("agencies.membership.ended", changes, aggregate=membership)
+            membership.delete()
+            return None
+        membership.valid_to = last_day
+        membership.save(update_fields=["valid_to"])
+        changes = {**_membership_changes(membership), "previous_valid_to": before["valid_to"]}
+        audit.record("agencies.membership.end", membership, changes=changes, actor=by)
+        events.publish("agencies.membership.ended", changes, aggregate=membership)
+    return membership
+
+
+# --- Administrative units ---------------------------------------------------------------------
+
+
+def get_unit(code: str, on: date | None = None) -> AdministrativeUnit:
+    """The administrative unit that carries GSO ``code`` on ``on`` (today by default).
+
+    A code can belong to different units over time (ward 25747 was "Phường Phú Cường" until 30/6/2025
+    and is "Phường Thủ Dầu Một" since), so the day matters. Successions are not followed; see
+    ``current_unit`` for that. Raises ``AdministrativeUnit.DoesNotExist`` with a Vietnamese message.
+    """
+    day = on or _today()
+    unit = (
+        AdministrativeUnit.objects.filter(_valid_q(day), code=str(code).strip())
+        .select_related("parent")
+        .first()
+    )
+    if unit is None:
+        raise AdministrativeUnit.DoesNotExist(
+            _("Không có đơn vị hành chính mang mã %(code)s vào ngày %(day)s.")
+            % {"code": code, "day": day.strftime("%d/%m/%Y")}
+        )
+    return unit
+
+
+def successor_units(code: str, on: date | None = None) -> list[AdministrativeUnit]:
+    """The unit(s) in force on ``on`` (today by default) that carry on the unit with GSO ``code``.
+
+    If a unit with that code is in force that day, it is the answer. Otherwise the latest unit with that
+    code that ended before the day is taken, and its recorded successions (effective by that day) are
+    followed until units in force are reached — a split gives several. A unit that ended without a
+    recorded succession leads nowhere, so the list may be empty. Ordered by code.
+    Raises ``AdministrativeUnit.DoesNotExist`` when no unit with that code existed on or before the day.
+    """
+    day = on or _today()
+    code = str(code).strip()
+    in_force = AdministrativeUnit.objects.filter(_valid_q(day), code=code).first()
+    if in_force is not None:
+        return [in_force]
+    start = AdministrativeUnit.objects.filter(code=code, valid_to__lt=day).order_by("-valid_to").first()
+    if start is None:
+        raise AdministrativeUnit.DoesNotExist(
+            _("Không có đơn vị hành chính mang mã %(code)s vào hoặc trước ngày %(day)s.")
+            % {"code": code, "day": day.strftime("%d/%m/%Y")}
+        )
+    found: dict[int, AdministrativeUnit] = {}
+    seen = {start.pk}
+    frontier = [start.pk]
+    while frontier:
+        links = UnitSuccession.objects.filter(
+            predecessor_id__in=frontier, effective_on__lte=day
+        ).select_related("successor")
+        frontier = []
+        for link in links:
+            unit = link.successor
+            if unit.pk in seen:
+                continue
+            seen.add(unit.pk)
+            if (unit.valid_from is None or unit.valid_from <= day) and (
+                unit.valid_to is None or unit.valid_to >= day
+            ):
+                found[unit.pk] = unit
+            else:
+                frontier.append(unit.pk)
+    return sorted(found.values(), key=lambda u: u.code)
+
+
+def current_unit(code: str, on: date | None = None) -> AdministrativeUnit:
+    """The one unit in force on ``on`` (today by default) that carries on the unit with GSO ``code``,
+    e.g. Bình Dương (74) on 2026-01-01 → Thành phố Hồ Chí Minh (79).
+
+    Raises ``AdministrativeUnit.DoesNotExist`` when the code is unknown by that day or its history
+    leads to no unit in force (no succession recorded), and ``AdministrativeUnit.MultipleObjectsReturned``
+    when the unit was split; both with a Vietnamese message. Use ``successor_units`` to handle splits.
+    """
+    day = on or _today()
+    units = successor_units(code, day)
+    if not units:
+        raise AdministrativeUnit.DoesNotExist(
+            _(
+                "Đơn vị hành chính mã %(code)s đã chấm dứt mà không có đơn vị kế thừa "
+                "được ghi nhận vào ngày %(day)s."
+            )
+            % {"code": code, "day": day.strftime("%d/%m/%Y")}
+        )
+    if len(units) > 1:
+        raise AdministrativeUnit.MultipleObjectsReturned(
+            _("Đơn vị hành chính mã %(code)s được chia cho nhiều đơn vị: %(units)s.")
+            % {"code": code, "units": ", ".join(f"{u.name} ({u.code})" for u in units)}
+        )
+    return units[0]
