@@ -1,6 +1,20 @@
-"""Request context that the audit log needs without passing the request everywhere."""
+"""Request context that the audit log needs without passing the request everywhere, and the language rule."""
+
+from django.middleware.locale import LocaleMiddleware
 
 from .audit import bind_request
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the visitor chose English with the language switch (a cookie).
+
+    The browser's Accept-Language is ignored on purpose: a public service of Vietnam speaks Vietnamese
+    first, whatever language an office computer's browser happens to be set to.
+    """
+
+    def process_request(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        super().process_request(request)
 
 
 class RequestContextMiddleware:

@@ -1,5 +1,8 @@
+"""The citizen portal's pages. Data comes from other blocks' services; this module only presents it."""
+
 from django.shortcuts import render
 
 
 def home(request):
+    """The landing page: what the portal does, the procedure search, how an online dossier works."""
     return render(request, "portal/home.html")
