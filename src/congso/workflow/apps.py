@@ -6,3 +6,7 @@ class WorkflowConfig(AppConfig):
     name = "congso.workflow"
     label = "workflow"
     verbose_name = _("Quy trình nghiệp vụ")
+
+    def ready(self):
+        # Register the platform actions and the periodic timer job at start-up.
+        from . import actions, timers  # noqa: F401

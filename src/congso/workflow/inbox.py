@@ -1,0 +1,104 @@
+"""Named queries over work items: officers' inboxes and what monitoring needs.
+
+An inbox is ordered by deadline (``due_at``, then ``id``) and read page by page with a keyset cursor
+(``"<due_at ISO>|<id>"``), so a page costs the same however deep it is; the index
+``workflow_item_inbox_idx`` (state, agency, role, due_at, id) serves it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import WorkItem, WorkItemState
+
+DEFAULT_PAGE = 50
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    items: list[WorkItem]
+    next_cursor: str | None
+
+
+def _who_q(user) -> Q | None:
+    """Items ``user`` may act on: assigned to them, or unassigned for a role they hold at that agency."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    from congso.agencies import services as agency_services
+
+    condition = Q(assigned_user=user)
+    for membership in agency_services.memberships_for(user):
+        condition |= Q(assigned_user__isnull=True, agency_id=membership.agency_id, role=membership.role)
+    return condition
+
+
+def encode_cursor(item: WorkItem) -> str:
+    return f"{item.due_at.isoformat()}|{item.pk}"
+
+
+def _decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    if not cursor:
+        return None
+    try:
+        moment, _sep, pk = cursor.partition("|")
+        due_at = datetime.fromisoformat(moment)
+        if timezone.is_naive(due_at):
+            return None
+        return due_at, int(pk)
+    except (TypeError, ValueError):
+        return None
+
+
+def open_items_for(user, *, after: str | None = None, limit: int = DEFAULT_PAGE) -> InboxPage:
+    """The open work items ``user`` may do now (their roles at their agencies today, or named), most
+    urgent first, one page after the cursor ``after``. An unreadable cursor starts from the top."""
+    condition = _who_q(user)
+    if condition is None:
+        return InboxPage([], None)
+    limit = max(1, min(int(limit), MAX_PAGE))
+    qs = (
+        WorkItem.objects.filter(condition, state=WorkItemState.OPEN)
+        .select_related("agency", "instance__dossier", "assigned_user")
+        .order_by("due_at", "id")
+    )
+    position = _decode_cursor(after)
+    if position is not None:
+        due_at, pk = position
+        qs = qs.filter(Q(due_at__gt=due_at) | Q(due_at=due_at, id__gt=pk))
+    items = list(qs[: limit + 1])
+    next_cursor = encode_cursor(items[limit - 1]) if len(items) > limit else None
+    return InboxPage(items[:limit], next_cursor)
+
+
+def count_open_for(user) -> int:
+    """How many open items ``user`` may do (for a badge)."""
+    condition = _who_q(user)
+    return 0 if condition is None else WorkItem.objects.filter(condition, state=WorkItemState.OPEN).count()
+
+
+def items_of_dossier(dossier) -> QuerySet:
+    """Every work item of ``dossier``'s process, in the order they were opened (the step history)."""
+    return (
+        WorkItem.objects.filter(instance__dossier=dossier)
+        .select_related("agency", "completed_by", "assigned_user")
+        .order_by("opened_at", "id")
+    )
+
+
+def open_items_at(agency, *, role: str | None = None) -> QuerySet:
+    """Open items of ``agency`` (for one role when given), most urgent first — a unit's workload."""
+    qs = WorkItem.objects.filter(state=WorkItemState.OPEN, agency=agency)
+    if role:
+        qs = qs.filter(role=role)
+    return qs.select_related("instance__dossier").order_by("due_at", "id")
+
+
+def overdue_items(*, now=None, agency=None) -> QuerySet:
+    """Open items past their deadline (optionally of one agency), oldest deadline first."""
+    qs = WorkItem.objects.filter(state=WorkItemState.OPEN, due_at__lt=now or timezone.now())
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    return qs.select_related("agency", "instance__dossier").order_by("due_at", "id")

@@ -1,0 +1,274 @@
+"""The SpiffWorkflow adapter: congso's parser, task specs, script engine and serializer.
+
+- ``CongsoBpmnParser`` is SpiffWorkflow's plain BPMN parser with two changes: a service task becomes a
+  ``CongsoServiceTask`` that calls a named platform action, and duration/date timers become
+  ``ClockDurationTimer``/``ClockDateTimer``, which read the platform clock (``django.utils.timezone.now``,
+  so one clock drives timers, deadlines and tests) and take a plain ISO 8601 text (``PT4H``) as modellers
+  write it.
+- ``SafeScriptEngine`` evaluates every expression SpiffWorkflow asks for (gateway conditions, timer
+  values, data-object conditions) with ``expressions`` — never Python — and refuses to run scripts.
+- ``SERIALIZER`` turns a running workflow into JSON and back, knowing the classes above. A restored
+  workflow has SpiffWorkflow's default Python engine attached: callers must set ``SafeScriptEngine``
+  (``engine.load_workflow`` does).
+"""
+
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser, BpmnValidator
+from SpiffWorkflow.bpmn.parser.event_parsers import (
+    BoundaryEventParser,
+    IntermediateCatchEventParser,
+)
+from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
+from SpiffWorkflow.bpmn.parser.util import first, full_tag
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.serializer import DEFAULT_CONFIG, BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
+from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask as ServiceTaskMixin
+
+from . import conventions, expressions
+
+
+class StepFailure(Exception):
+    """A step could not run (an expression failed, a script was met, an action refused).
+
+    ``message`` is Vietnamese and safe to show to an officer; ``task_name`` is the BPMN id.
+    """
+
+    def __init__(self, message: str, task_name: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.task_name = task_name
+
+
+# --- Timers read the platform clock ------------------------------------------------------------------
+
+
+def now_utc() -> datetime:
+    return timezone.now().astimezone(UTC)
+
+
+def timer_text(expression: str, data: dict) -> str:
+    """The text of a timer definition: a bare ISO 8601 value, or a quoted expression in the safe language."""
+    text = (expression or "").strip()
+    if text[:1] in ("'", '"'):
+        value = expressions.evaluate(text, data)
+        if not isinstance(value, str):
+            raise expressions.ExpressionError(_("Biểu thức hẹn giờ phải cho ra một chuỗi ISO 8601."))
+        return value.strip()
+    return text
+
+
+def parse_timer_date(text: str) -> datetime:
+    """An ISO 8601 date-time; a value without offset is read in the platform's time zone."""
+    value = datetime.fromisoformat(text)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    return value.astimezone(UTC)
+
+
+def duration_end(text: str, start: datetime) -> datetime:
+    parsed = TimerEventDefinition.parse_iso_duration(text)
+    return start + TimerEventDefinition.get_timedelta_from_start(parsed, start)
+
+
+class ClockDateTimer(TimeDateEventDefinition):
+    """A ``timeDate`` timer that fires once the platform clock passes the date."""
+
+    def has_fired(self, my_task):
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            event_value = parse_timer_date(timer_text(self.expression, my_task.data)).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if datetime.fromisoformat(event_value) <= now_utc():
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+class ClockDurationTimer(DurationTimerEventDefinition):
+    """A ``timeDuration`` timer (calendar time, not working hours) measured on the platform clock."""
+
+    def has_fired(self, my_task):
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            event_value = duration_end(timer_text(self.expression, my_task.data), now_utc()).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if datetime.fromisoformat(event_value) <= now_utc():
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+CLOCK_TIMERS = (ClockDateTimer, ClockDurationTimer)
+
+
+class _ClockTimerParsing:
+    def parse_timer_event(self, event):
+        description = self.get_event_description(event)
+        name = self.node.get("name", self.node.get("id"))
+        time_date = first(self.xpath(".//bpmn:timeDate"))
+        if time_date is not None:
+            return ClockDateTimer(name, (time_date.text or "").strip(), description=description)
+        time_duration = first(self.xpath(".//bpmn:timeDuration"))
+        if time_duration is not None:
+            return ClockDurationTimer(name, (time_duration.text or "").strip(), description=description)
+        raise ValidationException(
+            "Only timeDate and timeDuration timers are supported", node=self.node, file_name=self.filename
+        )
+
+
+class ClockBoundaryEventParser(_ClockTimerParsing, BoundaryEventParser):
+    pass
+
+
+class ClockIntermediateCatchEventParser(_ClockTimerParsing, IntermediateCatchEventParser):
+    pass
+
+
+# --- Service tasks call named platform actions ------------------------------------------------------
+
+
+class CongsoServiceTask(ServiceTaskMixin, BpmnSpecMixin):
+    """A service task that calls ``actions.platform_actions[action](context, params)``."""
+
+    def __init__(self, wf_spec, bpmn_id, action="", params=None, **kwargs):
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.action = action
+        self.params = dict(params or {})
+
+    def _execute(self, task):
+        engine = task.workflow.script_engine
+        if not isinstance(engine, SafeScriptEngine):
+            raise StepFailure(
+                _("Bước tự động chỉ chạy được trong bộ máy quy trình của hệ thống."),
+                self.bpmn_id or self.name,
+            )
+        result = engine.run_action(task, self.action, dict(self.params))
+        if result:
+            task.data.update(result)
+        return True
+
+
+class CongsoServiceTaskParser(TaskParser):
+    def create_task(self):
+        properties = conventions.read_properties(self.node)
+        return self.spec_class(
+            self.spec,
+            self.bpmn_id,
+            action=conventions.service_action_name(self.node, properties),
+            params=conventions.action_params(properties),
+            **self.bpmn_attributes,
+        )
+
+
+class CongsoServiceTaskConverter(BpmnTaskSpecConverter):
+    def to_dict(self, spec):
+        dct = self.get_default_attributes(spec)
+        dct["action"] = spec.action
+        dct["params"] = spec.params
+        return dct
+
+
+class CongsoBpmnParser(BpmnParser):
+    OVERRIDE_PARSER_CLASSES = {
+        full_tag("serviceTask"): (CongsoServiceTaskParser, CongsoServiceTask),
+        full_tag("boundaryEvent"): (ClockBoundaryEventParser, BoundaryEvent),
+        full_tag("intermediateCatchEvent"): (ClockIntermediateCatchEventParser, IntermediateCatchEvent),
+    }
+
+
+@lru_cache(maxsize=1)
+def bpmn_schema_validator() -> BpmnValidator:
+    """SpiffWorkflow's validator of the BPMN 2.0 XML schema (loading the XSD is slow: once per process)."""
+    return BpmnValidator()
+
+
+# --- The safe script engine -----------------------------------------------------------------------------
+
+
+class SafeEnvironment(BasePythonScriptEngineEnvironment):
+    """Evaluates expressions with ``expressions``; scripts and service calls are refused."""
+
+    def evaluate(self, expression, context, external_context=None):
+        data = dict(context or {})
+        if external_context:
+            for key, value in external_context.items():
+                data.setdefault(key, value)
+        return expressions.evaluate(expression, data)
+
+    def execute(self, script, context, external_context=None):
+        raise StepFailure(
+            _("Quy trình không được chứa kịch bản (script); hãy dùng bước tự động gọi thao tác.")
+        )
+
+    def call_service(self, context, **kwargs):
+        raise StepFailure(
+            _("Quy trình không được gọi dịch vụ ngoài trực tiếp; hãy dùng thao tác đã đăng ký.")
+        )
+
+
+class SafeScriptEngine(PythonScriptEngine):
+    """The only script engine congso gives SpiffWorkflow.
+
+    ``runtime`` (optional) is the object that runs platform actions for service tasks:
+    ``runtime.run_action(task, name, params) -> dict | None``.
+    """
+
+    def __init__(self, runtime=None):
+        super().__init__(environment=SafeEnvironment())
+        self.runtime = runtime
+
+    def validate(self, expression):
+        expressions.compile_expression(expression)
+
+    def evaluate(self, task, expression, external_context=None):
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except expressions.ExpressionError as exc:
+            raise StepFailure(
+                _("Không tính được biểu thức “%(expr)s” ở bước %(step)s: %(reason)s")
+                % {"expr": str(expression)[:120], "step": task.task_spec.name, "reason": exc.message},
+                task.task_spec.name,
+            ) from exc
+
+    def execute(self, task, script, external_context=None):
+        raise StepFailure(
+            _("Quy trình không được chứa kịch bản (script); hãy dùng bước tự động gọi thao tác."),
+            task.task_spec.name,
+        )
+
+    def call_service(self, task, **kwargs):
+        raise StepFailure(
+            _("Quy trình không được gọi dịch vụ ngoài trực tiếp; hãy dùng thao tác đã đăng ký."),
+            task.task_spec.name,
+        )
+
+    def run_action(self, task, name: str, params: dict):
+        if self.runtime is None:
+            raise StepFailure(
+                _("Không có ngữ cảnh hồ sơ để chạy thao tác “%(name)s”.") % {"name": name},
+                task.task_spec.name,
+            )
+        return self.runtime.run_action(task, name, params)
+
+
+# --- Serializer ---------------------------------------------------------------------------------------------
+
+_CONFIG = dict(DEFAULT_CONFIG)
+_CONFIG[CongsoServiceTask] = CongsoServiceTaskConverter
+_CONFIG[ClockDateTimer] = TimerConditionalEventDefinitionConverter
+_CONFIG[ClockDurationTimer] = TimerConditionalEventDefinitionConverter
+
+SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_CONFIG))

@@ -1,0 +1,251 @@
+"""Checking uploaded BPMN files: every error with its line and a Vietnamese reason; nothing stored."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from congso.workflow import bpmn, services
+from congso.workflow.errors import BpmnRejected
+from congso.workflow.forms import ProcessUploadForm
+from congso.workflow.models import ProcessDefinition, ProcessVersion
+
+from .conftest import BPMN_DIR, HEADER, flow, process, user_task
+
+DEFAULTS = Path(services.__file__).resolve().parent / "bpmn"
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+@pytest.mark.parametrize(
+    "name", ["chung-thuc-trong-ngay.bpmn", "giai-quyet-tai-so.bpmn", "lien-thong-khai-sinh.bpmn"]
+)
+def test_default_processes_are_valid_and_drawn(db, name):
+    text = (DEFAULTS / name).read_text(encoding="utf-8")
+    outcome = bpmn.validate(text)
+    assert outcome.ok, outcome.errors
+    # Full diagram interchange, so the file opens and renders in bpmn.io: a shape for every flow node
+    # and lane, an edge for every sequence flow.
+    root = bpmn.parse_xml(text)
+    ns = {
+        "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+        "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    }
+    elements = {
+        el.get("id")
+        for el in root.xpath("//bpmn:process/*[@id] | //bpmn:lane | //bpmn:participant", namespaces=ns)
+    }
+    drawn = set(root.xpath("//bpmndi:BPMNShape/@bpmnElement | //bpmndi:BPMNEdge/@bpmnElement", namespaces=ns))
+    elements.discard(None)
+    elements -= {el.get("id") for el in root.xpath("//bpmn:laneSet", namespaces=ns)}
+    assert elements <= drawn, elements - drawn
+    for step in outcome.step_config["steps"].values():
+        if step["kind"] == "user":
+            assert step["role"] in {"one_stop_officer", "specialist", "leader", "clerk"}
+            assert step["allotted_hours"] >= 1
+
+
+def test_invalid_file_lists_every_problem_with_its_line(db):
+    text = (BPMN_DIR / "invalid.bpmn").read_text(encoding="utf-8")
+    errors = bpmn.validate(text).errors
+    expected = {
+        line_of(text, 'id="guard_step"'): "không ứng với vai trò",
+        line_of(text, 'id="no_hours"'): "allottedHours",
+        line_of(text, 'id="delete_all"'): "không có thao tác “xoa_ho_so”",
+        line_of(text, 'id="run_python"'): "kịch bản",
+        line_of(text, "__import__"): "Điều kiện",
+        line_of(text, "hai giờ"): "ISO 8601",
+    }
+    for line, fragment in expected.items():
+        assert any(error_line == line and fragment in message for error_line, message in errors), (
+            line,
+            errors,
+        )
+    assert errors == sorted(errors, key=lambda e: e[0])
+
+
+def test_rejected_upload_stores_nothing_and_carries_the_lines(db):
+    text = (BPMN_DIR / "invalid.bpmn").read_text(encoding="utf-8")
+    with pytest.raises(BpmnRejected) as info:
+        services.upload_version(key="sai", name="Sai", xml=text)
+    assert info.value.errors
+    script_line = line_of(text, 'id="run_python"')
+    assert any(message.startswith(f"Dòng {script_line}:") for message in info.value.messages)
+    assert not ProcessDefinition.objects.exists() and not ProcessVersion.objects.exists()
+
+
+def test_malformed_xml_names_the_line():
+    text = HEADER + '<bpmn:process id="p">\n<bpmn:userTask id="a">\n</bpmn:process>\n</bpmn:definitions>\n'
+    ((line, message),) = bpmn.validate(text).errors
+    assert line == 5 and "XML" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&e;</bpmn:definitions>',
+        '<?xml version="1.0"?>\n'
+        '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&b;</bpmn:definitions>',
+    ],
+)
+def test_doctype_and_entities_are_refused(text):
+    outcome = bpmn.validate(text)
+    assert not outcome.ok
+    assert "passwd" not in str(outcome.errors) and "root:" not in str(outcome.errors)
+
+
+def test_schema_errors_name_the_line(db):
+    text = process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            user_task("a", "A"),
+            '<bpmn:endEvent id="e"/>',
+            '<bpmn:sequenceFlow id="f1" sourceRef="s"/>',
+            flow("f2", "a", "e"),
+        ],
+        {"Chuyên viên": ["s", "a", "e"]},
+    )
+    errors = bpmn.validate(text).errors
+    assert any(line == line_of(text, 'id="f1"') and "lược đồ BPMN" in message for line, message in errors), (
+        errors
+    )
+
+
+def test_spiffworkflow_structural_errors_are_mapped_to_the_line(db):
+    text = process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            user_task("a", "A"),
+            user_task("b", "B"),
+            user_task("c", "C"),
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "a"),
+            flow("f2", "a", "b"),
+            flow("f3", "a", "c"),
+            flow("f4", "b", "e"),
+            flow("f5", "c", "e"),
+        ],
+        {"Chuyên viên": ["s", "a", "b", "c", "e"]},
+    )
+    errors = bpmn.validate(text).errors
+    assert [line for line, _ in errors] == [line_of(text, 'id="a"')], errors
+    assert "Cấu trúc quy trình" in errors[0][1]
+
+
+@pytest.mark.parametrize(
+    ("element", "fragment"),
+    [
+        ('<bpmn:callActivity id="x" calledElement="other"/>', "call activity"),
+        ('<bpmn:businessRuleTask id="x"/>', "business rule"),
+        (
+            '<bpmn:intermediateCatchEvent id="x"><bpmn:messageEventDefinition/>'
+            "</bpmn:intermediateCatchEvent>",
+            "thông điệp",
+        ),
+        (
+            '<bpmn:intermediateCatchEvent id="x"><bpmn:timerEventDefinition>'
+            "<bpmn:timeCycle>R3/PT1H</bpmn:timeCycle>"
+            "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>",
+            "timeCycle",
+        ),
+        (
+            '<bpmn:userTask id="x">'
+            "<bpmn:extensionElements><camunda:properties>"
+            '<camunda:property name="allottedHours" value="1.5"/>'
+            "</camunda:properties></bpmn:extensionElements>"
+            "</bpmn:userTask>",
+            "số giờ làm việc nguyên",
+        ),
+        ('<bpmn:userTask id="x"><bpmn:standardLoopCharacteristics/></bpmn:userTask>', "lặp"),
+    ],
+)
+def test_unsupported_elements_are_refused_at_their_line(db, element, fragment):
+    text = process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            element,
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "x"),
+            flow("f2", "x", "e"),
+        ],
+        {"Chuyên viên": ["s", "x", "e"]},
+    )
+    errors = bpmn.validate(text).errors
+    assert any(line == line_of(text, 'id="x"') and fragment in message for line, message in errors), errors
+
+
+def test_lane_conventions(db, world):
+    text = process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            user_task("a", "A"),
+            user_task("b", "B"),
+            user_task("c", "C"),
+            user_task("d", "D", role="clerk"),
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "a"),
+            flow("f2", "a", "b"),
+            flow("f3", "b", "c"),
+            flow("f4", "c", "d"),
+            flow("f5", "d", "e"),
+        ],
+        {
+            "Chuyên viên @ Công an": ["s", "a"],
+            "leader @ receiving": ["b"],
+            "user:lanhdao": ["c"],
+            "Không rõ": ["d", "e"],
+        },
+    )
+    outcome = bpmn.validate(text)
+    assert outcome.ok, outcome.errors
+    steps = outcome.step_config["steps"]
+    assert steps["a"]["role"] == "specialist" and steps["a"]["agency"] == {"mode": "kind", "kind": "police"}
+    assert steps["b"]["role"] == "leader" and steps["b"]["agency"] == {"mode": "receiving"}
+    assert steps["c"]["user"] == "lanhdao" and steps["c"]["role"] is None
+    assert steps["d"]["role"] == "clerk"  # the task's own property wins over an unknown lane name
+
+
+def test_unknown_user_or_agency_code_is_reported(db):
+    text = process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            user_task("a", "A"),
+            user_task("b", "B"),
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "a"),
+            flow("f2", "a", "b"),
+            flow("f3", "b", "e"),
+        ],
+        {"user:khong_co_ai": ["s", "a"], "Chuyên viên @ 000.99.99.H99": ["b", "e"]},
+    )
+    errors = bpmn.validate(text).errors
+    assert any(line == line_of(text, 'id="a"') and "khong_co_ai" in message for line, message in errors)
+    assert any(line == line_of(text, 'id="b"') and "000.99.99.H99" in message for line, message in errors)
+
+
+def test_single_non_executable_process_from_bpmn_io_is_accepted(db):
+    text = process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            user_task("a", "A"),
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "a"),
+            flow("f2", "a", "e"),
+        ],
+        {"Chuyên viên": ["s", "a", "e"]},
+    )
+    assert bpmn.validate(text.replace('isExecutable="true"', 'isExecutable="false"')).ok
+
+
+def test_upload_form_shows_the_lines(db):
+    text = (BPMN_DIR / "invalid.bpmn").read_bytes()
+    form = ProcessUploadForm(
+        data={"key": "sai", "name": "Sai", "activate": "on"},
+        files={"file": SimpleUploadedFile("sai.bpmn", text)},
+    )
+    assert not form.is_valid()
+    assert any(message.startswith("Dòng ") for message in form.errors["file"])

@@ -1,0 +1,84 @@
+"""Officers' inboxes: who sees which item, most urgent first, page by page."""
+
+from congso.workflow import inbox, services
+from congso.workflow.models import WorkItem
+
+from .conftest import flow, local, process, user_task
+
+
+def test_inbox_shows_items_by_role_and_agency_with_keyset_pages(
+    world, make_dossier, deploy, clock, make_user
+):
+    deploy(
+        process(
+            [
+                '<bpmn:startEvent id="s"/>',
+                user_task("a", "Xử lý"),
+                '<bpmn:endEvent id="e"/>',
+                flow("f1", "s", "a"),
+                flow("f2", "a", "e"),
+            ],
+            {"Chuyên viên": ["s", "a", "e"]},
+        )
+    )
+    for hour in (11, 9, 10, 8, 14):
+        clock.set(local(2026, 3, 9, hour))
+        services.start(make_dossier("thu-nghiem"))
+    clock.set(local(2026, 3, 9, 15))
+    services.start(make_dossier("thu-nghiem", agency=world.department))
+
+    first = inbox.open_items_for(world.specialist, limit=2)
+    assert [i.opened_at.hour for i in first.items] == [1, 2]  # 08:00 and 09:00 local, in UTC
+    second = inbox.open_items_for(world.specialist, after=first.next_cursor, limit=2)
+    third = inbox.open_items_for(world.specialist, after=second.next_cursor, limit=2)
+    seen = first.items + second.items + third.items
+    assert third.next_cursor is None and len(seen) == 5
+    assert [i.due_at for i in seen] == sorted(i.due_at for i in seen)
+    assert all(i.agency == world.commune for i in seen)
+    assert inbox.count_open_for(world.specialist) == 5
+    assert inbox.open_items_for(world.dept_specialist).items[0].agency == world.department
+    assert inbox.open_items_for(world.leader).items == []
+    assert inbox.open_items_for(make_user("dan", kind="citizen")).items == []
+
+
+def test_bad_cursor_starts_from_the_top(world, make_dossier, deploy):
+    deploy(
+        process(
+            [
+                '<bpmn:startEvent id="s"/>',
+                user_task("a", "Xử lý"),
+                '<bpmn:endEvent id="e"/>',
+                flow("f1", "s", "a"),
+                flow("f2", "a", "e"),
+            ],
+            {"Chuyên viên": ["s", "a", "e"]},
+        )
+    )
+    services.start(make_dossier("thu-nghiem"))
+    for cursor in ("rác|x", "2026-03-09T08:00:00|1", "", None):
+        assert len(inbox.open_items_for(world.specialist, after=cursor).items) == 1
+
+
+def test_dossier_history_and_overdue(world, make_dossier, deploy, clock):
+    deploy(
+        process(
+            [
+                '<bpmn:startEvent id="s"/>',
+                user_task("a", "Xử lý", hours=1),
+                user_task("b", "Duyệt"),
+                '<bpmn:endEvent id="e"/>',
+                flow("f1", "s", "a"),
+                flow("f2", "a", "b"),
+                flow("f3", "b", "e"),
+            ],
+            {"Chuyên viên": ["s", "a"], "Lãnh đạo": ["b", "e"]},
+        )
+    )
+    clock.set(local(2026, 3, 9, 8))
+    dossier = make_dossier("thu-nghiem")
+    instance = services.start(dossier)
+    clock.set(local(2026, 3, 9, 10))
+    assert list(inbox.overdue_items()) == list(WorkItem.objects.filter(task_name="a"))
+    services.complete(instance.work_items.get(), world.specialist)
+    assert [i.task_name for i in inbox.items_of_dossier(dossier)] == ["a", "b"]
+    assert [i.task_name for i in inbox.open_items_at(world.commune, role="leader")] == ["b"]
