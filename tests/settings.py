@@ -13,3 +13,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
+
+# Django's live server (browser tests) needs a media URL to route; nothing in congso serves it.
+MEDIA_URL = "/__test_media__/"

@@ -156,6 +156,13 @@ AXES_LOCKOUT_TEMPLATE = "identity/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env.int("CONGSO_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
+AXES_HTTP_RESPONSE_CODE = 429
+# Count every spelling of one account (case, spaces, a national ID typed with dots) as one account,
+# also on the admin sign-in page; and always answer a lockout with the HTML page (axes's JSON answer
+# to XMLHttpRequest would reveal the user name behind a national ID).
+AXES_USERNAME_CALLABLE = "congso.identity.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "congso.identity.lockout.lockout_response"
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)  # a reset link lasts one hour
 
 # --- Internationalisation: Vietnamese first, English second --------------------------------
 LANGUAGE_CODE = "vi"
@@ -173,8 +180,8 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]  # the shell's own CSS, JS and images (src/congso/static)
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-# Uploaded files are never served from a public URL: views stream them with a safe type.
-MEDIA_URL = None
+# Uploaded files are never served from a public URL (MEDIA_URL stays unset and no route serves
+# MEDIA_ROOT): views that check permissions stream them as attachments with a safe type.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,6 +1,10 @@
 """Users (citizens, business representatives, officials, system accounts), sign-in, sign-out, password
-reset and lockout; later single sign-on and federation with the national e-ID plug in here.
+reset and the lockout after repeated failed sign-ins; later single sign-on and federation with the
+national e-ID plug in here as sign-in methods (``registry.sign_in_methods``, contract in ``base``).
 
-It holds personal data (national ID number, tax code, phone) and must not decide what a user may see in
-another block: roles come from ``agencies.services``, object permissions live in each block.
+Other blocks use ``services`` (where a user lands after signing in, safe ``next`` pages, lockout state)
+and the ``User`` model through ``settings.AUTH_USER_MODEL``. Sign-in events reach the audit log through
+``signals``. It holds personal data (national ID number, tax code, phone) and must not decide what a
+user may see in another block: roles come from ``agencies.services``, object permissions live in each
+block.
 """

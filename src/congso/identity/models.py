@@ -11,6 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from .validators import validate_national_id, validate_tax_code
 
 
+def mask_national_id(value: str | None) -> str:
+    """Show only the last 4 digits of a national ID ("********6789"), for lists and other places
+    where the full number is not needed (personal data minimisation). Empty for no number."""
+    if not value:
+        return ""
+    return "*" * (len(value) - 4) + value[-4:]
+
+
 class UserKind(models.TextChoices):
     CITIZEN = "citizen", _("Công dân")
     BUSINESS = "business", _("Đại diện doanh nghiệp, tổ chức")
@@ -33,7 +41,9 @@ class User(AbstractUser):
     for business representatives (several people may represent the same business).
     """
 
-    kind = models.CharField(_("loại tài khoản"), max_length=16, choices=UserKind.choices, default=UserKind.CITIZEN)
+    kind = models.CharField(
+        _("loại tài khoản"), max_length=16, choices=UserKind.choices, default=UserKind.CITIZEN
+    )
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
     national_id = models.CharField(
         _("số định danh cá nhân"),
@@ -43,9 +53,7 @@ class User(AbstractUser):
         unique=True,
         validators=[validate_national_id],
     )
-    tax_code = models.CharField(
-        _("mã số thuế"), max_length=14, blank=True, validators=[validate_tax_code]
-    )
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True, validators=[validate_tax_code])
     organisation_name = models.CharField(_("tên tổ chức, doanh nghiệp"), max_length=300, blank=True)
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
@@ -73,6 +81,11 @@ class User(AbstractUser):
             raise ValidationError({"national_id": _("Công dân phải có số định danh cá nhân.")})
         if self.kind == UserKind.BUSINESS and not self.tax_code:
             raise ValidationError({"tax_code": _("Tài khoản doanh nghiệp phải có mã số thuế.")})
+
+    @property
+    def masked_national_id(self) -> str:
+        """The national ID with only its last 4 digits shown (see ``mask_national_id``)."""
+        return mask_national_id(self.national_id)
 
     @property
     def is_citizen_or_business(self) -> bool:

@@ -1,0 +1,165 @@
+"""Administration of user accounts and of sign-in lockouts.
+
+The user list shows national IDs masked to their last 4 digits (personal data minimisation); the
+change page shows the full number. Add and change forms run ``User.clean()`` (a citizen needs a
+national ID, a business representative a tax code). Lifting a lockout is audited, whether from the
+user list or from django-axes's list of failed sign-ins, which this module re-registers for that reason.
+"""
+
+# Importing axes.admin registers axes's model admins now, before this module replaces one of them
+# (this app comes before axes in INSTALLED_APPS, so admin autodiscovery would reach it later).
+import axes.admin as axes_admin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from congso.core import audit
+
+from .models import User
+from .services import normalise_sign_in_identifier, sign_in_lock, unlock_sign_in
+
+
+class UserAddForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = (
+            "username",
+            "kind",
+            "full_name",
+            "national_id",
+            "tax_code",
+            "organisation_name",
+            "email",
+            "phone",
+        )
+
+
+class UserEditForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserAddForm
+
+    list_display = (
+        "username",
+        "full_name",
+        "kind",
+        "national_id_last_digits",
+        "assurance_level",
+        "is_active",
+    )
+    list_filter = ("kind", "is_active", "assurance_level", "is_staff", "is_superuser")
+    # National ID by exact match only: the list hides it, a partial search would let one guess it.
+    search_fields = ("username", "full_name", "=national_id", "^tax_code")
+    ordering = ("username",)
+    readonly_fields = ("last_login", "date_joined", "sign_in_lock_status")
+    actions = ["unlock_sign_in_action"]
+
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (
+            _("Thông tin cá nhân"),
+            {"fields": ("kind", "full_name", "national_id", "date_of_birth", "email", "phone")},
+        ),
+        (_("Doanh nghiệp, tổ chức"), {"fields": ("tax_code", "organisation_name")}),
+        (_("Xác thực và đăng nhập"), {"fields": ("assurance_level", "sign_in_lock_status")}),
+        (
+            _("Quyền hạn"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2"),
+            },
+        ),
+        (
+            _("Thông tin cá nhân"),
+            {"fields": ("kind", "full_name", "national_id", "email", "phone")},
+        ),
+        (_("Doanh nghiệp, tổ chức"), {"fields": ("tax_code", "organisation_name")}),
+    )
+
+    @admin.display(description=_("Số định danh cá nhân"))
+    def national_id_last_digits(self, obj):
+        return obj.masked_national_id
+
+    @admin.display(description=_("Khóa đăng nhập"))
+    def sign_in_lock_status(self, obj):
+        if obj.pk is None:
+            return ""
+        lock = sign_in_lock(obj.get_username())
+        if lock is None:
+            return gettext("Không bị khóa")
+        if lock.until is None:
+            return gettext(
+                "Đang bị khóa sau %(failures)d lần đăng nhập sai, đến khi quản trị viên mở khóa."
+            ) % {"failures": lock.failures}
+        return gettext("Đang bị khóa sau %(failures)d lần đăng nhập sai, chậm nhất đến %(until)s.") % {
+            "failures": lock.failures,
+            "until": formats.localize(timezone.localtime(lock.until)),
+        }
+
+    @admin.action(description=_("Mở khóa đăng nhập cho các tài khoản đã chọn"), permissions=["change"])
+    def unlock_sign_in_action(self, request, queryset):
+        for user in queryset:
+            unlock_sign_in(user.get_username(), subject=user, actor=request.user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "Đã mở khóa đăng nhập cho %(count)d tài khoản.",
+                "Đã mở khóa đăng nhập cho %(count)d tài khoản.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        # A national ID copied with spaces or dots still finds its account.
+        return super().get_search_results(request, queryset, normalise_sign_in_identifier(search_term))
+
+
+class AuditedAccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    """django-axes's list of failed sign-ins. Deleting rows lifts lockouts, so each deletion is audited."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._record_unlock(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        attempts = list(queryset)
+        super().delete_queryset(request, queryset)
+        self._record_unlock(request, attempts)
+
+    @staticmethod
+    def _record_unlock(request, attempts):
+        for attempt in attempts:
+            audit.record(
+                "identity.unlock",
+                actor=request.user,
+                changes={
+                    "username": attempt.username or "",
+                    "ip_address": attempt.ip_address,
+                    "attempts_removed": 1,
+                },
+            )
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, AuditedAccessAttemptAdmin)

@@ -1,0 +1,155 @@
+"""The identity block's public functions: how a sign-in identifier is read, where a user lands after
+signing in, and the state of the sign-in lockout.
+
+Other blocks call these instead of reaching into the user model or django-axes.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from axes.conf import settings as axes_settings
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
+from django.db.models import Max, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from congso.core import audit
+
+from .models import UserKind
+from .validators import NATIONAL_ID_RE
+
+# Actor label of audit entries written for someone not signed in (a failed sign-in, a reset request).
+ANONYMOUS_ACTOR_LABEL = "anonymous"
+
+# People copy their national ID from the card or VNeID with spaces, dots or dashes between groups.
+_ID_SEPARATORS_RE = re.compile(r"[\s.\-]")
+
+
+def normalise_sign_in_identifier(raw: str | None) -> str:
+    """Return what a person typed as a sign-in identifier, in the form accounts are stored in.
+
+    Input: the raw text of the "user name or national ID" box (may be ``None``).
+    Effect: none. Full-width digits and other compatibility characters become their plain form
+    (NFKC), surrounding whitespace goes, and a national ID typed with separators
+    (``"074 090 000 001"``) becomes its 12 digits. Anything else is returned stripped, otherwise as typed.
+    """
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    compact = _ID_SEPARATORS_RE.sub("", text)
+    if NATIONAL_ID_RE.fullmatch(compact):
+        return compact
+    return text
+
+
+def canonical_sign_in_name(raw: str | None) -> str:
+    """Return the one name under which sign-in attempts for ``raw`` are counted and checked.
+
+    Input: what the person typed (user name in any letter case, or national ID).
+    Effect: one database query. When exactly one account has that user name (ignoring case) or that
+    national ID, its exact user name is returned, so "Alice", "alice" and Alice's national ID share a
+    single failure counter and a single lockout. Otherwise the normalised identifier, case-folded, is
+    returned; the caller must never show the result to the person (it would reveal that the account
+    exists and its user name).
+    """
+    identifier = normalise_sign_in_identifier(raw)
+    if not identifier:
+        return ""
+    match = Q(username__iexact=identifier)
+    if NATIONAL_ID_RE.fullmatch(identifier):
+        match |= Q(national_id=identifier)
+    names = list(get_user_model().objects.filter(match).values_list("username", flat=True)[:2])
+    if len(names) == 1:
+        return names[0]
+    return identifier.casefold()
+
+
+def safe_next_url(request, field_name: str = REDIRECT_FIELD_NAME) -> str:
+    """Return the page a person asked to go to after signing in, or ``""`` when it is not safe.
+
+    Input: the request; the page is read from POST, else GET, under ``field_name`` (``next``).
+    Only a path on this site, or a URL on this very host, is accepted (over HTTPS when the request
+    is), so a link such as ``?next=https://evil.example/`` cannot send someone elsewhere after they
+    signed in. No effect.
+    """
+    candidate = request.POST.get(field_name, request.GET.get(field_name, ""))
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def default_home_url(user) -> str:
+    """Return the page a user lands on after signing in when no (safe) ``next`` page was asked for.
+
+    Officials go to their workspace; citizens, business representatives, system accounts and anyone
+    not signed in go to the portal's home page. No effect.
+    """
+    if getattr(user, "is_authenticated", False) and user.kind == UserKind.OFFICIAL:
+        return reverse("workspace:home")
+    return reverse("portal:home")
+
+
+@dataclass(frozen=True)
+class SignInLock:
+    """A lockout in force: the failures counted and when it ends at the latest (``None``: when an
+    administrator lifts it, because no cool-off is configured)."""
+
+    failures: int
+    until: datetime | None
+
+
+def sign_in_lock(username: str) -> SignInLock | None:
+    """Return the lockout in force against ``username``, or ``None`` when it may sign in.
+
+    Input: a canonical user name (see ``canonical_sign_in_name``). Effect: one query.
+    Only failures counted against the name are considered, not those counted against a client's
+    address and browser. ``until`` is the last failure plus the cool-off: when failures came from
+    several places the lockout may end earlier, never later.
+    """
+    limit = axes_settings.AXES_FAILURE_LIMIT
+    if not isinstance(limit, int):
+        return None
+    attempts = AccessAttempt.objects.filter(username=username)
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    summary = attempts.aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+    failures = summary["failures"] or 0
+    if failures < limit:
+        return None
+    return SignInLock(failures=failures, until=summary["last"] + cool_off if cool_off is not None else None)
+
+
+def clear_sign_in_failures(username: str) -> int:
+    """Forget the failed sign-ins counted against one account name, without an audit entry.
+
+    Input: the exact (canonical) user name. Effect: deletes the failed-attempt records of that name
+    (what django-axes calls a reset) and returns how many there were. Failures recorded under other
+    names from the same address and browser stay: lifting one account's lockout must not lift one
+    that protects others. Callers record why they did it (``unlock_sign_in``, a password reset).
+    """
+    return AxesProxyHandler.reset_attempts(username=username)
+
+
+def unlock_sign_in(username: str, *, subject=None, actor=None) -> int:
+    """Lift the sign-in lockout of one account name and record who did it.
+
+    Input: the exact (canonical) user name; ``subject`` is the user whose lockout is lifted, if known,
+    and becomes the audit entry's object; ``actor`` is who lifts it (default: the signed-in user of the
+    current request). Effect: ``clear_sign_in_failures`` plus an ``identity.unlock`` audit entry with
+    the number of records removed, which is returned.
+    """
+    removed = clear_sign_in_failures(username)
+    audit.record(
+        "identity.unlock",
+        subject,
+        actor=actor,
+        changes={"username": username, "attempts_removed": removed},
+    )
+    return removed
