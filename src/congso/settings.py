@@ -255,6 +255,20 @@ CONGSO_OUTBOX_STALE_SECONDS = env.float("CONGSO_OUTBOX_STALE_SECONDS", default=1
 CONGSO_OFFICE_HOURS = env.str("CONGSO_OFFICE_HOURS", default="07:30-11:30,13:00-17:00")
 # The day joined to National Day until the year's announcement is entered: auto | before | after.
 CONGSO_NATIONAL_DAY_EXTRA_DAY = env.str("CONGSO_NATIONAL_DAY_EXTRA_DAY", default="auto")
+# Dossiers (STANDARDS.md §1): the code pattern is configuration because Circular 03/2025 may change it.
+CONGSO_DOSSIER_CODE_PATTERN = env.str("CONGSO_DOSSIER_CODE_PATTERN", default="{agency_code}-{date:%y%m%d}-{seq:04d}")
+CONGSO_DOSSIER_AT_RISK_HOURS = env.int("CONGSO_DOSSIER_AT_RISK_HOURS", default=8)
+CONGSO_DOSSIER_LOOKUP_PIN_LENGTH = env.int("CONGSO_DOSSIER_LOOKUP_PIN_LENGTH", default=8)
+# Uploaded papers: type checked by content; a virus scan by ClamAV (clamd) when configured.
+CONGSO_UPLOAD_MAX_BYTES = env.int("CONGSO_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+CONGSO_UPLOAD_ALLOWED_TYPES = env.list(
+    "CONGSO_UPLOAD_ALLOWED_TYPES", default=["application/pdf", "image/jpeg", "image/png"]
+)
+CONGSO_CLAMAV_SOCKET = env.str("CONGSO_CLAMAV_SOCKET", default="")
+CONGSO_CLAMAV_HOST = env.str("CONGSO_CLAMAV_HOST", default="")
+CONGSO_CLAMAV_PORT = env.int("CONGSO_CLAMAV_PORT", default=3310)
+CONGSO_CLAMAV_TIMEOUT = env.int("CONGSO_CLAMAV_TIMEOUT", default=30)
+CONGSO_CLAMAV_REQUIRED = env.bool("CONGSO_CLAMAV_REQUIRED", default=IS_PRODUCTION)
 # Sandbox simulators of national systems are never on in production.
 CONGSO_SANDBOX_ENABLED = env.bool("CONGSO_SANDBOX_ENABLED", default=not IS_PRODUCTION)
 

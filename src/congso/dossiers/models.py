@@ -1,6 +1,7 @@
 """The one-stop dossier (hồ sơ) and what hangs off it: papers, status history, hand-overs, results.
 
-Every model here holds personal data of the applicant or concerns it.
+Every model here holds personal data of the applicant or concerns it. Rows are written only through
+``dossiers.services``; other blocks read them through that module too.
 """
 
 import uuid
@@ -8,6 +9,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .query import DossierQuerySet
 
 
 class Status(models.IntegerChoices):
@@ -37,11 +40,43 @@ class Timeliness(models.TextChoices):
     LATE = "late", _("Quá hạn")
 
 
+class FormCode(models.TextChoices):
+    """The standard forms, Circular 03/2025/TT-VPCP numbering (STANDARDS §1)."""
+
+    RECEIPT = "01", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+    SUPPLEMENT_REQUEST = "02", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
+    REFUSAL = "03", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ")
+    APOLOGY_EXTENSION = "04", _("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết")
+    STOP_NOTICE = "05", _("Thông báo dừng giải quyết hồ sơ")
+    CONTROL_SHEET = "06", _("Phiếu kiểm soát quá trình giải quyết hồ sơ")
+    LOGBOOK = "07", _("Sổ theo dõi hồ sơ")
+
+
+class ReturnMethod(models.TextChoices):
+    COUNTER = "counter", _("Trực tiếp tại bộ phận một cửa")
+    ELECTRONIC = "electronic", _("Trực tuyến (bản điện tử)")
+    POSTAL = "postal", _("Qua dịch vụ bưu chính công ích")
+
+
+class PaperStage(models.TextChoices):
+    SUBMISSION = "submission", _("Khi nộp hồ sơ")
+    SUPPLEMENT = "supplement", _("Bổ sung")
+    RESULT = "result", _("Kết quả giải quyết")
+
+
+class ScanStatus(models.TextChoices):
+    CLEAN = "clean", _("Đã quét, không phát hiện mã độc")
+    NOT_SCANNED = "not_scanned", _("Chưa quét mã độc")
+
+
 class Dossier(models.Model):
     """A dossier received under the one-stop mechanism (hồ sơ thủ tục hành chính).
 
     ``code`` follows STANDARDS §1 (``<agency code>-<YYMMDD>-<NNNN>``). ``procedure_version`` is the
     version in force when the dossier was received and never changes afterwards.
+    ``due_at`` is the appointment shown to the applicant (moves with supplement pauses and extensions);
+    ``statutory_due_at`` is the deadline under the procedure's time limit (moves with supplement pauses,
+    never with an extension) and is what timeliness is measured against.
     Holds personal data: applicant identity, contact details and the submitted form data.
     """
 
@@ -49,19 +84,27 @@ class Dossier(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
     procedure_version = models.ForeignKey(
-        "catalog.ProcedureVersion", verbose_name=_("thủ tục (phiên bản)"), on_delete=models.PROTECT,
+        "catalog.ProcedureVersion",
+        verbose_name=_("thủ tục (phiên bản)"),
+        on_delete=models.PROTECT,
         related_name="dossiers",
     )
     receiving_agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT,
+        "agencies.Agency",
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
         related_name="received_dossiers",
     )
     current_agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("cơ quan đang xử lý"), on_delete=models.PROTECT,
+        "agencies.Agency",
+        verbose_name=_("cơ quan đang xử lý"),
+        on_delete=models.PROTECT,
         related_name="current_dossiers",
     )
     processing_agencies = models.ManyToManyField(
-        "agencies.Agency", verbose_name=_("các cơ quan tham gia xử lý"), blank=True,
+        "agencies.Agency",
+        verbose_name=_("các cơ quan tham gia xử lý"),
+        blank=True,
         related_name="processed_dossiers",
     )
     channel = models.CharField(_("kênh nộp"), max_length=16, choices=Channel.choices)
@@ -69,22 +112,33 @@ class Dossier(models.Model):
 
     # The applicant (người nộp hồ sơ / chủ hồ sơ) and, where different, who acted for them.
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản người nộp"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="dossiers",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản người nộp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
     )
     applicant_name = models.CharField(_("họ tên chủ hồ sơ"), max_length=200)
-    applicant_national_id = models.CharField(_("số định danh / mã số thuế"), max_length=14, blank=True,
-                                             db_index=True)
+    applicant_national_id = models.CharField(
+        _("số định danh / mã số thuế"), max_length=14, blank=True, db_index=True
+    )
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     acting_for = models.JSONField(
-        _("nộp thay"), default=dict, blank=True,
+        _("nộp thay"),
+        default=dict,
+        blank=True,
         help_text=_("Người được đại diện khi nộp thay: quan hệ, họ tên, số định danh."),
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện nộp"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện nộp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
@@ -93,12 +147,32 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField(_("thời điểm nộp"))
     received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
+    statutory_due_at = models.DateTimeField(_("hạn giải quyết theo quy định"), null=True, blank=True)
     paused_at = models.DateTimeField(_("tạm dừng tính thời hạn từ"), null=True, blank=True)
     finished_at = models.DateTimeField(_("thời điểm có kết quả"), null=True, blank=True)
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
-    timeliness = models.CharField(_("kết quả đúng hạn"), max_length=10, choices=Timeliness.choices, blank=True)
+    timeliness = models.CharField(
+        _("kết quả đúng hạn"), max_length=10, choices=Timeliness.choices, blank=True
+    )
     # Secret printed on the receipt, the second factor of the public status page.
     lookup_pin = models.CharField(_("mã tra cứu"), max_length=12, blank=True)
+
+    # The result (kết quả giải quyết) and how it was handed back.
+    result_note = models.TextField(_("ghi chú kết quả"), blank=True)
+    return_method = models.CharField(
+        _("hình thức trả kết quả"), max_length=16, choices=ReturnMethod.choices, blank=True
+    )
+
+    # Deadline watch book-keeping, so each warning is published once (see ``deadlines.watch``).
+    at_risk_flagged_due_at = models.DateTimeField(
+        _("đã cảnh báo sắp đến hạn (cho hạn)"),
+        null=True,
+        blank=True,
+        help_text=_("Hạn trả kết quả đã được cảnh báo sắp đến hạn; cảnh báo lại nếu hạn thay đổi."),
+    )
+    overdue_flagged_at = models.DateTimeField(_("đã cảnh báo quá hạn lúc"), null=True, blank=True)
+
+    objects = DossierQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -108,7 +182,246 @@ class Dossier(models.Model):
             models.Index(fields=["current_agency", "status", "due_at", "id"], name="dossier_inbox_idx"),
             models.Index(fields=["receiving_agency", "-submitted_at", "-id"], name="dossier_received_idx"),
             models.Index(fields=["applicant", "-submitted_at"], name="dossier_applicant_idx"),
+            models.Index(fields=["submitted_by", "-submitted_at"], name="dossier_submitter_idx"),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def is_open(self) -> bool:
+        """Still awaiting a decision or a result (its deadline is being watched)."""
+        from .states import OPEN_STATUSES
+
+        return self.status in OPEN_STATUSES
+
+
+class DailySequence(models.Model):
+    """The last dossier number used by an agency on a day (gap-free counter for ``codes``).
+
+    Incremented under a row lock inside the submission's transaction, so a rolled-back submission
+    does not consume a number.
+    """
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("ngày"))
+    last_value = models.PositiveIntegerField(_("số thứ tự cuối"), default=0)
+
+    class Meta:
+        verbose_name = _("số thứ tự hồ sơ trong ngày")
+        verbose_name_plural = _("số thứ tự hồ sơ trong ngày")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="dossiers_sequence_agency_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day:%Y-%m-%d} {self.last_value}"
+
+
+class StatusChange(models.Model):
+    """One transition of the status machine (``states.TRANSITIONS``), in the order it happened.
+
+    ``from_status`` is empty for the creation of the dossier. ``form_code`` names the standard form the
+    transition produces (01–05), if any. Concerns personal data (the acting officer, the reason).
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="status_changes")
+    transition = models.CharField(_("thao tác"), max_length=40)
+    from_status = models.PositiveSmallIntegerField(
+        _("từ trạng thái"), choices=Status.choices, null=True, blank=True
+    )
+    to_status = models.PositiveSmallIntegerField(_("sang trạng thái"), choices=Status.choices)
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("lý do, nội dung"), blank=True)
+    form_code = models.CharField(_("mẫu phiếu"), max_length=2, choices=FormCode.choices, blank=True)
+    extra = models.JSONField(_("thông tin thêm"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử trạng thái")
+        verbose_name_plural = _("lịch sử trạng thái")
+        ordering = ["dossier", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.from_status} → {self.to_status}"
+
+
+class SupplementRequest(models.Model):
+    """The one supplement request of a dossier (form 02): everything needed, listed at once.
+
+    One per dossier (the law allows a single request), enforced by the unique dossier. ``from_status``
+    is where the dossier returns once the applicant supplies the papers. ``clock_rule`` is copied from
+    the procedure version when requested. Concerns personal data (the officer, the applicant).
+    """
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="supplement_request")
+    items = models.JSONField(_("giấy tờ, nội dung cần bổ sung"), default=list)
+    reason = models.TextField(_("lý do"), blank=True)
+    from_status = models.PositiveSmallIntegerField(_("trạng thái trước khi yêu cầu"), choices=Status.choices)
+    clock_rule = models.CharField(_("cách tính thời hạn"), max_length=16)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người yêu cầu"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("thời điểm yêu cầu"))
+    provided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người bổ sung"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    provided_at = models.DateTimeField(_("thời điểm bổ sung"), null=True, blank=True)
+    note = models.TextField(_("ghi chú khi bổ sung"), blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu bổ sung hồ sơ")
+        verbose_name_plural = _("yêu cầu bổ sung hồ sơ")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {len(self.items)}"
+
+
+class Extension(models.Model):
+    """An apology and extension letter (form 04): the appointment moved from ``old_due_at`` to
+    ``new_due_at``. ``before_deadline`` says whether it was issued before the appointment passed, as
+    the law requires. Concerns personal data (the officer)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="extensions")
+    old_due_at = models.DateTimeField(_("hẹn trả cũ"))
+    new_due_at = models.DateTimeField(_("hẹn trả mới"))
+    reason = models.TextField(_("lý do chậm"))
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ký"), on_delete=models.PROTECT, related_name="+"
+    )
+    extended_at = models.DateTimeField(_("thời điểm ban hành"))
+    before_deadline = models.BooleanField(_("ban hành trước hạn"), default=True)
+    form_code = models.CharField(
+        _("mẫu phiếu"),
+        max_length=2,
+        choices=FormCode.choices,
+        default=FormCode.APOLOGY_EXTENSION,
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("gia hạn (phiếu xin lỗi)")
+        verbose_name_plural = _("gia hạn (phiếu xin lỗi)")
+        ordering = ["dossier", "extended_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.old_due_at:%d/%m/%Y} → {self.new_due_at:%d/%m/%Y}"
+
+
+class HandOver(models.Model):
+    """One row of the control sheet (form 06): the dossier handed from one unit to the next.
+
+    ``due_at`` is the step's deadline from its allotted working hours (or the dossier's appointment when
+    no allotment is given); ``result`` is set when the next hand-over closes this one.
+    Concerns personal data (giver and receiver).
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="hand_overs")
+    step_name = models.CharField(_("bước xử lý"), max_length=200)
+    from_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan giao"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_unit_label = models.CharField(_("bộ phận giao"), max_length=200, blank=True)
+    to_agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit_label = models.CharField(_("bộ phận nhận"), max_length=200, blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người giao"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handed_at = models.DateTimeField(_("thời điểm giao"))
+    allotted_hours = models.PositiveIntegerField(
+        _("thời gian được giao (giờ làm việc)"), null=True, blank=True
+    )
+    due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("thời điểm hoàn thành"), null=True, blank=True)
+    result = models.CharField(_("kết quả"), max_length=10, choices=Timeliness.choices, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("bàn giao (phiếu kiểm soát)")
+        verbose_name_plural = _("bàn giao (phiếu kiểm soát)")
+        ordering = ["dossier", "handed_at", "id"]
+        constraints = [
+            # At most one open step per dossier: the workflow's current step.
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=models.Q(completed_at__isnull=True),
+                name="dossiers_one_open_handover",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.step_name}"
+
+
+def paper_upload_to(instance, filename):
+    """Files never take a user-supplied name: ``dossiers/<yyyy>/<mm>/<uuid><ext>`` (ext from content)."""
+    from .files import storage_name
+
+    return storage_name(instance.content_type)
+
+
+class DossierPaper(models.Model):
+    """A file of the dossier: a submitted or supplemented paper (thành phần hồ sơ) or a result file.
+
+    ``original_name`` is only shown to people; the stored path is random. Holds personal data.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="papers")
+    required_paper_code = models.CharField(_("mã thành phần hồ sơ"), max_length=60, blank=True)
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    file = models.FileField(_("tệp"), upload_to=paper_upload_to, max_length=200)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    scan_status = models.CharField(_("quét mã độc"), max_length=16, choices=ScanStatus.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"))
+    stage = models.CharField(_("giai đoạn"), max_length=16, choices=PaperStage.choices)
+
+    class Meta:
+        verbose_name = _("tệp hồ sơ")
+        verbose_name_plural = _("tệp hồ sơ")
+        ordering = ["dossier", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

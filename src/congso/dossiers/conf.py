@@ -1,0 +1,65 @@
+"""Settings of the dossier block, each read with its default so the block works with no configuration.
+
+Read through these functions (not at import time) so tests and ``override_settings`` take effect.
+
+- ``CONGSO_DOSSIER_CODE_PATTERN`` — ``str.format`` pattern of the dossier code over ``agency_code``,
+  ``date`` and ``seq``; default ``"{agency_code}-{date:%y%m%d}-{seq:04d}"`` (STANDARDS §1; [verify]
+  whether Circular 03/2025 changed it).
+- ``CONGSO_DOSSIER_AT_RISK_HOURS`` — working hours before the appointment when an open dossier is flagged
+  at risk and form 04 is prompted; default ``8``.
+- ``CONGSO_DOSSIER_LOOKUP_PIN_LENGTH`` — length of the lookup PIN printed on form 01; default ``8``.
+- ``CONGSO_UPLOAD_MAX_BYTES`` — largest accepted file; default 10 MB (``10485760``).
+- ``CONGSO_UPLOAD_ALLOWED_TYPES`` — accepted content types, checked by content; default PDF, JPEG, PNG.
+- ``CONGSO_CLAMAV_SOCKET`` — clamd Unix socket path; or ``CONGSO_CLAMAV_HOST`` and ``CONGSO_CLAMAV_PORT``
+  (default ``3310``) for TCP; unset by default. ``CONGSO_CLAMAV_TIMEOUT`` seconds, default ``30``.
+- ``CONGSO_CLAMAV_REQUIRED`` — with no scanner configured, refuse every upload (``True``, what production
+  must set) or accept it marked "not scanned" (``False``, the default for the demo and tests).
+
+The close of a day-counted appointment and the office hours come from the calendar's
+``CONGSO_OFFICE_HOURS`` (``core.working_days``).
+"""
+
+from django.conf import settings
+
+DEFAULT_CODE_PATTERN = "{agency_code}-{date:%y%m%d}-{seq:04d}"
+DEFAULT_ALLOWED_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+def code_pattern() -> str:
+    return getattr(settings, "CONGSO_DOSSIER_CODE_PATTERN", DEFAULT_CODE_PATTERN)
+
+
+def at_risk_hours() -> int:
+    return int(getattr(settings, "CONGSO_DOSSIER_AT_RISK_HOURS", 8))
+
+
+def lookup_pin_length() -> int:
+    return int(getattr(settings, "CONGSO_DOSSIER_LOOKUP_PIN_LENGTH", 8))
+
+
+def upload_max_bytes() -> int:
+    return int(getattr(settings, "CONGSO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def upload_allowed_types() -> tuple[str, ...]:
+    return tuple(getattr(settings, "CONGSO_UPLOAD_ALLOWED_TYPES", DEFAULT_ALLOWED_TYPES))
+
+
+def clamav_socket() -> str:
+    return getattr(settings, "CONGSO_CLAMAV_SOCKET", "") or ""
+
+
+def clamav_host() -> str:
+    return getattr(settings, "CONGSO_CLAMAV_HOST", "") or ""
+
+
+def clamav_port() -> int:
+    return int(getattr(settings, "CONGSO_CLAMAV_PORT", 3310))
+
+
+def clamav_timeout() -> float:
+    return float(getattr(settings, "CONGSO_CLAMAV_TIMEOUT", 30))
+
+
+def clamav_required() -> bool:
+    return bool(getattr(settings, "CONGSO_CLAMAV_REQUIRED", False))

@@ -1,0 +1,52 @@
+"""Named queries over dossiers, starting with the one every view uses: what a user may see.
+
+``Dossier.objects.visible_to(user)`` is derived from ``permissions.ROLE_GRANTS`` (the VIEW permission),
+so it always agrees with ``permissions.can(user, VIEW, dossier)``.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DossierQuerySet":
+        """Dossiers ``user`` may see: their own as applicant or submitter, and, for officers, those whose
+        receiving, current or a participating agency is one where they hold a role granting VIEW."""
+        from . import permissions
+
+        if (
+            user is None
+            or not getattr(user, "is_authenticated", False)
+            or not getattr(user, "is_active", True)
+        ):
+            return self.none()
+        condition = Q(applicant=user) | Q(submitted_by=user)
+        held = permissions.held_roles(user)
+        fields = {permissions.RECEIVING: "receiving_agency_id", permissions.CURRENT: "current_agency_id"}
+        for relation in permissions.RELATIONS if held else ():
+            agency_ids = permissions.agency_ids_granting(held, permissions.VIEW, relation)
+            if not agency_ids:
+                continue
+            if relation in fields:
+                condition |= Q(**{f"{fields[relation]}__in": agency_ids})
+            else:
+                # A subquery rather than a join, so a dossier seen through several agencies appears once.
+                through = self.model.processing_agencies.through
+                condition |= Q(pk__in=through.objects.filter(agency_id__in=agency_ids).values("dossier_id"))
+        return self.filter(condition)
+
+    def of_applicant(self, user) -> "DossierQuerySet":
+        """The dossiers a citizen or business sees under "my dossiers" (own or submitted for others)."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(Q(applicant=user) | Q(submitted_by=user))
+
+    def open(self) -> "DossierQuerySet":
+        """Dossiers still awaiting a decision or a result (their deadline is watched)."""
+        from .states import OPEN_STATUSES
+
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def clock_running(self) -> "DossierQuerySet":
+        """Open dossiers whose deadline counts now (not paused for a supplement)."""
+        return self.open().filter(paused_at__isnull=True, due_at__isnull=False)

@@ -1,0 +1,374 @@
+"""The public API: submission (idempotency, versions in force, input checks, papers), all-or-nothing
+transactions, reading (applicant access, lookup by code, timeline) and hand-over rules."""
+
+import io
+import re
+from datetime import date
+
+import pytest
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from congso.catalog.models import OnlineMode, VersionStatus
+from congso.core import events
+from congso.core.models import AuditEntry, OutboxEvent
+from congso.dossiers import services
+from congso.dossiers.errors import IllegalTransition, InvalidDossierInput, VersionNotInForce
+from congso.dossiers.files import PaperUpload, UploadRejected
+from congso.dossiers.models import DailySequence, Dossier, DossierPaper, PaperStage, Status, StatusChange
+
+from .conftest import APPLICANT, PDF_BYTES, PNG_BYTES, local
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(code="to-khai", content=PDF_BYTES, name="Tờ khai đăng ký", filename="../../etc/passwd.pdf"):
+    fileobj = io.BytesIO(content)
+    fileobj.name = filename
+    return PaperUpload(code, name, fileobj)
+
+
+# --- Submission ----------------------------------------------------------------------------------------
+
+
+def test_online_submission(submit, citizen, agency_a, clock):
+    clock.set(local(2026, 3, 11, 9, 15))
+    dossier = submit(papers=[upload()], acting_for={"relation": "cha", "name": "Nguyễn Văn Bình"})
+    assert re.fullmatch(r"000\.01\.12\.H08-260311-0001", dossier.code)
+    assert (dossier.status, dossier.channel) == (Status.SUBMITTED, "online")
+    assert (dossier.applicant, dossier.submitted_by, dossier.current_agency) == (citizen, citizen, agency_a)
+    assert list(dossier.processing_agencies.all()) == [agency_a]
+    assert dossier.applicant_name == "Nguyễn Văn An" and dossier.applicant_national_id == "074090000001"
+    assert dossier.acting_for == {"relation": "cha", "name": "Nguyễn Văn Bình"}
+    assert dossier.received_at is None and dossier.due_at == local(2026, 3, 16, 17, 0)  # Wed 11 + 3 = Mon 16
+    assert len(dossier.lookup_pin) == 8
+    assert OutboxEvent.objects.filter(name="dossier.submitted", aggregate_id=str(dossier.pk)).count() == 1
+    assert AuditEntry.objects.for_object(dossier).filter(action="dossiers.submit_online").exists()
+
+
+def test_papers_are_stored_under_a_random_name(submit, citizen):
+    dossier = submit(papers=[upload()])
+    paper = dossier.papers.get()
+    assert re.fullmatch(r"dossiers/\d{4}/\d{2}/[0-9a-f]{32}\.pdf", paper.file.name)
+    assert "passwd" not in paper.file.name
+    assert paper.original_name == "passwd.pdf"  # shown to people, never used as a path
+    assert (paper.stage, paper.content_type, paper.size, paper.uploaded_by) == (
+        PaperStage.SUBMISSION,
+        "application/pdf",
+        len(PDF_BYTES),
+        citizen,
+    )
+    with default_storage.open(paper.file.name) as stored:
+        assert stored.read() == PDF_BYTES
+
+
+def test_same_idempotency_key_returns_the_same_dossier(submit):
+    first = submit(idempotency_key="form-7f3a")
+    again = submit(idempotency_key="form-7f3a")
+    assert again.pk == first.pk
+    assert Dossier.objects.count() == 1
+    assert OutboxEvent.objects.filter(name="dossier.submitted").count() == 1
+    assert DailySequence.objects.get().last_value == 1
+
+
+def test_idempotency_key_of_someone_else_is_refused(submit, make_user):
+    submit(idempotency_key="form-7f3a")
+    other = make_user("nguoi_khac")
+    with pytest.raises(InvalidDossierInput, match="chống gửi trùng"):
+        submit(idempotency_key="form-7f3a", applicant=other, submitted_by=other)
+
+
+def test_idempotency_key_is_required(submit):
+    with pytest.raises(InvalidDossierInput):
+        submit(idempotency_key="  ")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"effective_from": date(2027, 1, 1)},  # not yet in force
+        {"effective_from": date(2020, 1, 1), "effective_to": date(2025, 6, 30)},  # ended
+        {"status": VersionStatus.DRAFT},
+        {"status": VersionStatus.WITHDRAWN},
+    ],
+)
+def test_version_not_in_force_is_refused(overrides, make_version, submit, clock):
+    clock.set(local(2026, 3, 11, 9, 0))
+    version = make_version(**overrides)
+    with pytest.raises(VersionNotInForce) as error:
+        submit(version=version)
+    assert "không có hiệu lực vào ngày 11/03/2026" in error.value.messages[0]
+    assert not Dossier.objects.exists()
+    assert not DailySequence.objects.exists()
+
+
+def test_procedure_not_offered_online_is_refused(make_version, submit):
+    with pytest.raises(InvalidDossierInput, match="chưa được cung cấp dịch vụ công trực tuyến"):
+        submit(version=make_version(online_mode=OnlineMode.INFORMATION))
+
+
+def test_required_papers_must_be_there(make_version, submit):
+    version = make_version(
+        papers=[
+            ("to-khai", "Tờ khai", True, False),
+            ("cccd", "Căn cước", True, True),
+            ("uy-quyen", "Giấy ủy quyền", False, False),
+        ]
+    )
+    with pytest.raises(InvalidDossierInput, match="Còn thiếu thành phần hồ sơ: Tờ khai"):
+        submit(version=version, papers=[])
+    # The ID card comes from the data store and the power of attorney is optional.
+    assert submit(version=version, papers=[upload("to-khai")]).papers.count() == 1
+
+
+def test_unknown_paper_code_is_refused(submit):
+    with pytest.raises(InvalidDossierInput, match="không thuộc thủ tục này"):
+        submit(papers=[upload("to-khai"), upload("giay-la")])
+
+
+def test_disguised_paper_is_refused_and_nothing_is_stored(submit, media_root):
+    with pytest.raises(UploadRejected) as error:
+        submit(papers=[upload(content=b"MZ\x90\x00 not a pdf at all", filename="to-khai.pdf")])
+    assert error.value.messages[0].startswith("Tờ khai đăng ký: ")
+    assert not Dossier.objects.exists()
+    assert not list(media_root.rglob("*.pdf"))
+
+
+def test_oversized_paper_is_refused(submit, settings):
+    settings.CONGSO_UPLOAD_MAX_BYTES = 50
+    with pytest.raises(UploadRejected, match="vượt quá dung lượng"):
+        submit()
+
+
+@pytest.mark.parametrize(
+    ("details", "message"),
+    [
+        ({**APPLICANT, "name": " "}, "họ tên chủ hồ sơ"),
+        ({**APPLICANT, "national_id": "12345"}, "12 chữ số"),
+        ({**APPLICANT, "email": "khong-phai-email"}, "thư điện tử"),
+    ],
+)
+def test_applicant_details_are_checked(details, message, submit):
+    with pytest.raises(InvalidDossierInput, match=message):
+        submit(applicant_details=details)
+    assert not Dossier.objects.exists()
+
+
+def test_tax_code_is_accepted_for_a_business(submit):
+    assert submit(applicant_details={**APPLICANT, "national_id": "3700000001-001"}).applicant_national_id == (
+        "3700000001-001"
+    )
+
+
+def test_form_is_checked_against_the_schema(make_version, submit):
+    schema = {
+        "type": "object",
+        "required": ["ho_ten_tre"],
+        "properties": {"ho_ten_tre": {"type": "string", "minLength": 1}, "can_nang": {"type": "number"}},
+    }
+    version = make_version(form_schema=schema)
+    with pytest.raises(InvalidDossierInput, match="ho_ten_tre"):
+        submit(version=version, form_data={})
+    with pytest.raises(InvalidDossierInput, match="can_nang"):
+        submit(version=version, form_data={"ho_ten_tre": "Bé Na", "can_nang": "ba ký"})
+    assert (
+        submit(version=version, form_data={"ho_ten_tre": "Bé Na", "can_nang": 3.1}).form_data["can_nang"]
+        == 3.1
+    )
+
+
+def test_anonymous_cannot_submit_online(submit):
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(InvalidDossierInput, match="đăng nhập"):
+        submit(submitted_by=AnonymousUser())
+
+
+def test_counter_intake(counter_dossier, actors, clock):
+    clock.set(local(2026, 3, 6, 16, 0))  # Fri after 15:00 → counts from Mon 9 → +3 = Thu 12 Mar
+    dossier = counter_dossier(papers=[upload()], idempotency_key="quay-1")
+    assert (dossier.status, dossier.channel, dossier.applicant) == (Status.ACCEPTED, "counter", None)
+    assert dossier.received_at == dossier.submitted_at == local(2026, 3, 6, 16, 0)
+    assert dossier.due_at == local(2026, 3, 12, 17, 0)
+    assert counter_dossier(idempotency_key="quay-1").pk == dossier.pk  # a double click creates nothing
+
+
+# --- All or nothing ------------------------------------------------------------------------------------
+
+
+def test_a_failure_inside_the_submission_leaves_no_trace(submit, monkeypatch, media_root):
+    def broken(*args, **kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr(events, "publish", broken)
+    with pytest.raises(RuntimeError):
+        submit()
+    assert not Dossier.objects.exists()
+    assert not StatusChange.objects.exists()
+    assert not DossierPaper.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="dossiers.").exists()
+    assert not DailySequence.objects.filter(last_value__gt=0).exists()
+    assert not [p for p in media_root.rglob("*") if p.is_file()]  # the stored file was removed
+
+
+def test_events_and_audit_roll_back_with_the_change(drive, actors):
+    dossier = drive(Status.SUBMITTED)
+    before = (OutboxEvent.objects.count(), AuditEntry.objects.count(), StatusChange.objects.count())
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.accept(dossier, actors.one_stop)
+        assert OutboxEvent.objects.filter(name="dossier.accepted").exists()
+        raise RuntimeError("the request failed after the service returned")
+    assert (OutboxEvent.objects.count(), AuditEntry.objects.count(), StatusChange.objects.count()) == before
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+
+
+# --- Reading -----------------------------------------------------------------------------------------
+
+
+def test_get_for_applicant(submit, citizen, make_user):
+    dossier = submit()
+    assert services.get_for_applicant(citizen, dossier.code) == dossier
+    assert services.get_for_applicant(citizen, dossier.code.lower()) == dossier
+    assert services.get_for_applicant(citizen, str(dossier.public_id)) == dossier
+    with pytest.raises(Dossier.DoesNotExist):
+        services.get_for_applicant(make_user("nguoi_khac"), dossier.code)
+    with pytest.raises(Dossier.DoesNotExist):
+        services.get_for_applicant(citizen, "000.01.12.H08-260311-9999")
+
+
+def test_find_by_code(submit):
+    dossier = submit()
+    assert services.find_by_code(f"  {dossier.code.lower()} ") == dossier
+    with pytest.raises(Dossier.DoesNotExist):
+        services.find_by_code("không-có")
+
+
+def test_timeline_merges_status_changes_hand_overs_and_extensions(submit, actors, agency_b, clock):
+    clock.set(local(2026, 3, 9, 8, 0))
+    dossier = submit()
+    clock.set(local(2026, 3, 9, 9, 0))
+    services.accept(dossier, actors.one_stop)
+    clock.set(local(2026, 3, 9, 10, 0))
+    services.hand_over(
+        dossier,
+        to_agency=agency_b,
+        to_unit_label="Phòng Hộ tịch",
+        step_name="Xác minh",
+        given_by=actors.one_stop,
+        allotted_working_hours=4,
+    )
+    clock.set(local(2026, 3, 10, 9, 0))
+    services.extend(dossier, actors.leader_b, date(2026, 3, 16), "Chờ xác minh")
+    entries = services.timeline(dossier)
+    assert [(e.kind, e.title) for e in entries] == [
+        ("status", "Nộp hồ sơ trực tuyến"),
+        ("status", "Tiếp nhận hồ sơ"),
+        ("status", "Chuyển xử lý"),
+        ("hand_over", "Xác minh"),
+        ("extension", "Gia hạn, hẹn lại ngày trả kết quả"),
+    ]
+    assert [e.at for e in entries] == sorted(e.at for e in entries)
+    assert entries[1].form_code == "01" and entries[3].form_code == "06" and entries[4].form_code == "04"
+
+
+# --- Hand-over and result rules ---------------------------------------------------------------------
+
+
+def test_hand_over_refused_before_acceptance_and_after_return(drive, actors, agency_a):
+    for status in (Status.SUBMITTED, Status.RESULT_RETURNED):
+        dossier = drive(status)
+        with pytest.raises(IllegalTransition, match="Không thể bàn giao"):
+            services.hand_over(
+                dossier, to_agency=agency_a, to_unit_label="Phòng", step_name="Bước", given_by=actors.one_stop
+            )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"step_name": " "}, "tên bước"),
+        ({"allotted_working_hours": 0}, "giờ làm việc"),
+        ({"allotted_working_hours": 2.5}, "giờ làm việc"),
+    ],
+)
+def test_hand_over_input_is_checked(kwargs, message, drive, actors, agency_a):
+    dossier = drive(Status.ACCEPTED)
+    arguments = {
+        "to_agency": agency_a,
+        "to_unit_label": "Phòng",
+        "step_name": "Bước",
+        "given_by": actors.one_stop,
+        **kwargs,
+    }
+    with pytest.raises(InvalidDossierInput, match=message):
+        services.hand_over(dossier, **arguments)
+
+
+def test_result_ready_with_files_then_returned_electronically(drive, actors):
+    dossier = drive(Status.IN_PROCESSING)
+    services.mark_result_ready(
+        dossier,
+        actors.specialist,
+        result_files=[PaperUpload("", "Giấy khai sinh (bản điện tử)", io.BytesIO(PDF_BYTES))],
+    )
+    assert dossier.papers.filter(stage=PaperStage.RESULT).count() == 1
+    services.return_result(dossier, actors.one_stop, "electronic")
+    assert (dossier.status, dossier.return_method) == (Status.RESULT_RETURNED, "electronic")
+
+
+def test_electronic_return_needs_a_result_file(drive, actors):
+    dossier = drive(Status.RESULT_READY)  # a result note only
+    with pytest.raises(InvalidDossierInput, match="tệp kết quả điện tử"):
+        services.return_result(dossier, actors.one_stop, "electronic")
+    with pytest.raises(InvalidDossierInput, match="Hình thức trả kết quả"):
+        services.return_result(dossier, actors.one_stop, "fax")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda d, a, c: services.refuse(d, a.one_stop, []), "lý do từ chối"),
+        (lambda d, a, c: services.withdraw(d, c, " "), "lý do rút"),
+        (lambda d, a, c: services.stop(d, a.leader, ""), "lý do dừng"),
+        (lambda d, a, c: services.request_payment(d, a.specialist, amount=0), "số nguyên dương"),
+        (lambda d, a, c: services.mark_result_ready(d, a.specialist), "kết quả"),
+        (lambda d, a, c: services.provide_supplement(d, c), "bổ sung"),
+    ],
+)
+def test_missing_reasons_and_contents_are_refused(call, message, drive, actors, citizen):
+    dossier = drive(Status.IN_PROCESSING)
+    with pytest.raises(InvalidDossierInput, match=message):
+        call(dossier, actors, citizen)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROCESSING
+
+
+def test_supplement_papers_are_kept_with_their_stage(drive, citizen):
+    dossier = drive(Status.SUPPLEMENT_REQUESTED, supplement_from=Status.SUBMITTED)
+    services.provide_supplement(dossier, citizen, [upload(content=PNG_BYTES, filename="anh.png")], "Ảnh chụp")
+    paper = dossier.papers.get(stage=PaperStage.SUPPLEMENT)
+    assert (paper.content_type, paper.uploaded_by) == ("image/png", citizen)
+    assert dossier.supplement_request.provided_by == citizen
+
+
+def test_counter_idempotency_key_is_scoped_to_the_agency(counter_dossier, officer, agency_c, version):
+    counter_dossier(idempotency_key="quay-1")
+    other_desk = officer("one_stop_officer", agency_c)
+    with pytest.raises(InvalidDossierInput, match="chống gửi trùng"):
+        counter_dossier(idempotency_key="quay-1", receiving_agency=agency_c, officer=other_desk)
+
+
+def test_agencies_no_longer_in_force_are_refused(submit, drive, actors, agency_a, agency_c, clock):
+    clock.set(local(2026, 3, 11, 9, 0))
+    agency_c.valid_to = date(2025, 6, 30)  # dissolved in the 2025 reorganisation
+    agency_c.save()
+    with pytest.raises(InvalidDossierInput, match="không còn hiệu lực vào ngày 11/03/2026"):
+        submit(receiving_agency=agency_c)
+    dossier = drive(Status.ACCEPTED)
+    with pytest.raises(InvalidDossierInput, match="không còn hiệu lực"):
+        services.hand_over(
+            dossier, to_agency=agency_c, to_unit_label="Phòng", step_name="Bước", given_by=actors.one_stop
+        )
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.current_agency) == (Status.ACCEPTED, agency_a)
