@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
     path("tai-khoan/", include("congso.identity.urls")),
+    path("thu-tuc/", include("congso.catalog.urls")),
     path("can-bo/", include("congso.workspace.urls")),
     path("", include("congso.core.urls")),
     path("", include("congso.portal.urls")),

@@ -6,3 +6,6 @@ class CatalogConfig(AppConfig):
     name = "congso.catalog"
     label = "catalog"
     verbose_name = _("Danh mục thủ tục hành chính")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the search-text receivers)

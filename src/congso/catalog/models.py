@@ -5,10 +5,20 @@ legal basis, papers, fees, time limit, form, process — lives on a ``ProcedureV
 date. A dossier keeps the version in force when it was received (STANDARDS.md §0).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .validators import (
+    UNVERIFIED_KEYS,
+    check_procedure_code,
+    validate_form_schema,
+    validate_form_ui,
+    validate_national_code,
+    validate_unverified,
+)
 
 
 class Field(models.Model):
@@ -54,17 +64,36 @@ class Procedure(models.Model):
 
     ``national_code`` is the code in the national database (``1.001193``); ``code`` is what this
     province uses, the national code or its local variant with the agency code appended
-    (``2.000815.000.00.00.H55``), unique.
+    (``2.000815.000.00.00.H55``), unique. While the national code is unconfirmed it stays empty and
+    ``code`` is a provisional local code (``DP.HT.01``), see ``validators.check_procedure_code``.
+
+    ``search_text`` (name and codes) and ``search_extra`` (papers, legal basis, field of the current
+    version) are ASCII-folded copies kept for the portable search in ``search.py``; ``updated_at`` moves
+    whenever the procedure or anything of its versions changes, which tells every process to rebuild
+    its in-memory search index. Both are kept by ``save()`` and the receivers in ``signals.py``; a
+    queryset ``.update()`` bypasses them, so follow one with ``services.refresh_search_extra(pk)``.
     """
 
     code = models.CharField(_("mã thủ tục"), max_length=60, unique=True)
-    national_code = models.CharField(_("mã thủ tục quốc gia"), max_length=20, db_index=True)
+    national_code = models.CharField(
+        _("mã thủ tục quốc gia"),
+        max_length=20,
+        db_index=True,
+        blank=True,
+        validators=[validate_national_code],
+    )
     name = models.CharField(_("tên thủ tục"), max_length=500)
-    field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures")
+    field = models.ForeignKey(
+        Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
+    )
     level = models.CharField(_("cấp thực hiện"), max_length=16, choices=ProcedureLevel.choices)
-    life_events = models.ManyToManyField(LifeEvent, verbose_name=_("sự kiện cuộc sống"), blank=True,
-                                         related_name="procedures")
+    life_events = models.ManyToManyField(
+        LifeEvent, verbose_name=_("sự kiện cuộc sống"), blank=True, related_name="procedures"
+    )
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    search_text = models.TextField(_("chuỗi tìm kiếm (tên, mã)"), blank=True, editable=False)
+    search_extra = models.TextField(_("chuỗi tìm kiếm (giấy tờ, căn cứ)"), blank=True, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), default=timezone.now, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
@@ -74,6 +103,30 @@ class Procedure(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
+    def save(self, *args, **kwargs):
+        from .search import fold, invalidate
+
+        self.search_text = fold(" ".join([self.name, self.code, self.national_code]))
+        self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"search_text", "updated_at"}
+        super().save(*args, **kwargs)
+        invalidate()
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("catalog:procedure", kwargs={"code": self.code})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.code:
+            try:
+                check_procedure_code(self.code, self.national_code)
+            except ValidationError as exc:
+                raise ValidationError({"code": exc.messages}) from exc
+
 
 class OnlineMode(models.TextChoices):
     """Decree 42/2022 vocabulary, with the older Decree 43/2011 levels it replaced."""
@@ -81,6 +134,46 @@ class OnlineMode(models.TextChoices):
     INFORMATION = "information", _("Cung cấp thông tin (mức độ 1–2 cũ)")
     PARTLY_ONLINE = "partly", _("Dịch vụ công trực tuyến một phần (mức độ 3 cũ)")
     FULLY_ONLINE = "fully", _("Dịch vụ công trực tuyến toàn trình (mức độ 4 cũ)")
+
+    @classmethod
+    def current_term(cls, value) -> str:
+        """The Decree 42/2022 name alone, e.g. "Toàn trình"."""
+        return str(_ONLINE_MODE_TERMS[value][0])
+
+    @classmethod
+    def former_level(cls, value) -> str:
+        """The Decree 43/2011 level it replaced, e.g. "mức độ 4"."""
+        return str(_ONLINE_MODE_TERMS[value][1])
+
+    @classmethod
+    def explain(cls, value) -> str:
+        """What the mode means for the applicant, in one plain sentence."""
+        return str(_ONLINE_MODE_TERMS[value][2])
+
+
+_ONLINE_MODE_TERMS = {
+    OnlineMode.INFORMATION: (
+        _("Chỉ cung cấp thông tin"),
+        _("mức độ 1–2"),
+        _(
+            "Thủ tục này chưa nhận hồ sơ trực tuyến: bạn xem thông tin ở đây rồi nộp hồ sơ trực tiếp "
+            "hoặc qua bưu chính."
+        ),
+    ),
+    OnlineMode.PARTLY_ONLINE: (
+        _("Một phần"),
+        _("mức độ 3"),
+        _(
+            "Bạn nộp hồ sơ trực tuyến; một số bước (xuất trình bản chính, nộp phí hoặc nhận kết quả) "
+            "vẫn phải làm trực tiếp."
+        ),
+    ),
+    OnlineMode.FULLY_ONLINE: (
+        _("Toàn trình"),
+        _("mức độ 4"),
+        _("Bạn nộp hồ sơ, nộp phí và nhận kết quả trực tuyến hoặc qua bưu chính, không phải đến cơ quan."),
+    ),
+}
 
 
 class TimeLimitUnit(models.TextChoices):
@@ -116,8 +209,9 @@ class ProcedureVersion(models.Model):
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("phiên bản"))
-    status = models.CharField(_("trạng thái"), max_length=16, choices=VersionStatus.choices,
-                              default=VersionStatus.DRAFT)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     effective_from = models.DateField(_("hiệu lực từ"))
     effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     legal_basis = models.TextField(_("căn cứ pháp lý"))
@@ -127,25 +221,49 @@ class ProcedureVersion(models.Model):
     )
     implementing_agency_note = models.CharField(_("cơ quan thực hiện (mô tả)"), max_length=300, blank=True)
     applicant_types = models.CharField(_("đối tượng thực hiện"), max_length=300, blank=True)
+    conditions = models.TextField(_("yêu cầu, điều kiện"), blank=True)
+    submission_place = models.TextField(
+        _("nơi nộp hồ sơ, cách thức thực hiện"),
+        blank=True,
+        help_text=_(
+            "Nơi nộp trực tiếp, qua bưu chính; với thủ tục chỉ cung cấp thông tin đây là nơi người dân "
+            "cần đến."
+        ),
+    )
+    # 0 working days means "within the day of receipt" (ngay trong ngày).
     time_limit_value = models.PositiveIntegerField(_("thời hạn giải quyết"), default=0)
-    time_limit_unit = models.CharField(_("đơn vị thời hạn"), max_length=16, choices=TimeLimitUnit.choices,
-                                       default=TimeLimitUnit.WORKING_DAYS)
+    time_limit_unit = models.CharField(
+        _("đơn vị thời hạn"), max_length=16, choices=TimeLimitUnit.choices, default=TimeLimitUnit.WORKING_DAYS
+    )
     time_limit_note = models.CharField(_("ghi chú thời hạn"), max_length=300, blank=True)
     # The 15:00 rule: a dossier received after this time counts from the next working day. Empty = none.
     receipt_cutoff = models.TimeField(_("giờ tiếp nhận tính trong ngày"), null=True, blank=True)
-    supplement_clock_rule = models.CharField(_("thời hạn khi yêu cầu bổ sung"), max_length=16,
-                                             choices=SupplementClockRule.choices,
-                                             default=SupplementClockRule.PAUSE)
-    online_mode = models.CharField(_("mức độ trực tuyến"), max_length=16, choices=OnlineMode.choices,
-                                   default=OnlineMode.INFORMATION)
+    supplement_clock_rule = models.CharField(
+        _("thời hạn khi yêu cầu bổ sung"),
+        max_length=16,
+        choices=SupplementClockRule.choices,
+        default=SupplementClockRule.PAUSE,
+    )
+    online_mode = models.CharField(
+        _("mức độ trực tuyến"), max_length=16, choices=OnlineMode.choices, default=OnlineMode.INFORMATION
+    )
     result_type = models.CharField(_("kết quả thực hiện"), max_length=300, blank=True)
     result_is_electronic = models.BooleanField(_("trả kết quả điện tử"), default=False)
     fee_note = models.TextField(_("phí, lệ phí (mô tả)"), blank=True)
-    form_schema = models.JSONField(_("biểu mẫu trực tuyến (JSON Schema)"), default=dict, blank=True)
-    form_ui = models.JSONField(_("gợi ý hiển thị biểu mẫu"), default=dict, blank=True)
+    form_schema = models.JSONField(
+        _("biểu mẫu trực tuyến (JSON Schema)"), default=dict, blank=True, validators=[validate_form_schema]
+    )
+    form_ui = models.JSONField(
+        _("gợi ý hiển thị biểu mẫu"), default=dict, blank=True, validators=[validate_form_ui]
+    )
     process_key = models.CharField(_("quy trình nội bộ"), max_length=100, blank=True)
-    unverified = models.JSONField(_("thông tin chưa xác minh"), default=list, blank=True,
-                                  help_text=_("Danh sách trường có số liệu chưa được xác minh [verify]."))
+    unverified = models.JSONField(
+        _("thông tin chưa xác minh"),
+        default=list,
+        blank=True,
+        validators=[validate_unverified],
+        help_text=_("Danh sách trường có số liệu chưa được xác minh [verify]."),
+    )
 
     objects = ProcedureVersionQuerySet.as_manager()
 
@@ -160,6 +278,52 @@ class ProcedureVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
 
+    def save(self, *args, **kwargs):
+        # The online form is checked against the JSON Schema meta-schema on every save, not only in forms.
+        validate_form_schema(self.form_schema)
+        validate_form_ui(self.form_ui)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
+            raise ValidationError(
+                {"effective_to": _("Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực.")}
+            )
+        if self.procedure_id and self.status == VersionStatus.PUBLISHED and self.effective_from:
+            clash = overlapping_published(
+                self.procedure_id, self.effective_from, self.effective_to, exclude_pk=self.pk
+            ).first()
+            if clash is not None:
+                raise ValidationError(overlap_message(clash))
+
+    def is_unverified(self, key: str) -> bool:
+        return key in (self.unverified or [])
+
+    @property
+    def unverified_labels(self) -> list[str]:
+        return [str(UNVERIFIED_KEYS[k]) for k in self.unverified or [] if k in UNVERIFIED_KEYS]
+
+
+def overlapping_published(procedure_id, effective_from, effective_to, *, exclude_pk=None):
+    """Published versions of a procedure whose validity shares at least one day with the given period."""
+    qs = ProcedureVersion.objects.filter(procedure_id=procedure_id, status=VersionStatus.PUBLISHED)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    qs = qs.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from))
+    if effective_to is not None:
+        qs = qs.filter(effective_from__lte=effective_to)
+    return qs.order_by("number")
+
+
+def overlap_message(other) -> str:
+    end = other.effective_to.strftime("%d/%m/%Y") if other.effective_to else _("không thời hạn")
+    return _("Thời gian hiệu lực trùng với phiên bản %(number)s đã công bố (từ %(start)s đến %(end)s).") % {
+        "number": other.number,
+        "start": other.effective_from.strftime("%d/%m/%Y"),
+        "end": end,
+    }
+
 
 class RequiredPaper(models.Model):
     """A paper (thành phần hồ sơ) the applicant must provide."""
@@ -172,7 +336,8 @@ class RequiredPaper(models.Model):
     is_required = models.BooleanField(_("bắt buộc"), default=True)
     template = models.FileField(_("mẫu đơn, tờ khai"), upload_to="catalog/templates/", blank=True)
     from_data_store = models.BooleanField(
-        _("có thể lấy từ kho dữ liệu của công dân"), default=False,
+        _("có thể lấy từ kho dữ liệu của công dân"),
+        default=False,
         help_text=_("Không yêu cầu nộp lại nếu đã có trong kho dữ liệu hoặc cơ sở dữ liệu quốc gia."),
     )
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
@@ -196,7 +361,8 @@ class FeeKind(models.TextChoices):
 
 class Fee(models.Model):
     """A fee or charge (phí, lệ phí). ``rule`` holds the parameters of its kind, e.g. for per-page
-    certification ``{"first_pages": 2, "first_rate": 2000, "next_rate": 1000, "max_per_copy": 200000}``."""
+    certification ``{"first_pages": 2, "first_rate": 2000, "next_rate": 1000, "max_per_copy": 200000}``.
+    The rules of each kind are documented and computed in ``fees.py``."""
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
     name = models.CharField(_("tên phí, lệ phí"), max_length=300)
@@ -205,10 +371,18 @@ class Fee(models.Model):
     rule = models.JSONField(_("tham số"), default=dict, blank=True)
     exemptions = models.TextField(_("miễn, giảm"), blank=True)
     legal_basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("phí, lệ phí")
         verbose_name_plural = _("phí, lệ phí")
+        ordering = ["version", "position", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from .fees import validate_fee_rule
+
+        super().clean()
+        validate_fee_rule(self.kind, self.amount, self.rule)

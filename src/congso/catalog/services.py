@@ -1,0 +1,311 @@
+"""The catalog's public API. Other blocks read procedures only through these functions.
+
+A *procedure* is the stable identity (code, name, field, level); what it requires at a given date is
+the *version in force* (papers, fees, time limit, online mode, form, process). Items returned by the
+listing functions are ``Procedure`` objects with a ``current_version`` attribute: the version in force
+today, its field and implementing agencies already loaded.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congso.agencies.models import Agency
+from congso.core import audit
+
+from . import search as search_index
+from .fees import describe_fee
+from .models import (
+    Fee,
+    Field,
+    LifeEvent,
+    Procedure,
+    ProcedureVersion,
+    TimeLimitUnit,
+    VersionStatus,
+    overlap_message,
+    overlapping_published,
+)
+
+
+class ProcedureNotAvailable(Exception):
+    """The procedure does not exist, is no longer applied, or has no version in force on the date.
+    ``str(exc)`` is a Vietnamese message fit to show the citizen."""
+
+
+@dataclass
+class SearchResult:
+    items: list[Procedure]
+    total: int
+    # True when no procedure matched every word and these are the closest partial matches.
+    approximate: bool = False
+
+
+@dataclass
+class FeeInfo:
+    fee: Fee
+    description: str
+
+    @property
+    def name(self) -> str:
+        return self.fee.name
+
+    @property
+    def exemptions(self) -> str:
+        return self.fee.exemptions
+
+
+def version_in_force(procedure_code: str, on: date | None = None) -> ProcedureVersion:
+    """The published version of the procedure ``procedure_code`` in force on ``on`` (today by default).
+
+    ``procedure_code`` is the procedure's code (national code or local variant). When two published
+    versions claim the day (prevented on save, so only possible with hand-edited data), the higher
+    number wins. Raises ``ProcedureNotAvailable`` when the procedure is unknown, inactive, or has no
+    version in force on that day.
+    """
+    on = on or timezone.localdate()
+    procedure = get_procedure(procedure_code)
+    version = (
+        ProcedureVersion.objects.in_force(on)
+        .filter(procedure=procedure)
+        .select_related("procedure__field")
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise ProcedureNotAvailable(
+            _("Thủ tục %(name)s không có phiên bản có hiệu lực vào ngày %(day)s.")
+            % {"name": procedure.name, "day": on.strftime("%d/%m/%Y")}
+        )
+    return version
+
+
+def get_procedure(code: str) -> Procedure:
+    """The active procedure with ``code``; raises ``ProcedureNotAvailable`` if there is none."""
+    try:
+        return Procedure.objects.select_related("field").get(code=code, is_active=True)
+    except Procedure.DoesNotExist:
+        raise ProcedureNotAvailable(
+            _("Không tìm thấy thủ tục hành chính có mã %(code)s hoặc thủ tục đã ngừng áp dụng.")
+            % {"code": code}
+        ) from None
+
+
+def search(
+    query: str, *, field=None, agency=None, level=None, online_mode=None, limit: int = 20, offset: int = 0
+) -> SearchResult:
+    """Procedures matching ``query`` (diacritics and case ignored, one typo per word tolerated), best
+    first; see ``search.py`` for the ranking.
+
+    ``field`` is a ``Field``, its code or id; ``agency`` an ``Agency``, its code or id (an implementing
+    agency of the version in force); ``level`` a ``ProcedureLevel`` value; ``online_mode`` an
+    ``OnlineMode`` value. An unknown filter value gives no results. Only active procedures with a
+    version in force today are found. Reads only; no errors for any query text.
+    """
+    filters = _filters(field=field, agency=agency, level=level, online_mode=online_mode)
+    if filters is None:
+        return SearchResult([], 0)
+    index = search_index.get_index()
+    ranked = search_index.rank(query or "", filters, index)
+    window = ranked.ids[offset : offset + limit] if limit else []
+    return SearchResult(
+        _load(window, search_index.current_versions(window, index)), len(ranked.ids), ranked.approximate
+    )
+
+
+def _filters(*, field, agency, level, online_mode) -> search_index.Filters | None:
+    field_id = _resolve(Field, field, "code")
+    agency_id = _resolve(Agency, agency, "code")
+    if field_id is False or agency_id is False:
+        return None
+    return search_index.Filters(
+        field_id=field_id, agency_id=agency_id, level=level or None, online_mode=online_mode or None
+    )
+
+
+def _resolve(model, value, key: str):
+    """None → None (no filter); an instance, id or natural key → its id; unknown → False."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, model):
+        return value.pk
+    if isinstance(value, int):
+        return value
+    return model.objects.filter(**{key: value}).values_list("pk", flat=True).first() or False
+
+
+def procedures_for_life_event(slug: str) -> list[Procedure]:
+    """Active procedures attached to the life event ``slug`` that have a version in force, by name.
+    Raises ``LifeEvent.DoesNotExist`` for an unknown slug."""
+    event = LifeEvent.objects.get(slug=slug)
+    ids = list(event.procedures.filter(is_active=True).values_list("pk", flat=True))
+    return _in_force_by_name(ids)
+
+
+def life_event_counts() -> dict[int, int]:
+    """``{life event id: number of its procedures that are active and have a version in force}``."""
+    offered = search_index.get_index().docs
+    counts: dict[int, int] = {}
+    for event_id, procedure_id in Procedure.life_events.through.objects.values_list(
+        "lifeevent_id", "procedure_id"
+    ):
+        if procedure_id in offered:
+            counts[event_id] = counts.get(event_id, 0) + 1
+    return counts
+
+
+def procedures_for_agency(agency: Agency) -> list[Procedure]:
+    """Active procedures whose version in force names ``agency`` as an implementing agency, by name."""
+    ids = list(
+        ProcedureVersion.objects.in_force()
+        .filter(implementing_agencies=agency, procedure__is_active=True)
+        .values_list("procedure_id", flat=True)
+        .distinct()
+    )
+    return _in_force_by_name(ids)
+
+
+def agencies_with_procedures() -> list[Agency]:
+    """Agencies named as implementing agency by at least one version in force of an active procedure,
+    by name."""
+    return list(Agency.objects.filter(pk__in=search_index.agency_ids()).order_by("name"))
+
+
+def fees_for(version: ProcedureVersion) -> list[FeeInfo]:
+    """The fees of ``version`` in their order, each with a plain Vietnamese description. Compute an
+    amount with ``fees.compute_fee(info.fee, pages=…, copies=…, exempt=…)``."""
+    return [FeeInfo(fee, describe_fee(fee)) for fee in version.fees.order_by("position", "id")]
+
+
+def describe_time_limit(version: ProcedureVersion) -> str:
+    """The statutory time limit in plain words, including the receipt cut-off rule (the 15:00 rule)."""
+    value = version.time_limit_value
+    if version.time_limit_unit == TimeLimitUnit.WORKING_HOURS:
+        text = _("%(n)s giờ làm việc kể từ khi nhận đủ hồ sơ hợp lệ.") % {"n": value}
+    elif value == 0:
+        text = _("Trong ngày làm việc nhận đủ hồ sơ hợp lệ.")
+    else:
+        text = _(
+            "%(n)s ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ (không tính thứ Bảy, Chủ nhật "
+            "và ngày nghỉ lễ, Tết)."
+        ) % {"n": value}
+    if version.receipt_cutoff:
+        cutoff = version.receipt_cutoff.strftime("%H:%M")
+        if value == 0 and version.time_limit_unit == TimeLimitUnit.WORKING_DAYS:
+            text += " " + _("Hồ sơ nhận sau %(cutoff)s được trả kết quả trong ngày làm việc tiếp theo.") % {
+                "cutoff": cutoff
+            }
+        else:
+            text += " " + _("Hồ sơ nhận sau %(cutoff)s được tính từ ngày làm việc tiếp theo.") % {
+                "cutoff": cutoff
+            }
+    if version.time_limit_note:
+        text += " " + version.time_limit_note
+    return text
+
+
+def check_version_overlap(version: ProcedureVersion) -> None:
+    """Raise ``ValidationError`` if ``version`` is published and its validity overlaps another published
+    version of the same procedure. Reads only."""
+    if version.status != VersionStatus.PUBLISHED:
+        return
+    clash = overlapping_published(
+        version.procedure_id, version.effective_from, version.effective_to, exclude_pk=version.pk
+    ).first()
+    if clash is not None:
+        raise ValidationError(overlap_message(clash))
+
+
+@transaction.atomic
+def publish_version(version: ProcedureVersion) -> ProcedureVersion:
+    """Publish ``version`` (status → published) after checking, under a lock on its procedure, that no
+    other published version of the procedure overlaps its validity. Writes an audit entry.
+    Raises ``ValidationError`` (Vietnamese) and changes nothing if it would overlap."""
+    Procedure.objects.select_for_update().get(pk=version.procedure_id)
+    version.status = VersionStatus.PUBLISHED
+    check_version_overlap(version)
+    version.full_clean()
+    version.save()
+    audit.record(
+        "catalog.version.publish",
+        version,
+        changes={"procedure": version.procedure.code, "number": version.number},
+    )
+    return version
+
+
+# --- helpers shared with search.py and the views ----------------------------------------------------
+
+
+def current_version_map(procedure_ids=None, on: date | None = None) -> dict[int, dict]:
+    """``{procedure_id: {"id", "online_mode", "agency_ids"}}`` for the version in force on ``on``
+    (the highest number if several), optionally only for ``procedure_ids``."""
+    versions = ProcedureVersion.objects.in_force(on)
+    if procedure_ids is not None:
+        versions = versions.filter(procedure_id__in=procedure_ids)
+    chosen: dict[int, dict] = {}
+    for vid, pid, online_mode in versions.order_by("procedure_id", "number").values_list(
+        "id", "procedure_id", "online_mode"
+    ):
+        chosen[pid] = {"id": vid, "online_mode": online_mode, "agency_ids": []}
+    by_version = {info["id"]: info for info in chosen.values()}
+    through = ProcedureVersion.implementing_agencies.through
+    links = through.objects.filter(procedureversion__in=versions).values_list(
+        "procedureversion_id", "agency_id"
+    )
+    for vid, agency_id in links:
+        if vid in by_version:
+            by_version[vid]["agency_ids"].append(agency_id)
+    return chosen
+
+
+def load_with_current_version(procedure_ids: list[int]) -> list[Procedure]:
+    """Procedures in the given order, each with ``current_version`` (in force today) attached; those
+    without a version in force are left out."""
+    if not procedure_ids:
+        return []
+    current = {pid: info["id"] for pid, info in current_version_map(procedure_ids).items()}
+    return _load(procedure_ids, current)
+
+
+def _load(procedure_ids: list[int], version_ids: dict[int, int]) -> list[Procedure]:
+    """One query: the given versions with their procedures and fields, returned as procedures in order."""
+    if not procedure_ids:
+        return []
+    versions = ProcedureVersion.objects.select_related("procedure__field").in_bulk(list(version_ids.values()))
+    result = []
+    for pid in procedure_ids:
+        version = versions.get(version_ids.get(pid))
+        if version is None or not version.procedure.is_active:
+            continue
+        procedure = version.procedure
+        procedure.current_version = version
+        result.append(procedure)
+    return result
+
+
+def _in_force_by_name(procedure_ids: list[int]) -> list[Procedure]:
+    items = load_with_current_version(procedure_ids)
+    return sorted(items, key=lambda p: (search_index.fold(p.name), p.code))
+
+
+def refresh_search_extra(procedure_id: int) -> None:
+    """Recompute ``Procedure.search_extra`` from its field, its life events and its current and future
+    published versions (legal basis, papers, result) and move ``updated_at`` so every process rebuilds
+    its index."""
+    procedure = Procedure.objects.select_related("field").filter(pk=procedure_id).first()
+    if procedure is None:
+        return
+    today = timezone.localdate()
+    versions = procedure.versions.filter(status=VersionStatus.PUBLISHED).exclude(effective_to__lt=today)
+    parts = [procedure.field.name, *procedure.life_events.values_list("name", flat=True)]
+    for version in versions.prefetch_related("papers"):
+        parts += [version.legal_basis, version.result_type]
+        parts += [paper.name for paper in version.papers.all()]
+    words = dict.fromkeys(search_index.fold(" ".join(parts)).split())
+    Procedure.objects.filter(pk=procedure_id).update(search_extra=" ".join(words), updated_at=timezone.now())
+    search_index.invalidate()

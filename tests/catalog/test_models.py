@@ -1,0 +1,134 @@
+"""Model validation: procedure codes, version periods, the online form schema, the unverified list."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from congso.catalog.models import Field, OnlineMode, Procedure, ProcedureVersion, VersionStatus
+
+
+@pytest.fixture
+def field(db):
+    return Field.objects.create(code="chung-thuc", name="Chứng thực")
+
+
+def procedure(field, code, national_code, name="Chứng thực bản sao"):
+    return Procedure(code=code, national_code=national_code, name=name, field=field, level="commune")
+
+
+@pytest.mark.parametrize(
+    ("code", "national"),
+    [
+        ("2.000815", "2.000815"),
+        ("2.000815.000.00.00.H55", "2.000815"),  # local variant: national code + agency code
+        ("DP.HT.01", ""),  # provisional local code while the national code is not confirmed
+    ],
+)
+def test_valid_codes(field, code, national):
+    procedure(field, code, national).full_clean()
+
+
+@pytest.mark.parametrize(
+    ("code", "national", "message"),
+    [
+        ("2.815", "2.815", "N.NNNNNN"),
+        ("2.000815", "2000815", "N.NNNNNN"),
+        ("2.000815.H55", "2.000815", "mã định danh cơ quan"),
+        ("2.000816.000.00.00.H55", "2.000815", "2.000815"),
+        ("1.001193", "", "mã tạm"),
+        ("HT-01", "", "DP.HT.01"),
+    ],
+)
+def test_invalid_codes_are_refused_with_vietnamese_message(field, code, national, message):
+    with pytest.raises(ValidationError) as info:
+        procedure(field, code, national).full_clean()
+    assert message in " ".join(info.value.messages)
+
+
+def test_search_text_is_folded_on_save(field):
+    p = procedure(field, "2.000815", "2.000815", "Chứng thực bản sao ĐIỆN TỬ")
+    p.save()
+    assert p.search_text == "chung thuc ban sao dien tu 2 000815 2 000815"
+
+
+def version(p, number, start, end=None, status=VersionStatus.PUBLISHED, **kw):
+    return ProcedureVersion(
+        procedure=p,
+        number=number,
+        status=status,
+        effective_from=start,
+        effective_to=end,
+        legal_basis="Nghị định số 23/2015/NĐ-CP",
+        **kw,
+    )
+
+
+@pytest.fixture
+def saved(field):
+    p = procedure(field, "2.000815", "2.000815")
+    p.save()
+    return p
+
+
+def test_published_versions_must_not_overlap(saved):
+    version(saved, 1, date(2020, 1, 1), date(2025, 6, 30)).save()
+    version(saved, 2, date(2025, 7, 1)).full_clean()  # adjacent: fine
+    with pytest.raises(ValidationError) as info:
+        version(saved, 2, date(2025, 6, 30)).full_clean()
+    assert "trùng với phiên bản 1" in " ".join(info.value.messages)
+
+
+def test_open_ended_version_overlaps_everything_after_it(saved):
+    version(saved, 1, date(2020, 1, 1)).save()
+    with pytest.raises(ValidationError):
+        version(saved, 2, date(2030, 1, 1), date(2030, 12, 31)).full_clean()
+
+
+def test_drafts_may_overlap(saved):
+    version(saved, 1, date(2020, 1, 1)).save()
+    version(saved, 2, date(2021, 1, 1), status=VersionStatus.DRAFT).full_clean()
+
+
+def test_end_before_start_is_refused(saved):
+    with pytest.raises(ValidationError) as info:
+        version(saved, 1, date(2025, 7, 1), date(2025, 6, 1)).full_clean()
+    assert "effective_to" in info.value.message_dict
+
+
+def test_form_schema_is_checked_against_the_meta_schema(saved):
+    good = {"type": "object", "properties": {"ho_ten": {"type": "string"}}, "required": ["ho_ten"]}
+    version(saved, 1, date(2025, 7, 1), form_schema=good).full_clean()
+    bad = {"type": "object", "properties": {"ho_ten": {"type": "chuoi"}}}
+    with pytest.raises(ValidationError) as info:
+        version(saved, 1, date(2025, 7, 1), form_schema=bad).full_clean()
+    assert "JSON Schema" in " ".join(info.value.messages)
+
+
+def test_form_schema_is_checked_on_save_too(saved):
+    v = version(saved, 1, date(2025, 7, 1), form_schema={"required": "ho_ten"})
+    with pytest.raises(ValidationError):
+        v.save()
+    assert not ProcedureVersion.objects.exists()
+
+
+def test_unverified_accepts_only_known_keys(saved):
+    version(saved, 1, date(2025, 7, 1), unverified=["time_limit", "fee"]).full_clean()
+    with pytest.raises(ValidationError) as info:
+        version(saved, 1, date(2025, 7, 1), unverified=["thoi_han"]).full_clean()
+    assert "thoi_han" in " ".join(info.value.messages)
+
+
+def test_in_force_picks_by_date(saved):
+    version(saved, 1, date(2020, 1, 1), date(2025, 6, 30)).save()
+    version(saved, 2, date(2025, 7, 1)).save()
+    assert list(ProcedureVersion.objects.in_force(date(2024, 1, 1)).values_list("number", flat=True)) == [1]
+    assert list(ProcedureVersion.objects.in_force(date(2025, 7, 1)).values_list("number", flat=True)) == [2]
+    assert not ProcedureVersion.objects.in_force(date(2019, 12, 31)).exists()
+
+
+def test_online_mode_shows_both_vocabularies():
+    assert OnlineMode.current_term(OnlineMode.FULLY_ONLINE) == "Toàn trình"
+    assert OnlineMode.former_level(OnlineMode.FULLY_ONLINE) == "mức độ 4"
+    assert OnlineMode.former_level(OnlineMode.PARTLY_ONLINE) == "mức độ 3"
+    assert "mức độ 4" in str(OnlineMode.FULLY_ONLINE.label)

@@ -1,0 +1,146 @@
+"""The public API of the catalog (catalog.services)."""
+
+from datetime import date, time
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from congso.catalog import services
+from congso.catalog.models import (
+    FeeKind,
+    LifeEvent,
+    ProcedureVersion,
+    TimeLimitUnit,
+    VersionStatus,
+)
+
+
+def test_version_in_force_follows_the_date(make_procedure):
+    procedure = make_procedure(
+        "2.000815",
+        "Chứng thực bản sao",
+        effective_from=date(2020, 1, 1),
+        effective_to=date(2025, 6, 30),
+        legal_basis="Cũ",
+    )
+    ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=2,
+        status=VersionStatus.PUBLISHED,
+        effective_from=date(2025, 7, 1),
+        legal_basis="Mới",
+    )
+    assert services.version_in_force("2.000815", on=date(2024, 5, 1)).legal_basis == "Cũ"
+    assert services.version_in_force("2.000815", on=date(2025, 7, 1)).legal_basis == "Mới"
+    assert services.version_in_force("2.000815").number == 2
+
+
+def test_no_version_in_force_raises_with_vietnamese_message(make_procedure):
+    make_procedure("2.000815", "Chứng thực bản sao", effective_from=date(2025, 7, 1))
+    with pytest.raises(services.ProcedureNotAvailable) as info:
+        services.version_in_force("2.000815", on=date(2025, 1, 1))
+    assert str(info.value) == "Thủ tục Chứng thực bản sao không có phiên bản có hiệu lực vào ngày 01/01/2025."
+
+
+def test_unknown_or_inactive_procedure(make_procedure):
+    with pytest.raises(services.ProcedureNotAvailable) as info:
+        services.get_procedure("9.999999")
+    assert "Không tìm thấy thủ tục hành chính có mã 9.999999" in str(info.value)
+    procedure = make_procedure("2.000815", "Chứng thực bản sao")
+    procedure.is_active = False
+    procedure.save()
+    with pytest.raises(services.ProcedureNotAvailable):
+        services.version_in_force("2.000815")
+
+
+def test_drafts_are_never_in_force(make_procedure):
+    make_procedure("2.000815", "Chứng thực bản sao", status=VersionStatus.DRAFT)
+    with pytest.raises(services.ProcedureNotAvailable):
+        services.version_in_force("2.000815")
+
+
+def test_life_event_and_agency_listings(small_catalog, agency, other_agency):
+    names = [p.name for p in services.procedures_for_life_event("co-con-nho")]
+    assert names == ["Đăng ký khai sinh"]
+    with pytest.raises(LifeEvent.DoesNotExist):
+        services.procedures_for_life_event("khong-co")
+    by_agency = [p.code for p in services.procedures_for_agency(other_agency)]
+    assert by_agency == ["DP.LLTP.01"]
+    mine = services.procedures_for_agency(agency)
+    assert len(mine) == 7
+    assert all(p.current_version.procedure_id == p.pk for p in mine)
+    assert [a.code for a in services.agencies_with_procedures()] == [other_agency.code, agency.code]
+
+
+def test_fees_for_describes_each_fee(make_procedure):
+    procedure = make_procedure(
+        "2.000815",
+        "Chứng thực bản sao",
+        fees=[
+            {
+                "name": "Phí chứng thực",
+                "kind": FeeKind.PER_PAGE,
+                "rule": {"first_pages": 2, "first_rate": 2000, "next_rate": 1000, "max_per_copy": 200000},
+            },
+            {"name": "Phí gửi qua bưu chính", "amount": 25000},
+        ],
+    )
+    fees = services.fees_for(procedure.versions.get())
+    assert [f.name for f in fees] == ["Phí chứng thực", "Phí gửi qua bưu chính"]
+    assert fees[0].description.startswith("2.000 đồng mỗi trang")
+    assert fees[1].description == "25.000 đồng mỗi lần thực hiện"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "cutoff", "expected"),
+    [
+        (
+            0,
+            TimeLimitUnit.WORKING_DAYS,
+            time(15),
+            "Trong ngày làm việc nhận đủ hồ sơ hợp lệ. Hồ sơ nhận sau 15:00 "
+            "được trả kết quả trong ngày làm việc tiếp theo.",
+        ),
+        (
+            3,
+            TimeLimitUnit.WORKING_DAYS,
+            None,
+            "3 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ (không tính thứ Bảy, "
+            "Chủ nhật và ngày nghỉ lễ, Tết).",
+        ),
+        (
+            7,
+            TimeLimitUnit.WORKING_DAYS,
+            time(15),
+            "7 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ (không tính thứ Bảy, "
+            "Chủ nhật và ngày nghỉ lễ, Tết). Hồ sơ nhận sau 15:00 được tính từ "
+            "ngày làm việc tiếp theo.",
+        ),
+        (4, TimeLimitUnit.WORKING_HOURS, None, "4 giờ làm việc kể từ khi nhận đủ hồ sơ hợp lệ."),
+    ],
+)
+def test_time_limit_in_words(value, unit, cutoff, expected):
+    version = ProcedureVersion(time_limit_value=value, time_limit_unit=unit, receipt_cutoff=cutoff)
+    assert services.describe_time_limit(version) == expected
+
+
+def test_publish_version_checks_overlap_and_changes_nothing_on_error(make_procedure):
+    procedure = make_procedure("2.000815", "Chứng thực bản sao", effective_from=date(2025, 7, 1))
+    draft = ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=2,
+        status=VersionStatus.DRAFT,
+        effective_from=date(2026, 1, 1),
+        legal_basis="Mới",
+    )
+    with pytest.raises(ValidationError) as info:
+        services.publish_version(draft)
+    assert "trùng với phiên bản 1" in " ".join(info.value.messages)
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT
+    first = procedure.versions.get(number=1)
+    first.effective_to = date(2025, 12, 31)
+    first.save()
+    services.publish_version(draft)
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.PUBLISHED
