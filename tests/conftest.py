@@ -8,7 +8,7 @@ def make_user(db, django_user_model):
     """Create a user; citizens get a valid national ID unless one is given."""
     counter = {"n": 0}
 
-    def make(username=None, password="Mat-khau-rat-manh-2026", kind="citizen", **fields):
+    def make(username=None, password="Mat-khau-rat-manh-2026", kind="citizen", **fields):  # noqa: S107
         counter["n"] += 1
         username = username or f"user{counter['n']}"
         if kind == "citizen":
@@ -16,7 +16,9 @@ def make_user(db, django_user_model):
         if kind == "business":
             fields.setdefault("tax_code", f"37000{counter['n']:05d}")
         fields.setdefault("full_name", username.title())
-        user = django_user_model.objects.create_user(username=username, password=password, kind=kind, **fields)
+        user = django_user_model.objects.create_user(
+            username=username, password=password, kind=kind, **fields
+        )
         return user
 
     return make
@@ -55,14 +57,19 @@ def worker_process(transactional_db, tmp_path):
                 "DATABASE_URL": database_url_for_subprocess(),
                 "CONGSO_PROFILE": "test",
                 "CONGSO_EXTRA_APPS": os.environ.get("CONGSO_EXTRA_APPS", ""),
-                "PYTHONPATH": os.pathsep.join(filter(None, [str(_project_root()), str(_project_root() / "src")])),
+                "PYTHONPATH": os.pathsep.join(
+                    filter(None, [str(_project_root()), str(_project_root() / "src")])
+                ),
             }
         )
         env.update({k: str(v) for k, v in extra_env.items()})
         log = open(tmp_path / f"worker-{len(started)}.log", "w")
         proc = subprocess.Popen(
             [sys.executable, "-m", "congso.cli", "worker", "--interval", "0.1"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=_project_root(),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=_project_root(),
         )
         started.append(proc)
         return proc

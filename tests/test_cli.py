@@ -60,11 +60,21 @@ def test_check_passes_when_the_installation_is_fit(capsys, settings):
 @pytest.mark.django_db(transaction=True)
 def test_serve_answers_over_http():
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=database_url_for_subprocess(), CONGSO_PROFILE="test",
-               PYTHONPATH=os.pathsep.join([str(_project_root()), str(_project_root() / "src")]))
-    proc = subprocess.Popen([sys.executable, "-m", "congso.cli", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=_project_root())
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url_for_subprocess(),
+        CONGSO_PROFILE="test",
+        PYTHONPATH=os.pathsep.join([str(_project_root()), str(_project_root() / "src")]),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "congso.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=_project_root(),
+    )
     try:
+
         def healthy():
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
@@ -82,7 +92,12 @@ def test_serve_answers_over_http():
 
 
 def test_help_lists_the_commands():
-    out = subprocess.run([sys.executable, "-m", "congso.cli", "--help"], capture_output=True, text=True,
-                         cwd=_project_root(), env=dict(os.environ, PYTHONPATH=str(_project_root() / "src")))
+    out = subprocess.run(
+        [sys.executable, "-m", "congso.cli", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=_project_root(),
+        env=dict(os.environ, PYTHONPATH=str(_project_root() / "src")),
+    )
     for command in ("demo", "serve", "worker", "check", "seed-demo"):
         assert f"congso {command}" in out.stdout

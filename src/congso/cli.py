@@ -1,11 +1,11 @@
 """The ``congso`` command.
 
-    congso demo      migrate, seed the demo data, then run the web server and the worker together
-    congso serve     the web server (waitress) on --host/--port
-    congso worker    the background worker (tasks, outbox delivery, periodic jobs)
-    congso check     deployment self-check; exits non-zero when something is wrong
-    congso seed-demo seed the demo data only (idempotent)
-    congso <cmd>     any Django management command (migrate, createsuperuser, shell…)
+congso demo      migrate, seed the demo data, then run the web server and the worker together
+congso serve     the web server (waitress) on --host/--port
+congso worker    the background worker (tasks, outbox delivery, periodic jobs)
+congso check     deployment self-check; exits non-zero when something is wrong
+congso seed-demo seed the demo data only (idempotent)
+congso <cmd>     any Django management command (migrate, createsuperuser, shell…)
 """
 
 import os
@@ -79,8 +79,11 @@ def demo_command(argv: list[str]) -> int:
         subprocess.Popen([*command, "serve", "--host", args.host, "--port", str(args.port)], env=env),
         subprocess.Popen([*command, "worker"], env=env),
     ]
-    print(f"\ncongso demo: http://{args.host}:{args.port}/ (cổng công dân) · "
-          f"http://{args.host}:{args.port}/can-bo/ (cán bộ) · Ctrl-C để dừng / to stop\n", flush=True)
+    print(
+        f"\ncongso demo: http://{args.host}:{args.port}/ (cổng công dân) · "
+        f"http://{args.host}:{args.port}/can-bo/ (cán bộ) · Ctrl-C để dừng / to stop\n",
+        flush=True,
+    )
     return _supervise(children)
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-DEMO_PASSWORD = "congso-demo-2026"
+DEMO_PASSWORD = "congso-demo-2026"  # noqa: S105 — published on purpose: demo accounts only
 
 
 @dataclass(frozen=True)
@@ -28,28 +28,93 @@ class DemoAccount:
 
 
 ACCOUNTS = [
-    DemoAccount("congdan", "Nguyễn Văn An", "citizen", None, None, "Công dân / citizen",
-                national_id="074090001234"),
-    DemoAccount("doanhnghiep", "Trần Thị Bình", "business", None, None,
-                "Đại diện doanh nghiệp / business representative", tax_code="3700123456"),
-    DemoAccount("motcua", "Lê Thị Cúc", "official", "one_stop_officer", "commune",
-                "Cán bộ một cửa (UBND phường) / one-stop officer"),
-    DemoAccount("motcua.tinh", "Phạm Minh Đức", "official", "one_stop_officer", "service_centre",
-                "Cán bộ một cửa (Trung tâm PVHCC tỉnh) / one-stop officer, province"),
-    DemoAccount("chuyenvien", "Hoàng Văn Em", "official", "specialist", "commune",
-                "Chuyên viên (UBND phường) / specialist", title="Công chức Tư pháp – Hộ tịch"),
-    DemoAccount("chuyenvien.stp", "Võ Thị Giang", "official", "specialist", "justice",
-                "Chuyên viên Sở Tư pháp / specialist, Department of Justice"),
-    DemoAccount("lanhdao", "Đặng Quốc Huy", "official", "leader", "commune",
-                "Lãnh đạo (Phó Chủ tịch UBND phường) / leader", title="Phó Chủ tịch"),
-    DemoAccount("lanhdao.stp", "Bùi Thanh Hà", "official", "leader", "justice",
-                "Lãnh đạo Sở Tư pháp / leader, Department of Justice", title="Phó Giám đốc"),
-    DemoAccount("vanthu", "Ngô Thị Kim", "official", "clerk", "province_office",
-                "Văn thư (Văn phòng UBND tỉnh) / clerk"),
-    DemoAccount("quantri.coquan", "Lý Văn Long", "official", "agency_admin", "commune",
-                "Quản trị cơ quan / agency administrator"),
-    DemoAccount("quantri", "Trịnh Minh Quân", "official", "platform_admin", "science_technology",
-                "Quản trị nền tảng (Sở KH&CN) / platform administrator (also Django admin)"),
+    DemoAccount(
+        "congdan", "Nguyễn Văn An", "citizen", None, None, "Công dân / citizen", national_id="074090001234"
+    ),
+    DemoAccount(
+        "doanhnghiep",
+        "Trần Thị Bình",
+        "business",
+        None,
+        None,
+        "Đại diện doanh nghiệp / business representative",
+        tax_code="3700123456",
+    ),
+    DemoAccount(
+        "motcua",
+        "Lê Thị Cúc",
+        "official",
+        "one_stop_officer",
+        "commune",
+        "Cán bộ một cửa (UBND phường) / one-stop officer",
+    ),
+    DemoAccount(
+        "motcua.tinh",
+        "Phạm Minh Đức",
+        "official",
+        "one_stop_officer",
+        "service_centre",
+        "Cán bộ một cửa (Trung tâm PVHCC tỉnh) / one-stop officer, province",
+    ),
+    DemoAccount(
+        "chuyenvien",
+        "Hoàng Văn Em",
+        "official",
+        "specialist",
+        "commune",
+        "Chuyên viên (UBND phường) / specialist",
+        title="Công chức Tư pháp – Hộ tịch",
+    ),
+    DemoAccount(
+        "chuyenvien.stp",
+        "Võ Thị Giang",
+        "official",
+        "specialist",
+        "justice",
+        "Chuyên viên Sở Tư pháp / specialist, Department of Justice",
+    ),
+    DemoAccount(
+        "lanhdao",
+        "Đặng Quốc Huy",
+        "official",
+        "leader",
+        "commune",
+        "Lãnh đạo (Phó Chủ tịch UBND phường) / leader",
+        title="Phó Chủ tịch",
+    ),
+    DemoAccount(
+        "lanhdao.stp",
+        "Bùi Thanh Hà",
+        "official",
+        "leader",
+        "justice",
+        "Lãnh đạo Sở Tư pháp / leader, Department of Justice",
+        title="Phó Giám đốc",
+    ),
+    DemoAccount(
+        "vanthu",
+        "Ngô Thị Kim",
+        "official",
+        "clerk",
+        "province_office",
+        "Văn thư (Văn phòng UBND tỉnh) / clerk",
+    ),
+    DemoAccount(
+        "quantri.coquan",
+        "Lý Văn Long",
+        "official",
+        "agency_admin",
+        "commune",
+        "Quản trị cơ quan / agency administrator",
+    ),
+    DemoAccount(
+        "quantri",
+        "Trịnh Minh Quân",
+        "official",
+        "platform_admin",
+        "science_technology",
+        "Quản trị nền tảng (Sở KH&CN) / platform administrator (also Django admin)",
+    ),
 ]
 
 
@@ -95,7 +160,7 @@ def seed(verbose: bool = False) -> dict:
                 agency_services.ensure_membership(
                     users[account.username], agencies[account.agency_key], account.role, title=account.title
                 )
-    for name, step in _block_seeders():
+    for _module_name, step in _block_seeders():
         with transaction.atomic():
             step()
     if verbose:
@@ -124,7 +189,7 @@ def _ensure_account(account: DemoAccount):
 
 
 def print_accounts() -> None:
-    print("\nTài khoản minh họa / demo accounts (mật khẩu / password: %s)" % DEMO_PASSWORD)
+    print(f"\nTài khoản minh họa / demo accounts (mật khẩu / password: {DEMO_PASSWORD})")
     width = max(len(a.username) for a in ACCOUNTS)
     for account in ACCOUNTS:
         print(f"  {account.username.ljust(width)}  {account.description}")

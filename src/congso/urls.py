@@ -1,4 +1,5 @@
-"""URL map: the portal at /, the officers' workspace at /can-bo/, sign-in at /tai-khoan/, admin at /quan-tri/."""
+"""URL map: the portal at /, procedures at /thu-tuc/, the officers' workspace at /can-bo/, sign-in at
+/tai-khoan/, the admin at /quan-tri/."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -7,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
     path("tai-khoan/", include("congso.identity.urls")),
+    path("can-bo/ho-so/", include("congso.dossiers.urls")),
     path("thu-tuc/", include("congso.catalog.urls")),
     path("can-bo/", include("congso.workspace.urls")),
     path("", include("congso.core.urls")),

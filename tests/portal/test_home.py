@@ -3,10 +3,8 @@
 import re
 
 import pytest
-from django.urls import include, path, resolve, reverse
+from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
-
-from congso.portal import views as portal_views
 
 HOME = "/"
 

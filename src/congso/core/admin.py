@@ -72,7 +72,8 @@ class EventDeliveryAdmin(ReadOnlyAdmin):
         count = events.retry_parked(queryset.filter(status=DeliveryStatus.PARKED))
         self.message_user(
             request,
-            ngettext("Đã xếp lại %(count)d lượt gửi.", "Đã xếp lại %(count)d lượt gửi.", count) % {"count": count},
+            ngettext("Đã xếp lại %(count)d lượt gửi.", "Đã xếp lại %(count)d lượt gửi.", count)
+            % {"count": count},
             messages.SUCCESS,
         )
 

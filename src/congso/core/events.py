@@ -141,14 +141,20 @@ def _record_failure(delivery: EventDelivery, error: str, now) -> str:
     if delivery.attempts >= settings.CONGSO_OUTBOX_MAX_ATTEMPTS:
         delivery.status = DeliveryStatus.PARKED
         delivery.parked_at = now
-        logger.error("Parked delivery %s of %s after %s attempts", delivery.pk, delivery.event, delivery.attempts)
+        logger.error(
+            "Parked delivery %s of %s after %s attempts", delivery.pk, delivery.event, delivery.attempts
+        )
         outcome = "parked"
     else:
         delivery.next_attempt_at = now + backoff_delay(delivery.attempts)
         delivery.enqueued_at = now
         _enqueue(delivery, run_after=delivery.next_attempt_at)
-        logger.warning("Delivery %s failed (attempt %s); retry at %s", delivery.pk, delivery.attempts,
-                       delivery.next_attempt_at)
+        logger.warning(
+            "Delivery %s failed (attempt %s); retry at %s",
+            delivery.pk,
+            delivery.attempts,
+            delivery.next_attempt_at,
+        )
         outcome = "retry"
     delivery.save(
         update_fields=["status", "attempts", "last_error", "parked_at", "next_attempt_at", "enqueued_at"]

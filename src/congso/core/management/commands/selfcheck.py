@@ -16,7 +16,10 @@ INSECURE_KEY_MARKERS = ("insecure", "django-insecure", "change-me", "changeme")
 def check_secret_key():
     key = settings.SECRET_KEY or ""
     if len(key) < 50 or len(set(key)) < 5 or any(m in key.lower() for m in INSECURE_KEY_MARKERS):
-        return False, "SECRET_KEY is missing, short or a known insecure value (set a random 50+ character value)"
+        return (
+            False,
+            "SECRET_KEY is missing, short or a known insecure value (set a random 50+ character value)",
+        )
     return True, "SECRET_KEY is set"
 
 
