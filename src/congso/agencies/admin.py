@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congso.core import audit
 
-from .models import AdministrativeUnit, Agency, StaffMembership, UnitSuccession
+from .models import AdministrativeUnit, Agency, AgencyDocumentSettings, StaffMembership, UnitSuccession
 from .validators import parse_agency_code
 
 
@@ -95,6 +95,28 @@ class MembershipInline(admin.TabularInline):
     fields = ["user", "role", "title", "valid_from", "valid_to"]
 
 
+class DocumentSettingsInline(admin.StackedInline):
+    """The header and signer of the agency's one-stop forms; blank fields are derived from the agency
+    (``services.document_settings_for``)."""
+
+    model = AgencyDocumentSettings
+    extra = 0
+    max_num = 1
+    verbose_name = _("thông tin trình bày văn bản (mẫu phiếu một cửa)")
+    verbose_name_plural = _("thông tin trình bày văn bản (mẫu phiếu một cửa)")
+    fieldsets = [
+        (
+            _("Tiêu đề văn bản"),
+            {
+                "fields": ["superior_name", "display_name", "one_stop_unit_name", "place_name", "phone"],
+                "description": _("Để trống một ô để dùng giá trị suy ra từ thông tin cơ quan."),
+            },
+        ),
+        (_("Người ký"), {"fields": ["signer_authority", "authority_holder", "signer_title", "signer_name"]}),
+        (_("Khác"), {"fields": ["footer_note"]}),
+    ]
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = [
@@ -115,7 +137,7 @@ class AgencyAdmin(admin.ModelAdmin):
     # A code writes its levels right to left (000.00.03.H08); sorting level 1, 2, 3, 4 lists each
     # agency right under its parent, which is the tree as the code describes it.
     ordering = [Substr("code", 11, 3), Substr("code", 8, 2), Substr("code", 5, 2), Substr("code", 1, 3)]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, DocumentSettingsInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "short_name", "kind", "parent", "administrative_unit"]}),
         (_("Liên hệ"), {"fields": ["address", "phone", "email"]}),
@@ -134,6 +156,8 @@ class AgencyAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is StaffMembership:
             _save_memberships_with_audit(formset)
+        elif formset.model is AgencyDocumentSettings:
+            _save_document_settings_with_audit(formset)
         else:
             super().save_formset(request, form, formset, change)
 
@@ -158,6 +182,34 @@ def _save_memberships_with_audit(formset) -> None:
         action = "agencies.membership.change" if obj.pk else "agencies.membership.add"
         obj.save()
         audit.record(action, obj, changes=_membership_snapshot(obj))
+    formset.save_m2m()
+
+
+_DOCUMENT_SETTINGS_FIELDS = [
+    "superior_name",
+    "display_name",
+    "place_name",
+    "signer_authority",
+    "authority_holder",
+    "signer_title",
+    "signer_name",
+    "one_stop_unit_name",
+    "phone",
+    "footer_note",
+]
+
+
+def _save_document_settings_with_audit(formset) -> None:
+    """Save the settings and audit each change: they decide who appears to sign official forms."""
+    instances = formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        audit.record("agencies.document_settings.delete", obj.agency, changes={"agency": obj.agency.code})
+        obj.delete()
+    for obj in instances:
+        action = "agencies.document_settings.change" if obj.pk else "agencies.document_settings.add"
+        obj.save()
+        changes = {name: getattr(obj, name) for name in _DOCUMENT_SETTINGS_FIELDS}
+        audit.record(action, obj.agency, changes=changes)
     formset.save_m2m()
 
 

@@ -305,3 +305,93 @@ class StaffMembership(models.Model):
             raise ValidationError(
                 _("Cán bộ đã được phân công vai trò này tại cơ quan này trong cùng thời gian.")
             )
+
+
+class SignerAuthority(models.TextChoices):
+    """How the signer signs for the agency (Decree 30/2020, Appendix I: thẩm quyền ký)."""
+
+    OWN = "", _("Ký trực tiếp (không ghi thẩm quyền)")
+    ON_BEHALF_OF_COLLECTIVE = "TM.", _("TM. — thay mặt tập thể")
+    DEPUTY = "KT.", _("KT. — ký thay người đứng đầu")
+    ACTING = "Q.", _("Q. — quyền người đứng đầu")
+    BY_ORDER = "TL.", _("TL. — thừa lệnh")
+    BY_AUTHORISATION = "TUQ.", _("TUQ. — thừa ủy quyền")
+
+
+class AgencyDocumentSettings(models.Model):
+    """How an agency's one-stop forms (standard forms 01–07) are headed and signed.
+
+    Every field is optional: a blank field takes the value derived from the agency itself (see
+    ``services.document_settings_for``), so an administrator fills in only what differs — typically the
+    signer. The header follows Decree 30/2020: the superior agency's name above, the issuing agency's
+    name (bold, upper case) below it. Holds personal data: the signer's name.
+    """
+
+    agency = models.OneToOneField(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="document_settings"
+    )
+    superior_name = models.CharField(
+        _("tên cơ quan chủ quản"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Dòng trên tên cơ quan, ví dụ “UBND TỈNH BÌNH DƯƠNG”. Để trống: lấy từ cơ quan cấp trên."
+        ),
+    )
+    display_name = models.CharField(
+        _("tên cơ quan trên văn bản"),
+        max_length=200,
+        blank=True,
+        help_text=_("Tên cơ quan viết in hoa trên văn bản. Để trống: tên cơ quan viết in hoa."),
+    )
+    place_name = models.CharField(
+        _("địa danh"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Địa danh ghi trước ngày tháng, ví dụ “Thủ Dầu Một”. Để trống: lấy từ địa bàn của cơ quan."
+        ),
+    )
+    signer_authority = models.CharField(
+        _("thẩm quyền ký"), max_length=5, choices=SignerAuthority.choices, blank=True
+    )
+    authority_holder = models.CharField(
+        _("tập thể, người đứng đầu được ký thay"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Dòng sau thẩm quyền ký: “ỦY BAN NHÂN DÂN” sau TM., “CHỦ TỊCH” hoặc “GIÁM ĐỐC” sau KT., Q., "
+            "TL., TUQ. Để trống: suy ra từ loại cơ quan."
+        ),
+    )
+    signer_title = models.CharField(
+        _("chức vụ người ký"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ “CHỦ TỊCH”, “PHÓ CHỦ TỊCH”. Để trống: suy ra từ loại cơ quan."),
+    )
+    signer_name = models.CharField(_("họ tên người ký"), max_length=200, blank=True)
+    one_stop_unit_name = models.CharField(
+        _("tên Bộ phận Một cửa"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ “Bộ phận Một cửa” hoặc “Trung tâm Phục vụ hành chính công”."),
+    )
+    phone = models.CharField(
+        _("điện thoại liên hệ"),
+        max_length=30,
+        blank=True,
+        help_text=_("Số điện thoại in trên phiếu để người dân liên hệ. Để trống: điện thoại của cơ quan."),
+    )
+    footer_note = models.TextField(
+        _("ghi chú cuối phiếu"),
+        blank=True,
+        help_text=_("In ở cuối các phiếu, ví dụ giờ làm việc của Bộ phận Một cửa."),
+    )
+
+    class Meta:
+        verbose_name = _("thông tin trình bày văn bản")
+        verbose_name_plural = _("thông tin trình bày văn bản")
+
+    def __str__(self) -> str:
+        return str(self.agency)
