@@ -269,6 +269,18 @@ CONGSO_CLAMAV_HOST = env.str("CONGSO_CLAMAV_HOST", default="")
 CONGSO_CLAMAV_PORT = env.int("CONGSO_CLAMAV_PORT", default=3310)
 CONGSO_CLAMAV_TIMEOUT = env.int("CONGSO_CLAMAV_TIMEOUT", default=30)
 CONGSO_CLAMAV_REQUIRED = env.bool("CONGSO_CLAMAV_REQUIRED", default=IS_PRODUCTION)
+# An unfinished online application (bản nháp) is kept this many days after its last save.
+CONGSO_DRAFT_DAYS = env.int("CONGSO_DRAFT_DAYS", default=30)
+# The public status page (tra cứu hồ sơ): lookups per client address, failed second factors per code.
+CONGSO_LOOKUP_IP_LIMIT = env.int("CONGSO_LOOKUP_IP_LIMIT", default=30)
+CONGSO_LOOKUP_IP_WINDOW_SECONDS = env.int("CONGSO_LOOKUP_IP_WINDOW_SECONDS", default=600)
+CONGSO_LOOKUP_CODE_FAILURE_LIMIT = env.int("CONGSO_LOOKUP_CODE_FAILURE_LIMIT", default=10)
+CONGSO_LOOKUP_CODE_WINDOW_SECONDS = env.int("CONGSO_LOOKUP_CODE_WINDOW_SECONDS", default=3600)
+# PDFs (forms 01–07): the public address printed with a QR code on receipts, the font cache, limits.
+CONGSO_PUBLIC_BASE_URL = env.str("CONGSO_PUBLIC_BASE_URL", default="")
+CONGSO_PDF_FONT_DIR = Path(env.str("CONGSO_PDF_FONT_DIR", default=str(VAR_DIR / "fonts")))
+CONGSO_PDF_MAX_SECONDS = env.int("CONGSO_PDF_MAX_SECONDS", default=120)
+CONGSO_LOGBOOK_PDF_MAX_ROWS = env.int("CONGSO_LOGBOOK_PDF_MAX_ROWS", default=300)
 # Sandbox simulators of national systems are never on in production.
 CONGSO_SANDBOX_ENABLED = env.bool("CONGSO_SANDBOX_ENABLED", default=not IS_PRODUCTION)
 

@@ -1,5 +1,12 @@
-"""The citizen-facing web pages (Cổng dịch vụ công): home, search, apply, my dossiers, results, feedback.
+"""The citizen-facing web pages (Cổng dịch vụ công): home, search, apply, my dossiers, results, feedback,
+and the public status page of a dossier.
 
-It stores nothing of its own that another block needs: procedures come from ``catalog.services``,
-dossiers from ``dossiers.services``. Every journey here must work without JavaScript.
+It owns what only the citizen's side produces: applications in progress (``ApplicationDraft`` and their
+files), citizens' feedback on finished dossiers (``Feedback``, with the agency's reply) and the rate-limit
+counters of the public status page (``LookupCounter``). Other blocks read these through
+``portal.services`` (e.g. ``satisfaction()`` for the Decision 766 index), never through its models.
+
+It must not own procedures or dossiers: procedures come from ``catalog.services``, dossiers are read and
+changed only through ``dossiers.services`` (submission, supplement, withdrawal). Every journey here must
+work without JavaScript.
 """

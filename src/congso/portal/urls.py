@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,6 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("nop-ho-so/", include("congso.portal.application_urls")),
+    path("", include("congso.portal.dossier_urls")),
 ]

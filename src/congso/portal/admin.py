@@ -1,0 +1,96 @@
+"""Drafts in the admin, read-only: support staff can see where an applicant got stuck, nobody can edit
+an applicant's answers from here. Files are listed by name, size and type, never linked: they are
+personal papers and are only streamed to their owner.
+
+Citizens' feedback and the lookup rate-limit counters are read-only too: a rating is the citizen's and
+is never edited; the agency's reply is written from the officers' side, not from the admin."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApplicationDraft, DraftFile, Feedback, LookupCounter
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DraftFileInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = DraftFile
+    fields = ("required_paper_code", "original_name", "content_type", "size", "sha256", "uploaded_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ApplicationDraft)
+class ApplicationDraftAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "public_id",
+        "user",
+        "procedure_version",
+        "current_step",
+        "updated_at",
+        "expires_at",
+        "submitted_dossier",
+    )
+    list_filter = (("submitted_dossier", admin.EmptyFieldListFilter),)
+    search_fields = ("public_id", "user__username", "procedure_version__procedure__code")
+    list_select_related = ("user", "procedure_version__procedure", "submitted_dossier")
+    fields = (
+        "public_id",
+        "user",
+        "procedure_version",
+        "acting_for",
+        "receiving_agency",
+        "current_step",
+        "data",
+        "created_at",
+        "updated_at",
+        "expires_at",
+        "submitted_dossier",
+        "idempotency_key",
+    )
+    readonly_fields = fields
+    inlines = [DraftFileInline]
+    date_hierarchy = "updated_at"
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("dossier", "rating", "created_at", "agency", "replied_at")
+    list_filter = ("rating", "created_at", ("replied_at", admin.EmptyFieldListFilter))
+    search_fields = ("dossier__code",)
+    list_select_related = ("dossier__receiving_agency",)
+    fields = (
+        "dossier",
+        "author",
+        "rating",
+        "reasons",
+        "comment",
+        "created_at",
+        "reply",
+        "replied_at",
+        "replied_by",
+    )
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("cơ quan tiếp nhận"), ordering="dossier__receiving_agency__name")
+    def agency(self, obj):
+        return obj.dossier.receiving_agency
+
+
+@admin.register(LookupCounter)
+class LookupCounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("scope", "key_hash", "bucket", "hits")
+    list_filter = ("scope",)
+    fields = ("scope", "key_hash", "bucket", "hits")
+    readonly_fields = fields

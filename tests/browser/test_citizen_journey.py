@@ -1,0 +1,186 @@
+"""The citizen's whole journey in Chromium, as the issue's acceptance describes it:
+
+search → procedure page → sign in → a multi-step form with an attachment → save the draft → resume it on
+another device (a new browser context, signed in again) → submit → download the receipt PDF → see the
+dossier in "Hồ sơ của tôi" → the public status page with the second factor (the PIN on the receipt).
+
+The catalog is the demo seed (``catalog.demo.seed_demo_catalog``); "Chứng thực bản sao từ bản chính"
+(2.000815) is given the example multi-step form of the form engine, since the seed ships that procedure
+without an online form.
+"""
+
+import re
+
+import pytest
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+PASSWORD = "Mat-khau-rat-manh-2026"
+NATIONAL_ID = "074090001234"
+# A real, minimal PDF (one empty A4 page), written to disk like a scan the citizen would pick.
+TINY_PDF = (
+    b"%PDF-1.4\n"
+    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+@pytest.fixture
+def catalog(db, settings, tmp_path):
+    """The demo catalogue, with the certification procedure offered through the example online form."""
+    from congso.catalog.demo import seed_demo_catalog
+    from congso.catalog.models import ProcedureVersion
+    from congso.portal.formengine import examples
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    seed_demo_catalog()
+    schema, ui = examples.load("2.000815")
+    versions = ProcedureVersion.objects.filter(procedure__code="2.000815")
+    assert versions.update(form_schema=schema, form_ui=ui) == 1
+    return versions.get()
+
+
+@pytest.fixture
+def citizen(make_user):
+    return make_user(
+        "an",
+        national_id=NATIONAL_ID,
+        full_name="Nguyễn Văn An",
+        phone="0912345678",
+        email="an@example.vn",
+        password=PASSWORD,
+    )
+
+
+def sign_in(page):
+    page.get_by_label("Tên đăng nhập hoặc số định danh cá nhân").fill(NATIONAL_ID)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def continue_(page):
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+
+
+def test_citizen_journey_from_search_to_the_public_status_page(
+    page, browser, live_server, catalog, citizen, tmp_path
+):
+    from congso.dossiers.models import Dossier, PaperStage
+
+    # Search the catalogue and open the procedure.
+    page.goto("/thu-tuc/")
+    page.get_by_label("Tên hoặc mã thủ tục").fill("chứng thực bản sao")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    page.get_by_role("link", name=re.compile("^Chứng thực bản sao từ bản chính")).first.click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Chứng thực bản sao từ bản chính")
+
+    # Apply: the portal asks to sign in, then brings the citizen back to the start page.
+    page.get_by_role("link", name=re.compile("^Nộp hồ sơ trực tuyến")).click()
+    page.wait_for_url("**/tai-khoan/dang-nhap/**")
+    sign_in(page)
+    page.wait_for_url("**/nop-ho-so/2.000815/")
+    page.get_by_label("Cho bản thân tôi").check()
+    page.get_by_role("button", name="Bắt đầu").click()
+
+    # The commune, then the first steps of the form; the identity fields are prefilled.
+    page.get_by_label("Ủy ban nhân dân phường Phú Lợi").check()
+    continue_(page)
+    assert page.get_by_text("Nguyễn Văn An").first.is_visible()
+    assert page.get_by_label("Số điện thoại").input_value() == "0912345678"
+    continue_(page)
+    page.get_by_label("Tên giấy tờ, văn bản cần chứng thực").fill("Bằng tốt nghiệp trung học phổ thông")
+    page.get_by_label("Cơ quan đã cấp giấy tờ").fill("Sở Giáo dục và Đào tạo tỉnh Bình Dương")
+    page.get_by_label("Tiếng Việt", exact=True).check()
+    page.get_by_label("Số trang của bản chính").fill("2")
+    page.get_by_label("Số bản sao cần chứng thực").fill("3")
+    page.get_by_role("button", name="Lưu nháp").click()
+    page.wait_for_url("**/nop-ho-so/")
+    assert page.get_by_text("Đã lưu bản nháp.").is_visible()
+
+    # Another device: a new browser context, signed in again, resumes the draft where it was left.
+    other = browser.new_context(locale="vi-VN", base_url=live_server.url, accept_downloads=True)
+    try:
+        device = other.new_page()
+        device.set_default_timeout(15_000)
+        device.goto("/nop-ho-so/")
+        device.wait_for_url("**/tai-khoan/dang-nhap/**")
+        sign_in(device)
+        device.wait_for_url("**/nop-ho-so/")
+        device.get_by_role("link", name=re.compile("^Tiếp tục")).first.click()
+        assert (
+            device.get_by_label("Tên giấy tờ, văn bản cần chứng thực").input_value()
+            == "Bằng tốt nghiệp trung học phổ thông"
+        )
+        continue_(device)
+        device.get_by_label("Nhận trực tiếp tại Bộ phận Một cửa").check()
+        continue_(device)
+
+        # The attachment: a real PDF file from disk, the scan of the original. The optional paper is left
+        # empty, as a browser sends it (an empty field of the same name).
+        scan = tmp_path / "ban-chinh-bang-tot-nghiep.pdf"
+        scan.write_bytes(TINY_PDF)
+        device.get_by_label(re.compile("^Chọn tệp — Bản chính giấy tờ")).set_input_files(str(scan))
+        continue_(device)
+
+        # Check the answers, declare, submit.
+        assert device.get_by_role("heading", level=1).inner_text() == "Kiểm tra thông tin trước khi nộp"
+        assert device.get_by_text("ban-chinh-bang-tot-nghiep.pdf").is_visible()
+        device.get_by_role("link", name="Tiếp tục đến bước cam đoan và nộp hồ sơ").click()
+        device.get_by_label(re.compile("^Tôi xin cam đoan")).check()
+        device.get_by_role("button", name="Nộp hồ sơ").click()
+        device.wait_for_url("**/da-nop/")
+        code = device.locator(".dossier-code").inner_text().strip()
+        dossier = Dossier.objects.get(code=code)
+        assert dossier.receiving_agency.name == "Ủy ban nhân dân phường Phú Lợi"
+        assert set(
+            dossier.papers.filter(stage=PaperStage.SUBMISSION).values_list("original_name", flat=True)
+        ) == {"ban-chinh-bang-tot-nghiep.pdf"}
+
+        # "Hồ sơ của tôi": the new dossier, its page, the receipt as PDF.
+        device.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+            "link", name="Hồ sơ của tôi"
+        ).click()
+        assert device.get_by_role("link", name=code).is_visible()
+        assert device.get_by_text(
+            "Hồ sơ đã được gửi, đang chờ Bộ phận Một cửa kiểm tra và tiếp nhận"
+        ).is_visible()
+        device.get_by_role("link", name=code).click()
+        assert device.get_by_role("heading", level=1).inner_text() == f"Hồ sơ {code}"
+        with device.expect_download() as download_info:
+            device.get_by_role("link", name="Tải biên nhận (PDF)").click()
+        download = download_info.value
+        assert download.suggested_filename == f"bien-nhan-{code}.pdf"
+        with open(download.path(), "rb") as receipt:
+            assert receipt.read(5) == b"%PDF-"
+
+        # The PIN as the citizen reads it on the printable receipt.
+        device.get_by_role("link", name="Xem và in biên nhận hồ sơ").click()
+        pin_row = device.locator(".answers__row", has=device.get_by_text("Mã tra cứu", exact=True))
+        pin = pin_row.locator("dd").inner_text().strip()
+        assert pin == dossier.lookup_pin
+    finally:
+        other.close()
+
+    # The public status page, signed out, in the first browser: the code alone, then with the PIN.
+    anonymous = browser.new_context(locale="vi-VN", base_url=live_server.url)
+    try:
+        visitor = anonymous.new_page()
+        visitor.set_default_timeout(15_000)
+        visitor.goto("/tra-cuu/")
+        visitor.get_by_label("Mã hồ sơ").fill(code)
+        visitor.get_by_role("button", name="Tra cứu").click()
+        assert visitor.get_by_role("heading", level=1).inner_text() == f"Tình trạng hồ sơ {code}"
+        assert visitor.get_by_text("N. V. A.").count() == 0
+        visitor.get_by_label("Mã hồ sơ").fill(code)
+        visitor.get_by_label(re.compile("^Mã tra cứu hoặc số điện thoại")).fill(pin)
+        visitor.get_by_role("button", name="Tra cứu").click()
+        assert visitor.get_by_text("N. V. A.").is_visible()
+        assert visitor.get_by_role("cell", name="Nộp hồ sơ trực tuyến").is_visible()
+        assert visitor.get_by_text("Nguyễn Văn An").count() == 0
+    finally:
+        anonymous.close()

@@ -1,0 +1,714 @@
+"""The online application through HTTP: start, who is applying, steps, papers, check your answers,
+declaration, idempotent submission, receipt; information-only and out-of-force versions; the
+administrator's preview; CSP-safe templates.
+
+Until the lead includes ``congso.portal.application_urls`` in the portal's urlconf, these tests run with
+the urlconf defined below (the root urlconf with the include added under ``nop-ho-so/``).
+"""
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import include, path, reverse
+from django.utils import timezone
+
+import congso.urls as root_urls
+from congso.agencies.models import Agency, AgencyKind
+from congso.catalog.models import (
+    Field,
+    OnlineMode,
+    Procedure,
+    ProcedureLevel,
+    ProcedureVersion,
+    RequiredPaper,
+)
+from congso.dossiers.models import Dossier, DossierPaper
+from congso.portal import application_urls
+from congso.portal import urls as portal_urls
+from congso.portal.formengine import examples
+from congso.portal.models import ApplicationDraft, DraftFile
+
+
+def _portal_patterns():
+    patterns = list(portal_urls.urlpatterns)
+    if not any(
+        getattr(p, "urlconf_name", None) in (application_urls, "congso.portal.application_urls")
+        for p in patterns
+    ):
+        patterns.append(path("nop-ho-so/", include(application_urls)))
+    return patterns, "portal"
+
+
+urlpatterns = [p for p in root_urls.urlpatterns if getattr(p, "app_name", None) != "portal"]
+urlpatterns.append(path("", include(_portal_patterns())))
+
+pytestmark = pytest.mark.urls("tests.portal.test_application")
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 48
+    + b"PE\x00\x00"
+    + b"\x00" * 64
+)
+TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "congso" / "templates" / "portal" / "apply"
+
+
+# --- fixtures -----------------------------------------------------------------------------------------
+
+
+def isolate(settings, tmp_path):
+    """Files go to a temporary media root; no test here checks password hashing."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def quick_and_isolated(settings, tmp_path):
+    isolate(settings, tmp_path)
+
+
+def make_agency(code, name, **fields):
+    return Agency.objects.create(
+        code=code, name=name, kind=fields.pop("kind", AgencyKind.PEOPLES_COMMITTEE), **fields
+    )
+
+
+def make_version(
+    *,
+    code="2.000815",
+    name="Chứng thực bản sao từ bản chính",
+    level=ProcedureLevel.COMMUNE,
+    online_mode=OnlineMode.PARTLY_ONLINE,
+    form=None,
+    papers=(),
+    agencies=(),
+    number=1,
+    effective_from=date(2025, 7, 1),
+    effective_to=None,
+    procedure=None,
+):
+    """A published version in force (by default) with the example form of ``form`` (a procedure code)."""
+    field, _created = Field.objects.get_or_create(code="HT", defaults={"name": "Hộ tịch, chứng thực"})
+    if procedure is None:
+        procedure = Procedure.objects.create(
+            code=code, national_code=code, name=name, field=field, level=level
+        )
+    schema, ui = examples.load(form) if form else ({}, {})
+    version = ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=number,
+        status="published",
+        effective_from=effective_from,
+        effective_to=effective_to,
+        legal_basis="Nghị định 23/2015/NĐ-CP",
+        online_mode=online_mode,
+        form_schema=schema,
+        form_ui=ui,
+        time_limit_value=0,
+        submission_place="Bộ phận Một cửa Ủy ban nhân dân xã, phường.",
+    )
+    version.implementing_agencies.set(agencies)
+    for position, paper in enumerate(papers):
+        RequiredPaper.objects.create(version=version, position=position, **paper)
+    return version
+
+
+CERTIFICATION_PAPERS = (
+    {"code": "ban-chup", "name": "Bản chụp giấy tờ cần chứng thực", "originals": 0, "copies": 1},
+    {"code": "giay-to-tuy-than", "name": "Giấy tờ tùy thân", "from_data_store": True},
+    {"code": "giay-to-khac", "name": "Giấy tờ khác liên quan", "is_required": False},
+)
+
+
+def make_communes():
+    return [
+        make_agency(
+            "001.02.12.H08",
+            "Ủy ban nhân dân phường Phú Cường",
+            address="Số 1 Quang Trung",
+            phone="02743822000",
+        ),
+        make_agency("002.02.12.H08", "Ủy ban nhân dân phường Chánh Nghĩa"),
+    ]
+
+
+def make_citizen(make_user):
+    return make_user(
+        "an",
+        full_name="Nguyễn Văn An",
+        national_id="074090000123",
+        phone="0912345678",
+        email="an@example.com",
+    )
+
+
+# The fixtures below are repeated in test_drafts.py (pytest shares fixtures only through conftest.py).
+
+
+@pytest.fixture
+def communes(db):
+    return make_communes()
+
+
+@pytest.fixture
+def certification(communes):
+    """Chứng thực bản sao 2.000815: commune level, two communes, the example form, three papers."""
+    return make_version(form="2.000815", papers=CERTIFICATION_PAPERS, agencies=communes)
+
+
+@pytest.fixture
+def citizen(make_user):
+    return make_citizen(make_user)
+
+
+@pytest.fixture
+def signed_in(client, citizen):
+    client.force_login(citizen)
+    return client
+
+
+def pdf(name="ban-chup.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def url(name, draft=None, **kwargs):
+    if draft is not None:
+        kwargs["draft_id"] = draft.public_id
+    return reverse(f"portal:{name}", kwargs=kwargs)
+
+
+def start(client, version, relation="self"):
+    """Start an application; returns the new draft."""
+    response = client.post(url("apply", procedure_code=version.procedure.code), {"relation": relation})
+    assert response.status_code == 302, html(response)
+    return ApplicationDraft.objects.latest("id")
+
+
+def fill_certification(client, draft, agency):
+    """Answer every page of the certification form up to the papers page."""
+    steps = [
+        (url("apply-agency", draft), {"agency": agency.code}),
+        (
+            url("apply-step", draft, step_id="nguoi-yeu-cau"),
+            {"nguoi_yeu_cau.dien_thoai": "0912345678", "nguoi_yeu_cau.email": "an@example.com"},
+        ),
+        (
+            url("apply-step", draft, step_id="ban-chinh"),
+            {
+                "ten_giay_to": "Bằng tốt nghiệp trung học phổ thông",
+                "co_quan_cap": "Sở Giáo dục và Đào tạo",
+                "ngon_ngu": "tieng_viet",
+                "so_trang": "2",
+                "so_ban_sao": "3",
+            },
+        ),
+        (url("apply-step", draft, step_id="nhan-ket-qua"), {"hinh_thuc_nhan": "truc_tiep"}),
+    ]
+    for address, answers in steps:
+        response = client.post(address, answers)
+        assert response.status_code == 302, (address, html(response))
+
+
+def ready_to_submit(client, draft, agency):
+    fill_certification(client, draft, agency)
+    response = client.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "continue"})
+    assert response.status_code == 302, html(response)
+    assert response["Location"] == url("apply-review", draft)
+
+
+# --- start ----------------------------------------------------------------------------------------------
+
+
+def test_start_page_requires_sign_in_for_online_procedures(client, certification):
+    response = client.get(url("apply", procedure_code="2.000815"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('identity:login')}?next=/nop-ho-so/2.000815/"
+
+
+def test_start_page_explains_and_asks_who_is_applying(signed_in, certification):
+    response = signed_in.get(url("apply", procedure_code="2.000815"))
+    assert response.status_code == 200
+    page = html(response)
+    assert "Chứng thực bản sao từ bản chính" in page
+    assert "Dịch vụ công trực tuyến Một phần (trước đây gọi là mức độ 3)." in page
+    assert "Bạn nộp hồ sơ này cho ai?" in page
+    assert "Cho bản thân tôi" in page and "Cho người đã ủy quyền cho tôi" in page
+    assert "Giấy tờ tùy thân — <em>không cần nộp: cơ quan sẽ khai thác từ kho dữ liệu</em>" in page
+
+
+def test_start_without_an_answer_is_refused_and_creates_no_draft(signed_in, certification):
+    response = signed_in.post(url("apply", procedure_code="2.000815"), {})
+    assert response.status_code == 200
+    assert "Vui lòng chọn bạn nộp hồ sơ này cho ai." in html(response)
+    assert 'href="#f-relation"' in html(response)
+    assert not ApplicationDraft.objects.exists()
+
+
+def test_information_only_procedure_says_where_to_go(client, communes):
+    make_version(
+        code="1.004873",
+        name="Cấp giấy xác nhận tình trạng hôn nhân",
+        online_mode=OnlineMode.INFORMATION,
+        agencies=communes,
+    )
+    response = client.get(url("apply", procedure_code="1.004873"))
+    assert response.status_code == 200
+    page = html(response)
+    assert "Thủ tục này chưa nhận hồ sơ trực tuyến" in page
+    assert "Bộ phận Một cửa Ủy ban nhân dân xã, phường." in page
+    assert "Ủy ban nhân dân phường Phú Cường" in page and "Số 1 Quang Trung" in page
+    assert "Bạn nộp hồ sơ này cho ai?" not in page
+
+
+def test_unknown_procedure_is_a_clear_404(signed_in, db):
+    response = signed_in.get(url("apply", procedure_code="9.999999"))
+    assert response.status_code == 404
+    assert "Không tìm thấy thủ tục hành chính có mã 9.999999" in html(response)
+
+
+def test_a_procedure_whose_form_is_broken_is_not_offered(signed_in, communes):
+    version = make_version(agencies=communes)
+    ProcedureVersion.objects.filter(pk=version.pk).update(
+        form_schema={"type": "object", "properties": {"a": {"type": "array"}}}
+    )
+    response = signed_in.get(url("apply", procedure_code="2.000815"))
+    assert response.status_code == 503
+    assert "Biểu mẫu trực tuyến của thủ tục này đang được cập nhật" in html(response)
+
+
+def test_officials_do_not_apply(client, certification, make_user):
+    client.force_login(make_user("canbo", kind="official"))
+    response = client.get(url("apply", procedure_code="2.000815"))
+    assert response.status_code == 403
+    assert "Tài khoản này không dùng để nộp hồ sơ" in html(response)
+
+
+# --- steps ----------------------------------------------------------------------------------------------
+
+
+def test_commune_level_procedure_asks_for_the_commune(signed_in, certification, communes):
+    draft = start(signed_in, certification)
+    response = signed_in.get(url("apply-agency", draft))
+    page = html(response)
+    assert "Bạn nộp hồ sơ tại cơ quan nào?" in page
+    assert "Ủy ban nhân dân phường Phú Cường" in page and "Ủy ban nhân dân phường Chánh Nghĩa" in page
+    response = signed_in.post(url("apply-agency", draft), {"agency": communes[1].code})
+    assert response["Location"] == url("apply-step", draft, step_id="nguoi-yeu-cau")
+    draft.refresh_from_db()
+    assert draft.receiving_agency == communes[1]
+    assert draft.current_step == "step:nguoi-yeu-cau"
+
+
+def test_prefilled_identity_fields_are_marked_and_read_only(signed_in, certification):
+    draft = start(signed_in, certification)
+    page = html(signed_in.get(url("apply-step", draft, step_id="nguoi-yeu-cau")))
+    assert '<p class="readonly-value">Nguyễn Văn An</p>' in page
+    assert 'name="nguoi_yeu_cau.ho_ten"' not in page
+    assert page.count("Lấy từ tài khoản định danh") == 4
+    assert 'value="0912345678"' in page
+    # A tampered POST of a read-only field is refused as a whole.
+    response = signed_in.post(
+        url("apply-step", draft, step_id="nguoi-yeu-cau"),
+        {"nguoi_yeu_cau.ho_ten": "Người Khác", "nguoi_yeu_cau.dien_thoai": "0912345678"},
+    )
+    assert "Biểu mẫu gửi lên có mục không thuộc trang này (nguoi_yeu_cau.ho_ten)" in html(response)
+    draft.refresh_from_db()
+    assert draft.data["nguoi_yeu_cau"]["ho_ten"] == "Nguyễn Văn An"
+
+
+def test_step_errors_show_next_to_fields_and_in_the_summary_and_nothing_is_saved(signed_in, certification):
+    draft = start(signed_in, certification)
+    before = dict(draft.data)
+    response = signed_in.post(
+        url("apply-step", draft, step_id="ban-chinh"),
+        {"ten_giay_to": "", "ngon_ngu": "tieng_viet", "so_trang": "mười", "so_ban_sao": "0"},
+    )
+    assert response.status_code == 200
+    page = html(response)
+    summary = page[
+        page.index('class="error-summary"') : page.index("</div>", page.index('class="error-summary"'))
+    ]
+    assert '<a href="#f-ten_giay_to">Vui lòng nhập tên giấy tờ, văn bản cần chứng thực.</a>' in summary
+    assert '<a href="#f-so_trang">Số trang của bản chính phải là số nguyên, chỉ gồm chữ số.</a>' in summary
+    assert '<a href="#f-so_ban_sao">Số bản sao cần chứng thực ít nhất là 1.</a>' in summary
+    assert 'id="f-so_trang-error"' in page and 'aria-invalid="true"' in page
+    # What was typed comes back in the fields.
+    assert 'value="mười"' in page
+    draft.refresh_from_db()
+    assert draft.data == before
+
+
+def test_conditional_address_is_revealed_and_required_only_for_postal_delivery(signed_in, certification):
+    draft = start(signed_in, certification)
+    address = url("apply-step", draft, step_id="nhan-ket-qua")
+    page = html(signed_in.get(address))
+    assert (
+        'data-show-if="{&quot;field&quot;:&quot;hinh_thuc_nhan&quot;,&quot;equals&quot;:&quot;buu_chinh&quot;}"'
+        in page
+    )
+    assert "Chỉ trả lời nếu ở câu «Bạn muốn nhận bản sao đã chứng thực bằng cách nào?» bạn chọn" in page
+    response = signed_in.post(address, {"hinh_thuc_nhan": "buu_chinh", "dia_chi_nhan": ""})
+    assert "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính." in html(response)
+    signed_in.post(address, {"hinh_thuc_nhan": "truc_tiep", "dia_chi_nhan": "Số 5 đường Yersin"})
+    draft.refresh_from_db()
+    assert draft.data["hinh_thuc_nhan"] == "truc_tiep" and "dia_chi_nhan" not in draft.data
+
+
+def test_review_lists_every_answer_with_change_links_and_what_is_missing(signed_in, certification, communes):
+    draft = start(signed_in, certification)
+    fill_certification(signed_in, draft, communes[0])
+    response = signed_in.get(url("apply-review", draft))
+    page = html(response)
+    assert "Hồ sơ chưa đủ để nộp" in page
+    assert (
+        f'<a href="{url("apply-papers", draft)}#tep-ban-chup">'
+        "Vui lòng đính kèm Bản chụp giấy tờ cần chứng thực.</a>" in page
+    )
+    assert "Tiếp tục đến bước cam đoan" not in page
+    assert "Bằng tốt nghiệp trung học phổ thông" in page and "Tiếng Việt" in page
+    assert f'href="{url("apply-step", draft, step_id="ban-chinh")}?quay-ve=kiem-tra#f-so_trang"' in page
+    # "Thay đổi" returns to the review after saving.
+    response = signed_in.post(
+        url("apply-step", draft, step_id="ban-chinh") + "?quay-ve=kiem-tra",
+        {"ten_giay_to": "Học bạ", "ngon_ngu": "tieng_viet", "so_trang": "10", "so_ban_sao": "1"},
+    )
+    assert response["Location"] == url("apply-review", draft)
+
+
+def test_submit_is_refused_while_the_application_is_incomplete(signed_in, certification):
+    draft = start(signed_in, certification)
+    response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    assert response["Location"] == url("apply-review", draft)
+    assert not Dossier.objects.exists()
+
+
+# --- submission -----------------------------------------------------------------------------------------
+
+
+def test_end_to_end_submission_creates_one_dossier_and_shows_the_receipt(
+    signed_in, certification, communes, citizen, settings, django_capture_on_commit_callbacks
+):
+    draft = start(signed_in, certification)
+    ready_to_submit(signed_in, draft, communes[0])
+    review = html(signed_in.get(url("apply-review", draft)))
+    assert "Tiếp tục đến bước cam đoan và nộp hồ sơ" in review and "ban-chup.pdf" in review
+
+    declaration = signed_in.get(url("apply-submit", draft))
+    assert "Tôi xin cam đoan" in html(declaration)
+    refused = signed_in.post(url("apply-submit", draft), {})
+    assert "Vui lòng đánh dấu vào ô cam đoan trước khi nộp hồ sơ." in html(refused)
+    assert not Dossier.objects.exists()
+
+    stored = settings.MEDIA_ROOT / DraftFile.objects.get().file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    assert response.status_code == 302, html(response)
+    assert response["Location"] == url("apply-done", draft)
+    dossier = Dossier.objects.get()
+    draft.refresh_from_db()
+    assert draft.submitted_dossier == dossier
+    assert dossier.idempotency_key == str(draft.idempotency_key)
+    assert dossier.receiving_agency == communes[0]
+    assert dossier.applicant == citizen and dossier.submitted_by == citizen
+    assert dossier.applicant_name == "Nguyễn Văn An" and dossier.applicant_national_id == "074090000123"
+    assert dossier.applicant_phone == "0912345678" and dossier.applicant_email == "an@example.com"
+    assert dossier.acting_for == {}
+    assert (
+        dossier.form_data["so_trang"] == 2 and dossier.form_data["nguoi_yeu_cau"]["ho_ten"] == "Nguyễn Văn An"
+    )
+    paper = DossierPaper.objects.get(dossier=dossier)
+    assert (paper.required_paper_code, paper.original_name, paper.content_type) == (
+        "ban-chup",
+        "ban-chup.pdf",
+        "application/pdf",
+    )
+    # The draft's own copies of the files are gone once the dossier holds them.
+    assert not DraftFile.objects.exists() and not stored.exists()
+    assert (settings.MEDIA_ROOT / paper.file.name).read_bytes() == PDF
+
+    done = html(signed_in.get(url("apply-done", draft)))
+    assert "Đã nộp hồ sơ" in done and dossier.code in done
+    assert dossier.due_at is None or timezone.localtime(dossier.due_at).strftime("%d/%m/%Y") in done
+    assert url("receipt", dossier_id=dossier.public_id) in done
+    receipt = html(signed_in.get(url("receipt", dossier_id=dossier.public_id)))
+    assert dossier.code in receipt and "Biên nhận hồ sơ nộp trực tuyến" in receipt
+    assert dossier.lookup_pin in receipt and "Bản chụp giấy tờ cần chứng thực" in receipt
+
+
+def test_double_submit_creates_one_dossier_and_redirects_to_the_same_receipt(
+    signed_in, certification, communes
+):
+    draft = start(signed_in, certification)
+    ready_to_submit(signed_in, draft, communes[0])
+    first = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    second = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == url("apply-done", draft)
+    assert Dossier.objects.count() == 1
+
+
+def test_retry_after_a_lost_response_reuses_the_dossier_of_the_idempotency_key(
+    signed_in, certification, communes, citizen
+):
+    """The dossier was committed but the answer never reached the browser: the retry finds it by key."""
+    from congso.dossiers import services
+
+    draft = start(signed_in, certification)
+    ready_to_submit(signed_in, draft, communes[0])
+    with DraftFile.objects.get().file.open("rb") as handle:
+        first = services.submit_online(
+            version=certification,
+            applicant=citizen,
+            receiving_agency=communes[0],
+            form_data=ApplicationDraft.objects.get().data,
+            applicant_details={"name": citizen.full_name},
+            acting_for=None,
+            submitted_by=citizen,
+            idempotency_key=str(draft.idempotency_key),
+            papers=[services.PaperUpload("ban-chup", "Bản chụp", handle)],
+        )
+    response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    assert response["Location"] == url("apply-done", draft)
+    assert Dossier.objects.get() == first
+    draft.refresh_from_db()
+    assert draft.submitted_dossier == first
+
+
+def test_someone_else_cannot_see_the_receipt(signed_in, certification, communes, make_user):
+    draft = start(signed_in, certification)
+    ready_to_submit(signed_in, draft, communes[0])
+    signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    dossier = Dossier.objects.get()
+    other = Client()
+    other.force_login(make_user("binh"))
+    assert other.get(url("receipt", dossier_id=dossier.public_id)).status_code == 404
+    assert other.get(url("apply-done", draft)).status_code == 404
+
+
+def test_applying_for_someone_who_authorised_me_needs_the_authorisation(signed_in, certification, communes):
+    draft = start(signed_in, certification, relation="authorised")
+    assert draft.acting_for == {"relation": "authorised"}
+    response = signed_in.post(
+        url("apply-acting-for", draft), {"full_name": "Trần Thị Bình", "national_id": "0740"}
+    )
+    assert "Số định danh cá nhân phải gồm 12 chữ số." in html(response)
+    response = signed_in.post(
+        url("apply-acting-for", draft), {"full_name": "Trần Thị Bình", "national_id": "074190000456"}
+    )
+    assert response["Location"] == url("apply-agency", draft)
+    fill_certification(signed_in, draft, communes[0])
+    page = html(signed_in.get(url("apply-papers", draft)))
+    assert "Văn bản ủy quyền" in page
+    response = signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "continue"})
+    assert '<a href="#tep-giay-uy-quyen">Vui lòng đính kèm Văn bản ủy quyền.</a>' in html(response)
+    signed_in.post(
+        url("apply-papers", draft), {"tep-giay-uy-quyen": pdf("uy-quyen.pdf"), "action": "continue"}
+    )
+    response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    assert response.status_code == 302, html(response)
+    dossier = Dossier.objects.get()
+    assert dossier.acting_for == {
+        "relation": "authorised",
+        "relation_label": "Cho người đã ủy quyền cho tôi",
+        "full_name": "Trần Thị Bình",
+        "national_id": "074190000456",
+        "authorisation_paper": {
+            "code": "giay-uy-quyen",
+            "name": "Văn bản ủy quyền",
+            "files": ["uy-quyen.pdf"],
+        },
+    }
+    names = sorted(dossier.papers.values_list("required_paper_code", "name"))
+    assert names == [("", "Văn bản ủy quyền"), ("ban-chup", "Bản chụp giấy tờ cần chứng thực")]
+
+
+# --- versions -----------------------------------------------------------------------------------------
+
+
+def _supersede(version, communes):
+    """End ``version`` yesterday and publish version 2 from today, with the same form."""
+    today = timezone.localdate()
+    ProcedureVersion.objects.filter(pk=version.pk).update(effective_to=today - timedelta(days=1))
+    return make_version(
+        procedure=version.procedure,
+        number=2,
+        effective_from=today,
+        form="2.000815",
+        papers=CERTIFICATION_PAPERS[:1],
+        agencies=communes,
+    )
+
+
+def test_a_draft_for_a_version_no_longer_in_force_cannot_be_submitted(signed_in, certification, communes):
+    draft = start(signed_in, certification)
+    ready_to_submit(signed_in, draft, communes[0])
+    _supersede(certification, communes)
+    response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    assert response.status_code == 409
+    page = html(response)
+    assert "Quy định của thủ tục đã thay đổi" in page
+    assert "Làm tiếp theo phiên bản đang có hiệu lực" in page
+    assert not Dossier.objects.exists()
+    assert signed_in.get(url("apply-step", draft, step_id="ban-chinh")).status_code == 409
+
+
+def test_starting_again_with_the_version_in_force_keeps_compatible_answers(
+    signed_in, certification, communes
+):
+    draft = start(signed_in, certification)
+    ready_to_submit(signed_in, draft, communes[0])
+    current = _supersede(certification, communes)
+    response = signed_in.post(url("apply-restart", draft))
+    new = ApplicationDraft.objects.get()
+    assert response["Location"] == url("apply-review", new)
+    assert new.procedure_version == current and new.public_id != draft.public_id
+    assert new.data["ten_giay_to"] == "Bằng tốt nghiệp trung học phổ thông" and new.data["so_ban_sao"] == 3
+    assert new.receiving_agency == communes[0]
+    assert list(new.files.values_list("required_paper_code", flat=True)) == ["ban-chup"]
+    response = signed_in.post(url("apply-submit", new), {"cam_doan": "true"})
+    assert response.status_code == 302, html(response)
+    assert Dossier.objects.get().procedure_version == current
+
+
+def test_no_version_in_force_offers_no_restart(signed_in, certification, communes):
+    draft = start(signed_in, certification)
+    ProcedureVersion.objects.filter(pk=certification.pk).update(
+        effective_to=timezone.localdate() - timedelta(days=1)
+    )
+    response = signed_in.get(url("apply-review", draft))
+    assert response.status_code == 409
+    assert "không có phiên bản nào đang có hiệu lực" in html(response)
+    assert "Làm tiếp theo phiên bản" not in html(response)
+
+
+# --- administrator's preview -----------------------------------------------------------------------------
+
+
+def test_form_preview_is_for_staff_only(client, make_user, db):
+    address = url("form-preview")
+    assert client.get(address).status_code == 302
+    client.force_login(make_user("dan"))
+    assert client.get(address).status_code == 403
+
+
+def test_form_preview_renders_an_example_and_explains_problems(client, make_user, db):
+    client.force_login(make_user("admin", is_staff=True))
+    page = html(client.get(url("form-preview") + "?mau=1.001193"))
+    assert "Thông tin của trẻ" in page and 'id="f-tre-ho_ten"' in page
+    assert "Điền sẵn từ identity.full_name" in page
+    response = client.post(
+        url("form-preview"),
+        {
+            "_schema": '{"type": "object", "properties": {"a": {"type": "array"}}}',
+            "_ui": "{",
+            "_action": "preview",
+        },
+    )
+    page = html(response)
+    assert "Gợi ý hiển thị không phải JSON hợp lệ (dòng 1, cột 2)" in page
+    response = client.post(
+        url("form-preview") + "?manh=1",
+        {"_schema": '{"type": "object", "properties": {"a": {"type": "array"}}}', "_ui": "{}"},
+    )
+    fragment = html(response)
+    assert "kiểu «array» chưa được hỗ trợ" in fragment and "<html" not in fragment
+
+
+def test_form_preview_checks_sample_answers(client, make_user, db):
+    client.force_login(make_user("admin", is_staff=True))
+    schema = (
+        '{"type": "object", "properties": {"ngay": {"type": "string", "format": "date"}}, '
+        '"required": ["ngay"]}'
+    )
+    ui = '{"fields": {"ngay": {"label": "Ngày hẹn"}}}'
+    response = client.post(
+        url("form-preview"), {"_schema": schema, "_ui": ui, "_action": "check", "ngay": "30/02/2026"}
+    )
+    page = html(response)
+    assert '<a href="#f-ngay">Ngày hẹn không hợp lệ (dd/mm/yyyy).</a>' in page
+    response = client.post(
+        url("form-preview"), {"_schema": schema, "_ui": ui, "_action": "check", "ngay": "28/02/2026"}
+    )
+    assert "Dữ liệu mẫu hợp lệ." in html(response)
+
+
+# --- markup -----------------------------------------------------------------------------------------------
+
+
+def test_no_inline_script_or_style_in_the_application_templates():
+    sources = sorted(TEMPLATES.rglob("*.html"))
+    assert len(sources) >= 15
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), source
+        assert "<style" not in text and "style=" not in text, source
+        assert not re.search(r"\son[a-z]+=", text), source
+
+
+def test_rendered_pages_load_only_same_origin_static_scripts(signed_in, certification):
+    draft = start(signed_in, certification)
+    for address in (
+        url("apply", procedure_code="2.000815"),
+        url("apply-step", draft, step_id="ban-chinh"),
+        url("apply-papers", draft),
+        url("apply-review", draft),
+        url("drafts"),
+    ):
+        page = html(signed_in.get(address))
+        scripts = re.findall(r"<script[^>]*>", page)
+        assert scripts and all('src="/static/' in tag for tag in scripts), (address, scripts)
+        assert "style=" not in page
+
+
+def test_submission_without_the_csrf_token_is_refused(certification, communes, citizen):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(citizen)
+    helper = Client()
+    helper.force_login(citizen)
+    draft = start(helper, certification)
+    ready_to_submit(helper, draft, communes[0])
+    response = browser.post(url("apply-submit", draft), {"cam_doan": "true"})
+    assert response.status_code == 403
+    assert not Dossier.objects.exists()
+
+
+def test_changing_who_from_the_review_asks_for_the_represented_person(signed_in, certification, communes):
+    draft = start(signed_in, certification)
+    ready_to_submit(signed_in, draft, communes[0])
+    response = signed_in.post(url("apply-who", draft) + "?quay-ve=kiem-tra", {"relation": "parent_guardian"})
+    assert response["Location"] == url("apply-acting-for", draft) + "?quay-ve=kiem-tra"
+    page = html(signed_in.get(response["Location"]))
+    assert "Thông tin của con hoặc người được giám hộ" in page
+    assert "Bỏ trống nếu chưa có, ví dụ khi đăng ký khai sinh cho trẻ." in page
+    response = signed_in.post(response["Location"], {"full_name": "Nguyễn Minh Khang", "national_id": ""})
+    assert response["Location"] == url("apply-review", draft)
+    review = html(signed_in.get(url("apply-review", draft)))
+    assert "Cho con tôi hoặc người tôi giám hộ" in review and "Nguyễn Minh Khang" in review
+    signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    assert Dossier.objects.get().acting_for == {
+        "relation": "parent_guardian",
+        "relation_label": "Cho con tôi hoặc người tôi giám hộ",
+        "full_name": "Nguyễn Minh Khang",
+    }
+
+
+def test_an_optional_paper_left_empty_is_accepted(signed_in, certification, communes):
+    """Browsers send a file input left empty as an empty text field of the same name."""
+    draft = start(signed_in, certification)
+    fill_certification(signed_in, draft, communes[0])
+    response = signed_in.post(
+        url("apply-papers", draft), {"tep-ban-chup": pdf(), "tep-giay-to-khac": "", "action": "continue"}
+    )
+    assert response.status_code == 302, html(response)
+    assert response["Location"] == url("apply-review", draft)

@@ -1,0 +1,386 @@
+"""Drafts: saved on every page, resumed on another device, private to their owner, expiring; their
+attachments checked by content, several per paper, downloadable only as attachments by the owner."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.sites import site as admin_site
+from django.test import Client
+from django.utils import timezone
+
+from congso.core import scheduling
+from congso.dossiers.models import Dossier
+from congso.portal.models import ApplicationDraft, DraftFile, purge_expired_drafts
+from tests.portal.test_application import (
+    CERTIFICATION_PAPERS,
+    EXE,
+    HTML,
+    PDF,
+    PNG,
+    fill_certification,
+    html,
+    isolate,
+    make_citizen,
+    make_communes,
+    make_version,
+    pdf,
+    ready_to_submit,
+    start,
+    url,
+)
+
+pytestmark = pytest.mark.urls("tests.portal.test_application")
+
+
+@pytest.fixture(autouse=True)
+def quick_and_isolated(settings, tmp_path):
+    isolate(settings, tmp_path)
+
+
+@pytest.fixture
+def communes(db):
+    return make_communes()
+
+
+@pytest.fixture
+def certification(communes):
+    return make_version(form="2.000815", papers=CERTIFICATION_PAPERS, agencies=communes)
+
+
+@pytest.fixture
+def citizen(make_user):
+    return make_citizen(make_user)
+
+
+@pytest.fixture
+def signed_in(client, citizen):
+    client.force_login(citizen)
+    return client
+
+
+def upload(name, content, content_type="application/pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture
+def other(make_user, db):
+    client = Client()
+    client.force_login(make_user("binh", full_name="Trần Thị Bình"))
+    return client
+
+
+# --- saving and resuming ----------------------------------------------------------------------------------
+
+
+def test_a_new_draft_is_prefilled_and_kept_for_30_days(signed_in, certification):
+    draft = start(signed_in, certification)
+    assert draft.data == {
+        "nguoi_yeu_cau": {
+            "ho_ten": "Nguyễn Văn An",
+            "so_dinh_danh": "074090000123",
+            "dien_thoai": "0912345678",
+            "email": "an@example.com",
+        }
+    }
+    assert draft.idempotency_key is not None
+    remaining = draft.expires_at - timezone.now()
+    assert timedelta(days=29, hours=23) < remaining <= timedelta(days=30)
+
+
+def test_draft_lifetime_is_a_setting_and_every_save_extends_it(signed_in, certification, settings):
+    settings.CONGSO_DRAFT_DAYS = 7
+    draft = start(signed_in, certification)
+    assert draft.expires_at - timezone.now() <= timedelta(days=7)
+    ApplicationDraft.objects.filter(pk=draft.pk).update(expires_at=timezone.now() + timedelta(hours=1))
+    signed_in.post(url("apply-step", draft, step_id="nhan-ket-qua"), {"hinh_thuc_nhan": "truc_tiep"})
+    draft.refresh_from_db()
+    assert draft.expires_at - timezone.now() > timedelta(days=6)
+
+
+def test_save_draft_keeps_partial_answers_and_returns_to_the_list(signed_in, certification):
+    draft = start(signed_in, certification)
+    response = signed_in.post(
+        url("apply-step", draft, step_id="ban-chinh"),
+        {"ten_giay_to": "Học bạ", "ngon_ngu": "", "so_trang": "", "so_ban_sao": "", "action": "save-draft"},
+    )
+    assert response["Location"] == url("drafts")
+    draft.refresh_from_db()
+    assert draft.data["ten_giay_to"] == "Học bạ" and "so_trang" not in draft.data
+    assert draft.current_step == "step:ban-chinh"
+    page = html(signed_in.get(url("drafts")))
+    assert "Đã lưu bản nháp. Bạn có thể tiếp tục trên bất kỳ thiết bị nào" in page
+    assert "Chứng thực bản sao từ bản chính" in page
+
+
+def test_save_draft_still_refuses_malformed_answers(signed_in, certification):
+    draft = start(signed_in, certification)
+    before = dict(draft.data)
+    response = signed_in.post(
+        url("apply-step", draft, step_id="ban-chinh"),
+        {"ten_giay_to": "Học bạ", "so_trang": "ba", "action": "save-draft"},
+    )
+    assert response.status_code == 200
+    assert "Số trang của bản chính phải là số nguyên, chỉ gồm chữ số." in html(response)
+    draft.refresh_from_db()
+    assert draft.data == before
+
+
+def test_malformed_posts_save_nothing(signed_in, certification):
+    draft = start(signed_in, certification)
+    address = url("apply-step", draft, step_id="ban-chinh")
+    before = (dict(draft.data), draft.current_step)
+    for bad in (
+        {
+            "ten_giay_to": "Học bạ",
+            "ngon_ngu": "tieng_viet",
+            "so_trang": "2",
+            "so_ban_sao": "1",
+            "la_quan_tri": "1",
+        },
+        {"ten_giay_to": ["Học bạ", "Bằng"], "ngon_ngu": "tieng_viet", "so_trang": "2", "so_ban_sao": "1"},
+        {"ten_giay_to": "Học bạ", "ngon_ngu": "tieng_klingon", "so_trang": "2", "so_ban_sao": "1"},
+        {"ten_giay_to": "Học bạ", "ngon_ngu": "tieng_viet", "so_trang": "2.5", "so_ban_sao": "1"},
+        {"ngon_ngu": "tieng_viet", "so_trang": "2", "so_ban_sao": "1"},
+    ):
+        response = signed_in.post(address, bad)
+        assert response.status_code == 200, bad
+        assert 'class="error-summary"' in html(response), bad
+        draft.refresh_from_db()
+        assert (draft.data, draft.current_step) == before, bad
+
+
+def test_resume_on_another_device(signed_in, certification, citizen):
+    draft = start(signed_in, certification)
+    signed_in.post(
+        url("apply-step", draft, step_id="ban-chinh"),
+        {"ten_giay_to": "Giấy khai sinh", "ngon_ngu": "tieng_viet", "so_trang": "1", "so_ban_sao": "2"},
+    )
+    laptop = Client()
+    laptop.force_login(citizen)
+    listing = html(laptop.get(url("drafts")))
+    assert url("apply-draft", draft) in listing
+    response = laptop.get(url("apply-draft", draft))
+    assert response["Location"] == url("apply-step", draft, step_id="nhan-ket-qua")
+    page = html(laptop.get(url("apply-step", draft, step_id="ban-chinh")))
+    assert 'value="Giấy khai sinh"' in page and 'value="2"' in page
+
+
+def test_starting_again_offers_the_unfinished_draft(signed_in, certification):
+    draft = start(signed_in, certification)
+    page = html(signed_in.get(url("apply", procedure_code="2.000815")))
+    assert "Bạn đang có hồ sơ chưa nộp cho thủ tục này" in page and url("apply-draft", draft) in page
+
+
+def test_someone_elses_draft_is_not_found(signed_in, other, certification):
+    draft = start(signed_in, certification)
+    signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "upload"})
+    attached = DraftFile.objects.get()
+    for address in (
+        url("apply-draft", draft),
+        url("apply-step", draft, step_id="ban-chinh"),
+        url("apply-review", draft),
+        url("apply-papers", draft),
+        url("draft-file", draft, file_id=attached.pk),
+        url("apply-submit", draft),
+    ):
+        assert other.get(address).status_code == 404, address
+    assert other.post(url("draft-delete", draft)).status_code == 404
+    assert other.post(url("draft-file-delete", draft, file_id=attached.pk)).status_code == 404
+    assert other.post(url("apply-step", draft, step_id="ban-chinh"), {"ten_giay_to": "X"}).status_code == 404
+    assert ApplicationDraft.objects.filter(pk=draft.pk).exists() and DraftFile.objects.exists()
+    assert "Chứng thực" not in html(other.get(url("drafts")))
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(signed_in, certification):
+    draft = start(signed_in, certification)
+    response = Client().get(url("apply-review", draft))
+    assert response.status_code == 302 and response["Location"].startswith("/tai-khoan/dang-nhap/?next=")
+
+
+def test_expired_draft_cannot_be_continued_or_submitted(signed_in, certification, communes):
+    draft = start(signed_in, certification)
+    ready_to_submit(signed_in, draft, communes[0])
+    ApplicationDraft.objects.filter(pk=draft.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = signed_in.get(url("apply-step", draft, step_id="ban-chinh"))
+    assert response.status_code == 410
+    assert "Bản nháp đã hết hạn" in html(response)
+    response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    assert response.status_code == 410
+    assert not Dossier.objects.exists()
+    assert "Đã hết hạn" in html(signed_in.get(url("drafts")))
+    assert signed_in.post(url("apply-restart", draft)).status_code == 410
+
+
+def test_deleting_a_draft_removes_its_files(
+    signed_in, certification, settings, django_capture_on_commit_callbacks
+):
+    draft = start(signed_in, certification)
+    signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "upload"})
+    stored = settings.MEDIA_ROOT / DraftFile.objects.get().file.name
+    assert stored.exists()
+    assert "Xóa bản nháp hồ sơ?" in html(signed_in.get(url("draft-delete", draft)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(url("draft-delete", draft))
+    assert response["Location"] == url("drafts")
+    assert not ApplicationDraft.objects.exists() and not DraftFile.objects.exists()
+    assert not stored.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_expired_drafts_and_their_files_are_purged(client, certification, citizen, settings):
+    client.force_login(citizen)
+    old, fresh = start(client, certification), start(client, certification)
+    client.post(url("apply-papers", old), {"tep-ban-chup": pdf(), "action": "upload"})
+    stored = settings.MEDIA_ROOT / DraftFile.objects.get().file.name
+    ApplicationDraft.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    assert purge_expired_drafts() == 1
+    assert list(ApplicationDraft.objects.all()) == [fresh]
+    assert not stored.exists()
+    # The worker runs it every hour.
+    assert "portal.purge_expired_drafts" in [job.name for job in scheduling.jobs()]
+
+
+def test_drafts_are_read_only_in_the_admin(signed_in, certification, make_user):
+    draft = start(signed_in, certification)
+    admin = make_user("quantri", is_staff=True, is_superuser=True)
+    model_admin = admin_site._registry[ApplicationDraft]
+    request = type("Request", (), {"user": admin})()
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, draft)
+    assert not model_admin.has_delete_permission(request, draft)
+    staff = Client()
+    staff.force_login(admin)
+    page = staff.get(f"/quan-tri/portal/applicationdraft/{draft.pk}/change/")
+    assert page.status_code == 200 and str(draft.public_id) in html(page)
+
+
+# --- attachments -----------------------------------------------------------------------------------------
+
+
+def test_a_pdf_is_accepted_and_stored_under_a_random_private_name(signed_in, certification):
+    draft = start(signed_in, certification)
+    response = signed_in.post(
+        url("apply-papers", draft), {"tep-ban-chup": pdf("Bằng tốt nghiệp.pdf"), "action": "upload"}
+    )
+    assert response["Location"] == url("apply-papers", draft)
+    attached = DraftFile.objects.get()
+    assert (attached.required_paper_code, attached.original_name, attached.content_type, attached.size) == (
+        "ban-chup",
+        "Bằng tốt nghiệp.pdf",
+        "application/pdf",
+        len(PDF),
+    )
+    assert len(attached.sha256) == 64
+    assert attached.file.name.startswith(f"drafts/{draft.public_id}/") and "Bằng" not in attached.file.name
+    page = html(signed_in.get(url("apply-papers", draft)))
+    assert "Đã tải lên 1 tệp." in page and "Bằng tốt nghiệp.pdf" in page
+
+
+@pytest.mark.parametrize("name, content", [("ban-chup.pdf", HTML), ("ban-chup.pdf", EXE), ("anh.png", b"")])
+def test_files_are_checked_by_content_not_by_name(signed_in, certification, name, content):
+    draft = start(signed_in, certification)
+    response = signed_in.post(
+        url("apply-papers", draft), {"tep-ban-chup": upload(name, content), "action": "upload"}
+    )
+    assert response.status_code == 200
+    page = html(response)
+    assert 'class="error-summary"' in page and '<a href="#tep-ban-chup">' in page
+    if content:
+        assert "Nội dung tệp không đúng định dạng cho phép (PDF, JPEG, PNG)" in page
+    else:
+        assert "Tệp rỗng" in page
+    assert not DraftFile.objects.exists()
+
+
+def test_oversized_files_are_refused(signed_in, certification, settings):
+    settings.CONGSO_UPLOAD_MAX_BYTES = 1024
+    draft = start(signed_in, certification)
+    response = signed_in.post(
+        url("apply-papers", draft), {"tep-ban-chup": pdf(content=PDF + b"0" * 2048), "action": "upload"}
+    )
+    assert "Tệp vượt quá dung lượng cho phép" in html(response)
+    assert not DraftFile.objects.exists()
+    assert "mỗi tệp không quá 1 KB" in html(signed_in.get(url("apply-papers", draft)))
+
+
+def test_one_bad_file_refuses_the_whole_batch(signed_in, certification):
+    draft = start(signed_in, certification)
+    response = signed_in.post(
+        url("apply-papers", draft),
+        {"tep-ban-chup": [pdf("trang-1.pdf"), upload("trang-2.pdf", HTML)], "action": "upload"},
+    )
+    assert "trang-2.pdf" in html(response)
+    assert not DraftFile.objects.exists()
+
+
+def test_several_files_per_paper(signed_in, certification):
+    draft = start(signed_in, certification)
+    signed_in.post(
+        url("apply-papers", draft),
+        {
+            "tep-ban-chup": [pdf("trang-1.pdf"), upload("trang-2.png", PNG, "image/png")],
+            "tep-giay-to-khac": pdf("khac.pdf"),
+            "action": "upload",
+        },
+    )
+    signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf("trang-3.pdf"), "action": "upload"})
+    files = sorted(DraftFile.objects.values_list("required_paper_code", "original_name", "content_type"))
+    assert files == [
+        ("ban-chup", "trang-1.pdf", "application/pdf"),
+        ("ban-chup", "trang-2.png", "image/png"),
+        ("ban-chup", "trang-3.pdf", "application/pdf"),
+        ("giay-to-khac", "khac.pdf", "application/pdf"),
+    ]
+
+
+def test_papers_from_the_data_store_take_no_upload(signed_in, certification):
+    draft = start(signed_in, certification)
+    page = html(signed_in.get(url("apply-papers", draft)))
+    assert "Không cần nộp: cơ quan sẽ khai thác từ kho dữ liệu" in page
+    assert 'name="tep-giay-to-tuy-than"' not in page
+    assert 'accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"' in page
+    assert "mỗi tệp không quá 10 MB" in page
+    response = signed_in.post(url("apply-papers", draft), {"tep-giay-to-tuy-than": pdf(), "action": "upload"})
+    assert "Biểu mẫu gửi lên có mục không thuộc trang này (tep-giay-to-tuy-than)" in html(response)
+    assert not DraftFile.objects.exists()
+
+
+def test_continuing_requires_every_required_paper(signed_in, certification, communes):
+    draft = start(signed_in, certification)
+    fill_certification(signed_in, draft, communes[0])
+    response = signed_in.post(url("apply-papers", draft), {"action": "continue"})
+    assert '<a href="#tep-ban-chup">Vui lòng đính kèm Bản chụp giấy tờ cần chứng thực.</a>' in html(response)
+    response = signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "continue"})
+    assert response["Location"] == url("apply-review", draft)
+
+
+def test_download_is_an_attachment_with_nosniff_for_the_owner_only(signed_in, other, certification):
+    draft = start(signed_in, certification)
+    signed_in.post(
+        url("apply-papers", draft),
+        {"tep-ban-chup": upload("ảnh chụp.png", PNG, "text/html"), "action": "upload"},
+    )
+    attached = DraftFile.objects.get()
+    response = signed_in.get(url("draft-file", draft, file_id=attached.pk))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''%E1%BA%A3nh%20ch%E1%BB%A5p.png" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PNG
+    assert other.get(url("draft-file", draft, file_id=attached.pk)).status_code == 404
+
+
+def test_deleting_a_file(signed_in, certification, settings, django_capture_on_commit_callbacks):
+    draft = start(signed_in, certification)
+    signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "upload"})
+    attached = DraftFile.objects.get()
+    stored = settings.MEDIA_ROOT / attached.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(url("draft-file-delete", draft, file_id=attached.pk))
+    assert response["Location"] == url("apply-papers", draft)
+    assert not DraftFile.objects.exists() and not stored.exists()
+    assert "Đã xóa tệp «ban-chup.pdf»." in html(signed_in.get(url("apply-papers", draft)))
+    assert signed_in.get(url("draft-file-delete", draft, file_id=attached.pk)).status_code == 405

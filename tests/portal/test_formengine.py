@@ -1,0 +1,554 @@
+"""The form engine: schema + UI hints → steps and fields, posted pages → JSON, Vietnamese messages,
+conditional sections, dd/mm/yyyy dates, malformed input refused, and the example forms."""
+
+import pytest
+from django.http import QueryDict
+from django.template.loader import render_to_string
+
+from congso.portal import formengine
+from congso.portal.formengine import FormDefinitionError, build, examples, page_items
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "ho_ten": {"type": "string", "minLength": 2, "maxLength": 100},
+        "so_dinh_danh": {"type": "string", "pattern": "^[0-9]{12}$"},
+        "ngay_sinh": {"type": "string", "format": "date"},
+        "email": {"type": "string", "format": "email"},
+        "so_ban": {"type": "integer", "minimum": 1, "maximum": 5},
+        "gioi_tinh": {"type": "string", "enum": ["nam", "nu"]},
+        "nop_thay": {"type": "boolean"},
+        "nguoi_nop_thay": {
+            "type": "object",
+            "properties": {
+                "ho_ten": {"type": "string", "minLength": 2},
+                "quan_he": {"type": "string", "maxLength": 50},
+            },
+            "required": ["ho_ten"],
+        },
+        "ghi_chu": {"type": "string"},
+    },
+    "required": ["ho_ten", "so_dinh_danh", "ngay_sinh", "so_ban", "gioi_tinh", "nop_thay"],
+    "if": {"properties": {"nop_thay": {"const": True}}, "required": ["nop_thay"]},
+    "then": {"required": ["nguoi_nop_thay"]},
+}
+
+UI = {
+    "steps": [
+        {
+            "id": "nguoi-khai",
+            "title": "Người khai",
+            "fields": ["ho_ten", "so_dinh_danh", "ngay_sinh", "email"],
+        },
+        {
+            "id": "yeu-cau",
+            "title": "Yêu cầu",
+            "fields": ["so_ban", "gioi_tinh", "nop_thay", "nguoi_nop_thay"],
+        },
+        {"id": "khac", "title": "Khác", "fields": ["ghi_chu"]},
+    ],
+    "fields": {
+        "ho_ten": {"label": "Họ và tên"},
+        "so_dinh_danh": {"label": "Số định danh cá nhân"},
+        "ngay_sinh": {"label": "Ngày sinh", "max": "today"},
+        "email": {"label": "Thư điện tử"},
+        "so_ban": {"label": "Số bản sao"},
+        "gioi_tinh": {"label": "Giới tính", "choices": {"nam": "Nam", "nu": "Nữ"}},
+        "nop_thay": {"label": "Nộp thay"},
+        "nguoi_nop_thay": {
+            "label": "Người được nộp thay",
+            "show_if": {"field": "nop_thay", "equals": True},
+            "order": ["ho_ten", "quan_he"],
+        },
+        "nguoi_nop_thay.ho_ten": {"label": "Họ và tên người được nộp thay"},
+        "nguoi_nop_thay.quan_he": {"label": "Quan hệ"},
+        "ghi_chu": {"label": "Ghi chú", "widget": "textarea", "show_if": {"field": "so_ban", "in": [4, 5]}},
+    },
+}
+
+
+@pytest.fixture
+def form():
+    return build(SCHEMA, UI)
+
+
+def post(**values):
+    query = QueryDict(mutable=True)
+    for name, value in values.items():
+        name = name.replace("__", ".")
+        for item in value if isinstance(value, list) else [value]:
+            query.appendlist(name, item)
+    return query
+
+
+def test_schema_and_ui_become_steps_and_fields(form):
+    assert [s.id for s in form.steps] == ["nguoi-khai", "yeu-cau", "khac"]
+    assert [leaf.path for leaf in form.step("yeu-cau").leaves()] == [
+        "so_ban",
+        "gioi_tinh",
+        "nop_thay",
+        "nguoi_nop_thay.ho_ten",
+        "nguoi_nop_thay.quan_he",
+    ]
+    kinds = {leaf.path: leaf.kind for leaf in form.leaves}
+    assert kinds == {
+        "ho_ten": "text",
+        "so_dinh_danh": "text",
+        "ngay_sinh": "date",
+        "email": "email",
+        "so_ban": "integer",
+        "gioi_tinh": "radio",
+        "nop_thay": "yesno",
+        "nguoi_nop_thay.ho_ten": "text",
+        "nguoi_nop_thay.quan_he": "text",
+        "ghi_chu": "textarea",
+    }
+    assert form.nodes["gioi_tinh"].choices == [("nam", "Nam"), ("nu", "Nữ")]
+    # Required by the if/then: not marked "(không bắt buộc)".
+    assert form.nodes["nguoi_nop_thay"].conditionally_required
+    assert form.nodes["email"].optional and not form.nodes["ho_ten"].optional
+
+
+def test_without_steps_everything_is_one_page_in_the_given_order():
+    definition = build(
+        {"type": "object", "properties": {"b": {"type": "string"}, "a": {"type": "string"}}},
+        {"order": ["a", "b"]},
+    )
+    assert [s.id for s in definition.steps] == ["to-khai"]
+    assert [leaf.path for leaf in definition.steps[0].leaves()] == ["a", "b"]
+
+
+def test_valid_page_is_converted_to_json_with_iso_dates(form):
+    result = form.apply_post(
+        form.step("nguoi-khai"),
+        post(ho_ten="  Nguyễn Văn An ", so_dinh_danh="074090000123", ngay_sinh="5/3/1990", email=""),
+        {},
+    )
+    assert result.ok, result.errors
+    assert result.data == {
+        "ho_ten": "Nguyễn Văn An",
+        "so_dinh_danh": "074090000123",
+        "ngay_sinh": "1990-03-05",
+    }
+
+
+def test_missing_required_fields_get_vietnamese_messages_in_form_order(form):
+    result = form.apply_post(form.step("nguoi-khai"), post(ho_ten="", so_dinh_danh="", ngay_sinh=""), {})
+    assert not result.ok
+    assert result.errors == {
+        "ho_ten": "Vui lòng nhập họ và tên.",
+        "so_dinh_danh": "Vui lòng nhập số định danh cá nhân.",
+        "ngay_sinh": "Vui lòng nhập ngày sinh.",
+    }
+    assert result.data == {}
+
+
+def test_format_errors_name_the_field(form):
+    result = form.apply_post(
+        form.step("nguoi-khai"),
+        post(ho_ten="A", so_dinh_danh="12345", ngay_sinh="31/02/2020", email="khong-phai-email"),
+        {},
+    )
+    assert result.errors == {
+        "ho_ten": "Họ và tên phải có ít nhất 2 ký tự.",
+        "so_dinh_danh": "Số định danh cá nhân phải gồm 12 chữ số.",
+        "ngay_sinh": "Ngày sinh không hợp lệ (dd/mm/yyyy).",
+        "email": "Thư điện tử không hợp lệ (ví dụ: ten@example.com).",
+    }
+
+
+@pytest.mark.parametrize(
+    "typed", ["1990-13-01", "32/01/1990", "01/01/90", "hôm qua", "29/02/2023", "01/01/0001"]
+)
+def test_impossible_or_badly_typed_dates_are_refused(form, typed):
+    result = form.apply_post(
+        form.step("nguoi-khai"), post(ho_ten="An", so_dinh_danh="074090000123", ngay_sinh=typed), {}
+    )
+    assert result.errors == {"ngay_sinh": "Ngày sinh không hợp lệ (dd/mm/yyyy)."}
+
+
+def test_date_in_the_future_is_refused_by_the_ui_bound(form):
+    result = form.apply_post(
+        form.step("nguoi-khai"), post(ho_ten="An", so_dinh_danh="074090000123", ngay_sinh="01/01/2199"), {}
+    )
+    assert result.errors == {"ngay_sinh": "Ngày sinh không được sau ngày hôm nay."}
+
+
+def test_stored_dates_are_shown_back_as_dd_mm_yyyy(form):
+    items = page_items(form, form.step("nguoi-khai"), {"ngay_sinh": "1990-03-05"})
+    field = next(i.field for i in items if i.kind == "field" and i.field.name == "ngay_sinh")
+    assert field.value == "05/03/1990"
+
+
+def test_custom_messages_from_the_ui_win():
+    ui = {
+        "fields": {
+            "so": {
+                "label": "Số định danh",
+                "messages": {
+                    "pattern": "Số định danh cá nhân phải gồm 12 chữ số.",
+                    "required": "Bạn chưa nhập số định danh.",
+                },
+            }
+        }
+    }
+    definition = build(
+        {
+            "type": "object",
+            "properties": {"so": {"type": "string", "pattern": "^\\d{3}-x$"}},
+            "required": ["so"],
+        },
+        ui,
+    )
+    step = definition.steps[0]
+    assert definition.apply_post(step, post(so="1"), {}).errors == {
+        "so": "Số định danh cá nhân phải gồm 12 chữ số."
+    }
+    assert definition.apply_post(step, post(so=""), {}).errors == {"so": "Bạn chưa nhập số định danh."}
+
+
+def test_wrong_types_are_refused_with_messages_and_nothing_changes(form):
+    saved = {"so_ban": 2}
+    result = form.apply_post(
+        form.step("yeu-cau"), post(so_ban="hai", gioi_tinh="khac", nop_thay="co le"), saved
+    )
+    assert not result.ok
+    assert result.errors == {
+        "so_ban": "Số bản sao phải là số nguyên, chỉ gồm chữ số.",
+        "gioi_tinh": "Vui lòng chọn giới tính trong danh sách.",
+        "nop_thay": "Vui lòng chọn nộp thay trong danh sách.",
+    }
+    assert result.data is saved and saved == {"so_ban": 2}
+
+
+def test_numbers_out_of_range(form):
+    result = form.apply_post(form.step("yeu-cau"), post(so_ban="9", gioi_tinh="nam", nop_thay="false"), {})
+    assert result.errors == {"so_ban": "Số bản sao không được lớn hơn 5."}
+
+
+def test_unknown_fields_refuse_the_whole_page(form):
+    result = form.apply_post(
+        form.step("nguoi-khai"),
+        post(ho_ten="Nguyễn Văn An", so_dinh_danh="074090000123", ngay_sinh="01/01/1990", la_can_bo="true"),
+        {},
+    )
+    assert not result.ok
+    assert result.form_errors == [
+        "Biểu mẫu gửi lên có mục không thuộc trang này (la_can_bo). Vui lòng tải lại trang và nhập lại."
+    ]
+    assert result.data == {}
+
+
+def test_a_field_of_another_page_is_an_unknown_field(form):
+    result = form.apply_post(form.step("nguoi-khai"), post(ho_ten="An", so_ban="3"), {})
+    assert result.form_errors and not result.ok
+
+
+def test_several_values_for_one_field_are_refused(form):
+    result = form.apply_post(
+        form.step("nguoi-khai"),
+        post(ho_ten=["An", "Bình"], so_dinh_danh="074090000123", ngay_sinh="01/01/1990"),
+        {},
+    )
+    assert result.errors == {"ho_ten": "Họ và tên chỉ nhận một giá trị."}
+
+
+def test_control_characters_are_stripped_and_text_is_capped(form):
+    result = form.apply_post(
+        form.step("nguoi-khai"),
+        post(ho_ten="An\x00\x07 Bình", so_dinh_danh="074090000123", ngay_sinh="01/01/1990"),
+        {},
+    )
+    assert result.data["ho_ten"] == "An Bình"
+    result = form.apply_post(form.step("khac"), post(ghi_chu="x" * 20000), {"so_ban": 4})
+    assert result.errors == {"ghi_chu": "Ghi chú không được dài quá 10000 ký tự."}
+
+
+def test_conditional_section_is_required_only_when_shown(form):
+    step = form.step("yeu-cau")
+    shown = form.apply_post(
+        step, post(so_ban="1", gioi_tinh="nu", nop_thay="true", nguoi_nop_thay__ho_ten=""), {}
+    )
+    assert shown.errors == {"nguoi_nop_thay.ho_ten": "Vui lòng nhập họ và tên người được nộp thay."}
+    hidden = form.apply_post(
+        step,
+        post(
+            so_ban="1",
+            gioi_tinh="nu",
+            nop_thay="false",
+            nguoi_nop_thay__ho_ten="Bình",
+            nguoi_nop_thay__quan_he="Con",
+        ),
+        {},
+    )
+    assert hidden.ok, hidden.errors
+    # The answers typed into the hidden section are dropped from the data.
+    assert hidden.data == {"so_ban": 1, "gioi_tinh": "nu", "nop_thay": False}
+
+
+def test_changing_a_controller_drops_the_answers_it_hid_on_other_pages(form):
+    saved = {"so_ban": 4, "gioi_tinh": "nam", "nop_thay": False, "ghi_chu": "Cần gấp"}
+    result = form.apply_post(form.step("yeu-cau"), post(so_ban="2", gioi_tinh="nam", nop_thay="false"), saved)
+    assert result.ok
+    assert "ghi_chu" not in result.data
+    # A step whose every field is hidden is skipped.
+    assert [s.id for s in form.visible_steps(result.data)] == ["nguoi-khai", "yeu-cau"]
+    assert [s.id for s in form.visible_steps(saved)] == ["nguoi-khai", "yeu-cau", "khac"]
+
+
+def test_conditions_are_data_evaluated_without_eval(form):
+    from congso.portal.formengine import conditions
+
+    data = {"a": "x", "b": True, "c": 3}
+    assert conditions.evaluate({"all": [{"field": "a", "equals": "x"}, {"field": "c", "in": [1, 3]}]}, data)
+    assert conditions.evaluate({"any": [{"field": "a", "equals": "y"}, {"field": "b", "equals": True}]}, data)
+    assert not conditions.evaluate({"not": {"field": "b", "equals": True}}, data)
+    assert conditions.evaluate({"field": "missing", "not_equals": "x"}, data)
+    assert conditions.evaluate({"field": "a", "filled": True}, data)
+    # True is not 1: JSON booleans and numbers differ.
+    assert not conditions.evaluate({"field": "c", "equals": True}, {"c": 1})
+    problems = conditions.check({"field": "__import__('os')", "equals": 1}, {"a"}, where="x")
+    assert problems == ["x: điều kiện hiển thị tham chiếu trường «__import__('os')» không có trong biểu mẫu."]
+
+
+def test_same_page_conditional_section_is_rendered_with_a_reveal_condition(form):
+    items = page_items(form, form.step("yeu-cau"), {})
+    opened = next(i for i in items if i.kind == "open")
+    assert opened.reveal == '{"field":"nop_thay","equals":true}'
+    assert opened.reveal_hint == "Chỉ trả lời nếu ở câu «Nộp thay» bạn chọn «Có»."
+    assert [i.kind for i in items].count("open") == [i.kind for i in items].count("close") == 1
+    # A condition on an earlier page is decided on the server: the hidden step renders nothing.
+    assert form.rendered_nodes(form.step("khac"), {"so_ban": 1}) == []
+
+
+def test_save_draft_mode_accepts_unanswered_questions_but_not_malformed_ones(form):
+    step = form.step("nguoi-khai")
+    lenient = form.apply_post(
+        step, post(ho_ten="Nguyễn An", so_dinh_danh="", ngay_sinh=""), {}, require=False
+    )
+    assert lenient.ok and lenient.data == {"ho_ten": "Nguyễn An"}
+    malformed = form.apply_post(
+        step, post(ho_ten="Nguyễn An", so_dinh_danh="12", ngay_sinh=""), {}, require=False
+    )
+    assert malformed.errors == {"so_dinh_danh": "Số định danh cá nhân phải gồm 12 chữ số."}
+
+
+def test_locked_values_cannot_be_posted_and_always_win(form):
+    step = form.step("nguoi-khai")
+    locked = {"so_dinh_danh": "074090000123"}
+    refused = form.apply_post(
+        step, post(ho_ten="An", so_dinh_danh="999999999999", ngay_sinh="01/01/1990"), {}, locked=locked
+    )
+    assert refused.form_errors
+    accepted = form.apply_post(step, post(ho_ten="An Bình", ngay_sinh="01/01/1990"), {}, locked=locked)
+    assert accepted.ok and accepted.data["so_dinh_danh"] == "074090000123"
+
+
+def test_full_validation_groups_errors_by_step(form):
+    grouped = form.errors_by_step(
+        {
+            "ho_ten": "Nguyễn An",
+            "so_dinh_danh": "074090000123",
+            "ngay_sinh": "1990-01-01",
+            "so_ban": 1,
+            "gioi_tinh": "nam",
+            "nop_thay": True,
+        }
+    )
+    assert grouped == {"yeu-cau": {"nguoi_nop_thay.ho_ten": "Vui lòng nhập họ và tên người được nộp thay."}}
+
+
+def test_answers_for_check_your_answers(form):
+    data = {
+        "ho_ten": "Nguyễn An",
+        "so_dinh_danh": "074090000123",
+        "ngay_sinh": "1990-01-31",
+        "so_ban": 1200,
+        "gioi_tinh": "nu",
+        "nop_thay": True,
+        "nguoi_nop_thay": {"ho_ten": "Trần Bình"},
+    }
+    answers = form.answers(data)
+    assert [a.step.id for a in answers] == ["nguoi-khai", "yeu-cau"]
+    rows = {row.label: row.value for a in answers for g in a.groups for row in g.rows}
+    assert rows["Ngày sinh"] == "31/01/1990"
+    assert rows["Giới tính"] == "Nữ"
+    assert rows["Nộp thay"] == "Có"
+    assert rows["Số bản sao"] == "1.200"
+    assert rows["Thư điện tử"] == ""
+    assert [g.heading for g in answers[1].groups] == ["", "Người được nộp thay"]
+
+
+def test_compatible_data_keeps_what_still_fits():
+    old = {"ho_ten": "Nguyễn An", "so_ban": 9, "bo_di": "x", "ngay_sinh": "1990-01-01"}
+    definition = build(SCHEMA, UI)
+    assert definition.compatible_data(old) == {"ho_ten": "Nguyễn An", "ngay_sinh": "1990-01-01"}
+
+
+@pytest.mark.parametrize(
+    "schema, ui, problem",
+    [
+        ({"type": "object", "properties": {"a": {"type": "array"}}}, {}, "kiểu «array» chưa được hỗ trợ"),
+        ({"type": "object", "properties": {"Ho-Ten": {"type": "string"}}}, {}, "chỉ được gồm chữ thường"),
+        (
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+            {"steps": [{"id": "x", "fields": ["b"]}]},
+            "nhắc đến trường «b»",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}},
+            {"steps": [{"id": "x", "fields": ["a"]}]},
+            "«b» không thuộc bước nào",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+            {"fields": {"a": {"show_if": {"field": "a", "equals": 1}}}},
+            "dựa trên chính nó",
+        ),
+        (
+            {
+                "type": "object",
+                "properties": {"a": {"type": "boolean"}, "b": {"type": "string"}},
+                "required": ["b"],
+            },
+            {"fields": {"b": {"show_if": {"field": "a", "equals": True}}}},
+            "nằm trong «required»",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+            {"fields": {"a": {"prefill": "vneid.ho_ten"}}},
+            "nguồn điền sẵn «vneid» không tồn tại",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+            {"fields": {"a": {"readonly": True}}},
+            "phải có nguồn điền sẵn",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "integer", "minimum": "x"}}},
+            {},
+            "không phải JSON Schema hợp lệ",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+            {"fields": {"z": {"label": "Z"}}},
+            "trường «z» không có trong JSON Schema",
+        ),
+    ],
+)
+def test_unusable_definitions_are_explained(schema, ui, problem):
+    with pytest.raises(FormDefinitionError) as caught:
+        build(schema, ui)
+    assert any(problem in p for p in caught.value.problems), caught.value.problems
+
+
+def test_an_empty_schema_is_a_form_without_questions():
+    definition = build({}, {})
+    assert definition.steps == [] and definition.validate({}).ok
+
+
+@pytest.mark.parametrize("code", ["1.001193", "2.000815", "1.004194"])
+def test_example_forms_build_and_render(code):
+    schema, ui = examples.load(code)
+    definition = build(schema, ui)
+    for step in definition.steps:
+        html = render_to_string(
+            "portal/apply/includes/fields.html", {"items": page_items(definition, step, {})}
+        )
+        assert "<script" not in html and "style=" not in html
+        assert all(
+            f'id="{leaf.html_id}"' in html
+            for leaf, _r in [(n, r) for n, r in definition.rendered_nodes(step, {}) if not n.is_section]
+        )
+
+
+def test_birth_registration_example_validates_a_complete_application():
+    schema, ui = examples.load("1.001193")
+    definition = build(schema, ui)
+    data = {
+        "nguoi_yeu_cau": {
+            "ho_ten": "Nguyễn Văn An",
+            "so_dinh_danh": "074090000123",
+            "dien_thoai": "0912345678",
+            "noi_cu_tru": "Số 1 đường Lê Lợi, phường Thủ Dầu Một",
+        },
+        "nop_thay": False,
+        "tre": {
+            "ho_ten": "Nguyễn Minh Khang",
+            "ngay_sinh": "2026-01-05",
+            "gioi_tinh": "nam",
+            "dan_toc": "Kinh",
+            "quoc_tich": "Việt Nam",
+            "noi_sinh": "Bệnh viện Đa khoa tỉnh Bình Dương",
+        },
+        "me": {
+            "ho_ten": "Trần Thị Bình",
+            "ngay_sinh": "1995-04-12",
+            "dan_toc": "Kinh",
+            "quoc_tich": "Việt Nam",
+            "noi_cu_tru": "Số 1 đường Lê Lợi, phường Thủ Dầu Một",
+        },
+        "co_thong_tin_cha": False,
+        "so_ban_sao": 1,
+        "hinh_thuc_nhan": "buu_chinh",
+    }
+    result = definition.validate(data)
+    assert result.fields == {"dia_chi_nhan": "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."}
+    data["hinh_thuc_nhan"] = "truc_tiep"
+    assert definition.validate(data).ok
+
+
+def test_question_labels_read_well_in_messages():
+    definition = build(
+        {"type": "object", "properties": {"q": {"type": "string", "enum": ["a", "b"]}}, "required": ["q"]},
+        {"fields": {"q": {"label": "Bạn nhận kết quả thế nào?"}}},
+    )
+    result = definition.apply_post(definition.steps[0], post(), {})
+    assert result.errors == {"q": "Vui lòng trả lời câu hỏi «Bạn nhận kết quả thế nào?»."}
+
+
+def test_error_summary_links_to_field_ids(form):
+    summary = formengine.error_summary(form, {"nguoi_nop_thay.ho_ten": "Sai"}, ["Chung"])
+    assert summary == [
+        {"href": "", "message": "Chung"},
+        {"href": "#f-nguoi_nop_thay-ho_ten", "message": "Sai"},
+    ]
+
+
+# --- prefill ------------------------------------------------------------------------------------------
+
+
+def test_identity_prefill_gives_the_account_values(make_user):
+    from datetime import date
+
+    from congso.portal import prefill
+
+    user = make_user(
+        "an", full_name="Nguyễn Văn An", national_id="074090000123", date_of_birth=date(1990, 3, 5)
+    )
+    found = prefill.values_for(user, ["identity.full_name", "identity.date_of_birth", "identity.phone"])
+    assert {k: v.value for k, v in found.items()} == {
+        "identity.full_name": "Nguyễn Văn An",
+        "identity.date_of_birth": "1990-03-05",
+    }
+    assert found["identity.full_name"].source_label == "Lấy từ tài khoản định danh"
+    assert prefill.check_reference("identity.full_name") == ""
+    assert "không có thông tin «ho_ten»" in prefill.check_reference("identity.ho_ten")
+
+
+def test_a_failing_prefill_source_is_skipped(make_user):
+    from congso.portal import prefill
+
+    class Broken(prefill.PrefillSource):
+        label = "Hỏng"
+        attributes = {"x": "x"}
+
+        def get_values(self, user, attributes):
+            raise ConnectionError("registry down")
+
+    prefill.register.add("broken", Broken)
+    try:
+        found = prefill.values_for(make_user("an"), ["broken.x", "identity.full_name"])
+    finally:
+        prefill.register.remove("broken")
+    assert list(found) == ["identity.full_name"]

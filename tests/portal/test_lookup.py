@@ -1,0 +1,212 @@
+"""The public status page by dossier code (``tra-cuu/``): non-personal status without a second factor,
+the history and the applicant's initials with the PIN or the phone number, the same answer for an
+unknown code and a malformed one, and the database-backed rate limits."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from congso.core.models import AuditEntry
+from congso.dossiers import standard_forms
+from congso.dossiers.models import Status
+from congso.portal.models import LookupCounter, purge_lookup_counters
+
+from .test_my_dossiers import build_world, drive, page, without_tokens
+
+LOOKUP = "/tra-cuu/"
+
+
+@pytest.fixture(autouse=True)
+def isolated_files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def dossier(world):
+    return drive(world, Status.SUPPLEMENT_REQUESTED)
+
+
+def look_up(client, code, factor=None, ip="198.51.100.7"):
+    data = {"ma_ho_so": code}
+    if factor is not None:
+        data["ma_xac_thuc"] = factor
+    return client.post(LOOKUP, data, REMOTE_ADDR=ip)
+
+
+def test_lookup_url_name_and_form(client, db):
+    assert reverse("portal:dossier-lookup") == LOOKUP
+    response = client.get(LOOKUP)
+    assert response.status_code == 200
+    html = page(response)
+    assert 'method="post"' in html
+    assert '<label for="ma-ho-so">Mã hồ sơ</label>' in html
+    assert "Mã tra cứu hoặc số điện thoại" in html
+
+
+def test_code_alone_shows_only_non_personal_status(client, dossier, world):
+    response = look_up(client, dossier.code)
+    assert response.status_code == 200
+    html = page(response)
+    assert dossier.code in html
+    assert world.version.procedure.name in html
+    assert "Cơ quan cần bạn bổ sung giấy tờ" in html
+    assert dossier.due_at is not None
+    for personal in ("Nguyễn Văn An", "N. V. A.", "0912345678", "074090000001", "an@example.vn"):
+        assert personal not in html
+    assert "<table" not in html
+    assert not AuditEntry.objects.filter(action="portal.dossier_lookup").exists()
+
+
+def test_code_is_read_whatever_its_case_and_spacing(client, dossier):
+    response = look_up(client, "  " + dossier.code.lower().replace("-", " -") + " ")
+    assert response.status_code == 200
+    assert dossier.code in page(response)
+
+
+def test_code_in_the_address_looks_it_up_for_links_and_qr_codes(client, dossier):
+    response = client.get(LOOKUP, {"ma-ho-so": dossier.code})
+    assert response.status_code == 200
+    assert "Cơ quan cần bạn bổ sung giấy tờ" in page(response)
+    # The address printed with a QR code on the receipt (form 01).
+    printed = standard_forms.status_path(dossier)
+    assert printed == reverse("portal:dossier-status", kwargs={"code": dossier.code})
+    response = client.get(printed)
+    assert response.status_code == 200
+    html = page(response)
+    assert "Cơ quan cần bạn bổ sung giấy tờ" in html
+    assert "N. V. A." not in html
+    assert 'action="/tra-cuu/"' in html
+
+
+def test_pin_shows_the_history_and_initials_and_is_audited(client, dossier, world):
+    response = look_up(client, dossier.code, dossier.lookup_pin.lower())
+    assert response.status_code == 200
+    html = page(response)
+    assert "N. V. A." in html
+    assert "Nguyễn Văn An" not in html and "0912345678" not in html
+    assert "Nộp hồ sơ trực tuyến" in html and "Tiếp nhận hồ sơ" in html
+    assert "Yêu cầu bổ sung, hoàn thiện hồ sơ trong quá trình giải quyết" in html
+    # No free text written for the applicant and no officer's name on the public page.
+    assert "Tờ khai chưa ký" not in html and "Bản sao Giấy chứng sinh" not in html
+    assert world.specialist.full_name not in html
+    entry = AuditEntry.objects.for_object(dossier).get(action="portal.dossier_lookup")
+    assert entry.changes == {"factor": "pin"}
+    assert entry.ip_address == "198.51.100.7"
+
+
+def test_full_phone_number_is_a_second_factor_too(client, dossier):
+    response = look_up(client, dossier.code, "+84 912 345 678")
+    assert "N. V. A." in page(response)
+    assert AuditEntry.objects.get(action="portal.dossier_lookup").changes == {"factor": "phone"}
+
+
+def test_the_last_digits_of_the_phone_are_not_enough(client, dossier):
+    html = page(look_up(client, dossier.code, "5678"))
+    assert "N. V. A." not in html
+    assert "Mã tra cứu hoặc số điện thoại không khớp với hồ sơ này." in html
+
+
+def test_wrong_pin_shows_an_error_and_only_the_public_status(client, dossier):
+    response = look_up(client, dossier.code, "ABCDEFGH")
+    assert response.status_code == 200
+    html = page(response)
+    assert "Mã tra cứu hoặc số điện thoại không khớp với hồ sơ này." in html
+    assert 'href="#ma-xac-thuc"' in html and 'aria-invalid="true"' in html
+    assert "Cơ quan cần bạn bổ sung giấy tờ" in html
+    assert "N. V. A." not in html and "<table" not in html
+    assert not AuditEntry.objects.filter(action="portal.dossier_lookup").exists()
+    assert LookupCounter.objects.recent("code", dossier.code, 3600) == 1
+
+
+def test_unknown_code_gets_the_same_answer_as_a_malformed_one(client, dossier):
+    unknown = dossier.code[:-4] + "9999"
+    answers = [
+        look_up(client, unknown),
+        look_up(client, "không phải mã <b>"),
+        look_up(client, unknown, dossier.lookup_pin),
+        look_up(client, "x", "0912345678"),
+    ]
+    assert {r.status_code for r in answers} == {404}
+    bodies = set()
+    for response, typed in zip(answers, [unknown, "không phải mã &lt;b&gt;", unknown, "x"], strict=True):
+        html = without_tokens(page(response))
+        assert "Không tìm thấy hồ sơ có mã này." in html
+        bodies.add(html.replace(f'value="{typed}"', 'value=""'))
+    assert len(bodies) == 1
+    assert not AuditEntry.objects.filter(action="portal.dossier_lookup").exists()
+
+
+def test_empty_code_asks_for_it(client, db):
+    response = client.post(LOOKUP, {"ma_ho_so": " "})
+    assert response.status_code == 400
+    assert "Vui lòng nhập mã hồ sơ." in page(response)
+
+
+def test_signed_in_owner_gets_a_link_to_the_full_dossier(client, dossier, world):
+    client.force_login(world.an)
+    html = page(look_up(client, dossier.code))
+    assert reverse("portal:my-dossier", kwargs={"public_id": dossier.public_id}) in html
+    client.force_login(world.binh)
+    html = page(look_up(client, dossier.code))
+    assert str(dossier.public_id) not in html
+
+
+# --- Rate limits ---------------------------------------------------------------------------------------
+
+
+def test_too_many_lookups_from_one_address_get_a_429(client, dossier, settings):
+    settings.CONGSO_LOOKUP_IP_LIMIT = 3
+    settings.CONGSO_LOOKUP_IP_WINDOW_SECONDS = 600
+    for _ in range(3):
+        assert look_up(client, dossier.code).status_code == 200
+    response = look_up(client, dossier.code)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "600"
+    html = page(response)
+    assert "Bạn đã tra cứu quá nhiều lần trong thời gian ngắn." in html
+    assert "Vui lòng thử lại sau 10 phút." in html
+    # Another address is not affected; the empty form is never limited.
+    assert look_up(client, dossier.code, ip="203.0.113.9").status_code == 200
+    assert client.get(LOOKUP, REMOTE_ADDR="198.51.100.7").status_code == 200
+
+
+def test_too_many_wrong_factors_lock_the_code_even_for_the_right_pin(client, dossier, settings):
+    settings.CONGSO_LOOKUP_CODE_FAILURE_LIMIT = 2
+    for n in range(2):
+        assert look_up(client, dossier.code, "WRONG234", ip=f"192.0.2.{n}").status_code == 200
+    response = look_up(client, dossier.code, dossier.lookup_pin, ip="192.0.2.50")
+    assert response.status_code == 429
+    html = page(response)
+    assert "Mã tra cứu hoặc số điện thoại của hồ sơ này đã bị nhập sai quá nhiều lần." in html
+    assert "N. V. A." not in html
+    assert not AuditEntry.objects.filter(action="portal.dossier_lookup").exists()
+    # The public status stays available.
+    assert look_up(client, dossier.code, ip="192.0.2.51").status_code == 200
+
+
+def test_wrong_factors_on_an_unknown_code_count_as_well(client, dossier, settings):
+    settings.CONGSO_LOOKUP_CODE_FAILURE_LIMIT = 1
+    unknown = dossier.code[:-4] + "9999"
+    assert look_up(client, unknown, "WRONG234").status_code == 404
+    assert look_up(client, unknown, "WRONG234").status_code == 429
+
+
+def test_counters_slide_and_old_rows_are_purged(db):
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    for seconds in (0, 30, 300):
+        LookupCounter.objects.hit("ip", "198.51.100.7", 600, now=start + timedelta(seconds=seconds))
+    assert LookupCounter.objects.recent("ip", "198.51.100.7", 600, now=start + timedelta(minutes=6)) == 3
+    assert LookupCounter.objects.recent("ip", "198.51.100.7", 600, now=start + timedelta(minutes=11)) == 1
+    assert LookupCounter.objects.recent("ip", "198.51.100.7", 600, now=start + timedelta(minutes=16)) == 0
+    assert LookupCounter.objects.recent("ip", "203.0.113.9", 600, now=start) == 0
+    # Hits in the same bucket share one row; keys are stored as HMACs, never in clear.
+    assert LookupCounter.objects.count() == 2
+    assert not LookupCounter.objects.filter(key_hash__contains="198.51").exists()
+    assert purge_lookup_counters(now=start + timedelta(hours=2)) == 2
+    assert not LookupCounter.objects.exists()

@@ -1,0 +1,537 @@
+"""Following one's dossiers through HTTP: the list "Hồ sơ của tôi", a dossier's page, the supplement asked
+for, the withdrawal, papers and results to download; someone else's dossier is a 404 that leaks nothing.
+
+The builders at the top (``build_world``, ``drive``) are shared with ``test_lookup.py`` and
+``test_feedback.py``: dossiers are made and moved only through ``dossiers.services``, as officers would.
+"""
+
+import io
+import itertools
+import re
+import uuid
+from datetime import date, time, timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from congso.agencies.models import Agency, AgencyKind, StaffMembership
+from congso.catalog.models import (
+    Field,
+    OnlineMode,
+    Procedure,
+    ProcedureLevel,
+    ProcedureVersion,
+    RequiredPaper,
+    SupplementClockRule,
+    TimeLimitUnit,
+    VersionStatus,
+)
+from congso.dossiers import services as dossier_services
+from congso.dossiers.files import PaperUpload
+from congso.dossiers.models import Dossier, DossierPaper, PaperStage, Status
+from congso.portal import dossier_views
+
+PASSWORD = "Mat-khau-rat-manh-2026"
+PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+HTML_BYTES = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
+APPLICANT = {
+    "name": "Nguyễn Văn An",
+    "national_id": "074090000001",
+    "phone": "0912345678",
+    "email": "an@example.vn",
+    "address": "Phường Thủ Dầu Một",
+}
+_keys = itertools.count(1)
+_procedures = itertools.count(1)
+
+
+# --- Builders shared by the portal's follow-up tests ------------------------------------------------
+
+
+def make_person(username, kind="citizen", **fields):
+    fields.setdefault("full_name", username.title())
+    return get_user_model().objects.create_user(username=username, password=PASSWORD, kind=kind, **fields)
+
+
+def make_version(*, name="Đăng ký khai sinh", time_limit_value=3):
+    n = next(_procedures)
+    field, _created = Field.objects.get_or_create(code="ho-tich", defaults={"name": "Hộ tịch"})
+    procedure = Procedure.objects.create(
+        code=f"1.09{n:04d}",
+        national_code=f"1.09{n:04d}",
+        name=f"{name} ({n})",
+        field=field,
+        level=ProcedureLevel.COMMUNE,
+    )
+    version = ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=1,
+        status=VersionStatus.PUBLISHED,
+        effective_from=date(2020, 1, 1),
+        legal_basis="Luật Hộ tịch 2014",
+        time_limit_value=time_limit_value,
+        time_limit_unit=TimeLimitUnit.WORKING_DAYS,
+        receipt_cutoff=time(15, 0),
+        supplement_clock_rule=SupplementClockRule.PAUSE,
+        online_mode=OnlineMode.FULLY_ONLINE,
+        form_schema={},
+    )
+    RequiredPaper.objects.create(
+        version=version, code="to-khai", name="Tờ khai đăng ký", is_required=True, position=0
+    )
+    return version
+
+
+def build_world():
+    """A ward, a procedure, two citizens (An and Bình) and the ward's officers."""
+    agency = Agency.objects.create(
+        code="000.01.12.H08",
+        name="UBND phường Thủ Dầu Một",
+        kind=AgencyKind.PEOPLES_COMMITTEE,
+        address="1 Quang Trung",
+    )
+    officers = {}
+    for role, username in (
+        ("one_stop_officer", "motcua"),
+        ("specialist", "chuyenvien"),
+        ("leader", "lanhdao"),
+    ):
+        officers[role] = make_person(username, kind="official")
+        StaffMembership.objects.create(user=officers[role], agency=agency, role=role)
+    return SimpleNamespace(
+        agency=agency,
+        version=make_version(),
+        an=make_person("an", full_name="Nguyễn Văn An", national_id="074090000001", phone="0912345678"),
+        binh=make_person("binh", full_name="Trần Thị Bình", national_id="074090000002"),
+        one_stop=officers["one_stop_officer"],
+        specialist=officers["specialist"],
+        leader=officers["leader"],
+    )
+
+
+def submit(world, user=None, *, acting_for=None, applicant_details=None, version=None):
+    user = user or world.an
+    return dossier_services.submit_online(
+        version=version or world.version,
+        applicant=user,
+        receiving_agency=world.agency,
+        form_data={},
+        applicant_details=applicant_details or APPLICANT,
+        acting_for=acting_for,
+        submitted_by=user,
+        idempotency_key=f"portal-test-{next(_keys)}",
+        papers=[PaperUpload("to-khai", "Tờ khai đăng ký", io.BytesIO(PDF_BYTES))],
+    )
+
+
+def drive(world, status, user=None, *, result_file=False, **submit_kwargs):
+    """A dossier of ``user`` (An by default) brought to ``status`` through the dossier services."""
+    dossier = submit(world, user, **submit_kwargs)
+    if status == Status.SUBMITTED:
+        return dossier
+    dossier_services.accept(dossier, world.one_stop)
+    if status == Status.ACCEPTED:
+        return dossier
+    dossier_services.start_processing(dossier, world.specialist)
+    if status == Status.SUPPLEMENT_REQUESTED:
+        dossier_services.request_supplement(
+            dossier,
+            world.specialist,
+            ["Bản sao Giấy chứng sinh", "Tờ khai có chữ ký của người đi khai"],
+            "Tờ khai chưa ký",
+        )
+    elif status == Status.AWAITING_PAYMENT:
+        dossier_services.request_payment(dossier, world.specialist, amount=50_000, note="Lệ phí đăng ký muộn")
+    elif status in (Status.RESULT_READY, Status.RESULT_RETURNED):
+        files = (
+            [PaperUpload("", "Giấy khai sinh (bản điện tử)", io.BytesIO(PDF_BYTES))] if result_file else []
+        )
+        dossier_services.mark_result_ready(
+            dossier, world.specialist, result_files=files, result_note="Giấy khai sinh số 12/2026"
+        )
+        if status == Status.RESULT_RETURNED:
+            dossier_services.return_result(
+                dossier, world.one_stop, "electronic" if result_file else "counter"
+            )
+    elif status == Status.STOPPED:
+        dossier_services.stop(dossier, world.leader, "Người yêu cầu không đủ điều kiện")
+    dossier.refresh_from_db()
+    assert dossier.status == status
+    return dossier
+
+
+def without_tokens(html: str) -> str:
+    """The page without what changes on every render (CSRF tokens)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+# --- Fixtures ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def isolated_files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def as_an(client, world):
+    client.force_login(world.an)
+    return client
+
+
+def url(name, dossier=None, **kwargs):
+    if dossier is not None:
+        kwargs["public_id"] = dossier.public_id
+    return reverse(f"portal:{name}", kwargs=kwargs or None)
+
+
+# --- The list -----------------------------------------------------------------------------------------
+
+
+def test_my_dossiers_requires_sign_in(client, world):
+    response = client.get(url("my-dossiers"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("identity:login"))
+
+
+def test_list_shows_own_dossiers_newest_first_with_the_status_in_plain_words(as_an, world):
+    older = drive(world, Status.SUPPLEMENT_REQUESTED)
+    newer = drive(world, Status.SUBMITTED)
+    binh_dossier = drive(world, Status.SUBMITTED, world.binh)
+    response = as_an.get(url("my-dossiers"))
+    assert response.status_code == 200
+    html = page(response)
+    assert html.index(newer.code) < html.index(older.code)
+    assert binh_dossier.code not in html
+    assert "Hồ sơ đã được gửi, đang chờ Bộ phận Một cửa kiểm tra và tiếp nhận" in html
+    assert "Cơ quan cần bạn bổ sung giấy tờ" in html
+    assert "Cần bạn thực hiện" in html
+    assert world.version.procedure.name in html
+    assert timezone.localtime(newer.due_at).strftime("%d/%m/%Y") in html
+    assert url("my-dossier", newer) in html
+
+
+def test_list_marks_dossiers_submitted_for_someone_else(as_an, world):
+    submit(world, acting_for={"relation": "parent_guardian", "full_name": "Nguyễn Văn Bé"})
+    html = page(as_an.get(url("my-dossiers")))
+    assert "Nộp thay cho Nguyễn Văn Bé" in html
+
+
+def test_list_flags_an_open_dossier_past_its_appointment(as_an, world):
+    dossier = drive(world, Status.IN_PROCESSING)
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=timezone.now() - timedelta(days=1))
+    html = page(as_an.get(url("my-dossiers")))
+    assert '<span class="tag tag--late">Quá hạn</span>' in html
+
+
+def test_list_is_paginated(as_an, world, monkeypatch):
+    monkeypatch.setattr(dossier_views, "PER_PAGE", 2)
+    codes = [drive(world, Status.SUBMITTED).code for _ in range(3)]
+    first = page(as_an.get(url("my-dossiers")))
+    assert codes[2] in first and codes[1] in first and codes[0] not in first
+    assert "Trang 1 trên 2" in first and 'href="?trang=2"' in first
+    second = page(as_an.get(url("my-dossiers") + "?trang=2"))
+    assert codes[0] in second and codes[2] not in second
+
+
+def test_empty_list_says_so(as_an, world):
+    assert "Bạn chưa có hồ sơ nào." in page(as_an.get(url("my-dossiers")))
+
+
+def test_navigation_shows_my_dossiers_and_lookup(client, world):
+    html = page(client.get(url("home")))
+    assert f'href="{url("my-dossiers")}"' in html
+    assert f'href="{url("dossier-lookup")}"' in html
+
+
+# --- The dossier page ------------------------------------------------------------------------------------
+
+
+def test_dossier_page_shows_timeline_messages_and_what_is_asked(as_an, world):
+    dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
+    response = as_an.get(url("my-dossier", dossier))
+    assert response.status_code == 200
+    html = page(response)
+    assert "Cơ quan cần bạn bổ sung giấy tờ" in html
+    assert "Việc bạn cần làm" in html
+    assert "Bản sao Giấy chứng sinh" in html and "Tờ khai có chữ ký của người đi khai" in html
+    assert "Tờ khai chưa ký" in html
+    assert url("my-dossier-supplement", dossier) in html
+    # The history: submission, reception, processing, the supplement request — newest first.
+    assert html.index("Yêu cầu bổ sung, hoàn thiện hồ sơ trong quá trình giải quyết") < html.index(
+        "Nộp hồ sơ trực tuyến"
+    )
+    assert "Tiếp nhận hồ sơ" in html
+    # The receipt and the withdrawal.
+    assert reverse("portal:receipt", kwargs={"dossier_id": dossier.public_id}) in html
+    assert url("my-dossier-withdraw", dossier) in html
+    # No officer's name is shown to the applicant.
+    assert world.specialist.full_name not in html
+
+
+def test_dossier_page_asks_for_payment_in_words_without_a_payment_button(as_an, world):
+    dossier = drive(world, Status.AWAITING_PAYMENT)
+    html = page(as_an.get(url("my-dossier", dossier)))
+    assert "Cơ quan yêu cầu bạn nộp 50.000 đồng phí, lệ phí hoặc thuế" in html
+    assert "Lệ phí đăng ký muộn" in html
+    assert "Cổng chưa nhận thanh toán trực tuyến cho hồ sơ này" in html
+    assert "Thanh toán trực tuyến</button>" not in html and "thanh-toan" not in html
+
+
+def test_dossier_page_shows_refusal_reasons_of_a_stopped_dossier_and_no_withdrawal(as_an, world):
+    dossier = drive(world, Status.STOPPED)
+    html = page(as_an.get(url("my-dossier", dossier)))
+    assert "Cơ quan đã dừng giải quyết hồ sơ" in html
+    assert "Người yêu cầu không đủ điều kiện" in html
+    assert url("my-dossier-withdraw", dossier) not in html
+
+
+def test_dossier_page_of_a_finished_dossier_offers_the_result_and_the_rating(as_an, world):
+    dossier = drive(world, Status.RESULT_READY, result_file=True)
+    html = page(as_an.get(url("my-dossier", dossier)))
+    result = dossier.papers.get(stage=PaperStage.RESULT)
+    assert "Giấy khai sinh số 12/2026" in html
+    assert url("my-dossier-paper", dossier, paper_id=result.pk) in html
+    assert url("my-dossier-feedback", dossier) in html
+
+
+def test_dossier_page_can_be_opened_by_code_path_only_by_uuid(as_an, world):
+    dossier = drive(world, Status.SUBMITTED)
+    response = as_an.get(f"/ho-so-cua-toi/{dossier.code}/")
+    assert response.status_code == 404
+
+
+# --- Someone else's dossier: 404, never 403, nothing leaked ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, extra",
+    [
+        ("my-dossier", {}),
+        ("my-dossier-supplement", {}),
+        ("my-dossier-withdraw", {}),
+        ("my-dossier-feedback", {}),
+        ("my-dossier-paper", {"paper_id": 1}),
+    ],
+)
+def test_another_citizens_dossier_is_a_404_like_a_dossier_that_does_not_exist(client, world, name, extra):
+    theirs = drive(world, Status.SUPPLEMENT_REQUESTED, world.binh)
+    if "paper_id" in extra:
+        extra = {"paper_id": theirs.papers.first().pk}
+    client.force_login(world.an)
+    response = client.get(url(name, theirs, **extra))
+    unknown_id = uuid.uuid4()
+    missing = client.get(reverse(f"portal:{name}", kwargs={"public_id": unknown_id, **extra}))
+    assert response.status_code == 404
+    assert missing.status_code == 404
+    # The same page, but for the address itself (the language switch sends the visitor back to it).
+    same = without_tokens(page(response)).replace(str(theirs.public_id), "ID")
+    assert same == without_tokens(page(missing)).replace(str(unknown_id), "ID")
+    assert theirs.code not in page(response)
+    post = client.post(url(name, theirs, **extra), {"ly_do": "Không cần nữa", "xac_nhan": "true"})
+    assert post.status_code in (404, 405)
+    theirs.refresh_from_db()
+    assert theirs.status == Status.SUPPLEMENT_REQUESTED
+
+
+def test_officers_do_not_see_dossiers_here(client, world):
+    dossier = drive(world, Status.SUBMITTED)
+    client.force_login(world.one_stop)
+    assert client.get(url("my-dossier", dossier)).status_code == 404
+    assert dossier.code not in page(client.get(url("my-dossiers")))
+
+
+# --- Supplement ----------------------------------------------------------------------------------------
+
+
+def pdf(name="giay-chung-sinh.pdf", content=PDF_BYTES):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_supplement_page_lists_each_requested_item_with_a_file_field(as_an, world):
+    dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
+    html = page(as_an.get(url("my-dossier-supplement", dossier)))
+    assert 'for="tep-1">1. Bản sao Giấy chứng sinh</label>' in html
+    assert 'for="tep-2">2. Tờ khai có chữ ký của người đi khai</label>' in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_supplement_upload_sends_the_papers_and_returns_the_dossier_to_processing(as_an, world):
+    dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
+    response = as_an.post(
+        url("my-dossier-supplement", dossier),
+        {"tep-1": pdf(), "tep-2": pdf("to-khai-da-ky.pdf"), "ghi_chu": "Đã ký tờ khai"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("my-dossier", dossier)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROCESSING
+    supplied = list(dossier.papers.filter(stage=PaperStage.SUPPLEMENT).order_by("id"))
+    assert [p.name for p in supplied] == ["Bản sao Giấy chứng sinh", "Tờ khai có chữ ký của người đi khai"]
+    assert [p.original_name for p in supplied] == ["giay-chung-sinh.pdf", "to-khai-da-ky.pdf"]
+    request_row = dossier.supplement_request
+    assert request_row.provided_by == world.an and request_row.note == "Đã ký tờ khai"
+    assert "Đã gửi giấy tờ bổ sung cho hồ sơ" in page(as_an.get(response["Location"]))
+
+
+def test_supplement_with_one_file_input_left_empty_as_browsers_send_it(as_an, world):
+    # A browser posts an empty file input as a part with filename="", which Django reads as a text
+    # field with an empty value: it must count as "no file", not as an unknown field.
+    dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
+    response = as_an.post(url("my-dossier-supplement", dossier), {"tep-1": pdf(), "tep-2": ""})
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROCESSING
+    assert dossier.papers.filter(stage=PaperStage.SUPPLEMENT).count() == 1
+
+
+def test_supplement_with_a_file_of_the_wrong_type_is_refused_and_nothing_changes(as_an, world):
+    dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
+    response = as_an.post(
+        url("my-dossier-supplement", dossier),
+        {"tep-1": pdf(), "tep-2": pdf("to-khai.pdf", HTML_BYTES)},
+    )
+    assert response.status_code == 400
+    html = page(response)
+    assert "Nội dung tệp không đúng định dạng cho phép" in html
+    assert 'href="#tep-2"' in html
+    assert 'id="tep-2-error"' in html
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUPPLEMENT_REQUESTED
+    assert not dossier.papers.filter(stage=PaperStage.SUPPLEMENT).exists()
+    assert dossier.supplement_request.provided_at is None
+
+
+def test_supplement_with_nothing_to_send_is_refused(as_an, world):
+    dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
+    response = as_an.post(url("my-dossier-supplement", dossier), {"ghi_chu": "  "})
+    assert response.status_code == 400
+    assert "Vui lòng tải lên giấy tờ bổ sung hoặc ghi nội dung bổ sung." in page(response)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUPPLEMENT_REQUESTED
+
+
+def test_supplement_with_an_unknown_file_field_is_refused(as_an, world):
+    dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
+    response = as_an.post(url("my-dossier-supplement", dossier), {"tep-9": pdf()})
+    assert response.status_code == 400
+    assert "Biểu mẫu gửi lên có mục không thuộc trang này" in page(response)
+    assert not DossierPaper.objects.filter(stage=PaperStage.SUPPLEMENT).exists()
+
+
+def test_supplement_page_of_a_dossier_not_waiting_for_one_goes_back_to_the_dossier(as_an, world):
+    dossier = drive(world, Status.IN_PROCESSING)
+    response = as_an.get(url("my-dossier-supplement", dossier))
+    assert response.status_code == 302
+    assert response["Location"] == url("my-dossier", dossier)
+    response = as_an.post(url("my-dossier-supplement", dossier), {"tep-1": pdf()})
+    assert response.status_code == 302
+    assert not DossierPaper.objects.filter(stage=PaperStage.SUPPLEMENT).exists()
+
+
+# --- Withdrawal -------------------------------------------------------------------------------------------
+
+
+def test_withdraw_needs_a_reason_and_a_confirmation(as_an, world):
+    dossier = drive(world, Status.ACCEPTED)
+    response = as_an.post(url("my-dossier-withdraw", dossier), {"ly_do": ""})
+    assert response.status_code == 400
+    html = page(response)
+    assert "Vui lòng nêu lý do rút hồ sơ." in html
+    assert "Vui lòng đánh dấu xác nhận bạn muốn rút hồ sơ." in html
+    dossier.refresh_from_db()
+    assert dossier.status == Status.ACCEPTED
+
+
+def test_withdraw_with_reason_and_confirmation_withdraws_the_dossier(as_an, world):
+    dossier = drive(world, Status.IN_PROCESSING)
+    assert "Rút hồ sơ?" in page(as_an.get(url("my-dossier-withdraw", dossier)))
+    response = as_an.post(
+        url("my-dossier-withdraw", dossier), {"ly_do": "Đã làm thủ tục ở nơi khác", "xac_nhan": "true"}
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.WITHDRAWN
+    change = dossier.status_changes.get(to_status=Status.WITHDRAWN)
+    assert change.reason == "Đã làm thủ tục ở nơi khác" and change.by == world.an
+    html = page(as_an.get(url("my-dossier", dossier)))
+    assert "Đã rút hồ sơ" in html
+    assert "Hồ sơ đã được rút theo yêu cầu của người nộp" in html
+    assert url("my-dossier-withdraw", dossier) not in html
+
+
+def test_a_finished_dossier_cannot_be_withdrawn(as_an, world):
+    dossier = drive(world, Status.RESULT_READY)
+    response = as_an.post(url("my-dossier-withdraw", dossier), {"ly_do": "Không cần", "xac_nhan": "true"})
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RESULT_READY
+
+
+# --- Papers and results to download ------------------------------------------------------------------------
+
+
+def test_result_is_downloaded_as_an_attachment_with_nosniff(as_an, world):
+    dossier = drive(world, Status.RESULT_RETURNED, result_file=True)
+    result = dossier.papers.get(stage=PaperStage.RESULT)
+    response = as_an.get(url("my-dossier-paper", dossier, paper_id=result.pk))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+def test_a_paper_is_served_only_through_its_own_dossier_and_owner(client, world):
+    mine = drive(world, Status.RESULT_READY, result_file=True)
+    theirs = drive(world, Status.SUBMITTED, world.binh)
+    result = mine.papers.get(stage=PaperStage.RESULT)
+    client.force_login(world.binh)
+    assert client.get(url("my-dossier-paper", mine, paper_id=result.pk)).status_code == 404
+    # Their own dossier's address with my paper's id does not reach my paper either.
+    assert client.get(url("my-dossier-paper", theirs, paper_id=result.pk)).status_code == 404
+    client.force_login(world.an)
+    assert client.get(url("my-dossier-paper", mine, paper_id=result.pk)).status_code == 200
+
+
+# --- The receipt ---------------------------------------------------------------------------------------
+
+
+def test_receipt_pdf_is_downloaded_by_its_owner_only(client, world):
+    dossier = drive(world, Status.ACCEPTED)
+    client.force_login(world.an)
+    html = page(client.get(url("my-dossier", dossier)))
+    assert url("my-dossier-receipt", dossier) in html
+    response = client.get(url("my-dossier-receipt", dossier))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.content.startswith(b"%PDF")
+    client.force_login(world.binh)
+    assert client.get(url("my-dossier-receipt", dossier)).status_code == 404
+
+
+def test_a_dossier_refused_at_reception_has_no_receipt(as_an, world):
+    dossier = submit(world)
+    dossier_services.refuse(dossier, world.one_stop, "Không thuộc thẩm quyền của phường")
+    html = page(as_an.get(url("my-dossier", dossier)))
+    assert url("my-dossier-receipt", dossier) not in html
+    assert "Không thuộc thẩm quyền của phường" in html
+    response = as_an.get(url("my-dossier-receipt", dossier))
+    assert response.status_code == 302
+    assert "không có Giấy tiếp nhận hồ sơ" in page(as_an.get(response["Location"]))
