@@ -249,3 +249,21 @@ def test_upload_form_shows_the_lines(db):
     )
     assert not form.is_valid()
     assert any(message.startswith("Dòng ") for message in form.errors["file"])
+
+
+def test_a_step_form_that_breaks_the_convention_is_rejected_at_upload():
+    """``fields`` is checked when the file is uploaded, not when an officer first opens the step."""
+    from pathlib import Path
+
+    from congso.workflow import services
+    from congso.workflow.errors import BpmnRejected
+
+    source = (Path(services.__file__).parent / "bpmn" / "giai-quyet-tai-so.bpmn").read_text()
+    broken = source.replace(
+        '<camunda:property name="decision" value="approve" />',
+        '<camunda:property name="fields" value="ket_qua:khong_co_kieu_nay" />',
+    )
+    assert broken != source
+    with pytest.raises(BpmnRejected) as rejected:
+        services.upload_version(key="thu-form-sai", name="Thử", xml=broken)
+    assert any("Xem xét kết quả xử lý" in message for _line, message in rejected.value.errors)

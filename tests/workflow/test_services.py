@@ -143,11 +143,16 @@ def test_liên_thông_parallel_branches_join(world, defaults, make_dossier, cloc
     assert (
         instance.data["so_dinh_danh"] == "074126000001" and instance.data["ma_the_bhyt"] == "TE1747400000001"
     )
-    # The branch agencies' steps are recorded by work items; the dossier's own hand-overs are the
-    # sequential ones, and the hand-over the social-insurance officer could not give is reported.
-    skipped = OutboxEvent.objects.filter(name="workflow.hand_over_skipped")
-    assert [e.payload["step"] for e in skipped] == ["compile"]
-    assert skipped[0].payload["reason"] == "not_permitted"
+    # Every hand-over is a control-sheet row, the parallel branches included, given by the process.
+    rows = list(HandOver.objects.filter(dossier=dossier).order_by("handed_at", "id"))
+    assert [(r.step_name, r.to_agency, r.is_branch) for r in rows] == [
+        ("Đăng ký khai sinh", world.commune, False),
+        ("Cấp thẻ bảo hiểm y tế", world.insurance, True),
+        ("Đăng ký thường trú", world.police, True),
+        ("Tổng hợp kết quả liên thông", world.commune, False),
+        ("Trả kết quả", world.commune, False),
+    ]
+    assert all(r.given_by is None and r.completed_at is not None for r in rows)
 
 
 def test_commune_same_day_certification_records_hand_overs(world, defaults, make_dossier, clock):
@@ -168,7 +173,9 @@ def test_commune_same_day_certification_records_hand_overs(world, defaults, make
         ("Chứng thực, ký bản sao", "Lãnh đạo", 4),
         ("Trả kết quả, thu lệ phí", "Cán bộ một cửa", 2),
     ]
-    assert rows[0].given_by == world.one_stop and rows[1].given_by == world.leader
+    # Given by the process, on the authority of the officers whose steps led there.
+    assert {(r.given_by, r.given_by_label) for r in rows} == {(None, "Quy trình: chung-thuc-trong-ngay v1")}
+    assert rows[0].step_completed_by == world.one_stop and rows[1].step_completed_by == world.leader
     assert AuditEntry.objects.filter(action="workflow.step.complete").count() == 2
 
 

@@ -152,7 +152,7 @@ def test_a_timer_path_that_fails_puts_the_instance_in_error(world, make_dossier,
             [
                 '<bpmn:startEvent id="s"/>',
                 user_task("a", "Xử lý"),
-                service_task("result", "issue_result"),
+                service_task("result", "request_supplement"),
                 f'<bpmn:boundaryEvent id="late" attachedToRef="a">{timer("timeDuration", "PT1H")}'
                 "</bpmn:boundaryEvent>",
                 '<bpmn:endEvent id="e"/>',
@@ -167,7 +167,7 @@ def test_a_timer_path_that_fails_puts_the_instance_in_error(world, make_dossier,
     )
     instance = services.start(make_dossier("thu-nghiem"))
     clock.set(local(2026, 3, 9, 9, 30))
-    timers.fire_due_timers()  # issue_result has no officer on a timer path: dossiers refuses it
+    timers.fire_due_timers()  # the supplement request names no papers: it can never succeed
     instance.refresh_from_db()
     assert instance.state == InstanceState.ERROR and instance.last_error and instance.next_timer_at is None
     assert instance.work_items.get().state == WorkItemState.OPEN  # the failed run changed nothing else

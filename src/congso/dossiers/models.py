@@ -172,6 +172,15 @@ class Dossier(models.Model):
     )
     overdue_flagged_at = models.DateTimeField(_("đã cảnh báo quá hạn lúc"), null=True, blank=True)
 
+    # Set while a BPMN process of the workflow block drives the steps (``services.attach_process``): the
+    # process's label. Officers then route the dossier by doing their work items, not by ``hand_over``.
+    routed_by_process = models.CharField(
+        _("quy trình đang điều phối"),
+        max_length=200,
+        blank=True,
+        help_text=_("Hồ sơ đang được chuyển bước theo quy trình này; để trống khi cán bộ tự chuyển."),
+    )
+
     objects = DossierQuerySet.as_manager()
 
     class Meta:
@@ -266,8 +275,14 @@ class SupplementRequest(models.Model):
     reason = models.TextField(_("lý do"), blank=True)
     from_status = models.PositiveSmallIntegerField(_("trạng thái trước khi yêu cầu"), choices=Status.choices)
     clock_rule = models.CharField(_("cách tính thời hạn"), max_length=16)
+    # Empty when the request was a step of the dossier's process (the status change names the process).
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người yêu cầu"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     requested_at = models.DateTimeField(_("thời điểm yêu cầu"))
     provided_by = models.ForeignKey(
@@ -324,8 +339,18 @@ class HandOver(models.Model):
     """One row of the control sheet (form 06): the dossier handed from one unit to the next.
 
     ``due_at`` is the step's deadline from its allotted working hours (or the dossier's appointment when
-    no allotment is given); ``result`` is set when the next hand-over closes this one.
-    Concerns personal data (giver and receiver).
+    no allotment is given); ``result`` is set when the row is closed (the next hand-over, the end of the
+    step, the result or the end of the dossier) and classifies it early / on time / late.
+
+    The giver is an officer (``given_by``), or the dossier's BPMN process (``given_by`` empty,
+    ``given_by_label`` "Quy trình: <key> v<n>", and ``step_completed_by`` the officer whose completed
+    step led to the hand-over — empty on a timer path). A process row carries ``step_ref``, the engine's
+    reference of the step it is for, so the engine closes exactly that row when the step ends.
+
+    Several rows may be open at once when a process runs parallel branches (liên thông: police and
+    social insurance at the same time): those are ``is_branch`` rows and do not move the dossier's
+    ``current_agency``. At most one open row is not a branch — the lead line, whose agency is the
+    dossier's ``current_agency``. Concerns personal data (giver and receiver).
     """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="hand_overs")
@@ -351,6 +376,15 @@ class HandOver(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    given_by_label = models.CharField(_("giao theo"), max_length=200, blank=True)
+    step_completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người hoàn thành bước trước"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người nhận"),
@@ -359,6 +393,8 @@ class HandOver(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    step_ref = models.CharField(_("mã bước của quy trình"), max_length=100, blank=True)
+    is_branch = models.BooleanField(_("nhánh song song"), default=False)
     handed_at = models.DateTimeField(_("thời điểm giao"))
     allotted_hours = models.PositiveIntegerField(
         _("thời gian được giao (giờ làm việc)"), null=True, blank=True
@@ -373,16 +409,29 @@ class HandOver(models.Model):
         verbose_name_plural = _("bàn giao (phiếu kiểm soát)")
         ordering = ["dossier", "handed_at", "id"]
         constraints = [
-            # At most one open step per dossier: the workflow's current step.
+            # The lead line is in one place at a time; parallel branches are the other open rows.
             models.UniqueConstraint(
                 fields=["dossier"],
-                condition=models.Q(completed_at__isnull=True),
-                name="dossiers_one_open_handover",
+                condition=models.Q(completed_at__isnull=True, is_branch=False),
+                name="dossiers_one_open_lead_handover",
+            ),
+            # A process step has at most one open row.
+            models.UniqueConstraint(
+                fields=["dossier", "step_ref"],
+                condition=models.Q(completed_at__isnull=True) & ~models.Q(step_ref=""),
+                name="dossiers_one_open_handover_per_step",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.step_name}"
+
+    @property
+    def giver_label(self) -> str:
+        """Who gave the dossier, as the control sheet prints it: the officer, or the process."""
+        if self.given_by_id is not None:
+            return self.given_by.get_full_name() or str(self.given_by)
+        return self.given_by_label
 
 
 def paper_upload_to(instance, filename):

@@ -25,10 +25,23 @@ Choices documented here:
   form 04 is the apology for being late, not a waiver. See ``deadlines.classify``.
 - **Waiting for payment** does not pause the clock (no rule says so in general; a procedure whose tax
   time is excluded should model it in its process).
+- **Routing: one seam.** The steps inside "in processing" are driven by the procedure's BPMN process
+  when it has one (the ``workflow`` block starts it when the dossier is accepted): the engine binds the
+  dossier (``attach_process``), records every hand-over with ``hand_over_by_process`` and calls the
+  status services with its ``permissions.ProcessAuthority`` instead of an officer; while it is bound,
+  officers route the dossier by doing their work items and ``hand_over`` refuses. A procedure without a
+  process is routed by officers with ``hand_over``. Both write the same control sheet (form 06).
+- **Parallel branches and the current agency.** ``current_agency`` is where the lead line of the
+  dossier is: the agency of the one open non-branch hand-over. When a process splits into parallel
+  branches (liên thông: police and social insurance at once), each branch gets its own open row
+  (``is_branch``) and its agency joins ``processing_agencies`` (its officers may then view the
+  dossier), while ``current_agency`` stays with the agency that sent the dossier into the branches —
+  the one that gets it back at the join (in the liên thông process, the receiving commune).
 """
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -69,22 +82,27 @@ __all__ = [
     "InvalidDossierInput",
     "PaperUpload",
     "PermissionDenied",
+    "ProcessStep",
     "SupplementAlreadyRequested",
     "TimelineEntry",
     "UploadRejected",
     "VersionNotInForce",
     "accept",
+    "attach_process",
     "can",
     "extend",
     "find_by_code",
     "get_for_applicant",
+    "get_visible",
     "hand_over",
+    "hand_over_by_process",
     "mark_result_ready",
     "permissions_for",
     "provide_supplement",
     "receive_at_counter",
     "record_payment",
     "refuse",
+    "release_process",
     "request_payment",
     "request_supplement",
     "return_result",
@@ -101,6 +119,8 @@ permissions_for = permissions.permissions_for
 
 _PIN_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed from paper
 HAND_OVER_STATUSES = frozenset({Status.ACCEPTED, Status.IN_PROCESSING, Status.RESULT_READY})
+# A process may also open steps while the applicant supplements or pays (its next step waits for them).
+PROCESS_HAND_OVER_STATUSES = HAND_OVER_STATUSES | {Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT}
 
 
 def visible_to(user):
@@ -548,12 +568,29 @@ def _transition_for(dossier, name, target=None):
     return states.find(name, dossier.status, target)
 
 
-def _act(dossier, user, name):
-    """Lock, find the transition from the current status, check its permission. Returns the transition."""
+def _act(dossier, user, name, authority=None):
+    """Lock, find the transition from the current status, check its permission — the officer's, or the
+    process authority when one is given (then ``user`` must be ``None``). Returns the transition."""
+    if authority is not None and user is not None:
+        raise TypeError("Give either an officer or a process authority, not both.")
     _lock(dossier)
     transition = _transition_for(dossier, name)
-    permissions.require(user, transition.permission, dossier)
+    if authority is not None:
+        permissions.require_process_authority(authority, dossier)
+    else:
+        permissions.require(user, transition.permission, dossier)
     return transition
+
+
+def _authority_extra(authority) -> dict:
+    """What a change made on a process's authority records about it (status change and audit)."""
+    if authority is None:
+        return {}
+    officer = authority.step_completed_by
+    return {
+        "process": authority.label,
+        "step_completed_by": officer.pk if officer is not None else None,
+    }
 
 
 def accept(dossier, officer, note: str = "") -> Dossier:
@@ -605,16 +642,20 @@ def refuse(dossier, officer, reasons) -> Dossier:
                 ),
                 code="illegal_transition",
             )
-        _close_open_hand_over(dossier, timezone.now())
+        _close_open_hand_overs(dossier, timezone.now())
         states.apply(dossier, transition, by=officer, reason="\n".join(items), extra={"reasons": items})
     return dossier
 
 
-def request_supplement(dossier, officer, items: list[str], reason: str = "") -> SupplementRequest:
+def request_supplement(
+    dossier, officer, items: list[str], reason: str = "", *, authority=None
+) -> SupplementRequest:
     """Ask the applicant, once and in writing (form 02), for everything still needed.
 
     From status 1 (at reception; RECEIVE) or 4 (during processing; PROCESS) to 5.
-    Inputs: ``items``: the non-empty list of papers or corrections needed; ``reason``.
+    Inputs: ``items``: the non-empty list of papers or corrections needed; ``reason``; for a step of the
+    dossier's process, ``officer=None`` and the engine's ``authority`` (the request then names no
+    officer; the status change names the process).
     Effects: the ``SupplementRequest``; the clock per the version's rule (pause and restart stop it from
     now, continue leaves it running); status change (form 02), audit ``dossiers.request_supplement``,
     event ``dossier.supplement_requested`` (with the number of items).
@@ -631,7 +672,7 @@ def request_supplement(dossier, officer, items: list[str], reason: str = "") -> 
             _("Mỗi nội dung cần bổ sung phải được ghi rõ, không để trống."), code="items_required"
         )
     with transaction.atomic():
-        transition = _act(dossier, officer, "request_supplement")
+        transition = _act(dossier, officer, "request_supplement", authority)
         if SupplementRequest.objects.filter(dossier=dossier).exists():
             raise SupplementAlreadyRequested(
                 _(
@@ -651,6 +692,7 @@ def request_supplement(dossier, officer, items: list[str], reason: str = "") -> 
             requested_at=now,
         )
         changed = deadlines.pause_for_supplement(dossier, request, now)
+        extra = _authority_extra(authority)
         states.apply(
             dossier,
             transition,
@@ -658,8 +700,8 @@ def request_supplement(dossier, officer, items: list[str], reason: str = "") -> 
             reason=request.reason,
             at=now,
             update_fields=changed,
-            extra={"items": cleaned, "clock_rule": request.clock_rule},
-            event_extra={"items": len(cleaned), "clock_rule": request.clock_rule},
+            extra={"items": cleaned, "clock_rule": request.clock_rule, **extra},
+            event_extra={"items": len(cleaned), "clock_rule": request.clock_rule, **_event_process(extra)},
         )
     return request
 
@@ -716,14 +758,21 @@ def provide_supplement(dossier, applicant_user, papers: list[PaperUpload] = (), 
 # --- Processing -------------------------------------------------------------------------------
 
 
-def start_processing(dossier, officer) -> Dossier:
-    """Start processing an accepted dossier (2→4). ``officer`` needs PROCESS at the current agency.
-    Effects: status change, audit ``dossiers.start_processing``, event ``dossier.processing_started``.
+def start_processing(dossier, officer=None, *, authority=None) -> Dossier:
+    """Start processing an accepted dossier (2→4). ``officer`` needs PROCESS at the current agency; or,
+    for a step of the dossier's process, no officer and the engine's ``authority``.
+    Effects: status change (the process named in it when on its authority), audit
+    ``dossiers.start_processing``, event ``dossier.processing_started``.
     Errors: ``PermissionDenied``, ``IllegalTransition``."""
     with transaction.atomic():
-        transition = _act(dossier, officer, "start_processing")
-        states.apply(dossier, transition, by=officer)
+        transition = _act(dossier, officer, "start_processing", authority)
+        extra = _authority_extra(authority)
+        states.apply(dossier, transition, by=officer, extra=extra, event_extra=_event_process(extra))
     return dossier
+
+
+def _event_process(extra: dict) -> dict:
+    return {"process": extra["process"]} if extra else {}
 
 
 def _check_amount(amount) -> None:
@@ -790,14 +839,20 @@ def record_payment(
 
 
 def mark_result_ready(
-    dossier, officer, *, result_files: list[PaperUpload] = (), result_note: str = ""
+    dossier,
+    officer=None,
+    *,
+    result_files: list[PaperUpload] = (),
+    result_note: str = "",
+    authority=None,
 ) -> Dossier:
     """The dossier has its result (4→9): it is finished and classified early / on time / late.
 
-    Inputs: ``officer`` with PROCESS at the current agency; ``result_files`` (the signed result) and/or
-    ``result_note`` (at least one).
+    Inputs: ``officer`` with PROCESS at the current agency — or, for a step of the dossier's process
+    (a service task, possibly on a timer path), no officer and the engine's ``authority``;
+    ``result_files`` (the signed result) and/or ``result_note`` (at least one).
     Effects: result papers (stage "result"), ``finished_at``, ``timeliness`` (``deadlines.classify``
-    against the statutory deadline), the open hand-over closed, status change, audit, event
+    against the statutory deadline), every open hand-over closed, status change, audit, event
     ``dossier.result_ready`` (with timeliness).
     Errors: ``InvalidDossierInput``, ``UploadRejected``, ``PermissionDenied``, ``IllegalTransition``.
     """
@@ -810,13 +865,14 @@ def mark_result_ready(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            transition = _act(dossier, officer, "mark_result_ready")
+            transition = _act(dossier, officer, "mark_result_ready", authority)
             now = timezone.now()
             _store_papers(dossier, checked, stage=PaperStage.RESULT, by=officer, at=now, stored=stored)
-            _close_open_hand_over(dossier, now)
+            _close_open_hand_overs(dossier, now)
             dossier.finished_at = now
             dossier.result_note = result_note
             dossier.timeliness = deadlines.classify(now, dossier.statutory_due_at)
+            extra = _authority_extra(authority)
             states.apply(
                 dossier,
                 transition,
@@ -824,8 +880,8 @@ def mark_result_ready(
                 reason=result_note,
                 at=now,
                 update_fields=["finished_at", "result_note", "timeliness"],
-                extra={"files": len(checked), "timeliness": dossier.timeliness},
-                event_extra={"timeliness": dossier.timeliness},
+                extra={"files": len(checked), "timeliness": dossier.timeliness, **extra},
+                event_extra={"timeliness": dossier.timeliness, **_event_process(extra)},
             )
     except BaseException:
         _discard_files(stored)
@@ -838,7 +894,7 @@ def return_result(dossier, officer, how: str, note: str = "") -> Dossier:
 
     Inputs: ``officer`` with RETURN_RESULT (one-stop officer at the receiving agency); ``how``: one of
     ``ReturnMethod`` (counter, electronic, postal) — electronic needs a result file.
-    Effects: ``returned_at``, ``return_method``, the open hand-over closed, status change, audit,
+    Effects: ``returned_at``, ``return_method``, every open hand-over closed, status change, audit,
     event ``dossier.result_returned``.
     Errors: ``InvalidDossierInput``, ``PermissionDenied``, ``IllegalTransition``.
     """
@@ -852,7 +908,7 @@ def return_result(dossier, officer, how: str, note: str = "") -> Dossier:
                 code="no_result_file",
             )
         now = timezone.now()
-        _close_open_hand_over(dossier, now)
+        _close_open_hand_overs(dossier, now)
         dossier.returned_at, dossier.return_method = now, how
         states.apply(
             dossier,
@@ -872,13 +928,13 @@ def withdraw(dossier, applicant_user, reason: str) -> Dossier:
 
     Inputs: ``applicant_user``: the applicant, or a one-stop officer recording a written request
     (WITHDRAW); ``reason`` required.
-    Effects: the open hand-over closed, status change, audit, event ``dossier.withdrawn``.
+    Effects: every open hand-over closed, status change, audit, event ``dossier.withdrawn``.
     Errors: ``InvalidDossierInput``, ``PermissionDenied``, ``IllegalTransition``.
     """
     reason = _require_reason(reason, _("Vui lòng nêu lý do rút hồ sơ."))
     with transaction.atomic():
         transition = _act(dossier, applicant_user, "withdraw")
-        _close_open_hand_over(dossier, timezone.now())
+        _close_open_hand_overs(dossier, timezone.now())
         states.apply(dossier, transition, by=applicant_user, reason=reason)
     return dossier
 
@@ -887,13 +943,13 @@ def stop(dossier, officer, reason: str) -> Dossier:
     """Stop processing the dossier (2, 4, 5, 6 → 8) with a stop notice (form 05).
 
     Inputs: ``officer`` with STOP (leader at the current agency); ``reason`` required (stated on form 05).
-    Effects: the open hand-over closed, status change, audit, event ``dossier.stopped``.
+    Effects: every open hand-over closed, status change, audit, event ``dossier.stopped``.
     Errors: ``InvalidDossierInput``, ``PermissionDenied``, ``IllegalTransition``.
     """
     reason = _require_reason(reason, _("Vui lòng nêu lý do dừng giải quyết hồ sơ."))
     with transaction.atomic():
         transition = _act(dossier, officer, "stop")
-        _close_open_hand_over(dossier, timezone.now())
+        _close_open_hand_overs(dossier, timezone.now())
         states.apply(dossier, transition, by=officer, reason=reason)
     return dossier
 
@@ -967,14 +1023,78 @@ def extend(dossier, officer, new_due_at, reason: str) -> Extension:
 # --- Hand-over: the one routing seam ------------------------------------------------------------
 
 
-def _close_open_hand_over(dossier, at) -> HandOver | None:
-    open_row = dossier.hand_overs.filter(completed_at__isnull=True).first()
-    if open_row is None:
-        return None
-    open_row.completed_at = at
-    open_row.result = deadlines.classify(at, open_row.due_at)
-    open_row.save(update_fields=["completed_at", "result"])
-    return open_row
+def _close_row(row: HandOver, at) -> HandOver:
+    row.completed_at = at
+    row.result = deadlines.classify(at, row.due_at)
+    row.save(update_fields=["completed_at", "result"])
+    return row
+
+
+def _close_open_hand_overs(dossier, at, *, keep=()) -> list[HandOver]:
+    """Close and classify every open hand-over of ``dossier`` (except the ids in ``keep``), oldest first."""
+    rows = dossier.hand_overs.filter(completed_at__isnull=True).exclude(pk__in=list(keep))
+    return [_close_row(row, at) for row in rows.order_by("handed_at", "id")]
+
+
+def _check_step_input(step_name, allotted_working_hours) -> str:
+    step_name = _text(step_name, 200, _("Bước xử lý"))
+    if not step_name:
+        raise InvalidDossierInput(_("Vui lòng ghi tên bước xử lý."), code="step_name")
+    if allotted_working_hours is not None and (
+        isinstance(allotted_working_hours, bool)
+        or not isinstance(allotted_working_hours, int)
+        or allotted_working_hours <= 0
+    ):
+        raise InvalidDossierInput(
+            _("Thời gian được giao phải là số giờ làm việc nguyên dương."), code="allotted_hours"
+        )
+    return step_name
+
+
+def _refuse_hand_over_in(dossier, statuses) -> None:
+    if dossier.status not in statuses:
+        raise IllegalTransition(
+            _("Không thể bàn giao hồ sơ khi hồ sơ ở trạng thái «{status}».").format(
+                status=states.status_label(dossier.status)
+            ),
+            code="illegal_transition",
+        )
+
+
+def _record_hand_over(dossier, row: HandOver, previous: HandOver | None, *, actor, extra: dict) -> None:
+    """The audit entry and the event of a new control-sheet row."""
+    audit.record(
+        "dossiers.hand_over",
+        dossier,
+        actor=actor,
+        label=extra.get("process", ""),
+        changes={
+            "step_name": row.step_name,
+            "from_agency": row.from_agency.code if row.from_agency else None,
+            "to_agency": row.to_agency.code,
+            "to_unit": row.to_unit_label,
+            "due_at": _iso(row.due_at),
+            "previous_result": previous.result if previous else None,
+            "branch": row.is_branch,
+            **extra,
+        },
+    )
+    events.publish(
+        "dossier.handed_over",
+        states.event_payload(
+            dossier,
+            form_code="06",
+            step_name=row.step_name,
+            hand_over_id=row.pk,
+            from_agency_code=row.from_agency.code if row.from_agency else None,
+            to_agency_code=row.to_agency.code,
+            previous_result=previous.result if previous else None,
+            step_due_at=_iso(row.due_at),
+            branch=row.is_branch,
+            **_event_process(extra),
+        ),
+        aggregate=dossier,
+    )
 
 
 def hand_over(
@@ -988,10 +1108,11 @@ def hand_over(
     allotted_working_hours: int | None = None,
     note: str = "",
 ) -> HandOver:
-    """Hand the dossier to the next unit or agency — one row of the control sheet (form 06).
+    """An officer hands the dossier to the next unit or agency — one row of the control sheet (form 06).
 
-    This is the only way a dossier moves between units: the workflow engine calls it for each step it
-    starts, the back office for manual routing.
+    This is how officers route a dossier whose procedure has no BPMN process; while a process drives the
+    dossier (``routed_by_process``), its steps are handed over by the engine (``hand_over_by_process``)
+    and this function refuses.
     Inputs: ``to_agency`` and ``to_unit_label`` (e.g. "Phòng Tư pháp – Hộ tịch"); ``step_name``;
     ``given_by`` with HAND_OVER at the current agency; ``received_by`` when known;
     ``allotted_working_hours`` for the step (its deadline counts in working hours from now; without
@@ -1001,32 +1122,26 @@ def hand_over(
     Effects: the open hand-over closed and classified early / on time / late; a new open one;
     ``current_agency`` set and ``to_agency`` added to ``processing_agencies``; audit
     ``dossiers.hand_over``, event ``dossier.handed_over``.
-    Errors: ``InvalidDossierInput`` (no step name, bad hours), ``PermissionDenied``, ``IllegalTransition``.
+    Errors: ``InvalidDossierInput`` (no step name, bad hours, dossier routed by its process),
+    ``PermissionDenied``, ``IllegalTransition``.
     """
-    step_name = _text(step_name, 200, _("Bước xử lý"))
-    if not step_name:
-        raise InvalidDossierInput(_("Vui lòng ghi tên bước xử lý."), code="step_name")
-    if allotted_working_hours is not None and (
-        isinstance(allotted_working_hours, bool)
-        or not isinstance(allotted_working_hours, int)
-        or allotted_working_hours <= 0
-    ):
-        raise InvalidDossierInput(
-            _("Thời gian được giao phải là số giờ làm việc nguyên dương."), code="allotted_hours"
-        )
+    step_name = _check_step_input(step_name, allotted_working_hours)
     with transaction.atomic():
         _lock(dossier)
-        if dossier.status not in HAND_OVER_STATUSES:
-            raise IllegalTransition(
-                _("Không thể bàn giao hồ sơ khi hồ sơ ở trạng thái «{status}».").format(
-                    status=states.status_label(dossier.status)
-                ),
-                code="illegal_transition",
-            )
+        _refuse_hand_over_in(dossier, HAND_OVER_STATUSES)
         permissions.require(given_by, permissions.HAND_OVER, dossier)
+        if dossier.routed_by_process:
+            raise InvalidDossierInput(
+                _(
+                    "Hồ sơ {code} đang được chuyển bước theo {process}; hãy xử lý bước của bạn trong "
+                    "danh sách công việc."
+                ).format(code=dossier.code, process=dossier.routed_by_process),
+                code="routed_by_process",
+            )
         now = timezone.now()
         _check_agency_in_force(to_agency, timezone.localdate(now))
-        previous = _close_open_hand_over(dossier, now)
+        closed = _close_open_hand_overs(dossier, now)
+        previous = closed[-1] if closed else None
         if dossier.status == Status.ACCEPTED:
             states.apply(
                 dossier,
@@ -1052,33 +1167,236 @@ def hand_over(
         dossier.current_agency = to_agency
         dossier.save(update_fields=["current_agency"])
         dossier.processing_agencies.add(to_agency)
-        audit.record(
-            "dossiers.hand_over",
-            dossier,
-            actor=given_by,
-            changes={
-                "step_name": step_name,
-                "from_agency": row.from_agency.code if row.from_agency else None,
-                "to_agency": to_agency.code,
-                "to_unit": row.to_unit_label,
-                "due_at": _iso(row.due_at),
-                "previous_result": previous.result if previous else None,
-            },
-        )
-        events.publish(
-            "dossier.handed_over",
-            states.event_payload(
-                dossier,
-                form_code="06",
-                step_name=step_name,
-                hand_over_id=row.pk,
-                from_agency_code=row.from_agency.code if row.from_agency else None,
-                previous_result=previous.result if previous else None,
-                step_due_at=_iso(row.due_at),
-            ),
-            aggregate=dossier,
-        )
+        _record_hand_over(dossier, row, previous, actor=given_by, extra={})
     return row
+
+
+# --- The process's side of the seam (called by the workflow engine only) -----------------------------
+
+PROCESS_STATUSES = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.ACCEPTED,
+        Status.IN_PROCESSING,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.AWAITING_PAYMENT,
+    }
+)
+
+
+def attach_process(dossier, *, authority) -> Dossier:
+    """Bind ``dossier`` to the process that ``authority`` stands for: from now on the process routes it.
+
+    Called by the workflow engine when it starts the dossier's process, before anything else, so the
+    dossier row stays locked while the process is created (a withdrawal at the same moment waits, then
+    cancels it). Allowed while the dossier is open (statuses 1, 2, 4, 5, 6).
+    Effects: ``routed_by_process`` set to the process's label; audit ``dossiers.attach_process``.
+    Errors: ``PermissionDenied`` (not the engine's token for this dossier), ``IllegalTransition``
+    (the dossier is finished or closed).
+    """
+    with transaction.atomic():
+        _lock(dossier)
+        permissions.require_process_authority(authority, dossier)
+        if dossier.status not in PROCESS_STATUSES:
+            raise IllegalTransition(
+                _("Không thể bắt đầu quy trình xử lý khi hồ sơ ở trạng thái «{status}».").format(
+                    status=states.status_label(dossier.status)
+                ),
+                code="illegal_transition",
+            )
+        dossier.routed_by_process = authority.label
+        dossier.save(update_fields=["routed_by_process"])
+        audit.record(
+            "dossiers.attach_process",
+            dossier,
+            label=authority.label,
+            changes={"process": authority.label, "process_ref": authority.process_ref},
+        )
+    return dossier
+
+
+def release_process(dossier, *, authority, reason: str = "") -> Dossier:
+    """The process that ``authority`` stands for no longer routes ``dossier`` (it ended or was cancelled).
+
+    Effects: the open hand-overs of the process's steps closed and classified; ``routed_by_process``
+    cleared (officers may route the dossier again with ``hand_over`` if it is still open); audit
+    ``dossiers.release_process``. Releasing a dossier not bound to this process changes nothing.
+    Errors: ``PermissionDenied`` (not the engine's token for this dossier).
+    """
+    with transaction.atomic():
+        _lock(dossier)
+        permissions.require_process_authority(authority, dossier)
+        if dossier.routed_by_process != authority.label:
+            return dossier
+        now = timezone.now()
+        closed = [
+            _close_row(row, now)
+            for row in dossier.hand_overs.filter(completed_at__isnull=True).exclude(step_ref="")
+        ]
+        dossier.routed_by_process = ""
+        dossier.save(update_fields=["routed_by_process"])
+        audit.record(
+            "dossiers.release_process",
+            dossier,
+            label=authority.label,
+            changes={"process": authority.label, "reason": _text(reason), "closed_steps": len(closed)},
+        )
+    return dossier
+
+
+@dataclass(frozen=True)
+class ProcessStep:
+    """A step the process opened, as ``hand_over_by_process`` writes it on the control sheet.
+
+    ``ref``: the engine's reference of the step (unique per dossier, at most 100 characters);
+    ``step_name``, ``to_agency``, ``to_unit_label``, ``allotted_working_hours`` and ``received_by`` as
+    for ``hand_over``; ``from_agency`` and ``from_unit_label``: the unit the dossier comes from (the unit
+    of the step that led here; the current agency when not given); ``continues``: the ``ref`` of the
+    step just finished when the same unit does this one too — consecutive steps of one unit are one
+    hand-over, so its open row is kept, its allotted time grows by this step's, and it takes this step's
+    ``ref`` (when that step had no row, or another opened step already carries it on, this one gets
+    none); ``branch``: one of parallel branches (the row does not move ``current_agency``).
+    """
+
+    ref: str
+    step_name: str
+    to_agency: object
+    to_unit_label: str = ""
+    allotted_working_hours: int | None = None
+    received_by: object | None = None
+    from_agency: object | None = None
+    from_unit_label: str = ""
+    continues: str = ""
+    branch: bool = False
+
+
+def _check_process_step(step: ProcessStep) -> None:
+    _check_step_input(step.step_name, step.allotted_working_hours)
+    if not step.ref or len(step.ref) > 100:
+        raise InvalidDossierInput(_("Mã bước của quy trình không hợp lệ."), code="step_ref")
+
+
+def _continue_row(row: HandOver, step: ProcessStep, authority, now) -> HandOver:
+    """The unit of ``row`` also does ``step``: its allotted time is the sum of its steps' (counted from
+    when it received the dossier), and the row now answers to the new step."""
+    if row.allotted_hours and step.allotted_working_hours:
+        row.allotted_hours += step.allotted_working_hours
+        row.due_at = deadlines.step_due(row.handed_at, row.allotted_hours, row.due_at)
+    row.step_ref = step.ref
+    row.save(update_fields=["allotted_hours", "due_at", "step_ref"])
+    audit.record(
+        "dossiers.hand_over.continue",
+        row.dossier,
+        label=authority.label,
+        changes={
+            "hand_over": row.pk,
+            "step_name": _text(step.step_name, 200),
+            "allotted_hours": row.allotted_hours,
+            "due_at": _iso(row.due_at),
+            **_authority_extra(authority),
+        },
+    )
+    return row
+
+
+def _open_process_row(dossier, step: ProcessStep, authority, now, closed: list) -> HandOver:
+    step_name = _text(step.step_name, 200)
+    _check_agency_in_force(step.to_agency, timezone.localdate(now))
+    extra = _authority_extra(authority)
+    if not step.branch:
+        # The lead line moves: whatever lead row is still open ends here.
+        closed.extend(
+            _close_row(row, now)
+            for row in dossier.hand_overs.filter(completed_at__isnull=True, is_branch=False)
+        )
+    if dossier.status == Status.ACCEPTED:
+        states.apply(
+            dossier,
+            states.find("start_processing", Status.ACCEPTED),
+            by=None,
+            at=now,
+            reason=step_name,
+            extra=extra,
+            event_extra=_event_process(extra),
+        )
+    from_agency = step.from_agency or dossier.current_agency
+    row = HandOver.objects.create(
+        dossier=dossier,
+        step_name=step_name,
+        from_agency=from_agency,
+        from_unit_label=_text(step.from_unit_label, 200),
+        to_agency=step.to_agency,
+        to_unit_label=_text(step.to_unit_label, 200),
+        given_by=None,
+        given_by_label=authority.label,
+        step_completed_by=authority.step_completed_by,
+        received_by=step.received_by,
+        step_ref=step.ref,
+        is_branch=step.branch,
+        handed_at=now,
+        allotted_hours=step.allotted_working_hours,
+        due_at=deadlines.step_due(now, step.allotted_working_hours, dossier.due_at),
+    )
+    dossier.processing_agencies.add(step.to_agency)
+    if not step.branch and dossier.current_agency_id != step.to_agency.pk:
+        dossier.current_agency = step.to_agency
+        dossier.save(update_fields=["current_agency"])
+    _record_hand_over(dossier, row, closed[-1] if closed else None, actor=None, extra=extra)
+    return row
+
+
+def hand_over_by_process(
+    dossier,
+    *,
+    authority,
+    finished: Sequence[str] = (),
+    opened: Sequence[ProcessStep] = (),
+) -> list[HandOver]:
+    """Write on the control sheet (form 06) what the dossier's process just did: the steps that ended
+    and the steps that opened. Called by the workflow engine, on the process's ``authority``, each time
+    it moves; never by a view.
+
+    Inputs: ``finished``: the ``ref`` of every step that ended (done, or cancelled by a timer or an end
+    event); ``opened``: a ``ProcessStep`` for every step that opened in another unit, or continues in the
+    same one (see ``ProcessStep``).
+    Effects, in one transaction: the open rows of the finished steps closed and classified early / on
+    time / late against their deadlines (not those continued); for each opened step a new open row —
+    given by the process (``given_by`` empty, ``given_by_label`` the process, ``step_completed_by`` the
+    officer whose step led here), its deadline from its allotted working hours — its agency added to
+    ``processing_agencies`` and, unless it is a parallel branch, made the ``current_agency`` (any other
+    open lead row is closed: the lead line is in one place). The first row of an accepted dossier starts
+    processing (2→4, on the process's authority). Audit ``dossiers.hand_over`` and event
+    ``dossier.handed_over`` per new row. Returns the rows opened or continued.
+    Allowed to open rows in statuses 2, 4, 5, 6 and 9; closing is allowed in any status.
+    Errors: ``PermissionDenied`` (not the engine's token for this dossier), ``IllegalTransition``,
+    ``InvalidDossierInput`` (bad step name, hours or ref; an agency no longer in force).
+    """
+    for step in opened:
+        _check_process_step(step)
+    with transaction.atomic():
+        _lock(dossier)
+        permissions.require_process_authority(authority, dossier)
+        now = timezone.now()
+        open_rows = {
+            row.step_ref: row
+            for row in dossier.hand_overs.filter(completed_at__isnull=True).exclude(step_ref="")
+        }
+        continuing = {step.continues for step in opened if step.continues in open_rows}
+        if any(not step.continues for step in opened):
+            _refuse_hand_over_in(dossier, PROCESS_HAND_OVER_STATUSES)
+        closed = [
+            _close_row(open_rows[ref], now) for ref in finished if ref in open_rows and ref not in continuing
+        ]
+        touched = []
+        for step in opened:
+            if step.continues:
+                # Only the first of several parallel steps of the same unit carries its row on.
+                if step.continues in continuing:
+                    continuing.discard(step.continues)
+                    touched.append(_continue_row(open_rows[step.continues], step, authority, now))
+                continue
+            touched.append(_open_process_row(dossier, step, authority, now, closed))
+    return touched
 
 
 # --- Reading ----------------------------------------------------------------------------------
@@ -1101,6 +1419,16 @@ def get_for_applicant(user, public_id_or_code) -> Dossier:
     )
 
 
+def get_visible(user, pk) -> Dossier:
+    """The dossier with primary key ``pk`` if ``user`` may see it (``visible_to``). Raises
+    ``Dossier.DoesNotExist`` otherwise — the same error whether it does not exist or is hidden."""
+    return (
+        visible_to(user)
+        .select_related("procedure_version__procedure", "receiving_agency", "current_agency")
+        .get(pk=pk)
+    )
+
+
 def find_by_code(code: str) -> Dossier:
     """The dossier with ``code`` (spaces ignored, case-insensitive). Raises ``Dossier.DoesNotExist``.
 
@@ -1113,7 +1441,8 @@ def find_by_code(code: str) -> Dossier:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One line of a dossier's history as people see it."""
+    """One line of a dossier's history as people see it. ``actor`` is the person who acted; when the
+    dossier's process acted, ``actor`` is ``None`` and ``actor_label`` names the process."""
 
     at: datetime
     kind: str  # "status", "hand_over" or "extension"
@@ -1121,6 +1450,7 @@ class TimelineEntry:
     actor: object | None = None
     form_code: str = ""
     detail: dict = field(default_factory=dict)
+    actor_label: str = ""
 
 
 def timeline(dossier) -> list[TimelineEntry]:
@@ -1135,6 +1465,7 @@ def timeline(dossier) -> list[TimelineEntry]:
                 title=states.label_of(change),
                 actor=change.by,
                 form_code=change.form_code,
+                actor_label=change.extra.get("process", "") if change.by_id is None else "",
                 detail={
                     "transition": change.transition,
                     "from_status": change.from_status,
@@ -1144,7 +1475,9 @@ def timeline(dossier) -> list[TimelineEntry]:
                 },
             )
         )
-    for row in dossier.hand_overs.select_related("from_agency", "to_agency", "given_by", "received_by"):
+    for row in dossier.hand_overs.select_related(
+        "from_agency", "to_agency", "given_by", "received_by", "step_completed_by"
+    ):
         entries.append(
             TimelineEntry(
                 at=row.handed_at,
@@ -1152,6 +1485,7 @@ def timeline(dossier) -> list[TimelineEntry]:
                 title=row.step_name,
                 actor=row.given_by,
                 form_code="06",
+                actor_label=row.given_by_label if row.given_by_id is None else "",
                 detail={
                     "from": row.from_unit_label or str(row.from_agency or ""),
                     "to": row.to_unit_label or str(row.to_agency),
@@ -1161,6 +1495,8 @@ def timeline(dossier) -> list[TimelineEntry]:
                     "completed_at": row.completed_at,
                     "result": row.result,
                     "note": row.note,
+                    "branch": row.is_branch,
+                    "step_completed_by": row.step_completed_by,
                 },
             )
         )

@@ -334,6 +334,8 @@ def record(
         f"dossiers.{transition.name}",
         dossier,
         actor=by,
+        # A change made on the dossier's process's authority names the process (``services``).
+        label=(extra or {}).get("process", ""),
         changes={
             "from_status": transition.source,
             "to_status": int(transition.target),

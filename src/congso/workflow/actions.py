@@ -5,10 +5,13 @@ topic) and may give fixed text parameters as ``param.<name>`` properties. When t
 task it calls ``platform_actions[name](context)``; what the action returns (a dict, or ``None``) is
 merged into the workflow data.
 
-An action acts **with the rights of the officer whose step led to it** (``context.actor``): it changes
-the dossier only through ``dossiers.services``, which checks that officer's permissions. The engine
-never grants itself more. A path reached by a timer has no officer (``actor`` is ``None``), so actions
-that change a dossier are refused there.
+An action acts **on the process's authority** (``context.authority``, a
+``dossiers.permissions.ProcessAuthority`` the engine issued for this dossier): the drawing decides that
+the dossier moves here, and the engine has already checked that the officer who completed the step that
+led to it was entitled to that step (``context.actor``), or the path was fired by a timer (``actor`` is
+``None``). It changes the dossier only through ``dossiers.services``, which record the process as the
+actor and that officer as the one whose step led there; the status machine still applies (a result
+cannot be recorded for a dossier that is not in processing).
 
 Each action may carry ``check_params(params) -> list[str]``, run at upload so a wrong parameter is
 reported with its line. The actions:
@@ -47,7 +50,8 @@ ENGINE_DATA_KEY = "congso"
 @dataclass
 class ActionContext:
     """What an action gets: the instance, its dossier, the officer whose step led here (or ``None``),
-    the service task's BPMN id and label, its fixed parameters and a copy of the workflow data."""
+    the service task's BPMN id and label, its fixed parameters, a copy of the workflow data, and the
+    process's authority over the dossier (``None`` only when an action is called outside the engine)."""
 
     instance: object
     dossier: object
@@ -56,6 +60,7 @@ class ActionContext:
     label: str
     params: dict = field(default_factory=dict)
     data: dict = field(default_factory=dict)
+    authority: object | None = None
 
 
 class ActionRefused(Exception):
@@ -72,6 +77,12 @@ def _dossier_services():
     return services
 
 
+def _authority(ctx: ActionContext):
+    if ctx.authority is None:
+        raise ActionRefused(_("Thao tác này chỉ chạy được trong quy trình xử lý của hồ sơ."))
+    return ctx.authority
+
+
 def _split_items(text: str) -> list[str]:
     return [item.strip() for item in (text or "").split(";") if item.strip()]
 
@@ -79,7 +90,7 @@ def _split_items(text: str) -> list[str]:
 @platform_actions("start_processing")
 def start_processing(ctx: ActionContext):
     """Move the dossier from accepted to in processing."""
-    _dossier_services().start_processing(ctx.dossier, ctx.actor)
+    _dossier_services().start_processing(ctx.dossier, authority=_authority(ctx))
     return None
 
 
@@ -94,7 +105,9 @@ def request_supplement(ctx: ActionContext):
     if not items or not all(isinstance(i, str) and i.strip() for i in items):
         raise ActionRefused(_("Chưa có danh sách giấy tờ cần bổ sung (trường supplement_items)."))
     reason = ctx.data.get("supplement_reason") or ctx.params.get("reason", "")
-    _dossier_services().request_supplement(ctx.dossier, ctx.actor, [i.strip() for i in items], str(reason))
+    _dossier_services().request_supplement(
+        ctx.dossier, None, [i.strip() for i in items], str(reason), authority=_authority(ctx)
+    )
     return None
 
 
@@ -106,7 +119,7 @@ def issue_result(ctx: ActionContext):
         or ctx.params.get("note")
         or _("Đã có kết quả giải quyết (bước “%(step)s”).") % {"step": ctx.label}
     )
-    _dossier_services().mark_result_ready(ctx.dossier, ctx.actor, result_note=str(note))
+    _dossier_services().mark_result_ready(ctx.dossier, result_note=str(note), authority=_authority(ctx))
     return None
 
 

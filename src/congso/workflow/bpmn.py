@@ -300,6 +300,7 @@ def _check_user_task(element, lanes, outcome: Outcome, steps: dict) -> None:
     if performer is not None:
         _check_performer_exists(element, label, performer, outcome)
     hours = _allotted_hours(element, label, task_props, outcome)
+    _check_step_form(element, label, task_props, outcome)
     if performer is not None and hours is not None:
         steps[element.get("id")] = {
             "kind": "user",
@@ -311,6 +312,18 @@ def _check_user_task(element, lanes, outcome: Outcome, steps: dict) -> None:
             "allotted_hours": hours,
             "line": element.sourceline,
         }
+
+
+def _check_step_form(element, label, props, outcome: Outcome) -> None:
+    """A step's declared form (``fields``, ``decision``) must follow the convention, or the officer
+    would meet the error only when opening the step."""
+    from .errors import WorkflowError
+    from .services import parse_step_form  # services imports this module: import at call time
+
+    try:
+        parse_step_form(props)
+    except WorkflowError as exc:
+        outcome.add(element.sourceline, _("Bước “%(step)s”: %(reason)s") % {"step": label, "reason": exc})
 
 
 def _check_performer_exists(element, label, performer, outcome: Outcome) -> None:

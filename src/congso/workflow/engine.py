@@ -11,25 +11,39 @@ work inside it:
   an agency) and cancels the items whose task is no longer READY (an interrupting timer, a terminate end);
 - ``save_workflow`` writes the serialized workflow with an optimistic ``lock_version`` check.
 
-Hand-over (the control sheet, form 06) — one mechanism, here: when **one** new step opens in a different
-lane or agency from the step it follows, the engine calls ``dossiers.services.hand_over`` with the new
-step's name, agency, unit label and allotted hours, given by the officer who completed the previous step.
-Consecutive steps in the same lane are one hand-over. When several steps open at once (a parallel split,
-liên thông), the dossier is not handed over — ``dossiers`` keeps a single current agency — and each
-branch is recorded by its work items. When the giving officer may not hand the dossier over (a clerk,
-an officer of another branch's agency, a timer path without an officer), the engine does not fail the
-step: it publishes ``workflow.hand_over_skipped`` with the reason, and the work item still records the
-step. ``route_to_agency`` only changes which agency later lanes refer to.
+The process's authority. What the drawing makes happen to the dossier — a hand-over, a status change
+by a service task — is done on the process's own authority: a ``dossiers.permissions.ProcessAuthority``
+issued here and nowhere else (``_issue_authority``; ``dossiers`` refuses a token from any other module).
+The engine has already checked the officer who completed the step that led there (``may_perform``), or
+the path was fired by a timer with no officer; the dossier then records the process ("Quy trình: <key>
+v<n>") as the actor and that officer as ``step_completed_by``. Views never get a token: they call
+``services.complete`` and the engine does the rest.
+
+Hand-over (the control sheet, form 06) — one mechanism, here (``record_steps``): every time the process
+moves, the engine reports to ``dossiers.services.hand_over_by_process`` the steps that ended (their
+rows close and are classified early / on time / late) and the steps that opened in another unit (a row
+each, from the unit of the step that led there). A unit is an agency plus a lane (or a named person).
+Consecutive steps of one unit are one hand-over: the row continues and its allotted time grows. The
+first step of a process needs no row when it is at the one-stop desk of the receiving agency (the
+dossier is already there). When steps run in parallel (a parallel split: liên thông police and social
+insurance; a non-interrupting timer's step beside the one it watches) — that is, when after the move the
+workflow has more than one live thread (open steps, joins waiting for other branches, timers a branch
+waits on) — each opened step is a **branch** row: its agency joins the dossier's processing agencies
+but the dossier's current agency stays the lead (the agency that sent it into the branches and gets it
+back at the join). ``route_to_agency`` only changes which agency later lanes refer to.
+
+The dossier is bound to its process while it runs (``attach``/``release``): officers may not route it by
+hand meanwhile, so there are never two routing mechanisms for one dossier.
 """
 
 import copy
-import logging
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.defaults import InclusiveGateway, IntermediateCatchEvent, ParallelGateway
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -41,8 +55,6 @@ from .errors import ConcurrentUpdate, WorkflowError
 from .models import InstanceState, ProcessInstance, StepResult, WorkItem, WorkItemKind, WorkItemState
 from .spiff import CLOCK_TIMERS, SERIALIZER, SafeScriptEngine, StepFailure
 
-logger = logging.getLogger(__name__)
-
 RESERVED_DATA_KEYS = frozenset({"dossier", "form", ENGINE_DATA_KEY})
 MAX_DATA_BYTES = 64 * 1024
 # do_engine_steps ends by refreshing timers; a timer that fired then needs one more round.
@@ -53,6 +65,43 @@ def _dossier_services():
     from congso.dossiers import services
 
     return services
+
+
+# --- The process's authority ------------------------------------------------------------------------
+
+# The control sheet's and the history's name for the process as the actor. Stored with the rows as data
+# (the Vietnamese form is what the printed forms show), so it is not translated at run time.
+PROCESS_LABEL = "Quy trình: {key} v{number}"
+
+
+def process_label(version) -> str:
+    return PROCESS_LABEL.format(key=version.definition.key, number=version.number)
+
+
+def _issue_authority(version, dossier, actor=None):
+    """The process's authority over ``dossier`` (see the module docstring). ``actor`` is the officer whose
+    completed step led here, ``None`` on a timer path or when the process starts without an officer."""
+    from congso.dossiers.permissions import issue_process_authority
+
+    return issue_process_authority(
+        dossier=dossier,
+        process_ref=f"workflow:{version.definition.key}:v{version.number}",
+        label=process_label(version),
+        step_completed_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def attach(version, dossier, actor=None) -> None:
+    """Bind ``dossier`` to the process ``version`` (locks the dossier row until the transaction ends).
+    Errors of ``dossiers.services.attach_process`` (a finished dossier) pass through."""
+    _dossier_services().attach_process(dossier, authority=_issue_authority(version, dossier, actor))
+
+
+def release(instance: ProcessInstance, dossier, reason: str = "") -> None:
+    """The process of ``instance`` no longer routes ``dossier`` (completed or cancelled)."""
+    _dossier_services().release_process(
+        dossier, authority=_issue_authority(instance.process_version, dossier), reason=reason
+    )
 
 
 # --- Time --------------------------------------------------------------------------------------------
@@ -164,12 +213,14 @@ def may_perform(user, item: WorkItem) -> bool:
 
 
 class Runtime:
-    """Runs platform actions for one instance, as ``actor`` (the officer whose step led here, or None)."""
+    """Runs platform actions for one instance on the process's authority; ``actor`` is the officer whose
+    step led here, or None (a timer, a start without an officer)."""
 
     def __init__(self, instance: ProcessInstance, dossier, actor=None):
         self.instance = instance
         self.dossier = dossier
         self.actor = actor
+        self.authority = _issue_authority(instance.process_version, dossier, actor)
 
     def run_action(self, task, name: str, params: dict):
         if name not in platform_actions:
@@ -178,6 +229,7 @@ class Runtime:
             instance=self.instance,
             dossier=self.dossier,
             actor=self.actor,
+            authority=self.authority,
             task_name=task.task_spec.bpmn_id or task.task_spec.name,
             label=task.task_spec.bpmn_name or task.task_spec.name,
             params=dict(params),
@@ -401,71 +453,129 @@ def _open_item(instance, version, dossier, task, now) -> WorkItem:
 
 
 def sync_work_items(
-    instance, workflow, dossier, *, actor=None, previous: WorkItem | None = None
+    instance, workflow, dossier, *, actor=None, previous: WorkItem | None = None, at_start: bool = False
 ) -> list[WorkItem]:
-    """Make the open task items match the READY user tasks; return the items opened.
+    """Make the open task items match the READY user tasks, record the move on the dossier's control
+    sheet (``record_steps``) and release the dossier when the process has completed; return the items
+    opened.
 
-    ``previous`` is the item whose completion led here (for the hand-over); ``actor`` completed it.
+    ``previous`` is the item whose completion led here and ``actor`` the officer who completed it; on a
+    timer path (no ``previous``) the one item a timer cancelled stands for it. ``at_start``: the first
+    sync of a new instance.
     """
     now = timezone.now()
     version = instance.process_version
     ready = {task.id: task for task in _ready_user_tasks(workflow)}
     open_items = list(instance.work_items.filter(kind=WorkItemKind.TASK, state=WorkItemState.OPEN))
+    cancelled = []
     for item in open_items:
         if item.task_id not in ready:
             cancel_item(item, now, _("Bước không còn chờ xử lý: quy trình đã đi tiếp theo sự kiện khác."))
+            cancelled.append(item)
     known = {item.task_id for item in open_items}
     opened = [
         _open_item(instance, version, dossier, task, now)
         for task_id, task in ready.items()
         if task_id not in known
     ]
-    if previous is None:
-        previous = (
-            instance.work_items.filter(kind=WorkItemKind.TASK)
-            .exclude(state=WorkItemState.OPEN)
-            .order_by("-completed_at", "-id")
-            .first()
-        )
-    if len(opened) == 1 and previous is not None:
-        item = opened[0]
-        if (item.agency_id, item.lane, item.assigned_user_id) != (
-            previous.agency_id,
-            previous.lane,
-            previous.assigned_user_id,
-        ):
-            record_hand_over(dossier, item, version.step(item.task_name), actor)
+    if previous is None and len(cancelled) == 1:
+        previous = cancelled[0]
+    record_steps(
+        instance,
+        workflow,
+        dossier,
+        actor=actor,
+        previous=previous,
+        cancelled=cancelled,
+        opened=opened,
+        at_start=at_start,
+    )
+    if instance.state == InstanceState.COMPLETED:
+        release(instance, dossier, reason=_("Quy trình đã hoàn thành."))
     return opened
 
 
-def record_hand_over(dossier, item: WorkItem, step: dict, actor) -> None:
-    """Record the hand-over of ``dossier`` to ``item``'s unit (see the module docstring)."""
-    services = _dossier_services()
-    reason = ""
-    if actor is None:
-        reason = "no_actor"
-    elif not services.can(actor, services.permissions.HAND_OVER, dossier):
-        reason = "not_permitted"
-    if reason:
-        logger.info("Hand-over of dossier %s to step %s not recorded: %s", dossier.pk, item.task_name, reason)
-        events.publish(
-            "workflow.hand_over_skipped",
-            {
-                "dossier_id": dossier.pk,
-                "work_item_id": item.pk,
-                "step": item.task_name,
-                "to_agency_code": item.agency.code,
-                "reason": reason,
-                "actor_id": actor.pk if actor is not None else None,
-            },
-            aggregate=item,
-        )
-        return
-    services.hand_over(
-        dossier,
-        to_agency=item.agency,
-        to_unit_label=_unit_label(step, item.agency, item.assigned_user),
-        step_name=item.label,
-        given_by=actor,
-        allotted_working_hours=item.allotted_hours,
+# --- The control sheet ------------------------------------------------------------------------------------
+
+ONE_STOP_ROLE = "one_stop_officer"
+
+
+def step_ref(item: WorkItem) -> str:
+    """The reference of ``item``'s step on the dossier's control sheet (``HandOver.step_ref``)."""
+    return f"workflow:{item.pk}"
+
+
+def _unit_key(item: WorkItem) -> tuple:
+    return (item.agency_id, item.lane or item.role, item.assigned_user_id)
+
+
+def _at_reception_desk(item: WorkItem, dossier) -> bool:
+    """Whether ``item`` is for the one-stop desk of the receiving agency, where an accepted dossier is."""
+    return (
+        item.agency_id == dossier.receiving_agency_id
+        and item.role == ONE_STOP_ROLE
+        and item.assigned_user_id is None
     )
+
+
+def live_threads(instance: ProcessInstance, workflow: BpmnWorkflow) -> int:
+    """How many lines of work the process has now: open steps, joins waiting for other branches, and
+    intermediate timers a branch waits on (a boundary timer watching a step is part of that step)."""
+    items = instance.work_items.filter(kind=WorkItemKind.TASK, state=WorkItemState.OPEN).count()
+    waiting = sum(
+        1
+        for task in workflow.get_tasks(state=TaskState.WAITING)
+        if isinstance(task.task_spec, ParallelGateway | InclusiveGateway | IntermediateCatchEvent)
+    )
+    return items + waiting
+
+
+def record_steps(
+    instance, workflow, dossier, *, actor, previous: WorkItem | None, cancelled, opened, at_start=False
+) -> None:
+    """Report the move to the dossier's control sheet (see the module docstring), on the process's
+    authority: rows of the steps that ended close, steps opened in another unit get a row."""
+    finished = [step_ref(item) for item in cancelled]
+    if previous is not None and previous.state == WorkItemState.DONE:
+        finished.append(step_ref(previous))
+    if not finished and not opened:
+        return
+    services = _dossier_services()
+    version = instance.process_version
+    branch = len(opened) > 1 or live_threads(instance, workflow) > 1
+    if previous is not None:
+        origin = (previous.agency, _item_unit_label(version, previous))
+    elif at_start:
+        from congso.agencies.models import Role
+
+        origin = (dossier.receiving_agency, str(Role.ONE_STOP_OFFICER.label))
+    else:
+        origin = (dossier.current_agency, "")
+    steps = []
+    for item in opened:
+        if at_start and previous is None and _at_reception_desk(item, dossier):
+            continue  # the accepted dossier is already at the one-stop desk of the receiving agency
+        same_unit = previous is not None and _unit_key(item) == _unit_key(previous)
+        steps.append(
+            services.ProcessStep(
+                ref=step_ref(item),
+                step_name=item.label[:200],
+                to_agency=item.agency,
+                to_unit_label=_item_unit_label(version, item)[:200],
+                allotted_working_hours=item.allotted_hours,
+                received_by=item.assigned_user,
+                from_agency=origin[0],
+                from_unit_label=origin[1][:200],
+                continues=step_ref(previous) if same_unit else "",
+                branch=branch,
+            )
+        )
+    if finished or steps:
+        services.hand_over_by_process(
+            dossier, authority=_issue_authority(version, dossier, actor), finished=finished, opened=steps
+        )
+
+
+def _item_unit_label(version, item: WorkItem) -> str:
+    step = version.step(item.task_name) or {"lane": item.lane, "role": item.role}
+    return _unit_label(step, item.agency, item.assigned_user)

@@ -1,5 +1,10 @@
-"""The public API of the workflow block: what the one-stop back office, the dossiers block, the admin and
-the demo seeding call.
+"""The public API of the workflow block: what the lifecycle subscribers (``subscribers``), the work-item
+pages (``task_views``), the monitoring pages, the admin and the demo seeding call.
+
+A dossier's process starts when the dossier is accepted (``start_for_dossier``, from the outbox) and is
+cancelled when the dossier is withdrawn, refused or stopped (``cancel``). Officers complete its steps
+(``complete``) with the data the step's form asks for (``step_fields``); what the drawing then does to
+the dossier — hand-overs, status changes — the engine does on the process's authority (see ``engine``).
 
 Every function that changes something runs in one database transaction with the instance's row locked
 (``select_for_update``) and an optimistic ``lock_version`` check: the workflow, the work items, what
@@ -18,7 +23,9 @@ Step deadlines and escalation: ``timers``.
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
@@ -31,7 +38,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from congso.core import audit, events
 
-from . import bpmn, engine
+from . import bpmn, conventions, engine
 from .errors import BpmnRejected, ConcurrentUpdate, WorkflowError
 from .models import (
     InstanceState,
@@ -51,6 +58,7 @@ __all__ = [
     "ConcurrentUpdate",
     "DEFAULT_PROCESSES",
     "MigrationRow",
+    "ProcessAlreadyStarted",
     "WorkflowError",
     "acknowledge_escalation",
     "activate_version",
@@ -60,11 +68,19 @@ __all__ = [
     "migrate",
     "plan_migration",
     "refresh_timers",
+    "StepField",
     "start",
+    "parse_step_form",
+    "start_for_dossier",
+    "step_fields",
     "upload_version",
 ]
 
 BPMN_DIR = Path(__file__).resolve().parent / "bpmn"
+
+
+class ProcessAlreadyStarted(WorkflowError):
+    """The dossier already has its process instance (a second start, e.g. an event delivered twice)."""
 
 
 # --- Process definitions -------------------------------------------------------------------------
@@ -161,16 +177,14 @@ def _lock_instance(pk) -> ProcessInstance:
 
 
 def _version_for(dossier) -> ProcessVersion:
-    key = (dossier.procedure_version.process_key or "").strip()
-    if not key:
+    if not (dossier.procedure_version.process_key or "").strip():
         raise WorkflowError(_("Thủ tục của hồ sơ chưa được gắn quy trình xử lý."))
-    version = (
-        ProcessVersion.objects.filter(definition__key=key, is_active=True)
-        .select_related("definition")
-        .first()
-    )
+    version = active_version_for(dossier)
     if version is None:
-        raise WorkflowError(_("Quy trình “%(key)s” chưa có phiên bản đang dùng.") % {"key": key})
+        raise WorkflowError(
+            _("Quy trình “%(key)s” chưa có phiên bản đang dùng.")
+            % {"key": dossier.procedure_version.process_key.strip()}
+        )
     return version
 
 
@@ -178,16 +192,22 @@ def start(dossier, process_version: ProcessVersion | None = None, *, by=None) ->
     """Start the process of ``dossier``: the active version of its procedure's ``process_key``, or
     ``process_version`` when given.
 
-    Effects: a ``ProcessInstance``; engine steps run until the first user tasks, each getting an open
-    ``WorkItem`` for its lane's role at the resolved agency, with its deadline; service tasks met on the
-    way run their actions (as ``by``); audit ``workflow.start``, events ``workflow.started`` and
-    ``workflow.step_opened``.
-    Errors: ``WorkflowError`` (no process for the procedure, the dossier already has one, a step failed).
+    Inputs: an open dossier (normally just accepted); ``by``: the officer who starts it, if any (the
+    lifecycle subscriber starts it with none).
+    Effects: the dossier bound to the process (its row locked first, so a withdrawal at the same moment
+    is serialised with the start); a ``ProcessInstance``; engine steps run until the first user tasks,
+    each getting an open ``WorkItem`` for its lane's role at the resolved agency, with its deadline;
+    service tasks met on the way run their actions on the process's authority; a control-sheet row when
+    the first step is not at the receiving agency's one-stop desk; audit ``workflow.start``, events
+    ``workflow.started`` and ``workflow.step_opened``.
+    Errors: ``ProcessAlreadyStarted`` (the dossier already has a process); ``WorkflowError`` (no process
+    for the procedure, a step failed); ``IllegalTransition`` of ``dossiers`` (a finished dossier).
     """
     with transaction.atomic():
-        if ProcessInstance.objects.filter(dossier=dossier).exists():
-            raise WorkflowError(_("Hồ sơ %(code)s đã có quy trình xử lý.") % {"code": dossier.code})
         version = process_version or _version_for(dossier)
+        engine.attach(version, dossier, by)
+        if ProcessInstance.objects.filter(dossier=dossier).exists():
+            raise ProcessAlreadyStarted(_("Hồ sơ %(code)s đã có quy trình xử lý.") % {"code": dossier.code})
         now = timezone.now()
         try:
             with transaction.atomic():
@@ -195,16 +215,19 @@ def start(dossier, process_version: ProcessVersion | None = None, *, by=None) ->
                     dossier=dossier, process_version=version, started_at=now
                 )
         except IntegrityError as exc:  # a concurrent start won the race
-            raise WorkflowError(_("Hồ sơ %(code)s đã có quy trình xử lý.") % {"code": dossier.code}) from exc
+            raise ProcessAlreadyStarted(
+                _("Hồ sơ %(code)s đã có quy trình xử lý.") % {"code": dossier.code}
+            ) from exc
         runtime = engine.Runtime(instance, dossier, actor=by)
         workflow = engine.new_workflow(version, runtime, engine.initial_data(dossier))
         engine.advance(workflow)
         engine.save_workflow(instance, workflow)
-        opened = engine.sync_work_items(instance, workflow, dossier, actor=by)
+        opened = engine.sync_work_items(instance, workflow, dossier, actor=by, at_start=True)
         audit.record(
             "workflow.start",
             instance,
             actor=by,
+            label=engine.process_label(version),
             changes={
                 "dossier": dossier.code,
                 "version": str(version),
@@ -222,6 +245,49 @@ def start(dossier, process_version: ProcessVersion | None = None, *, by=None) ->
             aggregate=instance,
         )
     return instance
+
+
+def active_version_for(dossier) -> ProcessVersion | None:
+    """The process version a new instance of ``dossier`` would run: the active version of its
+    procedure's ``process_key``; ``None`` when the procedure names no process or it has no active
+    version. Reads only."""
+    key = (dossier.procedure_version.process_key or "").strip()
+    if not key:
+        return None
+    active = ProcessVersion.objects.filter(definition__key=key, is_active=True)
+    return active.select_related("definition").first()
+
+
+def start_for_dossier(dossier) -> ProcessInstance | None:
+    """Start ``dossier``'s process if its procedure has one and it has not started yet — idempotent, for
+    the lifecycle subscriber (an event may be delivered more than once).
+
+    Returns the new instance, or ``None`` when nothing was started: the procedure names no process
+    (officers route such dossiers with ``dossiers.services.hand_over``), the named process has no active
+    version (logged, and ``workflow.not_started`` published so the administrators see it), the dossier
+    already has its process, or it is no longer open (withdrawn, refused, stopped before the start ran).
+    Errors: ``WorkflowError`` when the process fails on its first steps (the delivery is retried).
+    """
+    from congso.dossiers.services import IllegalTransition
+
+    if not (dossier.procedure_version.process_key or "").strip():
+        return None
+    version = active_version_for(dossier)
+    if version is None:
+        key = dossier.procedure_version.process_key
+        logger.warning("Dossier %s names process %r, which has no active version", dossier.code, key)
+        events.publish(
+            "workflow.not_started",
+            {"dossier_id": dossier.pk, "process_key": key, "reason": "no_active_version"},
+            aggregate=dossier,
+        )
+        return None
+    if ProcessInstance.objects.filter(dossier=dossier).exists():
+        return None
+    try:
+        return start(dossier, version)
+    except (ProcessAlreadyStarted, IllegalTransition):
+        return None
 
 
 def complete(work_item: WorkItem, user, data: dict | None = None) -> list[WorkItem]:
@@ -315,7 +381,9 @@ def acknowledge_escalation(item: WorkItem, user, note: str = "") -> WorkItem:
 def cancel(dossier, *, by=None, reason: str = "") -> ProcessInstance | None:
     """Stop the process of ``dossier`` (withdrawn, refused or stopped dossier). Returns the instance, or
     ``None`` when the dossier has none. Effects: instance cancelled, open items cancelled, timers
-    dropped, audit ``workflow.cancel``, event ``workflow.cancelled``. Cancelling twice changes nothing."""
+    dropped, the dossier released (the open rows of the process's steps closed; officers may route it
+    again if it is still open), audit ``workflow.cancel``, event ``workflow.cancelled``. Cancelling twice
+    changes nothing."""
     with transaction.atomic():
         instance = ProcessInstance.objects.select_for_update().filter(dossier=dossier).first()
         if instance is None or instance.state != InstanceState.RUNNING:
@@ -332,7 +400,14 @@ def cancel(dossier, *, by=None, reason: str = "") -> ProcessInstance | None:
         if updated != 1:
             raise ConcurrentUpdate(_("Quy trình của hồ sơ vừa được người khác cập nhật; vui lòng thử lại."))
         instance.refresh_from_db()
-        audit.record("workflow.cancel", instance, actor=by, changes={"reason": reason})
+        engine.release(instance, dossier, reason=reason)
+        audit.record(
+            "workflow.cancel",
+            instance,
+            actor=by,
+            label=engine.process_label(instance.process_version),
+            changes={"reason": reason},
+        )
         events.publish(
             "workflow.cancelled",
             {"instance_id": instance.pk, "dossier_id": dossier.pk, "reason": reason},
@@ -356,6 +431,132 @@ def refresh_timers(instance: ProcessInstance) -> list[WorkItem]:
         engine.advance(workflow)
         engine.save_workflow(instance, workflow)
         return engine.sync_work_items(instance, workflow, dossier, actor=None)
+
+
+# --- What a step asks the officer ---------------------------------------------------------------------
+
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+FIELD_KINDS = ("text", "textarea", "list", "choice", "bool", "int", "date")
+REQUIRED_BY_DEFAULT = frozenset({"choice", "int", "date"})
+DECISION_FIELD = "approved"
+NOTE_FIELD = "ghi_chu"
+
+
+@dataclass(frozen=True)
+class StepField:
+    """One thing a step asks the officer (see ``step_fields``). ``kind`` is one of ``FIELD_KINDS`` or
+    ``decision`` (the approve / reject choice, sent as a boolean); ``choices`` are (value, label) pairs."""
+
+    name: str
+    kind: str
+    label: str
+    required: bool
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@lru_cache(maxsize=256)
+def _task_properties(sha256: str, xml: str, task_name: str) -> dict:
+    root = bpmn.parse_xml(xml)
+    if root is None:
+        return {}
+    for node in root.iter():
+        if isinstance(node.tag, str) and node.get("id") == task_name:
+            return conventions.read_properties(node)
+    return {}
+
+
+def _parse_field(spec: str, labels: dict) -> StepField:
+    head, _sep, rest = spec.partition(":")
+    kind, _sep, options = rest.partition(":")
+    name, kind = head.strip(), kind.strip() or "text"
+    required = None
+    if name.endswith(("!", "?")):
+        name, required = name[:-1], name.endswith("!")
+    if not FIELD_NAME.match(name) or name in engine.RESERVED_DATA_KEYS:
+        raise WorkflowError(_("Tên trường “%(name)s” không hợp lệ.") % {"name": name[:40]})
+    if kind not in FIELD_KINDS:
+        raise WorkflowError(
+            _("Trường “%(name)s”: kiểu “%(kind)s” không có (dùng: %(kinds)s).")
+            % {"name": name, "kind": kind[:20], "kinds": ", ".join(FIELD_KINDS)}
+        )
+    choices = ()
+    if kind == "choice":
+        pairs = [part.strip().partition("=") for part in options.split("|") if part.strip()]
+        choices = tuple((value.strip(), (label.strip() or value.strip())) for value, _eq, label in pairs)
+        if len(choices) < 2 or any(not FIELD_NAME.match(value) for value, _label in choices):
+            raise WorkflowError(
+                _("Trường “%(name)s”: cần ít nhất hai lựa chọn dạng ma_lua_chon=Nhãn, cách nhau bởi “|”.")
+                % {"name": name}
+            )
+    if kind == "bool":
+        required = False
+    elif required is None:
+        required = kind in REQUIRED_BY_DEFAULT
+    label = labels.get(name) or (
+        _("Ý kiến, ghi chú") if name == NOTE_FIELD else name.replace("_", " ").capitalize()
+    )
+    return StepField(name=name, kind=kind, label=label, required=required, choices=choices)
+
+
+def step_fields(item: WorkItem) -> list[StepField]:
+    """What completing the task ``item`` asks the officer: ``parse_step_form`` of its BPMN user task's
+    extension properties (read from the instance's process version, cached per file).
+    Errors: ``WorkflowError`` when the properties do not follow the convention."""
+    version = item.instance.process_version
+    return parse_step_form(_task_properties(version.sha256, version.bpmn_xml, item.task_name))
+
+
+def parse_step_form(properties: dict) -> list[StepField]:
+    """The form a user task declares in its extension properties — a small convention congso reads:
+
+    ``fields``
+        ``name[!|?]:type[:options]`` separated by commas, e.g.
+        ``ket_qua:choice:dong_y=Đồng ý|khong_dong_y=Không đồng ý, ghi_chu:textarea``. ``name`` is a data
+        key (lower-case letters, digits, ``_``; not ``dossier``, ``form``, ``congso``) that gateway
+        conditions read. Types: ``text`` (one line), ``textarea``, ``list`` (one entry per line, sent as
+        a list of strings — e.g. ``supplement_items`` for the ``request_supplement`` action), ``choice``
+        (``value=Label|value=Label``; a value without label shows as is; no comma inside a label, as
+        commas separate the fields), ``bool`` (a tick box: true or
+        false), ``int`` (a whole number), ``date`` (entered dd/mm/yyyy, sent as ``YYYY-MM-DD``).
+        ``choice``, ``int`` and ``date`` are required, the others optional; ``!`` after the name makes a
+        field required, ``?`` optional.
+    ``label.<name>``
+        the Vietnamese question shown for the field (default: the name with spaces).
+    ``decision``
+        ``approve``: the step is a review or approval — a required choice "Đồng ý / Không đồng ý" sent as
+        ``approved`` (true / false), before any ``fields``; a gateway after it reads ``approved == true``.
+
+    Every step also offers an optional note, ``ghi_chu`` ("Ý kiến, ghi chú"), unless ``fields`` names it.
+    Errors: ``WorkflowError`` when the properties do not follow the convention (the message says how).
+    """
+    labels = {
+        key[len("label.") :]: value for key, value in properties.items() if key.startswith("label.") and value
+    }
+    fields: list[StepField] = []
+    decision = properties.get("decision", "").strip().lower()
+    if decision:
+        if decision != "approve":
+            raise WorkflowError(_("Thuộc tính decision chỉ nhận giá trị “approve”."))
+        fields.append(
+            StepField(
+                name=DECISION_FIELD,
+                kind="decision",
+                label=labels.get(DECISION_FIELD) or _("Kết luận"),
+                required=True,
+                choices=(("true", _("Đồng ý")), ("false", _("Không đồng ý"))),
+            )
+        )
+    for spec in (properties.get("fields") or "").split(","):
+        if spec.strip():
+            fields.append(_parse_field(spec.strip(), labels))
+    names = [f.name for f in fields]
+    if len(set(names)) != len(names):
+        raise WorkflowError(_("Thuộc tính fields khai báo một trường hai lần."))
+    if NOTE_FIELD not in names:
+        fields.append(
+            StepField(NOTE_FIELD, "textarea", labels.get(NOTE_FIELD) or _("Ý kiến, ghi chú"), required=False)
+        )
+    return fields
 
 
 # --- Moving running instances to a new version ---------------------------------------------------
