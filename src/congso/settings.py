@@ -281,6 +281,8 @@ CONGSO_PUBLIC_BASE_URL = env.str("CONGSO_PUBLIC_BASE_URL", default="")
 CONGSO_PDF_FONT_DIR = Path(env.str("CONGSO_PDF_FONT_DIR", default=str(VAR_DIR / "fonts")))
 CONGSO_PDF_MAX_SECONDS = env.int("CONGSO_PDF_MAX_SECONDS", default=120)
 CONGSO_LOGBOOK_PDF_MAX_ROWS = env.int("CONGSO_LOGBOOK_PDF_MAX_ROWS", default=300)
+# Process monitoring pages are computed at most this often (seconds; 0 = always fresh).
+CONGSO_MONITORING_CACHE_SECONDS = env.int("CONGSO_MONITORING_CACHE_SECONDS", default=60)
 # Sandbox simulators of national systems are never on in production.
 CONGSO_SANDBOX_ENABLED = env.bool("CONGSO_SANDBOX_ENABLED", default=not IS_PRODUCTION)
 

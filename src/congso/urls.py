@@ -10,6 +10,7 @@ urlpatterns = [
     path("tai-khoan/", include("congso.identity.urls")),
     path("can-bo/ho-so/", include("congso.dossiers.urls")),
     path("can-bo/cong-viec/", include("congso.workflow.task_urls")),
+    path("can-bo/quy-trinh/", include("congso.workflow.urls")),
     path("thu-tuc/", include("congso.catalog.urls")),
     path("can-bo/", include("congso.workspace.urls")),
     path("", include("congso.core.urls")),

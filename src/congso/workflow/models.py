@@ -125,6 +125,8 @@ class ProcessInstance(models.Model):
         indexes = [
             models.Index(fields=["state", "next_timer_at"], name="workflow_instance_timer_idx"),
             models.Index(fields=["process_version", "state"], name="workflow_instance_version_idx"),
+            # Monitoring (``monitoring``): which instances run a version, read from the index alone.
+            models.Index(fields=["process_version", "id"], name="workflow_instance_mon_idx"),
         ]
 
     def __str__(self) -> str:
@@ -216,6 +218,19 @@ class WorkItem(models.Model):
             models.Index(fields=["state", "assigned_user", "due_at", "id"], name="workflow_item_user_idx"),
             models.Index(fields=["state", "kind", "due_at"], name="workflow_item_due_idx"),
             models.Index(fields=["instance", "state"], name="workflow_item_instance_idx"),
+            # Monitoring (``monitoring``) aggregates steps without reading the table: the open steps (in
+            # order of waiting, for the longest waits), and the completed ones by completion time (the
+            # period and the weekly trend are ranges of it). Every column the queries read is a key.
+            models.Index(
+                fields=["opened_at", "instance", "task_name", "due_at", "agency"],
+                condition=Q(kind="task", state="open"),
+                name="workflow_item_open_mon_idx",
+            ),
+            models.Index(
+                fields=["completed_at", "instance", "task_name", "opened_at", "result", "agency"],
+                condition=Q(kind="task", state="done"),
+                name="workflow_item_done_mon_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
