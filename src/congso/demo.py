@@ -126,8 +126,7 @@ def _block_seeders():
     steps = []
     for module_name, function_name in [
         ("congso.catalog.demo", "seed_demo_catalog"),
-        ("congso.workflow.demo", "seed_demo_processes"),
-        ("congso.dossiers.demo", "seed_demo_dossiers"),
+        ("congso.workflow.services", "load_default_processes"),
     ]:
         if find_spec(module_name) is not None:
             module = import_module(module_name)
@@ -163,6 +162,10 @@ def seed(verbose: bool = False) -> dict:
     for _module_name, step in _block_seeders():
         with transaction.atomic():
             step()
+    with transaction.atomic():
+        _attach_example_forms()
+    with transaction.atomic():
+        _seed_demo_dossiers(users, agencies)
     if verbose:
         print_accounts()
     return users
@@ -194,3 +197,149 @@ def print_accounts() -> None:
     for account in ACCOUNTS:
         print(f"  {account.username.ljust(width)}  {account.description}")
     print()
+
+
+# The online forms the portal ships as examples, attached to the demo's versions that have none yet.
+EXAMPLE_FORMS = ["1.001193", "2.000815", "1.004194"]
+
+
+def _attach_example_forms() -> None:
+    from congso.catalog import services as catalog_services
+    from congso.portal.formengine import examples
+
+    for code in EXAMPLE_FORMS:
+        try:
+            version = catalog_services.version_in_force(code)
+        except catalog_services.ProcedureNotAvailable:
+            continue
+        if version.form_schema:
+            continue
+        version.form_schema, version.form_ui = examples.load(code)
+        version.save(update_fields=["form_schema", "form_ui"])
+
+
+def _demo_pdf(title: str) -> bytes:
+    from congso.core import pdf
+
+    return pdf.render_html(
+        f"<html><body><h1>{title}</h1><p>Bản chụp minh họa cho môi trường thử nghiệm.</p></body></html>",
+        title=title,
+        author="congso demo",
+        subject=title,
+    )
+
+
+def _papers_for(version):
+    """One illustrative scan for each required paper that the data store cannot provide."""
+    from io import BytesIO
+
+    from congso.dossiers.files import PaperUpload
+
+    uploads = []
+    for paper in version.papers.filter(is_required=True, from_data_store=False):
+        handle = BytesIO(_demo_pdf(paper.name))
+        handle.name = f"{paper.code}.pdf"
+        uploads.append(PaperUpload(paper.code, paper.name, handle))
+    return uploads
+
+
+def _seed_demo_dossiers(users: dict, agencies: dict) -> None:
+    """A few dossiers in different states, so the inboxes and "my dossiers" are not empty.
+
+    Each is created through ``dossiers.services`` with a fixed idempotency key; a second run finds them
+    and changes nothing. The worker starts their BPMN processes when it delivers ``dossier.accepted``.
+    """
+    from congso.catalog import services as catalog_services
+    from congso.dossiers import services as dossier_services
+    from congso.dossiers.models import Dossier
+
+    if Dossier.objects.filter(idempotency_key__startswith="demo-").exists():
+        return
+    citizen, officer, specialist = users["congdan"], users["motcua"], users["chuyenvien"]
+    commune = agencies["commune"]
+    applicant = {
+        "name": citizen.full_name,
+        "national_id": citizen.national_id,
+        "phone": "0912345678",
+        "email": citizen.email,
+        "address": "Số 12 đường Yersin, phường Thủ Dầu Một",
+    }
+
+    def online(code, key, form_data):
+        version = catalog_services.version_in_force(code)
+        return dossier_services.submit_online(
+            version=version,
+            applicant=citizen,
+            receiving_agency=commune,
+            form_data=form_data,
+            applicant_details=applicant,
+            acting_for=None,
+            submitted_by=citizen,
+            idempotency_key=key,
+            papers=_papers_for(version),
+        )
+
+    def counter(code, key, details):
+        version = catalog_services.version_in_force(code)
+        return dossier_services.receive_at_counter(
+            version=version,
+            receiving_agency=commune,
+            officer=officer,
+            applicant_details=details,
+            form_data={},
+            papers=_papers_for(version),
+            idempotency_key=key,
+        )
+
+    certification_form = {
+        "nguoi_yeu_cau": {
+            "ho_ten": citizen.full_name,
+            "so_dinh_danh": citizen.national_id,
+            "dien_thoai": "0912345678",
+            "email": citizen.email,
+        },
+        "ten_giay_to": "Bằng tốt nghiệp trung học phổ thông",
+        "co_quan_cap": "Sở Giáo dục và Đào tạo",
+        "ngon_ngu": "tieng_viet",
+        "so_trang": 2,
+        "so_ban_sao": 3,
+        "hinh_thuc_nhan": "truc_tiep",
+    }
+    # Awaiting reception at the one-stop desk (status 1).
+    online("2.000815", "demo-cho-tiep-nhan", certification_form)
+    # Accepted; its same-day process starts when the worker delivers the event (status 2 → 4).
+    accepted = online("2.000815", "demo-da-tiep-nhan", certification_form)
+    dossier_services.accept(accepted, officer, note="Hồ sơ đầy đủ.")
+    # Received at the counter, in processing, then a supplement asked (status 5).
+    waiting = counter(
+        "1.004873",
+        "demo-cho-bo-sung",
+        {"name": "Trần Văn Bảo", "national_id": "074088004321", "phone": "0987654321"},
+    )
+    dossier_services.start_processing(waiting, specialist)
+    dossier_services.request_supplement(
+        waiting,
+        specialist,
+        ["Bản sao giấy chứng nhận ly hôn đã có hiệu lực pháp luật"],
+        reason="Hồ sơ thiếu giấy tờ chứng minh tình trạng hôn nhân trước đây.",
+    )
+    # Refused at reception with reasons (status 3).
+    refused = online("2.000815", "demo-tu-choi", certification_form)
+    dossier_services.refuse(
+        refused, officer, "Bản chính giấy tờ bị tẩy xóa, sửa chữa nên không chứng thực được."
+    )
+    # Received at the counter, handled by hand (no BPMN process for this procedure) and returned (10).
+    done = counter("1.004873", "demo-da-tra", {"name": "Lê Thị Hoa", "national_id": "074190007777"})
+    dossier_services.hand_over(
+        done,
+        to_agency=commune,
+        to_unit_label="Công chức Tư pháp – Hộ tịch",
+        step_name="Thẩm định hồ sơ",
+        given_by=officer,
+        received_by=specialist,
+        allotted_working_hours=8,
+    )
+    dossier_services.mark_result_ready(
+        done, specialist, result_note="Đã cấp Giấy xác nhận tình trạng hôn nhân."
+    )
+    dossier_services.return_result(done, officer, "counter")

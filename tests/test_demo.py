@@ -1,0 +1,58 @@
+"""``congso demo`` seeds the demo province; seeding twice changes nothing; the printed accounts sign in."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from congso import demo
+from congso.agencies.models import Agency, StaffMembership
+from congso.catalog.models import Procedure
+from congso.dossiers.models import Dossier
+from congso.workflow.models import ProcessVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        "users": get_user_model().objects.count(),
+        "agencies": Agency.objects.count(),
+        "memberships": StaffMembership.objects.count(),
+        "procedures": Procedure.objects.count(),
+        "processes": ProcessVersion.objects.count(),
+        "dossiers": Dossier.objects.count(),
+    }
+
+
+def test_seeding_twice_changes_nothing_and_every_account_signs_in(client, capsys):
+    demo.seed(verbose=True)
+    first = counts()
+    assert first["users"] == len(demo.ACCOUNTS)
+    assert first["procedures"] >= 30 and first["processes"] >= 3 and first["dossiers"] >= 5
+    printed = capsys.readouterr().out
+    assert demo.DEMO_PASSWORD in printed
+
+    demo.seed()
+    assert counts() == first
+
+    for account in demo.ACCOUNTS:
+        assert account.username in printed
+        response = client.post(
+            "/tai-khoan/dang-nhap/", {"username": account.username, "password": demo.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, account.username
+        expected = "/can-bo/" if account.kind == "official" else "/"
+        assert response["Location"] == expected, account.username
+        client.post("/tai-khoan/dang-xuat/")
+
+
+def test_demo_dossiers_cover_the_main_statuses():
+    demo.seed()
+    statuses = set(Dossier.objects.values_list("status", flat=True))
+    assert {1, 2, 3, 5, 10} <= statuses
+
+
+def test_production_profile_refuses_to_seed_published_passwords(settings):
+    settings.IS_PRODUCTION = True
+    with pytest.raises(RuntimeError):
+        demo.seed()
+    assert get_user_model().objects.count() == 0
