@@ -5,7 +5,7 @@ so it always agrees with ``permissions.can(user, VIEW, dossier)``.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 
 class DossierQuerySet(models.QuerySet):
@@ -30,9 +30,12 @@ class DossierQuerySet(models.QuerySet):
             if relation in fields:
                 condition |= Q(**{f"{fields[relation]}__in": agency_ids})
             else:
-                # A subquery rather than a join, so a dossier seen through several agencies appears once.
+                # A correlated EXISTS rather than a join (a dossier seen through several agencies appears
+                # once) or an IN list (PostgreSQL would hash every dossier of the agency on each search).
                 through = self.model.processing_agencies.through
-                condition |= Q(pk__in=through.objects.filter(agency_id__in=agency_ids).values("dossier_id"))
+                condition |= Q(
+                    Exists(through.objects.filter(dossier_id=OuterRef("pk"), agency_id__in=agency_ids))
+                )
         return self.filter(condition)
 
     def of_applicant(self, user) -> "DossierQuerySet":

@@ -1518,3 +1518,14 @@ def timeline(dossier) -> list[TimelineEntry]:
         )
     order = {"status": 0, "hand_over": 1, "extension": 2}
     return sorted(entries, key=lambda e: (e.at, order[e.kind]))
+
+
+def can_receive_somewhere(user) -> bool:
+    """Whether ``user`` may receive dossiers at the counter of at least one agency today (to offer the
+    counter-intake page). Reads only; raises nothing."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    held = permissions.held_roles(user)
+    return bool(held) and bool(
+        permissions.agency_ids_granting(held, permissions.RECEIVE, permissions.RECEIVING)
+    )

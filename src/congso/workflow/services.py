@@ -709,3 +709,10 @@ def load_default_processes(*, by=None) -> list[ProcessVersion]:
             )
         )
     return created
+
+
+def can_monitor(user) -> bool:
+    """Whether ``user`` may open the process monitoring pages (a leader, the province). Reads only."""
+    from .permissions import monitoring_scope
+
+    return monitoring_scope(user) is not None

@@ -1,6 +1,7 @@
 """The workspace's own pages: the officer's home. Other blocks add their pages under /can-bo/."""
 
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import workspace_required
@@ -17,9 +18,43 @@ ROLE_DESCRIPTIONS = {
 }
 
 
+def _url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def inbox_summary(user) -> dict | None:
+    """What waits for the officer, for the home page: open work items and the open dossiers now at their
+    agencies by deadline state, each with the inbox link that lists them. None when the dossier inbox is
+    not mounted or the account sees no agency's dossiers."""
+    from congso.dossiers import inbox
+    from congso.workflow import inbox as work_inbox
+
+    inbox_url = _url("dossiers:inbox")
+    if not inbox_url:
+        return None
+    counts = inbox.summary_for(user)
+    if not counts.agency_ids:
+        return None
+    return {
+        "inbox_url": inbox_url,
+        "work_items": work_inbox.count_open_for(user),
+        "open": counts.open,
+        "lines": [
+            (counts.late, _("quá hạn"), f"{inbox_url}?han={inbox.RISK_LATE}", "late"),
+            (counts.at_risk, _("sắp đến hạn"), f"{inbox_url}?han={inbox.RISK_AT_RISK}", "warn"),
+            (counts.awaiting_reception, _("chờ tiếp nhận"), f"{inbox_url}?trang_thai=1", ""),
+            (counts.awaiting_supplement, _("chờ người nộp bổ sung"), f"{inbox_url}?trang_thai=5", ""),
+        ],
+    }
+
+
 @workspace_required
 def home(request):
-    """The officer's start page: who they are here, where they work and in which roles."""
+    """The officer's start page: what waits for them, who they are here, where they work and in which
+    roles."""
     agencies = [
         {
             "agency": entry.agency,
@@ -34,4 +69,6 @@ def home(request):
         }
         for entry in request.officer.agencies
     ]
-    return render(request, "workspace/home.html", {"agencies": agencies})
+    return render(
+        request, "workspace/home.html", {"agencies": agencies, "summary": inbox_summary(request.user)}
+    )

@@ -1,0 +1,464 @@
+"""Named queries of the officers' back office: the dossier inbox, its export, the workspace counts and the
+logbook (form 07). Views call these and nothing else to list dossiers, so performance work has one place.
+
+Every query starts from ``Dossier.objects.visible_to(user)`` (``query.py``): what an officer may see is
+never re-derived here, the filters below only narrow it.
+
+**Inbox** (``inbox_for``). Filters (``InboxFilters``): statuses (default: the open ones), procedure,
+deadline risk, channel, a *scope* and the officer's agencies it applies to —
+
+- ``current``  — dossiers being processed now at one of the officer's agencies (the default: the work);
+- ``received`` — dossiers those agencies received (the one-stop desk follows them to the result);
+- ``all``      — every dossier the officer may see; with one agency chosen, those that passed through it.
+
+Search text is read as a dossier code (``000.01.12.H08-260311-0007``, or its tail ``260311-0007``), a
+national ID or tax code, a phone number (digits only, ``+84`` read as ``0``), or else part of the
+applicant's name.
+
+**Keyset pagination.** A page is "the next ``limit`` rows after (or before) this row in the order", with the
+position carried by an opaque signed cursor (``encode_cursor``): page 50 reads what page 1 reads. Orders:
+``due`` — appointment ascending then id, dossiers without an appointment last (a second segment, so
+the database keeps using the index); ``received`` — arrival (``submitted_at``, the reception moment of a
+counter dossier) descending then id. Each condition is written as ``key >= v AND (key > v OR id > x)``
+so the first half bounds an index range scan.
+
+Indexes that serve these queries (bench/README.md, "dossier inbox", has the measurements at one million
+dossiers): ``dossier_inbox_idx`` (current_agency, status, due_at, id) for the inbox of an agency — the
+procedure filter is passed as the list of its version ids (``procedure_version_ids``) so the planner
+walks that index in order; ``dossier_received_idx`` (receiving_agency, -submitted_at, -id) for the
+"received" scope sorted by arrival; the index on ``applicant_national_id`` for the search by national
+ID. The logbook reads a month of one agency by ``received_at``.
+
+**Deadline risk** (open dossiers only, against the appointment ``due_at``): *late* — the clock runs and
+the appointment has passed; *at risk* — the clock runs and the appointment falls within
+``deadlines.at_risk_threshold`` (``CONGSO_DOSSIER_AT_RISK_HOURS`` working hours); *on track* — the rest,
+including dossiers whose clock is paused for a supplement.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.core import signing
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import deadlines, permissions
+from .models import Dossier, Status, Timeliness
+from .states import OPEN_STATUSES
+
+DEFAULT_PAGE = 50
+MAX_PAGE = 200
+EXPORT_LIMIT = 10_000
+
+ORDER_DUE = "due"
+ORDER_RECEIVED = "received"
+ORDERS = (ORDER_DUE, ORDER_RECEIVED)
+
+RISK_LATE = "late"
+RISK_AT_RISK = "at_risk"
+RISK_ON_TRACK = "on_track"
+RISKS = (RISK_LATE, RISK_AT_RISK, RISK_ON_TRACK)
+
+SCOPE_CURRENT = "current"
+SCOPE_RECEIVED = "received"
+SCOPE_ALL = "all"
+SCOPES = (SCOPE_CURRENT, SCOPE_RECEIVED, SCOPE_ALL)
+
+_CURSOR_SALT = "congso.dossiers.inbox.cursor"
+_FULL_CODE = re.compile(r"^[0-9A-Z.]+-[0-9]{6}-[0-9]{1,6}$")
+_CODE_TAIL = re.compile(r"^[0-9]{6}-[0-9]{1,6}$")
+_DIGITS = re.compile(r"^[0-9]+(-[0-9]{3})?$")
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What narrows the inbox. ``statuses`` None means every status; ``agency_ids`` None means all the
+    officer's agencies (for the ``current`` and ``received`` scopes) or no agency condition (``all``)."""
+
+    statuses: frozenset[int] | None = frozenset(OPEN_STATUSES)
+    procedure_id: int | None = None
+    risk: str = ""
+    channel: str = ""
+    scope: str = SCOPE_CURRENT
+    agency_ids: frozenset[int] | None = None
+    query: str = ""
+
+
+@dataclass
+class InboxPage:
+    """One page of the inbox. ``next_cursor``/``previous_cursor`` are None at either end."""
+
+    dossiers: list[Dossier]
+    next_cursor: str | None
+    previous_cursor: str | None
+    cursor_rejected: bool = False
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """How a dossier stands against its deadline, for a tag and its words (colour is never the only
+    signal). ``css`` is a ``congso.css`` tag modifier or empty for a neutral tag."""
+
+    key: str
+    label: str
+    css: str = ""
+
+
+@dataclass
+class InboxSummary:
+    """Counts for the workspace home: open dossiers now at the officer's agencies."""
+
+    open: int = 0
+    late: int = 0
+    at_risk: int = 0
+    awaiting_reception: int = 0
+    awaiting_supplement: int = 0
+    agency_ids: list[int] = field(default_factory=list)
+
+
+# --- The officer's agencies ---------------------------------------------------------------------
+
+
+def officer_agency_ids(user, memberships=None) -> set[int]:
+    """Agencies where ``user`` holds, today, a role that lets them see some dossier (any relation).
+    ``memberships`` are the user's memberships of today when the caller has read them already (the
+    workspace's ``request.officer.memberships``)."""
+    if memberships is None:
+        held = permissions.held_roles(user)
+    else:
+        held = {}
+        for membership in memberships:
+            held.setdefault(membership.agency_id, set()).add(membership.role)
+    found: set[int] = set()
+    for relation in permissions.RELATIONS:
+        found |= permissions.agency_ids_granting(held, permissions.VIEW, relation)
+    return found
+
+
+def receiving_agency_ids(user) -> set[int]:
+    """Agencies whose received dossiers ``user`` may see: the agencies of the logbook (form 07)."""
+    return permissions.agency_ids_granting(
+        permissions.held_roles(user), permissions.VIEW, permissions.RECEIVING
+    )
+
+
+# --- Search and filters -------------------------------------------------------------------------
+
+
+def normalise_phone(text: str) -> str:
+    """Digits of a phone number, ``+84``/``84`` read as the leading ``0`` (how numbers are stored)."""
+    digits = re.sub(r"[^0-9+]", "", text or "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits.replace("+", "")
+
+
+def search_condition(text: str) -> Q | None:
+    """The condition for the search box (see the module docstring), or None for empty text."""
+    text = " ".join((text or "").split())
+    if not text:
+        return None
+    upper = text.upper().replace(" ", "")
+    if _FULL_CODE.match(upper):
+        return Q(code=upper)
+    if _CODE_TAIL.match(upper):
+        return Q(code__endswith="-" + upper)
+    compact = re.sub(r"[\s.]", "", text)
+    if compact.startswith("+84"):
+        return Q(applicant_phone=normalise_phone(compact))
+    if _DIGITS.match(compact):
+        if len(compact) == 12 or "-" in compact:
+            return Q(applicant_national_id=compact)
+        if len(compact) == 10:
+            # A tax code and a mobile number both have ten digits.
+            return Q(applicant_national_id=compact) | Q(applicant_phone=compact)
+        return Q(applicant_phone=normalise_phone(compact))
+    return Q(applicant_name__icontains=text)
+
+
+def procedure_version_ids(procedure_id: int) -> list[int]:
+    """Every version of a procedure (a dossier keeps the version it was received under). Read first and
+    passed as a list, so the planner sees how common each version is among dossiers and walks the inbox
+    index in order instead of collecting every dossier of a busy procedure (bench/README.md)."""
+    from congso.catalog.models import ProcedureVersion
+
+    versions = ProcedureVersion.objects.filter(procedure_id=procedure_id).order_by()
+    return list(versions.values_list("pk", flat=True))
+
+
+def _risk_condition(risk: str, now: datetime, threshold: datetime) -> Q:
+    open_q = Q(status__in=OPEN_STATUSES)
+    running = open_q & Q(paused_at__isnull=True, due_at__isnull=False)
+    if risk == RISK_LATE:
+        return running & Q(due_at__lte=now)
+    if risk == RISK_AT_RISK:
+        return running & Q(due_at__gt=now, due_at__lte=threshold)
+    return open_q & (Q(paused_at__isnull=False) | Q(due_at__gt=threshold) | Q(due_at__isnull=True))
+
+
+def _scope_condition(scope: str, agency_ids) -> Q | None:
+    if scope == SCOPE_CURRENT:
+        return Q(current_agency_id__in=agency_ids)
+    if scope == SCOPE_RECEIVED:
+        return Q(receiving_agency_id__in=agency_ids)
+    return None
+
+
+def filtered(user, filters: InboxFilters, *, now: datetime | None = None, own_agency_ids=None):
+    """The dossiers ``user`` may see narrowed by ``filters`` (no order, no page). ``own_agency_ids`` is
+    ``officer_agency_ids(user)`` when the caller has it already. Reads only."""
+    qs = Dossier.objects.visible_to(user)
+    own = officer_agency_ids(user) if own_agency_ids is None else set(own_agency_ids)
+    agency_ids = own if filters.agency_ids is None else set(filters.agency_ids) & own
+    if filters.scope in (SCOPE_CURRENT, SCOPE_RECEIVED):
+        qs = qs.filter(_scope_condition(filters.scope, agency_ids))
+    elif filters.agency_ids is not None:
+        through = Dossier.processing_agencies.through
+        qs = qs.filter(pk__in=through.objects.filter(agency_id__in=agency_ids).values("dossier_id"))
+    if filters.statuses is not None:
+        qs = qs.filter(status__in=sorted(filters.statuses))
+    if filters.procedure_id is not None:
+        qs = qs.filter(procedure_version_id__in=procedure_version_ids(filters.procedure_id))
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.risk:
+        now = now or timezone.now()
+        qs = qs.filter(_risk_condition(filters.risk, now, deadlines.at_risk_threshold(now)))
+    condition = search_condition(filters.query)
+    if condition is not None:
+        qs = qs.filter(condition)
+    return qs
+
+
+# --- Keyset pagination ----------------------------------------------------------------------------
+
+
+def _order_key(order: str) -> tuple[str, bool, bool]:
+    """(field, descending, nullable) of an order."""
+    if order == ORDER_RECEIVED:
+        return "submitted_at", True, False
+    return "due_at", False, True
+
+
+def encode_cursor(order: str, dossier: Dossier) -> str:
+    """The opaque position of ``dossier`` in ``order`` (signed, so a forged one is refused)."""
+    name, _desc, _nullable = _order_key(order)
+    value = getattr(dossier, name)
+    return signing.dumps([order, value.isoformat() if value else None, dossier.pk], salt=_CURSOR_SALT)
+
+
+def decode_cursor(order: str, cursor: str | None) -> tuple[datetime | None, int] | None:
+    """The (key value, id) a cursor points at, or None when it is missing, forged, malformed or was made
+    for another order."""
+    if not cursor:
+        return None
+    try:
+        kind, value, pk = signing.loads(cursor, salt=_CURSOR_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if kind != order or not isinstance(pk, int) or isinstance(pk, bool) or pk <= 0:
+        return None
+    if value is None:
+        return (None, pk) if _order_key(order)[2] else None
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return (moment, pk) if timezone.is_aware(moment) else None
+
+
+def _after(name: str, descending: bool, value, pk: int) -> Q:
+    """Rows strictly after (value, pk) in the order, with a bound the index range scan can use."""
+    if descending:
+        return Q(**{f"{name}__lte": value}) & (Q(**{f"{name}__lt": value}) | Q(id__lt=pk))
+    return Q(**{f"{name}__gte": value}) & (Q(**{f"{name}__gt": value}) | Q(id__gt=pk))
+
+
+def _ordering(name: str, descending: bool, reverse: bool) -> list[str]:
+    """ORDER BY of the walk: the order itself, or its mirror image when walking backwards."""
+    walk_descending = descending != reverse
+    return [f"-{name}", "-id"] if walk_descending else [name, "id"]
+
+
+def _fetch(qs, order: str, position, *, backwards: bool, count: int) -> list[Dossier]:
+    """Up to ``count`` rows after ``position`` (before it when ``backwards``), in walking order.
+
+    For a nullable key, rows with a value come first and rows without one after them (by id): the two
+    segments are read separately so each stays an ordered index scan.
+    """
+    name, descending, nullable = _order_key(order)
+    value, pk = position if position is not None else (None, None)
+    in_null_segment = position is not None and value is None
+    with_value = qs.filter(**{f"{name}__isnull": False}) if nullable else qs
+    without_value = qs.filter(**{f"{name}__isnull": True}) if nullable else None
+
+    def valued(bound: bool) -> list[Dossier]:
+        rows = with_value
+        if bound:
+            condition = _after(name, descending != backwards, value, pk)
+            rows = rows.filter(condition)
+        return list(rows.order_by(*_ordering(name, descending, backwards))[:count])
+
+    def unvalued(after_pk: int | None) -> list[Dossier]:
+        rows = without_value
+        if after_pk is not None:
+            rows = rows.filter(id__lt=after_pk) if backwards else rows.filter(id__gt=after_pk)
+        return list(rows.order_by("-id" if backwards else "id")[:count])
+
+    if not backwards:
+        if in_null_segment:
+            return unvalued(pk)
+        found = valued(position is not None)
+        if nullable and len(found) < count:
+            found += unvalued(None)[: count - len(found)]
+        return found
+    if in_null_segment:
+        found = unvalued(pk)
+        if len(found) < count:
+            found += valued(False)[: count - len(found)]
+        return found
+    return valued(True) if position is not None else []
+
+
+def _with_related(qs):
+    return qs.select_related("procedure_version__procedure", "current_agency", "receiving_agency").defer(
+        "form_data", "acting_for"
+    )
+
+
+def inbox_for(
+    user,
+    *,
+    filters: InboxFilters | None = None,
+    order: str = ORDER_DUE,
+    after_cursor: str | None = None,
+    before_cursor: str | None = None,
+    limit: int = DEFAULT_PAGE,
+    now: datetime | None = None,
+    own_agency_ids=None,
+) -> InboxPage:
+    """One page of the dossiers ``user`` may see, narrowed by ``filters``, in ``order``.
+
+    ``after_cursor`` gives the page after a row (the "Trang sau" link), ``before_cursor`` the page before
+    one ("Trang trước"); neither gives the first page. A cursor that is forged, malformed or made for
+    another order is ignored: the first page is returned with ``cursor_rejected``. ``own_agency_ids`` as
+    in ``filtered``. Reads only.
+    """
+    filters = filters or InboxFilters()
+    order = order if order in ORDERS else ORDER_DUE
+    limit = max(1, min(int(limit), MAX_PAGE))
+    qs = _with_related(filtered(user, filters, now=now, own_agency_ids=own_agency_ids))
+    raw = before_cursor or after_cursor
+    backwards = bool(before_cursor)
+    position = decode_cursor(order, raw)
+    rejected = bool(raw) and position is None
+    if position is None:
+        backwards = False
+    rows = _fetch(qs, order, position, backwards=backwards, count=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+        has_previous, has_next = more, True
+    else:
+        has_previous, has_next = position is not None, more
+    return InboxPage(
+        dossiers=rows,
+        next_cursor=encode_cursor(order, rows[-1]) if rows and has_next else None,
+        previous_cursor=encode_cursor(order, rows[0]) if rows and has_previous else None,
+        cursor_rejected=rejected,
+    )
+
+
+def rows_for_export(
+    user, *, filters: InboxFilters, order: str = ORDER_DUE, limit: int = EXPORT_LIMIT, own_agency_ids=None
+):
+    """The filtered list in ``order`` for the XLSX export, read in chunks: at most ``limit + 1`` rows, so
+    the caller writes ``limit`` and knows from the extra one that rows were left out. Reads only."""
+    order = order if order in ORDERS else ORDER_DUE
+    name, descending, _nullable = _order_key(order)
+    key = F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+    qs = _with_related(filtered(user, filters, own_agency_ids=own_agency_ids))
+    qs = qs.order_by(key, "-id" if descending else "id")
+    return qs[: limit + 1].iterator(chunk_size=500)
+
+
+# --- Deadline state of one dossier ---------------------------------------------------------------
+
+_FINISHED = {
+    Timeliness.EARLY: ("early", _("Xong trước hạn"), "early"),
+    Timeliness.ON_TIME: ("on_time", _("Xong đúng hạn"), "ontime"),
+    Timeliness.LATE: ("finished_late", _("Xong quá hạn"), "late"),
+}
+
+
+def deadline_state(dossier: Dossier, now: datetime, threshold: datetime) -> Deadline:
+    """Where ``dossier`` stands against its deadline at ``now`` (``threshold`` from
+    ``deadlines.at_risk_threshold(now)``, computed once per page)."""
+    if dossier.status in OPEN_STATUSES:
+        if dossier.paused_at is not None:
+            return Deadline("paused", str(_("Tạm dừng tính hạn (chờ bổ sung)")))
+        if dossier.due_at is None:
+            return Deadline("no_due", str(_("Chưa có hạn")))
+        if dossier.due_at <= now:
+            return Deadline(RISK_LATE, str(_("Quá hạn")), "late")
+        if dossier.due_at <= threshold:
+            return Deadline(RISK_AT_RISK, str(_("Sắp đến hạn")), "warn")
+        return Deadline(RISK_ON_TRACK, str(_("Trong hạn")), "ontime")
+    if dossier.timeliness in _FINISHED:
+        key, label, css = _FINISHED[dossier.timeliness]
+        return Deadline(key, str(label), css)
+    return Deadline("closed", str(_("Đã kết thúc")))
+
+
+# --- Workspace home -------------------------------------------------------------------------------
+
+
+def summary_for(user, *, now: datetime | None = None) -> InboxSummary:
+    """Counts of the open dossiers now at the officer's agencies (one query). Reads only."""
+    agency_ids = sorted(officer_agency_ids(user))
+    if not agency_ids:
+        return InboxSummary()
+    now = now or timezone.now()
+    threshold = deadlines.at_risk_threshold(now)
+    qs = filtered(user, InboxFilters(scope=SCOPE_CURRENT), now=now)
+    counts = qs.aggregate(
+        open=Count("id"),
+        late=Count("id", filter=_risk_condition(RISK_LATE, now, threshold)),
+        at_risk=Count("id", filter=_risk_condition(RISK_AT_RISK, now, threshold)),
+        awaiting_reception=Count("id", filter=Q(status=Status.SUBMITTED)),
+        awaiting_supplement=Count("id", filter=Q(status=Status.SUPPLEMENT_REQUESTED)),
+    )
+    return InboxSummary(agency_ids=agency_ids, **counts)
+
+
+# --- Logbook (form 07) ---------------------------------------------------------------------------
+
+
+def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after ``end`` 00:00) in local time."""
+    tz = timezone.get_default_timezone()
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), tz),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
+    )
+
+
+def logbook_for(user, agency_id: int, start: date, end: date):
+    """The dossiers ``agency_id`` received between ``start`` and ``end`` (local dates, inclusive) that
+    ``user`` may see, in the order they were received — the rows of the logbook (form 07). Like the
+    printed form (``standard_forms.logbook_rows``) it counts the reception (``received_at``): online
+    dossiers not accepted yet, and those refused at reception, are not in it. Reads only; returns a lazy
+    queryset."""
+    low, high = day_bounds(start, end)
+    return (
+        Dossier.objects.visible_to(user)
+        .filter(receiving_agency_id=agency_id, received_at__gte=low, received_at__lt=high)
+        .select_related("procedure_version__procedure", "current_agency", "receiving_agency")
+        .defer("form_data")
+        .order_by("received_at", "id")
+    )

@@ -1,0 +1,89 @@
+"""What the workspace shows of the back office: the "Việc đang chờ" summary on the home page (counts of
+open dossiers at the officer's agencies by deadline state, each linking to the filtered inbox) and the
+navigation entries of the dossier block."""
+
+import pytest
+from django.urls import reverse
+
+from congso.dossiers.models import Dossier, Status
+from tests.dossiers import conftest as dossier_fixtures
+from tests.dossiers.conftest import local
+
+# The dossier tests' fixtures, used here as they are.
+actors = dossier_fixtures.actors
+agency_a = dossier_fixtures.agency_a
+agency_b = dossier_fixtures.agency_b
+citizen = dossier_fixtures.citizen
+clock = dossier_fixtures.clock
+drive = dossier_fixtures.drive
+make_agency = dossier_fixtures.make_agency
+make_version = dossier_fixtures.make_version
+media_root = dossier_fixtures.media_root
+officer = dossier_fixtures.officer
+submit = dossier_fixtures.submit
+version = dossier_fixtures.version
+
+pytestmark = pytest.mark.django_db
+
+HOME = "/can-bo/"
+
+
+def test_home_summarises_what_waits(client, actors, submit, drive, clock):
+    clock.set(local(2026, 3, 11, 9))
+    late = submit()
+    Dossier.objects.filter(pk=late.pk).update(due_at=local(2026, 3, 10, 17))
+    at_risk = submit()
+    Dossier.objects.filter(pk=at_risk.pk).update(due_at=local(2026, 3, 11, 16))
+    drive(Status.SUPPLEMENT_REQUESTED, supplement_from=Status.SUBMITTED)
+    drive(Status.RESULT_RETURNED)
+    client.force_login(actors.one_stop)
+    response = client.get(HOME)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Việc đang chờ" in html
+    assert "0 việc cần xử lý" in html
+    assert "3 hồ sơ đang giải quyết tại cơ quan" in html
+    inbox = reverse("dossiers:inbox")
+    assert (
+        f'<a href="{inbox}?han=late">1 quá hạn</a> <span class="tag tag--late">Cần xử lý ngay</span>' in html
+    )
+    assert (
+        f'<a href="{inbox}?han=at_risk">1 sắp đến hạn</a> <span class="tag tag--warn">Cần chú ý</span>'
+        in html
+    )
+    assert f'<a href="{inbox}?trang_thai=1">2 chờ tiếp nhận</a>' in html
+    assert f'<a href="{inbox}?trang_thai=5">1 chờ người nộp bổ sung</a>' in html
+
+
+def test_summary_links_open_the_filtered_inbox(client, actors, submit, clock):
+    clock.set(local(2026, 3, 11, 9))
+    late, fine = submit(), submit()
+    Dossier.objects.filter(pk=late.pk).update(due_at=local(2026, 3, 10, 17))
+    client.force_login(actors.one_stop)
+    page = client.get(reverse("dossiers:inbox"), {"han": "late"}).content.decode()
+    assert late.code in page and fine.code not in page
+
+
+def test_no_summary_for_an_account_that_sees_no_dossiers(client, make_user):
+    root = make_user("root", kind="official", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    html = client.get(HOME).content.decode()
+    assert "Việc đang chờ" not in html
+
+
+def test_navigation_entries_lead_to_the_back_office(client, actors):
+    client.force_login(actors.specialist)
+    html = client.get(HOME).content.decode()
+    for name, label in (
+        ("dossiers:inbox", "Hộp việc"),
+        ("workflow_tasks:inbox", "Công việc của tôi"),
+        ("dossiers:logbook", "Sổ theo dõi hồ sơ"),
+    ):
+        assert f'<a href="{reverse(name)}">{label}</a>' in html
+    assert '<a href="/can-bo/" aria-current="page">Trang làm việc</a>' in html
+    # Counter intake is offered only to those who may receive dossiers; monitoring only to leaders.
+    assert "Tiếp nhận tại quầy" not in html and "Giám sát quy trình" not in html
+    client.force_login(actors.one_stop)
+    assert (
+        f'<a href="{reverse("dossiers:intake")}">Tiếp nhận tại quầy</a>' in client.get(HOME).content.decode()
+    )
