@@ -243,6 +243,7 @@ CONGSO_PROVINCE_NAME = env.str("CONGSO_PROVINCE_NAME", default="Bình Dương")
 # Group letter and number of the province in agency electronic codes (QCVN 102:2016), e.g. H08 [verify].
 CONGSO_PROVINCE_AGENCY_GROUP = env.str("CONGSO_PROVINCE_AGENCY_GROUP", default="H08")
 CONGSO_SITE_NAME = env.str("CONGSO_SITE_NAME", default="Cổng dịch vụ công tỉnh Bình Dương")
+CONGSO_SITE_NAME_EN = env.str("CONGSO_SITE_NAME_EN", default="Bình Dương Province Public Service Portal")
 # A worker is "alive" for `congso check` when its heartbeat is younger than this.
 CONGSO_WORKER_HEARTBEAT_MAX_AGE = env.int("CONGSO_WORKER_HEARTBEAT_MAX_AGE", default=60)
 # Outbox delivery: attempts before a delivery is parked, and the backoff base in seconds.

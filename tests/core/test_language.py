@@ -25,3 +25,9 @@ def test_csrf_failure_page_is_vietnamese_and_in_the_portal_layout(make_user):
     response = strict.post("/tai-khoan/dang-nhap/", {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "Biểu mẫu chưa được gửi" in response.content.decode()
+
+
+def test_the_site_name_follows_the_language(client, settings):
+    assert settings.CONGSO_SITE_NAME in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert settings.CONGSO_SITE_NAME_EN in client.get("/").content.decode()
