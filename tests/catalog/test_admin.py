@@ -131,3 +131,12 @@ def test_import_page_refuses_other_files(admin_client, db):
     upload = SimpleUploadedFile("danh-muc.csv", io.BytesIO(b"a,b").read())
     response = admin_client.post(reverse("admin:catalog_procedure_import"), {"step": "check", "file": upload})
     assert "Chỉ nhận tệp .json hoặc .xlsx." in response.content.decode()
+
+
+def test_version_page_links_to_the_live_form_preview(admin_client, small_catalog):
+    version = Procedure.objects.get(code="1.001193").versions.get()
+    page = admin_client.get(
+        reverse("admin:catalog_procedureversion_change", args=[version.pk])
+    ).content.decode()
+    preview = reverse("portal:form-preview")
+    assert f'<a href="{preview}?phien-ban={version.pk}">' in page

@@ -12,7 +12,8 @@ from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -210,6 +211,19 @@ class VersionAdminForm(forms.ModelForm):
 
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(admin.ModelAdmin):
+    @admin.display(description=gettext_lazy("Xem trước biểu mẫu"))
+    def form_preview_link(self, obj):
+        """The portal's live preview of this version's online form (edit the JSON there, then copy back)."""
+        try:
+            base = reverse("portal:form-preview")
+        except NoReverseMatch:
+            return "—"
+        if obj is None or obj.pk is None:
+            return _("Lưu phiên bản trước khi xem trước biểu mẫu.")
+        return format_html(
+            '<a href="{}?phien-ban={}">{}</a>', base, obj.pk, _("Mở trang xem trước biểu mẫu trực tuyến")
+        )
+
     form = VersionAdminForm
     list_display = ["procedure", "number", "status", "effective_from", "effective_to", "online_mode"]
     list_filter = ["status", "online_mode", "procedure__field", "procedure__level"]
@@ -217,6 +231,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     list_select_related = ["procedure"]
     autocomplete_fields = ["procedure", "implementing_agencies"]
     inlines = [PaperInline, FeeInline]
+    readonly_fields = ["form_preview_link"]
     fieldsets = [
         (None, {"fields": ["procedure", "number", "status", "effective_from", "effective_to"]}),
         (
@@ -255,6 +270,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
                     "fee_note",
                     "form_schema",
                     "form_ui",
+                    "form_preview_link",
                     "process_key",
                 ]
             },
