@@ -39,6 +39,7 @@ import tempfile
 import time
 import urllib.parse
 import uuid
+from contextlib import nullcontext
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -468,13 +469,19 @@ def measure_complete(w: World, n: int, warmup: int = 20) -> tuple[list[float], i
 
 
 def measure_pages(w: World, n: int) -> dict[str, list[float]]:
-    """Each page ``n`` times. Pages whose figures go through ``monitoring.cached`` are measured twice:
-    "cold" empties the cache before every request (every figure computed by the database), "warm"
-    leaves it (the figures of the first request are reused for ``CONGSO_MONITORING_CACHE_SECONDS``)."""
+    """Each page ``n`` times. Pages whose figures go through ``monitoring.cached`` are measured three
+    times: "cold" empties the cache before every request and has no snapshot (every figure computed by
+    the database), "warm" leaves the cache (the figures of the first request are reused for
+    ``CONGSO_MONITORING_CACHE_SECONDS``), "snapshot" turns the cache off
+    (``CONGSO_MONITORING_CACHE_SECONDS`` = 0) after a run of the snapshot job (``workflow.snapshots``):
+    the completed steps' figures are read from ``StepStatsSnapshot``, the rest computed per request."""
     from django.core.cache import cache
-    from django.test import Client
+    from django.test import Client, override_settings
 
-    from congso.workflow.models import ProcessInstance
+    from congso.workflow import snapshots
+    from congso.workflow.models import ProcessInstance, StepStatsSnapshot
+
+    StepStatsSnapshot.objects.all().delete()
 
     dossier_id = (
         ProcessInstance.objects.filter(process_version__definition__key="giai-quyet-tai-so")
@@ -498,17 +505,38 @@ def measure_pages(w: World, n: int) -> dict[str, list[float]]:
         client = Client()
         client.force_login(user)
         assert client.get(url).status_code == 200, url  # warm-up (templates, the drawing's cache)
-        for mode in ("cold", "warm") if uses_cache else ("",):
+        for mode in ("cold", "warm", "snapshot") if uses_cache else ("",):
             samples = []
-            for _ in range(n):
-                if mode == "cold":
-                    cache.clear()
-                started = time.perf_counter()
-                response = client.get(url)
-                samples.append(time.perf_counter() - started)
-                assert response.status_code == 200, (url, response.status_code)
+            if mode == "snapshot":
+                snapshots.refresh()
+            with (
+                override_settings(CONGSO_MONITORING_CACHE_SECONDS=0) if mode == "snapshot" else nullcontext()
+            ):
+                for _ in range(n):
+                    if mode == "cold":
+                        cache.clear()
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    samples.append(time.perf_counter() - started)
+                    assert response.status_code == 200, (url, response.status_code)
+            StepStatsSnapshot.objects.all().delete()
             results[f"{name} {mode}".strip()] = samples
     return results
+
+
+def measure_snapshot_job(n: int) -> list[float]:
+    """The periodic job ``workflow.monitoring_snapshot`` (``snapshots.refresh``) ``n`` times."""
+    from congso.workflow import snapshots
+    from congso.workflow.models import StepStatsSnapshot
+
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        snapshots.refresh()
+        samples.append(time.perf_counter() - started)
+    print(f"  ({StepStatsSnapshot.objects.count():,} snapshot rows)")
+    StepStatsSnapshot.objects.all().delete()
+    return samples
 
 
 def measure_queries(w: World, n: int) -> dict[str, list[float]]:
@@ -633,6 +661,8 @@ def main() -> None:
         print("\nmonitoring named queries (province scope, 90-day period):")
         for name, samples in measure_queries(w, 20).items():
             print(f"  {name:<34} {summary(samples)}")
+        print("\nmonitoring snapshot job (snapshots.refresh, every period), 5 runs:")
+        print(f"  {'refresh':<34} {summary(measure_snapshot_job(5))}")
         print(f"\nmonitoring pages through HTTP (Django test client), {args.pages} requests each:")
         for name, samples in measure_pages(w, args.pages).items():
             print(f"  {name:<34} {summary(samples)}")

@@ -98,3 +98,15 @@ def wait_until(predicate, timeout=30.0, interval=0.1, message="condition"):
             return result
         time.sleep(interval)
     pytest.fail(f"timed out after {timeout}s waiting for {message}")
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_between_tests():
+    """Each test starts in Vietnamese: Django leaves the last request's language active in the thread,
+    so a test that switched to English would otherwise change the messages of the next one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

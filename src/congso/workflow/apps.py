@@ -8,5 +8,5 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Quy trình nghiệp vụ")
 
     def ready(self):
-        # Register the platform actions and the periodic timer job at start-up.
-        from . import actions, timers  # noqa: F401
+        # Register the platform actions and the periodic jobs (timers, monitoring snapshot) at start-up.
+        from . import actions, snapshots, timers  # noqa: F401

@@ -246,3 +246,44 @@ class WorkItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == WorkItemState.OPEN
+
+
+class StepStatsSnapshot(models.Model):
+    """The completed-step figures of monitoring, precomputed by the periodic job ``workflow.snapshots``
+    so that the pages do not aggregate every completed step at each request.
+
+    One row per reporting ``period`` (the pages' keys: ``30``, ``90``, ``365``, ``all``), process
+    ``definition``, step ``task_name`` and ``agency``; a row without agency holds the same figures for
+    every agency together (the province), since a percentile cannot be added up from its parts. Every row
+    of one refresh carries the same ``computed_at``; the period is the items completed at or after
+    ``computed_at − period``.
+    """
+
+    period = models.CharField(_("kỳ thống kê"), max_length=8)
+    definition = models.ForeignKey(
+        ProcessDefinition, verbose_name=_("quy trình"), on_delete=models.CASCADE, related_name="+"
+    )
+    task_name = models.CharField(_("mã bước (BPMN)"), max_length=200)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    done_count = models.PositiveIntegerField(_("đã hoàn thành"))
+    late_count = models.PositiveIntegerField(_("trễ hạn"))
+    time_spent_total = models.DurationField(_("tổng thời gian xử lý"))
+    p90 = models.DurationField(_("P90 thời gian xử lý"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("tính lúc"))
+
+    class Meta:
+        verbose_name = _("số liệu giám sát đã tính sẵn")
+        verbose_name_plural = _("số liệu giám sát đã tính sẵn")
+        indexes = [
+            models.Index(fields=["period", "definition", "agency"], name="workflow_snapshot_read_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.definition_id} {self.task_name} {self.agency_id}"

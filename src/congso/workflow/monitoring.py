@@ -17,6 +17,12 @@ Period and scope
     figures about open items are about now. Every query takes a ``permissions.MonitoringScope`` and
     counts only the steps at agencies in it.
 
+Snapshot (``snapshots``)
+    ``process_figures`` and ``step_figures`` given a ``period`` read the completed steps' figures from
+    the ``StepStatsSnapshot`` rows that the periodic job ``workflow.monitoring_snapshot`` refreshes every
+    minute, when they are fresh (younger than two intervals), and compute them live otherwise; the open
+    items are always counted live. See ``snapshots`` for how a scope's p90 is found.
+
 Bottlenecks (``bottlenecks``)
     A step is ranked by its **queued hours** = *in progress* × *mean time spent* (hours): by Little's
     law the mean number of items waiting times the mean wait is the work piled up at the step, so this
@@ -342,9 +348,11 @@ def percentile_by_offset(done: QuerySet, group_field: str, fraction: float) -> d
 # --- Named queries ------------------------------------------------------------------------------------
 
 
-def process_figures(scope, definitions, *, since=None, now=None) -> list[ProcessFigures]:
+def process_figures(scope, definitions, *, since=None, now=None, period=None) -> list[ProcessFigures]:
     """One row per process of ``definitions`` (in their order) with its figures in ``scope``: steps in
-    progress, overdue, completed since ``since``, late, mean time spent. Two grouped queries (by version)."""
+    progress, overdue, completed since ``since``, late, mean time spent. Two grouped queries (by version).
+    With ``period`` (a key of ``snapshots.PERIODS``) and a fresh snapshot, the completed steps' figures
+    are read from the snapshot instead (counted from its ``computed_at``) and only the open ones live."""
     now = now or timezone.now()
     definitions = list(definitions)
     by_definition = {d.pk: ProcessFigures(definition=d) for d in definitions}
@@ -354,10 +362,64 @@ def process_figures(scope, definitions, *, since=None, now=None) -> list[Process
     if not versions:
         return list(by_definition.values())
     items = task_items(scope).filter(instance__process_version_id__in=list(versions))
-    grouped = _grouped_figures(items, "instance__process_version_id", now=now, since=since)
-    for version_id, row in grouped.items():
-        by_definition[versions[version_id]].add(row)
+    computed_at = _fresh_snapshot(period, now)
+    if computed_at is None:
+        grouped = _grouped_figures(items, "instance__process_version_id", now=now, since=since)
+        for version_id, row in grouped.items():
+            by_definition[versions[version_id]].add(row)
+        return list(by_definition.values())
+    from . import snapshots
+
+    opened = items.filter(OPEN).values("instance__process_version_id").annotate(**_open_annotations(now))
+    for row in opened.order_by():
+        by_definition[versions[row["instance__process_version_id"]]].add({**EMPTY_ROW, **row})
+    for stored in snapshots.done_rows(scope, period, by_definition):
+        by_definition[stored.definition_id].add({**EMPTY_ROW, **_stored_done(stored)})
     return list(by_definition.values())
+
+
+def _fresh_snapshot(period, now):
+    """``computed_at`` of the stored snapshot when ``period`` is one it holds and it is fresh, else None."""
+    if period is None:
+        return None
+    from . import snapshots
+
+    if period not in snapshots.PERIODS:
+        return None
+    return snapshots.fresh_computed_at(now)
+
+
+def _stored_done(stored) -> dict:
+    return {
+        "done_count": stored.done_count,
+        "late_count": stored.late_count,
+        "time_spent_total": stored.time_spent_total,
+    }
+
+
+def _snapshot_step_rows(scope, definition, items: QuerySet, *, period: str, computed_at, now) -> dict:
+    """``_grouped_figures`` by step, with the completed steps' figures read from the snapshot: the open
+    items live (one grouped query), the stored rows of the scope added up, and the p90 stored
+    (province-wide or one agency) or computed live for a scope of several agencies (``snapshots``)."""
+    from . import snapshots
+
+    rows: dict = {}
+    opened = items.filter(OPEN).values("task_name").annotate(**_open_annotations(now)).order_by()
+    for row in opened:
+        rows.setdefault(row["task_name"], dict(EMPTY_ROW)).update(row)
+    stored_p90 = scope.everything or len(scope.agency_ids) == 1
+    for stored in snapshots.done_rows(scope, period, [definition.pk]):
+        row = rows.setdefault(stored.task_name, dict(EMPTY_ROW))
+        row["done_count"] += stored.done_count
+        row["late_count"] += stored.late_count
+        row["time_spent_total"] = (row["time_spent_total"] or timedelta(0)) + stored.time_spent_total
+        if stored_p90:
+            row["p90"] = stored.p90
+    if not stored_p90:
+        done = items.filter(_done_since(snapshots.period_since(period, computed_at)))
+        for name, value in duration_percentile(done, "task_name", P90).items():
+            rows.setdefault(name, dict(EMPTY_ROW))["p90"] = value
+    return rows
 
 
 def _steps_config(definition) -> tuple[dict[str, dict], list[str]]:
@@ -376,16 +438,23 @@ def _steps_config(definition) -> tuple[dict[str, dict], list[str]]:
     return config, order
 
 
-def step_figures(scope, definition, *, since=None, now=None) -> list[StepFigures]:
+def step_figures(scope, definition, *, since=None, now=None, period=None) -> list[StepFigures]:
     """One row per step of ``definition`` with its figures in ``scope``, in the order of the active
     version's BPMN file (steps known only from older versions follow, by label). Two grouped queries:
     the open items, and the completed ones with their p90 (on SQLite the p90 takes the ordered offset
     queries of ``percentile_by_offset``); labels, lanes and allotted hours come from the versions' step
-    configuration."""
+    configuration. With ``period`` (a key of ``snapshots.PERIODS``) and a fresh snapshot, the completed
+    steps' figures come from the snapshot (``_snapshot_step_rows``); ``since`` is then not used."""
     now = now or timezone.now()
     config, order = _steps_config(definition)
     items = task_items(scope).filter(instance__process_version_id__in=_version_ids(definition))
-    grouped = _grouped_figures(items, "task_name", now=now, since=since, p90=True)
+    computed_at = _fresh_snapshot(period, now)
+    if computed_at is None:
+        grouped = _grouped_figures(items, "task_name", now=now, since=since, p90=True)
+    else:
+        grouped = _snapshot_step_rows(
+            scope, definition, items, period=period, computed_at=computed_at, now=now
+        )
     found: dict[str, StepFigures] = {}
     for name in [*order, *sorted(set(grouped) - set(order))]:
         step = config.get(name, {})

@@ -160,7 +160,7 @@ def process_list(request):
         "processes",
         scope,
         (period, tuple(d.pk for d in definitions)),
-        lambda: monitoring.process_figures(scope, definitions, since=since),
+        lambda: monitoring.process_figures(scope, definitions, since=since, period=period),
     )
     rows = [{"definition": f.definition, **_figures_row(f)} for f in snapshot.value]
     return render(
@@ -245,7 +245,7 @@ def _process_snapshot(scope, definition, period: str, since, weeks: int):
         scope,
         (definition.pk, period, weeks),
         lambda: (
-            monitoring.step_figures(scope, definition, since=since),
+            monitoring.step_figures(scope, definition, since=since, period=period),
             monitoring.weekly_trend(scope, definition, weeks=weeks),
         ),
     )
