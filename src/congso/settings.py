@@ -217,9 +217,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool(
-    "CONGSO_BEHIND_TLS_PROXY", default=False
-) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("CONGSO_BEHIND_TLS_PROXY", default=False) else None
+)
 
 # Strict Content-Security-Policy: only our own origin, no inline script or style.
 CONTENT_SECURITY_POLICY = {
@@ -257,7 +257,9 @@ CONGSO_OFFICE_HOURS = env.str("CONGSO_OFFICE_HOURS", default="07:30-11:30,13:00-
 # The day joined to National Day until the year's announcement is entered: auto | before | after.
 CONGSO_NATIONAL_DAY_EXTRA_DAY = env.str("CONGSO_NATIONAL_DAY_EXTRA_DAY", default="auto")
 # Dossiers (STANDARDS.md §1): the code pattern is configuration because Circular 03/2025 may change it.
-CONGSO_DOSSIER_CODE_PATTERN = env.str("CONGSO_DOSSIER_CODE_PATTERN", default="{agency_code}-{date:%y%m%d}-{seq:04d}")
+CONGSO_DOSSIER_CODE_PATTERN = env.str(
+    "CONGSO_DOSSIER_CODE_PATTERN", default="{agency_code}-{date:%y%m%d}-{seq:04d}"
+)
 CONGSO_DOSSIER_AT_RISK_HOURS = env.int("CONGSO_DOSSIER_AT_RISK_HOURS", default=8)
 CONGSO_DOSSIER_LOOKUP_PIN_LENGTH = env.int("CONGSO_DOSSIER_LOOKUP_PIN_LENGTH", default=8)
 # Uploaded papers: type checked by content; a virus scan by ClamAV (clamd) when configured.

@@ -22,7 +22,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-
 def chromium_path() -> str | None:
     if Path(CHROMIUM).exists():
         return CHROMIUM

@@ -190,8 +190,10 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["current_agency", "status", "due_at", "id"], name="dossier_inbox_idx"),
             models.Index(fields=["receiving_agency", "-submitted_at", "-id"], name="dossier_received_idx"),
-            # The "received by my agency" inbox, filtered by status and sorted by due date (bench/dossier_inbox.py).
-            models.Index(fields=["receiving_agency", "status", "due_at", "id"], name="dossier_recv_inbox_idx"),
+            # The "received by my agency" inbox by status, sorted by due date (bench/dossier_inbox.py).
+            models.Index(
+                fields=["receiving_agency", "status", "due_at", "id"], name="dossier_recv_inbox_idx"
+            ),
             models.Index(fields=["applicant", "-submitted_at"], name="dossier_applicant_idx"),
             models.Index(fields=["submitted_by", "-submitted_at"], name="dossier_submitter_idx"),
         ]
