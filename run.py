@@ -24,7 +24,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def ensure_python() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 — this script must explain itself on an old Python
         sys.exit(f"congso needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
 
 
@@ -59,9 +59,13 @@ def ensure_test_assets() -> None:
         return
     npm = shutil.which("npm")
     if npm is None:
-        print("congso: npm was not found, so the accessibility checks (axe-core) will be SKIPPED.", flush=True)
+        print(
+            "congso: npm was not found, so the accessibility checks (axe-core) will be SKIPPED.", flush=True
+        )
         return
-    subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--silent"], cwd=ROOT, check=True)
+    subprocess.run(
+        [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--silent"], cwd=ROOT, check=True
+    )
 
 
 def run_tests(args: list[str]) -> int:
