@@ -38,11 +38,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congso.core import events, scheduling, working_days
+from congso.core import events, scheduling, timeliness, working_days
 
 from . import conf
 from .errors import InvalidDossierInput
-from .models import Dossier, Timeliness
+from .models import Dossier
 
 _NO_CUTOFF = time.max
 BATCH = 500
@@ -110,16 +110,9 @@ def step_due(handed_at: datetime, allotted_hours: int | None, fallback: datetime
     return fallback
 
 
-def classify(finished_at: datetime | None, due_at: datetime | None) -> str:
-    """Early / on time / late (``Timeliness``) of something finished at ``finished_at`` against
-    ``due_at``; empty when either is missing. See the module docstring for the rule."""
-    if finished_at is None or due_at is None:
-        return ""
-    if finished_at > due_at:
-        return Timeliness.LATE
-    if timezone.localtime(finished_at, _tz()).date() < timezone.localtime(due_at, _tz()).date():
-        return Timeliness.EARLY
-    return Timeliness.ON_TIME
+# Early / on time / late of something finished at ``finished_at`` against ``due_at`` (the kernel's rule,
+# shared with the workflow's steps).
+classify = timeliness.classify
 
 
 # --- Supplement: the clock per the version's rule -------------------------------------------------

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congso.core import timeliness
+
 from .query import DossierQuerySet
 
 
@@ -34,10 +36,8 @@ class Channel(models.TextChoices):
     POSTAL = "postal", _("Qua dịch vụ bưu chính công ích")
 
 
-class Timeliness(models.TextChoices):
-    EARLY = "early", _("Trước hạn")
-    ON_TIME = "on_time", _("Đúng hạn")
-    LATE = "late", _("Quá hạn")
+# Early / on time / late: one vocabulary and one rule for dossiers and workflow steps (core.timeliness).
+Timeliness = timeliness.Timeliness
 
 
 class FormCode(models.TextChoices):

@@ -47,12 +47,12 @@ from SpiffWorkflow.bpmn.specs.defaults import InclusiveGateway, IntermediateCatc
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from congso.core import events, working_days
+from congso.core import events, timeliness, working_days
 
 from . import bpmn
 from .actions import ENGINE_DATA_KEY, ActionContext, ActionRefused, platform_actions
 from .errors import ConcurrentUpdate, WorkflowError
-from .models import InstanceState, ProcessInstance, StepResult, WorkItem, WorkItemKind, WorkItemState
+from .models import InstanceState, ProcessInstance, WorkItem, WorkItemKind, WorkItemState
 from .spiff import CLOCK_TIMERS, SERIALIZER, SafeScriptEngine, StepFailure
 
 RESERVED_DATA_KEYS = frozenset({"dossier", "form", ENGINE_DATA_KEY})
@@ -114,14 +114,8 @@ def compute_due_at(start: datetime, hours: int | None) -> datetime:
     return working_days.due_at_hours(start, hours)
 
 
-def classify(completed_at: datetime, due_at: datetime) -> str:
-    """Early / on time / late (STANDARDS §1): late after the deadline; early when finished on an earlier
-    day than the deadline's; on time otherwise. The same rule as the dossier's timeliness."""
-    if completed_at > due_at:
-        return StepResult.LATE
-    if timezone.localtime(completed_at).date() < timezone.localtime(due_at).date():
-        return StepResult.EARLY
-    return StepResult.ON_TIME
+# Early / on time / late of a step: the kernel's rule, the same as the dossier's (STANDARDS §1).
+classify = timeliness.classify
 
 
 # --- Agencies and people -------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from congso.core.timeliness import Timeliness
+
 
 class ProcessDefinition(models.Model):
     """A business process (quy trình nội bộ) known by a stable key, e.g. ``chung-thuc-ban-sao``.
@@ -144,12 +146,8 @@ class WorkItemState(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
 
 
-class StepResult(models.TextChoices):
-    """Same values as the dossier's timeliness (STANDARDS §1: trước hạn / đúng hạn / quá hạn)."""
-
-    EARLY = "early", _("Trước hạn")
-    ON_TIME = "on_time", _("Đúng hạn")
-    LATE = "late", _("Quá hạn")
+# A step's result: the kernel's early / on time / late, the same as the dossier's (STANDARDS §1).
+StepResult = Timeliness
 
 
 class WorkItem(models.Model):
