@@ -465,3 +465,54 @@ def test_management_command_loads_the_defaults_once(db, capsys):
     output = capsys.readouterr().out
     assert output.count("Đã nạp") == 3 and "đã là bản mới nhất" in output
     assert ProcessInstance.objects.count() == 0
+
+
+# --- Files drawn in other modellers (issue 18) ------------------------------------------------------------
+
+
+def test_user_task_inside_an_embedded_sub_process_can_be_completed(world, make_dossier, deploy, clock):
+    """The completion looked the task up among the top-level tasks only: the inner step opened a work item
+    that could never be completed."""
+    clock.set(local(2026, 3, 9, 8))
+    deploy("modellers/bpmnio-subprocess-plain-task.bpmn")
+    dossier = make_dossier("thu-nghiem")
+    instance = services.start(dossier)
+    inner = only_open(instance)
+    assert (inner.task_name, inner.role) == ("Activity_0inner", "specialist")
+
+    services.complete(inner, world.specialist)
+    after = only_open(instance)
+    assert (after.task_name, after.role) == ("Activity_0after", "leader")
+    services.complete(after, world.leader)
+    instance.refresh_from_db()
+    assert instance.state == InstanceState.COMPLETED
+
+
+def test_plain_tasks_pass_through_and_never_hold_a_dossier(world, make_dossier, deploy, clock):
+    """A plain ``bpmn:task`` (top level and inside a sub-process) is BPMN's abstract task: congso runs
+    it at once instead of waiting for a person nobody is assigned to."""
+    clock.set(local(2026, 3, 9, 8))
+    deploy("modellers/bpmnio-subprocess-plain-task.bpmn")
+    instance = services.start(make_dossier("thu-nghiem"))
+    items = list(instance.work_items.values_list("task_name", flat=True))
+    assert items == ["Activity_0inner"]  # "Ghi nhận hồ sơ" passed without a work item
+    services.complete(only_open(instance), world.specialist)
+    assert "Activity_0note" not in set(instance.work_items.values_list("task_name", flat=True))
+
+    only_tasks = process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            '<bpmn:task id="t1" name="Bước chưa định kiểu"/>',
+            '<bpmn:task id="t2"/>',
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "t1"),
+            flow("f2", "t1", "t2"),
+            flow("f3", "t2", "e"),
+        ],
+        {"Chuyên viên": ["s", "t1", "t2", "e"]},
+    )
+    deploy(only_tasks, key="chi-co-task")
+    instance = services.start(make_dossier("chi-co-task"))
+    instance.refresh_from_db()
+    assert instance.state == InstanceState.COMPLETED
+    assert not instance.work_items.exists()

@@ -7,8 +7,9 @@
 2. it follows the BPMN 2.0 XML schema (SpiffWorkflow's ``BpmnValidator``);
 3. congso's rules (see ``conventions`` for the lane and property conventions):
    - exactly one executable process, with exactly one plain start event;
-   - only the elements congso can run: user/manual tasks, service tasks, plain tasks, exclusive,
-     inclusive and parallel gateways, embedded sub-processes, plain and terminate end events, timer
+   - only the elements congso can run: user/manual tasks, service tasks, plain tasks (they pass through
+     at once: see ``spiff.PassThroughTask``), exclusive, inclusive and parallel gateways, embedded
+     sub-processes (their user tasks are steps like any other), plain and terminate end events, timer
      boundary and intermediate events (``timeDuration`` or ``timeDate``). Script tasks, business-rule
      tasks, call activities, message/signal/error/escalation/conditional events, loops and
      multi-instance markers, and pre/post-scripts are refused;
@@ -16,7 +17,8 @@
      (whole working hours, 1–10000);
    - every service task names a registered platform action with acceptable parameters;
    - every condition on a gateway's outgoing flow is valid in the safe expression language
-     (``expressions``), and no flow leaving anything else carries a condition;
+     (``expressions``), and no flow leaving anything else carries a condition; an exclusive gateway's
+     flows other than the default need one, an inclusive gateway's flow without one is always taken;
 4. SpiffWorkflow's own parser accepts it.
 
 ``build_specs(xml, process_id)`` turns a checked file into SpiffWorkflow specs for the engine.
@@ -433,7 +435,8 @@ def _check_flows(process, outcome: Outcome) -> None:
             if flow.get("id") == default:
                 continue
             if not text:
-                if len(flows) > 1:
+                # An inclusive gateway's flow without a condition is always taken (BPMN 2.0 §13.3.2).
+                if len(flows) > 1 and _local(source) == "exclusiveGateway":
                     outcome.add(
                         flow.sourceline,
                         _(

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import InclusiveGateway, IntermediateCatchEvent, ParallelGateway
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
 from congso.core import events, timeliness, working_days
@@ -378,6 +378,15 @@ def save_workflow(instance: ProcessInstance, workflow: BpmnWorkflow, **extra) ->
 
 
 # --- Work items ---------------------------------------------------------------------------------------------
+
+
+def find_task(workflow: BpmnWorkflow, task_id):
+    """The task ``task_id`` of ``workflow`` or of any of its sub-processes (an embedded sub-process's
+    tasks live in its own sub-workflow, not in ``workflow.tasks``), or ``None``."""
+    try:
+        return workflow.get_task_from_id(task_id)
+    except TaskNotFoundException:
+        return None
 
 
 def _ready_user_tasks(workflow: BpmnWorkflow) -> list:

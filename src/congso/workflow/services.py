@@ -321,7 +321,7 @@ def complete(work_item: WorkItem, user, data: dict | None = None) -> list[WorkIt
             )
         dossier = instance.dossier
         workflow = engine.load_workflow(instance, engine.Runtime(instance, dossier, actor=user))
-        task = workflow.get_task_from_id(item.task_id) if item.task_id in workflow.tasks else None
+        task = engine.find_task(workflow, item.task_id)
         if task is None or task.state != TaskState.READY:
             raise WorkflowError(_("Bước “%(step)s” không còn chờ xử lý.") % {"step": item.label})
         task.data.update(data)

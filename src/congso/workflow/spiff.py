@@ -1,10 +1,13 @@
 """The SpiffWorkflow adapter: congso's parser, task specs, script engine and serializer.
 
-- ``CongsoBpmnParser`` is SpiffWorkflow's plain BPMN parser with two changes: a service task becomes a
-  ``CongsoServiceTask`` that calls a named platform action, and duration/date timers become
+- ``CongsoBpmnParser`` is SpiffWorkflow's plain BPMN parser with four changes: a service task becomes a
+  ``CongsoServiceTask`` that calls a named platform action; duration/date timers become
   ``ClockDurationTimer``/``ClockDateTimer``, which read the platform clock (``django.utils.timezone.now``,
   so one clock drives timers, deadlines and tests) and take a plain ISO 8601 text (``PT4H``) as modellers
-  write it.
+  write it; a plain ``bpmn:task`` (the modellers' default shape, BPMN's abstract task) becomes a
+  ``PassThroughTask`` that the engine runs at once, as Camunda 7/8 and Flowable do (SpiffWorkflow's own
+  ``NoneTask`` waits for a person, and no one is assigned to it); and an inclusive gateway's outgoing flow
+  without a condition is always taken (BPMN 2.0 §13.3.2), where SpiffWorkflow refuses such a flow.
 - ``SafeScriptEngine`` evaluates every expression SpiffWorkflow asks for (gateway conditions, timer
   values, data-object conditions) with ``expressions`` — never Python — and refuses to run scripts.
 - ``SERIALIZER`` turns a running workflow into JSON and back, knowing the classes above. A restored
@@ -22,6 +25,7 @@ from SpiffWorkflow.bpmn.parser.event_parsers import (
     BoundaryEventParser,
     IntermediateCatchEventParser,
 )
+from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.util import first, full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -30,7 +34,8 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.bpmn.serializer import DEFAULT_CONFIG, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
-from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEvent
+from SpiffWorkflow.bpmn.specs.bpmn_task_spec import _BpmnCondition
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, InclusiveGateway, IntermediateCatchEvent, NoneTask
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     DurationTimerEventDefinition,
     TimeDateEventDefinition,
@@ -181,8 +186,40 @@ class CongsoServiceTaskConverter(BpmnTaskSpecConverter):
         return dct
 
 
+# --- Plain tasks and inclusive gateways as BPMN says --------------------------------------------------
+
+
+class PassThroughTask(NoneTask):
+    """A plain ``bpmn:task``: an abstract task with no performer, completed as soon as it is reached.
+
+    SpiffWorkflow makes it a manual task, which congso would show to nobody (no lane role, no
+    ``allottedHours`` are required for it), so the dossier would wait for ever."""
+
+    def __init__(self, wf_spec, bpmn_id, **kwargs):
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.manual = False
+
+
+# The condition of an inclusive gateway's outgoing flow drawn without one: the safe language's "true".
+ALWAYS = "true"
+
+
+class InclusiveGatewayParser(ConditionalGatewayParser):
+    """Connects an outgoing flow without a condition (and not the default) as one that always holds, so it
+    is taken with every other flow whose condition holds; the default flow stays for when none is taken."""
+
+    def connect_outgoing(self, outgoing_task, sequence_flow_node, is_default):
+        condition = self.parse_condition(sequence_flow_node)
+        if is_default or (condition is not None and condition.strip()):
+            super().connect_outgoing(outgoing_task, sequence_flow_node, is_default)
+        else:
+            self.task.connect_outgoing_if(_BpmnCondition(ALWAYS), outgoing_task)
+
+
 class CongsoBpmnParser(BpmnParser):
     OVERRIDE_PARSER_CLASSES = {
+        full_tag("task"): (TaskParser, PassThroughTask),
+        full_tag("inclusiveGateway"): (InclusiveGatewayParser, InclusiveGateway),
         full_tag("serviceTask"): (CongsoServiceTaskParser, CongsoServiceTask),
         full_tag("boundaryEvent"): (ClockBoundaryEventParser, BoundaryEvent),
         full_tag("intermediateCatchEvent"): (ClockIntermediateCatchEventParser, IntermediateCatchEvent),
@@ -268,6 +305,7 @@ class SafeScriptEngine(PythonScriptEngine):
 
 _CONFIG = dict(DEFAULT_CONFIG)
 _CONFIG[CongsoServiceTask] = CongsoServiceTaskConverter
+_CONFIG[PassThroughTask] = BpmnTaskSpecConverter
 _CONFIG[ClockDateTimer] = TimerConditionalEventDefinitionConverter
 _CONFIG[ClockDurationTimer] = TimerConditionalEventDefinitionConverter
 
