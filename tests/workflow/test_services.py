@@ -516,3 +516,61 @@ def test_plain_tasks_pass_through_and_never_hold_a_dossier(world, make_dossier, 
     instance.refresh_from_db()
     assert instance.state == InstanceState.COMPLETED
     assert not instance.work_items.exists()
+
+
+def _inclusive_process(with_default: bool) -> str:
+    """An inclusive split: ``always`` has no condition, ``police`` needs ``form.thuong_tru``; a join."""
+    return process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            '<bpmn:inclusiveGateway id="split"' + (' default="f_default"' if with_default else "") + "/>",
+            user_task("always", "Luôn làm"),
+            user_task("police", "Thường trú"),
+            user_task("fallback", "Mặc định"),
+            '<bpmn:inclusiveGateway id="join"/>',
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "split"),
+            flow("f_always", "split", "always"),
+            flow("f_police", "split", "police", "form.thuong_tru == true"),
+            *([flow("f_default", "split", "fallback")] if with_default else []),
+            flow("f2", "always", "join"),
+            flow("f3", "police", "join"),
+            *([flow("f4", "fallback", "join")] if with_default else []),
+            flow("f5", "join", "e"),
+        ],
+        {"Chuyên viên": ["s", "split", "always", "police", "fallback", "join", "e"]},
+    )
+
+
+@pytest.mark.parametrize("registered", [True, False])
+def test_inclusive_flow_without_condition_is_always_taken(world, make_dossier, deploy, clock, registered):
+    clock.set(local(2026, 3, 9, 8))
+    deploy(_inclusive_process(with_default=False))
+    instance = services.start(make_dossier("thu-nghiem", form={"thuong_tru": registered}))
+    expected = ["always", "police"] if registered else ["always"]
+    assert [i.task_name for i in open_items(instance)] == expected
+    for item in open_items(instance):
+        services.complete(item, world.specialist)
+    instance.refresh_from_db()
+    assert instance.state == InstanceState.COMPLETED
+
+
+def test_inclusive_default_flow_only_when_no_other_flow_is_taken(world, make_dossier, deploy, clock):
+    """With an unconditional flow, some flow is always taken, so the default never is; the default is
+    taken only when every other flow has a condition and none holds."""
+    clock.set(local(2026, 3, 9, 8))
+    deploy(_inclusive_process(with_default=True))
+    instance = services.start(make_dossier("thu-nghiem", form={"thuong_tru": False}))
+    assert [i.task_name for i in open_items(instance)] == ["always"]
+
+    conditional_only = _inclusive_process(with_default=True).replace(
+        '<bpmn:sequenceFlow id="f_always" sourceRef="split" targetRef="always"/>',
+        '<bpmn:sequenceFlow id="f_always" sourceRef="split" targetRef="always">'
+        '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">form.luon == true'
+        "</bpmn:conditionExpression></bpmn:sequenceFlow>",
+    )
+    deploy(conditional_only, key="chi-co-dieu-kien")
+    instance = services.start(make_dossier("chi-co-dieu-kien", form={"thuong_tru": False}))
+    assert [i.task_name for i in open_items(instance)] == ["fallback"]
+    instance = services.start(make_dossier("chi-co-dieu-kien", form={"thuong_tru": True}))
+    assert [i.task_name for i in open_items(instance)] == ["police"]

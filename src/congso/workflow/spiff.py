@@ -34,7 +34,6 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.bpmn.serializer import DEFAULT_CONFIG, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
-from SpiffWorkflow.bpmn.specs.bpmn_task_spec import _BpmnCondition
 from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, InclusiveGateway, IntermediateCatchEvent, NoneTask
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     DurationTimerEventDefinition,
@@ -213,7 +212,7 @@ class InclusiveGatewayParser(ConditionalGatewayParser):
         if is_default or (condition is not None and condition.strip()):
             super().connect_outgoing(outgoing_task, sequence_flow_node, is_default)
         else:
-            self.task.connect_outgoing_if(_BpmnCondition(ALWAYS), outgoing_task)
+            self.task.connect_outgoing_if(ALWAYS, outgoing_task)
 
 
 class CongsoBpmnParser(BpmnParser):
