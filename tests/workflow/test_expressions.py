@@ -194,3 +194,64 @@ def test_hostile_expression_is_refused_at_run_time_too(world, make_dossier, depl
     assert item.state == WorkItemState.OPEN
 
     assert not target.exists()
+
+
+# --- Conditions written for other engines (issue 18) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "engine", "example"),
+    [
+        ("${approved}", "Camunda 7", "approved"),
+        ("${approved && soTrang > 10}", "JUEL", "approved and soTrang > 10"),
+        ("#{!approved}", "Flowable", "not approved"),
+        ("=approved = true", "Camunda 8 (FEEL)", "approved == true"),
+        ("= so_trang > 3 or khan", "FEEL", "so_trang > 3 or khan"),
+    ],
+)
+def test_conditions_of_other_engines_say_what_congso_reads(source, engine, example):
+    message = expressions.validate(source)
+    assert engine in message and "congso đọc biểu thức dạng" in message
+    assert f"Viết ở đây: “{example}”" in message
+    assert compile_expression(example)  # the advice given is itself a valid condition
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        ("approved && x", "“and” thay cho “&&”"),
+        ("a || b", "“or” thay cho “||”"),
+        ("approved = true", "“==” thay cho “=”"),
+        ("!approved", "“not” thay cho “!”"),
+        ("x === 1", "“==” thay cho “===”"),
+        ("(form.so_trang > 1", None),
+        ("form.so_trang >", None),
+    ],
+)
+def test_syntax_errors_are_vietnamese_never_python(source, hint):
+    message = expressions.validate(source)
+    assert message.startswith("Điều kiện sai cú pháp") and "congso đọc biểu thức dạng" in message
+    for python_words in ("invalid syntax", "was never closed", "Perhaps you forgot", "unexpected EOF"):
+        assert python_words not in message
+    if hint:
+        assert hint in message
+
+
+def test_camunda_condition_is_explained_at_upload(db):
+    xml = process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            user_task("a", "Nhập"),
+            '<bpmn:exclusiveGateway id="gw" default="f3"/>',
+            user_task("b", "B"),
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "a"),
+            flow("f2", "a", "gw"),
+            flow("f4", "gw", "b", "${approved}"),
+            flow("f3", "gw", "e"),
+            flow("f5", "b", "e"),
+        ],
+        {"Chuyên viên": ["s", "a", "gw", "b", "e"]},
+    )
+    messages = [message for _line, message in bpmn.validate(xml).errors]
+    assert len(messages) == 1 and "Hãy bỏ “${” ở đầu và “}” ở cuối" in messages[0], messages

@@ -25,6 +25,7 @@ computed indexes — is refused with a Vietnamese message, at upload time and ag
 
 import ast
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -457,6 +458,87 @@ def _bracket_depth(text: str) -> int:
     return deepest
 
 
+# --- Conditions written for other engines -------------------------------------------------------------
+
+# What congso reads, in the words of every syntax message (the designer's page, docs/process-design.md,
+# says the same).
+_HOW_CONGSO_READS = gettext_noop(
+    "congso đọc biểu thức dạng “approved == true”, “form.so_trang > 10 and dossier.channel == "
+    "\"online\"” (so sánh == != < <= > >=, in, and, or, not)."
+)
+
+# Operators of JUEL/JavaScript/FEEL that Python's parser would only call "invalid syntax":
+# (theirs as written, a pattern finding it, ours).
+_FOREIGN_OPERATORS = (
+    ("&&", re.compile(r"\s*&&\s*"), " and "),
+    ("||", re.compile(r"\s*\|\|\s*"), " or "),
+    ("===", re.compile(r"==="), "=="),
+    ("!==", re.compile(r"!=="), "!="),
+    ("!", re.compile(r"!(?!=)\s*"), "not "),
+    ("=", re.compile(r"(?<![=!<>])=(?!=)"), "=="),
+)
+
+
+def _rewrite(text: str) -> tuple[str, list[str]]:
+    """``text`` with the foreign operators replaced by congso's, and the hints that say so."""
+    hints = []
+    for theirs, pattern, ours in _FOREIGN_OPERATORS:
+        if pattern.search(text):
+            text = pattern.sub(ours, text)
+            hints.append(_("“%(ours)s” thay cho “%(theirs)s”") % {"ours": ours.strip(), "theirs": theirs})
+    return " ".join(text.split()), hints
+
+
+def _example(inner: str) -> str:
+    """The condition congso would read for ``inner``, or "" when even the rewrite is not valid."""
+    rewritten, _hints = _rewrite(inner)
+    if not rewritten or _foreign_syntax(rewritten):
+        return ""
+    try:
+        _Compiler().compile(ast.parse(rewritten, mode="eval"), 0)
+    except (SyntaxError, ExpressionError, RecursionError, MemoryError, ValueError):
+        return ""
+    return rewritten
+
+
+def _foreign_syntax(text: str) -> str | None:
+    """The message for a condition written for Camunda 7 / Flowable (``${…}``, ``#{…}``) or Camunda 8
+    (FEEL, ``=…``): what to remove, and what congso reads instead. ``None`` for anything else."""
+    found = None
+    for opening, engines in (("${", "Camunda 7, Flowable (JUEL)"), ("#{", "Flowable, Activiti (JUEL)")):
+        if text.startswith(opening) and text.endswith("}"):
+            found = (engines, _("Hãy bỏ “%(open)s” ở đầu và “}” ở cuối.") % {"open": opening})
+            inner = text[len(opening) : -1].strip()
+    if found is None and text.startswith("=") and not text.startswith("=="):
+        found = ("Camunda 8 (FEEL)", _("Hãy bỏ dấu “=” ở đầu."))
+        inner = text[1:].strip()
+    if found is None:
+        return None
+    engines, remove = found
+    message = _("Điều kiện “%(expr)s” viết theo cú pháp của %(engines)s. %(how)s %(remove)s") % {
+        "expr": text[:80],
+        "engines": engines,
+        "how": _(_HOW_CONGSO_READS),
+        "remove": remove,
+    }
+    example = _example(inner)
+    if example:
+        message += " " + _("Viết ở đây: “%(example)s”.") % {"example": example[:120]}
+    return message
+
+
+def _syntax_message(text: str, column: int) -> str:
+    """A Vietnamese syntax error: where, a hint for the usual foreign operators, and what congso reads."""
+    _rewritten, hints = _rewrite(text)
+    if column:
+        message = _("Điều kiện sai cú pháp ở vị trí %(col)s.") % {"col": column}
+    else:
+        message = _("Điều kiện sai cú pháp.")
+    if hints:
+        message += " " + _("Gợi ý: dùng %(hints)s.") % {"hints": "; ".join(hints)}
+    return f"{message} {_(_HOW_CONGSO_READS)}"
+
+
 @lru_cache(maxsize=1024)
 def compile_expression(source: str) -> Expression:
     """Parse and check ``source``; return an ``Expression``. Raises ``ExpressionError`` (Vietnamese)."""
@@ -472,13 +554,14 @@ def compile_expression(source: str) -> Expression:
         raise ExpressionError(_("Điều kiện phải viết trên một dòng."))
     if _bracket_depth(text) > MAX_DEPTH:
         raise ExpressionError(_("Biểu thức lồng nhau quá sâu (tối đa %(n)s mức).") % {"n": MAX_DEPTH})
+    foreign = _foreign_syntax(text)
+    if foreign:
+        raise ExpressionError(foreign)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(
-            _("Điều kiện sai cú pháp (vị trí %(col)s): %(detail)s")
-            % {"col": exc.offset or 0, "detail": exc.msg}
-        ) from exc
+        # Python's own words ("invalid syntax", "'(' was never closed") mean nothing to a process designer.
+        raise ExpressionError(_syntax_message(text, exc.offset or 0)) from exc
     except (RecursionError, MemoryError, ValueError) as exc:
         raise ExpressionError(_("Điều kiện lồng nhau quá sâu hoặc không đọc được.")) from exc
     root = _Compiler().compile(tree, 0)
