@@ -86,3 +86,31 @@ def test_migration_dry_run_page(admin_client_vi, world, make_dossier):
     response = admin_client_vi.post(url, {"confirm": "on"})
     assert response.status_code == 302
     assert services.plan_migration("thu-nghiem", 2) == []
+
+
+def test_role_aliases_are_edited_in_the_admin_with_unique_names(admin_client_vi):
+    from congso.workflow.models import RoleAlias
+
+    add = reverse("admin:workflow_rolealias_add")
+    assert admin_client_vi.get(add).status_code == 200
+    response = admin_client_vi.post(add, {"name": "Backoffice", "role": "specialist", "note": ""})
+    assert response.status_code == 302
+    alias = RoleAlias.objects.get()
+    assert (alias.normalised_name, alias.role) == ("backoffice", "specialist")
+
+    for name, fragment in [
+        ("  BACKOFFICE ", "Đã có tên thay thế"),  # the same name once normalised
+        ("Chuyên viên", "đã là tên có sẵn"),
+        ("Chuyên viên @ Công an", "“@”"),
+    ]:
+        response = admin_client_vi.post(add, {"name": name, "role": "leader", "note": ""})
+        assert response.status_code == 200 and fragment in response.content.decode(), name
+    response = admin_client_vi.post(add, {"name": "Quản trị", "role": "platform_admin", "note": ""})
+    assert response.status_code == 200  # not a role that performs steps
+    assert RoleAlias.objects.count() == 1
+
+    change = reverse("admin:workflow_rolealias_change", args=[alias.pk])
+    response = admin_client_vi.post(change, {"name": "Back office", "role": "leader", "note": "đổi"})
+    assert response.status_code == 302
+    alias.refresh_from_db()
+    assert (alias.normalised_name, alias.role) == ("back office", "leader")

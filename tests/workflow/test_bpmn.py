@@ -155,10 +155,10 @@ def test_spiffworkflow_structural_errors_are_mapped_to_the_line(db):
         (
             '<bpmn:userTask id="x">'
             "<bpmn:extensionElements><camunda:properties>"
-            '<camunda:property name="allottedHours" value="1.5"/>'
+            '<camunda:property name="allottedHours" value="1.555"/>'
             "</camunda:properties></bpmn:extensionElements>"
             "</bpmn:userTask>",
-            "số giờ làm việc nguyên",
+            "tối đa hai chữ số thập phân",
         ),
         ('<bpmn:userTask id="x"><bpmn:standardLoopCharacteristics/></bpmn:userTask>', "lặp"),
     ],
@@ -251,7 +251,7 @@ def test_upload_form_shows_the_lines(db):
     assert any(message.startswith("Dòng ") for message in form.errors["file"])
 
 
-def test_a_step_form_that_breaks_the_convention_is_rejected_at_upload():
+def test_a_step_form_that_breaks_the_convention_is_rejected_at_upload(db):
     """``fields`` is checked when the file is uploaded, not when an officer first opens the step."""
     from pathlib import Path
 
@@ -267,3 +267,127 @@ def test_a_step_form_that_breaks_the_convention_is_rejected_at_upload():
     with pytest.raises(BpmnRejected) as rejected:
         services.upload_version(key="thu-form-sai", name="Thử", xml=broken)
     assert any("Xem xét kết quả xử lý" in message for _line, message in rejected.value.errors)
+
+
+# --- Files drawn in other modellers (issue 18) ------------------------------------------------------------
+
+MODELLERS = BPMN_DIR / "modellers"
+
+
+def modeller_file(name: str) -> str:
+    return (MODELLERS / name).read_text(encoding="utf-8")
+
+
+def test_camunda7_file_is_refused_only_for_its_juel_conditions_then_runs_its_assignment(db, world):
+    text = modeller_file("camunda7-approval.bpmn")
+    errors = bpmn.validate(text).errors
+    assert [line for line, _message in errors] == [
+        line_of(text, "${approved}"),
+        line_of(text, "${!approved}"),
+    ]
+    assert all("Camunda 7" in message and "Hãy bỏ “${”" in message for _line, message in errors)
+    assert "Viết ở đây: “not approved”" in errors[1][1]
+
+    outcome = bpmn.validate(text.replace("${approved}", "approved").replace("${!approved}", "not approved"))
+    assert outcome.ok, outcome.errors
+    steps = outcome.step_config["steps"]
+    assert steps["Task_review"]["role"] == "specialist"  # camunda:candidateGroups
+    assert (steps["Task_sign"]["user"], steps["Task_sign"]["role"]) == ("lanhdao", None)  # camunda:assignee
+    assert steps["Task_refuse"]["role"] == "specialist"  # two names of one role
+
+
+def test_zeebe_assignment_lane_aliases_and_process_default_hours(db, world):
+    from congso.workflow.models import RoleAlias
+
+    text = modeller_file("zeebe-lanes-feel.bpmn").replace(">=approved<", ">approved<")
+    RoleAlias.objects.create(name="backoffice ", role="specialist")  # lane and candidateGroups name
+    errors = bpmn.validate(text).errors
+    # Without its alias, the office's own lane name is refused with what congso knows.
+    assert errors and all(line == line_of(text, 'id="Task_intake"') for line, _m in errors), errors
+    assert "“Frontoffice” không ứng với vai trò nào" in errors[0][1]
+    assert "specialist (Chuyên viên)" in errors[0][1] and "tên thay thế" in errors[0][1]
+
+    RoleAlias.objects.create(name="Frontoffice", role="one_stop_officer")
+    outcome = bpmn.validate(text)
+    assert outcome.ok, outcome.errors
+    steps = outcome.step_config["steps"]
+    assert steps["Task_intake"]["role"] == "one_stop_officer"
+    assert steps["Task_intake"]["allotted_hours"] == 0.5  # the process's own allottedHours
+    assert steps["Task_assess"]["allotted_hours"] == 8  # the task's wins
+    assert steps["Task_decide"]["user"] == "lanhdao"  # assignee wins over candidateGroups and the lane
+
+
+def test_unknown_candidate_group_lists_the_roles_and_aliases(db, world):
+    from congso.workflow.models import RoleAlias
+
+    RoleAlias.objects.create(name="Backoffice", role="specialist")
+    text = modeller_file("camunda7-approval.bpmn").replace(
+        'camunda:candidateGroups="specialist"', 'camunda:candidateGroups="accounting"'
+    )
+    messages = [m for line, m in bpmn.validate(text).errors if line == line_of(text, 'id="Task_review"')]
+    assert len(messages) == 1 and "“accounting” không ứng với vai trò nào" in messages[0]
+    assert "backoffice → specialist" in messages[0] and "clerk (Văn thư)" in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("attributes", "fragment"),
+    [
+        ('camunda:candidateGroups="specialist,leader"', "mỗi bước chỉ giao cho một vai trò"),
+        ('camunda:assignee="${initiator}"', "là biểu thức"),
+        ('camunda:candidateUsers="a,b"', "candidateUsers"),
+    ],
+)
+def test_assignment_congso_cannot_honour_is_refused(db, world, attributes, fragment):
+    text = process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            user_task("a", "A").replace('<bpmn:userTask id="a"', f'<bpmn:userTask id="a" {attributes}'),
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "a"),
+            flow("f2", "a", "e"),
+        ],
+        {},
+    )
+    errors = bpmn.validate(text).errors
+    assert any(line == line_of(text, 'id="a"') and fragment in m for line, m in errors), errors
+
+
+@pytest.mark.parametrize(("raw", "ok"), [("0.5", True), ("0,25", True), ("1.555", False), ("0", False)])
+def test_decimal_allotted_hours(db, world, raw, ok):
+    text = process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            user_task("a", "A", hours=raw),
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "a"),
+            flow("f2", "a", "e"),
+        ],
+        {"Chuyên viên": ["s", "a", "e"]},
+    )
+    assert bpmn.validate(text).ok is ok
+
+
+def test_bad_process_default_hours_is_reported_on_the_process(db):
+    text = process(
+        ['<bpmn:startEvent id="s"/>', '<bpmn:endEvent id="e"/>', flow("f1", "s", "e")], {}
+    ).replace(
+        '<bpmn:process id="p" isExecutable="true">',
+        '<bpmn:process id="p" isExecutable="true"><bpmn:extensionElements><camunda:properties>'
+        '<camunda:property name="allottedHours" value="nửa ngày"/></camunda:properties>'
+        "</bpmn:extensionElements>",
+    )
+    errors = bpmn.validate(text).errors
+    assert any("Quy trình: allottedHours" in m and "nửa ngày" in m for _line, m in errors), errors
+
+
+def test_flowable_file_is_refused_only_for_its_condition(db, world):
+    text = modeller_file("flowable-groups.bpmn")
+    errors = bpmn.validate(text).errors
+    assert len(errors) == 1 and "Flowable" in errors[0][1], errors
+    assert "Viết ở đây: “form.thuong_tru == true”" in errors[0][1]
+    outcome = bpmn.validate(text.replace("#{form.thuong_tru == true}", "form.thuong_tru == true"))
+    assert outcome.ok, outcome.errors
+    steps = outcome.step_config["steps"]
+    assert steps["receive"]["role"] == "one_stop_officer"
+    assert steps["police"]["agency"] == {"mode": "kind", "kind": "police"}
+    assert "archive" not in steps  # a plain task passes through

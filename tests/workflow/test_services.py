@@ -574,3 +574,66 @@ def test_inclusive_default_flow_only_when_no_other_flow_is_taken(world, make_dos
     assert [i.task_name for i in open_items(instance)] == ["fallback"]
     instance = services.start(make_dossier("chi-co-dieu-kien", form={"thuong_tru": True}))
     assert [i.task_name for i in open_items(instance)] == ["police"]
+
+
+def test_zeebe_file_runs_with_aliases_half_hour_steps_and_its_assignee(world, make_dossier, deploy, clock):
+    from decimal import Decimal
+
+    from congso.workflow.models import RoleAlias
+
+    from .conftest import BPMN_DIR
+
+    RoleAlias.objects.create(name="Frontoffice", role="one_stop_officer")
+    RoleAlias.objects.create(name="Backoffice", role="specialist")
+    text = (BPMN_DIR / "modellers" / "zeebe-lanes-feel.bpmn").read_text(encoding="utf-8")
+    deploy(text.replace(">=approved<", ">approved<"))
+    clock.set(local(2026, 3, 9, 8))
+    dossier = make_dossier("thu-nghiem")
+    instance = services.start(dossier)
+    intake = only_open(instance)
+    assert (intake.role, intake.allotted_hours) == ("one_stop_officer", Decimal("0.5"))
+    assert intake.due_at == local(2026, 3, 9, 8, 30)  # half a working hour, exactly
+    assert intake.allotted_hours_text == "0.5"
+
+    services.complete(intake, world.one_stop)
+    assess = only_open(instance)
+    assert (assess.role, assess.allotted_hours) == ("specialist", 8)
+    services.complete(assess, world.specialist, {"approved": True})
+    decide = only_open(instance)
+    assert decide.assigned_user == world.leader
+    with pytest.raises(PermissionDenied):
+        services.complete(decide, world.specialist)
+    services.complete(decide, world.leader)
+    instance.refresh_from_db()
+    assert instance.state == InstanceState.COMPLETED
+    rows = HandOver.objects.filter(dossier=dossier).order_by("pk")
+    # The control sheet counts whole working hours (dossiers' contract): the leader's half-hour step (the
+    # process's default) shows as one there, while its work item keeps the exact half hour.
+    assert [r.allotted_hours for r in rows] == [8, 1]
+    assert decide.allotted_hours == Decimal("0.5")
+    from congso.workflow.engine import control_sheet_hours
+
+    assert (
+        control_sheet_hours(Decimal("0.5")),
+        control_sheet_hours(Decimal("8")),
+        control_sheet_hours(None),
+    ) == (
+        1,
+        8,
+        None,
+    )
+
+
+def test_flowable_file_runs_its_groups_inclusive_split_and_plain_task(world, make_dossier, deploy, clock):
+    from .conftest import BPMN_DIR
+
+    text = (BPMN_DIR / "modellers" / "flowable-groups.bpmn").read_text(encoding="utf-8")
+    deploy(text.replace("#{form.thuong_tru == true}", "form.thuong_tru == true"))
+    clock.set(local(2026, 3, 9, 8))
+    instance = services.start(make_dossier("thu-nghiem", form={"thuong_tru": False}))
+    services.complete(only_open(instance), world.one_stop)
+    insurance = only_open(instance)  # the unconditional flow only: no residence registration asked
+    assert (insurance.task_name, insurance.agency) == ("insurance", world.insurance)
+    services.complete(insurance, world.insurance_officer)
+    instance.refresh_from_db()
+    assert instance.state == InstanceState.COMPLETED  # through the join and the plain "archive" task

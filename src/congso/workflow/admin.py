@@ -1,5 +1,6 @@
 """Admin pages: upload BPMN files (checked, with line-precise errors), see versions, instances and work
-items, activate a version and move running instances to it after a dry run."""
+items, activate a version and move running instances to it after a dry run; edit the lane/group names
+that stand for roles (``RoleAlias``)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from . import services
 from .errors import BpmnRejected, WorkflowError
 from .forms import MigrationConfirmForm, ProcessUploadForm
-from .models import ProcessDefinition, ProcessInstance, ProcessVersion, WorkItem
+from .models import ProcessDefinition, ProcessInstance, ProcessVersion, RoleAlias, WorkItem
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -169,6 +170,17 @@ class ProcessVersionAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/workflow/processversion/migrate.html", context)
+
+
+@admin.register(RoleAlias)
+class RoleAliasAdmin(admin.ModelAdmin):
+    """The names designers give their lanes and groups ("Backoffice", "Tổ thẩm định"), mapped to roles.
+    Read when a BPMN file is uploaded: a version keeps the roles it resolved then."""
+
+    list_display = ["name", "role", "note", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["name", "normalised_name", "note"]
+    fields = ["name", "role", "note"]
 
 
 @admin.register(ProcessInstance)

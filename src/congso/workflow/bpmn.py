@@ -13,8 +13,10 @@
      boundary and intermediate events (``timeDuration`` or ``timeDate``). Script tasks, business-rule
      tasks, call activities, message/signal/error/escalation/conditional events, loops and
      multi-instance markers, and pre/post-scripts are refused;
-   - every user task resolves to a role (or a named user) and an agency rule, and has ``allottedHours``
-     (whole working hours, 1–10000);
+   - every user task resolves to a role (or a named user) and an agency rule — from its lane, its
+     congso properties, or the ``candidateGroups``/``assignee`` that Camunda, Flowable and Zeebe write,
+     through the administrator's alias table (``models.RoleAlias``) — and has ``allottedHours`` (working
+     hours, more than 0 and at most 10000, up to two decimals: ``0.5``), its own or the process's;
    - every service task names a registered platform action with acceptable parameters;
    - every condition on a gateway's outgoing flow is valid in the safe expression language
      (``expressions``), and no flow leaving anything else carries a condition; an exclusive gateway's
@@ -26,6 +28,7 @@
 
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 
 from django.contrib.auth import get_user_model
@@ -36,6 +39,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from . import conventions, expressions
 from .actions import platform_actions
+from .models import RoleAlias
 from .spiff import CongsoBpmnParser, bpmn_schema_validator, parse_timer_date, timer_text
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -286,14 +290,29 @@ def _check_timer(definition, outcome: Outcome) -> None:
         )
 
 
-def _check_user_task(element, lanes, outcome: Outcome, steps: dict) -> None:
+@dataclass
+class _ProcessContext:
+    """What every user task of the process is checked against."""
+
+    lanes: dict
+    aliases: dict[str, str]
+    default_hours: Decimal | None
+
+
+def _check_user_task(element, context: _ProcessContext, outcome: Outcome, steps: dict) -> None:
     task_props = conventions.read_properties(element)
-    lane = _lane_of(element, lanes)
+    lane = _lane_of(element, context.lanes)
     lane_name = lane.get("name") if lane is not None else None
     lane_props = conventions.read_properties(lane) if lane is not None else {}
     label = _label(element)
     try:
-        performer = conventions.resolve_performer(lane_name, lane_props, task_props)
+        performer = conventions.resolve_performer(
+            lane_name,
+            lane_props,
+            task_props,
+            assignment=conventions.read_assignment(element),
+            aliases=context.aliases,
+        )
     except conventions.LaneError as exc:
         outcome.add(
             element.sourceline, _("Bước “%(step)s”: %(reason)s") % {"step": label, "reason": exc.message}
@@ -301,7 +320,7 @@ def _check_user_task(element, lanes, outcome: Outcome, steps: dict) -> None:
         performer = None
     if performer is not None:
         _check_performer_exists(element, label, performer, outcome)
-    hours = _allotted_hours(element, label, task_props, outcome)
+    hours = _allotted_hours(element, label, task_props, context.default_hours, outcome)
     _check_step_form(element, label, task_props, outcome)
     if performer is not None and hours is not None:
         steps[element.get("id")] = {
@@ -311,7 +330,7 @@ def _check_user_task(element, lanes, outcome: Outcome, steps: dict) -> None:
             "role": performer["role"],
             "user": performer["user"],
             "agency": performer["agency"],
-            "allotted_hours": hours,
+            "allotted_hours": _json_hours(hours),
             "line": element.sourceline,
         }
 
@@ -345,33 +364,57 @@ def _check_performer_exists(element, label, performer, outcome: Outcome) -> None
             outcome.add(element.sourceline, _("Bước “%(step)s”: %(reason)s") % {"step": label, "reason": exc})
 
 
-def _allotted_hours(element, label, props, outcome: Outcome) -> int | None:
+def _allotted_hours(element, label, props, default: Decimal | None, outcome: Outcome) -> Decimal | None:
     raw = props.get(conventions.ALLOTTED_HOURS, "").strip()
     if not raw:
+        if default is not None:
+            return default
         outcome.add(
             element.sourceline,
             _(
-                "Bước “%(step)s” chưa khai báo thời gian được giao (thuộc tính "
-                "allottedHours, số giờ làm việc)."
+                "Bước “%(step)s” chưa khai báo thời gian được giao (thuộc tính allottedHours, số giờ làm "
+                "việc, trên bước hoặc trên cả quy trình)."
             )
             % {"step": label},
         )
         return None
-    try:
-        hours = int(raw)
-    except ValueError:
-        hours = None
-    if hours is None or not 1 <= hours <= MAX_ALLOTTED_HOURS:
+    hours = _hours_or_none(raw)
+    if hours is None:
         outcome.add(
             element.sourceline,
-            _(
-                "Bước “%(step)s”: allottedHours phải là số giờ làm việc nguyên từ 1 đến "
-                "%(max)s, không phải “%(raw)s”."
-            )
-            % {"step": label, "max": MAX_ALLOTTED_HOURS, "raw": raw[:20]},
+            _("Bước “%(step)s”: %(reason)s") % {"step": label, "reason": _hours_rule(raw)},
         )
+    return hours
+
+
+def _hours_or_none(raw: str) -> Decimal | None:
+    hours = conventions.parse_hours(raw)
+    if hours is None or not 0 < hours <= MAX_ALLOTTED_HOURS:
         return None
     return hours
+
+
+def _hours_rule(raw: str) -> str:
+    return _(
+        "allottedHours là số giờ làm việc lớn hơn 0 và không quá %(max)s, tối đa hai chữ số thập phân "
+        "(ví dụ 8 hoặc 0.5), không phải “%(raw)s”."
+    ) % {"max": MAX_ALLOTTED_HOURS, "raw": raw[:20]}
+
+
+def _process_default_hours(process, outcome: Outcome) -> Decimal | None:
+    """The process's own ``allottedHours``: the default of its user tasks that declare none."""
+    raw = conventions.read_properties(process).get(conventions.ALLOTTED_HOURS, "").strip()
+    if not raw:
+        return None
+    hours = _hours_or_none(raw)
+    if hours is None:
+        outcome.add(process.sourceline, _("Quy trình: %(reason)s") % {"reason": _hours_rule(raw)})
+    return hours
+
+
+def _json_hours(hours: Decimal) -> int | float:
+    """Hours as ``step_config`` stores them (JSON): ``8`` or ``0.5``."""
+    return int(hours) if hours == hours.to_integral_value() else float(hours)
 
 
 def _check_service_task(element, outcome: Outcome, steps: dict) -> None:
@@ -460,13 +503,17 @@ def _check_congso_rules(process, outcome: Outcome) -> dict:
     _check_refused(process, outcome)
     _check_events(process, outcome)
     _check_flows(process, outcome)
-    lanes = _lane_map(process)
+    context = _ProcessContext(
+        lanes=_lane_map(process),
+        aliases=RoleAlias.as_mapping(),
+        default_hours=_process_default_hours(process, outcome),
+    )
     steps: dict[str, dict] = {}
     for element in process.iter():
         if not _is_bpmn(element):
             continue
         if _local(element) in USER_TASKS:
-            _check_user_task(element, lanes, outcome, steps)
+            _check_user_task(element, context, outcome, steps)
         elif _local(element) == "serviceTask":
             _check_service_task(element, outcome, steps)
     return steps

@@ -12,12 +12,23 @@ Extension properties
                        Camunda's "Implementation: External" topic (``camunda:topic``) is accepted instead.
     ``param.<name>``   on a service task: a fixed text parameter given to the action.
     ``role``, ``agency``, ``user``  on a lane or a user task: override what the lane name says.
+    ``allottedHours`` on the process itself: the default of its user tasks that declare none.
+
+Assignment written by other modellers
+    ``candidateGroups`` and ``assignee`` of Camunda 7 (``camunda:`` attributes), Flowable and Activiti
+    (``flowable:``/``activiti:`` attributes) and Camunda 8 (``zeebe:assignmentDefinition``) are read
+    (``read_assignment``): a group is a role name, like a lane name (``specialist``, "Chuyên viên",
+    ``Chuyên viên @ Công an``, or an administrator's alias); an assignee is a user name. Several groups are
+    accepted when they name one role. Expressions (``${initiator}``, ``=assignee``) and
+    ``candidateUsers`` are refused with a message: congso assigns a step to a role or to one person.
 
 Lanes (who does a user task)
     A lane name reads ``<role>`` or ``<role> @ <agency>``, or ``user:<username>`` for one named person.
 
-    ``<role>`` is a role code (``one_stop_officer``, ``specialist``, ``leader``, ``clerk``) or one of the
-    Vietnamese labels in ``ROLE_LABELS`` ("Cán bộ một cửa", "Chuyên viên", "Lãnh đạo", "Văn thư", …).
+    ``<role>`` is a role code (``one_stop_officer``, ``specialist``, ``leader``, ``clerk``), one of the
+    Vietnamese labels in ``ROLE_LABELS`` ("Cán bộ một cửa", "Chuyên viên", "Lãnh đạo", "Văn thư", …), or
+    a name the administrator mapped to a role (``models.RoleAlias``, e.g. "Backoffice" → specialist; read
+    when a file is uploaded).
 
     ``<agency>`` says which agency's staff: omitted, the agency currently handling the dossier (as the
     ``route_to_agency`` action last set it, else ``dossier.current_agency``); ``receiving`` (or "Cơ quan
@@ -35,6 +46,7 @@ Matching ignores case, repeated spaces and Unicode composition differences.
 
 import re
 import unicodedata
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -43,7 +55,11 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+FLOWABLE_NS = "http://flowable.org/bpmn"
+ACTIVITI_NS = "http://activiti.org/bpmn"
 PROPERTY_NAMESPACES = (CAMUNDA_NS, ZEEBE_NS, SPIFF_NS)
+# Where modellers write a user task's assignment as attributes of the task.
+ASSIGNMENT_NAMESPACES = (CAMUNDA_NS, FLOWABLE_NS, ACTIVITI_NS)
 
 ALLOTTED_HOURS = "allottedHours"
 ACTION = "action"
@@ -95,6 +111,7 @@ AGENCY_LABELS = {
 }
 
 _AGENCY_CODE = re.compile(r"^[0-9A-Za-z]{2,3}(\.[0-9A-Za-z]{2,3}){2,4}$")
+_HOURS = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,2})?$")
 
 
 def normalise(text: str) -> str:
@@ -136,6 +153,67 @@ def action_params(properties: dict[str, str]) -> dict[str, str]:
     }
 
 
+def read_assignment(node) -> dict[str, str]:
+    """The assignment another modeller wrote on a user task: ``{"candidateGroups", "assignee",
+    "candidateUsers"}`` (only those present, as written): attributes in the Camunda 7, Flowable or
+    Activiti namespace, or Camunda 8's ``zeebe:assignmentDefinition``."""
+    found: dict[str, str] = {}
+    names = ("candidateGroups", "assignee", "candidateUsers")
+    for namespace in ASSIGNMENT_NAMESPACES:
+        for name in names:
+            value = node.get(f"{{{namespace}}}{name}")
+            if value is not None and value.strip():
+                found.setdefault(name, value.strip())
+    for extensions in node:
+        if not isinstance(extensions.tag, str) or etree.QName(extensions).localname != "extensionElements":
+            continue
+        for definition in extensions.iterchildren(f"{{{ZEEBE_NS}}}assignmentDefinition"):
+            for name in names:
+                value = definition.get(name)
+                if value is not None and value.strip():
+                    found.setdefault(name, value.strip())
+    return found
+
+
+def _is_expression(value: str) -> bool:
+    return value.startswith(("${", "#{", "=")) or "${" in value
+
+
+def assignment_properties(assignment: dict[str, str]) -> dict[str, str]:
+    """``read_assignment``'s result as congso's ``user``/``role`` properties. Raises ``LaneError`` for
+    what congso cannot honour: an expression, or candidate users."""
+    for name, value in assignment.items():
+        if _is_expression(value):
+            raise LaneError(
+                _(
+                    "“%(name)s” là biểu thức (“%(value)s”): congso giao bước cho một vai trò hoặc một tài "
+                    "khoản cố định; hãy ghi tên vai trò hoặc tên đăng nhập."
+                )
+                % {"name": name, "value": value[:80]}
+            )
+    if assignment.get("assignee"):
+        return {"user": assignment["assignee"]}
+    if assignment.get("candidateGroups"):
+        return {"role": assignment["candidateGroups"]}
+    if assignment.get("candidateUsers"):
+        raise LaneError(
+            _(
+                "congso chưa đọc candidateUsers (“%(value)s”): hãy dùng assignee cho một người, hoặc "
+                "candidateGroups / làn cho một vai trò."
+            )
+            % {"value": assignment["candidateUsers"][:80]}
+        )
+    return {}
+
+
+def parse_hours(raw: str) -> Decimal | None:
+    """``"8"``, ``"0.5"`` or ``"0,5"`` as working hours (at most two decimals), else ``None``."""
+    text = (raw or "").strip().replace(",", ".")
+    if not _HOURS.match(text):
+        return None
+    return Decimal(text)
+
+
 class LaneError(ValueError):
     """A lane name or property that names no known role or agency; ``message`` is Vietnamese."""
 
@@ -164,10 +242,19 @@ def parse_agency(text: str) -> dict:
     return {"mode": mode, "kind": kind} if kind else {"mode": mode}
 
 
-def resolve_performer(lane_name: str | None, lane_properties: dict, task_properties: dict) -> dict:
+def resolve_performer(
+    lane_name: str | None,
+    lane_properties: dict,
+    task_properties: dict,
+    assignment: dict | None = None,
+    aliases: dict[str, str] | None = None,
+) -> dict:
     """Who performs a user task: ``{"role", "user", "agency", "lane"}``. Raises ``LaneError``.
 
-    Task properties override lane properties, which override what the lane name says.
+    ``assignment``: the task's ``candidateGroups``/``assignee`` as other modellers write them
+    (``read_assignment``); ``aliases``: normalised name → role code, the administrator's alias table.
+    The task's congso properties override its modeller assignment, which overrides the lane's
+    properties, which override what the lane name says.
     """
     role_text, agency_text, username = None, None, None
     name = (lane_name or "").strip()
@@ -175,11 +262,14 @@ def resolve_performer(lane_name: str | None, lane_properties: dict, task_propert
         username = name[5:].strip()
     elif name:
         role_text, _sep, agency_text = name.partition("@")
-    for props in (lane_properties, task_properties):
+    modeller = assignment_properties(assignment or {})
+    for props in (lane_properties, modeller, task_properties):
         if props.get("user"):
             username, role_text = props["user"], None
         if props.get("role"):
             role_text, username = props["role"], None
+            if "@" in role_text and "agency" not in props:
+                role_text, _sep, agency_text = role_text.partition("@")
         if "agency" in props:
             agency_text = props["agency"]
 
@@ -195,14 +285,48 @@ def resolve_performer(lane_name: str | None, lane_properties: dict, task_propert
                 )
             )
         raise LaneError(_("Làn “%(name)s” không nêu vai trò.") % {"name": name[:80]})
-    role = ROLE_LABELS.get(normalise(role_text))
-    if role is None:
-        raise LaneError(
-            _(
-                "Làn “%(name)s” không ứng với vai trò nào (dùng: Cán bộ một cửa, Chuyên viên, Lãnh đạo, "
-                "Văn thư, "
-                "hoặc user:<tên đăng nhập>)."
-            )
-            % {"name": (name or role_text)[:80]}
-        )
+    role = resolve_role(role_text, aliases or {})
     return {"role": role, "user": None, "agency": agency, "lane": name}
+
+
+def resolve_role(text: str, aliases: dict[str, str]) -> str:
+    """The role code ``text`` names — a code, a built-in label, an alias, or several comma-separated
+    names of one role (``candidateGroups``). Raises ``LaneError`` listing what is known."""
+    roles = set()
+    for part in text.split(","):
+        key = normalise(part)
+        if not key:
+            continue
+        role = ROLE_LABELS.get(key) or aliases.get(key)
+        if role is None:
+            raise LaneError(unknown_role_message(part.strip(), aliases))
+        roles.add(role)
+    if not roles:
+        raise LaneError(unknown_role_message(text.strip(), aliases))
+    if len(roles) > 1:
+        raise LaneError(
+            _("“%(names)s” gồm nhiều vai trò (%(roles)s): mỗi bước chỉ giao cho một vai trò.")
+            % {"names": text.strip()[:120], "roles": ", ".join(sorted(roles))}
+        )
+    return roles.pop()
+
+
+def unknown_role_message(name: str, aliases: dict[str, str]) -> str:
+    """Names the unknown role and lists the roles and the administrator's aliases that congso knows."""
+    from congso.agencies.models import Role  # the labels of the role codes, for the message
+
+    known = ", ".join(f"{code} ({Role(code).label})" for code in TASK_ROLES)
+    message = _(
+        "“%(name)s” không ứng với vai trò nào. Dùng mã hoặc tên vai trò: %(known)s; hoặc "
+        "user:<tên đăng nhập>."
+    ) % {"name": name[:80], "known": known}
+    if aliases:
+        listed = sorted(aliases.items())
+        shown = "; ".join(f"{alias} → {role}" for alias, role in listed[:20])
+        more = "; …" if len(listed) > 20 else ""
+        message += " " + _("Tên thay thế đã khai báo: %(aliases)s.") % {"aliases": shown + more}
+    message += " " + _(
+        "Quản trị viên có thể thêm tên thay thế cho tên làn/nhóm này (Quy trình nghiệp vụ › "
+        "Tên thay thế của vai trò)."
+    )
+    return message

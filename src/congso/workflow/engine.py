@@ -37,7 +37,9 @@ hand meanwhile, so there are never two routing mechanisms for one dossier.
 """
 
 import copy
+import math
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -107,7 +109,7 @@ def release(instance: ProcessInstance, dossier, reason: str = "") -> None:
 # --- Time --------------------------------------------------------------------------------------------
 
 
-def compute_due_at(start: datetime, hours: int | None) -> datetime:
+def compute_due_at(start: datetime, hours: int | Decimal | None) -> datetime:
     """The end of a step's allotted working hours from ``start`` (the working-day calendar)."""
     if not hours:
         return start
@@ -423,6 +425,8 @@ def _open_item(instance, version, dossier, task, now) -> WorkItem:
             )
     agency = resolve_agency(step.get("agency") or {}, dossier, task.data)
     hours = step.get("allotted_hours")
+    # step_config holds JSON numbers (``8``, ``0.5``); through str() so 0.5 stays exactly 0.5.
+    hours = Decimal(str(hours)) if hours is not None else None
     item = WorkItem.objects.create(
         instance=instance,
         kind=WorkItemKind.TASK,
@@ -565,7 +569,7 @@ def record_steps(
                 step_name=item.label[:200],
                 to_agency=item.agency,
                 to_unit_label=_item_unit_label(version, item)[:200],
-                allotted_working_hours=item.allotted_hours,
+                allotted_working_hours=control_sheet_hours(item.allotted_hours),
                 received_by=item.assigned_user,
                 from_agency=origin[0],
                 from_unit_label=origin[1][:200],
@@ -577,6 +581,12 @@ def record_steps(
         services.hand_over_by_process(
             dossier, authority=_issue_authority(version, dossier, actor), finished=finished, opened=steps
         )
+
+
+def control_sheet_hours(hours: Decimal | None) -> int | None:
+    """A step's allotted time as the control sheet records it: ``dossiers.services`` counts whole working
+    hours, so a fraction (``0.5``) is rounded up there — the work item keeps the exact deadline."""
+    return math.ceil(hours) if hours is not None else None
 
 
 def _item_unit_label(version, item: WorkItem) -> str:

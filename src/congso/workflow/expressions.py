@@ -464,7 +464,7 @@ def _bracket_depth(text: str) -> int:
 # says the same).
 _HOW_CONGSO_READS = gettext_noop(
     "congso đọc biểu thức dạng “approved == true”, “form.so_trang > 10 and dossier.channel == "
-    "\"online\"” (so sánh == != < <= > >=, in, and, or, not)."
+    '"online"” (so sánh == != < <= > >=, in, and, or, not).'
 )
 
 # Operators of JUEL/JavaScript/FEEL that Python's parser would only call "invalid syntax":

@@ -6,11 +6,15 @@ item's ``data`` holds what an officer entered at a step.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from congso.agencies.models import Role
 from congso.core.timeliness import Timeliness
+
+from .conventions import ROLE_LABELS, TASK_ROLES, normalise
 
 
 class ProcessDefinition(models.Model):
@@ -79,6 +83,61 @@ class ProcessVersion(models.Model):
 
     def step(self, task_name: str) -> dict:
         return (self.step_config.get("steps") or {}).get(task_name) or {}
+
+
+class RoleAlias(models.Model):
+    """A lane or group name that process designers write, mapped to a role (``Backoffice`` → specialist).
+
+    One table for the whole platform, edited in the admin. ``bpmn.validate`` reads it when a file is
+    uploaded, beside the built-in role codes and labels (``conventions.ROLE_LABELS``), for lane names and
+    ``candidateGroups``; an uploaded version keeps the roles it resolved then. Names are compared as
+    ``conventions.normalise`` makes them (case, spaces, Unicode composition), hence ``normalised_name``.
+    """
+
+    name = models.CharField(_("tên làn hoặc nhóm"), max_length=200)
+    normalised_name = models.CharField(_("tên đã chuẩn hóa"), max_length=200, unique=True, editable=False)
+    role = models.CharField(
+        _("vai trò"), max_length=32, choices=[(r.value, r.label) for r in Role if r.value in TASK_ROLES]
+    )
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tên thay thế của vai trò")
+        verbose_name_plural = _("tên thay thế của vai trò")
+        ordering = ["normalised_name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.role}"
+
+    def save(self, *args, **kwargs):
+        self.normalised_name = normalise(self.name)[:200]
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.normalised_name = normalise(self.name)[:200]
+        if not self.normalised_name:
+            raise ValidationError({"name": _("Vui lòng nhập tên làn hoặc nhóm.")})
+        if self.role not in TASK_ROLES:
+            raise ValidationError({"role": _("Vai trò không thực hiện được bước của quy trình.")})
+        if "@" in self.name or self.normalised_name.startswith("user:"):
+            raise ValidationError(
+                {"name": _("Tên thay thế không được chứa “@” hay bắt đầu bằng “user:” (cú pháp của làn).")}
+            )
+        if self.normalised_name in ROLE_LABELS:
+            raise ValidationError(
+                {"name": _("“%(name)s” đã là tên có sẵn của một vai trò.") % {"name": self.name}}
+            )
+        clash = RoleAlias.objects.filter(normalised_name=self.normalised_name).exclude(pk=self.pk)
+        if clash.exists():
+            raise ValidationError(
+                {"name": _("Đã có tên thay thế “%(name)s”.") % {"name": clash.first().name}}
+            )
+
+    @classmethod
+    def as_mapping(cls) -> dict[str, str]:
+        """Normalised name → role code, as ``conventions.resolve_performer`` takes it."""
+        return dict(cls.objects.values_list("normalised_name", "role"))
 
 
 class InstanceState(models.TextChoices):
@@ -180,8 +239,9 @@ class WorkItem(models.Model):
     state = models.CharField(
         _("trạng thái"), max_length=16, choices=WorkItemState.choices, default=WorkItemState.OPEN
     )
-    allotted_hours = models.PositiveIntegerField(
-        _("thời gian được giao (giờ làm việc)"), null=True, blank=True
+    # Decimal: designers allot half an hour (``0.5``) to quick steps.
+    allotted_hours = models.DecimalField(
+        _("thời gian được giao (giờ làm việc)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
     opened_at = models.DateTimeField(_("nhận lúc"))
     due_at = models.DateTimeField(_("hạn xử lý"))
@@ -244,6 +304,14 @@ class WorkItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == WorkItemState.OPEN
+
+    @property
+    def allotted_hours_text(self) -> str:
+        """``8`` or ``0.5``, not ``8.00``/``0.50``."""
+        if self.allotted_hours is None:
+            return ""
+        text = f"{self.allotted_hours:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class StepStatsSnapshot(models.Model):

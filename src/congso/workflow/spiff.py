@@ -34,7 +34,12 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.bpmn.serializer import DEFAULT_CONFIG, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
-from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, InclusiveGateway, IntermediateCatchEvent, NoneTask
+from SpiffWorkflow.bpmn.specs.defaults import (
+    BoundaryEvent,
+    InclusiveGateway,
+    IntermediateCatchEvent,
+    NoneTask,
+)
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     DurationTimerEventDefinition,
     TimeDateEventDefinition,

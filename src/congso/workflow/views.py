@@ -424,7 +424,7 @@ def _flow_rows(flow, now) -> list[dict]:
                 "opened": moment(item.opened_at),
                 "completed": moment(item.completed_at) if item.state == WorkItemState.DONE else "",
                 "due": moment(item.due_at),
-                "allotted": item.allotted_hours,
+                "allotted": item.allotted_hours_text,
                 "spent": diagram.format_duration(step.time_spent),
                 "waiting": diagram.format_duration(step.waiting) if step.waiting is not None else "",
                 "overdue": overdue,
