@@ -13,6 +13,8 @@ from congso.workflow.models import ProcessDefinition, ProcessVersion
 from .conftest import BPMN_DIR, HEADER, flow, process, user_task
 
 DEFAULTS = Path(services.__file__).resolve().parent / "bpmn"
+# The starter file of docs/process-design.md.
+STARTER = Path(__file__).resolve().parents[2] / "docs" / "process-design" / "quy-trinh-mau.bpmn"
 
 
 def line_of(text: str, needle: str) -> int:
@@ -26,8 +28,29 @@ def test_default_processes_are_valid_and_drawn(db, name):
     text = (DEFAULTS / name).read_text(encoding="utf-8")
     outcome = bpmn.validate(text)
     assert outcome.ok, outcome.errors
-    # Full diagram interchange, so the file opens and renders in bpmn.io: a shape for every flow node
-    # and lane, an edge for every sequence flow.
+    assert_fully_drawn(text)
+    for step in outcome.step_config["steps"].values():
+        if step["kind"] == "user":
+            assert step["role"] in {"one_stop_officer", "specialist", "leader", "clerk"}
+            assert step["allotted_hours"] >= 1
+
+
+def test_starter_file_of_the_designers_page_is_valid_and_drawn(db):
+    text = (STARTER).read_text(encoding="utf-8")
+    outcome = bpmn.validate(text)
+    assert outcome.ok, outcome.errors
+    assert_fully_drawn(text)
+    steps = outcome.step_config["steps"]
+    assert steps["receive"]["allotted_hours"] == 0.5 and steps["sign"]["allotted_hours"] == 8
+    page = (STARTER.parent.parent / "process-design.md").read_text(encoding="utf-8")
+    assert "](process-design/quy-trinh-mau.bpmn)" in page
+    readme = (STARTER.parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "(docs/process-design.md)" in readme
+
+
+def assert_fully_drawn(text: str) -> None:
+    """Full diagram interchange, so the file opens and renders in bpmn.io: a shape for every flow node
+    and lane, an edge for every sequence flow."""
     root = bpmn.parse_xml(text)
     ns = {
         "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -41,10 +64,6 @@ def test_default_processes_are_valid_and_drawn(db, name):
     elements.discard(None)
     elements -= {el.get("id") for el in root.xpath("//bpmn:laneSet", namespaces=ns)}
     assert elements <= drawn, elements - drawn
-    for step in outcome.step_config["steps"].values():
-        if step["kind"] == "user":
-            assert step["role"] in {"one_stop_officer", "specialist", "leader", "clerk"}
-            assert step["allotted_hours"] >= 1
 
 
 def test_invalid_file_lists_every_problem_with_its_line(db):

@@ -637,3 +637,32 @@ def test_flowable_file_runs_its_groups_inclusive_split_and_plain_task(world, mak
     services.complete(insurance, world.insurance_officer)
     instance.refresh_from_db()
     assert instance.state == InstanceState.COMPLETED  # through the join and the plain "archive" task
+
+
+@pytest.mark.parametrize("approved", [True, False])
+def test_starter_file_of_the_designers_page_runs_a_dossier(world, make_dossier, deploy, clock, approved):
+    """docs/process-design/quy-trinh-mau.bpmn, as a designer downloads it, uploaded and run end to end."""
+    from pathlib import Path
+
+    starter = Path(__file__).resolve().parents[2] / "docs" / "process-design" / "quy-trinh-mau.bpmn"
+    deploy(starter.read_text(encoding="utf-8"), key="quy-trinh-mau")
+    clock.set(local(2026, 3, 9, 8))
+    dossier = make_dossier("quy-trinh-mau")
+    instance = services.start(dossier)
+    receive = only_open(instance)
+    assert receive.due_at == local(2026, 3, 9, 8, 30)
+    services.complete(receive, world.one_stop)
+    services.complete(only_open(instance), world.specialist, {"approved": approved, "ghi_chu": "Đủ"})
+    if approved:
+        sign = only_open(instance)
+        assert (sign.task_name, sign.role, sign.allotted_hours) == ("sign", "leader", 8)
+        services.complete(sign, world.leader)
+        dossier.refresh_from_db()
+        assert dossier.status == Status.RESULT_READY
+    else:
+        services.complete(only_open(instance), world.specialist)
+    returning = only_open(instance)
+    assert returning.task_name == "return"
+    services.complete(returning, world.one_stop)
+    instance.refresh_from_db()
+    assert instance.state == InstanceState.COMPLETED
