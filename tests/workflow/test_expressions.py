@@ -255,3 +255,11 @@ def test_camunda_condition_is_explained_at_upload(db):
     )
     messages = [message for _line, message in bpmn.validate(xml).errors]
     assert len(messages) == 1 and "Hãy bỏ “${” ở đầu và “}” ở cuối" in messages[0], messages
+
+
+@pytest.mark.parametrize("source", [f"${{{s}}}" for s in HOSTILE[:8]] + [f"={s}" for s in HOSTILE[:4]])
+def test_hostile_input_in_a_foreign_wrapper_gets_no_rewrite(source):
+    """The suggested rewrite goes through the same whitelist: a hostile inner text is never proposed."""
+    with pytest.raises(ExpressionError) as info:
+        compile_expression(source)
+    assert "Viết ở đây" not in info.value.message
