@@ -179,6 +179,31 @@ def test_cutoff_is_a_parameter():
     assert working_days.due_date(at(2026, 3, 13, 15, 1), 0, cutoff=time(16, 30)) == date(2026, 3, 13)
 
 
+def test_clock_starts_at_the_next_opening_outside_office_hours():
+    # Thu 12 Mar 2026 (working day), office hours 07:30–11:30 and 13:00–17:00.
+    assert working_days.clock_start(at(2026, 3, 12, 9, 15)) == at(2026, 3, 12, 9, 15)  # inside: itself
+    assert working_days.clock_start(at(2026, 3, 12, 6, 0)) == at(2026, 3, 12, 7, 30)  # before opening
+    assert working_days.clock_start(at(2026, 3, 12, 12, 0)) == at(2026, 3, 12, 13, 0)  # lunch break
+    assert working_days.clock_start(at(2026, 3, 12, 17, 0)) == at(2026, 3, 13, 7, 30)  # closing minute
+    assert working_days.clock_start(at(2026, 3, 12, 20, 0)) == at(2026, 3, 13, 7, 30)  # evening
+    assert working_days.clock_start(at(2026, 3, 13, 20, 0)) == at(2026, 3, 16, 7, 30)  # Fri evening → Mon
+
+
+def test_received_after_office_hours_counts_from_the_next_working_day_whatever_the_cutoff():
+    # Thu 12 Mar 2026 at 20:00 (online): the desk is closed, the clock starts Fri 13 at 07:30.
+    evening = at(2026, 3, 12, 20, 0)
+    assert working_days.receipt_day(evening, None) == date(2026, 3, 13)  # no cutoff
+    assert working_days.receipt_day(evening, time(15, 0)) == date(2026, 3, 13)
+    # A cutoff later than the close of office hours does not keep 17:30 on the same day.
+    assert working_days.receipt_day(at(2026, 3, 12, 17, 30), time(18, 0)) == date(2026, 3, 13)
+    # Without a cutoff, 16:30 (office hours) is still the same day; 06:00 is that day's opening.
+    assert working_days.receipt_day(at(2026, 3, 12, 16, 30), None) == date(2026, 3, 12)
+    assert working_days.receipt_day(at(2026, 3, 12, 6, 0), None) == date(2026, 3, 12)
+    # Same day: due Fri 13; 3 working days from Fri 13: Mon 16, Tue 17, Wed 18.
+    assert working_days.due_date(evening, 0, None) == date(2026, 3, 13)
+    assert working_days.due_date(evening, 3, None) == date(2026, 3, 18)
+
+
 def test_friday_before_a_make_up_saturday():
     # Fri 25 Apr 2025 at 15:01: the next working day is the make-up Saturday 26 Apr.
     assert working_days.receipt_day(at(2025, 4, 25, 15, 1)) == date(2025, 4, 26)

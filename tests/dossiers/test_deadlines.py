@@ -63,6 +63,37 @@ def test_same_day_procedure(make_version, received, expected):
     assert deadlines.initial_due(version, received) == expected
 
 
+@pytest.mark.parametrize(
+    ("received", "expected"),
+    [
+        # Thu 12 Mar 20:00 (online, desk closed): the clock starts Fri 13 07:30 → due Fri 13 17:00,
+        # not Thu 12 17:00, three hours before it arrived.
+        (local(2026, 3, 12, 20, 0), local(2026, 3, 13, 17, 0)),
+        # Thu 12 Mar 06:00: counts from that day's opening → due Thu 12 17:00.
+        (local(2026, 3, 12, 6, 0), local(2026, 3, 12, 17, 0)),
+        # Fri 13 Mar 17:45: next working day Mon 16 → due Mon 16 17:00.
+        (local(2026, 3, 13, 17, 45), local(2026, 3, 16, 17, 0)),
+    ],
+)
+def test_same_day_without_cutoff_is_never_due_before_it_arrived(make_version, received, expected):
+    version = make_version(time_limit_value=0, receipt_cutoff=None)
+    due = deadlines.initial_due(version, received)
+    assert due == expected
+    assert due > received
+
+
+def test_multi_day_limit_received_in_the_evening_counts_from_the_next_working_day(make_version):
+    version = make_version(time_limit_value=3, receipt_cutoff=None)
+    # Thu 12 Mar 20:00 → receipt day Fri 13; +3 = Mon 16, Tue 17, Wed 18 (not Tue 17).
+    assert deadlines.initial_due(version, local(2026, 3, 12, 20, 0)) == local(2026, 3, 18, 17, 0)
+
+
+def test_online_submission_in_the_evening_is_not_due_before_it_arrived(make_version, submit, clock):
+    clock.set(local(2026, 3, 12, 20, 0))
+    dossier = submit(version=make_version(time_limit_value=0, receipt_cutoff=None))
+    assert dossier.due_at == dossier.statutory_due_at == local(2026, 3, 13, 17, 0)
+
+
 def test_zero_hours_means_the_same_day(make_version):
     version = make_version(time_limit_value=0, time_limit_unit=HOURS)
     assert deadlines.initial_due(version, local(2026, 3, 6, 10, 0)) == local(2026, 3, 6, 17, 0)

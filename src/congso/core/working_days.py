@@ -24,9 +24,15 @@ event; it runs from the next day and ends at the end of its last day. Here:
 - ``working_days_between(a, b)`` counts the working days in the half-open range (a, b]; it is negative
   when b < a and 0 when a == b. For a working day b: ``add_working_days(a, working_days_between(a, b)) == b``.
 
+**Clock start** [practice: the one-stop desk receives during office hours]. A time limit starts at
+the moment of receipt when that moment is inside an office period of a working day, otherwise at the
+opening of the next office period: ``clock_start``. A dossier submitted online at 20:00 therefore starts
+at 07:30 the next working day, whatever the cutoff, and is never due before it arrived.
+
 **Receipt day and the 15:00 rule** [law for many procedures; the cutoff is a parameter because it
-belongs to a procedure version]. A dossier received after the cutoff (default 15:00 local time), or on a
-day that is not a working day, is deemed received on the next working day: ``receipt_day``. The
+belongs to a procedure version]. The receipt day is the day of the clock start, or the next working day
+when the clock starts after the cutoff (default 15:00 local time; ``None`` = the procedure has no
+cutoff, only office hours count): ``receipt_day``. The
 appointment date for a limit of n working days is ``add_working_days(receipt_day, n)``: ``due_date``.
 With n = 0 (same-day procedures) that is the receipt day itself: received at 14:59 on a working day →
 due that day; at 15:01 → due the next working day. "After 15:00" means strictly later than 15:00:00.
@@ -206,18 +212,40 @@ class WorkingCalendar:
         days = (a + timedelta(days=offset) for offset in range(1, (b - a).days + 1))
         return sum(1 for day in days if self.is_working_day(day))
 
-    def receipt_day(self, received_at: datetime, cutoff: time = DEFAULT_CUTOFF) -> date:
-        """The working day a dossier counts as received: the local date of ``received_at``, or the next
-        working day when it came after ``cutoff`` or on a day that is not worked."""
-        if not isinstance(cutoff, time) or cutoff.tzinfo is not None:
-            raise TypeError(gettext("Giờ chốt tiếp nhận phải là một giờ (time) không kèm múi giờ."))
+    def clock_start(
+        self, received_at: datetime, *, office_hours: OfficeHours | str | None = None
+    ) -> datetime:
+        """The moment a time limit starts to run for something received at ``received_at``: that moment
+        when it falls inside an office period of a working day, otherwise the opening of the next office
+        period (later that day, or on the next working day). Aware, in the project's time zone; never
+        earlier than ``received_at``. An office period is half-open: at its closing minute it is over."""
+        periods = configured_office_hours() if office_hours is None else parse_office_hours(office_hours)
         local = _local(received_at)
-        day = local.date()
-        if local.time() > cutoff or not self.is_working_day(day):
+        moment = local.replace(tzinfo=None)
+        day = moment.date()
+        if self.is_working_day(day):
+            for start, end in periods:
+                if moment < datetime.combine(day, end):
+                    begin = max(moment, datetime.combine(day, start))
+                    return timezone.make_aware(begin, timezone.get_default_timezone())
+        day = self.next_working_day(day)
+        return timezone.make_aware(datetime.combine(day, periods[0][0]), timezone.get_default_timezone())
+
+    def receipt_day(self, received_at: datetime, cutoff: time | None = DEFAULT_CUTOFF) -> date:
+        """The working day a dossier counts as received: the day its clock starts (``clock_start``:
+        the next working day's opening when it came outside office hours), or the next working day when
+        the clock would start after ``cutoff`` (``None``: no cutoff, only office hours count)."""
+        if cutoff is not None and (not isinstance(cutoff, time) or cutoff.tzinfo is not None):
+            raise TypeError(gettext("Giờ chốt tiếp nhận phải là một giờ (time) không kèm múi giờ."))
+        start = timezone.localtime(self.clock_start(received_at), timezone.get_default_timezone())
+        day = start.date()
+        if cutoff is not None and start.time() > cutoff:
             return self.next_working_day(day)
         return day
 
-    def due_date(self, received_at: datetime, working_days: int, cutoff: time = DEFAULT_CUTOFF) -> date:
+    def due_date(
+        self, received_at: datetime, working_days: int, cutoff: time | None = DEFAULT_CUTOFF
+    ) -> date:
         """The appointment date for a time limit of ``working_days`` (≥ 0) working days."""
         _check_int(working_days)
         if working_days < 0:
@@ -290,12 +318,17 @@ def working_days_between(a: date, b: date) -> int:
     return WorkingCalendar().working_days_between(a, b)
 
 
-def receipt_day(received_at: datetime, cutoff: time = DEFAULT_CUTOFF) -> date:
-    """The working day from which a time limit counts (the 15:00 rule)."""
+def clock_start(received_at: datetime) -> datetime:
+    """The moment a time limit starts to run: ``received_at`` inside office hours, else the next opening."""
+    return WorkingCalendar().clock_start(received_at)
+
+
+def receipt_day(received_at: datetime, cutoff: time | None = DEFAULT_CUTOFF) -> date:
+    """The working day from which a time limit counts (office hours and the 15:00 rule)."""
     return WorkingCalendar().receipt_day(received_at, cutoff)
 
 
-def due_date(received_at: datetime, working_days: int, cutoff: time = DEFAULT_CUTOFF) -> date:
+def due_date(received_at: datetime, working_days: int, cutoff: time | None = DEFAULT_CUTOFF) -> date:
     """The appointment date for a time limit in working days (0 = same day)."""
     return WorkingCalendar().due_date(received_at, working_days, cutoff)
 

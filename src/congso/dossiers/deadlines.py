@@ -1,11 +1,13 @@
 """Statutory deadlines of dossiers, counted on the working-day calendar (``core.working_days``).
 
 **Appointment** (``initial_due``). A limit of n working days: ``working_days.due_date(start, n, cutoff)``
-— the receipt day is the local date of ``start``, or the next working day when ``start`` falls after the
-version's ``receipt_cutoff`` (the 15:00 rule; no cutoff on the version = none) or on a day off; the
-appointment is the n-th working day after it, at the close of office hours (the end of the last period
-of ``CONGSO_OFFICE_HOURS``, 17:00 by default). n = 0 is a same-day procedure: due at the close of the
-receipt day. A limit in working hours: ``working_days.due_at_hours(start, h)`` (office hours from the
+— the clock starts at ``start`` when it is inside office hours of a working day, otherwise at the next
+working day's opening (``working_days.clock_start``), whatever the cutoff; the receipt day is that day, or
+the next working day when the clock starts after the version's ``receipt_cutoff`` (the 15:00 rule; no
+cutoff on the version = office hours only); the appointment is the n-th working day after it, at the
+close of office hours (the end of the last period of ``CONGSO_OFFICE_HOURS``, 17:00 by default). n = 0
+is a same-day procedure: due at the close of the receipt day. Either way a dossier is never due before it
+arrived. A limit in working hours: ``working_days.due_at_hours(start, h)`` (office hours from the
 moment itself, no 15:00 rule, as the calendar defines it); 0 hours is treated as the same day.
 
 **Supplement** (``pause_for_supplement`` / ``resume_after_supplement``), by the version's
@@ -44,7 +46,6 @@ from . import conf
 from .errors import InvalidDossierInput
 from .models import Dossier
 
-_NO_CUTOFF = time.max
 BATCH = 500
 
 
@@ -62,8 +63,10 @@ def end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, office_close()), _tz())
 
 
-def _cutoff(version) -> time:
-    return version.receipt_cutoff or _NO_CUTOFF
+def _cutoff(version) -> time | None:
+    # No cutoff on the version: only office hours decide the receipt day (never "until midnight",
+    # which made a dossier arriving at 20:00 due at 17:00 the same day).
+    return version.receipt_cutoff or None
 
 
 def _counts_in_hours(version) -> bool:
