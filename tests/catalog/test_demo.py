@@ -1,6 +1,8 @@
 """The demo catalogue: at least 30 real procedures, idempotent, honest about what is not verified."""
 
 import json
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -101,3 +103,31 @@ def test_commune_procedures_name_the_demo_communes(seeded):
 def test_seed_file_is_in_the_documented_format():
     document = json.loads(SEED_FILE.read_text(encoding="utf-8"))
     assert document["format"] == "congso.catalog" and document["format_version"] == 1
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "1.001193",  # birth registration
+        "1.000894",  # marriage registration
+        "1.000656",  # death registration
+        "DP.HT.07",  # copies of civil-status extracts
+        "2.000815",  # certified copies
+    ],
+)
+def test_same_day_civil_status_procedures_have_the_15h_rule(seeded, code):
+    # Their published procedure cards: received after 15:00, the result is returned the next working day.
+    version = services.version_in_force(code)
+    assert version.time_limit_value == 0
+    assert version.receipt_cutoff == time(15, 0)
+
+
+def test_marriage_registered_after_15h_is_due_the_next_working_day(seeded):
+    from congso.dossiers import deadlines
+
+    version = services.version_in_force("1.000894")
+    # Thu 12 Mar 2026 15:30 (Vietnam time): due Fri 13 Mar at 17:00, not Thu 12.
+    received = datetime(2026, 3, 12, 15, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert deadlines.initial_due(version, received) == datetime(
+        2026, 3, 13, 17, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")
+    )
