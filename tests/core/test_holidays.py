@@ -5,7 +5,8 @@ Dates of 2021–2026 are checked against what the government actually gave off, 
 """
 
 import math
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -331,3 +332,41 @@ def test_calendar_refuses_dates_outside_the_rules():
     day = CalendarDay(date=date(2019, 3, 11), kind=DayKind.HOLIDAY, name="Ngày cũ")
     with pytest.raises(ValidationError, match="từ năm 2021 đến năm 2099"):
         day.full_clean()
+
+
+@pytest.mark.django_db
+def test_seed_holds_the_announced_calendars_of_2021_to_2024():
+    # 2024: off Sat 27 Apr – Wed 1 May by swapping Mon 29 Apr with Sat 4 May (2450/VPCP-KGVX).
+    assert not working_days.is_working_day(date(2024, 4, 29))
+    assert working_days.is_working_day(date(2024, 5, 4))
+    assert "2450/VPCP-KGVX" in _row(date(2024, 4, 29)).legal_basis
+    # Tết as announced: 2024 Thu 8 – Wed 14 Feb; 2023 Fri 20 – Thu 26 Jan; 2022 Sat 29 Jan – Sun 6 Feb;
+    # 2021 Wed 10 – Tue 16 Feb (weekends included); each the announced rows, not the defaults.
+    for first, last in [
+        (date(2024, 2, 8), date(2024, 2, 14)),
+        (date(2023, 1, 20), date(2023, 1, 26)),
+        (date(2022, 1, 29), date(2022, 2, 6)),
+        (date(2021, 2, 10), date(2021, 2, 16)),
+    ]:
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        assert not any(working_days.is_working_day(day) for day in days), first
+        assert working_days.is_working_day(last + timedelta(days=1)), last
+        tet = CalendarDay.objects.filter(occasion=Occasion.TET, date__year=first.year)
+        assert set(tet.values_list("source", flat=True)) == {DaySource.ANNOUNCED}
+    # National Day: 2024 Mon 2 – Tue 3 Sep, no make-up Saturday; 2023 Fri 1 – Mon 4 Sep.
+    assert [working_days.is_working_day(date(2024, 9, d)) for d in (2, 3, 4)] == [False, False, True]
+    assert working_days.is_working_day(date(2024, 9, 14)) is False
+    assert [working_days.is_working_day(date(2023, 9, d)) for d in (1, 4, 5)] == [False, False, True]
+    # Statutory days of those years are in the table too (Hùng Kings 2022 on Sunday → Mon 11 Apr).
+    assert set(CalendarYear.objects.values_list("year", flat=True)) >= {2021, 2022, 2023, 2024}
+    assert _row(date(2022, 4, 11)).kind == DayKind.DAY_OFF
+    # Dates confirmed by one report only stay marked for verification.
+    assert not _row(date(2021, 2, 10)).verified and "[verify số hiệu]" in _row(date(2021, 2, 10)).legal_basis
+
+
+@pytest.mark.django_db
+def test_deadline_across_the_2024_swap():
+    # Fri 26 Apr 2024 10:00, 3 working days: Sat 27 – Wed 1 May off (Mon 29 swapped), then Thu 2 (1),
+    # Fri 3 (2), the make-up Sat 4 May (3).
+    received = datetime(2024, 4, 26, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert working_days.due_date(received, 3) == date(2024, 5, 4)

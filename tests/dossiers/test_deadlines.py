@@ -94,6 +94,14 @@ def test_online_submission_in_the_evening_is_not_due_before_it_arrived(make_vers
     assert dossier.due_at == dossier.statutory_due_at == local(2026, 3, 13, 17, 0)
 
 
+def test_a_receipt_before_the_calendar_is_refused_clearly(make_version):
+    # 31 Dec 2020: before Labour Code 2019 and the calendar's first year; refused, not counted on rules
+    # that did not apply then.
+    with pytest.raises(InvalidDossierInput, match="từ 2021 đến 2099") as error:
+        deadlines.initial_due(make_version(time_limit_value=3), local(2020, 12, 31, 10, 0))
+    assert error.value.code == "calendar_year"
+
+
 def test_zero_hours_means_the_same_day(make_version):
     version = make_version(time_limit_value=0, time_limit_unit=HOURS)
     assert deadlines.initial_due(version, local(2026, 3, 6, 10, 0)) == local(2026, 3, 6, 17, 0)

@@ -40,7 +40,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congso.core import events, scheduling, timeliness, working_days
+from congso.core import events, holidays, scheduling, timeliness, working_days
 
 from . import conf
 from .errors import InvalidDossierInput
@@ -78,6 +78,16 @@ def _counts_in_hours(version) -> bool:
 def initial_due(version, start: datetime, calendar=None) -> datetime:
     """The appointment for a dossier of ``version`` received (or submitted online) at ``start``."""
     calendar = calendar or working_days.calendar()
+    year = timezone.localtime(start, _tz()).year
+    if not holidays.FIRST_YEAR <= year <= holidays.LAST_YEAR:
+        # The calendar holds the days worked only from 2021 (Labour Code 2019); an older receipt (an
+        # imported dossier) is refused rather than counted on rules that did not apply then.
+        raise InvalidDossierInput(
+            _("Không tính được hạn giải quyết: lịch làm việc chỉ có các năm từ {first} đến {last}.").format(
+                first=holidays.FIRST_YEAR, last=holidays.LAST_YEAR
+            ),
+            code="calendar_year",
+        )
     if _counts_in_hours(version):
         return calendar.due_at_hours(start, version.time_limit_value)
     return end_of_day(calendar.due_date(start, version.time_limit_value, _cutoff(version)))
