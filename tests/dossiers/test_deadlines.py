@@ -441,3 +441,35 @@ def test_step_without_allotment_takes_the_dossier_appointment(make_version, subm
         given_by=actors.one_stop,
     )
     assert row.due_at == dossier.due_at == local(2026, 3, 12, 17, 0)
+
+
+# --- At risk: a window scaled with the allotted time ------------------------------------------------
+
+
+def test_same_day_dossier_is_not_at_risk_on_arrival(make_version, submit, clock):
+    # Thu 12 Mar 2026 09:00, same-day procedure: due 17:00, 6.5 office hours allotted (09:00–11:30,
+    # 13:00–17:00); a third is 2.17 h → a 2-hour window: at risk from 15:00, not at 09:05.
+    clock.set(local(2026, 3, 12, 9, 0))
+    dossier = submit(version=make_version(time_limit_value=0))
+    assert dossier.due_at == local(2026, 3, 12, 17, 0)
+    assert dossier.at_risk_hours == 2.0
+    assert not deadlines.needs_apology(dossier, local(2026, 3, 12, 9, 5))
+    assert not deadlines.needs_apology(dossier, local(2026, 3, 12, 14, 55))
+    assert deadlines.needs_apology(dossier, local(2026, 3, 12, 15, 0))
+    assert deadlines.watch(local(2026, 3, 12, 9, 5)) == {"at_risk": 0, "overdue": 0}
+    assert deadlines.watch(local(2026, 3, 12, 15, 30)) == {"at_risk": 1, "overdue": 0}
+
+
+@pytest.mark.parametrize(
+    ("received", "limit", "window"),
+    [
+        (local(2026, 3, 12, 16, 0), 0, 1.0),  # same day, no 15:00 rule: 1 h left → the 1-hour minimum
+        (local(2026, 3, 12, 9, 0), 1, 5.0),  # 1 day (due Fri 13 17:00): 6.5 + 8 = 14.5 h → 4.83 → 5 h
+        (local(2026, 3, 9, 9, 0), 3, 8.0),  # 3 days: 30.5 h → a third > 8 → the 8-hour maximum
+        (local(2026, 3, 9, 9, 0), 15, 8.0),
+    ],
+)
+def test_at_risk_window_scales_with_the_time_limit(make_version, received, limit, window):
+    version = make_version(time_limit_value=limit, receipt_cutoff=None)
+    due = deadlines.initial_due(version, received)
+    assert deadlines.at_risk_window(received, due) == window

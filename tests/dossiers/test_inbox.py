@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.core import signing
 
-from congso.dossiers import inbox, services
+from congso.dossiers import deadlines, inbox, services
 from congso.dossiers.inbox import InboxFilters
 from congso.dossiers.models import Dossier, Status
 
@@ -212,8 +212,9 @@ def test_search_by_each_identifier(actors, submit):
 def test_deadline_state_words_and_colours(drive, clock):
     clock.set(local(2026, 3, 11, 9))
     now = local(2026, 3, 11, 9)
-    threshold = local(2026, 3, 12, 9)
+    threshold = deadlines.at_risk_threshold(now)  # a window of 8 working hours: Thu 12 Mar 09:00
     dossier = drive(Status.IN_PROCESSING)
+    assert threshold.moment(dossier.at_risk_hours) == local(2026, 3, 12, 9)
     states = {}
     for due in (local(2026, 3, 10, 17), local(2026, 3, 11, 17), local(2026, 3, 16, 17)):
         dossier.due_at = due

@@ -5,8 +5,11 @@ Read through these functions (not at import time) so tests and ``override_settin
 - ``CONGSO_DOSSIER_CODE_PATTERN`` — ``str.format`` pattern of the dossier code over ``agency_code``,
   ``date`` and ``seq``; default ``"{agency_code}-{date:%y%m%d}-{seq:04d}"`` (STANDARDS §1; [verify]
   whether Circular 03/2025 changed it).
-- ``CONGSO_DOSSIER_AT_RISK_HOURS`` — working hours before the appointment when an open dossier is flagged
-  at risk and form 04 is prompted; default ``8``.
+- ``CONGSO_DOSSIER_AT_RISK_HOURS`` — the largest at-risk window: working hours before the appointment
+  when an open dossier is flagged at risk and form 04 is prompted; default ``8``.
+- ``CONGSO_DOSSIER_AT_RISK_SHARE`` — the window as a share of the working time a dossier was allotted at
+  receipt (capped by the above), so that it scales with the time limit; default ``1/3``.
+- ``CONGSO_DOSSIER_AT_RISK_MIN_HOURS`` — the smallest window, in working hours; default ``1``.
 - ``CONGSO_DOSSIER_LOOKUP_PIN_LENGTH`` — length of the lookup PIN printed on form 01; default ``8``.
 - ``CONGSO_UPLOAD_MAX_BYTES`` — largest accepted file; default 10 MB (``10485760``).
 - ``CONGSO_UPLOAD_ALLOWED_TYPES`` — accepted content types, checked by content; default PDF, JPEG, PNG.
@@ -31,6 +34,14 @@ def code_pattern() -> str:
 
 def at_risk_hours() -> int:
     return int(getattr(settings, "CONGSO_DOSSIER_AT_RISK_HOURS", 8))
+
+
+def at_risk_share() -> float:
+    return float(getattr(settings, "CONGSO_DOSSIER_AT_RISK_SHARE", 1 / 3))
+
+
+def at_risk_min_hours() -> float:
+    return float(getattr(settings, "CONGSO_DOSSIER_AT_RISK_MIN_HOURS", 1))
 
 
 def lookup_pin_length() -> int:

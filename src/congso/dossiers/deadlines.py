@@ -27,8 +27,15 @@ moment itself, no 15:00 rule, as the calendar defines it); 0 hours is treated as
 earlier calendar day (local) than the deadline's → early; otherwise (same day, not after) → on time.
 A dossier is measured against ``statutory_due_at``; a hand-over step against its own ``due_at``.
 
+**At risk** (``at_risk_window``, ``at_risk_threshold``): a dossier is at risk when its appointment is
+within its own window of working hours: a share (``CONGSO_DOSSIER_AT_RISK_SHARE``, default 1/3) of the
+working time it was allotted at receipt, at least ``CONGSO_DOSSIER_AT_RISK_MIN_HOURS`` (default 1) and at
+most ``CONGSO_DOSSIER_AT_RISK_HOURS`` (default 8), stored on the dossier (``at_risk_hours``). So a
+same-day dossier is not at risk minutes after it arrived, and a limit of three days or more keeps the
+full 8 hours.
+
 **Watch** (``watch``, periodic job ``dossiers.deadline_watch`` every 300 s): open dossiers whose clock
-runs and whose appointment falls within ``CONGSO_DOSSIER_AT_RISK_HOURS`` (default 8) working hours get
+runs and whose appointment falls within their at-risk window get
 ``dossier.deadline_at_risk`` once for that appointment (again only if the appointment moves); those
 past their appointment with no extension moving it get ``dossier.overdue`` once.
 """
@@ -36,7 +43,7 @@ past their appointment with no extension moving it get ``dossier.overdue`` once.
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -194,32 +201,100 @@ def resume_after_supplement(dossier, request, at: datetime) -> list[str]:
     calendar = working_days.calendar()
     if rule == SupplementClockRule.RESTART:
         dossier.due_at = dossier.statutory_due_at = initial_due(dossier.procedure_version, at, calendar)
+        dossier.at_risk_hours = at_risk_window(at, dossier.due_at, calendar)
     else:
         shift = _paused_shift(dossier, at, calendar)
         dossier.due_at = shift(dossier.due_at) if dossier.due_at else None
         dossier.statutory_due_at = shift(dossier.statutory_due_at) if dossier.statutory_due_at else None
     dossier.paused_at = None
-    return ["due_at", "statutory_due_at", "paused_at"]
+    return ["due_at", "statutory_due_at", "paused_at", "at_risk_hours"]
 
 
 # --- Apology and the periodic watch ---------------------------------------------------------------
 
 
-def at_risk_threshold(now: datetime | None = None, calendar=None) -> datetime:
-    """Appointments at or before this moment are "at risk": ``CONGSO_DOSSIER_AT_RISK_HOURS`` working
-    hours from ``now``."""
-    calendar = calendar or working_days.calendar()
-    return calendar.due_at_hours(now or timezone.now(), conf.at_risk_hours())
+# The at-risk window is stored in half hours: few distinct values, so one CASE expression covers them.
+_WINDOW_STEP = 0.5
+
+
+def _window_bounds() -> tuple[float, float, float]:
+    return conf.at_risk_share(), conf.at_risk_min_hours(), float(conf.at_risk_hours())
+
+
+def _grid() -> list[float]:
+    """Every window ``at_risk_window`` can return under the current settings."""
+    _share, low, high = _window_bounds()
+    value, values = _snap(low), []
+    while value <= _snap(high):
+        values.append(value)
+        value += _WINDOW_STEP
+    return values
+
+
+def _snap(hours: float) -> float:
+    return round(hours / _WINDOW_STEP) * _WINDOW_STEP
+
+
+def at_risk_window(start: datetime, due: datetime | None, calendar=None) -> float | None:
+    """The working hours before the appointment ``due`` from which a dossier received at ``start`` is at
+    risk: ``CONGSO_DOSSIER_AT_RISK_SHARE`` of its allotted working time (office hours from ``start`` to
+    ``due``), at least ``CONGSO_DOSSIER_AT_RISK_MIN_HOURS`` and at most ``CONGSO_DOSSIER_AT_RISK_HOURS``,
+    in half hours. A same-day dossier received at 09:00 (due 17:00: 6.5 office hours) gets 2 h, so it is at
+    risk from 15:00, not on arrival; one of three days or more keeps the full window (8 h by default)."""
+    if due is None:
+        return None
+    share, low, high = _window_bounds()
+    allotted = working_hours_between(start, due, calendar)
+    return min(_snap(high), max(_snap(low), _snap(share * allotted)))
+
+
+class RiskThreshold:
+    """ "At risk" at ``now``: the appointment falls within the dossier's own window (``at_risk_hours``
+    working hours, the largest window for rows without one) from ``now``. Compute it once per page or
+    batch; each window's moment is computed once."""
+
+    def __init__(self, now: datetime, calendar=None) -> None:
+        self.now = now
+        self.calendar = calendar or working_days.calendar()
+        self._moments: dict[float, datetime] = {}
+
+    def moment(self, hours: float | None) -> datetime:
+        """The appointments at or before this moment are at risk for a window of ``hours``."""
+        hours = float(conf.at_risk_hours()) if hours is None else hours
+        if hours not in self._moments:
+            self._moments[hours] = self.calendar.due_at_hours(self.now, hours)
+        return self._moments[hours]
+
+    def reached(self, dossier) -> bool:
+        """Whether ``dossier``'s appointment is within its window (or past)."""
+        return dossier.due_at is not None and dossier.due_at <= self.moment(dossier.at_risk_hours)
+
+    def _limit(self) -> Case:
+        whens = [When(at_risk_hours=hours, then=Value(self.moment(hours))) for hours in _grid()]
+        return Case(*whens, default=Value(self.moment(None)), output_field=DateTimeField())
+
+    def q(self) -> Q:
+        """Dossiers whose appointment is within their window (including those already past it)."""
+        return Q(due_at__lte=self._limit())
+
+    def beyond(self) -> Q:
+        """Dossiers whose appointment is still beyond their window."""
+        return Q(due_at__gt=self._limit())
+
+
+def at_risk_threshold(now: datetime | None = None, calendar=None) -> RiskThreshold:
+    """What "at risk" means at ``now``: see ``RiskThreshold`` and ``at_risk_window``."""
+    return RiskThreshold(now or timezone.now(), calendar)
 
 
 def needs_apology(dossier, now: datetime | None = None) -> bool:
     """Whether the officer must issue form 04 (apology and extension) now: the dossier is open, its clock
-    runs, and its appointment is within the at-risk window or already past. The law wants the letter
+    runs, and its appointment is within its at-risk window or already past. The law wants the letter
     *before* the appointment passes, so the workspace prompts from the start of the window; issuing it
     (``services.extend``) moves the appointment and this turns False until the new one nears."""
     if not dossier.is_open or dossier.due_at is None or dossier.paused_at is not None:
         return False
-    return dossier.due_at <= at_risk_threshold(now)
+    return at_risk_threshold(now).reached(dossier)
 
 
 def _flag(pk: int, condition: Q, update: dict, event: str) -> bool:
@@ -245,8 +320,10 @@ def watch(now: datetime | None = None) -> dict[str, int]:
     Returns how many of each were published. Idempotent: a second run publishes nothing new."""
     now = now or timezone.now()
     running = Dossier.objects.clock_running()
-    at_risk_condition = Q(due_at__gt=now, due_at__lte=at_risk_threshold(now)) & (
-        Q(at_risk_flagged_due_at__isnull=True) | ~Q(at_risk_flagged_due_at=F("due_at"))
+    at_risk_condition = (
+        Q(due_at__gt=now)
+        & at_risk_threshold(now).q()
+        & (Q(at_risk_flagged_due_at__isnull=True) | ~Q(at_risk_flagged_due_at=F("due_at")))
     )
     overdue_condition = Q(due_at__lte=now, overdue_flagged_at__isnull=True)
     counts = {"at_risk": 0, "overdue": 0}

@@ -31,7 +31,7 @@ ID. The logbook reads a month of one agency by ``received_at``.
 
 **Deadline risk** (open dossiers only, against the appointment ``due_at``): *late* — the clock runs and
 the appointment has passed; *at risk* — the clock runs and the appointment falls within
-``deadlines.at_risk_threshold`` (``CONGSO_DOSSIER_AT_RISK_HOURS`` working hours); *on track* — the rest,
+``deadlines.at_risk_threshold`` (the dossier's own at-risk window); *on track* — the rest,
 including dossiers whose clock is paused for a supplement.
 """
 
@@ -190,14 +190,14 @@ def procedure_version_ids(procedure_id: int) -> list[int]:
     return list(versions.values_list("pk", flat=True))
 
 
-def _risk_condition(risk: str, now: datetime, threshold: datetime) -> Q:
+def _risk_condition(risk: str, now: datetime, threshold) -> Q:
     open_q = Q(status__in=OPEN_STATUSES)
     running = open_q & Q(paused_at__isnull=True, due_at__isnull=False)
     if risk == RISK_LATE:
         return running & Q(due_at__lte=now)
     if risk == RISK_AT_RISK:
-        return running & Q(due_at__gt=now, due_at__lte=threshold)
-    return open_q & (Q(paused_at__isnull=False) | Q(due_at__gt=threshold) | Q(due_at__isnull=True))
+        return running & Q(due_at__gt=now) & threshold.q()
+    return open_q & (Q(paused_at__isnull=False) | threshold.beyond() | Q(due_at__isnull=True))
 
 
 def _scope_condition(scope: str, agency_ids) -> Q | None:
@@ -396,7 +396,7 @@ _FINISHED = {
 }
 
 
-def deadline_state(dossier: Dossier, now: datetime, threshold: datetime) -> Deadline:
+def deadline_state(dossier: Dossier, now: datetime, threshold) -> Deadline:
     """Where ``dossier`` stands against its deadline at ``now`` (``threshold`` from
     ``deadlines.at_risk_threshold(now)``, computed once per page)."""
     if dossier.status in OPEN_STATUSES:
@@ -406,7 +406,7 @@ def deadline_state(dossier: Dossier, now: datetime, threshold: datetime) -> Dead
             return Deadline("no_due", str(_("Chưa có hạn")))
         if dossier.due_at <= now:
             return Deadline(RISK_LATE, str(_("Quá hạn")), "late")
-        if dossier.due_at <= threshold:
+        if threshold.reached(dossier):
             return Deadline(RISK_AT_RISK, str(_("Sắp đến hạn")), "warn")
         return Deadline(RISK_ON_TRACK, str(_("Trong hạn")), "ontime")
     if dossier.timeliness in _FINISHED:

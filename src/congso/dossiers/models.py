@@ -163,6 +163,11 @@ class Dossier(models.Model):
         _("hình thức trả kết quả"), max_length=16, choices=ReturnMethod.choices, blank=True
     )
 
+    # Working hours before the appointment from which the dossier is "at risk" (form 04 prompted): a share
+    # of the working time it was allotted at receipt, so a same-day dossier is not at risk on arrival
+    # (``deadlines.at_risk_window``). Empty on rows older than the rule: the configured largest window.
+    at_risk_hours = models.FloatField(_("cảnh báo sắp đến hạn trước (giờ làm việc)"), null=True, blank=True)
+
     # Deadline watch book-keeping, so each warning is published once (see ``deadlines.watch``).
     at_risk_flagged_due_at = models.DateTimeField(
         _("đã cảnh báo sắp đến hạn (cho hạn)"),

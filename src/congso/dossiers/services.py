@@ -403,6 +403,7 @@ def _create(
                 received_at=received_at,
                 due_at=due,
                 statutory_due_at=due,
+                at_risk_hours=deadlines.at_risk_window(now, due),
                 lookup_pin=_lookup_pin(),
                 **applicant_fields,
             )
