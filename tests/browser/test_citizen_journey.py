@@ -141,7 +141,7 @@ def test_citizen_journey_from_search_to_the_public_status_page(
             dossier.papers.filter(stage=PaperStage.SUBMISSION).values_list("original_name", flat=True)
         ) == {"ban-chinh-bang-tot-nghiep.pdf"}
 
-        # "Hồ sơ của tôi": the new dossier, its page, the receipt as PDF.
+        # "Hồ sơ của tôi": the new dossier, its page, the confirmation of submission as PDF.
         device.get_by_role("navigation", name="Điều hướng chính").get_by_role(
             "link", name="Hồ sơ của tôi"
         ).click()
@@ -152,9 +152,9 @@ def test_citizen_journey_from_search_to_the_public_status_page(
         device.get_by_role("link", name=code).click()
         assert device.get_by_role("heading", level=1).inner_text() == f"Hồ sơ {code}"
         with device.expect_download() as download_info:
-            device.get_by_role("link", name="Tải biên nhận (PDF)").click()
+            device.get_by_role("link", name="Tải giấy xác nhận đã nộp hồ sơ (PDF)").click()
         download = download_info.value
-        assert download.suggested_filename == f"bien-nhan-{code}.pdf"
+        assert download.suggested_filename == f"xac-nhan-nop-ho-so-{code}.pdf"
         with open(download.path(), "rb") as receipt:
             assert receipt.read(5) == b"%PDF-"
 

@@ -141,19 +141,55 @@ def test_receipt_lists_the_papers_received_with_originals_and_copies(received, w
     assert "Lệ phí đăng ký: 50.000 đồng mỗi lần thực hiện" in text
 
 
-def test_receipt_of_an_online_dossier_awaiting_reception(ward, submit, clock, settings):
+def test_form_01_is_not_issued_before_the_dossier_is_accepted(ward, submit, clock):
+    # Form 01 records the desk's acceptance: an online dossier awaiting reception has none yet.
+    clock.set(local(2026, 3, 10, 16, 30))
+    dossier = submit()
+    with pytest.raises(FormNotAvailable, match="chưa được tiếp nhận"):
+        render_form(dossier, "01")
+
+
+def test_confirmation_of_an_online_submission_is_named_for_what_it_is(ward, submit, clock, settings):
     settings.CONGSO_PUBLIC_BASE_URL = "https://dvc.example.vn"
     clock.set(local(2026, 3, 10, 16, 30))
     dossier = submit()
 
+    text = pdf_text(standard_forms.render_submission_confirmation(dossier))
+
+    assert "GIẤY XÁC NHẬN ĐÃ NỘP HỒ SƠ TRỰC TUYẾN" in text
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" not in text and "Số: " not in text
+    assert "Mẫu số 01" not in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" not in text
+    assert "Thời gian nộp hồ sơ: 16 giờ 30 phút, ngày 10 tháng 3 năm 2026" in text
+    assert "Tờ khai đăng ký" in text and "Bản điện tử" in text
+    assert f"https://dvc.example.vn/tra-cuu/{dossier.code}/" in text and dossier.lookup_pin in text
+    # Submitted after 15:00: counted from the next working day, 3 working days → Mon 16 Mar.
+    assert "ngày 16 tháng 3 năm 2026" in text
+    assert "mẫu số 01" in text  # says form 01 comes on acceptance
+
+
+def test_a_counter_dossier_has_form_01_not_a_confirmation_of_online_submission(received):
+    with pytest.raises(FormNotAvailable, match="nộp trực tiếp"):
+        standard_forms.render_submission_confirmation(received)
+
+
+def test_form_01_of_a_fully_online_dossier_returns_the_result_online(ward, submit, actors, clock):
+    clock.set(local(2026, 3, 10, 9, 0))
+    dossier = submit()  # fully online procedure (the default version)
+    clock.set(local(2026, 3, 10, 10, 0))
+    services.accept(dossier, actors.one_stop)
+
     text = pdf_text(render_form(dossier, "01"))
 
-    assert "đang chờ Bộ phận Một cửa kiểm tra, tiếp nhận" in text
-    assert "Số: " not in text.split("GIẤY TIẾP NHẬN")[0]
-    assert "Tờ khai đăng ký" in text and "Bản điện tử" in text
-    assert f"https://dvc.example.vn/tra-cuu/{dossier.code}/" in text
-    # Submitted after 15:00: counted from the next working day, 3 working days.
-    assert "ngày 16 tháng 3 năm 2026" in text
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+    assert "Thời gian nhận hồ sơ: 10 giờ 00 phút, ngày 10 tháng 3 năm 2026" in text
+    place = text.split("Nơi trả kết quả:")[1].split("\n")[0]
+    assert "trực tuyến" in place and "Bộ phận Một cửa" not in place and "BỘ PHẬN" not in place
+
+
+def test_form_01_of_a_counter_dossier_returns_the_result_at_the_desk(received):
+    text = " ".join(pdf_text(render_form(received, "01")).split())
+    place = text.split("Nơi trả kết quả:")[1].split(".")[0]
+    assert "Bộ phận Một cửa" in place and "trực tuyến" not in place
 
 
 def test_register_number_counts_from_the_first_of_january(ward, counter_dossier, clock):

@@ -441,8 +441,14 @@ def test_end_to_end_submission_creates_one_dossier_and_shows_the_receipt(
     assert "Đã nộp hồ sơ" in done and dossier.code in done
     assert dossier.due_at is None or timezone.localtime(dossier.due_at).strftime("%d/%m/%Y") in done
     assert url("receipt", dossier_id=dossier.public_id) in done
+    # The confirmation of submission, as a PDF to download at once (not form 01, issued on acceptance).
+    confirmation = url("my-dossier-submission", public_id=dossier.public_id)
+    assert confirmation in done and "Tải giấy xác nhận đã nộp hồ sơ (PDF)" in done
+    pdf_response = signed_in.get(confirmation)
+    assert pdf_response.status_code == 200 and pdf_response.content.startswith(b"%PDF")
+    assert f"xac-nhan-nop-ho-so-{dossier.code}.pdf" in pdf_response["Content-Disposition"]
     receipt = html(signed_in.get(url("receipt", dossier_id=dossier.public_id)))
-    assert dossier.code in receipt and "Biên nhận hồ sơ nộp trực tuyến" in receipt
+    assert dossier.code in receipt and "Giấy xác nhận đã nộp hồ sơ trực tuyến" in receipt
     assert dossier.lookup_pin in receipt and "Bản chụp giấy tờ cần chứng thực" in receipt
 
 

@@ -526,6 +526,33 @@ def test_receipt_pdf_is_downloaded_by_its_owner_only(client, world):
     assert client.get(url("my-dossier-receipt", dossier)).status_code == 404
 
 
+def test_confirmation_of_submission_at_once_and_form_01_only_once_accepted(client, world):
+    dossier = drive(world, Status.SUBMITTED)
+    client.force_login(world.an)
+    html = page(client.get(url("my-dossier", dossier)))
+    # Awaiting reception: the confirmation of submission, not form 01.
+    assert url("my-dossier-submission", dossier) in html
+    assert "Tải giấy xác nhận đã nộp hồ sơ (PDF)" in html
+    assert url("my-dossier-receipt", dossier) not in html
+    response = client.get(url("my-dossier-submission", dossier))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert f"xac-nhan-nop-ho-so-{dossier.code}.pdf" in response["Content-Disposition"]
+    refused = client.get(url("my-dossier-receipt", dossier))
+    assert refused.status_code == 302
+    assert "chưa được tiếp nhận" in page(client.get(refused["Location"]))
+    # Accepted: form 01 too, named for what it is.
+    dossier_services.accept(dossier, world.one_stop)
+    html = page(client.get(url("my-dossier", dossier)))
+    assert url("my-dossier-receipt", dossier) in html
+    assert "Tải Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)" in html
+    response = client.get(url("my-dossier-receipt", dossier))
+    assert response.status_code == 200
+    assert f"giay-tiep-nhan-{dossier.code}.pdf" in response["Content-Disposition"]
+    client.force_login(world.binh)
+    assert client.get(url("my-dossier-submission", dossier)).status_code == 404
+
+
 def test_a_dossier_refused_at_reception_has_no_receipt(as_an, world):
     dossier = submit(world)
     dossier_services.refuse(dossier, world.one_stop, "Không thuộc thẩm quyền của phường")

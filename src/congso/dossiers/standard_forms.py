@@ -7,13 +7,17 @@ Public API (the officers' workspace and the portal call these; they check permis
   — forms 01–06 of one dossier as PDF (06 = its control sheet).
 - ``form_context(dossier, form_code, *, base_url=None, extension=None) -> dict`` — what the template
   receives, for a view that wants to show the same content as HTML or check it.
+- ``render_submission_confirmation(dossier, *, base_url=None) -> bytes`` — the confirmation of an
+  online submission ("Giấy xác nhận đã nộp hồ sơ trực tuyến"), available at once; form 01 is issued only
+  when the dossier is received (accepted online or received at the counter).
 - ``render_logbook(agency, start, end) -> bytes`` — form 07, the logbook of the dossiers an agency
   received between two dates (inclusive), landscape.
 - ``control_sheet_rows(dossier)`` and ``logbook_rows(agency, start, end)`` — the rows of forms 06 and
   07, shared with ``exports`` (XLSX).
 - ``FormNotAvailable`` — raised (a ``ValidationError`` with a Vietnamese message) when the dossier has
   nothing the form could state: form 02 without a supplement request, 03 without a refusal, 04 without
-  an extension, 05 without a stop, 01 for a dossier refused at reception.
+  an extension, 05 without a stop, 01 for a dossier not received (awaiting reception or refused at
+  reception).
 
 Choices documented here:
 
@@ -25,7 +29,10 @@ Choices documented here:
 - **The receipt number** ("Số: 07/TN") is the dossier's entry number in the receiving agency's logbook
   for the year of reception: numbering runs from 01 on 1 January (Decree 30/2020), and form 07 prints
   the same number in its first column, so the two always agree. Online dossiers not yet accepted have
-  no number yet; their receipt says that they await reception.
+  no number and no form 01 yet: their applicant has the confirmation of submission.
+- **Where the result is returned** (form 01, point 6): online ("trả kết quả trực tuyến") for a dossier
+  submitted online under a fully online procedure or whose return method is electronic; by post when
+  chosen; otherwise the one-stop desk.
 - **Documents numbered by the clerk** (04, 05) leave the number blank ("Số:      /TB-UBND"), as a
   document awaiting registration does; a caller holding the registered number passes it in
   ``context_overrides={"document_number": "12"}``.
@@ -60,12 +67,23 @@ from django.utils.translation import gettext as _
 from congso.core import pdf
 
 from .errors import DossierError, InvalidDossierInput
-from .models import Channel, Dossier, Extension, FormCode, HandOver, PaperStage, Status, Timeliness
+from .models import (
+    Channel,
+    Dossier,
+    Extension,
+    FormCode,
+    HandOver,
+    PaperStage,
+    ReturnMethod,
+    Status,
+    Timeliness,
+)
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "FORM_TITLES",
+    "SUBMISSION_CONFIRMATION_TITLE",
     "ControlSheetRow",
     "FormNotAvailable",
     "LogbookRow",
@@ -76,7 +94,9 @@ __all__ = [
     "render_form",
     "register_number",
     "render_logbook",
+    "render_submission_confirmation",
     "status_url",
+    "submission_confirmation_context",
     "template_names",
 ]
 
@@ -92,6 +112,9 @@ FORM_TITLES = {
     FormCode.CONTROL_SHEET: "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
     FormCode.LOGBOOK: "SỔ THEO DÕI HỒ SƠ",
 }
+# Given to the applicant the moment an online dossier is submitted, before any form of the one-stop
+# mechanism: named for what it is, not "form 01" (which the desk issues on acceptance).
+SUBMISSION_CONFIRMATION_TITLE = "GIẤY XÁC NHẬN ĐÃ NỘP HỒ SƠ TRỰC TUYẾN"
 # Symbols after the number: the receipt's register (TN), and the document types of Decree 30/2020.
 _RECEIPT_SYMBOL = "TN"
 _NOTICE_SYMBOL = "TB"
@@ -379,26 +402,56 @@ def _fees(dossier: Dossier) -> dict:
     }
 
 
+def _online_result(dossier: Dossier) -> bool:
+    """Whether the result goes back online: a dossier submitted online for a fully online procedure
+    (Decree 42/2022 "toàn trình"), unless another way of returning it was recorded."""
+    from congso.catalog.models import OnlineMode
+
+    if dossier.return_method:
+        return dossier.return_method == ReturnMethod.ELECTRONIC
+    return (
+        dossier.channel == Channel.ONLINE and dossier.procedure_version.online_mode == OnlineMode.FULLY_ONLINE
+    )
+
+
+def _result_place(dossier: Dossier, doc_settings, agency) -> str:
+    """Where form 01 says the result is returned: online for a fully online dossier, by post when that
+    was chosen, otherwise at the one-stop desk (and electronically too when the procedure offers it)."""
+    if _online_result(dossier):
+        return _("Trả kết quả trực tuyến: bản điện tử trên Cổng Dịch vụ công, mục «Hồ sơ của tôi»")
+    if dossier.return_method == ReturnMethod.POSTAL:
+        return _("Qua dịch vụ bưu chính công ích, đến địa chỉ người nộp hồ sơ đã đăng ký")
+    place = f"{doc_settings.one_stop_unit_name} – {agency.name}"
+    if agency.address:
+        place = f"{place}, {agency.address}"
+    if dossier.procedure_version.result_is_electronic:
+        place = _("{place}; hoặc nhận bản điện tử trên Cổng Dịch vụ công").format(place=place)
+    return place
+
+
 def _receipt(dossier: Dossier, *, base_url: str | None) -> dict:
-    if dossier.status == Status.REFUSED and dossier.received_at is None:
-        raise FormNotAvailable(
-            _("Hồ sơ {code} đã bị từ chối tiếp nhận nên không có Giấy tiếp nhận hồ sơ (mẫu 01).").format(
-                code=dossier.code
-            ),
-            code="form_not_available",
-        )
+    if dossier.received_at is None:
+        # Form 01 is the agency's act of accepting the dossier: an online dossier gets it on acceptance
+        # (until then its applicant has the confirmation of submission, ``render_submission_confirmation``).
+        if dossier.status == Status.REFUSED:
+            message = _("Hồ sơ {code} đã bị từ chối tiếp nhận nên không có Giấy tiếp nhận hồ sơ (mẫu 01).")
+        else:
+            message = _(
+                "Hồ sơ {code} chưa được tiếp nhận: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01) "
+                "được cấp khi Bộ phận Một cửa tiếp nhận hồ sơ."
+            )
+        raise FormNotAvailable(message.format(code=dossier.code), code="form_not_available")
     agency = dossier.receiving_agency
     context = _common(dossier, FormCode.RECEIPT, agency)
     number = register_number(dossier)
     received = _local(dossier.received_at)
-    day = (received or _local(dossier.submitted_at)).date()
     context["header"] = _header(
         context["doc"],
         one_stop=True,
         number=_("Số: {number}/{symbol}").format(number=f"{number:02d}", symbol=_RECEIPT_SYMBOL)
         if number
         else "",
-        day=day,
+        day=received.date(),
     )
     acceptance = dossier.status_changes.filter(
         transition__in=("accept", "receive_at_counter")
@@ -415,16 +468,14 @@ def _receipt(dossier: Dossier, *, base_url: str | None) -> dict:
         time_limit=_time_limit(version),
         submitted_at=clock_and_date(dossier.submitted_at),
         received_at=clock_and_date(dossier.received_at),
-        awaiting_reception=dossier.received_at is None,
         due_at=clock_and_date(dossier.due_at),
-        result_place=f"{context['doc'].one_stop_unit_name} – {agency.name}",
-        result_address=agency.address,
-        result_is_electronic=version.result_is_electronic,
+        result_place=_result_place(dossier, context["doc"], agency),
+        online_result=_online_result(dossier),
         status_url=url,
         qr_data_uri=pdf.qr_png_data_uri(url, scale=6, border=2),
         lookup_pin=dossier.lookup_pin,
         fees=_fees(dossier),
-        register_year=received.year if received else None,
+        register_year=received.year,
         register_number=number,
     )
     applicant_block = _officer_signature(_("NGƯỜI NỘP HỒ SƠ"), None)
@@ -432,10 +483,59 @@ def _receipt(dossier: Dossier, *, base_url: str | None) -> dict:
     if context["online"]:
         applicant_block["hint"] = _("(Nộp trực tuyến)")
     receiver = _officer_signature(_("NGƯỜI TIẾP NHẬN HỒ SƠ"), acceptance.by if acceptance else None)
-    if acceptance is None:
-        receiver["hint"] = _("(Chờ tiếp nhận)")
     context["signatures"] = [applicant_block, receiver]
     return context
+
+
+# --- Confirmation of an online submission (not a numbered form) -----------------------------------
+
+
+def submission_confirmation_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
+    """What the confirmation of an online submission states (read only). Errors: ``FormNotAvailable``
+    for a dossier received at the counter (its applicant gets form 01 there and then)."""
+    if dossier.channel != Channel.ONLINE:
+        raise FormNotAvailable(
+            _(
+                "Hồ sơ {code} được nộp trực tiếp nên không có Giấy xác nhận đã nộp hồ sơ trực tuyến; "
+                "giấy của hồ sơ là Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)."
+            ).format(code=dossier.code),
+            code="form_not_available",
+        )
+    with translation.override("vi"):
+        agency = dossier.receiving_agency
+        context = _common(dossier, FormCode.RECEIPT, agency)
+        url = status_url(dossier, base_url)
+        context.update(
+            form_code="",
+            form_label=_("Xác nhận nộp hồ sơ trực tuyến"),
+            title=SUBMISSION_CONFIRMATION_TITLE,
+            header=_header(context["doc"], one_stop=True, day=_local(dossier.submitted_at).date()),
+            applicant=_applicant(dossier, contact=True),
+            papers=_received_papers(dossier),
+            time_limit=_time_limit(dossier.procedure_version),
+            submitted_at=clock_and_date(dossier.submitted_at),
+            received_at=clock_and_date(dossier.received_at) if dossier.received_at else "",
+            due_at=clock_and_date(dossier.due_at),
+            status_label=dossier.get_status_display(),
+            status_url=url,
+            qr_data_uri=pdf.qr_png_data_uri(url, scale=6, border=2),
+            lookup_pin=dossier.lookup_pin,
+        )
+    return context
+
+
+def render_submission_confirmation(dossier: Dossier, *, base_url: str | None = None) -> bytes:
+    """The confirmation of an online submission as PDF bytes: "Giấy xác nhận đã nộp hồ sơ trực tuyến",
+    which the applicant can download as soon as the dossier is submitted. It is not form 01: that is
+    issued when the one-stop desk accepts the dossier. Checks no permission (the portal serves it to
+    the applicant only). Errors: ``FormNotAvailable``, ``core.pdf.PdfRenderError``."""
+    context = submission_confirmation_context(dossier, base_url=base_url)
+    return _render(
+        context,
+        "_submission",
+        title=f"{SUBMISSION_CONFIRMATION_TITLE} – {dossier.code}",
+        agency=context["agency"],
+    )
 
 
 # --- Form 02: supplement request ----------------------------------------------------------------

@@ -1246,8 +1246,17 @@ def done(request, journey):
             "procedure": journey.procedure,
             "my_dossiers_url": _optional_url("portal:my-dossiers"),
             "lookup_url": _optional_url("portal:dossier-lookup"),
+            # The confirmation of submission, downloadable at once (form 01 comes on acceptance).
+            "submission_pdf_url": _submission_pdf_url(dossier),
         },
     )
+
+
+def _submission_pdf_url(dossier) -> str:
+    try:
+        return reverse("portal:my-dossier-submission", kwargs={"public_id": dossier.public_id})
+    except NoReverseMatch:
+        return ""
 
 
 # --- Starting again, deleting ---------------------------------------------------------------------------

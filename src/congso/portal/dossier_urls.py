@@ -18,7 +18,8 @@ urlpatterns = [
     path(dossier + "rut-ho-so/", views.withdraw, name="my-dossier-withdraw"),
     path(dossier + "danh-gia/", views.feedback, name="my-dossier-feedback"),
     path(dossier + "tep/<int:paper_id>/", views.paper_download, name="my-dossier-paper"),
-    path(dossier + "bien-nhan.pdf", views.receipt_pdf, name="my-dossier-receipt"),
+    path(dossier + "giay-tiep-nhan.pdf", views.receipt_pdf, name="my-dossier-receipt"),
+    path(dossier + "xac-nhan-nop-ho-so.pdf", views.submission_pdf, name="my-dossier-submission"),
     path("tra-cuu/", views.lookup, name="dossier-lookup"),
     # The address printed, with its QR code, on the receipt (dossiers.standard_forms.status_path).
     path("tra-cuu/<str:code>/", views.lookup, name="dossier-status"),

@@ -35,7 +35,7 @@ from congso.core import audit, pdf
 from congso.dossiers import files as dossier_files
 from congso.dossiers import services as dossier_services
 from congso.dossiers import standard_forms
-from congso.dossiers.models import Dossier, PaperStage, Status, SupplementRequest, Timeliness
+from congso.dossiers.models import Channel, Dossier, PaperStage, Status, SupplementRequest, Timeliness
 
 from . import services
 from .application_views import _upload_limits
@@ -228,13 +228,18 @@ def _agency_messages(entries, user) -> list[HistoryLine]:
 
 
 def _receipt_links(dossier) -> dict:
-    # A dossier refused at reception was never received: it has no receipt (form 01).
-    refused_at_reception = dossier.status == Status.REFUSED and dossier.received_at is None
+    # The confirmation of an online submission exists from the moment it was submitted; form 01 (Giấy
+    # tiếp nhận hồ sơ và hẹn trả kết quả) only once the dossier was received (never when it was refused
+    # at reception).
+    online = dossier.channel == Channel.ONLINE
     return {
         "receipt_url": _optional_url("portal:receipt", dossier_id=dossier.public_id),
-        "receipt_pdf_url": ""
-        if refused_at_reception
-        else _optional_url("portal:my-dossier-receipt", public_id=dossier.public_id),
+        "submission_pdf_url": _optional_url("portal:my-dossier-submission", public_id=dossier.public_id)
+        if online
+        else "",
+        "receipt_pdf_url": _optional_url("portal:my-dossier-receipt", public_id=dossier.public_id)
+        if dossier.received_at is not None
+        else "",
     }
 
 
@@ -295,25 +300,51 @@ def paper_download(request, public_id, paper_id):
     return response
 
 
-@login_required
-@require_GET
-def receipt_pdf(request, public_id):
-    """The receipt (form 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả) as a PDF download, for the
-    applicant only. An online dossier not yet accepted gets the same form marked as awaiting reception."""
-    dossier = _owned(request, public_id)
+def _pdf_or_back(request, dossier, render, filename: str):
+    """Serve ``render()`` as a PDF download, or go back to the dossier with the reason it has none."""
     try:
-        document = standard_forms.render_form(dossier, "01", base_url=request.build_absolute_uri("/"))
+        document = render()
     except standard_forms.FormNotAvailable as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("portal:my-dossier", public_id=dossier.public_id)
     except pdf.PdfRenderError:
-        logger.exception("Receipt of dossier %s could not be rendered", dossier.pk)
+        logger.exception("PDF %s of dossier %s could not be rendered", filename, dossier.pk)
         messages.error(
             request,
             _("Chưa tạo được tệp PDF biên nhận. Bạn có thể xem và in biên nhận ngay trên trình duyệt."),
         )
         return redirect("portal:my-dossier", public_id=dossier.public_id)
-    return pdf.pdf_response(document, f"bien-nhan-{dossier.code}.pdf", attachment=True)
+    return pdf.pdf_response(document, filename, attachment=True)
+
+
+@login_required
+@require_GET
+def receipt_pdf(request, public_id):
+    """Form 01 (Giấy tiếp nhận hồ sơ và hẹn trả kết quả) as a PDF download, for the applicant only, once
+    the dossier was received; before that the applicant is sent back to the dossier with the reason."""
+    dossier = _owned(request, public_id)
+    base_url = request.build_absolute_uri("/")
+    return _pdf_or_back(
+        request,
+        dossier,
+        lambda: standard_forms.render_form(dossier, "01", base_url=base_url),
+        f"giay-tiep-nhan-{dossier.code}.pdf",
+    )
+
+
+@login_required
+@require_GET
+def submission_pdf(request, public_id):
+    """The confirmation of an online submission (Giấy xác nhận đã nộp hồ sơ trực tuyến) as a PDF
+    download, for the applicant only, from the moment the dossier is submitted."""
+    dossier = _owned(request, public_id)
+    base_url = request.build_absolute_uri("/")
+    return _pdf_or_back(
+        request,
+        dossier,
+        lambda: standard_forms.render_submission_confirmation(dossier, base_url=base_url),
+        f"xac-nhan-nop-ho-so-{dossier.code}.pdf",
+    )
 
 
 # --- Supplement -------------------------------------------------------------------------------------
