@@ -244,8 +244,15 @@ CONGSO_PROVINCE_NAME = env.str("CONGSO_PROVINCE_NAME", default="Bình Dương")
 CONGSO_PROVINCE_AGENCY_GROUP = env.str("CONGSO_PROVINCE_AGENCY_GROUP", default="H08")
 CONGSO_SITE_NAME = env.str("CONGSO_SITE_NAME", default="Cổng dịch vụ công tỉnh Bình Dương")
 CONGSO_SITE_NAME_EN = env.str("CONGSO_SITE_NAME_EN", default="Bình Dương Province Public Service Portal")
-# A worker is "alive" for `congso check` when its heartbeat is younger than this.
-CONGSO_WORKER_HEARTBEAT_MAX_AGE = env.int("CONGSO_WORKER_HEARTBEAT_MAX_AGE", default=60)
+# A worker writes a heartbeat every CONGSO_WORKER_HEARTBEAT_SECONDS; it is "alive" (for `congso check`,
+# and for the outbox sweep, which releases the deliveries of dead workers) while its heartbeat is younger
+# than CONGSO_WORKER_HEARTBEAT_MAX_AGE: a few intervals, so one slow write does not declare it dead.
+CONGSO_WORKER_HEARTBEAT_SECONDS = env.float("CONGSO_WORKER_HEARTBEAT_SECONDS", default=5.0)
+CONGSO_WORKER_HEARTBEAT_MAX_AGE = env.float(
+    "CONGSO_WORKER_HEARTBEAT_MAX_AGE", default=3 * CONGSO_WORKER_HEARTBEAT_SECONDS
+)
+# While the database is unreachable the worker retries with exponential backoff capped at this.
+CONGSO_WORKER_RECONNECT_MAX_SECONDS = env.float("CONGSO_WORKER_RECONNECT_MAX_SECONDS", default=30.0)
 # Outbox delivery: attempts before a delivery is parked, and the backoff base in seconds.
 CONGSO_OUTBOX_MAX_ATTEMPTS = env.int("CONGSO_OUTBOX_MAX_ATTEMPTS", default=8)
 CONGSO_OUTBOX_BACKOFF_SECONDS = env.float("CONGSO_OUTBOX_BACKOFF_SECONDS", default=5.0)
@@ -272,6 +279,9 @@ CONGSO_CLAMAV_HOST = env.str("CONGSO_CLAMAV_HOST", default="")
 CONGSO_CLAMAV_PORT = env.int("CONGSO_CLAMAV_PORT", default=3310)
 CONGSO_CLAMAV_TIMEOUT = env.int("CONGSO_CLAMAV_TIMEOUT", default=30)
 CONGSO_CLAMAV_REQUIRED = env.bool("CONGSO_CLAMAV_REQUIRED", default=IS_PRODUCTION)
+# A stored file that no row references is deleted by the sweep once older than this (a web process
+# killed between writing a paper and committing its row leaves one). Keep it longer than any request.
+CONGSO_ORPHAN_FILE_GRACE_SECONDS = env.int("CONGSO_ORPHAN_FILE_GRACE_SECONDS", default=6 * 3600)
 # An unfinished online application (bản nháp) is kept this many days after its last save.
 CONGSO_DRAFT_DAYS = env.int("CONGSO_DRAFT_DAYS", default=30)
 # The public status page (tra cứu hồ sơ): lookups per client address, failed second factors per code.

@@ -11,7 +11,8 @@ subscriber must be idempotent: it may see the same event again after a crash.
 A delivery that fails is retried with exponential backoff; after ``CONGSO_OUTBOX_MAX_ATTEMPTS`` it is
 parked, its error visible in the admin, and can be retried from there. A worker killed in the middle of
 a delivery leaves the delivery pending (its transaction never committed); the periodic sweep enqueues it
-again once it is older than ``CONGSO_OUTBOX_STALE_SECONDS``.
+again as soon as that worker's heartbeat has expired (``core.worker.release_orphaned_tasks``), and in
+any case once it is older than ``CONGSO_OUTBOX_STALE_SECONDS`` (a task lost some other way).
 """
 
 import logging
@@ -175,6 +176,23 @@ def retry_parked(deliveries) -> int:
             delivery.enqueued_at = now
             delivery.save(update_fields=["status", "attempts", "parked_at", "next_attempt_at", "enqueued_at"])
             _enqueue(delivery)
+            count += 1
+    return count
+
+
+def requeue_now(delivery_ids) -> int:
+    """Enqueue again, now, the pending deliveries among ``delivery_ids`` whose task was interrupted (its
+    worker died or lost the database). A delivery waiting for a backoff keeps its scheduled time."""
+    now = timezone.now()
+    count = 0
+    with transaction.atomic():
+        pending = EventDelivery.objects.select_for_update(skip_locked=True).filter(
+            pk__in=list(delivery_ids), status=DeliveryStatus.PENDING
+        )
+        for delivery in pending:
+            delivery.enqueued_at = now
+            delivery.save(update_fields=["enqueued_at"])
+            _enqueue(delivery, run_after=delivery.next_attempt_at if delivery.next_attempt_at > now else None)
             count += 1
     return count
 

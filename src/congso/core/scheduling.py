@@ -71,8 +71,10 @@ def run_due_jobs() -> list[str]:
 
 @periodic("core.outbox_sweep", every=15)
 def _outbox_sweep():
-    from . import events
+    """Release what dead workers held (their heartbeat expired), then anything else left too long."""
+    from . import events, worker
 
+    worker.release_orphaned_tasks()
     events.requeue_stale()
 
 

@@ -1,0 +1,71 @@
+"""The systemd units shipped in deploy/systemd: they restart what dies and run real ``congso`` commands."""
+
+import configparser
+import shlex
+
+import pytest
+
+from congso import cli
+from tests.conftest import _project_root
+
+UNITS = _project_root() / "deploy" / "systemd"
+LONG_RUNNING = ["congso-web.service", "congso-worker@.service"]
+
+
+def unit(name: str) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None, strict=True)
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read_string((UNITS / name).read_text(encoding="utf-8"))
+    return parser
+
+
+def command(parser) -> list[str]:
+    return shlex.split(parser["Service"]["ExecStart"])
+
+
+@pytest.mark.parametrize("name", LONG_RUNNING)
+def test_long_running_units_always_restart_and_never_give_up(name):
+    parsed = unit(name)
+    assert parsed["Service"]["Restart"] == "always"
+    assert parsed["Service"]["RestartSec"]
+    assert parsed["Unit"]["StartLimitIntervalSec"] == "0"
+    assert parsed["Service"]["KillSignal"] == "SIGTERM"  # graceful: the worker removes its heartbeat
+
+
+@pytest.mark.parametrize("name", [*LONG_RUNNING, "congso-check.service"])
+def test_units_run_existing_congso_commands_hardened_with_the_environment_file(name):
+    parsed = unit(name)
+    service = parsed["Service"]
+    argv = command(parsed)
+    assert argv[0].endswith("/bin/congso") and argv[1] in cli.COMMANDS, argv
+    assert service["EnvironmentFile"] == "/etc/congso/congso.env"
+    assert service["User"] == "congso"
+    assert service["NoNewPrivileges"] == "yes" and service["ProtectSystem"] == "strict"
+    assert service["ReadWritePaths"] == "/var/lib/congso"
+
+
+def test_the_web_unit_passes_options_that_serve_accepts(monkeypatch):
+    argv = command(unit("congso-web.service"))
+    seen = {}
+
+    class FakeWaitress:
+        @staticmethod
+        def serve(application, **options):
+            seen.update(options)
+
+    monkeypatch.setitem(__import__("sys").modules, "waitress", FakeWaitress)
+    assert cli.main(argv[1:]) == 0
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 8000
+
+
+def test_the_timer_runs_the_check_and_the_environment_example_fails_it_until_edited():
+    timer = unit("congso-check.timer")
+    assert timer["Timer"]["OnUnitActiveSec"]
+    env = (UNITS / "congso.env.example").read_text(encoding="utf-8")
+    assert "CONGSO_PROFILE=production" in env and "SECRET_KEY=change-me" in env
+
+
+def test_operations_guide_documents_the_units():
+    guide = (_project_root() / "docs" / "operations.md").read_text(encoding="utf-8")
+    for name in [*LONG_RUNNING, "congso-check.timer", "congso.env.example"]:
+        assert name.replace("@.service", "@") in guide, name
