@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from congso.core import timeliness
+from congso.core import stored_files, timeliness
 
 from .query import DossierQuerySet
 
@@ -483,3 +483,19 @@ class DossierPaper(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _recent_paper_folders(now) -> list[str]:
+    """Papers are stored under ``dossiers/<yyyy>/<mm>/``: a file orphaned by a crash is in this month's
+    folder or, just after the turn of a month, the previous one; older folders need no walking."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    this_month = timezone.localtime(now).replace(day=1)
+    last_month = this_month - timedelta(days=1)
+    return [f"dossiers/{month:%Y}/{month:%m}" for month in (last_month, this_month)]
+
+
+# Papers and result files written by a process killed before its transaction committed are swept.
+stored_files.register_owner("dossiers/", DossierPaper, "file", recent_folders=_recent_paper_folders)

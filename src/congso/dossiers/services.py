@@ -302,10 +302,11 @@ def _store_papers(dossier, checked, *, stage, by, at, stored: list) -> None:
 
 
 def _discard_files(names) -> None:
-    from django.core.files.storage import default_storage
+    """The error path of a transaction that wrote files; a crash that skips it is left to the sweep
+    (``core.stored_files``)."""
+    from congso.core import stored_files
 
-    for name in names:
-        default_storage.delete(name)
+    stored_files.discard(names)
 
 
 def _lookup_pin() -> str:

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from congso.catalog import services as catalog_services
 from congso.catalog.models import OnlineMode, ProcedureLevel, ProcedureVersion
+from congso.core import stored_files
 from congso.dossiers import files as dossier_files
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Status as DossierStatus
@@ -977,25 +978,21 @@ def _store_uploads(journey, uploads: dict[str, list]) -> dict[str, str]:
                 break
     if errors:
         return errors
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            for code, upload, info in checked:
-                draft_file = DraftFile(
-                    draft=journey.draft,
-                    required_paper_code=code,
-                    original_name=(info.original_name or upload.name or "tep")[:255],
-                    content_type=info.content_type,
-                    size=info.size,
-                    sha256=info.sha256,
-                )
-                draft_file.file.save("upload", upload, save=False)
-                stored.append(draft_file.file.name)
-                draft_file.save()
-            journey.save(current_page="papers")
-    except BaseException:
-        delete_stored(stored)
-        raise
+    # Removed again if anything below fails; left by a killed process, the orphan-file sweep takes them.
+    with stored_files.discard_on_rollback() as stored, transaction.atomic():
+        for code, upload, info in checked:
+            draft_file = DraftFile(
+                draft=journey.draft,
+                required_paper_code=code,
+                original_name=(info.original_name or upload.name or "tep")[:255],
+                content_type=info.content_type,
+                size=info.size,
+                sha256=info.sha256,
+            )
+            draft_file.file.save("upload", upload, save=False)
+            stored.append(draft_file.file.name)
+            draft_file.save()
+        journey.save(current_page="papers")
     return {}
 
 

@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congso.core import stored_files
 from congso.core.scheduling import periodic
 
 DEFAULT_DRAFT_DAYS = 30
@@ -167,13 +168,13 @@ class DraftFile(models.Model):
         return self.original_name
 
 
+# Draft attachments written by a process killed before its transaction committed are swept.
+stored_files.register_owner("drafts/", DraftFile, "file")
+
+
 def delete_stored(names) -> None:
     """Remove stored files by name; a file already gone is not an error."""
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        if name:
-            default_storage.delete(name)
+    stored_files.discard(names)
 
 
 @periodic("portal.purge_expired_drafts", every=3600)
