@@ -269,6 +269,8 @@ CONGSO_DOSSIER_CODE_PATTERN = env.str(
 )
 CONGSO_DOSSIER_AT_RISK_HOURS = env.int("CONGSO_DOSSIER_AT_RISK_HOURS", default=8)
 CONGSO_DOSSIER_LOOKUP_PIN_LENGTH = env.int("CONGSO_DOSSIER_LOOKUP_PIN_LENGTH", default=8)
+# Counter intake warns about a dossier of the same applicant and procedure received this recently.
+CONGSO_DOSSIER_DUPLICATE_MINUTES = env.int("CONGSO_DOSSIER_DUPLICATE_MINUTES", default=30)
 # Uploaded papers: type checked by content; a virus scan by ClamAV (clamd) when configured.
 CONGSO_UPLOAD_MAX_BYTES = env.int("CONGSO_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 CONGSO_UPLOAD_ALLOWED_TYPES = env.list(

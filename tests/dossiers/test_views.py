@@ -800,6 +800,70 @@ def test_intake_twice_with_the_same_key_makes_one_dossier(as_user, actors, intak
     assert Dossier.objects.count() == 1
 
 
+def test_intake_after_a_reload_warns_of_the_dossier_probably_created_already(as_user, actors, intake_version):
+    """The first submit committed but the officer saw an error, reloaded (a new idempotency key) and
+    submits again: the page names the existing dossier and creates nothing until confirmed."""
+    client = as_user(actors.one_stop)
+    client.post(intake_url(intake_version), intake_post(intake_version))
+    first = Dossier.objects.get()
+
+    again = client.post(intake_url(intake_version), intake_post(intake_version, ma_chong_trung="key-quay-2"))
+    assert again.status_code == 409
+    page = html(again)
+    assert "Có thể hồ sơ này đã được tiếp nhận" in page
+    assert first.code in page and detail_url(first) in page
+    assert timezone.localtime(first.submitted_at).strftime("%H:%M %d/%m/%Y") in page
+    assert 'name="van_tiep_nhan"' in page and "Các tệp đã chọn cần được chọn lại" in page
+    assert Dossier.objects.count() == 1
+
+    confirmed = client.post(
+        intake_url(intake_version),
+        intake_post(intake_version, ma_chong_trung="key-quay-2", van_tiep_nhan="on"),
+    )
+    assert confirmed.status_code == 302
+    assert Dossier.objects.count() == 2
+
+
+def test_intake_matches_the_applicant_by_name_and_phone_without_an_id(as_user, actors, intake_version):
+    client = as_user(actors.one_stop)
+    client.post(intake_url(intake_version), intake_post(intake_version, so_dinh_danh=""))
+    again = client.post(
+        intake_url(intake_version),
+        intake_post(intake_version, so_dinh_danh="", ho_ten="nguyễn văn  an", ma_chong_trung="key-quay-2"),
+    )
+    assert again.status_code == 409 and Dossier.objects.count() == 1
+
+
+def test_intake_does_not_warn_for_another_applicant_an_old_dossier_or_when_switched_off(
+    as_user, actors, intake_version, settings
+):
+    client = as_user(actors.one_stop)
+    client.post(intake_url(intake_version), intake_post(intake_version))
+    other = client.post(
+        intake_url(intake_version),
+        intake_post(
+            intake_version, so_dinh_danh="074090000002", dien_thoai="0987654321", ma_chong_trung="k2"
+        ),
+    )
+    assert other.status_code == 302
+    Dossier.objects.update(submitted_at=timezone.now() - timedelta(minutes=31))
+    later = client.post(intake_url(intake_version), intake_post(intake_version, ma_chong_trung="k3"))
+    assert later.status_code == 302
+    settings.CONGSO_DOSSIER_DUPLICATE_MINUTES = 0
+    off = client.post(intake_url(intake_version), intake_post(intake_version, ma_chong_trung="k4"))
+    assert off.status_code == 302
+    assert Dossier.objects.count() == 4
+
+
+def test_probable_duplicates_needs_an_id_or_a_name_with_a_phone(as_user, actors, intake_version):
+    as_user(actors.one_stop).post(intake_url(intake_version), intake_post(intake_version))
+    since, procedure = timezone.now() - timedelta(minutes=30), intake_version.procedure
+    find = Dossier.objects.probable_duplicates
+    assert not find(procedure=procedure, since=since, name="Nguyễn Văn An").exists()  # a name alone: too weak
+    assert find(procedure=procedure, since=since, national_id="074090000001").exists()
+    assert find(procedure=procedure, since=since, name="Nguyễn Văn An", phone="0912345678").exists()
+
+
 def test_intake_with_errors_changes_nothing(as_user, actors, intake_version):
     response = as_user(actors.one_stop).post(
         intake_url(intake_version),

@@ -11,6 +11,9 @@ Read through these functions (not at import time) so tests and ``override_settin
   receipt (capped by the above), so that it scales with the time limit; default ``1/3``.
 - ``CONGSO_DOSSIER_AT_RISK_MIN_HOURS`` — the smallest window, in working hours; default ``1``.
 - ``CONGSO_DOSSIER_LOOKUP_PIN_LENGTH`` — length of the lookup PIN printed on form 01; default ``8``.
+- ``CONGSO_DOSSIER_DUPLICATE_MINUTES`` — at counter intake, a dossier of the same applicant for the same
+  procedure received this many minutes ago or less is shown before a new one is created (an officer
+  whose submit seemed to fail may be about to create it twice); default ``30``, ``0`` turns it off.
 - ``CONGSO_UPLOAD_MAX_BYTES`` — largest accepted file; default 10 MB (``10485760``).
 - ``CONGSO_UPLOAD_ALLOWED_TYPES`` — accepted content types, checked by content; default PDF, JPEG, PNG.
 - ``CONGSO_CLAMAV_SOCKET`` — clamd Unix socket path; or ``CONGSO_CLAMAV_HOST`` and ``CONGSO_CLAMAV_PORT``
@@ -46,6 +49,10 @@ def at_risk_min_hours() -> float:
 
 def lookup_pin_length() -> int:
     return int(getattr(settings, "CONGSO_DOSSIER_LOOKUP_PIN_LENGTH", 8))
+
+
+def duplicate_minutes() -> int:
+    return int(getattr(settings, "CONGSO_DOSSIER_DUPLICATE_MINUTES", 30))
 
 
 def upload_max_bytes() -> int:

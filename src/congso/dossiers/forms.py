@@ -324,6 +324,11 @@ class IntakeApplicantForm(Form):
         ),
     )
     ma_chong_trung = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    # Shown only when a probable duplicate was found (views.intake_form): the officer confirms.
+    van_tiep_nhan = forms.BooleanField(
+        label=_("Tôi đã kiểm tra: đây là một hồ sơ mới, vẫn tiếp nhận"),
+        required=False,
+    )
 
     service_error_fields = {
         "applicant_name": "ho_ten",

@@ -53,3 +53,20 @@ class DossierQuerySet(models.QuerySet):
     def clock_running(self) -> "DossierQuerySet":
         """Open dossiers whose deadline counts now (not paused for a supplement)."""
         return self.open().filter(paused_at__isnull=True, due_at__isnull=False)
+
+    def probable_duplicates(
+        self, *, procedure, since, national_id: str = "", name: str = "", phone: str = ""
+    ) -> "DossierQuerySet":
+        """Dossiers for ``procedure`` submitted at or after ``since`` by what is probably the same
+        applicant: the same national ID or tax code, or the same name and phone number. Empty when the
+        applicant gave neither, as a name alone is too weak to warn about."""
+        same_applicant = Q()
+        if national_id:
+            same_applicant |= Q(applicant_national_id=national_id)
+        if name and phone:
+            same_applicant |= Q(applicant_name__iexact=name, applicant_phone=phone)
+        if not same_applicant:
+            return self.none()
+        return self.filter(
+            same_applicant, procedure_version__procedure=procedure, submitted_at__gte=since
+        ).order_by("-submitted_at", "-id")

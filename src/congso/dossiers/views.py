@@ -14,6 +14,7 @@ module is installed, so no link leads nowhere.
 import importlib.util
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from io import BytesIO
 from urllib.parse import urlencode
 
@@ -839,10 +840,13 @@ def intake_form(request, procedure_code):
     # Both forms are validated (not short-circuited) so every error shows at once.
     applicant_ok = bound and applicant_form.is_valid()
     papers_ok = bound and papers_form.is_valid()
+    duplicates = []
     if applicant_ok and papers_ok and not engine_errors and not form_errors:
-        response = _receive(request, version, agencies, applicant_form, papers_form, data)
-        if response is not None:
-            return response
+        duplicates = _unconfirmed_duplicates(request, version, applicant_form)
+        if not duplicates:
+            response = _receive(request, version, agencies, applicant_form, papers_form, data)
+            if response is not None:
+                return response
     summary = [{"href": "", "message": m} for m in form_errors] if bound else []
     summary += error_summary(applicant_form)
     summary += formengine.error_summary(definition, engine_errors)
@@ -860,8 +864,35 @@ def intake_form(request, procedure_code):
         "errors": summary,
         "files_dropped": bound and bool(request.FILES),
         "choose_url": reverse("dossiers:intake"),
+        "duplicates": duplicates,
     }
-    return render(request, "dossiers/intake_form.html", context, status=400 if bound else 200)
+    status = 409 if duplicates else 400 if bound else 200
+    return render(request, "dossiers/intake_form.html", context, status=status)
+
+
+def _unconfirmed_duplicates(request, version, applicant_form) -> list[Dossier]:
+    """Dossiers the officer can see that are probably this one, received in the last
+    ``CONGSO_DOSSIER_DUPLICATE_MINUTES`` (a submit that seemed to fail but committed; reloading the form
+    gave a new idempotency key), unless the officer confirmed that this is a new dossier. A dossier of
+    the same idempotency key is no duplicate: the service answers it instead of creating another."""
+    from . import conf
+
+    data = applicant_form.cleaned_data
+    minutes = conf.duplicate_minutes()
+    if data["van_tiep_nhan"] or minutes <= 0:
+        return []
+    found = (
+        Dossier.objects.visible_to(request.user)
+        .probable_duplicates(
+            procedure=version.procedure,
+            since=timezone.now() - timedelta(minutes=minutes),
+            national_id=data["so_dinh_danh"],
+            name=data["ho_ten"],
+            phone=data["dien_thoai"],
+        )
+        .exclude(idempotency_key=data["ma_chong_trung"])
+    )
+    return list(found[:5])
 
 
 def _receive(request, version, agencies, applicant_form, papers_form, data):
