@@ -263,8 +263,10 @@ def run(*, queues: list[str] | None = None, interval: float = 0.5, max_tasks: in
     worker.configure_signals()
     # Beat once before claiming anything, so no task of this worker is ever held by an unknown worker
     # (the sweep would release it); a database down at start-up only delays it to the thread's retry.
-    with suppress(*DATABASE_DOWN):
+    try:
         beat.tick()
+    except DATABASE_DOWN:
+        drop_connection()
     beat.start()
     scheduler.start()
     logger.info("congso worker %s started (queues: %s)", worker_id, ",".join(queues or ["*"]))
