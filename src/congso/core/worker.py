@@ -160,11 +160,20 @@ class Heartbeat(_Loop):
             if not self.stopping.is_set():
                 heartbeat(self.worker_id, self.started_at)
 
-    def remove(self) -> None:
-        """Stop beating and delete the row; a beat in progress finishes first, so none comes after."""
+    def remove(self, attempts: int = 5) -> None:
+        """Stop beating and delete the row; a beat in progress finishes first, so none comes after.
+        A busy database (SQLite locked by a job finishing) gets a few more tries."""
         self.stopping.set()
         with self.writing:
-            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+            for attempt in range(1, attempts + 1):
+                try:
+                    WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+                    return
+                except DATABASE_DOWN:
+                    drop_connection()
+                    if attempt == attempts:
+                        raise
+                    time.sleep(reconnect_delay(attempt))
 
 
 class Scheduler(_Loop):
@@ -260,7 +269,18 @@ def run(*, queues: list[str] | None = None, interval: float = 0.5, max_tasks: in
         worker_id=worker_id,
         excluded_queue_names=[],
     )
+    # Everything after the signal handlers is inside the try: a SIGTERM at any point (sys.exit in the
+    # handler) still removes the heartbeat.
     worker.configure_signals()
+    try:
+        _start(beat, scheduler)
+        logger.info("congso worker %s started (queues: %s)", worker_id, ",".join(queues or ["*"]))
+        worker.run()
+    finally:
+        _stop(worker_id, beat, scheduler)
+
+
+def _start(beat: Heartbeat, scheduler: Scheduler) -> None:
     # Beat once before claiming anything, so no task of this worker is ever held by an unknown worker
     # (the sweep would release it); a database down at start-up only delays it to the thread's retry.
     try:
@@ -269,20 +289,22 @@ def run(*, queues: list[str] | None = None, interval: float = 0.5, max_tasks: in
         drop_connection()
     beat.start()
     scheduler.start()
-    logger.info("congso worker %s started (queues: %s)", worker_id, ",".join(queues or ["*"]))
-    try:
-        worker.run()
-    finally:
-        _stop(worker_id, beat, scheduler)
 
 
 def _stop(worker_id: str, beat: Heartbeat, scheduler: Scheduler) -> None:
-    """Remove the heartbeat row so that nobody counts this worker alive, and stop the threads."""
+    """Stop the threads and remove the heartbeat row so that nobody counts this worker alive. The
+    scheduler goes first: on SQLite its job's write transaction would otherwise hold up the delete."""
     scheduler.stopping.set()
+    _join(scheduler)
+    drop_connection()  # SIGTERM may have interrupted a query on it: start the clean-up afresh
     try:
         beat.remove()
-    except DATABASE_DOWN:
-        logger.warning("Worker %s: could not remove its heartbeat (database unavailable)", worker_id)
-    for thread in (beat, scheduler):
-        thread.join(timeout=TICK_SECONDS * 2)
+    except DATABASE_DOWN as exc:
+        logger.warning("Worker %s: could not remove its heartbeat (%s)", worker_id, exc)
+    _join(beat)
     logger.info("congso worker %s stopped", worker_id)
+
+
+def _join(thread: threading.Thread) -> None:
+    if thread.ident is not None:  # it was started
+        thread.join(timeout=TICK_SECONDS * 2)
