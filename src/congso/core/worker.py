@@ -19,7 +19,7 @@ from contextlib import suppress
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.compat import TaskResultStatus
@@ -83,12 +83,13 @@ def release_tasks(results, reason: str) -> int:
     from . import events
 
     delivery_ids = []
-    for result in results:
-        result.set_failed(RuntimeError(reason))
-        args = (result.args_kwargs or {}).get("args") or []
-        if result.task_path == DELIVER_EVENT_TASK and args:
-            delivery_ids.append(args[0])
-    events.requeue_now(delivery_ids)
+    with transaction.atomic():  # the "failed" marks and the new tasks together
+        for result in results:
+            result.set_failed(RuntimeError(reason))
+            args = (result.args_kwargs or {}).get("args") or []
+            if result.task_path == DELIVER_EVENT_TASK and args:
+                delivery_ids.append(args[0])
+        events.requeue_now(delivery_ids)
     return len(results)
 
 
