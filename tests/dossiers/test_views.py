@@ -34,6 +34,12 @@ def html(response):
     return response.content.decode()
 
 
+def dossier_list(response):
+    """The inbox's filtered list alone (the to-do above it lists dossiers whatever the filters)."""
+    page = html(response)
+    return page[page.index('id="dossiers-title"') :]
+
+
 @pytest.fixture
 def as_user(client):
     def sign_in(user):
@@ -95,7 +101,7 @@ def test_inbox_shows_late_and_at_risk_dossiers_with_words_and_tags(as_user, acto
     page = html(as_user(actors.one_stop).get(INBOX))
     assert '<span class="tag tag--late">Quá hạn</span>' in page
     assert '<span class="tag tag--warn">Sắp đến hạn</span>' in page
-    only_late = html(as_user(actors.one_stop).get(INBOX, {"han": "late"}))
+    only_late = dossier_list(as_user(actors.one_stop).get(INBOX, {"han": "late"}))
     assert late.code in only_late and at_risk.code not in only_late
 
 
@@ -109,11 +115,11 @@ def test_inbox_filters_by_status_procedure_and_channel(
     for v in (version, other_version):
         v.implementing_agencies.add(agency_a)
     client = as_user(actors.one_stop)
-    page = html(client.get(INBOX, {"trang_thai": "2"}))
+    page = dossier_list(client.get(INBOX, {"trang_thai": "2"}))
     assert at_counter.code in page and online.code not in page
-    page = html(client.get(INBOX, {"kenh": "online"}))
+    page = dossier_list(client.get(INBOX, {"kenh": "online"}))
     assert online.code in page and other.code in page and at_counter.code not in page
-    page = html(client.get(INBOX, {"thu_tuc": str(other_version.procedure_id)}))
+    page = dossier_list(client.get(INBOX, {"thu_tuc": str(other_version.procedure_id)}))
     assert other.code in page and online.code not in page and at_counter.code not in page
 
 
@@ -132,7 +138,7 @@ def test_inbox_hides_finished_dossiers_unless_asked(as_user, actors, drive):
     done = drive(Status.RESULT_RETURNED)
     client = as_user(actors.one_stop)
     assert done.code not in html(client.get(INBOX))
-    page = html(client.get(INBOX, {"trang_thai": "tat-ca"}))
+    page = dossier_list(client.get(INBOX, {"trang_thai": "tat-ca"}))
     assert done.code in page and "Đã trả kết quả" in page and "Xong" in page
 
 
@@ -151,7 +157,9 @@ def test_search_by_code_name_national_id_or_phone(as_user, actors, submit, query
         }
     )
     text = query.format(code=found.code, tail=found.code.split("-", 1)[1])
-    page = html(as_user(actors.one_stop).get(INBOX, {"q": text, "trang_thai": "tat-ca", "pham_vi": "all"}))
+    page = dossier_list(
+        as_user(actors.one_stop).get(INBOX, {"q": text, "trang_thai": "tat-ca", "pham_vi": "all"})
+    )
     assert found.code in page
     assert other.code not in page
 
@@ -253,6 +261,30 @@ def test_work_items_section_is_shown(as_user, actors):
     page = html(as_user(actors.one_stop).get(INBOX))
     assert "Việc cần xử lý" in page
     assert "Bạn không có việc nào đang chờ xử lý." in page
+
+
+def test_a_new_online_dossier_is_in_the_one_stop_officers_to_do_list(as_user, actors, drive):
+    dossier = drive(Status.SUBMITTED)
+    page = html(as_user(actors.one_stop).get(INBOX))
+    todo = page[page.index("Việc cần xử lý") : page.index('id="dossiers-title"')]
+    assert "Bạn không có việc nào đang chờ xử lý." not in todo
+    assert f'<a href="{detail_url(dossier)}">Tiếp nhận hồ sơ nộp trực tuyến</a>' in todo
+    assert dossier.code in todo
+
+
+def test_a_specialist_handed_a_dossier_by_hand_gets_a_task(as_user, actors, counter_dossier, agency_b):
+    dossier = counter_dossier()
+    services.hand_over(
+        dossier,
+        to_agency=agency_b,
+        to_unit_label="Sở Tư pháp",
+        step_name="Thẩm định hồ sơ",
+        given_by=actors.one_stop,
+        received_by=actors.specialist_b,
+    )
+    page = html(as_user(actors.specialist_b).get(INBOX))
+    todo = page[page.index("Việc cần xử lý") : page.index('id="dossiers-title"')]
+    assert f'<a href="{detail_url(dossier)}">Thẩm định hồ sơ</a>' in todo
 
 
 def test_open_work_items_are_listed_and_linked_to_their_page(as_user, actors, drive, monkeypatch):

@@ -547,6 +547,9 @@ def inbox_rows(dossiers, now) -> list[InboxRow]:
 
 
 def _work_items(user):
+    """The officer's to-do ("Việc cần xử lý"): open work items of the processes, and the dossiers' own
+    queues (awaiting reception, handed over to them or their unit, result to hand back), most urgent
+    first; at most ``WORK_ITEMS_SHOWN`` lines and the total."""
     from congso.workflow import inbox as work_inbox
 
     page = work_inbox.open_items_for(user, limit=WORK_ITEMS_SHOWN)
@@ -556,13 +559,31 @@ def _work_items(user):
         dossier = getattr(item.instance, "dossier", None)
         items.append(
             {
-                "item": item,
+                "label": item.label,
                 "url": optional_url("workflow_tasks:detail", item.pk),
                 "dossier": dossier,
+                "agency": item.agency,
+                "due_at": item.due_at,
                 "late": item.due_at <= now,
             }
         )
-    return items, work_inbox.count_open_for(user) if page.next_cursor else len(items)
+    work_total = work_inbox.count_open_for(user) if page.next_cursor else len(items)
+    todo, todo_total = inbox.todo_for(user, limit=WORK_ITEMS_SHOWN)
+    for entry in todo:
+        items.append(
+            {
+                "label": entry.label,
+                "url": reverse("dossiers:detail", args=[entry.dossier.code]),
+                "dossier": entry.dossier,
+                "agency": entry.agency,
+                "due_at": entry.due_at,
+                "late": entry.due_at is not None and entry.due_at <= now,
+                "kind": entry.kind,
+            }
+        )
+    # Deadline first; entries without one (a dossier with no appointment) last.
+    items.sort(key=lambda i: (i["due_at"] is None, i["due_at"] or now))
+    return items[:WORK_ITEMS_SHOWN], work_total + todo_total
 
 
 def _page_link(base_query: str, name: str, cursor: str | None) -> str:
