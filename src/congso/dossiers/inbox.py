@@ -1,5 +1,6 @@
 """Named queries of the officers' back office: the dossier inbox, its export, the workspace counts, the
-dossiers' half of the officer's to-do ("Việc cần xử lý": ``todo_for``) and the logbook (form 07). Views call these and nothing else to list dossiers, so performance work has one place.
+dossiers' half of the officer's to-do ("Việc cần xử lý": ``todo_for``) and the logbook (form 07). Views
+call these and nothing else to list dossiers, so performance work has one place.
 
 Every query starts from ``Dossier.objects.visible_to(user)`` (``query.py``): what an officer may see is
 never re-derived here, the filters below only narrow it.

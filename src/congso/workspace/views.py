@@ -27,8 +27,9 @@ def _url(name: str) -> str:
 
 def inbox_summary(user) -> dict | None:
     """What waits for the officer, for the home page: their to-do (open work items, dossiers awaiting
-    reception or handed over to them, results to hand back) and the open dossiers now at their agencies by deadline state, each with the inbox link that lists them. None when the dossier inbox is
-    not mounted or the account sees no agency's dossiers."""
+    reception or handed over to them, results to hand back) and the open dossiers now at their agencies
+    by deadline state, each with the inbox link that lists them. None when the dossier inbox is not
+    mounted or the account sees no agency's dossiers."""
     from congso.dossiers import inbox
     from congso.workflow import inbox as work_inbox
 
