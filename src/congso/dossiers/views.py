@@ -600,6 +600,14 @@ def _query_without(request, *names) -> str:
     return query.urlencode()
 
 
+FILTER_FIELDS = ("trang_thai", "han", "kenh", "thu_tuc", "pham_vi", "co_quan", "sap_xep")
+
+
+def _active_filters(request) -> int:
+    """How many filters the address sets (the filters box starts open, with that count, when any is)."""
+    return sum(1 for name in FILTER_FIELDS if request.GET.get(name))
+
+
 @workspace_required
 @require_GET
 def inbox_view(request):
@@ -625,6 +633,7 @@ def inbox_view(request):
     context = {
         "form": form,
         "errors": error_summary(form) if form.is_bound else [],
+        "active_filters": _active_filters(request),
         "rows": inbox_rows(page.dossiers, timezone.now()),
         "page": page,
         "base_query": base_query,
