@@ -504,37 +504,100 @@ def test_a_file_that_is_not_a_paper_is_refused_by_content(as_user, actors, drive
 # --- Processing ----------------------------------------------------------------------------------
 
 
-def test_hand_over_to_a_department(as_user, actors, counter_dossier, agency_b):
+def test_hand_over_to_a_person_of_a_department_chosen_from_the_agency_tree(
+    as_user, actors, counter_dossier, agency_b, make_agency
+):
+    from congso.agencies.models import AgencyKind
+
+    division = make_agency("000.01.20.H08", "Phòng Hành chính tư pháp", AgencyKind.DIVISION)
+    division.parent = agency_b
+    division.save()
     dossier = counter_dossier()
     client = as_user(actors.one_stop)
+    # Step one: the units of the tree (a department's division indented under it), no free text.
     form = client.get(action_url(dossier, "ban-giao"))
-    assert agency_b.name in html(form)
-    bad = client.post(
-        action_url(dossier, "ban-giao"),
-        {"co_quan_nhan": agency_b.pk, "bo_phan": "", "ten_buoc": "", "so_gio": "0"},
+    page = html(form)
+    assert f'<option value="{agency_b.pk}">Sở Tư pháp (000.00.20.H08)</option>' in page
+    assert f'<option value="{division.pk}">— Phòng Hành chính tư pháp (000.01.20.H08)</option>' in page
+    assert 'name="bo_phan"' not in page
+    # Without a choice the unit is the one processing the dossier: its people are offered.
+    assert actors.specialist.get_full_name() in page and actors.specialist_b.get_full_name() not in page
+    # Step two, for the department: its people, and its queue.
+    chosen = html(client.get(action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk}))
+    assert (
+        f'<option value="{actors.specialist_b.pk}">{actors.specialist_b.get_full_name()}</option>' in chosen
     )
+    assert "Hàng chờ của đơn vị (không giao đích danh)" in chosen
+    assert actors.specialist.get_full_name() not in chosen.split('name="nguoi_nhan"')[1]
+    assert "<datalist" in chosen and '<option value="Thẩm định hồ sơ">' in chosen
+    bad = client.post(action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk, "ten_buoc": "", "so_gio": "0"})
     assert bad.status_code == 400
     page = html(bad)
-    for message in (
-        "Vui lòng ghi bộ phận, phòng nhận hồ sơ.",
-        "Vui lòng ghi tên bước xử lý.",
-        "Thời gian được giao phải từ 1 giờ trở lên.",
-    ):
+    for message in ("Vui lòng ghi tên bước xử lý.", "Thời gian được giao phải từ 1 giờ trở lên."):
         assert message in page
     assert not HandOver.objects.exists()
     ok = client.post(
         action_url(dossier, "ban-giao"),
-        {"co_quan_nhan": agency_b.pk, "bo_phan": "Phòng Hộ tịch", "ten_buoc": "Thẩm định", "so_gio": "16"},
+        {
+            "don_vi": agency_b.pk,
+            "nguoi_nhan": actors.specialist_b.pk,
+            "ten_buoc": "Thẩm định hồ sơ",
+            "so_gio": "16",
+        },
     )
     assert ok.status_code == 302
     dossier.refresh_from_db()
     assert (dossier.status, dossier.current_agency) == (Status.IN_PROCESSING, agency_b)
     row = HandOver.objects.get()
-    assert (row.to_unit_label, row.step_name, row.allotted_hours) == ("Phòng Hộ tịch", "Thẩm định", 16)
+    assert (row.to_agency, row.received_by, row.step_name, row.allotted_hours) == (
+        agency_b,
+        actors.specialist_b,
+        "Thẩm định hồ sơ",
+        16,
+    )
     # The one-stop officer still sees the dossier (received there), but may not act on it any more.
     page = html(client.get(detail_url(dossier)))
-    assert "Phòng Hộ tịch" in page and "Thẩm định" in page
+    assert "Sở Tư pháp" in page and "Thẩm định hồ sơ" in page
     assert client.get(action_url(dossier, "ban-giao")).status_code == 403
+
+
+def test_a_hand_over_to_a_person_outside_the_unit_is_refused(as_user, actors, counter_dossier, agency_b):
+    dossier = counter_dossier()
+    client = as_user(actors.one_stop)
+    # The ward's specialist named for the department (a forged or stale choice): refused, nothing written.
+    refused = client.post(
+        action_url(dossier, "ban-giao"),
+        {"don_vi": agency_b.pk, "nguoi_nhan": actors.specialist.pk, "ten_buoc": "Thẩm định hồ sơ"},
+    )
+    assert refused.status_code == 400
+    assert "Người nhận đã chọn không thuộc đơn vị nhận; vui lòng chọn lại." in html(refused)
+    assert not HandOver.objects.exists()
+
+
+def test_the_service_refuses_a_receiver_who_does_not_work_at_the_unit(actors, counter_dossier, agency_b):
+    from congso.dossiers.errors import InvalidDossierInput
+
+    dossier = counter_dossier()
+    with pytest.raises(InvalidDossierInput) as refused:
+        services.hand_over(
+            dossier,
+            to_agency=agency_b,
+            step_name="Thẩm định hồ sơ",
+            given_by=actors.one_stop,
+            received_by=actors.specialist,
+        )
+    assert refused.value.code == "received_by"
+    assert not HandOver.objects.exists()
+
+
+def test_a_hand_over_to_the_units_queue_names_nobody(as_user, actors, counter_dossier, agency_b):
+    dossier = counter_dossier()
+    ok = as_user(actors.one_stop).post(
+        action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk, "nguoi_nhan": "", "ten_buoc": "Xác minh"}
+    )
+    assert ok.status_code == 302
+    row = HandOver.objects.get()
+    assert (row.to_agency, row.received_by) == (agency_b, None)
 
 
 def test_result_ready_with_a_file_then_returned(as_user, actors, drive):

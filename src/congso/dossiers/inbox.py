@@ -559,6 +559,36 @@ def todo_count_for(user) -> int:
     )
 
 
+# --- Hand-over suggestions ----------------------------------------------------------------------------
+
+# Offered when a procedure has no hand-over yet: the usual steps of a dossier handled by hand. Data, not
+# interface text: the name chosen is written on the control sheet (form 06) as it is.
+USUAL_STEP_NAMES = (
+    "Thẩm định hồ sơ",
+    "Xem xét, trình ký",
+    "Phê duyệt, ký kết quả",
+    "Chuyển kết quả về bộ phận một cửa",
+)
+
+
+def hand_over_step_names(dossier, *, limit: int = 15) -> list[str]:
+    """Step names to suggest when handing ``dossier`` over: the steps of its procedure as officers named
+    them in earlier hand-overs (most used first), then the usual steps. Reads only (one query)."""
+    from .models import HandOver
+
+    used = (
+        HandOver.objects.filter(
+            dossier__procedure_version__procedure_id=dossier.procedure_version.procedure_id,
+            given_by__isnull=False,
+        )
+        .values("step_name")
+        .annotate(times=Count("id"))
+        .order_by("-times", "step_name")[:limit]
+    )
+    names = [row["step_name"] for row in used]
+    return names + [name for name in USUAL_STEP_NAMES if name not in names]
+
+
 # --- Logbook (form 07) ---------------------------------------------------------------------------
 
 

@@ -214,10 +214,19 @@ class Action:
         return self.verdict(dossier, granted)
 
 
-def _hand_over_agencies():
-    from congso.agencies.models import Agency
+def _hand_over_units():
+    """Every unit in force of the agency tree, in tree order with its depth."""
+    from congso.agencies import services as agency_services
 
-    return Agency.objects.valid_on().order_by("name")
+    return agency_services.agency_tree()
+
+
+def _chosen_unit(request, dossier, units):
+    """The unit of a hand-over: the one chosen (step one, or carried by step two), else the agency
+    processing the dossier now — handing over inside one's own agency is the usual case."""
+    by_id = {str(agency.pk): agency for agency, _depth in units}
+    chosen = request.POST.get("don_vi") if request.method == "POST" else request.GET.get("don_vi")
+    return by_id.get(chosen or "") or by_id.get(str(dossier.current_agency_id))
 
 
 ACTIONS: dict[str, Action] = {
@@ -297,19 +306,19 @@ ACTIONS: dict[str, Action] = {
             "ban-giao",
             gettext_lazy("Bàn giao hồ sơ"),
             gettext_lazy(
-                "Chuyển hồ sơ sang bộ phận, phòng hoặc cơ quan khác. Mỗi lần bàn giao là một dòng của phiếu "
-                "kiểm soát quá trình giải quyết hồ sơ (mẫu 06); bước trước được đánh giá trước hạn, đúng "
-                "hạn hoặc quá hạn."
+                "Chuyển hồ sơ cho một đơn vị trong cây tổ chức — một cán bộ của đơn vị hoặc hàng chờ của "
+                "đơn vị. Mỗi lần bàn giao là một dòng của phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu "
+                "06); bước trước được đánh giá trước hạn, đúng hạn hoặc quá hạn."
             ),
             gettext_lazy("Bàn giao"),
             forms.HandOverForm,
             _hand_over_verdict,
             lambda d, user, f: services.hand_over(
                 d,
-                to_agency=f.cleaned_data["co_quan_nhan"],
-                to_unit_label=f.cleaned_data["bo_phan"],
+                to_agency=f.cleaned_data["don_vi"],
                 step_name=f.cleaned_data["ten_buoc"],
                 given_by=user,
+                received_by=f.cleaned_data["nguoi_nhan"],
                 allotted_working_hours=f.cleaned_data["so_gio"],
                 note=f.cleaned_data["ghi_chu"],
             ),
@@ -425,8 +434,24 @@ def available_actions(user, dossier, granted=None) -> list[Action]:
     return [action for action in ACTIONS.values() if action.check(dossier, granted) == ALLOWED]
 
 
-def _form_kwargs(action: Action) -> dict:
-    return {"agencies": _hand_over_agencies()} if action.form_class is forms.HandOverForm else {}
+def _hand_over_setup(request, dossier) -> tuple[dict, dict]:
+    """The hand-over's form arguments and page context: the units of the agency tree, the unit chosen,
+    its people and the step names to suggest."""
+    units = _hand_over_units()
+    unit = _chosen_unit(request, dossier, units)
+    receivers = services.hand_over_receivers(unit) if unit is not None else []
+    kwargs = {"units": units, "receivers": receivers, "steps": inbox.hand_over_step_names(dossier)}
+    unit_form = forms.HandOverUnitForm(
+        initial={"don_vi": str(unit.pk) if unit else ""}, units=units, auto_id="id_buoc1_%s"
+    )
+    return kwargs, {"unit": unit, "unit_form": unit_form, "initial": {"don_vi": str(unit.pk) if unit else ""}}
+
+
+def _form_kwargs(action: Action, request, dossier) -> tuple[dict, dict]:
+    """Extra arguments of the action's form, and extra context of its page."""
+    if action.form_class is forms.HandOverForm:
+        return _hand_over_setup(request, dossier)
+    return {}, {}
 
 
 @workspace_required
@@ -458,8 +483,10 @@ def action(request, code, slug):
             )
         return refuse_page(request, reason, status=409, dossier=dossier)
     bound = request.method == "POST"
+    form_kwargs, extra_context = _form_kwargs(chosen, request, dossier)
+    initial = extra_context.pop("initial", None)
     form = chosen.form_class(
-        request.POST if bound else None, request.FILES if bound else None, **_form_kwargs(chosen)
+        request.POST if bound else None, request.FILES if bound else None, initial=initial, **form_kwargs
     )
     if bound and form.is_valid():
         try:
@@ -479,6 +506,7 @@ def action(request, code, slug):
         "errors": error_summary(form),
         "needs_apology": deadlines.needs_apology(dossier),
         "multipart": any(isinstance(f, forms.PaperFilesField) for f in form.fields.values()),
+        **extra_context,
     }
     return render(request, "dossiers/action.html", context, status=400 if bound else 200)
 
