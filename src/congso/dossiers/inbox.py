@@ -480,10 +480,13 @@ def awaiting_reception_for(user, *, held=None):
 
 def awaiting_return_for(user, *, held=None):
     """Dossiers with their result (status 9) that ``user`` may hand back to the applicant at the
-    receiving agency. Oldest first. Reads only; a lazy queryset."""
+    receiving agency, when no process routes them. Oldest first. Reads only; a lazy queryset."""
     agency_ids = _granting(user, permissions.RETURN_RESULT, permissions.RECEIVING, held)
     return (
-        Dossier.objects.filter(status=Status.RESULT_READY, receiving_agency_id__in=sorted(agency_ids))
+        # While a process routes the dossier, its own "return" step is the officer's work item.
+        Dossier.objects.filter(
+            status=Status.RESULT_READY, receiving_agency_id__in=sorted(agency_ids), routed_by_process=""
+        )
         .select_related("procedure_version__procedure", "receiving_agency")
         .defer("form_data", "acting_for")
         .order_by("due_at", "id")
