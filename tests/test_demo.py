@@ -56,3 +56,26 @@ def test_production_profile_refuses_to_seed_published_passwords(settings):
     with pytest.raises(RuntimeError):
         demo.seed()
     assert get_user_model().objects.count() == 0
+
+
+def test_every_demo_procedure_runs_along_a_real_process():
+    from congso.catalog.models import ProcedureVersion
+
+    demo.seed()
+    active = set(ProcessVersion.objects.filter(is_active=True).values_list("definition__key", flat=True))
+    versions = ProcedureVersion.objects.select_related("procedure")
+    assert [v.procedure.code for v in versions if v.process_key not in active] == []
+
+
+def test_the_demo_shows_a_leaders_approval_before_the_result():
+    from congso.dossiers.models import StatusChange
+    from congso.workflow.models import WorkItemState
+
+    users = demo.seed()
+    waiting = Dossier.objects.get(idempotency_key="demo-cho-ky-duyet")
+    open_steps = list(waiting.process_instance.work_items.filter(state=WorkItemState.OPEN))
+    assert [(item.role, item.agency.code) for item in open_steps] == [("leader", waiting.current_agency.code)]
+    done = Dossier.objects.get(idempotency_key="demo-da-tra")
+    assert done.status == 10
+    ready = StatusChange.objects.get(dossier=done, transition="mark_result_ready")
+    assert ready.extra["step_completed_by"] == users["lanhdao"].pk

@@ -310,36 +310,42 @@ def _seed_demo_dossiers(users: dict, agencies: dict) -> None:
     # Accepted; its same-day process starts when the worker delivers the event (status 2 → 4).
     accepted = online("2.000815", "demo-da-tiep-nhan", certification_form)
     dossier_services.accept(accepted, officer, note="Hồ sơ đầy đủ.")
-    # Received at the counter, in processing, then a supplement asked (status 5).
-    waiting = counter(
-        "1.004873",
-        "demo-cho-bo-sung",
-        {"name": "Trần Văn Bảo", "national_id": "074088004321", "phone": "0987654321"},
-    )
-    dossier_services.start_processing(waiting, specialist)
+    # Online, incomplete: the one-stop desk asks for a supplement at reception (status 5).
+    incomplete = online("2.000815", "demo-cho-bo-sung", certification_form)
     dossier_services.request_supplement(
-        waiting,
-        specialist,
-        ["Bản sao giấy chứng nhận ly hôn đã có hiệu lực pháp luật"],
-        reason="Hồ sơ thiếu giấy tờ chứng minh tình trạng hôn nhân trước đây.",
+        incomplete,
+        officer,
+        ["Bản chính Bằng tốt nghiệp để đối chiếu (bản chụp gửi kèm bị mờ)"],
+        reason="Không đối chiếu được bản chụp với bản chính.",
     )
     # Refused at reception with reasons (status 3).
     refused = online("2.000815", "demo-tu-choi", certification_form)
     dossier_services.refuse(
         refused, officer, "Bản chính giấy tờ bị tẩy xóa, sửa chữa nên không chứng thực được."
     )
-    # Received at the counter, handled by hand (no BPMN process for this procedure) and returned (10).
+    # Received at the counter and run along the procedure's process (thẩm định → lãnh đạo ký duyệt →
+    # trả kết quả): one waits for the leader's approval (status 4), the other went all the way (10).
+    leader = users["lanhdao"]
+    waiting = counter(
+        "1.004873",
+        "demo-cho-ky-duyet",
+        {"name": "Trần Văn Bảo", "national_id": "074088004321", "phone": "0987654321"},
+    )
+    _run_process(waiting, [(specialist, None)])
     done = counter("1.004873", "demo-da-tra", {"name": "Lê Thị Hoa", "national_id": "074190007777"})
-    dossier_services.hand_over(
-        done,
-        to_agency=commune,
-        to_unit_label="Công chức Tư pháp – Hộ tịch",
-        step_name="Thẩm định hồ sơ",
-        given_by=officer,
-        received_by=specialist,
-        allotted_working_hours=8,
-    )
-    dossier_services.mark_result_ready(
-        done, specialist, result_note="Đã cấp Giấy xác nhận tình trạng hôn nhân."
-    )
+    _run_process(done, [(specialist, None), (leader, {"approved": True})])
     dossier_services.return_result(done, officer, "counter")
+    _run_process(done, [(officer, None)])
+
+
+def _run_process(dossier, steps) -> None:
+    """Start ``dossier``'s process now (the worker would, on ``dossier.accepted``; starting twice is a
+    no-op) and complete its open steps in order, each by the officer given, with the data given."""
+    from congso.workflow import inbox as work_inbox
+    from congso.workflow import services as workflow_services
+    from congso.workflow.models import WorkItemState
+
+    workflow_services.start_for_dossier(dossier)
+    for officer, data in steps:
+        item = work_inbox.items_of_dossier(dossier).filter(state=WorkItemState.OPEN).get()
+        workflow_services.complete(item, officer, data)

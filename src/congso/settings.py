@@ -2,8 +2,9 @@
 
 Every setting is documented in docs/operations.md. The default profile is production-safe
 (DEBUG off, secure cookies, a SECRET_KEY is required). ``CONGSO_PROFILE=demo`` turns on the
-conveniences of the local demo (DEBUG, a generated secret key, HTTP cookies, the sandbox apps);
-``CONGSO_PROFILE=test`` is what the test suite uses.
+conveniences of the local demo (a generated secret key, HTTP cookies, the sandbox apps) but keeps DEBUG
+off, so the demo shows the product's own error pages; ``CONGSO_DEBUG=1`` turns Django's debug pages on
+for a developer in any profile. ``CONGSO_PROFILE=test`` is what the test suite uses.
 """
 
 from pathlib import Path
@@ -25,7 +26,9 @@ IS_PRODUCTION = PROFILE == "production"
 VAR_DIR = Path(env.str("CONGSO_VAR_DIR", default=str(PROJECT_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env.bool("DEBUG", default=PROFILE == "demo")
+# Off in every profile: the demo is shown to people who must see the product's own 404/500 pages, never
+# Django's technical page (URL map, settings). A developer asks for it with CONGSO_DEBUG=1 (or DEBUG=1).
+DEBUG = env.bool("CONGSO_DEBUG", default=env.bool("DEBUG", default=False))
 
 if IS_PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")  # no default: production refuses to start without one
@@ -172,7 +175,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "congso_language"
-LANGUAGE_COOKIE_SECURE = not DEBUG and PROFILE != "test"
+LANGUAGE_COOKIE_SECURE = env.bool("CONGSO_SECURE_COOKIES", default=IS_PRODUCTION)  # as SECURE_COOKIES
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static and uploaded files ---------------------------------------------------------------

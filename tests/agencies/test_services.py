@@ -311,3 +311,35 @@ def test_successions_are_followed_through_several_steps_and_splits(db):
         AdministrativeUnit.MultipleObjectsReturned, match="Phường C \\(90003\\), Phường D \\(90004\\)"
     ):
         services.current_unit("90001", on=date(2026, 1, 1))
+
+
+# --- The agency tree as a list to choose from, and a unit's staff ------------------------------------
+
+
+def test_agency_tree_lists_units_in_force_depth_first_by_name(tree):
+    listed = [(agency.name, depth) for agency, depth in services.agency_tree()]
+    assert listed == [
+        ("Ủy ban nhân dân tỉnh", 0),
+        ("Sở Tài chính", 1),
+        ("Sở Tư pháp", 1),
+        ("Phòng Hành chính tư pháp", 2),
+    ]  # the ended department is not offered
+    # A unit whose parent has ended is still listed, as a root.
+    Agency.objects.filter(pk=tree["justice"].pk).update(valid_to=date(2025, 2, 28))
+    assert ("Phòng Hành chính tư pháp", 0) in [(a.name, d) for a, d in services.agency_tree()]
+
+
+def test_staff_of_a_unit_in_some_roles_today(official, tree):
+    specialist = official("chuyenvien", full_name="Võ Thị Giang")
+    leader = official("lanhdao", full_name="Bùi Thanh Hà")
+    clerk = official("vanthu")
+    gone = official("nghihuu")
+    services.add_membership(specialist, tree["justice"], Role.SPECIALIST)
+    services.add_membership(leader, tree["justice"], Role.LEADER)
+    services.add_membership(clerk, tree["justice"], Role.CLERK)
+    services.add_membership(gone, tree["justice"], Role.SPECIALIST)
+    StaffMembership.objects.filter(user=gone).update(valid_from=None, valid_to=today() - timedelta(days=1))
+    assert services.staff_of(tree["justice"], ["specialist", "leader"]) == [leader, specialist]
+    assert services.staff_of(tree["division"], ["specialist", "leader"]) == []  # not inherited
+    with pytest.raises(ValueError):
+        services.staff_of(tree["justice"], ["chief"])

@@ -2,12 +2,18 @@
 browser context (their own session):
 
 (a) a citizen hands a dossier in at the counter: the one-stop officer of the ward receives it (status 2
-    at once) and hands it over to the department; the department's specialist asks for a supplement;
-    the citizen supplements online; the specialist records the result; the one-stop officer returns it.
+    at once) and hands it over to a specialist of the department, both chosen from the agency tree (unit
+    first, then its people, no free text); the specialist finds it as a task under "Việc cần xử lý" and
+    asks for a supplement; the citizen supplements online; the specialist records the result; the
+    one-stop officer returns it.
     The citizen supplements on the portal's own page ("Hồ sơ của tôi" → "Nộp giấy tờ bổ sung"), signed in
     in a browser context of their own.
-(b) a dossier submitted online is refused at reception, with reasons (the first attempt, without the
-    confirmation, is sent back with the error).
+(b) a dossier submitted online is in the one-stop officer's "Việc cần xử lý" — the officer signs in from
+    the citizen home page's header link and lands in the workspace, not on the citizen home page — and is
+    refused at reception, with reasons (the first attempt, without the confirmation, is sent back with
+    the error).
+(c) on a phone (375×740) the inbox shows the search results before the filters, each dossier code on
+    one line and a long procedure name on at most two.
 
 The catalogue is built here with the models: one version in force, with one paper and a one-field form,
 implemented by the ward.
@@ -144,24 +150,34 @@ def test_counter_dossier_from_intake_to_the_returned_result(world, officer_page)
     assert desk.get_by_role("link", name="Tải về to-khai.pdf", exact=False).is_visible()
     assert dossier.applicant == world.citizen and dossier.form_data == {"ho_ten_tre": "Nguyễn Thị Na"}
 
-    # It is handed over to the department (the first step of the control sheet).
+    # It is handed over to the department's specialist, chosen from the agency tree (the first step of
+    # the control sheet): the unit first, then one of its people.
     desk.get_by_role("link", name="Bàn giao hồ sơ").click()
-    desk.get_by_label("Cơ quan nhận").select_option(label="Sở Tư pháp (000.00.20.H08)")
-    desk.get_by_label("Bộ phận, phòng nhận").fill("Phòng Hành chính tư pháp")
+    desk.get_by_label("Đơn vị nhận", exact=True).select_option(label="Sở Tư pháp (000.00.20.H08)")
+    desk.get_by_role("button", name="Chọn đơn vị").click()
+    desk.get_by_text("Đơn vị nhận: Sở Tư pháp").wait_for()
+    receivers = desk.get_by_label("Người nhận")
+    assert receivers.locator("option").all_inner_texts() == [
+        "Hàng chờ của đơn vị (không giao đích danh)",
+        "Phạm Văn Dũng",
+    ]
+    receivers.select_option(label="Phạm Văn Dũng")
     desk.get_by_label("Bước xử lý").fill("Thẩm định hồ sơ")
     desk.get_by_label("Thời gian được giao (giờ làm việc)").fill("16")
     desk.get_by_role("button", name="Bàn giao").click()
     desk.get_by_text(f"Đã bàn giao hồ sơ {dossier.code}.").wait_for()
     assert summary_value(desk, "Trạng thái") == "Đang xử lý"
     assert summary_value(desk, "Cơ quan đang xử lý") == "Sở Tư pháp"
-    assert desk.locator("#control-title + .table-wrap").get_by_text("Phòng Hành chính tư pháp").is_visible()
+    assert desk.locator("#control-title + .table-wrap").get_by_text("Phạm Văn Dũng").is_visible()
 
-    # The department's specialist finds it in their inbox and asks for a supplement.
+    # The department's specialist has it as a task under "Việc cần xử lý" and asks for a supplement.
     clerk = officer_page("chuyenvien")
     clerk.get_by_role("navigation", name="Điều hướng không gian làm việc").get_by_role(
         "link", name="Hộp việc"
     ).click()
-    clerk.get_by_role("link", name=dossier.code).click()
+    todo = clerk.locator("section[aria-labelledby='work-items-title']")
+    todo.get_by_role("link", name="Thẩm định hồ sơ").click()
+    clerk.wait_for_url(f"**/can-bo/ho-so/{dossier.code}/")
     clerk.get_by_role("link", name="Yêu cầu bổ sung, hoàn thiện hồ sơ").click()
     clerk.get_by_label("Giấy tờ, nội dung cần bổ sung").fill(
         "Giấy chứng sinh (bản chính)\nBản sao căn cước của mẹ"
@@ -207,7 +223,7 @@ def test_counter_dossier_from_intake_to_the_returned_result(world, officer_page)
     assert dossier.papers.filter(stage="supplement").count() == 1
 
 
-def test_online_dossier_refused_at_reception_with_reasons(world, officer_page):
+def test_online_dossier_refused_at_reception_with_reasons(world, browser, live_server):
     from congso.dossiers import services
     from congso.dossiers.files import PaperUpload
     from congso.dossiers.models import Status
@@ -223,13 +239,30 @@ def test_online_dossier_refused_at_reception_with_reasons(world, officer_page):
         idempotency_key="truc-tuyen-1",
         papers=[PaperUpload("to-khai", "Tờ khai", io.BytesIO(TINY_PDF))],
     )
-    desk = officer_page("motcua")
+    # The one-stop officer signs in from the header of the citizen home page: the workspace, not "/".
+    context = browser.new_context(locale="vi-VN", base_url=live_server.url)
+    desk = context.new_page()
+    desk.set_default_timeout(15_000)
+    desk.goto("/")
+    desk.get_by_role("link", name="Đăng nhập").first.click()
+    desk.get_by_label("Tên đăng nhập hoặc số định danh cá nhân").fill("motcua")
+    desk.get_by_label("Mật khẩu").fill(PASSWORD)
+    desk.get_by_role("button", name="Đăng nhập").click()
+    desk.wait_for_url("**/can-bo/")
+    assert desk.get_by_role("link", name="1 việc cần xử lý").is_visible()
     desk.get_by_role("navigation", name="Điều hướng không gian làm việc").get_by_role(
         "link", name="Hộp việc"
     ).click()
+    # The new online dossier is in "Việc cần xử lý", not only in the list below it.
+    todo = desk.locator("section[aria-labelledby='work-items-title']")
+    assert (
+        todo.locator("tr", has=desk.get_by_text(dossier.code))
+        .get_by_role("link", name="Tiếp nhận hồ sơ nộp trực tuyến")
+        .is_visible()
+    )
     desk.get_by_label("Trạng thái").select_option(label="Mới đăng ký")
     desk.get_by_role("button", name="Lọc").click()
-    row = desk.locator("tr", has=desk.get_by_role("link", name=dossier.code))
+    row = desk.locator("#ket-qua tr", has=desk.get_by_role("link", name=dossier.code))
     assert row.get_by_text("Trong hạn").is_visible() and row.get_by_text("Trực tuyến").is_visible()
     row.get_by_role("link", name=dossier.code).click()
     desk.get_by_role("link", name="Từ chối tiếp nhận hồ sơ").click()
@@ -257,3 +290,62 @@ def test_online_dossier_refused_at_reception_with_reasons(world, officer_page):
         "Hồ sơ không thuộc thẩm quyền của phường",
         "Tờ khai chưa ký",
     ]
+    context.close()
+
+
+LONG_NAME = (
+    "Cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất lần đầu "
+    "cho hộ gia đình, cá nhân, cộng đồng dân cư đã đăng ký quyền sử dụng đất"
+)
+
+
+def test_the_inbox_on_a_phone_shows_results_first_on_short_rows(world, browser, live_server):
+    from congso.dossiers import services
+    from congso.dossiers.files import PaperUpload
+
+    world.version.procedure.name = LONG_NAME
+    world.version.procedure.save()
+    codes = [
+        services.receive_at_counter(
+            version=world.version,
+            receiving_agency=world.ward,
+            officer=world.one_stop,
+            applicant_details={"name": f"Người nộp {n}", "national_id": f"07409000{n:04d}"},
+            form_data={"ho_ten_tre": "Nguyễn Thị Na"},
+            papers=[PaperUpload("to-khai", "Tờ khai", io.BytesIO(TINY_PDF))],
+        ).code
+        for n in range(3)
+    ]
+    context = browser.new_context(
+        locale="vi-VN", base_url=live_server.url, viewport={"width": 375, "height": 740}, is_mobile=True
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(15_000)
+    phone.goto("/tai-khoan/dang-nhap/?next=/can-bo/ho-so/")
+    phone.get_by_label("Tên đăng nhập hoặc số định danh cá nhân").fill("motcua")
+    phone.get_by_label("Mật khẩu").fill(PASSWORD)
+    phone.get_by_role("button", name="Đăng nhập").click()
+    phone.wait_for_url("**/can-bo/ho-so/")
+    phone.get_by_label("Tra cứu hồ sơ").fill("Người nộp")
+    phone.get_by_role("button", name="Tìm").click()
+    phone.wait_for_url("**#ket-qua")
+    first_row = phone.locator("#ket-qua tbody tr").first
+    filters = phone.locator("details.filters")
+    row_box, filters_box = first_row.bounding_box(), filters.bounding_box()
+    # The first result is on screen (the search jumps to the results) and above the filters.
+    assert 0 <= row_box["y"] < 740
+    assert row_box["y"] + row_box["height"] <= filters_box["y"]
+    # Collapsed on a phone: the filters take one line until opened.
+    assert filters.get_attribute("open") is None or filters_box["y"] > row_box["y"]
+    # A dossier code never breaks at its hyphens: its cell is one line high.
+    code_cell = first_row.locator("td.cell-code")
+    assert code_cell.inner_text().strip().endswith(tuple(code.split("-", 1)[1] for code in codes))
+    line = float(code_cell.evaluate("cell => parseFloat(getComputedStyle(cell).lineHeight)"))
+    padding = float(code_cell.evaluate("cell => parseFloat(getComputedStyle(cell).paddingTop)"))
+    padding += float(code_cell.evaluate("cell => parseFloat(getComputedStyle(cell).paddingBottom)"))
+    assert code_cell.bounding_box()["height"] - padding < 1.5 * line
+    # A long procedure name takes at most two lines; the whole name stays in the page and its title.
+    name = first_row.locator("td.cell-name .clamp-2")
+    assert name.bounding_box()["height"] < 2.5 * line
+    assert name.get_attribute("title") == LONG_NAME and name.text_content() == LONG_NAME
+    context.close()

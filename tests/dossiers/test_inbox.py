@@ -265,3 +265,59 @@ def test_logbook_rows_in_reception_order(actors, counter_dossier, submit, clock,
 def test_export_rows_follow_the_order_and_stop_after_the_limit(actors, five):
     rows = list(inbox.rows_for_export(actors.one_stop, filters=ALL, limit=3))
     assert [d.code for d in rows] == [d.code for d in five[:4]]
+
+
+# --- The officer's to-do ("Việc cần xử lý") -------------------------------------------------------
+
+
+def test_a_new_online_dossier_is_in_the_one_stop_officers_to_do(actors, submit, officer, agency_c):
+    dossier = submit()
+    entries, total = inbox.todo_for(actors.one_stop)
+    assert [(e.kind, e.dossier.code) for e in entries] == [(inbox.TODO_RECEIVE, dossier.code)]
+    assert total == 1 == inbox.todo_count_for(actors.one_stop)
+    # Not the specialist's, nor another agency's one-stop officer's, and gone once received.
+    assert inbox.todo_for(actors.specialist) == ([], 0)
+    assert inbox.todo_for(officer("one_stop_officer", agency_c)) == ([], 0)
+    services.accept(dossier, actors.one_stop)
+    assert inbox.todo_count_for(actors.one_stop) == 0
+
+
+def test_a_hand_over_to_a_person_is_their_task_until_the_step_ends(actors, counter_dossier, agency_b):
+    dossier = counter_dossier()
+    row = services.hand_over(
+        dossier,
+        to_agency=agency_b,
+        to_unit_label="Sở Tư pháp",
+        step_name="Thẩm định hồ sơ",
+        given_by=actors.one_stop,
+        received_by=actors.specialist_b,
+        allotted_working_hours=8,
+    )
+    entries, total = inbox.todo_for(actors.specialist_b)
+    assert [(e.kind, e.label, e.due_at) for e in entries] == [
+        (inbox.TODO_HANDED_OVER, "Thẩm định hồ sơ", row.due_at)
+    ]
+    assert total == 1
+    # Named to one person: not in the queue of the others of the unit.
+    assert inbox.todo_count_for(actors.leader_b) == 0
+    services.mark_result_ready(dossier, actors.specialist_b, result_note="Đã có kết quả.")
+    assert inbox.todo_count_for(actors.specialist_b) == 0
+
+
+def test_a_hand_over_to_a_units_queue_is_a_task_of_each_processing_officer_there(
+    actors, counter_dossier, agency_b, officer
+):
+    dossier = counter_dossier()
+    services.hand_over(
+        dossier, to_agency=agency_b, to_unit_label="", step_name="Thẩm định", given_by=actors.one_stop
+    )
+    assert inbox.todo_count_for(actors.specialist_b) == 1
+    assert inbox.todo_count_for(actors.leader_b) == 1
+    assert inbox.todo_count_for(officer("clerk", agency_b)) == 0  # a clerk does not process dossiers
+    assert inbox.todo_count_for(actors.specialist) == 0
+
+
+def test_a_result_to_hand_back_is_in_the_one_stop_officers_to_do(actors, drive):
+    dossier = drive(Status.RESULT_READY)
+    entries, _total = inbox.todo_for(actors.one_stop)
+    assert [(e.kind, e.dossier.code) for e in entries] == [(inbox.TODO_RETURN, dossier.code)]

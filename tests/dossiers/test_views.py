@@ -34,6 +34,12 @@ def html(response):
     return response.content.decode()
 
 
+def dossier_list(response):
+    """The inbox's filtered list alone (the to-do above it lists dossiers whatever the filters)."""
+    page = html(response)
+    return page[page.index('id="dossiers-title"') :]
+
+
 @pytest.fixture
 def as_user(client):
     def sign_in(user):
@@ -95,7 +101,7 @@ def test_inbox_shows_late_and_at_risk_dossiers_with_words_and_tags(as_user, acto
     page = html(as_user(actors.one_stop).get(INBOX))
     assert '<span class="tag tag--late">Quá hạn</span>' in page
     assert '<span class="tag tag--warn">Sắp đến hạn</span>' in page
-    only_late = html(as_user(actors.one_stop).get(INBOX, {"han": "late"}))
+    only_late = dossier_list(as_user(actors.one_stop).get(INBOX, {"han": "late"}))
     assert late.code in only_late and at_risk.code not in only_late
 
 
@@ -109,11 +115,11 @@ def test_inbox_filters_by_status_procedure_and_channel(
     for v in (version, other_version):
         v.implementing_agencies.add(agency_a)
     client = as_user(actors.one_stop)
-    page = html(client.get(INBOX, {"trang_thai": "2"}))
+    page = dossier_list(client.get(INBOX, {"trang_thai": "2"}))
     assert at_counter.code in page and online.code not in page
-    page = html(client.get(INBOX, {"kenh": "online"}))
+    page = dossier_list(client.get(INBOX, {"kenh": "online"}))
     assert online.code in page and other.code in page and at_counter.code not in page
-    page = html(client.get(INBOX, {"thu_tuc": str(other_version.procedure_id)}))
+    page = dossier_list(client.get(INBOX, {"thu_tuc": str(other_version.procedure_id)}))
     assert other.code in page and online.code not in page and at_counter.code not in page
 
 
@@ -132,7 +138,7 @@ def test_inbox_hides_finished_dossiers_unless_asked(as_user, actors, drive):
     done = drive(Status.RESULT_RETURNED)
     client = as_user(actors.one_stop)
     assert done.code not in html(client.get(INBOX))
-    page = html(client.get(INBOX, {"trang_thai": "tat-ca"}))
+    page = dossier_list(client.get(INBOX, {"trang_thai": "tat-ca"}))
     assert done.code in page and "Đã trả kết quả" in page and "Xong" in page
 
 
@@ -151,7 +157,9 @@ def test_search_by_code_name_national_id_or_phone(as_user, actors, submit, query
         }
     )
     text = query.format(code=found.code, tail=found.code.split("-", 1)[1])
-    page = html(as_user(actors.one_stop).get(INBOX, {"q": text, "trang_thai": "tat-ca", "pham_vi": "all"}))
+    page = dossier_list(
+        as_user(actors.one_stop).get(INBOX, {"q": text, "trang_thai": "tat-ca", "pham_vi": "all"})
+    )
     assert found.code in page
     assert other.code not in page
 
@@ -253,6 +261,30 @@ def test_work_items_section_is_shown(as_user, actors):
     page = html(as_user(actors.one_stop).get(INBOX))
     assert "Việc cần xử lý" in page
     assert "Bạn không có việc nào đang chờ xử lý." in page
+
+
+def test_a_new_online_dossier_is_in_the_one_stop_officers_to_do_list(as_user, actors, drive):
+    dossier = drive(Status.SUBMITTED)
+    page = html(as_user(actors.one_stop).get(INBOX))
+    todo = page[page.index("Việc cần xử lý") : page.index('id="dossiers-title"')]
+    assert "Bạn không có việc nào đang chờ xử lý." not in todo
+    assert f'<a href="{detail_url(dossier)}">Tiếp nhận hồ sơ nộp trực tuyến</a>' in todo
+    assert dossier.code in todo
+
+
+def test_a_specialist_handed_a_dossier_by_hand_gets_a_task(as_user, actors, counter_dossier, agency_b):
+    dossier = counter_dossier()
+    services.hand_over(
+        dossier,
+        to_agency=agency_b,
+        to_unit_label="Sở Tư pháp",
+        step_name="Thẩm định hồ sơ",
+        given_by=actors.one_stop,
+        received_by=actors.specialist_b,
+    )
+    page = html(as_user(actors.specialist_b).get(INBOX))
+    todo = page[page.index("Việc cần xử lý") : page.index('id="dossiers-title"')]
+    assert f'<a href="{detail_url(dossier)}">Thẩm định hồ sơ</a>' in todo
 
 
 def test_open_work_items_are_listed_and_linked_to_their_page(as_user, actors, drive, monkeypatch):
@@ -472,37 +504,100 @@ def test_a_file_that_is_not_a_paper_is_refused_by_content(as_user, actors, drive
 # --- Processing ----------------------------------------------------------------------------------
 
 
-def test_hand_over_to_a_department(as_user, actors, counter_dossier, agency_b):
+def test_hand_over_to_a_person_of_a_department_chosen_from_the_agency_tree(
+    as_user, actors, counter_dossier, agency_b, make_agency
+):
+    from congso.agencies.models import AgencyKind
+
+    division = make_agency("000.01.20.H08", "Phòng Hành chính tư pháp", AgencyKind.DIVISION)
+    division.parent = agency_b
+    division.save()
     dossier = counter_dossier()
     client = as_user(actors.one_stop)
+    # Step one: the units of the tree (a department's division indented under it), no free text.
     form = client.get(action_url(dossier, "ban-giao"))
-    assert agency_b.name in html(form)
-    bad = client.post(
-        action_url(dossier, "ban-giao"),
-        {"co_quan_nhan": agency_b.pk, "bo_phan": "", "ten_buoc": "", "so_gio": "0"},
+    page = html(form)
+    assert f'<option value="{agency_b.pk}">Sở Tư pháp (000.00.20.H08)</option>' in page
+    assert f'<option value="{division.pk}">— Phòng Hành chính tư pháp (000.01.20.H08)</option>' in page
+    assert 'name="bo_phan"' not in page
+    # Without a choice the unit is the one processing the dossier: its people are offered.
+    assert actors.specialist.get_full_name() in page and actors.specialist_b.get_full_name() not in page
+    # Step two, for the department: its people, and its queue.
+    chosen = html(client.get(action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk}))
+    assert (
+        f'<option value="{actors.specialist_b.pk}">{actors.specialist_b.get_full_name()}</option>' in chosen
     )
+    assert "Hàng chờ của đơn vị (không giao đích danh)" in chosen
+    assert actors.specialist.get_full_name() not in chosen.split('name="nguoi_nhan"')[1]
+    assert "<datalist" in chosen and '<option value="Thẩm định hồ sơ">' in chosen
+    bad = client.post(action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk, "ten_buoc": "", "so_gio": "0"})
     assert bad.status_code == 400
     page = html(bad)
-    for message in (
-        "Vui lòng ghi bộ phận, phòng nhận hồ sơ.",
-        "Vui lòng ghi tên bước xử lý.",
-        "Thời gian được giao phải từ 1 giờ trở lên.",
-    ):
+    for message in ("Vui lòng ghi tên bước xử lý.", "Thời gian được giao phải từ 1 giờ trở lên."):
         assert message in page
     assert not HandOver.objects.exists()
     ok = client.post(
         action_url(dossier, "ban-giao"),
-        {"co_quan_nhan": agency_b.pk, "bo_phan": "Phòng Hộ tịch", "ten_buoc": "Thẩm định", "so_gio": "16"},
+        {
+            "don_vi": agency_b.pk,
+            "nguoi_nhan": actors.specialist_b.pk,
+            "ten_buoc": "Thẩm định hồ sơ",
+            "so_gio": "16",
+        },
     )
     assert ok.status_code == 302
     dossier.refresh_from_db()
     assert (dossier.status, dossier.current_agency) == (Status.IN_PROCESSING, agency_b)
     row = HandOver.objects.get()
-    assert (row.to_unit_label, row.step_name, row.allotted_hours) == ("Phòng Hộ tịch", "Thẩm định", 16)
+    assert (row.to_agency, row.received_by, row.step_name, row.allotted_hours) == (
+        agency_b,
+        actors.specialist_b,
+        "Thẩm định hồ sơ",
+        16,
+    )
     # The one-stop officer still sees the dossier (received there), but may not act on it any more.
     page = html(client.get(detail_url(dossier)))
-    assert "Phòng Hộ tịch" in page and "Thẩm định" in page
+    assert "Sở Tư pháp" in page and "Thẩm định hồ sơ" in page
     assert client.get(action_url(dossier, "ban-giao")).status_code == 403
+
+
+def test_a_hand_over_to_a_person_outside_the_unit_is_refused(as_user, actors, counter_dossier, agency_b):
+    dossier = counter_dossier()
+    client = as_user(actors.one_stop)
+    # The ward's specialist named for the department (a forged or stale choice): refused, nothing written.
+    refused = client.post(
+        action_url(dossier, "ban-giao"),
+        {"don_vi": agency_b.pk, "nguoi_nhan": actors.specialist.pk, "ten_buoc": "Thẩm định hồ sơ"},
+    )
+    assert refused.status_code == 400
+    assert "Người nhận đã chọn không thuộc đơn vị nhận; vui lòng chọn lại." in html(refused)
+    assert not HandOver.objects.exists()
+
+
+def test_the_service_refuses_a_receiver_who_does_not_work_at_the_unit(actors, counter_dossier, agency_b):
+    from congso.dossiers.errors import InvalidDossierInput
+
+    dossier = counter_dossier()
+    with pytest.raises(InvalidDossierInput) as refused:
+        services.hand_over(
+            dossier,
+            to_agency=agency_b,
+            step_name="Thẩm định hồ sơ",
+            given_by=actors.one_stop,
+            received_by=actors.specialist,
+        )
+    assert refused.value.code == "received_by"
+    assert not HandOver.objects.exists()
+
+
+def test_a_hand_over_to_the_units_queue_names_nobody(as_user, actors, counter_dossier, agency_b):
+    dossier = counter_dossier()
+    ok = as_user(actors.one_stop).post(
+        action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk, "nguoi_nhan": "", "ten_buoc": "Xác minh"}
+    )
+    assert ok.status_code == 302
+    row = HandOver.objects.get()
+    assert (row.to_agency, row.received_by) == (agency_b, None)
 
 
 def test_result_ready_with_a_file_then_returned(as_user, actors, drive):

@@ -59,6 +59,40 @@ def test_officials_land_in_the_workspace(sign_in, client, official):
 
 
 @pytest.mark.django_db
+def test_an_official_signing_in_from_the_citizen_home_page_lands_in_the_workspace(sign_in, official):
+    # What the header's sign-in link used to carry from the home page: "back to /" is no page of its own.
+    response = sign_in("canbo.mot", PASSWORD, next_url="/")
+    assert response["Location"] == reverse("workspace:home")
+
+
+@pytest.mark.django_db
+def test_a_page_asked_for_still_wins_over_the_home_of_the_account(sign_in, citizen, official):
+    assert sign_in("canbo.mot", PASSWORD, next_url="/thu-tuc/")["Location"] == "/thu-tuc/"
+    other = Client()
+    response = sign_in("an.nguyen", PASSWORD, client=other, next_url="/")
+    assert response["Location"] == reverse("portal:home")
+    unsafe = sign_in("an.nguyen", PASSWORD, client=Client(), next_url="https://evil.example/")
+    assert unsafe["Location"] == reverse("portal:home")
+
+
+@pytest.mark.django_db
+def test_platform_administrators_land_where_they_work(sign_in, make_user):
+    make_user(username="root.admin", password=PASSWORD, is_superuser=True, is_staff=True)
+    assert sign_in("root.admin", PASSWORD, next_url="/")["Location"] == reverse("workspace:home")
+    make_user(username="staff.only", password=PASSWORD, is_staff=True)
+    response = sign_in("staff.only", PASSWORD, client=Client())
+    assert response["Location"] == reverse("admin:index")
+
+
+@pytest.mark.django_db
+def test_the_header_sign_in_link_carries_no_next_from_the_home_page(client):
+    home = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{LOGIN}"' in home and f"{LOGIN}?next=" not in home
+    procedures = client.get("/thu-tuc/").content.decode()
+    assert f'href="{LOGIN}?next=/thu-tuc/"' in procedures
+
+
+@pytest.mark.django_db
 def test_a_safe_next_page_is_respected_for_officials_too(sign_in, official):
     response = sign_in("canbo.mot", PASSWORD, next_url="/ho-so/123/?tab=1")
     assert response["Location"] == "/ho-so/123/?tab=1"

@@ -409,3 +409,45 @@ def test_completing_a_step_needs_its_role_even_with_the_process_acting(world, de
     with pytest.raises(PermissionDenied):
         services.complete(receive, world.police_officer)
     assert not rows_of(dossier)
+
+
+# --- The default processes the demo catalogue runs on ---------------------------------------------------
+
+
+def test_the_leader_approves_and_signs_before_the_result_and_a_refusal_goes_back(world, defaults, at_counter):
+    dossier = at_counter("tham-dinh-ky-duyet")
+    run_workflow_subscribers()
+    instance = ProcessInstance.objects.get(dossier=dossier)
+    assert only_open(instance).task_name == "examine"
+    services.complete(only_open(instance), world.specialist)
+    approval = only_open(instance)
+    assert (approval.task_name, approval.role) == ("approve", "leader")
+    with pytest.raises(PermissionDenied):  # the specialist cannot approve their own draft
+        services.complete(approval, world.specialist, {"approved": True})
+    services.complete(approval, world.leader, {"approved": False})  # not approved: examined again
+    assert only_open(instance).task_name == "examine"
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROCESSING
+    services.complete(only_open(instance), world.specialist)
+    services.complete(only_open(instance), world.leader, {"approved": True})
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RESULT_READY
+    ready = StatusChange.objects.get(dossier=dossier, transition="mark_result_ready")
+    assert ready.extra["step_completed_by"] == world.leader.pk
+    assert only_open(instance).task_name == "return"
+
+
+def test_the_death_registration_liên_thông_signs_then_branches_to_police_and_insurance(
+    world, defaults, at_counter
+):
+    dossier = at_counter("lien-thong-khai-tu-xoa-thuong-tru-mai-tang")
+    run_workflow_subscribers()
+    instance = ProcessInstance.objects.get(dossier=dossier)
+    services.complete(only_open(instance), world.specialist)
+    services.complete(only_open(instance), world.leader, {"approved": True})
+    assert [item.task_name for item in open_items(instance)] == ["funeral_allowance", "remove_residence"]
+    services.complete(instance.work_items.get(task_name="remove_residence"), world.police_officer)
+    services.complete(instance.work_items.get(task_name="funeral_allowance"), world.insurance_officer)
+    services.complete(only_open(instance), world.specialist)  # compile → issue_result
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RESULT_READY

@@ -34,6 +34,8 @@ def test_load_default_processes_is_idempotent(defaults):
         "chung-thuc-trong-ngay",
         "giai-quyet-tai-so",
         "lien-thong-khai-sinh-thuong-tru-bhyt",
+        "lien-thong-khai-tu-xoa-thuong-tru-mai-tang",
+        "tham-dinh-ky-duyet",
     }
     assert services.load_default_processes() == []
     assert all(v.is_active and v.number == 1 for v in defaults.values())
@@ -463,7 +465,7 @@ def test_management_command_loads_the_defaults_once(db, capsys):
     call_command("load_default_processes")
     call_command("load_default_processes")
     output = capsys.readouterr().out
-    assert output.count("Đã nạp") == 3 and "đã là bản mới nhất" in output
+    assert output.count("Đã nạp") == 5 and "đã là bản mới nhất" in output
     assert ProcessInstance.objects.count() == 0
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "add_membership",
     "agencies_for",
     "agency_descendants",
+    "agency_tree",
     "DocumentSettings",
     "current_unit",
     "document_settings_for",
@@ -49,6 +50,7 @@ __all__ = [
     "is_staff_member",
     "memberships_for",
     "roles_for",
+    "staff_of",
     "successor_units",
 ]
 
@@ -198,6 +200,50 @@ def agency_descendants(agency: Agency, on: date | None = None) -> list[Agency]:
             if (a.valid_from is None or a.valid_from <= on) and (a.valid_to is None or a.valid_to >= on)
         ]
     return found
+
+
+def agency_tree(on: date | None = None) -> list[tuple[Agency, int]]:
+    """Every agency in force on ``on`` (today by default) in tree order, each with its depth: a root,
+    then its children (by name) under it, depth first — what a "choose a unit" list shows, indented.
+
+    An agency whose parent is not in force that day is shown as a root, so no unit is lost. One query.
+    Reads only; raises nothing.
+    """
+    day = on or _today()
+    agencies = list(Agency.objects.filter(_valid_q(day)).order_by("name", "code"))
+    present = {agency.pk for agency in agencies}
+    children: dict[int | None, list[Agency]] = {}
+    for agency in agencies:
+        parent = agency.parent_id if agency.parent_id in present else None
+        children.setdefault(parent, []).append(agency)
+    ordered: list[tuple[Agency, int]] = []
+    stack = [(agency, 0) for agency in reversed(children.get(None, []))]
+    seen: set[int] = set()
+    while stack:
+        agency, depth = stack.pop()
+        if agency.pk in seen:  # a cycle saved around clean(); show each unit once
+            continue
+        seen.add(agency.pk)
+        ordered.append((agency, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(agency.pk, [])))
+    return ordered
+
+
+def staff_of(agency: Agency, roles: Iterable[str], on: date | None = None) -> list:
+    """The people who hold, on ``on`` (today by default), one of ``roles`` in ``agency`` itself (roles
+    are not inherited along the tree), each once, by name. Inactive accounts are left out.
+
+    Raises ``ValueError`` for an unknown role. Reads only.
+    """
+    from django.contrib.auth import get_user_model
+
+    day = on or _today()
+    memberships = StaffMembership.objects.filter(_valid_q(day), agency=agency, role__in=_check_roles(roles))
+    return list(
+        get_user_model()
+        .objects.filter(pk__in=memberships.values("user_id"), is_active=True)
+        .order_by("full_name", "username")
+    )
 
 
 # --- Staff membership changes -----------------------------------------------------------------

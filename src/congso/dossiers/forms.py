@@ -495,31 +495,79 @@ class RefuseForm(Form):
         )
 
 
-class AgencyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.code})"
+class SuggestionsInput(forms.TextInput):
+    """A text input with a list of suggestions (an HTML <datalist>): the officer picks one or types
+    another; no script needed."""
+
+    template_name = "dossiers/widgets/suggestions.html"
+
+    def __init__(self, attrs=None, suggestions=()):
+        super().__init__(attrs)
+        self.suggestions = list(suggestions)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.suggestions:
+            list_id = f"{context['widget']['attrs'].get('id') or name}_goi_y"
+            context["widget"]["attrs"]["list"] = list_id
+            context["widget"]["list_id"] = list_id
+            context["widget"]["suggestions"] = self.suggestions
+        return context
+
+
+def unit_choices(units) -> list[tuple[str, str]]:
+    """Choices of a unit select from ``agencies.services.agency_tree``: indented by depth, with the code."""
+    return [(str(agency.pk), f"{'— ' * depth}{agency.name} ({agency.code})") for agency, depth in units]
+
+
+class HandOverUnitForm(Form):
+    """Step one of a hand-over (a GET form): which unit of the agency tree receives the dossier. Choosing
+    it lists that unit's people in step two."""
+
+    don_vi = forms.ChoiceField(
+        label=_("Đơn vị nhận"),
+        help_text=_(
+            "Cơ quan, phòng, ban trong cây tổ chức. Sau khi chọn, danh sách người nhận của đơn vị hiện ra."
+        ),
+        error_messages={"invalid_choice": _("Đơn vị đã chọn không còn trong danh sách; vui lòng chọn lại.")},
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["don_vi"].choices = unit_choices(units)
+
+
+QUEUE = ""
 
 
 class HandOverForm(Form):
-    co_quan_nhan = AgencyChoiceField(
-        label=_("Cơ quan nhận"),
-        queryset=None,
-        empty_label=_("— Chọn cơ quan —"),
+    """Step two of a hand-over: the unit chosen in step one (carried, not typed), to whom in it — a named
+    person or the unit's queue — the step, its allotted time and a note. ``dossiers.services.hand_over``
+    checks again that the person works at the unit."""
+
+    don_vi = forms.ChoiceField(
+        label=_("Đơn vị nhận"),
+        widget=forms.HiddenInput,
         error_messages={
-            "required": _("Vui lòng chọn cơ quan nhận hồ sơ."),
-            "invalid_choice": _("Cơ quan đã chọn không còn trong danh sách; vui lòng chọn lại."),
+            "required": _("Vui lòng chọn đơn vị nhận hồ sơ."),
+            "invalid_choice": _("Đơn vị đã chọn không còn trong danh sách; vui lòng chọn lại."),
         },
     )
-    bo_phan = forms.CharField(
-        label=_("Bộ phận, phòng nhận"),
-        max_length=200,
-        help_text=_("Ví dụ: Phòng Tư pháp – Hộ tịch."),
-        error_messages={"required": _("Vui lòng ghi bộ phận, phòng nhận hồ sơ.")},
+    nguoi_nhan = forms.ChoiceField(
+        label=_("Người nhận"),
+        required=False,
+        help_text=_(
+            "Giao đích danh một cán bộ của đơn vị, hoặc giao vào hàng chờ: mọi cán bộ xử lý của đơn vị "
+            "đều thấy hồ sơ trong «Việc cần xử lý»."
+        ),
+        error_messages={
+            "invalid_choice": _("Người nhận đã chọn không thuộc đơn vị nhận; vui lòng chọn lại."),
+        },
     )
     ten_buoc = forms.CharField(
         label=_("Bước xử lý"),
         max_length=200,
-        help_text=_("Ví dụ: Thẩm định hồ sơ."),
+        help_text=_("Chọn một bước gợi ý hoặc ghi bước khác, ví dụ: Thẩm định hồ sơ."),
         error_messages={"required": _("Vui lòng ghi tên bước xử lý.")},
     )
     so_gio = forms.IntegerField(
@@ -543,12 +591,26 @@ class HandOverForm(Form):
     service_error_fields = {
         "step_name": "ten_buoc",
         "allotted_hours": "so_gio",
-        "agency_not_in_force": "co_quan_nhan",
+        "agency_not_in_force": "don_vi",
+        "received_by": "nguoi_nhan",
     }
 
-    def __init__(self, *args, agencies=None, **kwargs):
+    def __init__(self, *args, units=(), receivers=(), steps=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["co_quan_nhan"].queryset = agencies
+        self._units = {str(agency.pk): agency for agency, _depth in units}
+        self._receivers = {str(person.pk): person for person in receivers}
+        self.fields["don_vi"].choices = unit_choices(units)
+        self.fields["nguoi_nhan"].choices = [(QUEUE, _("Hàng chờ của đơn vị (không giao đích danh)"))] + [
+            (str(person.pk), person.get_full_name()) for person in receivers
+        ]
+        self.fields["ten_buoc"].widget = SuggestionsInput(suggestions=steps)
+
+    def clean_don_vi(self):
+        return self._units[self.cleaned_data["don_vi"]]
+
+    def clean_nguoi_nhan(self):
+        value = self.cleaned_data.get("nguoi_nhan") or QUEUE
+        return self._receivers.get(value) if value != QUEUE else None
 
 
 class ProvideSupplementForm(Form):

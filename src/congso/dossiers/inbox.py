@@ -1,5 +1,6 @@
-"""Named queries of the officers' back office: the dossier inbox, its export, the workspace counts and the
-logbook (form 07). Views call these and nothing else to list dossiers, so performance work has one place.
+"""Named queries of the officers' back office: the dossier inbox, its export, the workspace counts, the
+dossiers' half of the officer's to-do ("Việc cần xử lý": ``todo_for``) and the logbook (form 07). Views
+call these and nothing else to list dossiers, so performance work has one place.
 
 Every query starts from ``Dossier.objects.visible_to(user)`` (``query.py``): what an officer may see is
 never re-derived here, the filters below only narrow it.
@@ -434,6 +435,161 @@ def summary_for(user, *, now: datetime | None = None) -> InboxSummary:
         awaiting_supplement=Count("id", filter=Q(status=Status.SUPPLEMENT_REQUESTED)),
     )
     return InboxSummary(agency_ids=agency_ids, **counts)
+
+
+# --- The officer's to-do ("Việc cần xử lý") from the dossiers' side -------------------------------
+#
+# Work items of BPMN processes are one half of an officer's to-do (``workflow.inbox``); these queues are
+# the other half, for what no process routes: a dossier waiting to be received or to be handed back,
+# and a dossier an officer handed over by hand (``services.hand_over``) to a person or to a unit.
+
+TODO_RECEIVE = "receive"
+TODO_HANDED_OVER = "handed_over"
+TODO_RETURN = "return"
+
+
+@dataclass(frozen=True)
+class TodoEntry:
+    """One thing waiting for the officer. ``due_at`` is the step's deadline (a hand-over) or the
+    dossier's appointment; ``hand_over`` is the control-sheet row for a hand-over."""
+
+    kind: str
+    label: str
+    dossier: Dossier
+    agency: object
+    due_at: datetime | None
+    hand_over: object = None
+
+
+def _granting(user, permission, relation, held=None) -> set[int]:
+    held = permissions.held_roles(user) if held is None else held
+    return permissions.agency_ids_granting(held, permission, relation)
+
+
+def awaiting_reception_for(user, *, held=None):
+    """Dossiers submitted online and not yet received (status 1) at an agency where ``user`` may
+    receive them — the one-stop officer's first queue. Oldest first. Reads only; a lazy queryset."""
+    agency_ids = _granting(user, permissions.RECEIVE, permissions.RECEIVING, held)
+    return (
+        Dossier.objects.filter(status=Status.SUBMITTED, receiving_agency_id__in=sorted(agency_ids))
+        .select_related("procedure_version__procedure", "receiving_agency")
+        .defer("form_data", "acting_for")
+        .order_by("submitted_at", "id")
+    )
+
+
+def awaiting_return_for(user, *, held=None):
+    """Dossiers with their result (status 9) that ``user`` may hand back to the applicant at the
+    receiving agency, when no process routes them. Oldest first. Reads only; a lazy queryset."""
+    agency_ids = _granting(user, permissions.RETURN_RESULT, permissions.RECEIVING, held)
+    return (
+        # While a process routes the dossier, its own "return" step is the officer's work item.
+        Dossier.objects.filter(
+            status=Status.RESULT_READY, receiving_agency_id__in=sorted(agency_ids), routed_by_process=""
+        )
+        .select_related("procedure_version__procedure", "receiving_agency")
+        .defer("form_data", "acting_for")
+        .order_by("due_at", "id")
+    )
+
+
+def handed_over_to(user, *, held=None):
+    """Open hand-overs given by an officer (not by a process, whose steps are work items) to ``user`` by
+    name, or to the queue of a unit where ``user`` processes dossiers (a role granting PROCESS at the
+    dossier's current agency) with nobody named. Most urgent step first. Reads only; a lazy queryset of
+    ``HandOver`` rows with their dossier."""
+    from .models import HandOver
+
+    if not getattr(user, "is_authenticated", False):
+        return HandOver.objects.none()
+    unit_ids = _granting(user, permissions.PROCESS, permissions.CURRENT, held)
+    addressed = Q(received_by=user) | Q(received_by__isnull=True, to_agency_id__in=sorted(unit_ids))
+    return (
+        HandOver.objects.filter(
+            addressed,
+            completed_at__isnull=True,
+            given_by__isnull=False,
+            is_branch=False,
+            dossier__status__in=sorted(OPEN_STATUSES),
+        )
+        .select_related("dossier__procedure_version__procedure", "to_agency", "received_by")
+        .defer("dossier__form_data", "dossier__acting_for")
+        .order_by(F("due_at").asc(nulls_last=True), "id")
+    )
+
+
+def todo_for(user, *, limit: int = DEFAULT_PAGE) -> tuple[list[TodoEntry], int]:
+    """The dossiers' half of the officer's to-do: up to ``limit`` entries of each queue and the total of
+    all three (the caller merges them with the work items). Reads only."""
+    held = permissions.held_roles(user)
+    receive = awaiting_reception_for(user, held=held)
+    handed = handed_over_to(user, held=held)
+    to_return = awaiting_return_for(user, held=held)
+    entries = [
+        TodoEntry(TODO_RECEIVE, str(_("Tiếp nhận hồ sơ nộp trực tuyến")), d, d.receiving_agency, d.due_at)
+        for d in receive[:limit]
+    ]
+    entries += [
+        TodoEntry(
+            TODO_HANDED_OVER, row.step_name, row.dossier, row.to_agency, row.due_at or row.dossier.due_at, row
+        )
+        for row in handed[:limit]
+    ]
+    entries += [
+        TodoEntry(TODO_RETURN, str(_("Trả kết quả cho người nộp")), d, d.receiving_agency, d.due_at)
+        for d in to_return[:limit]
+    ]
+    total = len(entries)
+    if any(len(queue) == limit for queue in _by_kind(entries).values()):
+        total = receive.count() + handed.count() + to_return.count()
+    return entries, total
+
+
+def _by_kind(entries) -> dict[str, list[TodoEntry]]:
+    grouped: dict[str, list[TodoEntry]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.kind, []).append(entry)
+    return grouped
+
+
+def todo_count_for(user) -> int:
+    """How many entries ``todo_for`` has in all (for the workspace home). Reads only."""
+    held = permissions.held_roles(user)
+    return (
+        awaiting_reception_for(user, held=held).count()
+        + handed_over_to(user, held=held).count()
+        + awaiting_return_for(user, held=held).count()
+    )
+
+
+# --- Hand-over suggestions ----------------------------------------------------------------------------
+
+# Offered when a procedure has no hand-over yet: the usual steps of a dossier handled by hand. Data, not
+# interface text: the name chosen is written on the control sheet (form 06) as it is.
+USUAL_STEP_NAMES = (
+    "Thẩm định hồ sơ",
+    "Xem xét, trình ký",
+    "Phê duyệt, ký kết quả",
+    "Chuyển kết quả về bộ phận một cửa",
+)
+
+
+def hand_over_step_names(dossier, *, limit: int = 15) -> list[str]:
+    """Step names to suggest when handing ``dossier`` over: the steps of its procedure as officers named
+    them in earlier hand-overs (most used first), then the usual steps. Reads only (one query)."""
+    from .models import HandOver
+
+    used = (
+        HandOver.objects.filter(
+            dossier__procedure_version__procedure_id=dossier.procedure_version.procedure_id,
+            given_by__isnull=False,
+        )
+        .values("step_name")
+        .annotate(times=Count("id"))
+        .order_by("-times", "step_name")[:limit]
+    )
+    names = [row["step_name"] for row in used]
+    return names + [name for name in USUAL_STEP_NAMES if name not in names]
 
 
 # --- Logbook (form 07) ---------------------------------------------------------------------------

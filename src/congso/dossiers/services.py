@@ -1099,11 +1099,43 @@ def _record_hand_over(dossier, row: HandOver, previous: HandOver | None, *, acto
     )
 
 
+def hand_over_receiver_roles() -> list[str]:
+    """The roles whose holders at a unit can take a dossier handed over to that unit: those that may
+    process it or pass it on there (``ROLE_GRANTS`` at the current agency), not clerks or admins."""
+    current = permissions.CURRENT
+    return sorted(
+        set(permissions.roles_granting(permissions.PROCESS, current))
+        | set(permissions.roles_granting(permissions.HAND_OVER, current))
+    )
+
+
+def hand_over_receivers(unit) -> list:
+    """The people a dossier may be handed over to by name at ``unit`` (an agency or department of the
+    agency tree): its staff in force today in one of ``hand_over_receiver_roles``, by name. Reads only."""
+    from congso.agencies import services as agency_services
+
+    return agency_services.staff_of(unit, hand_over_receiver_roles())
+
+
+def _check_receiver(received_by, to_agency) -> None:
+    """A person named as receiver must work at the receiving unit in a role that takes hand-overs."""
+    if received_by is None:
+        return
+    if received_by.pk not in {person.pk for person in hand_over_receivers(to_agency)}:
+        raise InvalidDossierInput(
+            _(
+                "{person} không phải cán bộ xử lý hồ sơ của {unit}. Hãy chọn một người của đơn vị nhận, "
+                "hoặc giao vào hàng chờ của đơn vị."
+            ).format(person=received_by.get_full_name(), unit=to_agency.name),
+            code="received_by",
+        )
+
+
 def hand_over(
     dossier,
     *,
     to_agency,
-    to_unit_label: str,
+    to_unit_label: str = "",
     step_name: str,
     given_by,
     received_by=None,
@@ -1115,8 +1147,11 @@ def hand_over(
     This is how officers route a dossier whose procedure has no BPMN process; while a process drives the
     dossier (``routed_by_process``), its steps are handed over by the engine (``hand_over_by_process``)
     and this function refuses.
-    Inputs: ``to_agency`` and ``to_unit_label`` (e.g. "Phòng Tư pháp – Hộ tịch"); ``step_name``;
-    ``given_by`` with HAND_OVER at the current agency; ``received_by`` when known;
+    Inputs: ``to_agency``, the receiving unit — an agency or a department of the agency tree — and
+    optionally ``to_unit_label``, a part of it that the tree does not hold (e.g. "Bộ phận Một cửa");
+    ``step_name``; ``given_by`` with HAND_OVER at the current agency; ``received_by``, a person of
+    ``to_agency`` in one of ``hand_over_receiver_roles`` (None: the unit's queue, every such person there
+    sees it in their to-do);
     ``allotted_working_hours`` for the step (its deadline counts in working hours from now; without
     it the step's deadline is the dossier's appointment); ``note``.
     Allowed in status 2 (it then starts processing, 2→4, recorded as ``start_processing``), 4, and 9
@@ -1124,7 +1159,8 @@ def hand_over(
     Effects: the open hand-over closed and classified early / on time / late; a new open one;
     ``current_agency`` set and ``to_agency`` added to ``processing_agencies``; audit
     ``dossiers.hand_over``, event ``dossier.handed_over``.
-    Errors: ``InvalidDossierInput`` (no step name, bad hours, dossier routed by its process),
+    Errors: ``InvalidDossierInput`` (no step name, bad hours, dossier routed by its process, a receiver
+    who does not work at the receiving unit),
     ``PermissionDenied``, ``IllegalTransition``.
     """
     step_name = _check_step_input(step_name, allotted_working_hours)
@@ -1142,6 +1178,7 @@ def hand_over(
             )
         now = timezone.now()
         _check_agency_in_force(to_agency, timezone.localdate(now))
+        _check_receiver(received_by, to_agency)
         closed = _close_open_hand_overs(dossier, now)
         previous = closed[-1] if closed else None
         if dossier.status == Status.ACCEPTED:

@@ -47,7 +47,7 @@ Choices documented here:
   template path, replaces the default for that agency.
 - **Status page address.** The receipt prints ``<base>/tra-cuu/<code>/`` and its QR code. ``<base>``
   is ``base_url`` (a view passes ``request.build_absolute_uri("/")``), else the setting
-  ``CONGSO_PUBLIC_BASE_URL``, else — in DEBUG, for the demo — ``http://127.0.0.1:8000``; without any,
+  ``CONGSO_PUBLIC_BASE_URL``, else — in the demo profile (or DEBUG) — ``http://127.0.0.1:8000``; without any,
   only the path is printed and encoded.
 """
 
@@ -228,7 +228,7 @@ def status_path(dossier: Dossier) -> str:
 def status_url(dossier: Dossier, base_url: str | None = None) -> str:
     """The public status page of the dossier, absolute when a base is known (module docstring)."""
     base = base_url or getattr(settings, "CONGSO_PUBLIC_BASE_URL", "") or ""
-    if not base and settings.DEBUG:
+    if not base and (settings.DEBUG or getattr(settings, "PROFILE", "") == "demo"):
         base = _DEMO_BASE_URL
     if not base and not _warned_no_base_url:
         _warn_no_base_url()

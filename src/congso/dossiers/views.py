@@ -215,10 +215,19 @@ class Action:
         return self.verdict(dossier, granted)
 
 
-def _hand_over_agencies():
-    from congso.agencies.models import Agency
+def _hand_over_units():
+    """Every unit in force of the agency tree, in tree order with its depth."""
+    from congso.agencies import services as agency_services
 
-    return Agency.objects.valid_on().order_by("name")
+    return agency_services.agency_tree()
+
+
+def _chosen_unit(request, dossier, units):
+    """The unit of a hand-over: the one chosen (step one, or carried by step two), else the agency
+    processing the dossier now — handing over inside one's own agency is the usual case."""
+    by_id = {str(agency.pk): agency for agency, _depth in units}
+    chosen = request.POST.get("don_vi") if request.method == "POST" else request.GET.get("don_vi")
+    return by_id.get(chosen or "") or by_id.get(str(dossier.current_agency_id))
 
 
 ACTIONS: dict[str, Action] = {
@@ -298,19 +307,19 @@ ACTIONS: dict[str, Action] = {
             "ban-giao",
             gettext_lazy("Bàn giao hồ sơ"),
             gettext_lazy(
-                "Chuyển hồ sơ sang bộ phận, phòng hoặc cơ quan khác. Mỗi lần bàn giao là một dòng của phiếu "
-                "kiểm soát quá trình giải quyết hồ sơ (mẫu 06); bước trước được đánh giá trước hạn, đúng "
-                "hạn hoặc quá hạn."
+                "Chuyển hồ sơ cho một đơn vị trong cây tổ chức — một cán bộ của đơn vị hoặc hàng chờ của "
+                "đơn vị. Mỗi lần bàn giao là một dòng của phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu "
+                "06); bước trước được đánh giá trước hạn, đúng hạn hoặc quá hạn."
             ),
             gettext_lazy("Bàn giao"),
             forms.HandOverForm,
             _hand_over_verdict,
             lambda d, user, f: services.hand_over(
                 d,
-                to_agency=f.cleaned_data["co_quan_nhan"],
-                to_unit_label=f.cleaned_data["bo_phan"],
+                to_agency=f.cleaned_data["don_vi"],
                 step_name=f.cleaned_data["ten_buoc"],
                 given_by=user,
+                received_by=f.cleaned_data["nguoi_nhan"],
                 allotted_working_hours=f.cleaned_data["so_gio"],
                 note=f.cleaned_data["ghi_chu"],
             ),
@@ -426,8 +435,24 @@ def available_actions(user, dossier, granted=None) -> list[Action]:
     return [action for action in ACTIONS.values() if action.check(dossier, granted) == ALLOWED]
 
 
-def _form_kwargs(action: Action) -> dict:
-    return {"agencies": _hand_over_agencies()} if action.form_class is forms.HandOverForm else {}
+def _hand_over_setup(request, dossier) -> tuple[dict, dict]:
+    """The hand-over's form arguments and page context: the units of the agency tree, the unit chosen,
+    its people and the step names to suggest."""
+    units = _hand_over_units()
+    unit = _chosen_unit(request, dossier, units)
+    receivers = services.hand_over_receivers(unit) if unit is not None else []
+    kwargs = {"units": units, "receivers": receivers, "steps": inbox.hand_over_step_names(dossier)}
+    unit_form = forms.HandOverUnitForm(
+        initial={"don_vi": str(unit.pk) if unit else ""}, units=units, auto_id="id_buoc1_%s"
+    )
+    return kwargs, {"unit": unit, "unit_form": unit_form, "initial": {"don_vi": str(unit.pk) if unit else ""}}
+
+
+def _form_kwargs(action: Action, request, dossier) -> tuple[dict, dict]:
+    """Extra arguments of the action's form, and extra context of its page."""
+    if action.form_class is forms.HandOverForm:
+        return _hand_over_setup(request, dossier)
+    return {}, {}
 
 
 @workspace_required
@@ -459,8 +484,10 @@ def action(request, code, slug):
             )
         return refuse_page(request, reason, status=409, dossier=dossier)
     bound = request.method == "POST"
+    form_kwargs, extra_context = _form_kwargs(chosen, request, dossier)
+    initial = extra_context.pop("initial", None)
     form = chosen.form_class(
-        request.POST if bound else None, request.FILES if bound else None, **_form_kwargs(chosen)
+        request.POST if bound else None, request.FILES if bound else None, initial=initial, **form_kwargs
     )
     if bound and form.is_valid():
         try:
@@ -480,6 +507,7 @@ def action(request, code, slug):
         "errors": error_summary(form),
         "needs_apology": deadlines.needs_apology(dossier),
         "multipart": any(isinstance(f, forms.PaperFilesField) for f in form.fields.values()),
+        **extra_context,
     }
     return render(request, "dossiers/action.html", context, status=400 if bound else 200)
 
@@ -548,6 +576,9 @@ def inbox_rows(dossiers, now) -> list[InboxRow]:
 
 
 def _work_items(user):
+    """The officer's to-do ("Việc cần xử lý"): open work items of the processes, and the dossiers' own
+    queues (awaiting reception, handed over to them or their unit, result to hand back), most urgent
+    first; at most ``WORK_ITEMS_SHOWN`` lines and the total."""
     from congso.workflow import inbox as work_inbox
 
     page = work_inbox.open_items_for(user, limit=WORK_ITEMS_SHOWN)
@@ -557,13 +588,31 @@ def _work_items(user):
         dossier = getattr(item.instance, "dossier", None)
         items.append(
             {
-                "item": item,
+                "label": item.label,
                 "url": optional_url("workflow_tasks:detail", item.pk),
                 "dossier": dossier,
+                "agency": item.agency,
+                "due_at": item.due_at,
                 "late": item.due_at <= now,
             }
         )
-    return items, work_inbox.count_open_for(user) if page.next_cursor else len(items)
+    work_total = work_inbox.count_open_for(user) if page.next_cursor else len(items)
+    todo, todo_total = inbox.todo_for(user, limit=WORK_ITEMS_SHOWN)
+    for entry in todo:
+        items.append(
+            {
+                "label": entry.label,
+                "url": reverse("dossiers:detail", args=[entry.dossier.code]),
+                "dossier": entry.dossier,
+                "agency": entry.agency,
+                "due_at": entry.due_at,
+                "late": entry.due_at is not None and entry.due_at <= now,
+                "kind": entry.kind,
+            }
+        )
+    # Deadline first; entries without one (a dossier with no appointment) last.
+    items.sort(key=lambda i: (i["due_at"] is None, i["due_at"] or now))
+    return items[:WORK_ITEMS_SHOWN], work_total + todo_total
 
 
 def _page_link(base_query: str, name: str, cursor: str | None) -> str:
@@ -578,6 +627,14 @@ def _query_without(request, *names) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+FILTER_FIELDS = ("trang_thai", "han", "kenh", "thu_tuc", "pham_vi", "co_quan", "sap_xep")
+
+
+def _active_filters(request) -> int:
+    """How many filters the address sets (the filters box starts open, with that count, when any is)."""
+    return sum(1 for name in FILTER_FIELDS if request.GET.get(name))
 
 
 @workspace_required
@@ -605,6 +662,7 @@ def inbox_view(request):
     context = {
         "form": form,
         "errors": error_summary(form) if form.is_bound else [],
+        "active_filters": _active_filters(request),
         "rows": inbox_rows(page.dossiers, timezone.now()),
         "page": page,
         "base_query": base_query,

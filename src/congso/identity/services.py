@@ -87,11 +87,17 @@ def safe_next_url(request, field_name: str = REDIRECT_FIELD_NAME) -> str:
 def default_home_url(user) -> str:
     """Return the page a user lands on after signing in when no (safe) ``next`` page was asked for.
 
-    Officials go to their workspace; citizens, business representatives, system accounts and anyone
-    not signed in go to the portal's home page. No effect.
+    Each person goes where their work is: officials and superusers (the platform's administrators, whom
+    the workspace admits) to the workspace; other accounts allowed into the Django admin (``is_staff``)
+    to the admin; citizens, business representatives, system accounts and anyone not signed in to the
+    portal's home page. No effect.
     """
-    if getattr(user, "is_authenticated", False) and user.kind == UserKind.OFFICIAL:
+    if not getattr(user, "is_authenticated", False):
+        return reverse("portal:home")
+    if user.kind == UserKind.OFFICIAL or user.is_superuser:
         return reverse("workspace:home")
+    if user.is_staff:
+        return reverse("admin:index")
     return reverse("portal:home")
 
 

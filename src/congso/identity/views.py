@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 
 from congso.core import audit
@@ -50,8 +50,11 @@ class SignInView(PlatformNameMixin, auth_views.LoginView):
 
     def get_redirect_url(self):
         next_url = safe_next_url(self.request, self.redirect_field_name)
+        path = urlsplit(next_url).path
         # Back to this very page would loop (Django refuses it with an error) for a signed-in person.
-        if urlsplit(next_url).path == self.request.path:
+        # "Back to the portal's home" (what the header link carries from the home page) asks for no page
+        # in particular: each person then goes to where their work is (default_home_url).
+        if path in (self.request.path, reverse("portal:home")):
             return ""
         return next_url
 

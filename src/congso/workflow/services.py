@@ -685,6 +685,21 @@ DEFAULT_PROCESSES = (
         "Bảo hiểm xã hội cấp "
         "thẻ BHYT → tổng hợp → trả kết quả.",
     ),
+    (
+        "tham-dinh-ky-duyet",
+        "tham-dinh-ky-duyet.bpmn",
+        "Thẩm định, lãnh đạo ký duyệt, trả kết quả (một cơ quan)",
+        "Chuyên viên thẩm định, dự thảo → lãnh đạo xem xét, phê duyệt và ký (không đồng ý thì thẩm định "
+        "lại) → ghi nhận kết quả → một cửa trả kết quả. Cho thủ tục mà kết quả là quyết định, giấy chứng "
+        "nhận, giấy phép có chữ ký của người có thẩm quyền.",
+    ),
+    (
+        "lien-thong-khai-tu-xoa-thuong-tru-mai-tang",
+        "lien-thong-khai-tu.bpmn",
+        "Liên thông đăng ký khai tử, xóa đăng ký thường trú, trợ cấp mai táng",
+        "UBND cấp xã đăng ký khai tử, lãnh đạo ký trích lục → song song: Công an xóa đăng ký thường trú, "
+        "Bảo hiểm xã hội giải quyết trợ cấp mai táng → tổng hợp → trả kết quả.",
+    ),
 )
 
 

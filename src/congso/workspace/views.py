@@ -26,9 +26,10 @@ def _url(name: str) -> str:
 
 
 def inbox_summary(user) -> dict | None:
-    """What waits for the officer, for the home page: open work items and the open dossiers now at their
-    agencies by deadline state, each with the inbox link that lists them. None when the dossier inbox is
-    not mounted or the account sees no agency's dossiers."""
+    """What waits for the officer, for the home page: their to-do (open work items, dossiers awaiting
+    reception or handed over to them, results to hand back) and the open dossiers now at their agencies
+    by deadline state, each with the inbox link that lists them. None when the dossier inbox is not
+    mounted or the account sees no agency's dossiers."""
     from congso.dossiers import inbox
     from congso.workflow import inbox as work_inbox
 
@@ -40,7 +41,8 @@ def inbox_summary(user) -> dict | None:
         return None
     return {
         "inbox_url": inbox_url,
-        "work_items": work_inbox.count_open_for(user),
+        # The to-do has two halves: process steps (work items) and the dossiers' own queues.
+        "work_items": work_inbox.count_open_for(user) + inbox.todo_count_for(user),
         "open": counts.open,
         "lines": [
             (counts.late, _("quá hạn"), f"{inbox_url}?han={inbox.RISK_LATE}", "late"),

@@ -7,6 +7,8 @@
  * 2. Forms marked data-prevent-double-submit ignore a second submit while the first is in flight,
  *    so a double click does not send a dossier or a payment twice. The server stays the authority
  *    (idempotency keys); this only spares the citizen a confusing duplicate.
+ * 3. A <details data-open-wide> (the inbox's filters) starts open on a wide screen; on a phone it
+ *    stays collapsed, below the results (congso.css), unless the page opened it.
  */
 (function () {
   "use strict";
@@ -53,9 +55,20 @@
     });
   }
 
+  function openWhenWide() {
+    if (!window.matchMedia || !window.matchMedia("(min-width: 40em)").matches) {
+      return;
+    }
+    var boxes = document.querySelectorAll("details[data-open-wide]");
+    Array.prototype.forEach.call(boxes, function (box) {
+      box.open = true;
+    });
+  }
+
   function start() {
     focusErrorSummary();
     guardDoubleSubmit();
+    openWhenWide();
   }
 
   window.addEventListener("pageshow", resetOnRestore);
