@@ -353,3 +353,33 @@ def test_management_commands(rich_catalog, tmp_path, capsys):
     assert "Thủ tục, dòng 3" in capsys.readouterr().err
     with pytest.raises(CommandError, match="9.999999"):
         call_command("export_catalog", "-", code=["9.999999"])
+
+
+def test_deeply_nested_json_is_refused_with_a_message(db):
+    """A few thousand nested brackets used to end in RecursionError (an HTTP 500 in the admin)."""
+    deep = "[" * 100_000 + "]" * 100_000
+    document = '{"format": "congso.catalog", "format_version": 1, "procedures": ' + deep + "}"
+    report = ie.import_catalog(io.BytesIO(document.encode()), format="json")
+    assert not report.ok
+    assert "JSON lồng nhau quá sâu" in report.issues[0].message
+    # The same inside a spreadsheet cell that holds JSON (the online form's schema).
+    book = Workbook()
+    sheet = book.active
+    sheet.title = ie.SHEET_PROCEDURES
+    columns = ie.PROCEDURE_COLUMNS + ie.VERSION_COLUMNS
+    sheet.append([c.header for c in columns])
+    sheet.append(["{" * 5000 if c.key == "form_schema" else None for c in columns])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = ie.import_catalog(io.BytesIO(buffer.getvalue()), format="xlsx")
+    assert any("JSON lồng nhau quá sâu" in i.message for i in report.issues)
+    assert not Procedure.objects.exists()
+
+
+def test_an_already_parsed_deep_document_is_refused(db):
+    nested: list = []
+    for _level in range(200):
+        nested = [nested]
+    with pytest.raises(ie.CatalogImportError) as raised:
+        ie.read_json({"format": "congso.catalog", "format_version": 1, "procedures": nested})
+    assert "JSON lồng nhau quá sâu" in raised.value.issues[0].message

@@ -649,6 +649,14 @@ def test_form_preview_checks_sample_answers(client, make_user, db):
     assert "Dữ liệu mẫu hợp lệ." in html(response)
 
 
+def test_form_preview_refuses_deeply_nested_json_with_a_message(client, make_user, db):
+    """Deep nesting used to raise RecursionError in the parser: an HTTP 500."""
+    client.force_login(make_user("admin", is_staff=True))
+    response = client.post(url("form-preview"), {"_schema": "[" * 50_000, "_ui": "{}", "_action": "preview"})
+    assert response.status_code == 200
+    assert "JSON Schema: JSON lồng nhau quá sâu" in html(response)
+
+
 # --- markup -----------------------------------------------------------------------------------------------
 
 

@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from congso.agencies.models import Agency
-from congso.core import audit
+from congso.core import audit, safejson
 
 from .fees import validate_fee_rule
 from .models import (
@@ -254,7 +254,9 @@ def _string_list(value) -> list[str]:
         stripped = value.strip()
         if stripped.startswith("["):
             try:
-                return _string_list(json.loads(stripped))
+                return _string_list(safejson.loads(stripped))
+            except safejson.JSONLimitError as exc:
+                raise _Bad(exc.message) from None
             except json.JSONDecodeError:
                 raise _Bad(_("danh sách JSON không hợp lệ.")) from None
         return [part.strip() for part in re.split(r"[;\n]", stripped) if part.strip()]
@@ -268,7 +270,9 @@ def _json_object(value) -> dict:
         return value
     if isinstance(value, str):
         try:
-            parsed = json.loads(value)
+            parsed = safejson.loads(value)
+        except safejson.JSONLimitError as exc:
+            raise _Bad(exc.message) from None
         except json.JSONDecodeError as exc:
             raise _Bad(_("không phải JSON hợp lệ (%(reason)s).") % {"reason": exc.msg}) from None
         if isinstance(parsed, dict):
@@ -470,7 +474,9 @@ def read_json(content) -> RawCatalog:
             raise CatalogImportError([Issue(where, None, _("Tệp không phải văn bản UTF-8."))]) from None
     if isinstance(content, str):
         try:
-            document = json.loads(content)
+            document = safejson.loads(content)
+        except safejson.JSONLimitError as exc:
+            raise CatalogImportError([Issue(where, None, exc.message)]) from None
         except json.JSONDecodeError as exc:
             raise CatalogImportError(
                 [
@@ -484,6 +490,10 @@ def read_json(content) -> RawCatalog:
             ) from None
     else:
         document = content
+        try:
+            safejson.check_depth(document)
+        except safejson.JSONLimitError as exc:
+            raise CatalogImportError([Issue(where, None, exc.message)]) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise CatalogImportError(
             [

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from congso.catalog import services as catalog_services
 from congso.catalog.models import OnlineMode, ProcedureLevel, ProcedureVersion
-from congso.core import stored_files
+from congso.core import safejson, stored_files
 from congso.dossiers import files as dossier_files
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Status as DossierStatus
@@ -1387,7 +1387,10 @@ def _parse_json(text: str, what: str, problems: list):
     if not text.strip():
         return {}
     try:
-        return json.loads(text)
+        return safejson.loads(text)
+    except safejson.JSONLimitError as exc:
+        problems.append(f"{what}: {exc.message}")
+        return None
     except json.JSONDecodeError as exc:
         problems.append(
             _("%(what)s không phải JSON hợp lệ (dòng %(line)s, cột %(col)s): %(msg)s")
