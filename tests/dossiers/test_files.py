@@ -195,3 +195,24 @@ def test_parse_reply(reply, clean, signature):
 def test_unexpected_reply_is_an_error():
     with pytest.raises(files.ScannerUnavailable):
         files.parse_reply(b"INSTREAM size limit exceeded. ERROR\0")
+
+
+# --- the name a download is served under ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("original", "content_type", "expected"),
+    [
+        ("ho-so.hta", "application/pdf", "ho-so.pdf"),
+        ("ho-so.pdf.hta", "application/pdf", "ho-so.pdf"),
+        ("ảnh chụp.PNG", "image/png", "ảnh chụp.png"),
+        ("giấy.khai.sinh.exe", "image/jpeg", "giấy.khai.sinh.jpg"),
+        ("to-khai", "application/pdf", "to-khai.pdf"),
+        ("..\\thu-muc\\ban-chup.html", "image/png", "ban-chup.png"),
+        (".hta", "application/pdf", "giay-to-7.pdf"),
+        ("", "application/pdf", "giay-to-7.pdf"),
+        ("la.svg", "image/svg+xml", "la.bin"),
+    ],
+)
+def test_download_name_takes_the_extension_from_the_detected_type(original, content_type, expected):
+    assert files.download_name(original, content_type, "giay-to-7") == expected

@@ -738,6 +738,18 @@ def test_paper_is_downloaded_as_an_attachment_with_nosniff(as_user, actors, subm
     assert AuditEntry.objects.filter(action="dossiers.paper_download").exists()
 
 
+def test_a_polyglot_uploaded_as_hta_is_served_as_pdf(as_user, actors, submit):
+    """A file that is both a PDF and an HTA passes the content check as a PDF; served under the
+    uploader's name ``ho-so.hta`` it would open in the script host."""
+    dossier = submit()
+    paper = dossier.papers.get()
+    type(paper).objects.filter(pk=paper.pk).update(original_name="ho-so.hta")
+    response = as_user(actors.one_stop).get(reverse("dossiers:paper", args=[dossier.code, paper.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="ho-so.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_paper_of_a_dossier_not_visible_is_a_404(as_user, officer, agency_c, submit, counter_dossier):
     dossier = submit()
     paper = dossier.papers.get()

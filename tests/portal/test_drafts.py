@@ -373,6 +373,22 @@ def test_download_is_an_attachment_with_nosniff_for_the_owner_only(signed_in, ot
     assert other.get(url("draft-file", draft, file_id=attached.pk)).status_code == 404
 
 
+def test_a_polyglot_uploaded_as_hta_downloads_as_pdf(signed_in, certification):
+    """PDF magic bytes with an HTML application after them: accepted as a PDF, so it must come back
+    named ``.pdf``, never with the uploader's ``.hta``."""
+    draft = start(signed_in, certification)
+    polyglot = PDF + b"<hta:application><script>new ActiveXObject('WScript.Shell')</script>"
+    signed_in.post(
+        url("apply-papers", draft),
+        {"tep-ban-chup": upload("ho-so.hta", polyglot, "application/hta"), "action": "upload"},
+    )
+    attached = DraftFile.objects.get()
+    assert attached.content_type == "application/pdf"
+    response = signed_in.get(url("draft-file", draft, file_id=attached.pk))
+    assert response["Content-Disposition"] == 'attachment; filename="ho-so.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_deleting_a_file(signed_in, certification, settings, django_capture_on_commit_callbacks):
     draft = start(signed_in, certification)
     signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "upload"})

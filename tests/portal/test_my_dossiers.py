@@ -496,6 +496,15 @@ def test_result_is_downloaded_as_an_attachment_with_nosniff(as_an, world):
     assert b"".join(response.streaming_content) == PDF_BYTES
 
 
+def test_a_paper_uploaded_as_hta_is_served_with_the_detected_extension(as_an, world):
+    dossier = drive(world, Status.RESULT_RETURNED, result_file=True)
+    result = dossier.papers.get(stage=PaperStage.RESULT)
+    type(result).objects.filter(pk=result.pk).update(original_name="ket-qua.hta")
+    response = as_an.get(url("my-dossier-paper", dossier, paper_id=result.pk))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="ket-qua.pdf"'
+
+
 def test_a_paper_is_served_only_through_its_own_dossier_and_owner(client, world):
     mine = drive(world, Status.RESULT_READY, result_file=True)
     theirs = drive(world, Status.SUBMITTED, world.binh)

@@ -72,6 +72,24 @@ def storage_name(content_type: str, now=None) -> str:
     return f"dossiers/{now:%Y}/{now:%m}/{uuid.uuid4().hex}{_EXTENSIONS.get(content_type, '')}"
 
 
+def download_name(original_name: str, content_type: str, fallback: str) -> str:
+    """The file name a download is served under: the readable base of ``original_name`` (or
+    ``fallback``) with the extension of the type detected from the content at upload.
+
+    The uploader's extension is never kept: a PDF that is also a valid HTA, uploaded as ``ho-so.hta``,
+    must come back as ``ho-so.pdf`` so that opening it hands it to a PDF reader, not to the script host.
+    """
+    name = _original_name_text(original_name)
+    base, dot, _suffix = name.rpartition(".")
+    base = (base if dot else name).strip(" .") or fallback
+    extension = _EXTENSIONS.get(content_type, ".bin")
+    return base if base.lower().endswith(extension) else f"{base}{extension}"
+
+
+def _original_name_text(name) -> str:
+    return str(name or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
+
+
 def _chunks(fileobj):
     if hasattr(fileobj, "chunks"):
         yield from fileobj.chunks(CHUNK_SIZE)
@@ -144,9 +162,8 @@ def validate_upload(fileobj, *, allowed=None, max_bytes=None) -> CheckedUpload:
 
 
 def _original_name(fileobj) -> str:
-    name = getattr(fileobj, "name", "") or ""
     # Keep only the last path component and cap it: it is shown, never used as a path.
-    return str(name).replace("\\", "/").rsplit("/", 1)[-1][:255]
+    return _original_name_text(getattr(fileobj, "name", ""))
 
 
 def _scan_or_decide(fileobj) -> str:

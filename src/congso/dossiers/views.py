@@ -32,7 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from congso.core import audit
 from congso.workspace.permissions import workspace_required
 
-from . import deadlines, forms, inbox, permissions, services, states
+from . import deadlines, files, forms, inbox, permissions, services, states
 from .files import PaperUpload
 from .models import (
     Channel,
@@ -1150,7 +1150,7 @@ def paper(request, code, paper_id):
         actor=request.user,
         changes={"paper_id": item.pk, "name": item.name},
     )
-    filename = item.original_name or f"giay-to-{item.pk}"
+    filename = files.download_name(item.original_name, item.content_type, f"giay-to-{item.pk}")
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"

@@ -1066,7 +1066,9 @@ def download_file(request, journey, file_id):
     response = FileResponse(
         attached.file.open("rb"),
         as_attachment=True,
-        filename=attached.original_name,
+        filename=dossier_files.download_name(
+            attached.original_name, attached.content_type, f"tep-{attached.pk}"
+        ),
         content_type=attached.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

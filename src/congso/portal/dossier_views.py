@@ -292,7 +292,7 @@ def paper_download(request, public_id, paper_id):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=paper.original_name or f"{paper.name[:80]}",
+        filename=dossier_files.download_name(paper.original_name, paper.content_type, paper.name[:80]),
         content_type=paper.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
