@@ -87,6 +87,25 @@ def test_xlsx_round_trip_into_an_empty_catalog(rich_catalog):
     assert {"Thành phần hồ sơ", "Phí, lệ phí", "Lĩnh vực", "Sự kiện cuộc sống"} <= set(sheets)
 
 
+def test_xlsx_export_stores_formula_like_text_as_text_and_round_trips(rich_catalog):
+    Procedure.objects.filter(code="1.001193").update(name='=HYPERLINK("http://evil.example/","x")')
+    first = ie.export_xlsx()
+    sheet = load_workbook(io.BytesIO(first))["Thủ tục"]
+    cells = [
+        c
+        for row in sheet.iter_rows(min_row=2)
+        for c in row
+        if c.value == Procedure.objects.get(code="1.001193").name
+    ]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    json_before = ie.export_json()
+    wipe_catalog()
+    report = ie.import_catalog(io.BytesIO(first), format="xlsx")
+    assert report.ok, [str(i) for i in report.issues]
+    assert ie.export_json() == json_before
+
+
 def test_repeated_import_writes_nothing(rich_catalog):
     content = ie.export_json().encode()
     before = list(Procedure.objects.order_by("pk").values_list("updated_at", flat=True))

@@ -193,3 +193,29 @@ def test_control_sheet_export_of_a_dossier_never_handed_over_has_a_clear_line(re
         ["Hồ sơ chưa được bàn giao giữa các bộ phận, cơ quan; phiếu kiểm soát chưa có nội dung."]
         + [None] * 10
     ]
+
+
+FORMULA = '=HYPERLINK("http://evil.example/","Bấm vào đây")'
+
+
+def test_user_supplied_text_never_becomes_a_formula(ward, department, counter_dossier, actors, clock):
+    """An applicant named like a formula, and a hand-over note like one, stay text in forms 07 and 06."""
+    clock.set(local(2026, 3, 10, 9, 30))
+    dossier = counter_dossier(applicant_details={**APPLICANT, "name": FORMULA})
+    services.hand_over(
+        dossier,
+        to_agency=department,
+        to_unit_label="@SUM(1+1)",
+        step_name="Thẩm định",
+        given_by=actors.one_stop,
+        note="=1+1",
+    )
+    logbook = read(exports.logbook_xlsx(ward, date(2026, 3, 10), date(2026, 3, 10)))
+    name = logbook.cell(exports.HEADING_ROW + 1, 5)
+    assert (name.value, name.data_type) == (FORMULA, "s")
+    control = read(exports.control_sheet_xlsx(dossier))
+    row = exports.HEADING_ROW + 1
+    assert control.cell(row, 4).value.startswith("@SUM(1+1)")
+    assert (control.cell(row, 11).value, control.cell(row, 11).data_type) == ("=1+1", "s")
+    for sheet in (logbook, control):
+        assert not [c for r in sheet.iter_rows() for c in r if c.data_type == "f"]

@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from congso.agencies.models import Agency
-from congso.core import audit, safejson
+from congso.core import audit, safejson, spreadsheets
 
 from .fees import validate_fee_rule
 from .models import (
@@ -1293,26 +1293,18 @@ def _cell(value):
 
 def export_xlsx(procedures=None) -> bytes:
     """The catalog as a workbook: sheets for procedures (one line per version), papers, fees, fields,
-    life events and a guide to the allowed values."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    life events and a guide to the allowed values. Written with ``core.spreadsheets``: every text stays
+    text (a name starting with "=" is no formula), so the workbook re-imports to the same catalog."""
     data = export_data(procedures)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = spreadsheets.new_workbook(_("Danh mục thủ tục hành chính"))
 
     def sheet(title, columns, rows):
-        ws = workbook.create_sheet(title)
-        ws.append([c.header for c in columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
+        out = spreadsheets.Sheet(workbook, title)
+        out.set_widths([min(60, max(12, len(column.header) + 2)) for column in columns])
+        out.freeze_below(1)
+        out.append([out.text_cell(c.header, bold=True) for c in columns])
         for row in rows:
-            ws.append([_cell(row.get(c.key)) for c in columns])
-        for index, column in enumerate(columns, start=1):
-            ws.column_dimensions[ws.cell(1, index).column_letter].width = min(
-                60, max(12, len(column.header) + 2)
-            )
+            out.append([_cell(row.get(c.key)) for c in columns])
 
     procedure_rows, paper_rows, fee_rows = [], [], []
     for procedure in data["procedures"]:
@@ -1332,13 +1324,11 @@ def export_xlsx(procedures=None) -> bytes:
     sheet(SHEET_FIELDS, FIELD_COLUMNS, data["fields"])
     sheet(SHEET_LIFE_EVENTS, LIFE_EVENT_COLUMNS, data["life_events"])
     _guide_sheet(workbook)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.to_bytes(workbook)
 
 
 def _guide_sheet(workbook) -> None:
-    ws = workbook.create_sheet(SHEET_GUIDE)
+    ws = spreadsheets.Sheet(workbook, SHEET_GUIDE)
     ws.append([_("Cột"), _("Giá trị hợp lệ")])
     for header, choices in (
         (_("Cấp thực hiện"), ProcedureLevel),

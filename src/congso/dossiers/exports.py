@@ -1,11 +1,12 @@
 """Spreadsheet (XLSX) exports of the one-stop registers: the logbook (form 07) of an agency over a date
 range, and the control sheet (form 06) of one dossier.
 
-Written with openpyxl's write-only workbook: rows go to a temporary file as they are produced (the
-logbook rows come from a chunked query, ``standard_forms.logbook_rows``), so a year of dossiers exports
-in bounded memory. Dates are real Excel dates in local time (Excel has no time zones), formatted
-``dd/mm/yyyy hh:mm``. Column headings follow the printed forms (Circular 01/2018 and 03/2025 practice)
-and are always Vietnamese, like the forms.
+Written with the product's spreadsheet writer, ``core.spreadsheets``: every text (an applicant's name,
+a note) is stored as text and never becomes a formula. Its workbooks are write-only: rows go to a
+temporary file as they are produced (the logbook rows come from a chunked query,
+``standard_forms.logbook_rows``), so a year of dossiers exports in bounded memory. Dates are real Excel
+dates in local time (Excel has no time zones), formatted ``dd/mm/yyyy hh:mm``. Column headings follow
+the printed forms (Circular 01/2018 and 03/2025 practice) and are always Vietnamese, like the forms.
 
 Public API: ``logbook_xlsx(agency, start, end) -> bytes``, ``write_logbook_xlsx(agency, start, end,
 output) -> int``, ``control_sheet_xlsx(dossier) -> bytes``, ``write_control_sheet_xlsx(dossier, output)
@@ -22,10 +23,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Border, Side
 from openpyxl.worksheet.worksheet import Worksheet
+
+from congso.core import spreadsheets
 
 from . import standard_forms
 from .models import Dossier
@@ -40,7 +41,7 @@ __all__ = [
     "write_logbook_xlsx",
 ]
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
 
 # (heading, column width in characters)
@@ -86,76 +87,61 @@ def _naive(moment: datetime | None) -> datetime | None:
 
 
 class _Sheet:
-    """A write-only worksheet with the cell styles of the registers."""
+    """A register sheet on the product's spreadsheet writer (every text cell stays text, never a
+    formula: names and notes come from applicants), with the registers' borders and print setup."""
 
     def __init__(self, workbook: Workbook, title: str, headers: list, *, heading_row: int, landscape: bool):
-        self.sheet = workbook.create_sheet(title=title)
+        self.out = spreadsheets.Sheet(workbook, title)
+        self.sheet = self.out.worksheet
         self.headers = headers
-        for index, (_heading, width) in enumerate(headers, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.out.set_widths([width for _heading, width in headers])
         # A write-only sheet writes its views and print titles before the first row, so the row of the
         # headings is known up front: it stays in view while scrolling and on every printed page.
         self.heading_row = heading_row
-        self.sheet.freeze_panes = f"A{heading_row + 1}"
+        self.out.freeze_below(heading_row)
         self.sheet.print_title_rows = f"{heading_row}:{heading_row}"
         self.sheet.page_setup.orientation = "landscape" if landscape else "portrait"
         self.sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         self.sheet.page_setup.fitToWidth = 1
         self.sheet.page_setup.fitToHeight = 0
         self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        self.rows = 0
 
-    def _cell(self, value, *, bold=False, size=None, border=False, align=None, number_format=None):
-        cell = WriteOnlyCell(self.sheet, value=value)
-        if bold or size:
-            cell.font = Font(bold=bold, size=size or 11)
-        if border:
-            cell.border = _BORDER
-        if align is not None:
-            cell.alignment = align
-        if number_format:
-            cell.number_format = number_format
-        return cell
+    @property
+    def rows(self) -> int:
+        return self.out.rows
 
     def line(self, text: str, *, bold=False, size=None) -> None:
-        self.sheet.append([self._cell(text, bold=bold, size=size)])
-        self.rows += 1
+        self.out.append([self.out.cell(text, bold=bold, size=size)])
 
     def blank(self) -> None:
-        self.sheet.append([])
-        self.rows += 1
+        self.out.blank()
 
     def heading(self) -> None:
         if self.rows + 1 != self.heading_row:
             raise RuntimeError(f"headings on row {self.rows + 1}, expected on row {self.heading_row}")
-        self.sheet.append(
-            [self._cell(str(text), bold=True, border=True, align=_CENTRE) for text, _width in self.headers]
+        self.out.append(
+            [
+                self.out.text_cell(text, bold=True, border=_BORDER, align=_CENTRE)
+                for text, _width in self.headers
+            ]
         )
-        self.rows += 1
 
     def row(self, values: list) -> None:
         cells = []
         for value in values:
             if isinstance(value, datetime):
-                cells.append(self._cell(value, border=True, align=_WRAP, number_format=DATE_FORMAT))
+                cells.append(self.out.cell(value, border=_BORDER, align=_WRAP, number_format=DATE_FORMAT))
             else:
-                cells.append(self._cell(value, border=True, align=_WRAP))
-        self.sheet.append(cells)
-        self.rows += 1
+                cells.append(self.out.cell(value, border=_BORDER, align=_WRAP))
+        self.out.append(cells)
 
     def note(self, text: str) -> None:
         """A row saying there is nothing to list (one cell, italic, bordered)."""
-        cell = self._cell(text, border=True, align=_WRAP)
-        cell.font = Font(italic=True)
-        self.sheet.append([cell])
-        self.rows += 1
+        self.out.append([self.out.cell(text, italic=True, border=_BORDER, align=_WRAP)])
 
 
 def _workbook(title: str) -> Workbook:
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = title
-    workbook.properties.creator = "congso"
-    return workbook
+    return spreadsheets.new_workbook(title)
 
 
 # The lines above the headings: agency, unit, blank, title, subtitle, blank, and one more line.

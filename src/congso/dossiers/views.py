@@ -15,7 +15,6 @@ import importlib.util
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from io import BytesIO
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -29,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from congso.core import audit
+from congso.core import audit, spreadsheets
 from congso.workspace.permissions import workspace_required
 
 from . import deadlines, files, forms, inbox, permissions, services, states
@@ -678,31 +677,21 @@ def inbox_view(request):
     return render(request, "dossiers/inbox.html", context)
 
 
-def _text_cell(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    # Always a string cell: an applicant's name starting with "=" must never become a formula.
-    cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
-    cell.data_type = "s"
-    return cell
-
-
 @workspace_required
 @require_GET
 def inbox_export(request):
-    """The inbox's current filtered list (every page, up to ``inbox.EXPORT_LIMIT`` rows) as XLSX."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """The inbox's current filtered list (every page, up to ``inbox.EXPORT_LIMIT`` rows) as XLSX. Every
+    cell is text (``Sheet.text_cell``): an applicant's name starting with "=" never becomes a formula, and
+    ID and phone numbers keep their leading zeros."""
     agencies = _officer_agencies(request)
     form = _filter_form(request, agencies)
     if form.is_bound:
         form.is_valid()
     now = timezone.now()
     threshold = deadlines.at_risk_threshold(now)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Hồ sơ"))
-    sheet.append([_text_cell(sheet, _("Danh sách hồ sơ, lập lúc {at}").format(at=_moment(now)))])
+    book = spreadsheets.new_workbook(_("Danh sách hồ sơ"))
+    sheet = spreadsheets.Sheet(book, _("Hồ sơ"))
+    sheet.append([sheet.text_cell(_("Danh sách hồ sơ, lập lúc {at}").format(at=_moment(now)))])
     header = [
         _("Mã hồ sơ"),
         _("Thủ tục"),
@@ -717,12 +706,7 @@ def inbox_export(request):
         _("Cơ quan tiếp nhận"),
         _("Cơ quan đang xử lý"),
     ]
-    cells = []
-    for name in header:
-        cell = _text_cell(sheet, name)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    sheet.append(cells)
+    sheet.append([sheet.text_cell(name, bold=True) for name in header])
     channels = dict(Channel.choices)
     written = 0
     truncated = False
@@ -735,7 +719,7 @@ def inbox_export(request):
             break
         sheet.append(
             [
-                _text_cell(sheet, value)
+                sheet.text_cell(value)
                 for value in (
                     dossier.code,
                     dossier.procedure_version.procedure.name,
@@ -756,8 +740,7 @@ def inbox_export(request):
     if truncated:
         sheet.append(
             [
-                _text_cell(
-                    sheet,
+                sheet.text_cell(
                     _("Chỉ xuất {n} hồ sơ đầu tiên; hãy lọc thêm để xuất phần còn lại.").format(
                         n=inbox.EXPORT_LIMIT
                     ),
@@ -770,11 +753,7 @@ def inbox_export(request):
         actor=request.user,
         changes={"rows": written, "query": request.GET.urlencode()},
     )
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(spreadsheets.to_bytes(book), content_type=spreadsheets.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="ho-so-{timezone.localdate():%Y%m%d}.xlsx"'
     return response
 

@@ -12,7 +12,6 @@ format numbers for display.
 
 from datetime import timedelta
 from functools import wraps
-from io import BytesIO
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
@@ -24,6 +23,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congso.core import spreadsheets
 from congso.workspace.permissions import workspace_required
 
 from . import diagram, monitoring, permissions
@@ -37,7 +37,6 @@ PERIODS = {
 }
 DEFAULT_PERIOD = "90"
 WEEK_CHOICES = (4, 12, 26, 52)
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 RESULT_TAGS = {
     StepResult.EARLY: "tag--early",
@@ -302,33 +301,20 @@ def process_detail(request, key):
 @monitoring_view
 def process_export(request, key):
     """The step table (and the weekly trend) of one process as an Excel workbook."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     scope = request.monitoring_scope
     definition = _visible_definition(scope, key)
     period, since = _period(request)
     snapshot = _process_snapshot(scope, definition, period, since, _weeks(request))
     steps, trend = snapshot.value
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Các bước"))
+    # The product's spreadsheet writer: a label starting with "=" (step names come from an uploaded
+    # BPMN file) is stored as text and never becomes a formula.
+    book = spreadsheets.new_workbook(definition.name)
+    sheet = spreadsheets.Sheet(book, _("Các bước"))
+    text = sheet.text_cell
 
-    def text(value):
-        # Always a string cell: a label starting with "=" must never become a formula.
-        cell = WriteOnlyCell(sheet, value=str(value))
-        cell.data_type = "s"
-        return cell
-
-    def header(ws, names):
-        row = []
-        for name in names:
-            cell = WriteOnlyCell(ws, value=str(name))
-            cell.data_type = "s"
-            cell.font = Font(bold=True)
-            row.append(cell)
-        ws.append(row)
+    def header(out, names):
+        out.append([out.text_cell(name, bold=True) for name in names])
 
     sheet.append(
         [text(_("Quy trình: %(name)s (%(key)s)") % {"name": definition.name, "key": definition.key})]
@@ -379,7 +365,7 @@ def process_export(request, key):
                 round(s.share_overdue, 4) if s.share_overdue is not None else None,
             ]
         )
-    weekly = book.create_sheet(_("Theo tuần"))
+    weekly = spreadsheets.Sheet(book, _("Theo tuần"))
     header(
         weekly,
         [
@@ -395,7 +381,7 @@ def process_export(request, key):
         year, number = week.iso
         weekly.append(
             [
-                text(f"{year}-W{number:02d}"),
+                weekly.text_cell(f"{year}-W{number:02d}"),
                 week.start.date(),
                 week.done_count,
                 week.late_count,
@@ -403,9 +389,7 @@ def process_export(request, key):
                 h(week.mean),
             ]
         )
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response = HttpResponse(spreadsheets.to_bytes(book), content_type=spreadsheets.XLSX_CONTENT_TYPE)
     filename = f"giam-sat-{definition.key}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
