@@ -301,6 +301,9 @@ CONGSO_PDF_MAX_SECONDS = env.int("CONGSO_PDF_MAX_SECONDS", default=120)
 CONGSO_LOGBOOK_PDF_MAX_ROWS = env.int("CONGSO_LOGBOOK_PDF_MAX_ROWS", default=300)
 # Process monitoring pages are computed at most this often (seconds; 0 = always fresh).
 CONGSO_MONITORING_CACHE_SECONDS = env.int("CONGSO_MONITORING_CACHE_SECONDS", default=60)
+# The longest BPMN timer (timeDuration, or a timeDate this far from now), in days: checked at upload and
+# when a dossier reaches the timer, so that a value like P99999999Y can never tie up a worker.
+CONGSO_WORKFLOW_TIMER_MAX_DAYS = env.int("CONGSO_WORKFLOW_TIMER_MAX_DAYS", default=5 * 366)
 # Sandbox simulators of national systems are never on in production.
 CONGSO_SANDBOX_ENABLED = env.bool("CONGSO_SANDBOX_ENABLED", default=not IS_PRODUCTION)
 

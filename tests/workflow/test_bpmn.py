@@ -410,3 +410,50 @@ def test_flowable_file_is_refused_only_for_its_condition(db, world):
     assert steps["receive"]["role"] == "one_stop_officer"
     assert steps["police"]["agency"] == {"mode": "kind", "kind": "police"}
     assert "archive" not in steps  # a plain task passes through
+
+
+def timer_process(kind: str, value: str) -> str:
+    return process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            user_task("a", "Xử lý"),
+            '<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition>'
+            f"<bpmn:{kind}>{value}</bpmn:{kind}>"
+            "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>",
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "a"),
+            flow("f2", "a", "wait"),
+            flow("f3", "wait", "e"),
+        ],
+        {"Chuyên viên": ["s", "a", "wait", "e"]},
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "fragment"),
+    [
+        # SpiffWorkflow counts years and months one month per loop turn: hours of work for this one.
+        ("timeDuration", "P99999999Y", "vượt quá giới hạn"),
+        ("timeDuration", "P6Y", "vượt quá giới hạn"),
+        ("timeDuration", "P61M", "vượt quá giới hạn"),
+        ("timeDuration", "PT99999999999H", "vượt quá giới hạn"),
+        ("timeDuration", "R/2026-01-01T00:00:00Z/P1000000Y", "ISO 8601"),
+        ("timeDate", "9999-12-31T23:59:59", "vượt quá giới hạn"),
+        ("timeDate", "9999-12-31T23:59:59-07:00", "vượt quá giới hạn"),
+        ("timeDate", "0001-01-01T00:00:00+07:00", "vượt quá giới hạn"),
+        ("timeCycle", "R/2026-01-01T00:00:00Z/P1000000Y", "timeCycle"),
+    ],
+)
+def test_timers_beyond_the_limit_are_refused_at_their_line(db, kind, value, fragment):
+    text = timer_process(kind, value)
+    errors = bpmn.validate(text).errors
+    assert [line for line, _message in errors] == [line_of(text, value)], errors
+    assert fragment in errors[0][1]
+
+
+def test_timers_within_the_limit_are_accepted(db, settings):
+    assert not bpmn.validate(timer_process("timeDuration", "P4Y11M")).errors
+    assert not bpmn.validate(timer_process("timeDuration", "P2DT4H")).errors
+    settings.CONGSO_WORKFLOW_TIMER_MAX_DAYS = 30
+    errors = bpmn.validate(timer_process("timeDuration", "P2M")).errors
+    assert errors and "tối đa 30 ngày" in errors[0][1]

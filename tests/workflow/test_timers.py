@@ -7,6 +7,7 @@ from congso.core import scheduling
 from congso.core.models import OutboxEvent
 from congso.core.scheduling import run_due_jobs
 from congso.workflow import services, timers
+from congso.workflow.errors import WorkflowError
 from congso.workflow.models import InstanceState, ProcessInstance, WorkItem, WorkItemKind, WorkItemState
 
 from .conftest import flow, local, process, service_task, user_task
@@ -172,6 +173,54 @@ def test_a_timer_path_that_fails_puts_the_instance_in_error(world, make_dossier,
     assert instance.state == InstanceState.ERROR and instance.last_error and instance.next_timer_at is None
     assert instance.work_items.get().state == WorkItemState.OPEN  # the failed run changed nothing else
     assert OutboxEvent.objects.filter(name="workflow.instance_failed").count() == 1
+
+
+YEARS_FROM_FORM = '"P" + form.nam + "Y"'
+
+
+def test_a_quoted_timer_beyond_the_limit_is_refused_when_reached_not_computed(
+    world, make_dossier, deploy, clock
+):
+    """The value of a quoted expression is known only at run time: it is bounded there too, so a
+    dossier cannot make the engine count a hundred years month by month."""
+    clock.set(local(2026, 3, 9, 8))
+    deploy(boundary_process(value=YEARS_FROM_FORM))
+    with pytest.raises(WorkflowError) as raised:
+        services.start(make_dossier("thu-nghiem", form={"nam": "100"}))
+    assert "vượt quá giới hạn" in raised.value.messages[0]
+    assert not ProcessInstance.objects.exists()
+
+
+def test_a_timer_beyond_the_limit_met_by_the_job_puts_the_instance_in_error(
+    world, make_dossier, deploy, clock
+):
+    clock.set(local(2026, 3, 9, 8))
+    deploy(
+        process(
+            [
+                '<bpmn:startEvent id="s"/>',
+                user_task("a", "Xử lý"),
+                f'<bpmn:boundaryEvent id="late" attachedToRef="a">{timer("timeDuration", "PT1H")}'
+                "</bpmn:boundaryEvent>",
+                f'<bpmn:intermediateCatchEvent id="wait">{timer("timeDuration", YEARS_FROM_FORM)}'
+                "</bpmn:intermediateCatchEvent>",
+                '<bpmn:endEvent id="e"/>',
+                '<bpmn:endEvent id="e2"/>',
+                flow("f1", "s", "a"),
+                flow("f2", "a", "e"),
+                flow("f3", "late", "wait"),
+                flow("f4", "wait", "e2"),
+            ],
+            {"Chuyên viên": ["s", "a", "wait", "e", "e2"]},
+        )
+    )
+    instance = services.start(make_dossier("thu-nghiem", form={"nam": "100"}))
+    clock.set(local(2026, 3, 9, 9, 30))
+    assert timers.fire_due_timers() == 0
+    instance.refresh_from_db()
+    assert instance.state == InstanceState.ERROR and instance.next_timer_at is None
+    assert "vượt quá giới hạn" in instance.last_error
+    assert instance.work_items.get().state == WorkItemState.OPEN  # the failed run changed nothing else
 
 
 def test_overdue_step_is_escalated_once_to_the_leaders(world, defaults_cert, make_dossier, clock):

@@ -10,7 +10,8 @@
    - only the elements congso can run: user/manual tasks, service tasks, plain tasks (they pass through
      at once: see ``spiff.PassThroughTask``), exclusive, inclusive and parallel gateways, embedded
      sub-processes (their user tasks are steps like any other), plain and terminate end events, timer
-     boundary and intermediate events (``timeDuration`` or ``timeDate``). Script tasks, business-rule
+     boundary and intermediate events (``timeDuration`` or ``timeDate``, at most
+     ``CONGSO_WORKFLOW_TIMER_MAX_DAYS`` long or away from now). Script tasks, business-rule
      tasks, call activities, message/signal/error/escalation/conditional events, loops and
      multi-instance markers, and pre/post-scripts are refused;
    - every user task resolves to a role (or a named user) and an agency rule — from its lane, its
@@ -40,7 +41,14 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from . import conventions, expressions
 from .actions import platform_actions
 from .models import RoleAlias
-from .spiff import CongsoBpmnParser, bpmn_schema_validator, parse_timer_date, timer_text
+from .spiff import (
+    CongsoBpmnParser,
+    TimerOutOfRange,
+    bpmn_schema_validator,
+    parse_duration,
+    parse_timer_date,
+    timer_text,
+)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ALLOTTED_HOURS = 10_000
@@ -275,12 +283,13 @@ def _check_timer(definition, outcome: Outcome) -> None:
             outcome.add(spec.sourceline, _("Biểu thức hẹn giờ không hợp lệ: %(reason)s") % {"reason": reason})
         return
     try:
+        # The same bounded parsers the engine uses when a dossier reaches the timer (see ``spiff``).
         if _local(spec) == "timeDuration":
-            from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-
-            TimerEventDefinition.parse_iso_duration(timer_text(text, {}))
+            parse_duration(timer_text(text, {}))
         else:
             parse_timer_date(timer_text(text, {}))
+    except TimerOutOfRange as exc:
+        outcome.add(spec.sourceline, exc.message)
     except Exception:
         example = "PT4H, P2D" if _local(spec) == "timeDuration" else "2026-12-01T08:00:00+07:00"
         outcome.add(

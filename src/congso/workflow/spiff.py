@@ -15,9 +15,10 @@
   (``engine.load_workflow`` does).
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser, BpmnValidator
@@ -81,17 +82,81 @@ def timer_text(expression: str, data: dict) -> str:
     return text
 
 
-def parse_timer_date(text: str) -> datetime:
-    """An ISO 8601 date-time; a value without offset is read in the platform's time zone."""
-    value = datetime.fromisoformat(text)
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, timezone.get_default_timezone())
-    return value.astimezone(UTC)
+# A timer longer than this is a mistake or an attack: SpiffWorkflow turns years and months into days
+# with one loop turn per month, so ``P99999999Y`` would keep a worker (and its transaction, with the
+# database locked) busy for hours. Checked on the parsed numbers before that arithmetic runs.
+DEFAULT_TIMER_MAX_DAYS = 5 * 366
+# ISO 8601 durations and date-times are short; a longer text is refused before it is parsed.
+TIMER_TEXT_MAX = 64
+# Upper bounds of one unit in days, so that the sum bounds the real length whatever the start date.
+_UNIT_DAYS = {"years": 366, "months": 31, "weeks": 7, "days": 1, "hours": 1 / 24, "minutes": 1 / 1440}
+
+
+class TimerOutOfRange(ValueError):
+    """A timer's duration or date is outside what the platform allows; ``message`` is Vietnamese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def timer_max_days() -> int:
+    """The longest timer allowed, in days (``CONGSO_WORKFLOW_TIMER_MAX_DAYS``, default about 5 years)."""
+    return int(getattr(settings, "CONGSO_WORKFLOW_TIMER_MAX_DAYS", DEFAULT_TIMER_MAX_DAYS))
+
+
+def _out_of_range(text: str) -> TimerOutOfRange:
+    return TimerOutOfRange(
+        _("Hẹn giờ “%(text)s” vượt quá giới hạn cho phép (tối đa %(days)s ngày kể từ hiện tại).")
+        % {"text": text[:TIMER_TEXT_MAX], "days": timer_max_days()}
+    )
+
+
+def _short(text: str) -> str:
+    if len(text) > TIMER_TEXT_MAX:
+        raise ValueError("timer text too long")
+    return text
+
+
+def parse_duration(text: str) -> dict:
+    """An ISO 8601 duration (``PT4H``, ``P2D``) parsed by SpiffWorkflow, refused with ``TimerOutOfRange``
+    when it is longer than ``timer_max_days`` (and with ``ValueError``/``Exception`` when malformed)."""
+    parsed = TimerEventDefinition.parse_iso_duration(_short(text))
+    seconds = parsed.get("seconds", 0)
+    days = sum(value * _UNIT_DAYS[unit] for unit, value in parsed.items() if unit in _UNIT_DAYS)
+    if days + seconds / 86400 > timer_max_days():
+        raise _out_of_range(text)
+    return parsed
+
+
+def parse_timer_date(text: str, now: datetime | None = None) -> datetime:
+    """An ISO 8601 date-time; a value without offset is read in the platform's time zone. Refused with
+    ``TimerOutOfRange`` when it is more than ``timer_max_days`` before or after ``now``."""
+    try:
+        value = datetime.fromisoformat(_short(text))
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, timezone.get_default_timezone())
+        value = value.astimezone(UTC)
+        distance = abs(value - (now or now_utc()))
+    except OverflowError:  # year 1 or 9999 with an offset: beyond what datetime can hold
+        raise _out_of_range(text) from None
+    if distance > timedelta(days=timer_max_days()):
+        raise _out_of_range(text)
+    return value
 
 
 def duration_end(text: str, start: datetime) -> datetime:
-    parsed = TimerEventDefinition.parse_iso_duration(text)
+    parsed = parse_duration(text)
     return start + TimerEventDefinition.get_timedelta_from_start(parsed, start)
+
+
+def _timer_moment(task, expression: str, compute) -> str:
+    """The due moment of a timer task, computed once; a value out of range stops the step with a
+    message (the instance goes to the error state that process monitoring shows)."""
+    try:
+        return compute(timer_text(expression, task.data)).isoformat()
+    except TimerOutOfRange as exc:
+        raise StepFailure(exc.message, task.task_spec.name) from exc
 
 
 class ClockDateTimer(TimeDateEventDefinition):
@@ -100,7 +165,7 @@ class ClockDateTimer(TimeDateEventDefinition):
     def has_fired(self, my_task):
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
-            event_value = parse_timer_date(timer_text(self.expression, my_task.data)).isoformat()
+            event_value = _timer_moment(my_task, self.expression, parse_timer_date)
             my_task._set_internal_data(event_value=event_value)
         if datetime.fromisoformat(event_value) <= now_utc():
             my_task._set_internal_data(event_fired=True)
@@ -113,7 +178,9 @@ class ClockDurationTimer(DurationTimerEventDefinition):
     def has_fired(self, my_task):
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
-            event_value = duration_end(timer_text(self.expression, my_task.data), now_utc()).isoformat()
+            event_value = _timer_moment(
+                my_task, self.expression, lambda text: duration_end(text, now_utc())
+            )
             my_task._set_internal_data(event_value=event_value)
         if datetime.fromisoformat(event_value) <= now_utc():
             my_task._set_internal_data(event_fired=True)
