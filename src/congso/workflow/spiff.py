@@ -178,9 +178,7 @@ class ClockDurationTimer(DurationTimerEventDefinition):
     def has_fired(self, my_task):
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
-            event_value = _timer_moment(
-                my_task, self.expression, lambda text: duration_end(text, now_utc())
-            )
+            event_value = _timer_moment(my_task, self.expression, lambda text: duration_end(text, now_utc()))
             my_task._set_internal_data(event_value=event_value)
         if datetime.fromisoformat(event_value) <= now_utc():
             my_task._set_internal_data(event_fired=True)
