@@ -150,14 +150,20 @@ LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "identity:after-login"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Lockout after repeated failures (django-axes): per account and per address.
+# The reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For is believed
+# when they are the direct peer; empty: the site is served directly and REMOTE_ADDR is the client.
+# Every reader of the client address goes through congso.core.net.client_address.
+CONGSO_TRUSTED_PROXIES = env.list("CONGSO_TRUSTED_PROXIES", default=[])
+
+# Lockout after repeated failures (django-axes): per account, and per client address alone (a lock by
+# address and User-Agent was escaped by changing the User-Agent on every try).
 AXES_FAILURE_LIMIT = env.int("CONGSO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("CONGSO_LOGIN_COOLOFF_HOURS", default=0.25)  # hours
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "user_agent"]]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "identity/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env.int("CONGSO_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "congso.core.net.axes_client_ip"
 AXES_VERBOSE = False
 AXES_HTTP_RESPONSE_CODE = 429
 # Count every spelling of one account (case, spaces, a national ID typed with dots) as one account,

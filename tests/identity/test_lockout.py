@@ -52,13 +52,35 @@ def test_every_spelling_of_the_account_counts_towards_one_lock(sign_in, citizen)
 
 
 @pytest.mark.django_db
-def test_lock_by_address_and_browser_across_names(sign_in, citizen):
+def test_lock_by_address_across_names(sign_in, citizen):
     for number in range(LIMIT - 1):
         assert sign_in(f"guess{number}", "wrong").status_code == 200
     assert sign_in("guess-last", "wrong").status_code == 429
     # The account itself is not locked: from elsewhere its owner gets in, from here nobody does.
     assert sign_in("an.nguyen", PASSWORD).status_code == 429
     assert sign_in("an.nguyen", PASSWORD, client=Client(), **OTHER_PLACE).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_new_user_agent_on_every_try_does_not_escape_the_address_lock(sign_in, citizen):
+    """The address lock was per address and User-Agent: a script changing its User-Agent guessed on."""
+    for number in range(LIMIT - 1):
+        assert sign_in(f"guess{number}", "wrong", HTTP_USER_AGENT=f"bot/{number}").status_code == 200
+    assert sign_in("guess-last", "wrong", HTTP_USER_AGENT="bot/last").status_code == 429
+    assert sign_in("an.nguyen", PASSWORD, client=Client(), HTTP_USER_AGENT="bot/new").status_code == 429
+
+
+@pytest.mark.django_db
+@override_settings(CONGSO_TRUSTED_PROXIES=["10.0.0.0/8"])
+def test_behind_a_trusted_proxy_each_visitor_is_locked_separately(sign_in, citizen):
+    """Behind a reverse proxy every request came from the proxy: one guesser locked out everybody."""
+    guesser = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
+    for number in range(LIMIT - 1):
+        assert sign_in(f"guess{number}", "wrong", **guesser).status_code == 200
+    assert sign_in("guess-last", "wrong", **guesser).status_code == 429
+    owner = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "198.51.100.20"}
+    assert sign_in("an.nguyen", PASSWORD, client=Client(), **owner).status_code == 302
+    assert AccessAttempt.objects.filter(ip_address="203.0.113.66").exists()
 
 
 @pytest.mark.django_db

@@ -2,9 +2,11 @@
 the history and the applicant's initials with the PIN or the phone number, the same answer for an
 unknown code and a malformed one, and the database-backed rate limits."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection, connections
 from django.urls import reverse
 
 from congso.core.models import AuditEntry
@@ -121,7 +123,7 @@ def test_wrong_pin_shows_an_error_and_only_the_public_status(client, dossier):
     assert "Cơ quan cần bạn bổ sung giấy tờ" in html
     assert "N. V. A." not in html and "<table" not in html
     assert not AuditEntry.objects.filter(action="portal.dossier_lookup").exists()
-    assert LookupCounter.objects.recent("code", dossier.code, 3600) == 1
+    assert LookupCounter.objects.recent("factor", "198.51.100.7", 3600) == 1
 
 
 def test_unknown_code_gets_the_same_answer_as_a_malformed_one(client, dossier):
@@ -176,18 +178,39 @@ def test_too_many_lookups_from_one_address_get_a_429(client, dossier, settings):
     assert client.get(LOOKUP, REMOTE_ADDR="198.51.100.7").status_code == 200
 
 
-def test_too_many_wrong_factors_lock_the_code_even_for_the_right_pin(client, dossier, settings):
+def test_too_many_wrong_factors_lock_the_address_that_tried_not_the_dossier(client, dossier, settings):
+    """A stranger's wrong guesses used to lock the dossier's status page for its owner for an hour."""
     settings.CONGSO_LOOKUP_CODE_FAILURE_LIMIT = 2
-    for n in range(2):
-        assert look_up(client, dossier.code, "WRONG234", ip=f"192.0.2.{n}").status_code == 200
-    response = look_up(client, dossier.code, dossier.lookup_pin, ip="192.0.2.50")
+    stranger = "192.0.2.66"
+    for _ in range(2):
+        assert look_up(client, dossier.code, "WRONG234", ip=stranger).status_code == 200
+    response = look_up(client, dossier.code, dossier.lookup_pin, ip=stranger)
     assert response.status_code == 429
     html = page(response)
-    assert "Mã tra cứu hoặc số điện thoại của hồ sơ này đã bị nhập sai quá nhiều lần." in html
+    assert "Mã tra cứu hoặc số điện thoại đã bị nhập sai quá nhiều lần từ thiết bị này." in html
     assert "N. V. A." not in html
     assert not AuditEntry.objects.filter(action="portal.dossier_lookup").exists()
-    # The public status stays available.
-    assert look_up(client, dossier.code, ip="192.0.2.51").status_code == 200
+    # The public status stays available to the stranger; the owner, elsewhere, sees the history.
+    assert look_up(client, dossier.code, ip=stranger).status_code == 200
+    owner = look_up(client, dossier.code, dossier.lookup_pin, ip="198.51.100.30")
+    assert owner.status_code == 200 and "N. V. A." in page(owner)
+
+
+def test_wrong_factors_from_several_addresses_do_not_add_up(client, dossier, settings):
+    settings.CONGSO_LOOKUP_CODE_FAILURE_LIMIT = 2
+    for n in range(5):
+        assert look_up(client, dossier.code, "WRONG234", ip=f"192.0.2.{n}").status_code == 200
+    assert "N. V. A." in page(look_up(client, dossier.code, dossier.lookup_pin, ip="192.0.2.0"))
+
+
+def test_a_right_factor_does_not_count_as_a_failure(client, dossier, settings):
+    settings.CONGSO_LOOKUP_CODE_FAILURE_LIMIT = 2
+    for _ in range(4):
+        assert "N. V. A." in page(look_up(client, dossier.code, dossier.lookup_pin))
+    assert LookupCounter.objects.recent("factor", "198.51.100.7", 3600) == 0
+    assert look_up(client, dossier.code, "WRONG234").status_code == 200
+    assert look_up(client, dossier.code, "WRONG234").status_code == 200
+    assert look_up(client, dossier.code, "WRONG234").status_code == 429
 
 
 def test_wrong_factors_on_an_unknown_code_count_as_well(client, dossier, settings):
@@ -210,3 +233,44 @@ def test_counters_slide_and_old_rows_are_purged(db):
     assert not LookupCounter.objects.filter(key_hash__contains="198.51").exists()
     assert purge_lookup_counters(now=start + timedelta(hours=2)) == 2
     assert not LookupCounter.objects.exists()
+
+
+def test_take_lets_exactly_the_limit_through_and_keeps_counting(db):
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    answers = [LookupCounter.objects.take("ip", "198.51.100.7", 600, 3, now=start) for _ in range(5)]
+    assert answers == [True, True, True, False, False]
+    assert LookupCounter.objects.recent("ip", "198.51.100.7", 600, now=start) == 5
+    LookupCounter.objects.give_back("ip", "198.51.100.7", 600, now=start)
+    assert LookupCounter.objects.recent("ip", "198.51.100.7", 600, now=start) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_never_overshoot_the_limit():
+    """Read-then-write counting let 34 lookups of 30 through (and 12 wrong PINs of 10) when requests
+    came in parallel. Real threads, each with its own database connection."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "Needs PostgreSQL: SQLite serialises all writers on one database lock, so parallel requests "
+            "cannot race (test_take_lets_exactly_the_limit_through_and_keeps_counting covers SQLite)."
+        )
+    threads_count, limit = 16, 5
+    barrier = threading.Barrier(threads_count)
+    answers, errors = [], []
+
+    def attempt():
+        try:
+            barrier.wait(timeout=30)
+            answers.append(LookupCounter.objects.take("factor", "192.0.2.99", 3600, limit))
+        except Exception as exc:  # reported below: a thread's exception would otherwise be lost
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert sorted(answers) == [False] * (threads_count - limit) + [True] * limit
+    assert LookupCounter.objects.recent("factor", "192.0.2.99", 3600) == threads_count

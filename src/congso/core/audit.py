@@ -11,6 +11,8 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from .net import client_address
+
 _current = contextvars.ContextVar("congso_request_context", default=None)
 
 
@@ -22,16 +24,11 @@ class RequestContext:
     request_id: str
 
 
-def _client_ip(request) -> str | None:
-    # REMOTE_ADDR only: a forwarded header is trusted solely by the proxy-aware setup in operations.md.
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @contextmanager
 def bind_request(request):
     ctx = RequestContext(
         user=getattr(request, "user", None),
-        ip_address=_client_ip(request),
+        ip_address=client_address(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         request_id=request.META.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex,
     )

@@ -32,6 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from congso.core import audit, pdf
+from congso.core.net import client_address
 from congso.dossiers import files as dossier_files
 from congso.dossiers import services as dossier_services
 from congso.dossiers import standard_forms
@@ -587,8 +588,8 @@ _DUMMY_SECRET = b"--------"
 
 
 def _client_ip(request) -> str:
-    # The address the audit log uses: REMOTE_ADDR (behind a proxy, the proxy sets it; see operations.md).
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    # The address the audit log uses (core.net: behind trusted proxies, the forwarded client address).
+    return client_address(request) or "unknown"
 
 
 def normalise_code(value: str) -> str:
@@ -670,9 +671,9 @@ def lookup(request, code=""):
     if request.method == "GET" and not code_text:
         return render(request, "portal/lookup/form.html", context)
     ip = _client_ip(request)
-    if LookupCounter.objects.recent("ip", ip, services.lookup_ip_window()) >= services.lookup_ip_limit():
+    # Counted and checked in one step (``take``), so parallel requests cannot overshoot the limit.
+    if not LookupCounter.objects.take("ip", ip, services.lookup_ip_window(), services.lookup_ip_limit()):
         return _too_many(request, scope="ip", window=services.lookup_ip_window())
-    LookupCounter.objects.hit("ip", ip, services.lookup_ip_window())
     code = normalise_code(code_text)
     if not code:
         message = _("Vui lòng nhập mã hồ sơ.")
@@ -682,12 +683,16 @@ def lookup(request, code=""):
     dossier = _find(code)
     factor = ""
     if factor_text:
-        window = services.lookup_code_window()
-        if LookupCounter.objects.recent("code", code, window) >= services.lookup_code_failure_limit():
-            return _too_many(request, scope="code", window=window)
+        # Wrong second factors are limited per address that tried, never per dossier: a stranger's
+        # guesses must not lock the owner out. Each try is counted as wrong before it is checked (so
+        # parallel guesses cannot exceed the limit) and given back when it was right.
+        window, now = services.lookup_code_window(), timezone.now()
+        limit = services.lookup_code_failure_limit()
+        if not LookupCounter.objects.take("factor", ip, window, limit, now=now):
+            return _too_many(request, scope="factor", window=window)
         factor = second_factor(dossier, factor_text)
-        if not factor:
-            LookupCounter.objects.hit("code", code, window)
+        if factor:
+            LookupCounter.objects.give_back("factor", ip, window, now=now)
     if dossier is None:
         message = _(
             "Không tìm thấy hồ sơ có mã này. Kiểm tra lại mã hồ sơ in trên biên nhận, "

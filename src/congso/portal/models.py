@@ -296,9 +296,15 @@ class LookupCounterQuerySet(models.QuerySet):
         )["total"]
         return total or 0
 
-    def hit(self, scope: str, key: str, window: int, now=None) -> None:
-        """Count one hit on (``scope``, ``key``) now. Safe with concurrent requests of several processes:
-        the row is created once (unique constraint) and incremented in the database."""
+    def hit(self, scope: str, key: str, window: int, now=None) -> int:
+        """Count one hit on (``scope``, ``key``) now and return the hits of the window, this one included.
+
+        Safe with concurrent requests of several processes: the bucket row is created once (unique
+        constraint), incremented in the database (``hits = hits + 1``), and the window is summed in the
+        same transaction while that row stays locked by the update. So the totals that parallel hits
+        see are distinct and consecutive: checking the returned total against a limit lets exactly
+        ``limit`` of them through, never more (a separate read, then a write, let 34 of 30 through).
+        """
         now = now or timezone.now()
         lookup = {
             "scope": scope,
@@ -306,9 +312,24 @@ class LookupCounterQuerySet(models.QuerySet):
             "bucket": self.bucket_start(window, now),
         }
         with transaction.atomic():
-            row, created = self.get_or_create(**lookup, defaults={"hits": 1})
-            if not created:
-                self.filter(pk=row.pk).update(hits=models.F("hits") + 1)
+            row, created = self.get_or_create(**lookup, defaults={"hits": 0})
+            self.filter(pk=row.pk).update(hits=models.F("hits") + 1)
+            return self.recent(scope, key, window, now=now)
+
+    def take(self, scope: str, key: str, window: int, limit: int, now=None) -> bool:
+        """Count one attempt on (``scope``, ``key``) and tell whether it is within ``limit`` for the
+        window. Attempts refused for being over the limit count too, so hammering keeps the limit on."""
+        return self.hit(scope, key, window, now=now) <= limit
+
+    def give_back(self, scope: str, key: str, window: int, now=None) -> None:
+        """Undo one ``hit`` of the current bucket (an attempt counted in advance that turned out fine)."""
+        now = now or timezone.now()
+        self.filter(
+            scope=scope,
+            key_hash=self.digest(scope, key),
+            bucket=self.bucket_start(window, now),
+            hits__gt=0,
+        ).update(hits=models.F("hits") - 1)
 
     def forget_before(self, moment) -> int:
         deleted, _by_model = self.filter(bucket__lt=moment).delete()
@@ -317,8 +338,9 @@ class LookupCounterQuerySet(models.QuerySet):
 
 class LookupCounter(models.Model):
     """Hits counted for the rate limits of the public status page (``tra-cuu/``): lookups per client
-    address (scope ``ip``) and wrong second factors per dossier code (scope ``code``). Holds no personal
-    data in clear: ``key_hash`` is an HMAC of the address or code."""
+    address (scope ``ip``) and wrong second factors per client address (scope ``factor``; never per
+    dossier, so a stranger's wrong guesses cannot lock the owner out). Holds no personal data in clear:
+    ``key_hash`` is an HMAC of the address."""
 
     scope = models.CharField(_("phạm vi"), max_length=16)
     key_hash = models.CharField(_("khóa (HMAC)"), max_length=64)
