@@ -303,7 +303,8 @@ class LookupCounterQuerySet(models.QuerySet):
         constraint), incremented in the database (``hits = hits + 1``), and the window is summed in the
         same transaction while that row stays locked by the update. So the totals that parallel hits
         see are distinct and consecutive: checking the returned total against a limit lets exactly
-        ``limit`` of them through, never more (a separate read, then a write, let 34 of 30 through).
+        ``limit`` of them through (a separate read, then a write, let 34 of 30 through). Only hits that
+        straddle the start of a new bucket, at the same instant, lock different rows.
         """
         now = now or timezone.now()
         lookup = {
