@@ -16,10 +16,12 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congso.core import audit, events
+from congso.core import audit, events, request_cache
 
 from .models import (
     AdministrativeUnit,
@@ -93,14 +95,40 @@ def _memberships(user, day: date) -> QuerySet[StaffMembership]:
     return StaffMembership.objects.filter(_valid_q(day), _valid_q(day, "agency__"), user=user)
 
 
+_MEMO = "agencies.memberships"
+
+
+def _memberships_today(user) -> list[StaffMembership]:
+    """The memberships ``memberships_for(user)`` returns today, read once per request: the workspace
+    gate, the permission checks and the templates of one request all ask for them (``core.request_cache``;
+    a membership saved or deleted during the request drops the memo, see ``_forget_memberships``)."""
+    day = _today()
+
+    def read() -> list[StaffMembership]:
+        return list(_memberships(user, day).select_related("agency").order_by("agency__code", "role"))
+
+    if not _counts_as_staff(user):
+        return []
+    return request_cache.remember((_MEMO, user.pk, day), read)
+
+
+@receiver([post_save, post_delete], sender=StaffMembership)
+@receiver([post_save, post_delete], sender=Agency)
+def _forget_memberships(sender, **kwargs) -> None:
+    # Whoever changes a membership or an agency's validity in this request sees the change at once.
+    request_cache.forget(_MEMO)
+
+
 def memberships_for(user, on: date | None = None) -> list[StaffMembership]:
     """The staff memberships ``user`` holds on ``on`` (today by default), with ``agency`` loaded.
 
     A membership counts when both it and its agency are in force that day. Anonymous or inactive users
-    hold none. Ordered by agency code, then role. Reads only; raises nothing.
+    hold none. Ordered by agency code, then role. Reads only; raises nothing. Today's are read once per
+    request (``core.request_cache``).
     """
-    day = on or _today()
-    return list(_memberships(user, day).select_related("agency").order_by("agency__code", "role"))
+    if on is None or on == _today():
+        return list(_memberships_today(user))
+    return list(_memberships(user, on).select_related("agency").order_by("agency__code", "role"))
 
 
 def roles_for(user, agency: Agency | None = None) -> set[str]:
@@ -109,10 +137,7 @@ def roles_for(user, agency: Agency | None = None) -> set[str]:
     Roles are not inherited along the agency tree: a leader of the provincial People's Committee is not
     thereby a leader of each department. Reads only; raises nothing.
     """
-    qs = _memberships(user, _today())
-    if agency is not None:
-        qs = qs.filter(agency=agency)
-    return set(qs.values_list("role", flat=True))
+    return {m.role for m in _memberships_today(user) if agency is None or m.agency_id == agency.pk}
 
 
 def agencies_for(user, roles: Iterable[str] | None = None) -> QuerySet[Agency]:
@@ -121,20 +146,18 @@ def agencies_for(user, roles: Iterable[str] | None = None) -> QuerySet[Agency]:
     ``roles`` is an iterable of ``Role`` values; a single string is read as one role. Returns a lazy
     queryset ordered by code, each agency once. Raises ``ValueError`` for an unknown role.
     """
-    qs = _memberships(user, _today())
-    if roles is not None:
-        qs = qs.filter(role__in=_check_roles(roles))
-    return Agency.objects.filter(pk__in=qs.values("agency_id")).order_by("code")
+    wanted = set(_check_roles(roles)) if roles is not None else None
+    ids = {m.agency_id for m in _memberships_today(user) if wanted is None or m.role in wanted}
+    return Agency.objects.filter(pk__in=ids).order_by("code")
 
 
 def has_role(user, role: str, agency: Agency | None = None) -> bool:
     """Whether ``user`` holds ``role`` today (in ``agency``, when given). Raises ``ValueError`` for an
     unknown role, so that a typo in a permission check fails loudly instead of denying quietly."""
     (role,) = _check_roles([role])
-    qs = _memberships(user, _today()).filter(role=role)
-    if agency is not None:
-        qs = qs.filter(agency=agency)
-    return qs.exists()
+    return any(
+        m.role == role and (agency is None or m.agency_id == agency.pk) for m in _memberships_today(user)
+    )
 
 
 def is_platform_admin(user) -> bool:
@@ -148,7 +171,7 @@ def is_platform_admin(user) -> bool:
 def is_staff_member(user) -> bool:
     """Whether ``user`` holds any membership in force today — the test for entering the officer
     workspace. A superuser without a membership is not a staff member. Reads only; raises nothing."""
-    return _memberships(user, _today()).exists()
+    return bool(_memberships_today(user))
 
 
 # --- Agencies ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.agencies.models import Agency
-from congso.core import audit
+from congso.core import audit, request_cache
 
 from . import search as search_index
 from .fees import describe_fee
@@ -59,29 +59,43 @@ class FeeInfo:
         return self.fee.exemptions
 
 
+_IN_FORCE = "catalog.version_in_force"
+
+
 def version_in_force(procedure_code: str, on: date | None = None) -> ProcedureVersion:
     """The published version of the procedure ``procedure_code`` in force on ``on`` (today by default).
 
     ``procedure_code`` is the procedure's code (national code or local variant). When two published
     versions claim the day (prevented on save, so only possible with hand-edited data), the higher
     number wins. Raises ``ProcedureNotAvailable`` when the procedure is unknown, inactive, or has no
-    version in force on that day.
+    version in force on that day. One query when found; the version is remembered as in force on that
+    day for the rest of the request (``is_in_force``).
     """
     on = on or timezone.localdate()
-    procedure = get_procedure(procedure_code)
     version = (
         ProcedureVersion.objects.in_force(on)
-        .filter(procedure=procedure)
+        .filter(procedure__code=procedure_code, procedure__is_active=True)
         .select_related("procedure__field")
         .order_by("-number")
         .first()
     )
     if version is None:
+        procedure = get_procedure(procedure_code)  # raises when the procedure itself is the problem
         raise ProcedureNotAvailable(
             _("Thủ tục %(name)s không có phiên bản có hiệu lực vào ngày %(day)s.")
             % {"name": procedure.name, "day": on.strftime("%d/%m/%Y")}
         )
+    request_cache.store((_IN_FORCE, version.pk, on), True)
     return version
+
+
+def is_in_force(version: ProcedureVersion, on: date | None = None) -> bool:
+    """Whether ``version`` is published and effective on ``on`` (today by default). Reads the database
+    unless this request already found the version in force that day (``version_in_force``)."""
+    on = on or timezone.localdate()
+    if request_cache.peek((_IN_FORCE, version.pk, on)):
+        return True
+    return ProcedureVersion.objects.in_force(on).filter(pk=version.pk).exists()
 
 
 def get_procedure(code: str) -> Procedure:

@@ -69,21 +69,27 @@ def publish(name: str, payload: dict | None = None, *, aggregate=None) -> Outbox
     """Write a domain event and its deliveries in the current transaction and return the event.
 
     ``payload`` must be JSON-serialisable. ``aggregate`` is the model instance the event is about.
+    Statements: the event, one multi-row insert of its deliveries, one task row per delivery
+    (``django.tasks`` has no bulk enqueue). No savepoint of its own: inside the caller's transaction
+    a failure here rolls the whole change back anyway; called outside one it opens its own.
     """
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         event = OutboxEvent.objects.create(
             name=name,
             aggregate_type=aggregate._meta.label_lower if aggregate is not None else "",
             aggregate_id=str(aggregate.pk) if aggregate is not None else "",
             payload=payload or {},
         )
-        for sub in subscriptions():
-            if sub.wants(name):
-                delivery = EventDelivery.objects.create(
-                    event=event, subscriber=sub.name, next_attempt_at=now, enqueued_at=now
-                )
-                _enqueue(delivery)
+        deliveries = EventDelivery.objects.bulk_create(
+            [
+                EventDelivery(event=event, subscriber=sub.name, next_attempt_at=now, enqueued_at=now)
+                for sub in subscriptions()
+                if sub.wants(name)
+            ]
+        )
+        for delivery in deliveries:
+            _enqueue(delivery)
     return event
 
 

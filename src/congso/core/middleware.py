@@ -2,6 +2,7 @@
 
 from django.middleware.locale import LocaleMiddleware
 
+from . import request_cache
 from .audit import bind_request
 
 
@@ -18,11 +19,12 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
 
 
 class RequestContextMiddleware:
-    """Bind the acting user and the client address to the current request for the audit log."""
+    """Bind the acting user and the client address to the current request for the audit log, and open
+    the request's memo (``core.request_cache``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        with bind_request(request):
+        with bind_request(request), request_cache.bound():
             return self.get_response(request)

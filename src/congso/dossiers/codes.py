@@ -15,7 +15,7 @@ Past 9999 the number simply grows (``{seq:04d}`` pads to at least four digits: `
 ``code`` column holds it.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import conf
@@ -35,19 +35,28 @@ def local_day(moment):
 def next_sequence(agency, day) -> int:
     """Take the next number of ``agency`` on ``day`` and return it.
 
-    Must run inside the transaction that stores the dossier (it opens a savepoint otherwise harmless):
-    the row lock is held until that transaction ends, and a rollback returns the number.
-    The row is created race-free with ``INSERT … ON CONFLICT DO NOTHING`` (``ignore_conflicts``) before
-    it is locked, so two first submissions of the day never collide on the unique (agency, day).
+    Must run inside the transaction that stores the dossier (outside one it opens its own): the row
+    lock is held until that transaction ends, and a rollback returns the number.
+    One statement, ``INSERT … ON CONFLICT (agency, day) DO UPDATE SET last_value = last_value + 1
+    RETURNING last_value``: it creates the day's row at 1 or increments it, and locks it either way
+    (PostgreSQL locks the conflicting row before updating it; SQLite holds the write lock of the
+    IMMEDIATE transaction), so two first submissions of the day never collide on the unique
+    (agency, day) and two submissions at once wait for each other instead of reading the same value.
     """
-    with transaction.atomic():
-        DailySequence.objects.bulk_create(
-            [DailySequence(agency=agency, day=day, last_value=0)], ignore_conflicts=True
-        )
-        row = DailySequence.objects.select_for_update().get(agency=agency, day=day)
-        row.last_value += 1
-        row.save(update_fields=["last_value"])
-        return row.last_value
+    quote = connection.ops.quote_name
+    table = quote(DailySequence._meta.db_table)
+    agency_column, day_column, value = (
+        quote(DailySequence._meta.get_field(name).column) for name in ("agency", "day", "last_value")
+    )
+    # Identifiers come from the model's meta (quoted); the values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({agency_column}, {day_column}, {value}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({agency_column}, {day_column}) DO UPDATE SET {value} = {table}.{value} + 1 "
+        f"RETURNING {value}"
+    )
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(sql, [agency.pk, connection.ops.adapt_datefield_value(day)])
+        return cursor.fetchone()[0]
 
 
 def assign_code(agency, moment) -> str:

@@ -187,9 +187,9 @@ def _clean_applicant(details: dict) -> dict:
 
 
 def _check_in_force(version, day) -> None:
-    from congso.catalog.models import ProcedureVersion
+    from congso.catalog import services as catalog_services
 
-    if not ProcedureVersion.objects.in_force(day).filter(pk=version.pk).exists():
+    if not catalog_services.is_in_force(version, day):
         raise VersionNotInForce(
             _(
                 "Thủ tục «{name}» (phiên bản {number}) không có hiệu lực vào ngày {day}; không thể nộp hồ sơ "

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -852,6 +853,8 @@ def intake_form(request, procedure_code):
             status=503,
         )
     whole = formengine.Step("to-khai", _("Tờ khai"), "", list(definition.roots.values()))
+    # Read once: the papers form, then the service's checks and storage read the same prefetched list.
+    prefetch_related_objects([version], "papers")
     papers = list(version.papers.all())
     bound = request.method == "POST"
     initial_agency = request.GET.get("co_quan", "")
