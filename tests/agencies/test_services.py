@@ -343,3 +343,30 @@ def test_staff_of_a_unit_in_some_roles_today(official, tree):
     assert services.staff_of(tree["division"], ["specialist", "leader"]) == []  # not inherited
     with pytest.raises(ValueError):
         services.staff_of(tree["justice"], ["chief"])
+
+
+# --- memberships read once per request ---------------------------------------------------------
+
+
+def test_memberships_are_read_once_per_request_and_changes_seen_at_once(
+    official, tree, django_assert_num_queries
+):
+    from congso.core import request_cache
+
+    person = official("motcua")
+    services.add_membership(person, tree["justice"], Role.ONE_STOP_OFFICER)
+    with request_cache.bound():
+        with django_assert_num_queries(1):  # the gate, the permission checks and the page: one read
+            assert services.is_staff_member(person)
+            assert services.roles_for(person) == {"one_stop_officer"}
+            assert services.has_role(person, Role.ONE_STOP_OFFICER, tree["justice"])
+            assert not services.is_platform_admin(person)
+            assert [m.agency for m in services.memberships_for(person)] == [tree["justice"]]
+        # A change made during the request (through the services or the ORM) is seen at once.
+        services.add_membership(person, tree["finance"], Role.LEADER)
+        assert services.has_role(person, Role.LEADER, tree["finance"])
+        StaffMembership.objects.filter(user=person, role=Role.LEADER).delete()
+        assert not services.has_role(person, Role.LEADER)
+        tree["justice"].valid_to = today() - timedelta(days=1)
+        tree["justice"].save()
+        assert not services.is_staff_member(person)

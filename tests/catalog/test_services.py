@@ -144,3 +144,18 @@ def test_publish_version_checks_overlap_and_changes_nothing_on_error(make_proced
     services.publish_version(draft)
     draft.refresh_from_db()
     assert draft.status == VersionStatus.PUBLISHED
+
+
+def test_a_version_found_in_force_is_not_checked_again_in_the_same_request(
+    make_procedure, django_assert_num_queries
+):
+    from congso.core import request_cache
+
+    procedure = make_procedure("2.000815", "Chứng thực bản sao")
+    with request_cache.bound():
+        with django_assert_num_queries(1):  # the version, its procedure joined
+            version = services.version_in_force(procedure.code)
+        with django_assert_num_queries(0):
+            assert services.is_in_force(version)
+    with django_assert_num_queries(1):  # outside a request: read
+        assert services.is_in_force(version)

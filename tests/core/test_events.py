@@ -169,3 +169,13 @@ def test_sweep_requeues_only_stale_pending_deliveries(recorder):
 def test_backoff_grows_exponentially_and_is_capped():
     with override_settings(CONGSO_OUTBOX_BACKOFF_SECONDS=5, CONGSO_OUTBOX_BACKOFF_MAX_SECONDS=60):
         assert [events.backoff_delay(n).total_seconds() for n in range(1, 6)] == [5, 10, 20, 40, 60]
+
+
+def test_publish_inside_a_transaction_writes_deliveries_in_one_insert_without_a_savepoint(
+    recorder, django_assert_num_queries
+):
+    with transaction.atomic(), django_assert_num_queries(4) as captured:
+        # the event; both deliveries in one INSERT; one task row per delivery. No SAVEPOINT/RELEASE.
+        events.publish("test.thing_happened", {"n": 1})
+    assert not any("SAVEPOINT" in query["sql"] for query in captured.captured_queries)
+    assert EventDelivery.objects.filter(status=DeliveryStatus.PENDING).count() == 2

@@ -49,7 +49,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -242,6 +242,8 @@ def _check_papers(version, papers, *, require_all: bool) -> list[tuple[PaperUplo
     With ``require_all``, every required paper not available from the data store must be present.
     Returns (upload, checked) pairs. Errors: ``UploadRejected`` naming the paper, ``InvalidDossierInput``.
     """
+    # Prefetched once (no-op when the caller already did): ``_store_papers`` reads the same list.
+    prefetch_related_objects([version], "papers")
     known = {paper.code: paper for paper in version.papers.all()}
     checked = []
     for upload in papers or ():

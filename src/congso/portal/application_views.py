@@ -22,6 +22,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -278,6 +279,8 @@ class Journey:
         self.version = draft.procedure_version
         self.procedure = self.version.procedure
         self.definition = definition
+        # The paper slots, the review and the submission all read the version's papers: once.
+        prefetch_related_objects([self.version], "papers")
 
     # pages
 
@@ -1178,9 +1181,16 @@ def _submit(request, journey):
     data = journey.clean_data()
     try:
         with transaction.atomic():
-            draft = ApplicationDraft.objects.select_for_update().get(pk=journey.draft.pk)
+            draft = journey.draft
+            # Lock the draft's row and read whether a concurrent request submitted it meanwhile; the
+            # draft already loaded (with its version, agency and papers) serves the rest.
+            draft.submitted_dossier_id = (
+                ApplicationDraft.objects.select_for_update()
+                .filter(pk=draft.pk)
+                .values_list("submitted_dossier_id", flat=True)
+                .get()
+            )
             if draft.submitted_dossier_id is None:
-                journey.draft = draft
                 dossier = _create_dossier(journey, data)
                 names = list(draft.files.values_list("file", flat=True))
                 draft.files.all().delete()

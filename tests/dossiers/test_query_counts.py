@@ -1,0 +1,109 @@
+"""The number of database queries of the officers' busiest requests, pinned so that it cannot creep back
+(issue 17). Counts are deterministic, unlike timings (bench/submissions.py measures those). Each ceiling
+is the largest of SQLite and PostgreSQL; the comment lists what every query is for. A ceiling that no
+longer holds means a query was added to a hot path: find it (``CaptureQueriesContext``) before raising it.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from congso.dossiers.models import Dossier
+
+from .conftest import APPLICANT
+from .test_views import intake_post, intake_url
+
+pytestmark = pytest.mark.django_db
+
+INBOX = "/can-bo/ho-so/"
+
+# The workspace gate of every officer request: the session, the user, the officer's memberships (read
+# once per request for the gate, the permission checks and the page's header: ``core.request_cache``).
+GATE = 3
+
+
+@pytest.fixture
+def intake_version(make_version, agency_a):
+    version = make_version(papers=(("to-khai", "Tờ khai đăng ký khai sinh", True, False),))
+    version.implementing_agencies.add(agency_a)
+    return version
+
+
+def test_counter_intake_queries(client, actors, intake_version, django_assert_max_num_queries):
+    client.force_login(actors.one_stop)
+    data = intake_post(intake_version, ho_ten_tre=None, ngay_sinh=None, **{"giay_to__chung-sinh": None})
+    assert client.get(intake_url(intake_version)).status_code == 200
+    # GATE; the version in force (one query, procedure joined); the agencies implementing it; its
+    # required papers (read once for the form, the checks and the storage); the idempotency key;
+    # the working-day calendar of the year (the appointment); then the transaction: the day's sequence
+    # (one upsert), the dossier, its processing agency, the paper, the events dossier.submitted and
+    # dossier.accepted with their deliveries and task rows, the status change and the audit line.
+    # The test runs inside a transaction, so the service's own is a savepoint (and its release): 2 more.
+    with django_assert_max_num_queries(GATE + 17):
+        response = client.post(intake_url(intake_version), data)
+    assert response.status_code == 302
+    assert Dossier.objects.get().code.endswith("-0001")
+
+
+def test_online_submission_service_queries(citizen, agency_a, version, django_assert_max_num_queries):
+    """``submit_online`` itself (the portal's HTTP path is pinned in tests/portal/test_query_counts.py)."""
+    from io import BytesIO
+
+    from congso.dossiers import services
+    from congso.dossiers.files import PaperUpload
+
+    from .conftest import PDF_BYTES
+
+    version.implementing_agencies.add(agency_a)
+    # The idempotency key; the version in force; its papers; the calendar; then the sequence upsert,
+    # the dossier, its processing agency, the paper, the status change, the audit line, the event
+    # dossier.submitted (with no subscriber here: no delivery); the savepoint and its release (the test
+    # runs inside a transaction, so the service's own transaction is a savepoint).
+    with django_assert_max_num_queries(13):
+        dossier = services.submit_online(
+            version=version,
+            applicant=citizen,
+            receiving_agency=agency_a,
+            form_data={},
+            applicant_details=APPLICANT,
+            acting_for=None,
+            submitted_by=citizen,
+            idempotency_key="key-query-count",
+            papers=[PaperUpload("to-khai", "Tờ khai", BytesIO(PDF_BYTES))],
+        )
+    assert dossier.status == 1
+
+
+def _inbox_queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(INBOX).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_inbox_queries_do_not_grow_with_the_rows(client, actors, submit, django_assert_max_num_queries):
+    client.force_login(actors.one_stop)
+    submit()
+    client.get(INBOX)  # the catalogue's in-memory index is built on the first visit
+    few = _inbox_queries(client)
+    for _n in range(5):
+        submit()
+    assert _inbox_queries(client) == few  # no query per row
+    # GATE; the catalogue's stamp (the procedures for the filter come from its in-memory index); the
+    # page of dossiers (agencies and procedure joined), read as two ordered segments (with and without
+    # an appointment); the officer's open work items; the working-day calendar (deadline marks).
+    with django_assert_max_num_queries(GATE + 5):
+        client.get(INBOX)
+
+
+def test_dossier_page_queries(client, actors, submit, django_assert_max_num_queries):
+    dossier = submit()
+    client.force_login(actors.one_stop)
+    url = reverse("dossiers:detail", args=[dossier.code])
+    assert client.get(url).status_code == 200
+    # GATE; the dossier (visible_to, related rows joined); its processing agencies; the status history,
+    # hand-overs, supplement requests, papers and extensions for the page, and again for the timeline
+    # (status history, hand-overs, extensions); whether it has hand-overs and supplement requests (the
+    # actions offered); the working-day calendar (twice: deadline mark and extension prompt).
+    with django_assert_max_num_queries(GATE + 14):
+        assert client.get(url).status_code == 200

@@ -1,0 +1,43 @@
+"""The number of database queries of the portal's online submission (the "Nộp hồ sơ" POST that calls
+``dossiers.services.submit_online``), pinned so that it cannot creep back (issue 17). The ceiling is the
+largest of SQLite and PostgreSQL; see tests/dossiers/test_query_counts.py for the officers' pages."""
+
+import pytest
+
+from congso.dossiers.models import Dossier
+
+# Fixtures and helpers of the application journey's tests (imported fixtures are registered here too).
+from .test_application import (  # noqa: F401
+    certification,
+    citizen,
+    communes,
+    quick_and_isolated,
+    ready_to_submit,
+    signed_in,
+    start,
+    url,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_online_submission_queries(
+    signed_in,  # noqa: F811 — the imported fixtures
+    certification,  # noqa: F811
+    communes,  # noqa: F811
+    django_assert_max_num_queries,
+):
+    draft = start(signed_in, certification)
+    ready_to_submit(signed_in, draft, communes[0])
+    # Reading the request: the session, the user, the draft (version, procedure and agency joined),
+    # whether its version is still in force (and offered online), the version's papers (read once),
+    # the agencies receiving it, the draft's files (the completeness check).
+    # The submission's transaction: the draft's row locked; the draft's files again (opened for
+    # copying); the idempotency key; the version in force on the service's clock; the working-day
+    # calendar; the sequence upsert; the dossier, its processing agency, its paper, the status change,
+    # the audit line and the event; the draft's files listed and deleted, the draft saved; two
+    # savepoints and their releases (the test runs inside a transaction).
+    with django_assert_max_num_queries(26):
+        response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    assert response.status_code == 302
+    assert Dossier.objects.get().channel == "online"
