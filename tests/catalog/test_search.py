@@ -153,3 +153,16 @@ def test_only_active_procedures_with_a_version_in_force_are_found(small_catalog,
     ProcedureVersion.objects.filter(procedure__code="1.004194").update(effective_from=date(2020, 1, 1))
     search.invalidate()
     assert names("tam tru") == ["Đăng ký tạm trú"]
+
+
+def test_procedure_choices_come_from_the_index_by_code(small_catalog, agency, other_agency):
+    by_search = {
+        p.pk: (p.code, p.name)
+        for a in (agency, other_agency)
+        for p in services.search("", agency=a, limit=500).items
+    }
+    choices = services.procedure_choices([agency, other_agency])
+    assert {pid: (code, name) for pid, code, name in choices} == by_search  # the same procedures
+    assert [code for _pid, code, _name in choices] == sorted(code for code, _name in by_search.values())
+    assert "DP.LLTP.01" in [code for _pid, code, _name in choices]  # as written, not folded
+    assert [code for _pid, code, _name in services.procedure_choices([other_agency])] == ["DP.LLTP.01"]

@@ -14,6 +14,7 @@ from congso.workflow.models import (
     ProcessDefinition,
     StepResult,
     StepStatsSnapshot,
+    WeeklyStepSnapshot,
     WorkItem,
     WorkItemState,
 )
@@ -109,7 +110,8 @@ def scopes(world) -> dict:
 def test_the_snapshot_gives_the_live_figures_for_every_period_and_scope(world, history):
     definition, now = history
     written = snapshots.refresh()
-    assert written == StepStatsSnapshot.objects.count() > 0
+    assert written == StepStatsSnapshot.objects.count() + WeeklyStepSnapshot.objects.count()
+    assert StepStatsSnapshot.objects.count() > 0
     assert set(StepStatsSnapshot.objects.values_list("computed_at", flat=True)) == {now}
     for period, days in snapshots.PERIODS.items():
         since = now - timedelta(days=days) if days is not None else None
@@ -194,3 +196,30 @@ def test_the_pages_read_a_fresh_snapshot(client, world, history, settings, clock
     clock.set(now + snapshots.FRESH_FOR)
     with pytest.raises(AssertionError, match="computed live"):
         client.get(detail, {"ky": "365"})
+
+
+def _trend(scope, definition, weeks):
+    return [
+        (w.start, w.done_count, w.late_count, w.time_spent_total)
+        for w in monitoring.weekly_trend(scope, definition, weeks=weeks)
+    ]
+
+
+def test_the_weekly_trend_is_read_from_a_fresh_snapshot_with_the_live_figures(world, history, clock):
+    definition, now = history
+    live = {
+        (name, d, weeks): _trend(scope, d, weeks)
+        for name, scope in scopes(world).items()
+        for d in (definition, None)
+        for weeks in (3, monitoring.DEFAULT_WEEKS, monitoring.MAX_WEEKS)
+    }
+    assert any(done for row in live.values() for _start, done, _late, _spent in row)
+    snapshots.refresh()
+    assert set(WeeklyStepSnapshot.objects.values_list("computed_at", flat=True)) == {now}
+    # Fresh: the work items are not read any more (removing the completed ones changes nothing)...
+    WorkItem.objects.filter(state=WorkItemState.DONE).delete()
+    for (name, d, weeks), expected in live.items():
+        assert _trend(scopes(world)[name], d, weeks) == expected, (name, d, weeks)
+    # ...and once the snapshot is stale the trend is computed live again.
+    clock.set(now + snapshots.FRESH_FOR + timedelta(seconds=1))
+    assert not any(done for _start, done, _late, _spent in _trend(EVERYTHING, definition, 3))

@@ -101,6 +101,8 @@ class _Doc:
     online_mode: str
     agency_ids: frozenset
     version_id: int
+    display_code: str = ""  # as written, for lists built from the index (``services.procedure_choices``)
+    title: str = ""  # the name as written
 
 
 @dataclass
@@ -220,11 +222,11 @@ def _build(stamp: tuple) -> _Index:
     index = _Index(stamp=stamp)
     rows = list(
         Procedure.objects.filter(is_active=True).values_list(
-            "id", "code", "national_code", "search_text", "search_extra", "field_id", "level"
+            "id", "code", "national_code", "search_text", "search_extra", "field_id", "level", "name"
         )
     )
     versions = current_version_map([row[0] for row in rows], on=stamp[2])
-    for pid, code, national_code, search_text, search_extra, field_id, level in rows:
+    for pid, code, national_code, search_text, search_extra, field_id, level, title in rows:
         version = versions.get(pid)
         if version is None:
             continue  # nothing in force: not offered to citizens
@@ -240,6 +242,8 @@ def _build(stamp: tuple) -> _Index:
             online_mode=version["online_mode"],
             agency_ids=frozenset(version["agency_ids"]),
             version_id=version["id"],
+            display_code=code,
+            title=title,
         )
         for word in name_words:
             index.name_postings[word].add(pid)

@@ -131,6 +131,20 @@ def search(
     )
 
 
+def procedure_choices(agencies, limit: int = 500) -> list[tuple[int, str, str]]:
+    """(id, code, name) of the active procedures in force that any of ``agencies`` implements (at most
+    ``limit`` per agency), ordered by code — for filter lists. Read from this process's search index
+    (one stamp query, no model loaded): an officer's inbox draws this list on every page."""
+    index = search_index.get_index()
+    found = {}
+    for agency in agencies:
+        filters = search_index.Filters(agency_id=agency.pk)
+        for pid in search_index.rank("", filters, index).ids[:limit]:
+            found[pid] = index.docs[pid]
+    ordered = sorted(found.items(), key=lambda item: (item[1].display_code, item[0]))
+    return [(pid, doc.display_code, doc.title) for pid, doc in ordered]
+
+
 def _filters(*, field, agency, level, online_mode) -> search_index.Filters | None:
     field_id = _resolve(Field, field, "code")
     agency_id = _resolve(Agency, agency, "code")

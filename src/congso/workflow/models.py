@@ -353,3 +353,39 @@ class StepStatsSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.definition_id} {self.task_name} {self.agency_id}"
+
+
+class WeeklyStepSnapshot(models.Model):
+    """The weekly trend of monitoring (steps completed per ISO week), precomputed by the periodic job
+    ``workflow.snapshots`` with the step figures, so that a process page does not group the last weeks'
+    completed steps at each request.
+
+    One row per process ``definition``, ``agency`` and ``week`` (Monday, local time) of the last
+    ``monitoring.MAX_WEEKS`` weeks that has completed steps: counts and totals, which add up over any
+    set of agencies. Every row of one refresh carries the same ``computed_at`` as the step figures.
+    """
+
+    definition = models.ForeignKey(
+        ProcessDefinition, verbose_name=_("quy trình"), on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    week = models.DateField(_("tuần (thứ Hai)"))
+    done_count = models.PositiveIntegerField(_("đã hoàn thành"))
+    late_count = models.PositiveIntegerField(_("trễ hạn"))
+    time_spent_total = models.DurationField(_("tổng thời gian xử lý"))
+    computed_at = models.DateTimeField(_("tính lúc"))
+
+    class Meta:
+        verbose_name = _("xu hướng theo tuần đã tính sẵn")
+        verbose_name_plural = _("xu hướng theo tuần đã tính sẵn")
+        indexes = [models.Index(fields=["week", "definition"], name="workflow_week_snapshot_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.definition_id} {self.agency_id}"

@@ -487,20 +487,24 @@ def week_start(moment: datetime) -> datetime:
 
 def weekly_trend(scope, definition=None, *, weeks: int = DEFAULT_WEEKS, now=None) -> list[Week]:
     """Steps completed per ISO week (Monday to Sunday, local time) for the last ``weeks`` weeks, the
-    current one included, oldest first, with how many were late — one grouped query. Weeks without any
-    completed step are present with zeros. ``definition`` limits it to one process."""
+    current one included, oldest first, with how many were late — one grouped query, over the snapshot
+    of the periodic job when it is fresh (``snapshots.week_rows``), else over the work items. Weeks
+    without any completed step are present with zeros. ``definition`` limits it to one process."""
     weeks = max(1, min(int(weeks), MAX_WEEKS))
     now = now or timezone.now()
     first = week_start(now) - timedelta(weeks=weeks - 1)
-    items = task_items(scope).filter(DONE, completed_at__gte=first)
-    if definition is not None:
-        items = items.filter(instance__process_version_id__in=_version_ids(definition))
-    rows = (
-        items.annotate(week=TruncWeek("completed_at"))
-        .values("week")
-        .annotate(done=Count("id"), late=Count("id", filter=LATE), spent=Sum(TIME_SPENT))
-        .order_by()
-    )
+    rows = _stored_weeks(scope, definition, first, now)
+    if rows is None:
+        items = task_items(scope).filter(DONE, completed_at__gte=first)
+        if definition is not None:
+            items = items.filter(instance__process_version_id__in=_version_ids(definition))
+        rows = [
+            {**row, "week": timezone.localtime(row["week"]).date() if row["week"] else None}
+            for row in items.annotate(week=TruncWeek("completed_at"))
+            .values("week")
+            .annotate(done=Count("id"), late=Count("id", filter=LATE), spent=Sum(TIME_SPENT))
+            .order_by()
+        ]
     trend = {}
     start = first
     for _i in range(weeks):
@@ -508,11 +512,21 @@ def weekly_trend(scope, definition=None, *, weeks: int = DEFAULT_WEEKS, now=None
         # Adding days, not hours, keeps Monday 00:00 across a daylight-saving change elsewhere.
         start = timezone.make_aware(datetime.combine(start.date() + timedelta(days=7), datetime.min.time()))
     for row in rows:
-        week = trend.get(timezone.localtime(row["week"]).date()) if row["week"] else None
+        week = trend.get(row["week"])
         if week is not None:
             week.done_count, week.late_count = row["done"], row["late"]
             week.time_spent_total = row["spent"] or timedelta(0)
     return list(trend.values())
+
+
+def _stored_weeks(scope, definition, first: datetime, now: datetime) -> list[dict] | None:
+    """The weeks' rows from the snapshot when it is fresh (``snapshots.week_rows``), else None (then
+    the trend is computed live). The current week counts the steps completed until the snapshot."""
+    from . import snapshots
+
+    if snapshots.fresh_computed_at(now) is None:
+        return None
+    return snapshots.week_rows(scope, first.date(), definition.pk if definition is not None else None)
 
 
 def waiting_items(scope, definition, *, limit: int = WAITING_LIMIT, now=None) -> list[WorkItem]:

@@ -12,6 +12,9 @@ What is stored
     definition and step, one row without agency with the same figures for all agencies together, because
     a percentile does not add up. Open items are not stored: they are counted live (index
     ``workflow_item_open_mon_idx``), so "in progress" and "overdue" are always of now.
+    The weekly trend (``WeeklyStepSnapshot``): per process definition, agency and ISO week (Monday, local
+    time) of the last ``monitoring.MAX_WEEKS`` weeks, the completed count, late count and total time
+    spent; ``monitoring.weekly_trend`` adds up a scope's agencies from it when it is fresh.
 
 Reading (``monitoring.step_figures`` / ``process_figures`` with ``period``)
     The snapshot is used when its ``computed_at`` is younger than ``FRESH_FOR`` (2 × the job's
@@ -28,11 +31,13 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from congso.core import request_cache
 from congso.core.scheduling import periodic
 
-from .models import StepStatsSnapshot, WorkItem, WorkItemKind, WorkItemState
+from .models import StepStatsSnapshot, WeeklyStepSnapshot, WorkItem, WorkItemKind, WorkItemState
 
 INTERVAL_SECONDS = 60
 FRESH_FOR = timedelta(seconds=2 * INTERVAL_SECONDS)
@@ -95,14 +100,50 @@ def compute(now=None) -> list[StepStatsSnapshot]:
     return found
 
 
+def compute_weeks(now=None) -> list[WeeklyStepSnapshot]:
+    """The weekly-trend rows as of ``now`` (not saved): one grouped query over the steps completed in the
+    last ``monitoring.MAX_WEEKS`` weeks (the partial index of completed steps serves the range)."""
+    from . import monitoring
+
+    now = now or timezone.now()
+    first = monitoring.week_start(now) - timedelta(weeks=monitoring.MAX_WEEKS - 1)
+    rows = (
+        WorkItem.objects.filter(kind=WorkItemKind.TASK, state=WorkItemState.DONE, completed_at__gte=first)
+        .annotate(week=TruncWeek("completed_at"))
+        .values(DEFINITION, "agency_id", "week")
+        .annotate(
+            done_count=Count("id"),
+            late_count=Count("id", filter=monitoring.LATE),
+            time_spent_total=Sum(monitoring.TIME_SPENT),
+        )
+        .order_by()
+    )
+    return [
+        WeeklyStepSnapshot(
+            definition_id=row[DEFINITION],
+            agency_id=row["agency_id"],
+            week=timezone.localtime(row["week"]).date(),
+            done_count=row["done_count"],
+            late_count=row["late_count"],
+            time_spent_total=row["time_spent_total"] or timedelta(0),
+            computed_at=now,
+        )
+        for row in rows
+    ]
+
+
 def refresh(now=None) -> int:
-    """Recompute the snapshot and replace the stored one in one transaction; return the rows written."""
+    """Recompute the snapshot (step figures and weekly trend) and replace the stored one in one
+    transaction; return the rows written."""
     now = now or timezone.now()
     rows = compute(now)
+    weeks = compute_weeks(now)
     with transaction.atomic():
         StepStatsSnapshot.objects.all().delete()
         StepStatsSnapshot.objects.bulk_create(rows, batch_size=INSERT_BATCH)
-    return len(rows)
+        WeeklyStepSnapshot.objects.all().delete()
+        WeeklyStepSnapshot.objects.bulk_create(weeks, batch_size=INSERT_BATCH)
+    return len(rows) + len(weeks)
 
 
 @periodic("workflow.monitoring_snapshot", every=INTERVAL_SECONDS)
@@ -113,7 +154,11 @@ def _monitoring_snapshot():
 def fresh_computed_at(now=None):
     """When the stored snapshot was computed, if that is less than ``FRESH_FOR`` ago; else ``None``."""
     now = now or timezone.now()
-    computed_at = StepStatsSnapshot.objects.values_list("computed_at", flat=True).first()
+    # Read once per request: a page asks for the step figures, the process figures and the trend.
+    computed_at = request_cache.remember(
+        ("workflow.snapshot_computed_at",),
+        lambda: StepStatsSnapshot.objects.values_list("computed_at", flat=True).first(),
+    )
     if computed_at is None or computed_at <= now - FRESH_FOR or computed_at > now + FRESH_FOR:
         return None
     return computed_at
@@ -126,3 +171,16 @@ def done_rows(scope, period: str, definition_ids) -> list[StepStatsSnapshot]:
     if scope.everything:
         return list(rows.filter(agency__isnull=True))
     return list(rows.filter(agency_id__in=sorted(scope.agency_ids)))
+
+
+def week_rows(scope, first_week, definition_id=None) -> list[dict]:
+    """Per week from ``first_week`` (a date), the stored trend of ``scope`` (of one definition when
+    given) added up over its agencies: dicts with ``week``, ``done``, ``late``, ``spent``."""
+    rows = WeeklyStepSnapshot.objects.filter(scope.step_q(), week__gte=first_week)
+    if definition_id is not None:
+        rows = rows.filter(definition_id=definition_id)
+    return list(
+        rows.values("week")
+        .annotate(done=Sum("done_count"), late=Sum("late_count"), spent=Sum("time_spent_total"))
+        .order_by()
+    )
