@@ -289,23 +289,11 @@ def start_servers(args, env) -> tuple[list[subprocess.Popen], list[int]]:
     python = sys.executable
     for _n in range(args.processes if args.server == "waitress" else 1):
         port = base.free_port()
-        if args.server == "waitress":
-            command = [
-                python,
-                "-m",
-                "congso.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--threads",
-                str(args.threads),
-            ]
-        else:
-            command = [
-                python, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-                "--workers", str(args.processes), "--blocking-threads", str(args.threads),
-                "--no-ws", "congso.wsgi:application",
-            ]  # fmt: skip
+        # The project's own command; granian runs the processes itself, waitress needs one each.
+        command = [python, "-m", "congso.cli", "serve", "--port", str(port), "--server", args.server]
+        command += ["--threads", str(args.threads)]
+        if args.server == "granian":
+            command += ["--workers", str(args.processes)]
         servers.append(
             subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         )
@@ -359,7 +347,7 @@ def report(results: list[dict], clients: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", choices=("waitress", "granian"), default="waitress")
+    parser.add_argument("--server", choices=("granian", "waitress"), default="granian")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="server processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per server process")
     parser.add_argument("--clients", type=int, default=16)

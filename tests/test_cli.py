@@ -58,7 +58,8 @@ def test_check_passes_when_the_installation_is_fit(capsys, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_serve_answers_over_http():
+@pytest.mark.parametrize("server", ["granian", "waitress"])
+def test_serve_answers_over_http(server):
     port = free_port()
     env = dict(
         os.environ,
@@ -67,7 +68,7 @@ def test_serve_answers_over_http():
         PYTHONPATH=os.pathsep.join([str(_project_root()), str(_project_root() / "src")]),
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "congso.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "congso.cli", "serve", "--port", str(port), "--server", server],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -89,6 +90,18 @@ def test_serve_answers_over_http():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_waitress_refuses_several_workers():
+    done = subprocess.run(
+        [sys.executable, "-m", "congso.cli", "serve", "--server", "waitress", "--workers", "2"],
+        capture_output=True,
+        text=True,
+        cwd=_project_root(),
+        env=dict(os.environ, PYTHONPATH=str(_project_root() / "src")),
+        timeout=60,
+    )
+    assert done.returncode == 2 and "waitress runs one process" in done.stderr
 
 
 def test_help_lists_the_commands():
