@@ -49,7 +49,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -242,8 +242,8 @@ def _check_papers(version, papers, *, require_all: bool) -> list[tuple[PaperUplo
     With ``require_all``, every required paper not available from the data store must be present.
     Returns (upload, checked) pairs. Errors: ``UploadRejected`` naming the paper, ``InvalidDossierInput``.
     """
-    # Prefetched once (no-op when the caller already did): ``_store_papers`` reads the same list.
-    prefetch_related_objects([version], "papers")
+    # A caller that prefetched the version's papers (the views do) reads them once for the checks and
+    # for ``_store_papers``; the version object is the caller's, so no cache is added to it here.
     known = {paper.code: paper for paper in version.papers.all()}
     checked = []
     for upload in papers or ():
