@@ -45,17 +45,27 @@ def test_units_run_existing_congso_commands_hardened_with_the_environment_file(n
 
 
 def test_the_web_unit_passes_options_that_serve_accepts(monkeypatch):
+    import types
+
     argv = command(unit("congso-web.service"))
     seen = {}
 
-    class FakeWaitress:
-        @staticmethod
-        def serve(application, **options):
-            seen.update(options)
+    class FakeGranian:  # the default server of `congso serve`
+        def __init__(self, target, **options):
+            seen.update(options, target=target)
 
-    monkeypatch.setitem(__import__("sys").modules, "waitress", FakeWaitress)
+        def serve(self):
+            seen["served"] = True
+
+    fake = types.ModuleType("granian")
+    fake.Granian = FakeGranian
+    constants = types.ModuleType("granian.constants")
+    constants.Interfaces = types.SimpleNamespace(WSGI="wsgi")
+    monkeypatch.setitem(__import__("sys").modules, "granian", fake)
+    monkeypatch.setitem(__import__("sys").modules, "granian.constants", constants)
     assert cli.main(argv[1:]) == 0
-    assert seen["host"] == "127.0.0.1" and seen["port"] == 8000
+    assert seen["address"] == "127.0.0.1" and seen["port"] == 8000 and seen["served"]
+    assert seen["target"] == "congso.wsgi:application" and seen["interface"] == "wsgi"
 
 
 def test_the_timer_runs_the_check_and_the_environment_example_fails_it_until_edited():

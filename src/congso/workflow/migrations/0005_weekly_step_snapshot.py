@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0002_agencydocumentsettings'),
-        ('workflow', '0003_step_stats_snapshot'),
+        ('workflow', '0004_role_alias_and_decimal_allotted_hours'),
     ]
 
     operations = [
