@@ -213,7 +213,9 @@ def generate(
                         "co_quan": str(ward),
                         "ho_ten": "Nguyễn Văn Thử",
                         "so_dinh_danh": f"0749{index:02d}{counter['n']:06d}",
-                        "dien_thoai": "0912345678",
+                        # Another applicant each time: the intake warns about probable duplicates
+                        # (same ID, or same name and phone) and the bench measures plain intakes.
+                        "dien_thoai": f"09{index:02d}{counter['n']:06d}",
                         "email": "",
                         "dia_chi": "Khu phố 1",
                         "quan_he": "self",

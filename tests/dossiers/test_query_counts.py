@@ -41,7 +41,9 @@ def test_counter_intake_queries(client, actors, intake_version, django_assert_ma
     # (one upsert), the dossier, its processing agency, the paper, the events dossier.submitted and
     # dossier.accepted with their deliveries and task rows, the status change and the audit line.
     # The test runs inside a transaction, so the service's own is a savepoint (and its release): 2 more.
-    with django_assert_max_num_queries(GATE + 17):
+    # Since main's duplicate check and at-risk deadline: the probable duplicates of this applicant, and
+    # the calendar read a second time by the deadline computation.
+    with django_assert_max_num_queries(GATE + 19):
         response = client.post(intake_url(intake_version), data)
     assert response.status_code == 302
     assert Dossier.objects.get().code.endswith("-0001")
@@ -62,7 +64,8 @@ def test_online_submission_service_queries(citizen, agency_a, version, django_as
     # the dossier, its processing agency, the paper, the status change, the audit line, the event
     # dossier.submitted (with no subscriber here: no delivery); the savepoint and its release (the test
     # runs inside a transaction, so the service's own transaction is a savepoint).
-    with django_assert_max_num_queries(12):
+    # The calendar is read twice by the deadline computation (appointment and at-risk moment).
+    with django_assert_max_num_queries(13):
         dossier = services.submit_online(
             version=version,
             applicant=citizen,
@@ -94,7 +97,9 @@ def test_inbox_queries_do_not_grow_with_the_rows(client, actors, submit, django_
     # GATE; the catalogue's stamp (the procedures for the filter come from its in-memory index); the
     # page of dossiers (agencies and procedure joined), read as two ordered segments (with and without
     # an appointment); the officer's open work items; the working-day calendar (deadline marks).
-    with django_assert_max_num_queries(GATE + 5):
+    # The officer's to-do (main's queues by unit): the dossiers at the officer's queues, their open
+    # hand-overs, the dossiers handed to the officer by name.
+    with django_assert_max_num_queries(GATE + 8):
         client.get(INBOX)
 
 

@@ -37,7 +37,8 @@ def test_online_submission_queries(
     # calendar; the sequence upsert; the dossier, its processing agency, its paper, the status change,
     # the audit line and the event; the draft's files listed and deleted, the draft saved; two
     # savepoints and their releases (the test runs inside a transaction).
-    with django_assert_max_num_queries(26):
+    # The calendar is read twice by the deadline computation (appointment and at-risk moment).
+    with django_assert_max_num_queries(27):
         response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
     assert response.status_code == 302
     assert Dossier.objects.get().channel == "online"
