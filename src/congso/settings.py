@@ -49,7 +49,8 @@ INSTALLED_APPS = [
     "congso.workflow",
     "congso.workspace",
     "congso.portal",
-    "django.contrib.admin",
+    # The Django admin, with congso's entry rule and default-deny below the platform (agencies.admin_site).
+    "congso.agencies.admin_config.CongsoAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

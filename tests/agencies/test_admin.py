@@ -199,3 +199,245 @@ def test_deleting_a_membership_in_the_admin_is_audited(superuser_client, seeded)
     assert not StaffMembership.objects.exists()
     entry = AuditEntry.objects.get(action="agencies.membership.delete")
     assert entry.object_id == str(membership.pk) and entry.changes["role"] == "one_stop_officer"
+
+
+# --- Who administers what: the matrix (role × page × own/other agency × action) -------------------
+#
+# Every administrator below is staff and holds *every* model permission (the worst case: a superuser
+# put agency administrators in an all-powerful group); only ``agencies.permissions`` narrows them.
+# The agency administrator administers the Department of Justice, hence its division too.
+
+ALL_PERMISSIONS_GROUP = "every model permission"
+
+
+@pytest.fixture
+def all_permissions(db):
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name=ALL_PERMISSIONS_GROUP)
+    group.permissions.set(Permission.objects.all())
+    return group
+
+
+@pytest.fixture
+def actors(seeded, official, all_permissions):
+    """Logged-in clients by role: ``agency_admin`` (justice), ``platform_admin`` (not a superuser),
+    ``superuser``; and another platform administrator's membership, at the Department of Justice."""
+    from django.test import Client
+
+    def client_for(user):
+        user.groups.add(all_permissions)
+        client = Client()
+        client.force_login(user)
+        client.user = user
+        return client
+
+    agency_admin = official("quantri.stp", is_staff=True)
+    services.add_membership(agency_admin, seeded["justice"], Role.AGENCY_ADMIN)
+    platform_admin = official("quantri.nentang", is_staff=True)
+    services.add_membership(platform_admin, seeded["science_technology"], Role.PLATFORM_ADMIN)
+    superuser = official("sieuquantri", is_staff=True, is_superuser=True)
+    another_platform_admin = official("quantri.khac", is_staff=True)
+    services.add_membership(another_platform_admin, seeded["justice"], Role.PLATFORM_ADMIN)
+    return {
+        "agency_admin": client_for(agency_admin),
+        "platform_admin": client_for(platform_admin),
+        "superuser": client_for(superuser),
+        "platform_membership": StaffMembership.objects.get(user=another_platform_admin),
+    }
+
+
+def _add_membership(client, person, agency, role):
+    data = {
+        "user": person.pk,
+        "agency": agency.pk,
+        "role": role,
+        "title": "",
+        "valid_from": "",
+        "valid_to": "",
+    }
+    return client.post(_url(StaffMembership, "add"), data)
+
+
+@pytest.mark.parametrize(
+    "actor, agency_key, role, allowed",
+    [
+        ("agency_admin", "justice", Role.SPECIALIST, True),
+        ("agency_admin", "justice_admin_division", Role.LEADER, True),
+        ("agency_admin", "commune", Role.SPECIALIST, False),  # another agency
+        ("agency_admin", "justice", Role.AGENCY_ADMIN, False),  # administrative roles come from above
+        ("agency_admin", "justice", Role.PLATFORM_ADMIN, False),
+        ("platform_admin", "commune", Role.AGENCY_ADMIN, True),
+        ("platform_admin", "commune", Role.PLATFORM_ADMIN, False),  # superusers only
+        ("superuser", "commune", Role.PLATFORM_ADMIN, True),
+    ],
+)
+def test_who_may_grant_which_role_where(actors, seeded, official, actor, agency_key, role, allowed):
+    person = official("nguoimoi")
+    response = _add_membership(actors[actor], person, seeded[agency_key], role)
+    granted = StaffMembership.objects.filter(user=person, agency=seeded[agency_key], role=role).exists()
+    assert granted is allowed
+    assert response.status_code == (302 if allowed else 200)
+
+
+def test_the_role_list_offers_only_grantable_roles(actors):
+    page = actors["agency_admin"].get(_url(StaffMembership, "add")).content.decode()
+    assert 'value="specialist"' in page and 'value="clerk"' in page
+    assert 'value="agency_admin"' not in page and 'value="platform_admin"' not in page
+
+
+def test_agency_admin_lists_only_memberships_of_their_agencies(actors, seeded, official):
+    services.add_membership(official("chuyenvien.stp"), seeded["justice_admin_division"], Role.SPECIALIST)
+    response = actors["agency_admin"].get(_url(StaffMembership, "changelist"))
+    agencies = {m.agency.code for m in response.context["cl"].queryset}
+    assert agencies == {seeded["justice"].code, seeded["justice_admin_division"].code}
+    # The superuser sees the commune's one-stop officer too.
+    everyone = actors["superuser"].get(_url(StaffMembership, "changelist")).context["cl"].queryset
+    assert seeded["commune"].code in {m.agency.code for m in everyone}
+
+
+def test_agency_admin_cannot_open_another_agencys_membership(actors):
+    other = StaffMembership.objects.get(role=Role.ONE_STOP_OFFICER)  # at the commune
+    for view in ("change", "delete"):
+        response = actors["agency_admin"].get(_url(StaffMembership, view, other.pk))
+        assert response.status_code in (302, 403, 404), view
+        assert other.user.username not in response.content.decode()
+
+
+@pytest.mark.parametrize("actor", ["agency_admin", "platform_admin"])
+def test_a_platform_admins_membership_cannot_be_taken_over(actors, actor):
+    """Putting one's own account on the platform administrator's membership would make one one."""
+    membership = actors["platform_membership"]
+    client = actors[actor]
+    data = {
+        "user": client.user.pk,
+        "agency": membership.agency_id,
+        "role": Role.PLATFORM_ADMIN,
+        "title": "",
+        "valid_from": "",
+        "valid_to": "",
+    }
+    response = client.post(_url(StaffMembership, "change", membership.pk), data)
+    assert response.status_code == 403
+    membership.refresh_from_db()
+    assert membership.user_id != client.user.pk
+    # Nor can it be deleted, one by one or with the list's bulk action.
+    assert client.post(_url(StaffMembership, "delete", membership.pk), {"post": "yes"}).status_code == 403
+    bulk = {"action": "delete_selected", "_selected_action": [membership.pk], "post": "yes"}
+    client.post(_url(StaffMembership, "changelist"), bulk)
+    assert StaffMembership.objects.filter(pk=membership.pk).exists()
+
+
+def test_superuser_may_change_a_platform_admins_membership(actors):
+    membership = actors["platform_membership"]
+    data = {"user": membership.user_id, "agency": membership.agency_id, "role": Role.PLATFORM_ADMIN}
+    data.update({"title": "Giám đốc trung tâm", "valid_from": "", "valid_to": ""})
+    response = actors["superuser"].post(_url(StaffMembership, "change", membership.pk), data)
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.title == "Giám đốc trung tâm"
+
+
+def _agency_form(agency, **memberships):
+    form = {
+        "code": agency.code,
+        "name": agency.name,
+        "short_name": agency.short_name,
+        "kind": agency.kind,
+        "parent": agency.parent_id or "",
+        "administrative_unit": agency.administrative_unit_id or "",
+        "address": "",
+        "phone": "0274 123 456",
+        "email": "",
+        "valid_from": "",
+        "valid_to": "",
+        "successor": "",
+        "is_demo": "on",
+        "document_settings-TOTAL_FORMS": "0",
+        "document_settings-INITIAL_FORMS": "0",
+        "document_settings-MIN_NUM_FORMS": "0",
+        "document_settings-MAX_NUM_FORMS": "1",
+        "memberships-TOTAL_FORMS": str(len(memberships)),
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for i, (role, person) in enumerate(memberships.items()):
+        form.update(
+            {
+                f"memberships-{i}-user": person.pk,
+                f"memberships-{i}-role": role,
+                f"memberships-{i}-title": "",
+                f"memberships-{i}-valid_from": "",
+                f"memberships-{i}-valid_to": "",
+                f"memberships-{i}-agency": agency.pk,
+            }
+        )
+    return form
+
+
+@pytest.mark.parametrize("role", [Role.PLATFORM_ADMIN, Role.AGENCY_ADMIN])
+def test_the_agency_pages_inline_refuses_administrative_roles_to_an_agency_admin(
+    actors, seeded, official, role
+):
+    person = official("nguoimoi")
+    agency = seeded["justice"]
+    response = actors["agency_admin"].post(
+        _url(Agency, "change", agency.pk), _agency_form(agency, **{role: person})
+    )
+    assert response.status_code == 200
+    assert not StaffMembership.objects.filter(user=person).exists()
+
+
+def test_the_agency_pages_inline_lets_an_agency_admin_grant_officer_roles(actors, seeded, official):
+    person = official("nguoimoi")
+    agency = seeded["justice"]
+    response = actors["agency_admin"].post(
+        _url(Agency, "change", agency.pk), _agency_form(agency, **{Role.CLERK: person})
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert services.has_role(person, Role.CLERK, agency)
+    agency.refresh_from_db()
+    assert agency.phone == "0274 123 456"
+
+
+def test_the_agency_pages_inline_hides_memberships_an_agency_admin_cannot_manage(actors, seeded):
+    response = actors["agency_admin"].get(_url(Agency, "change", seeded["justice"].pk))
+    (formset,) = [
+        f.formset for f in response.context["inline_admin_formsets"] if f.formset.model is StaffMembership
+    ]
+    assert actors["platform_membership"] not in formset.queryset
+
+
+def test_agency_admin_sees_and_changes_only_their_agencies(actors, seeded):
+    client = actors["agency_admin"]
+    listed = {a.code for a in client.get(_url(Agency, "changelist")).context["cl"].queryset}
+    assert listed == {seeded["justice"].code, seeded["justice_admin_division"].code}
+    other = seeded["commune"]
+    response = client.post(_url(Agency, "change", other.pk), _agency_form(other))
+    assert response.status_code in (302, 403, 404)
+    other.refresh_from_db()
+    assert other.phone != "0274 123 456"
+    assert client.get(_url(Agency, "add")).status_code == 403
+    assert client.post(_url(Agency, "delete", seeded["justice"].pk), {"post": "yes"}).status_code == 403
+
+
+def test_agency_admin_cannot_move_their_agency_in_the_tree(actors, seeded):
+    agency = seeded["justice_admin_division"]
+    form = _agency_form(agency)
+    form.update({"parent": seeded["province"].pk, "code": "000.99.99.H08", "valid_to": "2020-01-01"})
+    response = actors["agency_admin"].post(_url(Agency, "change", agency.pk), form)
+    assert response.status_code == 302
+    moved = Agency.objects.get(pk=agency.pk)
+    assert (moved.parent_id, moved.code, moved.valid_to) == (agency.parent_id, agency.code, agency.valid_to)
+    assert moved.phone == "0274 123 456"  # the contact details did change
+
+
+def test_agency_autocomplete_offers_only_administered_agencies(actors, seeded):
+    response = actors["agency_admin"].get(
+        reverse("admin:autocomplete"),
+        {"app_label": "agencies", "model_name": "staffmembership", "field_name": "agency", "term": "Sở"},
+    )
+    assert response.status_code == 200
+    names = {row["text"] for row in response.json()["results"]}
+    assert names == {seeded["justice"].name, seeded["justice_admin_division"].name}

@@ -184,3 +184,142 @@ def test_axes_admin_is_in_vietnamese_and_deletions_are_audited(admin_client, cit
     entry = AuditEntry.objects.get(action="identity.unlock")
     assert entry.changes == {"username": "an.nguyen", "ip_address": "203.0.113.9", "attempts_removed": 1}
     assert entry.actor.username == "quantri"
+
+
+# --- Who manages which account: the matrix (role × account × action) -----------------------------
+#
+# The administrators are staff with every model permission (the worst case); only
+# ``agencies.permissions`` narrows them. The agency administrator administers the Department of Justice.
+
+
+@pytest.fixture
+def accounts(make_user, citizen):
+    from django.contrib.auth.models import Group, Permission
+
+    from congso.agencies import demo
+    from congso.agencies import services as agency_services
+
+    agencies = demo.seed_demo_agencies()
+    everything = Group.objects.create(name="every model permission")
+    everything.permissions.set(Permission.objects.all())
+
+    def member(username, agency_key, role, **fields):
+        user = make_user(username=username, kind="official", **fields)
+        agency_services.add_membership(user, agencies[agency_key], role)
+        return user
+
+    people = {
+        "citizen": citizen,
+        "own_official": member("cb.stp", "justice_admin_division", "specialist"),
+        "other_official": member("cb.xa", "commune", "one_stop_officer"),
+        "both_official": member("cb.hai.noi", "justice", "leader"),
+        "unassigned_official": make_user(username="cb.moi", kind="official"),
+        "own_staff": member("cb.staff", "justice", "clerk", is_staff=True),
+        "superuser": make_user(username="root", kind="official", is_staff=True, is_superuser=True),
+        "agency_admin": member("qt.stp", "justice", "agency_admin", is_staff=True),
+        "platform_admin": member("qt.nentang", "science_technology", "platform_admin", is_staff=True),
+    }
+    agency_services.add_membership(people["both_official"], agencies["commune"], "specialist")
+    for key in ("agency_admin", "platform_admin"):
+        people[key].groups.add(everything)
+    return people
+
+
+def _client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+VISIBLE_TO = {
+    "agency_admin": {"own_official", "unassigned_official"},
+    "platform_admin": {
+        "citizen",
+        "own_official",
+        "other_official",
+        "both_official",
+        "unassigned_official",
+        "own_staff",
+        "agency_admin",
+        "platform_admin",
+    },
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", sorted(VISIBLE_TO))
+def test_each_administrator_sees_and_opens_only_the_accounts_in_their_scope(accounts, actor):
+    client = _client_for(accounts[actor])
+    listed = set(client.get(reverse(CHANGELIST)).context["cl"].queryset)
+    for key, person in accounts.items():
+        expected = key in VISIBLE_TO[actor]
+        assert (person in listed) is expected, key
+        change = client.get(reverse("admin:identity_user_change", args=[person.pk]))
+        password = client.get(reverse("admin:auth_user_password_change", args=[person.pk]))
+        assert (change.status_code == 200) is expected, key
+        assert (password.status_code == 200) is expected, key
+
+
+@pytest.mark.django_db
+def test_an_agency_admin_cannot_reset_the_password_of_an_account_outside_their_scope(accounts):
+    client = _client_for(accounts["agency_admin"])
+    for key in ("other_official", "superuser", "platform_admin", "citizen"):
+        target = accounts[key]
+        url = reverse("admin:auth_user_password_change", args=[target.pk])
+        client.post(url, {"password1": "Chiem-quyen-2026!", "password2": "Chiem-quyen-2026!"})
+        target.refresh_from_db()
+        assert not target.check_password("Chiem-quyen-2026!"), key
+
+
+def _change_data(client, user):
+    form = client.get(reverse("admin:identity_user_change", args=[user.pk])).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if name != "password"}
+    # Unchecked boxes and empty values are not posted; 0 (an assurance level) is.
+    data = {key: value for key, value in data.items() if value is not None and value is not False}
+    data.update({"is_active": "on", "national_id": data.get("national_id", "")})
+    return form, data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "actor, target", [("agency_admin", "own_official"), ("platform_admin", "platform_admin")]
+)
+def test_only_a_superuser_sees_or_sets_the_superuser_and_staff_flags(accounts, actor, target):
+    client, person = _client_for(accounts[actor]), accounts[target]
+    form, data = _change_data(client, person)
+    assert not {"is_superuser", "is_staff", "groups", "user_permissions"} & set(form.fields)
+    forged = {**data, "is_superuser": "on", "is_staff": "on", "full_name": "Tên mới"}
+    forged["groups"] = [g.pk for g in accounts["platform_admin"].groups.all()]
+    response = client.post(reverse("admin:identity_user_change", args=[person.pk]), forged)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person.refresh_from_db()
+    assert person.full_name == "Tên mới"  # the rest of the form was saved…
+    assert not person.is_superuser  # …but not the flags
+    assert person.is_staff is (target == "platform_admin")
+    if target == "own_official":
+        assert not person.groups.exists()
+
+
+@pytest.mark.django_db
+def test_a_superuser_still_sets_the_flags(admin_client, official):
+    form, data = _change_data(admin_client, official)
+    assert {"is_superuser", "is_staff", "groups", "user_permissions"} <= set(form.fields)
+    response = admin_client.post(
+        reverse("admin:identity_user_change", args=[official.pk]), {**data, "is_staff": "on"}
+    )
+    assert response.status_code == 302
+    official.refresh_from_db()
+    assert official.is_staff
+
+
+@pytest.mark.django_db
+def test_an_agency_admin_creates_officials_only_and_deletes_nobody(accounts):
+    client = _client_for(accounts["agency_admin"])
+    _add(client, kind="citizen", national_id="001203004567")
+    assert not User.objects.filter(username="moi.tao").exists()
+    assert _add(client, kind="official").status_code == 302
+    created = User.objects.get(username="moi.tao")
+    assert created.kind == "official" and not created.is_staff
+    delete = reverse("admin:identity_user_delete", args=[created.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=created.pk).exists()

@@ -5,6 +5,9 @@ another, which administrative unit a code means on a day (following mergers). Ch
 membership go through ``add_membership`` / ``ensure_membership`` / ``end_membership`` so that each one
 leaves an audit entry and a domain event.
 
+Who may administer what in the admin (``admin_scope`` and friends) is ruled in ``permissions.py`` and
+offered here to the other blocks' admin pages.
+
 Dates are ``datetime.date``; "today" is the local date of ``settings.TIME_ZONE``. Validity periods are
 inclusive at both ends (``valid_to`` is the last day in force).
 """
@@ -33,10 +36,22 @@ from .models import (
     StaffMembership,
     UnitSuccession,
 )
+from .permissions import (
+    SUPERUSER_ONLY_USER_FIELDS,
+    AdminScope,
+    admin_scope,
+    admin_scope_for_request,
+    may_enter_admin,
+    users_in_scope,
+)
 from .validators import AGENCY_CODE_RE
 
 __all__ = [
+    "AdminScope",
+    "SUPERUSER_ONLY_USER_FIELDS",
     "add_membership",
+    "admin_scope",
+    "admin_scope_for_request",
     "agencies_for",
     "agency_descendants",
     "agency_tree",
@@ -50,10 +65,12 @@ __all__ = [
     "has_role",
     "is_platform_admin",
     "is_staff_member",
+    "may_enter_admin",
     "memberships_for",
     "roles_for",
     "staff_of",
     "successor_units",
+    "users_in_scope",
 ]
 
 

@@ -4,6 +4,11 @@ The user list shows national IDs masked to their last 4 digits (personal data mi
 change page shows the full number. Add and change forms run ``User.clean()`` (a citizen needs a
 national ID, a business representative a tax code). Lifting a lockout is audited, whether from the
 user list or from django-axes's list of failed sign-ins, which this module re-registers for that reason.
+
+Who sees which accounts is ``agencies.services.users_in_scope``: an agency administrator manages only
+the officials of the agencies they administer (never staff, superusers, citizens), a platform
+administrator every account but a superuser's. The superuser flag, the staff flag, groups and model
+permissions are shown and changed only by a superuser.
 """
 
 # Importing axes.admin registers axes's model admins now, before this module replaces one of them
@@ -17,9 +22,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from congso.agencies import services as agency_services
 from congso.core import audit
 
-from .models import User
+from .models import User, UserKind
 from .services import normalise_sign_in_identifier, sign_in_lock, unlock_sign_in
 
 
@@ -41,11 +47,41 @@ class UserAddForm(AdminUserCreationForm):
 class UserEditForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
-        fields = "__all__"
+        # Named one by one: a field added to the model later is not editable here until someone decides.
+        fields = (
+            "username",
+            "password",
+            "kind",
+            "full_name",
+            "national_id",
+            "date_of_birth",
+            "email",
+            "phone",
+            "tax_code",
+            "organisation_name",
+            "assurance_level",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "groups",
+            "user_permissions",
+        )
+
+
+def _without_superuser_fields(fieldsets):
+    """``fieldsets`` without the fields only a superuser may see; a section left empty is dropped."""
+    hidden = set(agency_services.SUPERUSER_ONLY_USER_FIELDS)
+    kept = []
+    for name, options in fieldsets:
+        fields = [field for field in options["fields"] if field not in hidden]
+        if fields:
+            kept.append((name, {**options, "fields": tuple(fields)}))
+    return tuple(kept)
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    agency_scoped = True
     form = UserEditForm
     add_form = UserAddForm
 
@@ -127,6 +163,52 @@ class UserAdmin(DjangoUserAdmin):
             )
             % {"count": count},
             messages.SUCCESS,
+        )
+
+    def get_queryset(self, request):
+        scope = agency_services.admin_scope_for_request(request)
+        return agency_services.users_in_scope(scope, super().get_queryset(request))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return _without_superuser_fields(fieldsets)
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        return tuple(f for f in self.list_filter if f not in agency_services.SUPERUSER_ONLY_USER_FIELDS)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind" and not agency_services.admin_scope_for_request(request).is_platform:
+            # An agency administrator creates and keeps officials' accounts only.
+            kwargs["choices"] = [(UserKind.OFFICIAL.value, UserKind.OFFICIAL.label)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def _in_scope(self, request, obj) -> bool:
+        if obj is None:
+            return agency_services.admin_scope_for_request(request).is_admin
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_module_permission(self, request):
+        scope = agency_services.admin_scope_for_request(request)
+        return scope.is_admin and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._in_scope(request, obj) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._in_scope(request, obj) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._in_scope(request, None) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an account removes its history of memberships: the platform's decision only.
+        scope = agency_services.admin_scope_for_request(request)
+        return (
+            scope.is_platform and self._in_scope(request, obj) and super().has_delete_permission(request, obj)
         )
 
     def get_search_results(self, request, queryset, search_term):
