@@ -256,6 +256,24 @@ def test_drafts_are_read_only_in_the_admin(signed_in, certification, make_user):
     assert page.status_code == 200 and str(draft.public_id) in html(page)
 
 
+def test_the_admin_shows_a_drafts_metadata_not_its_answers(signed_in, certification, make_user):
+    """The platform administrator reads no dossier, and a draft is a dossier being written."""
+    draft = start(signed_in, certification)
+    signed_in.post(
+        url("apply-papers", draft), {"tep-ban-chup": pdf("CCCD Nguyễn Văn An.pdf"), "action": "upload"}
+    )
+    secret = "Số-nhà-bí-mật-4711"
+    ApplicationDraft.objects.filter(pk=draft.pk).update(
+        data={"dia_chi": secret}, acting_for={"ho_ten": "Người-được-nộp-thay-bí-mật"}
+    )
+    staff = Client()
+    staff.force_login(make_user("quantri", is_staff=True, is_superuser=True))
+    page = html(staff.get(f"/quan-tri/portal/applicationdraft/{draft.pk}/change/"))
+    assert str(draft.public_id) in page and "ban-chup" in page  # the metadata is there…
+    assert secret not in page and "Người-được-nộp-thay-bí-mật" not in page  # …the answers are not
+    assert "CCCD Nguyễn Văn An" not in page
+
+
 # --- attachments -----------------------------------------------------------------------------------------
 
 

@@ -114,3 +114,35 @@ def test_role_aliases_are_edited_in_the_admin_with_unique_names(admin_client_vi)
     assert response.status_code == 302
     alias.refresh_from_db()
     assert (alias.normalised_name, alias.role) == ("back office", "leader")
+
+
+def test_instances_and_work_items_show_no_dossier_contents(admin_client_vi, world, make_dossier):
+    """The platform administrator reads no dossier: the form data that the engine carries (instance data,
+    serialized state, what an officer entered, their note) never reaches an admin page."""
+    from congso.workflow.models import ProcessInstance, WorkItem
+
+    xml = process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            user_task("a", "Xử lý"),
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "a"),
+            flow("f2", "a", "e"),
+        ],
+        {"Chuyên viên": ["s", "a", "e"]},
+    )
+    services.upload_version(key="thu-nghiem", name="Thử", xml=xml)
+    secret = "Số-nhà-bí-mật-4711"
+    instance = services.start(make_dossier("thu-nghiem", form={"dia_chi": secret}))
+    ProcessInstance.objects.filter(pk=instance.pk).update(data={"dia_chi": secret})
+    item = WorkItem.objects.get(instance=instance)
+    WorkItem.objects.filter(pk=item.pk).update(data={"dia_chi": secret}, note=secret)
+    for url in (
+        reverse("admin:workflow_processinstance_change", args=[instance.pk]),
+        reverse("admin:workflow_workitem_change", args=[item.pk]),
+        reverse("admin:workflow_processinstance_changelist"),
+        reverse("admin:workflow_workitem_changelist"),
+    ):
+        response = admin_client_vi.get(url)
+        assert response.status_code == 200, url
+        assert secret not in response.content.decode(), url

@@ -1,6 +1,8 @@
-"""Drafts in the admin, read-only: support staff can see where an applicant got stuck, nobody can edit
-an applicant's answers from here. Files are listed by name, size and type, never linked: they are
-personal papers and are only streamed to their owner.
+"""Drafts in the admin, read-only and metadata only: support staff can see where an applicant got stuck
+(procedure, step, dates), never what they wrote. The platform administrator reads no dossier
+(``dossiers.permissions``), and a draft is a dossier being written: its answers (``data``), the person
+applied for (``acting_for``) and the names of attached files stay out of the admin for everyone. Files
+are listed by paper, size and type, never linked: they are personal papers, streamed to their owner only.
 
 Citizens' feedback and the lookup rate-limit counters are read-only too: a rating is the citizen's and
 is never edited; the agency's reply is written from the officers' side, not from the admin."""
@@ -24,7 +26,7 @@ class ReadOnlyAdminMixin:
 
 class DraftFileInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DraftFile
-    fields = ("required_paper_code", "original_name", "content_type", "size", "sha256", "uploaded_at")
+    fields = ("required_paper_code", "content_type", "size", "sha256", "uploaded_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -48,10 +50,8 @@ class ApplicationDraftAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "public_id",
         "user",
         "procedure_version",
-        "acting_for",
         "receiving_agency",
         "current_step",
-        "data",
         "created_at",
         "updated_at",
         "expires_at",

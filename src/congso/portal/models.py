@@ -165,7 +165,9 @@ class DraftFile(models.Model):
         ordering = ["draft", "uploaded_at", "id"]
 
     def __str__(self) -> str:
-        return self.original_name
+        # Not ``original_name``: a file's own name is often personal ("CCCD Nguyễn Văn An.pdf"), and
+        # ``str()`` reaches admin pages and logs; pages for the owner show ``original_name`` themselves.
+        return f"{self.required_paper_code} #{self.pk}"
 
 
 # Draft attachments written by a process killed before its transaction committed are swept.

@@ -1,6 +1,10 @@
 """Admin pages: upload BPMN files (checked, with line-precise errors), see versions, instances and work
 items, activate a version and move running instances to it after a dry run; edit the lane/group names
-that stand for roles (``RoleAlias``)."""
+that stand for roles (``RoleAlias``).
+
+Instances and work items are shown as metadata only (process, step, state, dates, who): their data, the
+serialized engine state and officers' notes carry the dossier's form data, and the platform
+administrator reads no dossier (``dossiers.permissions``)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -189,8 +193,8 @@ class ProcessInstanceAdmin(ReadOnlyAdmin):
     list_filter = ["state", "process_version__definition"]
     search_fields = ["dossier__code"]
     list_select_related = ["dossier", "process_version__definition"]
-    exclude = ["serialized"]
-    readonly_fields = [
+    # Only these: ``serialized`` and ``data`` hold the dossier's form data.
+    fields = [
         "dossier",
         "process_version",
         "state",
@@ -200,8 +204,8 @@ class ProcessInstanceAdmin(ReadOnlyAdmin):
         "next_timer_at",
         "lock_version",
         "last_error",
-        "data",
     ]
+    readonly_fields = fields
 
 
 @admin.register(WorkItem)
@@ -222,3 +226,24 @@ class WorkItemAdmin(ReadOnlyAdmin):
     search_fields = ["instance__dossier__code", "label", "task_name"]
     list_select_related = ["instance__dossier", "agency", "assigned_user", "completed_by"]
     date_hierarchy = "due_at"
+    # Only these: ``data`` (what the officer entered) and ``note`` are the dossier's contents.
+    fields = [
+        "instance",
+        "kind",
+        "task_id",
+        "task_name",
+        "label",
+        "lane",
+        "role",
+        "agency",
+        "assigned_user",
+        "state",
+        "allotted_hours",
+        "opened_at",
+        "due_at",
+        "completed_at",
+        "completed_by",
+        "escalated_at",
+        "escalation_of",
+        "result",
+    ]
