@@ -114,3 +114,68 @@ def test_help_lists_the_commands():
     )
     for command in ("demo", "serve", "worker", "check", "seed-demo"):
         assert f"congso {command}" in out.stdout
+
+
+FIT = {
+    "SECRET_KEY": "k" * 20 + "q7Yv#2Lm9Xc!Rf4Tz8Wb1Np6Hs3Jd0Ga" + "x" * 10,
+    "DEBUG": False,
+    "ALLOWED_HOSTS": ["dichvucong.example.gov.vn"],
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+    "CONGSO_SANDBOX_ENABLED": False,
+    "SECURE_HSTS_SECONDS": 31536000,
+    "SECURE_SSL_REDIRECT": True,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change, warning",
+    [
+        ({"SECURE_HSTS_SECONDS": 0}, "security.W004"),
+        ({"SECURE_SSL_REDIRECT": False}, "security.W008"),
+        ({"SECURE_HSTS_INCLUDE_SUBDOMAINS": False}, "security.W005"),
+    ],
+)
+def test_check_fails_on_a_django_deployment_warning_and_names_it(capsys, change, warning):
+    heartbeat("worker-under-test", started_at=timezone.now())
+    with override_settings(**{**FIT, **change}):
+        code, out = run_check(capsys)
+    assert code == 1, out
+    assert "FAIL django checks" in out and warning in out
+    assert "All checks passed." not in out
+
+
+@pytest.mark.django_db
+def test_a_reviewed_warning_can_be_accepted_by_name(capsys, settings):
+    heartbeat("worker-under-test", started_at=timezone.now())
+    silenced = [*settings.SILENCED_SYSTEM_CHECKS, "security.W008"]
+    with override_settings(**{**FIT, "SECURE_SSL_REDIRECT": False, "SILENCED_SYSTEM_CHECKS": silenced}):
+        code, out = run_check(capsys)
+    assert code == 0, out
+
+
+def _production_setting(name: str, **environ) -> str:
+    """The value of setting ``name`` under the production profile, read in a fresh interpreter."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("SECURE_", "CONGSO_"))}
+    env.update(
+        CONGSO_PROFILE="production",
+        SECRET_KEY=FIT["SECRET_KEY"],
+        DJANGO_SETTINGS_MODULE="congso.settings",
+        PYTHONPATH=str(_project_root() / "src"),
+        **environ,
+    )
+    code = f"from django.conf import settings; print(repr(settings.{name}))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=_project_root(), check=True
+    )
+    return result.stdout.strip()
+
+
+def test_production_profile_turns_hsts_on_for_a_year_with_subdomains():
+    assert _production_setting("SECURE_HSTS_SECONDS") == "31536000"
+    assert _production_setting("SECURE_HSTS_INCLUDE_SUBDOMAINS") == "True"
+    assert (
+        _production_setting("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_INCLUDE_SUBDOMAINS="off") == "False"
+    )
+    assert _production_setting("SECURE_HSTS_SECONDS", SECURE_HSTS_SECONDS="600") == "600"

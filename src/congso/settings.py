@@ -226,7 +226,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# HSTS: on by default in production (one year), so that a browser that has once reached the portal over
+# HTTPS never falls back to HTTP. Subdomains are included unless the province says otherwise; preloading
+# is an opt-in (it binds the registrable domain, which a province rarely owns alone under gov.vn), so
+# Django's reminder about it (security.W021) is silenced while it is off.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Deployment warnings an operator has reviewed and accepts (``congso check`` fails on every other one).
+SILENCED_SYSTEM_CHECKS = env.list("CONGSO_SILENCED_SYSTEM_CHECKS", default=[]) + (
+    [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("CONGSO_BEHIND_TLS_PROXY", default=False) else None
 )
