@@ -173,6 +173,16 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_CALLABLE = "congso.identity.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "congso.identity.lockout.lockout_response"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)  # a reset link lasts one hour
+# Password-reset requests answered with an e-mail: per account, and per client address (whatever the
+# address asked for). Beyond them the page is the same but no mail leaves (identity.services).
+CONGSO_PASSWORD_RESET_ACCOUNT_LIMIT = env.int("CONGSO_PASSWORD_RESET_ACCOUNT_LIMIT", default=3)
+CONGSO_PASSWORD_RESET_ACCOUNT_WINDOW_SECONDS = env.int(
+    "CONGSO_PASSWORD_RESET_ACCOUNT_WINDOW_SECONDS", default=3600
+)
+CONGSO_PASSWORD_RESET_ADDRESS_LIMIT = env.int("CONGSO_PASSWORD_RESET_ADDRESS_LIMIT", default=10)
+CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS = env.int(
+    "CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS", default=3600
+)
 
 # --- Internationalisation: Vietnamese first, English second --------------------------------
 LANGUAGE_CODE = "vi"

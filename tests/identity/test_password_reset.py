@@ -147,3 +147,53 @@ def test_completing_a_reset_lifts_the_accounts_lockout_and_is_audited(client, ci
     assert entry.changes["failed_sign_ins_cleared"] >= 1
     assert sign_in("an.nguyen", NEW_PASSWORD, client=Client()).status_code == 302
     assert SESSION_KEY not in client.session  # the reset itself does not sign anyone in
+
+
+# --- Rate limits: per account and per client address ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_reset_mails_per_account_are_limited_and_the_page_stays_the_same(client, citizen, settings):
+    settings.CONGSO_PASSWORD_RESET_ACCOUNT_LIMIT = 2
+    pages = []
+    for number in range(4):
+        # From a different address each time: the account's limit holds whoever asks.
+        response = client.post(RESET, {"email": citizen.email}, REMOTE_ADDR=f"198.51.100.{number}")
+        pages.append((response.status_code, response["Location"]))
+    assert len(mail.outbox) == 2
+    assert set(pages) == {(302, reverse("identity:password-reset-sent"))}
+    throttled = AuditEntry.objects.filter(action="identity.password_reset.throttled")
+    assert throttled.count() == 2
+    assert {e.changes["limit"] for e in throttled} == {"account"}
+    assert {e.object_id for e in throttled} == {str(citizen.pk)}
+    # A held-back request is not also audited as "no account has this address".
+    assert not AuditEntry.objects.filter(changes__account_found=False).exists()
+
+
+@pytest.mark.django_db
+def test_reset_requests_per_client_address_are_limited_whatever_address_is_asked(client, make_user, settings):
+    settings.CONGSO_PASSWORD_RESET_ADDRESS_LIMIT = 3
+    people = [make_user(username=f"nguoi{i}", email=f"nguoi{i}@example.vn") for i in range(5)]
+    for person in people:
+        response = client.post(RESET, {"email": person.email}, REMOTE_ADDR="203.0.113.7")
+        assert response.status_code == 302
+        assert response["Location"] == reverse("identity:password-reset-sent")
+    assert [m.to for m in mail.outbox] == [[p.email] for p in people[:3]]
+    throttled = AuditEntry.objects.filter(action="identity.password_reset.throttled")
+    assert [e.changes for e in throttled.order_by("pk")] == [
+        {"email": p.email, "limit": "address"} for p in people[3:]
+    ]
+    # Another client is not held back by this one.
+    client.post(RESET, {"email": people[4].email}, REMOTE_ADDR="203.0.113.8")
+    assert mail.outbox[-1].to == [people[4].email]
+
+
+@pytest.mark.django_db
+def test_unknown_addresses_count_against_the_client_too(client, citizen, settings):
+    """Probing for accounts costs the same as asking for links: no way round the limit, no enumeration."""
+    settings.CONGSO_PASSWORD_RESET_ADDRESS_LIMIT = 2
+    for number in range(2):
+        client.post(RESET, {"email": f"khong-co-{number}@example.vn"}, REMOTE_ADDR="203.0.113.9")
+    response = client.post(RESET, {"email": citizen.email}, REMOTE_ADDR="203.0.113.9")
+    assert response["Location"] == reverse("identity:password-reset-sent")
+    assert mail.outbox == []

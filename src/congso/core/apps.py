@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Register the kernel's periodic jobs and tasks, then every block's event subscribers.
-        from . import scheduling, stored_files, tasks, worker  # noqa: F401
+        from . import ratelimit, scheduling, stored_files, tasks, worker  # noqa: F401
 
         autodiscover_modules("subscribers")

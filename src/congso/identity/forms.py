@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from congso.core import audit
 
-from .services import ANONYMOUS_ACTOR_LABEL, canonical_sign_in_name
+from .services import (
+    ANONYMOUS_ACTOR_LABEL,
+    canonical_sign_in_name,
+    client_address,
+    password_reset_allowed_for,
+    password_reset_allowed_from,
+)
 
 
 class AccessibleBoundField(BoundField):
@@ -81,7 +87,9 @@ class SignInForm(AccessibleFormMixin, AuthenticationForm):
 class PasswordResetRequestForm(AccessibleFormMixin, PasswordResetForm):
     """Ask for a password reset link by e-mail; records the request in the audit log.
 
-    The page that follows is the same whether or not an account has that address.
+    The page that follows is the same whether or not an account has that address, and whether or not a
+    rate limit held the mail back (``identity.services``: per client address, then per account); a
+    request held back is audited as ``identity.password_reset.throttled``.
     """
 
     email = forms.EmailField(
@@ -99,8 +107,14 @@ class PasswordResetRequestForm(AccessibleFormMixin, PasswordResetForm):
 
     def save(self, *args, **kwargs):
         self._reset_sent_to = []
+        self._held_back = False
+        request = kwargs.get("request")
+        address = client_address(request) if request is not None else "unknown"
+        if not password_reset_allowed_from(address):
+            self._record_throttled(None, "address")
+            return
         super().save(*args, **kwargs)
-        if not self._reset_sent_to:
+        if not self._reset_sent_to and not self._held_back:
             audit.record(
                 "identity.password_reset.request",
                 changes={"email": self.cleaned_data["email"], "account_found": False},
@@ -109,6 +123,10 @@ class PasswordResetRequestForm(AccessibleFormMixin, PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         user = context["user"]
+        if not password_reset_allowed_for(user):
+            self._held_back = True
+            self._record_throttled(user, "account")
+            return
         self._reset_sent_to.append(user.pk)
         audit.record(
             "identity.password_reset.request",
@@ -117,6 +135,14 @@ class PasswordResetRequestForm(AccessibleFormMixin, PasswordResetForm):
             label=ANONYMOUS_ACTOR_LABEL,
         )
         super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+    def _record_throttled(self, user, limit: str) -> None:
+        audit.record(
+            "identity.password_reset.throttled",
+            user,
+            changes={"email": self.cleaned_data["email"], "limit": limit},
+            label=ANONYMOUS_ACTOR_LABEL,
+        )
 
 
 class NewPasswordForm(AccessibleFormMixin, SetPasswordForm):

@@ -1,5 +1,5 @@
 """The identity block's public functions: how a sign-in identifier is read, where a user lands after
-signing in, and the state of the sign-in lockout.
+signing in, the state of the sign-in lockout, and the rate limits of password-reset requests.
 
 Other blocks call these instead of reaching into the user model or django-axes.
 """
@@ -13,13 +13,14 @@ from axes.conf import settings as axes_settings
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.db.models import Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from congso.core import audit
+from congso.core import audit, ratelimit
 
 from .models import UserKind
 from .validators import NATIONAL_ID_RE
@@ -159,3 +160,37 @@ def unlock_sign_in(username: str, *, subject=None, actor=None) -> int:
         changes={"username": username, "attempts_removed": removed},
     )
     return removed
+
+
+# --- Password-reset rate limits -----------------------------------------------------------------------
+
+
+def client_address(request) -> str:
+    """The address of the client that sent ``request``, as the rate limits count it.
+
+    ``REMOTE_ADDR`` for now: behind a reverse proxy that is the proxy's address unless the proxy-aware
+    setup of operations.md is in place; this is the one place to point at a shared, proxy-aware helper.
+    """
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def password_reset_allowed_from(address: str) -> bool:
+    """Count one password-reset request from client ``address``; False once over
+    ``CONGSO_PASSWORD_RESET_ADDRESS_LIMIT`` per ``CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS``."""
+    return ratelimit.take(
+        "identity.password_reset.address",
+        address,
+        limit=settings.CONGSO_PASSWORD_RESET_ADDRESS_LIMIT,
+        window=settings.CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS,
+    )
+
+
+def password_reset_allowed_for(user) -> bool:
+    """Count one password-reset mail for ``user``; False once over ``CONGSO_PASSWORD_RESET_ACCOUNT_LIMIT``
+    per ``CONGSO_PASSWORD_RESET_ACCOUNT_WINDOW_SECONDS`` (so nobody floods a mailbox with reset links)."""
+    return ratelimit.take(
+        "identity.password_reset.account",
+        str(user.pk),
+        limit=settings.CONGSO_PASSWORD_RESET_ACCOUNT_LIMIT,
+        window=settings.CONGSO_PASSWORD_RESET_ACCOUNT_WINDOW_SECONDS,
+    )

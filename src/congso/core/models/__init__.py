@@ -3,6 +3,7 @@
 from .audit import AuditEntry
 from .calendar import CalendarDay, CalendarYear, DaySource
 from .outbox import DeliveryStatus, EventDelivery, OutboxEvent
+from .ratelimit import RateCounter
 from .worker import PeriodicJob, WorkerHeartbeat
 
 __all__ = [
@@ -14,5 +15,6 @@ __all__ = [
     "EventDelivery",
     "OutboxEvent",
     "PeriodicJob",
+    "RateCounter",
     "WorkerHeartbeat",
 ]

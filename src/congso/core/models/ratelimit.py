@@ -1,0 +1,86 @@
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class RateCounterQuerySet(models.QuerySet):
+    """A sliding-window counter kept in the database, so every web process sees the same counts.
+
+    A window of ``window`` seconds is cut into ``BUCKETS`` buckets; a hit increments the current bucket's
+    row and the count is the sum of the buckets that started within the window. Keys are stored as HMACs
+    (an e-mail or client address is personal data, and nobody needs it back).
+    """
+
+    BUCKETS = 10
+
+    @staticmethod
+    def digest(scope: str, key: str) -> str:
+        import hashlib
+        import hmac
+
+        secret = settings.SECRET_KEY.encode()
+        return hmac.new(secret, f"{scope}\0{key}".encode(), hashlib.sha256).hexdigest()
+
+    @classmethod
+    def bucket_start(cls, window: int, now) -> datetime:
+        size = max(1, window // cls.BUCKETS)
+        epoch = int(now.timestamp())
+        return datetime.fromtimestamp(epoch - epoch % size, tz=UTC)
+
+    def recent(self, scope: str, key: str, window: int, now=None) -> int:
+        """Hits on (``scope``, ``key``) during the last ``window`` seconds."""
+        now = now or timezone.now()
+        since = self.bucket_start(window, now - timedelta(seconds=window))
+        total = self.filter(scope=scope, key_hash=self.digest(scope, key), bucket__gt=since).aggregate(
+            total=models.Sum("hits")
+        )["total"]
+        return total or 0
+
+    def hit(self, scope: str, key: str, window: int, now=None) -> int:
+        """Count one hit on (``scope``, ``key``) now and return the hits of the window, this one included.
+
+        Atomic across processes: the bucket row is created once (unique constraint), incremented in the
+        database (``hits = hits + 1``), and the window summed in the same transaction while the update
+        keeps that row locked; parallel hits therefore see distinct, consecutive totals, and checking the
+        total against a limit lets exactly ``limit`` of them through.
+        """
+        now = now or timezone.now()
+        lookup = {
+            "scope": scope,
+            "key_hash": self.digest(scope, key),
+            "bucket": self.bucket_start(window, now),
+        }
+        with transaction.atomic():
+            row, _created = self.get_or_create(**lookup, defaults={"hits": 0})
+            self.filter(pk=row.pk).update(hits=models.F("hits") + 1)
+            return self.recent(scope, key, window, now=now)
+
+    def forget_before(self, moment) -> int:
+        deleted, _by_model = self.filter(bucket__lt=moment).delete()
+        return deleted
+
+
+class RateCounter(models.Model):
+    """Hits counted for a rate limit (``core.ratelimit``), e.g. password-reset requests per account and per
+    client address. Holds no personal data in clear: ``key_hash`` is an HMAC of the key."""
+
+    scope = models.CharField(_("phạm vi"), max_length=48)
+    key_hash = models.CharField(_("khóa (HMAC)"), max_length=64)
+    bucket = models.DateTimeField(_("khoảng thời gian từ"))
+    hits = models.PositiveIntegerField(_("số lần"), default=0)
+
+    objects = RateCounterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bộ đếm giới hạn tần suất")
+        verbose_name_plural = _("bộ đếm giới hạn tần suất")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key_hash", "bucket"], name="core_rate_counter_unique"),
+        ]
+        indexes = [models.Index(fields=["bucket"], name="core_rate_counter_bucket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key_hash[:12]} {self.bucket:%Y-%m-%d %H:%M:%S}: {self.hits}"

@@ -1,0 +1,37 @@
+"""Rate limits counted in the database, shared by every web process.
+
+``take(scope, key, limit=…, window=…)`` counts one attempt on ``key`` (an account id, a client
+address…) within ``scope`` and says whether it is within ``limit`` attempts per ``window`` seconds.
+Attempts refused for being over the limit count too, so hammering keeps the limit on. Counting is
+atomic (``RateCounter.objects.hit``): parallel requests never let more than ``limit`` through.
+
+Rows older than ``RETENTION`` are deleted every hour by the periodic job ``core.purge_rate_counters``;
+a window longer than ``RETENTION`` is refused.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from .models import RateCounter
+from .scheduling import periodic
+
+RETENTION = timedelta(days=7)
+
+
+def take(scope: str, key: str, *, limit: int, window: int, now=None) -> bool:
+    """Count one attempt on (``scope``, ``key``); True while the window's attempts stay within ``limit``."""
+    if not 0 < window <= RETENTION.total_seconds():
+        raise ValueError(f"A rate-limit window must be between 1 second and {RETENTION}, not {window} s.")
+    return RateCounter.objects.hit(scope, key, window, now=now) <= limit
+
+
+def recent(scope: str, key: str, *, window: int, now=None) -> int:
+    """The attempts counted on (``scope``, ``key``) during the last ``window`` seconds (reads only)."""
+    return RateCounter.objects.recent(scope, key, window, now=now)
+
+
+@periodic("core.purge_rate_counters", every=3600)
+def purge_rate_counters(now=None) -> int:
+    """Delete counter rows that no window can reach any more."""
+    return RateCounter.objects.forget_before((now or timezone.now()) - RETENTION)
