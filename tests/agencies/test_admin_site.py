@@ -90,3 +90,12 @@ def test_an_ended_agency_admin_role_no_longer_opens_the_admin(staff_client):
     (membership,) = services.memberships_for(client.user)
     services.end_membership(membership)
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["admin:workflow_processdefinition_upload", "admin:catalog_procedure_import"],
+)
+def test_an_agency_admin_cannot_reach_the_platforms_own_admin_views(staff_client, name):
+    client = staff_client(Role.AGENCY_ADMIN)
+    assert client.get(reverse(name)).status_code == 403
