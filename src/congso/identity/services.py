@@ -89,15 +89,18 @@ def default_home_url(user) -> str:
     """Return the page a user lands on after signing in when no (safe) ``next`` page was asked for.
 
     Each person goes where their work is: officials and superusers (the platform's administrators, whom
-    the workspace admits) to the workspace; other accounts allowed into the Django admin (``is_staff``)
-    to the admin; citizens, business representatives, system accounts and anyone not signed in to the
-    portal's home page. No effect.
+    the workspace admits) to the workspace; other accounts the Django admin admits
+    (``agencies.services.may_enter_admin``: staff with an administrative role) to the admin; citizens,
+    business representatives, system accounts, staff without such a role and anyone not signed in to
+    the portal's home page. No effect.
     """
+    from congso.agencies import services as agency_services
+
     if not getattr(user, "is_authenticated", False):
         return reverse("portal:home")
     if user.kind == UserKind.OFFICIAL or user.is_superuser:
         return reverse("workspace:home")
-    if user.is_staff:
+    if agency_services.may_enter_admin(user):
         return reverse("admin:index")
     return reverse("portal:home")
 
