@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from congso.core import audit, ratelimit
+from congso.core import audit, net, ratelimit
 
 from .models import UserKind
 from .validators import NATIONAL_ID_RE
@@ -169,12 +169,9 @@ def unlock_sign_in(username: str, *, subject=None, actor=None) -> int:
 
 
 def client_address(request) -> str:
-    """The address of the client that sent ``request``, as the rate limits count it.
-
-    ``REMOTE_ADDR`` for now: behind a reverse proxy that is the proxy's address unless the proxy-aware
-    setup of operations.md is in place; this is the one place to point at a shared, proxy-aware helper.
-    """
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The address of the client that sent ``request``, as the password-reset limits count it: the
+    proxy-aware ``core.net.client_address`` (``CONGSO_TRUSTED_PROXIES``), ``"unknown"`` without one."""
+    return net.client_address(request) or "unknown"
 
 
 def password_reset_allowed_from(address: str) -> bool:
