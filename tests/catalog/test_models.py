@@ -131,4 +131,9 @@ def test_online_mode_shows_both_vocabularies():
     assert OnlineMode.current_term(OnlineMode.FULLY_ONLINE) == "Toàn trình"
     assert OnlineMode.former_level(OnlineMode.FULLY_ONLINE) == "mức độ 4"
     assert OnlineMode.former_level(OnlineMode.PARTLY_ONLINE) == "mức độ 3"
-    assert "mức độ 4" in str(OnlineMode.FULLY_ONLINE.label)
+    # One name everywhere (the choice's label), the old level only where it is asked for, once.
+    assert str(OnlineMode.FULLY_ONLINE.label) == "Toàn trình"
+    assert (
+        str(OnlineMode.PARTLY_ONLINE.label) == OnlineMode.current_term(OnlineMode.PARTLY_ONLINE) == "Một phần"
+    )
+    assert OnlineMode.with_former_level(OnlineMode.FULLY_ONLINE) == "Toàn trình (trước đây gọi là mức độ 4)"

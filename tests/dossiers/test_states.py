@@ -166,27 +166,27 @@ def test_illegal_transition_message_names_both_statuses(drive, actors):
     with pytest.raises(IllegalTransition) as error:
         services.start_processing(dossier, actors.specialist)
     assert error.value.messages == [
-        "Không thể chuyển hồ sơ từ trạng thái «Đã trả kết quả» sang «Đang xử lý»."
+        "Không thể chuyển hồ sơ từ trạng thái “Đã trả kết quả” sang “Đang xử lý”."
     ]
 
 
 ILLEGAL = [
-    (S.ACCEPTED, "accept", "thao tác «Tiếp nhận hồ sơ» khi hồ sơ ở trạng thái «Được tiếp nhận»"),
-    (S.IN_PROCESSING, "refuse", "«Đang xử lý» sang «Không được tiếp nhận»"),
-    (S.SUBMITTED, "start_processing", "«Mới đăng ký» sang «Đang xử lý»"),
-    (S.SUBMITTED, "stop", "«Mới đăng ký» sang «Dừng xử lý»"),
-    (S.ACCEPTED, "mark_result_ready", "«Được tiếp nhận» sang «Đã xử lý xong»"),
-    (S.IN_PROCESSING, "return_result", "«Đang xử lý» sang «Đã trả kết quả»"),
+    (S.ACCEPTED, "accept", "thao tác “Tiếp nhận hồ sơ” khi hồ sơ ở trạng thái “Được tiếp nhận”"),
+    (S.IN_PROCESSING, "refuse", "“Đang xử lý” sang “Không được tiếp nhận”"),
+    (S.SUBMITTED, "start_processing", "“Mới đăng ký” sang “Đang xử lý”"),
+    (S.SUBMITTED, "stop", "“Mới đăng ký” sang “Dừng xử lý”"),
+    (S.ACCEPTED, "mark_result_ready", "“Được tiếp nhận” sang “Đã xử lý xong”"),
+    (S.IN_PROCESSING, "return_result", "“Đang xử lý” sang “Đã trả kết quả”"),
     (
         S.IN_PROCESSING,
         "record_payment",
-        "thao tác «Đã thực hiện nghĩa vụ tài chính» khi hồ sơ ở trạng thái «Đang xử lý»",
+        "thao tác “Đã thực hiện nghĩa vụ tài chính” khi hồ sơ ở trạng thái “Đang xử lý”",
     ),
-    (S.AWAITING_PAYMENT, "mark_result_ready", "«Yêu cầu thực hiện nghĩa vụ tài chính» sang «Đã xử lý xong»"),
-    (S.RESULT_READY, "withdraw", "«Đã xử lý xong» sang «Công dân yêu cầu rút hồ sơ»"),
-    (S.RESULT_RETURNED, "stop", "«Đã trả kết quả» sang «Dừng xử lý»"),
-    (S.RESULT_READY, "request_supplement", "«Đã xử lý xong» sang «Yêu cầu bổ sung giấy tờ»"),
-    (S.IN_PROCESSING, "provide_supplement", "thao tác «Bổ sung hồ sơ» khi hồ sơ ở trạng thái «Đang xử lý»"),
+    (S.AWAITING_PAYMENT, "mark_result_ready", "“Yêu cầu thực hiện nghĩa vụ tài chính” sang “Đã xử lý xong”"),
+    (S.RESULT_READY, "withdraw", "“Đã xử lý xong” sang “Công dân yêu cầu rút hồ sơ”"),
+    (S.RESULT_RETURNED, "stop", "“Đã trả kết quả” sang “Dừng xử lý”"),
+    (S.RESULT_READY, "request_supplement", "“Đã xử lý xong” sang “Yêu cầu bổ sung giấy tờ”"),
+    (S.IN_PROCESSING, "provide_supplement", "thao tác “Bổ sung hồ sơ” khi hồ sơ ở trạng thái “Đang xử lý”"),
 ]
 
 

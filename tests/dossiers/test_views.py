@@ -330,7 +330,7 @@ def test_a_dossier_routed_by_its_process_is_not_handed_over_by_hand(as_user, act
     assert "Hồ sơ đang được chuyển bước theo Quy trình: tham-dinh v1" in html(response)
     refused = client.post(action_url(dossier, "ban-giao"), {})
     assert refused.status_code == 409
-    assert "hoàn thành việc của mình trong «Việc cần xử lý»" in html(refused)
+    assert "hoàn thành việc của mình trong “Việc cần xử lý”" in html(refused)
 
 
 # --- Dossier page --------------------------------------------------------------------------------
@@ -393,7 +393,7 @@ def test_specialist_sees_no_reception_actions_and_is_refused_them(as_user, actor
     assert response.context["actions"] == []
     refused = client.post(action_url(dossier, "tiep-nhan"))
     assert refused.status_code == 403
-    assert "Bạn không có quyền «Tiếp nhận hồ sơ» đối với hồ sơ" in html(refused)
+    assert "Bạn không có quyền “Tiếp nhận hồ sơ” đối với hồ sơ" in html(refused)
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
 
@@ -493,7 +493,7 @@ def test_a_file_that_is_not_a_paper_is_refused_by_content(as_user, actors, drive
     fake = SimpleUploadedFile("giay.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
     response = as_user(actors.one_stop).post(action_url(dossier, "nhan-bo-sung"), {"tep": fake})
     assert response.status_code == 400
-    assert "Tệp «giay.pdf»: Nội dung tệp không đúng định dạng cho phép" in html(response)
+    assert "Tệp “giay.pdf”: Nội dung tệp không đúng định dạng cho phép" in html(response)
     dossier.refresh_from_db()
     assert (
         dossier.status == Status.SUPPLEMENT_REQUESTED
@@ -720,7 +720,7 @@ def test_a_status_that_changed_meanwhile_is_reported_on_the_form(as_user, actors
     monkeypatch.setattr(services, "accept", someone_was_faster)
     response = client.post(action_url(dossier, "tiep-nhan"))
     assert response.status_code == 400
-    assert "Không thể chuyển hồ sơ từ trạng thái «Không được tiếp nhận»" in html(response)
+    assert "Không thể chuyển hồ sơ từ trạng thái “Không được tiếp nhận”" in html(response)
 
 
 # --- Papers --------------------------------------------------------------------------------------------
@@ -993,7 +993,7 @@ def test_intake_with_errors_changes_nothing(as_user, actors, intake_version):
         "Vui lòng nhập họ tên người nộp hồ sơ.",
         "số định danh cá nhân phải gồm đúng 12 chữ số",
         "Vui lòng nhập họ tên người (hoặc tên tổ chức) được đại diện.",
-        "Tệp «to-khai.pdf»",
+        "Tệp “to-khai.pdf”",
         "Các tệp đã chọn cần được chọn lại",
     ):
         assert message in page, message

@@ -241,7 +241,7 @@ def test_start_page_explains_and_asks_who_is_applying(signed_in, certification):
     assert response.status_code == 200
     page = html(response)
     assert "Chứng thực bản sao từ bản chính" in page
-    assert "Dịch vụ công trực tuyến Một phần (trước đây gọi là mức độ 3)." in page
+    assert "Dịch vụ công trực tuyến: Một phần." in page
     assert "Bạn nộp hồ sơ này cho ai?" in page
     assert "Cho bản thân tôi" in page and "Cho người đã ủy quyền cho tôi" in page
     assert "Giấy tờ tùy thân — <em>không cần nộp: cơ quan sẽ khai thác từ kho dữ liệu</em>" in page
@@ -357,7 +357,7 @@ def test_conditional_address_is_revealed_and_required_only_for_postal_delivery(s
         'data-show-if="{&quot;field&quot;:&quot;hinh_thuc_nhan&quot;,&quot;equals&quot;:&quot;buu_chinh&quot;}"'
         in page
     )
-    assert "Chỉ trả lời nếu ở câu «Bạn muốn nhận bản sao đã chứng thực bằng cách nào?» bạn chọn" in page
+    assert "Chỉ trả lời nếu ở câu “Bạn muốn nhận bản sao đã chứng thực bằng cách nào?” bạn chọn" in page
     response = signed_in.post(address, {"hinh_thuc_nhan": "buu_chinh", "dia_chi_nhan": ""})
     assert "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính." in html(response)
     signed_in.post(address, {"hinh_thuc_nhan": "truc_tiep", "dia_chi_nhan": "Số 5 đường Yersin"})
@@ -628,7 +628,7 @@ def test_form_preview_renders_an_example_and_explains_problems(client, make_user
         {"_schema": '{"type": "object", "properties": {"a": {"type": "array"}}}', "_ui": "{}"},
     )
     fragment = html(response)
-    assert "kiểu «array» chưa được hỗ trợ" in fragment and "<html" not in fragment
+    assert "kiểu “array” chưa được hỗ trợ" in fragment and "<html" not in fragment
 
 
 def test_form_preview_checks_sample_answers(client, make_user, db):
@@ -638,14 +638,13 @@ def test_form_preview_checks_sample_answers(client, make_user, db):
         '"required": ["ngay"]}'
     )
     ui = '{"fields": {"ngay": {"label": "Ngày hẹn"}}}'
-    response = client.post(
-        url("form-preview"), {"_schema": schema, "_ui": ui, "_action": "check", "ngay": "30/02/2026"}
-    )
+    typed = {"ngay-ngay": "30", "ngay-thang": "2", "ngay-nam": "2026"}
+    response = client.post(url("form-preview"), {"_schema": schema, "_ui": ui, "_action": "check", **typed})
     page = html(response)
-    assert '<a href="#f-ngay">Ngày hẹn không hợp lệ (dd/mm/yyyy).</a>' in page
-    response = client.post(
-        url("form-preview"), {"_schema": schema, "_ui": ui, "_action": "check", "ngay": "28/02/2026"}
-    )
+    assert '<a href="#f-ngay">Ngày hẹn phải là một ngày có thật.</a>' in page
+    assert 'id="f-ngay" name="ngay-ngay" value="30"' in page
+    typed["ngay-ngay"] = "28"
+    response = client.post(url("form-preview"), {"_schema": schema, "_ui": ui, "_action": "check", **typed})
     assert "Dữ liệu mẫu hợp lệ." in html(response)
 
 
@@ -726,3 +725,217 @@ def test_an_optional_paper_left_empty_is_accepted(signed_in, certification, comm
     )
     assert response.status_code == 302, html(response)
     assert response["Location"] == url("apply-review", draft)
+
+
+# --- First use (issue 18): asked once, a counter that adds up, one primary action, dates, files ---------
+
+
+BIRTH_ANSWERS = (
+    (
+        "nguoi-yeu-cau",
+        {
+            "nguoi_yeu_cau.dien_thoai": "0912345678",
+            "nguoi_yeu_cau.noi_cu_tru": "Số 5 đường Yersin, phường Phú Cường",
+            "nop_thay": "false",
+        },
+    ),
+    (
+        "tre",
+        {
+            "tre.ho_ten": "Nguyễn Minh Khang",
+            "tre.ngay_sinh-ngay": "2",
+            "tre.ngay_sinh-thang": "11",
+            "tre.ngay_sinh-nam": "2025",
+            "tre.gioi_tinh": "nam",
+            "tre.dan_toc": "Kinh",
+            "tre.quoc_tich": "Việt Nam",
+            "tre.noi_sinh": "Bệnh viện Đa khoa tỉnh Bình Dương",
+        },
+    ),
+    (
+        "me",
+        {
+            "me.ho_ten": "Trần Thị Mai",
+            "me.ngay_sinh-ngay": "15",
+            "me.ngay_sinh-thang": "6",
+            "me.ngay_sinh-nam": "1995",
+            "me.dan_toc": "Kinh",
+            "me.quoc_tich": "Việt Nam",
+            "me.noi_cu_tru": "Số 5 đường Yersin, phường Phú Cường",
+        },
+    ),
+    ("cha", {"co_thong_tin_cha": "false"}),
+    ("nhan-ket-qua", {"so_ban_sao": "0", "hinh_thuc_nhan": "truc_tiep"}),
+)
+
+
+@pytest.fixture
+def birth_registration(communes):
+    return make_version(code="1.001193", name="Đăng ký khai sinh", form="1.001193", agencies=communes[:1])
+
+
+def fill_birth_registration(client, draft):
+    for step_id, answers in BIRTH_ANSWERS:
+        response = client.post(url("apply-step", draft, step_id=step_id), answers)
+        assert response.status_code == 302, (step_id, html(response))
+
+
+def journey_pages(client, draft):
+    """Every page of the draft's journey, in order, as the applicant meets them (GET)."""
+    from congso.portal.application_views import Journey
+
+    request = client.get(url("apply-review", draft)).wsgi_request
+    from congso.portal import formengine
+
+    version = draft.procedure_version
+    draft.refresh_from_db()
+    journey = Journey(request, draft, formengine.build(version.form_schema, version.form_ui))
+    return [(page, html(client.get(journey.url(page)))) for page in journey.page_ids()]
+
+
+def test_a_parent_applying_for_a_birth_registration_gives_the_childs_name_once(
+    signed_in, birth_registration, django_capture_on_commit_callbacks
+):
+    draft = start(signed_in, birth_registration, relation="parent_guardian")
+    draft.refresh_from_db()
+    # No separate page about "the child or ward": the form's step about the child asks the name.
+    assert draft.current_step == "step:nguoi-yeu-cau"
+    assert signed_in.get(url("apply-acting-for", draft))["Location"] == url(
+        "apply-step", draft, step_id="nguoi-yeu-cau"
+    )
+    fill_birth_registration(signed_in, draft)
+    pages = journey_pages(signed_in, draft)
+    assert "acting-for" not in [page for page, _html in pages]
+    asked = [page for page, text in pages if "tên của con" in text or 'name="tre.ho_ten"' in text]
+    assert asked == ["step:tre"]
+    review = dict(pages)["review"]
+    assert review.count("Nguyễn Minh Khang") == 1
+    signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    dossier = Dossier.objects.get()
+    assert dossier.acting_for == {
+        "relation": "parent_guardian",
+        "relation_label": "Cho con tôi hoặc người tôi giám hộ",
+        "full_name": "Nguyễn Minh Khang",
+    }
+    assert dossier.form_data["tre"]["ngay_sinh"] == "2025-11-02"
+
+
+COUNTER = re.compile(r'<p class="apply-progress">Bước (\d+)/(\d+) · ')
+
+
+@pytest.mark.parametrize("procedure", ["certification", "birth_registration"])
+def test_the_step_counter_counts_every_page_up_to_the_declaration(signed_in, communes, procedure, request):
+    version = request.getfixturevalue(procedure)
+    draft = start(signed_in, version)
+    if procedure == "certification":
+        ready_to_submit(signed_in, draft, communes[0])
+    else:
+        fill_birth_registration(signed_in, draft)
+    pages = journey_pages(signed_in, draft)
+    counters = [COUNTER.search(text) for _page, text in pages]
+    assert all(counters), [page for (page, _t), found in zip(pages, counters, strict=True) if not found]
+    numbers = [(int(m.group(1)), int(m.group(2))) for m in counters]
+    total = len(pages)
+    assert numbers == [(n, total) for n in range(1, total + 1)]
+    # The declaration is the last page, and its counter says so.
+    assert pages[-1][0] == "submit" and "Cam đoan và nộp hồ sơ" in pages[-1][1]
+
+
+def test_every_page_of_the_journey_has_exactly_one_primary_button(signed_in, certification, communes):
+    draft = start(signed_in, certification)
+    ready_to_submit(signed_in, draft, communes[0])
+    signed_in.post(url("apply-papers", draft), {"tep-giay-to-khac": pdf("khac.pdf"), "action": "upload"})
+    pages = journey_pages(signed_in, draft)
+    pages.append(("start", html(signed_in.get(url("apply", procedure_code="2.000815")))))
+    for page, text in pages:
+        assert text.count("button--primary") == 1, page
+    papers = dict(pages)["papers"]
+    upload = re.search(r'<button type="submit" class="([^"]*)" name="action" value="upload">', papers)
+    draft_button = re.search(
+        r'<button type="submit" class="([^"]*)" name="action" value="save-draft">', papers
+    )
+    assert upload.group(1) == draft_button.group(1) == "button button--secondary"
+
+
+def test_the_file_input_is_labelled_in_the_pages_language_and_stays_usable_without_script(
+    signed_in, certification, communes
+):
+    draft = start(signed_in, certification)
+    fill_certification(signed_in, draft, communes[0])
+    page = html(signed_in.get(url("apply-papers", draft)))
+    # The native input (its "Choose Files" is in the browser's language) is hidden from sight only;
+    # the visible button is its <label>, in Vietnamese.
+    assert (
+        '<input type="file" class="file-upload__input" id="tep-ban-chup" name="tep-ban-chup" multiple' in page
+    )
+    assert (
+        '<label class="button button--secondary file-upload__label" for="tep-ban-chup">Chọn tệp'
+        '<span class="visually-hidden"> — Bản chụp giấy tờ cần chứng thực</span></label>'
+    ) in page
+    css = (Path(__file__).resolve().parents[2] / "src/congso/static/congso/css/congso.css").read_text()
+    rule = css[css.index(".file-upload .file-upload__input {") :].split("}", 1)[0]
+    assert "display: none" not in rule and "visibility: hidden" not in rule and "opacity: 0" in rule
+    # Without script: a plain multipart POST stores the file and the page names it.
+    response = signed_in.post(
+        url("apply-papers", draft), {"tep-ban-chup": pdf("scan-01.pdf"), "action": "upload"}
+    )
+    assert response["Location"] == url("apply-papers", draft)
+    page = html(signed_in.get(url("apply-papers", draft)))
+    assert "scan-01.pdf" in page
+    assert 'for="tep-ban-chup">Thêm tệp' in page
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees: no scripts, no tags (attributes hold JSON and straight quotes by nature)."""
+    import html as html_lib
+
+    page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S)
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_the_citizens_pages_keep_one_wording(signed_in, client, communes, django_capture_on_commit_callbacks):
+    """One status name everywhere (the national one), the online mode's one name with the old level once,
+    “…” quotation marks only, and no doubled brackets — on every page of the journey, start to status."""
+    papers = (
+        *CERTIFICATION_PAPERS,
+        {
+            "code": "tu-chup",
+            "name": "Bản sao cần chứng thực (nếu người yêu cầu tự chụp)",
+            "is_required": False,
+        },
+    )
+    version = make_version(form="2.000815", papers=papers, agencies=communes)
+    texts = {"start": html(signed_in.get(url("apply", procedure_code="2.000815")))}
+    draft = start(signed_in, version)
+    ready_to_submit(signed_in, draft, communes[0])
+    texts.update(journey_pages(signed_in, draft))
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    dossier = Dossier.objects.get()
+    texts["done"] = html(signed_in.get(url("apply-done", draft)))
+    texts["receipt"] = html(signed_in.get(url("receipt", dossier_id=dossier.public_id)))
+    texts["my dossiers"] = html(signed_in.get(url("my-dossiers")))
+    texts["my dossier"] = html(signed_in.get(url("my-dossier", public_id=dossier.public_id)))
+    texts["status page"] = html(client.get(url("dossier-status", code=dossier.code)))
+    texts["procedure page"] = html(client.get(reverse("catalog:procedure", args=["2.000815"])))
+
+    for name, page in texts.items():
+        text = visible_text(page)
+        assert "«" not in text and "»" not in text, name
+        assert '"' not in text, (name, re.findall(r'.{30}".{30}', text))
+        assert not re.search(r"\)\s+\(", text), (name, re.findall(r".{40}\)\s+\(.{40}", text))
+    assert "Bản sao cần chứng thực (nếu người yêu cầu tự chụp)" in visible_text(texts["start"])
+    assert "Bản sao cần chứng thực (nếu người yêu cầu tự chụp, không bắt buộc)" in visible_text(
+        texts["papers"]
+    )
+
+    # The status: its national name on the receipt, in the list, on the dossier's page and the status page.
+    for name in ("receipt", "my dossiers", "my dossier", "status page"):
+        assert "Mới đăng ký" in visible_text(texts[name]), name
+    row = re.search(r"<td data-label=\"Tình trạng\">(.*?)</td>", texts["my dossiers"], flags=re.S).group(1)
+    assert row.strip() == "Mới đăng ký"
+
+    # The online mode: "Một phần" everywhere, the former "mức độ 3" once (on the procedure's page).
+    assert "Dịch vụ công trực tuyến: Một phần." in texts["start"] and "mức độ" not in texts["start"]
+    procedure_page = visible_text(texts["procedure page"])
+    assert procedure_page.count("mức độ 3") == 1 and "Một phần (trước đây gọi là mức độ 3)" in procedure_page

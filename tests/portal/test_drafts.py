@@ -416,5 +416,5 @@ def test_deleting_a_file(signed_in, certification, settings, django_capture_on_c
         response = signed_in.post(url("draft-file-delete", draft, file_id=attached.pk))
     assert response["Location"] == url("apply-papers", draft)
     assert not DraftFile.objects.exists() and not stored.exists()
-    assert "Đã xóa tệp «ban-chup.pdf»." in html(signed_in.get(url("apply-papers", draft)))
+    assert "Đã xóa tệp “ban-chup.pdf”." in html(signed_in.get(url("apply-papers", draft)))
     assert signed_in.get(url("draft-file-delete", draft, file_id=attached.pk)).status_code == 405

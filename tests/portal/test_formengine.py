@@ -1,5 +1,6 @@
 """The form engine: schema + UI hints → steps and fields, posted pages → JSON, Vietnamese messages,
-conditional sections, dd/mm/yyyy dates, malformed input refused, and the example forms."""
+conditional sections, dates in three boxes (day / month / year), malformed input refused, and the example
+forms."""
 
 import pytest
 from django.http import QueryDict
@@ -152,7 +153,7 @@ def test_format_errors_name_the_field(form):
     assert result.errors == {
         "ho_ten": "Họ và tên phải có ít nhất 2 ký tự.",
         "so_dinh_danh": "Số định danh cá nhân phải gồm 12 chữ số.",
-        "ngay_sinh": "Ngày sinh không hợp lệ (dd/mm/yyyy).",
+        "ngay_sinh": "Ngày sinh phải là một ngày có thật.",
         "email": "Thư điện tử không hợp lệ (ví dụ: ten@example.com).",
     }
 
@@ -164,7 +165,7 @@ def test_impossible_or_badly_typed_dates_are_refused(form, typed):
     result = form.apply_post(
         form.step("nguoi-khai"), post(ho_ten="An", so_dinh_danh="074090000123", ngay_sinh=typed), {}
     )
-    assert result.errors == {"ngay_sinh": "Ngày sinh không hợp lệ (dd/mm/yyyy)."}
+    assert result.errors == {"ngay_sinh": "Ngày sinh phải là một ngày có thật."}
 
 
 def test_date_in_the_future_is_refused_by_the_ui_bound(form):
@@ -174,10 +175,94 @@ def test_date_in_the_future_is_refused_by_the_ui_bound(form):
     assert result.errors == {"ngay_sinh": "Ngày sinh không được sau ngày hôm nay."}
 
 
-def test_stored_dates_are_shown_back_as_dd_mm_yyyy(form):
-    items = page_items(form, form.step("nguoi-khai"), {"ngay_sinh": "1990-03-05"})
-    field = next(i.field for i in items if i.kind == "field" and i.field.name == "ngay_sinh")
-    assert field.value == "05/03/1990"
+def date_field(form, data, **kwargs):
+    items = page_items(form, form.step("nguoi-khai"), data, **kwargs)
+    return next(i.field for i in items if i.kind == "field" and i.field.name == "ngay_sinh")
+
+
+def test_stored_dates_are_shown_back_in_the_day_month_year_boxes(form):
+    field = date_field(form, {"ngay_sinh": "1990-03-05"})
+    assert [(box.label, box.name, box.value) for box in field.date_inputs] == [
+        ("Ngày", "ngay_sinh-ngay", "5"),
+        ("Tháng", "ngay_sinh-thang", "3"),
+        ("Năm", "ngay_sinh-nam", "1990"),
+    ]
+    # The day's box carries the field's id: the error summary's link lands on the first box.
+    assert [box.id for box in field.date_inputs] == ["f-ngay_sinh", "f-ngay_sinh-thang", "f-ngay_sinh-nam"]
+
+
+def test_a_date_is_asked_in_three_labelled_numeric_boxes_inside_a_fieldset(form):
+    html = render_to_string(
+        "portal/apply/includes/field.html", {"field": date_field(form, {"ngay_sinh": "1990-03-05"})}
+    )
+    assert '<fieldset role="group" aria-describedby="f-ngay_sinh-hint">' in html
+    assert "<legend>Ngày sinh</legend>" in html
+    for box_id, label in (
+        ("f-ngay_sinh", "Ngày"),
+        ("f-ngay_sinh-thang", "Tháng"),
+        ("f-ngay_sinh-nam", "Năm"),
+    ):
+        assert f'<label class="date-input__label" for="{box_id}">{label}</label>' in html
+    assert html.count('inputmode="numeric"') == 3
+    assert "dd/mm/yyyy" not in html and "placeholder" not in html
+    assert 'value="1990"' in html
+
+
+def post_date(form, day, month, year):
+    return form.apply_post(
+        form.step("nguoi-khai"),
+        post(
+            ho_ten="An",
+            so_dinh_danh="074090000123",
+            **{"ngay_sinh-ngay": day, "ngay_sinh-thang": month, "ngay_sinh-nam": year},
+        ),
+        {},
+    )
+
+
+def test_a_date_typed_in_three_boxes_is_stored_as_iso_like_before(form):
+    result = post_date(form, "5", "03", "1990")
+    assert result.ok, result.errors
+    assert result.data["ngay_sinh"] == "1990-03-05"
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("", "", "", "Vui lòng nhập ngày sinh."),
+        ("31", "2", "2020", "Ngày sinh phải là một ngày có thật."),
+        ("1", "13", "1990", "Ngày sinh phải là một ngày có thật."),
+        ("mười", "3", "1990", "Ngày sinh phải là một ngày có thật."),
+        ("5", "3", "90", "Ngày sinh: nhập năm gồm 4 chữ số, ví dụ 2024."),
+        ("5", "3", "", "Ngày sinh phải có năm."),
+        ("", "", "1990", "Ngày sinh phải có ngày và tháng."),
+        ("1", "1", "2199", "Ngày sinh không được sau ngày hôm nay."),
+    ],
+)
+def test_wrong_dates_get_a_vietnamese_message_and_the_boxes_keep_what_was_typed(
+    form, day, month, year, message
+):
+    result = post_date(form, day, month, year)
+    assert not result.ok
+    assert result.errors == {"ngay_sinh": message}
+    assert result.data == {}
+    field = date_field(form, {}, raw=result.raw, errors=result.errors)
+    assert [box.value for box in field.date_inputs] == [day, month, year]
+    summary = formengine.error_summary(form, result.errors)
+    assert summary == [{"href": "#f-ngay_sinh", "message": message}]
+
+
+def test_a_date_box_posted_twice_is_refused(form):
+    result = form.apply_post(
+        form.step("nguoi-khai"),
+        post(
+            ho_ten="An",
+            so_dinh_danh="074090000123",
+            **{"ngay_sinh-ngay": ["1", "2"], "ngay_sinh-thang": "3", "ngay_sinh-nam": "1990"},
+        ),
+        {},
+    )
+    assert result.errors == {"ngay_sinh": "Ngày sinh chỉ nhận một giá trị."}
 
 
 def test_custom_messages_from_the_ui_win():
@@ -308,14 +393,14 @@ def test_conditions_are_data_evaluated_without_eval(form):
     # True is not 1: JSON booleans and numbers differ.
     assert not conditions.evaluate({"field": "c", "equals": True}, {"c": 1})
     problems = conditions.check({"field": "__import__('os')", "equals": 1}, {"a"}, where="x")
-    assert problems == ["x: điều kiện hiển thị tham chiếu trường «__import__('os')» không có trong biểu mẫu."]
+    assert problems == ["x: điều kiện hiển thị tham chiếu trường “__import__('os')” không có trong biểu mẫu."]
 
 
 def test_same_page_conditional_section_is_rendered_with_a_reveal_condition(form):
     items = page_items(form, form.step("yeu-cau"), {})
     opened = next(i for i in items if i.kind == "open")
     assert opened.reveal == '{"field":"nop_thay","equals":true}'
-    assert opened.reveal_hint == "Chỉ trả lời nếu ở câu «Nộp thay» bạn chọn «Có»."
+    assert opened.reveal_hint == "Chỉ trả lời nếu ở câu “Nộp thay” bạn chọn “Có”."
     assert [i.kind for i in items].count("open") == [i.kind for i in items].count("close") == 1
     # A condition on an earlier page is decided on the server: the hidden step renders nothing.
     assert form.rendered_nodes(form.step("khac"), {"so_ban": 1}) == []
@@ -388,17 +473,17 @@ def test_compatible_data_keeps_what_still_fits():
 @pytest.mark.parametrize(
     "schema, ui, problem",
     [
-        ({"type": "object", "properties": {"a": {"type": "array"}}}, {}, "kiểu «array» chưa được hỗ trợ"),
+        ({"type": "object", "properties": {"a": {"type": "array"}}}, {}, "kiểu “array” chưa được hỗ trợ"),
         ({"type": "object", "properties": {"Ho-Ten": {"type": "string"}}}, {}, "chỉ được gồm chữ thường"),
         (
             {"type": "object", "properties": {"a": {"type": "string"}}},
             {"steps": [{"id": "x", "fields": ["b"]}]},
-            "nhắc đến trường «b»",
+            "nhắc đến trường “b”",
         ),
         (
             {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}},
             {"steps": [{"id": "x", "fields": ["a"]}]},
-            "«b» không thuộc bước nào",
+            "“b” không thuộc bước nào",
         ),
         (
             {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
@@ -412,12 +497,12 @@ def test_compatible_data_keeps_what_still_fits():
                 "required": ["b"],
             },
             {"fields": {"b": {"show_if": {"field": "a", "equals": True}}}},
-            "nằm trong «required»",
+            "nằm trong “required”",
         ),
         (
             {"type": "object", "properties": {"a": {"type": "string"}}},
             {"fields": {"a": {"prefill": "vneid.ho_ten"}}},
-            "nguồn điền sẵn «vneid» không tồn tại",
+            "nguồn điền sẵn “vneid” không tồn tại",
         ),
         (
             {"type": "object", "properties": {"a": {"type": "string"}}},
@@ -432,7 +517,7 @@ def test_compatible_data_keeps_what_still_fits():
         (
             {"type": "object", "properties": {"a": {"type": "string"}}},
             {"fields": {"z": {"label": "Z"}}},
-            "trường «z» không có trong JSON Schema",
+            "trường “z” không có trong JSON Schema",
         ),
     ],
 )
@@ -504,7 +589,7 @@ def test_question_labels_read_well_in_messages():
         {"fields": {"q": {"label": "Bạn nhận kết quả thế nào?"}}},
     )
     result = definition.apply_post(definition.steps[0], post(), {})
-    assert result.errors == {"q": "Vui lòng trả lời câu hỏi «Bạn nhận kết quả thế nào?»."}
+    assert result.errors == {"q": "Vui lòng trả lời câu hỏi “Bạn nhận kết quả thế nào?”."}
 
 
 def test_error_summary_links_to_field_ids(form):
@@ -533,7 +618,7 @@ def test_identity_prefill_gives_the_account_values(make_user):
     }
     assert found["identity.full_name"].source_label == "Lấy từ tài khoản định danh"
     assert prefill.check_reference("identity.full_name") == ""
-    assert "không có thông tin «ho_ten»" in prefill.check_reference("identity.ho_ten")
+    assert "không có thông tin “ho_ten”" in prefill.check_reference("identity.ho_ten")
 
 
 def test_a_failing_prefill_source_is_skipped(make_user):
@@ -552,3 +637,19 @@ def test_a_failing_prefill_source_is_skipped(make_user):
     finally:
         prefill.register.remove("broken")
     assert list(found) == ["identity.full_name"]
+
+
+def test_the_represented_map_must_point_to_fields_of_the_form():
+    schema, ui = examples.load("1.001193")
+    assert build(schema, ui).represented_map("parent_guardian") == {
+        "full_name": "tre.ho_ten",
+        "national_id": None,
+    }
+    ui["represented"] = {"parent_guardian": {"full_name": "tre.ten", "age": None}, "self": {}}
+    with pytest.raises(FormDefinitionError) as caught:
+        build(schema, ui)
+    assert caught.value.problems == [
+        "“represented.parent_guardian.full_name” trỏ đến trường “tre.ten” không có trong biểu mẫu.",
+        "“represented.parent_guardian” chỉ nhận full_name, national_id; không nhận “age”.",
+        "“represented” chỉ nhận parent_guardian, authorised; không nhận “self”.",
+    ]

@@ -207,7 +207,7 @@ def test_my_dossiers_requires_sign_in(client, world):
     assert response["Location"].startswith(reverse("identity:login"))
 
 
-def test_list_shows_own_dossiers_newest_first_with_the_status_in_plain_words(as_an, world):
+def test_list_shows_own_dossiers_newest_first_with_the_status_name(as_an, world):
     older = drive(world, Status.SUPPLEMENT_REQUESTED)
     newer = drive(world, Status.SUBMITTED)
     binh_dossier = drive(world, Status.SUBMITTED, world.binh)
@@ -216,8 +216,10 @@ def test_list_shows_own_dossiers_newest_first_with_the_status_in_plain_words(as_
     html = page(response)
     assert html.index(newer.code) < html.index(older.code)
     assert binh_dossier.code not in html
-    assert "Hồ sơ đã được gửi, đang chờ Bộ phận Một cửa kiểm tra và tiếp nhận" in html
-    assert "Cơ quan cần bạn bổ sung giấy tờ" in html
+    # One name per status on every page: the national one, as on the receipt (not a sentence).
+    assert '<td data-label="Tình trạng">Mới đăng ký</td>' in html
+    assert '<td data-label="Tình trạng">Yêu cầu bổ sung giấy tờ<br>' in html
+    assert "Hồ sơ đã được gửi, đang chờ Bộ phận Một cửa kiểm tra và tiếp nhận" not in html
     assert "Cần bạn thực hiện" in html
     assert world.version.procedure.name in html
     assert timezone.localtime(newer.due_at).strftime("%d/%m/%Y") in html
@@ -265,6 +267,7 @@ def test_dossier_page_shows_timeline_messages_and_what_is_asked(as_an, world):
     response = as_an.get(url("my-dossier", dossier))
     assert response.status_code == 200
     html = page(response)
+    assert "Tình trạng: <strong>Yêu cầu bổ sung giấy tờ</strong>" in html
     assert "Cơ quan cần bạn bổ sung giấy tờ" in html
     assert "Việc bạn cần làm" in html
     assert "Bản sao Giấy chứng sinh" in html and "Tờ khai có chữ ký của người đi khai" in html

@@ -163,7 +163,7 @@ def test_completing_with_the_form_sends_typed_data_and_moves_on(client, world, s
     html = client.get(url(review)).content.decode()
     assert "Đồng ý" in html and "Không đồng ý" in html and 'name="approved"' in html
     missing = client.post(url(review), {"ghi_chu": "?"})
-    assert missing.status_code == 400 and "Vui lòng trả lời mục «Kết luận»" in missing.content.decode()
+    assert missing.status_code == 400 and "Vui lòng trả lời mục “Kết luận”" in missing.content.decode()
     assert client.post(url(review), {"approved": "false", "ghi_chu": "Bổ sung xác minh"}).status_code == 302
     review.refresh_from_db()
     assert review.data == {"approved": False, "ghi_chu": "Bổ sung xác minh"}
@@ -178,9 +178,9 @@ def test_invalid_input_is_shown_and_changes_nothing(client, world, started):
     html = response.content.decode()
     assert response.status_code == 400
     assert "Có lỗi cần khắc phục" in html
-    assert "Vui lòng trả lời mục «Kết quả thẩm định»" in html
+    assert "Vui lòng trả lời mục “Kết quả thẩm định”" in html
     assert "phải là một số nguyên" in html and "ngày/tháng/năm" in html
-    assert "Vui lòng trả lời mục «Ý kiến, ghi chú»" in html  # ghi_chu! made the note required
+    assert "Vui lòng trả lời mục “Ý kiến, ghi chú”" in html  # ghi_chu! made the note required
     item.refresh_from_db()
     assert item.state == WorkItemState.OPEN
 

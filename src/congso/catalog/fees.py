@@ -112,7 +112,7 @@ def validate_fee_rule(kind: str, amount: int, rule) -> None:
 def _tiered_errors(rule: dict) -> list[str]:
     errors = []
     if rule.get("basis", "copies") not in ("copies", "pages"):
-        errors.append(_('basis phải là "copies" (số bản) hoặc "pages" (số trang).'))
+        errors.append(_("basis phải là “copies” (số bản) hoặc “pages” (số trang)."))
     for key in ("base", "max"):
         if rule.get(key) is not None and not _non_negative_int(rule[key]):
             errors.append(_("%(key)s phải là số nguyên không âm.") % {"key": key})

@@ -38,7 +38,7 @@ class SearchForm(forms.Form):
         choices=[("", _("Tất cả các cấp")), *ProcedureLevel.choices],
     )
     online_mode = forms.ChoiceField(
-        label=_("Mức độ dịch vụ công trực tuyến"),
+        label=_("Hình thức dịch vụ công trực tuyến"),
         required=False,
         choices=[("", _("Tất cả")), *OnlineMode.choices],
     )

@@ -129,31 +129,43 @@ class Procedure(models.Model):
 
 
 class OnlineMode(models.TextChoices):
-    """Decree 42/2022 vocabulary, with the older Decree 43/2011 levels it replaced."""
+    """Decree 42/2022 vocabulary, with the older Decree 43/2011 levels it replaced.
 
-    INFORMATION = "information", _("Cung cấp thông tin (mức độ 1–2 cũ)")
-    PARTLY_ONLINE = "partly", _("Dịch vụ công trực tuyến một phần (mức độ 3 cũ)")
-    FULLY_ONLINE = "fully", _("Dịch vụ công trực tuyến toàn trình (mức độ 4 cũ)")
+    The label is the one name every page uses ("Toàn trình", "Một phần"); the old level ("mức độ 4") is
+    shown once, on the procedure's page, through ``with_former_level``.
+    """
+
+    INFORMATION = "information", _("Chỉ cung cấp thông tin")
+    PARTLY_ONLINE = "partly", _("Một phần")
+    FULLY_ONLINE = "fully", _("Toàn trình")
 
     @classmethod
     def current_term(cls, value) -> str:
-        """The Decree 42/2022 name alone, e.g. "Toàn trình"."""
-        return str(_ONLINE_MODE_TERMS[value][0])
+        """The Decree 42/2022 name, e.g. "Toàn trình" (the choice's label)."""
+        return str(cls(value).label)
+
+    @classmethod
+    def with_former_level(cls, value) -> str:
+        """The name with the old level it replaced, e.g. "Toàn trình (trước đây gọi là mức độ 4)"."""
+        return str(_("%(term)s (trước đây gọi là %(level)s)")) % {
+            "term": cls.current_term(value),
+            "level": cls.former_level(value),
+        }
 
     @classmethod
     def former_level(cls, value) -> str:
         """The Decree 43/2011 level it replaced, e.g. "mức độ 4"."""
-        return str(_ONLINE_MODE_TERMS[value][1])
+        return str(_ONLINE_MODE_TERMS[value][0])
 
     @classmethod
     def explain(cls, value) -> str:
         """What the mode means for the applicant, in one plain sentence."""
-        return str(_ONLINE_MODE_TERMS[value][2])
+        return str(_ONLINE_MODE_TERMS[value][1])
 
 
+# (the former level, what it means for the applicant)
 _ONLINE_MODE_TERMS = {
     OnlineMode.INFORMATION: (
-        _("Chỉ cung cấp thông tin"),
         _("mức độ 1–2"),
         _(
             "Thủ tục này chưa nhận hồ sơ trực tuyến: bạn xem thông tin ở đây rồi nộp hồ sơ trực tiếp "
@@ -161,7 +173,6 @@ _ONLINE_MODE_TERMS = {
         ),
     ),
     OnlineMode.PARTLY_ONLINE: (
-        _("Một phần"),
         _("mức độ 3"),
         _(
             "Bạn nộp hồ sơ trực tuyến; một số bước (xuất trình bản chính, nộp phí hoặc nhận kết quả) "
@@ -169,7 +180,6 @@ _ONLINE_MODE_TERMS = {
         ),
     ),
     OnlineMode.FULLY_ONLINE: (
-        _("Toàn trình"),
         _("mức độ 4"),
         _("Bạn nộp hồ sơ, nộp phí và nhận kết quả trực tuyến hoặc qua bưu chính, không phải đến cơ quan."),
     ),

@@ -84,7 +84,7 @@ def procedure_detail(request, code):
             "legal_basis": [part.strip() for part in version.legal_basis.split(";") if part.strip()],
             "steps": [line.strip() for line in version.description.splitlines() if line.strip()],
             "mode_term": OnlineMode.current_term(mode),
-            "mode_former": OnlineMode.former_level(mode),
+            "mode_with_former_level": OnlineMode.with_former_level(mode),
             "mode_explained": OnlineMode.explain(mode),
             "is_online": mode != OnlineMode.INFORMATION,
             "is_fully_online": mode == OnlineMode.FULLY_ONLINE,

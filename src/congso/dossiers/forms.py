@@ -134,7 +134,7 @@ class PaperFilesField(forms.FileField):
                 validate_upload(item)
             except UploadRejected as exc:
                 raise ValidationError(
-                    _("Tệp «%(name)s»: %(reason)s") % {"name": item.name, "reason": " ".join(exc.messages)},
+                    _("Tệp “%(name)s”: %(reason)s") % {"name": item.name, "reason": " ".join(exc.messages)},
                     code=exc.code,
                 ) from exc
             cleaned.append(item)
@@ -558,7 +558,7 @@ class HandOverForm(Form):
         required=False,
         help_text=_(
             "Giao đích danh một cán bộ của đơn vị, hoặc giao vào hàng chờ: mọi cán bộ xử lý của đơn vị "
-            "đều thấy hồ sơ trong «Việc cần xử lý»."
+            "đều thấy hồ sơ trong “Việc cần xử lý”."
         ),
         error_messages={
             "invalid_choice": _("Người nhận đã chọn không thuộc đơn vị nhận; vui lòng chọn lại."),

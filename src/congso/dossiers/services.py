@@ -137,7 +137,7 @@ def _text(value, limit: int | None = None, label: str = "") -> str:
     text = str(value or "").strip()
     if limit is not None and len(text) > limit:
         raise InvalidDossierInput(
-            _("«{label}» quá dài (tối đa {limit} ký tự).").format(label=label, limit=limit), code="too_long"
+            _("“{label}” quá dài (tối đa {limit} ký tự).").format(label=label, limit=limit), code="too_long"
         )
     return text
 
@@ -192,7 +192,7 @@ def _check_in_force(version, day) -> None:
     if not catalog_services.is_in_force(version, day):
         raise VersionNotInForce(
             _(
-                "Thủ tục «{name}» (phiên bản {number}) không có hiệu lực vào ngày {day}; không thể nộp hồ sơ "
+                "Thủ tục “{name}” (phiên bản {number}) không có hiệu lực vào ngày {day}; không thể nộp hồ sơ "
                 "theo phiên bản này."
             ).format(name=version.procedure.name, number=version.number, day=day.strftime("%d/%m/%Y")),
             code="version_not_in_force",
@@ -249,7 +249,7 @@ def _check_papers(version, papers, *, require_all: bool) -> list[tuple[PaperUplo
     for upload in papers or ():
         if upload.required_paper_code and upload.required_paper_code not in known:
             raise InvalidDossierInput(
-                _("Thành phần hồ sơ «{code}» không thuộc thủ tục này.").format(
+                _("Thành phần hồ sơ “{code}” không thuộc thủ tục này.").format(
                     code=upload.required_paper_code
                 ),
                 code="unknown_paper",
@@ -1058,7 +1058,7 @@ def _check_step_input(step_name, allotted_working_hours) -> str:
 def _refuse_hand_over_in(dossier, statuses) -> None:
     if dossier.status not in statuses:
         raise IllegalTransition(
-            _("Không thể bàn giao hồ sơ khi hồ sơ ở trạng thái «{status}».").format(
+            _("Không thể bàn giao hồ sơ khi hồ sơ ở trạng thái “{status}”.").format(
                 status=states.status_label(dossier.status)
             ),
             code="illegal_transition",
@@ -1240,7 +1240,7 @@ def attach_process(dossier, *, authority) -> Dossier:
         permissions.require_process_authority(authority, dossier)
         if dossier.status not in PROCESS_STATUSES:
             raise IllegalTransition(
-                _("Không thể bắt đầu quy trình xử lý khi hồ sơ ở trạng thái «{status}».").format(
+                _("Không thể bắt đầu quy trình xử lý khi hồ sơ ở trạng thái “{status}”.").format(
                     status=states.status_label(dossier.status)
                 ),
                 code="illegal_transition",

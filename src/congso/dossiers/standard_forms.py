@@ -418,7 +418,7 @@ def _result_place(dossier: Dossier, doc_settings, agency) -> str:
     """Where form 01 says the result is returned: online for a fully online dossier, by post when that
     was chosen, otherwise at the one-stop desk (and electronically too when the procedure offers it)."""
     if _online_result(dossier):
-        return _("Trả kết quả trực tuyến: bản điện tử trên Cổng Dịch vụ công, mục «Hồ sơ của tôi»")
+        return _("Trả kết quả trực tuyến: bản điện tử trên Cổng Dịch vụ công, mục “Hồ sơ của tôi”")
     if dossier.return_method == ReturnMethod.POSTAL:
         return _("Qua dịch vụ bưu chính công ích, đến địa chỉ người nộp hồ sơ đã đăng ký")
     place = f"{doc_settings.one_stop_unit_name} – {agency.name}"
@@ -826,7 +826,7 @@ def form_context(
     if code not in _DOSSIER_FORMS:
         raise InvalidDossierInput(
             _(
-                "Mẫu phiếu «{code}» không có cho một hồ sơ; hồ sơ có các mẫu 01–06 (mẫu 07 là sổ theo dõi)."
+                "Mẫu phiếu “{code}” không có cho một hồ sơ; hồ sơ có các mẫu 01–06 (mẫu 07 là sổ theo dõi)."
             ).format(code=form_code),
             code="unknown_form",
         )

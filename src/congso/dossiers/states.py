@@ -247,10 +247,10 @@ def illegal(source, target, action: str | None = None) -> IllegalTransition:
     the action has no single outcome or would not change the status — the action and the status."""
     if action is not None and (target is None or target == source):
         message = gettext(
-            "Không thể thực hiện thao tác «{action}» khi hồ sơ ở trạng thái «{source}»."
+            "Không thể thực hiện thao tác “{action}” khi hồ sơ ở trạng thái “{source}”."
         ).format(action=action, source=status_label(source))
     else:
-        message = gettext("Không thể chuyển hồ sơ từ trạng thái «{source}» sang «{target}».").format(
+        message = gettext("Không thể chuyển hồ sơ từ trạng thái “{source}” sang “{target}”.").format(
             source=status_label(source), target=status_label(target)
         )
     return IllegalTransition(message, code="illegal_transition")

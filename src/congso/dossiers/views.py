@@ -467,7 +467,7 @@ def action(request, code, slug):
     if verdict == FORBIDDEN:
         return refuse_page(
             request,
-            _("Bạn không có quyền «{action}» đối với hồ sơ {code}.").format(
+            _("Bạn không có quyền “{action}” đối với hồ sơ {code}.").format(
                 action=chosen.label, code=dossier.code
             ),
             dossier=dossier,
@@ -476,10 +476,10 @@ def action(request, code, slug):
         if chosen.slug == "ban-giao" and dossier.routed_by_process:
             reason = _(
                 "Hồ sơ {code} đang được chuyển bước theo {process}: hồ sơ được chuyển khi cán bộ hoàn thành "
-                "việc của mình trong «Việc cần xử lý»."
+                "việc của mình trong “Việc cần xử lý”."
             ).format(code=dossier.code, process=dossier.routed_by_process)
         else:
-            reason = _("Không thể «{action}» khi hồ sơ {code} ở trạng thái «{status}».").format(
+            reason = _("Không thể “{action}” khi hồ sơ {code} ở trạng thái “{status}”.").format(
                 action=chosen.label, code=dossier.code, status=states.status_label(dossier.status)
             )
         return refuse_page(request, reason, status=409, dossier=dossier)
@@ -842,7 +842,7 @@ def intake_form(request, procedure_code):
     if not agencies:
         return refuse_page(
             request,
-            _("Cơ quan của bạn không thực hiện thủ tục «{name}» nên không tiếp nhận hồ sơ này được.").format(
+            _("Cơ quan của bạn không thực hiện thủ tục “{name}” nên không tiếp nhận hồ sơ này được.").format(
                 name=version.procedure.name
             ),
         )

@@ -85,7 +85,7 @@ def who_definition(user) -> formengine.FormDefinition:
                     "business_representative": _(
                         "Người đại diện theo pháp luật của doanh nghiệp, hợp tác xã, tổ chức."
                     ),
-                    "authorised": _("Bạn cần đính kèm văn bản ủy quyền ở bước «Giấy tờ đính kèm»."),
+                    "authorised": _("Bạn cần đính kèm văn bản ủy quyền ở bước “Giấy tờ đính kèm”."),
                 },
                 "messages": {"required": _("Vui lòng chọn bạn nộp hồ sơ này cho ai.")},
             }
@@ -98,8 +98,10 @@ _NATIONAL_ID = {"type": "string", "pattern": "^[0-9]{12}$"}
 _NAME = {"type": "string", "minLength": 2, "maxLength": 200}
 
 
-def acting_for_definition(relation: str) -> formengine.FormDefinition | None:
-    """The questions about the person or organisation represented, or None for "self"."""
+def acting_for_definition(relation: str, skip=()) -> formengine.FormDefinition | None:
+    """The questions about the person or organisation represented, or None for "self" (or when the
+    procedure's form answers all of them itself: ``skip`` names the questions it answers, see
+    ``FormDefinition.represented_map``)."""
     national_id_message = _("Số định danh cá nhân phải gồm 12 chữ số.")
     if relation == "parent_guardian":
         schema = {
@@ -110,10 +112,7 @@ def acting_for_definition(relation: str) -> formengine.FormDefinition | None:
         ui = {
             "order": ["full_name", "national_id"],
             "fields": {
-                "full_name": {
-                    "label": _("Họ, chữ đệm và tên của con hoặc người được giám hộ"),
-                    "help": _("Với thủ tục đăng ký khai sinh, ghi tên dự định đặt cho trẻ."),
-                },
+                "full_name": {"label": _("Họ, chữ đệm và tên của con hoặc người được giám hộ")},
                 "national_id": {
                     "label": _("Số định danh cá nhân của con hoặc người được giám hộ"),
                     "width": "medium",
@@ -170,6 +169,13 @@ def acting_for_definition(relation: str) -> formengine.FormDefinition | None:
             },
         }
     else:
+        return None
+    for name in skip:
+        schema["properties"].pop(name, None)
+        schema["required"] = [n for n in schema["required"] if n != name]
+        ui["order"] = [n for n in ui["order"] if n != name]
+        ui["fields"].pop(name, None)
+    if not schema["properties"]:
         return None
     return formengine.build(schema, ui)
 
@@ -292,16 +298,26 @@ class Journey:
     def chooses_agency(self) -> bool:
         return chooses_agency(self.version, self.agencies)
 
+    def represented_map(self) -> dict:
+        return self.definition.represented_map(self.draft.relation)
+
+    def acting_definition(self) -> formengine.FormDefinition | None:
+        """The portal's questions about the person represented that the form does not ask itself (the
+        child's name of a birth registration is asked once, in the form)."""
+        return acting_for_definition(self.draft.relation, skip=self.represented_map())
+
     def page_ids(self) -> list[str]:
         page_ids = ["who"]
-        if self.draft.relation and self.draft.relation != "self":
+        if self.draft.relation in RELATIONS and self.acting_definition() is not None:
             page_ids.append("acting-for")
         if self.chooses_agency:
             page_ids.append("agency")
         page_ids += [f"step:{s.id}" for s in self.definition.visible_steps(self.draft.data)]
         if self.paper_slots():
             page_ids.append("papers")
-        page_ids.append("review")
+        # The declaration is a page of its own: the counter of check-your-answers must not say
+        # "6/6" when one more page follows.
+        page_ids += ["review", "submit"]
         return page_ids
 
     def url(self, page: str) -> str:
@@ -335,9 +351,12 @@ class Journey:
         page = self.draft.current_step
         return self.url(page) if page in self.page_ids() else self.url(self.page_ids()[0])
 
-    def progress(self, page: str) -> tuple[int, int]:
+    def progress(self, page: str) -> dict:
+        """The step counter of ``page`` ("Bước 2/6"): the one place that counts the journey's pages,
+        from "who" to the declaration. ``{"progress_index": 0, ...}`` hides the counter."""
         page_ids = self.page_ids()
-        return (page_ids.index(page) + 1 if page in page_ids else 0), len(page_ids)
+        index = page_ids.index(page) + 1 if page in page_ids else 0
+        return {"progress_index": index, "progress_total": len(page_ids) if index else 0}
 
     def save(self, *, current_page: str, **fields) -> None:
         """Save the draft with the given field values, where the applicant is now, and a new expiry."""
@@ -377,7 +396,7 @@ class Journey:
         return self.next_url(page)
 
     def acting_for_complete(self) -> bool:
-        acting = acting_for_definition(self.draft.relation)
+        acting = self.acting_definition()
         return acting is None or acting.validate(_acting_answers(self.draft)).ok
 
     # prefill
@@ -457,7 +476,7 @@ class Journey:
                 Problem(_("Vui lòng chọn bạn nộp hồ sơ này cho ai."), self.url("who") + "#f-relation")
             )
         else:
-            acting = acting_for_definition(who)
+            acting = self.acting_definition()
             if acting is not None:
                 for path, message in acting.validate(_acting_answers(self.draft)).fields.items():
                     problems.append(
@@ -520,6 +539,15 @@ class Journey:
             "relation_label": relation_labels(self.user)[relation],
             **_acting_answers(self.draft),
         }
+        # What the form asks itself about the person represented wins over an older answer of the
+        # acting-for page (the page no longer asks it).
+        data = self.clean_data()
+        for key, path in self.represented_map().items():
+            value = get_path(data, path) if path else MISSING
+            if value in (MISSING, None, ""):
+                payload.pop(key, None)
+            else:
+                payload[key] = value
         if relation == "authorised":
             slot = next(s for s in self.paper_slots() if s.code == DraftFile.AUTHORISATION_CODE)
             payload["authorisation_paper"] = {
@@ -679,7 +707,6 @@ def _form_page(
         if submission.ok:
             return redirect(on_valid(submission.data, action))
         raw, errors, form_errors = submission.raw, submission.errors, submission.form_errors
-    index, total = journey.progress(page) if journey is not None else (0, 0)
     context = {
         "journey": journey,
         "draft": journey.draft if journey else None,
@@ -691,8 +718,7 @@ def _form_page(
         "answers_json": formengine.page_answers(definition, step, data),
         "error_summary": formengine.error_summary(definition, errors, form_errors),
         "back_url": journey.previous_url(page) if journey else "",
-        "progress_index": index,
-        "progress_total": total,
+        **(journey.progress(page) if journey is not None else {}),
         "draft_button": draft_button,
         "return_to_review": request.GET.get(RETURN_PARAM) == "kiem-tra",
         **(extra or {}),
@@ -768,7 +794,6 @@ def apply(request, procedure_code):
             "fees": catalog_services.fees_for(version),
             "time_limit": catalog_services.describe_time_limit(version),
             "online_mode_label": OnlineMode.current_term(version.online_mode),
-            "former_level": OnlineMode.former_level(version.online_mode),
             "procedure_url": procedure_url(version.procedure),
         },
     )
@@ -841,9 +866,9 @@ def who(request, journey):
 @require_http_methods(["GET", "POST"])
 def acting_for(request, journey):
     draft = journey.draft
-    definition = acting_for_definition(draft.relation)
+    definition = journey.acting_definition()
     if definition is None:
-        return redirect(journey.url("who"))
+        return redirect(journey.next_url("who") if draft.relation in RELATIONS else journey.url("who"))
 
     def save(answers, action):
         return journey.save_and_continue(
@@ -973,7 +998,7 @@ def _store_uploads(journey, uploads: dict[str, list]) -> dict[str, str]:
             try:
                 checked.append((code, upload, dossier_files.validate_upload(upload)))
             except dossier_files.UploadRejected as exc:
-                errors[code] = _("%(paper)s — tệp «%(file)s»: %(reason)s") % {
+                errors[code] = _("%(paper)s — tệp “%(file)s”: %(reason)s") % {
                     "paper": slot.name,
                     "file": upload.name,
                     "reason": " ".join(exc.messages),
@@ -1042,7 +1067,6 @@ def papers(request, journey):
         slot.error = errors.get(slot.code, "")
     summary = [{"href": "", "message": m} for m in form_errors]
     summary += [{"href": f"#{s.input_id}", "message": s.error} for s in slots if s.error]
-    index, total = journey.progress("papers")
     return render(
         request,
         "portal/apply/papers.html",
@@ -1053,8 +1077,7 @@ def papers(request, journey):
             "error_summary": summary,
             "limits": _upload_limits(),
             "back_url": journey.previous_url("papers"),
-            "progress_index": index,
-            "progress_total": total,
+            **journey.progress("papers"),
             "return_to_review": request.GET.get(RETURN_PARAM) == "kiem-tra",
         },
     )
@@ -1090,7 +1113,7 @@ def delete_file(request, journey, file_id):
         attached.delete()
         journey.save(current_page="papers")
         transaction.on_commit(lambda: delete_stored([name]))
-    messages.success(request, _("Đã xóa tệp «%(name)s».") % {"name": original})
+    messages.success(request, _("Đã xóa tệp “%(name)s”.") % {"name": original})
     return redirect(journey.url("papers"))
 
 
@@ -1109,13 +1132,12 @@ def _review_context(journey, problems=None, extra_errors=()):
         url = journey.url(f"step:{answers.step.id}")
         steps.append({"answers": answers, "change_url": url + change})
     relation = journey.draft.relation
-    acting = acting_for_definition(relation) if relation in RELATIONS else None
+    acting = journey.acting_definition() if relation in RELATIONS else None
     acting_rows = []
     if acting is not None:
         for step_answers in acting.answers(_acting_answers(journey.draft)):
             for group in step_answers.groups:
                 acting_rows += group.rows
-    index, total = journey.progress("review")
     return {
         "journey": journey,
         "draft": journey.draft,
@@ -1133,8 +1155,7 @@ def _review_context(journey, problems=None, extra_errors=()):
         "error_summary": summary,
         "ready": not problems and not extra_errors,
         "back_url": journey.previous_url("review"),
-        "progress_index": index,
-        "progress_total": total,
+        **journey.progress("review"),
     }
 
 
@@ -1173,6 +1194,7 @@ def submit(request, journey):
             "error": error,
             "error_summary": [{"href": "#cam-doan", "message": error}] if error else [],
             "back_url": journey.url("review"),
+            **journey.progress("submit"),
         },
     )
 
@@ -1337,7 +1359,7 @@ def restart(request, draft_id):
 def draft_delete(request, journey):
     if request.method == "POST":
         journey.draft.delete_with_files()
-        messages.success(request, _("Đã xóa bản nháp hồ sơ «%(name)s».") % {"name": journey.procedure.name})
+        messages.success(request, _("Đã xóa bản nháp hồ sơ “%(name)s”.") % {"name": journey.procedure.name})
         return redirect("portal:drafts")
     return render(
         request,
@@ -1492,9 +1514,9 @@ def _parsed_answers(definition, posted) -> dict:
 
     data: dict = {}
     for leaf in definition.leaves:
-        texts = posted.get(leaf.html_name) or []
+        answer, _several = values.posted(leaf, lambda name: posted.get(name) or [])
         try:
-            value = values.parse(leaf, texts[0] if texts else "")
+            value = values.parse(leaf, answer)
         except values.ParseError:
             continue
         formengine.set_path(data, leaf.path, value)

@@ -117,6 +117,7 @@ def acting_for_name(dossier, user) -> str:
 @dataclass
 class DossierRow:
     dossier: Dossier
+    status_label: str
     sentence: str
     deadline: DeadlineState | None
     acting_for: str
@@ -126,7 +127,8 @@ class DossierRow:
 def _row(dossier, user, now) -> DossierRow:
     return DossierRow(
         dossier=dossier,
-        sentence=services.status_sentence(dossier.status),
+        status_label=services.status_label(dossier.status),
+        sentence=services.status_explanation(dossier.status),
         deadline=deadline_state(dossier, now),
         acting_for=acting_for_name(dossier, user),
         needs_action=dossier.status in ACTION_STATUSES,
@@ -705,7 +707,8 @@ def lookup(request, code=""):
         {
             "dossier": dossier,
             "procedure": dossier.procedure_version.procedure,
-            "sentence": services.status_sentence(dossier.status),
+            "status_label": services.status_label(dossier.status),
+            "sentence": services.status_explanation(dossier.status),
             "deadline": deadline_state(dossier),
             "own_url": _own_dossier_url(request, dossier),
         }

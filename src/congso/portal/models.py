@@ -75,7 +75,7 @@ class ApplicationDraft(models.Model):
         default=dict,
         blank=True,
         help_text=_(
-            "«relation» (self, parent_guardian, business_representative, authorised) và thông tin "
+            "“relation” (self, parent_guardian, business_representative, authorised) và thông tin "
             "người được đại diện."
         ),
     )

@@ -81,12 +81,12 @@ def check_reference(reference: str) -> str:
     attributes; otherwise a Vietnamese explanation for the administrator."""
     source, attribute = split_reference(reference)
     if source not in register:
-        return _("nguồn điền sẵn «%(source)s» không tồn tại (có: %(known)s).") % {
+        return _("nguồn điền sẵn “%(source)s” không tồn tại (có: %(known)s).") % {
             "source": source,
             "known": ", ".join(register),
         }
     if attribute not in register[source].attributes:
-        return _("nguồn «%(source)s» không có thông tin «%(attribute)s» (có: %(known)s).") % {
+        return _("nguồn “%(source)s” không có thông tin “%(attribute)s” (có: %(known)s).") % {
             "source": source,
             "attribute": attribute,
             "known": ", ".join(register[source].attributes),

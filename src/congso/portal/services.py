@@ -1,8 +1,9 @@
 """The public API of the portal block: what other blocks (reporting, notifications, the officers'
 workspace) may read or ask of it. Nothing outside ``portal`` touches its models directly.
 
-- ``status_sentence(status)`` — the plain-language sentence the portal shows a citizen for each of the
-  10 national statuses (also fit for a notification).
+- ``status_label(status)`` — the one name of a status on every citizen page (the national status name);
+  ``status_sentence(status)`` — the plain-language sentence that explains it (also fit for a
+  notification); ``status_explanation(status)`` — that sentence, or "" where it repeats the name.
 - ``feedback_for(dossier)``, ``can_give_feedback(dossier)``, ``give_feedback(...)`` — the applicant's rating
   of a finished dossier (one per dossier).
 - ``satisfaction(agency=None, start=None, end=None)`` — the satisfaction rate of Decision 766/QĐ-TTg.
@@ -45,6 +46,8 @@ __all__ = [
     "lookup_ip_limit",
     "lookup_ip_window",
     "satisfaction",
+    "status_explanation",
+    "status_label",
     "status_sentence",
 ]
 
@@ -84,6 +87,18 @@ _STATUS_SENTENCES = {
     Status.RESULT_READY: gettext_lazy("Đã có kết quả, đang chờ trả cho bạn"),
     Status.RESULT_RETURNED: gettext_lazy("Đã trả kết quả"),
 }
+
+
+def status_label(status) -> str:
+    """The one name of ``status`` on every page (list, dossier page, receipt, public status page): the
+    national status name of STANDARDS.md §1, e.g. "Mới đăng ký". ``status_sentence`` only explains it."""
+    return str(Status(status).label)
+
+
+def status_explanation(status) -> str:
+    """The plain-language sentence under the status name, or "" when it would only repeat the name."""
+    sentence = status_sentence(status)
+    return "" if sentence.casefold() == status_label(status).casefold() else sentence
 
 
 def status_sentence(status) -> str:

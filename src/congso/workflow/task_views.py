@@ -45,7 +45,7 @@ INT_LIMIT = 10**12
 
 
 def _required_message(label) -> dict:
-    return {"required": _("Vui lòng trả lời mục «%(label)s».") % {"label": label}}
+    return {"required": _("Vui lòng trả lời mục “%(label)s”.") % {"label": label}}
 
 
 def _form_field(spec: services.StepField) -> forms.Field:
@@ -56,7 +56,7 @@ def _form_field(spec: services.StepField) -> forms.Field:
     if spec.kind == "bool":
         return forms.BooleanField(label=spec.label, required=False)
     if spec.kind == "int":
-        messages_["invalid"] = _("Mục «%(label)s» phải là một số nguyên.") % {"label": spec.label}
+        messages_["invalid"] = _("Mục “%(label)s” phải là một số nguyên.") % {"label": spec.label}
         return forms.IntegerField(
             min_value=-INT_LIMIT,
             max_value=INT_LIMIT,
@@ -65,7 +65,7 @@ def _form_field(spec: services.StepField) -> forms.Field:
         )
     if spec.kind == "date":
         messages_["invalid"] = _(
-            "Mục «%(label)s» phải là một ngày dạng ngày/tháng/năm, ví dụ 27/03/2026."
+            "Mục “%(label)s” phải là một ngày dạng ngày/tháng/năm, ví dụ 27/03/2026."
         ) % {"label": spec.label}
         return forms.DateField(
             input_formats=DATE_INPUT_FORMATS,

@@ -15,12 +15,6 @@ def online_term(mode: str) -> str:
 
 
 @register.filter
-def former_level(mode: str) -> str:
-    """``"fully"`` → ``"mức độ 4"``."""
-    return OnlineMode.former_level(mode)
-
-
-@register.filter
 def paper_quantity(paper) -> str:
     """``"1 bản chính, 2 bản sao"``, or "Xuất trình" wording when neither is counted."""
     parts = []

@@ -75,30 +75,30 @@ def check(condition, known_paths, *, where: str) -> list[str]:
             parts = condition[combinator]
             if len(condition) != 1 or not isinstance(parts, list) or not parts:
                 return [
-                    _("%(where)s: «%(key)s» phải là danh sách điều kiện không rỗng và đứng một mình.")
+                    _("%(where)s: “%(key)s” phải là danh sách điều kiện không rỗng và đứng một mình.")
                     % {"where": where, "key": combinator}
                 ]
             return [problem for part in parts for problem in check(part, known_paths, where=where)]
     if "not" in condition:
         if len(condition) != 1:
-            return [_("%(where)s: «not» phải đứng một mình.") % {"where": where}]
+            return [_("%(where)s: “not” phải đứng một mình.") % {"where": where}]
         return check(condition["not"], known_paths, where=where)
     field = condition.get("field")
     comparisons = [key for key in _COMPARISONS if key in condition]
     problems = []
     if not isinstance(field, str) or field not in known_paths:
         problems.append(
-            _("%(where)s: điều kiện hiển thị tham chiếu trường «%(field)s» không có trong biểu mẫu.")
+            _("%(where)s: điều kiện hiển thị tham chiếu trường “%(field)s” không có trong biểu mẫu.")
             % {"where": where, "field": field}
         )
     if len(comparisons) != 1 or set(condition) != {"field", comparisons[0]}:
         problems.append(
             _(
-                "%(where)s: điều kiện hiển thị cần «field» và đúng một trong các phép so sánh "
+                "%(where)s: điều kiện hiển thị cần “field” và đúng một trong các phép so sánh "
                 "equals, not_equals, in, filled."
             )
             % {"where": where}
         )
     elif comparisons[0] == "in" and not isinstance(condition["in"], list):
-        problems.append(_("%(where)s: «in» phải là một danh sách giá trị.") % {"where": where})
+        problems.append(_("%(where)s: “in” phải là một danh sách giá trị.") % {"where": where})
     return problems

@@ -38,6 +38,10 @@ WIDTHS = {"short", "medium"}
 # Radios read better than a select while the options fit on a phone screen.
 RADIO_MAX_OPTIONS = 5
 DEFAULT_STEP_ID = "to-khai"
+# The portal's questions about the person represented (portal.application_views.acting_for_definition)
+# that a form may answer itself through ``represented`` (docs/forms.md).
+REPRESENTED_RELATIONS = ("parent_guardian", "authorised")
+REPRESENTED_KEYS = ("full_name", "national_id")
 
 
 class FormDefinitionError(Exception):
@@ -133,7 +137,7 @@ class Submission:
     ok: bool
     data: dict
     errors: dict[str, str]
-    raw: dict[str, str]
+    raw: dict  # {path: posted text, or a date's three boxes}
     form_errors: list[str]
 
 
@@ -238,13 +242,13 @@ class _Builder:
             return FormDefinition(self.schema, self.ui, [], {}, {})
         self._check_meta_schema()
         if not isinstance(self.ui_fields, dict):
-            self.problem(_("«fields» trong gợi ý hiển thị phải là một đối tượng JSON."))
+            self.problem(_("“fields” trong gợi ý hiển thị phải là một đối tượng JSON."))
             self.ui_fields = {}
         if self.problems:
             raise FormDefinitionError(self.problems)
         if _primary_type(self.schema) != "object" or not isinstance(self.schema.get("properties"), dict):
             raise FormDefinitionError(
-                [_('Gốc của biểu mẫu phải là một đối tượng ("type": "object") có "properties".')]
+                [_('Gốc của biểu mẫu phải là một đối tượng ("type": "object") có “properties”.')]
             )
         roots = self._children(self.schema, None, self.ui.get("order"), "")
         self._check_ui_paths()
@@ -252,6 +256,7 @@ class _Builder:
         self._check_prefill()
         steps = self._steps(roots)
         self._check_applicant_map()
+        self._check_represented_map()
         if self.problems:
             raise FormDefinitionError(self.problems)
         return FormDefinition(self.schema, self.ui, steps, self.nodes, {n.path: n for n in roots})
@@ -272,14 +277,14 @@ class _Builder:
         if order is not None:
             if not isinstance(order, list) or not all(isinstance(n, str) for n in order):
                 self.problem(
-                    _("«order» của %(where)s phải là danh sách tên trường.")
+                    _("“order” của %(where)s phải là danh sách tên trường.")
                     % {"where": prefix or _("biểu mẫu")}
                 )
             else:
                 unknown = [n for n in order if n not in properties]
                 if unknown:
                     self.problem(
-                        _("«order» của %(where)s có tên không có trong JSON Schema: %(names)s.")
+                        _("“order” của %(where)s có tên không có trong JSON Schema: %(names)s.")
                         % {"where": prefix or _("biểu mẫu"), "names": ", ".join(unknown)}
                     )
                 names = [n for n in order if n in properties] + [n for n in names if n not in order]
@@ -297,7 +302,7 @@ class _Builder:
         if not NAME_RE.match(name):
             self.problem(
                 _(
-                    "Tên trường «%(path)s» chỉ được gồm chữ thường không dấu, chữ số và dấu gạch dưới, "
+                    "Tên trường “%(path)s” chỉ được gồm chữ thường không dấu, chữ số và dấu gạch dưới, "
                     "bắt đầu bằng chữ cái."
                 )
                 % {"path": path}
@@ -305,12 +310,12 @@ class _Builder:
             return None
         if not isinstance(schema, dict):
             self.problem(
-                _("Trường «%(path)s» phải được mô tả bằng một đối tượng JSON Schema.") % {"path": path}
+                _("Trường “%(path)s” phải được mô tả bằng một đối tượng JSON Schema.") % {"path": path}
             )
             return None
         if "$ref" in schema:
             self.problem(
-                _("Trường «%(path)s»: biểu mẫu chưa hỗ trợ $ref, hãy viết trực tiếp định nghĩa.")
+                _("Trường “%(path)s”: biểu mẫu chưa hỗ trợ $ref, hãy viết trực tiếp định nghĩa.")
                 % {"path": path}
             )
             return None
@@ -318,7 +323,7 @@ class _Builder:
         if kind_type not in SUPPORTED_TYPES:
             self.problem(
                 _(
-                    "Trường «%(path)s»: kiểu «%(type)s» chưa được hỗ trợ (chỉ hỗ trợ string, integer, "
+                    "Trường “%(path)s”: kiểu “%(type)s” chưa được hỗ trợ (chỉ hỗ trợ string, integer, "
                     "number, boolean, object)."
                 )
                 % {"path": path, "type": schema.get("type")}
@@ -326,7 +331,7 @@ class _Builder:
             return None
         ui = self.ui_fields.get(path) or {}
         if not isinstance(ui, dict):
-            self.problem(_("Gợi ý hiển thị của «%(path)s» phải là một đối tượng JSON.") % {"path": path})
+            self.problem(_("Gợi ý hiển thị của “%(path)s” phải là một đối tượng JSON.") % {"path": path})
             ui = {}
         node = Node(
             path=path,
@@ -346,7 +351,7 @@ class _Builder:
         msgs = ui.get("messages") or {}
         if not isinstance(msgs, dict) or not all(isinstance(v, str) for v in msgs.values()):
             self.problem(
-                _("«messages» của «%(path)s» phải là đối tượng JSON từ khóa → câu thông báo.")
+                _("“messages” của “%(path)s” phải là đối tượng JSON từ khóa → câu thông báo.")
                 % {"path": path}
             )
             msgs = {}
@@ -362,7 +367,7 @@ class _Builder:
         widget = ui.get("widget")
         if widget is not None and widget not in WIDGETS[kind_type]:
             self.problem(
-                _("Trường «%(path)s»: kiểu hiển thị «%(widget)s» không dùng được cho kiểu %(type)s.")
+                _("Trường “%(path)s”: kiểu hiển thị “%(widget)s” không dùng được cho kiểu %(type)s.")
                 % {"path": node.path, "widget": widget, "type": kind_type}
             )
             widget = None
@@ -383,7 +388,7 @@ class _Builder:
             return "radio" if len(options) <= RADIO_MAX_OPTIONS else "select"
         if widget in ("select", "radio"):
             self.problem(
-                _("Trường «%(path)s» hiển thị dạng lựa chọn nhưng JSON Schema không có «enum».")
+                _("Trường “%(path)s” hiển thị dạng lựa chọn nhưng JSON Schema không có “enum”.")
                 % {"path": node.path}
             )
         if kind_type in ("integer", "number"):
@@ -402,7 +407,7 @@ class _Builder:
         labels = node.ui.get("choices") or {}
         if not isinstance(labels, dict):
             self.problem(
-                _("«choices» của «%(path)s» phải là đối tượng giá trị → nhãn.") % {"path": node.path}
+                _("“choices” của “%(path)s” phải là đối tượng giá trị → nhãn.") % {"path": node.path}
             )
             labels = {}
         hints = node.ui.get("choice_hints") or {}
@@ -426,7 +431,7 @@ class _Builder:
                 and not (isinstance(bound, str) and _ISO_DATE.match(bound))
             ):
                 self.problem(
-                    _('Trường «%(path)s»: «%(key)s» của ngày phải là "today" hoặc ngày dạng yyyy-mm-dd.')
+                    _("Trường “%(path)s”: “%(key)s” của ngày phải là “today” hoặc ngày dạng yyyy-mm-dd.")
                     % {"path": node.path, "key": key}
                 )
 
@@ -434,12 +439,12 @@ class _Builder:
         for path in self.ui_fields:
             if path not in self.nodes:
                 self.problem(
-                    _("Gợi ý hiển thị nói về trường «%(path)s» không có trong JSON Schema.") % {"path": path}
+                    _("Gợi ý hiển thị nói về trường “%(path)s” không có trong JSON Schema.") % {"path": path}
                 )
         for node in self.nodes.values():
             if node.readonly and not node.prefill:
                 self.problem(
-                    _("Trường «%(path)s» chỉ đọc (readonly) thì phải có nguồn điền sẵn (prefill).")
+                    _("Trường “%(path)s” chỉ đọc (readonly) thì phải có nguồn điền sẵn (prefill).")
                     % {"path": node.path}
                 )
 
@@ -456,14 +461,14 @@ class _Builder:
                 p.startswith(node.path + ".") for p in conditions.referenced_paths(node.show_if)
             ):
                 self.problem(
-                    _("Trường «%(path)s» không thể có điều kiện hiển thị dựa trên chính nó.")
+                    _("Trường “%(path)s” không thể có điều kiện hiển thị dựa trên chính nó.")
                     % {"path": node.path}
                 )
             if node.required:
                 self.problem(
                     _(
-                        "Trường «%(path)s» có điều kiện hiển thị nhưng nằm trong «required» của JSON Schema: "
-                        "khi bị ẩn, tờ khai sẽ không bao giờ hợp lệ. Hãy đưa nó vào «then.required» của "
+                        "Trường “%(path)s” có điều kiện hiển thị nhưng nằm trong “required” của JSON Schema: "
+                        "khi bị ẩn, tờ khai sẽ không bao giờ hợp lệ. Hãy đưa nó vào “then.required” của "
                         "một điều kiện if/then tương ứng."
                     )
                     % {"path": node.path}
@@ -477,19 +482,19 @@ class _Builder:
                 continue
             if node.is_section:
                 self.problem(
-                    _("Trường «%(path)s» là một phần (object), không điền sẵn được.") % {"path": node.path}
+                    _("Trường “%(path)s” là một phần (object), không điền sẵn được.") % {"path": node.path}
                 )
                 continue
             problem = prefill.check_reference(node.prefill)
             if problem:
-                self.problem(_("Trường «%(path)s»: %(problem)s") % {"path": node.path, "problem": problem})
+                self.problem(_("Trường “%(path)s”: %(problem)s") % {"path": node.path, "problem": problem})
 
     def _steps(self, roots: list[Node]) -> list[Step]:
         declared = self.ui.get("steps")
         if declared is None:
             return [Step(DEFAULT_STEP_ID, _("Tờ khai"), "", roots)] if roots else []
         if not isinstance(declared, list):
-            self.problem(_("«steps» phải là danh sách các bước."))
+            self.problem(_("“steps” phải là danh sách các bước."))
             return []
         steps, seen_ids, covered = [], set(), {}
         for position, raw in enumerate(declared, start=1):
@@ -499,12 +504,12 @@ class _Builder:
             step_id = raw.get("id")
             if not isinstance(step_id, str) or not STEP_ID_RE.match(step_id):
                 self.problem(
-                    _("Bước thứ %(n)s: «id» phải là chuỗi chữ thường không dấu, chữ số và dấu gạch ngang.")
+                    _("Bước thứ %(n)s: “id” phải là chuỗi chữ thường không dấu, chữ số và dấu gạch ngang.")
                     % {"n": position}
                 )
                 continue
             if step_id in seen_ids:
-                self.problem(_("Hai bước cùng có id «%(id)s».") % {"id": step_id})
+                self.problem(_("Hai bước cùng có id “%(id)s”.") % {"id": step_id})
                 continue
             seen_ids.add(step_id)
             entries = []
@@ -512,27 +517,27 @@ class _Builder:
                 node = self.nodes.get(path) if isinstance(path, str) else None
                 if node is None:
                     self.problem(
-                        _("Bước «%(id)s» nhắc đến trường «%(path)s» không có trong JSON Schema.")
+                        _("Bước “%(id)s” nhắc đến trường “%(path)s” không có trong JSON Schema.")
                         % {"id": step_id, "path": path}
                     )
                     continue
                 for leaf in node.leaves():
                     if leaf.path in covered:
                         self.problem(
-                            _("Trường «%(path)s» xuất hiện ở cả bước «%(a)s» và bước «%(b)s».")
+                            _("Trường “%(path)s” xuất hiện ở cả bước “%(a)s” và bước “%(b)s”.")
                             % {"path": leaf.path, "a": covered[leaf.path], "b": step_id}
                         )
                     covered[leaf.path] = step_id
                 entries.append(node)
             if not entries:
-                self.problem(_("Bước «%(id)s» không có trường nào.") % {"id": step_id})
+                self.problem(_("Bước “%(id)s” không có trường nào.") % {"id": step_id})
             steps.append(
                 Step(step_id, str(raw.get("title") or step_id), str(raw.get("description") or ""), entries)
             )
         for node in self.nodes.values():
             if not node.is_section and node.path not in covered:
                 self.problem(
-                    _("Trường «%(path)s» không thuộc bước nào nên người dân sẽ không được hỏi.")
+                    _("Trường “%(path)s” không thuộc bước nào nên người dân sẽ không được hỏi.")
                     % {"path": node.path}
                 )
         return steps
@@ -540,18 +545,52 @@ class _Builder:
     def _check_applicant_map(self) -> None:
         mapping = self.ui.get("applicant") or {}
         if not isinstance(mapping, dict):
-            self.problem(_("«applicant» phải là đối tượng JSON (phone, email, address → trường)."))
+            self.problem(_("“applicant” phải là đối tượng JSON (phone, email, address → trường)."))
             return
         for key, path in mapping.items():
             if key not in ("phone", "email", "address"):
                 self.problem(
-                    _("«applicant» chỉ nhận phone, email, address; không nhận «%(key)s».") % {"key": key}
+                    _("“applicant” chỉ nhận phone, email, address; không nhận “%(key)s”.") % {"key": key}
                 )
             elif path not in self.nodes or self.nodes[path].is_section:
                 self.problem(
-                    _("«applicant.%(key)s» trỏ đến trường «%(path)s» không có trong biểu mẫu.")
+                    _("“applicant.%(key)s” trỏ đến trường “%(path)s” không có trong biểu mẫu.")
                     % {"key": key, "path": path}
                 )
+
+    def _check_represented_map(self) -> None:
+        """``represented``: per relation, the questions about the person represented that the form itself
+        asks (a field path) or that do not apply (null), so that the portal does not ask them twice."""
+        mapping = self.ui.get("represented") or {}
+        if not isinstance(mapping, dict) or not all(isinstance(v, dict) for v in mapping.values()):
+            self.problem(
+                _(
+                    "“represented” phải là đối tượng JSON: quan hệ → {full_name, national_id → trường "
+                    "hoặc null}."
+                )
+            )
+            return
+        for relation, fields in mapping.items():
+            if relation not in REPRESENTED_RELATIONS:
+                self.problem(
+                    _("“represented” chỉ nhận %(names)s; không nhận “%(key)s”.")
+                    % {"names": ", ".join(REPRESENTED_RELATIONS), "key": relation}
+                )
+                continue
+            for key, path in fields.items():
+                if key not in REPRESENTED_KEYS:
+                    self.problem(
+                        _("“represented.%(relation)s” chỉ nhận %(names)s; không nhận “%(key)s”.")
+                        % {"relation": relation, "names": ", ".join(REPRESENTED_KEYS), "key": key}
+                    )
+                elif path is not None and (path not in self.nodes or self.nodes[path].is_section):
+                    self.problem(
+                        _(
+                            "“represented.%(relation)s.%(key)s” trỏ đến trường “%(path)s” không có "
+                            "trong biểu mẫu."
+                        )
+                        % {"relation": relation, "key": key, "path": path}
+                    )
 
 
 def build(schema, ui) -> "FormDefinition":
@@ -581,6 +620,11 @@ class FormDefinition:
     @property
     def applicant_map(self) -> dict:
         return dict(self.ui.get("applicant") or {})
+
+    def represented_map(self, relation: str) -> dict:
+        """``{question: field path or None}``: what the form itself asks (or rules out) about the person
+        represented under ``relation``; the portal does not ask these again."""
+        return dict((self.ui.get("represented") or {}).get(relation) or {})
 
     def prefill_references(self) -> dict[str, str]:
         """``{leaf path: "source.attribute"}`` for every leaf that is filled in from a prefill source."""
@@ -683,6 +727,7 @@ class FormDefinition:
         rendered = [n for n, _r in self.rendered_nodes(step, data) if not n.is_section]
         editable = [n for n in rendered if n.path not in locked]
         names = {n.html_name for n in editable}
+        names.update(name for n in editable if n.kind == "date" for name in values.date_part_names(n))
         unknown = sorted(k for k in post.keys() if k not in names and k not in control_names)
         if unknown:
             return Submission(
@@ -700,17 +745,15 @@ class FormDefinition:
             )
         new = copy.deepcopy(data or {})
         errors: dict[str, str] = {}
-        raw: dict[str, str] = {}
+        raw: dict = {}
         for node in editable:
-            posted = getlist(node.html_name)
-            if len(posted) > 1:
+            answer, several = values.posted(node, getlist)
+            raw[node.path] = answer
+            if several:
                 errors[node.path] = messages.for_keyword(node, "multiple")
-                raw[node.path] = str(posted[0])
                 continue
-            text = str(posted[0]) if posted else ""
-            raw[node.path] = text
             try:
-                set_path(new, node.path, values.parse(node, text))
+                set_path(new, node.path, values.parse(node, answer))
             except values.ParseError as exc:
                 errors[node.path] = values.message_for(node, exc)
         for path, value in locked.items():

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import values
 from .conditions import MISSING, get_path, referenced_paths
@@ -25,6 +26,18 @@ class Choice:
     hint: str
     checked: bool
     id: str
+
+
+@dataclass
+class DateInput:
+    """One box of a date (GOV.UK date input): the day's box carries the field's id, so that the error
+    summary's link lands on the first box of the group."""
+
+    id: str
+    name: str
+    label: str
+    value: str
+    width: str
 
 
 @dataclass
@@ -45,6 +58,7 @@ class BoundField:
     readonly_text: str = ""
     reveal: str = ""
     reveal_hint: str = ""
+    date_inputs: list[DateInput] = field(default_factory=list)
     input_type: str = "text"
     inputmode: str = ""
     autocomplete: str = ""
@@ -73,6 +87,11 @@ class BoundField:
         """Radios and yes/no are a group: a fieldset whose legend is the question."""
         return self.kind in ("radio", "yesno")
 
+    @property
+    def is_date(self) -> bool:
+        """A date is three boxes (day, month, year) in a fieldset whose legend is the question."""
+        return self.kind == "date"
+
 
 @dataclass
 class Item:
@@ -91,14 +110,14 @@ def _reveal_hint(definition, condition) -> str:
     if "field" in condition and ("equals" in condition or "in" in condition):
         controller = definition.nodes[condition["field"]]
         wanted = [condition["equals"]] if "equals" in condition else list(condition["in"])
-        shown = " / ".join(f"«{values.display(controller, v)}»" for v in wanted)
-        return _("Chỉ trả lời nếu ở câu «%(question)s» bạn chọn %(answer)s.") % {
+        shown = " / ".join(f"“{values.display(controller, v)}”" for v in wanted)
+        return _("Chỉ trả lời nếu ở câu “%(question)s” bạn chọn %(answer)s.") % {
             "question": controller.label,
             "answer": shown,
         }
     labels = sorted({definition.nodes[p].label for p in referenced_paths(condition)})
     return _("Chỉ trả lời nếu câu trả lời của bạn ở %(questions)s đòi hỏi phần này.") % {
-        "questions": ", ".join(f"«{label}»" for label in labels)
+        "questions": ", ".join(f"“{label}”" for label in labels)
     }
 
 
@@ -135,6 +154,9 @@ def bind(definition, node, data, *, raw=None, error="", prefill_marks=None, lock
         bound.readonly_text = values.display(node, locked[node.path])
     if node.kind == "checkbox":
         bound.checked = text == "true"
+    if node.kind == "date":
+        bound.value = ""
+        bound.date_inputs = _date_inputs(node, values.date_parts(text))
     for index, (value, label) in enumerate(node.choices):
         key = values.choice_key(value)
         bound.choices.append(
@@ -147,6 +169,27 @@ def bind(definition, node, data, *, raw=None, error="", prefill_marks=None, lock
             )
         )
     return bound
+
+
+def _date_inputs(node, parts: dict) -> list[DateInput]:
+    labels = {
+        "day": pgettext("date input", "Ngày"),
+        "month": pgettext("date input", "Tháng"),
+        "year": pgettext("date input", "Năm"),
+    }
+    names = values.date_part_names(node)
+    inputs = []
+    for index, ((key, suffix), name) in enumerate(zip(values.DATE_PARTS, names, strict=True)):
+        inputs.append(
+            DateInput(
+                id=node.html_id if index == 0 else f"{node.html_id}-{suffix}",
+                name=name,
+                label=str(labels[key]),
+                value=parts.get(key, ""),
+                width="4" if key == "year" else "2",
+            )
+        )
+    return inputs
 
 
 def page_items(

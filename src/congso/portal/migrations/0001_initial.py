@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('data', models.JSONField(blank=True, default=dict, verbose_name='dữ liệu tờ khai')),
-                ('acting_for', models.JSONField(blank=True, default=dict, help_text='«relation» (self, parent_guardian, business_representative, authorised) và thông tin người được đại diện.', verbose_name='nộp cho ai')),
+                ('acting_for', models.JSONField(blank=True, default=dict, help_text='“relation” (self, parent_guardian, business_representative, authorised) và thông tin người được đại diện.', verbose_name='nộp cho ai')),
                 ('current_step', models.CharField(blank=True, max_length=80, verbose_name='đang ở bước')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='tạo lúc')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='lưu lần cuối')),

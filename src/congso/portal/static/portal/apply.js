@@ -103,8 +103,25 @@
     update(root);
   }
 
+  // The native file input is visually hidden (its label is the button, in the page's language):
+  // name the files chosen next to it until they are uploaded.
+  function showChosen(input) {
+    var holder = input.closest(".file-upload");
+    var out = holder && holder.querySelector(".file-upload__chosen");
+    if (!out) {
+      return;
+    }
+    var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+    out.textContent = names.length ? (out.getAttribute("data-prefix") || "") + " " + names.join(", ") : "";
+  }
+
   function init() {
     start(document);
+    document.addEventListener("change", function (event) {
+      if (event.target && event.target.classList && event.target.classList.contains("file-upload__input")) {
+        showChosen(event.target);
+      }
+    });
     document.addEventListener("change", function () { update(document); });
     document.addEventListener("input", function () { update(document); });
     // The form preview replaces its output: start the new content too.
