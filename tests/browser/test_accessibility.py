@@ -1,7 +1,7 @@
 """Accessibility of the citizen portal, checked with axe-core in Chromium: no serious or critical violation
 on the pages a citizen goes through — home, sign-in, search results, a procedure page, the application
-(start, a step showing errors, papers, check your answers), "Hồ sơ của tôi", a dossier's page, the
-supplement and withdrawal forms, the public status page (form, not found, result) and the rating form.
+(start, a step showing errors, a date in three boxes with its error, papers, check your answers, the
+declaration), "Hồ sơ của tôi", a dossier's page, the supplement and withdrawal forms, the public status page (form, not found, result) and the rating form.
 
 axe-core comes from npm (``package.json``; ``node_modules/axe-core/axe.min.js``). Without it the tests are
 skipped with the reason shown, except in CI (``CI`` set), where it is a failure — the policy of the
@@ -173,6 +173,37 @@ def test_application_pages(audit, catalog, make_user, tmp_path):
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Kiểm tra thông tin trước khi nộp"
     audit.check("nộp hồ sơ: kiểm tra thông tin")
+    page.get_by_role("link", name="Tiếp tục đến bước cam đoan và nộp hồ sơ").click()
+    audit.check("nộp hồ sơ: cam đoan")
+    audit.assert_clean()
+
+
+def test_date_in_three_boxes(audit, catalog, make_user):
+    """The birth registration's child step: a date asked in three boxes, shown with its error."""
+    from congso.catalog.models import ProcedureVersion
+    from congso.portal.formengine import examples
+
+    schema, ui = examples.load("1.001193")
+    ProcedureVersion.objects.filter(procedure__code="1.001193").update(form_schema=schema, form_ui=ui)
+    make_user(
+        "dan", national_id="074090005555", full_name="Lê Văn Dân", phone="0987654321", password=PASSWORD
+    )
+    audit.sign_in("074090005555")
+    page = audit.open("/nop-ho-so/1.001193/")
+    page.get_by_label("Cho con tôi hoặc người tôi giám hộ").check()
+    page.get_by_role("button", name="Bắt đầu").click()
+    page.get_by_label("Ủy ban nhân dân phường Phú Lợi").check()
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    page.get_by_label("Nơi cư trú", exact=True).fill("Số 5 đường Yersin, phường Phú Lợi")
+    page.get_by_label("Không", exact=True).check()
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    audit.check("nộp hồ sơ: ngày sinh (ba ô)")
+    page.get_by_role("group", name=re.compile("^Ngày sinh của trẻ")).get_by_label("Năm", exact=True).fill(
+        "25"
+    )
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    assert page.get_by_text("Có lỗi cần sửa").is_visible()
+    audit.check("nộp hồ sơ: ngày sinh, có lỗi")
     audit.assert_clean()
 
 
