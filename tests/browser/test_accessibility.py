@@ -1,7 +1,8 @@
 """Accessibility of the citizen portal, checked with axe-core in Chromium: no serious or critical violation
 on the pages a citizen goes through — home, sign-in, search results, a procedure page, the application
 (start, a step showing errors, a date in three boxes with its error, papers, check your answers, the
-declaration), "Hồ sơ của tôi", a dossier's page, the supplement and withdrawal forms, the public status page (form, not found, result) and the rating form.
+declaration), "Hồ sơ của tôi", a dossier's page, the supplement and withdrawal forms, the public status
+page (form, not found, result) and the rating form.
 
 axe-core comes from npm (``package.json``; ``node_modules/axe-core/axe.min.js``). Without it the tests are
 skipped with the reason shown, except in CI (``CI`` set), where it is a failure — the policy of the
