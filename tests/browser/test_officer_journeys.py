@@ -163,7 +163,7 @@ def test_counter_dossier_from_intake_to_the_returned_result(world, officer_page)
     ]
     receivers.select_option(label="Phạm Văn Dũng")
     desk.get_by_label("Bước xử lý").fill("Thẩm định hồ sơ")
-    desk.get_by_label("Thời gian được giao (giờ làm việc)").fill("16")
+    desk.get_by_label("Thời gian được giao (giờ làm việc, không bắt buộc)").fill("16")
     desk.get_by_role("button", name="Bàn giao").click()
     desk.get_by_text(f"Đã bàn giao hồ sơ {dossier.code}.").wait_for()
     assert summary_value(desk, "Trạng thái") == "Đang xử lý"

@@ -287,6 +287,7 @@ class Journey:
         self.definition = definition
         # The paper slots, the review and the submission all read the version's papers: once.
         prefetch_related_objects([self.version], "papers")
+        self._acting_definitions: dict = {}
 
     # pages
 
@@ -304,7 +305,11 @@ class Journey:
     def acting_definition(self) -> formengine.FormDefinition | None:
         """The portal's questions about the person represented that the form does not ask itself (the
         child's name of a birth registration is asked once, in the form)."""
-        return acting_for_definition(self.draft.relation, skip=self.represented_map())
+        # Asked several times per request (every page list); kept per relation, which a POST may change.
+        relation = self.draft.relation
+        if relation not in self._acting_definitions:
+            self._acting_definitions[relation] = acting_for_definition(relation, skip=self.represented_map())
+        return self._acting_definitions[relation]
 
     def page_ids(self) -> list[str]:
         page_ids = ["who"]
