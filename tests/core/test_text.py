@@ -38,7 +38,8 @@ def test_a_note_merges_into_the_bracket_a_label_ends_with(text, note, expected):
 
 def test_the_filters_mark_optional_labels_and_papers_if_any():
     template = Template(
-        "{% load congso_text %}{{ a|optional_label }}|{{ b|optional_label:'muted' }}|{{ c|if_any }}|{{ d|if_any }}"
+        "{% load congso_text %}"
+        "{{ a|optional_label }}|{{ b|optional_label:'muted' }}|{{ c|if_any }}|{{ d|if_any }}"
     )
     html = template.render(
         Context(
@@ -72,8 +73,9 @@ def _msgids() -> list[str]:
     return [m for m in found if m]
 
 
-# What may stay between straight quotes: HTML attributes and JSON written as code ("type": "object").
-_CODE = re.compile(r'<[^>]*>|"[^"\s]*"\s*:\s*"[^"\s]*"')
+# What may stay between straight quotes: HTML attributes, and code quoted as code — JSON
+# ("type": "object") or an expression's string (dossier.channel == "online").
+_CODE = re.compile(r'<[^>]*>|"[^"\s]*"\s*:\s*"[^"\s]*"|[=!<>]=\s*"[^"\s]*"')
 
 
 def test_vietnamese_texts_use_one_quotation_style_and_no_doubled_brackets():
