@@ -18,6 +18,18 @@ def test_take_allows_up_to_the_limit_and_counts_refusals_too():
     assert ratelimit.recent("test.scope", "k", window=600, now=now) == 5
 
 
+def test_give_back_undoes_one_attempt_of_the_current_bucket_only():
+    now = timezone.now()
+    for _ in range(3):
+        ratelimit.take("test.scope", "k", limit=3, window=600, now=now)
+    ratelimit.give_back("test.scope", "k", window=600, now=now)
+    assert ratelimit.recent("test.scope", "k", window=600, now=now) == 2
+    # Nothing to give back in a bucket with no attempts: the count never goes below zero.
+    later = now + timedelta(minutes=5)
+    ratelimit.give_back("test.scope", "k", window=600, now=later)
+    assert ratelimit.recent("test.scope", "k", window=600, now=later) == 2
+
+
 def test_keys_and_scopes_are_counted_apart_and_stored_as_hmacs():
     now = timezone.now()
     for _ in range(3):

@@ -3,16 +3,16 @@ the history and the applicant's initials with the PIN or the phone number, the s
 unknown code and a malformed one, and the database-backed rate limits."""
 
 import threading
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
+from congso.core import ratelimit
 from congso.core.models import AuditEntry
 from congso.dossiers import standard_forms
 from congso.dossiers.models import Status
-from congso.portal.models import LookupCounter, purge_lookup_counters
+from congso.portal.dossier_views import FACTOR_SCOPE
 
 from .test_my_dossiers import build_world, drive, page, without_tokens
 
@@ -123,7 +123,7 @@ def test_wrong_pin_shows_an_error_and_only_the_public_status(client, dossier):
     assert "Cơ quan cần bạn bổ sung giấy tờ" in html
     assert "N. V. A." not in html and "<table" not in html
     assert not AuditEntry.objects.filter(action="portal.dossier_lookup").exists()
-    assert LookupCounter.objects.recent("factor", "198.51.100.7", 3600) == 1
+    assert ratelimit.recent(FACTOR_SCOPE, "198.51.100.7", window=3600) == 1
 
 
 def test_unknown_code_gets_the_same_answer_as_a_malformed_one(client, dossier):
@@ -207,7 +207,7 @@ def test_a_right_factor_does_not_count_as_a_failure(client, dossier, settings):
     settings.CONGSO_LOOKUP_CODE_FAILURE_LIMIT = 2
     for _ in range(4):
         assert "N. V. A." in page(look_up(client, dossier.code, dossier.lookup_pin))
-    assert LookupCounter.objects.recent("factor", "198.51.100.7", 3600) == 0
+    assert ratelimit.recent(FACTOR_SCOPE, "198.51.100.7", window=3600) == 0
     assert look_up(client, dossier.code, "WRONG234").status_code == 200
     assert look_up(client, dossier.code, "WRONG234").status_code == 200
     assert look_up(client, dossier.code, "WRONG234").status_code == 429
@@ -220,30 +220,6 @@ def test_wrong_factors_on_an_unknown_code_count_as_well(client, dossier, setting
     assert look_up(client, unknown, "WRONG234").status_code == 429
 
 
-def test_counters_slide_and_old_rows_are_purged(db):
-    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    for seconds in (0, 30, 300):
-        LookupCounter.objects.hit("ip", "198.51.100.7", 600, now=start + timedelta(seconds=seconds))
-    assert LookupCounter.objects.recent("ip", "198.51.100.7", 600, now=start + timedelta(minutes=6)) == 3
-    assert LookupCounter.objects.recent("ip", "198.51.100.7", 600, now=start + timedelta(minutes=11)) == 1
-    assert LookupCounter.objects.recent("ip", "198.51.100.7", 600, now=start + timedelta(minutes=16)) == 0
-    assert LookupCounter.objects.recent("ip", "203.0.113.9", 600, now=start) == 0
-    # Hits in the same bucket share one row; keys are stored as HMACs, never in clear.
-    assert LookupCounter.objects.count() == 2
-    assert not LookupCounter.objects.filter(key_hash__contains="198.51").exists()
-    assert purge_lookup_counters(now=start + timedelta(hours=2)) == 2
-    assert not LookupCounter.objects.exists()
-
-
-def test_take_lets_exactly_the_limit_through_and_keeps_counting(db):
-    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    answers = [LookupCounter.objects.take("ip", "198.51.100.7", 600, 3, now=start) for _ in range(5)]
-    assert answers == [True, True, True, False, False]
-    assert LookupCounter.objects.recent("ip", "198.51.100.7", 600, now=start) == 5
-    LookupCounter.objects.give_back("ip", "198.51.100.7", 600, now=start)
-    assert LookupCounter.objects.recent("ip", "198.51.100.7", 600, now=start) == 4
-
-
 @pytest.mark.django_db(transaction=True)
 def test_parallel_requests_never_overshoot_the_limit():
     """Read-then-write counting let 34 lookups of 30 through (and 12 wrong PINs of 10) when requests
@@ -251,7 +227,7 @@ def test_parallel_requests_never_overshoot_the_limit():
     if connection.vendor != "postgresql":
         pytest.skip(
             "Needs PostgreSQL: SQLite serialises all writers on one database lock, so parallel requests "
-            "cannot race (test_take_lets_exactly_the_limit_through_and_keeps_counting covers SQLite)."
+            "cannot race (tests/core/test_ratelimit.py covers the count on SQLite)."
         )
     threads_count, limit = 16, 5
     barrier = threading.Barrier(threads_count)
@@ -260,7 +236,7 @@ def test_parallel_requests_never_overshoot_the_limit():
     def attempt():
         try:
             barrier.wait(timeout=30)
-            answers.append(LookupCounter.objects.take("factor", "192.0.2.99", 3600, limit))
+            answers.append(ratelimit.take(FACTOR_SCOPE, "192.0.2.99", limit=limit, window=3600))
         except Exception as exc:  # reported below: a thread's exception would otherwise be lost
             errors.append(repr(exc))
         finally:
@@ -273,4 +249,4 @@ def test_parallel_requests_never_overshoot_the_limit():
         thread.join(timeout=120)
     assert not errors, errors
     assert sorted(answers) == [False] * (threads_count - limit) + [True] * limit
-    assert LookupCounter.objects.recent("factor", "192.0.2.99", 3600) == threads_count
+    assert ratelimit.recent(FACTOR_SCOPE, "192.0.2.99", window=3600) == threads_count

@@ -26,6 +26,12 @@ def take(scope: str, key: str, *, limit: int, window: int, now=None) -> bool:
     return RateCounter.objects.hit(scope, key, window, now=now) <= limit
 
 
+def give_back(scope: str, key: str, *, window: int, now=None) -> None:
+    """Undo one attempt taken on (``scope``, ``key``) in the current bucket: for checks that count an
+    attempt as failed before they know (so parallel attempts cannot exceed the limit) and turn out fine."""
+    RateCounter.objects.give_back(scope, key, window, now=now)
+
+
 def recent(scope: str, key: str, *, window: int, now=None) -> int:
     """The attempts counted on (``scope``, ``key``) during the last ``window`` seconds (reads only)."""
     return RateCounter.objects.recent(scope, key, window, now=now)

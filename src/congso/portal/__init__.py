@@ -2,8 +2,8 @@
 and the public status page of a dossier.
 
 It owns what only the citizen's side produces: applications in progress (``ApplicationDraft`` and their
-files), citizens' feedback on finished dossiers (``Feedback``, with the agency's reply) and the rate-limit
-counters of the public status page (``LookupCounter``). Other blocks read these through
+files) and citizens' feedback on finished dossiers (``Feedback``, with the agency's reply); the public
+status page's rate limits are counted by ``core.ratelimit``. Other blocks read these through
 ``portal.services`` (e.g. ``satisfaction()`` for the Decision 766 index), never through its models.
 
 It must not own procedures or dossiers: procedures come from ``catalog.services``, dossiers are read and

@@ -10,7 +10,7 @@ is never edited; the agency's reply is written from the officers' side, not from
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApplicationDraft, DraftFile, Feedback, LookupCounter
+from .models import ApplicationDraft, DraftFile, Feedback
 
 
 class ReadOnlyAdminMixin:
@@ -86,11 +86,3 @@ class FeedbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("cơ quan tiếp nhận"), ordering="dossier__receiving_agency__name")
     def agency(self, obj):
         return obj.dossier.receiving_agency
-
-
-@admin.register(LookupCounter)
-class LookupCounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("scope", "key_hash", "bucket", "hits")
-    list_filter = ("scope",)
-    fields = ("scope", "key_hash", "bucket", "hits")
-    readonly_fields = fields

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from congso.core import audit, pdf
+from congso.core import audit, pdf, ratelimit
 from congso.core.net import client_address
 from congso.dossiers import files as dossier_files
 from congso.dossiers import services as dossier_services
@@ -40,9 +40,13 @@ from congso.dossiers.models import Channel, Dossier, PaperStage, Status, Supplem
 
 from . import services
 from .application_views import _upload_limits
-from .models import FEEDBACK_COMMENT_MAX, DissatisfactionReason, LookupCounter, Rating
+from .models import FEEDBACK_COMMENT_MAX, DissatisfactionReason, Rating
 
 logger = logging.getLogger(__name__)
+
+# Rate-limit scopes of the public status page (counted by ``core.ratelimit``, per client address).
+LOOKUP_SCOPE = "portal.lookup"
+FACTOR_SCOPE = "portal.lookup.wrong_factor"
 
 PER_PAGE = 20
 MAX_FILES_PER_ITEM = 10
@@ -674,7 +678,9 @@ def lookup(request, code=""):
         return render(request, "portal/lookup/form.html", context)
     ip = _client_ip(request)
     # Counted and checked in one step (``take``), so parallel requests cannot overshoot the limit.
-    if not LookupCounter.objects.take("ip", ip, services.lookup_ip_window(), services.lookup_ip_limit()):
+    if not ratelimit.take(
+        LOOKUP_SCOPE, ip, limit=services.lookup_ip_limit(), window=services.lookup_ip_window()
+    ):
         return _too_many(request, scope="ip", window=services.lookup_ip_window())
     code = normalise_code(code_text)
     if not code:
@@ -690,11 +696,11 @@ def lookup(request, code=""):
         # parallel guesses cannot exceed the limit) and given back when it was right.
         window, now = services.lookup_code_window(), timezone.now()
         limit = services.lookup_code_failure_limit()
-        if not LookupCounter.objects.take("factor", ip, window, limit, now=now):
+        if not ratelimit.take(FACTOR_SCOPE, ip, limit=limit, window=window, now=now):
             return _too_many(request, scope="factor", window=window)
         factor = second_factor(dossier, factor_text)
         if factor:
-            LookupCounter.objects.give_back("factor", ip, window, now=now)
+            ratelimit.give_back(FACTOR_SCOPE, ip, window=window, now=now)
     if dossier is None:
         message = _(
             "Không tìm thấy hồ sơ có mã này. Kiểm tra lại mã hồ sơ in trên biên nhận, "

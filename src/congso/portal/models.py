@@ -11,13 +11,12 @@ scans of their papers. Files are stored under random names (``drafts/<draft uuid
 default storage and are only ever streamed to their owner as a download.
 
 Also here: the applicant's ``Feedback`` on a finished dossier (rating, reasons, comment, and the agency's
-reply; personal data), and ``LookupCounter``, the database-backed rate-limit counters of the public status
-page (keys stored as HMACs, no personal data in clear). Other blocks read them through
-``portal.services``.
+reply; personal data). Other blocks read it through ``portal.services``. The rate limits of the public
+status page are counted by ``core.ratelimit``.
 """
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
@@ -260,116 +259,3 @@ class Feedback(models.Model):
     def reason_labels(self) -> list[str]:
         labels = dict(DissatisfactionReason.choices)
         return [str(labels[r]) for r in self.reasons if r in labels]
-
-
-# --- Throttling of the public status page -------------------------------------------------------------
-
-
-class LookupCounterQuerySet(models.QuerySet):
-    """A sliding-window counter kept in the database, so every web process sees the same counts.
-
-    A window of ``window`` seconds is cut into ``BUCKETS`` buckets; a hit increments the current
-    bucket's row and the count is the sum of the buckets that started within the window. Keys are
-    stored as HMACs (a client address is personal data, and nobody needs it back).
-    """
-
-    BUCKETS = 10
-
-    @staticmethod
-    def digest(scope: str, key: str) -> str:
-        import hashlib
-        import hmac
-
-        secret = settings.SECRET_KEY.encode()
-        return hmac.new(secret, f"{scope}\0{key}".encode(), hashlib.sha256).hexdigest()
-
-    @classmethod
-    def bucket_start(cls, window: int, now):
-        size = max(1, window // cls.BUCKETS)
-        epoch = int(now.timestamp())
-        return datetime.fromtimestamp(epoch - epoch % size, tz=UTC)
-
-    def recent(self, scope: str, key: str, window: int, now=None) -> int:
-        """Hits on (``scope``, ``key``) during the last ``window`` seconds."""
-        now = now or timezone.now()
-        since = self.bucket_start(window, now - timedelta(seconds=window))
-        total = self.filter(scope=scope, key_hash=self.digest(scope, key), bucket__gt=since).aggregate(
-            total=models.Sum("hits")
-        )["total"]
-        return total or 0
-
-    def hit(self, scope: str, key: str, window: int, now=None) -> int:
-        """Count one hit on (``scope``, ``key``) now and return the hits of the window, this one included.
-
-        Safe with concurrent requests of several processes: the bucket row is created once (unique
-        constraint), incremented in the database (``hits = hits + 1``), and the window is summed in the
-        same transaction while that row stays locked by the update. So the totals that parallel hits
-        see are distinct and consecutive: checking the returned total against a limit lets exactly
-        ``limit`` of them through (a separate read, then a write, let 34 of 30 through). Only hits that
-        straddle the start of a new bucket, at the same instant, lock different rows.
-        """
-        now = now or timezone.now()
-        lookup = {
-            "scope": scope,
-            "key_hash": self.digest(scope, key),
-            "bucket": self.bucket_start(window, now),
-        }
-        with transaction.atomic():
-            row, created = self.get_or_create(**lookup, defaults={"hits": 0})
-            self.filter(pk=row.pk).update(hits=models.F("hits") + 1)
-            return self.recent(scope, key, window, now=now)
-
-    def take(self, scope: str, key: str, window: int, limit: int, now=None) -> bool:
-        """Count one attempt on (``scope``, ``key``) and tell whether it is within ``limit`` for the
-        window. Attempts refused for being over the limit count too, so hammering keeps the limit on."""
-        return self.hit(scope, key, window, now=now) <= limit
-
-    def give_back(self, scope: str, key: str, window: int, now=None) -> None:
-        """Undo one ``hit`` of the current bucket (an attempt counted in advance that turned out fine)."""
-        now = now or timezone.now()
-        self.filter(
-            scope=scope,
-            key_hash=self.digest(scope, key),
-            bucket=self.bucket_start(window, now),
-            hits__gt=0,
-        ).update(hits=models.F("hits") - 1)
-
-    def forget_before(self, moment) -> int:
-        deleted, _by_model = self.filter(bucket__lt=moment).delete()
-        return deleted
-
-
-class LookupCounter(models.Model):
-    """Hits counted for the rate limits of the public status page (``tra-cuu/``): lookups per client
-    address (scope ``ip``) and wrong second factors per client address (scope ``factor``; never per
-    dossier, so a stranger's wrong guesses cannot lock the owner out). Holds no personal data in clear:
-    ``key_hash`` is an HMAC of the address."""
-
-    scope = models.CharField(_("phạm vi"), max_length=16)
-    key_hash = models.CharField(_("khóa (HMAC)"), max_length=64)
-    bucket = models.DateTimeField(_("khoảng thời gian từ"))
-    hits = models.PositiveIntegerField(_("số lần"), default=0)
-
-    objects = LookupCounterQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("bộ đếm tra cứu hồ sơ")
-        verbose_name_plural = _("bộ đếm tra cứu hồ sơ")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["scope", "key_hash", "bucket"], name="portal_lookup_counter_unique"
-            ),
-        ]
-        indexes = [models.Index(fields=["bucket"], name="portal_lookup_bucket_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key_hash[:12]} {self.bucket:%Y-%m-%d %H:%M:%S}: {self.hits}"
-
-
-@periodic("portal.purge_lookup_counters", every=3600)
-def purge_lookup_counters(now=None) -> int:
-    """Delete counter rows older than the longest rate-limit window (they no longer count)."""
-    from . import services
-
-    longest = max(services.lookup_ip_window(), services.lookup_code_window())
-    return LookupCounter.objects.forget_before((now or timezone.now()) - timedelta(seconds=longest))

@@ -45,7 +45,9 @@ class RateCounterQuerySet(models.QuerySet):
         Atomic across processes: the bucket row is created once (unique constraint), incremented in the
         database (``hits = hits + 1``), and the window summed in the same transaction while the update
         keeps that row locked; parallel hits therefore see distinct, consecutive totals, and checking the
-        total against a limit lets exactly ``limit`` of them through.
+        total against a limit lets exactly ``limit`` of them through (a separate read, then a write, let 34
+        of 30 through). Only hits that straddle the start of a new bucket, at the same instant, lock
+        different rows.
         """
         now = now or timezone.now()
         lookup = {
@@ -58,6 +60,16 @@ class RateCounterQuerySet(models.QuerySet):
             self.filter(pk=row.pk).update(hits=models.F("hits") + 1)
             return self.recent(scope, key, window, now=now)
 
+    def give_back(self, scope: str, key: str, window: int, now=None) -> None:
+        """Undo one ``hit`` of the current bucket (an attempt counted in advance that turned out fine)."""
+        now = now or timezone.now()
+        self.filter(
+            scope=scope,
+            key_hash=self.digest(scope, key),
+            bucket=self.bucket_start(window, now),
+            hits__gt=0,
+        ).update(hits=models.F("hits") - 1)
+
     def forget_before(self, moment) -> int:
         deleted, _by_model = self.filter(bucket__lt=moment).delete()
         return deleted
@@ -65,7 +77,9 @@ class RateCounterQuerySet(models.QuerySet):
 
 class RateCounter(models.Model):
     """Hits counted for a rate limit (``core.ratelimit``), e.g. password-reset requests per account and per
-    client address. Holds no personal data in clear: ``key_hash`` is an HMAC of the key."""
+    client address, lookups on the public status page per client address, and wrong second factors there
+    per client address (never per dossier, so a stranger's guesses cannot lock the owner out). Holds no
+    personal data in clear: ``key_hash`` is an HMAC of the key."""
 
     scope = models.CharField(_("phạm vi"), max_length=48)
     key_hash = models.CharField(_("khóa (HMAC)"), max_length=64)
