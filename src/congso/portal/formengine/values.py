@@ -63,6 +63,11 @@ def parse_date(text: str) -> str:
         if not match:
             raise ParseError("format")
         year, month, day = (int(g) for g in match.groups())
+    return _real_date(year, month, day)
+
+
+def _real_date(year: int, month: int, day: int) -> str:
+    """The ISO text of a day that exists in the years a form accepts, else ``ParseError("format")``."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ParseError("format")
     try:
@@ -105,12 +110,7 @@ def parse_date_parts(parts: dict) -> str:
     if len(texts["year"]) != 4:
         raise ParseError("date_year")
     year, month, day = int(texts["year"]), int(texts["month"]), int(texts["day"])
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ParseError("format")
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        raise ParseError("format") from None
+    return _real_date(year, month, day)
 
 
 def date_parts(value) -> dict:
