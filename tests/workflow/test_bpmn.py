@@ -1,5 +1,6 @@
 """Checking uploaded BPMN files: every error with its line and a Vietnamese reason; nothing stored."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from congso.workflow.models import ProcessDefinition, ProcessVersion
 from .conftest import BPMN_DIR, HEADER, flow, process, user_task
 
 DEFAULTS = Path(services.__file__).resolve().parent / "bpmn"
+CATALOGUE = Path(services.__file__).resolve().parents[1] / "catalog" / "data" / "procedures_binh_duong.json"
 # The starter file of docs/process-design.md.
 STARTER = Path(__file__).resolve().parents[2] / "docs" / "process-design" / "quy-trinh-mau.bpmn"
 
@@ -22,7 +24,13 @@ def line_of(text: str, needle: str) -> int:
 
 
 @pytest.mark.parametrize(
-    "name", ["chung-thuc-trong-ngay.bpmn", "giai-quyet-tai-so.bpmn", "lien-thong-khai-sinh.bpmn"]
+    "name",
+    [
+        "chung-thuc-trong-ngay.bpmn",
+        "giai-quyet-tai-so.bpmn",
+        "lien-thong-khai-sinh.bpmn",
+        "lien-thong-khai-tu.bpmn",
+    ],
 )
 def test_default_processes_are_valid_and_drawn(db, name):
     text = (DEFAULTS / name).read_text(encoding="utf-8")
@@ -33,6 +41,29 @@ def test_default_processes_are_valid_and_drawn(db, name):
         if step["kind"] == "user":
             assert step["role"] in {"one_stop_officer", "specialist", "leader", "clerk"}
             assert step["allotted_hours"] >= 1
+
+
+def test_birth_liên_thông_fits_the_procedure_time_limit_with_the_leaders_signature(db):
+    """The approved path (reception, the specialist's draft, the leader's signature, the longer of the
+    two parallel branches, compiling, the return) fits the three working days of DP.LT.01."""
+    steps = bpmn.validate((DEFAULTS / "lien-thong-khai-sinh.bpmn").read_text(encoding="utf-8")).step_config[
+        "steps"
+    ]
+    assert (steps["sign_birth"]["role"], steps["sign_birth"]["lane"]) == (
+        "leader",
+        "Lãnh đạo @ Cơ quan tiếp nhận",
+    )
+    hours = {name: steps[name]["allotted_hours"] for name in steps if steps[name]["kind"] == "user"}
+    branches = max(hours["register_residence"], hours["issue_insurance_card"])
+    serial = ("receive", "register_birth", "sign_birth", "compile", "return")
+    catalogue = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    (limit,) = [
+        version["time_limit_value"]
+        for procedure in catalogue["procedures"]
+        for version in procedure["versions"]
+        if version.get("process_key") == "lien-thong-khai-sinh-thuong-tru-bhyt"
+    ]
+    assert sum(hours[name] for name in serial) + branches <= limit * 8
 
 
 def test_starter_file_of_the_designers_page_is_valid_and_drawn(db):

@@ -60,6 +60,14 @@ def test_render_draws_each_kind_of_element():
     rect = task.find(f"{SVG}rect")
     assert rect.get("rx") == "10" and (rect.get("width"), rect.get("height")) == ("100", "80")
     assert "Đăng ký khai sinh" in " ".join(task.itertext())
+
+    # The leader's signature has its own lane, and its refusal flow goes back to the draft.
+    def text_of(element_id):
+        return " ".join(group(tree, element_id).itertext()).replace("\n", " ")
+
+    assert "Phê duyệt, ký giấy khai sinh" in text_of("sign_birth")
+    assert "Lãnh đạo @ Cơ quan tiếp nhận" in text_of("Lane_leader")
+    assert "Không đồng ý" in " ".join(group(tree, "f_gw_rework").itertext())
     # Parallel gateways are diamonds with a +; the end event has the thick stroke.
     split = group(tree, "split")
     assert len(split.find(f"{SVG}polygon").get("points").split()) == 4

@@ -236,8 +236,10 @@ def test_liên_thông_branches_are_on_the_control_sheet(world, defaults, at_coun
     instance = ProcessInstance.objects.get(dossier=dossier)
     assert not P.can(world.police_officer, P.VIEW, dossier)
     services.complete(only_open(instance), world.one_stop)
-    clock.set(local(2026, 3, 9, 10))
+    clock.set(local(2026, 3, 9, 9))
     services.complete(only_open(instance), world.specialist)
+    clock.set(local(2026, 3, 9, 10))
+    services.complete(only_open(instance), world.leader, {"approved": True})
 
     dossier.refresh_from_db()
     open_rows = list(dossier.hand_overs.filter(completed_at__isnull=True).order_by("id"))
@@ -251,28 +253,31 @@ def test_liên_thông_branches_are_on_the_control_sheet(world, defaults, at_coun
     assert list(Dossier.objects.visible_to(world.police_officer)) == [dossier]
 
     police_item = instance.work_items.get(task_name="register_residence")
-    clock.set(local(2026, 3, 10, 9))
+    clock.set(local(2026, 3, 9, 15))  # due Tue 10:00: a day before is early
     assert services.complete(police_item, world.police_officer) == []
     police_row = dossier.hand_overs.get(step_name="Đăng ký thường trú")
-    assert (police_row.result, police_row.step_completed_by) == ("early", world.specialist)
-    clock.set(local(2026, 3, 13, 9))  # 24 working hours from Mon 10:00 end Thu 10:00: late
+    assert (police_row.result, police_row.step_completed_by) == ("early", world.leader)
+    clock.set(local(2026, 3, 11, 9))  # 8 working hours from Mon 10:00 end Tue 10:00: late
     services.complete(instance.work_items.get(task_name="issue_insurance_card"), world.insurance_officer)
     insurance_row = dossier.hand_overs.get(step_name="Cấp thẻ bảo hiểm y tế")
     assert insurance_row.result == "late"
-    clock.set(local(2026, 3, 13, 10))
+    clock.set(local(2026, 3, 11, 10))
     services.complete(only_open(instance), world.specialist)  # compile → issue_result
     dossier.refresh_from_db()
     assert dossier.status == Status.RESULT_READY
 
     rows = rows_of(dossier)
     assert [(r.step_name, r.from_agency, r.to_agency, r.is_branch) for r in rows] == [
-        ("Đăng ký khai sinh", world.commune, world.commune, False),
+        ("Đăng ký khai sinh, dự thảo giấy khai sinh", world.commune, world.commune, False),
+        ("Phê duyệt, ký giấy khai sinh", world.commune, world.commune, False),
         ("Cấp thẻ bảo hiểm y tế", world.commune, world.insurance, True),
         ("Đăng ký thường trú", world.commune, world.police, True),
         ("Tổng hợp kết quả liên thông", world.insurance, world.commune, False),
         ("Trả kết quả", world.commune, world.commune, False),
     ]
-    assert rows[3].step_completed_by == world.insurance_officer
+    # The specialist's draft goes up to the leader; the leader's signature sends out the branches.
+    assert (rows[1].step_completed_by, rows[2].step_completed_by) == (world.specialist, world.leader)
+    assert rows[4].step_completed_by == world.insurance_officer
     # The control sheet's source, the timeline, lists every hand-over in order.
     titles = [e.title for e in dossiers.timeline(dossier) if e.kind == "hand_over"]
     assert titles == [r.step_name for r in rows]

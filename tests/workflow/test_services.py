@@ -111,12 +111,38 @@ def test_department_process_both_branches_of_the_gateway(world, defaults, make_d
     assert OutboxEvent.objects.filter(name="workflow.completed").count() == 1
 
 
+def test_birth_liên_thông_has_the_leader_sign_the_birth_certificate_before_the_branches(
+    world, defaults, make_dossier
+):
+    """Luật Hộ tịch, Điều 16: the civil-status officer records the birth and reports to the Chairman of the
+    commune People's Committee, who issues the certificate; nothing goes to the police or social insurance
+    before that, and a refusal sends the draft back to the specialist."""
+    dossier = make_dossier("lien-thong-khai-sinh-thuong-tru-bhyt")
+    instance = services.start(dossier)
+    services.complete(only_open(instance), world.one_stop)
+    draft = only_open(instance)
+    assert (draft.task_name, draft.role, draft.agency) == ("register_birth", "specialist", world.commune)
+    services.complete(draft, world.specialist)
+
+    sign = only_open(instance)
+    assert (sign.task_name, sign.role, sign.agency) == ("sign_birth", "leader", world.commune)
+    with pytest.raises(PermissionDenied):
+        services.complete(sign, world.specialist)
+    services.complete(sign, world.leader, {"approved": False})
+    again = only_open(instance)
+    assert again.task_name == "register_birth" and again.pk != draft.pk
+    services.complete(again, world.specialist)
+    services.complete(only_open(instance), world.leader, {"approved": True})
+    assert [i.task_name for i in open_items(instance)] == ["issue_insurance_card", "register_residence"]
+
+
 def test_liên_thông_parallel_branches_join(world, defaults, make_dossier, clock):
     clock.set(local(2026, 3, 9, 8))
     dossier = make_dossier("lien-thong-khai-sinh-thuong-tru-bhyt", form={"ho_ten_tre": "Nguyễn Văn Bình"})
     instance = services.start(dossier)
     services.complete(only_open(instance), world.one_stop)
     services.complete(only_open(instance), world.specialist)
+    services.complete(only_open(instance), world.leader, {"approved": True})
 
     police, insurance = sorted(open_items(instance), key=lambda i: i.agency.code)
     assert (police.task_name, police.agency, police.role) == (
@@ -125,7 +151,7 @@ def test_liên_thông_parallel_branches_join(world, defaults, make_dossier, cloc
         "specialist",
     )
     assert (insurance.task_name, insurance.agency) == ("issue_insurance_card", world.insurance)
-    assert police.due_at == local(2026, 3, 12, 8)  # 24 working hours = three working days
+    assert police.due_at == local(2026, 3, 10, 8)  # 8 working hours = one working day
 
     # Police finishes first: the join still waits for social insurance.
     assert services.complete(police, world.police_officer, {"so_dinh_danh": "074126000001"}) == []
@@ -148,7 +174,8 @@ def test_liên_thông_parallel_branches_join(world, defaults, make_dossier, cloc
     # Every hand-over is a control-sheet row, the parallel branches included, given by the process.
     rows = list(HandOver.objects.filter(dossier=dossier).order_by("handed_at", "id"))
     assert [(r.step_name, r.to_agency, r.is_branch) for r in rows] == [
-        ("Đăng ký khai sinh", world.commune, False),
+        ("Đăng ký khai sinh, dự thảo giấy khai sinh", world.commune, False),
+        ("Phê duyệt, ký giấy khai sinh", world.commune, False),
         ("Cấp thẻ bảo hiểm y tế", world.insurance, True),
         ("Đăng ký thường trú", world.police, True),
         ("Tổng hợp kết quả liên thông", world.commune, False),

@@ -681,9 +681,9 @@ DEFAULT_PROCESSES = (
         "lien-thong-khai-sinh-thuong-tru-bhyt",
         "lien-thong-khai-sinh.bpmn",
         "Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ BHYT cho trẻ dưới 6 tuổi",
-        "UBND cấp xã tiếp nhận, đăng ký khai sinh → song song: Công an đăng ký thường trú, "
-        "Bảo hiểm xã hội cấp "
-        "thẻ BHYT → tổng hợp → trả kết quả.",
+        "UBND cấp xã tiếp nhận, đăng ký khai sinh, lãnh đạo ký giấy khai sinh (không đồng ý thì đăng ký "
+        "lại) → song song: Công an đăng ký thường trú, Bảo hiểm xã hội cấp thẻ BHYT → tổng hợp → trả kết "
+        "quả.",
     ),
     (
         "tham-dinh-ky-duyet",
