@@ -218,6 +218,6 @@ def test_user_supplied_text_never_becomes_a_formula(ward, department, counter_do
     control = read(exports.control_sheet_xlsx(dossier))
     row = exports.HEADING_ROW + 1
     assert control.cell(row, 4).value.startswith("@SUM(1+1)")
-    assert (control.cell(row, 11).value, control.cell(row, 11).data_type) == ("=1+1", "s")
+    assert (control.cell(row, 12).value, control.cell(row, 12).data_type) == ("=1+1", "s")
     for sheet in (logbook, control):
         assert not [c for r in sheet.iter_rows() for c in r if c.data_type == "f"]
