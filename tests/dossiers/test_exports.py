@@ -170,6 +170,7 @@ def test_control_sheet_export_has_a_row_per_hand_over(
         "Thời gian giao, nhận hồ sơ",
         "Người giao",
         "Người nhận",
+        "Thời gian được giao",
         "Hạn của bước",
         "Thời gian hoàn thành",
         "Kết quả (trước hạn / đúng hạn / quá hạn)",
@@ -179,19 +180,20 @@ def test_control_sheet_export_has_a_row_per_hand_over(
     assert rows[0][3] == "Phòng Hành chính tư pháp – Sở Tư pháp tỉnh Bình Dương"
     assert rows[0][4] == datetime(2026, 3, 10, 10, 0)
     assert rows[0][5] == actors.one_stop.full_name and rows[0][6] == actors.specialist_b.full_name
-    assert rows[0][8] == datetime(2026, 3, 10, 15, 0)
-    assert rows[0][9] == "Trước hạn"
-    assert rows[1][9] == "Đang giải quyết" and rows[1][10] == "Đã ký số"
+    assert (rows[0][7], rows[1][7]) == ("8 giờ", None)  # the second step has no allotted time
+    assert rows[0][9] == datetime(2026, 3, 10, 15, 0)
+    assert rows[0][10] == "Trước hạn"
+    assert rows[1][10] == "Đang giải quyết" and rows[1][11] == "Đã ký số"
     assert any(dossier.code in str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell)
 
 
 def test_control_sheet_export_of_a_dossier_never_handed_over_has_a_clear_line(received_over_three_days):
     headings, rows = table(read(exports.control_sheet_xlsx(received_over_three_days[9][0])))
 
-    assert len(headings) == 11
+    assert len(headings) == 12
     assert rows == [
         ["Hồ sơ chưa được bàn giao giữa các bộ phận, cơ quan; phiếu kiểm soát chưa có nội dung."]
-        + [None] * 10
+        + [None] * 11
     ]
 
 
@@ -216,6 +218,6 @@ def test_user_supplied_text_never_becomes_a_formula(ward, department, counter_do
     control = read(exports.control_sheet_xlsx(dossier))
     row = exports.HEADING_ROW + 1
     assert control.cell(row, 4).value.startswith("@SUM(1+1)")
-    assert (control.cell(row, 11).value, control.cell(row, 11).data_type) == ("=1+1", "s")
+    assert (control.cell(row, 12).value, control.cell(row, 12).data_type) == ("=1+1", "s")
     for sheet in (logbook, control):
         assert not [c for r in sheet.iter_rows() for c in r if c.data_type == "f"]

@@ -4,6 +4,7 @@ binding that keeps officers from routing a dossier its process routes."""
 
 import pathlib
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -206,6 +207,43 @@ def test_parallel_branches_each_get_a_row_and_the_lead_agency_stays(
         (insurance.code, True),
         (agency_a.code, False),
     ]
+
+
+def test_a_half_hour_process_step_is_thirty_working_minutes_and_sums_exactly(
+    drive, authority, agency_b, clock
+):
+    clock.set(local(2026, 3, 9, 8, 0))
+    dossier = drive(Status.ACCEPTED)
+    [row] = services.hand_over_by_process(
+        dossier,
+        authority=authority(dossier),
+        opened=[step("wf:1", "Tiếp nhận", agency_b, allotted_working_hours=Decimal("0.5"))],
+    )
+    row.refresh_from_db()
+    assert (row.allotted_hours, row.due_at) == (Decimal("0.5"), local(2026, 3, 9, 8, 30))
+    [same] = services.hand_over_by_process(
+        dossier,
+        authority=authority(dossier),
+        finished=["wf:1"],
+        opened=[step("wf:2", "Ký", agency_b, allotted_working_hours=0.25, continues="wf:1")],
+    )
+    same.refresh_from_db()
+    assert (same.allotted_hours, same.due_at) == (Decimal("0.75"), local(2026, 3, 9, 8, 45))
+    entry = AuditEntry.objects.filter(action="dossiers.hand_over.continue").latest("pk")
+    assert entry.changes["allotted_hours"] == "0.75"
+
+
+@pytest.mark.parametrize("hours", [0, Decimal("-1"), Decimal("0.333"), 1.005, "1"])
+def test_a_process_step_with_bad_hours_is_refused_and_changes_nothing(hours, drive, authority, agency_b):
+    dossier = drive(Status.ACCEPTED)
+    with pytest.raises(InvalidDossierInput, match="tối đa hai chữ số thập phân") as refused:
+        services.hand_over_by_process(
+            dossier,
+            authority=authority(dossier),
+            opened=[step("wf:1", "Xem xét", agency_b, allotted_working_hours=hours)],
+        )
+    assert refused.value.code == "allotted_hours"
+    assert not HandOver.objects.filter(dossier=dossier).exists()
 
 
 def test_consecutive_steps_of_one_unit_are_one_row_with_their_time_summed(drive, authority, agency_b, clock):

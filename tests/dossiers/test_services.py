@@ -4,6 +4,7 @@ transactions, reading (applicant access, lookup by code, timeline) and hand-over
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
@@ -289,7 +290,13 @@ def test_hand_over_refused_before_acceptance_and_after_return(drive, actors, age
     [
         ({"step_name": " "}, "tên bước"),
         ({"allotted_working_hours": 0}, "giờ làm việc"),
-        ({"allotted_working_hours": 2.5}, "giờ làm việc"),
+        ({"allotted_working_hours": -0.5}, "giờ làm việc"),
+        ({"allotted_working_hours": 0.125}, "tối đa hai chữ số thập phân"),
+        ({"allotted_working_hours": Decimal("0.001")}, "tối đa hai chữ số thập phân"),
+        ({"allotted_working_hours": float("nan")}, "giờ làm việc"),
+        ({"allotted_working_hours": Decimal("Infinity")}, "giờ làm việc"),
+        ({"allotted_working_hours": "0.5"}, "giờ làm việc"),
+        ({"allotted_working_hours": True}, "giờ làm việc"),
     ],
 )
 def test_hand_over_input_is_checked(kwargs, message, drive, actors, agency_a):
@@ -303,6 +310,24 @@ def test_hand_over_input_is_checked(kwargs, message, drive, actors, agency_a):
     }
     with pytest.raises(InvalidDossierInput, match=message):
         services.hand_over(dossier, **arguments)
+
+
+@pytest.mark.parametrize("hours", [0.5, Decimal("0.5"), Decimal("0.50")])
+def test_hand_over_allots_half_an_hour_as_thirty_working_minutes(hours, drive, actors, agency_a, clock):
+    dossier = drive(Status.ACCEPTED)
+    clock.set(local(2026, 3, 9, 9, 0))
+    row = services.hand_over(
+        dossier,
+        to_agency=agency_a,
+        to_unit_label="Phòng",
+        step_name="Ký",
+        given_by=actors.one_stop,
+        allotted_working_hours=hours,
+    )
+    row.refresh_from_db()
+    assert row.allotted_hours == Decimal("0.5")
+    assert row.due_at == local(2026, 3, 9, 9, 30)
+    assert row.allotted_hours_text == "0,5"
 
 
 def test_result_ready_with_files_then_returned_electronically(drive, actors):

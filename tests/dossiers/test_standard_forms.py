@@ -3,6 +3,7 @@
 import io
 import unicodedata
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
@@ -344,6 +345,25 @@ def test_control_sheet_has_one_row_per_hand_over_with_its_result(ward, departmen
     assert actors.specialist_b.full_name in text and actors.leader_b.full_name in text
     assert "Đúng hạn" in text and "Quá hạn" in text and "Đã ký số" in text
     assert "Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả số 01/TN" in text
+
+
+def test_control_sheet_prints_half_an_hour_as_such(department, received, actors, clock):
+    clock.set(local(2026, 3, 10, 10, 5))
+    services.hand_over(
+        received,
+        to_agency=department,
+        to_unit_label="Lãnh đạo Sở",
+        step_name="Ký duyệt",
+        given_by=actors.one_stop,
+        allotted_working_hours=Decimal("0.5"),
+    )
+
+    [row] = standard_forms.control_sheet_rows(received)
+    text = pdf_text(render_form(received, "06"))
+
+    assert row.allotted_label == "0,5 giờ"
+    assert row.due_at == local(2026, 3, 10, 10, 35)  # 30 working minutes
+    assert "Thời gian được giao: 0,5 giờ" in text and "0.50" not in text
 
 
 def test_control_sheet_of_a_dossier_never_handed_over_says_so(received):

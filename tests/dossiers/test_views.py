@@ -4,6 +4,7 @@ changing nothing, paper downloads, counter intake and the logbook."""
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from congso.core import working_days
 from congso.core.models import AuditEntry
 from congso.dossiers import services, views
 from congso.dossiers.models import Dossier, DossierPaper, HandOver, PaperStage, Status, SupplementRequest
@@ -533,7 +535,7 @@ def test_hand_over_to_a_person_of_a_department_chosen_from_the_agency_tree(
     bad = client.post(action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk, "ten_buoc": "", "so_gio": "0"})
     assert bad.status_code == 400
     page = html(bad)
-    for message in ("Vui lòng ghi tên bước xử lý.", "Thời gian được giao phải từ 1 giờ trở lên."):
+    for message in ("Vui lòng ghi tên bước xử lý.", "Thời gian được giao phải lớn hơn 0 giờ."):
         assert message in page
     assert not HandOver.objects.exists()
     ok = client.post(
@@ -559,6 +561,41 @@ def test_hand_over_to_a_person_of_a_department_chosen_from_the_agency_tree(
     page = html(client.get(detail_url(dossier)))
     assert "Sở Tư pháp" in page and "Thẩm định hồ sơ" in page
     assert client.get(action_url(dossier, "ban-giao")).status_code == 403
+
+
+@pytest.mark.parametrize("typed", ["0,5", "0.5", " 0,50 "])
+def test_a_hand_over_of_half_an_hour_is_typed_either_way(typed, as_user, actors, counter_dossier, agency_b):
+    dossier = counter_dossier()
+    client = as_user(actors.one_stop)
+    ok = client.post(
+        action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk, "ten_buoc": "Ký", "so_gio": typed}
+    )
+    assert ok.status_code == 302
+    row = HandOver.objects.get()
+    assert row.allotted_hours == Decimal("0.5")
+    assert row.due_at == working_days.due_at_hours(row.handed_at, 0.5)
+    assert "0,5 giờ làm việc" in html(client.get(detail_url(dossier)))
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0,125", "Thời gian được giao có tối đa hai chữ số thập phân, ví dụ 0,25."),
+        ("nửa giờ", "Thời gian được giao phải là một số giờ, ví dụ 8 hoặc 0,5."),
+        ("1.000,5", "Thời gian được giao phải là một số giờ, ví dụ 8 hoặc 0,5."),
+        ("-0,5", "Thời gian được giao phải lớn hơn 0 giờ."),
+        ("2000,5", "Thời gian được giao không được quá 2000 giờ."),
+    ],
+)
+def test_a_hand_over_with_bad_hours_is_refused(typed, message, as_user, actors, counter_dossier, agency_b):
+    dossier = counter_dossier()
+    client = as_user(actors.one_stop)
+    bad = client.post(
+        action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk, "ten_buoc": "Ký", "so_gio": typed}
+    )
+    assert bad.status_code == 400
+    assert message in html(bad)
+    assert not HandOver.objects.exists()
 
 
 def test_a_hand_over_to_a_person_outside_the_unit_is_refused(as_user, actors, counter_dossier, agency_b):

@@ -1,11 +1,15 @@
 """Running dossiers through real BPMN files: start, complete, gateways, parallel branches, actions,
 hand-overs, the role check, step results and versioning."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from congso.core.models import AuditEntry, OutboxEvent
 from congso.dossiers.models import HandOver, Status
+from congso.dossiers.standard_forms import control_sheet_rows
 from congso.workflow import services
 from congso.workflow.actions import platform_actions
 from congso.workflow.engine import WorkflowError
@@ -635,22 +639,16 @@ def test_zeebe_file_runs_with_aliases_half_hour_steps_and_its_assignee(world, ma
     services.complete(decide, world.leader)
     instance.refresh_from_db()
     assert instance.state == InstanceState.COMPLETED
-    rows = HandOver.objects.filter(dossier=dossier).order_by("pk")
-    # The control sheet counts whole working hours (dossiers' contract): the leader's half-hour step (the
-    # process's default) shows as one there, while its work item keeps the exact half hour.
-    assert [r.allotted_hours for r in rows] == [8, 1]
+    rows = list(HandOver.objects.filter(dossier=dossier).order_by("pk"))
+    # The control sheet keeps the leader's half-hour step (the process's default) exactly: 0,5 giờ, due
+    # 30 working minutes after it was handed over — the work item's own deadline.
+    assert [r.allotted_hours for r in rows] == [Decimal("8"), Decimal("0.5")]
     assert decide.allotted_hours == Decimal("0.5")
-    from congso.workflow.engine import control_sheet_hours
-
-    assert (
-        control_sheet_hours(Decimal("0.5")),
-        control_sheet_hours(Decimal("8")),
-        control_sheet_hours(None),
-    ) == (
-        1,
-        8,
-        None,
-    )
+    assert rows[1].handed_at == decide.opened_at
+    assert rows[1].due_at == decide.due_at == decide.opened_at + timedelta(minutes=30)
+    sheet = control_sheet_rows(dossier)
+    assert [r.allotted_label for r in sheet] == ["8 giờ", "0,5 giờ"]
+    assert sheet[1].due_at == timezone.localtime(decide.due_at)
 
 
 def test_flowable_file_runs_its_groups_inclusive_split_and_plain_task(world, make_dossier, deploy, clock):

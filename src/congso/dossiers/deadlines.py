@@ -41,6 +41,7 @@ past their appointment with no extension moving it get ``dossier.overdue`` once.
 """
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Case, DateTimeField, F, Q, Value, When
@@ -122,9 +123,13 @@ def as_due_at(value) -> datetime:
     return moment
 
 
-def step_due(handed_at: datetime, allotted_hours: int | None, fallback: datetime | None) -> datetime | None:
+def step_due(
+    handed_at: datetime, allotted_hours: int | Decimal | None, fallback: datetime | None
+) -> datetime | None:
     """A hand-over step's deadline: its allotted working hours from ``handed_at``, else ``fallback``
-    (the dossier's appointment)."""
+    (the dossier's appointment). The exact hours, fractions included (0.5 h = 30 working minutes), by
+    the same calendar function as a work item's deadline, so a process step and its control sheet row
+    agree."""
     if allotted_hours:
         return working_days.due_at_hours(handed_at, allotted_hours)
     return fallback

@@ -8,6 +8,7 @@ its errors are shown on the same form (``add_service_error``).
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -540,6 +541,16 @@ class HandOverUnitForm(Form):
 QUEUE = ""
 
 
+class WorkingHoursField(forms.DecimalField):
+    """A number of working hours written "0,5" (Vietnamese) or "0.5". No thousands separator: "1.000"
+    would be ambiguous, and the form's 2000 hours never need one."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 class HandOverForm(Form):
     """Step two of a hand-over: the unit chosen in step one (carried, not typed), to whom in it — a named
     person or the unit's queue — the step, its allotted time and a note. ``dossiers.services.hand_over``
@@ -570,19 +581,26 @@ class HandOverForm(Form):
         help_text=_("Chọn một bước gợi ý hoặc ghi bước khác, ví dụ: Thẩm định hồ sơ."),
         error_messages={"required": _("Vui lòng ghi tên bước xử lý.")},
     )
-    so_gio = forms.IntegerField(
+    so_gio = WorkingHoursField(
         label=_("Thời gian được giao (giờ làm việc)"),
         required=False,
-        min_value=1,
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
         max_value=2000,
         help_text=_(
-            "Bỏ trống để lấy hạn của bước là ngày hẹn trả kết quả của hồ sơ. 1 ngày làm việc = 8 giờ."
+            "Bỏ trống để lấy hạn của bước là ngày hẹn trả kết quả của hồ sơ. 1 ngày làm việc = 8 giờ; "
+            "nửa giờ ghi 0,5."
         ),
-        widget=forms.NumberInput(attrs={"class": "input--short", "inputmode": "numeric"}),
+        # Text, not a number box: browsers refuse "0,5" in a number box of an English locale.
+        widget=forms.TextInput(attrs={"class": "input--short", "inputmode": "decimal"}),
         error_messages={
-            "invalid": _("Thời gian được giao phải là số giờ nguyên."),
-            "min_value": _("Thời gian được giao phải từ 1 giờ trở lên."),
+            "invalid": _("Thời gian được giao phải là một số giờ, ví dụ 8 hoặc 0,5."),
+            "min_value": _("Thời gian được giao phải lớn hơn 0 giờ."),
             "max_value": _("Thời gian được giao không được quá 2000 giờ."),
+            "max_decimal_places": _("Thời gian được giao có tối đa hai chữ số thập phân, ví dụ 0,25."),
+            "max_digits": _("Thời gian được giao không được quá 2000 giờ."),
+            "max_whole_digits": _("Thời gian được giao không được quá 2000 giờ."),
         },
     )
     ghi_chu = forms.CharField(

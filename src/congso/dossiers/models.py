@@ -5,9 +5,11 @@ Every model here holds personal data of the applicant or concerns it. Rows are w
 """
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from congso.core import stored_files, timeliness
@@ -344,6 +346,12 @@ class Extension(models.Model):
         return f"{self.dossier_id}: {self.old_due_at:%d/%m/%Y} → {self.new_due_at:%d/%m/%Y}"
 
 
+def hours_text(hours) -> str:
+    """Working hours without trailing zeros, for data and audit: ``8`` (not ``8.00``) or ``0.5``."""
+    text = f"{Decimal(hours):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 class HandOver(models.Model):
     """One row of the control sheet (form 06): the dossier handed from one unit to the next.
 
@@ -405,8 +413,9 @@ class HandOver(models.Model):
     step_ref = models.CharField(_("mã bước của quy trình"), max_length=100, blank=True)
     is_branch = models.BooleanField(_("nhánh song song"), default=False)
     handed_at = models.DateTimeField(_("thời điểm giao"))
-    allotted_hours = models.PositiveIntegerField(
-        _("thời gian được giao (giờ làm việc)"), null=True, blank=True
+    # Decimal: a quick step of a process is allotted half an hour (``0.5``), like its work item.
+    allotted_hours = models.DecimalField(
+        _("thời gian được giao (giờ làm việc)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
     due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
     completed_at = models.DateTimeField(_("thời điểm hoàn thành"), null=True, blank=True)
@@ -434,6 +443,14 @@ class HandOver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.step_name}"
+
+    @property
+    def allotted_hours_text(self) -> str:
+        """The allotted hours as people read them: ``8`` or ``0,5`` (the active language's decimal mark),
+        never ``8.00``; empty without an allotted time."""
+        if self.allotted_hours is None:
+            return ""
+        return formats.number_format(Decimal(hours_text(self.allotted_hours)))
 
     @property
     def giver_label(self) -> str:

@@ -44,6 +44,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -74,6 +75,7 @@ from .models import (
     ReturnMethod,
     Status,
     SupplementRequest,
+    hours_text,
 )
 
 __all__ = [
@@ -333,6 +335,11 @@ def _require_reason(reason, message) -> str:
 
 def _iso(moment) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def _hours_json(hours: Decimal | None) -> str | None:
+    """Allotted hours for an audit entry (JSON): ``"8"`` or ``"0.5"``."""
+    return hours_text(hours) if hours is not None else None
 
 
 # --- Creation ----------------------------------------------------------------------------------
@@ -1040,19 +1047,42 @@ def _close_open_hand_overs(dossier, at, *, keep=()) -> list[HandOver]:
     return [_close_row(row, at) for row in rows.order_by("handed_at", "id")]
 
 
-def _check_step_input(step_name, allotted_working_hours) -> str:
+def _check_step_input(step_name, allotted_working_hours) -> tuple[str, Decimal | None]:
+    """The cleaned step name and allotted hours (``Decimal``), or ``InvalidDossierInput``."""
     step_name = _text(step_name, 200, _("Bước xử lý"))
     if not step_name:
         raise InvalidDossierInput(_("Vui lòng ghi tên bước xử lý."), code="step_name")
-    if allotted_working_hours is not None and (
-        isinstance(allotted_working_hours, bool)
-        or not isinstance(allotted_working_hours, int)
-        or allotted_working_hours <= 0
+    return step_name, _allotted_hours(allotted_working_hours)
+
+
+# HandOver.allotted_hours: DecimalField(max_digits=8, decimal_places=2).
+_MAX_ALLOTTED_HOURS = Decimal("999999.99")
+
+
+def _allotted_hours(value) -> Decimal | None:
+    """``value`` (int, Decimal or float; None = no allotted time) as a Decimal of working hours: more than
+    0, at most two decimals (``0.5`` is half an hour, as a process step may allot)."""
+    if value is None:
+        return None
+    hours = None
+    if not isinstance(value, bool) and isinstance(value, int | float | Decimal):
+        # A float through str() so that 0.5 stays exactly 0.5 (and 0.1 is not 0.1000000000000000055…).
+        hours = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if (
+        hours is None
+        or not hours.is_finite()
+        or hours <= 0
+        or hours > _MAX_ALLOTTED_HOURS
+        or hours != hours.quantize(Decimal("0.01"))
     ):
         raise InvalidDossierInput(
-            _("Thời gian được giao phải là số giờ làm việc nguyên dương."), code="allotted_hours"
+            _(
+                "Thời gian được giao phải là số giờ làm việc lớn hơn 0, tối đa hai chữ số thập phân "
+                "(ví dụ 0,5 là nửa giờ)."
+            ),
+            code="allotted_hours",
         )
-    return step_name
+    return hours.quantize(Decimal("0.01"))
 
 
 def _refuse_hand_over_in(dossier, statuses) -> None:
@@ -1141,7 +1171,7 @@ def hand_over(
     step_name: str,
     given_by,
     received_by=None,
-    allotted_working_hours: int | None = None,
+    allotted_working_hours: int | float | Decimal | None = None,
     note: str = "",
 ) -> HandOver:
     """An officer hands the dossier to the next unit or agency — one row of the control sheet (form 06).
@@ -1154,8 +1184,9 @@ def hand_over(
     ``step_name``; ``given_by`` with HAND_OVER at the current agency; ``received_by``, a person of
     ``to_agency`` in one of ``hand_over_receiver_roles`` (None: the unit's queue, every such person there
     sees it in their to-do);
-    ``allotted_working_hours`` for the step (its deadline counts in working hours from now; without
-    it the step's deadline is the dossier's appointment); ``note``.
+    ``allotted_working_hours`` for the step, more than 0 with at most two decimals (``0.5`` = 30 working
+    minutes; its deadline counts in working time from now; without it the step's deadline is the
+    dossier's appointment); ``note``.
     Allowed in status 2 (it then starts processing, 2→4, recorded as ``start_processing``), 4, and 9
     (bringing the result to the return desk).
     Effects: the open hand-over closed and classified early / on time / late; a new open one;
@@ -1165,7 +1196,7 @@ def hand_over(
     who does not work at the receiving unit),
     ``PermissionDenied``, ``IllegalTransition``.
     """
-    step_name = _check_step_input(step_name, allotted_working_hours)
+    step_name, allotted_working_hours = _check_step_input(step_name, allotted_working_hours)
     with transaction.atomic():
         _lock(dossier)
         _refuse_hand_over_in(dossier, HAND_OVER_STATUSES)
@@ -1303,7 +1334,7 @@ class ProcessStep:
     step_name: str
     to_agency: object
     to_unit_label: str = ""
-    allotted_working_hours: int | None = None
+    allotted_working_hours: int | float | Decimal | None = None
     received_by: object | None = None
     from_agency: object | None = None
     from_unit_label: str = ""
@@ -1320,8 +1351,9 @@ def _check_process_step(step: ProcessStep) -> None:
 def _continue_row(row: HandOver, step: ProcessStep, authority, now) -> HandOver:
     """The unit of ``row`` also does ``step``: its allotted time is the sum of its steps' (counted from
     when it received the dossier), and the row now answers to the new step."""
-    if row.allotted_hours and step.allotted_working_hours:
-        row.allotted_hours += step.allotted_working_hours
+    hours = _allotted_hours(step.allotted_working_hours)
+    if row.allotted_hours and hours:
+        row.allotted_hours += hours
         row.due_at = deadlines.step_due(row.handed_at, row.allotted_hours, row.due_at)
     row.step_ref = step.ref
     row.save(update_fields=["allotted_hours", "due_at", "step_ref"])
@@ -1332,7 +1364,7 @@ def _continue_row(row: HandOver, step: ProcessStep, authority, now) -> HandOver:
         changes={
             "hand_over": row.pk,
             "step_name": _text(step.step_name, 200),
-            "allotted_hours": row.allotted_hours,
+            "allotted_hours": _hours_json(row.allotted_hours),
             "due_at": _iso(row.due_at),
             **_authority_extra(authority),
         },
@@ -1375,8 +1407,8 @@ def _open_process_row(dossier, step: ProcessStep, authority, now, closed: list) 
         step_ref=step.ref,
         is_branch=step.branch,
         handed_at=now,
-        allotted_hours=step.allotted_working_hours,
-        due_at=deadlines.step_due(now, step.allotted_working_hours, dossier.due_at),
+        allotted_hours=_allotted_hours(step.allotted_working_hours),
+        due_at=deadlines.step_due(now, _allotted_hours(step.allotted_working_hours), dossier.due_at),
     )
     dossier.processing_agencies.add(step.to_agency)
     if not step.branch and dossier.current_agency_id != step.to_agency.pk:

@@ -726,6 +726,7 @@ class ControlSheetRow:
     result: str
     result_label: str
     note: str
+    allotted_label: str = ""  # "0,5 giờ", "8 giờ"; empty when the step has no allotted time
 
 
 def _unit(label: str, agency) -> str:
@@ -761,9 +762,17 @@ def control_sheet_rows(dossier: Dossier) -> list[ControlSheetRow]:
                 result=row.result,
                 result_label=result_label,
                 note=row.note,
+                allotted_label=allotted_label(row),
             )
         )
     return rows
+
+
+def allotted_label(row: HandOver) -> str:
+    """A hand-over's allotted working time as the control sheet prints it: "0,5 giờ", "8 giờ"."""
+    if row.allotted_hours is None:
+        return ""
+    return _("{hours} giờ").format(hours=row.allotted_hours_text)
 
 
 def _involved_agencies(dossier: Dossier) -> list[str]:

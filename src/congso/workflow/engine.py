@@ -37,7 +37,6 @@ hand meanwhile, so there are never two routing mechanisms for one dossier.
 """
 
 import copy
-import math
 from datetime import datetime
 from decimal import Decimal
 
@@ -569,7 +568,7 @@ def record_steps(
                 step_name=item.label[:200],
                 to_agency=item.agency,
                 to_unit_label=_item_unit_label(version, item)[:200],
-                allotted_working_hours=control_sheet_hours(item.allotted_hours),
+                allotted_working_hours=item.allotted_hours,
                 received_by=item.assigned_user,
                 from_agency=origin[0],
                 from_unit_label=origin[1][:200],
@@ -581,12 +580,6 @@ def record_steps(
         services.hand_over_by_process(
             dossier, authority=_issue_authority(version, dossier, actor), finished=finished, opened=steps
         )
-
-
-def control_sheet_hours(hours: Decimal | None) -> int | None:
-    """A step's allotted time as the control sheet records it: ``dossiers.services`` counts whole working
-    hours, so a fraction (``0.5``) is rounded up there — the work item keeps the exact deadline."""
-    return math.ceil(hours) if hours is not None else None
 
 
 def _item_unit_label(version, item: WorkItem) -> str:
