@@ -87,7 +87,19 @@ def _serve(port, media, fault_dir, log):
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=_project_root(),
+        # Its own process group: the server may fork workers (granian), and a crash of the web server
+        # is all of them dying at once; a worker left alive would hold the upload's transaction open.
+        start_new_session=True,
     )
+
+
+def _kill_server(server) -> None:
+    """SIGKILL the server and every process it forked: no cleanup code of any kind can run."""
+    try:
+        os.killpg(server.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    server.wait(timeout=10)
 
 
 def _get(address, cookies):
@@ -150,13 +162,10 @@ def test_a_web_process_killed_mid_upload_leaves_a_file_that_the_sweep_removes(
         sender = threading.Thread(target=post, daemon=True)
         sender.start()
         wait_until(lambda: (fault_dir / "entered").exists(), message="the upload to reach the fault hook")
-        os.kill(server.pid, signal.SIGKILL)  # no cleanup code of any kind can run
-        server.wait(timeout=10)
+        _kill_server(server)
         sender.join(timeout=30)
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait(timeout=10)
+        _kill_server(server)
 
     orphan = (fault_dir / "entered").read_text()
     assert orphan.startswith("drafts/") and (media / orphan).exists()
