@@ -157,13 +157,9 @@ def test_settings_are_not_reachable():
         assert evaluate(source, {"conf": settings, "settings": settings}) != secret
 
 
-def test_hostile_expression_is_refused_at_run_time_too(world, make_dossier, deploy, tmp_path):
-    """A condition smuggled past the upload (written straight into a stored version) still cannot run."""
-    from congso.workflow import services
-    from congso.workflow.engine import WorkflowError
-    from congso.workflow.models import WorkItemState
-
-    xml = process(
+def gateway_process(condition: str) -> str:
+    """Start → step a → an exclusive gateway whose flow to step b carries ``condition`` (default: end)."""
+    return process(
         [
             '<bpmn:startEvent id="s"/>',
             user_task("a", "Nhập"),
@@ -172,12 +168,21 @@ def test_hostile_expression_is_refused_at_run_time_too(world, make_dossier, depl
             '<bpmn:endEvent id="e"/>',
             flow("f1", "s", "a"),
             flow("f2", "a", "gw"),
-            flow("f4", "gw", "b", "form.x == 1"),
+            flow("f4", "gw", "b", condition),
             flow("f3", "gw", "e"),
             flow("f5", "b", "e"),
         ],
         {"Chuyên viên": ["s", "a", "gw", "b", "e"]},
     )
+
+
+def test_hostile_expression_is_refused_at_run_time_too(world, make_dossier, deploy, tmp_path):
+    """A condition smuggled past the upload (written straight into a stored version) still cannot run."""
+    from congso.workflow import services
+    from congso.workflow.engine import WorkflowError
+    from congso.workflow.models import WorkItemState
+
+    xml = gateway_process("form.x == 1")
     version = deploy(xml)
     target = tmp_path / "pwned"
     hostile = f"__import__('os').system('touch {target}')"
@@ -238,21 +243,7 @@ def test_syntax_errors_are_vietnamese_never_python(source, hint):
 
 
 def test_camunda_condition_is_explained_at_upload(db):
-    xml = process(
-        [
-            '<bpmn:startEvent id="s"/>',
-            user_task("a", "Nhập"),
-            '<bpmn:exclusiveGateway id="gw" default="f3"/>',
-            user_task("b", "B"),
-            '<bpmn:endEvent id="e"/>',
-            flow("f1", "s", "a"),
-            flow("f2", "a", "gw"),
-            flow("f4", "gw", "b", "${approved}"),
-            flow("f3", "gw", "e"),
-            flow("f5", "b", "e"),
-        ],
-        {"Chuyên viên": ["s", "a", "gw", "b", "e"]},
-    )
+    xml = gateway_process("${approved}")
     messages = [message for _line, message in bpmn.validate(xml).errors]
     assert len(messages) == 1 and "Hãy bỏ “${” ở đầu và “}” ở cuối" in messages[0], messages
 
