@@ -205,7 +205,7 @@ EXAMPLE_FORMS = ["1.001193", "2.000815", "1.004194"]
 
 def _attach_example_forms() -> None:
     from congso.catalog import services as catalog_services
-    from congso.portal.formengine import examples
+    from congso.formengine import examples
 
     for code in EXAMPLE_FORMS:
         try:

@@ -96,7 +96,7 @@ def audit(browser, live_server, axe_source):
 def catalog(db, settings, tmp_path):
     from congso.catalog.demo import seed_demo_catalog
     from congso.catalog.models import ProcedureVersion
-    from congso.portal.formengine import examples
+    from congso.formengine import examples
 
     settings.MEDIA_ROOT = tmp_path / "media"
     seed_demo_catalog()
@@ -182,7 +182,7 @@ def test_application_pages(audit, catalog, make_user, tmp_path):
 def test_date_in_three_boxes(audit, catalog, make_user):
     """The birth registration's child step: a date asked in three boxes, shown with its error."""
     from congso.catalog.models import ProcedureVersion
-    from congso.portal.formengine import examples
+    from congso.formengine import examples
 
     schema, ui = examples.load("1.001193")
     ProcedureVersion.objects.filter(procedure__code="1.001193").update(form_schema=schema, form_ui=ui)

@@ -35,7 +35,7 @@ def catalog(db, settings, tmp_path):
     """The demo catalogue, with the certification procedure offered through the example online form."""
     from congso.catalog.demo import seed_demo_catalog
     from congso.catalog.models import ProcedureVersion
-    from congso.portal.formengine import examples
+    from congso.formengine import examples
 
     settings.MEDIA_ROOT = tmp_path / "media"
     seed_demo_catalog()
@@ -197,7 +197,7 @@ def birth_registration(db, settings, tmp_path):
     """The demo catalogue, with the birth registration offered through its example online form."""
     from congso.catalog.demo import seed_demo_catalog
     from congso.catalog.models import ProcedureVersion
-    from congso.portal.formengine import examples
+    from congso.formengine import examples
 
     settings.MEDIA_ROOT = tmp_path / "media"
     seed_demo_catalog()

@@ -27,9 +27,9 @@ from congso.catalog.models import (
     RequiredPaper,
 )
 from congso.dossiers.models import Dossier, DossierPaper
+from congso.formengine import examples
 from congso.portal import application_urls
 from congso.portal import urls as portal_urls
-from congso.portal.formengine import examples
 from congso.portal.models import ApplicationDraft, DraftFile
 
 
@@ -785,7 +785,7 @@ def journey_pages(client, draft):
     from congso.portal.application_views import Journey
 
     request = client.get(url("apply-review", draft)).wsgi_request
-    from congso.portal import formengine
+    from congso import formengine
 
     version = draft.procedure_version
     draft.refresh_from_db()

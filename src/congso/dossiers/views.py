@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from congso import formengine
 from congso.core import audit, spreadsheets
 from congso.workspace.permissions import workspace_required
 
@@ -828,7 +829,6 @@ CONTROL_NAMES = {"csrfmiddlewaretoken", "phien_ban"}
 def intake_form(request, procedure_code):
     """Counter intake, second page: applicant, the procedure's form, scanned papers → dossier (status 2)."""
     from congso.catalog import services as catalog
-    from congso.portal import formengine
 
     try:
         version = catalog.version_in_force(procedure_code)
@@ -988,8 +988,6 @@ def _receive(request, version, agencies, applicant_form, papers_form, data):
 def _form_answers(dossier):
     """The form data as questions and answers (through the form engine), or plain rows if the version's
     form can no longer be read."""
-    from congso.portal import formengine
-
     version = dossier.procedure_version
     try:
         definition = formengine.build(version.form_schema, version.form_ui)

@@ -30,16 +30,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from congso import formengine
 from congso.catalog import services as catalog_services
 from congso.catalog.models import OnlineMode, ProcedureLevel, ProcedureVersion
 from congso.core import safejson, stored_files
 from congso.dossiers import files as dossier_files
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Status as DossierStatus
+from congso.formengine import MISSING, get_path, prefill
 from congso.identity.models import UserKind
 
-from . import formengine, prefill
-from .formengine import MISSING, get_path
 from .models import ApplicationDraft, DraftFile, delete_stored
 
 logger = logging.getLogger(__name__)
@@ -1404,7 +1404,7 @@ def receipt(request, dossier_id):
 def _preview_source(request) -> tuple[str, str]:
     """The schema and UI text to start from: a version (``?phien-ban=<id>``), an example
     (``?mau=<procedure code>``) or nothing."""
-    from .formengine import examples
+    from congso.formengine import examples
 
     version_id = request.GET.get("phien-ban", "")
     if version_id.isdigit():
@@ -1463,7 +1463,7 @@ def form_preview(request):
             problems.extend(exc.problems)
         else:
             pages, summary = _preview_pages(request, definition, action)
-    from .formengine import examples
+    from congso.formengine import examples
 
     context = {
         "schema_text": schema_text,
@@ -1515,7 +1515,7 @@ def _preview_pages(request, definition, action):
 
 def _parsed_answers(definition, posted) -> dict:
     """The preview's typed answers as JSON, skipping any that do not parse (their errors are shown)."""
-    from .formengine import values
+    from congso.formengine import values
 
     data: dict = {}
     for leaf in definition.leaves:

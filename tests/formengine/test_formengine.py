@@ -6,8 +6,8 @@ import pytest
 from django.http import QueryDict
 from django.template.loader import render_to_string
 
-from congso.portal import formengine
-from congso.portal.formengine import FormDefinitionError, build, examples, page_items
+from congso import formengine
+from congso.formengine import FormDefinitionError, build, examples, page_items
 
 SCHEMA = {
     "type": "object",
@@ -382,7 +382,7 @@ def test_changing_a_controller_drops_the_answers_it_hid_on_other_pages(form):
 
 
 def test_conditions_are_data_evaluated_without_eval(form):
-    from congso.portal.formengine import conditions
+    from congso.formengine import conditions
 
     data = {"a": "x", "b": True, "c": 3}
     assert conditions.evaluate({"all": [{"field": "a", "equals": "x"}, {"field": "c", "in": [1, 3]}]}, data)
@@ -606,7 +606,7 @@ def test_error_summary_links_to_field_ids(form):
 def test_identity_prefill_gives_the_account_values(make_user):
     from datetime import date
 
-    from congso.portal import prefill
+    from congso.formengine import prefill
 
     user = make_user(
         "an", full_name="Nguyễn Văn An", national_id="074090000123", date_of_birth=date(1990, 3, 5)
@@ -622,7 +622,7 @@ def test_identity_prefill_gives_the_account_values(make_user):
 
 
 def test_a_failing_prefill_source_is_skipped(make_user):
-    from congso.portal import prefill
+    from congso.formengine import prefill
 
     class Broken(prefill.PrefillSource):
         label = "Hỏng"

@@ -19,7 +19,7 @@ from jsonschema import SchemaError
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 
-from . import conditions, messages, values
+from . import conditions, messages, prefill, values
 from .conditions import MISSING, get_path
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")
@@ -475,8 +475,6 @@ class _Builder:
                 )
 
     def _check_prefill(self) -> None:
-        from congso.portal import prefill
-
         for node in self.nodes.values():
             if not node.prefill:
                 continue
