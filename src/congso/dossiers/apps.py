@@ -8,5 +8,6 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ một cửa")
 
     def ready(self):
-        # Registers the periodic job ``dossiers.deadline_watch`` with the worker's scheduler.
-        from . import deadlines  # noqa: F401
+        # Registers the periodic job ``dossiers.deadline_watch`` with the worker's scheduler, and the
+        # block's navigation, to-do and home panel with the workspace shell.
+        from . import deadlines, workspace_entries  # noqa: F401

@@ -84,20 +84,6 @@ class Officer:
         return list(grouped.values())
 
     @property
-    def can_receive(self) -> bool:
-        """Whether to offer counter intake (the dossiers block decides who may receive)."""
-        from congso.dossiers import services as dossier_services
-
-        return dossier_services.can_receive_somewhere(self.user)
-
-    @property
-    def can_monitor(self) -> bool:
-        """Whether to offer process monitoring (the workflow block decides its scopes)."""
-        from congso.workflow import services as workflow_services
-
-        return workflow_services.can_monitor(self.user)
-
-    @property
     def can_open_admin(self) -> bool:
         """Whether to offer the link to /quan-tri/: the Django admin admits only ``is_staff`` accounts,
         and among them it is meant for superusers and platform or agency administrators."""
