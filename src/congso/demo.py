@@ -119,20 +119,14 @@ ACCOUNTS = [
 
 
 def _block_seeders():
-    """Each block's demo seeding, in dependency order. Blocks that have no demo data are absent."""
-    from importlib import import_module
-    from importlib.util import find_spec
+    """Each block's demo seeding after agencies and accounts, in dependency order."""
+    from congso.catalog.demo import seed_demo_catalog
+    from congso.workflow.services import load_default_processes
 
-    steps = []
-    for module_name, function_name in [
-        ("congso.catalog.demo", "seed_demo_catalog"),
-        ("congso.workflow.services", "load_default_processes"),
-    ]:
-        if find_spec(module_name) is not None:
-            module = import_module(module_name)
-            if hasattr(module, function_name):
-                steps.append((module_name, getattr(module, function_name)))
-    return steps
+    return [
+        ("congso.catalog.demo", seed_demo_catalog),
+        ("congso.workflow.services", load_default_processes),
+    ]
 
 
 def seed(verbose: bool = False) -> dict:

@@ -1,12 +1,10 @@
 """Admin for the kernel: the audit log (read-only), the outbox (with "retry parked"), workers and jobs."""
 
-from importlib.util import find_spec
-
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import events
+from . import calendar_admin, events  # noqa: F401 — calendar_admin registers the calendar's pages
 from .models import AuditEntry, DeliveryStatus, EventDelivery, OutboxEvent, PeriodicJob, WorkerHeartbeat
 
 
@@ -94,7 +92,3 @@ class WorkerHeartbeatAdmin(ReadOnlyAdmin):
 class PeriodicJobAdmin(ReadOnlyAdmin):
     list_display = ["name", "last_started_at", "last_finished_at", "last_error"]
 
-
-# The working-day calendar's admin lives beside its models.
-if find_spec("congso.core.calendar_admin"):
-    from . import calendar_admin  # noqa: F401
