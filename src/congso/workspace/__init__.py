@@ -1,5 +1,7 @@
-"""The officers' workspace shell (không gian làm việc của cán bộ): its layout, navigation and home page.
+"""The officers' workspace shell (không gian làm việc của cán bộ): its layout, home page, who may enter
+(``permissions``) and the registry through which the blocks add their navigation entries, to-do counters
+and home panels (``registry``).
 
-It owns no data. Each block (dossiers, workflow, documents…) contributes its own pages and inbox entries;
-the workspace only frames them and checks that the visitor is staff of some agency.
+It owns no data and imports none of the blocks it frames (dossiers, workflow, documents…): they register
+into it at start-up, so the shell stays below them in the layers.
 """
