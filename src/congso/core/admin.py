@@ -91,4 +91,3 @@ class WorkerHeartbeatAdmin(ReadOnlyAdmin):
 @admin.register(PeriodicJob)
 class PeriodicJobAdmin(ReadOnlyAdmin):
     list_display = ["name", "last_started_at", "last_finished_at", "last_error"]
-
