@@ -58,12 +58,12 @@ UI = {
         "nop_thay": {"label": "Nộp thay"},
         "nguoi_nop_thay": {
             "label": "Người được nộp thay",
-            "show_if": {"field": "nop_thay", "equals": True},
+            "show_if": "nop_thay == true",
             "order": ["ho_ten", "quan_he"],
         },
         "nguoi_nop_thay.ho_ten": {"label": "Họ và tên người được nộp thay"},
         "nguoi_nop_thay.quan_he": {"label": "Quan hệ"},
-        "ghi_chu": {"label": "Ghi chú", "widget": "textarea", "show_if": {"field": "so_ban", "in": [4, 5]}},
+        "ghi_chu": {"label": "Ghi chú", "widget": "textarea", "show_if": "so_ban in [4, 5]"},
     },
 }
 
@@ -381,19 +381,94 @@ def test_changing_a_controller_drops_the_answers_it_hid_on_other_pages(form):
     assert [s.id for s in form.visible_steps(saved)] == ["nguoi-khai", "yeu-cau", "khac"]
 
 
-def test_conditions_are_data_evaluated_without_eval(form):
+def test_conditions_are_expressions_evaluated_without_eval(form):
     from congso.formengine import conditions
 
+    def holds(source, data):
+        expression, problems = conditions.compile_condition(source, {"a", "b", "c", "missing"}, where="x")
+        assert problems == []
+        return conditions.holds(expression, data)
+
     data = {"a": "x", "b": True, "c": 3}
-    assert conditions.evaluate({"all": [{"field": "a", "equals": "x"}, {"field": "c", "in": [1, 3]}]}, data)
-    assert conditions.evaluate({"any": [{"field": "a", "equals": "y"}, {"field": "b", "equals": True}]}, data)
-    assert not conditions.evaluate({"not": {"field": "b", "equals": True}}, data)
-    assert conditions.evaluate({"field": "missing", "not_equals": "x"}, data)
-    assert conditions.evaluate({"field": "a", "filled": True}, data)
+    assert holds('a == "x" and c in [1, 3]', data)
+    assert holds("a == 'y' or b == true", data)
+    assert not holds("not (b == true)", data)
+    assert holds('missing != "x"', data)
+    assert holds("filled(a)", data)
+    assert not holds("filled(missing)", data)
     # True is not 1: JSON booleans and numbers differ.
-    assert not conditions.evaluate({"field": "c", "equals": True}, {"c": 1})
-    problems = conditions.check({"field": "__import__('os')", "equals": 1}, {"a"}, where="x")
-    assert problems == ["x: điều kiện hiển thị tham chiếu trường “__import__('os')” không có trong biểu mẫu."]
+    assert not holds("c == true", {"c": 1})
+    assert not holds("c in [true]", {"c": 1})
+    # A condition that cannot be evaluated on the answers (unanswered number) does not hold.
+    assert not holds("c > 2", {})
+    _expression, problems = conditions.compile_condition("__import__('os')", {"a"}, where="x")
+    assert problems == [
+        "x: điều kiện hiển thị không hợp lệ: Chỉ được gọi các hàm filled(), len() và lower()."
+    ]
+    _expression, problems = conditions.compile_condition("a.__class__ == 1", {"a"}, where="x")
+    assert problems == [
+        "x: điều kiện hiển thị không hợp lệ: Tên “__class__” không được bắt đầu bằng dấu gạch dưới."
+    ]
+    _expression, problems = conditions.compile_condition("os == 1", {"a"}, where="x")
+    assert problems == ["x: điều kiện hiển thị tham chiếu trường “os” không có trong biểu mẫu."]
+
+
+def test_old_json_conditions_are_refused_with_the_expression_to_write():
+    with pytest.raises(FormDefinitionError) as exc:
+        build(
+            SCHEMA,
+            {**UI, "fields": {**UI["fields"], "ghi_chu": {"show_if": {"field": "so_ban", "equals": 4}}}},
+        )
+    assert exc.value.problems == [
+        "ghi_chu: điều kiện hiển thị phải là một biểu thức (chuỗi ký tự), ví dụ “nop_thay == true” "
+        "(xem docs/forms.md)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "browser"),
+    [
+        ("nop_thay == true", {"field": "nop_thay", "equals": True}),
+        ("true == nop_thay", {"field": "nop_thay", "equals": True}),
+        ("so_ban != 3", {"field": "so_ban", "not_equals": 3}),
+        ("so_ban in [4, -5]", {"field": "so_ban", "in": [4, -5]}),
+        ("so_ban not in [4]", {"not": {"field": "so_ban", "in": [4]}}),
+        ("not filled(so_ban)", {"not": {"field": "so_ban", "filled": True}}),
+        (
+            "nop_thay == true and (so_ban == 1 or filled(ho_ten))",
+            {
+                "all": [
+                    {"field": "nop_thay", "equals": True},
+                    {"any": [{"field": "so_ban", "equals": 1}, {"field": "ho_ten", "filled": True}]},
+                ]
+            },
+        ),
+        ("so_ban > 3", None),
+        ("nop_thay", None),
+        ("so_ban == so_ban_cu", None),
+        ("len(ho_ten) == 3", None),
+    ],
+)
+def test_browser_shape_of_a_condition(source, browser):
+    from congso.core.expressions import compile_expression
+
+    assert compile_expression(source).browser_condition() == browser
+
+
+def test_a_same_page_condition_without_a_browser_shape_is_refused():
+    ui = {**UI, "fields": {**UI["fields"], "nguoi_nop_thay": {"show_if": "so_ban > 3"}}}
+    with pytest.raises(FormDefinitionError) as exc:
+        build(SCHEMA, ui)
+    assert exc.value.problems == [
+        "nguoi_nop_thay: điều kiện hiển thị đọc câu trả lời trên cùng trang nên chỉ được so sánh một trường "
+        "với giá trị cố định bằng ==, !=, in, not in, filled(…) và nối bằng and, or, not."
+    ]
+    # Read from an earlier page, the same condition is decided on the server.
+    ui = {**UI, "fields": {**UI["fields"], "ghi_chu": {"show_if": "so_ban > 3 and len(ho_ten) > 1"}}}
+    form = build(SCHEMA, ui)
+    assert form.is_visible("ghi_chu", {"so_ban": 4, "ho_ten": "An"})
+    assert not form.is_visible("ghi_chu", {"so_ban": 2, "ho_ten": "An"})
+    assert not form.is_visible("ghi_chu", {})
 
 
 def test_same_page_conditional_section_is_rendered_with_a_reveal_condition(form):
@@ -487,7 +562,7 @@ def test_compatible_data_keeps_what_still_fits():
         ),
         (
             {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
-            {"fields": {"a": {"show_if": {"field": "a", "equals": 1}}}},
+            {"fields": {"a": {"show_if": "a == 1"}}},
             "dựa trên chính nó",
         ),
         (
@@ -496,7 +571,7 @@ def test_compatible_data_keeps_what_still_fits():
                 "properties": {"a": {"type": "boolean"}, "b": {"type": "string"}},
                 "required": ["b"],
             },
-            {"fields": {"b": {"show_if": {"field": "a", "equals": True}}}},
+            {"fields": {"b": {"show_if": "a == true"}}},
             "nằm trong “required”",
         ),
         (
@@ -653,3 +728,39 @@ def test_the_represented_map_must_point_to_fields_of_the_form():
         "“represented.parent_guardian” chỉ nhận full_name, national_id; không nhận “age”.",
         "“represented” chỉ nhận parent_guardian, authorised; không nhận “self”.",
     ]
+
+
+def test_stored_json_conditions_are_rewritten_to_expressions_by_the_migration():
+    import importlib
+
+    migration = importlib.import_module("congso.catalog.migrations.0003_show_if_expressions")
+    old = {
+        "fields": {
+            "a": {"show_if": {"field": "nop_thay", "equals": True}},
+            "b": {"show_if": {"field": "so_ban", "in": [4, 5]}},
+            "c": {"show_if": {"not": {"field": "ten", "filled": False}}},
+            "d": {
+                "show_if": {
+                    "all": [
+                        {"field": "loai", "not_equals": 'thuê "nhà"'},
+                        {"any": [{"field": "nop_thay", "equals": False}, {"field": "ten", "filled": True}]},
+                    ]
+                }
+            },
+            "e": {"show_if": "nop_thay == true", "label": "Đã là biểu thức"},
+        }
+    }
+    new, changed = migration.rewrite(old)
+    assert changed
+    assert {path: hints["show_if"] for path, hints in new["fields"].items()} == {
+        "a": "nop_thay == true",
+        "b": "so_ban in [4, 5]",
+        "c": "not (not filled(ten))",
+        "d": 'loai != "thuê \\"nhà\\"" and (nop_thay == false or filled(ten))',
+        "e": "nop_thay == true",
+    }
+    from congso.core.expressions import evaluate
+
+    assert evaluate(new["fields"]["d"]["show_if"], {"loai": 'thuê "nhà"', "ten": "An"}) is False
+    assert evaluate(new["fields"]["d"]["show_if"], {"loai": "mua", "ten": "An"}) is True
+    assert migration.rewrite({"fields": {"a": {"label": "x"}}}) == ({"fields": {"a": {"label": "x"}}}, False)

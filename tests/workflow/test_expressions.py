@@ -3,8 +3,9 @@
 import pytest
 from django.conf import settings
 
-from congso.workflow import bpmn, expressions
-from congso.workflow.expressions import ExpressionError, compile_expression, evaluate
+from congso.core import expressions
+from congso.core.expressions import ExpressionError, compile_expression, evaluate
+from congso.workflow import bpmn
 
 from .conftest import flow, process, user_task
 

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from congso.core.timeliness import Timeliness
 from congso.workflow import monitoring, services, timers
-from congso.workflow.models import ProcessDefinition, StepResult, WorkItem, WorkItemState
+from congso.workflow.models import ProcessDefinition, WorkItem, WorkItemState
 from congso.workflow.permissions import MonitoringScope
 
 from .conftest import flow, local, process, user_task
@@ -265,7 +266,7 @@ def timed_items(world, make_dossier, deploy, clock):
             opened_at=start,
             due_at=start,
             completed_at=start + timedelta(minutes=m),
-            result=StepResult.ON_TIME,
+            result=Timeliness.ON_TIME,
         )
         for name, values in minutes.items()
         for m in values

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 
 from congso.core import scheduling
+from congso.core.timeliness import Timeliness
 from congso.workflow import monitoring, services, snapshots
 from congso.workflow.models import (
     ProcessDefinition,
-    StepResult,
     StepStatsSnapshot,
     WeeklyStepSnapshot,
     WorkItem,
@@ -72,7 +72,7 @@ def history(world, make_dossier, deploy, clock):
                 opened_at=opened,
                 due_at=opened + timedelta(hours=8),
                 completed_at=completed,
-                result=StepResult.LATE if rng.random() < 0.25 else StepResult.ON_TIME,
+                result=Timeliness.LATE if rng.random() < 0.25 else Timeliness.ON_TIME,
             )
         )
     for i in range(6):
@@ -137,7 +137,7 @@ def test_a_fresh_snapshot_is_read_and_a_stale_one_falls_back_to_live(world, hist
     }
     item = WorkItem.objects.filter(state=WorkItemState.OPEN).first()
     WorkItem.objects.filter(pk=item.pk).update(
-        state=WorkItemState.DONE, completed_at=now, result=StepResult.EARLY
+        state=WorkItemState.DONE, completed_at=now, result=Timeliness.EARLY
     )
     calls = []
     real = monitoring._grouped_figures

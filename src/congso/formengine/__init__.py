@@ -9,23 +9,27 @@ The format is documented in docs/forms.md. Public names::
     result = definition.validate(data)                           # .fields {path: message}, .form
     items = page_items(definition, step, data, raw=..., errors=...)
 
+Modules: ``builder`` (checks schema and UI hints), ``definition`` (a checked form and what it does with
+answers), ``nodes`` (fields, pages, results), ``paths`` (dotted paths in answers), ``conditions``
+(``show_if``, in the expression language of ``congso.core.expressions``), ``values`` (posted text ↔
+JSON), ``messages``, ``rendering``, ``prefill``.
+
 The engine knows nothing about drafts, users or dossiers; the portal's views do.
 """
 
-from .conditions import MISSING, get_path
-from .definition import (
+from .builder import build
+from .definition import FormDefinition
+from .nodes import (
     AnswerGroup,
     AnswerRow,
-    FormDefinition,
     FormDefinitionError,
     Node,
     Step,
     StepAnswers,
     Submission,
     ValidationResult,
-    build,
-    set_path,
 )
+from .paths import MISSING, get_path, set_path
 from .rendering import BoundField, error_summary, page_answers, page_items
 
 __all__ = [

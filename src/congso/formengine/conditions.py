@@ -1,104 +1,71 @@
-"""Conditions of conditional sections (``show_if``): plain data, evaluated here, never ``eval``-ed.
+"""Conditions of conditional sections (``show_if``), written in congso's one expression language
+(``congso.core.expressions``, the language of gateway conditions too)::
 
-A condition is one of::
+    "show_if": "nop_thay == true"
+    "show_if": "hinh_thuc_nhan != \"truc_tiep\""
+    "show_if": "loai_cho_o in [\"thue\", \"muon\"]"
+    "show_if": "filled(cha.so_dinh_danh)"          # answered (not answered: "not filled(…)")
+    "show_if": "nop_thay == true and (so_ban > 2 or filled(ghi_chu))"
 
-    {"field": "nop_thay", "equals": true}
-    {"field": "hinh_thuc_nhan", "not_equals": "truc_tiep"}
-    {"field": "loai_cho_o", "in": ["thue", "muon"]}
-    {"field": "cha.so_dinh_danh", "filled": true}      # answered (false: not answered)
-    {"all": [<condition>, ...]}   {"any": [<condition>, ...]}   {"not": <condition>}
-
-``field`` is the dotted path of another field of the same form. A field that is not answered (or is itself
-hidden) has no value: ``equals`` is then false, ``not_equals`` true.
+Variables are the dotted paths of other fields of the same form. A field that is not answered (or is
+itself hidden) is ``null``: ``==`` is then false, ``!=`` true. A condition that cannot be evaluated on
+the answers (``so_ban > 2`` while ``so_ban`` is unanswered) does not hold: the section stays hidden.
 """
 
 from django.utils.translation import gettext as _
 
-MISSING = object()
-
-_COMPARISONS = ("equals", "not_equals", "in", "filled")
+from congso.core.expressions import Expression, ExpressionError, compile_expression
 
 
-def get_path(data, path: str):
-    """The value at the dotted ``path`` of ``data``, or ``MISSING``."""
-    current = data
-    for part in path.split("."):
-        if not isinstance(current, dict) or part not in current:
-            return MISSING
-        current = current[part]
-    return current
-
-
-def evaluate(condition, data) -> bool:
-    """Whether ``condition`` holds for the answers ``data``. ``condition`` must have passed ``check``."""
-    if "all" in condition:
-        return all(evaluate(c, data) for c in condition["all"])
-    if "any" in condition:
-        return any(evaluate(c, data) for c in condition["any"])
-    if "not" in condition:
-        return not evaluate(condition["not"], data)
-    value = get_path(data, condition["field"])
-    if "equals" in condition:
-        return value is not MISSING and _same(value, condition["equals"])
-    if "not_equals" in condition:
-        return value is MISSING or not _same(value, condition["not_equals"])
-    if "in" in condition:
-        return value is not MISSING and any(_same(value, option) for option in condition["in"])
-    answered = value is not MISSING and value != ""
-    return answered == bool(condition["filled"])
-
-
-def _same(a, b) -> bool:
-    # JSON has one number type: 1 == 1.0, but True must not equal 1.
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    return a == b
-
-
-def referenced_paths(condition) -> set[str]:
-    """Every field path the condition reads."""
-    if "all" in condition or "any" in condition:
-        parts = condition.get("all") or condition.get("any") or []
-        return set().union(*(referenced_paths(c) for c in parts)) if parts else set()
-    if "not" in condition:
-        return referenced_paths(condition["not"])
-    return {condition["field"]}
-
-
-def check(condition, known_paths, *, where: str) -> list[str]:
-    """Problems with ``condition`` (Vietnamese, for the administrator), empty when it is well formed.
-    ``known_paths`` are the form's field paths; ``where`` names the field carrying the condition."""
-    if not isinstance(condition, dict):
-        return [_("%(where)s: điều kiện hiển thị phải là một đối tượng JSON.") % {"where": where}]
-    for combinator in ("all", "any"):
-        if combinator in condition:
-            parts = condition[combinator]
-            if len(condition) != 1 or not isinstance(parts, list) or not parts:
-                return [
-                    _("%(where)s: “%(key)s” phải là danh sách điều kiện không rỗng và đứng một mình.")
-                    % {"where": where, "key": combinator}
-                ]
-            return [problem for part in parts for problem in check(part, known_paths, where=where)]
-    if "not" in condition:
-        if len(condition) != 1:
-            return [_("%(where)s: “not” phải đứng một mình.") % {"where": where}]
-        return check(condition["not"], known_paths, where=where)
-    field = condition.get("field")
-    comparisons = [key for key in _COMPARISONS if key in condition]
-    problems = []
-    if not isinstance(field, str) or field not in known_paths:
-        problems.append(
-            _("%(where)s: điều kiện hiển thị tham chiếu trường “%(field)s” không có trong biểu mẫu.")
-            % {"where": where, "field": field}
-        )
-    if len(comparisons) != 1 or set(condition) != {"field", comparisons[0]}:
-        problems.append(
+def compile_condition(source, known_paths, *, where: str) -> tuple[Expression | None, list[str]]:
+    """``(expression, [])`` for a well-formed condition, else ``(None, problems)`` (Vietnamese, for the
+    administrator). ``known_paths`` are the form's leaf paths; ``where`` names the field carrying it."""
+    if not isinstance(source, str):
+        return None, [
             _(
-                "%(where)s: điều kiện hiển thị cần “field” và đúng một trong các phép so sánh "
-                "equals, not_equals, in, filled."
+                "%(where)s: điều kiện hiển thị phải là một biểu thức (chuỗi ký tự), ví dụ "
+                "“nop_thay == true” (xem docs/forms.md)."
             )
             % {"where": where}
-        )
-    elif comparisons[0] == "in" and not isinstance(condition["in"], list):
-        problems.append(_("%(where)s: “in” phải là một danh sách giá trị.") % {"where": where})
-    return problems
+        ]
+    try:
+        expression = compile_expression(source)
+    except ExpressionError as exc:
+        return None, [
+            _("%(where)s: điều kiện hiển thị không hợp lệ: %(reason)s")
+            % {"where": where, "reason": exc.message}
+        ]
+    problems = [
+        _("%(where)s: điều kiện hiển thị tham chiếu trường “%(field)s” không có trong biểu mẫu.")
+        % {"where": where, "field": path}
+        for path in sorted(expression.paths - set(known_paths))
+    ]
+    return (None, problems) if problems else (expression, [])
+
+
+def holds(expression: Expression, data) -> bool:
+    """Whether the condition holds for the answers ``data``."""
+    try:
+        return bool(expression.evaluate(data if isinstance(data, dict) else {}))
+    except ExpressionError:
+        return False
+
+
+def browser_problem(expression: Expression, *, where: str) -> str | None:
+    """Why the applicant's browser cannot decide ``expression`` (a condition on a field of the same
+    page must be revealed as the applicant answers), or ``None``."""
+    if expression.browser_condition() is not None:
+        return None
+    return _(
+        "%(where)s: điều kiện hiển thị đọc câu trả lời trên cùng trang nên chỉ được so sánh một trường với "
+        "giá trị cố định bằng ==, !=, in, not in, filled(…) và nối bằng and, or, not."
+    ) % {"where": where}
+
+
+def browser_paths(condition: dict) -> set[str]:
+    """The field paths a browser condition (``Expression.browser_condition``) reads."""
+    if "all" in condition or "any" in condition:
+        return set().union(*(browser_paths(part) for part in condition.get("all") or condition.get("any")))
+    if "not" in condition:
+        return browser_paths(condition["not"])
+    return {condition["field"]}

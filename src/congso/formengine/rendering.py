@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from . import values
-from .conditions import MISSING, get_path, referenced_paths
+from .conditions import browser_paths
+from .paths import MISSING, get_path
 
 INPUT_TYPES = {"email": "email", "tel": "tel"}
 INPUT_MODES = {"integer": "numeric", "number": "decimal", "date": "numeric", "tel": "tel"}
@@ -115,7 +116,7 @@ def _reveal_hint(definition, condition) -> str:
             "question": controller.label,
             "answer": shown,
         }
-    labels = sorted({definition.nodes[p].label for p in referenced_paths(condition)})
+    labels = sorted({definition.nodes[p].label for p in browser_paths(condition)})
     return _("Chỉ trả lời nếu câu trả lời của bạn ở %(questions)s đòi hỏi phần này.") % {
         "questions": ", ".join(f"“{label}”" for label in labels)
     }
@@ -242,7 +243,7 @@ def page_answers(definition, step, data) -> str:
     needed = set()
     for _node, reveal in definition.rendered_nodes(step, data):
         if reveal:
-            needed |= referenced_paths(reveal) - on_page
+            needed |= browser_paths(reveal) - on_page
     answers = {}
     for path in sorted(needed):
         value = get_path(data, path)

@@ -38,7 +38,9 @@ from django.utils.translation import gettext_noop
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-from . import conventions, expressions
+from congso.core import expressions
+
+from . import conventions
 from .actions import platform_actions
 from .models import RoleAlias
 from .spiff import (

@@ -48,7 +48,7 @@ from SpiffWorkflow.bpmn.specs.defaults import InclusiveGateway, IntermediateCatc
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from congso.core import events, timeliness, working_days
+from congso.core import events, working_days
 
 from . import bpmn
 from .actions import ENGINE_DATA_KEY, ActionContext, ActionRefused, platform_actions
@@ -113,10 +113,6 @@ def compute_due_at(start: datetime, hours: int | Decimal | None) -> datetime:
     if not hours:
         return start
     return working_days.due_at_hours(start, hours)
-
-
-# Early / on time / late of a step: the kernel's rule, the same as the dossier's (STANDARDS §1).
-classify = timeliness.classify
 
 
 # --- Agencies and people -------------------------------------------------------------------------------

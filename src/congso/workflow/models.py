@@ -205,10 +205,6 @@ class WorkItemState(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
 
 
-# A step's result: the kernel's early / on time / late, the same as the dossier's (STANDARDS §1).
-StepResult = Timeliness
-
-
 class WorkItem(models.Model):
     """One step waiting for (or done by) an officer: a row of an inbox and of the electronic ISO record.
 
@@ -263,7 +259,7 @@ class WorkItem(models.Model):
         on_delete=models.CASCADE,
         related_name="escalations",
     )
-    result = models.CharField(_("kết quả"), max_length=10, choices=StepResult.choices, blank=True)
+    result = models.CharField(_("kết quả"), max_length=10, choices=Timeliness.choices, blank=True)
     data = models.JSONField(_("dữ liệu đã nhập"), default=dict, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
 

@@ -69,7 +69,9 @@ from django.db.models import (
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from .models import ProcessInstance, ProcessVersion, StepResult, WorkItem, WorkItemKind, WorkItemState
+from congso.core.timeliness import Timeliness
+
+from .models import ProcessInstance, ProcessVersion, WorkItem, WorkItemKind, WorkItemState
 
 P90 = 0.9
 DEFAULT_WEEKS = 12
@@ -80,7 +82,7 @@ WAITING_LIMIT = 20
 TIME_SPENT = ExpressionWrapper(F("completed_at") - F("opened_at"), output_field=DurationField())
 OPEN = Q(state=WorkItemState.OPEN)
 DONE = Q(state=WorkItemState.DONE)
-LATE = Q(result=StepResult.LATE)
+LATE = Q(result=Timeliness.LATE)
 
 
 DEFAULT_CACHE_SECONDS = 60

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
-from congso.core import audit, events
+from congso.core import audit, events, timeliness
 
 from . import bpmn, conventions, engine
 from .errors import BpmnRejected, ConcurrentUpdate, WorkflowError
@@ -330,7 +330,7 @@ def complete(work_item: WorkItem, user, data: dict | None = None) -> list[WorkIt
         engine.advance(workflow)
         now = timezone.now()
         item.state, item.completed_at, item.completed_by = WorkItemState.DONE, now, user
-        item.result = engine.classify(now, item.due_at)
+        item.result = timeliness.classify(now, item.due_at)
         item.data = data
         item.save(update_fields=["state", "completed_at", "completed_by", "result", "data"])
         item.escalations.filter(state=WorkItemState.OPEN).update(state=WorkItemState.DONE, completed_at=now)

@@ -49,7 +49,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask as ServiceTaskMixin
 
-from . import conventions, expressions
+from congso.core import expressions
+
+from . import conventions
 
 
 class StepFailure(Exception):

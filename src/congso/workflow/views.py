@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congso.core import spreadsheets
+from congso.core.timeliness import Timeliness
 from congso.workspace.permissions import workspace_required
 
 from . import diagram, monitoring, permissions
-from .models import InstanceState, ProcessDefinition, StepResult, WorkItemState
+from .models import InstanceState, ProcessDefinition, WorkItemState
 
 PERIODS = {
     "30": (30, gettext_lazy("30 ngày gần nhất")),
@@ -39,9 +40,9 @@ DEFAULT_PERIOD = "90"
 WEEK_CHOICES = (4, 12, 26, 52)
 
 RESULT_TAGS = {
-    StepResult.EARLY: "tag--early",
-    StepResult.ON_TIME: "tag--ontime",
-    StepResult.LATE: "tag--late",
+    Timeliness.EARLY: "tag--early",
+    Timeliness.ON_TIME: "tag--ontime",
+    Timeliness.LATE: "tag--late",
 }
 
 
@@ -437,7 +438,7 @@ def _flow_drawing(instance, flow, rows, now):
     states = dict.fromkeys(done, "done")
     states.update(dict.fromkeys(current, "current"))
     notes = {name: diagram.format_duration(spent) for name, spent in flow.time_spent_by_task().items()}
-    flagged = {r["item"].task_name for r in rows if r["overdue"] or r["item"].result == StepResult.LATE}
+    flagged = {r["item"].task_name for r in rows if r["overdue"] or r["item"].result == Timeliness.LATE}
     labels = {r["item"].task_name: r["item"].label for r in rows}
     description = _(
         "Hồ sơ %(code)s. Các bước đã xong (tô xanh): %(done)s. Bước đang xử lý (viền đậm): %(current)s. "
