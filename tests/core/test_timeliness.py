@@ -31,8 +31,7 @@ def test_nothing_to_classify_without_both_moments():
 
 
 def test_dossiers_and_workflow_share_the_rule():
-    from congso.dossiers import deadlines
     from congso.workflow import engine
     from congso.workflow.models import StepResult
 
-    assert deadlines.classify is classify and engine.classify is classify and StepResult is Timeliness
+    assert engine.classify is classify and StepResult is Timeliness

@@ -22,7 +22,7 @@ Choices documented here:
   (form 01 is due).
 - **Timeliness** is measured against the statutory deadline (``statutory_due_at``): an extension moves
   the appointment (``due_at``) but a dossier finished after the statutory deadline is still late —
-  form 04 is the apology for being late, not a waiver. See ``deadlines.classify``.
+  form 04 is the apology for being late, not a waiver. See ``core.timeliness.classify``.
 - **Waiting for payment** does not pause the clock (no rule says so in general; a procedure whose tax
   time is excluded should model it in its process).
 - **Routing: one seam.** The steps inside "in processing" are driven by the procedure's BPMN process
@@ -54,7 +54,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congso.core import audit, events
+from congso.core import audit, events, timeliness
 
 from . import codes, deadlines, permissions, states
 from .errors import (
@@ -862,7 +862,7 @@ def mark_result_ready(
     Inputs: ``officer`` with PROCESS at the current agency — or, for a step of the dossier's process
     (a service task, possibly on a timer path), no officer and the engine's ``authority``;
     ``result_files`` (the signed result) and/or ``result_note`` (at least one).
-    Effects: result papers (stage "result"), ``finished_at``, ``timeliness`` (``deadlines.classify``
+    Effects: result papers (stage "result"), ``finished_at``, ``timeliness`` (``core.timeliness.classify``
     against the statutory deadline), every open hand-over closed, status change, audit, event
     ``dossier.result_ready`` (with timeliness).
     Errors: ``InvalidDossierInput``, ``UploadRejected``, ``PermissionDenied``, ``IllegalTransition``.
@@ -882,7 +882,7 @@ def mark_result_ready(
             _close_open_hand_overs(dossier, now)
             dossier.finished_at = now
             dossier.result_note = result_note
-            dossier.timeliness = deadlines.classify(now, dossier.statutory_due_at)
+            dossier.timeliness = timeliness.classify(now, dossier.statutory_due_at)
             extra = _authority_extra(authority)
             states.apply(
                 dossier,
@@ -1036,7 +1036,7 @@ def extend(dossier, officer, new_due_at, reason: str) -> Extension:
 
 def _close_row(row: HandOver, at) -> HandOver:
     row.completed_at = at
-    row.result = deadlines.classify(at, row.due_at)
+    row.result = timeliness.classify(at, row.due_at)
     row.save(update_fields=["completed_at", "result"])
     return row
 
