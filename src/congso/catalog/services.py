@@ -26,6 +26,7 @@ from .models import (
     OnlineMode,
     Procedure,
     ProcedureVersion,
+    RequiredPaper,
     TimeLimitUnit,
     VersionStatus,
     overlap_message,
@@ -347,3 +348,9 @@ def is_offered_online(version: ProcedureVersion) -> bool:
     """Whether applications for ``version`` may be submitted online (partly or fully online public
     service). Reads nothing from the database."""
     return version.online_mode in (OnlineMode.PARTLY_ONLINE, OnlineMode.FULLY_ONLINE)
+
+
+def required_papers(version: ProcedureVersion) -> list[RequiredPaper]:
+    """The papers ``version`` lists, in its order. Uses the caller's prefetch of ``papers`` when there is
+    one (the intake views read them once for the form, the checks and the storage), else one query."""
+    return list(version.papers.all())

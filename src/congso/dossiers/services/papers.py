@@ -4,6 +4,8 @@ the files and their ``DossierPaper`` rows."""
 from django.core.files import File
 from django.utils.translation import gettext as _
 
+from congso.catalog import services as catalog_services
+
 from ..errors import InvalidDossierInput
 from ..files import PaperUpload, UploadRejected, validate_upload
 from ..models import DossierPaper
@@ -18,7 +20,7 @@ def _check_papers(version, papers, *, require_all: bool) -> list[tuple[PaperUplo
     """
     # A caller that prefetched the version's papers (the views do) reads them once for the checks and
     # for ``_store_papers``; the version object is the caller's, so no cache is added to it here.
-    known = {paper.code: paper for paper in version.papers.all()}
+    known = {paper.code: paper for paper in catalog_services.required_papers(version)}
     checked = []
     for upload in papers or ():
         if upload.required_paper_code and upload.required_paper_code not in known:
@@ -56,7 +58,7 @@ def _store_papers(dossier, checked, *, stage, by, at, stored: list) -> None:
     """Write the files and their rows; ``stored`` (the list ``core.stored_files.discard_on_rollback``
     yields) collects the storage names so that they are removed if the transaction fails (files are not
     transactional)."""
-    known = {paper.code: paper.name for paper in dossier.procedure_version.papers.all()}
+    known = {paper.code: paper.name for paper in catalog_services.required_papers(dossier.procedure_version)}
     for upload, info in checked:
         paper = DossierPaper(
             dossier=dossier,

@@ -56,7 +56,7 @@ def _received_papers(dossier: Dossier) -> list[dict]:
     papers); for a counter dossier without scans, the procedure's required papers, since the desk
     accepted it as complete."""
     version = dossier.procedure_version
-    required = {paper.code: paper for paper in version.papers.all()}
+    required = {paper.code: paper for paper in catalog_services.required_papers(version)}
     online = dossier.channel == "online"
     papers = []
     for paper in dossier.papers.filter(stage=PaperStage.SUBMISSION).order_by("uploaded_at", "id"):
