@@ -214,12 +214,12 @@ def submit_online(
 
     Inputs: the ``ProcedureVersion`` applied for; ``applicant`` (the account the dossier belongs to, may
     be the same as ``submitted_by``, the signed-in person); ``receiving_agency``; ``form_data`` (checked
-    against the version's JSON Schema); ``applicant_details`` (``name`` required, ``national_id``,
-    ``phone``, ``email``, ``address``); ``acting_for`` (who is represented when submitting for someone
-    else: relation, name, national ID) or None; ``idempotency_key`` from the form (required);
-    ``papers``: every required paper of the version not obtainable from the data store.
+    by the form engine, as the application page checks it); ``applicant_details`` (``name`` required,
+    ``national_id``, ``phone``, ``email``, ``address``); ``acting_for`` (who is represented when
+    submitting for someone else: relation, name, national ID) or None; ``idempotency_key`` from the
+    form (required); ``papers``: every required paper of the version not obtainable from the data store.
     Effects (one transaction): the dossier with its code and appointment (computed from now, see the
-    module docstring), the papers stored under random names, a ``StatusChange`` (—→1), the audit entry
+    package docstring), the papers stored under random names, a ``StatusChange`` (—→1), the audit entry
     ``dossiers.submit_online`` and the event ``dossier.submitted``.
     Idempotent: the same key again returns the dossier already created and changes nothing.
     Errors: ``VersionNotInForce``; ``InvalidDossierInput`` (missing name, malformed identifier, form
