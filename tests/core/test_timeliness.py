@@ -31,8 +31,8 @@ def test_nothing_to_classify_without_both_moments():
 
 
 def test_dossiers_and_workflow_share_the_rule():
-    from congso.dossiers import deadlines
+    from congso.dossiers.models import Dossier
     from congso.workflow.models import WorkItem
 
-    assert deadlines.classify is classify
     assert WorkItem._meta.get_field("result").choices == Timeliness.choices
+    assert Dossier._meta.get_field("timeliness").choices == Timeliness.choices

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 
 from congso.catalog.models import SupplementClockRule, TimeLimitUnit
 from congso.core.models import OutboxEvent
+from congso.core.timeliness import classify
 from congso.dossiers import deadlines, services
 from congso.dossiers.errors import InvalidDossierInput
 from congso.dossiers.models import Extension, HandOver, Status, Timeliness
@@ -287,12 +288,12 @@ def test_extension_after_the_deadline_is_recorded_as_late(make_version, in_proce
     ],
 )
 def test_classification(finished, expected):
-    assert deadlines.classify(finished, local(2026, 3, 12, 17, 0)) == expected
+    assert classify(finished, local(2026, 3, 12, 17, 0)) == expected
 
 
 def test_classification_needs_both_moments():
-    assert deadlines.classify(None, local(2026, 3, 12, 17, 0)) == ""
-    assert deadlines.classify(local(2026, 3, 12, 10, 0), None) == ""
+    assert classify(None, local(2026, 3, 12, 17, 0)) == ""
+    assert classify(local(2026, 3, 12, 10, 0), None) == ""
 
 
 def test_needs_apology_from_eight_working_hours_before_the_appointment(

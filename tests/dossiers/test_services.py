@@ -178,6 +178,45 @@ def test_form_is_checked_against_the_schema(make_version, submit):
     )
 
 
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ({"ngay_sinh": "31/02/2026", "thu_dien_tu": "an@example.vn"}, "ngay_sinh"),
+        ({"ngay_sinh": "2026-02-31", "thu_dien_tu": "an@example.vn"}, "ngay_sinh"),
+        ({"ngay_sinh": "2026-02-03", "thu_dien_tu": "không phải thư"}, "thu_dien_tu"),
+    ],
+)
+def test_formats_the_page_rejects_are_rejected_by_the_service(make_version, submit, answers, field):
+    """The service validates with the form engine and its format checker, as the page does: a value the
+    page refuses cannot reach a dossier by calling the service directly."""
+    from congso import formengine
+
+    schema = {
+        "type": "object",
+        "required": ["ngay_sinh"],
+        "properties": {
+            "ngay_sinh": {"type": "string", "format": "date", "title": "Ngày sinh"},
+            "thu_dien_tu": {"type": "string", "format": "email", "title": "Thư điện tử"},
+        },
+    }
+    version = make_version(form_schema=schema)
+    assert field in formengine.build(schema, {}).validate(answers).fields  # the page's own check
+    with pytest.raises(InvalidDossierInput, match=field) as caught:
+        submit(version=version, form_data=answers)
+    assert caught.value.code == "form_data"
+    assert not Dossier.objects.exists()
+    good = {"ngay_sinh": "2026-02-03", "thu_dien_tu": "an@example.vn"}
+    assert submit(version=version, form_data=good).form_data == good
+
+
+def test_an_unusable_form_definition_refuses_the_dossier(make_version, submit):
+    version = make_version(form_schema={"type": "object", "properties": {"ho_ten": {"type": "string"}}})
+    version.form_ui = {"fields": {"khong_co": {"label": "Không có trong schema"}}}
+    with pytest.raises(InvalidDossierInput, match="Biểu mẫu của thủ tục đang có lỗi") as caught:
+        submit(version=version, form_data={"ho_ten": "An"})
+    assert caught.value.code == "form_definition"
+
+
 def test_anonymous_cannot_submit_online(submit):
     from django.contrib.auth.models import AnonymousUser
 

@@ -464,7 +464,7 @@ def test_service_centre_heads_its_receipts_with_its_own_name(province, make_agen
     centre.save()
 
     doc = document_settings_for(centre)
-    header = standard_forms._header(doc, one_stop=True, day=date(2026, 3, 10))
+    header = standard_forms.layout._header(doc, one_stop=True, day=date(2026, 3, 10))
 
     assert header["upper"] == "UBND TỈNH BÌNH DƯƠNG"
     assert header["lower_lines"] == ["TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"]

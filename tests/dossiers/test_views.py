@@ -1110,7 +1110,7 @@ def test_logbook_pdf_download(as_user, actors, counter_dossier, monkeypatch):
     pdf_url = client.get(reverse("dossiers:logbook")).context["downloads"]["pdf"]
     response = client.get(pdf_url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    monkeypatch.setattr("congso.dossiers.standard_forms.logbook_pdf_max_rows", lambda: 0)
+    monkeypatch.setattr("congso.dossiers.standard_forms.logbook.logbook_pdf_max_rows", lambda: 0)
     too_long = client.get(pdf_url, follow=True)
     assert too_long.redirect_chain[-1][0].startswith(reverse("dossiers:logbook"))
     assert "quá dài để in" in html(too_long)

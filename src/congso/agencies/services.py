@@ -690,3 +690,15 @@ def document_settings_for(agency: Agency) -> DocumentSettings:
         address=agency.address,
         footer_note=stored.footer_note.strip(),
     )
+
+
+# --- Reads for the dossiers block (issue 16: dossiers reads agency data through this module) -----------
+
+
+def is_in_force(agency: Agency, on: date | None = None) -> bool:
+    """Whether ``agency`` is in force on ``on`` (today by default): its validity period, open at either
+    end, holds the day. Reads nothing from the database."""
+    on = on or _today()
+    return not (agency.valid_from and agency.valid_from > on) and not (
+        agency.valid_to and agency.valid_to < on
+    )

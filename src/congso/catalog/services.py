@@ -23,8 +23,10 @@ from .models import (
     Fee,
     Field,
     LifeEvent,
+    OnlineMode,
     Procedure,
     ProcedureVersion,
+    RequiredPaper,
     TimeLimitUnit,
     VersionStatus,
     overlap_message,
@@ -337,3 +339,18 @@ def refresh_search_extra(procedure_id: int) -> None:
     words = dict.fromkeys(search_index.fold(" ".join(parts)).split())
     Procedure.objects.filter(pk=procedure_id).update(search_extra=" ".join(words), updated_at=timezone.now())
     search_index.invalidate()
+
+
+# --- Reads for the dossiers block (issue 16: dossiers reads catalog data through this module) ----------
+
+
+def is_offered_online(version: ProcedureVersion) -> bool:
+    """Whether applications for ``version`` may be submitted online (partly or fully online public
+    service). Reads nothing from the database."""
+    return version.online_mode in (OnlineMode.PARTLY_ONLINE, OnlineMode.FULLY_ONLINE)
+
+
+def required_papers(version: ProcedureVersion) -> list[RequiredPaper]:
+    """The papers ``version`` lists, in its order. Uses the caller's prefetch of ``papers`` when there is
+    one (the intake views read them once for the form, the checks and the storage), else one query."""
+    return list(version.papers.all())

@@ -23,8 +23,9 @@ moment itself, no 15:00 rule, as the calendar defines it); 0 hours is treated as
 
 **Extension** (form 04): moves ``due_at`` only; ``statutory_due_at`` keeps the statutory deadline.
 
-**Timeliness** (``classify``): finished strictly after the deadline → late; otherwise finished on an
-earlier calendar day (local) than the deadline's → early; otherwise (same day, not after) → on time.
+**Timeliness** (``core.timeliness.classify``, the kernel's rule shared with the workflow's steps):
+finished strictly after the deadline → late; otherwise finished on an earlier calendar day (local) than
+the deadline's → early; otherwise (same day, not after) → on time.
 A dossier is measured against ``statutory_due_at``; a hand-over step against its own ``due_at``.
 
 **At risk** (``at_risk_window``, ``at_risk_threshold``): a dossier is at risk when its appointment is
@@ -48,7 +49,7 @@ from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congso.core import events, holidays, scheduling, timeliness, working_days
+from congso.core import events, holidays, scheduling, working_days
 
 from . import conf
 from .errors import InvalidDossierInput
@@ -133,11 +134,6 @@ def step_due(
     if allotted_hours:
         return working_days.due_at_hours(handed_at, allotted_hours)
     return fallback
-
-
-# Early / on time / late of something finished at ``finished_at`` against ``due_at`` (the kernel's rule,
-# shared with the workflow's steps).
-classify = timeliness.classify
 
 
 # --- Supplement: the clock per the version's rule -------------------------------------------------

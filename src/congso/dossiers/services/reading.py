@@ -1,0 +1,147 @@
+"""Reading dossiers: what a person may see, one dossier by public id, primary key or code, its
+timeline as people read it, and whether an officer may receive at a counter somewhere. Nothing here
+writes."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .. import permissions, states
+from ..models import Dossier
+
+
+def visible_to(user):
+    """The dossiers ``user`` may see (``Dossier.objects.visible_to``), for lists and searches."""
+    return Dossier.objects.visible_to(user)
+
+
+def get_for_applicant(user, public_id_or_code) -> Dossier:
+    """The dossier with this public id (UUID) or code, if it belongs to ``user`` (as applicant or as the
+    person who submitted it). Raises ``Dossier.DoesNotExist`` otherwise — the same error whether it
+    does not exist or is someone else's, so nothing leaks."""
+    value = str(public_id_or_code or "").strip()
+    condition = Q(code=value.upper())
+    try:
+        condition |= Q(public_id=uuid.UUID(value))
+    except ValueError:
+        pass
+    return (
+        Dossier.objects.of_applicant(user)
+        .select_related("procedure_version__procedure", "receiving_agency", "current_agency")
+        .get(condition)
+    )
+
+
+def get_visible(user, pk) -> Dossier:
+    """The dossier with primary key ``pk`` if ``user`` may see it (``visible_to``). Raises
+    ``Dossier.DoesNotExist`` otherwise — the same error whether it does not exist or is hidden."""
+    return (
+        visible_to(user)
+        .select_related("procedure_version__procedure", "receiving_agency", "current_agency")
+        .get(pk=pk)
+    )
+
+
+def find_by_code(code: str) -> Dossier:
+    """The dossier with ``code`` (spaces ignored, case-insensitive). Raises ``Dossier.DoesNotExist``.
+
+    It checks no permission: callers that show the dossier to a person must check
+    ``can(user, VIEW, dossier)`` or, on the public status page, the lookup PIN."""
+    return Dossier.objects.select_related(
+        "procedure_version__procedure", "receiving_agency", "current_agency"
+    ).get(code=str(code or "").strip().upper())
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a dossier's history as people see it. ``actor`` is the person who acted; when the
+    dossier's process acted, ``actor`` is ``None`` and ``actor_label`` names the process."""
+
+    at: datetime
+    kind: str  # "status", "hand_over" or "extension"
+    title: str
+    actor: object | None = None
+    form_code: str = ""
+    detail: dict = field(default_factory=dict)
+    actor_label: str = ""
+
+
+def timeline(dossier) -> list[TimelineEntry]:
+    """Status changes, hand-overs and extensions of ``dossier``, merged in time order (oldest first).
+    Reads only; checks no permission (the caller has)."""
+    entries = []
+    for change in dossier.status_changes.select_related("by"):
+        entries.append(
+            TimelineEntry(
+                at=change.at,
+                kind="status",
+                title=states.label_of(change),
+                actor=change.by,
+                form_code=change.form_code,
+                actor_label=change.extra.get("process", "") if change.by_id is None else "",
+                detail={
+                    "transition": change.transition,
+                    "from_status": change.from_status,
+                    "to_status": change.to_status,
+                    "reason": change.reason,
+                    **change.extra,
+                },
+            )
+        )
+    for row in dossier.hand_overs.select_related(
+        "from_agency", "to_agency", "given_by", "received_by", "step_completed_by"
+    ):
+        entries.append(
+            TimelineEntry(
+                at=row.handed_at,
+                kind="hand_over",
+                title=row.step_name,
+                actor=row.given_by,
+                form_code="06",
+                actor_label=row.given_by_label if row.given_by_id is None else "",
+                detail={
+                    "from": row.from_unit_label or str(row.from_agency or ""),
+                    "to": row.to_unit_label or str(row.to_agency),
+                    "to_agency": str(row.to_agency),
+                    "received_by": row.received_by,
+                    "due_at": row.due_at,
+                    "completed_at": row.completed_at,
+                    "result": row.result,
+                    "note": row.note,
+                    "branch": row.is_branch,
+                    "step_completed_by": row.step_completed_by,
+                },
+            )
+        )
+    for ext in dossier.extensions.select_related("extended_by"):
+        entries.append(
+            TimelineEntry(
+                at=ext.extended_at,
+                kind="extension",
+                title=_("Gia hạn, hẹn lại ngày trả kết quả"),
+                actor=ext.extended_by,
+                form_code=ext.form_code,
+                detail={
+                    "old_due_at": ext.old_due_at,
+                    "new_due_at": ext.new_due_at,
+                    "reason": ext.reason,
+                    "before_deadline": ext.before_deadline,
+                },
+            )
+        )
+    order = {"status": 0, "hand_over": 1, "extension": 2}
+    return sorted(entries, key=lambda e: (e.at, order[e.kind]))
+
+
+def can_receive_somewhere(user) -> bool:
+    """Whether ``user`` may receive dossiers at the counter of at least one agency today (to offer the
+    counter-intake page). Reads only; raises nothing."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    held = permissions.held_roles(user)
+    return bool(held) and bool(
+        permissions.agency_ids_granting(held, permissions.RECEIVE, permissions.RECEIVING)
+    )
