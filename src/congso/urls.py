@@ -13,6 +13,8 @@ urlpatterns = [
     path("can-bo/quy-trinh/", include("congso.workflow.urls")),
     path("thu-tuc/", include("congso.catalog.urls")),
     path("can-bo/", include("congso.workspace.urls")),
+    # The catalogue's staff form preview keeps the address it had when the portal served it.
+    path("nop-ho-so/xem-truoc-bieu-mau/", include("congso.catalog.form_preview_urls")),
     path("", include("congso.core.urls")),
     path("", include("congso.portal.urls")),
 ]

@@ -138,5 +138,5 @@ def test_version_page_links_to_the_live_form_preview(admin_client, small_catalog
     page = admin_client.get(
         reverse("admin:catalog_procedureversion_change", args=[version.pk])
     ).content.decode()
-    preview = reverse("portal:form-preview")
+    preview = reverse("catalog-preview:form-preview")
     assert f'<a href="{preview}?phien-ban={version.pk}">' in page

@@ -1,6 +1,6 @@
 """The online application through HTTP: start, who is applying, steps, papers, check your answers,
-declaration, idempotent submission, receipt; information-only and out-of-force versions; the
-administrator's preview; CSP-safe templates.
+declaration, idempotent submission, receipt; information-only and out-of-force versions; CSP-safe
+templates (the staff form preview is tested in tests/catalog/test_form_preview.py).
 
 Until the lead includes ``congso.portal.application_urls`` in the portal's urlconf, these tests run with
 the urlconf defined below (the root urlconf with the include added under ``nop-ho-so/``).
@@ -596,64 +596,6 @@ def test_no_version_in_force_offers_no_restart(signed_in, certification, commune
     assert response.status_code == 409
     assert "không có phiên bản nào đang có hiệu lực" in html(response)
     assert "Làm tiếp theo phiên bản" not in html(response)
-
-
-# --- administrator's preview -----------------------------------------------------------------------------
-
-
-def test_form_preview_is_for_staff_only(client, make_user, db):
-    address = url("form-preview")
-    assert client.get(address).status_code == 302
-    client.force_login(make_user("dan"))
-    assert client.get(address).status_code == 403
-
-
-def test_form_preview_renders_an_example_and_explains_problems(client, make_user, db):
-    client.force_login(make_user("admin", is_staff=True))
-    page = html(client.get(url("form-preview") + "?mau=1.001193"))
-    assert "Thông tin của trẻ" in page and 'id="f-tre-ho_ten"' in page
-    assert "Điền sẵn từ identity.full_name" in page
-    response = client.post(
-        url("form-preview"),
-        {
-            "_schema": '{"type": "object", "properties": {"a": {"type": "array"}}}',
-            "_ui": "{",
-            "_action": "preview",
-        },
-    )
-    page = html(response)
-    assert "Gợi ý hiển thị không phải JSON hợp lệ (dòng 1, cột 2)" in page
-    response = client.post(
-        url("form-preview") + "?manh=1",
-        {"_schema": '{"type": "object", "properties": {"a": {"type": "array"}}}', "_ui": "{}"},
-    )
-    fragment = html(response)
-    assert "kiểu “array” chưa được hỗ trợ" in fragment and "<html" not in fragment
-
-
-def test_form_preview_checks_sample_answers(client, make_user, db):
-    client.force_login(make_user("admin", is_staff=True))
-    schema = (
-        '{"type": "object", "properties": {"ngay": {"type": "string", "format": "date"}}, '
-        '"required": ["ngay"]}'
-    )
-    ui = '{"fields": {"ngay": {"label": "Ngày hẹn"}}}'
-    typed = {"ngay-ngay": "30", "ngay-thang": "2", "ngay-nam": "2026"}
-    response = client.post(url("form-preview"), {"_schema": schema, "_ui": ui, "_action": "check", **typed})
-    page = html(response)
-    assert '<a href="#f-ngay">Ngày hẹn phải là một ngày có thật.</a>' in page
-    assert 'id="f-ngay" name="ngay-ngay" value="30"' in page
-    typed["ngay-ngay"] = "28"
-    response = client.post(url("form-preview"), {"_schema": schema, "_ui": ui, "_action": "check", **typed})
-    assert "Dữ liệu mẫu hợp lệ." in html(response)
-
-
-def test_form_preview_refuses_deeply_nested_json_with_a_message(client, make_user, db):
-    """Deep nesting used to raise RecursionError in the parser: an HTTP 500."""
-    client.force_login(make_user("admin", is_staff=True))
-    response = client.post(url("form-preview"), {"_schema": "[" * 50_000, "_ui": "{}", "_action": "preview"})
-    assert response.status_code == 200
-    assert "JSON Schema: JSON lồng nhau quá sâu" in html(response)
 
 
 # --- markup -----------------------------------------------------------------------------------------------

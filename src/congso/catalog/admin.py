@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -213,11 +213,8 @@ class VersionAdminForm(forms.ModelForm):
 class ProcedureVersionAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Xem trước biểu mẫu"))
     def form_preview_link(self, obj):
-        """The portal's live preview of this version's online form (edit the JSON there, then copy back)."""
-        try:
-            base = reverse("portal:form-preview")
-        except NoReverseMatch:
-            return "—"
+        """The live preview of this version's online form (edit the JSON there, then copy back)."""
+        base = reverse("catalog-preview:form-preview")
         if obj is None or obj.pk is None:
             return _("Lưu phiên bản trước khi xem trước biểu mẫu.")
         return format_html(

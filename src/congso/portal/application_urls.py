@@ -14,7 +14,6 @@ draft = "ban-nhap/<uuid:draft_id>/"
 
 urlpatterns = [
     path("", views.drafts, name="drafts"),
-    path("xem-truoc-bieu-mau/", views.form_preview, name="form-preview"),
     path("bien-nhan/<uuid:dossier_id>/", views.receipt, name="receipt"),
     path(draft, views.resume, name="apply-draft"),
     path(draft + "nguoi-nop/", views.who, name="apply-who"),

@@ -10,7 +10,6 @@ is created by ``dossiers.services.submit_online``, with the draft's idempotency 
 transaction that marks the draft submitted.
 """
 
-import json
 import logging
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from functools import cached_property, wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import prefetch_related_objects
@@ -33,7 +32,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from congso import formengine
 from congso.catalog import services as catalog_services
 from congso.catalog.models import OnlineMode, ProcedureLevel, ProcedureVersion
-from congso.core import safejson, stored_files
+from congso.core import stored_files
 from congso.dossiers import files as dossier_files
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Status as DossierStatus
@@ -1396,133 +1395,3 @@ def receipt(request, dossier_id):
             "lookup_url": _optional_url("portal:dossier-lookup"),
         },
     )
-
-
-# --- Administrator's live preview --------------------------------------------------------------------
-
-
-def _preview_source(request) -> tuple[str, str]:
-    """The schema and UI text to start from: a version (``?phien-ban=<id>``), an example
-    (``?mau=<procedure code>``) or nothing."""
-    from congso.formengine import examples
-
-    version_id = request.GET.get("phien-ban", "")
-    if version_id.isdigit():
-        version = ProcedureVersion.objects.filter(pk=int(version_id)).first()
-        if version is not None:
-            return _pretty(version.form_schema), _pretty(version.form_ui)
-    code = request.GET.get("mau", "")
-    if code in examples.codes():
-        schema, ui = examples.load(code)
-        return _pretty(schema), _pretty(ui)
-    return "", ""
-
-
-def _pretty(value) -> str:
-    return json.dumps(value or {}, ensure_ascii=False, indent=2)
-
-
-def _parse_json(text: str, what: str, problems: list):
-    if not text.strip():
-        return {}
-    try:
-        return safejson.loads(text)
-    except safejson.JSONLimitError as exc:
-        problems.append(f"{what}: {exc.message}")
-        return None
-    except json.JSONDecodeError as exc:
-        problems.append(
-            _("%(what)s không phải JSON hợp lệ (dòng %(line)s, cột %(col)s): %(msg)s")
-            % {"what": what, "line": exc.lineno, "col": exc.colno, "msg": exc.msg}
-        )
-        return None
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def form_preview(request):
-    """Staff only. Paste (or load) a schema and UI hints and see the form as citizens will, page by page;
-    "Kiểm tra dữ liệu mẫu" validates what was typed into the preview. Works as a plain form submit; with
-    ``portal/form-preview.js`` the preview refreshes as the JSON is edited (``?manh=1`` returns only the
-    preview fragment)."""
-    if not request.user.is_staff:
-        raise PermissionDenied
-    problems: list[str] = []
-    if request.method == "POST":
-        schema_text, ui_text = request.POST.get("_schema", ""), request.POST.get("_ui", "")
-        action = request.POST.get("_action", "preview")
-    else:
-        (schema_text, ui_text), action = _preview_source(request), "preview"
-    schema = _parse_json(schema_text, _("JSON Schema"), problems)
-    ui = _parse_json(ui_text, _("Gợi ý hiển thị"), problems)
-    pages, summary = [], []
-    if not problems and (schema or ui):
-        try:
-            definition = formengine.build(schema, ui)
-        except formengine.FormDefinitionError as exc:
-            problems.extend(exc.problems)
-        else:
-            pages, summary = _preview_pages(request, definition, action)
-    from congso.formengine import examples
-
-    context = {
-        "schema_text": schema_text,
-        "ui_text": ui_text,
-        "problems": problems,
-        "pages": pages,
-        "error_summary": summary,
-        "examples": examples.codes(),
-        "checked": action == "check",
-    }
-    template = (
-        "portal/apply/preview_fragment.html"
-        if request.GET.get("manh") == "1"
-        else "portal/apply/preview.html"
-    )
-    return render(request, template, context)
-
-
-def _preview_pages(request, definition, action):
-    data, raw, errors, form_errors = {}, {}, {}, []
-    marks = {
-        path: _("Điền sẵn từ %(ref)s") % {"ref": ref} for path, ref in definition.prefill_references().items()
-    }
-    if request.method == "POST":
-        whole = _single_step(definition)
-        posted = {
-            k: request.POST.getlist(k)
-            for k in request.POST
-            if not k.startswith("_") and k not in CONTROL_NAMES
-        }
-        submission = definition.apply_post(whole, posted, {}, require=action == "check")
-        data = definition.drop_hidden(_parsed_answers(definition, posted))
-        raw = submission.raw
-        if action == "check":
-            errors, form_errors = submission.errors, submission.form_errors
-    pages = []
-    for form_step in definition.steps:
-        pages.append(
-            {
-                "step": form_step,
-                "items": formengine.page_items(
-                    definition, form_step, data, raw=raw, errors=errors, prefill_marks=marks
-                ),
-                "answers_json": formengine.page_answers(definition, form_step, data),
-            }
-        )
-    return pages, formengine.error_summary(definition, errors, form_errors)
-
-
-def _parsed_answers(definition, posted) -> dict:
-    """The preview's typed answers as JSON, skipping any that do not parse (their errors are shown)."""
-    from congso.formengine import values
-
-    data: dict = {}
-    for leaf in definition.leaves:
-        answer, _several = values.posted(leaf, lambda name: posted.get(name) or [])
-        try:
-            value = values.parse(leaf, answer)
-        except values.ParseError:
-            continue
-        formengine.set_path(data, leaf.path, value)
-    return data
