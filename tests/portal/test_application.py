@@ -724,14 +724,13 @@ def fill_birth_registration(client, draft):
 
 def journey_pages(client, draft):
     """Every page of the draft's journey, in order, as the applicant meets them (GET)."""
-    from congso.portal.application_views import Journey
+    from congso import formengine
+    from congso.portal.journey import Journey
 
     request = client.get(url("apply-review", draft)).wsgi_request
-    from congso import formengine
-
     version = draft.procedure_version
     draft.refresh_from_db()
-    journey = Journey(request, draft, formengine.build(version.form_schema, version.form_ui))
+    journey = Journey(request.user, draft, formengine.build(version.form_schema, version.form_ui))
     return [(page, html(client.get(journey.url(page)))) for page in journey.page_ids()]
 
 

@@ -12,7 +12,7 @@ from congso.core import ratelimit
 from congso.core.models import AuditEntry
 from congso.dossiers import standard_forms
 from congso.dossiers.models import Status
-from congso.portal.dossier_views import FACTOR_SCOPE
+from congso.portal.views.status_lookup import FACTOR_SCOPE
 
 from .test_my_dossiers import build_world, drive, page, without_tokens
 

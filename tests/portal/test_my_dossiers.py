@@ -33,7 +33,7 @@ from congso.catalog.models import (
 from congso.dossiers import services as dossier_services
 from congso.dossiers.files import PaperUpload
 from congso.dossiers.models import Dossier, DossierPaper, PaperStage, Status
-from congso.portal import dossier_views
+from congso.portal.views import my_dossiers as my_dossiers_views
 
 PASSWORD = "Mat-khau-rat-manh-2026"
 PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
@@ -240,7 +240,7 @@ def test_list_flags_an_open_dossier_past_its_appointment(as_an, world):
 
 
 def test_list_is_paginated(as_an, world, monkeypatch):
-    monkeypatch.setattr(dossier_views, "PER_PAGE", 2)
+    monkeypatch.setattr(my_dossiers_views, "PER_PAGE", 2)
     codes = [drive(world, Status.SUBMITTED).code for _ in range(3)]
     first = page(as_an.get(url("my-dossiers")))
     assert codes[2] in first and codes[1] in first and codes[0] not in first

@@ -21,7 +21,7 @@ from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congso.core import audit, events
-from congso.dossiers.models import Dossier, Status, Timeliness
+from congso.dossiers import services as dossier_services
+from congso.dossiers.models import Status, Timeliness
 
 from .models import FEEDBACK_COMMENT_MAX, DissatisfactionReason, Feedback, Rating
 
@@ -138,6 +139,14 @@ def _clean_reasons(rating: str, reasons) -> list[str]:
     return list(dict.fromkeys(reasons)) if rating == Rating.UNSATISFIED else []
 
 
+def _is_applicant(user, dossier) -> bool:
+    try:
+        dossier_services.get_for_applicant(user, dossier.public_id)
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
 def give_feedback(dossier, user, *, rating: str, reasons=(), comment: str = "") -> Feedback:
     """Store the applicant's rating of ``dossier``.
 
@@ -150,7 +159,7 @@ def give_feedback(dossier, user, *, rating: str, reasons=(), comment: str = "") 
     Errors: ``FeedbackError`` (not the applicant, the dossier has no result yet, bad rating or reasons,
     comment too long); ``FeedbackAlreadyGiven`` (a second feedback). Nothing is stored when one is raised.
     """
-    if not Dossier.objects.of_applicant(user).filter(pk=dossier.pk).exists():
+    if not _is_applicant(user, dossier):
         raise FeedbackError(_("Chỉ người nộp hồ sơ mới đánh giá được hồ sơ này."), code="not_applicant")
     if dossier.status not in FEEDBACK_STATUSES:
         raise FeedbackError(_("Bạn đánh giá được khi hồ sơ đã có kết quả giải quyết."), code="not_finished")

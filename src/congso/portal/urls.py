@@ -1,11 +1,11 @@
 from django.urls import include, path
 
-from . import views
+from .views.home import home
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("nop-ho-so/", include("congso.portal.application_urls")),
     path("", include("congso.portal.dossier_urls")),
 ]

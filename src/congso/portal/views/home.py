@@ -1,4 +1,4 @@
-"""The citizen portal's pages. Data comes from other blocks' services; this module only presents it."""
+"""The portal's landing page."""
 
 from django.shortcuts import render
 

@@ -1,0 +1,190 @@
+"""The life of a draft: finding the applicant's drafts, starting one, attaching and removing its files,
+moving it to the version now in force ("Làm tiếp theo phiên bản mới"), and whether its version may
+still be applied for. Submitting it is ``portal.submission``; where it stands is ``portal.journey``.
+
+Every function here takes the signed-in account and only ever reads or changes that account's drafts.
+Procedures and versions are read through ``catalog.services``; files are checked by
+``dossiers.files.validate_upload`` before they are stored.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congso import formengine
+from congso.catalog import services as catalog_services
+from congso.core import stored_files
+from congso.dossiers import files as dossier_files
+from congso.formengine import MISSING, get_path, prefill
+
+from .journey import Journey, initial_data, offered_online, receiving_agencies
+from .models import ApplicationDraft, DraftFile, delete_stored
+
+MAX_FILES_PER_PAPER = 10
+
+
+# --- Finding drafts -----------------------------------------------------------------------------------
+
+
+def find_draft(user, draft_id) -> ApplicationDraft | None:
+    """``user``'s draft with this public id (submitted or not), its version, procedure, agency and
+    dossier loaded; None when there is none, or it is someone else's."""
+    return (
+        ApplicationDraft.objects.of_user(user)
+        .select_related("procedure_version__procedure", "receiving_agency", "submitted_dossier")
+        .filter(public_id=draft_id)
+        .first()
+    )
+
+
+def find_draft_in_progress(user, draft_id) -> ApplicationDraft | None:
+    """``user``'s unsubmitted draft with this public id (expired or not), or None."""
+    return (
+        ApplicationDraft.objects.of_user(user)
+        .in_progress()
+        .select_related("procedure_version__procedure")
+        .filter(public_id=draft_id)
+        .first()
+    )
+
+
+def drafts_in_progress(user) -> list[ApplicationDraft]:
+    """The list "Hồ sơ đang soạn": ``user``'s unsubmitted drafts, expired ones included."""
+    return list(
+        ApplicationDraft.objects.of_user(user).in_progress().select_related("procedure_version__procedure")
+    )
+
+
+def open_drafts_for(user, procedure) -> list[ApplicationDraft]:
+    """``user``'s unexpired, unsubmitted drafts of ``procedure`` (any version), offered on its start page."""
+    return list(
+        ApplicationDraft.objects.of_user(user)
+        .in_progress()
+        .filter(procedure_version__procedure=procedure, expires_at__gt=timezone.now())
+        .select_related("procedure_version")
+    )
+
+
+# --- The draft's version ---------------------------------------------------------------------------------
+
+
+def still_offered(version) -> bool:
+    """Whether ``version`` is still in force and offered online: a draft of it may go on."""
+    return offered_online(version) and catalog_services.is_in_force(version)
+
+
+def current_version(procedure):
+    """The version of ``procedure`` in force today, or None."""
+    try:
+        return catalog_services.version_in_force(procedure.code)
+    except catalog_services.ProcedureNotAvailable:
+        return None
+
+
+def can_restart(draft, current) -> bool:
+    """Whether ``draft`` can move to ``current`` (the version in force, or None): one that is offered
+    online and is not the draft's own."""
+    return current is not None and offered_online(current) and current.pk != draft.procedure_version_id
+
+
+# --- Starting and starting again -------------------------------------------------------------------------
+
+
+def start_draft(user, version, definition, relation: str, *, from_review=False) -> Journey:
+    """A new draft of ``version`` for ``user``, applying for ``relation``, with the answers the prefill
+    sources give; saved at the page "who"."""
+    draft = ApplicationDraft(
+        user=user,
+        procedure_version=version,
+        acting_for={"relation": relation},
+        data=definition.drop_hidden(initial_data(definition, user)),
+    )
+    journey = Journey(user, draft, definition, from_review=from_review)
+    journey.save(current_page="who")
+    return journey
+
+
+def restart_on(user, old: ApplicationDraft, current, definition) -> Journey:
+    """Move ``old`` to the version in force ``current`` (whose form is ``definition``): a new draft with
+    the answers that still fit, who is applying, the agency if it still receives, and the files of papers
+    the new version still asks for; ``old`` is deleted. The new draft is saved at "review"."""
+    agencies = receiving_agencies(current)
+    keep_codes = {p.code for p in current.papers.all()} | {DraftFile.AUTHORISATION_CODE}
+    with transaction.atomic():
+        data = definition.compatible_data(old.data)
+        for path, found in prefill.for_form(definition, user).items():
+            if get_path(data, path) is MISSING:
+                formengine.set_path(data, path, found.value)
+        new = ApplicationDraft.objects.create(
+            user=user,
+            procedure_version=current,
+            data=definition.drop_hidden(data),
+            acting_for=dict(old.acting_for or {}),
+            receiving_agency=old.receiving_agency if old.receiving_agency in agencies else None,
+        )
+        old.files.filter(required_paper_code__in=keep_codes).update(draft=new)
+        old.delete_with_files()
+        journey = Journey(user, new, definition)
+        journey.save(current_page="review")
+    return journey
+
+
+# --- Files ---------------------------------------------------------------------------------------------
+
+
+def store_uploads(journey: Journey, uploads: dict[str, list]) -> dict[str, str]:
+    """Validate every uploaded file (type by content, size, malware) and store them all, or none.
+    ``uploads`` maps a paper code to its files. Returns ``{paper code: error}``; empty when the files
+    were stored."""
+    slots = {s.code: s for s in journey.paper_slots()}
+    checked, errors = [], {}
+    for code, files in uploads.items():
+        slot = slots[code]
+        if len(slot.files) + len(files) > MAX_FILES_PER_PAPER:
+            errors[code] = _("%(paper)s: mỗi giấy tờ đính kèm tối đa %(n)s tệp.") % {
+                "paper": slot.name,
+                "n": MAX_FILES_PER_PAPER,
+            }
+            continue
+        for upload in files:
+            try:
+                checked.append((code, upload, dossier_files.validate_upload(upload)))
+            except dossier_files.UploadRejected as exc:
+                errors[code] = _("%(paper)s — tệp “%(file)s”: %(reason)s") % {
+                    "paper": slot.name,
+                    "file": upload.name,
+                    "reason": " ".join(exc.messages),
+                }
+                break
+    if errors:
+        return errors
+    # Removed again if anything below fails; left by a killed process, the orphan-file sweep takes them.
+    with stored_files.discard_on_rollback() as stored, transaction.atomic():
+        for code, upload, info in checked:
+            draft_file = DraftFile(
+                draft=journey.draft,
+                required_paper_code=code,
+                original_name=(info.original_name or upload.name or "tep")[:255],
+                content_type=info.content_type,
+                size=info.size,
+                sha256=info.sha256,
+            )
+            draft_file.file.save("upload", upload, save=False)
+            stored.append(draft_file.file.name)
+            draft_file.save()
+        journey.save(current_page="papers")
+    return {}
+
+
+def attached_file(journey: Journey, file_id) -> DraftFile | None:
+    """The draft's attached file ``file_id``, or None."""
+    return journey.draft.files.filter(pk=file_id).first()
+
+
+def remove_file(journey: Journey, attached: DraftFile) -> None:
+    """Detach ``attached`` from the draft; the stored file goes once the transaction commits."""
+    name = attached.file.name
+    with transaction.atomic():
+        attached.delete()
+        journey.save(current_page="papers")
+        transaction.on_commit(lambda: delete_stored([name]))

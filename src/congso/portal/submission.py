@@ -1,0 +1,84 @@
+"""From draft to dossier: ``submit(journey)`` turns a complete draft and its attached files into a dossier
+through ``dossiers.services.submit_online``, in the same transaction that marks the draft submitted.
+
+The draft's idempotency key goes with it, and its row is locked first, so a double click or a retry
+creates one dossier. The dossier keeps its own copies of the files; the draft's go once the transaction
+commits.
+"""
+
+from contextlib import ExitStack
+
+from django.core.files import File
+from django.db import transaction
+
+from congso.dossiers import files as dossier_files
+from congso.dossiers import services as dossier_services
+
+from .journey import Journey
+from .models import ApplicationDraft, delete_stored
+
+# Raised by ``submit`` when the draft's version went out of force meanwhile (nothing was stored).
+VersionNotInForce = dossier_services.VersionNotInForce
+
+
+def submit(journey: Journey) -> None:
+    """Submit the journey's draft (its checks passed: ``journey.problems()`` is empty).
+
+    Effects (one transaction): the dossier (``dossiers.services.submit_online``) with the draft's answers,
+    applicant, person represented, receiving agency and files; the draft marked submitted with its
+    cleaned answers, its file rows deleted. A draft a concurrent request submitted first is left as it is.
+    Errors: ``VersionNotInForce``; ``ValidationError`` (the dossier service refused the answers or a
+    file). Nothing is stored when one is raised.
+    """
+    data = journey.clean_data()
+    with transaction.atomic():
+        draft = journey.draft
+        # Lock the draft's row and read whether a concurrent request submitted it meanwhile; the
+        # draft already loaded (with its version, agency and papers) serves the rest.
+        draft.submitted_dossier_id = (
+            ApplicationDraft.objects.select_for_update()
+            .filter(pk=draft.pk)
+            .values_list("submitted_dossier_id", flat=True)
+            .get()
+        )
+        if draft.submitted_dossier_id is not None:
+            return
+        dossier = _create_dossier(journey, data)
+        names = list(draft.files.values_list("file", flat=True))
+        draft.files.all().delete()
+        draft.submitted_dossier = dossier
+        draft.current_step = "done"
+        draft.data = data
+        draft.save(update_fields=["submitted_dossier", "current_step", "data", "updated_at"])
+        # The dossier now holds its own copies; the draft's files go once this commits.
+        transaction.on_commit(lambda: delete_stored(names))
+
+
+def _create_dossier(journey: Journey, data: dict):
+    draft = journey.draft
+    slots = [s for s in journey.paper_slots() if s.accepts_files]
+    own_codes = {p.code for p in journey.version.papers.all()}
+    with ExitStack() as stack:
+        uploads = []
+        for slot in slots:
+            for attached in slot.files:
+                handle = attached.file.storage.open(attached.file.name, "rb")
+                stack.callback(handle.close)
+                uploads.append(
+                    dossier_files.PaperUpload(
+                        required_paper_code=slot.code if slot.code in own_codes else "",
+                        name=slot.name,
+                        fileobj=File(handle, name=attached.original_name),
+                    )
+                )
+        return dossier_services.submit_online(
+            version=journey.version,
+            applicant=journey.user,
+            receiving_agency=journey.receiving_agency(),
+            form_data=data,
+            applicant_details=journey.applicant_details(data),
+            acting_for=journey.acting_for_payload(),
+            submitted_by=journey.user,
+            idempotency_key=str(draft.idempotency_key),
+            papers=uploads,
+        )
