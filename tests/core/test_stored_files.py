@@ -19,7 +19,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from congso.core import stored_files
 from congso.portal.models import DraftFile
 from tests.conftest import _project_root, database_url_for_subprocess, wait_until
-from tests.portal.test_application import (
+from tests.portal.applications import (
     CERTIFICATION_PAPERS,
     fill_certification,
     make_citizen,

@@ -1,230 +1,40 @@
 """The online application through HTTP: start, who is applying, steps, papers, check your answers,
 declaration, idempotent submission, receipt; information-only and out-of-force versions; CSP-safe
 templates (the staff form preview is tested in tests/catalog/test_form_preview.py).
-
-Until the lead includes ``congso.portal.application_urls`` in the portal's urlconf, these tests run with
-the urlconf defined below (the root urlconf with the include added under ``nop-ho-so/``).
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-import congso.urls as root_urls
-from congso.agencies.models import Agency, AgencyKind
-from congso.catalog.models import (
-    Field,
-    OnlineMode,
-    Procedure,
-    ProcedureLevel,
-    ProcedureVersion,
-    RequiredPaper,
-)
+from congso.catalog.models import OnlineMode, ProcedureVersion
 from congso.dossiers.models import Dossier, DossierPaper
-from congso.formengine import examples
-from congso.portal import application_urls
-from congso.portal import urls as portal_urls
 from congso.portal.models import ApplicationDraft, DraftFile
 
-
-def _portal_patterns():
-    patterns = list(portal_urls.urlpatterns)
-    if not any(
-        getattr(p, "urlconf_name", None) in (application_urls, "congso.portal.application_urls")
-        for p in patterns
-    ):
-        patterns.append(path("nop-ho-so/", include(application_urls)))
-    return patterns, "portal"
-
-
-urlpatterns = [p for p in root_urls.urlpatterns if getattr(p, "app_name", None) != "portal"]
-urlpatterns.append(path("", include(_portal_patterns())))
-
-pytestmark = pytest.mark.urls("tests.portal.test_application")
-
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
-HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
-EXE = (
-    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
-    + b"\x00" * 48
-    + b"PE\x00\x00"
-    + b"\x00" * 64
+from .applications import (
+    CERTIFICATION_PAPERS,
+    PDF,
+    fill_certification,
+    html,
+    isolate,
+    make_version,
+    pdf,
+    ready_to_submit,
+    start,
+    url,
 )
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "congso" / "templates" / "portal" / "apply"
-
-
-# --- fixtures -----------------------------------------------------------------------------------------
-
-
-def isolate(settings, tmp_path):
-    """Files go to a temporary media root; no test here checks password hashing."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def quick_and_isolated(settings, tmp_path):
     isolate(settings, tmp_path)
-
-
-def make_agency(code, name, **fields):
-    return Agency.objects.create(
-        code=code, name=name, kind=fields.pop("kind", AgencyKind.PEOPLES_COMMITTEE), **fields
-    )
-
-
-def make_version(
-    *,
-    code="2.000815",
-    name="Chứng thực bản sao từ bản chính",
-    level=ProcedureLevel.COMMUNE,
-    online_mode=OnlineMode.PARTLY_ONLINE,
-    form=None,
-    papers=(),
-    agencies=(),
-    number=1,
-    effective_from=date(2025, 7, 1),
-    effective_to=None,
-    procedure=None,
-):
-    """A published version in force (by default) with the example form of ``form`` (a procedure code)."""
-    field, _created = Field.objects.get_or_create(code="HT", defaults={"name": "Hộ tịch, chứng thực"})
-    if procedure is None:
-        procedure = Procedure.objects.create(
-            code=code, national_code=code, name=name, field=field, level=level
-        )
-    schema, ui = examples.load(form) if form else ({}, {})
-    version = ProcedureVersion.objects.create(
-        procedure=procedure,
-        number=number,
-        status="published",
-        effective_from=effective_from,
-        effective_to=effective_to,
-        legal_basis="Nghị định 23/2015/NĐ-CP",
-        online_mode=online_mode,
-        form_schema=schema,
-        form_ui=ui,
-        time_limit_value=0,
-        submission_place="Bộ phận Một cửa Ủy ban nhân dân xã, phường.",
-    )
-    version.implementing_agencies.set(agencies)
-    for position, paper in enumerate(papers):
-        RequiredPaper.objects.create(version=version, position=position, **paper)
-    return version
-
-
-CERTIFICATION_PAPERS = (
-    {"code": "ban-chup", "name": "Bản chụp giấy tờ cần chứng thực", "originals": 0, "copies": 1},
-    {"code": "giay-to-tuy-than", "name": "Giấy tờ tùy thân", "from_data_store": True},
-    {"code": "giay-to-khac", "name": "Giấy tờ khác liên quan", "is_required": False},
-)
-
-
-def make_communes():
-    return [
-        make_agency(
-            "001.02.12.H08",
-            "Ủy ban nhân dân phường Phú Cường",
-            address="Số 1 Quang Trung",
-            phone="02743822000",
-        ),
-        make_agency("002.02.12.H08", "Ủy ban nhân dân phường Chánh Nghĩa"),
-    ]
-
-
-def make_citizen(make_user):
-    return make_user(
-        "an",
-        full_name="Nguyễn Văn An",
-        national_id="074090000123",
-        phone="0912345678",
-        email="an@example.com",
-    )
-
-
-# The fixtures below are repeated in test_drafts.py (pytest shares fixtures only through conftest.py).
-
-
-@pytest.fixture
-def communes(db):
-    return make_communes()
-
-
-@pytest.fixture
-def certification(communes):
-    """Chứng thực bản sao 2.000815: commune level, two communes, the example form, three papers."""
-    return make_version(form="2.000815", papers=CERTIFICATION_PAPERS, agencies=communes)
-
-
-@pytest.fixture
-def citizen(make_user):
-    return make_citizen(make_user)
-
-
-@pytest.fixture
-def signed_in(client, citizen):
-    client.force_login(citizen)
-    return client
-
-
-def pdf(name="ban-chup.pdf", content=PDF):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def html(response) -> str:
-    return response.content.decode()
-
-
-def url(name, draft=None, **kwargs):
-    if draft is not None:
-        kwargs["draft_id"] = draft.public_id
-    return reverse(f"portal:{name}", kwargs=kwargs)
-
-
-def start(client, version, relation="self"):
-    """Start an application; returns the new draft."""
-    response = client.post(url("apply", procedure_code=version.procedure.code), {"relation": relation})
-    assert response.status_code == 302, html(response)
-    return ApplicationDraft.objects.latest("id")
-
-
-def fill_certification(client, draft, agency):
-    """Answer every page of the certification form up to the papers page."""
-    steps = [
-        (url("apply-agency", draft), {"agency": agency.code}),
-        (
-            url("apply-step", draft, step_id="nguoi-yeu-cau"),
-            {"nguoi_yeu_cau.dien_thoai": "0912345678", "nguoi_yeu_cau.email": "an@example.com"},
-        ),
-        (
-            url("apply-step", draft, step_id="ban-chinh"),
-            {
-                "ten_giay_to": "Bằng tốt nghiệp trung học phổ thông",
-                "co_quan_cap": "Sở Giáo dục và Đào tạo",
-                "ngon_ngu": "tieng_viet",
-                "so_trang": "2",
-                "so_ban_sao": "3",
-            },
-        ),
-        (url("apply-step", draft, step_id="nhan-ket-qua"), {"hinh_thuc_nhan": "truc_tiep"}),
-    ]
-    for address, answers in steps:
-        response = client.post(address, answers)
-        assert response.status_code == 302, (address, html(response))
-
-
-def ready_to_submit(client, draft, agency):
-    fill_certification(client, draft, agency)
-    response = client.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "continue"})
-    assert response.status_code == 302, html(response)
-    assert response["Location"] == url("apply-review", draft)
 
 
 # --- start ----------------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from django.utils import timezone
 from congso.core import scheduling
 from congso.dossiers.models import Dossier
 from congso.portal.models import ApplicationDraft, DraftFile, purge_expired_drafts
-from tests.portal.test_application import (
-    CERTIFICATION_PAPERS,
+
+from .applications import (
     EXE,
     HTML,
     PDF,
@@ -20,42 +20,16 @@ from tests.portal.test_application import (
     fill_certification,
     html,
     isolate,
-    make_citizen,
-    make_communes,
-    make_version,
     pdf,
     ready_to_submit,
     start,
     url,
 )
 
-pytestmark = pytest.mark.urls("tests.portal.test_application")
-
 
 @pytest.fixture(autouse=True)
 def quick_and_isolated(settings, tmp_path):
     isolate(settings, tmp_path)
-
-
-@pytest.fixture
-def communes(db):
-    return make_communes()
-
-
-@pytest.fixture
-def certification(communes):
-    return make_version(form="2.000815", papers=CERTIFICATION_PAPERS, agencies=communes)
-
-
-@pytest.fixture
-def citizen(make_user):
-    return make_citizen(make_user)
-
-
-@pytest.fixture
-def signed_in(client, citizen):
-    client.force_login(citizen)
-    return client
 
 
 def upload(name, content, content_type="application/pdf"):

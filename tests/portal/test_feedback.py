@@ -13,7 +13,7 @@ from congso.dossiers.models import Dossier, Status, Timeliness
 from congso.portal import services
 from congso.portal.models import Feedback, Rating
 
-from .test_my_dossiers import build_world, drive, page, submit
+from .dossier_world import build_world, drive, page, submit
 
 
 @pytest.fixture(autouse=True)

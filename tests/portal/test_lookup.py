@@ -14,7 +14,7 @@ from congso.dossiers import standard_forms
 from congso.dossiers.models import Status
 from congso.portal.views.status_lookup import FACTOR_SCOPE
 
-from .test_my_dossiers import build_world, drive, page, without_tokens
+from .dossier_world import build_world, drive, page, without_tokens
 
 LOOKUP = "/tra-cuu/"
 

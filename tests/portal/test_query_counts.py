@@ -6,25 +6,20 @@ import pytest
 
 from congso.dossiers.models import Dossier
 
-# Fixtures and helpers of the application journey's tests (imported fixtures are registered here too).
-from .test_application import (  # noqa: F401
-    certification,
-    citizen,
-    communes,
-    quick_and_isolated,
-    ready_to_submit,
-    signed_in,
-    start,
-    url,
-)
+from .applications import isolate, ready_to_submit, start, url
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def quick_and_isolated(settings, tmp_path):
+    isolate(settings, tmp_path)
+
+
 def test_online_submission_queries(
-    signed_in,  # noqa: F811 — the imported fixtures
-    certification,  # noqa: F811
-    communes,  # noqa: F811
+    signed_in,
+    certification,
+    communes,
     django_assert_max_num_queries,
 ):
     draft = start(signed_in, certification)
