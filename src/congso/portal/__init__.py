@@ -6,6 +6,10 @@ files) and citizens' feedback on finished dossiers (``Feedback``, with the agenc
 status page's rate limits are counted by ``core.ratelimit``. Other blocks read these through
 ``portal.services`` (e.g. ``satisfaction()`` for the Decision 766 index), never through its models.
 
+Where things are: ``journey`` (the draft's pages and completeness, the state machine), ``drafts`` (a
+draft's life and files), ``submission`` (draft → dossier), ``questions`` (the journey's own questions),
+``services`` (the API for other blocks); ``views/`` turns requests into calls of these and pages.
+
 It must not own procedures or dossiers: procedures come from ``catalog.services``, dossiers are read and
 changed only through ``dossiers.services`` (submission, supplement, withdrawal). Every journey here must
 work without JavaScript.
