@@ -194,7 +194,7 @@ def generate(
                 if draft is None:
                     return None
                 path = f"/nop-ho-so/ban-nhap/{draft}/nop/"
-                body = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "cam_doan": "true"})
+                body = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "declaration": "true"})
                 headers = {"Content-Type": "application/x-www-form-urlencoded"}
                 return "POST", path, body, headers, 302
         elif scenario == "counter":

@@ -119,7 +119,7 @@ def test_a_web_process_killed_mid_upload_leaves_a_file_that_the_sweep_removes(
     draft = start(client, version)
     fill_certification(client, draft, communes[0])
     assert (
-        client.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "upload"}).status_code
+        client.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "upload"}).status_code
         == 302
     )
     kept = DraftFile.objects.get().file.name  # referenced by its row: the sweep must keep it
@@ -145,7 +145,7 @@ def test_a_web_process_killed_mid_upload_leaves_a_file_that_the_sweep_removes(
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
         body = encode_multipart(
             BOUNDARY,
-            {"csrfmiddlewaretoken": token, "action": "upload", "tep-giay-to-khac": pdf("scan.pdf")},
+            {"csrfmiddlewaretoken": token, "action": "upload", "file-giay-to-khac": pdf("scan.pdf")},
         )
         request = urllib.request.Request(  # noqa: S310 (local test server)
             base + url("apply-papers", draft),

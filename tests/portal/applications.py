@@ -159,6 +159,6 @@ def fill_certification(client, draft, agency):
 
 def ready_to_submit(client, draft, agency):
     fill_certification(client, draft, agency)
-    response = client.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "continue"})
+    response = client.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "continue"})
     assert response.status_code == 302, html(response)
     assert response["Location"] == url("apply-review", draft)

@@ -198,7 +198,7 @@ def test_review_lists_every_answer_with_change_links_and_what_is_missing(signed_
 
 def test_submit_is_refused_while_the_application_is_incomplete(signed_in, certification):
     draft = start(signed_in, certification)
-    response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    response = signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     assert response["Location"] == url("apply-review", draft)
     assert not Dossier.objects.exists()
 
@@ -222,7 +222,7 @@ def test_end_to_end_submission_creates_one_dossier_and_shows_the_receipt(
 
     stored = settings.MEDIA_ROOT / DraftFile.objects.get().file.name
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+        response = signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     assert response.status_code == 302, html(response)
     assert response["Location"] == url("apply-done", draft)
     dossier = Dossier.objects.get()
@@ -267,8 +267,8 @@ def test_double_submit_creates_one_dossier_and_redirects_to_the_same_receipt(
 ):
     draft = start(signed_in, certification)
     ready_to_submit(signed_in, draft, communes[0])
-    first = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
-    second = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    first = signed_in.post(url("apply-submit", draft), {"declaration": "true"})
+    second = signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"] == url("apply-done", draft)
     assert Dossier.objects.count() == 1
@@ -294,7 +294,7 @@ def test_retry_after_a_lost_response_reuses_the_dossier_of_the_idempotency_key(
             idempotency_key=str(draft.idempotency_key),
             papers=[services.PaperUpload("ban-chup", "Bản chụp", handle)],
         )
-    response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    response = signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     assert response["Location"] == url("apply-done", draft)
     assert Dossier.objects.get() == first
     draft.refresh_from_db()
@@ -304,7 +304,7 @@ def test_retry_after_a_lost_response_reuses_the_dossier_of_the_idempotency_key(
 def test_someone_else_cannot_see_the_receipt(signed_in, certification, communes, make_user):
     draft = start(signed_in, certification)
     ready_to_submit(signed_in, draft, communes[0])
-    signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     dossier = Dossier.objects.get()
     other = Client()
     other.force_login(make_user("binh"))
@@ -326,12 +326,12 @@ def test_applying_for_someone_who_authorised_me_needs_the_authorisation(signed_i
     fill_certification(signed_in, draft, communes[0])
     page = html(signed_in.get(url("apply-papers", draft)))
     assert "Văn bản ủy quyền" in page
-    response = signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "continue"})
+    response = signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "continue"})
     assert '<a href="#tep-giay-uy-quyen">Vui lòng đính kèm Văn bản ủy quyền.</a>' in html(response)
     signed_in.post(
-        url("apply-papers", draft), {"tep-giay-uy-quyen": pdf("uy-quyen.pdf"), "action": "continue"}
+        url("apply-papers", draft), {"file-giay-uy-quyen": pdf("uy-quyen.pdf"), "action": "continue"}
     )
-    response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    response = signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     assert response.status_code == 302, html(response)
     dossier = Dossier.objects.get()
     assert dossier.acting_for == {
@@ -370,7 +370,7 @@ def test_a_draft_for_a_version_no_longer_in_force_cannot_be_submitted(signed_in,
     draft = start(signed_in, certification)
     ready_to_submit(signed_in, draft, communes[0])
     _supersede(certification, communes)
-    response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    response = signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     assert response.status_code == 409
     page = html(response)
     assert "Quy định của thủ tục đã thay đổi" in page
@@ -392,7 +392,7 @@ def test_starting_again_with_the_version_in_force_keeps_compatible_answers(
     assert new.data["ten_giay_to"] == "Bằng tốt nghiệp trung học phổ thông" and new.data["so_ban_sao"] == 3
     assert new.receiving_agency == communes[0]
     assert list(new.files.values_list("required_paper_code", flat=True)) == ["ban-chup"]
-    response = signed_in.post(url("apply-submit", new), {"cam_doan": "true"})
+    response = signed_in.post(url("apply-submit", new), {"declaration": "true"})
     assert response.status_code == 302, html(response)
     assert Dossier.objects.get().procedure_version == current
 
@@ -443,7 +443,7 @@ def test_submission_without_the_csrf_token_is_refused(certification, communes, c
     helper.force_login(citizen)
     draft = start(helper, certification)
     ready_to_submit(helper, draft, communes[0])
-    response = browser.post(url("apply-submit", draft), {"cam_doan": "true"})
+    response = browser.post(url("apply-submit", draft), {"declaration": "true"})
     assert response.status_code == 403
     assert not Dossier.objects.exists()
 
@@ -460,7 +460,7 @@ def test_changing_who_from_the_review_asks_for_the_represented_person(signed_in,
     assert response["Location"] == url("apply-review", draft)
     review = html(signed_in.get(url("apply-review", draft)))
     assert "Cho con tôi hoặc người tôi giám hộ" in review and "Nguyễn Minh Khang" in review
-    signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     assert Dossier.objects.get().acting_for == {
         "relation": "parent_guardian",
         "relation_label": "Cho con tôi hoặc người tôi giám hộ",
@@ -473,7 +473,7 @@ def test_an_optional_paper_left_empty_is_accepted(signed_in, certification, comm
     draft = start(signed_in, certification)
     fill_certification(signed_in, draft, communes[0])
     response = signed_in.post(
-        url("apply-papers", draft), {"tep-ban-chup": pdf(), "tep-giay-to-khac": "", "action": "continue"}
+        url("apply-papers", draft), {"file-ban-chup": pdf(), "file-giay-to-khac": "", "action": "continue"}
     )
     assert response.status_code == 302, html(response)
     assert response["Location"] == url("apply-review", draft)
@@ -561,7 +561,7 @@ def test_a_parent_applying_for_a_birth_registration_gives_the_childs_name_once(
     assert asked == ["step:tre"]
     review = dict(pages)["review"]
     assert review.count("Nguyễn Minh Khang") == 1
-    signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     dossier = Dossier.objects.get()
     assert dossier.acting_for == {
         "relation": "parent_guardian",
@@ -595,7 +595,7 @@ def test_the_step_counter_counts_every_page_up_to_the_declaration(signed_in, com
 def test_every_page_of_the_journey_has_exactly_one_primary_button(signed_in, certification, communes):
     draft = start(signed_in, certification)
     ready_to_submit(signed_in, draft, communes[0])
-    signed_in.post(url("apply-papers", draft), {"tep-giay-to-khac": pdf("khac.pdf"), "action": "upload"})
+    signed_in.post(url("apply-papers", draft), {"file-giay-to-khac": pdf("khac.pdf"), "action": "upload"})
     pages = journey_pages(signed_in, draft)
     pages.append(("start", html(signed_in.get(url("apply", procedure_code="2.000815")))))
     for page, text in pages:
@@ -616,9 +616,10 @@ def test_the_file_input_is_labelled_in_the_pages_language_and_stays_usable_witho
     page = html(signed_in.get(url("apply-papers", draft)))
     # The native input (its "Choose Files" is in the browser's language) is hidden from sight only;
     # the visible button is its <label>, in Vietnamese.
-    assert (
-        '<input type="file" class="file-upload__input" id="tep-ban-chup" name="tep-ban-chup" multiple' in page
+    file_input = (
+        '<input type="file" class="file-upload__input" id="tep-ban-chup" name="file-ban-chup" multiple'
     )
+    assert file_input in page
     assert (
         '<label class="button button--secondary file-upload__label" for="tep-ban-chup">Chọn tệp'
         '<span class="visually-hidden"> — Bản chụp giấy tờ cần chứng thực</span></label>'
@@ -628,7 +629,7 @@ def test_the_file_input_is_labelled_in_the_pages_language_and_stays_usable_witho
     assert "display: none" not in rule and "visibility: hidden" not in rule and "opacity: 0" in rule
     # Without script: a plain multipart POST stores the file and the page names it.
     response = signed_in.post(
-        url("apply-papers", draft), {"tep-ban-chup": pdf("scan-01.pdf"), "action": "upload"}
+        url("apply-papers", draft), {"file-ban-chup": pdf("scan-01.pdf"), "action": "upload"}
     )
     assert response["Location"] == url("apply-papers", draft)
     page = html(signed_in.get(url("apply-papers", draft)))
@@ -661,7 +662,7 @@ def test_the_citizens_pages_keep_one_wording(signed_in, client, communes, django
     ready_to_submit(signed_in, draft, communes[0])
     texts.update(journey_pages(signed_in, draft))
     with django_capture_on_commit_callbacks(execute=True):
-        signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+        signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     dossier = Dossier.objects.get()
     texts["done"] = html(signed_in.get(url("apply-done", draft)))
     texts["receipt"] = html(signed_in.get(url("receipt", dossier_id=dossier.public_id)))

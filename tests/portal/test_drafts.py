@@ -149,7 +149,7 @@ def test_starting_again_offers_the_unfinished_draft(signed_in, certification):
 
 def test_someone_elses_draft_is_not_found(signed_in, other, certification):
     draft = start(signed_in, certification)
-    signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "upload"})
+    signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "upload"})
     attached = DraftFile.objects.get()
     for address in (
         url("apply-draft", draft),
@@ -180,7 +180,7 @@ def test_expired_draft_cannot_be_continued_or_submitted(signed_in, certification
     response = signed_in.get(url("apply-step", draft, step_id="ban-chinh"))
     assert response.status_code == 410
     assert "Bản nháp đã hết hạn" in html(response)
-    response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+    response = signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     assert response.status_code == 410
     assert not Dossier.objects.exists()
     assert "Đã hết hạn" in html(signed_in.get(url("drafts")))
@@ -191,7 +191,7 @@ def test_deleting_a_draft_removes_its_files(
     signed_in, certification, settings, django_capture_on_commit_callbacks
 ):
     draft = start(signed_in, certification)
-    signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "upload"})
+    signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "upload"})
     stored = settings.MEDIA_ROOT / DraftFile.objects.get().file.name
     assert stored.exists()
     assert "Xóa bản nháp hồ sơ?" in html(signed_in.get(url("draft-delete", draft)))
@@ -206,7 +206,7 @@ def test_deleting_a_draft_removes_its_files(
 def test_expired_drafts_and_their_files_are_purged(client, certification, citizen, settings):
     client.force_login(citizen)
     old, fresh = start(client, certification), start(client, certification)
-    client.post(url("apply-papers", old), {"tep-ban-chup": pdf(), "action": "upload"})
+    client.post(url("apply-papers", old), {"file-ban-chup": pdf(), "action": "upload"})
     stored = settings.MEDIA_ROOT / DraftFile.objects.get().file.name
     ApplicationDraft.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(days=1))
     assert purge_expired_drafts() == 1
@@ -234,7 +234,7 @@ def test_the_admin_shows_a_drafts_metadata_not_its_answers(signed_in, certificat
     """The platform administrator reads no dossier, and a draft is a dossier being written."""
     draft = start(signed_in, certification)
     signed_in.post(
-        url("apply-papers", draft), {"tep-ban-chup": pdf("CCCD Nguyễn Văn An.pdf"), "action": "upload"}
+        url("apply-papers", draft), {"file-ban-chup": pdf("CCCD Nguyễn Văn An.pdf"), "action": "upload"}
     )
     secret = "Số-nhà-bí-mật-4711"
     ApplicationDraft.objects.filter(pk=draft.pk).update(
@@ -254,7 +254,7 @@ def test_the_admin_shows_a_drafts_metadata_not_its_answers(signed_in, certificat
 def test_a_pdf_is_accepted_and_stored_under_a_random_private_name(signed_in, certification):
     draft = start(signed_in, certification)
     response = signed_in.post(
-        url("apply-papers", draft), {"tep-ban-chup": pdf("Bằng tốt nghiệp.pdf"), "action": "upload"}
+        url("apply-papers", draft), {"file-ban-chup": pdf("Bằng tốt nghiệp.pdf"), "action": "upload"}
     )
     assert response["Location"] == url("apply-papers", draft)
     attached = DraftFile.objects.get()
@@ -274,7 +274,7 @@ def test_a_pdf_is_accepted_and_stored_under_a_random_private_name(signed_in, cer
 def test_files_are_checked_by_content_not_by_name(signed_in, certification, name, content):
     draft = start(signed_in, certification)
     response = signed_in.post(
-        url("apply-papers", draft), {"tep-ban-chup": upload(name, content), "action": "upload"}
+        url("apply-papers", draft), {"file-ban-chup": upload(name, content), "action": "upload"}
     )
     assert response.status_code == 200
     page = html(response)
@@ -290,7 +290,7 @@ def test_oversized_files_are_refused(signed_in, certification, settings):
     settings.CONGSO_UPLOAD_MAX_BYTES = 1024
     draft = start(signed_in, certification)
     response = signed_in.post(
-        url("apply-papers", draft), {"tep-ban-chup": pdf(content=PDF + b"0" * 2048), "action": "upload"}
+        url("apply-papers", draft), {"file-ban-chup": pdf(content=PDF + b"0" * 2048), "action": "upload"}
     )
     assert "Tệp vượt quá dung lượng cho phép" in html(response)
     assert not DraftFile.objects.exists()
@@ -301,7 +301,7 @@ def test_one_bad_file_refuses_the_whole_batch(signed_in, certification):
     draft = start(signed_in, certification)
     response = signed_in.post(
         url("apply-papers", draft),
-        {"tep-ban-chup": [pdf("trang-1.pdf"), upload("trang-2.pdf", HTML)], "action": "upload"},
+        {"file-ban-chup": [pdf("trang-1.pdf"), upload("trang-2.pdf", HTML)], "action": "upload"},
     )
     assert "trang-2.pdf" in html(response)
     assert not DraftFile.objects.exists()
@@ -312,12 +312,12 @@ def test_several_files_per_paper(signed_in, certification):
     signed_in.post(
         url("apply-papers", draft),
         {
-            "tep-ban-chup": [pdf("trang-1.pdf"), upload("trang-2.png", PNG, "image/png")],
-            "tep-giay-to-khac": pdf("khac.pdf"),
+            "file-ban-chup": [pdf("trang-1.pdf"), upload("trang-2.png", PNG, "image/png")],
+            "file-giay-to-khac": pdf("khac.pdf"),
             "action": "upload",
         },
     )
-    signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf("trang-3.pdf"), "action": "upload"})
+    signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf("trang-3.pdf"), "action": "upload"})
     files = sorted(DraftFile.objects.values_list("required_paper_code", "original_name", "content_type"))
     assert files == [
         ("ban-chup", "trang-1.pdf", "application/pdf"),
@@ -331,11 +331,13 @@ def test_papers_from_the_data_store_take_no_upload(signed_in, certification):
     draft = start(signed_in, certification)
     page = html(signed_in.get(url("apply-papers", draft)))
     assert "Không cần nộp: cơ quan sẽ khai thác từ kho dữ liệu" in page
-    assert 'name="tep-giay-to-tuy-than"' not in page
+    assert 'name="file-giay-to-tuy-than"' not in page
     assert 'accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"' in page
     assert "mỗi tệp không quá 10 MB" in page
-    response = signed_in.post(url("apply-papers", draft), {"tep-giay-to-tuy-than": pdf(), "action": "upload"})
-    assert "Biểu mẫu gửi lên có mục không thuộc trang này (tep-giay-to-tuy-than)" in html(response)
+    response = signed_in.post(
+        url("apply-papers", draft), {"file-giay-to-tuy-than": pdf(), "action": "upload"}
+    )
+    assert "Biểu mẫu gửi lên có mục không thuộc trang này (file-giay-to-tuy-than)" in html(response)
     assert not DraftFile.objects.exists()
 
 
@@ -344,7 +346,7 @@ def test_continuing_requires_every_required_paper(signed_in, certification, comm
     fill_certification(signed_in, draft, communes[0])
     response = signed_in.post(url("apply-papers", draft), {"action": "continue"})
     assert '<a href="#tep-ban-chup">Vui lòng đính kèm Bản chụp giấy tờ cần chứng thực.</a>' in html(response)
-    response = signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "continue"})
+    response = signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "continue"})
     assert response["Location"] == url("apply-review", draft)
 
 
@@ -352,7 +354,7 @@ def test_download_is_an_attachment_with_nosniff_for_the_owner_only(signed_in, ot
     draft = start(signed_in, certification)
     signed_in.post(
         url("apply-papers", draft),
-        {"tep-ban-chup": upload("ảnh chụp.png", PNG, "text/html"), "action": "upload"},
+        {"file-ban-chup": upload("ảnh chụp.png", PNG, "text/html"), "action": "upload"},
     )
     attached = DraftFile.objects.get()
     response = signed_in.get(url("draft-file", draft, file_id=attached.pk))
@@ -372,7 +374,7 @@ def test_a_polyglot_uploaded_as_hta_downloads_as_pdf(signed_in, certification):
     polyglot = PDF + b"<hta:application><script>new ActiveXObject('WScript.Shell')</script>"
     signed_in.post(
         url("apply-papers", draft),
-        {"tep-ban-chup": upload("ho-so.hta", polyglot, "application/hta"), "action": "upload"},
+        {"file-ban-chup": upload("ho-so.hta", polyglot, "application/hta"), "action": "upload"},
     )
     attached = DraftFile.objects.get()
     assert attached.content_type == "application/pdf"
@@ -383,7 +385,7 @@ def test_a_polyglot_uploaded_as_hta_downloads_as_pdf(signed_in, certification):
 
 def test_deleting_a_file(signed_in, certification, settings, django_capture_on_commit_callbacks):
     draft = start(signed_in, certification)
-    signed_in.post(url("apply-papers", draft), {"tep-ban-chup": pdf(), "action": "upload"})
+    signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "upload"})
     attached = DraftFile.objects.get()
     stored = settings.MEDIA_ROOT / attached.file.name
     with django_capture_on_commit_callbacks(execute=True):

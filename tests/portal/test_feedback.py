@@ -57,7 +57,7 @@ def test_feedback_form_offers_the_three_ratings_and_the_reasons(as_an, finished)
 def test_feedback_is_stored_with_reasons_audited_and_published(as_an, finished, world):
     response = as_an.post(
         feedback_url(finished),
-        {"muc_do": "unsatisfied", "ly_do": ["late", "many_trips"], "y_kien": "Phải đi lại hai lần."},
+        {"rating": "unsatisfied", "reasons": ["late", "many_trips"], "comment": "Phải đi lại hai lần."},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:my-dossier", kwargs={"public_id": finished.public_id})
@@ -79,8 +79,8 @@ def test_feedback_is_stored_with_reasons_audited_and_published(as_an, finished, 
 
 
 def test_feedback_is_given_once_only(as_an, finished):
-    as_an.post(feedback_url(finished), {"muc_do": "very_satisfied"})
-    response = as_an.post(feedback_url(finished), {"muc_do": "unsatisfied", "y_kien": "Đổi ý"})
+    as_an.post(feedback_url(finished), {"rating": "very_satisfied"})
+    response = as_an.post(feedback_url(finished), {"rating": "unsatisfied", "comment": "Đổi ý"})
     assert response.status_code == 409
     assert "Mỗi hồ sơ chỉ đánh giá một lần." in page(response)
     feedback = Feedback.objects.get(dossier=finished)
@@ -91,7 +91,7 @@ def test_feedback_is_given_once_only(as_an, finished):
 
 
 def test_feedback_without_a_rating_is_refused(as_an, finished):
-    response = as_an.post(feedback_url(finished), {"y_kien": "Tốt"})
+    response = as_an.post(feedback_url(finished), {"comment": "Tốt"})
     assert response.status_code == 400
     html = page(response)
     assert "Vui lòng chọn mức độ hài lòng của bạn." in html
@@ -100,17 +100,17 @@ def test_feedback_without_a_rating_is_refused(as_an, finished):
 
 
 def test_unknown_reason_or_too_long_comment_is_refused(as_an, finished):
-    response = as_an.post(feedback_url(finished), {"muc_do": "unsatisfied", "ly_do": ["bribe"]})
+    response = as_an.post(feedback_url(finished), {"rating": "unsatisfied", "reasons": ["bribe"]})
     assert response.status_code == 400
     assert "Lý do không hài lòng không hợp lệ." in page(response)
-    response = as_an.post(feedback_url(finished), {"muc_do": "satisfied", "y_kien": "x" * 2001})
+    response = as_an.post(feedback_url(finished), {"rating": "satisfied", "comment": "x" * 2001})
     assert response.status_code == 400
     assert "Ý kiến quá dài (tối đa 2000 ký tự)." in page(response)
     assert not Feedback.objects.exists()
 
 
 def test_reasons_are_kept_only_with_an_unsatisfied_rating(as_an, finished):
-    as_an.post(feedback_url(finished), {"muc_do": "satisfied", "ly_do": ["late"]})
+    as_an.post(feedback_url(finished), {"rating": "satisfied", "reasons": ["late"]})
     assert Feedback.objects.get(dossier=finished).reasons == []
 
 
@@ -119,19 +119,19 @@ def test_no_feedback_before_the_result(as_an, world):
     html = page(as_an.get(feedback_url(dossier)))
     assert "Bạn đánh giá được khi hồ sơ đã có kết quả giải quyết." in html
     assert "<form" not in html.split("<main", 1)[1]
-    response = as_an.post(feedback_url(dossier), {"muc_do": "satisfied"})
+    response = as_an.post(feedback_url(dossier), {"rating": "satisfied"})
     assert response.status_code == 409
     assert not Feedback.objects.exists()
 
 
 def test_feedback_when_the_result_is_ready_but_not_yet_returned(as_an, world):
     dossier = drive(world, Status.RESULT_READY)
-    assert as_an.post(feedback_url(dossier), {"muc_do": "satisfied"}).status_code == 302
+    assert as_an.post(feedback_url(dossier), {"rating": "satisfied"}).status_code == 302
 
 
 def test_only_the_applicant_gives_feedback(client, finished, world):
     client.force_login(world.binh)
-    assert client.post(feedback_url(finished), {"muc_do": "unsatisfied"}).status_code == 404
+    assert client.post(feedback_url(finished), {"rating": "unsatisfied"}).status_code == 404
     with pytest.raises(services.FeedbackError):
         services.give_feedback(finished, world.binh, rating="unsatisfied")
     assert not Feedback.objects.exists()

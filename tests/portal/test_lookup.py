@@ -35,9 +35,9 @@ def dossier(world):
 
 
 def look_up(client, code, factor=None, ip="198.51.100.7"):
-    data = {"ma_ho_so": code}
+    data = {"code": code}
     if factor is not None:
-        data["ma_xac_thuc"] = factor
+        data["second_factor"] = factor
     return client.post(LOOKUP, data, REMOTE_ADDR=ip)
 
 
@@ -145,7 +145,7 @@ def test_unknown_code_gets_the_same_answer_as_a_malformed_one(client, dossier):
 
 
 def test_empty_code_asks_for_it(client, db):
-    response = client.post(LOOKUP, {"ma_ho_so": " "})
+    response = client.post(LOOKUP, {"code": " "})
     assert response.status_code == 400
     assert "Vui lòng nhập mã hồ sơ." in page(response)
 

@@ -197,7 +197,7 @@ def test_another_citizens_dossier_is_a_404_like_a_dossier_that_does_not_exist(cl
     same = without_tokens(page(response)).replace(str(theirs.public_id), "ID")
     assert same == without_tokens(page(missing)).replace(str(unknown_id), "ID")
     assert theirs.code not in page(response)
-    post = client.post(url(name, theirs, **extra), {"ly_do": "Không cần nữa", "xac_nhan": "true"})
+    post = client.post(url(name, theirs, **extra), {"reason": "Không cần nữa", "confirm": "true"})
     assert post.status_code in (404, 405)
     theirs.refresh_from_db()
     assert theirs.status == Status.SUPPLEMENT_REQUESTED
@@ -229,7 +229,7 @@ def test_supplement_upload_sends_the_papers_and_returns_the_dossier_to_processin
     dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
     response = as_an.post(
         url("my-dossier-supplement", dossier),
-        {"tep-1": pdf(), "tep-2": pdf("to-khai-da-ky.pdf"), "ghi_chu": "Đã ký tờ khai"},
+        {"file-1": pdf(), "file-2": pdf("to-khai-da-ky.pdf"), "note": "Đã ký tờ khai"},
     )
     assert response.status_code == 302
     assert response["Location"] == url("my-dossier", dossier)
@@ -247,7 +247,7 @@ def test_supplement_with_one_file_input_left_empty_as_browsers_send_it(as_an, wo
     # A browser posts an empty file input as a part with filename="", which Django reads as a text
     # field with an empty value: it must count as "no file", not as an unknown field.
     dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
-    response = as_an.post(url("my-dossier-supplement", dossier), {"tep-1": pdf(), "tep-2": ""})
+    response = as_an.post(url("my-dossier-supplement", dossier), {"file-1": pdf(), "file-2": ""})
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == Status.IN_PROCESSING
@@ -258,7 +258,7 @@ def test_supplement_with_a_file_of_the_wrong_type_is_refused_and_nothing_changes
     dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
     response = as_an.post(
         url("my-dossier-supplement", dossier),
-        {"tep-1": pdf(), "tep-2": pdf("to-khai.pdf", HTML_BYTES)},
+        {"file-1": pdf(), "file-2": pdf("to-khai.pdf", HTML_BYTES)},
     )
     assert response.status_code == 400
     html = page(response)
@@ -273,7 +273,7 @@ def test_supplement_with_a_file_of_the_wrong_type_is_refused_and_nothing_changes
 
 def test_supplement_with_nothing_to_send_is_refused(as_an, world):
     dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
-    response = as_an.post(url("my-dossier-supplement", dossier), {"ghi_chu": "  "})
+    response = as_an.post(url("my-dossier-supplement", dossier), {"note": "  "})
     assert response.status_code == 400
     assert "Vui lòng tải lên giấy tờ bổ sung hoặc ghi nội dung bổ sung." in page(response)
     dossier.refresh_from_db()
@@ -282,7 +282,7 @@ def test_supplement_with_nothing_to_send_is_refused(as_an, world):
 
 def test_supplement_with_an_unknown_file_field_is_refused(as_an, world):
     dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
-    response = as_an.post(url("my-dossier-supplement", dossier), {"tep-9": pdf()})
+    response = as_an.post(url("my-dossier-supplement", dossier), {"file-9": pdf()})
     assert response.status_code == 400
     assert "Biểu mẫu gửi lên có mục không thuộc trang này" in page(response)
     assert not DossierPaper.objects.filter(stage=PaperStage.SUPPLEMENT).exists()
@@ -293,7 +293,7 @@ def test_supplement_page_of_a_dossier_not_waiting_for_one_goes_back_to_the_dossi
     response = as_an.get(url("my-dossier-supplement", dossier))
     assert response.status_code == 302
     assert response["Location"] == url("my-dossier", dossier)
-    response = as_an.post(url("my-dossier-supplement", dossier), {"tep-1": pdf()})
+    response = as_an.post(url("my-dossier-supplement", dossier), {"file-1": pdf()})
     assert response.status_code == 302
     assert not DossierPaper.objects.filter(stage=PaperStage.SUPPLEMENT).exists()
 
@@ -303,7 +303,7 @@ def test_supplement_page_of_a_dossier_not_waiting_for_one_goes_back_to_the_dossi
 
 def test_withdraw_needs_a_reason_and_a_confirmation(as_an, world):
     dossier = drive(world, Status.ACCEPTED)
-    response = as_an.post(url("my-dossier-withdraw", dossier), {"ly_do": ""})
+    response = as_an.post(url("my-dossier-withdraw", dossier), {"reason": ""})
     assert response.status_code == 400
     html = page(response)
     assert "Vui lòng nêu lý do rút hồ sơ." in html
@@ -316,7 +316,7 @@ def test_withdraw_with_reason_and_confirmation_withdraws_the_dossier(as_an, worl
     dossier = drive(world, Status.IN_PROCESSING)
     assert "Rút hồ sơ?" in page(as_an.get(url("my-dossier-withdraw", dossier)))
     response = as_an.post(
-        url("my-dossier-withdraw", dossier), {"ly_do": "Đã làm thủ tục ở nơi khác", "xac_nhan": "true"}
+        url("my-dossier-withdraw", dossier), {"reason": "Đã làm thủ tục ở nơi khác", "confirm": "true"}
     )
     assert response.status_code == 302
     dossier.refresh_from_db()
@@ -331,7 +331,7 @@ def test_withdraw_with_reason_and_confirmation_withdraws_the_dossier(as_an, worl
 
 def test_a_finished_dossier_cannot_be_withdrawn(as_an, world):
     dossier = drive(world, Status.RESULT_READY)
-    response = as_an.post(url("my-dossier-withdraw", dossier), {"ly_do": "Không cần", "xac_nhan": "true"})
+    response = as_an.post(url("my-dossier-withdraw", dossier), {"reason": "Không cần", "confirm": "true"})
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == Status.RESULT_READY

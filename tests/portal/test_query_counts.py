@@ -34,6 +34,6 @@ def test_online_submission_queries(
     # savepoints and their releases (the test runs inside a transaction).
     # The calendar is read twice by the deadline computation (appointment and at-risk moment).
     with django_assert_max_num_queries(27):
-        response = signed_in.post(url("apply-submit", draft), {"cam_doan": "true"})
+        response = signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     assert response.status_code == 302
     assert Dossier.objects.get().channel == "online"

@@ -81,7 +81,7 @@ class PaperSlot:
 
     @property
     def input_name(self) -> str:
-        return f"tep-{self.code}"
+        return f"file-{self.code}"
 
     @property
     def accepts_files(self) -> bool:

@@ -78,8 +78,8 @@ def submit(request, journey):
         return redirect(journey.url("review"))
     error = ""
     if request.method == "POST":
-        unknown = sorted(set(request.POST.keys()) - CONTROL_NAMES - {"cam_doan"})
-        if unknown or request.POST.getlist("cam_doan") != ["true"]:
+        unknown = sorted(set(request.POST.keys()) - CONTROL_NAMES - {"declaration"})
+        if unknown or request.POST.getlist("declaration") != ["true"]:
             error = _("Vui lòng đánh dấu vào ô cam đoan trước khi nộp hồ sơ.")
         else:
             return _submit(request, journey)

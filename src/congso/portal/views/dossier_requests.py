@@ -42,6 +42,10 @@ class SupplementSlot:
     def input_id(self) -> str:
         return f"tep-{self.index}"
 
+    @property
+    def input_name(self) -> str:
+        return f"file-{self.index}"
+
 
 def _find_rejected_slot(slots, uploads_by_slot) -> SupplementSlot | None:
     """Which slot holds the file the service refused (checked in the order the service checks them)."""
@@ -71,13 +75,13 @@ def supplement(request, public_id):
     note, summary = "", []
     note_error = ""
     if request.method == "POST":
-        note = request.POST.get("ghi_chu", "").strip()
-        known_files = {slot.input_id: slot for slot in slots}
+        note = request.POST.get("note", "").strip()
+        known_files = {slot.input_name: slot for slot in slots}
         # A browser sends a file input left empty as a part without a file name, which Django reads as
         # an empty text field: that is "no file", not an unknown field.
         empty_file_inputs = {name for name in known_files if not any(request.POST.getlist(name))}
         unknown = sorted(
-            (set(request.POST.keys()) - CONTROL_NAMES - {"ghi_chu"} - empty_file_inputs)
+            (set(request.POST.keys()) - CONTROL_NAMES - {"note"} - empty_file_inputs)
             | (set(request.FILES.keys()) - set(known_files))
         )
         uploads_by_slot = {
@@ -159,12 +163,12 @@ def withdraw(request, public_id):
         return redirect("portal:my-dossier", public_id=dossier.public_id)
     reason, errors, summary = "", {}, []
     if request.method == "POST":
-        reason = request.POST.get("ly_do", "").strip()
+        reason = request.POST.get("reason", "").strip()
         if not reason:
             errors["ly-do"] = _("Vui lòng nêu lý do rút hồ sơ.")
         elif len(reason) > REASON_MAX:
             errors["ly-do"] = _("Lý do quá dài (tối đa %(n)s ký tự).") % {"n": REASON_MAX}
-        if request.POST.get("xac_nhan") != "true":
+        if request.POST.get("confirm") != "true":
             errors["xac-nhan"] = _("Vui lòng đánh dấu xác nhận bạn muốn rút hồ sơ.")
         if not errors:
             try:
@@ -212,9 +216,9 @@ def feedback(request, public_id):
     summary: list[dict] = []
     status = 200
     if request.method == "POST" and existing is None:
-        rating = request.POST.get("muc_do", "")
-        reasons = request.POST.getlist("ly_do")
-        comment = request.POST.get("y_kien", "")
+        rating = request.POST.get("rating", "")
+        reasons = request.POST.getlist("reasons")
+        comment = request.POST.get("comment", "")
         try:
             services.give_feedback(dossier, request.user, rating=rating, reasons=reasons, comment=comment)
         except services.FeedbackError as exc:

@@ -110,10 +110,10 @@ def lookup(request, code=""):
     (``tra-cuu/<code>/``, printed with a QR code on the receipt, or ``?ma-ho-so=``); POST looks up the
     code and, with the second factor, the history."""
     if request.method == "POST":
-        code_text = request.POST.get("ma_ho_so", "")
+        code_text = request.POST.get("code", "")
     else:
         code_text = code or request.GET.get("ma-ho-so", "")
-    factor_text = request.POST.get("ma_xac_thuc", "").strip() if request.method == "POST" else ""
+    factor_text = request.POST.get("second_factor", "").strip() if request.method == "POST" else ""
     context = {"code": code_text.strip(), "code_error": "", "factor_error": "", "error_summary": []}
     if request.method == "GET" and not code_text:
         return render(request, "portal/lookup/form.html", context)
