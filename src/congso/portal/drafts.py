@@ -17,7 +17,7 @@ from congso.core import stored_files
 from congso.dossiers import files as dossier_files
 from congso.formengine import MISSING, get_path, prefill
 
-from .journey import Journey, initial_data, offered_online, receiving_agencies
+from .journey import Journey, initial_data, receiving_agencies
 from .models import ApplicationDraft, DraftFile, delete_stored
 
 MAX_FILES_PER_PAPER = 10
@@ -70,7 +70,7 @@ def open_drafts_for(user, procedure) -> list[ApplicationDraft]:
 
 def still_offered(version) -> bool:
     """Whether ``version`` is still in force and offered online: a draft of it may go on."""
-    return offered_online(version) and catalog_services.is_in_force(version)
+    return catalog_services.is_offered_online(version) and catalog_services.is_in_force(version)
 
 
 def current_version(procedure):
@@ -84,7 +84,11 @@ def current_version(procedure):
 def can_restart(draft, current) -> bool:
     """Whether ``draft`` can move to ``current`` (the version in force, or None): one that is offered
     online and is not the draft's own."""
-    return current is not None and offered_online(current) and current.pk != draft.procedure_version_id
+    return (
+        current is not None
+        and catalog_services.is_offered_online(current)
+        and current.pk != draft.procedure_version_id
+    )
 
 
 # --- Starting and starting again -------------------------------------------------------------------------
@@ -109,7 +113,7 @@ def restart_on(user, old: ApplicationDraft, current, definition) -> Journey:
     the answers that still fit, who is applying, the agency if it still receives, and the files of papers
     the new version still asks for; ``old`` is deleted. The new draft is saved at "review"."""
     agencies = receiving_agencies(current)
-    keep_codes = {p.code for p in current.papers.all()} | {DraftFile.AUTHORISATION_CODE}
+    keep_codes = {p.code for p in catalog_services.required_papers(current)} | {DraftFile.AUTHORISATION_CODE}
     with transaction.atomic():
         data = definition.compatible_data(old.data)
         for path, found in prefill.for_form(definition, user).items():

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from congso import formengine
-from congso.catalog.models import OnlineMode, ProcedureLevel
+from congso.catalog import services as catalog_services
+from congso.catalog.models import ProcedureLevel
 from congso.formengine import MISSING, get_path, prefill
 from congso.identity.models import UserKind
 
@@ -27,7 +28,6 @@ from .questions import RELATIONS, acting_for_definition, relation_labels
 # The query parameter (and its value) of a page opened from "check your answers": saving it goes back there.
 RETURN_PARAM = "quay-ve"
 RETURN_TO_REVIEW = "kiem-tra"
-ONLINE_MODES = (OnlineMode.PARTLY_ONLINE, OnlineMode.FULLY_ONLINE)
 
 
 # --- Procedures and agencies -----------------------------------------------------------------------
@@ -41,11 +41,6 @@ def receiving_agencies(version) -> list:
 def chooses_agency(version, agencies) -> bool:
     """Commune-level procedures are received by the commune the applicant chooses."""
     return version.procedure.level == ProcedureLevel.COMMUNE and len(agencies) > 1
-
-
-def offered_online(version) -> bool:
-    """Whether ``version`` takes online applications at all (not "information only")."""
-    return version.online_mode in ONLINE_MODES
 
 
 # --- The journey of one draft ----------------------------------------------------------------------
@@ -264,7 +259,7 @@ class Journey:
                 note=p.note,
                 files=files_by_code.get(p.code, []),
             )
-            for p in self.version.papers.all()
+            for p in catalog_services.required_papers(self.version)
         ]
         if self.draft.relation == "authorised":
             own = next((s for s in slots if s.code == DraftFile.AUTHORISATION_CODE), None)

@@ -11,6 +11,7 @@ from contextlib import ExitStack
 from django.core.files import File
 from django.db import transaction
 
+from congso.catalog import services as catalog_services
 from congso.dossiers import files as dossier_files
 from congso.dossiers import services as dossier_services
 
@@ -57,7 +58,7 @@ def submit(journey: Journey) -> None:
 def _create_dossier(journey: Journey, data: dict):
     draft = journey.draft
     slots = [s for s in journey.paper_slots() if s.accepts_files]
-    own_codes = {p.code for p in journey.version.papers.all()}
+    own_codes = {p.code for p in catalog_services.required_papers(journey.version)}
     with ExitStack() as stack:
         uploads = []
         for slot in slots:

@@ -16,7 +16,7 @@ from congso.catalog import services as catalog_services
 from congso.catalog.models import OnlineMode
 
 from .. import drafts
-from ..journey import offered_online, receiving_agencies
+from ..journey import receiving_agencies
 from ..questions import who_definition
 from .draft_pages import (
     applicant_only,
@@ -39,7 +39,7 @@ def apply(request, procedure_code):
         version = catalog_services.version_in_force(procedure_code)
     except catalog_services.ProcedureNotAvailable as exc:
         return render(request, "portal/apply/not_found.html", {"message": str(exc)}, status=404)
-    if not offered_online(version):
+    if not catalog_services.is_offered_online(version):
         return offline(request, version, reason="information_only")
     if not receiving_agencies(version):
         return offline(request, version, reason="no_agency")
@@ -75,7 +75,7 @@ def apply(request, procedure_code):
             "procedure": version.procedure,
             "version": version,
             "existing_drafts": drafts.open_drafts_for(request.user, version.procedure),
-            "papers": list(version.papers.all()),
+            "papers": catalog_services.required_papers(version),
             "fees": catalog_services.fees_for(version),
             "time_limit": catalog_services.describe_time_limit(version),
             "online_mode_label": OnlineMode.current_term(version.online_mode),
@@ -118,7 +118,7 @@ def restart(request, draft_id):
             status=410,
         )
     current = drafts.current_version(old.procedure_version.procedure)
-    if current is None or not offered_online(current):
+    if current is None or not catalog_services.is_offered_online(current):
         return version_changed(request, old)
     if current.pk == old.procedure_version_id:
         return redirect("portal:apply-draft", draft_id=old.public_id)
