@@ -26,7 +26,7 @@ WIDTHS = {"short", "medium"}
 # Radios read better than a select while the options fit on a phone screen.
 RADIO_MAX_OPTIONS = 5
 DEFAULT_STEP_ID = "to-khai"
-# The portal's questions about the person represented (portal.application_views.acting_for_definition)
+# The portal's questions about the person represented (portal.questions.acting_for_definition)
 # that a form may answer itself through ``represented`` (docs/forms.md).
 REPRESENTED_RELATIONS = ("parent_guardian", "authorised")
 REPRESENTED_KEYS = ("full_name", "national_id")
