@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 
 from congso.core import working_days
 from congso.core.models import AuditEntry
-from congso.dossiers import services, views
+from congso.dossiers import services
 from congso.dossiers.models import Dossier, DossierPaper, HandOver, PaperStage, Status, SupplementRequest
+from congso.dossiers.views import inbox_page
 
 from .conftest import APPLICANT, PDF_BYTES, PNG_BYTES, local, pdf
 
@@ -189,7 +190,7 @@ def _walk(client, response, link):
 
 @pytest.mark.parametrize("order", ["due", "received"])
 def test_inbox_pages_forward_and_back_without_gaps(as_user, actors, submit, monkeypatch, clock, order):
-    monkeypatch.setattr(views, "INBOX_PAGE", 2)
+    monkeypatch.setattr(inbox_page, "INBOX_PAGE", 2)
     created = []
     for day in (9, 10, 11, 12, 13):
         clock.set(local(2026, 3, day, 9))
@@ -208,7 +209,7 @@ def test_inbox_pages_forward_and_back_without_gaps(as_user, actors, submit, monk
 
 
 def test_keyset_links_keep_the_filters(as_user, actors, submit, monkeypatch):
-    monkeypatch.setattr(views, "INBOX_PAGE", 1)
+    monkeypatch.setattr(inbox_page, "INBOX_PAGE", 1)
     submit(), submit()
     response = as_user(actors.one_stop).get(INBOX, {"kenh": "online", "sap_xep": "received"})
     assert response.context["next_url"].startswith("?kenh=online&sap_xep=received&sau=")
@@ -289,7 +290,7 @@ def test_a_specialist_handed_a_dossier_by_hand_gets_a_task(as_user, actors, coun
     assert f'<a href="{detail_url(dossier)}">Thẩm định hồ sơ</a>' in todo
 
 
-def test_open_work_items_are_listed_and_linked_to_their_page(as_user, actors, drive, monkeypatch):
+def test_open_work_items_are_listed_and_linked_to_their_page(as_user, actors, drive):
     from congso.workflow import services as workflow
     from congso.workflow.models import WorkItem
     from tests.workflow.conftest import flow, process, user_task
@@ -315,12 +316,6 @@ def test_open_work_items_are_listed_and_linked_to_their_page(as_user, actors, dr
     page = html(client.get(INBOX))
     assert "Thẩm định hồ sơ" in page and dossier.code in page
     assert f'href="{reverse("workflow_tasks:detail", args=[item.pk])}"' in page
-    # Where the task pages are not mounted, the item is listed without a link (no dead link).
-    monkeypatch.setattr(views, "optional_url", lambda name, *args: "")
-    page = html(client.get(INBOX))
-    assert (
-        "Thẩm định hồ sơ" in page and f'href="{reverse("workflow_tasks:detail", args=[item.pk])}"' not in page
-    )
 
 
 def test_a_dossier_routed_by_its_process_is_not_handed_over_by_hand(as_user, actors, counter_dossier):
@@ -333,6 +328,30 @@ def test_a_dossier_routed_by_its_process_is_not_handed_over_by_hand(as_user, act
     refused = client.post(action_url(dossier, "ban-giao"), {})
     assert refused.status_code == 409
     assert "hoàn thành việc của mình trong “Việc cần xử lý”" in html(refused)
+
+
+def test_the_dossier_page_links_to_its_process_and_the_work_items(as_user, actors, counter_dossier):
+    dossier = counter_dossier()
+    Dossier.objects.filter(pk=dossier.pk).update(routed_by_process="Quy trình: tham-dinh v1")
+    page = html(as_user(actors.one_stop).get(detail_url(dossier)))
+    assert f'href="{reverse("workflow:dossier_flow", args=[dossier.pk])}"' in page
+    assert f'href="{reverse("workflow_tasks:inbox")}"' in page
+
+
+def test_without_extensions_the_pages_show_the_dossiers_own_content(
+    as_user, actors, counter_dossier, drive, monkeypatch
+):
+    from congso.dossiers import extensions
+
+    monkeypatch.setattr(extensions, "officer_pages", extensions.Registry("officer page extensions"))
+    dossier = counter_dossier()
+    submitted = drive(Status.SUBMITTED)
+    client = as_user(actors.one_stop)
+    detail = client.get(detail_url(dossier))
+    assert detail.context["flow_url"] == "" and detail.context["work_inbox_url"] == ""
+    inbox = client.get(INBOX)
+    assert [entry["dossier"] for entry in inbox.context["work_items"]] == [submitted]
+    assert inbox.context["work_total"] == 1
 
 
 # --- Dossier page --------------------------------------------------------------------------------
@@ -825,16 +844,6 @@ def test_extension_letters_each_have_their_pdf(as_user, actors, drive, clock):
     assert client.get(entries[0]["url"]).content.startswith(b"%PDF")
     url = reverse("dossiers:form_pdf", args=[dossier.code, "04"])
     assert client.get(f"{url}?lan=999999").status_code == 404
-
-
-def test_no_pdf_links_without_the_pdf_module(as_user, actors, counter_dossier, monkeypatch):
-    monkeypatch.setattr(views, "_can_render", lambda name: False)
-    dossier = counter_dossier()
-    client = as_user(actors.one_stop)
-    response = client.get(detail_url(dossier))
-    assert response.context["forms_produced"][0]["url"] == "" and response.context["receipt_url"] == ""
-    assert "/mau/01/" not in html(response)
-    assert client.get(reverse("dossiers:form_pdf", args=[dossier.code, "01"])).status_code == 404
 
 
 # --- Counter intake -------------------------------------------------------------------------------

@@ -194,3 +194,12 @@ def password_reset_allowed_for(user) -> bool:
         limit=settings.CONGSO_PASSWORD_RESET_ACCOUNT_LIMIT,
         window=settings.CONGSO_PASSWORD_RESET_ACCOUNT_WINDOW_SECONDS,
     )
+
+
+def active_citizen_by_national_id(national_id: str):
+    """The active citizen account carrying ``national_id`` (a counter dossier is attached to it), or None."""
+    return (
+        get_user_model()
+        .objects.filter(national_id=national_id, is_active=True, kind=UserKind.CITIZEN)
+        .first()
+    )

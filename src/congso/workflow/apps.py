@@ -8,6 +8,6 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Quy trình nghiệp vụ")
 
     def ready(self):
-        # Register the platform actions, the periodic jobs (timers, monitoring snapshot) and the block's
-        # entries in the workspace shell at start-up.
-        from . import actions, snapshots, timers, workspace_entries  # noqa: F401
+        # Register the platform actions, the periodic jobs (timers, monitoring snapshot), the block's
+        # entries in the workspace shell and the work items shown on the dossiers' officer pages at start-up.
+        from . import actions, inbox, snapshots, timers, workspace_entries  # noqa: F401

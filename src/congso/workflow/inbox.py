@@ -3,13 +3,20 @@
 An inbox is ordered by deadline (``due_at``, then ``id``) and read page by page with a keyset cursor
 (``"<due_at ISO>|<id>"``), so a page costs the same however deep it is; the index
 ``workflow_item_inbox_idx`` (state, agency, role, due_at, id) serves it.
+
+``WorkItemsOnOfficerPages`` puts these items on the dossiers block's officer pages (the to-do of the
+inbox, the link from a dossier to its process) through ``dossiers.extensions``; it is registered when
+``WorkflowConfig.ready`` imports this module.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+
+from congso.dossiers import extensions
 
 from .models import WorkItem, WorkItemState
 
@@ -102,3 +109,32 @@ def overdue_items(*, now=None, agency=None) -> QuerySet:
     if agency is not None:
         qs = qs.filter(agency=agency)
     return qs.select_related("agency", "instance__dossier").order_by("due_at", "id")
+
+
+class WorkItemsOnOfficerPages(extensions.OfficerPagesExtension):
+    """The officer's open work items in the to-do of the dossiers' inbox, linked to their task page; the
+    dossier page links to its process's flow."""
+
+    def to_do(self, user, limit: int) -> extensions.ToDoPart:
+        page = open_items_for(user, limit=limit)
+        entries = [
+            extensions.ToDoEntry(
+                label=item.label,
+                url=reverse("workflow_tasks:detail", args=[item.pk]),
+                dossier=getattr(item.instance, "dossier", None),
+                agency=item.agency,
+                due_at=item.due_at,
+            )
+            for item in page.items
+        ]
+        total = count_open_for(user) if page.next_cursor else len(entries)
+        return extensions.ToDoPart(entries, total)
+
+    def to_do_url(self) -> str:
+        return reverse("workflow_tasks:inbox")
+
+    def process_url(self, dossier) -> str:
+        return reverse("workflow:dossier_flow", args=[dossier.pk])
+
+
+extensions.officer_pages.add("workflow", WorkItemsOnOfficerPages())

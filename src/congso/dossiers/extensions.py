@@ -1,0 +1,75 @@
+"""What higher blocks add to the officers' dossier pages, through a registry filled at start-up.
+
+``dossiers`` sits below ``workflow`` and may not import it, yet the officer's inbox lists the open work
+items of the processes beside the dossiers' own queues, and the dossier page links to its process. A
+higher block registers one ``OfficerPagesExtension`` (usually in its ``apps.py`` ``ready()`` or a module
+imported from there)::
+
+    officer_pages.add("workflow", WorkItemsOnOfficerPages())
+
+and the views ask the functions below; with nothing registered the pages show only the dossiers' own
+content. Extensions are asked in the order of their registered names.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from congso.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class ToDoEntry:
+    """One line of an officer's to-do ("Việc cần xử lý") that a higher block supplies."""
+
+    label: str
+    url: str
+    dossier: Any  # the Dossier it is about, or None
+    agency: Any  # the Agency where it is done
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ToDoPart:
+    """An extension's part of the to-do: at most the entries asked for, and how many there are in all."""
+
+    entries: list[ToDoEntry]
+    total: int
+
+
+class OfficerPagesExtension:
+    """What a higher block adds to the officers' pages; a subclass overrides what applies to it."""
+
+    def to_do(self, user, limit: int) -> ToDoPart:
+        """The entries of ``user``'s to-do this block knows (most urgent first, at most ``limit``)."""
+        return ToDoPart([], 0)
+
+    def to_do_url(self) -> str:
+        """The page listing all of those entries, or ""."""
+        return ""
+
+    def process_url(self, dossier) -> str:
+        """The page showing how ``dossier`` goes through its process, or ""."""
+        return ""
+
+
+officer_pages = Registry("officer page extensions")
+
+
+def _extensions() -> list[OfficerPagesExtension]:
+    return [extension for _name, extension in officer_pages.items()]
+
+
+def to_do_parts(user, limit: int) -> list[ToDoPart]:
+    """Every registered extension's part of ``user``'s to-do."""
+    return [extension.to_do(user, limit) for extension in _extensions()]
+
+
+def to_do_url() -> str:
+    """The first page listing the registered extensions' to-do entries, or "" when none offers one."""
+    return next((url for url in (e.to_do_url() for e in _extensions()) if url), "")
+
+
+def process_url(dossier) -> str:
+    """The first page showing ``dossier``'s process, or "" when no extension offers one."""
+    return next((url for url in (e.process_url(dossier) for e in _extensions()) if url), "")

@@ -1,0 +1,351 @@
+"""The forms of the officer actions on a dossier (one per action of ``views.actions.ACTIONS``),
+including the two steps of a hand-over: the unit of the agency tree, then the person or queue in it,
+the step and its allotted working hours."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import ReturnMethod
+from .base import DATE_FORMATS, DATE_HINT, Form, PaperFilesField, clean_lines, confirm_field, lines_field
+
+
+class ConfirmForm(Form):
+    """An action with nothing to fill in but the button."""
+
+
+class AcceptForm(Form):
+    ghi_chu = forms.CharField(
+        label=_("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SupplementRequestForm(Form):
+    noi_dung = lines_field(
+        _("Giấy tờ, nội dung cần bổ sung"),
+        _("Mỗi dòng một nội dung. Theo quy định chỉ yêu cầu bổ sung một lần: hãy liệt kê đầy đủ."),
+        _("Vui lòng liệt kê ít nhất một giấy tờ hoặc nội dung cần bổ sung."),
+    )
+    ly_do = forms.CharField(
+        label=_("Lý do"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Vui lòng nêu lý do yêu cầu bổ sung.")},
+    )
+    service_error_fields = {"items_required": "noi_dung", "supplement_once": None}
+
+    def clean_noi_dung(self):
+        return clean_lines(
+            self.cleaned_data["noi_dung"],
+            _("Vui lòng liệt kê ít nhất một giấy tờ hoặc nội dung cần bổ sung."),
+        )
+
+
+class RefuseForm(Form):
+    ly_do = lines_field(
+        _("Lý do từ chối tiếp nhận"),
+        _("Mỗi dòng một lý do; các lý do được ghi trên phiếu từ chối (mẫu 03)."),
+        _("Vui lòng nêu rõ ít nhất một lý do từ chối tiếp nhận hồ sơ."),
+    )
+    xac_nhan = confirm_field(_("Tôi xác nhận từ chối tiếp nhận hồ sơ này."))
+    service_error_fields = {"reason_required": "ly_do"}
+
+    def clean_ly_do(self):
+        return clean_lines(
+            self.cleaned_data["ly_do"], _("Vui lòng nêu rõ ít nhất một lý do từ chối tiếp nhận hồ sơ.")
+        )
+
+
+class SuggestionsInput(forms.TextInput):
+    """A text input with a list of suggestions (an HTML <datalist>): the officer picks one or types
+    another; no script needed."""
+
+    template_name = "dossiers/widgets/suggestions.html"
+
+    def __init__(self, attrs=None, suggestions=()):
+        super().__init__(attrs)
+        self.suggestions = list(suggestions)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.suggestions:
+            list_id = f"{context['widget']['attrs'].get('id') or name}_goi_y"
+            context["widget"]["attrs"]["list"] = list_id
+            context["widget"]["list_id"] = list_id
+            context["widget"]["suggestions"] = self.suggestions
+        return context
+
+
+def unit_choices(units) -> list[tuple[str, str]]:
+    """Choices of a unit select from ``agencies.services.agency_tree``: indented by depth, with the code."""
+    return [(str(agency.pk), f"{'— ' * depth}{agency.name} ({agency.code})") for agency, depth in units]
+
+
+class HandOverUnitForm(Form):
+    """Step one of a hand-over (a GET form): which unit of the agency tree receives the dossier. Choosing
+    it lists that unit's people in step two."""
+
+    don_vi = forms.ChoiceField(
+        label=_("Đơn vị nhận"),
+        help_text=_(
+            "Cơ quan, phòng, ban trong cây tổ chức. Sau khi chọn, danh sách người nhận của đơn vị hiện ra."
+        ),
+        error_messages={"invalid_choice": _("Đơn vị đã chọn không còn trong danh sách; vui lòng chọn lại.")},
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["don_vi"].choices = unit_choices(units)
+
+
+QUEUE = ""
+
+
+class WorkingHoursField(forms.DecimalField):
+    """A number of working hours written "0,5" (Vietnamese) or "0.5". No thousands separator: "1.000"
+    would be ambiguous, and the form's 2000 hours never need one."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+class HandOverForm(Form):
+    """Step two of a hand-over: the unit chosen in step one (carried, not typed), to whom in it — a named
+    person or the unit's queue — the step, its allotted time and a note. ``dossiers.services.hand_over``
+    checks again that the person works at the unit."""
+
+    don_vi = forms.ChoiceField(
+        label=_("Đơn vị nhận"),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Vui lòng chọn đơn vị nhận hồ sơ."),
+            "invalid_choice": _("Đơn vị đã chọn không còn trong danh sách; vui lòng chọn lại."),
+        },
+    )
+    nguoi_nhan = forms.ChoiceField(
+        label=_("Người nhận"),
+        required=False,
+        help_text=_(
+            "Giao đích danh một cán bộ của đơn vị, hoặc giao vào hàng chờ: mọi cán bộ xử lý của đơn vị "
+            "đều thấy hồ sơ trong “Việc cần xử lý”."
+        ),
+        error_messages={
+            "invalid_choice": _("Người nhận đã chọn không thuộc đơn vị nhận; vui lòng chọn lại."),
+        },
+    )
+    ten_buoc = forms.CharField(
+        label=_("Bước xử lý"),
+        max_length=200,
+        help_text=_("Chọn một bước gợi ý hoặc ghi bước khác, ví dụ: Thẩm định hồ sơ."),
+        error_messages={"required": _("Vui lòng ghi tên bước xử lý.")},
+    )
+    so_gio = WorkingHoursField(
+        label=_("Thời gian được giao (giờ làm việc)"),
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=2000,
+        help_text=_(
+            "Bỏ trống để lấy hạn của bước là ngày hẹn trả kết quả của hồ sơ. 1 ngày làm việc = 8 giờ; "
+            "nửa giờ ghi 0,5."
+        ),
+        # Text, not a number box: browsers refuse "0,5" in a number box of an English locale.
+        widget=forms.TextInput(attrs={"class": "input--short", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": _("Thời gian được giao phải là một số giờ, ví dụ 8 hoặc 0,5."),
+            "min_value": _("Thời gian được giao phải lớn hơn 0 giờ."),
+            "max_value": _("Thời gian được giao không được quá 2000 giờ."),
+            "max_decimal_places": _("Thời gian được giao có tối đa hai chữ số thập phân, ví dụ 0,25."),
+            "max_digits": _("Thời gian được giao không được quá 2000 giờ."),
+            "max_whole_digits": _("Thời gian được giao không được quá 2000 giờ."),
+        },
+    )
+    ghi_chu = forms.CharField(
+        label=_("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    service_error_fields = {
+        "step_name": "ten_buoc",
+        "allotted_hours": "so_gio",
+        "agency_not_in_force": "don_vi",
+        "received_by": "nguoi_nhan",
+    }
+
+    def __init__(self, *args, units=(), receivers=(), steps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._units = {str(agency.pk): agency for agency, _depth in units}
+        self._receivers = {str(person.pk): person for person in receivers}
+        self.fields["don_vi"].choices = unit_choices(units)
+        self.fields["nguoi_nhan"].choices = [(QUEUE, _("Hàng chờ của đơn vị (không giao đích danh)"))] + [
+            (str(person.pk), person.get_full_name()) for person in receivers
+        ]
+        self.fields["ten_buoc"].widget = SuggestionsInput(suggestions=steps)
+
+    def clean_don_vi(self):
+        return self._units[self.cleaned_data["don_vi"]]
+
+    def clean_nguoi_nhan(self):
+        value = self.cleaned_data.get("nguoi_nhan") or QUEUE
+        return self._receivers.get(value) if value != QUEUE else None
+
+
+class ProvideSupplementForm(Form):
+    tep = PaperFilesField(
+        label=_("Giấy tờ bổ sung"),
+        help_text=_("Bản chụp hoặc bản quét (PDF, JPEG, PNG). Có thể chọn nhiều tệp."),
+    )
+    ghi_chu = forms.CharField(
+        label=_("Nội dung bổ sung, ghi chú"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ví dụ: đã nhận bản chính giấy chứng sinh."),
+    )
+    service_error_fields = {"supplement_empty": "tep"}
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("tep") and not data.get("ghi_chu", "").strip():
+            self.add_error("tep", _("Vui lòng tải lên giấy tờ bổ sung hoặc ghi nội dung bổ sung."))
+        return data
+
+
+class RequestPaymentForm(Form):
+    so_tien = forms.IntegerField(
+        label=_("Số tiền (đồng)"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"class": "input--medium", "inputmode": "numeric"}),
+        error_messages={
+            "required": _("Vui lòng nhập số tiền."),
+            "invalid": _("Số tiền phải là số nguyên (đồng)."),
+            "min_value": _("Số tiền phải lớn hơn 0."),
+        },
+    )
+    ghi_chu = forms.CharField(
+        label=_("Nội dung (phí, lệ phí, thuế…)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    service_error_fields = {"amount": "so_tien"}
+
+
+class RecordPaymentForm(Form):
+    so_bien_lai = forms.CharField(
+        label=_("Số biên lai, mã giao dịch"),
+        max_length=200,
+        error_messages={"required": _("Vui lòng nhập số biên lai hoặc mã giao dịch.")},
+    )
+    so_tien = forms.IntegerField(
+        label=_("Số tiền đã nộp (đồng)"),
+        required=False,
+        min_value=1,
+        widget=forms.NumberInput(attrs={"class": "input--medium", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Số tiền phải là số nguyên (đồng)."),
+            "min_value": _("Số tiền phải lớn hơn 0."),
+        },
+    )
+    service_error_fields = {"amount": "so_tien"}
+
+
+class ResultReadyForm(Form):
+    tep_ket_qua = PaperFilesField(
+        label=_("Tệp kết quả giải quyết"),
+        help_text=_("Bản điện tử của kết quả đã ký (PDF, JPEG, PNG). Cần có để trả kết quả trực tuyến."),
+    )
+    noi_dung = forms.CharField(
+        label=_("Nội dung kết quả"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ví dụ: Giấy khai sinh số 12/2026, quyển số 01."),
+    )
+    service_error_fields = {"result_empty": "tep_ket_qua"}
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("tep_ket_qua") and not data.get("noi_dung", "").strip():
+            self.add_error(
+                "tep_ket_qua", _("Vui lòng đính kèm kết quả giải quyết hoặc ghi nội dung kết quả.")
+            )
+        return data
+
+
+class ReturnResultForm(Form):
+    hinh_thuc = forms.ChoiceField(
+        label=_("Hình thức trả kết quả"),
+        choices=ReturnMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vui lòng chọn hình thức trả kết quả.")},
+    )
+    ghi_chu = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ví dụ: người nhận, số vận đơn bưu chính."),
+    )
+    service_error_fields = {"return_method": "hinh_thuc", "no_result_file": "hinh_thuc"}
+
+
+class StopForm(Form):
+    ly_do = forms.CharField(
+        label=_("Lý do dừng giải quyết"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Được ghi trên thông báo dừng giải quyết hồ sơ (mẫu 05)."),
+        error_messages={"required": _("Vui lòng nêu lý do dừng giải quyết hồ sơ.")},
+    )
+    xac_nhan = confirm_field(_("Tôi xác nhận dừng giải quyết hồ sơ này."))
+    service_error_fields = {"reason_required": "ly_do"}
+
+
+class WithdrawForm(Form):
+    ly_do = forms.CharField(
+        label=_("Lý do rút hồ sơ (theo văn bản đề nghị của người nộp)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Vui lòng nêu lý do rút hồ sơ.")},
+    )
+    xac_nhan = confirm_field(_("Người nộp đã có văn bản đề nghị rút hồ sơ; tôi xác nhận rút hồ sơ này."))
+    service_error_fields = {"reason_required": "ly_do"}
+
+
+class ExtendForm(Form):
+    ngay_hen_moi = forms.DateField(
+        label=_("Ngày hẹn trả kết quả mới"),
+        input_formats=DATE_FORMATS,
+        help_text=DATE_HINT,
+        widget=forms.TextInput(
+            attrs={"class": "input--medium", "inputmode": "numeric", "placeholder": "dd/mm/yyyy"}
+        ),
+        error_messages={
+            "required": _("Vui lòng nhập ngày hẹn trả kết quả mới."),
+            "invalid": _("Ngày hẹn trả mới không hợp lệ (dd/mm/yyyy)."),
+        },
+    )
+    ly_do = forms.CharField(
+        label=_("Lý do chậm giải quyết"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Được ghi trong văn bản xin lỗi và đề nghị gia hạn (mẫu 04) gửi người nộp."),
+        error_messages={"required": _("Vui lòng nêu lý do chậm giải quyết hồ sơ.")},
+    )
+    service_error_fields = {
+        "reason_required": "ly_do",
+        "not_later": "ngay_hen_moi",
+        "not_working_day": "ngay_hen_moi",
+        "bad_date": "ngay_hen_moi",
+    }
+
+    def clean_ngay_hen_moi(self):
+        day = self.cleaned_data["ngay_hen_moi"]
+        if day < timezone.localdate():
+            raise ValidationError(_("Ngày hẹn trả mới không được trước ngày hôm nay."), code="past")
+        return day
