@@ -6,7 +6,7 @@ task it calls ``platform_actions[name](context)``; what the action returns (a di
 merged into the workflow data.
 
 An action acts **on the process's authority** (``context.authority``, a
-``dossiers.permissions.ProcessAuthority`` the engine issued for this dossier): the drawing decides that
+``dossiers.process_authority.ProcessAuthority`` the engine issued for this dossier): the drawing decides that
 the dossier moves here, and the engine has already checked that the officer who completed the step that
 led to it was entitled to that step (``context.actor``), or the path was fired by a timer (``actor`` is
 ``None``). It changes the dossier only through ``dossiers.services``, which record the process as the

@@ -12,7 +12,7 @@ work inside it:
 - ``save_workflow`` writes the serialized workflow with an optimistic ``lock_version`` check.
 
 The process's authority. What the drawing makes happen to the dossier — a hand-over, a status change
-by a service task — is done on the process's own authority: a ``dossiers.permissions.ProcessAuthority``
+by a service task — is done on the process's own authority: a ``dossiers.process_authority.ProcessAuthority``
 issued here and nowhere else (``_issue_authority``; ``dossiers`` refuses a token from any other module).
 The engine has already checked the officer who completed the step that led there (``may_perform``), or
 the path was fired by a timer with no officer; the dossier then records the process ("Quy trình: <key>
@@ -49,6 +49,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundExcepti
 from SpiffWorkflow.util.task import TaskState
 
 from congso.core import events, working_days
+from congso.dossiers.process_authority import issue_process_authority
 
 from . import bpmn
 from .actions import ENGINE_DATA_KEY, ActionContext, ActionRefused, platform_actions
@@ -82,8 +83,6 @@ def process_label(version) -> str:
 def _issue_authority(version, dossier, actor=None):
     """The process's authority over ``dossier`` (see the module docstring). ``actor`` is the officer whose
     completed step led here, ``None`` on a timer path or when the process starts without an officer."""
-    from congso.dossiers.permissions import issue_process_authority
-
     return issue_process_authority(
         dossier=dossier,
         process_ref=f"workflow:{version.definition.key}:v{version.number}",
