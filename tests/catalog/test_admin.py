@@ -10,6 +10,8 @@ from django.urls import reverse
 from congso.catalog import importexport as ie
 from congso.catalog.models import Procedure, ProcedureVersion
 
+from .workbooks import error_workbook
+
 pytestmark = pytest.mark.urls("tests.catalog.urls")
 
 
@@ -117,8 +119,6 @@ def test_import_page_checks_then_imports(admin_client, small_catalog):
 
 
 def test_import_page_lists_every_error(admin_client, db):
-    from .test_importexport import error_workbook
-
     upload = SimpleUploadedFile("loi.xlsx", error_workbook())
     response = admin_client.post(reverse("admin:catalog_procedure_import"), {"step": "check", "file": upload})
     html = response.content.decode()

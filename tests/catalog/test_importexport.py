@@ -22,6 +22,8 @@ from congso.catalog.models import (
     VersionStatus,
 )
 
+from .workbooks import error_workbook
+
 
 @pytest.fixture
 def media(settings, tmp_path):
@@ -106,64 +108,33 @@ def test_xlsx_export_stores_formula_like_text_as_text_and_round_trips(rich_catal
     assert ie.export_json() == json_before
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_xlsx_export_writes_user_text_starting_like_a_formula_as_text(rich_catalog, start):
+    legal_basis = f"{start}SUM(1+1) Nghị định 123/2015/NĐ-CP"
+    paper_name = f"{start}cmd|' /C calc'!A0"
+    ProcedureVersion.objects.filter(procedure__code="1.001193").update(legal_basis=legal_basis)
+    RequiredPaper.objects.filter(version__procedure__code="1.001193").update(name=paper_name)
+    book = load_workbook(io.BytesIO(ie.export_xlsx()))
+    cells = [
+        cell
+        for sheet in (book["Thủ tục"], book["Thành phần hồ sơ"])
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value in (legal_basis, paper_name)
+    ]
+    assert {cell.value for cell in cells} == {legal_basis, paper_name}
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in cells)
+    assert not [
+        c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.data_type == "f"
+    ]
+
+
 def test_repeated_import_writes_nothing(rich_catalog):
     content = ie.export_json().encode()
     before = list(Procedure.objects.order_by("pk").values_list("updated_at", flat=True))
     report = ie.import_catalog(io.BytesIO(content), format="json")
     assert report.ok and report.rows_written == 0
     assert list(Procedure.objects.order_by("pk").values_list("updated_at", flat=True)) == before
-
-
-PROCEDURE_HEADERS = [c.header for c in ie.PROCEDURE_COLUMNS + ie.VERSION_COLUMNS]
-
-
-def procedure_row(
-    code, name, *, field="ho-tich", number=1, start="2025-07-01", mode="fully", days=0, national=None
-):
-    values = {
-        "code": code,
-        "national_code": code[:8] if national is None else national,
-        "name": name,
-        "field": field,
-        "level": "commune",
-        "number": number,
-        "status": "published",
-        "effective_from": start,
-        "legal_basis": "Luật Hộ tịch số 60/2014/QH13",
-        "online_mode": mode,
-        "time_limit_value": days,
-    }
-    return [values.get(c.key) for c in ie.PROCEDURE_COLUMNS + ie.VERSION_COLUMNS]
-
-
-def error_workbook() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Thủ tục"
-    sheet.append(PROCEDURE_HEADERS)
-    sheet.append(procedure_row("1.001193", "Đăng ký khai sinh"))  # line 2: fine
-    sheet.append(procedure_row("1.1193", "Đăng ký kết hôn", national="1.1193"))  # line 3: bad code format
-    sheet.append(procedure_row("1.000894", "Đăng ký kết hôn", days=-3))  # line 4: negative time limit
-    sheet.append(procedure_row("1.000656", "Đăng ký khai tử", field="khong-co"))  # line 5: unknown field
-    sheet.append(procedure_row("1.004873", "Xác nhận tình trạng hôn nhân", mode="truc-tuyen"))  # line 6
-    sheet.append(procedure_row("2.000815", "Chứng thực bản sao", start="2025-01-01"))  # line 7: fine
-    sheet.append(
-        procedure_row("2.000815", "Chứng thực bản sao", number=2, start="2025-06-01")
-    )  # line 8: overlap
-    sheet.append(procedure_row("2.000884", None))  # line 9: missing name
-    papers = book.create_sheet("Thành phần hồ sơ")
-    papers.append(["Mã thủ tục", "Phiên bản", "Mã giấy tờ", "Tên giấy tờ", "Số bản chính"])
-    papers.append(["1.001193", 1, "to-khai", "Tờ khai đăng ký khai sinh", 1])  # line 2: fine
-    papers.append(["9.999999", 1, "to-khai", "Tờ khai", 1])  # line 3: no such version
-    fees = book.create_sheet("Phí, lệ phí")
-    fees.append(["Mã thủ tục", "Phiên bản", "Tên phí, lệ phí", "Cách tính", "Tham số (JSON)"])
-    fees.append(["1.001193", 1, "Lệ phí", "per_page", '{"first_rate": -1}'])  # line 2: bad rule
-    fields = book.create_sheet("Lĩnh vực")
-    fields.append(["Mã lĩnh vực", "Tên lĩnh vực"])
-    fields.append(["ho-tich", "Hộ tịch"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def test_spreadsheet_with_errors_imports_nothing_and_reports_each_line(db):

@@ -52,6 +52,7 @@ __all__ = [
     "add_membership",
     "admin_scope",
     "admin_scope_for_request",
+    "agencies_by_code",
     "agencies_for",
     "agency_descendants",
     "agency_tree",
@@ -212,6 +213,12 @@ def get_agency_by_code(code: str) -> Agency:
         raise Agency.DoesNotExist(
             _("Không tìm thấy cơ quan có mã định danh điện tử %(code)s.") % {"code": code}
         ) from None
+
+
+def agencies_by_code(codes: Iterable[str]) -> dict[str, Agency]:
+    """The agencies whose electronic identifier is among ``codes``, in force or not, by code; unknown
+    codes are simply absent. One query; reads only."""
+    return Agency.objects.in_bulk(set(codes), field_name="code")
 
 
 def agency_descendants(agency: Agency, on: date | None = None) -> list[Agency]:
