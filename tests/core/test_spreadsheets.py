@@ -66,3 +66,16 @@ def test_other_values_and_numbers_asked_as_text_are_text():
 def test_characters_xml_cannot_carry_are_dropped_not_fatal():
     content = write([["Nguyễn\x01 Văn\x1f A"]])
     assert load_workbook(io.BytesIO(content)).active["A1"].value == "Nguyễn Văn A"
+
+
+def test_print_on_a4_repeats_the_title_row_and_fits_the_width():
+    book = spreadsheets.new_workbook("Sổ")
+    sheet = spreadsheets.Sheet(book, "Sổ theo dõi")
+    sheet.print_on_a4(title_row=3, landscape=True)
+    sheet.append([sheet.cell("Tên", border=spreadsheets.THIN_BORDER, align=spreadsheets.CENTRED)])
+    printed = load_workbook(io.BytesIO(spreadsheets.to_bytes(book)))["Sổ theo dõi"]
+    assert printed.print_title_rows == "$3:$3"
+    assert printed.page_setup.orientation == "landscape"
+    assert str(printed.page_setup.paperSize) == "9"  # A4
+    assert printed.sheet_properties.pageSetUpPr.fitToPage
+    assert printed["A1"].border.left.style == "thin" and printed["A1"].alignment.horizontal == "center"

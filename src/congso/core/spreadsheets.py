@@ -15,7 +15,9 @@ Workbooks are write-only: rows stream to a temporary file as they are appended, 
 in bounded memory. Column widths and frozen panes must therefore be set before the first row.
 
 Public API: ``XLSX_CONTENT_TYPE``, ``new_workbook(title)``, ``Sheet`` (``cell``, ``text_cell``,
-``append``, ``blank``, ``set_widths``, ``freeze_below``, ``worksheet``, ``rows``), ``to_bytes``.
+``append``, ``blank``, ``set_widths``, ``freeze_below``, ``print_on_a4``, ``worksheet``, ``rows``),
+``to_bytes``, and the cell styles of printed registers (``THIN_BORDER``, ``WRAP_TOP``, ``CENTRED``).
+No other module of the product imports openpyxl to write.
 """
 
 from __future__ import annotations
@@ -27,10 +29,20 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["XLSX_CONTENT_TYPE", "Sheet", "new_workbook", "to_bytes"]
+__all__ = [
+    "CENTRED",
+    "THIN_BORDER",
+    "WRAP_TOP",
+    "XLSX_CONTENT_TYPE",
+    "Sheet",
+    "Workbook",
+    "new_workbook",
+    "to_bytes",
+]
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,6 +51,11 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 _NATIVE = (bool, int, float, Decimal, datetime, date, time, timedelta)
+
+_THIN = Side(style="thin", color="000000")
+THIN_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def new_workbook(title: str = "") -> Workbook:
@@ -75,6 +92,16 @@ class Sheet:
     def freeze_below(self, row: int) -> None:
         """Keep rows 1..``row`` in view while scrolling (before the first row)."""
         self.worksheet.freeze_panes = f"A{row + 1}"
+
+    def print_on_a4(self, *, title_row: int, landscape: bool) -> None:
+        """Print on A4, as wide as one page, repeating row ``title_row`` on every page (before the
+        first row)."""
+        self.worksheet.print_title_rows = f"{title_row}:{title_row}"
+        self.worksheet.page_setup.orientation = "landscape" if landscape else "portrait"
+        self.worksheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        self.worksheet.page_setup.fitToWidth = 1
+        self.worksheet.page_setup.fitToHeight = 0
+        self.worksheet.sheet_properties.pageSetUpPr.fitToPage = True
 
     def cell(
         self,

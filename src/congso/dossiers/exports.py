@@ -22,9 +22,6 @@ from datetime import date, datetime
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Side
-from openpyxl.worksheet.worksheet import Worksheet
 
 from congso.core import spreadsheets
 
@@ -76,10 +73,9 @@ CONTROL_SHEET_HEADERS = [
     (gettext_lazy("Ghi chú"), 30),
 ]
 
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_BORDER = spreadsheets.THIN_BORDER
+_WRAP = spreadsheets.WRAP_TOP
+_CENTRE = spreadsheets.CENTRED
 
 
 def _naive(moment: datetime | None) -> datetime | None:
@@ -91,21 +87,17 @@ class _Sheet:
     """A register sheet on the product's spreadsheet writer (every text cell stays text, never a
     formula: names and notes come from applicants), with the registers' borders and print setup."""
 
-    def __init__(self, workbook: Workbook, title: str, headers: list, *, heading_row: int, landscape: bool):
+    def __init__(
+        self, workbook: spreadsheets.Workbook, title: str, headers: list, *, heading_row: int, landscape: bool
+    ):
         self.out = spreadsheets.Sheet(workbook, title)
-        self.sheet = self.out.worksheet
         self.headers = headers
         self.out.set_widths([width for _heading, width in headers])
         # A write-only sheet writes its views and print titles before the first row, so the row of the
         # headings is known up front: it stays in view while scrolling and on every printed page.
         self.heading_row = heading_row
         self.out.freeze_below(heading_row)
-        self.sheet.print_title_rows = f"{heading_row}:{heading_row}"
-        self.sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-        self.sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        self.sheet.page_setup.fitToWidth = 1
-        self.sheet.page_setup.fitToHeight = 0
-        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        self.out.print_on_a4(title_row=heading_row, landscape=landscape)
 
     @property
     def rows(self) -> int:
@@ -141,7 +133,7 @@ class _Sheet:
         self.out.append([self.out.cell(text, italic=True, border=_BORDER, align=_WRAP)])
 
 
-def _workbook(title: str) -> Workbook:
+def _workbook(title: str) -> spreadsheets.Workbook:
     return spreadsheets.new_workbook(title)
 
 
