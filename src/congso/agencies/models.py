@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from congso.core.models import EffectiveDated
 
 from .validators import validate_agency_code
 
@@ -19,15 +20,6 @@ class UnitLevel(models.TextChoices):
     PROVINCE = "province", _("Cấp tỉnh")
     DISTRICT = "district", _("Cấp huyện (đến 30/6/2025)")
     COMMUNE = "commune", _("Cấp xã")
-
-
-class ValidityQuerySet(models.QuerySet):
-    def valid_on(self, day=None):
-        """Rows in force on ``day`` (today by default)."""
-        day = day or timezone.localdate()
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
 
 
 def _period_is_ordered(prefix: str) -> models.CheckConstraint:
@@ -52,7 +44,7 @@ def _overlaps(qs, valid_from, valid_to):
     return qs
 
 
-class AdministrativeUnit(models.Model):
+class AdministrativeUnit(EffectiveDated):
     """An administrative unit (đơn vị hành chính) with its General Statistics Office code.
 
     ``code`` is the official numeric code (province 2 digits, district 3, commune 5). A unit dissolved or
@@ -76,11 +68,8 @@ class AdministrativeUnit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # valid_from, valid_to: EffectiveDated
     source = models.CharField(_("nguồn dữ liệu"), max_length=200, blank=True)
-
-    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đơn vị hành chính")
@@ -161,7 +150,7 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-class Agency(models.Model):
+class Agency(EffectiveDated):
     """An agency (cơ quan, đơn vị) with its electronic identifier code (mã định danh điện tử) under
     QCVN 102:2016, e.g. ``000.00.12.H08``. Agencies form a tree (``parent``)."""
 
@@ -192,8 +181,7 @@ class Agency(models.Model):
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
-    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # valid_from, valid_to: EffectiveDated
     successor = models.ForeignKey(
         "self",
         verbose_name=_("cơ quan kế thừa"),
@@ -211,8 +199,6 @@ class Agency(models.Model):
         default=False,
         help_text=_("Mã và thông tin do bộ dữ liệu minh họa đặt ra, không phải mã chính thức."),
     )
-
-    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cơ quan")
@@ -252,7 +238,7 @@ class Role(models.TextChoices):
     PLATFORM_ADMIN = "platform_admin", _("Quản trị nền tảng")
 
 
-class StaffMembership(models.Model):
+class StaffMembership(EffectiveDated):
     """A person working in an agency in one role, for a period. Holds personal data."""
 
     user = models.ForeignKey(
@@ -266,10 +252,9 @@ class StaffMembership(models.Model):
     )
     role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
     title = models.CharField(_("chức danh"), max_length=200, blank=True)  # e.g. "Phó Chủ tịch"
+    # The EffectiveDated period under the labels an assignment has always shown ("từ ngày", "đến ngày").
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
-
-    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("phân công cán bộ")

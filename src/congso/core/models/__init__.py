@@ -2,6 +2,7 @@
 
 from .audit import AuditEntry
 from .calendar import CalendarDay, CalendarYear, DaySource
+from .effective import EffectiveDated, EffectiveDatedQuerySet, valid_on_q
 from .outbox import DeliveryStatus, EventDelivery, OutboxEvent
 from .ratelimit import RateCounter
 from .worker import PeriodicJob, WorkerHeartbeat
@@ -12,9 +13,12 @@ __all__ = [
     "CalendarYear",
     "DaySource",
     "DeliveryStatus",
+    "EffectiveDated",
+    "EffectiveDatedQuerySet",
     "EventDelivery",
     "OutboxEvent",
     "PeriodicJob",
     "RateCounter",
     "WorkerHeartbeat",
+    "valid_on_q",
 ]
