@@ -162,6 +162,12 @@ class OnlineMode(models.TextChoices):
         """What the mode means for the applicant, in one plain sentence."""
         return str(_ONLINE_MODE_TERMS[value][1])
 
+    @classmethod
+    def accepts_online_applications(cls, value) -> bool:
+        """The one rule for "offered online": a dossier may be submitted online in partly and fully
+        online modes; "information only" procedures are applied for at the counter."""
+        return value in (cls.PARTLY_ONLINE, cls.FULLY_ONLINE)
+
 
 # (the former level, what it means for the applicant)
 _ONLINE_MODE_TERMS = {
@@ -207,7 +213,9 @@ class VersionStatus(models.TextChoices):
 
 class ProcedureVersionQuerySet(models.QuerySet):
     def in_force(self, on=None):
-        """Published versions effective on ``on`` (now by default)."""
+        """The one rule for "version in force": published versions effective on ``on`` (today by
+        default), both ends of the period inclusive. ``services.version_in_force`` and
+        ``services.is_in_force`` answer through it."""
         on = on or timezone.localdate()
         return self.filter(status=VersionStatus.PUBLISHED, effective_from__lte=on).filter(
             Q(effective_to__isnull=True) | Q(effective_to__gte=on)
@@ -306,6 +314,11 @@ class ProcedureVersion(models.Model):
             ).first()
             if clash is not None:
                 raise ValidationError(overlap_message(clash))
+
+    @property
+    def is_offered_online(self) -> bool:
+        """Whether a dossier for this version may be submitted online (``OnlineMode``'s rule)."""
+        return OnlineMode.accepts_online_applications(self.online_mode)
 
     def is_unverified(self, key: str) -> bool:
         return key in (self.unverified or [])
