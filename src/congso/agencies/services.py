@@ -5,34 +5,33 @@ another, which administrative unit a code means on a day (following mergers). Ch
 membership go through ``add_membership`` / ``ensure_membership`` / ``end_membership`` so that each one
 leaves an audit entry and a domain event.
 
-Who may administer what in the admin (``admin_scope`` and friends) is ruled in ``permissions.py`` and
-offered here to the other blocks' admin pages.
+Who may administer what in the admin (``admin_scope`` and friends) is ruled in ``permissions.py``, how
+an agency's documents are headed and signed in ``documents.py``; both are offered here to the other
+blocks.
 
 Dates are ``datetime.date``; "today" is the local date of ``settings.TIME_ZONE``. Validity periods are
 inclusive at both ends (``valid_to`` is the last day in force).
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.core import audit, events, request_cache
+from congso.core.models import valid_on_q
 
+from .documents import DocumentSettings, document_settings_for
 from .models import (
     AdministrativeUnit,
     Agency,
-    AgencyDocumentSettings,
-    AgencyKind,
     Role,
-    SignerAuthority,
     StaffMembership,
     UnitSuccession,
 )
@@ -53,17 +52,21 @@ __all__ = [
     "admin_scope",
     "admin_scope_for_request",
     "agencies_by_code",
+    "agencies_by_name",
     "agencies_for",
     "agency_descendants",
+    "agency_of_kind_in_unit",
     "agency_tree",
     "DocumentSettings",
     "current_unit",
     "document_settings_for",
     "end_membership",
     "ensure_membership",
+    "get_agency",
     "get_agency_by_code",
     "get_unit",
     "has_role",
+    "is_in_force",
     "is_platform_admin",
     "is_staff_member",
     "may_enter_admin",
@@ -80,13 +83,6 @@ __all__ = [
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def _valid_q(day: date, prefix: str = "") -> Q:
-    """Rows (or, with a prefix such as ``"agency__"``, related rows) in force on ``day``."""
-    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
-    )
 
 
 def _counts_as_staff(user) -> bool:
@@ -110,7 +106,7 @@ def _memberships(user, day: date) -> QuerySet[StaffMembership]:
     """Memberships of ``user`` in force on ``day`` in an agency also in force on ``day``."""
     if not _counts_as_staff(user):
         return StaffMembership.objects.none()
-    return StaffMembership.objects.filter(_valid_q(day), _valid_q(day, "agency__"), user=user)
+    return StaffMembership.objects.filter(valid_on_q(day), valid_on_q(day, "agency__"), user=user)
 
 
 _MEMO = "agencies.memberships"
@@ -215,6 +211,28 @@ def get_agency_by_code(code: str) -> Agency:
         ) from None
 
 
+def is_in_force(agency: Agency, on: date | None = None) -> bool:
+    """Whether ``agency`` is in force on ``on`` (today by default): ``EffectiveDated.is_valid_on``, the
+    one rule for validity periods. Reads nothing from the database."""
+    return agency.is_valid_on(on)
+
+
+def get_agency(pk) -> Agency | None:
+    """The agency with id ``pk``, in force or not, or ``None``. One query; reads only."""
+    return Agency.objects.filter(pk=pk).first()
+
+
+def agencies_by_name(pks: Iterable[int]) -> QuerySet[Agency]:
+    """The agencies with these ids, by name: a queryset, so that a form field may choose among them."""
+    return Agency.objects.filter(pk__in=list(pks)).order_by("name")
+
+
+def agency_of_kind_in_unit(kind: str, unit: AdministrativeUnit, on: date | None = None) -> Agency | None:
+    """The agency of ``kind`` (an ``AgencyKind`` value) in ``unit``, in force on ``on`` (today by
+    default), the first by code; ``None`` if there is none. One query; reads only."""
+    return Agency.objects.valid_on(on).filter(kind=kind, administrative_unit=unit).order_by("code").first()
+
+
 def agencies_by_code(codes: Iterable[str]) -> dict[str, Agency]:
     """The agencies whose electronic identifier is among ``codes``, in force or not, by code; unknown
     codes are simply absent. One query; reads only."""
@@ -241,11 +259,7 @@ def agency_descendants(agency: Agency, on: date | None = None) -> list[Agency]:
         found.extend(children)
         level = [child.pk for child in children]
     if on is not None:
-        found = [
-            a
-            for a in found
-            if (a.valid_from is None or a.valid_from <= on) and (a.valid_to is None or a.valid_to >= on)
-        ]
+        found = [a for a in found if a.is_valid_on(on)]
     return found
 
 
@@ -257,7 +271,7 @@ def agency_tree(on: date | None = None) -> list[tuple[Agency, int]]:
     Reads only; raises nothing.
     """
     day = on or _today()
-    agencies = list(Agency.objects.filter(_valid_q(day)).order_by("name", "code"))
+    agencies = list(Agency.objects.filter(valid_on_q(day)).order_by("name", "code"))
     present = {agency.pk for agency in agencies}
     children: dict[int | None, list[Agency]] = {}
     for agency in agencies:
@@ -282,15 +296,16 @@ def staff_of(agency: Agency, roles: Iterable[str], on: date | None = None) -> li
 
     Raises ``ValueError`` for an unknown role. Reads only.
     """
-    from django.contrib.auth import get_user_model
-
     day = on or _today()
-    memberships = StaffMembership.objects.filter(_valid_q(day), agency=agency, role__in=_check_roles(roles))
-    return list(
-        get_user_model()
-        .objects.filter(pk__in=memberships.values("user_id"), is_active=True)
-        .order_by("full_name", "username")
+    # Read through the memberships' user relation: the user model belongs to identity, above this block.
+    memberships = (
+        StaffMembership.objects.filter(
+            valid_on_q(day), agency=agency, role__in=_check_roles(roles), user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__username", "user_id")
     )
+    return list({membership.user_id: membership.user for membership in memberships}.values())
 
 
 # --- Staff membership changes -----------------------------------------------------------------
@@ -329,7 +344,7 @@ def add_membership(
     """
     (role,) = _check_roles([role])
     valid_from = valid_from or _today()
-    if not Agency.objects.filter(_valid_q(valid_from), pk=agency.pk).exists():
+    if not Agency.objects.filter(valid_on_q(valid_from), pk=agency.pk).exists():
         raise ValidationError(
             _("Cơ quan %(agency)s không còn hiệu lực vào ngày %(day)s.")
             % {"agency": agency, "day": valid_from.strftime("%d/%m/%Y")}
@@ -356,7 +371,7 @@ def ensure_membership(user, agency: Agency, role: str, title: str = "", by=None)
     """
     (role,) = _check_roles([role])
     existing = (
-        StaffMembership.objects.filter(_valid_q(_today()), user=user, agency=agency, role=role)
+        StaffMembership.objects.filter(valid_on_q(_today()), user=user, agency=agency, role=role)
         .select_related("agency")
         .first()
     )
@@ -417,7 +432,7 @@ def get_unit(code: str, on: date | None = None) -> AdministrativeUnit:
     """
     day = on or _today()
     unit = (
-        AdministrativeUnit.objects.filter(_valid_q(day), code=str(code).strip())
+        AdministrativeUnit.objects.filter(valid_on_q(day), code=str(code).strip())
         .select_related("parent")
         .first()
     )
@@ -440,7 +455,7 @@ def successor_units(code: str, on: date | None = None) -> list[AdministrativeUni
     """
     day = on or _today()
     code = str(code).strip()
-    in_force = AdministrativeUnit.objects.filter(_valid_q(day), code=code).first()
+    in_force = AdministrativeUnit.objects.filter(valid_on_q(day), code=code).first()
     if in_force is not None:
         return [in_force]
     start = AdministrativeUnit.objects.filter(code=code, valid_to__lt=day).order_by("-valid_to").first()
@@ -462,9 +477,7 @@ def successor_units(code: str, on: date | None = None) -> list[AdministrativeUni
             if unit.pk in seen:
                 continue
             seen.add(unit.pk)
-            if (unit.valid_from is None or unit.valid_from <= day) and (
-                unit.valid_to is None or unit.valid_to >= day
-            ):
+            if unit.is_valid_on(day):
                 found[unit.pk] = unit
             else:
                 frontier.append(unit.pk)
@@ -495,217 +508,3 @@ def current_unit(code: str, on: date | None = None) -> AdministrativeUnit:
             % {"code": code, "units": ", ".join(f"{u.name} ({u.code})" for u in units)}
         )
     return units[0]
-
-
-# --- How an agency's documents are headed and signed ------------------------------------------
-
-_PEOPLES_COMMITTEE = "ỦY BAN NHÂN DÂN"
-# Both spellings of "Ủy" are in use (tone mark on U or on Y).
-_COMMITTEE_SPELLINGS = ("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN")
-_DIVISION_PREFIXES = (
-    "thành phố",
-    "thị trấn",
-    "thị xã",
-    "đặc khu",
-    "phường",
-    "huyện",
-    "quận",
-    "tỉnh",
-    "xã",
-)
-# The title of the head of each kind of agency, as printed in a signature block.
-_HEAD_TITLES = {
-    AgencyKind.PEOPLES_COMMITTEE: "CHỦ TỊCH",
-    AgencyKind.DEPARTMENT: "GIÁM ĐỐC",
-    AgencyKind.SERVICE_CENTRE: "GIÁM ĐỐC",
-    AgencyKind.POLICE: "TRƯỞNG CÔNG AN",
-    AgencyKind.SOCIAL_INSURANCE: "GIÁM ĐỐC",
-    AgencyKind.DIVISION: "TRƯỞNG PHÒNG",
-}
-_DEFAULT_HEAD_TITLE = "THỦ TRƯỞNG CƠ QUAN"
-_DEFAULT_ONE_STOP_UNIT = "Bộ phận Một cửa"
-
-
-@dataclass(frozen=True)
-class DocumentSettings:
-    """The header and signature details of an agency's documents, every value resolved (a blank
-    ``AgencyDocumentSettings`` field replaced by its default). Upper-case lines are already upper case.
-    """
-
-    agency: Agency
-    superior_name: str
-    display_name: str
-    short_name: str
-    place_name: str
-    signer_authority: str
-    authority_holder: str
-    signer_title: str
-    signer_name: str
-    one_stop_unit_name: str
-    phone: str
-    address: str
-    footer_note: str
-
-    @property
-    def short_display_name(self) -> str:
-        """``display_name`` with "ỦY BAN NHÂN DÂN" shortened to "UBND", for the upper line of a
-        header whose lower line is a unit of the agency (the one-stop unit)."""
-        return _short_committee(self.display_name)
-
-    @property
-    def signature_lines(self) -> list[str]:
-        """The upper-case lines above the signature: ``["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]``,
-        ``["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]``, ``["Q. GIÁM ĐỐC"]`` or ``["GIÁM ĐỐC"]``."""
-        if not self.signer_authority:
-            return [self.signer_title] if self.signer_title else []
-        first = f"{self.signer_authority} {self.authority_holder}".strip()
-        title_adds_nothing = self.signer_title in ("", self.authority_holder)
-        if self.signer_authority == SignerAuthority.ACTING or title_adds_nothing:
-            return [first]
-        return [first, self.signer_title]
-
-
-def _upper(text: str) -> str:
-    return " ".join(str(text or "").split()).upper()
-
-
-def _short_committee(upper_name: str) -> str:
-    """``ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG`` → ``UBND TỈNH BÌNH DƯƠNG``, the usual form of the superior
-    agency's line."""
-    for spelling in _COMMITTEE_SPELLINGS:
-        if upper_name.startswith(spelling + " "):
-            return "UBND " + upper_name[len(spelling) + 1 :]
-    return upper_name
-
-
-def _full_name(agency: Agency) -> str:
-    """The agency's name in upper case, "UBND" written out: an issuing agency's name is not
-    abbreviated (Decree 30/2020), even when the list of agencies abbreviates it."""
-    name = _upper(agency.name)
-    if name.startswith("UBND "):
-        return _PEOPLES_COMMITTEE + name[len("UBND") :]
-    return name
-
-
-def _without_superior_place(upper_name: str, superior: str) -> str:
-    """Drop the place the superior line already states: under "UBND TỈNH BÌNH DƯƠNG" the agency
-    line reads "SỞ TƯ PHÁP", not "SỞ TƯ PHÁP TỈNH BÌNH DƯƠNG"."""
-    for marker in (" TỈNH ", " THÀNH PHỐ ", " PHƯỜNG ", " XÃ ", " ĐẶC KHU "):
-        index = superior.find(marker)
-        if index < 0:
-            continue
-        place = superior[index:]
-        if upper_name.endswith(place) and len(upper_name) > len(place):
-            return upper_name[: -len(place)]
-    return upper_name
-
-
-def _place_of(unit: AdministrativeUnit) -> str:
-    """The place name of a unit as written before a date (Decree 30/2020): its name without the
-    division word — "Phường Thủ Dầu Một" → "Thủ Dầu Một"."""
-    name = " ".join(unit.name.split())
-    prefixes = ([unit.division_type.lower()] if unit.division_type else []) + list(_DIVISION_PREFIXES)
-    for prefix in prefixes:
-        if prefix and name.lower().startswith(prefix + " "):
-            return name[len(prefix) + 1 :]
-    return name
-
-
-def _derived_place(agency: Agency) -> str:
-    """The place of the nearest agency up the tree that has an administrative unit."""
-    seen = set()
-    current = agency
-    while current is not None and current.pk not in seen:
-        if current.administrative_unit_id is not None:
-            return _place_of(current.administrative_unit)
-        seen.add(current.pk)
-        current = current.parent
-    return ""
-
-
-def _head_title(agency: Agency) -> str:
-    return _HEAD_TITLES.get(agency.kind, _DEFAULT_HEAD_TITLE)
-
-
-def _holder_for(authority: str, agency: Agency, display_name: str) -> str:
-    """Who the signer signs for under ``authority``: the collective after TM., the head after KT.,
-    Q., TL., TUQ."""
-    if authority == SignerAuthority.ON_BEHALF_OF_COLLECTIVE:
-        return _PEOPLES_COMMITTEE if agency.kind == AgencyKind.PEOPLES_COMMITTEE else display_name
-    return _head_title(agency) if authority else ""
-
-
-def _title_for(authority: str, agency: Agency) -> str:
-    """The signer's title when none was set: the head signing directly or for the collective, a
-    deputy ("PHÓ …") signing for the head; none after Q. (the authority line says it all) or after
-    TL./TUQ. (the signer's own title has to be set)."""
-    if authority in ("", SignerAuthority.ON_BEHALF_OF_COLLECTIVE):
-        return _head_title(agency)
-    if authority == SignerAuthority.DEPUTY:
-        return "PHÓ " + _head_title(agency)
-    return ""
-
-
-def document_settings_for(agency: Agency) -> DocumentSettings:
-    """The resolved header and signer details for documents issued by ``agency``.
-
-    Each blank field of the agency's ``AgencyDocumentSettings`` (or every field, when it has none) is
-    derived: ``display_name`` = the agency's name in upper case ("UBND" written out), without the
-    place the superior line already names ("SỞ TƯ PHÁP" under "UBND TỈNH BÌNH DƯƠNG");
-    ``superior_name`` = the parent agency's name in upper case with "ỦY BAN NHÂN DÂN" shortened to
-    "UBND" (empty without a parent, and for a People's Committee, which has no managing agency);
-    ``place_name`` = the agency's (or its nearest ancestor's) administrative unit without the division
-    word; ``one_stop_unit_name`` = the agency's name for a public service centre, otherwise
-    "Bộ phận Một cửa"; ``phone`` = the agency's phone. The signer: when neither an authority nor a
-    title is set, a People's Committee signs "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" and other agencies
-    "<head title>" (GIÁM ĐỐC, TRƯỞNG CÔNG AN…) directly; once a title or an authority is set, the
-    authority is taken as given (blank = signs directly) and a missing holder or title is derived
-    from it (KT. → "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH").
-    Reads only (one query for the settings, one per ancestor walked); raises nothing.
-    """
-    stored = AgencyDocumentSettings.objects.filter(agency=agency).first()
-    stored = stored or AgencyDocumentSettings(agency=agency)
-    # A People's Committee heads its documents with its own name only (it has no managing agency).
-    parent = agency.parent if agency.kind != AgencyKind.PEOPLES_COMMITTEE else None
-    superior = _upper(stored.superior_name) or (_short_committee(_upper(parent.name)) if parent else "")
-    display_name = _upper(stored.display_name) or _without_superior_place(_full_name(agency), superior)
-    if stored.signer_authority or stored.signer_title:
-        authority = stored.signer_authority
-    elif agency.kind == AgencyKind.PEOPLES_COMMITTEE:
-        authority = SignerAuthority.ON_BEHALF_OF_COLLECTIVE
-    else:
-        authority = ""
-    holder = _upper(stored.authority_holder) or _holder_for(authority, agency, display_name)
-    title = _upper(stored.signer_title) or _title_for(authority, agency)
-    if agency.kind == AgencyKind.SERVICE_CENTRE:
-        one_stop = stored.one_stop_unit_name or agency.name
-    else:
-        one_stop = stored.one_stop_unit_name or _DEFAULT_ONE_STOP_UNIT
-    short_name = agency.short_name or ("UBND" if agency.kind == AgencyKind.PEOPLES_COMMITTEE else "")
-    return DocumentSettings(
-        agency=agency,
-        superior_name=superior,
-        display_name=display_name,
-        short_name=short_name,
-        place_name=" ".join(stored.place_name.split()) or _derived_place(agency),
-        signer_authority=str(authority),
-        authority_holder=holder,
-        signer_title=title,
-        signer_name=" ".join(stored.signer_name.split()),
-        one_stop_unit_name=" ".join(one_stop.split()),
-        phone=stored.phone.strip() or agency.phone,
-        address=agency.address,
-        footer_note=stored.footer_note.strip(),
-    )
-
-
-# --- Reads for the dossiers block (issue 16: dossiers reads agency data through this module) -----------
-
-
-def is_in_force(agency: Agency, on: date | None = None) -> bool:
-    """Whether ``agency`` is in force on ``on`` (today by default): its validity period, open at either
-    end, holds the day. Reads nothing from the database."""
-    on = on or _today()
-    return not (agency.valid_from and agency.valid_from > on) and not (
-        agency.valid_to and agency.valid_to < on
-    )

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from congso.agencies.models import Agency
+from congso.agencies import services as agency_services
 
 from .models import Field, OnlineMode, ProcedureLevel
 
@@ -28,7 +28,7 @@ class SearchForm(forms.Form):
     agency = forms.ModelChoiceField(
         label=_("Cơ quan thực hiện"),
         required=False,
-        queryset=Agency.objects.none(),
+        queryset=agency_services.agencies_by_name([]),
         to_field_name="code",
         empty_label=_("Tất cả cơ quan"),
     )
@@ -46,9 +46,7 @@ class SearchForm(forms.Form):
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
         if agencies is not None:
-            self.fields["agency"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by(
-                "name"
-            )
+            self.fields["agency"].queryset = agency_services.agencies_by_name(a.pk for a in agencies)
 
     def options(self, name: str) -> list[tuple[str, str, bool]]:
         """``(value, label, selected)`` of a select field. The search page renders its selects from these

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congso.agencies import services as agency_services
 from congso.agencies.models import Agency
 from congso.core import audit, request_cache
 
@@ -23,7 +24,6 @@ from .models import (
     Fee,
     Field,
     LifeEvent,
-    OnlineMode,
     Procedure,
     ProcedureVersion,
     RequiredPaper,
@@ -148,8 +148,8 @@ def procedure_choices(agencies, limit: int = 500) -> list[tuple[int, str, str]]:
 
 
 def _filters(*, field, agency, level, online_mode) -> search_index.Filters | None:
-    field_id = _resolve(Field, field, "code")
-    agency_id = _resolve(Agency, agency, "code")
+    field_id = _resolve(Field, field, _field_id)
+    agency_id = _resolve(Agency, agency, _agency_id)
     if field_id is False or agency_id is False:
         return None
     return search_index.Filters(
@@ -157,7 +157,16 @@ def _filters(*, field, agency, level, online_mode) -> search_index.Filters | Non
     )
 
 
-def _resolve(model, value, key: str):
+def _field_id(code: str) -> int | None:
+    return Field.objects.filter(code=code).values_list("pk", flat=True).first()
+
+
+def _agency_id(code: str) -> int | None:
+    agency = agency_services.agencies_by_code([code]).get(code)
+    return agency.pk if agency is not None else None
+
+
+def _resolve(model, value, id_for_code):
     """None → None (no filter); an instance, id or natural key → its id; unknown → False."""
     if value in (None, ""):
         return None
@@ -165,7 +174,7 @@ def _resolve(model, value, key: str):
         return value.pk
     if isinstance(value, int):
         return value
-    return model.objects.filter(**{key: value}).values_list("pk", flat=True).first() or False
+    return id_for_code(value) or False
 
 
 def procedures_for_life_event(slug: str) -> list[Procedure]:
@@ -202,7 +211,7 @@ def procedures_for_agency(agency: Agency) -> list[Procedure]:
 def agencies_with_procedures() -> list[Agency]:
     """Agencies named as implementing agency by at least one version in force of an active procedure,
     by name."""
-    return list(Agency.objects.filter(pk__in=search_index.agency_ids()).order_by("name"))
+    return list(agency_services.agencies_by_name(search_index.agency_ids()))
 
 
 def fees_for(version: ProcedureVersion) -> list[FeeInfo]:
@@ -346,8 +355,8 @@ def refresh_search_extra(procedure_id: int) -> None:
 
 def is_offered_online(version: ProcedureVersion) -> bool:
     """Whether applications for ``version`` may be submitted online (partly or fully online public
-    service). Reads nothing from the database."""
-    return version.online_mode in (OnlineMode.PARTLY_ONLINE, OnlineMode.FULLY_ONLINE)
+    service): ``ProcedureVersion.is_offered_online``, the one rule. Reads nothing from the database."""
+    return version.is_offered_online
 
 
 def required_papers(version: ProcedureVersion) -> list[RequiredPaper]:

@@ -4,13 +4,14 @@ download of a paper's template. Everything is read through ``services``; nothing
 import mimetypes
 from pathlib import PurePosixPath
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from congso.agencies.models import Agency
+from congso.agencies import services as agency_services
 
 from . import services
 from .forms import SearchForm
@@ -69,6 +70,7 @@ def procedure_detail(request, code):
             request, "catalog/procedure_unavailable.html", {"message": str(exc), "code": code}, status=404
         )
     mode = version.online_mode
+    offered_online = version.is_offered_online
     papers = list(version.papers.order_by("position", "id"))
     return render(
         request,
@@ -86,9 +88,9 @@ def procedure_detail(request, code):
             "mode_term": OnlineMode.current_term(mode),
             "mode_with_former_level": OnlineMode.with_former_level(mode),
             "mode_explained": OnlineMode.explain(mode),
-            "is_online": mode != OnlineMode.INFORMATION,
+            "is_online": offered_online,
             "is_fully_online": mode == OnlineMode.FULLY_ONLINE,
-            "apply_url": apply_url(procedure) if mode != OnlineMode.INFORMATION else None,
+            "apply_url": apply_url(procedure) if offered_online else None,
             "unverified": set(version.unverified or []),
         },
     )
@@ -119,7 +121,10 @@ def agency_list(request):
 
 
 def agency_detail(request, code):
-    agency = get_object_or_404(Agency, code=code)
+    try:
+        agency = agency_services.get_agency_by_code(code)
+    except ObjectDoesNotExist as exc:
+        raise Http404(str(exc)) from None
     procedures = services.procedures_for_agency(agency)
     if not procedures:
         raise Http404(_("Cơ quan này không thực hiện thủ tục nào đang có hiệu lực."))

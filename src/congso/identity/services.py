@@ -69,6 +69,16 @@ def canonical_sign_in_name(raw: str | None) -> str:
     return identifier.casefold()
 
 
+def find_by_username(username: str):
+    """Return the account whose user name is exactly ``username``, or ``None``. One query."""
+    return get_user_model().objects.filter(username=username).first()
+
+
+def user_exists(username: str) -> bool:
+    """Return whether an account has exactly the user name ``username``. One query."""
+    return get_user_model().objects.filter(username=username).exists()
+
+
 def safe_next_url(request, field_name: str = REDIRECT_FIELD_NAME) -> str:
     """Return the page a person asked to go to after signing in, or ``""`` when it is not safe.
 

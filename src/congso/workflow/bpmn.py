@@ -32,13 +32,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from congso.core import expressions
+from congso.identity import services as identity_services
 
 from . import conventions
 from .actions import platform_actions
@@ -359,7 +359,7 @@ def _check_step_form(element, label, props, outcome: Outcome) -> None:
 
 
 def _check_performer_exists(element, label, performer, outcome: Outcome) -> None:
-    if performer["user"] and not get_user_model().objects.filter(username=performer["user"]).exists():
+    if performer["user"] and not identity_services.user_exists(performer["user"]):
         outcome.add(
             element.sourceline,
             _("Bước “%(step)s”: không có tài khoản “%(user)s”.")

@@ -40,7 +40,6 @@ import copy
 from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -48,8 +47,10 @@ from SpiffWorkflow.bpmn.specs.defaults import InclusiveGateway, IntermediateCatc
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
+from congso.agencies import services as agency_services
 from congso.core import events, working_days
 from congso.dossiers.process_authority import issue_process_authority
+from congso.identity import services as identity_services
 
 from . import bpmn
 from .actions import ENGINE_DATA_KEY, ActionContext, ActionRefused, platform_actions
@@ -136,15 +137,13 @@ def resolve_agency(rule: dict, dossier, data: dict | None = None):
     if mode == "current":
         routed = ((data or {}).get(ENGINE_DATA_KEY) or {}).get("routing_agency")
         if routed:
-            agency = Agency.objects.filter(pk=routed).first()
+            agency = agency_services.get_agency(routed)
             if agency is not None:
                 return agency
         return dossier.current_agency
     if mode == "receiving":
         return dossier.receiving_agency
     if mode == "code":
-        from congso.agencies import services as agency_services
-
         try:
             return agency_services.get_agency_by_code(rule["code"])
         except Agency.DoesNotExist as exc:
@@ -155,14 +154,12 @@ def resolve_agency(rule: dict, dossier, data: dict | None = None):
 
 
 def _agency_of_kind(kind: str, dossier):
-    Agency = _agency_model()
     base = dossier.receiving_agency
     unit = base.administrative_unit or dossier.current_agency.administrative_unit
-    candidates = Agency.objects.valid_on().filter(kind=kind)
     seen = set()
     while unit is not None and unit.pk not in seen:
         seen.add(unit.pk)
-        found = candidates.filter(administrative_unit=unit).order_by("code").first()
+        found = agency_services.agency_of_kind_in_unit(kind, unit)
         if found is not None:
             return found
         unit = unit.parent
@@ -185,8 +182,6 @@ def _unit_label(step: dict, agency, user) -> str:
 
 def held_roles(user) -> set[tuple[int, str]]:
     """``(agency id, role)`` pairs ``user`` holds today (through ``agencies.services``)."""
-    from congso.agencies import services as agency_services
-
     return {(m.agency_id, m.role) for m in agency_services.memberships_for(user)}
 
 
@@ -411,7 +406,7 @@ def _open_item(instance, version, dossier, task, now) -> WorkItem:
         )
     user = None
     if step.get("user"):
-        user = get_user_model().objects.filter(username=step["user"]).first()
+        user = identity_services.find_by_username(step["user"])
         if user is None:
             raise WorkflowError(
                 _("Không có tài khoản “%(user)s” cho bước “%(step)s”.")
