@@ -345,6 +345,41 @@ def test_staff_of_a_unit_in_some_roles_today(official, tree):
         services.staff_of(tree["justice"], ["chief"])
 
 
+def test_staff_of_lists_a_person_with_two_roles_once_and_leaves_out_inactive_accounts(official, tree):
+    both = official("haivaitro", full_name="Lê Văn Khánh")
+    inactive = official("khoa", full_name="An Thị Khóa")
+    services.add_membership(both, tree["justice"], Role.SPECIALIST)
+    services.add_membership(both, tree["justice"], Role.LEADER)
+    services.add_membership(inactive, tree["justice"], Role.LEADER)
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+    assert services.staff_of(tree["justice"], ["specialist", "leader"]) == [both]
+
+
+def test_agency_reads_for_other_blocks(tree, db):
+    assert services.get_agency(tree["justice"].pk) == tree["justice"]
+    assert services.get_agency(10**9) is None
+    found = services.agencies_by_code(["000.00.03.H08", "000.00.13.H08", "999.99.99.H08"])
+    assert found == {"000.00.03.H08": tree["justice"], "000.00.13.H08": tree["old"]}
+    by_name = services.agencies_by_name([tree["finance"].pk, tree["justice"].pk, tree["province"].pk])
+    assert list(by_name) == [tree["finance"], tree["justice"], tree["province"]]  # "Sở Tài" < "Sở Tư" < "Ủy"
+    assert list(services.agencies_by_name([])) == []
+
+
+def test_agency_of_kind_in_unit_is_the_first_in_force_by_code(tree, db):
+    unit = AdministrativeUnit.objects.create(code="25747", name="Phường Thủ Dầu Một", level=UnitLevel.COMMUNE)
+    ended = _agency("000.20.01.H08", "UBND cũ", kind=AgencyKind.PEOPLES_COMMITTEE, administrative_unit=unit)
+    ended.valid_to = today() - timedelta(days=1)
+    ended.save()
+    current = _agency(
+        "000.20.02.H08", "UBND phường", kind=AgencyKind.PEOPLES_COMMITTEE, administrative_unit=unit
+    )
+    _agency("000.20.03.H08", "UBND phường (2)", kind=AgencyKind.PEOPLES_COMMITTEE, administrative_unit=unit)
+    assert services.agency_of_kind_in_unit(AgencyKind.PEOPLES_COMMITTEE, unit) == current
+    assert services.agency_of_kind_in_unit(AgencyKind.PEOPLES_COMMITTEE, unit, on=ended.valid_to) == ended
+    assert services.agency_of_kind_in_unit(AgencyKind.POLICE, unit) is None
+
+
 # --- memberships read once per request ---------------------------------------------------------
 
 

@@ -137,3 +137,12 @@ def test_online_mode_shows_both_vocabularies():
         str(OnlineMode.PARTLY_ONLINE.label) == OnlineMode.current_term(OnlineMode.PARTLY_ONLINE) == "Một phần"
     )
     assert OnlineMode.with_former_level(OnlineMode.FULLY_ONLINE) == "Toàn trình (trước đây gọi là mức độ 4)"
+
+
+@pytest.mark.parametrize(
+    ("mode", "offered"),
+    [(OnlineMode.INFORMATION, False), (OnlineMode.PARTLY_ONLINE, True), (OnlineMode.FULLY_ONLINE, True)],
+)
+def test_offered_online_is_one_rule(mode, offered):
+    assert OnlineMode.accepts_online_applications(mode) is offered
+    assert ProcedureVersion(online_mode=mode).is_offered_online is offered

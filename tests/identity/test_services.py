@@ -132,3 +132,10 @@ def test_unlock_removes_only_that_names_failures_and_is_audited(citizen):
     entry = AuditEntry.objects.get(action="identity.unlock")
     assert entry.object_id == str(citizen.pk)
     assert entry.changes == {"username": "an.nguyen", "attempts_removed": 2}
+
+
+def test_users_are_found_by_their_exact_user_name(citizen):
+    assert services.find_by_username("an.nguyen") == citizen
+    assert services.user_exists("an.nguyen")
+    assert services.find_by_username("An.Nguyen") is None
+    assert not services.user_exists("khong.co")
