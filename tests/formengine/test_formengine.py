@@ -764,3 +764,37 @@ def test_stored_json_conditions_are_rewritten_to_expressions_by_the_migration():
     assert evaluate(new["fields"]["d"]["show_if"], {"loai": 'thuê "nhà"', "ten": "An"}) is False
     assert evaluate(new["fields"]["d"]["show_if"], {"loai": "mua", "ten": "An"}) is True
     assert migration.rewrite({"fields": {"a": {"label": "x"}}}) == ({"fields": {"a": {"label": "x"}}}, False)
+
+
+# --- Checked forms are kept ---------------------------------------------------------------------------
+
+
+def _small_form():
+    schema = {"type": "object", "properties": {"ho_ten": {"type": "string", "title": "Họ và tên"}}}
+    return schema, {"fields": {"ho_ten": {"label": "Họ và tên"}}}
+
+
+def test_the_same_form_is_checked_once_per_language():
+    from django.utils import translation
+
+    schema, ui = _small_form()
+    with translation.override("vi"):
+        first = build(schema, ui)
+        assert build(dict(schema), dict(ui)) is first  # same content, another dict: the same definition
+    with translation.override("en"):
+        assert build(schema, ui) is not first  # default titles and messages are in the language
+
+
+def test_a_kept_form_does_not_follow_later_changes_to_the_callers_dicts():
+    schema, ui = _small_form()
+    definition = build(schema, ui)
+    schema["properties"]["ho_ten"]["title"] = "Đã sửa"
+    assert definition.schema["properties"]["ho_ten"]["title"] == "Họ và tên"
+    changed = build(schema, ui)
+    assert changed is not definition and changed.schema["properties"]["ho_ten"]["title"] == "Đã sửa"
+
+
+def test_a_broken_form_is_refused_every_time():
+    for _attempt in range(2):
+        with pytest.raises(FormDefinitionError):
+            build({"type": "string"}, {})

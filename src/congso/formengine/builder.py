@@ -1,8 +1,14 @@
 """Reading a form: ``build(schema, ui)`` checks a version's JSON Schema and UI hints (docs/forms.md) and
 returns a ``FormDefinition``, or raises ``FormDefinitionError`` listing every problem in Vietnamese."""
 
+import copy
+import hashlib
+import json
 import re
+import threading
+from collections import OrderedDict
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from jsonschema import SchemaError
 from jsonschema.validators import validator_for
@@ -450,7 +456,36 @@ def _descendants(node: Node) -> list[Node]:
     return [node, *(d for child in node.children for d in _descendants(child))]
 
 
+# Checking a form costs milliseconds (the meta-schema, every condition compiled, every path checked) and
+# the same few forms are read on every page of an application and every submission, so checked forms are
+# kept, per language (default step titles and messages are translated while building). The key is the
+# content, not a version id: a form edited in place is a new key. A ``FormDefinition`` is not changed
+# after it is built, so one instance serves every request.
+_BUILT_MAX = 256
+_built: "OrderedDict[tuple[str, str, str], FormDefinition]" = OrderedDict()
+_built_lock = threading.Lock()
+
+
+def _content_key(schema, ui) -> str:
+    text = json.dumps([schema, ui], sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def build(schema, ui) -> "FormDefinition":
     """Read a version's ``form_schema`` and ``form_ui``; raise ``FormDefinitionError`` listing every problem.
     An empty schema gives a definition with no steps (a procedure that needs only papers)."""
-    return _Builder(schema or {}, ui or {}).build()
+    schema, ui = schema or {}, ui or {}
+    # The prefill sources a form may name are part of what is checked.
+    key = (get_language() or "", ",".join(prefill.register), _content_key(schema, ui))
+    with _built_lock:
+        found = _built.get(key)
+        if found is not None:
+            _built.move_to_end(key)
+            return found
+    # The caller's dicts may be changed later (an admin form, a test); the kept definition owns copies.
+    definition = _Builder(copy.deepcopy(schema), copy.deepcopy(ui)).build()
+    with _built_lock:
+        _built[key] = definition
+        while len(_built) > _BUILT_MAX:
+            _built.popitem(last=False)
+    return definition
