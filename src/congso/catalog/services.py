@@ -363,3 +363,11 @@ def required_papers(version: ProcedureVersion) -> list[RequiredPaper]:
     """The papers ``version`` lists, in its order. Uses the caller's prefetch of ``papers`` when there is
     one (the intake views read them once for the form, the checks and the storage), else one query."""
     return list(version.papers.all())
+
+
+def version_ids_of(procedure_id: int) -> list[int]:
+    """The ids of every version of a procedure, old ones included (a dossier keeps the version it was
+    received under, so filtering dossiers by procedure means filtering by these)."""
+    return list(
+        ProcedureVersion.objects.filter(procedure_id=procedure_id).order_by().values_list("pk", flat=True)
+    )

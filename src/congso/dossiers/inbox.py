@@ -45,6 +45,8 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congso.catalog import services as catalog_services
+
 from . import deadlines, permissions
 from .models import Dossier, Status, Timeliness
 from .states import OPEN_STATUSES
@@ -185,10 +187,7 @@ def procedure_version_ids(procedure_id: int) -> list[int]:
     """Every version of a procedure (a dossier keeps the version it was received under). Read first and
     passed as a list, so the planner sees how common each version is among dossiers and walks the inbox
     index in order instead of collecting every dossier of a busy procedure (bench/README.md)."""
-    from congso.catalog.models import ProcedureVersion
-
-    versions = ProcedureVersion.objects.filter(procedure_id=procedure_id).order_by()
-    return list(versions.values_list("pk", flat=True))
+    return catalog_services.version_ids_of(procedure_id)
 
 
 def _risk_condition(risk: str, now: datetime, threshold) -> Q:
