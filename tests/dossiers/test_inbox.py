@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.core import signing
 
-from congso.dossiers import deadlines, inbox, services
+from congso.dossiers import deadlines, inbox, logbook, services
 from congso.dossiers.inbox import InboxFilters
 from congso.dossiers.models import Dossier, Status
 
@@ -247,18 +247,18 @@ def test_logbook_rows_in_reception_order(actors, counter_dossier, submit, clock,
     clock.set(local(2026, 4, 1, 8))
     april = counter_dossier()
     online = submit()
-    rows = list(inbox.logbook_for(actors.one_stop, agency_a.pk, date(2026, 3, 1), date(2026, 4, 30)))
+    rows = list(logbook.logbook_for(actors.one_stop, agency_a.pk, date(2026, 3, 1), date(2026, 4, 30)))
     assert rows == [march, april]  # the online dossier is not received yet
-    assert list(inbox.logbook_for(actors.one_stop, agency_a.pk, date(2026, 4, 1), date(2026, 4, 1))) == [
+    assert list(logbook.logbook_for(actors.one_stop, agency_a.pk, date(2026, 4, 1), date(2026, 4, 1))) == [
         april
     ]
     services.accept(online, actors.one_stop)
-    assert list(inbox.logbook_for(actors.one_stop, agency_a.pk, date(2026, 4, 1), date(2026, 4, 1))) == [
+    assert list(logbook.logbook_for(actors.one_stop, agency_a.pk, date(2026, 4, 1), date(2026, 4, 1))) == [
         april,
         online,
     ]
     assert (
-        list(inbox.logbook_for(actors.specialist_b, agency_a.pk, date(2026, 3, 1), date(2026, 4, 30))) == []
+        list(logbook.logbook_for(actors.specialist_b, agency_a.pk, date(2026, 3, 1), date(2026, 4, 30))) == []
     )
 
 

@@ -38,7 +38,7 @@ including dossiers whose clock is paused for a supplement.
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 from django.core import signing
 from django.db.models import Count, F, Q
@@ -589,31 +589,3 @@ def hand_over_step_names(dossier, *, limit: int = 15) -> list[str]:
     )
     names = [row["step_name"] for row in used]
     return names + [name for name in USUAL_STEP_NAMES if name not in names]
-
-
-# --- Logbook (form 07) ---------------------------------------------------------------------------
-
-
-def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, the day after ``end`` 00:00) in local time."""
-    tz = timezone.get_default_timezone()
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz),
-        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
-    )
-
-
-def logbook_for(user, agency_id: int, start: date, end: date):
-    """The dossiers ``agency_id`` received between ``start`` and ``end`` (local dates, inclusive) that
-    ``user`` may see, in the order they were received — the rows of the logbook (form 07). Like the
-    printed form (``standard_forms.logbook_rows``) it counts the reception (``received_at``): online
-    dossiers not accepted yet, and those refused at reception, are not in it. Reads only; returns a lazy
-    queryset."""
-    low, high = day_bounds(start, end)
-    return (
-        Dossier.objects.visible_to(user)
-        .filter(receiving_agency_id=agency_id, received_at__gte=low, received_at__lt=high)
-        .select_related("procedure_version__procedure", "current_agency", "receiving_agency")
-        .defer("form_data")
-        .order_by("received_at", "id")
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..errors import InvalidDossierInput
+from ..logbook import day_bounds
 from ..models import Channel, Dossier, FormCode, HandOver, Status, Timeliness
 from .layout import FORM_TITLES, _header, _local, _render, _year_bounds, document_settings, short_moment
 
@@ -42,22 +43,6 @@ class LogbookRow:
         return "; ".join(part for part in (self.applicant_address, self.applicant_phone) if part)
 
 
-def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    if not isinstance(start, date) or not isinstance(end, date):
-        raise InvalidDossierInput(_("Vui lòng chọn ngày bắt đầu và ngày kết thúc."), code="dates")
-    if isinstance(start, datetime):
-        start = start.date()
-    if isinstance(end, datetime):
-        end = end.date()
-    if end < start:
-        raise InvalidDossierInput(_("Ngày kết thúc không được trước ngày bắt đầu."), code="dates")
-    zone = timezone.get_current_timezone()
-    return (
-        datetime.combine(start, time.min, tzinfo=zone),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
-    )
-
-
 def _logbook_note(dossier: Dossier, channels: dict, statuses: dict) -> str:
     parts = [str(channels.get(dossier.channel, dossier.channel))]
     if dossier.status in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED):
@@ -76,7 +61,7 @@ def logbook_rows(agency, start: date, end: date, *, chunk_size: int = 1000) -> I
     Online dossiers not accepted yet are not in the logbook.
     Errors: ``InvalidDossierInput`` for missing or reversed dates.
     """
-    low, high = _day_bounds(start, end)
+    low, high = day_bounds(start, end)
     first_hand_over = HandOver.objects.filter(dossier=OuterRef("pk")).order_by("handed_at", "id")
     # The lead agency is the last one the dossier was handed to other than the receiving agency (a
     # dossier brought back to the one-stop desk for return was still settled elsewhere).

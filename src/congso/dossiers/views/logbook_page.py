@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET
 from congso.core import audit
 from congso.workspace.permissions import workspace_required
 
-from .. import exports, forms, inbox, permissions, standard_forms, states
+from .. import exports, forms, permissions, standard_forms, states
+from ..logbook import logbook_for
 from .common import error_summary, officer_agencies_granting, pdf_response, refuse_page, xlsx_response
 
 LOGBOOK_PAGE = 50
@@ -50,7 +51,7 @@ def logbook(request):
     if form.is_valid():
         agency = next(a for a in agencies if str(a.pk) == form.cleaned_data["co_quan"])
         start, end = form.cleaned_data["tu_ngay"], form.cleaned_data["den_ngay"]
-        paginator = Paginator(inbox.logbook_for(request.user, agency.pk, start, end), LOGBOOK_PAGE)
+        paginator = Paginator(logbook_for(request.user, agency.pk, start, end), LOGBOOK_PAGE)
         page_obj = paginator.get_page(request.GET.get("page"))
         rows = [
             {"n": page_obj.start_index() + i, "dossier": d, "status_label": states.status_label(d.status)}
