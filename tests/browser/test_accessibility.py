@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from ..portal.test_my_dossiers import PASSWORD, build_world, drive
+from ..portal.dossier_world import PASSWORD, build_world, drive
 
 pytestmark = [
     pytest.mark.browser,
