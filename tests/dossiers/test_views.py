@@ -882,20 +882,20 @@ def intake_url(version):
 
 def intake_post(version, **overrides):
     data = {
-        "phien_ban": str(version.pk),
-        "ma_chong_trung": "key-quay-1",
-        "ho_ten": "Nguyễn Văn An",
-        "so_dinh_danh": "074 090 000 001",
-        "dien_thoai": "0912 345 678",
+        "version_id": str(version.pk),
+        "idempotency_key": "key-quay-1",
+        "name": "Nguyễn Văn An",
+        "national_id": "074 090 000 001",
+        "phone": "0912 345 678",
         "email": "an@example.vn",
-        "dia_chi": "Phường Thủ Dầu Một",
-        "quan_he": "parent_guardian",
-        "dai_dien_ho_ten": "Nguyễn Thị Na",
-        "dai_dien_so_dinh_danh": "",
+        "address": "Phường Thủ Dầu Một",
+        "relation": "parent_guardian",
+        "representative_name": "Nguyễn Thị Na",
+        "representative_national_id": "",
         "ho_ten_tre": "Nguyễn Thị Na",
         "ngay_sinh": "01/03/2026",
-        "giay_to__to-khai": pdf("to-khai.pdf"),
-        "giay_to__chung-sinh": SimpleUploadedFile("chung-sinh.png", PNG_BYTES, content_type="image/png"),
+        "file-to-khai": pdf("to-khai.pdf"),
+        "file-chung-sinh": SimpleUploadedFile("chung-sinh.png", PNG_BYTES, content_type="image/png"),
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -921,8 +921,8 @@ def test_intake_form_renders_the_procedures_own_fields(as_user, actors, intake_v
     assert response.status_code == 200
     page = html(response)
     assert "Họ tên của trẻ" in page and "Ngày sinh của trẻ" in page
-    assert 'name="ho_ten_tre"' in page and 'name="giay_to__chung-sinh"' in page
-    assert 'enctype="multipart/form-data"' in page and 'name="ma_chong_trung"' in page
+    assert 'name="ho_ten_tre"' in page and 'name="file-chung-sinh"' in page
+    assert 'enctype="multipart/form-data"' in page and 'name="idempotency_key"' in page
 
 
 def test_intake_receives_the_dossier(as_user, actors, intake_version, agency_a):
@@ -962,18 +962,18 @@ def test_intake_after_a_reload_warns_of_the_dossier_probably_created_already(as_
     client.post(intake_url(intake_version), intake_post(intake_version))
     first = Dossier.objects.get()
 
-    again = client.post(intake_url(intake_version), intake_post(intake_version, ma_chong_trung="key-quay-2"))
+    again = client.post(intake_url(intake_version), intake_post(intake_version, idempotency_key="key-quay-2"))
     assert again.status_code == 409
     page = html(again)
     assert "Có thể hồ sơ này đã được tiếp nhận" in page
     assert first.code in page and detail_url(first) in page
     assert timezone.localtime(first.submitted_at).strftime("%H:%M %d/%m/%Y") in page
-    assert 'name="van_tiep_nhan"' in page and "Các tệp đã chọn cần được chọn lại" in page
+    assert 'name="confirm_not_duplicate"' in page and "Các tệp đã chọn cần được chọn lại" in page
     assert Dossier.objects.count() == 1
 
     confirmed = client.post(
         intake_url(intake_version),
-        intake_post(intake_version, ma_chong_trung="key-quay-2", van_tiep_nhan="on"),
+        intake_post(intake_version, idempotency_key="key-quay-2", confirm_not_duplicate="on"),
     )
     assert confirmed.status_code == 302
     assert Dossier.objects.count() == 2
@@ -981,10 +981,10 @@ def test_intake_after_a_reload_warns_of_the_dossier_probably_created_already(as_
 
 def test_intake_matches_the_applicant_by_name_and_phone_without_an_id(as_user, actors, intake_version):
     client = as_user(actors.one_stop)
-    client.post(intake_url(intake_version), intake_post(intake_version, so_dinh_danh=""))
+    client.post(intake_url(intake_version), intake_post(intake_version, national_id=""))
     again = client.post(
         intake_url(intake_version),
-        intake_post(intake_version, so_dinh_danh="", ho_ten="nguyễn văn  an", ma_chong_trung="key-quay-2"),
+        intake_post(intake_version, national_id="", name="nguyễn văn  an", idempotency_key="key-quay-2"),
     )
     assert again.status_code == 409 and Dossier.objects.count() == 1
 
@@ -996,16 +996,14 @@ def test_intake_does_not_warn_for_another_applicant_an_old_dossier_or_when_switc
     client.post(intake_url(intake_version), intake_post(intake_version))
     other = client.post(
         intake_url(intake_version),
-        intake_post(
-            intake_version, so_dinh_danh="074090000002", dien_thoai="0987654321", ma_chong_trung="k2"
-        ),
+        intake_post(intake_version, national_id="074090000002", phone="0987654321", idempotency_key="k2"),
     )
     assert other.status_code == 302
     Dossier.objects.update(submitted_at=timezone.now() - timedelta(minutes=31))
-    later = client.post(intake_url(intake_version), intake_post(intake_version, ma_chong_trung="k3"))
+    later = client.post(intake_url(intake_version), intake_post(intake_version, idempotency_key="k3"))
     assert later.status_code == 302
     settings.CONGSO_DOSSIER_DUPLICATE_MINUTES = 0
-    off = client.post(intake_url(intake_version), intake_post(intake_version, ma_chong_trung="k4"))
+    off = client.post(intake_url(intake_version), intake_post(intake_version, idempotency_key="k4"))
     assert off.status_code == 302
     assert Dossier.objects.count() == 4
 
@@ -1024,12 +1022,12 @@ def test_intake_with_errors_changes_nothing(as_user, actors, intake_version):
         intake_url(intake_version),
         intake_post(
             intake_version,
-            ho_ten="",
-            so_dinh_danh="12345",
+            name="",
+            national_id="12345",
             ngay_sinh="31/02/2026",
-            dai_dien_ho_ten="",
+            representative_name="",
             **{
-                "giay_to__to-khai": SimpleUploadedFile(
+                "file-to-khai": SimpleUploadedFile(
                     "to-khai.pdf", b"not a pdf", content_type="application/pdf"
                 )
             },
@@ -1053,7 +1051,7 @@ def test_intake_links_the_applicants_account_when_asked(as_user, actors, intake_
     client = as_user(actors.one_stop)
     unknown = client.post(
         intake_url(intake_version),
-        intake_post(intake_version, so_dinh_danh="074090009999", gan_tai_khoan="on"),
+        intake_post(intake_version, national_id="074090009999", link_account="on"),
     )
     assert unknown.status_code == 400 and "Không có tài khoản dịch vụ công nào mang số định danh này" in html(
         unknown
@@ -1061,7 +1059,7 @@ def test_intake_links_the_applicants_account_when_asked(as_user, actors, intake_
     assert not Dossier.objects.exists()
     ok = client.post(
         intake_url(intake_version),
-        intake_post(intake_version, so_dinh_danh=citizen.national_id, gan_tai_khoan="on"),
+        intake_post(intake_version, national_id=citizen.national_id, link_account="on"),
     )
     assert ok.status_code == 302
     assert Dossier.objects.get().applicant == citizen
@@ -1084,7 +1082,7 @@ def test_intake_refuses_a_procedure_the_agency_does_not_implement(as_user, actor
 
 def test_intake_when_the_version_changed_meanwhile(as_user, actors, intake_version):
     response = as_user(actors.one_stop).post(
-        intake_url(intake_version), intake_post(intake_version, phien_ban="999999")
+        intake_url(intake_version), intake_post(intake_version, version_id="999999")
     )
     assert response.status_code == 400
     assert "Thủ tục vừa có phiên bản mới" in html(response)
@@ -1193,8 +1191,8 @@ def test_workspace_navigation_has_the_back_office_entries(as_user, actors):
 
 def test_counter_papers_are_optional(as_user, actors, intake_version):
     data = intake_post(intake_version)
-    data.pop("giay_to__to-khai")
-    data.pop("giay_to__chung-sinh")
+    data.pop("file-to-khai")
+    data.pop("file-chung-sinh")
     response = as_user(actors.one_stop).post(intake_url(intake_version), data)
     assert response.status_code == 302
     assert not Dossier.objects.get().papers.exists()
