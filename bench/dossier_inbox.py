@@ -752,7 +752,7 @@ def measure_intake(ports: list[int], info: dict, clients: int, duration: float, 
         ward = wards[index % len(wards)]
         client.sign_in(f"motcua_{ward}")
         path = f"/can-bo/ho-so/tiep-nhan/{code}/"
-        client.timed_get(path, b"ma_chong_trung")
+        client.timed_get(path, b"idempotency_key")
         csrf = client.cookies.get("congso_csrf", "")
         ready.wait()
         n = 0
@@ -761,19 +761,19 @@ def measure_intake(ports: list[int], info: dict, clients: int, duration: float, 
             body, ctype = multipart(
                 {
                     "csrfmiddlewaretoken": csrf,
-                    "phien_ban": str(version_id),
-                    "ma_chong_trung": uuid.uuid4().hex,
-                    "co_quan": str(ward),
-                    "ho_ten": "Nguyễn Văn Thử",
-                    "so_dinh_danh": f"0749{index:02d}{n:06d}",
-                    "dien_thoai": "0912345678",
+                    "version_id": str(version_id),
+                    "idempotency_key": uuid.uuid4().hex,
+                    "agency": str(ward),
+                    "name": "Nguyễn Văn Thử",
+                    "national_id": f"0749{index:02d}{n:06d}",
+                    "phone": "0912345678",
                     "email": "",
-                    "dia_chi": "Khu phố 1",
-                    "quan_he": "self",
-                    "dai_dien_ho_ten": "",
-                    "dai_dien_so_dinh_danh": "",
+                    "address": "Khu phố 1",
+                    "relation": "self",
+                    "representative_name": "",
+                    "representative_national_id": "",
                 },
-                {"giay_to__to-khai": ("to-khai.pdf", TINY_PDF, "application/pdf")},
+                {"file-to-khai": ("to-khai.pdf", TINY_PDF, "application/pdf")},
             )
             began = time.perf_counter()
             status, _h, _b = client.request(

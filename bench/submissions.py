@@ -199,7 +199,7 @@ def generate(
                 return "POST", path, body, headers, 302
         elif scenario == "counter":
             path = f"/can-bo/ho-so/tiep-nhan/{PROCEDURE_CODE}/"
-            client.timed_get(path, b"ma_chong_trung")
+            client.timed_get(path, b"idempotency_key")
             csrf = client.cookies.get("congso_csrf", "")
             counter = {"n": 0}
 
@@ -208,21 +208,21 @@ def generate(
                 body, ctype = base.multipart(
                     {
                         "csrfmiddlewaretoken": csrf,
-                        "phien_ban": str(info["version_id"]),
-                        "ma_chong_trung": uuid.uuid4().hex,
-                        "co_quan": str(ward),
-                        "ho_ten": "Nguyễn Văn Thử",
-                        "so_dinh_danh": f"0749{index:02d}{counter['n']:06d}",
+                        "version_id": str(info["version_id"]),
+                        "idempotency_key": uuid.uuid4().hex,
+                        "agency": str(ward),
+                        "name": "Nguyễn Văn Thử",
+                        "national_id": f"0749{index:02d}{counter['n']:06d}",
                         # Another applicant each time: the intake warns about probable duplicates
                         # (same ID, or same name and phone) and the bench measures plain intakes.
-                        "dien_thoai": f"09{index:02d}{counter['n']:06d}",
+                        "phone": f"09{index:02d}{counter['n']:06d}",
                         "email": "",
-                        "dia_chi": "Khu phố 1",
-                        "quan_he": "self",
-                        "dai_dien_ho_ten": "",
-                        "dai_dien_so_dinh_danh": "",
+                        "address": "Khu phố 1",
+                        "relation": "self",
+                        "representative_name": "",
+                        "representative_national_id": "",
                     },
-                    {"giay_to__to-khai": ("to-khai.pdf", base.TINY_PDF, "application/pdf")},
+                    {"file-to-khai": ("to-khai.pdf", base.TINY_PDF, "application/pdf")},
                 )
                 return "POST", path, body, {"Content-Type": ctype}, 302
         else:

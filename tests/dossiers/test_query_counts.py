@@ -33,7 +33,7 @@ def intake_version(make_version, agency_a):
 
 def test_counter_intake_queries(client, actors, intake_version, django_assert_max_num_queries):
     client.force_login(actors.one_stop)
-    data = intake_post(intake_version, ho_ten_tre=None, ngay_sinh=None, **{"giay_to__chung-sinh": None})
+    data = intake_post(intake_version, ho_ten_tre=None, ngay_sinh=None, **{"file-chung-sinh": None})
     assert client.get(intake_url(intake_version)).status_code == 200
     # GATE; the version in force (one query, procedure joined); the agencies implementing it; its
     # required papers (read once for the form, the checks and the storage); the idempotency key;

@@ -434,7 +434,7 @@ def test_accept(as_user, actors, submit):
     client = as_user(actors.one_stop)
     form = client.get(action_url(dossier, "tiep-nhan"))
     assert form.status_code == 200 and "Xác nhận tiếp nhận" in html(form)
-    response = client.post(action_url(dossier, "tiep-nhan"), {"ghi_chu": "Đủ giấy tờ"}, follow=True)
+    response = client.post(action_url(dossier, "tiep-nhan"), {"note": "Đủ giấy tờ"}, follow=True)
     assert response.redirect_chain[-1][0] == detail_url(dossier)
     assert f"Đã tiếp nhận hồ sơ {dossier.code}." in html(response)
     dossier.refresh_from_db()
@@ -445,18 +445,18 @@ def test_accept(as_user, actors, submit):
 def test_request_supplement_needs_items_and_a_reason(as_user, actors, submit):
     dossier = submit()
     client = as_user(actors.one_stop)
-    bad = client.post(action_url(dossier, "yeu-cau-bo-sung"), {"noi_dung": " \n \n", "ly_do": ""})
+    bad = client.post(action_url(dossier, "yeu-cau-bo-sung"), {"items": " \n \n", "reason": ""})
     assert bad.status_code == 400
     page = html(bad)
     assert "Vui lòng liệt kê ít nhất một giấy tờ hoặc nội dung cần bổ sung." in page
     assert "Vui lòng nêu lý do yêu cầu bổ sung." in page
-    assert 'href="#id_noi_dung"' in page  # the summary links to the field
+    assert 'href="#id_items"' in page  # the summary links to the field
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED and not SupplementRequest.objects.exists()
 
     ok = client.post(
         action_url(dossier, "yeu-cau-bo-sung"),
-        {"noi_dung": "Giấy chứng sinh (bản chính)\n\n  Sổ hộ khẩu  \n", "ly_do": "Thiếu giấy tờ"},
+        {"items": "Giấy chứng sinh (bản chính)\n\n  Sổ hộ khẩu  \n", "reason": "Thiếu giấy tờ"},
     )
     assert ok.status_code == 302
     dossier.refresh_from_db()
@@ -474,14 +474,14 @@ def test_second_supplement_request_is_refused(as_user, actors, drive):
 def test_refuse_needs_reasons_and_confirmation(as_user, actors, submit):
     dossier = submit()
     client = as_user(actors.one_stop)
-    bad = client.post(action_url(dossier, "tu-choi"), {"ly_do": "Hồ sơ không thuộc thẩm quyền"})
+    bad = client.post(action_url(dossier, "tu-choi"), {"reasons": "Hồ sơ không thuộc thẩm quyền"})
     assert bad.status_code == 400
     assert "Vui lòng đánh dấu ô xác nhận trước khi thực hiện." in html(bad)
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
     ok = client.post(
         action_url(dossier, "tu-choi"),
-        {"ly_do": "Hồ sơ không thuộc thẩm quyền\nThiếu tờ khai", "xac_nhan": "on"},
+        {"reasons": "Hồ sơ không thuộc thẩm quyền\nThiếu tờ khai", "confirm": "on"},
     )
     assert ok.status_code == 302
     dossier.refresh_from_db()
@@ -501,7 +501,7 @@ def test_officer_records_a_supplement_brought_to_the_counter(as_user, actors, dr
     assert empty.status_code == 400
     assert "Vui lòng tải lên giấy tờ bổ sung hoặc ghi nội dung bổ sung." in html(empty)
     response = client.post(
-        action_url(dossier, "nhan-bo-sung"), {"tep": pdf("giay-chung-sinh.pdf"), "ghi_chu": "Bản chính"}
+        action_url(dossier, "nhan-bo-sung"), {"files": pdf("giay-chung-sinh.pdf"), "note": "Bản chính"}
     )
     assert response.status_code == 302
     dossier.refresh_from_db()
@@ -512,7 +512,7 @@ def test_officer_records_a_supplement_brought_to_the_counter(as_user, actors, dr
 def test_a_file_that_is_not_a_paper_is_refused_by_content(as_user, actors, drive):
     dossier = drive(Status.SUPPLEMENT_REQUESTED, supplement_from=Status.SUBMITTED)
     fake = SimpleUploadedFile("giay.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
-    response = as_user(actors.one_stop).post(action_url(dossier, "nhan-bo-sung"), {"tep": fake})
+    response = as_user(actors.one_stop).post(action_url(dossier, "nhan-bo-sung"), {"files": fake})
     assert response.status_code == 400
     assert "Tệp “giay.pdf”: Nội dung tệp không đúng định dạng cho phép" in html(response)
     dossier.refresh_from_db()
@@ -549,9 +549,11 @@ def test_hand_over_to_a_person_of_a_department_chosen_from_the_agency_tree(
         f'<option value="{actors.specialist_b.pk}">{actors.specialist_b.get_full_name()}</option>' in chosen
     )
     assert "Hàng chờ của đơn vị (không giao đích danh)" in chosen
-    assert actors.specialist.get_full_name() not in chosen.split('name="nguoi_nhan"')[1]
+    assert actors.specialist.get_full_name() not in chosen.split('name="receiver"')[1]
     assert "<datalist" in chosen and '<option value="Thẩm định hồ sơ">' in chosen
-    bad = client.post(action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk, "ten_buoc": "", "so_gio": "0"})
+    bad = client.post(
+        action_url(dossier, "ban-giao"), {"unit": agency_b.pk, "step_name": "", "allotted_hours": "0"}
+    )
     assert bad.status_code == 400
     page = html(bad)
     for message in ("Vui lòng ghi tên bước xử lý.", "Thời gian được giao phải lớn hơn 0 giờ."):
@@ -560,10 +562,10 @@ def test_hand_over_to_a_person_of_a_department_chosen_from_the_agency_tree(
     ok = client.post(
         action_url(dossier, "ban-giao"),
         {
-            "don_vi": agency_b.pk,
-            "nguoi_nhan": actors.specialist_b.pk,
-            "ten_buoc": "Thẩm định hồ sơ",
-            "so_gio": "16",
+            "unit": agency_b.pk,
+            "receiver": actors.specialist_b.pk,
+            "step_name": "Thẩm định hồ sơ",
+            "allotted_hours": "16",
         },
     )
     assert ok.status_code == 302
@@ -587,7 +589,7 @@ def test_a_hand_over_of_half_an_hour_is_typed_either_way(typed, as_user, actors,
     dossier = counter_dossier()
     client = as_user(actors.one_stop)
     ok = client.post(
-        action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk, "ten_buoc": "Ký", "so_gio": typed}
+        action_url(dossier, "ban-giao"), {"unit": agency_b.pk, "step_name": "Ký", "allotted_hours": typed}
     )
     assert ok.status_code == 302
     row = HandOver.objects.get()
@@ -610,7 +612,7 @@ def test_a_hand_over_with_bad_hours_is_refused(typed, message, as_user, actors, 
     dossier = counter_dossier()
     client = as_user(actors.one_stop)
     bad = client.post(
-        action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk, "ten_buoc": "Ký", "so_gio": typed}
+        action_url(dossier, "ban-giao"), {"unit": agency_b.pk, "step_name": "Ký", "allotted_hours": typed}
     )
     assert bad.status_code == 400
     assert message in html(bad)
@@ -623,7 +625,7 @@ def test_a_hand_over_to_a_person_outside_the_unit_is_refused(as_user, actors, co
     # The ward's specialist named for the department (a forged or stale choice): refused, nothing written.
     refused = client.post(
         action_url(dossier, "ban-giao"),
-        {"don_vi": agency_b.pk, "nguoi_nhan": actors.specialist.pk, "ten_buoc": "Thẩm định hồ sơ"},
+        {"unit": agency_b.pk, "receiver": actors.specialist.pk, "step_name": "Thẩm định hồ sơ"},
     )
     assert refused.status_code == 400
     assert "Người nhận đã chọn không thuộc đơn vị nhận; vui lòng chọn lại." in html(refused)
@@ -649,7 +651,7 @@ def test_the_service_refuses_a_receiver_who_does_not_work_at_the_unit(actors, co
 def test_a_hand_over_to_the_units_queue_names_nobody(as_user, actors, counter_dossier, agency_b):
     dossier = counter_dossier()
     ok = as_user(actors.one_stop).post(
-        action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk, "nguoi_nhan": "", "ten_buoc": "Xác minh"}
+        action_url(dossier, "ban-giao"), {"unit": agency_b.pk, "receiver": "", "step_name": "Xác minh"}
     )
     assert ok.status_code == 302
     row = HandOver.objects.get()
@@ -663,17 +665,15 @@ def test_result_ready_with_a_file_then_returned(as_user, actors, drive):
     assert nothing.status_code == 400
     ok = specialist.post(
         action_url(dossier, "co-ket-qua"),
-        {"tep_ket_qua": pdf("giay-khai-sinh.pdf"), "noi_dung": "Giấy khai sinh số 12"},
+        {"result_files": pdf("giay-khai-sinh.pdf"), "result_note": "Giấy khai sinh số 12"},
     )
     assert ok.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == Status.RESULT_READY and dossier.papers.filter(stage="result").count() == 1
     one_stop = as_user(actors.one_stop)
-    bad = one_stop.post(action_url(dossier, "tra-ket-qua"), {"hinh_thuc": "bo-cau"})
+    bad = one_stop.post(action_url(dossier, "tra-ket-qua"), {"method": "bo-cau"})
     assert bad.status_code == 400
-    ok = one_stop.post(
-        action_url(dossier, "tra-ket-qua"), {"hinh_thuc": "electronic", "ghi_chu": "Gửi qua cổng"}
-    )
+    ok = one_stop.post(action_url(dossier, "tra-ket-qua"), {"method": "electronic", "note": "Gửi qua cổng"})
     assert ok.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == Status.RESULT_RETURNED and dossier.return_method == "electronic"
@@ -681,7 +681,7 @@ def test_result_ready_with_a_file_then_returned(as_user, actors, drive):
 
 def test_electronic_return_without_a_result_file_is_refused_by_the_service(as_user, actors, drive):
     dossier = drive(Status.RESULT_READY)  # result note only
-    response = as_user(actors.one_stop).post(action_url(dossier, "tra-ket-qua"), {"hinh_thuc": "electronic"})
+    response = as_user(actors.one_stop).post(action_url(dossier, "tra-ket-qua"), {"method": "electronic"})
     assert response.status_code == 400
     assert "chưa có tệp kết quả điện tử" in html(response)
     dossier.refresh_from_db()
@@ -691,13 +691,13 @@ def test_electronic_return_without_a_result_file_is_refused_by_the_service(as_us
 def test_payment_requested_and_recorded(as_user, actors, drive):
     dossier = drive(Status.IN_PROCESSING)
     client = as_user(actors.specialist)
-    assert client.post(action_url(dossier, "yeu-cau-nop-phi"), {"so_tien": "-5"}).status_code == 400
-    assert client.post(action_url(dossier, "yeu-cau-nop-phi"), {"so_tien": "50000"}).status_code == 302
+    assert client.post(action_url(dossier, "yeu-cau-nop-phi"), {"amount": "-5"}).status_code == 400
+    assert client.post(action_url(dossier, "yeu-cau-nop-phi"), {"amount": "50000"}).status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == Status.AWAITING_PAYMENT
     assert (
         as_user(actors.one_stop)
-        .post(action_url(dossier, "da-nop-phi"), {"so_bien_lai": "BL-001", "so_tien": "50000"})
+        .post(action_url(dossier, "da-nop-phi"), {"receipt_number": "BL-001", "amount": "50000"})
         .status_code
         == 302
     )
@@ -709,11 +709,11 @@ def test_stop_needs_a_reason_and_the_leader(as_user, actors, drive):
     dossier = drive(Status.IN_PROCESSING)
     assert as_user(actors.specialist).get(action_url(dossier, "dung-xu-ly")).status_code == 403
     client = as_user(actors.leader)
-    bad = client.post(action_url(dossier, "dung-xu-ly"), {"ly_do": "", "xac_nhan": "on"})
+    bad = client.post(action_url(dossier, "dung-xu-ly"), {"reason": "", "confirm": "on"})
     assert bad.status_code == 400 and "Vui lòng nêu lý do dừng giải quyết hồ sơ." in html(bad)
     assert (
         client.post(
-            action_url(dossier, "dung-xu-ly"), {"ly_do": "Có tranh chấp", "xac_nhan": "on"}
+            action_url(dossier, "dung-xu-ly"), {"reason": "Có tranh chấp", "confirm": "on"}
         ).status_code
         == 302
     )
@@ -724,7 +724,7 @@ def test_stop_needs_a_reason_and_the_leader(as_user, actors, drive):
 def test_withdraw_recorded_by_the_one_stop_officer(as_user, actors, submit):
     dossier = submit()
     response = as_user(actors.one_stop).post(
-        action_url(dossier, "rut-ho-so"), {"ly_do": "Đơn xin rút", "xac_nhan": "on"}
+        action_url(dossier, "rut-ho-so"), {"reason": "Đơn xin rút", "confirm": "on"}
     )
     assert response.status_code == 302
     dossier.refresh_from_db()
@@ -746,18 +746,20 @@ def test_extension_is_prompted_when_the_appointment_nears(as_user, actors, drive
     assert "Lãnh đạo cơ quan đang giải quyết hồ sơ ban hành văn bản này." in specialist_page
 
     leader = as_user(actors.leader)
-    bad = leader.post(action_url(dossier, "gia-han"), {"ngay_hen_moi": "21/03/2026", "ly_do": "Chờ xác minh"})
+    bad = leader.post(
+        action_url(dossier, "gia-han"), {"new_due_date": "21/03/2026", "reason": "Chờ xác minh"}
+    )
     assert bad.status_code == 400
     assert "không phải ngày làm việc" in html(bad)  # a Saturday: the service's message, on the field
     not_later = leader.post(
-        action_url(dossier, "gia-han"), {"ngay_hen_moi": "16/03/2026", "ly_do": "Chờ xác minh"}
+        action_url(dossier, "gia-han"), {"new_due_date": "16/03/2026", "reason": "Chờ xác minh"}
     )
     assert "phải sau ngày hẹn hiện tại" in html(not_later)
-    no_reason = leader.post(action_url(dossier, "gia-han"), {"ngay_hen_moi": "20/03/2026", "ly_do": " "})
+    no_reason = leader.post(action_url(dossier, "gia-han"), {"new_due_date": "20/03/2026", "reason": " "})
     assert "Vui lòng nêu lý do chậm giải quyết hồ sơ." in html(no_reason)
     dossier.refresh_from_db()
     assert dossier.due_at == local(2026, 3, 16, 17) and not dossier.extensions.exists()
-    ok = leader.post(action_url(dossier, "gia-han"), {"ngay_hen_moi": "20/03/2026", "ly_do": "Chờ xác minh"})
+    ok = leader.post(action_url(dossier, "gia-han"), {"new_due_date": "20/03/2026", "reason": "Chờ xác minh"})
     assert ok.status_code == 302
     dossier.refresh_from_db()
     assert dossier.due_at == local(2026, 3, 20, 17)
@@ -880,20 +882,20 @@ def intake_url(version):
 
 def intake_post(version, **overrides):
     data = {
-        "phien_ban": str(version.pk),
-        "ma_chong_trung": "key-quay-1",
-        "ho_ten": "Nguyễn Văn An",
-        "so_dinh_danh": "074 090 000 001",
-        "dien_thoai": "0912 345 678",
+        "version_id": str(version.pk),
+        "idempotency_key": "key-quay-1",
+        "name": "Nguyễn Văn An",
+        "national_id": "074 090 000 001",
+        "phone": "0912 345 678",
         "email": "an@example.vn",
-        "dia_chi": "Phường Thủ Dầu Một",
-        "quan_he": "parent_guardian",
-        "dai_dien_ho_ten": "Nguyễn Thị Na",
-        "dai_dien_so_dinh_danh": "",
+        "address": "Phường Thủ Dầu Một",
+        "relation": "parent_guardian",
+        "representative_name": "Nguyễn Thị Na",
+        "representative_national_id": "",
         "ho_ten_tre": "Nguyễn Thị Na",
         "ngay_sinh": "01/03/2026",
-        "giay_to__to-khai": pdf("to-khai.pdf"),
-        "giay_to__chung-sinh": SimpleUploadedFile("chung-sinh.png", PNG_BYTES, content_type="image/png"),
+        "file-to-khai": pdf("to-khai.pdf"),
+        "file-chung-sinh": SimpleUploadedFile("chung-sinh.png", PNG_BYTES, content_type="image/png"),
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -919,8 +921,8 @@ def test_intake_form_renders_the_procedures_own_fields(as_user, actors, intake_v
     assert response.status_code == 200
     page = html(response)
     assert "Họ tên của trẻ" in page and "Ngày sinh của trẻ" in page
-    assert 'name="ho_ten_tre"' in page and 'name="giay_to__chung-sinh"' in page
-    assert 'enctype="multipart/form-data"' in page and 'name="ma_chong_trung"' in page
+    assert 'name="ho_ten_tre"' in page and 'name="file-chung-sinh"' in page
+    assert 'enctype="multipart/form-data"' in page and 'name="idempotency_key"' in page
 
 
 def test_intake_receives_the_dossier(as_user, actors, intake_version, agency_a):
@@ -960,18 +962,18 @@ def test_intake_after_a_reload_warns_of_the_dossier_probably_created_already(as_
     client.post(intake_url(intake_version), intake_post(intake_version))
     first = Dossier.objects.get()
 
-    again = client.post(intake_url(intake_version), intake_post(intake_version, ma_chong_trung="key-quay-2"))
+    again = client.post(intake_url(intake_version), intake_post(intake_version, idempotency_key="key-quay-2"))
     assert again.status_code == 409
     page = html(again)
     assert "Có thể hồ sơ này đã được tiếp nhận" in page
     assert first.code in page and detail_url(first) in page
     assert timezone.localtime(first.submitted_at).strftime("%H:%M %d/%m/%Y") in page
-    assert 'name="van_tiep_nhan"' in page and "Các tệp đã chọn cần được chọn lại" in page
+    assert 'name="confirm_not_duplicate"' in page and "Các tệp đã chọn cần được chọn lại" in page
     assert Dossier.objects.count() == 1
 
     confirmed = client.post(
         intake_url(intake_version),
-        intake_post(intake_version, ma_chong_trung="key-quay-2", van_tiep_nhan="on"),
+        intake_post(intake_version, idempotency_key="key-quay-2", confirm_not_duplicate="on"),
     )
     assert confirmed.status_code == 302
     assert Dossier.objects.count() == 2
@@ -979,10 +981,10 @@ def test_intake_after_a_reload_warns_of_the_dossier_probably_created_already(as_
 
 def test_intake_matches_the_applicant_by_name_and_phone_without_an_id(as_user, actors, intake_version):
     client = as_user(actors.one_stop)
-    client.post(intake_url(intake_version), intake_post(intake_version, so_dinh_danh=""))
+    client.post(intake_url(intake_version), intake_post(intake_version, national_id=""))
     again = client.post(
         intake_url(intake_version),
-        intake_post(intake_version, so_dinh_danh="", ho_ten="nguyễn văn  an", ma_chong_trung="key-quay-2"),
+        intake_post(intake_version, national_id="", name="nguyễn văn  an", idempotency_key="key-quay-2"),
     )
     assert again.status_code == 409 and Dossier.objects.count() == 1
 
@@ -994,16 +996,14 @@ def test_intake_does_not_warn_for_another_applicant_an_old_dossier_or_when_switc
     client.post(intake_url(intake_version), intake_post(intake_version))
     other = client.post(
         intake_url(intake_version),
-        intake_post(
-            intake_version, so_dinh_danh="074090000002", dien_thoai="0987654321", ma_chong_trung="k2"
-        ),
+        intake_post(intake_version, national_id="074090000002", phone="0987654321", idempotency_key="k2"),
     )
     assert other.status_code == 302
     Dossier.objects.update(submitted_at=timezone.now() - timedelta(minutes=31))
-    later = client.post(intake_url(intake_version), intake_post(intake_version, ma_chong_trung="k3"))
+    later = client.post(intake_url(intake_version), intake_post(intake_version, idempotency_key="k3"))
     assert later.status_code == 302
     settings.CONGSO_DOSSIER_DUPLICATE_MINUTES = 0
-    off = client.post(intake_url(intake_version), intake_post(intake_version, ma_chong_trung="k4"))
+    off = client.post(intake_url(intake_version), intake_post(intake_version, idempotency_key="k4"))
     assert off.status_code == 302
     assert Dossier.objects.count() == 4
 
@@ -1022,12 +1022,12 @@ def test_intake_with_errors_changes_nothing(as_user, actors, intake_version):
         intake_url(intake_version),
         intake_post(
             intake_version,
-            ho_ten="",
-            so_dinh_danh="12345",
+            name="",
+            national_id="12345",
             ngay_sinh="31/02/2026",
-            dai_dien_ho_ten="",
+            representative_name="",
             **{
-                "giay_to__to-khai": SimpleUploadedFile(
+                "file-to-khai": SimpleUploadedFile(
                     "to-khai.pdf", b"not a pdf", content_type="application/pdf"
                 )
             },
@@ -1051,7 +1051,7 @@ def test_intake_links_the_applicants_account_when_asked(as_user, actors, intake_
     client = as_user(actors.one_stop)
     unknown = client.post(
         intake_url(intake_version),
-        intake_post(intake_version, so_dinh_danh="074090009999", gan_tai_khoan="on"),
+        intake_post(intake_version, national_id="074090009999", link_account="on"),
     )
     assert unknown.status_code == 400 and "Không có tài khoản dịch vụ công nào mang số định danh này" in html(
         unknown
@@ -1059,7 +1059,7 @@ def test_intake_links_the_applicants_account_when_asked(as_user, actors, intake_
     assert not Dossier.objects.exists()
     ok = client.post(
         intake_url(intake_version),
-        intake_post(intake_version, so_dinh_danh=citizen.national_id, gan_tai_khoan="on"),
+        intake_post(intake_version, national_id=citizen.national_id, link_account="on"),
     )
     assert ok.status_code == 302
     assert Dossier.objects.get().applicant == citizen
@@ -1082,7 +1082,7 @@ def test_intake_refuses_a_procedure_the_agency_does_not_implement(as_user, actor
 
 def test_intake_when_the_version_changed_meanwhile(as_user, actors, intake_version):
     response = as_user(actors.one_stop).post(
-        intake_url(intake_version), intake_post(intake_version, phien_ban="999999")
+        intake_url(intake_version), intake_post(intake_version, version_id="999999")
     )
     assert response.status_code == 400
     assert "Thủ tục vừa có phiên bản mới" in html(response)
@@ -1191,8 +1191,8 @@ def test_workspace_navigation_has_the_back_office_entries(as_user, actors):
 
 def test_counter_papers_are_optional(as_user, actors, intake_version):
     data = intake_post(intake_version)
-    data.pop("giay_to__to-khai")
-    data.pop("giay_to__chung-sinh")
+    data.pop("file-to-khai")
+    data.pop("file-chung-sinh")
     response = as_user(actors.one_stop).post(intake_url(intake_version), data)
     assert response.status_code == 302
     assert not Dossier.objects.get().papers.exists()

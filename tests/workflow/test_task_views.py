@@ -249,7 +249,7 @@ def test_a_leader_acknowledges_an_escalation_on_its_page(client, world, started,
     assert client.get(url(escalation)).status_code == 403
     client.force_login(world.leader)
     assert "Thẩm định hồ sơ" in client.get(url(escalation)).content.decode()
-    response = client.post(url(escalation), {"ghi_chu": "Đã nhắc chuyên viên"})
+    response = client.post(url(escalation), {"note": "Đã nhắc chuyên viên"})
     assert response.status_code == 302
     escalation.refresh_from_db()
     assert escalation.state == WorkItemState.DONE and escalation.note == "Đã nhắc chuyên viên"

@@ -103,7 +103,7 @@ def step_data(fields: list[services.StepField], cleaned: dict) -> dict:
 
 
 class AcknowledgeForm(forms.Form):
-    ghi_chu = forms.CharField(
+    note = forms.CharField(
         label=_("Việc đã làm để đôn đốc"),
         required=False,
         max_length=LONG_TEXT_MAX,
@@ -250,7 +250,7 @@ def _escalation(request, item: WorkItem):
     if not form.is_valid():
         return _render(request, item, form=form, status=400)
     try:
-        services.acknowledge_escalation(item, request.user, form.cleaned_data["ghi_chu"])
+        services.acknowledge_escalation(item, request.user, form.cleaned_data["note"])
     except PermissionDenied as exc:
         return render(request, "403.html", {"reason": str(exc)}, status=403)
     except ValidationError as exc:

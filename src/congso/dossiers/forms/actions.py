@@ -18,44 +18,44 @@ class ConfirmForm(Form):
 
 
 class AcceptForm(Form):
-    ghi_chu = forms.CharField(
+    note = forms.CharField(
         label=_("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class SupplementRequestForm(Form):
-    noi_dung = lines_field(
+    items = lines_field(
         _("Giấy tờ, nội dung cần bổ sung"),
         _("Mỗi dòng một nội dung. Theo quy định chỉ yêu cầu bổ sung một lần: hãy liệt kê đầy đủ."),
         _("Vui lòng liệt kê ít nhất một giấy tờ hoặc nội dung cần bổ sung."),
     )
-    ly_do = forms.CharField(
+    reason = forms.CharField(
         label=_("Lý do"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Vui lòng nêu lý do yêu cầu bổ sung.")},
     )
-    service_error_fields = {"items_required": "noi_dung", "supplement_once": None}
+    service_error_fields = {"items_required": "items", "supplement_once": None}
 
-    def clean_noi_dung(self):
+    def clean_items(self):
         return clean_lines(
-            self.cleaned_data["noi_dung"],
+            self.cleaned_data["items"],
             _("Vui lòng liệt kê ít nhất một giấy tờ hoặc nội dung cần bổ sung."),
         )
 
 
 class RefuseForm(Form):
-    ly_do = lines_field(
+    reasons = lines_field(
         _("Lý do từ chối tiếp nhận"),
         _("Mỗi dòng một lý do; các lý do được ghi trên phiếu từ chối (mẫu 03)."),
         _("Vui lòng nêu rõ ít nhất một lý do từ chối tiếp nhận hồ sơ."),
     )
-    xac_nhan = confirm_field(_("Tôi xác nhận từ chối tiếp nhận hồ sơ này."))
-    service_error_fields = {"reason_required": "ly_do"}
+    confirm = confirm_field(_("Tôi xác nhận từ chối tiếp nhận hồ sơ này."))
+    service_error_fields = {"reason_required": "reasons"}
 
-    def clean_ly_do(self):
+    def clean_reasons(self):
         return clean_lines(
-            self.cleaned_data["ly_do"], _("Vui lòng nêu rõ ít nhất một lý do từ chối tiếp nhận hồ sơ.")
+            self.cleaned_data["reasons"], _("Vui lòng nêu rõ ít nhất một lý do từ chối tiếp nhận hồ sơ.")
         )
 
 
@@ -72,7 +72,7 @@ class SuggestionsInput(forms.TextInput):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         if self.suggestions:
-            list_id = f"{context['widget']['attrs'].get('id') or name}_goi_y"
+            list_id = f"{context['widget']['attrs'].get('id') or name}_suggestions"
             context["widget"]["attrs"]["list"] = list_id
             context["widget"]["list_id"] = list_id
             context["widget"]["suggestions"] = self.suggestions
@@ -86,7 +86,8 @@ def unit_choices(units) -> list[tuple[str, str]]:
 
 class HandOverUnitForm(Form):
     """Step one of a hand-over (a GET form): which unit of the agency tree receives the dossier. Choosing
-    it lists that unit's people in step two."""
+    it lists that unit's people in step two. Its field name is the page's query parameter
+    (``?don_vi=<id>``), a readable slug like the inbox's filters; step two posts the unit as ``unit``."""
 
     don_vi = forms.ChoiceField(
         label=_("Đơn vị nhận"),
@@ -119,7 +120,7 @@ class HandOverForm(Form):
     person or the unit's queue — the step, its allotted time and a note. ``dossiers.services.hand_over``
     checks again that the person works at the unit."""
 
-    don_vi = forms.ChoiceField(
+    unit = forms.ChoiceField(
         label=_("Đơn vị nhận"),
         widget=forms.HiddenInput,
         error_messages={
@@ -127,7 +128,7 @@ class HandOverForm(Form):
             "invalid_choice": _("Đơn vị đã chọn không còn trong danh sách; vui lòng chọn lại."),
         },
     )
-    nguoi_nhan = forms.ChoiceField(
+    receiver = forms.ChoiceField(
         label=_("Người nhận"),
         required=False,
         help_text=_(
@@ -138,13 +139,13 @@ class HandOverForm(Form):
             "invalid_choice": _("Người nhận đã chọn không thuộc đơn vị nhận; vui lòng chọn lại."),
         },
     )
-    ten_buoc = forms.CharField(
+    step_name = forms.CharField(
         label=_("Bước xử lý"),
         max_length=200,
         help_text=_("Chọn một bước gợi ý hoặc ghi bước khác, ví dụ: Thẩm định hồ sơ."),
         error_messages={"required": _("Vui lòng ghi tên bước xử lý.")},
     )
-    so_gio = WorkingHoursField(
+    allotted_hours = WorkingHoursField(
         label=_("Thời gian được giao (giờ làm việc)"),
         required=False,
         max_digits=6,
@@ -166,57 +167,57 @@ class HandOverForm(Form):
             "max_whole_digits": _("Thời gian được giao không được quá 2000 giờ."),
         },
     )
-    ghi_chu = forms.CharField(
+    note = forms.CharField(
         label=_("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     service_error_fields = {
-        "step_name": "ten_buoc",
-        "allotted_hours": "so_gio",
-        "agency_not_in_force": "don_vi",
-        "received_by": "nguoi_nhan",
+        "step_name": "step_name",
+        "allotted_hours": "allotted_hours",
+        "agency_not_in_force": "unit",
+        "received_by": "receiver",
     }
 
     def __init__(self, *args, units=(), receivers=(), steps=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._units = {str(agency.pk): agency for agency, _depth in units}
         self._receivers = {str(person.pk): person for person in receivers}
-        self.fields["don_vi"].choices = unit_choices(units)
-        self.fields["nguoi_nhan"].choices = [(QUEUE, _("Hàng chờ của đơn vị (không giao đích danh)"))] + [
+        self.fields["unit"].choices = unit_choices(units)
+        self.fields["receiver"].choices = [(QUEUE, _("Hàng chờ của đơn vị (không giao đích danh)"))] + [
             (str(person.pk), person.get_full_name()) for person in receivers
         ]
-        self.fields["ten_buoc"].widget = SuggestionsInput(suggestions=steps)
+        self.fields["step_name"].widget = SuggestionsInput(suggestions=steps)
 
-    def clean_don_vi(self):
-        return self._units[self.cleaned_data["don_vi"]]
+    def clean_unit(self):
+        return self._units[self.cleaned_data["unit"]]
 
-    def clean_nguoi_nhan(self):
-        value = self.cleaned_data.get("nguoi_nhan") or QUEUE
+    def clean_receiver(self):
+        value = self.cleaned_data.get("receiver") or QUEUE
         return self._receivers.get(value) if value != QUEUE else None
 
 
 class ProvideSupplementForm(Form):
-    tep = PaperFilesField(
+    files = PaperFilesField(
         label=_("Giấy tờ bổ sung"),
         help_text=_("Bản chụp hoặc bản quét (PDF, JPEG, PNG). Có thể chọn nhiều tệp."),
     )
-    ghi_chu = forms.CharField(
+    note = forms.CharField(
         label=_("Nội dung bổ sung, ghi chú"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Ví dụ: đã nhận bản chính giấy chứng sinh."),
     )
-    service_error_fields = {"supplement_empty": "tep"}
+    service_error_fields = {"supplement_empty": "files"}
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not data.get("tep") and not data.get("ghi_chu", "").strip():
-            self.add_error("tep", _("Vui lòng tải lên giấy tờ bổ sung hoặc ghi nội dung bổ sung."))
+        if not self.errors and not data.get("files") and not data.get("note", "").strip():
+            self.add_error("files", _("Vui lòng tải lên giấy tờ bổ sung hoặc ghi nội dung bổ sung."))
         return data
 
 
 class RequestPaymentForm(Form):
-    so_tien = forms.IntegerField(
+    amount = forms.IntegerField(
         label=_("Số tiền (đồng)"),
         min_value=1,
         widget=forms.NumberInput(attrs={"class": "input--medium", "inputmode": "numeric"}),
@@ -226,22 +227,22 @@ class RequestPaymentForm(Form):
             "min_value": _("Số tiền phải lớn hơn 0."),
         },
     )
-    ghi_chu = forms.CharField(
+    note = forms.CharField(
         label=_("Nội dung (phí, lệ phí, thuế…)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    service_error_fields = {"amount": "so_tien"}
+    service_error_fields = {"amount": "amount"}
 
 
 class RecordPaymentForm(Form):
-    so_bien_lai = forms.CharField(
+    receipt_number = forms.CharField(
         label=_("Số biên lai, mã giao dịch"),
         max_length=200,
         error_messages={"required": _("Vui lòng nhập số biên lai hoặc mã giao dịch.")},
     )
-    so_tien = forms.IntegerField(
+    amount = forms.IntegerField(
         label=_("Số tiền đã nộp (đồng)"),
         required=False,
         min_value=1,
@@ -251,74 +252,74 @@ class RecordPaymentForm(Form):
             "min_value": _("Số tiền phải lớn hơn 0."),
         },
     )
-    service_error_fields = {"amount": "so_tien"}
+    service_error_fields = {"amount": "amount"}
 
 
 class ResultReadyForm(Form):
-    tep_ket_qua = PaperFilesField(
+    result_files = PaperFilesField(
         label=_("Tệp kết quả giải quyết"),
         help_text=_("Bản điện tử của kết quả đã ký (PDF, JPEG, PNG). Cần có để trả kết quả trực tuyến."),
     )
-    noi_dung = forms.CharField(
+    result_note = forms.CharField(
         label=_("Nội dung kết quả"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Ví dụ: Giấy khai sinh số 12/2026, quyển số 01."),
     )
-    service_error_fields = {"result_empty": "tep_ket_qua"}
+    service_error_fields = {"result_empty": "result_files"}
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not data.get("tep_ket_qua") and not data.get("noi_dung", "").strip():
+        if not self.errors and not data.get("result_files") and not data.get("result_note", "").strip():
             self.add_error(
-                "tep_ket_qua", _("Vui lòng đính kèm kết quả giải quyết hoặc ghi nội dung kết quả.")
+                "result_files", _("Vui lòng đính kèm kết quả giải quyết hoặc ghi nội dung kết quả.")
             )
         return data
 
 
 class ReturnResultForm(Form):
-    hinh_thuc = forms.ChoiceField(
+    method = forms.ChoiceField(
         label=_("Hình thức trả kết quả"),
         choices=ReturnMethod.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Vui lòng chọn hình thức trả kết quả.")},
     )
-    ghi_chu = forms.CharField(
+    note = forms.CharField(
         label=_("Ghi chú"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Ví dụ: người nhận, số vận đơn bưu chính."),
     )
-    service_error_fields = {"return_method": "hinh_thuc", "no_result_file": "hinh_thuc"}
+    service_error_fields = {"return_method": "method", "no_result_file": "method"}
 
 
 class StopForm(Form):
-    ly_do = forms.CharField(
+    reason = forms.CharField(
         label=_("Lý do dừng giải quyết"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Được ghi trên thông báo dừng giải quyết hồ sơ (mẫu 05)."),
         error_messages={"required": _("Vui lòng nêu lý do dừng giải quyết hồ sơ.")},
     )
-    xac_nhan = confirm_field(_("Tôi xác nhận dừng giải quyết hồ sơ này."))
-    service_error_fields = {"reason_required": "ly_do"}
+    confirm = confirm_field(_("Tôi xác nhận dừng giải quyết hồ sơ này."))
+    service_error_fields = {"reason_required": "reason"}
 
 
 class WithdrawForm(Form):
-    ly_do = forms.CharField(
+    reason = forms.CharField(
         label=_("Lý do rút hồ sơ (theo văn bản đề nghị của người nộp)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Vui lòng nêu lý do rút hồ sơ.")},
     )
-    xac_nhan = confirm_field(_("Người nộp đã có văn bản đề nghị rút hồ sơ; tôi xác nhận rút hồ sơ này."))
-    service_error_fields = {"reason_required": "ly_do"}
+    confirm = confirm_field(_("Người nộp đã có văn bản đề nghị rút hồ sơ; tôi xác nhận rút hồ sơ này."))
+    service_error_fields = {"reason_required": "reason"}
 
 
 class ExtendForm(Form):
-    ngay_hen_moi = forms.DateField(
+    new_due_date = forms.DateField(
         label=_("Ngày hẹn trả kết quả mới"),
         input_formats=DATE_FORMATS,
         help_text=DATE_HINT,
@@ -330,7 +331,7 @@ class ExtendForm(Form):
             "invalid": _("Ngày hẹn trả mới không hợp lệ (dd/mm/yyyy)."),
         },
     )
-    ly_do = forms.CharField(
+    reason = forms.CharField(
         label=_("Lý do chậm giải quyết"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -338,14 +339,14 @@ class ExtendForm(Form):
         error_messages={"required": _("Vui lòng nêu lý do chậm giải quyết hồ sơ.")},
     )
     service_error_fields = {
-        "reason_required": "ly_do",
-        "not_later": "ngay_hen_moi",
-        "not_working_day": "ngay_hen_moi",
-        "bad_date": "ngay_hen_moi",
+        "reason_required": "reason",
+        "not_later": "new_due_date",
+        "not_working_day": "new_due_date",
+        "bad_date": "new_due_date",
     }
 
-    def clean_ngay_hen_moi(self):
-        day = self.cleaned_data["ngay_hen_moi"]
+    def clean_new_due_date(self):
+        day = self.cleaned_data["new_due_date"]
         if day < timezone.localdate():
             raise ValidationError(_("Ngày hẹn trả mới không được trước ngày hôm nay."), code="past")
         return day

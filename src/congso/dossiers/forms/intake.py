@@ -23,17 +23,17 @@ RELATIONS = [
 
 
 class IntakeApplicantForm(Form):
-    """Who hands the dossier in at the counter, and whom they act for. ``co_quan`` is offered only when
+    """Who hands the dossier in at the counter, and whom they act for. ``agency`` is offered only when
     the officer receives for several agencies."""
 
-    co_quan = forms.ChoiceField(label=_("Cơ quan tiếp nhận"))
-    ho_ten = forms.CharField(
+    agency = forms.ChoiceField(label=_("Cơ quan tiếp nhận"))
+    name = forms.CharField(
         label=_("Họ, chữ đệm và tên người nộp"),
         max_length=200,
         error_messages={"required": _("Vui lòng nhập họ tên người nộp hồ sơ.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    so_dinh_danh = forms.CharField(
+    national_id = forms.CharField(
         label=_("Số định danh cá nhân hoặc mã số thuế"),
         max_length=20,
         required=False,
@@ -42,7 +42,7 @@ class IntakeApplicantForm(Form):
             attrs={"inputmode": "numeric", "class": "input--medium", "autocomplete": "off"}
         ),
     )
-    gan_tai_khoan = forms.BooleanField(
+    link_account = forms.BooleanField(
         label=_("Gắn hồ sơ vào tài khoản dịch vụ công có số định danh này"),
         required=False,
         help_text=_(
@@ -50,7 +50,7 @@ class IntakeApplicantForm(Form):
             "trực tuyến."
         ),
     )
-    dien_thoai = forms.CharField(
+    phone = forms.CharField(
         label=_("Số điện thoại"),
         max_length=20,
         required=False,
@@ -63,20 +63,20 @@ class IntakeApplicantForm(Form):
         max_length=254,
         error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ (ví dụ: ten@example.com).")},
     )
-    dia_chi = forms.CharField(label=_("Địa chỉ liên hệ"), max_length=300, required=False)
-    quan_he = forms.ChoiceField(
+    address = forms.CharField(label=_("Địa chỉ liên hệ"), max_length=300, required=False)
+    relation = forms.ChoiceField(
         label=_("Người nộp nộp hồ sơ cho ai?"),
         choices=RELATIONS,
         initial=RELATION_SELF,
         widget=forms.RadioSelect,
     )
-    dai_dien_ho_ten = forms.CharField(
+    representative_name = forms.CharField(
         label=_("Họ tên người (hoặc tên tổ chức) được đại diện"),
         max_length=300,
         required=False,
         help_text=_("Chỉ điền khi nộp thay."),
     )
-    dai_dien_so_dinh_danh = forms.CharField(
+    representative_national_id = forms.CharField(
         label=_("Số định danh cá nhân hoặc mã số thuế của người được đại diện"),
         max_length=20,
         required=False,
@@ -85,40 +85,40 @@ class IntakeApplicantForm(Form):
             attrs={"inputmode": "numeric", "class": "input--medium", "autocomplete": "off"}
         ),
     )
-    ma_chong_trung = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
     # Shown only when a probable duplicate was found (views.counter_intake.intake_form): the officer confirms.
-    van_tiep_nhan = forms.BooleanField(
+    confirm_not_duplicate = forms.BooleanField(
         label=_("Tôi đã kiểm tra: đây là một hồ sơ mới, vẫn tiếp nhận"),
         required=False,
     )
 
     service_error_fields = {
-        "applicant_name": "ho_ten",
-        "applicant_national_id": "so_dinh_danh",
+        "applicant_name": "name",
+        "applicant_national_id": "national_id",
         "applicant_email": "email",
         "too_long": None,
     }
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
-        agency_choice(self.fields["co_quan"], agencies)
+        agency_choice(self.fields["agency"], agencies)
 
-    def clean_co_quan(self):
-        return self.cleaned_data["co_quan"] or self.fields["co_quan"].initial
+    def clean_agency(self):
+        return self.cleaned_data["agency"] or self.fields["agency"].initial
 
-    def clean_ho_ten(self):
-        return " ".join(self.cleaned_data["ho_ten"].split())
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
 
-    def clean_so_dinh_danh(self):
-        return clean_identifier(self.cleaned_data["so_dinh_danh"], label=_("Số định danh của người nộp"))
+    def clean_national_id(self):
+        return clean_identifier(self.cleaned_data["national_id"], label=_("Số định danh của người nộp"))
 
-    def clean_dai_dien_so_dinh_danh(self):
+    def clean_representative_national_id(self):
         return clean_identifier(
-            self.cleaned_data["dai_dien_so_dinh_danh"], label=_("Số định danh của người được đại diện")
+            self.cleaned_data["representative_national_id"], label=_("Số định danh của người được đại diện")
         )
 
-    def clean_dien_thoai(self):
-        phone = inbox.normalise_phone(self.cleaned_data["dien_thoai"])
+    def clean_phone(self):
+        phone = inbox.normalise_phone(self.cleaned_data["phone"])
         if phone and not PHONE_RE.fullmatch(phone):
             raise ValidationError(
                 _("Số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0 (ví dụ: 0912345678)."), code="invalid"
@@ -127,26 +127,26 @@ class IntakeApplicantForm(Form):
 
     def clean(self):
         data = super().clean()
-        relation = data.get("quan_he")
+        relation = data.get("relation")
         if relation and relation != RELATION_SELF:
-            if not data.get("dai_dien_ho_ten", "").strip():
+            if not data.get("representative_name", "").strip():
                 self.add_error(
-                    "dai_dien_ho_ten", _("Vui lòng nhập họ tên người (hoặc tên tổ chức) được đại diện.")
+                    "representative_name", _("Vui lòng nhập họ tên người (hoặc tên tổ chức) được đại diện.")
                 )
-            represented_id = data.get("dai_dien_so_dinh_danh", "")
+            represented_id = data.get("representative_national_id", "")
             if relation == "business_representative" and (not represented_id or len(represented_id) == 12):
                 self.add_error(
-                    "dai_dien_so_dinh_danh",
+                    "representative_national_id",
                     _("Vui lòng nhập mã số thuế của doanh nghiệp, tổ chức được đại diện."),
                 )
             if relation == "authorised" and len(represented_id) != 12:
                 self.add_error(
-                    "dai_dien_so_dinh_danh",
+                    "representative_national_id",
                     _("Vui lòng nhập số định danh cá nhân (12 chữ số) của người ủy quyền."),
                 )
-        if data.get("gan_tai_khoan") and len(data.get("so_dinh_danh") or "") != 12:
+        if data.get("link_account") and len(data.get("national_id") or "") != 12:
             self.add_error(
-                "gan_tai_khoan",
+                "link_account",
                 _("Chỉ gắn được vào tài khoản khi có số định danh cá nhân 12 chữ số của người nộp."),
             )
         return data
@@ -154,24 +154,24 @@ class IntakeApplicantForm(Form):
     def applicant_details(self) -> dict:
         data = self.cleaned_data
         return {
-            "name": data["ho_ten"],
-            "national_id": data["so_dinh_danh"],
-            "phone": data["dien_thoai"],
+            "name": data["name"],
+            "national_id": data["national_id"],
+            "phone": data["phone"],
             "email": data["email"],
-            "address": data["dia_chi"].strip(),
+            "address": data["address"].strip(),
         }
 
     def acting_for(self) -> dict | None:
         """What the dossier records about the person represented (the portal's keys), None for oneself."""
         data = self.cleaned_data
-        relation = data["quan_he"]
+        relation = data["relation"]
         if relation == RELATION_SELF:
             return None
-        identifier = data["dai_dien_so_dinh_danh"]
+        identifier = data["representative_national_id"]
         payload = {
             "relation": relation,
             "relation_label": str(dict(RELATIONS)[relation]),
-            "full_name": " ".join(data["dai_dien_ho_ten"].split()),
+            "full_name": " ".join(data["representative_name"].split()),
         }
         if identifier:
             payload["tax_code" if len(identifier) != 12 else "national_id"] = identifier
@@ -179,15 +179,17 @@ class IntakeApplicantForm(Form):
 
 
 class IntakePapersForm(Form):
-    """One file input per paper of the procedure version (several files each), plus other papers."""
+    """One file input per paper of the procedure version (several files each), plus other papers. The
+    inputs are named ``file-<paper code>`` and ``other-files``: a hyphen never occurs in the names of the
+    procedure's form fields (``formengine``), posted on the same page."""
 
-    OTHER = "giay_to_khac"
+    OTHER = "other-files"
 
     def __init__(self, *args, papers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.papers = {}
         for paper in papers:
-            name = f"giay_to__{paper.code}"
+            name = f"file-{paper.code}"
             self.papers[name] = paper
             self.fields[name] = PaperFilesField(
                 label=paper.name,

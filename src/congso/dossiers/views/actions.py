@@ -101,7 +101,8 @@ def _chosen_unit(request, dossier, units):
     """The unit of a hand-over: the one chosen (step one, or carried by step two), else the agency
     processing the dossier now — handing over inside one's own agency is the usual case."""
     by_id = {str(agency.pk): agency for agency, _depth in units}
-    chosen = request.POST.get("don_vi") if request.method == "POST" else request.GET.get("don_vi")
+    # Step two posts the unit as ``unit``; step one, a GET form, names it in the query (``?don_vi=``).
+    chosen = request.POST.get("unit") if request.method == "POST" else request.GET.get("don_vi")
     return by_id.get(chosen or "") or by_id.get(str(dossier.current_agency_id))
 
 
@@ -118,7 +119,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Xác nhận tiếp nhận"),
             forms.AcceptForm,
             lambda d, g: _transition_verdict("accept", d, g),
-            lambda d, user, f: services.accept(d, user, f.cleaned_data["ghi_chu"]),
+            lambda d, user, f: services.accept(d, user, f.cleaned_data["note"]),
             gettext_lazy("Đã tiếp nhận hồ sơ {code}."),
             FormCode.RECEIPT,
         ),
@@ -133,7 +134,7 @@ ACTIONS: dict[str, Action] = {
             forms.SupplementRequestForm,
             _supplement_verdict,
             lambda d, user, f: services.request_supplement(
-                d, user, f.cleaned_data["noi_dung"], f.cleaned_data["ly_do"]
+                d, user, f.cleaned_data["items"], f.cleaned_data["reason"]
             ),
             gettext_lazy("Đã yêu cầu bổ sung hồ sơ {code}."),
             FormCode.SUPPLEMENT_REQUEST,
@@ -148,7 +149,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Từ chối tiếp nhận"),
             forms.RefuseForm,
             _refuse_verdict,
-            lambda d, user, f: services.refuse(d, user, f.cleaned_data["ly_do"]),
+            lambda d, user, f: services.refuse(d, user, f.cleaned_data["reasons"]),
             gettext_lazy("Đã từ chối tiếp nhận hồ sơ {code}."),
             FormCode.REFUSAL,
             warning=True,
@@ -164,7 +165,7 @@ ACTIONS: dict[str, Action] = {
             forms.ProvideSupplementForm,
             lambda d, g: _transition_verdict("provide_supplement", d, g),
             lambda d, user, f: services.provide_supplement(
-                d, user, _files(f.cleaned_data["tep"]), f.cleaned_data["ghi_chu"]
+                d, user, _files(f.cleaned_data["files"]), f.cleaned_data["note"]
             ),
             gettext_lazy("Đã ghi nhận hồ sơ bổ sung của hồ sơ {code}."),
         ),
@@ -191,12 +192,12 @@ ACTIONS: dict[str, Action] = {
             _hand_over_verdict,
             lambda d, user, f: services.hand_over(
                 d,
-                to_agency=f.cleaned_data["don_vi"],
-                step_name=f.cleaned_data["ten_buoc"],
+                to_agency=f.cleaned_data["unit"],
+                step_name=f.cleaned_data["step_name"],
                 given_by=user,
-                received_by=f.cleaned_data["nguoi_nhan"],
-                allotted_working_hours=f.cleaned_data["so_gio"],
-                note=f.cleaned_data["ghi_chu"],
+                received_by=f.cleaned_data["receiver"],
+                allotted_working_hours=f.cleaned_data["allotted_hours"],
+                note=f.cleaned_data["note"],
             ),
             gettext_lazy("Đã bàn giao hồ sơ {code}."),
             FormCode.CONTROL_SHEET,
@@ -209,7 +210,7 @@ ACTIONS: dict[str, Action] = {
             forms.RequestPaymentForm,
             lambda d, g: _transition_verdict("request_payment", d, g),
             lambda d, user, f: services.request_payment(
-                d, user, amount=f.cleaned_data["so_tien"], note=f.cleaned_data["ghi_chu"]
+                d, user, amount=f.cleaned_data["amount"], note=f.cleaned_data["note"]
             ),
             gettext_lazy("Đã yêu cầu thực hiện nghĩa vụ tài chính cho hồ sơ {code}."),
         ),
@@ -221,7 +222,7 @@ ACTIONS: dict[str, Action] = {
             forms.RecordPaymentForm,
             lambda d, g: _transition_verdict("record_payment", d, g),
             lambda d, user, f: services.record_payment(
-                d, user, reference=f.cleaned_data["so_bien_lai"], amount=f.cleaned_data["so_tien"]
+                d, user, reference=f.cleaned_data["receipt_number"], amount=f.cleaned_data["amount"]
             ),
             gettext_lazy("Đã ghi nhận nghĩa vụ tài chính của hồ sơ {code}."),
         ),
@@ -238,8 +239,8 @@ ACTIONS: dict[str, Action] = {
             lambda d, user, f: services.mark_result_ready(
                 d,
                 user,
-                result_files=_files(f.cleaned_data["tep_ket_qua"]),
-                result_note=f.cleaned_data["noi_dung"],
+                result_files=_files(f.cleaned_data["result_files"]),
+                result_note=f.cleaned_data["result_note"],
             ),
             gettext_lazy("Hồ sơ {code} đã có kết quả giải quyết."),
         ),
@@ -253,7 +254,7 @@ ACTIONS: dict[str, Action] = {
             forms.ReturnResultForm,
             lambda d, g: _transition_verdict("return_result", d, g),
             lambda d, user, f: services.return_result(
-                d, user, f.cleaned_data["hinh_thuc"], f.cleaned_data["ghi_chu"]
+                d, user, f.cleaned_data["method"], f.cleaned_data["note"]
             ),
             gettext_lazy("Đã trả kết quả hồ sơ {code}."),
         ),
@@ -269,7 +270,7 @@ ACTIONS: dict[str, Action] = {
             forms.ExtendForm,
             _extend_verdict,
             lambda d, user, f: services.extend(
-                d, user, f.cleaned_data["ngay_hen_moi"], f.cleaned_data["ly_do"]
+                d, user, f.cleaned_data["new_due_date"], f.cleaned_data["reason"]
             ),
             gettext_lazy("Đã gia hạn hồ sơ {code}."),
             FormCode.APOLOGY_EXTENSION,
@@ -284,7 +285,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Dừng giải quyết"),
             forms.StopForm,
             lambda d, g: _transition_verdict("stop", d, g),
-            lambda d, user, f: services.stop(d, user, f.cleaned_data["ly_do"]),
+            lambda d, user, f: services.stop(d, user, f.cleaned_data["reason"]),
             gettext_lazy("Đã dừng giải quyết hồ sơ {code}."),
             FormCode.STOP_NOTICE,
             warning=True,
@@ -296,7 +297,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Rút hồ sơ"),
             forms.WithdrawForm,
             lambda d, g: _transition_verdict("withdraw", d, g),
-            lambda d, user, f: services.withdraw(d, user, f.cleaned_data["ly_do"]),
+            lambda d, user, f: services.withdraw(d, user, f.cleaned_data["reason"]),
             gettext_lazy("Đã rút hồ sơ {code} theo đề nghị của người nộp."),
             warning=True,
         ),
@@ -318,9 +319,9 @@ def _hand_over_setup(request, dossier) -> tuple[dict, dict]:
     receivers = services.hand_over_receivers(unit) if unit is not None else []
     kwargs = {"units": units, "receivers": receivers, "steps": inbox.hand_over_step_names(dossier)}
     unit_form = forms.HandOverUnitForm(
-        initial={"don_vi": str(unit.pk) if unit else ""}, units=units, auto_id="id_buoc1_%s"
+        initial={"don_vi": str(unit.pk) if unit else ""}, units=units, auto_id="id_step1_%s"
     )
-    return kwargs, {"unit": unit, "unit_form": unit_form, "initial": {"don_vi": str(unit.pk) if unit else ""}}
+    return kwargs, {"unit": unit, "unit_form": unit_form, "initial": {"unit": str(unit.pk) if unit else ""}}
 
 
 def _form_kwargs(action: Action, request, dossier) -> tuple[dict, dict]:

@@ -63,7 +63,7 @@ def intake(request):
     return render(request, "dossiers/intake_choose.html", context)
 
 
-CONTROL_NAMES = {"csrfmiddlewaretoken", "phien_ban"}
+CONTROL_NAMES = {"csrfmiddlewaretoken", "version_id"}
 
 
 @workspace_required
@@ -104,13 +104,13 @@ def intake_form(request, procedure_code):
     applicant_form = forms.IntakeApplicantForm(
         request.POST if bound else None,
         agencies=agencies,
-        initial={"ma_chong_trung": uuid.uuid4().hex, "co_quan": initial_agency or str(agencies[0].pk)},
+        initial={"idempotency_key": uuid.uuid4().hex, "agency": initial_agency or str(agencies[0].pk)},
     )
     papers_form = forms.IntakePapersForm(
         request.POST if bound else None, request.FILES if bound else None, papers=papers
     )
     data, raw, form_errors, engine_errors = {}, {}, [], {}
-    version_changed = bound and request.POST.get("phien_ban") != str(version.pk)
+    version_changed = bound and request.POST.get("version_id") != str(version.pk)
     if bound and version_changed:
         form_errors.append(
             _("Thủ tục vừa có phiên bản mới; vui lòng kiểm tra lại tờ khai và giấy tờ rồi tiếp nhận lại.")
@@ -160,18 +160,18 @@ def _unconfirmed_duplicates(request, version, applicant_form) -> list[Dossier]:
     the same idempotency key is no duplicate: the service answers it instead of creating another."""
     data = applicant_form.cleaned_data
     minutes = conf.duplicate_minutes()
-    if data["van_tiep_nhan"] or minutes <= 0:
+    if data["confirm_not_duplicate"] or minutes <= 0:
         return []
     found = (
         Dossier.objects.visible_to(request.user)
         .probable_duplicates(
             procedure=version.procedure,
             since=timezone.now() - timedelta(minutes=minutes),
-            national_id=data["so_dinh_danh"],
-            name=data["ho_ten"],
-            phone=data["dien_thoai"],
+            national_id=data["national_id"],
+            name=data["name"],
+            phone=data["phone"],
         )
-        .exclude(idempotency_key=data["ma_chong_trung"])
+        .exclude(idempotency_key=data["idempotency_key"])
     )
     return list(found[:5])
 
@@ -180,13 +180,13 @@ def _receive(request, version, agencies, applicant_form, papers_form, data):
     """Call ``services.receive_at_counter``; on success the redirect to the dossier, on a service error
     None (the error is put on the form)."""
     by_id = {str(a.pk): a for a in agencies}
-    agency = by_id[applicant_form.cleaned_data["co_quan"]]
+    agency = by_id[applicant_form.cleaned_data["agency"]]
     account = None
-    if applicant_form.cleaned_data["gan_tai_khoan"]:
-        account = identity_services.active_citizen_by_national_id(applicant_form.cleaned_data["so_dinh_danh"])
+    if applicant_form.cleaned_data["link_account"]:
+        account = identity_services.active_citizen_by_national_id(applicant_form.cleaned_data["national_id"])
         if account is None:
             applicant_form.add_error(
-                "gan_tai_khoan",
+                "link_account",
                 _(
                     "Không có tài khoản dịch vụ công nào mang số định danh này; bỏ đánh dấu để tiếp nhận "
                     "mà không gắn tài khoản."
@@ -203,7 +203,7 @@ def _receive(request, version, agencies, applicant_form, papers_form, data):
             form_data=data,
             acting_for=applicant_form.acting_for(),
             papers=uploads,
-            idempotency_key=applicant_form.cleaned_data["ma_chong_trung"],
+            idempotency_key=applicant_form.cleaned_data["idempotency_key"],
             applicant=account,
         )
     except PermissionDenied as exc:
