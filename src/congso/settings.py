@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "congso.workflow",
     "congso.workspace",
     "congso.portal",
+    "congso.lgsp",
     # The Django admin, with congso's entry rule and default-deny below the platform (agencies.admin_site).
     "congso.agencies.admin_config.CongsoAdminConfig",
     "django.contrib.auth",
@@ -325,6 +326,15 @@ CONGSO_LOOKUP_CODE_WINDOW_SECONDS = env.int("CONGSO_LOOKUP_CODE_WINDOW_SECONDS",
 CONGSO_PUBLIC_BASE_URL = env.str("CONGSO_PUBLIC_BASE_URL", default="")
 CONGSO_PDF_FONT_DIR = Path(env.str("CONGSO_PDF_FONT_DIR", default=str(VAR_DIR / "fonts")))
 CONGSO_PDF_MAX_SECONDS = env.int("CONGSO_PDF_MAX_SECONDS", default=120)
+# The LGSP control plane (congso/lgsp/conf.py says what each one does).
+CONGSO_LGSP_KEY_SECRET = env.str("CONGSO_LGSP_KEY_SECRET", default="")
+CONGSO_LGSP_ISSUER = env.str("CONGSO_LGSP_ISSUER", default="")
+CONGSO_LGSP_AUDIENCE = env.str("CONGSO_LGSP_AUDIENCE", default="congso-lgsp-gateway")
+CONGSO_LGSP_TOKEN_SECONDS = env.int("CONGSO_LGSP_TOKEN_SECONDS", default=300)
+CONGSO_LGSP_KEY_OVERLAP_SECONDS = env.int("CONGSO_LGSP_KEY_OVERLAP_SECONDS", default=3600)
+CONGSO_LGSP_TOKEN_RATE_LIMIT = env.int("CONGSO_LGSP_TOKEN_RATE_LIMIT", default=60)
+CONGSO_LGSP_TOKEN_RATE_WINDOW_SECONDS = env.int("CONGSO_LGSP_TOKEN_RATE_WINDOW_SECONDS", default=60)
+CONGSO_LGSP_CLIENT_CERT_HEADER = env.str("CONGSO_LGSP_CLIENT_CERT_HEADER", default="")
 CONGSO_LOGBOOK_PDF_MAX_ROWS = env.int("CONGSO_LOGBOOK_PDF_MAX_ROWS", default=300)
 # Process monitoring pages are computed at most this often (seconds; 0 = always fresh).
 CONGSO_MONITORING_CACHE_SECONDS = env.int("CONGSO_MONITORING_CACHE_SECONDS", default=60)

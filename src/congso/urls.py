@@ -1,5 +1,5 @@
 """URL map: the portal at /, procedures at /thu-tuc/, the officers' workspace at /can-bo/, sign-in at
-/tai-khoan/, the admin at /quan-tri/."""
+/tai-khoan/, the admin at /quan-tri/, the LGSP control plane at /lgsp/ (its catalogue at /can-bo/lgsp/)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -12,6 +12,8 @@ urlpatterns = [
     path("can-bo/cong-viec/", include("congso.workflow.task_urls")),
     path("can-bo/quy-trinh/", include("congso.workflow.urls")),
     path("thu-tuc/", include("congso.catalog.urls")),
+    path("can-bo/lgsp/", include("congso.lgsp.workspace_urls")),
+    path("lgsp/", include("congso.lgsp.urls")),
     path("can-bo/", include("congso.workspace.urls")),
     # The catalogue's staff form preview keeps the address it had when the portal served it.
     path("nop-ho-so/xem-truoc-bieu-mau/", include("congso.catalog.form_preview_urls")),

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LgspConfig(AppConfig):
+    name = "congso.lgsp"
+    label = "lgsp"
+    verbose_name = _("Nền tảng tích hợp, chia sẻ dữ liệu (LGSP)")
+
+    def ready(self) -> None:
+        from . import workspace_entries  # noqa: F401 — registers the catalogue in the workspace navigation

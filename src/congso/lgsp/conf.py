@@ -1,0 +1,62 @@
+"""Settings of the LGSP block, each read with its default so the block works with no configuration.
+
+Read through these functions (not at import time) so tests and ``override_settings`` take effect.
+
+- ``CONGSO_LGSP_KEY_SECRET`` — the secret from which the key that encrypts the token-signing private keys
+  is derived (HKDF-SHA256); default: ``SECRET_KEY``. Changing it makes the stored private keys
+  unreadable: rotate the signing key afterwards.
+- ``CONGSO_LGSP_ISSUER`` — the tokens' ``iss``; default ``CONGSO_PUBLIC_BASE_URL`` + ``/lgsp``, or
+  ``congso-lgsp`` without a public address.
+- ``CONGSO_LGSP_AUDIENCE`` — the tokens' ``aud``, what the gateway expects; default ``congso-lgsp-gateway``.
+- ``CONGSO_LGSP_TOKEN_SECONDS`` — lifetime of an access token; default ``300``.
+- ``CONGSO_LGSP_KEY_OVERLAP_SECONDS`` — how long a retired signing key stays in the JWKS; must exceed the
+  token lifetime; default ``3600``.
+- ``CONGSO_LGSP_TOKEN_RATE_LIMIT`` / ``CONGSO_LGSP_TOKEN_RATE_WINDOW_SECONDS`` — token requests allowed per
+  client address and per client id in the window; default ``60`` per ``60`` s.
+- ``CONGSO_LGSP_CLIENT_CERT_HEADER`` — the request header (Django ``META`` name, e.g.
+  ``HTTP_X_SSL_CLIENT_SHA256``) in which the TLS terminator passes the SHA-256 fingerprint of the
+  client certificate it verified; unset by default (mutual TLS off). The terminator must strip it from
+  client requests.
+- ``CONGSO_LGSP_CONNECTED_TARGET`` — the plan's share of connected systems; default ``0.6``.
+"""
+
+from django.conf import settings
+
+
+def key_secret() -> str:
+    return getattr(settings, "CONGSO_LGSP_KEY_SECRET", "") or settings.SECRET_KEY
+
+
+def issuer() -> str:
+    configured = getattr(settings, "CONGSO_LGSP_ISSUER", "")
+    if configured:
+        return configured
+    base = getattr(settings, "CONGSO_PUBLIC_BASE_URL", "").rstrip("/")
+    return f"{base}/lgsp" if base else "congso-lgsp"
+
+
+def audience() -> str:
+    return getattr(settings, "CONGSO_LGSP_AUDIENCE", "") or "congso-lgsp-gateway"
+
+
+def token_seconds() -> int:
+    return int(getattr(settings, "CONGSO_LGSP_TOKEN_SECONDS", 300))
+
+
+def key_overlap_seconds() -> int:
+    return max(int(getattr(settings, "CONGSO_LGSP_KEY_OVERLAP_SECONDS", 3600)), token_seconds() + 60)
+
+
+def token_rate_limit() -> tuple[int, int]:
+    return (
+        int(getattr(settings, "CONGSO_LGSP_TOKEN_RATE_LIMIT", 60)),
+        int(getattr(settings, "CONGSO_LGSP_TOKEN_RATE_WINDOW_SECONDS", 60)),
+    )
+
+
+def client_cert_header() -> str:
+    return getattr(settings, "CONGSO_LGSP_CLIENT_CERT_HEADER", "")
+
+
+def connected_target() -> float:
+    return float(getattr(settings, "CONGSO_LGSP_CONNECTED_TARGET", 0.6))

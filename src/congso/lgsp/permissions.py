@@ -1,0 +1,96 @@
+"""Who may do what in the LGSP's pages — decided here and nowhere else (the workspace catalogue and the
+admin both ask these functions).
+
+- Every officer who may enter the workspace (``workspace.permissions``) may **browse** the service
+  catalogue: an integrator needs to see what exists and who may call it.
+- The **owner's administrators** manage a system and its services — register them, upload versions,
+  open or close endpoints, create credentials, grant and revoke access to them: a platform
+  administrator (or superuser) everywhere, an agency administrator (the agency's IT officer) for the
+  systems whose owner agency is one they administer (``agencies.permissions.admin_scope``). A system
+  without an owner agency (an outside organisation's) is the platform's to manage.
+- Officers without an administrative role, citizens and anonymous visitors manage nothing.
+"""
+
+from django.db.models import QuerySet
+
+from congso.agencies.permissions import admin_scope
+from congso.workspace.permissions import can_enter_workspace
+
+from .models import AccessRight, ConsumerCredential, Member, Service, System
+
+
+def can_browse_catalogue(user) -> bool:
+    return can_enter_workspace(user)
+
+
+def _scope(user):
+    return admin_scope(user)
+
+
+def can_register_systems(user) -> bool:
+    """Whether ``user`` may register a system for at least one agency."""
+    return _scope(user).is_admin
+
+
+def registrable_agencies(user, agencies: QuerySet) -> QuerySet:
+    """The agencies of ``agencies`` for which ``user`` may register systems."""
+    scope = _scope(user)
+    if not scope.is_admin:
+        return agencies.none()
+    if scope.agency_ids is None:
+        return agencies
+    return agencies.filter(pk__in=scope.agency_ids)
+
+
+def can_manage_system(user, system: System) -> bool:
+    scope = _scope(user)
+    if scope.is_platform:
+        return True
+    return scope.is_admin and system.owner_agency_id is not None and scope.covers(system.owner_agency_id)
+
+
+def can_manage_service(user, service: Service) -> bool:
+    """Register versions, open/close endpoints, grant and revoke access to ``service``."""
+    return can_manage_system(user, service.system)
+
+
+def can_grant(user, service: Service) -> bool:
+    """Access to a service is granted by its provider's administrators: the owner decides who consumes."""
+    return can_manage_service(user, service)
+
+
+def can_manage_credentials(user, system: System) -> bool:
+    return can_manage_system(user, system)
+
+
+# --- querysets for the admin (/quan-tri/), narrowed the same way --------------------------------
+
+
+def systems_in_scope(user, queryset: QuerySet[System]) -> QuerySet[System]:
+    scope = _scope(user)
+    if scope.is_platform:
+        return queryset
+    if not scope.is_admin:
+        return queryset.none()
+    return queryset.filter(owner_agency_id__in=scope.agency_ids)
+
+
+def members_in_scope(user, queryset: QuerySet[Member]) -> QuerySet[Member]:
+    scope = _scope(user)
+    if scope.is_platform:
+        return queryset
+    if not scope.is_admin:
+        return queryset.none()
+    return queryset.filter(agency_id__in=scope.agency_ids)
+
+
+def services_in_scope(user, queryset: QuerySet[Service]) -> QuerySet[Service]:
+    return queryset.filter(system__in=systems_in_scope(user, System.objects.all()))
+
+
+def rights_in_scope(user, queryset: QuerySet[AccessRight]) -> QuerySet[AccessRight]:
+    return queryset.filter(service__in=services_in_scope(user, Service.objects.all()))
+
+
+def credentials_in_scope(user, queryset: QuerySet[ConsumerCredential]) -> QuerySet[ConsumerCredential]:
+    return queryset.filter(system__in=systems_in_scope(user, System.objects.all()))

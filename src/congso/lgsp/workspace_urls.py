@@ -1,0 +1,21 @@
+"""The service catalogue pages under /can-bo/lgsp/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "lgsp_ws"
+
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("dich-vu/<int:pk>/", views.service_detail, name="service"),
+    path("dich-vu/<int:pk>/phien-ban/", views.version_upload, name="version_upload"),
+    path("dich-vu/<int:pk>/cap-quyen/", views.grant, name="grant"),
+    path("quyen/<int:pk>/thu-hoi/", views.revoke, name="revoke"),
+    path("diem-cuoi/<int:pk>/doi-trang-thai/", views.endpoint_toggle, name="endpoint_toggle"),
+    path("he-thong/dang-ky/", views.system_register, name="system_register"),
+    path("he-thong/<int:pk>/", views.system_detail, name="system"),
+    path("he-thong/<int:pk>/dang-ky-dich-vu/", views.service_register, name="service_register"),
+    path("he-thong/<int:pk>/thong-tin-xac-thuc/", views.credential_create, name="credential_create"),
+    path("thong-tin-xac-thuc/<int:pk>/doi-khoa/", views.credential_rotate, name="credential_rotate"),
+]
