@@ -53,6 +53,7 @@ class ServiceForm(OpenAPIUploadForm):
     upstream_url = forms.URLField(
         label=_("Địa chỉ máy chủ cung cấp"),
         max_length=500,
+        assume_scheme="https",
         help_text=_("Địa chỉ gốc mà cổng LGSP chuyển tiếp yêu cầu tới."),
     )
 

@@ -161,6 +161,11 @@ def schema_rows(document: dict, schema, *, name: str = "", required: bool = Fals
     return rows
 
 
+def _schema_name(schema) -> str:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else ""
+
+
 def _first_json_schema(content) -> dict | None:
     if not isinstance(content, dict):
         return None
@@ -201,6 +206,7 @@ def layout(document: dict) -> list[dict]:
                 {
                     "status": str(status),
                     "description": str(response.get("description", "")),
+                    "schema": _schema_name(schema),
                     "rows": schema_rows(document, schema) if schema else [],
                 }
             )
@@ -211,6 +217,7 @@ def layout(document: dict) -> list[dict]:
                 "summary": str(op.get("summary", "")),
                 "description": str(op.get("description", "")),
                 "parameters": params,
+                "request_schema": _schema_name(body_schema),
                 "request_rows": schema_rows(document, body_schema) if body_schema else [],
                 "responses": responses,
             }

@@ -1,0 +1,67 @@
+"""``lgsp.permissions`` as a matrix: who may browse the catalogue, register systems, manage a system
+and its services (grant, revoke, credentials) — in the functions and through the pages."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from congso.lgsp import permissions, services
+from congso.lgsp.models import AccessRight, System
+
+PEOPLE = ["platform_admin", "owner_admin", "other_admin", "officer", "citizen", "anonymous"]
+
+# person: (browse the catalogue, register systems, manage the provider's system and its service)
+MATRIX = {
+    "platform_admin": (True, True, True),
+    "owner_admin": (True, True, True),
+    "other_admin": (True, True, False),
+    "officer": (True, False, False),
+    "citizen": (False, False, False),
+    "anonymous": (False, False, False),
+}
+
+
+@pytest.mark.parametrize("kind", PEOPLE)
+def test_permission_functions(kind, person, registry):
+    user = person(kind) or AnonymousUser()
+    browse, register, manage = MATRIX[kind]
+    assert permissions.can_browse_catalogue(user) is browse
+    assert permissions.can_register_systems(user) is register
+    assert permissions.can_manage_system(user, registry["provider"]) is manage
+    assert permissions.can_manage_service(user, registry["service"]) is manage
+    assert permissions.can_grant(user, registry["service"]) is manage
+    assert permissions.can_manage_credentials(user, registry["provider"]) is manage
+    scoped = permissions.systems_in_scope(user, System.objects.all())
+    assert (registry["provider"] in scoped) is manage
+
+
+def test_outside_organisations_systems_are_the_platforms(person, db):
+    member = services.register_member(code="0312345678", name="Công ty", member_class="COM")
+    system = services.register_system(member, "APP", "Ứng dụng")
+    assert permissions.can_manage_system(person("platform_admin"), system)
+    assert not permissions.can_manage_system(person("owner_admin"), system)
+
+
+@pytest.mark.parametrize("kind", PEOPLE)
+def test_pages_follow_the_matrix(kind, person, registry, client):
+    user = person(kind)
+    if user is not None:
+        client.force_login(user)
+    browse, register, manage = MATRIX[kind]
+    catalogue = client.get("/can-bo/lgsp/")
+    if kind == "anonymous":
+        assert catalogue.status_code == 302 and "/tai-khoan/" in catalogue["Location"]
+    else:
+        assert catalogue.status_code == (200 if browse else 403)
+    if not browse:
+        return
+    service_page = client.get(f"/can-bo/lgsp/dich-vu/{registry['service'].pk}/")
+    assert service_page.status_code == 200
+    assert ("Cấp quyền truy cập" in service_page.content.decode()) is manage
+    assert client.get("/can-bo/lgsp/he-thong/dang-ky/").status_code == (200 if register else 403)
+    grant = client.post(
+        f"/can-bo/lgsp/dich-vu/{registry['service'].pk}/cap-quyen/", {"system": registry["consumer"].pk}
+    )
+    assert grant.status_code == (302 if manage else 403)
+    assert AccessRight.objects.exists() is manage
+    credential = client.post(f"/can-bo/lgsp/he-thong/{registry['provider'].pk}/thong-tin-xac-thuc/")
+    assert credential.status_code == (200 if manage else 403)
