@@ -121,11 +121,13 @@ ACCOUNTS = [
 def _block_seeders():
     """Each block's demo seeding after agencies and accounts, in dependency order."""
     from congso.catalog.demo import seed_demo_catalog
+    from congso.lgsp.demo import seed_demo_lgsp
     from congso.workflow.services import load_default_processes
 
     return [
         ("congso.catalog.demo", seed_demo_catalog),
         ("congso.workflow.services", load_default_processes),
+        ("congso.lgsp.demo", seed_demo_lgsp),
     ]
 
 

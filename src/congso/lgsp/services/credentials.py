@@ -41,14 +41,29 @@ def _fingerprint(text: str) -> str:
         ) from exc
 
 
+# A secret chosen by the caller (the demo's, from the environment) must be as strong as a generated one:
+# only its fast digest is stored.
+MIN_SECRET_LENGTH = 32
+
+
 @transaction.atomic
-def create_credential(system: System, *, certificate_fingerprint: str = "", by=None) -> IssuedCredential:
+def create_credential(
+    system: System, *, certificate_fingerprint: str = "", client_id: str = "", secret: str = "", by=None
+) -> IssuedCredential:
     """A new OAuth 2.0 client for ``system``. A system may hold several (switch clients without downtime:
-    create the new one, move the consumer to it, deactivate the old)."""
-    secret = secrets.token_urlsafe(32)
+    create the new one, move the consumer to it, deactivate the old). ``client_id`` and ``secret`` are
+    generated unless given (the demo gives them)."""
+    if secret and len(secret) < MIN_SECRET_LENGTH:
+        raise RegistryError(_("Khóa bí mật phải dài ít nhất 32 ký tự."), field="secret")
+    client_id = client_id or f"{system.code.lower()}-{secrets.token_hex(6)}"
+    if ConsumerCredential.objects.filter(client_id=client_id).exists():
+        raise RegistryError(
+            _("Mã ứng dụng %(client_id)s đã được dùng.") % {"client_id": client_id}, field="client_id"
+        )
+    secret = secret or secrets.token_urlsafe(32)
     credential = ConsumerCredential.objects.create(
         system=system,
-        client_id=f"{system.code.lower()}-{secrets.token_hex(6)}",
+        client_id=client_id,
         secret_hash=keys.hash_secret(secret),
         certificate_fingerprint=_fingerprint(certificate_fingerprint),
         created_by=by if getattr(by, "is_authenticated", False) else None,

@@ -1,0 +1,33 @@
+"""The LGSP's demo seeding: the province's systems and services, the portal's right, one credential."""
+
+import pytest
+
+from congso.lgsp import demo, services
+from congso.lgsp.models import ConsumerCredential, Service, System
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_registry_and_its_printed_credential_work(capsys):
+    systems = demo.seed_demo_lgsp()
+    printed = capsys.readouterr().out
+    assert set(systems) == {"CONGDVC", "MOTCUA", "QLVB", "HOTICH", "CPXD"}
+    assert all(s.serves_public for s in systems.values())
+    assert Service.objects.count() == 4
+    secret = printed.split("client_secret")[1].split()[0]
+    token = services.issue_token(demo.DEMO_CLIENT_ID, secret, "000.00.02.H08/MOTCUA/tra-cuu-ho-so")
+    assert services.verify_token(token.access_token)["sub"] == systems["CONGDVC"].identifier
+    assert services.is_allowed(
+        systems["CONGDVC"], Service.objects.get(code="tra-cuu-ho-so"), "GET", "/ho-so/000.00.02.H08-261203-0001"
+    )
+    counts = (System.objects.count(), Service.objects.count(), ConsumerCredential.objects.count())
+    demo.seed_demo_lgsp()
+    assert (System.objects.count(), Service.objects.count(), ConsumerCredential.objects.count()) == counts
+    assert "client_secret" not in capsys.readouterr().out  # printed once
+
+
+def test_secret_from_the_environment(monkeypatch, capsys):
+    monkeypatch.setenv(demo.SECRET_VARIABLE, "s" * 40)
+    demo.seed_demo_lgsp()
+    assert "s" * 40 not in capsys.readouterr().out
+    assert services.issue_token(demo.DEMO_CLIENT_ID, "s" * 40).access_token
