@@ -87,7 +87,9 @@ def grant_access(
 def revoke_access(right: AccessRight, by=None) -> AccessRight:
     """End ``right`` now. The row stays, as the record of what was allowed and when."""
     right = (
-        AccessRight.objects.select_for_update().select_related("service", "system", "group").get(pk=right.pk)
+        AccessRight.objects.select_for_update(of=("self",))
+        .select_related("service__system__member", "system__member", "group")
+        .get(pk=right.pk)
     )
     if right.revoked_at is not None:
         return right
