@@ -18,7 +18,10 @@ def test_demo_registry_and_its_printed_credential_work(capsys):
     token = services.issue_token(demo.DEMO_CLIENT_ID, secret, "000.00.02.H08/MOTCUA/tra-cuu-ho-so")
     assert services.verify_token(token.access_token)["sub"] == systems["CONGDVC"].identifier
     assert services.is_allowed(
-        systems["CONGDVC"], Service.objects.get(code="tra-cuu-ho-so"), "GET", "/ho-so/000.00.02.H08-261203-0001"
+        systems["CONGDVC"],
+        Service.objects.get(code="tra-cuu-ho-so"),
+        "GET",
+        "/ho-so/000.00.02.H08-261203-0001",
     )
     counts = (System.objects.count(), Service.objects.count(), ConsumerCredential.objects.count())
     demo.seed_demo_lgsp()
