@@ -20,7 +20,9 @@ from .models import AccessRight, ConsumerCredential, Member, Service, System
 
 
 def can_browse_catalogue(user) -> bool:
-    return can_enter_workspace(user)
+    # Asked by the workspace navigation for whatever it is drawing for, so an object that is no
+    # account at all is simply refused.
+    return bool(getattr(user, "is_authenticated", False)) and can_enter_workspace(user)
 
 
 def _scope(user):
