@@ -5,6 +5,7 @@ congso serve     the web server (granian, or --server waitress) on --host/--port
 congso worker    the background worker (tasks, outbox delivery, periodic jobs)
 congso check     deployment self-check; exits non-zero when something is wrong
 congso seed-demo seed the demo data only (idempotent)
+congso lgsp      the LGSP control plane: rotate-key, snapshot, connected-share --from --to
 congso <cmd>     any Django management command (migrate, createsuperuser, shell…)
 """
 

@@ -1,0 +1,42 @@
+"""``congso lgsp <action>``: the LGSP control plane from the command line.
+
+- ``rotate-key`` — the next signing key becomes active, the active one retires (still published during
+  the overlap), a new next key is made;
+- ``snapshot`` — print the compiled registry snapshot the gateway loads (JSON);
+- ``connected-share --from YYYY-MM-DD --to YYYY-MM-DD`` — the plan's indicator for a period.
+"""
+
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from congso.lgsp import services
+
+
+class Command(BaseCommand):
+    help = "LGSP control plane: rotate-key, snapshot, connected-share."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["rotate-key", "snapshot", "connected-share"])
+        parser.add_argument("--from", dest="start", help="first day of the period (YYYY-MM-DD)")
+        parser.add_argument("--to", dest="end", help="last day of the period (YYYY-MM-DD)")
+
+    def handle(self, *args, action, start=None, end=None, **options):
+        if action == "rotate-key":
+            key = services.rotate_signing_key()
+            self.stdout.write(f"active signing key: {key.kid}")
+        elif action == "snapshot":
+            self.stdout.write(json.dumps(services.registry_snapshot(), ensure_ascii=False, indent=2))
+        else:
+            try:
+                share = services.connected_share(
+                    date.fromisoformat(start or ""), date.fromisoformat(end or "")
+                )
+            except ValueError as exc:
+                raise CommandError("connected-share needs --from and --to as YYYY-MM-DD") from exc
+            ratio = "n/a" if share.share is None else f"{share.share:.1%}"
+            self.stdout.write(
+                f"{share.connected}/{share.total} systems serving citizens and businesses exchanged messages "
+                f"from {share.period_start} to {share.period_end}: {ratio} (target {share.target:.0%})"
+            )

@@ -1,0 +1,30 @@
+"""``congso lgsp``: rotate the signing key, print the snapshot, compute the connected share."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from congso.lgsp import services
+from congso.lgsp.models import SigningKey
+
+
+def _run(*args) -> str:
+    out = StringIO()
+    call_command("lgsp", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_rotate_snapshot_and_share(registry):
+    services.ensure_signing_keys()
+    upcoming = SigningKey.objects.get(state="next")
+    assert upcoming.kid in _run("rotate-key")
+    snapshot = json.loads(_run("snapshot"))
+    assert "000.00.02.H08/MOTCUA/tra-cuu-ho-so" in snapshot["services"]
+    services.record_exchanges(registry["provider"], timezone.localdate(), 4)
+    today = timezone.localdate().isoformat()
+    assert "1/2 systems" in _run("connected-share", "--from", today, "--to", today)
+    with pytest.raises(CommandError):
+        _run("connected-share")
