@@ -47,6 +47,8 @@ CONTRACT_IDS = [
     "shell-composes-nothing",
     "process-authority",
     "project-composes",
+    "lgsp-core",
+    "lgsp-beside-catalog",
 ]
 
 
@@ -79,6 +81,12 @@ REINTRODUCED_CYCLES = [
     # a view or another workflow module reaching for the process's authority
     ("congso.workflow.task_views", "congso.dossiers.process_authority", "process-authority"),
     ("congso.portal.views.dossier_requests", "congso.dossiers.process_authority", "process-authority"),
+    # the LGSP's registry and token code (what the gateway loads) reaching the workspace shell, and the
+    # LGSP reaching the catalogue: its layer sits above the shell only for its catalogue pages
+    ("congso.lgsp.services.registry", "congso.workspace.registry", "lgsp-core"),
+    ("congso.lgsp.views", "congso.catalog.services", "lgsp-beside-catalog"),
+    # and a block below it calling the LGSP
+    ("congso.catalog.services", "congso.lgsp.services", "layers"),
 ]
 
 
