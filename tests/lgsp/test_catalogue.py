@@ -175,3 +175,25 @@ def test_secret_is_shown_once(registry, owner, client):
 
 def test_post_only_actions_refuse_get(registry, owner, client):
     assert client.get(f"/can-bo/lgsp/dich-vu/{registry['service'].pk}/cap-quyen/").status_code == 405
+
+
+def test_layout_reads_odd_members_as_empty_and_caps_tables():
+    odd = {
+        "openapi": "3.0.0",
+        "info": {"title": "a", "version": "1"},
+        "paths": {
+            "/a": {
+                "parameters": {"not": "a list"},
+                "get": {"parameters": ["x", 3], "responses": ["200"], "requestBody": {"content": []}},
+            }
+        },
+    }
+    openapi.check(odd)
+    [operation] = openapi.layout(odd)
+    assert operation["responses"] == [] and operation["request_rows"] == []
+    wide = {
+        f"S{i}": {"type": "object", "properties": {f"p{j}": {"$ref": f"#/S{j}"} for j in range(20)}}
+        for i in range(20)
+    }
+    rows = openapi.schema_rows(wide, {"$ref": "#/S0"})
+    assert len(rows) == openapi.MAX_SCHEMA_ROWS

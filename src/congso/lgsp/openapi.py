@@ -16,6 +16,8 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MAX_BYTES = 2 * 1024 * 1024
 # How deep the catalogue unfolds nested schemas; deeper levels are shown by name only.
 MAX_SCHEMA_DEPTH = 6
+# Rows of one schema table: schemas that refer to each other in breadth could otherwise multiply.
+MAX_SCHEMA_ROWS = 300
 
 
 class OpenAPIError(ValueError):
@@ -101,6 +103,16 @@ def endpoints(document: dict) -> list[dict]:
     ]
 
 
+# An uploaded document passed ``check``, which looks only at what routing needs; the rest is laid out
+# as far as it makes sense, and a member of the wrong type is read as empty rather than failing the page.
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _resolve(document: dict, schema, seen: tuple):
     """``schema`` with a local ``$ref`` followed; (schema, name of the reference or "")."""
     if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
@@ -128,21 +140,28 @@ def _type_label(schema: dict, ref_name: str) -> str:
     return f"{kind}, {fmt}" if kind and fmt else (kind or label or "—")
 
 
-def schema_rows(document: dict, schema, *, name: str = "", required: bool = False, depth: int = 0, seen=()):
+def schema_rows(
+    document: dict, schema, *, name: str = "", required: bool = False, depth: int = 0, seen=(), budget=None
+):
     """A schema flattened to rows ``{"name", "type", "required", "description", "depth"}`` for a table,
-    local references followed (a reference met again is shown by name, so cycles end)."""
+    local references followed (a reference met again is shown by name, so cycles end), at most
+    ``MAX_SCHEMA_ROWS`` rows."""
+    budget = [MAX_SCHEMA_ROWS] if budget is None else budget
+    if budget[0] <= 0:
+        return []
     resolved, ref_name = _resolve(document, schema, seen)
     ref = schema.get("$ref") if isinstance(schema, dict) else None
     seen = (*seen, ref) if ref else seen
     rows = []
     if name:
+        budget[0] -= 1
         rows.append(
             {
                 "name": name,
                 "type": _type_label(resolved, ref_name),
                 "required": required,
                 "description": str(resolved.get("description", "")),
-                "enum": ", ".join(str(v) for v in resolved.get("enum", [])[:20]),
+                "enum": ", ".join(str(v) for v in _list(resolved.get("enum"))[:20]),
                 "depth": depth,
                 "indent": "· " * depth,
             }
@@ -155,9 +174,13 @@ def schema_rows(document: dict, schema, *, name: str = "", required: bool = Fals
         resolved = items if isinstance(items, dict) else {}
         if isinstance(resolved.get("$ref"), str):
             return rows
-    needed = set(resolved.get("required", []) or [])
-    for prop, sub in (resolved.get("properties") or {}).items():
-        rows.extend(schema_rows(document, sub, name=prop, required=prop in needed, depth=depth, seen=seen))
+    needed = {name for name in _list(resolved.get("required")) if isinstance(name, str)}
+    for prop, sub in _dict(resolved.get("properties")).items():
+        rows.extend(
+            schema_rows(
+                document, sub, name=prop, required=prop in needed, depth=depth, seen=seen, budget=budget
+            )
+        )
     return rows
 
 
@@ -184,7 +207,7 @@ def layout(document: dict) -> list[dict]:
     for method, path, op in operations(document):
         path_item = document["paths"][path]
         params = []
-        for param in [*path_item.get("parameters", []), *op.get("parameters", [])]:
+        for param in [*_list(path_item.get("parameters")), *_list(op.get("parameters"))]:
             param, _name = _resolve(document, param, ())
             schema, ref_name = _resolve(document, param.get("schema", {}), ())
             params.append(
@@ -199,7 +222,7 @@ def layout(document: dict) -> list[dict]:
         body, _ = _resolve(document, op.get("requestBody", {}), ())
         body_schema = _first_json_schema(body.get("content"))
         responses = []
-        for status, response in (op.get("responses") or {}).items():
+        for status, response in _dict(op.get("responses")).items():
             response, _ = _resolve(document, response, ())
             schema = _first_json_schema(response.get("content"))
             responses.append(
