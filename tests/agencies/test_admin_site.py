@@ -14,7 +14,9 @@ from congso.agencies.models import Role
 pytestmark = pytest.mark.django_db
 
 # The pages an agency administrator may reach; every other registered page is platform-only.
-AGENCY_SCOPED = {"agencies.agency", "agencies.staffmembership", "identity.user"}
+# The LGSP's registry pages are scoped to the systems of the administered agencies (lgsp.permissions).
+LGSP_SCOPED = {"lgsp.member", "lgsp.system", "lgsp.service", "lgsp.accessright", "lgsp.consumercredential"}
+AGENCY_SCOPED = {"agencies.agency", "agencies.staffmembership", "identity.user"} | LGSP_SCOPED
 SUPERUSER_ONLY = {"auth.group"}
 
 
@@ -70,7 +72,7 @@ def test_agency_admin_reaches_only_the_agency_scoped_pages(staff_client):
     assert reached == AGENCY_SCOPED
     index = client.get(reverse("admin:index"))
     listed = {m["object_name"].lower() for app in index.context["app_list"] for m in app["models"]}
-    assert listed == {"agency", "staffmembership", "user"}
+    assert listed == {"agency", "staffmembership", "user"} | {label.split(".")[1] for label in LGSP_SCOPED}
 
 
 def test_platform_admin_reaches_every_page_but_the_superusers(staff_client):
