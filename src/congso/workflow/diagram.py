@@ -1,18 +1,10 @@
 """A process version's BPMN drawing as SVG, made on the server from the file's diagram interchange (DI).
 
-``parse(xml)`` reads the first ``bpmndi:BPMNDiagram`` of a BPMN file: each ``bpmndi:BPMNShape``'s
-``dc:Bounds`` (and label bounds), each ``bpmndi:BPMNEdge``'s waypoints, joined to the BPMN element they
-draw (pool, lane, task, event, gateway, flow…) for its kind and name. The file is parsed with
-``bpmn.parse_xml`` — lxml without DTD loading, entity resolution or network access, and no DOCTYPE at
-all — so a drawing cannot reach files or the network (no XXE) or expand entities. A file without DI gives
-``None``: the caller shows the text table alone.
-
-``render(diagram, …)`` draws it: pools and lanes with their names written along the left band, tasks as
-rounded rectangles, events as circles (end events thicker, intermediate ones doubled, timers with a
-clock), gateways as diamonds (X exclusive, + parallel, O inclusive), sequence flows as polylines ending
-in an arrowhead (one SVG ``<marker>``), message flows dashed, names where the modeller put them. Steps can
-be marked ``done`` (green fill) or ``current`` (thick blue outline, bold name) and annotated with a line
-of text (the time spent, e.g. “3,5 giờ”).
+``parse(xml)`` reads the drawing from a BPMN file's diagram interchange into boxes, shapes and edges
+(``diagram_model``, which says how the file is read safely); ``render(diagram, …)`` draws it as SVG
+(``diagram_svg``, which lists what is drawn and how steps are marked); ``weekly_chart`` draws the
+monitoring pages' bar chart (``charts``). A file without DI gives ``None``: the caller shows the text
+table alone.
 
 Why the SVG is put **inline** in the page rather than served as ``image/svg+xml`` from its own URL: the
 page is same-origin HTML under the strict CSP already, the SVG carries no script, no ``style`` attribute
@@ -25,8 +17,7 @@ a table of the same information beside it, since a drawing alone is not accessib
 Colours and strokes are SVG presentation attributes (``fill=``, ``stroke=``), which the CSP allows;
 classes (``bpmn-node--done``…) let the stylesheet adjust them.
 
-Where it lives: reading the DI in ``diagram_model``, drawing in ``diagram_svg``, the monitoring chart in
-``charts``; this module re-exports their public names.
+This module re-exports the public names of the three.
 """
 
 from .charts import (

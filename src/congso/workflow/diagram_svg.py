@@ -317,25 +317,22 @@ def _draw_gateway(parent, shape: Shape):
     diamond = " ".join(f"{num(x)},{num(y)}" for x, y in corners)
     sub(group, "polygon", {"points": diamond, "fill": PAPER, "stroke": INK, "stroke-width": "2"})
     k = 0.35
+    marker = None
     if shape.kind == "exclusiveGateway":
-        d = (
+        marker = (
             f"M{num(cx - hw * k)} {num(cy - hh * k)} L{num(cx + hw * k)} {num(cy + hh * k)} "
             f"M{num(cx + hw * k)} {num(cy - hh * k)} L{num(cx - hw * k)} {num(cy + hh * k)}"
         )
-        sub(
-            group,
-            "path",
-            {"d": d, "stroke": INK, "stroke-width": "4", "fill": "none", "class": "bpmn-gateway-marker"},
-        )
     elif shape.kind == "parallelGateway":
-        d = (
+        marker = (
             f"M{num(cx)} {num(cy - hh * 0.5)} V{num(cy + hh * 0.5)} "
             f"M{num(cx - hw * 0.5)} {num(cy)} H{num(cx + hw * 0.5)}"
         )
+    if marker is not None:
         sub(
             group,
             "path",
-            {"d": d, "stroke": INK, "stroke-width": "4", "fill": "none", "class": "bpmn-gateway-marker"},
+            {"d": marker, "stroke": INK, "stroke-width": "4", "fill": "none", "class": "bpmn-gateway-marker"},
         )
     elif shape.kind in {"inclusiveGateway", "eventBasedGateway", "complexGateway"}:
         sub(
