@@ -14,7 +14,7 @@ from ..files import PaperUpload
 from ..models import Dossier, Extension, PaperStage, ReturnMethod
 from .acting import _act, _authority_extra, _event_process, _iso, _lock, _transition_for
 from .checks import _require_reason, _text
-from .papers import _check_papers, _store_papers
+from .papers import _check_papers_or_note, _store_papers
 from .routing import _close_open_hand_overs
 
 
@@ -113,11 +113,13 @@ def mark_result_ready(
     Errors: ``InvalidDossierInput``, ``UploadRejected``, ``PermissionDenied``, ``IllegalTransition``.
     """
     result_note = _text(result_note)
-    if not result_files and not result_note:
-        raise InvalidDossierInput(
-            _("Vui lòng đính kèm kết quả giải quyết hoặc ghi nội dung kết quả."), code="result_empty"
-        )
-    checked = _check_papers(dossier.procedure_version, result_files, require_all=False)
+    checked = _check_papers_or_note(
+        dossier.procedure_version,
+        result_files,
+        result_note,
+        _("Vui lòng đính kèm kết quả giải quyết hoặc ghi nội dung kết quả."),
+        "result_empty",
+    )
     with stored_files.discard_on_rollback() as stored, transaction.atomic():
         transition = _act(dossier, officer, "mark_result_ready", authority)
         now = timezone.now()
