@@ -176,6 +176,16 @@ def return_result(dossier, officer, how: str, note: str = "") -> Dossier:
     return dossier
 
 
+def _end_early(dossier, user, action: str, reason: str) -> Dossier:
+    """End the dossier before its result (withdrawn, stopped): every open hand-over closed, then the
+    ``action`` transition with ``reason``."""
+    with transaction.atomic():
+        transition = _act(dossier, user, action)
+        _close_open_hand_overs(dossier, timezone.now())
+        states.apply(dossier, transition, by=user, reason=reason)
+    return dossier
+
+
 def withdraw(dossier, applicant_user, reason: str) -> Dossier:
     """Withdraw the dossier at the applicant's request (1, 2, 4, 5, 6 → 7).
 
@@ -185,11 +195,7 @@ def withdraw(dossier, applicant_user, reason: str) -> Dossier:
     Errors: ``InvalidDossierInput``, ``PermissionDenied``, ``IllegalTransition``.
     """
     reason = _require_reason(reason, _("Vui lòng nêu lý do rút hồ sơ."))
-    with transaction.atomic():
-        transition = _act(dossier, applicant_user, "withdraw")
-        _close_open_hand_overs(dossier, timezone.now())
-        states.apply(dossier, transition, by=applicant_user, reason=reason)
-    return dossier
+    return _end_early(dossier, applicant_user, "withdraw", reason)
 
 
 def stop(dossier, officer, reason: str) -> Dossier:
@@ -200,11 +206,7 @@ def stop(dossier, officer, reason: str) -> Dossier:
     Errors: ``InvalidDossierInput``, ``PermissionDenied``, ``IllegalTransition``.
     """
     reason = _require_reason(reason, _("Vui lòng nêu lý do dừng giải quyết hồ sơ."))
-    with transaction.atomic():
-        transition = _act(dossier, officer, "stop")
-        _close_open_hand_overs(dossier, timezone.now())
-        states.apply(dossier, transition, by=officer, reason=reason)
-    return dossier
+    return _end_early(dossier, officer, "stop", reason)
 
 
 def extend(dossier, officer, new_due_at, reason: str) -> Extension:
