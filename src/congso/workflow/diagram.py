@@ -4,7 +4,7 @@
 (``diagram_model``, which says how the file is read safely); ``render(diagram, …)`` draws it as SVG
 (``diagram_svg``, which lists what is drawn and how steps are marked); ``weekly_chart`` draws the
 monitoring pages' bar chart (``charts``). A file without DI gives ``None``: the caller shows the text
-table alone.
+table alone. What follows holds for the drawing and the chart alike.
 
 Why the SVG is put **inline** in the page rather than served as ``image/svg+xml`` from its own URL: the
 page is same-origin HTML under the strict CSP already, the SVG carries no script, no ``style`` attribute

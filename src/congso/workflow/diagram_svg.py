@@ -8,17 +8,6 @@ clock), gateways as diamonds (X exclusive, + parallel, O inclusive), sequence fl
 in an arrowhead (one SVG ``<marker>``), message flows dashed, names where the modeller put them. Steps can
 be marked ``done`` (green fill) or ``current`` (thick blue outline, bold name) and annotated with a line
 of text (the time spent, e.g. “3,5 giờ”).
-
-Why the SVG is put **inline** in the page rather than served as ``image/svg+xml`` from its own URL: the
-page is same-origin HTML under the strict CSP already, the SVG carries no script, no ``style`` attribute
-and no foreign content, and every text in it is escaped by the XML serializer; inline, its ``<title>`` and
-``<desc>`` reach assistive technology (an ``<img>`` would expose only its ``alt``), the page's stylesheet
-styles it (print, forced colours), and the drawing needs no second request nor a second authorisation
-check that could drift from the page's. It is ``role="img"`` with ``<title>`` and ``<desc>``; pages put
-a table of the same information beside it, since a drawing alone is not accessible.
-
-Colours and strokes are SVG presentation attributes (``fill=``, ``stroke=``), which the CSP allows;
-classes (``bpmn-node--done``…) let the stylesheet adjust them.
 """
 
 import xml.etree.ElementTree as ET  # noqa: S405 — used only to *build* the SVG, never to parse input

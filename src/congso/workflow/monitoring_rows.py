@@ -12,6 +12,10 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def _mean(total: timedelta, count: int) -> timedelta | None:
+    return total / count if count else None
+
+
 @dataclass
 class Figures:
     """The counts and times of a set of steps (a process, or one step of it)."""
@@ -25,11 +29,11 @@ class Figures:
 
     @property
     def mean(self) -> timedelta | None:
-        return self.time_spent_total / self.done_count if self.done_count else None
+        return _mean(self.time_spent_total, self.done_count)
 
     @property
     def open_age_mean(self) -> timedelta | None:
-        return self.open_age_total / self.open_count if self.open_count else None
+        return _mean(self.open_age_total, self.open_count)
 
     @property
     def share_late(self) -> float | None:
@@ -98,7 +102,7 @@ class Week:
 
     @property
     def mean(self) -> timedelta | None:
-        return self.time_spent_total / self.done_count if self.done_count else None
+        return _mean(self.time_spent_total, self.done_count)
 
 
 @dataclass
