@@ -5,20 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import calendar_admin, events  # noqa: F401 — calendar_admin registers the calendar's pages
+from .admin_mixins import ReadOnlyAdminMixin
 from .models import AuditEntry, DeliveryStatus, EventDelivery, OutboxEvent, PeriodicJob, WorkerHeartbeat
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Rows written by the platform itself: visible, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditEntry)

@@ -9,22 +9,18 @@ through the workspace's own view, not through this admin.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from congso.core.admin_mixins import ReadOnlyAdminMixin
+
 from .models import Dossier, DossierPaper, Extension, HandOver, StatusChange, SupplementRequest
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class StatusChangeInline(_ReadOnlyInline):
@@ -81,7 +77,7 @@ class DossierPaperInline(_ReadOnlyInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "status",
@@ -161,12 +157,3 @@ class DossierAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

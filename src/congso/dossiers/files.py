@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,6 +85,19 @@ def download_name(original_name: str, content_type: str, fallback: str) -> str:
     base = (base if dot else name).strip(" .") or fallback
     extension = _EXTENSIONS.get(content_type, ".bin")
     return base if base.lower().endswith(extension) else f"{base}{extension}"
+
+
+def attachment_response(handle, original_name: str, content_type: str, fallback: str) -> FileResponse:
+    """A stored upload sent to the browser: always as an attachment named by ``download_name``, with the
+    type found from its content at upload and ``nosniff``, so the browser never runs it."""
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(original_name, content_type, fallback),
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _original_name_text(name) -> str:

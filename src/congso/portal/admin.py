@@ -10,18 +10,9 @@ is never edited; the agency's reply is written from the officers' side, not from
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from congso.core.admin_mixins import ReadOnlyAdminMixin
+
 from .models import ApplicationDraft, DraftFile, Feedback
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DraftFileInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -14,23 +14,16 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congso.core.admin_mixins import ReadOnlyAdminMixin
+
 from . import services
 from .errors import BpmnRejected, WorkflowError
 from .forms import MigrationConfirmForm, ProcessUploadForm
 from .models import ProcessDefinition, ProcessInstance, ProcessVersion, RoleAlias, WorkItem
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Rows that only the engine writes."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProcessDefinition)

@@ -31,190 +31,73 @@ Bottlenecks (``bottlenecks``)
     (then by the number of late items). Steps with neither anything queued nor anything late are not
     bottlenecks.
 
-Cache (``cached``)
-    The pages read the figures through ``cached``: computed once, then served from Django's cache for
-    ``CONGSO_MONITORING_CACHE_SECONDS`` (60 by default; 0 turns it off), per scope, process and
-    parameters, and shown with the moment they were computed. At province scale a process's figures
-    aggregate hundreds of thousands of steps (see bench/README.md); a dashboard a minute old is what
-    leadership needs, and it keeps repeated views from re-reading them. The queries themselves are
-    served by the partial indexes ``workflow_item_open_mon_idx`` and ``workflow_item_done_mon_idx``.
-
-Percentiles behind one seam (``percentile_aggregate``, used by ``duration_percentile`` and the steps' figures)
-    PostgreSQL: one grouped query with ``percentile_cont(f) WITHIN GROUP (ORDER BY completed_at −
-    opened_at)``. Other databases (SQLite): the count per group, then for each group one ordered query
-    reading the two rows around rank ``f·(n−1)`` (``ORDER BY … LIMIT 2 OFFSET k``) and interpolating —
-    the same definition, so both give the same answer.
+Where the rest lives: the rows in ``monitoring_rows``, the percentiles in ``percentiles``, the cache the
+pages read through (``cached``) in ``monitoring_cache``; their public names are re-exported here.
 """
 
-import hashlib
-import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connections
-from django.db.models import (
-    Aggregate,
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-)
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from congso.core.timeliness import Timeliness
 
 from .models import ProcessInstance, ProcessVersion, WorkItem, WorkItemKind, WorkItemState
+from .monitoring_cache import DEFAULT_CACHE_SECONDS, Snapshot, cache_seconds, cached
+from .monitoring_rows import DossierFlow, Figures, FlowStep, ProcessFigures, StepFigures, Week
+from .percentiles import (
+    DONE,
+    P90,
+    TIME_SPENT,
+    PercentileCont,
+    duration_percentile,
+    percentile_aggregate,
+    percentile_by_offset,
+)
 
-P90 = 0.9
+__all__ = [
+    "BOTTLENECK_LIMIT",
+    "DEFAULT_CACHE_SECONDS",
+    "DEFAULT_WEEKS",
+    "DONE",
+    "LATE",
+    "MAX_WEEKS",
+    "OPEN",
+    "P90",
+    "TIME_SPENT",
+    "WAITING_LIMIT",
+    "DossierFlow",
+    "Figures",
+    "FlowStep",
+    "PercentileCont",
+    "ProcessFigures",
+    "Snapshot",
+    "StepFigures",
+    "Week",
+    "bottlenecks",
+    "cache_seconds",
+    "cached",
+    "dossier_flow",
+    "duration_percentile",
+    "instance_of_dossier",
+    "percentile_aggregate",
+    "percentile_by_offset",
+    "process_figures",
+    "step_figures",
+    "task_items",
+    "waiting_items",
+    "week_start",
+    "weekly_trend",
+]
+
 DEFAULT_WEEKS = 12
 MAX_WEEKS = 104
 BOTTLENECK_LIMIT = 5
 WAITING_LIMIT = 20
 
-TIME_SPENT = ExpressionWrapper(F("completed_at") - F("opened_at"), output_field=DurationField())
 OPEN = Q(state=WorkItemState.OPEN)
-DONE = Q(state=WorkItemState.DONE)
 LATE = Q(result=Timeliness.LATE)
-
-
-DEFAULT_CACHE_SECONDS = 60
-
-# --- Rows ------------------------------------------------------------------------------------------------
-
-
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
-@dataclass
-class Figures:
-    """The counts and times of a set of steps (a process, or one step of it)."""
-
-    open_count: int = 0
-    overdue_count: int = 0
-    done_count: int = 0
-    late_count: int = 0
-    time_spent_total: timedelta = timedelta(0)
-    open_age_total: timedelta = timedelta(0)
-
-    @property
-    def mean(self) -> timedelta | None:
-        return self.time_spent_total / self.done_count if self.done_count else None
-
-    @property
-    def open_age_mean(self) -> timedelta | None:
-        return self.open_age_total / self.open_count if self.open_count else None
-
-    @property
-    def share_late(self) -> float | None:
-        return _share(self.late_count, self.done_count)
-
-    @property
-    def share_overdue(self) -> float | None:
-        return _share(self.overdue_count, self.open_count)
-
-    def add(self, row: dict) -> None:
-        self.open_count += row["open_count"]
-        self.overdue_count += row["overdue_count"]
-        self.done_count += row["done_count"]
-        self.late_count += row["late_count"]
-        self.time_spent_total += row["time_spent_total"] or timedelta(0)
-        self.open_age_total += row["open_age_total"] or timedelta(0)
-
-
-@dataclass
-class ProcessFigures(Figures):
-    """One process (definition) on the list page."""
-
-    definition: object = None
-
-
-@dataclass
-class StepFigures(Figures):
-    """One step (BPMN task id) of a process."""
-
-    task_name: str = ""
-    label: str = ""
-    lane: str = ""
-    allotted_hours: int | None = None
-    p90: timedelta | None = None
-
-    @property
-    def queued_hours(self) -> float:
-        """In progress × mean time spent (hours): the work piled up at the step (see the module docstring)."""
-        typical = self.mean if self.mean is not None else self.open_age_mean
-        if not self.open_count or typical is None:
-            return 0.0
-        return self.open_count * typical.total_seconds() / 3600
-
-
-@dataclass
-class Week:
-    """One ISO week of the trend: steps completed in it, and how many of them late."""
-
-    start: datetime
-    done_count: int = 0
-    late_count: int = 0
-    time_spent_total: timedelta = timedelta(0)
-
-    @property
-    def iso(self) -> tuple[int, int]:
-        year, week, _day = self.start.date().isocalendar()
-        return year, week
-
-    @property
-    def end(self) -> datetime:
-        return self.start + timedelta(days=6)
-
-    @property
-    def share_late(self) -> float | None:
-        return _share(self.late_count, self.done_count)
-
-    @property
-    def mean(self) -> timedelta | None:
-        return self.time_spent_total / self.done_count if self.done_count else None
-
-
-@dataclass
-class FlowStep:
-    """One step of one dossier's flow (a task work item), for the timeline and the diagram."""
-
-    item: WorkItem
-    time_spent: timedelta | None
-    waiting: timedelta | None = None
-    allotted_hours: int | None = None
-    escalated: bool = False
-
-
-@dataclass
-class DossierFlow:
-    instance: ProcessInstance
-    steps: list[FlowStep] = field(default_factory=list)
-
-    @property
-    def done_tasks(self) -> set[str]:
-        return {s.item.task_name for s in self.steps if s.item.state == WorkItemState.DONE}
-
-    @property
-    def current_tasks(self) -> set[str]:
-        return {s.item.task_name for s in self.steps if s.item.state == WorkItemState.OPEN}
-
-    def time_spent_by_task(self) -> dict[str, timedelta]:
-        """Total time spent per BPMN task (a step done twice, after a rework loop, adds up)."""
-        totals: dict[str, timedelta] = {}
-        for step in self.steps:
-            spent = step.time_spent if step.time_spent is not None else step.waiting
-            if spent is not None:
-                totals[step.item.task_name] = totals.get(step.item.task_name, timedelta(0)) + spent
-        return totals
 
 
 # --- Building blocks -----------------------------------------------------------------------------------
@@ -280,71 +163,6 @@ def _grouped_figures(items: QuerySet, group_field: str, *, now: datetime, since,
 
 def _version_ids(definition) -> list[int]:
     return list(ProcessVersion.objects.filter(definition=definition).values_list("pk", flat=True))
-
-
-# --- Percentiles ---------------------------------------------------------------------------------------
-
-
-class PercentileCont(Aggregate):
-    """PostgreSQL's ordered-set aggregate ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expr)``."""
-
-    function = "PERCENTILE_CONT"
-    name = "PercentileCont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=_checked_fraction(fraction), **extra)
-
-
-def _checked_fraction(fraction) -> str:
-    value = float(fraction)
-    if not 0.0 <= value <= 1.0 or math.isnan(value):
-        raise ValueError("A percentile fraction lies between 0 and 1.")
-    return repr(value)
-
-
-def percentile_aggregate(alias: str, fraction: float):
-    """The seam: on PostgreSQL, the aggregate giving the ``fraction`` percentile of the time spent
-    (``percentile_cont``); elsewhere ``None`` — use ``percentile_by_offset``."""
-    _checked_fraction(fraction)
-    if connections[alias].vendor == "postgresql":
-        return PercentileCont(TIME_SPENT, fraction, output_field=DurationField())
-    return None
-
-
-def duration_percentile(items: QuerySet, group_field: str, fraction: float = P90) -> dict:
-    """The ``fraction`` percentile (continuous) of the time spent of the completed ``items``, per value of
-    ``group_field``: ``{group value: timedelta}``. Groups without completed items are absent.
-
-    On PostgreSQL one ``percentile_cont`` query; elsewhere ordered offset queries (module docstring)."""
-    done = items.filter(DONE, completed_at__isnull=False).order_by()
-    aggregate = percentile_aggregate(done.db, fraction)
-    if aggregate is not None:
-        rows = done.values(group_field).annotate(value=aggregate)
-        return {row[group_field]: row["value"] for row in rows}
-    return percentile_by_offset(done, group_field, fraction)
-
-
-def percentile_by_offset(done: QuerySet, group_field: str, fraction: float) -> dict:
-    """The portable path of ``duration_percentile``: per group, the count, then the two rows around rank
-    ``fraction·(n−1)`` in order of time spent, interpolated. Works on every database (used on SQLite)."""
-    result = {}
-    counts = done.values(group_field).annotate(n=Count("id")).order_by()
-    ordered = done.annotate(spent=TIME_SPENT).order_by("spent", "id")
-    for row in counts:
-        n = row["n"]
-        position = float(fraction) * (n - 1)
-        lower = math.floor(position)
-        pair = list(
-            ordered.filter(**{group_field: row[group_field]}).values_list("spent", flat=True)[
-                lower : lower + 2
-            ]
-        )
-        value = pair[0]
-        if len(pair) == 2 and position > lower:
-            value = pair[0] + (pair[1] - pair[0]) * (position - lower)
-        result[row[group_field]] = value
-    return result
 
 
 # --- Named queries ------------------------------------------------------------------------------------
@@ -579,37 +397,3 @@ def dossier_flow(instance: ProcessInstance, *, now=None) -> DossierFlow:
             )
         )
     return flow
-
-
-# --- Cache ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Figures and the moment they were computed."""
-
-    value: object
-    computed_at: datetime
-
-
-def cache_seconds() -> int:
-    return int(getattr(settings, "CONGSO_MONITORING_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
-
-
-def _scope_key(scope) -> str:
-    return "all" if scope.everything else ",".join(str(i) for i in sorted(scope.agency_ids))
-
-
-def cached(name: str, scope, parts: tuple, compute: Callable[[], object]) -> Snapshot:
-    """``compute()``'s result for ``scope`` and ``parts`` (hashable, printable values: keys, periods),
-    from the cache when computed less than ``cache_seconds()`` ago, else computed now and stored."""
-    seconds = cache_seconds()
-    if seconds <= 0:
-        return Snapshot(compute(), timezone.now())
-    digest = hashlib.sha256(repr((name, _scope_key(scope), parts)).encode("utf-8")).hexdigest()
-    key = f"congso:workflow:monitoring:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = Snapshot(compute(), timezone.now())
-        cache.set(key, found, seconds)
-    return found

@@ -10,7 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ReturnMethod
-from .base import DATE_FORMATS, DATE_HINT, Form, PaperFilesField, clean_lines, confirm_field, lines_field
+from .base import (
+    Form,
+    PaperFilesField,
+    amount_field,
+    clean_lines,
+    confirm_field,
+    date_field,
+    lines_field,
+    require_files_or_text,
+    text_field,
+)
 
 
 class ConfirmForm(Form):
@@ -18,9 +28,7 @@ class ConfirmForm(Form):
 
 
 class AcceptForm(Form):
-    note = forms.CharField(
-        label=_("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = text_field(_("Ghi chú"))
 
 
 class SupplementRequestForm(Form):
@@ -29,12 +37,7 @@ class SupplementRequestForm(Form):
         _("Mỗi dòng một nội dung. Theo quy định chỉ yêu cầu bổ sung một lần: hãy liệt kê đầy đủ."),
         _("Vui lòng liệt kê ít nhất một giấy tờ hoặc nội dung cần bổ sung."),
     )
-    reason = forms.CharField(
-        label=_("Lý do"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Vui lòng nêu lý do yêu cầu bổ sung.")},
-    )
+    reason = text_field(_("Lý do"), required_message=_("Vui lòng nêu lý do yêu cầu bổ sung."))
     service_error_fields = {"items_required": "items", "supplement_once": None}
 
     def clean_items(self):
@@ -167,9 +170,7 @@ class HandOverForm(Form):
             "max_whole_digits": _("Thời gian được giao không được quá 2000 giờ."),
         },
     )
-    note = forms.CharField(
-        label=_("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = text_field(_("Ghi chú"))
     service_error_fields = {
         "step_name": "step_name",
         "allotted_hours": "allotted_hours",
@@ -200,39 +201,22 @@ class ProvideSupplementForm(Form):
         label=_("Giấy tờ bổ sung"),
         help_text=_("Bản chụp hoặc bản quét (PDF, JPEG, PNG). Có thể chọn nhiều tệp."),
     )
-    note = forms.CharField(
-        label=_("Nội dung bổ sung, ghi chú"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Ví dụ: đã nhận bản chính giấy chứng sinh."),
+    note = text_field(
+        _("Nội dung bổ sung, ghi chú"), help_text=_("Ví dụ: đã nhận bản chính giấy chứng sinh.")
     )
     service_error_fields = {"supplement_empty": "files"}
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not data.get("files") and not data.get("note", "").strip():
-            self.add_error("files", _("Vui lòng tải lên giấy tờ bổ sung hoặc ghi nội dung bổ sung."))
+        require_files_or_text(
+            self, data, "files", "note", _("Vui lòng tải lên giấy tờ bổ sung hoặc ghi nội dung bổ sung.")
+        )
         return data
 
 
 class RequestPaymentForm(Form):
-    amount = forms.IntegerField(
-        label=_("Số tiền (đồng)"),
-        min_value=1,
-        widget=forms.NumberInput(attrs={"class": "input--medium", "inputmode": "numeric"}),
-        error_messages={
-            "required": _("Vui lòng nhập số tiền."),
-            "invalid": _("Số tiền phải là số nguyên (đồng)."),
-            "min_value": _("Số tiền phải lớn hơn 0."),
-        },
-    )
-    note = forms.CharField(
-        label=_("Nội dung (phí, lệ phí, thuế…)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    amount = amount_field(_("Số tiền (đồng)"), required_message=_("Vui lòng nhập số tiền."))
+    note = text_field(_("Nội dung (phí, lệ phí, thuế…)"))
     service_error_fields = {"amount": "amount"}
 
 
@@ -242,16 +226,7 @@ class RecordPaymentForm(Form):
         max_length=200,
         error_messages={"required": _("Vui lòng nhập số biên lai hoặc mã giao dịch.")},
     )
-    amount = forms.IntegerField(
-        label=_("Số tiền đã nộp (đồng)"),
-        required=False,
-        min_value=1,
-        widget=forms.NumberInput(attrs={"class": "input--medium", "inputmode": "numeric"}),
-        error_messages={
-            "invalid": _("Số tiền phải là số nguyên (đồng)."),
-            "min_value": _("Số tiền phải lớn hơn 0."),
-        },
-    )
+    amount = amount_field(_("Số tiền đã nộp (đồng)"))
     service_error_fields = {"amount": "amount"}
 
 
@@ -260,21 +235,21 @@ class ResultReadyForm(Form):
         label=_("Tệp kết quả giải quyết"),
         help_text=_("Bản điện tử của kết quả đã ký (PDF, JPEG, PNG). Cần có để trả kết quả trực tuyến."),
     )
-    result_note = forms.CharField(
-        label=_("Nội dung kết quả"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    result_note = text_field(
+        _("Nội dung kết quả"),
         help_text=_("Ví dụ: Giấy khai sinh số 12/2026, quyển số 01."),
     )
     service_error_fields = {"result_empty": "result_files"}
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not data.get("result_files") and not data.get("result_note", "").strip():
-            self.add_error(
-                "result_files", _("Vui lòng đính kèm kết quả giải quyết hoặc ghi nội dung kết quả.")
-            )
+        require_files_or_text(
+            self,
+            data,
+            "result_files",
+            "result_note",
+            _("Vui lòng đính kèm kết quả giải quyết hoặc ghi nội dung kết quả."),
+        )
         return data
 
 
@@ -285,58 +260,42 @@ class ReturnResultForm(Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Vui lòng chọn hình thức trả kết quả.")},
     )
-    note = forms.CharField(
-        label=_("Ghi chú"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Ví dụ: người nhận, số vận đơn bưu chính."),
-    )
+    note = text_field(_("Ghi chú"), help_text=_("Ví dụ: người nhận, số vận đơn bưu chính."))
     service_error_fields = {"return_method": "method", "no_result_file": "method"}
 
 
 class StopForm(Form):
-    reason = forms.CharField(
-        label=_("Lý do dừng giải quyết"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = text_field(
+        _("Lý do dừng giải quyết"),
+        required_message=_("Vui lòng nêu lý do dừng giải quyết hồ sơ."),
         help_text=_("Được ghi trên thông báo dừng giải quyết hồ sơ (mẫu 05)."),
-        error_messages={"required": _("Vui lòng nêu lý do dừng giải quyết hồ sơ.")},
+        rows=4,
     )
     confirm = confirm_field(_("Tôi xác nhận dừng giải quyết hồ sơ này."))
     service_error_fields = {"reason_required": "reason"}
 
 
 class WithdrawForm(Form):
-    reason = forms.CharField(
-        label=_("Lý do rút hồ sơ (theo văn bản đề nghị của người nộp)"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Vui lòng nêu lý do rút hồ sơ.")},
+    reason = text_field(
+        _("Lý do rút hồ sơ (theo văn bản đề nghị của người nộp)"),
+        required_message=_("Vui lòng nêu lý do rút hồ sơ."),
+        rows=4,
     )
     confirm = confirm_field(_("Người nộp đã có văn bản đề nghị rút hồ sơ; tôi xác nhận rút hồ sơ này."))
     service_error_fields = {"reason_required": "reason"}
 
 
 class ExtendForm(Form):
-    new_due_date = forms.DateField(
-        label=_("Ngày hẹn trả kết quả mới"),
-        input_formats=DATE_FORMATS,
-        help_text=DATE_HINT,
-        widget=forms.TextInput(
-            attrs={"class": "input--medium", "inputmode": "numeric", "placeholder": "dd/mm/yyyy"}
-        ),
-        error_messages={
-            "required": _("Vui lòng nhập ngày hẹn trả kết quả mới."),
-            "invalid": _("Ngày hẹn trả mới không hợp lệ (dd/mm/yyyy)."),
-        },
+    new_due_date = date_field(
+        _("Ngày hẹn trả kết quả mới"),
+        required_message=_("Vui lòng nhập ngày hẹn trả kết quả mới."),
+        invalid_message=_("Ngày hẹn trả mới không hợp lệ (dd/mm/yyyy)."),
     )
-    reason = forms.CharField(
-        label=_("Lý do chậm giải quyết"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = text_field(
+        _("Lý do chậm giải quyết"),
+        required_message=_("Vui lòng nêu lý do chậm giải quyết hồ sơ."),
         help_text=_("Được ghi trong văn bản xin lỗi và đề nghị gia hạn (mẫu 04) gửi người nộp."),
-        error_messages={"required": _("Vui lòng nêu lý do chậm giải quyết hồ sơ.")},
+        rows=4,
     )
     service_error_fields = {
         "reason_required": "reason",

@@ -66,10 +66,70 @@ def clean_lines(text: str, required_message) -> list[str]:
     return found
 
 
+def text_field(label, *, required_message=None, help_text="", rows=3):
+    """A free text of at most 2,000 characters in a text area; required when ``required_message``
+    (the error shown when it is empty) is given."""
+    return forms.CharField(
+        label=label,
+        required=required_message is not None,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+        error_messages={"required": required_message} if required_message is not None else None,
+    )
+
+
+def date_field(label, *, required_message, invalid_message):
+    """A required date typed as dd/mm/yyyy (``DATE_FORMATS``), with the hint ``DATE_HINT``."""
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_FORMATS,
+        help_text=DATE_HINT,
+        widget=forms.TextInput(
+            attrs={"class": "input--medium", "inputmode": "numeric", "placeholder": "dd/mm/yyyy"}
+        ),
+        error_messages={"required": required_message, "invalid": invalid_message},
+    )
+
+
+def amount_field(label, *, required_message=None):
+    """A sum of money in whole đồng, above 0; required when ``required_message`` is given."""
+    messages = {"invalid": _("Số tiền phải là số nguyên (đồng)."), "min_value": _("Số tiền phải lớn hơn 0.")}
+    if required_message is not None:
+        messages = {"required": required_message, **messages}
+    return forms.IntegerField(
+        label=label,
+        required=required_message is not None,
+        min_value=1,
+        widget=forms.NumberInput(attrs={"class": "input--medium", "inputmode": "numeric"}),
+        error_messages=messages,
+    )
+
+
+def require_files_or_text(form, data: dict, files_field: str, text_field: str, message) -> None:
+    """Adds ``message`` to ``files_field`` when the form is otherwise valid but neither a file was
+    chosen nor a text written: one of the two is needed."""
+    if not form.errors and not data.get(files_field) and not data.get(text_field, "").strip():
+        form.add_error(files_field, message)
+
+
 def confirm_field(label):
     return forms.BooleanField(
         label=label,
         error_messages={"required": _("Vui lòng đánh dấu ô xác nhận trước khi thực hiện.")},
+    )
+
+
+def identifier_field(label, help_text):
+    """An optional national ID or tax code, typed on a numeric keypad (cleaned by ``clean_identifier``)."""
+    return forms.CharField(
+        label=label,
+        max_length=20,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "input--medium", "autocomplete": "off"},
+        ),
     )
 
 

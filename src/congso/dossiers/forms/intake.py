@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .. import inbox
-from .base import Form, PaperFilesField, agency_choice, clean_identifier
+from .base import Form, PaperFilesField, agency_choice, clean_identifier, identifier_field
 
 PHONE_RE = re.compile(r"0[0-9]{9,10}")
 
@@ -33,14 +33,9 @@ class IntakeApplicantForm(Form):
         error_messages={"required": _("Vui lòng nhập họ tên người nộp hồ sơ.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    national_id = forms.CharField(
-        label=_("Số định danh cá nhân hoặc mã số thuế"),
-        max_length=20,
-        required=False,
-        help_text=_("12 chữ số của căn cước; doanh nghiệp: mã số thuế 10 chữ số (chi nhánh: kèm -NNN)."),
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "class": "input--medium", "autocomplete": "off"}
-        ),
+    national_id = identifier_field(
+        _("Số định danh cá nhân hoặc mã số thuế"),
+        _("12 chữ số của căn cước; doanh nghiệp: mã số thuế 10 chữ số (chi nhánh: kèm -NNN)."),
     )
     link_account = forms.BooleanField(
         label=_("Gắn hồ sơ vào tài khoản dịch vụ công có số định danh này"),
@@ -76,14 +71,9 @@ class IntakeApplicantForm(Form):
         required=False,
         help_text=_("Chỉ điền khi nộp thay."),
     )
-    representative_national_id = forms.CharField(
-        label=_("Số định danh cá nhân hoặc mã số thuế của người được đại diện"),
-        max_length=20,
-        required=False,
-        help_text=_("Chỉ điền khi nộp thay. Bỏ trống nếu chưa có, ví dụ khi đăng ký khai sinh cho trẻ."),
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "class": "input--medium", "autocomplete": "off"}
-        ),
+    representative_national_id = identifier_field(
+        _("Số định danh cá nhân hoặc mã số thuế của người được đại diện"),
+        _("Chỉ điền khi nộp thay. Bỏ trống nếu chưa có, ví dụ khi đăng ký khai sinh cho trẻ."),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
     # Shown only when a probable duplicate was found (views.counter_intake.intake_form): the officer confirms.

@@ -6,36 +6,22 @@ from datetime import timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .base import DATE_FORMATS, DATE_HINT, Form, agency_choice
+from .base import Form, agency_choice, date_field
 
 LOGBOOK_MAX_DAYS = 366
 
 
 class LogbookForm(Form):
     co_quan = forms.ChoiceField(label=_("Cơ quan tiếp nhận"))
-    tu_ngay = forms.DateField(
-        label=_("Từ ngày"),
-        input_formats=DATE_FORMATS,
-        help_text=DATE_HINT,
-        widget=forms.TextInput(
-            attrs={"class": "input--medium", "inputmode": "numeric", "placeholder": "dd/mm/yyyy"}
-        ),
-        error_messages={
-            "required": _("Vui lòng nhập ngày bắt đầu."),
-            "invalid": _("Ngày bắt đầu không hợp lệ (dd/mm/yyyy)."),
-        },
+    tu_ngay = date_field(
+        _("Từ ngày"),
+        required_message=_("Vui lòng nhập ngày bắt đầu."),
+        invalid_message=_("Ngày bắt đầu không hợp lệ (dd/mm/yyyy)."),
     )
-    den_ngay = forms.DateField(
-        label=_("Đến ngày"),
-        input_formats=DATE_FORMATS,
-        help_text=DATE_HINT,
-        widget=forms.TextInput(
-            attrs={"class": "input--medium", "inputmode": "numeric", "placeholder": "dd/mm/yyyy"}
-        ),
-        error_messages={
-            "required": _("Vui lòng nhập ngày kết thúc."),
-            "invalid": _("Ngày kết thúc không hợp lệ (dd/mm/yyyy)."),
-        },
+    den_ngay = date_field(
+        _("Đến ngày"),
+        required_message=_("Vui lòng nhập ngày kết thúc."),
+        invalid_message=_("Ngày kết thúc không hợp lệ (dd/mm/yyyy)."),
     )
 
     def __init__(self, *args, agencies=(), **kwargs):

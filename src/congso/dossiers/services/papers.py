@@ -54,6 +54,14 @@ def _check_papers(version, papers, *, require_all: bool) -> list[tuple[PaperUplo
     return checked
 
 
+def _check_papers_or_note(version, papers, note: str, message, code: str) -> list[tuple[PaperUpload, object]]:
+    """Papers handed in with a note (a supplement, a result): at least one of the two, else
+    ``InvalidDossierInput(message, code)``; the papers checked as ``_check_papers`` does."""
+    if not papers and not note:
+        raise InvalidDossierInput(message, code=code)
+    return _check_papers(version, papers, require_all=False)
+
+
 def _store_papers(dossier, checked, *, stage, by, at, stored: list) -> None:
     """Write the files and their rows; ``stored`` (the list ``core.stored_files.discard_on_rollback``
     yields) collects the storage names so that they are removed if the transaction fails (files are not

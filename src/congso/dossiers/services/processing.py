@@ -14,7 +14,7 @@ from ..files import PaperUpload
 from ..models import Dossier, Extension, PaperStage, ReturnMethod
 from .acting import _act, _authority_extra, _event_process, _iso, _lock, _transition_for
 from .checks import _require_reason, _text
-from .papers import _check_papers, _store_papers
+from .papers import _check_papers_or_note, _store_papers
 from .routing import _close_open_hand_overs
 
 
@@ -113,11 +113,13 @@ def mark_result_ready(
     Errors: ``InvalidDossierInput``, ``UploadRejected``, ``PermissionDenied``, ``IllegalTransition``.
     """
     result_note = _text(result_note)
-    if not result_files and not result_note:
-        raise InvalidDossierInput(
-            _("Vui lòng đính kèm kết quả giải quyết hoặc ghi nội dung kết quả."), code="result_empty"
-        )
-    checked = _check_papers(dossier.procedure_version, result_files, require_all=False)
+    checked = _check_papers_or_note(
+        dossier.procedure_version,
+        result_files,
+        result_note,
+        _("Vui lòng đính kèm kết quả giải quyết hoặc ghi nội dung kết quả."),
+        "result_empty",
+    )
     with stored_files.discard_on_rollback() as stored, transaction.atomic():
         transition = _act(dossier, officer, "mark_result_ready", authority)
         now = timezone.now()
@@ -174,6 +176,16 @@ def return_result(dossier, officer, how: str, note: str = "") -> Dossier:
     return dossier
 
 
+def _end_early(dossier, user, action: str, reason: str) -> Dossier:
+    """End the dossier before its result (withdrawn, stopped): every open hand-over closed, then the
+    ``action`` transition with ``reason``."""
+    with transaction.atomic():
+        transition = _act(dossier, user, action)
+        _close_open_hand_overs(dossier, timezone.now())
+        states.apply(dossier, transition, by=user, reason=reason)
+    return dossier
+
+
 def withdraw(dossier, applicant_user, reason: str) -> Dossier:
     """Withdraw the dossier at the applicant's request (1, 2, 4, 5, 6 → 7).
 
@@ -183,11 +195,7 @@ def withdraw(dossier, applicant_user, reason: str) -> Dossier:
     Errors: ``InvalidDossierInput``, ``PermissionDenied``, ``IllegalTransition``.
     """
     reason = _require_reason(reason, _("Vui lòng nêu lý do rút hồ sơ."))
-    with transaction.atomic():
-        transition = _act(dossier, applicant_user, "withdraw")
-        _close_open_hand_overs(dossier, timezone.now())
-        states.apply(dossier, transition, by=applicant_user, reason=reason)
-    return dossier
+    return _end_early(dossier, applicant_user, "withdraw", reason)
 
 
 def stop(dossier, officer, reason: str) -> Dossier:
@@ -198,11 +206,7 @@ def stop(dossier, officer, reason: str) -> Dossier:
     Errors: ``InvalidDossierInput``, ``PermissionDenied``, ``IllegalTransition``.
     """
     reason = _require_reason(reason, _("Vui lòng nêu lý do dừng giải quyết hồ sơ."))
-    with transaction.atomic():
-        transition = _act(dossier, officer, "stop")
-        _close_open_hand_overs(dossier, timezone.now())
-        states.apply(dossier, transition, by=officer, reason=reason)
-    return dossier
+    return _end_early(dossier, officer, "stop", reason)
 
 
 def extend(dossier, officer, new_due_at, reason: str) -> Extension:

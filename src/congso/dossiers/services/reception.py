@@ -13,7 +13,7 @@ from ..files import PaperUpload
 from ..models import Dossier, PaperStage, Status, SupplementRequest
 from .acting import _act, _authority_extra, _event_process, _iso, _lock, _transition_for
 from .checks import _text
-from .papers import _check_papers, _store_papers
+from .papers import _check_papers_or_note, _store_papers
 from .routing import _close_open_hand_overs
 
 
@@ -142,11 +142,13 @@ def provide_supplement(dossier, applicant_user, papers: list[PaperUpload] = (), 
     ``IllegalTransition``.
     """
     note = _text(note)
-    if not papers and not note:
-        raise InvalidDossierInput(
-            _("Vui lòng tải lên giấy tờ bổ sung hoặc ghi nội dung bổ sung."), code="supplement_empty"
-        )
-    checked = _check_papers(dossier.procedure_version, papers, require_all=False)
+    checked = _check_papers_or_note(
+        dossier.procedure_version,
+        papers,
+        note,
+        _("Vui lòng tải lên giấy tờ bổ sung hoặc ghi nội dung bổ sung."),
+        "supplement_empty",
+    )
     with stored_files.discard_on_rollback() as stored, transaction.atomic():
         _lock(dossier)
         if dossier.status != Status.SUPPLEMENT_REQUESTED:

@@ -166,14 +166,7 @@ def hand_over(
         _check_receiver(received_by, to_agency)
         closed = _close_open_hand_overs(dossier, now)
         previous = closed[-1] if closed else None
-        if dossier.status == Status.ACCEPTED:
-            states.apply(
-                dossier,
-                states.find("start_processing", Status.ACCEPTED),
-                by=given_by,
-                at=now,
-                reason=step_name,
-            )
+        _start_processing_if_accepted(dossier, by=given_by, at=now, step_name=step_name)
         row = HandOver.objects.create(
             dossier=dossier,
             step_name=step_name,
@@ -322,6 +315,15 @@ def _continue_row(row: HandOver, step: ProcessStep, authority, now) -> HandOver:
     return row
 
 
+def _start_processing_if_accepted(dossier, *, by, at, step_name: str, **audit) -> None:
+    """The first hand-over of an accepted dossier starts its processing (``audit``: the process's
+    ``extra`` and ``event_extra`` when the process hands over)."""
+    if dossier.status == Status.ACCEPTED:
+        states.apply(
+            dossier, states.find("start_processing", Status.ACCEPTED), by=by, at=at, reason=step_name, **audit
+        )
+
+
 def _open_process_row(dossier, step: ProcessStep, authority, now, closed: list) -> HandOver:
     step_name = _text(step.step_name, 200)
     _check_agency_in_force(step.to_agency, timezone.localdate(now))
@@ -332,16 +334,9 @@ def _open_process_row(dossier, step: ProcessStep, authority, now, closed: list) 
             _close_row(row, now)
             for row in dossier.hand_overs.filter(completed_at__isnull=True, is_branch=False)
         )
-    if dossier.status == Status.ACCEPTED:
-        states.apply(
-            dossier,
-            states.find("start_processing", Status.ACCEPTED),
-            by=None,
-            at=now,
-            reason=step_name,
-            extra=extra,
-            event_extra=_event_process(extra),
-        )
+    _start_processing_if_accepted(
+        dossier, by=None, at=now, step_name=step_name, extra=extra, event_extra=_event_process(extra)
+    )
     from_agency = step.from_agency or dossier.current_agency
     row = HandOver.objects.create(
         dossier=dossier,

@@ -113,6 +113,27 @@ def _recipients(dossier: Dossier) -> list[str]:
     ]
 
 
+def _agency_letter(dossier: Dossier, form_code, issued_at, overrides, *, summary="", type_symbol="") -> dict:
+    """What the agency's letters to the applicant (forms 04 and 05) share: issued by the agency that
+    held the dossier at ``issued_at``, numbered, addressed to the applicant, signed by the agency."""
+    context = _common(dossier, form_code, _agency_at(dossier, issued_at))
+    doc = context["doc"]
+    context["header"] = _header(
+        doc,
+        one_stop=False,
+        number=_number_line(_document_number(overrides), _symbol(doc, type_symbol)),
+        summary=summary,
+        day=_local(issued_at).date(),
+    )
+    context.update(
+        applicant=_applicant(dossier, contact=False),
+        received_on=long_date((_local(dossier.received_at) or _local(dossier.submitted_at)).date()),
+        signatures=[_agency_signature(doc)],
+        recipients=_recipients(dossier),
+    )
+    return context
+
+
 def _apology(dossier: Dossier, extension: Extension | None, overrides: dict | None) -> dict:
     if extension is None:
         extension = dossier.extensions.select_related("extended_by").order_by("extended_at", "id").last()
@@ -125,25 +146,18 @@ def _apology(dossier: Dossier, extension: Extension | None, overrides: dict | No
             ),
             code="form_not_available",
         )
-    agency = _agency_at(dossier, extension.extended_at)
-    context = _common(dossier, FormCode.APOLOGY_EXTENSION, agency)
-    doc = context["doc"]
-    context["header"] = _header(
-        doc,
-        one_stop=False,
-        number=_number_line(_document_number(overrides), _symbol(doc)),
+    context = _agency_letter(
+        dossier,
+        FormCode.APOLOGY_EXTENSION,
+        extension.extended_at,
+        overrides,
         summary=_("V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ"),
-        day=_local(extension.extended_at).date(),
     )
     context.update(
-        applicant=_applicant(dossier, contact=False),
-        received_on=long_date((_local(dossier.received_at) or _local(dossier.submitted_at)).date()),
         old_due=clock_and_date(extension.old_due_at),
         new_due=clock_and_date(extension.new_due_at),
         reason=extension.reason,
         before_deadline=extension.before_deadline,
-        signatures=[_agency_signature(doc)],
-        recipients=_recipients(dossier),
     )
     return context
 
@@ -157,22 +171,10 @@ def _stop_notice(dossier: Dossier, overrides: dict | None) -> dict:
             ),
             code="form_not_available",
         )
-    agency = _agency_at(dossier, change.at)
-    context = _common(dossier, FormCode.STOP_NOTICE, agency)
-    doc = context["doc"]
-    context["header"] = _header(
-        doc,
-        one_stop=False,
-        number=_number_line(_document_number(overrides), _symbol(doc, _NOTICE_SYMBOL)),
-        day=_local(change.at).date(),
-    )
+    context = _agency_letter(dossier, FormCode.STOP_NOTICE, change.at, overrides, type_symbol=_NOTICE_SYMBOL)
     context.update(
         subtitle=_("Về việc dừng giải quyết hồ sơ"),
-        applicant=_applicant(dossier, contact=False),
-        received_on=long_date((_local(dossier.received_at) or _local(dossier.submitted_at)).date()),
         stopped_at=clock_and_date(change.at),
         reason=change.reason,
-        signatures=[_agency_signature(doc)],
-        recipients=_recipients(dossier),
     )
     return context

@@ -4,7 +4,7 @@ standard form (01–06) the dossier produced, the control sheet (form 06) as XLS
 may not see is a 404 (its existence is not disclosed)."""
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -164,9 +164,7 @@ def paper(request, code, paper_id):
         actor=request.user,
         changes={"paper_id": item.pk, "name": item.name},
     )
-    filename = files.download_name(item.original_name, item.content_type, f"giay-to-{item.pk}")
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
+    response = files.attachment_response(handle, item.original_name, item.content_type, f"giay-to-{item.pk}")
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 

@@ -2,7 +2,7 @@
 remove one. Files are checked and stored by ``portal.drafts``."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -79,15 +79,9 @@ def download_file(request, journey, file_id):
     attached = drafts.attached_file(journey, file_id)
     if attached is None:
         raise Http404(_("Không tìm thấy tệp."))
-    response = FileResponse(
-        attached.file.open("rb"),
-        as_attachment=True,
-        filename=dossier_files.download_name(
-            attached.original_name, attached.content_type, f"tep-{attached.pk}"
-        ),
-        content_type=attached.content_type,
+    response = dossier_files.attachment_response(
+        attached.file.open("rb"), attached.original_name, attached.content_type, f"tep-{attached.pk}"
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -20,6 +20,7 @@ from ..journey import receiving_agencies
 from ..questions import who_definition
 from .draft_pages import (
     applicant_only,
+    draft_expired,
     draft_page,
     form_page,
     form_unavailable,
@@ -111,12 +112,7 @@ def restart(request, draft_id):
     if old is None:
         raise Http404(_("Không tìm thấy bản nháp hồ sơ."))
     if old.is_expired:
-        return render(
-            request,
-            "portal/apply/expired.html",
-            {"draft": old, "procedure": old.procedure_version.procedure},
-            status=410,
-        )
+        return draft_expired(request, old)
     current = drafts.current_version(old.procedure_version.procedure)
     if current is None or not catalog_services.is_offered_online(current):
         return version_changed(request, old)

@@ -77,12 +77,7 @@ def draft_page(*, allow_submitted=False, allow_expired=False, check_version=True
             if draft.is_submitted and not allow_submitted:
                 return redirect("portal:apply-done", draft_id=draft.public_id)
             if draft.is_expired and not draft.is_submitted and not allow_expired:
-                return render(
-                    request,
-                    "portal/apply/expired.html",
-                    {"draft": draft, "procedure": draft.procedure_version.procedure},
-                    status=410,
-                )
+                return draft_expired(request, draft)
             if check_version and not draft.is_submitted and not drafts.still_offered(draft.procedure_version):
                 return version_changed(request, draft)
             try:
@@ -96,6 +91,16 @@ def draft_page(*, allow_submitted=False, allow_expired=False, check_version=True
         return wrapper
 
     return decorator
+
+
+def draft_expired(request, draft):
+    """The page of a draft kept past its time (410): it can only be started again."""
+    return render(
+        request,
+        "portal/apply/expired.html",
+        {"draft": draft, "procedure": draft.procedure_version.procedure},
+        status=410,
+    )
 
 
 def version_changed(request, draft):

@@ -8,7 +8,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -150,13 +150,9 @@ def paper_download(request, public_id, paper_id):
         handle = paper.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("Không tìm thấy tệp.")) from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=dossier_files.download_name(paper.original_name, paper.content_type, paper.name[:80]),
-        content_type=paper.content_type,
+    response = dossier_files.attachment_response(
+        handle, paper.original_name, paper.content_type, paper.name[:80]
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 
