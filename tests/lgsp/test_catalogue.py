@@ -100,7 +100,7 @@ def test_an_agency_admin_cannot_register_for_another_agency(owner, client, agenc
     [
         (b"{not json", "Tệp không phải JSON hợp lệ"),
         (b'{"swagger": "2.0", "info": {"title": "a", "version": "1"}, "paths": {}}', "OpenAPI phiên bản 3"),
-        (b'{"openapi": "3.0.0", "paths": {"/a": {"get": {}}}}', "phải có &quot;info&quot;"),
+        (b'{"openapi": "3.0.0", "paths": {"/a": {"get": {}}}}', "phải có “info”"),
         (
             b'{"openapi": "3.0.0", "info": {"title": "a", "version": "1"}, "paths": {}}',
             "ít nhất một đường dẫn",
