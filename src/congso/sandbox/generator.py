@@ -252,9 +252,12 @@ class Generator:
         trade, trade_en = names.trade_for(lines[0][0])
         brand, brand_en = rng.choice(names.BRAND_WORDS)
         place = rng.choice(self.places)
-        registered = date(2000, 1, 1) + timedelta(
-            days=rng.randrange((date(2025, 6, 30) - date(2000, 1, 1)).days)
-        )
+        # Registered since 2000, once the representative was 20.
+        earliest = date(2000, 1, 1)
+        if representative.date_of_birth:
+            earliest = max(earliest, date(representative.date_of_birth.year + 20, 1, 1))
+        latest = date(2025, 6, 30)
+        registered = earliest + timedelta(days=rng.randrange(max((latest - earliest).days, 1)))
         return Business(
             tax_code=tax_code,
             name=name or f"{prefix} {trade} {brand}",

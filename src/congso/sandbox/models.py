@@ -8,13 +8,15 @@ admin page lists them, and they never leave this app except in those answers.
 """
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+
+# The labels of these choices are values of the national systems' answers, in Vietnamese whatever the
+# caller's language: not marked for translation.
 
 
 class Sex(models.TextChoices):
     # Codes of the national catalogue of sexes (0 = no information).
-    MALE = "1", _("Nam")
-    FEMALE = "2", _("Nữ")
+    MALE = "1", "Nam"
+    FEMALE = "2", "Nữ"
 
 
 class Household(models.Model):
@@ -62,9 +64,9 @@ class Citizen(models.Model):
 
 
 class BusinessStatus(models.TextChoices):
-    ACTIVE = "active", _("Đang hoạt động")
-    SUSPENDED = "suspended", _("Tạm ngừng kinh doanh")
-    DISSOLVED = "dissolved", _("Đã giải thể")
+    ACTIVE = "active", "Đang hoạt động"
+    SUSPENDED = "suspended", "Tạm ngừng kinh doanh"
+    DISSOLVED = "dissolved", "Đã giải thể"
 
 
 class Business(models.Model):
