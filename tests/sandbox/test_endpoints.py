@@ -188,3 +188,24 @@ def test_switched_off_at_run_time_the_simulators_answer_404(world, call, setting
     settings.CONGSO_SANDBOX_ENABLED = False
     assert call(POPULATION + KNOWN_CITIZEN.national_id).status_code == 404
     assert call(reverse("sandbox:index")).status_code == 404
+
+
+def test_an_address_the_sandbox_does_not_serve_is_a_labelled_404(world, call):
+    for path in [
+        "/sandbox/khong-co/",
+        "/sandbox/csdlqg-dan-cu/api/v2/cong-dan/074090001234",
+        POPULATION + "a/b",
+    ]:
+        body = envelope(call(path), 404, 404)
+        assert body["data"] is None
+
+
+def test_the_check_refuses_an_oversized_body_with_the_envelope(world, client):
+    response = client.post(
+        POPULATION + "xac-thuc",
+        '{"HoVaTen": "' + "a" * 20_000 + '"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer congso-sandbox-demo-token",
+    )
+    body = envelope(response, 400, api.DATA_TYPE_INVALID)
+    assert "quá lớn" in body["message"]

@@ -118,7 +118,9 @@ def _same_name(a: str, b: str) -> bool:
 
 def _read_check(request) -> tuple[dict | None, str]:
     """The posted check, or None and what is wrong with it."""
-    if len(request.body) > MAX_BODY_BYTES:
+    # The declared length first: reading a body beyond Django's own limit would raise, not answer.
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > MAX_BODY_BYTES or len(request.body) > MAX_BODY_BYTES:
         return None, "nội dung yêu cầu quá lớn."
     try:
         body = safejson.loads(request.body.decode("utf-8"))

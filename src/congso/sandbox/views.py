@@ -1,4 +1,5 @@
-"""The sandbox's index page: what is simulated, where the OpenAPI documents are, IDs to try."""
+"""The sandbox's index page (what is simulated, where the OpenAPI documents are, IDs to try) and its
+answer to an address it does not serve."""
 
 from django.conf import settings
 from django.shortcuts import render
@@ -37,13 +38,20 @@ def _samples() -> dict:
 @api.document
 def index(request):
     token = settings.CONGSO_SANDBOX_TOKEN
+    services = national_services()
     return render(
         request,
         "sandbox/index.html",
         {
-            "services": national_services(),
+            "services": services,
             "samples": _samples(),
             "demo_token": token if token == DEMO_TOKEN else "",
-            "population_url": request.build_absolute_uri(national_services()[0].base_path),
+            "population_url": request.build_absolute_uri(services[0].base_path),
         },
     )
+
+
+@api.document
+def unknown(request, rest: str):
+    """Any other address under /sandbox/: the envelope, labelled, rather than the portal's page."""
+    return api.failure(404, 404, "Không có dịch vụ ở địa chỉ này.")
