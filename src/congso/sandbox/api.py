@@ -3,7 +3,8 @@ label that says the answer comes from a simulator, the bearer token, and the rat
 
 Error codes are the LGSP's where one fits (STANDARDS.md §3): 100 AUTHEN_ERROR, 201 RECORD_NOT_FOUND,
 302 DATA_TYPE_INVALID; 0 is success. For answers the LGSP has no code for, the HTTP status is used as
-the code (405, 429) — congso's choice, documented in docs/sandbox.md.
+the code (404 for an address no simulator serves, 405, 429) — congso's choice, documented in
+docs/sandbox.md.
 """
 
 import hmac

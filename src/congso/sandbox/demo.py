@@ -83,7 +83,8 @@ def _representative(seed: str, generator: Generator, business: KnownBusiness) ->
 
 def _save_households(households: list[Household], citizens: list[Citizen]) -> None:
     Household.objects.bulk_create(households, batch_size=BATCH_SIZE)
-    ids = dict(Household.objects.filter(code__in=[h.code for h in households]).values_list("code", "id"))
+    # The whole table's codes (a few thousand short rows), not an IN list that could pass SQLite's limit.
+    ids = dict(Household.objects.values_list("code", "id"))
     for citizen in citizens:
         citizen.household_id = ids[citizen.household.code]
     Citizen.objects.bulk_create(citizens, batch_size=BATCH_SIZE)
@@ -92,9 +93,7 @@ def _save_households(households: list[Household], citizens: list[Citizen]) -> No
 def _save_businesses(businesses: list[Business]) -> None:
     heads = [b for b in businesses if b.parent is None]
     Business.objects.bulk_create(heads, batch_size=BATCH_SIZE)
-    ids = dict(
-        Business.objects.filter(tax_code__in=[b.tax_code for b in heads]).values_list("tax_code", "id")
-    )
+    ids = dict(Business.objects.filter(parent=None).values_list("tax_code", "id"))
     branches = [b for b in businesses if b.parent is not None]
     for branch in branches:
         branch.parent_id = ids[branch.parent.tax_code]
