@@ -142,3 +142,14 @@ def test_the_simulators_agree_with_the_demo_accounts(client, settings):
     counts = (Citizen.objects.count(), Business.objects.count())
     demo.seed()
     assert (Citizen.objects.count(), Business.objects.count()) == counts
+
+
+def test_the_tax_code_check_digit():
+    # 0100109106 (Viettel) and 0300588569: real codes whose tenth digit follows the rule.
+    assert generator.tax_code_check_digit("010010910") == "6"
+    assert generator.tax_code_check_digit("030058856") == "9"
+    # A remainder of 0 would need a tenth digit of 10: no code is issued.
+    first_nine = next(
+        f"37{n:07d}" for n in range(1000) if generator.tax_code_check_digit(f"37{n:07d}") is None
+    )
+    assert generator.tax_code_check_digit(first_nine) is None

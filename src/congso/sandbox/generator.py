@@ -63,10 +63,12 @@ def birth_year_of(national_id: str) -> int:
     return century + int(national_id[4:6])
 
 
-def tax_code_check_digit(first_nine: str) -> str:
-    """The tenth digit of a tax code: a weighted sum of the first nine, modulo 11 (10 is not issued)."""
+def tax_code_check_digit(first_nine: str) -> str | None:
+    """The tenth digit of a tax code: 10 minus the weighted sum of the first nine modulo 11; None when
+    that is 10 (no code is issued with those nine digits)."""
     total = sum(int(d) * w for d, w in zip(first_nine, TAX_CODE_WEIGHTS, strict=True))
-    return str(10 - total % 11) if total % 11 else "0"
+    check = 10 - total % 11
+    return str(check) if check < 10 else None
 
 
 def _weighted(rng: random.Random, table):
@@ -239,8 +241,10 @@ class Generator:
             # 37: the prefix of tax codes issued in Bình Dương.
             first_nine = f"37{rng.randrange(10**7):07d}"
             check = tax_code_check_digit(first_nine)
+            if check is None:
+                continue
             candidate = first_nine + check
-            if len(candidate) == 10 and candidate not in self.taken_tax_codes:
+            if candidate not in self.taken_tax_codes:
                 self.taken_tax_codes.add(candidate)
                 return candidate
 
