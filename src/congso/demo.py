@@ -128,6 +128,11 @@ ACCOUNTS = [
 ]
 
 
+# Where the citizen account lives (Phường Thủ Dầu Một, GSO 25747): on the demo dossiers and in the
+# population simulator.
+CITIZEN_WARD_CODE = "25747"
+CITIZEN_STREET_ADDRESS = "Số 12 đường Yersin"
+
 # People the demo dossiers were received for at the counter (not accounts): the population simulator
 # knows them too.
 COUNTER_APPLICANTS = {
@@ -158,7 +163,11 @@ def _seed_sandbox() -> None:
     registry simulator with the account holder as its legal representative."""
     from congso.sandbox.demo import KnownBusiness, Person, seed_demo_sandbox
 
-    people = [Person(a.national_id, a.full_name, a.date_of_birth) for a in ACCOUNTS if a.national_id]
+    people = [
+        Person(a.national_id, a.full_name, a.date_of_birth, CITIZEN_WARD_CODE, CITIZEN_STREET_ADDRESS)
+        for a in ACCOUNTS
+        if a.national_id
+    ]
     people += [Person(p["national_id"], p["name"]) for p in COUNTER_APPLICANTS.values()]
     businesses = [KnownBusiness(a.tax_code, a.full_name) for a in ACCOUNTS if a.tax_code]
     seed_demo_sandbox(people, businesses)
@@ -292,7 +301,7 @@ def _seed_demo_dossiers(users: dict, agencies: dict) -> None:
         "national_id": citizen.national_id,
         "phone": "0912345678",
         "email": citizen.email,
-        "address": "Số 12 đường Yersin, phường Thủ Dầu Một",
+        "address": f"{CITIZEN_STREET_ADDRESS}, phường Thủ Dầu Một",
     }
 
     def online(code, key, form_data):

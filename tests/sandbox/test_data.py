@@ -98,11 +98,21 @@ def test_addresses_are_wards_formed_from_the_former_binh_duong(world):
     assert {p.province_code for p in places} == {"79"}
 
 
-def test_a_known_person_keeps_the_given_birth_date_and_follows_a_changed_name(world):
+def test_a_known_person_keeps_the_given_birth_date_and_follows_a_changed_name_and_address(world):
     born = date(1990, 5, 12)
-    seed_demo_sandbox([Person("074090001234", "Nguyễn Văn Ân", born)], [], citizens=200, business_count=20)
-    citizen = Citizen.objects.get(national_id="074090001234")
+    person = Person("074090001234", "Nguyễn Văn Ân", born, "25942", "Số 3 đường Trần Hưng Đạo")
+    seed_demo_sandbox([person], [], citizens=200, business_count=20)
+    citizen = Citizen.objects.select_related("household").get(national_id="074090001234")
     assert (citizen.full_name, citizen.date_of_birth, citizen.is_generated) == ("Nguyễn Văn Ân", born, False)
+    assert (citizen.household.ward_code, citizen.household.ward_name) == ("25942", "Phường Dĩ An")
+    assert citizen.household.street_address == "Số 3 đường Trần Hưng Đạo"
+
+
+def test_a_new_known_person_lives_where_the_demo_says(world):
+    seed_demo_sandbox([Person("074095000001", "Lê Văn Mới", None, "25747", "Số 1 đường Yersin")], [])
+    citizen = Citizen.objects.select_related("household").get(national_id="074095000001")
+    assert citizen.household.ward_code == "25747" and citizen.household.street_address == "Số 1 đường Yersin"
+    assert citizen.household.code == "257479000001" and citizen.date_of_birth.year == 1995
 
 
 def test_the_default_world_has_thousands_of_citizens_and_hundreds_of_businesses(db):
@@ -124,6 +134,9 @@ def test_the_simulators_agree_with_the_demo_accounts(client, settings):
     for national_id, name, born in people:
         data = client.get(POPULATION + national_id, **auth).json()["data"]
         assert data["HoVaTen"] == name
+        if national_id == users["congdan"].national_id:
+            assert data["NoiThuongTru"]["MaXa"] == demo.CITIZEN_WARD_CODE
+            assert data["NoiThuongTru"]["ChiTiet"] == demo.CITIZEN_STREET_ADDRESS
         assert data["NgayThangNamSinh"][:4] == str(generator.birth_year_of(national_id))
         if born:
             assert data["NgayThangNamSinh"] == born.strftime("%Y%m%d")

@@ -112,6 +112,25 @@ def _ensure_person(generator: Generator, person: Person) -> None:
         changes["date_of_birth"] = person.date_of_birth
     if any(getattr(existing, name) != value for name, value in changes.items()):
         Citizen.objects.filter(pk=existing.pk).update(**changes)
+    _move_household(generator, existing.household_id, person)
+
+
+def _move_household(generator: Generator, household_id: int, person: Person) -> None:
+    """The household registered where the demo says the person lives, if it says so."""
+    place = next((p for p in generator.places if p.ward_code == person.ward_code), None)
+    changes = {}
+    if place is not None:
+        changes.update(
+            province_code=place.province_code,
+            province_name=place.province_name,
+            ward_code=place.ward_code,
+            ward_name=place.ward_name,
+        )
+    if person.street_address:
+        changes["street_address"] = person.street_address
+    household = Household.objects.get(pk=household_id)
+    if any(getattr(household, name) != value for name, value in changes.items()):
+        Household.objects.filter(pk=household_id).update(**changes)
 
 
 def _ensure_business(

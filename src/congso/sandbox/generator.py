@@ -35,6 +35,10 @@ class Person:
     national_id: str
     full_name: str
     date_of_birth: date | None = None
+    # Where the person's household is registered, when the demo says so: a ward's GSO code (one of the
+    # places) and the street address; otherwise drawn like anyone's.
+    ward_code: str = ""
+    street_address: str = ""
 
 
 @dataclass
@@ -228,6 +232,13 @@ class Generator:
     def known_household(self, person: Person) -> tuple[Household, list[Citizen]]:
         rng = rng_for(self.seed, "known", person.national_id)
         household = self.household(rng, known_id=person.national_id)
+        place = next((p for p in self.places if p.ward_code == person.ward_code), None)
+        if place is not None:
+            household.code = f"{place.ward_code}9{person.national_id[-6:]}"
+            household.ward_code, household.ward_name = place.ward_code, place.ward_name
+            household.province_code, household.province_name = place.province_code, place.province_name
+        if person.street_address:
+            household.street_address = person.street_address
         head = self.known_citizen(rng, household, person)
         family = self.family(rng, household, head)
         for member in family:
