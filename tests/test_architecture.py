@@ -87,6 +87,15 @@ REINTRODUCED_CYCLES = [
     ("congso.lgsp.views", "congso.catalog.services", "lgsp-beside-catalog"),
     # and a block below it calling the LGSP
     ("congso.catalog.services", "congso.lgsp.services", "layers"),
+    # the simulators of national systems stand beside the form engine: no procedures, no dossiers, and
+    # neither knows the other
+    ("congso.sandbox.views", "congso.catalog.services", "layers"),
+    ("congso.sandbox.population", "congso.dossiers.services", "layers"),
+    ("congso.sandbox.demo", "congso.formengine.prefill", "layers"),
+    ("congso.formengine.prefill", "congso.sandbox.services", "layers"),
+    ("congso.sandbox.views", "congso.demo", "project-composes"),
+    # and the LGSP may read the simulators' list (a lower layer), never the other way round
+    ("congso.sandbox.services", "congso.lgsp.services", "layers"),
 ]
 
 

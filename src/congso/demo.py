@@ -6,7 +6,9 @@ This module composes the blocks' own ``demo`` functions; it is used by ``congso 
 """
 
 from dataclasses import dataclass
+from datetime import date
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -25,11 +27,19 @@ class DemoAccount:
     national_id: str | None = None
     tax_code: str = ""
     title: str = ""
+    date_of_birth: date | None = None
 
 
 ACCOUNTS = [
     DemoAccount(
-        "congdan", "Nguyễn Văn An", "citizen", None, None, "Công dân / citizen", national_id="074090001234"
+        "congdan",
+        "Nguyễn Văn An",
+        "citizen",
+        None,
+        None,
+        "Công dân / citizen",
+        national_id="074090001234",
+        date_of_birth=date(1990, 5, 12),
     ),
     DemoAccount(
         "doanhnghiep",
@@ -118,17 +128,49 @@ ACCOUNTS = [
 ]
 
 
+# Where the citizen account lives (Phường Thủ Dầu Một, GSO 25747): on the demo dossiers and in the
+# population simulator.
+CITIZEN_WARD_CODE = "25747"
+CITIZEN_STREET_ADDRESS = "Số 12 đường Yersin"
+
+# People the demo dossiers were received for at the counter (not accounts): the population simulator
+# knows them too.
+COUNTER_APPLICANTS = {
+    "bao": {"name": "Trần Văn Bảo", "national_id": "074088004321", "phone": "0987654321"},
+    "hoa": {"name": "Lê Thị Hoa", "national_id": "074190007777"},
+}
+
+
 def _block_seeders():
     """Each block's demo seeding after agencies and accounts, in dependency order."""
     from congso.catalog.demo import seed_demo_catalog
     from congso.lgsp.demo import seed_demo_lgsp
     from congso.workflow.services import load_default_processes
 
-    return [
+    seeders = [
         ("congso.catalog.demo", seed_demo_catalog),
         ("congso.workflow.services", load_default_processes),
         ("congso.lgsp.demo", seed_demo_lgsp),
     ]
+    if apps.is_installed("congso.sandbox"):
+        seeders.append(("congso.sandbox.demo", _seed_sandbox))
+    return seeders
+
+
+def _seed_sandbox() -> None:
+    """The simulated national registers, agreeing with the demo: every citizen account and counter
+    applicant is a citizen of the population simulator, every business account a business of the
+    registry simulator with the account holder as its legal representative."""
+    from congso.sandbox.demo import KnownBusiness, Person, seed_demo_sandbox
+
+    people = [
+        Person(a.national_id, a.full_name, a.date_of_birth, CITIZEN_WARD_CODE, CITIZEN_STREET_ADDRESS)
+        for a in ACCOUNTS
+        if a.national_id
+    ]
+    people += [Person(p["national_id"], p["name"]) for p in COUNTER_APPLICANTS.values()]
+    businesses = [KnownBusiness(a.tax_code, a.full_name) for a in ACCOUNTS if a.tax_code]
+    seed_demo_sandbox(people, businesses)
 
 
 def seed(verbose: bool = False) -> dict:
@@ -176,6 +218,7 @@ def _ensure_account(account: DemoAccount):
             "kind": account.kind,
             "national_id": account.national_id,
             "tax_code": account.tax_code,
+            "date_of_birth": account.date_of_birth,
             "email": f"{account.username}@demo.congso.local",
             "is_staff": account.role == "platform_admin",
             "is_superuser": account.role == "platform_admin",
@@ -258,7 +301,7 @@ def _seed_demo_dossiers(users: dict, agencies: dict) -> None:
         "national_id": citizen.national_id,
         "phone": "0912345678",
         "email": citizen.email,
-        "address": "Số 12 đường Yersin, phường Thủ Dầu Một",
+        "address": f"{CITIZEN_STREET_ADDRESS}, phường Thủ Dầu Một",
     }
 
     def online(code, key, form_data):
@@ -322,13 +365,9 @@ def _seed_demo_dossiers(users: dict, agencies: dict) -> None:
     # Received at the counter and run along the procedure's process (thẩm định → lãnh đạo ký duyệt →
     # trả kết quả): one waits for the leader's approval (status 4), the other went all the way (10).
     leader = users["lanhdao"]
-    waiting = counter(
-        "1.004873",
-        "demo-cho-ky-duyet",
-        {"name": "Trần Văn Bảo", "national_id": "074088004321", "phone": "0987654321"},
-    )
+    waiting = counter("1.004873", "demo-cho-ky-duyet", COUNTER_APPLICANTS["bao"])
     _run_process(waiting, [(specialist, None)])
-    done = counter("1.004873", "demo-da-tra", {"name": "Lê Thị Hoa", "national_id": "074190007777"})
+    done = counter("1.004873", "demo-da-tra", COUNTER_APPLICANTS["hoa"])
     _run_process(done, [(specialist, None), (leader, {"approved": True})])
     dossier_services.return_result(done, officer, "counter")
     _run_process(done, [(officer, None)])

@@ -61,6 +61,16 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
 ]
+# Simulators of national systems (population database, business registry): never in production.
+# Turning them on there explicitly is an error, not a silent no; the app itself also refuses to start in
+# the production profile, whichever way it was installed (congso.sandbox.apps).
+CONGSO_SANDBOX_ENABLED = env.bool("CONGSO_SANDBOX_ENABLED", default=not IS_PRODUCTION)
+if CONGSO_SANDBOX_ENABLED and IS_PRODUCTION:
+    raise RuntimeError(
+        "CONGSO_SANDBOX_ENABLED cannot be on in the production profile (fake national systems)."
+    )
+if CONGSO_SANDBOX_ENABLED:
+    INSTALLED_APPS.append("congso.sandbox")
 # Plugins a province adds without forking: extra Django apps (their subscribers.py, registries…).
 INSTALLED_APPS += env.list("CONGSO_EXTRA_APPS", default=[])
 
@@ -341,8 +351,12 @@ CONGSO_MONITORING_CACHE_SECONDS = env.int("CONGSO_MONITORING_CACHE_SECONDS", def
 # The longest BPMN timer (timeDuration, or a timeDate this far from now), in days: checked at upload and
 # when a dossier reaches the timer, so that a value like P99999999Y can never tie up a worker.
 CONGSO_WORKFLOW_TIMER_MAX_DAYS = env.int("CONGSO_WORKFLOW_TIMER_MAX_DAYS", default=5 * 366)
-# Sandbox simulators of national systems are never on in production.
-CONGSO_SANDBOX_ENABLED = env.bool("CONGSO_SANDBOX_ENABLED", default=not IS_PRODUCTION)
+# The simulators accept a call only with this bearer token (a shared secret of the demo; the LGSP
+# gateway's signed token will be accepted too once it exists), and at most this many calls per client
+# address and window.
+CONGSO_SANDBOX_TOKEN = env.str("CONGSO_SANDBOX_TOKEN", default="congso-sandbox-demo-token")
+CONGSO_SANDBOX_RATE_LIMIT = env.int("CONGSO_SANDBOX_RATE_LIMIT", default=600)
+CONGSO_SANDBOX_RATE_WINDOW_SECONDS = env.int("CONGSO_SANDBOX_RATE_WINDOW_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

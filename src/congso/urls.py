@@ -1,6 +1,8 @@
 """URL map: the portal at /, procedures at /thu-tuc/, the officers' workspace at /can-bo/, sign-in at
-/tai-khoan/, the admin at /quan-tri/, the LGSP control plane at /lgsp/ (its catalogue at /can-bo/lgsp/)."""
+/tai-khoan/, the admin at /quan-tri/, the LGSP control plane at /lgsp/ (its catalogue at /can-bo/lgsp/), and,
+outside production, the simulators of national systems at /sandbox/."""
 
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,3 +22,6 @@ urlpatterns = [
     path("", include("congso.core.urls")),
     path("", include("congso.portal.urls")),
 ]
+# Mounted only where the app is installed, which the production profile never allows (settings.py).
+if apps.is_installed("congso.sandbox"):
+    urlpatterns.insert(0, path("sandbox/", include("congso.sandbox.urls")))
