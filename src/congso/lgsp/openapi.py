@@ -55,30 +55,30 @@ def check(document) -> None:
     version = document.get("openapi")
     if not isinstance(version, str) or not version.startswith("3."):
         raise OpenAPIError(
-            _('Chỉ nhận tài liệu OpenAPI phiên bản 3 (trường “openapi” phải có dạng “3.0.3” hoặc “3.1.0”).')
+            _("Chỉ nhận tài liệu OpenAPI phiên bản 3 (trường “openapi” phải có dạng “3.0.3” hoặc “3.1.0”).")
         )
     info = document.get("info")
     if not isinstance(info, dict) or not _text(info.get("title")) or not _text(info.get("version")):
-        raise OpenAPIError(_('Tài liệu OpenAPI phải có “info” với “title” và “version”.'))
+        raise OpenAPIError(_("Tài liệu OpenAPI phải có “info” với “title” và “version”."))
     paths = document.get("paths")
     if not isinstance(paths, dict) or not paths:
-        raise OpenAPIError(_('Tài liệu OpenAPI phải khai báo ít nhất một đường dẫn trong “paths”.'))
+        raise OpenAPIError(_("Tài liệu OpenAPI phải khai báo ít nhất một đường dẫn trong “paths”."))
     for path, item in paths.items():
         if not isinstance(path, str) or not path.startswith("/") or len(path) > 500:
             raise OpenAPIError(
-                _('Đường dẫn “%(path)s” không hợp lệ: phải bắt đầu bằng “/” và dài tối đa 500 ký tự.')
+                _("Đường dẫn “%(path)s” không hợp lệ: phải bắt đầu bằng “/” và dài tối đa 500 ký tự.")
                 % {"path": str(path)[:80]}
             )
         if not isinstance(item, dict):
-            raise OpenAPIError(_('Mô tả của đường dẫn “%(path)s” phải là một đối tượng.') % {"path": path})
+            raise OpenAPIError(_("Mô tả của đường dẫn “%(path)s” phải là một đối tượng.") % {"path": path})
         for method in METHODS:
             if method in item and not isinstance(item[method], dict):
                 raise OpenAPIError(
-                    _('Thao tác %(method)s của “%(path)s” phải là một đối tượng.')
+                    _("Thao tác %(method)s của “%(path)s” phải là một đối tượng.")
                     % {"method": method.upper(), "path": path}
                 )
     if not operations(document):
-        raise OpenAPIError(_('Tài liệu OpenAPI không có thao tác nào (GET, POST…) trong “paths”.'))
+        raise OpenAPIError(_("Tài liệu OpenAPI không có thao tác nào (GET, POST…) trong “paths”."))
 
 
 def _text(value) -> bool:
