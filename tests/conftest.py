@@ -2,40 +2,39 @@
 
 import pytest
 
+from tests.factories.identity import PASSWORD, UserFactory
+from tests.support.clock import Clock
+from tests.support.subprocesses import PROJECT_ROOT, database_url_for_subprocess
+
+# Fixtures that tests in several directories use live in plugins, found by pytest (never imported).
+pytest_plugins = ["tests.fixtures.dossiers"]
+
 
 @pytest.fixture
-def make_user(db, django_user_model):
-    """Create a user; citizens get a valid national ID unless one is given."""
+def make_user(db):
+    """Create a user (password ``PASSWORD``); citizens get a valid national ID and businesses a tax code
+    unless one is given, numbered within the test."""
     counter = {"n": 0}
 
-    def make(username=None, password="Mat-khau-rat-manh-2026", kind="citizen", **fields):  # noqa: S107
+    def make(username=None, password=PASSWORD, kind="citizen", **fields):
         counter["n"] += 1
         username = username or f"user{counter['n']}"
         if kind == "citizen":
             fields.setdefault("national_id", f"0740900{counter['n']:05d}")
         if kind == "business":
             fields.setdefault("tax_code", f"37000{counter['n']:05d}")
+        fields.setdefault("national_id", None)
         fields.setdefault("full_name", username.title())
-        user = django_user_model.objects.create_user(
-            username=username, password=password, kind=kind, **fields
-        )
-        return user
+        return UserFactory(username=username, password=password, kind=kind, **fields)
 
     return make
 
 
-def database_url_for_subprocess() -> str:
-    """A DATABASE_URL pointing another process at this test run's database."""
-    from django.db import connection
-
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    user = s.get("USER") or "postgres"
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    host = s.get("HOST") or "127.0.0.1"
-    port = s.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{s['NAME']}"
+@pytest.fixture
+def clock(monkeypatch):
+    """A settable platform clock (``django.utils.timezone.now``): ``clock.set(local(2026, 3, 9, 8))``,
+    ``clock.advance(hours=2)``; real time until set."""
+    return Clock().install(monkeypatch)
 
 
 @pytest.fixture
@@ -57,9 +56,7 @@ def worker_process(transactional_db, tmp_path):
                 "DATABASE_URL": database_url_for_subprocess(),
                 "CONGSO_PROFILE": "test",
                 "CONGSO_EXTRA_APPS": os.environ.get("CONGSO_EXTRA_APPS", ""),
-                "PYTHONPATH": os.pathsep.join(
-                    filter(None, [str(_project_root()), str(_project_root() / "src")])
-                ),
+                "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), str(PROJECT_ROOT / "src")])),
             }
         )
         env.update({k: str(v) for k, v in extra_env.items()})
@@ -69,7 +66,7 @@ def worker_process(transactional_db, tmp_path):
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            cwd=_project_root(),
+            cwd=PROJECT_ROOT,
         )
         started.append(proc)
         return proc
@@ -79,25 +76,6 @@ def worker_process(transactional_db, tmp_path):
         if proc.poll() is None:
             proc.kill()
         proc.wait(timeout=10)
-
-
-def _project_root():
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent.parent
-
-
-def wait_until(predicate, timeout=30.0, interval=0.1, message="condition"):
-    """Poll ``predicate`` until it is truthy; fail the test with ``message`` after ``timeout`` seconds."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(interval)
-    pytest.fail(f"timed out after {timeout}s waiting for {message}")
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,6 @@
 """The ``congso`` command: serve answers over real HTTP, check tells right from wrong."""
 
 import os
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -13,13 +12,7 @@ from django.utils import timezone
 
 from congso.core.models import WorkerHeartbeat
 from congso.core.worker import heartbeat
-from tests.conftest import _project_root, database_url_for_subprocess, wait_until
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support.subprocesses import PROJECT_ROOT, database_url_for_subprocess, free_port, wait_until
 
 
 def run_check(capsys):
@@ -65,14 +58,14 @@ def test_serve_answers_over_http(server):
         os.environ,
         DATABASE_URL=database_url_for_subprocess(),
         CONGSO_PROFILE="test",
-        PYTHONPATH=os.pathsep.join([str(_project_root()), str(_project_root() / "src")]),
+        PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "src")]),
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "congso.cli", "serve", "--port", str(port), "--server", server],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        cwd=_project_root(),
+        cwd=PROJECT_ROOT,
     )
     try:
 
@@ -97,8 +90,8 @@ def test_waitress_refuses_several_workers():
         [sys.executable, "-m", "congso.cli", "serve", "--server", "waitress", "--workers", "2"],
         capture_output=True,
         text=True,
-        cwd=_project_root(),
-        env=dict(os.environ, PYTHONPATH=str(_project_root() / "src")),
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT / "src")),
         timeout=60,
     )
     assert done.returncode == 2 and "waitress runs one process" in done.stderr
@@ -109,8 +102,8 @@ def test_help_lists_the_commands():
         [sys.executable, "-m", "congso.cli", "--help"],
         capture_output=True,
         text=True,
-        cwd=_project_root(),
-        env=dict(os.environ, PYTHONPATH=str(_project_root() / "src")),
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT / "src")),
     )
     for command in ("demo", "serve", "worker", "check", "seed-demo"):
         assert f"congso {command}" in out.stdout
@@ -162,12 +155,12 @@ def _production_setting(name: str, **environ) -> str:
         CONGSO_PROFILE="production",
         SECRET_KEY=FIT["SECRET_KEY"],
         DJANGO_SETTINGS_MODULE="congso.settings",
-        PYTHONPATH=str(_project_root() / "src"),
+        PYTHONPATH=str(PROJECT_ROOT / "src"),
         **environ,
     )
     code = f"from django.conf import settings; print(repr(settings.{name}))"
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=_project_root(), check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, check=True
     )
     return result.stdout.strip()
 

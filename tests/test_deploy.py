@@ -6,9 +6,9 @@ import shlex
 import pytest
 
 from congso import cli
-from tests.conftest import _project_root
+from tests.support.subprocesses import PROJECT_ROOT
 
-UNITS = _project_root() / "deploy" / "systemd"
+UNITS = PROJECT_ROOT / "deploy" / "systemd"
 LONG_RUNNING = ["congso-web.service", "congso-worker@.service"]
 
 
@@ -76,6 +76,6 @@ def test_the_timer_runs_the_check_and_the_environment_example_fails_it_until_edi
 
 
 def test_operations_guide_documents_the_units():
-    guide = (_project_root() / "docs" / "operations.md").read_text(encoding="utf-8")
+    guide = (PROJECT_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     for name in [*LONG_RUNNING, "congso-check.timer", "congso.env.example"]:
         assert name.replace("@.service", "@") in guide, name

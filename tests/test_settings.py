@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import _project_root
+from tests.support.subprocesses import PROJECT_ROOT
 
 # Runs in the child: load the settings of the profile in the environment, then ask for a missing page.
 PROBE = """
@@ -37,11 +37,11 @@ def load_profile(tmp_path, **env_vars) -> dict:
     env.update(
         DJANGO_SETTINGS_MODULE="congso.settings",
         CONGSO_VAR_DIR=str(tmp_path),
-        PYTHONPATH=os.pathsep.join([str(_project_root()), str(_project_root() / "src")]),
+        PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "src")]),
         **env_vars,
     )
     done = subprocess.run(
-        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, cwd=_project_root()
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, cwd=PROJECT_ROOT
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -18,7 +18,6 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from congso.core import stored_files
 from congso.portal.models import DraftFile
-from tests.conftest import _project_root, database_url_for_subprocess, wait_until
 from tests.portal.applications import (
     CERTIFICATION_PAPERS,
     fill_certification,
@@ -29,7 +28,7 @@ from tests.portal.applications import (
     start,
     url,
 )
-from tests.test_cli import free_port
+from tests.support.subprocesses import PROJECT_ROOT, database_url_for_subprocess, free_port, wait_until
 
 
 @pytest.fixture
@@ -79,14 +78,14 @@ def _serve(port, media, fault_dir, log):
         CONGSO_EXTRA_APPS="tests.outbox_probe,tests.fault_probe",
         CONGSO_FAULT_DIR=str(fault_dir),
         MEDIA_ROOT=str(media),
-        PYTHONPATH=os.pathsep.join([str(_project_root()), str(_project_root() / "src")]),
+        PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "src")]),
     )
     return subprocess.Popen(
         [sys.executable, "-m", "congso.cli", "serve", "--port", str(port), "--threads", "2"],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
-        cwd=_project_root(),
+        cwd=PROJECT_ROOT,
         # Its own process group: the server may fork workers (granian), and a crash of the web server
         # is all of them dying at once; a worker left alive would hold the upload's transaction open.
         start_new_session=True,

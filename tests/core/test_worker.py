@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from congso.core import events
 from congso.core.models import AuditEntry, DeliveryStatus, EventDelivery, WorkerHeartbeat
-from tests.conftest import wait_until
+from tests.support.subprocesses import wait_until
 
 pytestmark = [pytest.mark.worker]
 

@@ -13,9 +13,9 @@ from django.test import override_settings
 
 from congso.dossiers import codes
 from congso.dossiers.models import DailySequence, Dossier
+from tests.support.clock import local
 
 from . import race_child
-from .conftest import local
 
 GOLDEN = json.loads((Path(__file__).parent / "dossier_codes.golden.json").read_text(encoding="utf-8"))
 

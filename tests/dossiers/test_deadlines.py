@@ -17,8 +17,7 @@ from congso.core.timeliness import classify
 from congso.dossiers import deadlines, services
 from congso.dossiers.errors import InvalidDossierInput
 from congso.dossiers.models import Extension, HandOver, Status, Timeliness
-
-from .conftest import local
+from tests.support.clock import local
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,10 @@ from openpyxl import load_workbook
 
 from congso.dossiers import exports, services
 from congso.dossiers.errors import InvalidDossierInput
+from tests.samples import APPLICANT
+from tests.support.clock import local
 
 from . import test_standard_forms as forms_tests
-from .conftest import APPLICANT, local
 
 # Fixtures shared with the forms' tests: the ward (receiving agency) and the department.
 ward_unit = forms_tests.ward_unit

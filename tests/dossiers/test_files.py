@@ -15,8 +15,7 @@ import pytest
 from congso.dossiers import files
 from congso.dossiers.files import UploadRejected, validate_upload
 from congso.dossiers.models import ScanStatus
-
-from .conftest import JPEG_BYTES, PDF_BYTES, PNG_BYTES, pdf
+from tests.samples import JPEG_BYTES, PDF_BYTES, PNG_BYTES, pdf
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 

@@ -16,8 +16,7 @@ from congso.dossiers import permissions as P
 from congso.dossiers import process_authority, services
 from congso.dossiers.errors import IllegalTransition, InvalidDossierInput
 from congso.dossiers.models import Dossier, HandOver, Status, StatusChange, Timeliness
-
-from .conftest import local
+from tests.support.clock import local
 
 LABEL = "Quy trình: thu-nghiem v1"
 

@@ -9,8 +9,8 @@ from django.core import signing
 from congso.dossiers import deadlines, inbox, logbook, services
 from congso.dossiers.inbox import InboxFilters
 from congso.dossiers.models import Dossier, Status
-
-from .conftest import APPLICANT, local
+from tests.samples import APPLICANT
+from tests.support.clock import local
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,7 @@ from congso.dossiers import permissions as P
 from congso.dossiers import services
 from congso.dossiers.files import PaperUpload
 from congso.dossiers.models import Dossier, Status
-
-from .conftest import APPLICANT, PDF_BYTES
+from tests.samples import APPLICANT, PDF_BYTES
 
 ROLES = ["one_stop_officer", "specialist", "leader", "clerk", "agency_admin", "platform_admin"]
 WHERE = ["A", "B", "C"]  # A receives the dossier; B is the department it may be handed to; C is unrelated

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from congso.dossiers.models import Dossier
+from tests.samples import APPLICANT
 
-from .conftest import APPLICANT
 from .test_views import intake_post, intake_url
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +55,7 @@ def test_online_submission_service_queries(citizen, agency_a, version, django_as
 
     from congso.dossiers import services
     from congso.dossiers.files import PaperUpload
-
-    from .conftest import PDF_BYTES
+    from tests.samples import PDF_BYTES
 
     version.implementing_agencies.add(agency_a)
     prefetch_related_objects([version], "papers")  # as the views do: the papers are read once

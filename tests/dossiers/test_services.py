@@ -17,8 +17,8 @@ from congso.dossiers import services
 from congso.dossiers.errors import IllegalTransition, InvalidDossierInput, VersionNotInForce
 from congso.dossiers.files import PaperUpload, UploadRejected
 from congso.dossiers.models import DailySequence, Dossier, DossierPaper, PaperStage, Status, StatusChange
-
-from .conftest import APPLICANT, PDF_BYTES, PNG_BYTES, local
+from tests.samples import APPLICANT, PDF_BYTES, PNG_BYTES
+from tests.support.clock import local
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from congso.dossiers import services, standard_forms
 from congso.dossiers.errors import InvalidDossierInput
 from congso.dossiers.models import Status
 from congso.dossiers.standard_forms import FormNotAvailable, render_form, render_logbook
-
-from .conftest import APPLICANT, local
+from tests.samples import APPLICANT
+from tests.support.clock import local
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"

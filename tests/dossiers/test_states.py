@@ -10,8 +10,7 @@ from congso.dossiers import services, states
 from congso.dossiers.errors import IllegalTransition, InvalidDossierInput, SupplementAlreadyRequested
 from congso.dossiers.files import PaperUpload
 from congso.dossiers.models import FormCode, Status, StatusChange, SupplementRequest
-
-from .conftest import PDF_BYTES
+from tests.samples import PDF_BYTES
 
 S = Status
 

@@ -17,8 +17,8 @@ from congso.core.models import AuditEntry
 from congso.dossiers import services
 from congso.dossiers.models import Dossier, DossierPaper, HandOver, PaperStage, Status, SupplementRequest
 from congso.dossiers.views import inbox_page
-
-from .conftest import APPLICANT, PDF_BYTES, PNG_BYTES, local, pdf
+from tests.samples import APPLICANT, PDF_BYTES, PNG_BYTES, pdf
+from tests.support.clock import local
 
 pytestmark = pytest.mark.django_db
 
@@ -293,7 +293,7 @@ def test_a_specialist_handed_a_dossier_by_hand_gets_a_task(as_user, actors, coun
 def test_open_work_items_are_listed_and_linked_to_their_page(as_user, actors, drive):
     from congso.workflow import services as workflow
     from congso.workflow.models import WorkItem
-    from tests.workflow.conftest import flow, process, user_task
+    from tests.support.bpmn import flow, process, user_task
 
     xml = process(
         [

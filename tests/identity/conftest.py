@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-PASSWORD = "Mat-khau-rat-manh-2026"
-CITIZEN_ID = "074090000123"
+from tests.factories.identity import CITIZEN_ID, PASSWORD
 
 
 @pytest.fixture

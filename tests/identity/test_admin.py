@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from congso.core.models import AuditEntry
 from congso.identity.models import User
-
-from .conftest import CITIZEN_ID, PASSWORD
+from tests.factories.identity import CITIZEN_ID, PASSWORD
 
 
 @pytest.fixture

@@ -4,8 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from congso.identity.backends import CREDENTIALS_CHECKED_ATTR, UsernameOrNationalIdBackend
-
-from .conftest import CITIZEN_ID, PASSWORD
+from tests.factories.identity import CITIZEN_ID, PASSWORD
 
 
 @pytest.fixture

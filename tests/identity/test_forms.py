@@ -2,8 +2,7 @@ import pytest
 from django.test import RequestFactory
 
 from congso.identity.forms import NewPasswordForm, SignInForm
-
-from .conftest import PASSWORD
+from tests.factories.identity import PASSWORD
 
 
 def _form(data):

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from .conftest import CITIZEN_ID, PASSWORD
+from tests.factories.identity import CITIZEN_ID, PASSWORD
 
 LIMIT = settings.AXES_FAILURE_LIMIT
 OTHER_PLACE = {"REMOTE_ADDR": "198.51.100.20", "HTTP_USER_AGENT": "Another browser/1.0"}

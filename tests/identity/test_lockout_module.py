@@ -2,8 +2,7 @@ import pytest
 from django.test import RequestFactory
 
 from congso.identity.lockout import lockout_username
-
-from .conftest import CITIZEN_ID
+from tests.factories.identity import CITIZEN_ID
 
 
 @pytest.mark.django_db

@@ -9,8 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from congso.core.models import AuditEntry
-
-from .conftest import PASSWORD
+from tests.factories.identity import PASSWORD
 
 RESET = "/tai-khoan/quen-mat-khau/"
 NEW_PASSWORD = "Mua-xuan-Binh-Duong-2027"

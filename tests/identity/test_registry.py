@@ -7,8 +7,7 @@ from django.urls import reverse
 from congso.identity.base import SignInMethod
 from congso.identity.contrib.password.plugin import PasswordSignIn
 from congso.identity.registry import available_sign_in_methods, get_available_sign_in_method, sign_in_methods
-
-from .conftest import PASSWORD
+from tests.factories.identity import PASSWORD
 
 
 class ProviderSignIn(SignInMethod):

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from congso.core.models import AuditEntry
 from congso.identity import services
-
-from .conftest import CITIZEN_ID
+from tests.factories.identity import CITIZEN_ID
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from congso.core.models import AuditEntry
-
-from .conftest import PASSWORD
+from tests.factories.identity import PASSWORD
 
 IP = "203.0.113.7"
 

@@ -5,7 +5,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
-from .conftest import CITIZEN_ID, PASSWORD
+from tests.factories.identity import CITIZEN_ID, PASSWORD
 
 LOGIN = "/tai-khoan/dang-nhap/"
 

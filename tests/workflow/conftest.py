@@ -1,11 +1,9 @@
 """Fixtures of the workflow tests: a commune with its officers, province police and social insurance, a
-procedure whose version names a process, dossiers, a settable clock, and a small BPMN writer."""
+procedure whose version names a process, dossiers (the clock is in tests/conftest.py, the BPMN writer in
+tests/support/bpmn.py)."""
 
 import itertools
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -15,43 +13,14 @@ from congso.agencies.models import AdministrativeUnit, Agency, AgencyKind, UnitL
 from congso.catalog.models import Field, Procedure, ProcedureLevel, ProcedureVersion, VersionStatus
 from congso.dossiers.models import Channel, Dossier, Status
 from congso.workflow import services
+from tests.support.bpmn import BPMN_DIR
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-BPMN_DIR = Path(__file__).resolve().parent / "bpmn"
 _codes = itertools.count(1)
-
-
-def local(year, month, day, hour=0, minute=0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=VN)
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A settable platform clock (``django.utils.timezone.now``): ``clock.set(local(2026, 3, 9, 8))``.
-    The workflow's timers, deadlines and the periodic scheduler all read it."""
-
-    class Clock:
-        moment = None
-
-        def set(self, moment):
-            self.moment = moment
-            return moment
-
-        def advance(self, **delta):
-            from datetime import timedelta
-
-            self.moment = (self.moment or timezone.now()) + timedelta(**delta)
-            return self.moment
-
-    c = Clock()
-    real_now = timezone.now
-    monkeypatch.setattr(timezone, "now", lambda: c.moment or real_now())
-    return c
 
 
 class World:
@@ -160,59 +129,3 @@ def deploy(db):
         return services.upload_version(key=key, name=name, xml=xml)
 
     return do
-
-
-# --- A small BPMN writer for tests ------------------------------------------------------------------
-
-HEADER = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-    'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
-    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="defs" targetNamespace="https://congso.vn/test">\n'
-)
-
-
-def props(**values) -> str:
-    inner = "".join(
-        f"<camunda:property name={quoteattr(k.replace('__', '.'))} value={quoteattr(str(v))}/>"
-        for k, v in values.items()
-    )
-    return (
-        f"<bpmn:extensionElements><camunda:properties>{inner}</camunda:properties></bpmn:extensionElements>"
-    )
-
-
-def user_task(task_id, name, hours=8, **extra) -> str:
-    extensions = props(allottedHours=hours, **extra)
-    return f'<bpmn:userTask id="{task_id}" name={quoteattr(name)}>{extensions}</bpmn:userTask>'
-
-
-def service_task(task_id, action, **params) -> str:
-    values = {"action": action, **{f"param__{k}": v for k, v in params.items()}}
-    return f'<bpmn:serviceTask id="{task_id}" name="{task_id}">{props(**values)}</bpmn:serviceTask>'
-
-
-def flow(flow_id, source, target, condition=None) -> str:
-    if condition is None:
-        return f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}"/>'
-    return (
-        f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}">'
-        f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{escape(condition)}'
-        f"</bpmn:conditionExpression></bpmn:sequenceFlow>"
-    )
-
-
-def process(body: list[str], lanes: dict[str, list[str]], process_id="p") -> str:
-    """A BPMN document: one process with ``lanes`` (lane name → node ids) and the ``body`` elements."""
-    lane_xml = "".join(
-        f'<bpmn:lane id="lane{i}" name={quoteattr(name)}>'
-        + "".join(f"<bpmn:flowNodeRef>{node}</bpmn:flowNodeRef>" for node in nodes)
-        + "</bpmn:lane>"
-        for i, (name, nodes) in enumerate(lanes.items())
-    )
-    return (
-        HEADER + f'<bpmn:process id="{process_id}" isExecutable="true">\n'
-        f'<bpmn:laneSet id="ls">{lane_xml}</bpmn:laneSet>\n'
-        + "\n".join(body)
-        + "\n</bpmn:process>\n</bpmn:definitions>\n"
-    )

@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from congso.workflow import services
 from congso.workflow.models import ProcessVersion
-
-from .conftest import BPMN_DIR, flow, process, user_task
+from tests.support.bpmn import BPMN_DIR, flow, process, user_task
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from congso.workflow import bpmn, services
 from congso.workflow.errors import BpmnRejected
 from congso.workflow.forms import ProcessUploadForm
 from congso.workflow.models import ProcessDefinition, ProcessVersion
-
-from .conftest import BPMN_DIR, HEADER, flow, process, user_task
+from tests.support.bpmn import BPMN_DIR, HEADER, flow, process, user_task
 
 DEFAULTS = Path(services.__file__).resolve().parent / "bpmn"
 CATALOGUE = Path(services.__file__).resolve().parents[1] / "catalog" / "data" / "procedures_binh_duong.json"

@@ -17,8 +17,8 @@ from congso.dossiers import services as dossiers
 from congso.dossiers.models import Dossier, HandOver, Status, StatusChange
 from congso.workflow import services, timers
 from congso.workflow.models import InstanceState, ProcessInstance, WorkItemKind, WorkItemState
-
-from .conftest import flow, local, process, service_task, user_task
+from tests.support.bpmn import flow, process, service_task, user_task
+from tests.support.clock import local
 
 APPLICANT = {"name": "Trần Thị Bình", "national_id": "074190000123", "phone": "0912000111"}
 _numbers = itertools.count(100)

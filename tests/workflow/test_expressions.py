@@ -6,8 +6,7 @@ from django.conf import settings
 from congso.core import expressions
 from congso.core.expressions import ExpressionError, compile_expression, evaluate
 from congso.workflow import bpmn
-
-from .conftest import flow, process, user_task
+from tests.support.bpmn import flow, process, user_task
 
 DATA = {
     "form": {"so_trang": 12, "loai": "Bản sao", "ds": [1, 2, 3], "nested": {"a": {"b": "c"}}, "empty": None},

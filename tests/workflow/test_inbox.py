@@ -2,8 +2,8 @@
 
 from congso.workflow import inbox, services
 from congso.workflow.models import WorkItem
-
-from .conftest import flow, local, process, user_task
+from tests.support.bpmn import flow, process, user_task
+from tests.support.clock import local
 
 
 def test_inbox_shows_items_by_role_and_agency_with_keyset_pages(

@@ -3,8 +3,7 @@
 from congso.core.models import AuditEntry
 from congso.workflow import services
 from congso.workflow.models import ProcessInstance, WorkItemState
-
-from .conftest import flow, process, user_task
+from tests.support.bpmn import flow, process, user_task
 
 V1 = process(
     [

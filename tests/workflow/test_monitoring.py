@@ -11,8 +11,8 @@ from congso.core.timeliness import Timeliness
 from congso.workflow import monitoring, services, timers
 from congso.workflow.models import ProcessDefinition, WorkItem, WorkItemState
 from congso.workflow.permissions import MonitoringScope
-
-from .conftest import flow, local, process, user_task
+from tests.support.bpmn import flow, process, user_task
+from tests.support.clock import local
 
 EVERYTHING = MonitoringScope(everything=True)
 

@@ -19,8 +19,8 @@ from congso.workflow.models import (
     WorkItemState,
 )
 from congso.workflow.permissions import MonitoringScope
-
-from .conftest import flow, local, process, user_task
+from tests.support.bpmn import flow, process, user_task
+from tests.support.clock import local
 
 EVERYTHING = MonitoringScope(everything=True)
 FIELDS = (

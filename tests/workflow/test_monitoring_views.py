@@ -13,8 +13,8 @@ from congso.agencies.models import Agency, AgencyKind, StaffMembership
 from congso.workflow import services
 from congso.workflow.models import WorkItemState
 from congso.workflow.permissions import MonitoringScope, monitoring_scope
-
-from .conftest import flow, local, process, user_task
+from tests.support.bpmn import flow, process, user_task
+from tests.support.clock import local
 
 # Until the project's urls.py mounts the pages, this map adds them (it is the project's map otherwise).
 pytestmark = pytest.mark.urls("tests.workflow.urls_monitoring")

@@ -14,8 +14,8 @@ from congso.workflow import services
 from congso.workflow.actions import platform_actions
 from congso.workflow.engine import WorkflowError
 from congso.workflow.models import InstanceState, ProcessInstance, WorkItem, WorkItemState
-
-from .conftest import flow, local, process, service_task, user_task
+from tests.support.bpmn import flow, process, service_task, user_task
+from tests.support.clock import local
 
 
 def open_items(instance):
@@ -613,8 +613,7 @@ def test_zeebe_file_runs_with_aliases_half_hour_steps_and_its_assignee(world, ma
     from decimal import Decimal
 
     from congso.workflow.models import RoleAlias
-
-    from .conftest import BPMN_DIR
+    from tests.support.bpmn import BPMN_DIR
 
     RoleAlias.objects.create(name="Frontoffice", role="one_stop_officer")
     RoleAlias.objects.create(name="Backoffice", role="specialist")
@@ -652,7 +651,7 @@ def test_zeebe_file_runs_with_aliases_half_hour_steps_and_its_assignee(world, ma
 
 
 def test_flowable_file_runs_its_groups_inclusive_split_and_plain_task(world, make_dossier, deploy, clock):
-    from .conftest import BPMN_DIR
+    from tests.support.bpmn import BPMN_DIR
 
     text = (BPMN_DIR / "modellers" / "flowable-groups.bpmn").read_text(encoding="utf-8")
     deploy(text.replace("#{form.thuong_tru == true}", "form.thuong_tru == true"))

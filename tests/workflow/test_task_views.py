@@ -7,8 +7,8 @@ from django.urls import include, path, reverse
 import congso.urls
 from congso.workflow import services
 from congso.workflow.models import ProcessInstance, WorkItem, WorkItemKind, WorkItemState
-
-from .conftest import flow, local, process, props
+from tests.support.bpmn import flow, process, props
+from tests.support.clock import local
 
 # The project mounts the pages at /can-bo/cong-viec/ (namespace workflow_tasks); until its urls.py does,
 # this module's map adds them to the project's own.

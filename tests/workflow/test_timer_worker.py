@@ -4,9 +4,8 @@ import pytest
 
 from congso.workflow import services
 from congso.workflow.models import WorkItemKind, WorkItemState
-from tests.conftest import wait_until
-
-from .test_timers import boundary_process
+from tests.support.bpmn import boundary_process
+from tests.support.subprocesses import wait_until
 
 pytestmark = [pytest.mark.worker]
 

@@ -9,38 +9,14 @@ from congso.core.scheduling import run_due_jobs
 from congso.workflow import services, timers
 from congso.workflow.errors import WorkflowError
 from congso.workflow.models import InstanceState, ProcessInstance, WorkItem, WorkItemKind, WorkItemState
-
-from .conftest import flow, local, process, service_task, user_task
+from tests.support.bpmn import boundary_process, flow, process, service_task, timer, user_task
+from tests.support.clock import local
 
 
 @pytest.fixture(autouse=True)
 def only_the_workflow_job(monkeypatch):
     """``run_due_jobs`` runs this block's job alone: other blocks' jobs are tested by their owners."""
     monkeypatch.setattr(scheduling, "_jobs", {"workflow.timers": scheduling._jobs["workflow.timers"]})
-
-
-def timer(kind, value):
-    return f"<bpmn:timerEventDefinition><bpmn:{kind}>{value}</bpmn:{kind}></bpmn:timerEventDefinition>"
-
-
-def boundary_process(interrupting=True, value="PT2H", kind="timeDuration"):
-    cancel = "true" if interrupting else "false"
-    return process(
-        [
-            '<bpmn:startEvent id="s"/>',
-            user_task("a", "Xử lý", hours=8),
-            user_task("remind", "Nhắc xử lý", hours=2),
-            f'<bpmn:boundaryEvent id="late" attachedToRef="a" cancelActivity="{cancel}">{timer(kind, value)}'
-            "</bpmn:boundaryEvent>",
-            '<bpmn:endEvent id="e"/>',
-            '<bpmn:endEvent id="e2"/>',
-            flow("f1", "s", "a"),
-            flow("f2", "a", "e"),
-            flow("f3", "late", "remind"),
-            flow("f4", "remind", "e2"),
-        ],
-        {"Chuyên viên": ["s", "a", "e"], "Lãnh đạo": ["remind", "e2"]},
-    )
 
 
 def open_names(instance):

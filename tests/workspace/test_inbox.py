@@ -6,24 +6,10 @@ import pytest
 from django.urls import reverse
 
 from congso.dossiers.models import Dossier, Status
-from tests.dossiers import conftest as dossier_fixtures
-from tests.dossiers.conftest import local
+from tests.support.clock import local
 
-# The dossier tests' fixtures, used here as they are.
-actors = dossier_fixtures.actors
-agency_a = dossier_fixtures.agency_a
-agency_b = dossier_fixtures.agency_b
-citizen = dossier_fixtures.citizen
-clock = dossier_fixtures.clock
-drive = dossier_fixtures.drive
-make_agency = dossier_fixtures.make_agency
-make_version = dossier_fixtures.make_version
-media_root = dossier_fixtures.media_root
-officer = dossier_fixtures.officer
-submit = dossier_fixtures.submit
-version = dossier_fixtures.version
-
-pytestmark = pytest.mark.django_db
+# The dossier world (actors, submit, drive…) is shared with tests/dossiers: tests/fixtures/dossiers.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 HOME = "/can-bo/"
 
