@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from ..portal.dossier_world import PASSWORD, build_world, drive
+from tests.factories.identity import PASSWORD
+from tests.portal.dossier_world import build_world, drive
+from tests.samples import PDF_BYTES
 
 pytestmark = [
     pytest.mark.browser,
@@ -168,7 +170,7 @@ def test_application_pages(audit, catalog, make_user, tmp_path):
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     audit.check("nộp hồ sơ: giấy tờ đính kèm")
     scan = tmp_path / "ban-chinh.pdf"
-    scan.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    scan.write_bytes(PDF_BYTES)
     for label in ("^Chọn tệp — Bản chính giấy tờ", "^Chọn tệp — Bản sao cần chứng thực"):
         page.get_by_label(re.compile(label)).set_input_files(str(scan))
     page.get_by_role("button", name="Lưu và tiếp tục").click()

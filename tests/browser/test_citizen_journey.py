@@ -13,21 +13,15 @@ import re
 
 import pytest
 
+from tests.factories.identity import PASSWORD
+from tests.samples import PDF_BYTES
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
 
-PASSWORD = "Mat-khau-rat-manh-2026"
 NATIONAL_ID = "074090001234"
-# A real, minimal PDF (one empty A4 page), written to disk like a scan the citizen would pick.
-TINY_PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
 
 
 @pytest.fixture
@@ -123,7 +117,7 @@ def test_citizen_journey_from_search_to_the_public_status_page(
         # The attachment: a real PDF file from disk, the scan of the original. The optional paper is left
         # empty, as a browser sends it (an empty field of the same name).
         scan = tmp_path / "ban-chinh-bang-tot-nghiep.pdf"
-        scan.write_bytes(TINY_PDF)
+        scan.write_bytes(PDF_BYTES)
         # The file input's visible button is its label, in Vietnamese; the script names the chosen file.
         assert device.locator("label.file-upload__label").first.inner_text().startswith("Chọn tệp")
         assert device.get_by_role(
@@ -288,7 +282,7 @@ def test_a_parent_registers_a_birth_without_javascript(
         assert page.locator("label.file-upload__label").first.inner_text().startswith("Chọn tệp")
         for name in ("Tờ khai đăng ký khai sinh", "Giấy chứng sinh"):
             scan = tmp_path / f"{name[:8].replace(' ', '-')}.pdf"
-            scan.write_bytes(TINY_PDF)
+            scan.write_bytes(PDF_BYTES)
             page.get_by_label(re.compile(f"^Chọn tệp — {name}")).set_input_files(str(scan))
         page.get_by_role("button", name="Tải lên các tệp đã chọn").click()
         assert page.get_by_text("Đã tải lên 2 tệp.").is_visible()

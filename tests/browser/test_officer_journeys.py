@@ -24,59 +24,35 @@ from datetime import date
 
 import pytest
 
+from congso.catalog.models import OnlineMode, VersionStatus
+from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
+from tests.factories.catalog import ProcedureVersionFactory
+from tests.factories.identity import PASSWORD
+from tests.samples import PDF_BYTES, pdf_for_browser
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Mat-khau-rat-manh-2026"
 CITIZEN_ID = "074090001234"
-TINY_PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
-
-
-def pdf_file(name):
-    return {"name": name, "mimeType": "application/pdf", "buffer": TINY_PDF}
 
 
 @pytest.fixture
 def world(db, settings, tmp_path, make_user):
     """Ward A (receives) and department B; a one-stop officer at A, a specialist at B; a citizen; a
     procedure version in force implemented by A."""
-    from congso.agencies.models import Agency, StaffMembership
-    from congso.catalog.models import (
-        Field,
-        OnlineMode,
-        Procedure,
-        ProcedureLevel,
-        ProcedureVersion,
-        RequiredPaper,
-        VersionStatus,
-    )
-
     settings.MEDIA_ROOT = tmp_path / "media"
 
     class World:
-        ward = Agency.objects.create(code="000.01.12.H08", name="UBND phường Thủ Dầu Một", kind="ubnd")
-        department = Agency.objects.create(code="000.00.20.H08", name="Sở Tư pháp", kind="department")
+        ward = AgencyFactory(code="000.01.12.H08", name="UBND phường Thủ Dầu Một", kind="ubnd")
+        department = AgencyFactory(code="000.00.20.H08", name="Sở Tư pháp", kind="department")
         one_stop = make_user("motcua", kind="official", full_name="Lê Thị Cúc", password=PASSWORD)
         specialist = make_user("chuyenvien", kind="official", full_name="Phạm Văn Dũng", password=PASSWORD)
         citizen = make_user("an", national_id=CITIZEN_ID, full_name="Nguyễn Văn An", password=PASSWORD)
 
-    StaffMembership.objects.create(user=World.one_stop, agency=World.ward, role="one_stop_officer")
-    StaffMembership.objects.create(user=World.specialist, agency=World.department, role="specialist")
-    field = Field.objects.create(code="ho-tich", name="Hộ tịch")
-    procedure = Procedure.objects.create(
-        code="1.001193",
-        national_code="1.001193",
-        name="Đăng ký khai sinh",
-        field=field,
-        level=ProcedureLevel.COMMUNE,
-    )
-    version = ProcedureVersion.objects.create(
-        procedure=procedure,
+    StaffMembershipFactory(user=World.one_stop, agency=World.ward, role="one_stop_officer")
+    StaffMembershipFactory(user=World.specialist, agency=World.department, role="specialist")
+    version = ProcedureVersionFactory(
+        procedure__code="1.001193",
+        procedure__name="Đăng ký khai sinh",
         number=1,
         status=VersionStatus.PUBLISHED,
         effective_from=date(2020, 1, 1),
@@ -89,11 +65,9 @@ def world(db, settings, tmp_path, make_user):
             "required": ["ho_ten_tre"],
         },
         form_ui={"fields": {"ho_ten_tre": {"label": "Họ, chữ đệm và tên của trẻ"}}},
+        papers=[{"code": "to-khai", "name": "Tờ khai đăng ký khai sinh"}],
+        implementing_agencies=[World.ward],
     )
-    RequiredPaper.objects.create(
-        version=version, code="to-khai", name="Tờ khai đăng ký khai sinh", position=0
-    )
-    version.implementing_agencies.add(World.ward)
     World.version = version
     return World
 
@@ -140,7 +114,7 @@ def test_counter_dossier_from_intake_to_the_returned_result(world, officer_page)
     desk.get_by_label("Nộp cho con hoặc người được giám hộ").check()
     desk.get_by_label("Họ tên người (hoặc tên tổ chức) được đại diện").fill("Nguyễn Thị Na")
     desk.get_by_label("Họ, chữ đệm và tên của trẻ").fill("Nguyễn Thị Na")
-    desk.get_by_label("Tờ khai đăng ký khai sinh").set_input_files(pdf_file("to-khai.pdf"))
+    desk.get_by_label("Tờ khai đăng ký khai sinh").set_input_files(pdf_for_browser("to-khai.pdf"))
     desk.get_by_role("button", name="Tiếp nhận hồ sơ").click()
     desk.get_by_text("Đã tiếp nhận hồ sơ").wait_for()
     dossier = Dossier.objects.get()
@@ -192,7 +166,9 @@ def test_counter_dossier_from_intake_to_the_returned_result(world, officer_page)
     citizen = officer_page(CITIZEN_ID, start="/ho-so-cua-toi/")
     citizen.get_by_role("link", name=dossier.code).click()
     citizen.get_by_role("link", name="Nộp giấy tờ bổ sung").click()
-    citizen.get_by_label("1. Giấy chứng sinh (bản chính)").set_input_files(pdf_file("giay-chung-sinh.pdf"))
+    citizen.get_by_label("1. Giấy chứng sinh (bản chính)").set_input_files(
+        pdf_for_browser("giay-chung-sinh.pdf")
+    )
     citizen.get_by_label("Ghi chú cho cơ quan").fill("Bổ sung giấy chứng sinh")
     citizen.get_by_role("button", name="Gửi giấy tờ bổ sung").click()
     citizen.get_by_text("Đã gửi giấy tờ bổ sung").wait_for()
@@ -201,7 +177,7 @@ def test_counter_dossier_from_intake_to_the_returned_result(world, officer_page)
     clerk.reload()
     assert summary_value(clerk, "Trạng thái") == "Đang xử lý"
     clerk.get_by_role("link", name="Có kết quả giải quyết").click()
-    clerk.get_by_label("Tệp kết quả giải quyết").set_input_files(pdf_file("giay-khai-sinh.pdf"))
+    clerk.get_by_label("Tệp kết quả giải quyết").set_input_files(pdf_for_browser("giay-khai-sinh.pdf"))
     clerk.get_by_label("Nội dung kết quả").fill("Giấy khai sinh số 12/2026")
     clerk.get_by_role("button", name="Xác nhận có kết quả").click()
     clerk.get_by_text(f"Hồ sơ {dossier.code} đã có kết quả giải quyết.").wait_for()
@@ -237,7 +213,7 @@ def test_online_dossier_refused_at_reception_with_reasons(world, browser, live_s
         acting_for=None,
         submitted_by=world.citizen,
         idempotency_key="truc-tuyen-1",
-        papers=[PaperUpload("to-khai", "Tờ khai", io.BytesIO(TINY_PDF))],
+        papers=[PaperUpload("to-khai", "Tờ khai", io.BytesIO(PDF_BYTES))],
     )
     # The one-stop officer signs in from the header of the citizen home page: the workspace, not "/".
     context = browser.new_context(locale="vi-VN", base_url=live_server.url)
@@ -312,7 +288,7 @@ def test_the_inbox_on_a_phone_shows_results_first_on_short_rows(world, browser, 
             officer=world.one_stop,
             applicant_details={"name": f"Người nộp {n}", "national_id": f"07409000{n:04d}"},
             form_data={"ho_ten_tre": "Nguyễn Thị Na"},
-            papers=[PaperUpload("to-khai", "Tờ khai", io.BytesIO(TINY_PDF))],
+            papers=[PaperUpload("to-khai", "Tờ khai", io.BytesIO(PDF_BYTES))],
         ).code
         for n in range(3)
     ]

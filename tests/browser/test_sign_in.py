@@ -2,9 +2,10 @@
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
+from tests.factories.identity import PASSWORD
 
-PASSWORD = "Mat-khau-rat-manh-2026"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, identifier):
@@ -33,11 +34,9 @@ def test_wrong_password_shows_a_clear_message_and_keeps_the_visitor_signed_out(p
 
 
 def test_officer_signs_in_and_lands_in_the_workspace(page, make_user):
-    from congso.agencies.models import Agency, StaffMembership
-
     officer = make_user("motcua", kind="official", full_name="Lê Thị Cúc", password=PASSWORD)
-    agency = Agency.objects.create(code="000.01.01.H08", name="UBND phường Phú Lợi", kind="ubnd")
-    StaffMembership.objects.create(user=officer, agency=agency, role="one_stop_officer")
+    agency = AgencyFactory(code="000.01.01.H08", name="UBND phường Phú Lợi", kind="ubnd")
+    StaffMembershipFactory(user=officer, agency=agency, role="one_stop_officer")
     page.goto("/tai-khoan/dang-nhap/")
     sign_in(page, "motcua")
     page.wait_for_url("**/can-bo/")

@@ -9,10 +9,13 @@ import pytest
 from django.utils import timezone
 
 from congso.agencies import services as agency_services
-from congso.agencies.models import AdministrativeUnit, Agency, AgencyKind, UnitLevel
-from congso.catalog.models import Field, Procedure, ProcedureLevel, ProcedureVersion, VersionStatus
+from congso.agencies.models import AdministrativeUnit, AgencyKind, UnitLevel
+from congso.catalog.models import ProcedureLevel, VersionStatus
 from congso.dossiers.models import Channel, Dossier, Status
 from congso.workflow import services
+from tests.factories.agencies import AgencyFactory
+from tests.factories.catalog import FieldFactory, ProcedureVersionFactory
+from tests.factories.identity import PASSWORD
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,7 +24,6 @@ pytestmark = [
     pytest.mark.urls("tests.workflow.urls_monitoring"),
 ]
 
-PASSWORD = "Mat-khau-rat-manh-2026"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -36,7 +38,7 @@ def department_flow(make_user):
     """A department with its one-stop officer and leader; a dossier whose process has completed
     reception and waits at "Phân công xử lý" (the leader's step)."""
     province = AdministrativeUnit.objects.create(code="74", name="Tỉnh Bình Dương", level=UnitLevel.PROVINCE)
-    department = Agency.objects.create(
+    department = AgencyFactory(
         code="000.00.11.H57", name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, administrative_unit=province
     )
     one_stop = make_user("motcua_so", kind="official", full_name="Lê Thị Cúc", password=PASSWORD)
@@ -44,15 +46,11 @@ def department_flow(make_user):
     agency_services.add_membership(one_stop, department, "one_stop_officer", valid_from=date(2021, 1, 1))
     agency_services.add_membership(leader, department, "leader", valid_from=date(2021, 1, 1))
     services.load_default_processes()
-    procedure = Procedure.objects.create(
-        code="1.001234",
-        national_code="1.001234",
-        name="Cấp phiếu lý lịch tư pháp",
-        field=Field.objects.create(code="tu-phap", name="Tư pháp"),
-        level=ProcedureLevel.PROVINCE,
-    )
-    version = ProcedureVersion.objects.create(
-        procedure=procedure,
+    version = ProcedureVersionFactory(
+        procedure__code="1.001234",
+        procedure__name="Cấp phiếu lý lịch tư pháp",
+        procedure__field=FieldFactory(code="tu-phap", name="Tư pháp"),
+        procedure__level=ProcedureLevel.PROVINCE,
         number=1,
         status=VersionStatus.PUBLISHED,
         effective_from=date(2021, 1, 1),

@@ -7,16 +7,10 @@ import pytest
 from congso.agencies.models import Agency, AgencyKind
 from congso.catalog import search
 from congso.catalog.models import (
-    Fee,
-    FeeKind,
-    Field,
     LifeEvent,
     OnlineMode,
-    Procedure,
-    ProcedureVersion,
-    RequiredPaper,
-    VersionStatus,
 )
+from tests.factories.catalog import FieldFactory, ProcedureFactory, ProcedureVersionFactory
 
 
 @pytest.fixture(autouse=True)
@@ -63,11 +57,14 @@ def make_procedure(db):
         national_code=None,
         **version_fields,
     ):
-        field, _ = Field.objects.get_or_create(code=field_code, defaults={"name": field_name})
         if national_code is None:
             national_code = "" if code.startswith("DP.") else code[:8]
-        procedure = Procedure.objects.create(
-            code=code, national_code=national_code, name=name, field=field, level=level
+        procedure = ProcedureFactory(
+            code=code,
+            national_code=national_code,
+            name=name,
+            field=FieldFactory(code=field_code, name=field_name),
+            level=level,
         )
         for slug in life_events:
             event, _ = LifeEvent.objects.get_or_create(
@@ -75,21 +72,18 @@ def make_procedure(db):
             )
             procedure.life_events.add(event)
         values = {
-            "number": 1,
-            "status": VersionStatus.PUBLISHED,
             "effective_from": date(2025, 7, 1),
             "legal_basis": "Luật Hộ tịch số 60/2014/QH13",
             "online_mode": OnlineMode.FULLY_ONLINE,
         }
         values.update(version_fields)
-        version = ProcedureVersion.objects.create(procedure=procedure, **values)
-        version.implementing_agencies.set(agencies)
-        for position, paper in enumerate(papers):
-            RequiredPaper.objects.create(
-                version=version, position=position, code=paper.pop("code", f"giay-to-{position}"), **paper
-            )
-        for position, fee in enumerate(fees):
-            Fee.objects.create(version=version, position=position, **{"kind": FeeKind.FIXED, **fee})
+        ProcedureVersionFactory(
+            procedure=procedure,
+            implementing_agencies=agencies,
+            papers=[{"code": f"giay-to-{position}", **paper} for position, paper in enumerate(papers)],
+            fees=fees,
+            **values,
+        )
         procedure.refresh_from_db()
         return procedure
 

@@ -18,9 +18,9 @@ from congso.catalog.models import (
     LifeEvent,
     Procedure,
     ProcedureVersion,
-    RequiredPaper,
     VersionStatus,
 )
+from tests.factories.catalog import ProcedureVersionFactory, RequiredPaperFactory
 
 from .workbooks import error_workbook
 
@@ -36,7 +36,7 @@ def rich_catalog(db, media):
     """The demo seed plus what it lacks: an earlier version with an end date and a paper with a template."""
     seed_demo_catalog()
     procedure = Procedure.objects.get(code="1.001193")
-    old = ProcedureVersion.objects.create(
+    old = ProcedureVersionFactory(
         procedure=procedure,
         number=0 + 2,
         status=VersionStatus.DRAFT,
@@ -47,7 +47,7 @@ def rich_catalog(db, media):
         form_schema={"type": "object", "properties": {"b": {"type": "string"}, "a": {"type": "integer"}}},
     )
     name = default_storage.save("catalog/templates/to-khai-khai-sinh.pdf", ContentFile(b"%PDF-1.4 mau"))
-    RequiredPaper.objects.create(version=old, code="to-khai", name="Tờ khai", originals=1, template=name)
+    RequiredPaperFactory(version=old, code="to-khai", name="Tờ khai", originals=1, template=name)
     return procedure
 
 

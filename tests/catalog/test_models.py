@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from congso.catalog.models import Field, OnlineMode, Procedure, ProcedureVersion, VersionStatus
+from tests.factories.catalog import ProcedureVersionFactory
 
 
 @pytest.fixture
@@ -53,7 +54,8 @@ def test_search_text_is_folded_on_save(field):
 
 
 def version(p, number, start, end=None, status=VersionStatus.PUBLISHED, **kw):
-    return ProcedureVersion(
+    """An unsaved version of ``p`` (the tests save or validate it)."""
+    return ProcedureVersionFactory.build(
         procedure=p,
         number=number,
         status=status,

@@ -9,10 +9,10 @@ from congso.catalog import services
 from congso.catalog.models import (
     FeeKind,
     LifeEvent,
-    ProcedureVersion,
     TimeLimitUnit,
     VersionStatus,
 )
+from tests.factories.catalog import ProcedureVersionFactory
 
 
 def test_version_in_force_follows_the_date(make_procedure):
@@ -23,7 +23,7 @@ def test_version_in_force_follows_the_date(make_procedure):
         effective_to=date(2025, 6, 30),
         legal_basis="Cũ",
     )
-    ProcedureVersion.objects.create(
+    ProcedureVersionFactory(
         procedure=procedure,
         number=2,
         status=VersionStatus.PUBLISHED,
@@ -120,13 +120,15 @@ def test_fees_for_describes_each_fee(make_procedure):
     ],
 )
 def test_time_limit_in_words(value, unit, cutoff, expected):
-    version = ProcedureVersion(time_limit_value=value, time_limit_unit=unit, receipt_cutoff=cutoff)
+    version = ProcedureVersionFactory.build(
+        time_limit_value=value, time_limit_unit=unit, receipt_cutoff=cutoff
+    )
     assert services.describe_time_limit(version) == expected
 
 
 def test_publish_version_checks_overlap_and_changes_nothing_on_error(make_procedure):
     procedure = make_procedure("2.000815", "Chứng thực bản sao", effective_from=date(2025, 7, 1))
-    draft = ProcedureVersion.objects.create(
+    draft = ProcedureVersionFactory(
         procedure=procedure,
         number=2,
         status=VersionStatus.DRAFT,

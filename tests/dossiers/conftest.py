@@ -4,6 +4,7 @@ tests/conftest.py."""
 
 import pytest
 
+from congso.agencies.models import AdministrativeUnit, UnitLevel
 from congso.dossiers import services
 from tests.samples import APPLICANT
 
@@ -29,3 +30,39 @@ def counter_dossier(actors, agency_a, version):
         return services.receive_at_counter(**arguments)
 
     return do
+
+
+# The ward and the department as the standard forms and the registers show them.
+
+
+@pytest.fixture
+def ward_unit(db):
+    return AdministrativeUnit.objects.create(
+        code="25747", name="Phường Thủ Dầu Một", division_type="phường", level=UnitLevel.COMMUNE
+    )
+
+
+@pytest.fixture
+def province(make_agency):
+    return make_agency("000.00.00.H08", "Ủy ban nhân dân tỉnh Bình Dương")
+
+
+@pytest.fixture
+def ward(agency_a, ward_unit):
+    """The receiving agency, a ward People's Committee with its administrative unit."""
+    agency_a.administrative_unit = ward_unit
+    agency_a.address = "Số 1 Quang Trung, phường Thủ Dầu Một"
+    agency_a.phone = "0274 3822 000"
+    agency_a.save()
+    return agency_a
+
+
+@pytest.fixture
+def department(agency_b, province, ward_unit):
+    """A department under the province, where dossiers are handed for processing."""
+    agency_b.parent = province
+    agency_b.name = "Sở Tư pháp tỉnh Bình Dương"
+    agency_b.short_name = "STP"
+    agency_b.administrative_unit = ward_unit
+    agency_b.save()
+    return agency_b

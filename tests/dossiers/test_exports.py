@@ -11,14 +11,6 @@ from congso.dossiers.errors import InvalidDossierInput
 from tests.samples import APPLICANT
 from tests.support.clock import local
 
-from . import test_standard_forms as forms_tests
-
-# Fixtures shared with the forms' tests: the ward (receiving agency) and the department.
-ward_unit = forms_tests.ward_unit
-ward = forms_tests.ward
-province = forms_tests.province
-department = forms_tests.department
-
 
 def read(data: bytes):
     assert data[:2] == b"PK"

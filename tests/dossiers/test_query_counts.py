@@ -11,9 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from congso.dossiers.models import Dossier
+from tests.dossiers.counter_intake import intake_post, intake_url
 from tests.samples import APPLICANT
-
-from .test_views import intake_post, intake_url
 
 pytestmark = pytest.mark.django_db
 

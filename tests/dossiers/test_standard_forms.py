@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from congso.agencies.models import AdministrativeUnit, Agency, AgencyDocumentSettings, AgencyKind, UnitLevel
+from congso.agencies.models import Agency, AgencyDocumentSettings, AgencyKind
 from congso.agencies.services import document_settings_for
 from congso.catalog.models import Fee, RequiredPaper
 from congso.dossiers import services, standard_forms
@@ -43,39 +43,6 @@ def pdf_fonts(data: bytes) -> set[str]:
 def pdf_images(data: bytes) -> int:
     reader = PdfReader(io.BytesIO(data))
     return sum(len(page.images) for page in reader.pages)
-
-
-@pytest.fixture
-def ward_unit(db):
-    return AdministrativeUnit.objects.create(
-        code="25747", name="Phường Thủ Dầu Một", division_type="phường", level=UnitLevel.COMMUNE
-    )
-
-
-@pytest.fixture
-def province(make_agency):
-    return make_agency("000.00.00.H08", "Ủy ban nhân dân tỉnh Bình Dương")
-
-
-@pytest.fixture
-def ward(agency_a, ward_unit):
-    """The receiving agency, a ward People's Committee with its administrative unit."""
-    agency_a.administrative_unit = ward_unit
-    agency_a.address = "Số 1 Quang Trung, phường Thủ Dầu Một"
-    agency_a.phone = "0274 3822 000"
-    agency_a.save()
-    return agency_a
-
-
-@pytest.fixture
-def department(agency_b, province, ward_unit):
-    """A department under the province, where dossiers are handed for processing."""
-    agency_b.parent = province
-    agency_b.name = "Sở Tư pháp tỉnh Bình Dương"
-    agency_b.short_name = "STP"
-    agency_b.administrative_unit = ward_unit
-    agency_b.save()
-    return agency_b
 
 
 @pytest.fixture

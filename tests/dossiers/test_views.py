@@ -17,7 +17,8 @@ from congso.core.models import AuditEntry
 from congso.dossiers import services
 from congso.dossiers.models import Dossier, DossierPaper, HandOver, PaperStage, Status, SupplementRequest
 from congso.dossiers.views import inbox_page
-from tests.samples import APPLICANT, PDF_BYTES, PNG_BYTES, pdf
+from tests.dossiers.counter_intake import intake_post, intake_url
+from tests.samples import APPLICANT, PDF_BYTES, pdf
 from tests.support.clock import local
 
 pytestmark = pytest.mark.django_db
@@ -874,31 +875,6 @@ def intake_version(make_version, agency_a):
     version.save()
     version.implementing_agencies.add(agency_a)
     return version
-
-
-def intake_url(version):
-    return reverse("dossiers:intake_form", args=[version.procedure.code])
-
-
-def intake_post(version, **overrides):
-    data = {
-        "version_id": str(version.pk),
-        "idempotency_key": "key-quay-1",
-        "name": "Nguyễn Văn An",
-        "national_id": "074 090 000 001",
-        "phone": "0912 345 678",
-        "email": "an@example.vn",
-        "address": "Phường Thủ Dầu Một",
-        "relation": "parent_guardian",
-        "representative_name": "Nguyễn Thị Na",
-        "representative_national_id": "",
-        "ho_ten_tre": "Nguyễn Thị Na",
-        "ngay_sinh": "01/03/2026",
-        "file-to-khai": pdf("to-khai.pdf"),
-        "file-chung-sinh": SimpleUploadedFile("chung-sinh.png", PNG_BYTES, content_type="image/png"),
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def test_intake_lists_the_procedures_the_agency_implements(as_user, actors, intake_version, make_version):

@@ -9,10 +9,12 @@ import pytest
 from django.utils import timezone
 
 from congso.agencies import services as agency_services
-from congso.agencies.models import AdministrativeUnit, Agency, AgencyKind, UnitLevel
-from congso.catalog.models import Field, Procedure, ProcedureLevel, ProcedureVersion, VersionStatus
+from congso.agencies.models import AdministrativeUnit, AgencyKind, UnitLevel
+from congso.catalog.models import VersionStatus
 from congso.dossiers.models import Channel, Dossier, Status
 from congso.workflow import services
+from tests.factories.agencies import AgencyFactory
+from tests.factories.catalog import FieldFactory, ProcedureFactory, ProcedureVersionFactory
 from tests.support.bpmn import BPMN_DIR
 
 _codes = itertools.count(1)
@@ -36,25 +38,25 @@ def world(db, make_user):
     w.commune_unit = AdministrativeUnit.objects.create(
         code="25747", name="Phường Phú Cường", level=UnitLevel.COMMUNE, parent=w.province
     )
-    w.commune = Agency.objects.create(
+    w.commune = AgencyFactory(
         code="000.21.12.H57",
         name="UBND phường Phú Cường",
         kind=AgencyKind.PEOPLES_COMMITTEE,
         administrative_unit=w.commune_unit,
     )
-    w.police = Agency.objects.create(
+    w.police = AgencyFactory(
         code="000.00.09.H57",
         name="Công an tỉnh Bình Dương",
         kind=AgencyKind.POLICE,
         administrative_unit=w.province,
     )
-    w.insurance = Agency.objects.create(
+    w.insurance = AgencyFactory(
         code="000.00.10.H57",
         name="Bảo hiểm xã hội tỉnh Bình Dương",
         kind=AgencyKind.SOCIAL_INSURANCE,
         administrative_unit=w.province,
     )
-    w.department = Agency.objects.create(
+    w.department = AgencyFactory(
         code="000.00.11.H57", name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, administrative_unit=w.province
     )
 
@@ -73,13 +75,8 @@ def world(db, make_user):
     w.dept_one_stop = officer("motcua_so", w.department, "one_stop_officer")
     w.dept_specialist = officer("chuyenvien_so", w.department, "specialist")
     w.dept_leader = officer("lanhdao_so", w.department, "leader")
-    field = Field.objects.create(code="chung-thuc", name="Chứng thực")
-    w.procedure = Procedure.objects.create(
-        code="2.000815",
-        national_code="2.000815",
-        name="Chứng thực bản sao",
-        field=field,
-        level=ProcedureLevel.COMMUNE,
+    w.procedure = ProcedureFactory(
+        code="2.000815", name="Chứng thực bản sao", field=FieldFactory(code="chung-thuc", name="Chứng thực")
     )
     return w
 
@@ -92,7 +89,7 @@ def make_dossier(world):
     def make(process_key, *, agency=None, form=None, status=Status.ACCEPTED, channel=Channel.ONLINE):
         agency = agency or world.commune
         number = next(_codes)
-        version = ProcedureVersion.objects.create(
+        version = ProcedureVersionFactory(
             procedure=world.procedure,
             number=number,
             status=VersionStatus.PUBLISHED,

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from congso.catalog.models import OnlineMode, ProcedureVersion, VersionStatus
+from congso.catalog.models import OnlineMode, VersionStatus
 from congso.core import events
 from congso.core.models import DeliveryStatus, EventDelivery, OutboxEvent
 from congso.dossiers import permissions as P
@@ -17,6 +17,7 @@ from congso.dossiers import services as dossiers
 from congso.dossiers.models import Dossier, HandOver, Status, StatusChange
 from congso.workflow import services, timers
 from congso.workflow.models import InstanceState, ProcessInstance, WorkItemKind, WorkItemState
+from tests.factories.catalog import ProcedureVersionFactory
 from tests.support.bpmn import flow, process, service_task, user_task
 from tests.support.clock import local
 
@@ -64,7 +65,7 @@ def version_for(world):
     """A published procedure version naming ``process_key`` (5 working days, offered online)."""
 
     def make(process_key):
-        return ProcedureVersion.objects.create(
+        return ProcedureVersionFactory(
             procedure=world.procedure,
             number=next(_numbers),
             status=VersionStatus.PUBLISHED,
