@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories.identity import CITIZEN_ID, PASSWORD
+from tests.support.html import has_link, links, one, select
 
 LOGIN = "/tai-khoan/dang-nhap/"
 
@@ -26,14 +27,14 @@ def test_sign_in_page_is_an_accessible_form(client):
     response = client.get(LOGIN)
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<label for="id_username">Tên đăng nhập hoặc số định danh cá nhân</label>' in html
-    assert '<label for="id_password">Mật khẩu</label>' in html
-    assert 'autocomplete="username"' in html
-    assert 'autocomplete="current-password"' in html
-    assert 'name="csrfmiddlewaretoken"' in html
-    assert 'href="/tai-khoan/quen-mat-khau/"' in html
+    assert one(html, 'label[for="id_username"]').text == "Tên đăng nhập hoặc số định danh cá nhân"
+    assert one(html, 'label[for="id_password"]').text == "Mật khẩu"
+    assert one(html, "#id_username")["autocomplete"] == "username"
+    assert one(html, "#id_password")["autocomplete"] == "current-password"
+    assert select(html, 'input[name="csrfmiddlewaretoken"]')
+    assert has_link(html, "/tai-khoan/quen-mat-khau/")
     assert "error-summary" not in html
-    assert "<script>" not in html and 'style="' not in html  # strict CSP
+    assert select(html, "script:not([src])") == [] and select(html, "[style]") == []  # strict CSP
 
 
 @pytest.mark.django_db
@@ -88,9 +89,9 @@ def test_platform_administrators_land_where_they_work(sign_in, make_user):
 @pytest.mark.django_db
 def test_the_header_sign_in_link_carries_no_next_from_the_home_page(client):
     home = client.get(reverse("portal:home")).content.decode()
-    assert f'href="{LOGIN}"' in home and f"{LOGIN}?next=" not in home
+    assert has_link(home, LOGIN) and f"{LOGIN}?next=" not in home
     procedures = client.get("/thu-tuc/").content.decode()
-    assert f'href="{LOGIN}?next=/thu-tuc/"' in procedures
+    assert has_link(procedures, f"{LOGIN}?next=/thu-tuc/")
 
 
 @pytest.mark.django_db
@@ -115,7 +116,8 @@ def test_next_to_another_site_is_refused(sign_in, client, citizen, next_url):
 @pytest.mark.django_db
 def test_next_from_the_query_string_is_carried_in_the_form(client):
     form = _sign_in_form(client.get(LOGIN, {"next": "/ho-so/"}))
-    assert '<input type="hidden" name="next" value="/ho-so/">' in form
+    next_field = one(form, 'input[name="next"]')
+    assert (next_field["type"], next_field["value"]) == ("hidden", "/ho-so/")
 
 
 def _comparable(response, typed):
@@ -142,20 +144,22 @@ def test_errors_are_summarised_with_links_to_the_fields(sign_in):
     response = sign_in("", "")
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<div class="error-summary" role="alert"' in html
-    assert '<a href="#id_username">Nhập tên đăng nhập hoặc số định danh cá nhân.</a>' in html
-    assert '<a href="#id_password">Nhập mật khẩu.</a>' in html
-    assert 'id="id_username_error"' in html and 'id="id_password_error"' in html
-    assert "<title>Lỗi: Đăng nhập" in html
+    assert one(html, "div.error-summary")["role"] == "alert"
+    assert links(html, ".error-summary a") == [
+        ("#id_username", "Nhập tên đăng nhập hoặc số định danh cá nhân."),
+        ("#id_password", "Nhập mật khẩu."),
+    ]
+    assert select(html, "#id_username_error") and select(html, "#id_password_error")
+    assert one(html, "title").text.startswith("Lỗi: Đăng nhập")
 
 
 @pytest.mark.django_db
 def test_wrong_credentials_link_to_the_first_field_and_the_form_error(sign_in, citizen):
     html = sign_in("an.nguyen", "wrong").content.decode()
-    assert '<a href="#id_username">Tên đăng nhập hoặc mật khẩu không đúng.</a>' in html
-    assert 'id="form-error"' in html
-    assert 'aria-describedby="id_username_helptext form-error"' in html
-    assert 'value="an.nguyen"' in html  # what was typed is kept, the password is not
+    assert has_link(html, "#id_username", "Tên đăng nhập hoặc mật khẩu không đúng.")
+    assert select(html, "#form-error")
+    assert one(html, "#id_username")["aria-describedby"] == "id_username_helptext form-error"
+    assert one(html, "#id_username")["value"] == "an.nguyen"  # what was typed is kept, the password is not
     assert "wrong" not in html
 
 
@@ -193,7 +197,7 @@ def test_sign_out_by_get_only_asks_for_confirmation(client, citizen):
     response = client.get(reverse("identity:logout"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<form method="post" action="/tai-khoan/dang-xuat/">' in html
+    assert one(html, 'main form[action="/tai-khoan/dang-xuat/"]')["method"] == "post"
     assert "Bạn muốn đăng xuất?" in html
     assert _signed_in_as(client, citizen)
 
@@ -235,7 +239,7 @@ def test_sign_out_keeps_only_a_safe_next(client, citizen):
 @pytest.mark.django_db
 def test_page_title_keeps_the_platform_name(client, settings):
     html = client.get(LOGIN).content.decode()
-    assert f"<title>Đăng nhập – {settings.CONGSO_SITE_NAME}</title>" in html
+    assert one(html, "title").text == f"Đăng nhập – {settings.CONGSO_SITE_NAME}"
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from congso.dossiers.models import Dossier, Status
 from tests.support.clock import local
+from tests.support.html import has_link, one
 
 # The dossier world (actors, submit, drive…) is shared with tests/dossiers: tests/fixtures/dossiers.py.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -31,15 +32,12 @@ def test_home_summarises_what_waits(client, actors, submit, drive, clock):
     assert "2 việc cần xử lý" in html
     assert "3 hồ sơ đang giải quyết tại cơ quan" in html
     inbox = reverse("dossiers:inbox")
-    assert (
-        f'<a href="{inbox}?han=late">1 quá hạn</a> <span class="tag tag--late">Cần xử lý ngay</span>' in html
-    )
-    assert (
-        f'<a href="{inbox}?han=at_risk">1 sắp đến hạn</a> <span class="tag tag--warn">Cần chú ý</span>'
-        in html
-    )
-    assert f'<a href="{inbox}?trang_thai=1">2 chờ tiếp nhận</a>' in html
-    assert f'<a href="{inbox}?trang_thai=5">1 chờ người nộp bổ sung</a>' in html
+    assert has_link(html, f"{inbox}?han=late", "1 quá hạn")
+    assert one(html, f'a[href="{inbox}?han=late"] + span.tag.tag--late').text == "Cần xử lý ngay"
+    assert has_link(html, f"{inbox}?han=at_risk", "1 sắp đến hạn")
+    assert one(html, f'a[href="{inbox}?han=at_risk"] + span.tag.tag--warn').text == "Cần chú ý"
+    assert has_link(html, f"{inbox}?trang_thai=1", "2 chờ tiếp nhận")
+    assert has_link(html, f"{inbox}?trang_thai=5", "1 chờ người nộp bổ sung")
 
 
 def test_summary_links_open_the_filtered_inbox(client, actors, submit, clock):
@@ -67,11 +65,10 @@ def test_navigation_entries_lead_to_the_back_office(client, actors):
         ("workflow_tasks:inbox", "Công việc của tôi"),
         ("dossiers:logbook", "Sổ theo dõi hồ sơ"),
     ):
-        assert f'<a href="{reverse(name)}">{label}</a>' in html
-    assert '<a href="/can-bo/" aria-current="page">Trang làm việc</a>' in html
+        assert has_link(html, reverse(name), label)
+    current = one(html, 'a[aria-current="page"]')
+    assert (current["href"], current.text) == ("/can-bo/", "Trang làm việc")
     # Counter intake is offered only to those who may receive dossiers; monitoring only to leaders.
     assert "Tiếp nhận tại quầy" not in html and "Giám sát quy trình" not in html
     client.force_login(actors.one_stop)
-    assert (
-        f'<a href="{reverse("dossiers:intake")}">Tiếp nhận tại quầy</a>' in client.get(HOME).content.decode()
-    )
+    assert has_link(client.get(HOME), reverse("dossiers:intake"), "Tiếp nhận tại quầy")
