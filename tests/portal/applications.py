@@ -7,27 +7,16 @@ from datetime import date
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from congso.agencies.models import Agency, AgencyKind
+from congso.agencies.models import AgencyKind
 from congso.catalog.models import (
-    Field,
     OnlineMode,
-    Procedure,
     ProcedureLevel,
-    ProcedureVersion,
-    RequiredPaper,
 )
 from congso.formengine import examples
 from congso.portal.models import ApplicationDraft
-
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
-HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
-EXE = (
-    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
-    + b"\x00" * 48
-    + b"PE\x00\x00"
-    + b"\x00" * 64
-)
+from tests.factories.agencies import AgencyFactory
+from tests.factories.catalog import FieldFactory, ProcedureFactory, ProcedureVersionFactory
+from tests.samples import PDF_BYTES
 
 
 def isolate(settings, tmp_path):
@@ -37,9 +26,8 @@ def isolate(settings, tmp_path):
 
 
 def make_agency(code, name, **fields):
-    return Agency.objects.create(
-        code=code, name=name, kind=fields.pop("kind", AgencyKind.PEOPLES_COMMITTEE), **fields
-    )
+    fields.setdefault("kind", AgencyKind.PEOPLES_COMMITTEE)
+    return AgencyFactory(code=code, name=name, **fields)
 
 
 def make_version(
@@ -57,16 +45,17 @@ def make_version(
     procedure=None,
 ):
     """A published version in force (by default) with the example form of ``form`` (a procedure code)."""
-    field, _created = Field.objects.get_or_create(code="HT", defaults={"name": "Hộ tịch, chứng thực"})
     if procedure is None:
-        procedure = Procedure.objects.create(
-            code=code, national_code=code, name=name, field=field, level=level
+        procedure = ProcedureFactory(
+            code=code,
+            name=name,
+            level=level,
+            field=FieldFactory(code="HT", name="Hộ tịch, chứng thực"),
         )
     schema, ui = examples.load(form) if form else ({}, {})
-    version = ProcedureVersion.objects.create(
+    return ProcedureVersionFactory(
         procedure=procedure,
         number=number,
-        status="published",
         effective_from=effective_from,
         effective_to=effective_to,
         legal_basis="Nghị định 23/2015/NĐ-CP",
@@ -75,11 +64,9 @@ def make_version(
         form_ui=ui,
         time_limit_value=0,
         submission_place="Bộ phận Một cửa Ủy ban nhân dân xã, phường.",
+        implementing_agencies=agencies,
+        papers=papers,
     )
-    version.implementing_agencies.set(agencies)
-    for position, paper in enumerate(papers):
-        RequiredPaper.objects.create(version=version, position=position, **paper)
-    return version
 
 
 CERTIFICATION_PAPERS = (
@@ -111,7 +98,7 @@ def make_citizen(make_user):
     )
 
 
-def pdf(name="ban-chup.pdf", content=PDF):
+def pdf(name="ban-chup.pdf", content=PDF_BYTES):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 

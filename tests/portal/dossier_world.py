@@ -5,78 +5,50 @@ its officers, a procedure, two citizens (An and Bình), and dossiers made and mo
 import io
 import itertools
 import re
-from datetime import date, time
+from datetime import time
 from types import SimpleNamespace
 
-from django.contrib.auth import get_user_model
-
-from congso.agencies.models import Agency, AgencyKind, StaffMembership
+from congso.agencies.models import AgencyKind
 from congso.catalog.models import (
-    Field,
     OnlineMode,
-    Procedure,
-    ProcedureLevel,
-    ProcedureVersion,
-    RequiredPaper,
     SupplementClockRule,
     TimeLimitUnit,
-    VersionStatus,
 )
 from congso.dossiers import services as dossier_services
 from congso.dossiers.files import PaperUpload
 from congso.dossiers.models import Status
+from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
+from tests.factories.catalog import ProcedureVersionFactory
+from tests.factories.identity import UserFactory
+from tests.samples import APPLICANT, PDF_BYTES
 
-PASSWORD = "Mat-khau-rat-manh-2026"
-PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
-HTML_BYTES = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
-APPLICANT = {
-    "name": "Nguyễn Văn An",
-    "national_id": "074090000001",
-    "phone": "0912345678",
-    "email": "an@example.vn",
-    "address": "Phường Thủ Dầu Một",
-}
 _keys = itertools.count(1)
 _procedures = itertools.count(1)
 
 
 def make_person(username, kind="citizen", **fields):
-    fields.setdefault("full_name", username.title())
-    return get_user_model().objects.create_user(username=username, password=PASSWORD, kind=kind, **fields)
+    """An account with the password ``PASSWORD``; citizens are given their national ID by the caller."""
+    fields.setdefault("national_id", None)
+    return UserFactory(username=username, kind=kind, **fields)
 
 
 def make_version(*, name="Đăng ký khai sinh", time_limit_value=3):
-    n = next(_procedures)
-    field, _created = Field.objects.get_or_create(code="ho-tich", defaults={"name": "Hộ tịch"})
-    procedure = Procedure.objects.create(
-        code=f"1.09{n:04d}",
-        national_code=f"1.09{n:04d}",
-        name=f"{name} ({n})",
-        field=field,
-        level=ProcedureLevel.COMMUNE,
-    )
-    version = ProcedureVersion.objects.create(
-        procedure=procedure,
-        number=1,
-        status=VersionStatus.PUBLISHED,
-        effective_from=date(2020, 1, 1),
-        legal_basis="Luật Hộ tịch 2014",
+    """A published birth-registration-like version with one required paper ("to-khai")."""
+    return ProcedureVersionFactory(
+        procedure__name=f"{name} ({next(_procedures)})",
         time_limit_value=time_limit_value,
         time_limit_unit=TimeLimitUnit.WORKING_DAYS,
         receipt_cutoff=time(15, 0),
         supplement_clock_rule=SupplementClockRule.PAUSE,
         online_mode=OnlineMode.FULLY_ONLINE,
         form_schema={},
+        papers=[{"code": "to-khai", "name": "Tờ khai đăng ký", "is_required": True}],
     )
-    RequiredPaper.objects.create(
-        version=version, code="to-khai", name="Tờ khai đăng ký", is_required=True, position=0
-    )
-    return version
 
 
 def build_world():
     """A ward, a procedure, two citizens (An and Bình) and the ward's officers."""
-    agency = Agency.objects.create(
+    agency = AgencyFactory(
         code="000.01.12.H08",
         name="UBND phường Thủ Dầu Một",
         kind=AgencyKind.PEOPLES_COMMITTEE,
@@ -89,7 +61,7 @@ def build_world():
         ("leader", "lanhdao"),
     ):
         officers[role] = make_person(username, kind="official")
-        StaffMembership.objects.create(user=officers[role], agency=agency, role=role)
+        StaffMembershipFactory(user=officers[role], agency=agency, role=role)
     return SimpleNamespace(
         agency=agency,
         version=make_version(),

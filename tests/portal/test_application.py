@@ -15,10 +15,10 @@ from django.utils import timezone
 from congso.catalog.models import OnlineMode, ProcedureVersion
 from congso.dossiers.models import Dossier, DossierPaper
 from congso.portal.models import ApplicationDraft, DraftFile
+from tests.samples import PDF_BYTES
 
 from .applications import (
     CERTIFICATION_PAPERS,
-    PDF,
     fill_certification,
     html,
     isolate,
@@ -245,7 +245,7 @@ def test_end_to_end_submission_creates_one_dossier_and_shows_the_receipt(
     )
     # The draft's own copies of the files are gone once the dossier holds them.
     assert not DraftFile.objects.exists() and not stored.exists()
-    assert (settings.MEDIA_ROOT / paper.file.name).read_bytes() == PDF
+    assert (settings.MEDIA_ROOT / paper.file.name).read_bytes() == PDF_BYTES
 
     done = html(signed_in.get(url("apply-done", draft)))
     assert "Đã nộp hồ sơ" in done and dossier.code in done

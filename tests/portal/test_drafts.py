@@ -11,12 +11,9 @@ from django.utils import timezone
 from congso.core import scheduling
 from congso.dossiers.models import Dossier
 from congso.portal.models import ApplicationDraft, DraftFile, purge_expired_drafts
+from tests.samples import EXE_BYTES, HTML_BYTES, PDF_BYTES, PNG_BYTES
 
 from .applications import (
-    EXE,
-    HTML,
-    PDF,
-    PNG,
     fill_certification,
     html,
     isolate,
@@ -262,7 +259,7 @@ def test_a_pdf_is_accepted_and_stored_under_a_random_private_name(signed_in, cer
         "ban-chup",
         "Bằng tốt nghiệp.pdf",
         "application/pdf",
-        len(PDF),
+        len(PDF_BYTES),
     )
     assert len(attached.sha256) == 64
     assert attached.file.name.startswith(f"drafts/{draft.public_id}/") and "Bằng" not in attached.file.name
@@ -270,7 +267,9 @@ def test_a_pdf_is_accepted_and_stored_under_a_random_private_name(signed_in, cer
     assert "Đã tải lên 1 tệp." in page and "Bằng tốt nghiệp.pdf" in page
 
 
-@pytest.mark.parametrize("name, content", [("ban-chup.pdf", HTML), ("ban-chup.pdf", EXE), ("anh.png", b"")])
+@pytest.mark.parametrize(
+    "name, content", [("ban-chup.pdf", HTML_BYTES), ("ban-chup.pdf", EXE_BYTES), ("anh.png", b"")]
+)
 def test_files_are_checked_by_content_not_by_name(signed_in, certification, name, content):
     draft = start(signed_in, certification)
     response = signed_in.post(
@@ -290,7 +289,8 @@ def test_oversized_files_are_refused(signed_in, certification, settings):
     settings.CONGSO_UPLOAD_MAX_BYTES = 1024
     draft = start(signed_in, certification)
     response = signed_in.post(
-        url("apply-papers", draft), {"file-ban-chup": pdf(content=PDF + b"0" * 2048), "action": "upload"}
+        url("apply-papers", draft),
+        {"file-ban-chup": pdf(content=PDF_BYTES + b"0" * 2048), "action": "upload"},
     )
     assert "Tệp vượt quá dung lượng cho phép" in html(response)
     assert not DraftFile.objects.exists()
@@ -301,7 +301,7 @@ def test_one_bad_file_refuses_the_whole_batch(signed_in, certification):
     draft = start(signed_in, certification)
     response = signed_in.post(
         url("apply-papers", draft),
-        {"file-ban-chup": [pdf("trang-1.pdf"), upload("trang-2.pdf", HTML)], "action": "upload"},
+        {"file-ban-chup": [pdf("trang-1.pdf"), upload("trang-2.pdf", HTML_BYTES)], "action": "upload"},
     )
     assert "trang-2.pdf" in html(response)
     assert not DraftFile.objects.exists()
@@ -312,7 +312,7 @@ def test_several_files_per_paper(signed_in, certification):
     signed_in.post(
         url("apply-papers", draft),
         {
-            "file-ban-chup": [pdf("trang-1.pdf"), upload("trang-2.png", PNG, "image/png")],
+            "file-ban-chup": [pdf("trang-1.pdf"), upload("trang-2.png", PNG_BYTES, "image/png")],
             "file-giay-to-khac": pdf("khac.pdf"),
             "action": "upload",
         },
@@ -354,7 +354,7 @@ def test_download_is_an_attachment_with_nosniff_for_the_owner_only(signed_in, ot
     draft = start(signed_in, certification)
     signed_in.post(
         url("apply-papers", draft),
-        {"file-ban-chup": upload("ảnh chụp.png", PNG, "text/html"), "action": "upload"},
+        {"file-ban-chup": upload("ảnh chụp.png", PNG_BYTES, "text/html"), "action": "upload"},
     )
     attached = DraftFile.objects.get()
     response = signed_in.get(url("draft-file", draft, file_id=attached.pk))
@@ -363,7 +363,7 @@ def test_download_is_an_attachment_with_nosniff_for_the_owner_only(signed_in, ot
     assert response["Content-Disposition"].startswith("attachment;")
     assert "filename*=utf-8''%E1%BA%A3nh%20ch%E1%BB%A5p.png" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content) == PNG
+    assert b"".join(response.streaming_content) == PNG_BYTES
     assert other.get(url("draft-file", draft, file_id=attached.pk)).status_code == 404
 
 
@@ -371,7 +371,7 @@ def test_a_polyglot_uploaded_as_hta_downloads_as_pdf(signed_in, certification):
     """PDF magic bytes with an HTML application after them: accepted as a PDF, so it must come back
     named ``.pdf``, never with the uploader's ``.hta``."""
     draft = start(signed_in, certification)
-    polyglot = PDF + b"<hta:application><script>new ActiveXObject('WScript.Shell')</script>"
+    polyglot = PDF_BYTES + b"<hta:application><script>new ActiveXObject('WScript.Shell')</script>"
     signed_in.post(
         url("apply-papers", draft),
         {"file-ban-chup": upload("ho-so.hta", polyglot, "application/hta"), "action": "upload"},

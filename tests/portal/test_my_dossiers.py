@@ -15,10 +15,9 @@ from django.utils import timezone
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Dossier, DossierPaper, PaperStage, Status
 from congso.portal.views import my_dossiers as my_dossiers_views
+from tests.samples import HTML_BYTES, PDF_BYTES
 
 from .dossier_world import (
-    HTML_BYTES,
-    PDF_BYTES,
     build_world,
     drive,
     page,
