@@ -28,10 +28,17 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium per test module: Playwright's event loop must not outlive the browser tests, or the
-    ORM of the suite's other tests would believe it runs inside an async context."""
+@pytest.fixture
+def browser(transactional_db, live_server):
+    """A Chromium for one test (it starts in well under a second).
+
+    Playwright's sync API runs an asyncio event loop in the test's thread while the browser lives, and
+    Django refuses ORM calls made under a running loop. So the browser lives only inside the test's
+    database work: it starts after the database fixture and the data fixtures listed before it in the
+    test's arguments (list ``browser``, ``page`` or a fixture built on them last), and stops before the
+    database is emptied. The ORM calls of a test's body, made while it runs, go in
+    ``with database_work():`` (tests/support/browser.py) — the only place DJANGO_ALLOW_ASYNC_UNSAFE is on.
+    """
     path = chromium_path()
     if path is None:
         if os.environ.get("CI"):
@@ -39,21 +46,10 @@ def browser():
         pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped.")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread while it runs; the ORM calls the browser
-    # tests make around it are ordinary synchronous calls, so tell Django they are safe — only as long
-    # as the browser lives.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from django.urls import reverse
 from tests.factories.identity import PASSWORD
 from tests.portal.dossier_world import build_world, drive
 from tests.samples import PDF_BYTES
+from tests.support.browser import database_work
 
 pytestmark = [
     pytest.mark.browser,
@@ -112,7 +113,7 @@ def world(db, settings, tmp_path):
     return build_world()
 
 
-def test_public_pages(audit, catalog, world):
+def test_public_pages(catalog, world, audit):
     audit.open("/")
     audit.check("trang chủ")
     audit.open(reverse("identity:login"))
@@ -122,7 +123,8 @@ def test_public_pages(audit, catalog, world):
     audit.open("/thu-tuc/2.000815/")
     audit.check("trang thủ tục")
 
-    dossier = drive(world, 5)
+    with database_work():
+        dossier = drive(world, 5)
     page = audit.open(reverse("portal:dossier-lookup"))
     audit.check("tra cứu hồ sơ: biểu mẫu")
     page.get_by_label("Mã hồ sơ").fill(dossier.code[:-4] + "9999")
@@ -143,10 +145,11 @@ def test_public_pages(audit, catalog, world):
     audit.assert_clean()
 
 
-def test_application_pages(audit, catalog, make_user, tmp_path):
-    make_user(
-        "dan", national_id="074090005555", full_name="Lê Văn Dân", phone="0987654321", password=PASSWORD
-    )
+def test_application_pages(catalog, make_user, audit, tmp_path):
+    with database_work():
+        make_user(
+            "dan", national_id="074090005555", full_name="Lê Văn Dân", phone="0987654321", password=PASSWORD
+        )
     audit.sign_in("074090005555")
     page = audit.open("/nop-ho-so/2.000815/")
     audit.check("nộp hồ sơ: bắt đầu")
@@ -181,16 +184,17 @@ def test_application_pages(audit, catalog, make_user, tmp_path):
     audit.assert_clean()
 
 
-def test_date_in_three_boxes(audit, catalog, make_user):
+def test_date_in_three_boxes(catalog, make_user, audit):
     """The birth registration's child step: a date asked in three boxes, shown with its error."""
     from congso.catalog.models import ProcedureVersion
     from congso.formengine import examples
 
     schema, ui = examples.load("1.001193")
-    ProcedureVersion.objects.filter(procedure__code="1.001193").update(form_schema=schema, form_ui=ui)
-    make_user(
-        "dan", national_id="074090005555", full_name="Lê Văn Dân", phone="0987654321", password=PASSWORD
-    )
+    with database_work():
+        ProcedureVersion.objects.filter(procedure__code="1.001193").update(form_schema=schema, form_ui=ui)
+        make_user(
+            "dan", national_id="074090005555", full_name="Lê Văn Dân", phone="0987654321", password=PASSWORD
+        )
     audit.sign_in("074090005555")
     page = audit.open("/nop-ho-so/1.001193/")
     page.get_by_label("Cho con tôi hoặc người tôi giám hộ").check()
@@ -210,9 +214,10 @@ def test_date_in_three_boxes(audit, catalog, make_user):
     audit.assert_clean()
 
 
-def test_follow_up_pages(audit, world):
-    waiting = drive(world, 5)
-    finished = drive(world, 10, result_file=True)
+def test_follow_up_pages(world, audit):
+    with database_work():
+        waiting = drive(world, 5)
+        finished = drive(world, 10, result_file=True)
     audit.sign_in("074090000001")
     page = audit.open(reverse("portal:my-dossiers"))
     assert page.get_by_role("link", name=waiting.code).is_visible()

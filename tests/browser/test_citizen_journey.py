@@ -15,6 +15,7 @@ import pytest
 
 from tests.factories.identity import PASSWORD
 from tests.samples import PDF_BYTES
+from tests.support.browser import database_work
 
 pytestmark = [
     pytest.mark.browser,
@@ -62,7 +63,7 @@ def continue_(page):
 
 
 def test_citizen_journey_from_search_to_the_public_status_page(
-    page, browser, live_server, catalog, citizen, tmp_path
+    catalog, citizen, page, browser, live_server, tmp_path
 ):
     from congso.dossiers.models import Dossier, PaperStage
 
@@ -135,11 +136,12 @@ def test_citizen_journey_from_search_to_the_public_status_page(
         device.get_by_role("button", name="Nộp hồ sơ").click()
         device.wait_for_url("**/da-nop/")
         code = device.locator(".dossier-code").inner_text().strip()
-        dossier = Dossier.objects.get(code=code)
-        assert dossier.receiving_agency.name == "Ủy ban nhân dân phường Phú Lợi"
-        assert set(
-            dossier.papers.filter(stage=PaperStage.SUBMISSION).values_list("original_name", flat=True)
-        ) == {"ban-chinh-bang-tot-nghiep.pdf"}
+        with database_work():
+            dossier = Dossier.objects.get(code=code)
+            assert dossier.receiving_agency.name == "Ủy ban nhân dân phường Phú Lợi"
+            assert set(
+                dossier.papers.filter(stage=PaperStage.SUBMISSION).values_list("original_name", flat=True)
+            ) == {"ban-chinh-bang-tot-nghiep.pdf"}
 
         # "Hồ sơ của tôi": the new dossier, its page, the confirmation of submission as PDF.
         device.get_by_role("navigation", name="Điều hướng chính").get_by_role(
@@ -209,7 +211,7 @@ def counter(page) -> tuple[int, int]:
 
 
 def test_a_parent_registers_a_birth_without_javascript(
-    browser, live_server, birth_registration, citizen, tmp_path
+    birth_registration, citizen, browser, live_server, tmp_path
 ):
     """The corrected paths, with JavaScript off: the child's name asked once, a step counter that ends on
     the declaration, one primary button per page, the date in three boxes with its error linked to the
@@ -301,7 +303,8 @@ def test_a_parent_registers_a_birth_without_javascript(
         page.get_by_role("button", name="Nộp hồ sơ").click()
         page.wait_for_url("**/da-nop/")
         code = page.locator(".dossier-code").inner_text().strip()
-        dossier = Dossier.objects.get(code=code)
+        with database_work():
+            dossier = Dossier.objects.get(code=code)
         assert dossier.acting_for["full_name"] == "Nguyễn Minh Khang"
         assert dossier.form_data["tre"]["ngay_sinh"] == "2025-11-02"
 

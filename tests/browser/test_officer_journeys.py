@@ -29,6 +29,7 @@ from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
 from tests.factories.catalog import ProcedureVersionFactory
 from tests.factories.identity import PASSWORD
 from tests.samples import PDF_BYTES, pdf_for_browser
+from tests.support.browser import database_work
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -117,12 +118,13 @@ def test_counter_dossier_from_intake_to_the_returned_result(world, officer_page)
     desk.get_by_label("Tờ khai đăng ký khai sinh").set_input_files(pdf_for_browser("to-khai.pdf"))
     desk.get_by_role("button", name="Tiếp nhận hồ sơ").click()
     desk.get_by_text("Đã tiếp nhận hồ sơ").wait_for()
-    dossier = Dossier.objects.get()
+    with database_work():
+        dossier = Dossier.objects.get()
+        assert dossier.applicant == world.citizen and dossier.form_data == {"ho_ten_tre": "Nguyễn Thị Na"}
     assert desk.url.endswith(f"/can-bo/ho-so/{dossier.code}/")
     assert summary_value(desk, "Trạng thái") == "Được tiếp nhận"
     assert desk.get_by_role("link", name="In giấy tiếp nhận (mẫu 01)").is_visible()
     assert desk.get_by_role("link", name="Tải về to-khai.pdf", exact=False).is_visible()
-    assert dossier.applicant == world.citizen and dossier.form_data == {"ho_ten_tre": "Nguyễn Thị Na"}
 
     # It is handed over to the department's specialist, chosen from the agency tree (the first step of
     # the control sheet): the unit first, then one of its people.
@@ -192,11 +194,12 @@ def test_counter_dossier_from_intake_to_the_returned_result(world, officer_page)
     assert summary_value(desk, "Trạng thái") == "Đã trả kết quả"
     assert desk.get_by_text("Bạn không có thao tác nào với hồ sơ ở trạng thái hiện tại.").is_visible()
 
-    dossier.refresh_from_db()
-    assert dossier.status == Status.RESULT_RETURNED and dossier.return_method == "counter"
-    assert [c.to_status for c in dossier.status_changes.order_by("at", "id")] == [2, 4, 5, 4, 9, 10]
-    assert dossier.papers.filter(stage="result").count() == 1
-    assert dossier.papers.filter(stage="supplement").count() == 1
+    with database_work():
+        dossier.refresh_from_db()
+        assert dossier.status == Status.RESULT_RETURNED and dossier.return_method == "counter"
+        assert [c.to_status for c in dossier.status_changes.order_by("at", "id")] == [2, 4, 5, 4, 9, 10]
+        assert dossier.papers.filter(stage="result").count() == 1
+        assert dossier.papers.filter(stage="supplement").count() == 1
 
 
 def test_online_dossier_refused_at_reception_with_reasons(world, browser, live_server):
@@ -204,17 +207,18 @@ def test_online_dossier_refused_at_reception_with_reasons(world, browser, live_s
     from congso.dossiers.files import PaperUpload
     from congso.dossiers.models import Status
 
-    dossier = services.submit_online(
-        version=world.version,
-        applicant=world.citizen,
-        receiving_agency=world.ward,
-        form_data={"ho_ten_tre": "Nguyễn Thị Na"},
-        applicant_details={"name": "Nguyễn Văn An", "national_id": CITIZEN_ID},
-        acting_for=None,
-        submitted_by=world.citizen,
-        idempotency_key="truc-tuyen-1",
-        papers=[PaperUpload("to-khai", "Tờ khai", io.BytesIO(PDF_BYTES))],
-    )
+    with database_work():
+        dossier = services.submit_online(
+            version=world.version,
+            applicant=world.citizen,
+            receiving_agency=world.ward,
+            form_data={"ho_ten_tre": "Nguyễn Thị Na"},
+            applicant_details={"name": "Nguyễn Văn An", "national_id": CITIZEN_ID},
+            acting_for=None,
+            submitted_by=world.citizen,
+            idempotency_key="truc-tuyen-1",
+            papers=[PaperUpload("to-khai", "Tờ khai", io.BytesIO(PDF_BYTES))],
+        )
     # The one-stop officer signs in from the header of the citizen home page: the workspace, not "/".
     context = browser.new_context(locale="vi-VN", base_url=live_server.url)
     desk = context.new_page()
@@ -250,7 +254,8 @@ def test_online_dossier_refused_at_reception_with_reasons(world, browser, live_s
     summary = desk.locator(".error-summary")
     summary.wait_for()
     assert "Vui lòng đánh dấu ô xác nhận trước khi thực hiện." in summary.inner_text()
-    dossier.refresh_from_db()
+    with database_work():
+        dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
     assert desk.get_by_label("Lý do từ chối tiếp nhận").input_value().startswith("Hồ sơ không thuộc")
     desk.get_by_label("Tôi xác nhận từ chối tiếp nhận hồ sơ này.").check()
@@ -260,12 +265,13 @@ def test_online_dossier_refused_at_reception_with_reasons(world, browser, live_s
     timeline = desk.locator("ol.timeline")
     assert timeline.get_by_text("Tờ khai chưa ký").is_visible()
     assert desk.get_by_role("link", name="In Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)").is_visible()
-    dossier.refresh_from_db()
-    assert dossier.status == Status.REFUSED
-    assert dossier.status_changes.last().extra["reasons"] == [
-        "Hồ sơ không thuộc thẩm quyền của phường",
-        "Tờ khai chưa ký",
-    ]
+    with database_work():
+        dossier.refresh_from_db()
+        assert dossier.status == Status.REFUSED
+        assert dossier.status_changes.last().extra["reasons"] == [
+            "Hồ sơ không thuộc thẩm quyền của phường",
+            "Tờ khai chưa ký",
+        ]
     context.close()
 
 
@@ -279,19 +285,20 @@ def test_the_inbox_on_a_phone_shows_results_first_on_short_rows(world, browser, 
     from congso.dossiers import services
     from congso.dossiers.files import PaperUpload
 
-    world.version.procedure.name = LONG_NAME
-    world.version.procedure.save()
-    codes = [
-        services.receive_at_counter(
-            version=world.version,
-            receiving_agency=world.ward,
-            officer=world.one_stop,
-            applicant_details={"name": f"Người nộp {n}", "national_id": f"07409000{n:04d}"},
-            form_data={"ho_ten_tre": "Nguyễn Thị Na"},
-            papers=[PaperUpload("to-khai", "Tờ khai", io.BytesIO(PDF_BYTES))],
-        ).code
-        for n in range(3)
-    ]
+    with database_work():
+        world.version.procedure.name = LONG_NAME
+        world.version.procedure.save()
+        codes = [
+            services.receive_at_counter(
+                version=world.version,
+                receiving_agency=world.ward,
+                officer=world.one_stop,
+                applicant_details={"name": f"Người nộp {n}", "national_id": f"07409000{n:04d}"},
+                form_data={"ho_ten_tre": "Nguyễn Thị Na"},
+                papers=[PaperUpload("to-khai", "Tờ khai", io.BytesIO(PDF_BYTES))],
+            ).code
+            for n in range(3)
+        ]
     context = browser.new_context(
         locale="vi-VN", base_url=live_server.url, viewport={"width": 375, "height": 740}, is_mobile=True
     )

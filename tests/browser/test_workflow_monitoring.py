@@ -16,6 +16,7 @@ from congso.workflow import services
 from tests.factories.agencies import AgencyFactory
 from tests.factories.catalog import FieldFactory, ProcedureVersionFactory
 from tests.factories.identity import PASSWORD
+from tests.support.browser import database_work
 
 pytestmark = [
     pytest.mark.browser,
@@ -82,7 +83,7 @@ def sign_in(page, username):
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def test_leader_follows_a_process_down_to_one_dossier_flow(page, department_flow):
+def test_leader_follows_a_process_down_to_one_dossier_flow(department_flow, page):
     sign_in(page, "lanhdao_so")
     page.wait_for_url("**/can-bo/quy-trinh/")
     assert page.get_by_role("heading", name="Giám sát quy trình (ISO điện tử)").is_visible()
@@ -113,13 +114,14 @@ def test_leader_follows_a_process_down_to_one_dossier_flow(page, department_flow
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (npm ci)")
-def test_monitoring_pages_pass_axe(browser, live_server, department_flow, client):
+def test_monitoring_pages_pass_axe(department_flow, client, browser, live_server):
     """axe-core on the process page and the flow page: no serious or critical violation."""
     from django.conf import settings
 
     from congso.identity.models import User
 
-    client.force_login(User.objects.get(username="lanhdao_so"))
+    with database_work():
+        client.force_login(User.objects.get(username="lanhdao_so"))
     # axe is injected as a script, which the page's CSP rightly forbids; this context bypasses it.
     context = browser.new_context(locale="vi-VN", base_url=live_server.url, bypass_csp=True)
     context.add_cookies(
