@@ -20,6 +20,7 @@ from congso.dossiers.views import inbox_page
 from tests.dossiers.counter_intake import intake_post, intake_url
 from tests.samples import APPLICANT, PDF_BYTES, pdf
 from tests.support.clock import local
+from tests.support.html import has_link, one, select, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +104,8 @@ def test_inbox_shows_late_and_at_risk_dossiers_with_words_and_tags(as_user, acto
     Dossier.objects.filter(pk=late.pk).update(due_at=local(2026, 3, 10, 17))
     Dossier.objects.filter(pk=at_risk.pk).update(due_at=local(2026, 3, 11, 16))
     page = html(as_user(actors.one_stop).get(INBOX))
-    assert '<span class="tag tag--late">Quá hạn</span>' in page
-    assert '<span class="tag tag--warn">Sắp đến hạn</span>' in page
+    assert "Quá hạn" in texts(page, "span.tag.tag--late")
+    assert "Sắp đến hạn" in texts(page, "span.tag.tag--warn")
     only_late = dossier_list(as_user(actors.one_stop).get(INBOX, {"han": "late"}))
     assert late.code in only_late and at_risk.code not in only_late
 
@@ -270,10 +271,10 @@ def test_work_items_section_is_shown(as_user, actors):
 def test_a_new_online_dossier_is_in_the_one_stop_officers_to_do_list(as_user, actors, drive):
     dossier = drive(Status.SUBMITTED)
     page = html(as_user(actors.one_stop).get(INBOX))
-    todo = page[page.index("Việc cần xử lý") : page.index('id="dossiers-title"')]
-    assert "Bạn không có việc nào đang chờ xử lý." not in todo
-    assert f'<a href="{detail_url(dossier)}">Tiếp nhận hồ sơ nộp trực tuyến</a>' in todo
-    assert dossier.code in todo
+    todo = one(page, 'section[aria-labelledby="work-items-title"]')
+    assert "Bạn không có việc nào đang chờ xử lý." not in todo.text
+    assert has_link(todo, detail_url(dossier), "Tiếp nhận hồ sơ nộp trực tuyến")
+    assert dossier.code in todo.text
 
 
 def test_a_specialist_handed_a_dossier_by_hand_gets_a_task(as_user, actors, counter_dossier, agency_b):
@@ -287,8 +288,8 @@ def test_a_specialist_handed_a_dossier_by_hand_gets_a_task(as_user, actors, coun
         received_by=actors.specialist_b,
     )
     page = html(as_user(actors.specialist_b).get(INBOX))
-    todo = page[page.index("Việc cần xử lý") : page.index('id="dossiers-title"')]
-    assert f'<a href="{detail_url(dossier)}">Thẩm định hồ sơ</a>' in todo
+    todo = one(page, 'section[aria-labelledby="work-items-title"]')
+    assert has_link(todo, detail_url(dossier), "Thẩm định hồ sơ")
 
 
 def test_open_work_items_are_listed_and_linked_to_their_page(as_user, actors, drive):
@@ -316,7 +317,7 @@ def test_open_work_items_are_listed_and_linked_to_their_page(as_user, actors, dr
     client = as_user(actors.specialist)
     page = html(client.get(INBOX))
     assert "Thẩm định hồ sơ" in page and dossier.code in page
-    assert f'href="{reverse("workflow_tasks:detail", args=[item.pk])}"' in page
+    assert has_link(page, reverse("workflow_tasks:detail", args=[item.pk]))
 
 
 def test_a_dossier_routed_by_its_process_is_not_handed_over_by_hand(as_user, actors, counter_dossier):
@@ -335,8 +336,8 @@ def test_the_dossier_page_links_to_its_process_and_the_work_items(as_user, actor
     dossier = counter_dossier()
     Dossier.objects.filter(pk=dossier.pk).update(routed_by_process="Quy trình: tham-dinh v1")
     page = html(as_user(actors.one_stop).get(detail_url(dossier)))
-    assert f'href="{reverse("workflow:dossier_flow", args=[dossier.pk])}"' in page
-    assert f'href="{reverse("workflow_tasks:inbox")}"' in page
+    assert has_link(page, reverse("workflow:dossier_flow", args=[dossier.pk]))
+    assert has_link(page, reverse("workflow_tasks:inbox"))
 
 
 def test_without_extensions_the_pages_show_the_dossiers_own_content(
@@ -451,7 +452,7 @@ def test_request_supplement_needs_items_and_a_reason(as_user, actors, submit):
     page = html(bad)
     assert "Vui lòng liệt kê ít nhất một giấy tờ hoặc nội dung cần bổ sung." in page
     assert "Vui lòng nêu lý do yêu cầu bổ sung." in page
-    assert 'href="#id_items"' in page  # the summary links to the field
+    assert has_link(one(page, ".error-summary"), "#id_items")  # the summary links to the field
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED and not SupplementRequest.objects.exists()
 
@@ -491,7 +492,7 @@ def test_refuse_needs_reasons_and_confirmation(as_user, actors, submit):
     assert change.extra["reasons"] == ["Hồ sơ không thuộc thẩm quyền", "Thiếu tờ khai"]
     assert change.form_code == "03"
     page = html(client.get(detail_url(dossier)))
-    assert "<li>Thiếu tờ khai</li>" in page and "Không được tiếp nhận" in page
+    assert "Thiếu tờ khai" in texts(page, "li") and "Không được tiếp nhận" in page
     assert "(&#x27;reasons&#x27;" not in page and "('reasons'" not in page
 
 
@@ -539,19 +540,19 @@ def test_hand_over_to_a_person_of_a_department_chosen_from_the_agency_tree(
     # Step one: the units of the tree (a department's division indented under it), no free text.
     form = client.get(action_url(dossier, "ban-giao"))
     page = html(form)
-    assert f'<option value="{agency_b.pk}">Sở Tư pháp (000.00.20.H08)</option>' in page
-    assert f'<option value="{division.pk}">— Phòng Hành chính tư pháp (000.01.20.H08)</option>' in page
-    assert 'name="bo_phan"' not in page
+    units = {option["value"]: option.text for option in select(page, 'select[name="don_vi"] option')}
+    assert units[str(agency_b.pk)] == "Sở Tư pháp (000.00.20.H08)"
+    assert units[str(division.pk)] == "— Phòng Hành chính tư pháp (000.01.20.H08)"
+    assert select(page, '[name="bo_phan"]') == []
     # Without a choice the unit is the one processing the dossier: its people are offered.
     assert actors.specialist.get_full_name() in page and actors.specialist_b.get_full_name() not in page
     # Step two, for the department: its people, and its queue.
     chosen = html(client.get(action_url(dossier, "ban-giao"), {"don_vi": agency_b.pk}))
-    assert (
-        f'<option value="{actors.specialist_b.pk}">{actors.specialist_b.get_full_name()}</option>' in chosen
-    )
+    person = one(chosen, f'select[name="receiver"] option[value="{actors.specialist_b.pk}"]')
+    assert person.text == actors.specialist_b.get_full_name()
     assert "Hàng chờ của đơn vị (không giao đích danh)" in chosen
-    assert actors.specialist.get_full_name() not in chosen.split('name="receiver"')[1]
-    assert "<datalist" in chosen and '<option value="Thẩm định hồ sơ">' in chosen
+    assert actors.specialist.get_full_name() not in texts(chosen, 'select[name="receiver"] option')
+    assert select(chosen, 'datalist option[value="Thẩm định hồ sơ"]')
     bad = client.post(
         action_url(dossier, "ban-giao"), {"unit": agency_b.pk, "step_name": "", "allotted_hours": "0"}
     )
@@ -827,7 +828,7 @@ def test_standard_forms_are_linked_and_served_as_pdf(as_user, actors, submit):
     client.post(action_url(dossier, "tiep-nhan"))
     page = html(client.get(detail_url(dossier)))
     receipt = reverse("dossiers:form_pdf", args=[dossier.code, "01"])
-    assert f'href="{receipt}"' in page and "In giấy tiếp nhận (mẫu 01)" in page
+    assert has_link(page, receipt) and "In giấy tiếp nhận (mẫu 01)" in page
     response = client.get(receipt)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
@@ -897,8 +898,11 @@ def test_intake_form_renders_the_procedures_own_fields(as_user, actors, intake_v
     assert response.status_code == 200
     page = html(response)
     assert "Họ tên của trẻ" in page and "Ngày sinh của trẻ" in page
-    assert 'name="ho_ten_tre"' in page and 'name="file-chung-sinh"' in page
-    assert 'enctype="multipart/form-data"' in page and 'name="idempotency_key"' in page
+    form = one(page, "form[enctype]")
+    assert form["enctype"] == "multipart/form-data"
+    assert all(
+        select(form, f'[name="{name}"]') for name in ("ho_ten_tre", "file-chung-sinh", "idempotency_key")
+    )
 
 
 def test_intake_receives_the_dossier(as_user, actors, intake_version, agency_a):
@@ -944,7 +948,7 @@ def test_intake_after_a_reload_warns_of_the_dossier_probably_created_already(as_
     assert "Có thể hồ sơ này đã được tiếp nhận" in page
     assert first.code in page and detail_url(first) in page
     assert timezone.localtime(first.submitted_at).strftime("%H:%M %d/%m/%Y") in page
-    assert 'name="confirm_not_duplicate"' in page and "Các tệp đã chọn cần được chọn lại" in page
+    assert select(page, '[name="confirm_not_duplicate"]') and "Các tệp đã chọn cần được chọn lại" in page
     assert Dossier.objects.count() == 1
 
     confirmed = client.post(
@@ -1019,7 +1023,7 @@ def test_intake_with_errors_changes_nothing(as_user, actors, intake_version):
         "Các tệp đã chọn cần được chọn lại",
     ):
         assert message in page, message
-    assert "Ngày sinh của trẻ" in page and 'href="#f-ngay_sinh"' in page
+    assert "Ngày sinh của trẻ" in page and has_link(page, "#f-ngay_sinh")
     assert not Dossier.objects.exists() and not DossierPaper.objects.exists()
 
 
@@ -1160,9 +1164,10 @@ def test_logbook_is_refused_to_whom_sees_no_received_dossiers(as_user, officer, 
 
 def test_workspace_navigation_has_the_back_office_entries(as_user, actors):
     page = html(as_user(actors.one_stop).get(INBOX))
-    assert f'<a href="{INBOX}" aria-current="page">Hộp việc</a>' in page
-    assert 'href="/can-bo/ho-so/tiep-nhan/"' in page and "Tiếp nhận tại quầy" in page
-    assert 'href="/can-bo/ho-so/so-theo-doi/"' in page and "Sổ theo dõi hồ sơ" in page
+    current = one(page, 'a[aria-current="page"]')
+    assert (current["href"], current.text) == (INBOX, "Hộp việc")
+    assert has_link(page, "/can-bo/ho-so/tiep-nhan/", "Tiếp nhận tại quầy")
+    assert has_link(page, "/can-bo/ho-so/so-theo-doi/", "Sổ theo dõi hồ sơ")
 
 
 def test_counter_papers_are_optional(as_user, actors, intake_version):
