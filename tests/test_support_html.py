@@ -7,7 +7,8 @@ from tests.support.html import has_link, links, one, select, texts
 PAGE = """<!doctype html><html lang=vi><title>Trang</title>
 <nav><a aria-current="page" href="/can-bo/">Trang  làm
 việc</a> <a href='/can-bo/ho-so/' class="nav-link">Hộp <span>việc</span></a></nav>
-<main><input value="2" name="so_trang" type="text" id="f-so_trang"><p>Một<p>Hai</main>"""
+<main><input value="2" name="so_trang" type="text" id="f-so_trang"><p>Một<p>Hai</main>
+<table><tr><td>Yêu cầu bổ sung<br>Cần bạn <!-- ghi chú -->thực hiện</td></tr></table>"""
 
 
 def test_attributes_are_read_whatever_their_order_and_quoting():
@@ -24,6 +25,7 @@ def test_attributes_are_read_whatever_their_order_and_quoting():
 def test_text_is_the_elements_text_with_whitespace_collapsed():
     assert one(PAGE, 'a[aria-current="page"]').text == "Trang làm việc"
     assert texts(PAGE, "main p") == ["Một", "Hai"]  # unclosed paragraphs closed as a browser does
+    assert one(PAGE, "td").text == "Yêu cầu bổ sung Cần bạn thực hiện"  # a line break reads as a space
 
 
 def test_links_and_has_link():
@@ -36,7 +38,7 @@ def test_one_fails_unless_exactly_one_element_matches():
     with pytest.raises(AssertionError, match="2 elements match"):
         one(PAGE, "nav a")
     with pytest.raises(AssertionError, match="0 elements match"):
-        one(PAGE, "table")
+        one(PAGE, "form")
 
 
 def test_queries_within_an_element_and_on_bytes():

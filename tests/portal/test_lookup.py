@@ -13,6 +13,7 @@ from congso.core.models import AuditEntry
 from congso.dossiers import standard_forms
 from congso.dossiers.models import Status
 from congso.portal.views.status_lookup import FACTOR_SCOPE
+from tests.support.html import has_link, one
 
 from .dossier_world import build_world, drive, page, without_tokens
 
@@ -46,8 +47,8 @@ def test_lookup_url_name_and_form(client, db):
     response = client.get(LOOKUP)
     assert response.status_code == 200
     html = page(response)
-    assert 'method="post"' in html
-    assert '<label for="ma-ho-so">Mã hồ sơ</label>' in html
+    assert one(html, "main form")["method"] == "post"
+    assert one(html, 'label[for="ma-ho-so"]').text == "Mã hồ sơ"
     assert "Mã tra cứu hoặc số điện thoại" in html
 
 
@@ -119,7 +120,7 @@ def test_wrong_pin_shows_an_error_and_only_the_public_status(client, dossier):
     assert response.status_code == 200
     html = page(response)
     assert "Mã tra cứu hoặc số điện thoại không khớp với hồ sơ này." in html
-    assert 'href="#ma-xac-thuc"' in html and 'aria-invalid="true"' in html
+    assert has_link(html, "#ma-xac-thuc") and one(html, "#ma-xac-thuc")["aria-invalid"] == "true"
     assert "Cơ quan cần bạn bổ sung giấy tờ" in html
     assert "N. V. A." not in html and "<table" not in html
     assert not AuditEntry.objects.filter(action="portal.dossier_lookup").exists()

@@ -44,11 +44,27 @@ def _root(markup):
     return cssselect2.ElementWrapper.from_html_root(tree)
 
 
+def _text(node) -> str:
+    """The text of ``node`` as a reader sees it: comments left out, a line break read as a space."""
+    parts = []
+
+    def walk(element):
+        if not isinstance(element.tag, str):  # a comment
+            return
+        if element.tag == "br":
+            parts.append(" ")
+        parts.append(element.text or "")
+        for child in element:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(node)
+    return " ".join("".join(parts).split())
+
+
 def _element(wrapper) -> Element:
     node = wrapper.etree_element
-    return Element(
-        tag=node.tag, attrs=dict(node.attrib), text=" ".join("".join(node.itertext()).split()), node=node
-    )
+    return Element(tag=node.tag, attrs=dict(node.attrib), text=_text(node), node=node)
 
 
 def select(markup, selector: str) -> list[Element]:
