@@ -18,6 +18,7 @@ from congso.catalog.models import (
     LifeEvent,
     Procedure,
     ProcedureVersion,
+    RequiredPaper,
     VersionStatus,
 )
 from tests.factories.catalog import ProcedureVersionFactory, RequiredPaperFactory

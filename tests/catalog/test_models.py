@@ -147,4 +147,4 @@ def test_online_mode_shows_both_vocabularies():
 )
 def test_offered_online_is_one_rule(mode, offered):
     assert OnlineMode.accepts_online_applications(mode) is offered
-    assert ProcedureVersion(online_mode=mode).is_offered_online is offered
+    assert ProcedureVersionFactory.build(online_mode=mode).is_offered_online is offered
