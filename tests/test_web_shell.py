@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views import defaults
 
-from congso.agencies.models import Agency, StaffMembership
+from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
 
 PAGE_BUDGET_BYTES = 150 * 1024
 FOCUSABLE_TAGS = {"a", "button", "input", "select", "textarea", "summary"}
@@ -107,8 +107,8 @@ def audit(html: str) -> PageAudit:
 def officer(make_user):
     """An official with a membership in force in one department."""
     user = make_user("canbo", kind="official", full_name="Trần Thị Bình")
-    agency = Agency.objects.create(code="000.00.12.H08", name="Sở Tư pháp", kind="department")
-    StaffMembership.objects.create(user=user, agency=agency, role="specialist")
+    agency = AgencyFactory(code="000.00.12.H08", name="Sở Tư pháp", kind="department")
+    StaffMembershipFactory(user=user, agency=agency, role="specialist")
     return user
 
 

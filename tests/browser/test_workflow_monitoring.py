@@ -2,19 +2,19 @@
 flow: the drawing is visible with the step done and the current step highlighted. The data is made by
 the real services (a dossier's process started, its first step completed)."""
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from congso.agencies import services as agency_services
 from congso.agencies.models import AdministrativeUnit, AgencyKind, UnitLevel
 from congso.catalog.models import ProcedureLevel, VersionStatus
-from congso.dossiers.models import Channel, Dossier, Status
+from congso.dossiers.models import Channel, Status
 from congso.workflow import services
 from tests.factories.agencies import AgencyFactory
 from tests.factories.catalog import FieldFactory, ProcedureVersionFactory
+from tests.factories.dossiers import DossierFactory
 from tests.factories.identity import PASSWORD
 from tests.support.browser import database_work
 
@@ -58,18 +58,13 @@ def department_flow(make_user):
         legal_basis="Luật Lý lịch tư pháp 2009",
         process_key="giai-quyet-tai-so",
     )
-    now = timezone.now()
-    dossier = Dossier.objects.create(
+    dossier = DossierFactory(
         code="000.00.11.H57-260309-0001",
         procedure_version=version,
         receiving_agency=department,
-        current_agency=department,
         channel=Channel.ONLINE,
         status=Status.ACCEPTED,
         applicant_name="Nguyễn Văn An",
-        submitted_at=now,
-        received_at=now,
-        due_at=now + timedelta(days=10),
     )
     instance = services.start(dossier)
     services.complete(instance.work_items.get(task_name="receive"), one_stop)

@@ -17,6 +17,7 @@ from congso.dossiers import permissions as P
 from congso.dossiers import services
 from congso.dossiers.files import PaperUpload
 from congso.dossiers.models import Dossier, Status
+from tests.factories.dossiers import DossierFactory
 from tests.samples import APPLICANT, PDF_BYTES
 
 ROLES = ["one_stop_officer", "specialist", "leader", "clerk", "agency_admin", "platform_admin"]
@@ -50,20 +51,21 @@ def situation(agency_a, agency_b, agency_c, make_version, citizen):
     version = make_version(papers=())
 
     def make(name):
-        dossier = Dossier.objects.create(
+        return DossierFactory(
             code=f"000.01.12.H08-260311-{Dossier.objects.count() + 1:04d}",
             procedure_version=version,
             receiving_agency=agency_a,
             current_agency=agency_a if name == "at_reception" else agency_b,
+            processing_agencies=[agency_a, *([agency_b] if name == "handed_to_b" else [])],
             channel="online",
             status=Status.IN_PROCESSING,
             applicant=citizen,
             submitted_by=citizen,
             applicant_name="Nguyễn Văn An",
             submitted_at="2026-03-11T09:00:00+07:00",
+            received_at=None,
+            due_at=None,
         )
-        dossier.processing_agencies.add(agency_a, *([agency_b] if name == "handed_to_b" else []))
-        return dossier
 
     return make
 

@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from congso.agencies.models import Agency, AgencyKind
+from congso.agencies.models import AgencyKind
 from congso.core.models import AuditEntry, OutboxEvent
 from congso.dossiers.models import Dossier, Status, Timeliness
 from congso.portal import services
 from congso.portal.models import Feedback, Rating
+from tests.factories.agencies import AgencyFactory
 from tests.support.html import has_link, texts
 
 from .dossier_world import build_world, drive, page, submit
@@ -186,7 +187,7 @@ def test_satisfaction_rounds_half_up_and_is_none_without_feedback(world):
 
 def test_satisfaction_by_agency_and_period(world):
     rated(world, Rating.SATISFIED)
-    other_agency = Agency.objects.create(
+    other_agency = AgencyFactory(
         code="000.02.12.H08", name="UBND phường Phú Lợi", kind=AgencyKind.PEOPLES_COMMITTEE
     )
     other = submit(world)

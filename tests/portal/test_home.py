@@ -4,6 +4,7 @@ import pytest
 from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
 
+from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
 from tests.support.html import has_link, links, one, select
 
 HOME = "/"
@@ -77,11 +78,9 @@ def test_search_form_and_menu_lead_to_the_catalogue_search(client):
 def test_menu_has_no_dead_links(client, make_user):
     """Sections that do not exist yet are left out of the menu rather than linked. (An official whose
     memberships have all ended still sees the workspace link and gets the 403 page explaining why.)"""
-    from congso.agencies.models import Agency, StaffMembership
-
     official = make_user("canbo", kind="official")
-    agency = Agency.objects.create(code="000.00.12.H08", name="Sở Tư pháp", kind="department")
-    StaffMembership.objects.create(user=official, agency=agency, role="specialist")
+    agency = AgencyFactory(code="000.00.12.H08", name="Sở Tư pháp", kind="department")
+    StaffMembershipFactory(user=official, agency=agency, role="specialist")
     for user in (None, make_user("congdan"), official):
         if user:
             client.force_login(user)

@@ -3,18 +3,18 @@ procedure whose version names a process, dossiers (the clock is in tests/conftes
 tests/support/bpmn.py)."""
 
 import itertools
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from congso.agencies import services as agency_services
 from congso.agencies.models import AdministrativeUnit, AgencyKind, UnitLevel
 from congso.catalog.models import VersionStatus
-from congso.dossiers.models import Channel, Dossier, Status
+from congso.dossiers.models import Channel, Status
 from congso.workflow import services
 from tests.factories.agencies import AgencyFactory
 from tests.factories.catalog import FieldFactory, ProcedureFactory, ProcedureVersionFactory
+from tests.factories.dossiers import DossierFactory
 from tests.support.bpmn import BPMN_DIR
 
 _codes = itertools.count(1)
@@ -31,33 +31,36 @@ class World:
 
 @pytest.fixture
 def world(db, make_user):
-    w = World()
-    w.province = AdministrativeUnit.objects.create(
+    world = World()
+    world.province = AdministrativeUnit.objects.create(
         code="74", name="Tỉnh Bình Dương", level=UnitLevel.PROVINCE
     )
-    w.commune_unit = AdministrativeUnit.objects.create(
-        code="25747", name="Phường Phú Cường", level=UnitLevel.COMMUNE, parent=w.province
+    world.commune_unit = AdministrativeUnit.objects.create(
+        code="25747", name="Phường Phú Cường", level=UnitLevel.COMMUNE, parent=world.province
     )
-    w.commune = AgencyFactory(
+    world.commune = AgencyFactory(
         code="000.21.12.H57",
         name="UBND phường Phú Cường",
         kind=AgencyKind.PEOPLES_COMMITTEE,
-        administrative_unit=w.commune_unit,
+        administrative_unit=world.commune_unit,
     )
-    w.police = AgencyFactory(
+    world.police = AgencyFactory(
         code="000.00.09.H57",
         name="Công an tỉnh Bình Dương",
         kind=AgencyKind.POLICE,
-        administrative_unit=w.province,
+        administrative_unit=world.province,
     )
-    w.insurance = AgencyFactory(
+    world.insurance = AgencyFactory(
         code="000.00.10.H57",
         name="Bảo hiểm xã hội tỉnh Bình Dương",
         kind=AgencyKind.SOCIAL_INSURANCE,
-        administrative_unit=w.province,
+        administrative_unit=world.province,
     )
-    w.department = AgencyFactory(
-        code="000.00.11.H57", name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, administrative_unit=w.province
+    world.department = AgencyFactory(
+        code="000.00.11.H57",
+        name="Sở Tư pháp",
+        kind=AgencyKind.DEPARTMENT,
+        administrative_unit=world.province,
     )
 
     def officer(username, agency, role):
@@ -65,20 +68,20 @@ def world(db, make_user):
         agency_services.add_membership(user, agency, role, valid_from=date(2021, 1, 1))
         return user
 
-    w.officer = officer
-    w.one_stop = officer("motcua", w.commune, "one_stop_officer")
-    w.specialist = officer("chuyenvien", w.commune, "specialist")
-    w.leader = officer("lanhdao", w.commune, "leader")
-    w.clerk = officer("vanthu", w.commune, "clerk")
-    w.police_officer = officer("congan", w.police, "specialist")
-    w.insurance_officer = officer("bhxh", w.insurance, "specialist")
-    w.dept_one_stop = officer("motcua_so", w.department, "one_stop_officer")
-    w.dept_specialist = officer("chuyenvien_so", w.department, "specialist")
-    w.dept_leader = officer("lanhdao_so", w.department, "leader")
-    w.procedure = ProcedureFactory(
+    world.officer = officer
+    world.one_stop = officer("motcua", world.commune, "one_stop_officer")
+    world.specialist = officer("chuyenvien", world.commune, "specialist")
+    world.leader = officer("lanhdao", world.commune, "leader")
+    world.clerk = officer("vanthu", world.commune, "clerk")
+    world.police_officer = officer("congan", world.police, "specialist")
+    world.insurance_officer = officer("bhxh", world.insurance, "specialist")
+    world.dept_one_stop = officer("motcua_so", world.department, "one_stop_officer")
+    world.dept_specialist = officer("chuyenvien_so", world.department, "specialist")
+    world.dept_leader = officer("lanhdao_so", world.department, "leader")
+    world.procedure = ProcedureFactory(
         code="2.000815", name="Chứng thực bản sao", field=FieldFactory(code="chung-thuc", name="Chứng thực")
     )
-    return w
+    return world
 
 
 @pytest.fixture
@@ -97,19 +100,14 @@ def make_dossier(world):
             legal_basis="Nghị định 23/2015/NĐ-CP",
             process_key=process_key,
         )
-        now = timezone.now()
-        return Dossier.objects.create(
+        return DossierFactory(
             code=f"{agency.code}-260309-{number:04d}",
             procedure_version=version,
             receiving_agency=agency,
-            current_agency=agency,
             channel=channel,
             status=status,
             applicant_name="Nguyễn Văn An",
             form_data=form or {},
-            submitted_at=now,
-            received_at=now,
-            due_at=now + timedelta(days=10),
         )
 
     return make

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from congso.agencies.models import Agency, Role, StaffMembership
+from congso.agencies.models import Role
 from congso.workspace import permissions
 from congso.workspace.views import ROLE_DESCRIPTIONS
+from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
 from tests.support.html import one, select
 
 HOME = "/can-bo/"
@@ -16,13 +17,13 @@ HOME = "/can-bo/"
 
 @pytest.fixture
 def agency(db):
-    return Agency.objects.create(code="000.00.12.H08", name="Sở Tư pháp", kind="department")
+    return AgencyFactory(code="000.00.12.H08", name="Sở Tư pháp", kind="department")
 
 
 @pytest.fixture
 def officer(make_user, agency):
     user = make_user("canbo", kind="official", full_name="Trần Thị Bình")
-    StaffMembership.objects.create(user=user, agency=agency, role="specialist", title="Chuyên viên chính")
+    StaffMembershipFactory(user=user, agency=agency, role="specialist", title="Chuyên viên chính")
     return user
 
 
@@ -63,7 +64,7 @@ def test_official_without_membership_is_refused(client, make_user):
 @pytest.mark.django_db
 def test_official_whose_membership_ended_is_refused(client, make_user, agency):
     user = make_user("canbo_cu", kind="official")
-    StaffMembership.objects.create(
+    StaffMembershipFactory(
         user=user, agency=agency, role="clerk", valid_to=timezone.localdate() - timedelta(days=1)
     )
     client.force_login(user)
@@ -74,7 +75,7 @@ def test_official_whose_membership_ended_is_refused(client, make_user, agency):
 def test_citizen_with_a_membership_is_still_refused(client, make_user, agency):
     """Only official accounts work in the workspace, whatever the membership table says."""
     user = make_user("congdan")
-    StaffMembership.objects.create(user=user, agency=agency, role="specialist")
+    StaffMembershipFactory(user=user, agency=agency, role="specialist")
     client.force_login(user)
     assert client.get(HOME).status_code == 403
 
@@ -131,9 +132,9 @@ def test_renders_in_english_after_switching_language(client, officer):
 
 @pytest.mark.django_db
 def test_several_roles_in_several_agencies_are_grouped(client, officer, agency):
-    other = Agency.objects.create(code="000.00.25.H08", name="UBND phường Phú Lợi", kind="ubnd")
-    StaffMembership.objects.create(user=officer, agency=agency, role="leader")
-    StaffMembership.objects.create(user=officer, agency=other, role="one_stop_officer")
+    other = AgencyFactory(code="000.00.25.H08", name="UBND phường Phú Lợi", kind="ubnd")
+    StaffMembershipFactory(user=officer, agency=agency, role="leader")
+    StaffMembershipFactory(user=officer, agency=other, role="one_stop_officer")
     client.force_login(officer)
     html = client.get(HOME).content.decode()
     assert len(select(html, "section.card.card--plain")) == 2
@@ -147,13 +148,13 @@ def test_admin_link_only_for_administrators_with_admin_access(client, officer, a
     assert f'href="{reverse("admin:index")}"' not in client.get(HOME).content.decode()
 
     admin = make_user("quantri_coquan", kind="official", is_staff=True)
-    StaffMembership.objects.create(user=admin, agency=agency, role="agency_admin")
+    StaffMembershipFactory(user=admin, agency=agency, role="agency_admin")
     client.force_login(admin)
     assert f'href="{reverse("admin:index")}"' in client.get(HOME).content.decode()
 
     # The role without Django's is_staff flag would only meet the admin's refusal: no link then.
     no_flag = make_user("quantri_khong_co_co", kind="official")
-    StaffMembership.objects.create(user=no_flag, agency=agency, role="platform_admin")
+    StaffMembershipFactory(user=no_flag, agency=agency, role="platform_admin")
     client.force_login(no_flag)
     assert f'href="{reverse("admin:index")}"' not in client.get(HOME).content.decode()
 
