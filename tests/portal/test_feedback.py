@@ -13,6 +13,7 @@ from congso.dossiers.models import Dossier, Status, Timeliness
 from congso.portal import services
 from congso.portal.models import Feedback, Rating
 from tests.factories.agencies import AgencyFactory
+from tests.factories.identity import PASSWORD
 from tests.support.html import has_link, texts
 
 from .dossier_world import build_world, drive, page, submit
@@ -217,9 +218,7 @@ def test_status_sentence_covers_every_status():
 
 def test_feedback_is_read_only_in_the_admin(client, finished, world, django_user_model):
     services.give_feedback(finished, world.an, rating=Rating.SATISFIED, comment="Nhanh, gọn.")
-    admin = django_user_model.objects.create_superuser(
-        "quantri", password="Mat-khau-rat-manh-2026", kind="official"
-    )
+    admin = django_user_model.objects.create_superuser("quantri", password=PASSWORD, kind="official")
     client.force_login(admin)
     listing = client.get(reverse("admin:portal_feedback_changelist"))
     assert listing.status_code == 200
