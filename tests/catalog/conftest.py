@@ -4,12 +4,13 @@ from datetime import date
 
 import pytest
 
-from congso.agencies.models import Agency, AgencyKind
+from congso.agencies.models import AgencyKind
 from congso.catalog import search
 from congso.catalog.models import (
     LifeEvent,
     OnlineMode,
 )
+from tests.factories.agencies import AgencyFactory
 from tests.factories.catalog import FieldFactory, ProcedureFactory, ProcedureVersionFactory
 
 
@@ -23,7 +24,7 @@ def _fresh_search_index():
 
 @pytest.fixture
 def agency(db):
-    return Agency.objects.create(
+    return AgencyFactory(
         code="000.00.51.H08",
         name="Ủy ban nhân dân phường Thủ Dầu Một",
         kind=AgencyKind.PEOPLES_COMMITTEE,
@@ -33,9 +34,7 @@ def agency(db):
 
 @pytest.fixture
 def other_agency(db):
-    return Agency.objects.create(
-        code="000.00.03.H08", name="Sở Tư pháp tỉnh Bình Dương", kind=AgencyKind.DEPARTMENT
-    )
+    return AgencyFactory(code="000.00.03.H08", name="Sở Tư pháp tỉnh Bình Dương", kind=AgencyKind.DEPARTMENT)
 
 
 @pytest.fixture

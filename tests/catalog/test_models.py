@@ -5,13 +5,13 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from congso.catalog.models import Field, OnlineMode, Procedure, ProcedureVersion, VersionStatus
-from tests.factories.catalog import ProcedureVersionFactory
+from congso.catalog.models import OnlineMode, Procedure, ProcedureVersion, VersionStatus
+from tests.factories.catalog import FieldFactory, ProcedureVersionFactory
 
 
 @pytest.fixture
 def field(db):
-    return Field.objects.create(code="chung-thuc", name="Chứng thực")
+    return FieldFactory(code="chung-thuc", name="Chứng thực")
 
 
 def procedure(field, code, national_code, name="Chứng thực bản sao"):

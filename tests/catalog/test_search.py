@@ -10,9 +10,9 @@ from congso.catalog.models import (
     OnlineMode,
     Procedure,
     ProcedureVersion,
-    RequiredPaper,
     VersionStatus,
 )
+from tests.factories.catalog import RequiredPaperFactory
 
 
 def names(query, **filters):
@@ -134,7 +134,7 @@ def test_index_follows_changes(small_catalog):
     assert not result.approximate
     assert [p.name for p in result.items] == ["Đăng ký nuôi con nuôi"]
     version = procedure.versions.get()
-    RequiredPaper.objects.create(version=version, code="di-chuc", name="Bản sao di chúc")
+    RequiredPaperFactory(version=version, code="di-chuc", name="Bản sao di chúc")
     assert names("di chuc") == ["Đăng ký nuôi con nuôi"]
     version.online_mode = OnlineMode.INFORMATION
     version.save()

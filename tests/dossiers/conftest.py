@@ -4,8 +4,9 @@ tests/conftest.py."""
 
 import pytest
 
-from congso.agencies.models import AdministrativeUnit, UnitLevel
+from congso.agencies.models import UnitLevel
 from congso.dossiers import services
+from tests.factories.agencies import AdministrativeUnitFactory
 from tests.samples import APPLICANT
 
 
@@ -37,7 +38,7 @@ def counter_dossier(actors, agency_a, version):
 
 @pytest.fixture
 def ward_unit(db):
-    return AdministrativeUnit.objects.create(
+    return AdministrativeUnitFactory(
         code="25747", name="Phường Thủ Dầu Một", division_type="phường", level=UnitLevel.COMMUNE
     )
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from congso.agencies.models import StaffMembership
+from tests.factories.agencies import StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_officer_role_shows_own_agency_dossiers_read_only(
 ):
     mine = submit()
     theirs = submit(receiving_agency=agency_c)
-    StaffMembership.objects.create(user=admin_user, agency=agency_a, role="one_stop_officer")
+    StaffMembershipFactory(user=admin_user, agency=agency_a, role="one_stop_officer")
     client.force_login(admin_user)
     listing = client.get(reverse("admin:dossiers_dossier_changelist")).content.decode()
     assert mine.code in listing and theirs.code not in listing

@@ -9,6 +9,7 @@ from django.core import signing
 from congso.dossiers import deadlines, inbox, logbook, services
 from congso.dossiers.inbox import InboxFilters
 from congso.dossiers.models import Dossier, Status
+from tests.factories.agencies import StaffMembershipFactory
 from tests.samples import APPLICANT
 from tests.support.clock import local
 
@@ -134,9 +135,8 @@ def test_agency_filter_only_narrows_to_the_officers_own_agencies(actors, submit,
     filters = InboxFilters(agency_ids=frozenset({agency_c.pk}))
     assert codes(inbox.inbox_for(actors.one_stop, filters=filters)) == []
     both = officer("one_stop_officer", agency_a, "motcua_hai_noi")
-    from congso.agencies.models import StaffMembership
 
-    StaffMembership.objects.create(user=both, agency=agency_c, role="one_stop_officer")
+    StaffMembershipFactory(user=both, agency=agency_c, role="one_stop_officer")
     assert set(codes(inbox.inbox_for(both))) == {mine.code, theirs.code}
     assert codes(inbox.inbox_for(both, filters=filters)) == [theirs.code]
     passed = inbox.inbox_for(

@@ -10,11 +10,11 @@ from pypdf import PdfReader
 
 from congso.agencies.models import Agency, AgencyDocumentSettings, AgencyKind
 from congso.agencies.services import document_settings_for
-from congso.catalog.models import Fee, RequiredPaper
 from congso.dossiers import services, standard_forms
 from congso.dossiers.errors import InvalidDossierInput
 from congso.dossiers.models import Status
 from congso.dossiers.standard_forms import FormNotAvailable, render_form, render_logbook
+from tests.factories.catalog import FeeFactory, RequiredPaperFactory
 from tests.samples import APPLICANT
 from tests.support.clock import local
 
@@ -98,10 +98,8 @@ def test_receipt_prints_no_national_id(received):
 
 def test_receipt_lists_the_papers_received_with_originals_and_copies(received, ward, clock, counter_dossier):
     version = received.procedure_version
-    RequiredPaper.objects.create(
-        version=version, code="cccd", name="Căn cước công dân", originals=1, copies=2
-    )
-    Fee.objects.create(version=version, name="Lệ phí đăng ký", amount=50_000)
+    RequiredPaperFactory(version=version, code="cccd", name="Căn cước công dân", originals=1, copies=2)
+    FeeFactory(version=version, name="Lệ phí đăng ký", amount=50_000)
 
     text = pdf_text(render_form(received, "01"))
 

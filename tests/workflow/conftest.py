@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 
 from congso.agencies import services as agency_services
-from congso.agencies.models import AdministrativeUnit, AgencyKind, UnitLevel
+from congso.agencies.models import AgencyKind, UnitLevel
 from congso.catalog.models import VersionStatus
 from congso.dossiers.models import Channel, Status
 from congso.workflow import services
-from tests.factories.agencies import AgencyFactory
+from tests.factories.agencies import AdministrativeUnitFactory, AgencyFactory
 from tests.factories.catalog import FieldFactory, ProcedureFactory, ProcedureVersionFactory
 from tests.factories.dossiers import DossierFactory
 from tests.support.bpmn import BPMN_DIR
@@ -32,10 +32,8 @@ class World:
 @pytest.fixture
 def world(db, make_user):
     world = World()
-    world.province = AdministrativeUnit.objects.create(
-        code="74", name="Tỉnh Bình Dương", level=UnitLevel.PROVINCE
-    )
-    world.commune_unit = AdministrativeUnit.objects.create(
+    world.province = AdministrativeUnitFactory(code="74", name="Tỉnh Bình Dương", level=UnitLevel.PROVINCE)
+    world.commune_unit = AdministrativeUnitFactory(
         code="25747", name="Phường Phú Cường", level=UnitLevel.COMMUNE, parent=world.province
     )
     world.commune = AgencyFactory(

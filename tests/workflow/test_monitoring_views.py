@@ -9,10 +9,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from congso.agencies import services as agency_services
-from congso.agencies.models import Agency, AgencyKind, StaffMembership
+from congso.agencies.models import AgencyKind, StaffMembership
 from congso.workflow import services
 from congso.workflow.models import WorkItemState
 from congso.workflow.permissions import MonitoringScope, monitoring_scope
+from tests.factories.agencies import AgencyFactory
 from tests.support.bpmn import flow, process, user_task
 from tests.support.clock import local
 
@@ -42,13 +43,13 @@ def setting(world, make_user, make_dossier, deploy, clock):
     s.world = world
     clock.set(local(2026, 3, 9, 8))
     services.load_default_processes()
-    s.province_committee = Agency.objects.create(
+    s.province_committee = AgencyFactory(
         code="000.00.01.H57",
         name="UBND tỉnh Bình Dương",
         kind=AgencyKind.PEOPLES_COMMITTEE,
         administrative_unit=world.province,
     )
-    s.division = Agency.objects.create(
+    s.division = AgencyFactory(
         code=DIVISION_CODE,
         name="Phòng Hộ tịch",
         kind=AgencyKind.DIVISION,
