@@ -24,10 +24,10 @@ from tests.portal.applications import (
     make_citizen,
     make_communes,
     make_version,
-    pdf,
     start,
     url,
 )
+from tests.samples import pdf
 from tests.support.subprocesses import PROJECT_ROOT, database_url_for_subprocess, free_port, wait_until
 
 
@@ -118,7 +118,9 @@ def test_a_web_process_killed_mid_upload_leaves_a_file_that_the_sweep_removes(
     draft = start(client, version)
     fill_certification(client, draft, communes[0])
     assert (
-        client.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "upload"}).status_code
+        client.post(
+            url("apply-papers", draft), {"file-ban-chup": pdf("ban-chup.pdf"), "action": "upload"}
+        ).status_code
         == 302
     )
     kept = DraftFile.objects.get().file.name  # referenced by its row: the sweep must keep it

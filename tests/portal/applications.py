@@ -4,7 +4,6 @@ An, and the journey's pages driven through HTTP. Fixtures built on them are in `
 
 from datetime import date
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from congso.agencies.models import AgencyKind
@@ -16,7 +15,7 @@ from congso.formengine import examples
 from congso.portal.models import ApplicationDraft
 from tests.factories.agencies import AgencyFactory
 from tests.factories.catalog import FieldFactory, ProcedureFactory, ProcedureVersionFactory
-from tests.samples import PDF_BYTES
+from tests.samples import pdf
 
 
 def isolate(settings, tmp_path):
@@ -98,10 +97,6 @@ def make_citizen(make_user):
     )
 
 
-def pdf(name="ban-chup.pdf", content=PDF_BYTES):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
 def html(response) -> str:
     return response.content.decode()
 
@@ -146,6 +141,8 @@ def fill_certification(client, draft, agency):
 
 def ready_to_submit(client, draft, agency):
     fill_certification(client, draft, agency)
-    response = client.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "continue"})
+    response = client.post(
+        url("apply-papers", draft), {"file-ban-chup": pdf("ban-chup.pdf"), "action": "continue"}
+    )
     assert response.status_code == 302, html(response)
     assert response["Location"] == url("apply-review", draft)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from congso.catalog.models import OnlineMode, ProcedureVersion
 from congso.dossiers.models import Dossier, DossierPaper
 from congso.portal.models import ApplicationDraft, DraftFile
-from tests.samples import PDF_BYTES
+from tests.samples import PDF_BYTES, pdf
 from tests.support.html import has_link, one, select, texts
 
 from .applications import (
@@ -24,7 +24,6 @@ from .applications import (
     html,
     isolate,
     make_version,
-    pdf,
     ready_to_submit,
     start,
     url,
@@ -323,7 +322,9 @@ def test_applying_for_someone_who_authorised_me_needs_the_authorisation(signed_i
     fill_certification(signed_in, draft, communes[0])
     page = html(signed_in.get(url("apply-papers", draft)))
     assert "Văn bản ủy quyền" in page
-    response = signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "continue"})
+    response = signed_in.post(
+        url("apply-papers", draft), {"file-ban-chup": pdf("ban-chup.pdf"), "action": "continue"}
+    )
     assert has_link(response, "#tep-giay-uy-quyen", "Vui lòng đính kèm Văn bản ủy quyền.")
     signed_in.post(
         url("apply-papers", draft), {"file-giay-uy-quyen": pdf("uy-quyen.pdf"), "action": "continue"}
@@ -470,7 +471,8 @@ def test_an_optional_paper_left_empty_is_accepted(signed_in, certification, comm
     draft = start(signed_in, certification)
     fill_certification(signed_in, draft, communes[0])
     response = signed_in.post(
-        url("apply-papers", draft), {"file-ban-chup": pdf(), "file-giay-to-khac": "", "action": "continue"}
+        url("apply-papers", draft),
+        {"file-ban-chup": pdf("ban-chup.pdf"), "file-giay-to-khac": "", "action": "continue"},
     )
     assert response.status_code == 302, html(response)
     assert response["Location"] == url("apply-review", draft)

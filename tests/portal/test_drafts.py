@@ -11,14 +11,13 @@ from django.utils import timezone
 from congso.core import scheduling
 from congso.dossiers.models import Dossier
 from congso.portal.models import ApplicationDraft, DraftFile, purge_expired_drafts
-from tests.samples import EXE_BYTES, HTML_BYTES, PDF_BYTES, PNG_BYTES
+from tests.samples import EXE_BYTES, HTML_BYTES, PDF_BYTES, PNG_BYTES, pdf
 from tests.support.html import has_link, one, select
 
 from .applications import (
     fill_certification,
     html,
     isolate,
-    pdf,
     ready_to_submit,
     start,
     url,
@@ -147,7 +146,7 @@ def test_starting_again_offers_the_unfinished_draft(signed_in, certification):
 
 def test_someone_elses_draft_is_not_found(signed_in, other, certification):
     draft = start(signed_in, certification)
-    signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "upload"})
+    signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf("ban-chup.pdf"), "action": "upload"})
     attached = DraftFile.objects.get()
     for address in (
         url("apply-draft", draft),
@@ -189,7 +188,7 @@ def test_deleting_a_draft_removes_its_files(
     signed_in, certification, settings, django_capture_on_commit_callbacks
 ):
     draft = start(signed_in, certification)
-    signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "upload"})
+    signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf("ban-chup.pdf"), "action": "upload"})
     stored = settings.MEDIA_ROOT / DraftFile.objects.get().file.name
     assert stored.exists()
     assert "Xóa bản nháp hồ sơ?" in html(signed_in.get(url("draft-delete", draft)))
@@ -204,7 +203,7 @@ def test_deleting_a_draft_removes_its_files(
 def test_expired_drafts_and_their_files_are_purged(client, certification, citizen, settings):
     client.force_login(citizen)
     old, fresh = start(client, certification), start(client, certification)
-    client.post(url("apply-papers", old), {"file-ban-chup": pdf(), "action": "upload"})
+    client.post(url("apply-papers", old), {"file-ban-chup": pdf("ban-chup.pdf"), "action": "upload"})
     stored = settings.MEDIA_ROOT / DraftFile.objects.get().file.name
     ApplicationDraft.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(days=1))
     assert purge_expired_drafts() == 1
@@ -337,7 +336,7 @@ def test_papers_from_the_data_store_take_no_upload(signed_in, certification):
     assert accepted == {"application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"}
     assert "mỗi tệp không quá 10 MB" in page
     response = signed_in.post(
-        url("apply-papers", draft), {"file-giay-to-tuy-than": pdf(), "action": "upload"}
+        url("apply-papers", draft), {"file-giay-to-tuy-than": pdf("ban-chup.pdf"), "action": "upload"}
     )
     assert "Biểu mẫu gửi lên có mục không thuộc trang này (file-giay-to-tuy-than)" in html(response)
     assert not DraftFile.objects.exists()
@@ -348,7 +347,9 @@ def test_continuing_requires_every_required_paper(signed_in, certification, comm
     fill_certification(signed_in, draft, communes[0])
     response = signed_in.post(url("apply-papers", draft), {"action": "continue"})
     assert has_link(response, "#tep-ban-chup", "Vui lòng đính kèm Bản chụp giấy tờ cần chứng thực.")
-    response = signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "continue"})
+    response = signed_in.post(
+        url("apply-papers", draft), {"file-ban-chup": pdf("ban-chup.pdf"), "action": "continue"}
+    )
     assert response["Location"] == url("apply-review", draft)
 
 
@@ -387,7 +388,7 @@ def test_a_polyglot_uploaded_as_hta_downloads_as_pdf(signed_in, certification):
 
 def test_deleting_a_file(signed_in, certification, settings, django_capture_on_commit_callbacks):
     draft = start(signed_in, certification)
-    signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf(), "action": "upload"})
+    signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf("ban-chup.pdf"), "action": "upload"})
     attached = DraftFile.objects.get()
     stored = settings.MEDIA_ROOT / attached.file.name
     with django_capture_on_commit_callbacks(execute=True):

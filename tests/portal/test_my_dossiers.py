@@ -8,14 +8,13 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Dossier, DossierPaper, PaperStage, Status
 from congso.portal.views import my_dossiers as my_dossiers_views
-from tests.samples import HTML_BYTES, PDF_BYTES
+from tests.samples import HTML_BYTES, PDF_BYTES, pdf
 from tests.support.html import has_link, select, texts
 
 from .dossier_world import (
@@ -214,10 +213,6 @@ def test_officers_do_not_see_dossiers_here(client, world):
 # --- Supplement ----------------------------------------------------------------------------------------
 
 
-def pdf(name="giay-chung-sinh.pdf", content=PDF_BYTES):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
 def test_supplement_page_lists_each_requested_item_with_a_file_field(as_an, world):
     dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
     html = page(as_an.get(url("my-dossier-supplement", dossier)))
@@ -230,7 +225,7 @@ def test_supplement_upload_sends_the_papers_and_returns_the_dossier_to_processin
     dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
     response = as_an.post(
         url("my-dossier-supplement", dossier),
-        {"file-1": pdf(), "file-2": pdf("to-khai-da-ky.pdf"), "note": "Đã ký tờ khai"},
+        {"file-1": pdf("giay-chung-sinh.pdf"), "file-2": pdf("to-khai-da-ky.pdf"), "note": "Đã ký tờ khai"},
     )
     assert response.status_code == 302
     assert response["Location"] == url("my-dossier", dossier)
@@ -248,7 +243,9 @@ def test_supplement_with_one_file_input_left_empty_as_browsers_send_it(as_an, wo
     # A browser posts an empty file input as a part with filename="", which Django reads as a text
     # field with an empty value: it must count as "no file", not as an unknown field.
     dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
-    response = as_an.post(url("my-dossier-supplement", dossier), {"file-1": pdf(), "file-2": ""})
+    response = as_an.post(
+        url("my-dossier-supplement", dossier), {"file-1": pdf("giay-chung-sinh.pdf"), "file-2": ""}
+    )
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == Status.IN_PROCESSING
@@ -259,7 +256,7 @@ def test_supplement_with_a_file_of_the_wrong_type_is_refused_and_nothing_changes
     dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
     response = as_an.post(
         url("my-dossier-supplement", dossier),
-        {"file-1": pdf(), "file-2": pdf("to-khai.pdf", HTML_BYTES)},
+        {"file-1": pdf("giay-chung-sinh.pdf"), "file-2": pdf("to-khai.pdf", HTML_BYTES)},
     )
     assert response.status_code == 400
     html = page(response)
@@ -283,7 +280,7 @@ def test_supplement_with_nothing_to_send_is_refused(as_an, world):
 
 def test_supplement_with_an_unknown_file_field_is_refused(as_an, world):
     dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
-    response = as_an.post(url("my-dossier-supplement", dossier), {"file-9": pdf()})
+    response = as_an.post(url("my-dossier-supplement", dossier), {"file-9": pdf("giay-chung-sinh.pdf")})
     assert response.status_code == 400
     assert "Biểu mẫu gửi lên có mục không thuộc trang này" in page(response)
     assert not DossierPaper.objects.filter(stage=PaperStage.SUPPLEMENT).exists()
@@ -294,7 +291,7 @@ def test_supplement_page_of_a_dossier_not_waiting_for_one_goes_back_to_the_dossi
     response = as_an.get(url("my-dossier-supplement", dossier))
     assert response.status_code == 302
     assert response["Location"] == url("my-dossier", dossier)
-    response = as_an.post(url("my-dossier-supplement", dossier), {"file-1": pdf()})
+    response = as_an.post(url("my-dossier-supplement", dossier), {"file-1": pdf("giay-chung-sinh.pdf")})
     assert response.status_code == 302
     assert not DossierPaper.objects.filter(stage=PaperStage.SUPPLEMENT).exists()
 
