@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from congso.agencies.models import Agency, AgencyKind, StaffMembership
+from congso.agencies.models import AgencyKind
 from congso.lgsp import services
 from congso.lgsp.models import AccessRight, Service
+from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
+from tests.factories.identity import PASSWORD
+from tests.support.browser import database_work
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Mat-khau-rat-manh-2026"  # make_user's default
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 OPENAPI = {
     "openapi": "3.0.3",
@@ -46,13 +48,13 @@ def _axe(page, name, found):
 def test_it_officer_registers_a_system_and_a_service_and_grants_access(
     browser, live_server, make_user, tmp_path
 ):
-    office = Agency.objects.create(
-        code="000.00.01.H08", name="Văn phòng UBND tỉnh", kind=AgencyKind.DEPARTMENT
-    )
-    justice = Agency.objects.create(code="000.00.03.H08", name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT)
-    consumer = services.register_system(services.member_for_agency(justice), "HOTICH", "Phần mềm hộ tịch")
-    officer = make_user("it.vanphong", kind="official")
-    StaffMembership.objects.create(user=officer, agency=office, role="agency_admin")
+    with database_work():
+        office = AgencyFactory(code="000.00.01.H08", name="Văn phòng UBND tỉnh", kind=AgencyKind.DEPARTMENT)
+        justice = AgencyFactory(code="000.00.03.H08", name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT)
+        consumer = services.register_system(services.member_for_agency(justice), "HOTICH", "Phần mềm hộ tịch")
+        consumer_label = str(consumer)
+        officer = make_user("it.vanphong", kind="official")
+        StaffMembershipFactory(user=officer, agency=office, role="agency_admin")
     document = tmp_path / "openapi.json"
     document.write_text(json.dumps(OPENAPI, ensure_ascii=False), encoding="utf-8")
     found: list = []
@@ -89,14 +91,15 @@ def test_it_officer_registers_a_system_and_a_service_and_grants_access(
         "heading", name="GET /van-ban/{so} — Một văn bản"
     ).is_visible()  # the OpenAPI document
 
-    page.get_by_label("Hệ thống được cấp quyền").select_option(label=str(consumer))
+    page.get_by_label("Hệ thống được cấp quyền").select_option(label=consumer_label)
     page.get_by_role("button", name="Cấp quyền", exact=True).click()
     page.get_by_text("Đã cấp quyền truy cập.").wait_for()
     assert page.get_by_role("cell", name="Phần mềm hộ tịch GOV/000.00.03.H08/HOTICH").is_visible()
     _axe(page, "service page", found)
     context.close()
 
-    service = Service.objects.get(code="van-ban")
-    assert AccessRight.objects.get().granted_by == officer
-    assert services.is_allowed(consumer, service, "GET", "/van-ban/12-UBND")
+    with database_work():
+        service = Service.objects.get(code="van-ban")
+        assert AccessRight.objects.get().granted_by == officer
+        assert services.is_allowed(consumer, service, "GET", "/van-ban/12-UBND")
     assert not found, f"accessibility violations: {found}"
