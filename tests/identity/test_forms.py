@@ -3,6 +3,7 @@ from django.test import RequestFactory
 
 from congso.identity.forms import NewPasswordForm, SignInForm
 from tests.factories.identity import PASSWORD
+from tests.support.html import one
 
 
 def _form(data):
@@ -42,22 +43,22 @@ def test_missing_fields_get_vietnamese_messages():
 def test_inputs_carry_autocomplete_and_point_at_their_errors():
     form = _form({"username": "", "password": ""})
     form.is_valid()
-    username = str(form["username"])
-    password = str(form["password"])
-    assert 'autocomplete="username"' in username
-    assert 'aria-describedby="id_username_helptext id_username_error"' in username
-    assert 'aria-invalid="true"' in username
-    assert 'autocomplete="current-password"' in password
-    assert 'aria-describedby="id_password_error"' in password
+    username = one(str(form["username"]), "input")
+    password = one(str(form["password"]), "input")
+    assert username["autocomplete"] == "username"
+    assert username["aria-describedby"] == "id_username_helptext id_username_error"
+    assert username["aria-invalid"] == "true"
+    assert password["autocomplete"] == "current-password"
+    assert password["aria-describedby"] == "id_password_error"
 
 
 @pytest.mark.django_db
 def test_a_wrong_login_marks_every_field_and_points_at_the_form_error(citizen):
     form = _form({"username": "an.nguyen", "password": "wrong"})
     assert not form.is_valid()
-    assert 'aria-describedby="id_username_helptext form-error"' in str(form["username"])
-    assert 'aria-describedby="form-error"' in str(form["password"])
-    assert 'aria-invalid="true"' in str(form["password"])
+    assert one(str(form["username"]), "input")["aria-describedby"] == "id_username_helptext form-error"
+    password = one(str(form["password"]), "input")
+    assert (password["aria-describedby"], password["aria-invalid"]) == ("form-error", "true")
 
 
 @pytest.mark.django_db
