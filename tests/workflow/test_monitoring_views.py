@@ -39,44 +39,44 @@ class Setting:
 
 @pytest.fixture
 def setting(world, make_user, make_dossier, deploy, clock):
-    s = Setting()
-    s.world = world
+    setting = Setting()
+    setting.world = world
     clock.set(local(2026, 3, 9, 8))
     services.load_default_processes()
-    s.province_committee = AgencyFactory(
+    setting.province_committee = AgencyFactory(
         code="000.00.01.H57",
         name="UBND tỉnh Bình Dương",
         kind=AgencyKind.PEOPLES_COMMITTEE,
         administrative_unit=world.province,
     )
-    s.division = AgencyFactory(
+    setting.division = AgencyFactory(
         code=DIVISION_CODE,
         name="Phòng Hộ tịch",
         kind=AgencyKind.DIVISION,
         parent=world.department,
         administrative_unit=world.province,
     )
-    s.province_leader = world.officer("chutich", s.province_committee, "leader")
-    s.division_leader = world.officer("truongphong", s.division, "leader")
-    s.division_specialist = world.officer("chuyenvien_phong", s.division, "specialist")
-    s.platform_admin = world.officer("quantri", s.province_committee, "platform_admin")
-    s.superuser = make_user("sieuquantri", kind="official", is_superuser=True, is_staff=True)
-    s.citizen = make_user("congdan")
-    s.former_leader = world.officer("lanhdao_cu", world.commune, "leader")
-    membership = StaffMembership.objects.get(user=s.former_leader)
+    setting.province_leader = world.officer("chutich", setting.province_committee, "leader")
+    setting.division_leader = world.officer("truongphong", setting.division, "leader")
+    setting.division_specialist = world.officer("chuyenvien_phong", setting.division, "specialist")
+    setting.platform_admin = world.officer("quantri", setting.province_committee, "platform_admin")
+    setting.superuser = make_user("sieuquantri", kind="official", is_superuser=True, is_staff=True)
+    setting.citizen = make_user("congdan")
+    setting.former_leader = world.officer("lanhdao_cu", world.commune, "leader")
+    membership = StaffMembership.objects.get(user=setting.former_leader)
     membership.valid_from = date(2020, 1, 1)
     membership.valid_to = date(2021, 1, 1)
     membership.save()
 
     # A department dossier: received, assigned, waiting for the specialist.
-    s.dept_dossier = make_dossier("giai-quyet-tai-so", agency=world.department)
-    s.dept_instance = services.start(s.dept_dossier)
+    setting.dept_dossier = make_dossier("giai-quyet-tai-so", agency=world.department)
+    setting.dept_instance = services.start(setting.dept_dossier)
     clock.set(local(2026, 3, 9, 10))
-    services.complete(open_item(s.dept_instance, "receive"), world.dept_one_stop)
+    services.complete(open_item(setting.dept_instance, "receive"), world.dept_one_stop)
     clock.set(local(2026, 3, 9, 14))
     # A commune dossier, waiting at reception.
-    s.commune_dossier = make_dossier("chung-thuc-trong-ngay")
-    s.commune_instance = services.start(s.commune_dossier)
+    setting.commune_dossier = make_dossier("chung-thuc-trong-ngay")
+    setting.commune_instance = services.start(setting.commune_dossier)
     # A dossier received at the commune whose only step is at the department's division.
     deploy(
         process(
@@ -92,10 +92,10 @@ def setting(world, make_user, make_dossier, deploy, clock):
         key="ghi-so-ho-tich",
         name="Ghi sổ hộ tịch",
     )
-    s.division_dossier = make_dossier("ghi-so-ho-tich")
-    s.division_instance = services.start(s.division_dossier)
+    setting.division_dossier = make_dossier("ghi-so-ho-tich")
+    setting.division_instance = services.start(setting.division_dossier)
     clock.set(local(2026, 3, 10, 9))
-    return s
+    return setting
 
 
 def as_user(client, user):
@@ -108,27 +108,36 @@ def as_user(client, user):
 
 
 def test_scope_of_each_kind_of_person(setting):
-    s, w = setting, setting.world
+    world = setting.world
     province = MonitoringScope(everything=True)
-    assert monitoring_scope(s.province_leader) == province
-    assert monitoring_scope(s.platform_admin) == province
-    assert monitoring_scope(s.superuser) == province
+    assert monitoring_scope(setting.province_leader) == province
+    assert monitoring_scope(setting.platform_admin) == province
+    assert monitoring_scope(setting.superuser) == province
     # A department is province-level: its leader sees it and the agencies below it.
-    assert monitoring_scope(w.dept_leader) == MonitoringScope(
-        False, frozenset({w.department.pk, s.division.pk})
+    assert monitoring_scope(world.dept_leader) == MonitoringScope(
+        False, frozenset({world.department.pk, setting.division.pk})
     )
     # A commune People's Committee is not the provincial one, and is not province-level.
-    assert monitoring_scope(w.leader) == MonitoringScope(False, frozenset({w.commune.pk}))
-    assert monitoring_scope(s.division_leader) == MonitoringScope(False, frozenset({s.division.pk}))
-    for nobody in (w.specialist, w.one_stop, w.clerk, s.former_leader, s.citizen, None):
+    assert monitoring_scope(world.leader) == MonitoringScope(False, frozenset({world.commune.pk}))
+    assert monitoring_scope(setting.division_leader) == MonitoringScope(
+        False, frozenset({setting.division.pk})
+    )
+    for nobody in (
+        world.specialist,
+        world.one_stop,
+        world.clerk,
+        setting.former_leader,
+        setting.citizen,
+        None,
+    ):
         assert monitoring_scope(nobody) is None
 
 
 def test_a_descendant_that_ended_is_left_out(setting):
-    s, w = setting, setting.world
-    s.division.valid_to = date(2025, 6, 30)
-    s.division.save()
-    assert monitoring_scope(w.dept_leader).agency_ids == frozenset({w.department.pk})
+    world = setting.world
+    setting.division.valid_to = date(2025, 6, 30)
+    setting.division.save()
+    assert monitoring_scope(world.dept_leader).agency_ids == frozenset({world.department.pk})
 
 
 @pytest.mark.parametrize(
@@ -273,8 +282,8 @@ def test_period_and_weeks_are_read_safely(client, setting):
 
 
 def test_dossier_flow_page_draws_done_and_current_steps_and_lists_them(client, setting):
-    w = setting.world
-    as_user(client, w.dept_leader)
+    world = setting.world
+    as_user(client, world.dept_leader)
     response = client.get(reverse("workflow:dossier_flow", args=[setting.dept_dossier.pk]))
     page = response.content.decode()
     svg = page.split('<div class="wf-figure"')[1].split("</svg>")[0]
@@ -285,7 +294,7 @@ def test_dossier_flow_page_draws_done_and_current_steps_and_lists_them(client, s
     assert "2 giờ" in receive and "23 giờ" in assign  # time spent; waiting since Monday 10:00
     rows = response.context["rows"]
     assert [(r["item"].task_name, r["item"].state) for r in rows] == [("receive", "done"), ("assign", "open")]
-    assert rows[0]["who"] == w.dept_one_stop.get_full_name() and rows[0]["spent"] == "2 giờ"
+    assert rows[0]["who"] == world.dept_one_stop.get_full_name() and rows[0]["spent"] == "2 giờ"
     assert rows[1]["overdue"] is True and rows[1]["who"] == ""
     assert "Đang xử lý, quá hạn" in page and "Trước hạn" not in page
     # The flow page is about the process: the applicant's name is not on it.
@@ -350,23 +359,23 @@ def test_excel_never_turns_a_step_name_into_a_formula(client, setting):
 
 
 def test_figures_follow_the_scope_and_the_membership_in_force(client, setting, make_dossier):
-    w = setting.world
+    world = setting.world
     # A second department dossier waits at reception, and a commune dossier at reception too.
-    services.start(make_dossier("giai-quyet-tai-so", agency=w.department))
+    services.start(make_dossier("giai-quyet-tai-so", agency=world.department))
     services.start(make_dossier("giai-quyet-tai-so"))
     url = reverse("workflow:process_detail", args=["giai-quyet-tai-so"])
-    as_user(client, w.dept_leader)
+    as_user(client, world.dept_leader)
     steps = {r["task_name"]: r for r in client.get(url).context["steps"]}
     assert (steps["receive"]["open"], steps["receive"]["done"], steps["assign"]["open"]) == (1, 1, 1)
-    as_user(client, w.leader)
+    as_user(client, world.leader)
     steps = {r["task_name"]: r for r in client.get(url).context["steps"]}
     assert (steps["receive"]["open"], steps["receive"]["done"], steps["assign"]["open"]) == (1, 0, 0)
     as_user(client, setting.province_leader)
     steps = {r["task_name"]: r for r in client.get(url).context["steps"]}
     assert (steps["receive"]["open"], steps["receive"]["done"], steps["assign"]["open"]) == (2, 1, 1)
     # A leader whose membership ends loses the pages at once.
-    agency_services.end_membership(StaffMembership.objects.get(user=w.dept_leader, role="leader"))
-    as_user(client, w.dept_leader)
+    agency_services.end_membership(StaffMembership.objects.get(user=world.dept_leader, role="leader"))
+    as_user(client, world.dept_leader)
     assert client.get(reverse("workflow:monitoring")).status_code == 403
 
 
@@ -375,13 +384,13 @@ def test_figures_are_served_from_the_cache_for_a_minute_with_their_time(client, 
 
     settings.CONGSO_MONITORING_CACHE_SECONDS = 60
     cache.clear()
-    w = setting.world
-    as_user(client, w.dept_leader)
+    world = setting.world
+    as_user(client, world.dept_leader)
     url = reverse("workflow:process_detail", args=["giai-quyet-tai-so"])
     first = client.get(url)
     assert "Số liệu tính lúc 10/03/2026 09:00, được tính lại sau tối đa 60 giây." in first.content.decode()
     clock.set(local(2026, 3, 10, 9, 30))
-    services.complete(open_item(setting.dept_instance, "assign"), w.dept_leader)
+    services.complete(open_item(setting.dept_instance, "assign"), world.dept_leader)
     # Within the minute the page (and its export) shows the figures as computed at 09:00 …
     cached = {r["task_name"]: r for r in client.get(url).context["steps"]}
     assert (cached["assign"]["open"], cached["assign"]["done"]) == (1, 0)
@@ -390,7 +399,7 @@ def test_figures_are_served_from_the_cache_for_a_minute_with_their_time(client, 
     fresh = {r["task_name"]: r for r in client.get(url).context["steps"]}
     assert (fresh["assign"]["open"], fresh["assign"]["done"]) == (0, 1)
     cache.clear()
-    as_user(client, w.dept_leader)
+    as_user(client, world.dept_leader)
     again = {r["task_name"]: r for r in client.get(url).context["steps"]}
     assert (again["assign"]["open"], again["assign"]["done"]) == (0, 1)
     cache.clear()
