@@ -1,6 +1,6 @@
-"""Factories of the identity block: accounts of citizens, businesses and officials.
+"""Factories of the identity block: accounts of citizens and officials.
 
-Every account has the password ``PASSWORD``; national IDs and tax codes come from sequences.
+Every account has the password ``PASSWORD``; citizens' national IDs come from a sequence.
 """
 
 import factory
@@ -28,18 +28,6 @@ class UserFactory(factory.django.DjangoModelFactory):
         # Through the manager, so the password is hashed as at registration.
         password = kwargs.pop("password", PASSWORD)
         return model_class.objects.create_user(*args, password=password, **kwargs)
-
-
-class CitizenFactory(UserFactory):
-    """A citizen's account with a national ID."""
-
-
-class BusinessFactory(UserFactory):
-    """A business's account with a tax code."""
-
-    kind = "business"
-    national_id = None
-    tax_code = factory.Sequence(lambda n: f"3701{n:06d}")
 
 
 class OfficialFactory(UserFactory):
