@@ -9,6 +9,7 @@ from congso.workflow import services
 from congso.workflow.models import ProcessInstance, WorkItem, WorkItemKind, WorkItemState
 from tests.support.bpmn import flow, process, props
 from tests.support.clock import local
+from tests.support.html import select
 
 # The project mounts the pages at /can-bo/cong-viec/ (namespace workflow_tasks); until its urls.py does,
 # this module's map adds them to the project's own.
@@ -161,7 +162,7 @@ def test_completing_with_the_form_sends_typed_data_and_moves_on(client, world, s
     # The review step asks for a decision; rejecting sends the dossier back to the specialists.
     client.force_login(world.leader)
     html = client.get(url(review)).content.decode()
-    assert "Đồng ý" in html and "Không đồng ý" in html and 'name="approved"' in html
+    assert "Đồng ý" in html and "Không đồng ý" in html and select(html, '[name="approved"]')
     missing = client.post(url(review), {"ghi_chu": "?"})
     assert missing.status_code == 400 and "Vui lòng trả lời mục “Kết luận”" in missing.content.decode()
     assert client.post(url(review), {"approved": "false", "ghi_chu": "Bổ sung xác minh"}).status_code == 302
