@@ -247,12 +247,13 @@ def test_sandbox_index(audit):
     """The simulators' index page (demo only): its bilingual warning, services and identifiers to try."""
     from congso.sandbox.demo import KnownBusiness, Person, seed_demo_sandbox
 
-    seed_demo_sandbox(
-        [Person("074090001234", "Nguyễn Văn An")],
-        [KnownBusiness("3700123456", "Trần Thị Bình")],
-        citizens=50,
-        business_count=5,
-    )
+    with database_work():
+        seed_demo_sandbox(
+            [Person("074090001234", "Nguyễn Văn An")],
+            [KnownBusiness("3700123456", "Trần Thị Bình")],
+            citizens=50,
+            business_count=5,
+        )
     audit.open(reverse("sandbox:index"))
     audit.check("sandbox index")
     audit.assert_clean()

@@ -2,13 +2,8 @@
 
 import pytest
 
-from congso.sandbox.demo import KnownBusiness, Person, seed_demo_sandbox
-
-TOKEN = "congso-sandbox-demo-token"
-KNOWN_CITIZEN = Person("074090001234", "Nguyễn Văn An", None)
-KNOWN_BUSINESS = KnownBusiness("3700123456", "Trần Thị Bình")
-POPULATION = "/sandbox/csdlqg-dan-cu/api/v1/cong-dan/"
-BUSINESS = "/sandbox/dang-ky-kinh-doanh/api/v1/doanh-nghiep/"
+from congso.sandbox.demo import seed_demo_sandbox
+from tests.sandbox.known import KNOWN_BUSINESS, KNOWN_CITIZEN, TOKEN
 
 
 @pytest.fixture

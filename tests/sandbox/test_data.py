@@ -10,8 +10,7 @@ from congso import demo
 from congso.sandbox import generator
 from congso.sandbox.demo import KnownBusiness, Person, demo_places, seed_demo_sandbox
 from congso.sandbox.models import Business, Citizen, Household
-
-from .conftest import BUSINESS, POPULATION
+from tests.sandbox.known import BUSINESS, POPULATION
 
 pytestmark = pytest.mark.django_db
 

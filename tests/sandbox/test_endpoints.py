@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from congso.sandbox import api, openapi
 from congso.sandbox.models import Business, BusinessStatus, Citizen
-
-from .conftest import BUSINESS, KNOWN_BUSINESS, KNOWN_CITIZEN, POPULATION
+from tests.sandbox.known import BUSINESS, KNOWN_BUSINESS, KNOWN_CITIZEN, POPULATION
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ import urllib.request
 import pytest
 
 from congso.sandbox.demo import seed_demo_sandbox
-
-from .conftest import KNOWN_BUSINESS, KNOWN_CITIZEN, TOKEN
+from tests.sandbox.known import KNOWN_BUSINESS, KNOWN_CITIZEN, TOKEN
 
 
 def fetch(url, token=None):

@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from congso.sandbox import openapi
 from congso.sandbox.services import national_services
-
-from .conftest import KNOWN_BUSINESS, KNOWN_CITIZEN, TOKEN
+from tests.sandbox.known import KNOWN_BUSINESS, KNOWN_CITIZEN, TOKEN
 
 pytestmark = pytest.mark.django_db
 

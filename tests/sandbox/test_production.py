@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from congso.sandbox.apps import refuse_in_production
-from tests.conftest import _project_root
+from tests.support.subprocesses import PROJECT_ROOT
 
 PROBE = """
 import json, django
@@ -36,7 +36,7 @@ def run(tmp_path, **env_vars):
         CONGSO_VAR_DIR=str(tmp_path),
         SECRET_KEY="k" * 50,
         ALLOWED_HOSTS="testserver",
-        PYTHONPATH=os.pathsep.join([str(_project_root()), str(_project_root() / "src")]),
+        PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "src")]),
         **env_vars,
     )
     return subprocess.run(
@@ -44,7 +44,7 @@ def run(tmp_path, **env_vars):
         env=env,
         capture_output=True,
         text=True,
-        cwd=_project_root(),
+        cwd=PROJECT_ROOT,
         timeout=120,
     )
 
