@@ -5,8 +5,9 @@ import copy
 
 import pytest
 
-from congso.agencies.models import Agency, AgencyKind, StaffMembership
+from congso.agencies.models import AgencyKind
 from congso.lgsp import services
+from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
 
 OPENAPI = {
     "openapi": "3.0.3",
@@ -58,13 +59,11 @@ def openapi_document():
 
 @pytest.fixture
 def agencies(db):
-    province = Agency.objects.create(
-        code="000.00.00.H08", name="UBND tỉnh", kind=AgencyKind.PEOPLES_COMMITTEE
-    )
-    centre = Agency.objects.create(
+    province = AgencyFactory(code="000.00.00.H08", name="UBND tỉnh", kind=AgencyKind.PEOPLES_COMMITTEE)
+    centre = AgencyFactory(
         code="000.00.02.H08", name="Trung tâm PVHCC", kind=AgencyKind.SERVICE_CENTRE, parent=province
     )
-    justice = Agency.objects.create(
+    justice = AgencyFactory(
         code="000.00.03.H08", name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, parent=province
     )
     return {"province": province, "centre": centre, "justice": justice}
@@ -104,7 +103,7 @@ def person(make_user, agencies):
             "other_admin": ("agency_admin", agencies["justice"]),
             "officer": ("specialist", agencies["centre"]),
         }[kind]
-        StaffMembership.objects.create(user=user, agency=agency, role=role)
+        StaffMembershipFactory(user=user, agency=agency, role=role)
         return user
 
     return make

@@ -7,16 +7,16 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from congso.agencies.models import StaffMembership
 from congso.lgsp import openapi, services
 from congso.lgsp.models import AccessRight, ConsumerCredential, Service, System
+from tests.factories.agencies import StaffMembershipFactory
 
 
 @pytest.fixture
 def owner(make_user, agencies, client):
     """The centre's agency administrator (its IT officer), signed in."""
     user = make_user(kind="official")
-    StaffMembership.objects.create(user=user, agency=agencies["centre"], role="agency_admin")
+    StaffMembershipFactory(user=user, agency=agencies["centre"], role="agency_admin")
     client.force_login(user)
     return user
 
