@@ -8,4 +8,4 @@ class LgspConfig(AppConfig):
     verbose_name = _("Nền tảng tích hợp, chia sẻ dữ liệu (LGSP)")
 
     def ready(self) -> None:
-        from . import workspace_entries  # noqa: F401 — registers the catalogue in the workspace navigation
+        from . import jobs, workspace_entries  # noqa: F401 — periodic jobs; the catalogue in the workspace

@@ -133,6 +133,25 @@ class Service(models.Model):
         ),
     )
     timeout_seconds = models.PositiveIntegerField(_("thời gian chờ tối đa (giây)"), default=30)
+    personal_data = models.BooleanField(
+        _("trả về dữ liệu cá nhân"),
+        default=False,
+        help_text=_("Mỗi lượt đọc được ghi nhận theo số định danh của công dân có dữ liệu."),
+    )
+    data_subject_parameter = models.CharField(
+        _("tham số số định danh"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "Tên tham số đường dẫn chứa số định danh công dân; để trống thì lấy từ tiêu đề "
+            "X-Congso-Data-Subject."
+        ),
+    )
+    keep_bodies = models.BooleanField(
+        _("lưu toàn văn thông điệp"),
+        default=False,
+        help_text=_("Nhật ký lưu cả nội dung yêu cầu và trả lời, không chỉ mã băm."),
+    )
     current_version = models.ForeignKey(
         "ServiceVersion",
         verbose_name=_("phiên bản hiện hành"),
@@ -426,3 +445,83 @@ class ExchangeDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system.code} {self.day}: {self.count}"
+
+
+class MessageRecord(models.Model):
+    """One exchange through the gateway, as evidence: who called what for whom, with what result.
+
+    Records form a hash chain in ``seq`` order: ``hash`` = SHA-256 of ``prev_hash`` and the record's
+    canonical fields (``lgsp.messagelog.canonical``), so altering, removing, inserting or reordering a
+    record breaks the chain; signed ``LogCheckpoint`` rows seal it. Bodies are kept only when the
+    service's policy says so; their SHA-256 digests always. ``data_subject`` is the national ID of the
+    citizen whose personal data the call read (services flagged ``personal_data``).
+    """
+
+    seq = models.BigIntegerField(_("số thứ tự"), unique=True)
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    message_id = models.CharField(_("mã thông điệp"), max_length=100, unique=True)
+    client = models.CharField(_("hệ thống gọi"), max_length=200, db_index=True)
+    service = models.CharField(_("dịch vụ"), max_length=200, db_index=True)
+    method = models.CharField(_("phương thức"), max_length=7)
+    path = models.CharField(_("đường dẫn"), max_length=1000)
+    user_id = models.CharField(_("người dùng cuối"), max_length=200, blank=True)
+    issue = models.CharField(_("hồ sơ"), max_length=100, blank=True)
+    data_subject = models.CharField(
+        _("số định danh chủ thể dữ liệu"), max_length=20, blank=True, db_index=True
+    )
+    status = models.PositiveSmallIntegerField(_("mã trạng thái"))
+    source = models.CharField(_("lỗi từ"), max_length=10, blank=True)
+    request_bytes = models.BigIntegerField(_("kích thước yêu cầu"), default=0)
+    response_bytes = models.BigIntegerField(_("kích thước trả lời"), default=0)
+    duration_us = models.BigIntegerField(_("thời gian xử lý (micro giây)"), default=0)
+    request_sha256 = models.CharField(_("băm yêu cầu"), max_length=64)
+    response_sha256 = models.CharField(_("băm trả lời"), max_length=64)
+    request_body = models.BinaryField(_("nội dung yêu cầu"), null=True, blank=True)
+    response_body = models.BinaryField(_("nội dung trả lời"), null=True, blank=True)
+    prev_hash = models.CharField(_("băm bản ghi trước"), max_length=64)
+    hash = models.CharField(_("băm bản ghi"), max_length=64)
+
+    class Meta:
+        verbose_name = _("bản ghi thông điệp")
+        verbose_name_plural = _("nhật ký thông điệp")
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.message_id}"
+
+
+class LogHead(models.Model):
+    """The chain's one head row: the last record's ``seq`` and ``hash`` (appends lock it, so records are
+    chained in one order across processes) and the anchor (``base_seq``, ``base_hash``): the last
+    record archived and removed after retention, from which verification starts."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+    base_seq = models.BigIntegerField(default=0)
+    base_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("đầu chuỗi nhật ký")
+        verbose_name_plural = _("đầu chuỗi nhật ký")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
+
+class LogCheckpoint(models.Model):
+    """A signed seal of the chain: the hash of record ``seq``, signed (Ed25519) with the signing key
+    ``kid`` at ``created_at``. A rewrite of any record up to ``seq`` no longer matches it."""
+
+    seq = models.BigIntegerField(_("đến bản ghi"), db_index=True)
+    hash = models.CharField(_("băm bản ghi"), max_length=64)
+    created_at = models.DateTimeField(_("thời điểm"))
+    kid = models.CharField(_("mã khóa"), max_length=64)
+    signature = models.CharField(_("chữ ký"), max_length=200)
+
+    class Meta:
+        verbose_name = _("điểm niêm phong nhật ký")
+        verbose_name_plural = _("điểm niêm phong nhật ký")
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.created_at:%Y-%m-%d %H:%M}"

@@ -118,9 +118,16 @@ def register_service(
     description: str = "",
     timeout_seconds: int = 30,
     openapi_document: dict | bytes | str | None = None,
+    personal_data: bool = False,
+    data_subject_parameter: str = "",
+    keep_bodies: bool = False,
     by=None,
 ) -> Service:
-    """Register a service of ``system``, and its first version when an OpenAPI document is given."""
+    """Register a service of ``system``, and its first version when an OpenAPI document is given.
+
+    ``personal_data``: its answers hold a citizen's personal data, so the log records each call against
+    the citizen's national ID (from the path parameter ``data_subject_parameter``, or the
+    ``X-Congso-Data-Subject`` header); ``keep_bodies``: the log keeps full bodies, not only digests."""
     code = code.strip()
     if Service.objects.filter(system=system, code__iexact=code).exists():
         raise RegistryError(_("Hệ thống này đã có dịch vụ mã %(code)s.") % {"code": code}, field="code")
@@ -131,6 +138,9 @@ def register_service(
         upstream_url=upstream_url.strip(),
         description=description.strip(),
         timeout_seconds=timeout_seconds,
+        personal_data=personal_data,
+        data_subject_parameter=data_subject_parameter.strip(),
+        keep_bodies=keep_bodies,
     )
     _validated(service, exclude=["current_version"])
     service.save()

@@ -32,6 +32,7 @@ def registry_snapshot(services=None, now: datetime | None = None) -> dict:
          "credentials": {client_id: {"system", "certificate_sha256"}},      # active ones only
          "services": {"000.00.02.H08/MOTCUA/tra-cuu-ho-so": {
              "provider", "version", "upstream_url", "timeout_seconds",
+             "personal_data", "data_subject_parameter", "keep_bodies",
              "endpoints": [{"method", "path", "enabled"}],
              "rights": [{"system", "group", "method", "path", "valid_from", "valid_to"}]}},
          "keys": {"keys": [JWK, ...]}}
@@ -83,6 +84,9 @@ def registry_snapshot(services=None, now: datetime | None = None) -> dict:
             "version": s.current_version.version,
             "upstream_url": s.upstream_url,
             "timeout_seconds": s.timeout_seconds,
+            "personal_data": s.personal_data,
+            "data_subject_parameter": s.data_subject_parameter,
+            "keep_bodies": s.keep_bodies,
             "endpoints": endpoints.get(s.current_version_id, []),
             "rights": rights.get(s.pk, []),
         }

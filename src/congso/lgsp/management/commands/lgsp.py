@@ -3,7 +3,10 @@
 - ``rotate-key`` — the next signing key becomes active, the active one retires (still published during
   the overlap), a new next key is made;
 - ``snapshot`` — print the compiled registry snapshot the gateway loads (JSON);
-- ``connected-share --from YYYY-MM-DD --to YYYY-MM-DD`` — the plan's indicator for a period.
+- ``connected-share --from YYYY-MM-DD --to YYYY-MM-DD`` — the plan's indicator for a period;
+- ``verify`` — check the message log's hash chain and signed checkpoints; names every altered, removed,
+  inserted or reordered record and exits 1 when any;
+- ``checkpoint`` — seal the message log now (the worker does it every ``CONGSO_LGSP_CHECKPOINT_SECONDS``).
 """
 
 import json
@@ -11,14 +14,16 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from congso.lgsp import services
+from congso.lgsp import messagelog, services
 
 
 class Command(BaseCommand):
-    help = "LGSP control plane: rotate-key, snapshot, connected-share."
+    help = "LGSP control plane: rotate-key, snapshot, connected-share; message log: verify, checkpoint."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rotate-key", "snapshot", "connected-share"])
+        parser.add_argument(
+            "action", choices=["rotate-key", "snapshot", "connected-share", "verify", "checkpoint"]
+        )
         parser.add_argument("--from", dest="start", help="first day of the period (YYYY-MM-DD)")
         parser.add_argument("--to", dest="end", help="last day of the period (YYYY-MM-DD)")
 
@@ -26,6 +31,11 @@ class Command(BaseCommand):
         if action == "rotate-key":
             key = services.rotate_signing_key()
             self.stdout.write(f"active signing key: {key.kid}")
+        elif action == "verify":
+            self._verify()
+        elif action == "checkpoint":
+            checkpoint = messagelog.write_checkpoint()
+            self.stdout.write(f"sealed record #{checkpoint.seq}" if checkpoint else "nothing new to seal")
         elif action == "snapshot":
             self.stdout.write(json.dumps(services.registry_snapshot(), ensure_ascii=False, indent=2))
         else:
@@ -40,3 +50,12 @@ class Command(BaseCommand):
                 f"{share.connected}/{share.total} systems serving citizens and businesses exchanged messages "
                 f"from {share.period_start} to {share.period_end}: {ratio} (target {share.target:.0%})"
             )
+
+    def _verify(self):
+        result = messagelog.verify()
+        for problem in result.problems:
+            self.stderr.write(problem)
+        summary = f"{result.records} records, {result.checkpoints} checkpoints"
+        if not result.ok:
+            raise CommandError(f"message log does NOT verify ({len(result.problems)} problems; {summary})")
+        self.stdout.write(f"message log verifies: {summary}")

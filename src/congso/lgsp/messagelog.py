@@ -1,0 +1,322 @@
+"""The gateway's message log as evidence: appending records to the hash chain (a group commit), signed
+checkpoints, verification that names the record that was altered, removed, inserted or reordered,
+retention (archive then remove, behind a checkpoint), and the "who used my data" query.
+
+The chain: ``hash = SHA-256(prev_hash + "\\n" + canonical fields)`` where the canonical fields are a
+compact JSON array (``canonical``) of everything but the bodies (their digests are in it). The first
+record chains onto ``LogHead.base_hash`` (64 zeros, or the last archived record's hash).
+"""
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import conf, keys
+from .models import LogCheckpoint, LogHead, MessageRecord, SigningKey, System
+from .services.credentials import ensure_signing_keys
+from .services.snapshot import record_exchanges
+
+GENESIS = "0" * 64
+CANONICAL_FIELDS = (
+    "at",
+    "message_id",
+    "client",
+    "service",
+    "method",
+    "path",
+    "user_id",
+    "issue",
+    "data_subject",
+    "status",
+    "source",
+    "request_bytes",
+    "response_bytes",
+    "duration_us",
+    "request_sha256",
+    "response_sha256",
+)
+
+
+def _at(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(values: dict) -> str:
+    """The record's fields in a fixed order as compact JSON (times in UTC to the microsecond)."""
+    row = [_at(values["at"]) if name == "at" else values[name] for name in CANONICAL_FIELDS]
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+def chain_hash(prev_hash: str, values: dict) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{canonical(values)}".encode()).hexdigest()
+
+
+def _head() -> LogHead:
+    head, _ = LogHead.objects.get_or_create(pk=1, defaults={"hash": GENESIS, "base_hash": GENESIS})
+    return head
+
+
+def append(entries: list[dict]) -> list[MessageRecord]:
+    """Chain and store ``entries`` (dicts of the record's fields, ``at`` timezone-aware; optional
+    ``request_body``/``response_body``, ``client_system_id``/``provider_system_id`` for the daily
+    exchange counts) in ONE transaction — the gateway's group commit. When it returns, they are durable.
+
+    The head row is updated first, which takes the write lock on both databases, so concurrent writers
+    (several gateway processes) chain one after the other."""
+    if not entries:
+        return []
+    with transaction.atomic():
+        _head()
+        LogHead.objects.filter(pk=1).update(seq=F("seq") + 0)  # take the write lock before reading
+        head = LogHead.objects.select_for_update().get(pk=1)
+        prev, seq = head.hash, head.seq
+        rows = []
+        exchanges: dict[tuple[int, date], int] = {}
+        for entry in entries:
+            values = {name: entry[name] for name in CANONICAL_FIELDS}
+            seq += 1
+            digest = chain_hash(prev, values)
+            rows.append(
+                MessageRecord(
+                    seq=seq,
+                    prev_hash=prev,
+                    hash=digest,
+                    request_body=entry.get("request_body"),
+                    response_body=entry.get("response_body"),
+                    **values,
+                )
+            )
+            prev = digest
+            day = timezone.localdate(values["at"])
+            for key in ("client_system_id", "provider_system_id"):
+                if entry.get(key):
+                    exchanges[(entry[key], day)] = exchanges.get((entry[key], day), 0) + 1
+        MessageRecord.objects.bulk_create(rows)
+        LogHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+        for (system_id, day), count in exchanges.items():
+            record_exchanges(System(pk=system_id), day, count)
+    return rows
+
+
+def message_id_used(message_id: str) -> bool:
+    return MessageRecord.objects.filter(message_id=message_id).exists()
+
+
+def recent_message_ids(since: datetime) -> set[str]:
+    """Message ids logged since ``since``: the gateway loads them at start to refuse replays."""
+    return set(MessageRecord.objects.filter(at__gte=since).values_list("message_id", flat=True))
+
+
+# --- checkpoints ----------------------------------------------------------------------------------
+
+
+def _checkpoint_message(seq: int, digest: str, created_at: datetime) -> bytes:
+    return f"congso-lgsp-log\n{seq}\n{digest}\n{_at(created_at)}".encode()
+
+
+def write_checkpoint() -> LogCheckpoint | None:
+    """Seal the chain's current head with the active signing key (none when nothing new was logged)."""
+    head = _head()
+    if head.seq == head.base_seq or LogCheckpoint.objects.filter(seq=head.seq).exists():
+        return None
+    active, _next = ensure_signing_keys()
+    private = keys.decrypt_private_key(active.kid, active.private_key_encrypted, conf.key_secret())
+    now = timezone.now()
+    signature = private.sign(_checkpoint_message(head.seq, head.hash, now))
+    return LogCheckpoint.objects.create(
+        seq=head.seq,
+        hash=head.hash,
+        created_at=now,
+        kid=active.kid,
+        signature=base64.b64encode(signature).decode("ascii"),
+    )
+
+
+def _signature_holds(checkpoint: LogCheckpoint, public_keys: dict[str, str]) -> bool:
+    pem = public_keys.get(checkpoint.kid)
+    if pem is None:
+        return False
+    public = serialization.load_pem_public_key(pem.encode("ascii"))
+    try:
+        public.verify(
+            base64.b64decode(checkpoint.signature),
+            _checkpoint_message(checkpoint.seq, checkpoint.hash, checkpoint.created_at),
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+# --- verification ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Verification:
+    records: int = 0
+    checkpoints: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _name(row) -> str:
+    return f"record #{row['seq']} (message {row['message_id']})"
+
+
+def verify() -> Verification:
+    """Walk the chain from its anchor by its links and report, naming each record: **altered** (its
+    fields no longer give its hash), **removed** (the chain breaks: no record follows one that should
+    have a successor), **inserted** (a record the chain never reaches) and **reordered** (the chain's
+    order differs from the stored order). Then check every checkpoint's signature and that the record it
+    sealed still has the sealed hash."""
+    head = _head()
+    result = Verification()
+    rows = {}
+    by_prev: dict[str, list[int]] = {}
+    for record in MessageRecord.objects.order_by("seq").iterator(chunk_size=2000):
+        values = {name: getattr(record, name) for name in CANONICAL_FIELDS}
+        row = {
+            "seq": record.seq,
+            "message_id": record.message_id,
+            "hash": record.hash,
+            "prev": record.prev_hash,
+        }
+        if chain_hash(record.prev_hash, values) != record.hash:
+            result.problems.append(f"{_name(row)} was altered: its contents no longer match its hash")
+        rows[record.seq] = row
+        by_prev.setdefault(record.prev_hash, []).append(record.seq)
+    result.records = len(rows)
+    known_hashes = {row["hash"] for row in rows.values()}
+
+    def successor(digest: str) -> int | None:
+        candidates = [s for s in by_prev.get(digest, []) if s not in seen]
+        if not candidates:
+            return None
+        # A forged record chained onto the same predecessor has no successor of its own: prefer the
+        # candidate the rest of the chain continues from.
+        with_next = [s for s in candidates if by_prev.get(rows[s]["hash"])]
+        return min(with_next or candidates)
+
+    visited: list[int] = []
+    seen: set[int] = set()
+    current = head.base_hash
+    while current != head.hash:
+        nxt = successor(current)
+        if nxt is None:
+            # The chain stops short of the head: the record that followed is gone. Resume at the next
+            # record whose predecessor is missing from the table.
+            last = visited[-1] if visited else head.base_seq
+            orphans = sorted(
+                s
+                for s, row in rows.items()
+                if s not in seen and row["prev"] not in known_hashes and row["prev"] != head.base_hash
+            )
+            if orphans:
+                result.problems.append(
+                    f"a record was removed between record #{last} and {_name(rows[orphans[0]])}"
+                )
+                current = rows[orphans[0]]["prev"]
+                by_prev.setdefault(current, [])
+                nxt = orphans[0]
+            else:
+                result.problems.append(
+                    f"the last record(s) after record #{last} were removed (the head is #{head.seq})"
+                )
+                break
+        visited.append(nxt)
+        seen.add(nxt)
+        current = rows[nxt]["hash"]
+    for earlier, later in zip(visited, visited[1:], strict=False):
+        if later < earlier:
+            result.problems.append(
+                f"{_name(rows[later])} and {_name(rows[earlier])} were reordered: "
+                f"#{later} follows #{earlier} in the chain"
+            )
+    for s in sorted(set(rows) - seen):
+        result.problems.append(f"{_name(rows[s])} was inserted: the chain does not lead to it")
+    public_keys = dict(SigningKey.objects.values_list("kid", "public_key"))
+    by_seq_hash = {s: row["hash"] for s, row in rows.items()}
+    for checkpoint in LogCheckpoint.objects.filter(seq__gt=head.base_seq).order_by("seq"):
+        result.checkpoints += 1
+        if not _signature_holds(checkpoint, public_keys):
+            result.problems.append(f"checkpoint at record #{checkpoint.seq} has an invalid signature")
+        elif by_seq_hash.get(checkpoint.seq) != checkpoint.hash:
+            result.problems.append(
+                f"checkpoint at record #{checkpoint.seq} no longer matches: records up to it were rewritten"
+            )
+    return result
+
+
+# --- retention ------------------------------------------------------------------------------------
+
+
+def archive_expired(now: datetime | None = None) -> int:
+    """Move records older than ``CONGSO_LGSP_LOG_RETENTION_DAYS`` (default 365; 0 keeps everything) and
+    sealed by a checkpoint to a JSON-lines file in ``CONGSO_LGSP_LOG_ARCHIVE_DIR`` (when set), then
+    delete them and move the chain's anchor to the last one removed, so the rest still verifies.
+    Returns how many were removed."""
+    days = int(getattr(settings, "CONGSO_LGSP_LOG_RETENTION_DAYS", 365))
+    if days <= 0:
+        return 0
+    now = now or timezone.now()
+    sealed = LogCheckpoint.objects.order_by("-seq").first()
+    if sealed is None:
+        return 0
+    with transaction.atomic():
+        head = LogHead.objects.select_for_update().get(pk=1)
+        expired = MessageRecord.objects.filter(
+            seq__gt=head.base_seq, seq__lte=sealed.seq, at__lt=now - timedelta(days=days)
+        ).order_by("seq")
+        rows = list(expired.values())
+        # Only a prefix of the chain can go: stop at the first record still within retention.
+        prefix = []
+        for row in rows:
+            if row["seq"] != head.base_seq + len(prefix) + 1:
+                break
+            prefix.append(row)
+        if not prefix:
+            return 0
+        archive_dir = getattr(settings, "CONGSO_LGSP_LOG_ARCHIVE_DIR", "")
+        if archive_dir:
+            _write_archive(Path(archive_dir), prefix)
+        MessageRecord.objects.filter(seq__gt=head.base_seq, seq__lte=prefix[-1]["seq"]).delete()
+        LogHead.objects.filter(pk=1).update(base_seq=prefix[-1]["seq"], base_hash=prefix[-1]["hash"])
+    return len(prefix)
+
+
+def _write_archive(directory: Path, rows: list[dict]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"lgsp-log-{rows[0]['seq']:012d}-{rows[-1]['seq']:012d}.jsonl"
+    with (directory / name).open("w", encoding="utf-8") as out:
+        for row in rows:
+            row = dict(row)
+            row["at"] = _at(row["at"])
+            for body in ("request_body", "response_body"):
+                if row[body] is not None:
+                    row[body] = base64.b64encode(bytes(row[body])).decode("ascii")
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+# --- personal data ----------------------------------------------------------------------------------
+
+
+def data_uses_of(national_id: str):
+    """Every exchange that read the personal data of the citizen ``national_id`` through the LGSP,
+    newest first: when, which system, which service, for which end user and case, with what result."""
+    return (
+        MessageRecord.objects.filter(data_subject=national_id)
+        .order_by("-at")
+        .values("at", "client", "service", "method", "path", "user_id", "issue", "status", "message_id")
+    )

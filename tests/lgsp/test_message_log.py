@@ -1,0 +1,169 @@
+"""The message log: the hash chain, signed checkpoints, ``congso lgsp verify`` naming the record that
+was altered, removed, inserted or reordered, retention behind a checkpoint, the daily exchange counts
+and "who used my data"."""
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from congso.lgsp import messagelog
+from congso.lgsp.models import ExchangeDay, LogCheckpoint, MessageRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def entry(n, **extra):
+    body = f"answer {n}".encode()
+    values = {
+        "at": timezone.now(),
+        "message_id": f"msg-{n}",
+        "client": "GOV/000.00.03.H08/HOTICH",
+        "service": "000.00.02.H08/MOTCUA/tra-cuu-ho-so",
+        "method": "GET",
+        "path": f"/ho-so/{n}",
+        "user_id": "canbo1",
+        "issue": f"H08.01-{n}",
+        "data_subject": "",
+        "status": 200,
+        "source": "",
+        "request_bytes": 0,
+        "response_bytes": len(body),
+        "duration_us": 1200,
+        "request_sha256": hashlib.sha256(b"").hexdigest(),
+        "response_sha256": hashlib.sha256(body).hexdigest(),
+    }
+    values.update(extra)
+    return values
+
+
+@pytest.fixture
+def five():
+    messagelog.append([entry(n) for n in range(1, 4)])
+    messagelog.append([entry(n) for n in range(4, 6)])
+    return list(MessageRecord.objects.order_by("seq"))
+
+
+def problems():
+    return messagelog.verify().problems
+
+
+def test_an_untouched_log_verifies_and_the_command_says_so(five, capsys):
+    assert [r.seq for r in five] == [1, 2, 3, 4, 5]
+    assert five[0].prev_hash == messagelog.GENESIS
+    assert all(b.prev_hash == a.hash for a, b in zip(five, five[1:], strict=False))
+    assert messagelog.write_checkpoint().seq == 5
+    assert messagelog.write_checkpoint() is None  # nothing new
+    call_command("lgsp", "verify")
+    assert "message log verifies: 5 records, 1 checkpoints" in capsys.readouterr().out
+
+
+def test_an_altered_record_is_named(five):
+    MessageRecord.objects.filter(seq=3).update(status=500)
+    assert problems() == ["record #3 (message msg-3) was altered: its contents no longer match its hash"]
+    with pytest.raises(CommandError, match="does NOT verify"):
+        call_command("lgsp", "verify")
+
+
+def test_a_removed_record_is_named_by_its_neighbours(five):
+    MessageRecord.objects.filter(seq=3).delete()
+    assert problems() == ["a record was removed between record #2 and record #4 (message msg-4)"]
+
+
+def test_removing_the_last_record_is_seen_from_the_head(five):
+    MessageRecord.objects.filter(seq=5).delete()
+    assert problems() == ["the last record(s) after record #4 were removed (the head is #5)"]
+
+
+def test_an_inserted_record_is_named_even_when_it_is_chained_correctly(five):
+    # Make room at position 3 and insert a forged record that chains onto record 2 with a valid hash.
+    for seq in (5, 4, 3):
+        MessageRecord.objects.filter(seq=seq).update(seq=seq + 1)
+    forged = entry(99)
+    MessageRecord.objects.create(
+        seq=3, prev_hash=five[1].hash, hash=messagelog.chain_hash(five[1].hash, forged), **forged
+    )
+    assert problems() == ["record #3 (message msg-99) was inserted: the chain does not lead to it"]
+
+
+def test_a_record_appended_behind_the_head_is_named(five):
+    forged = entry(77)
+    MessageRecord.objects.create(
+        seq=6, prev_hash=five[4].hash, hash=messagelog.chain_hash(five[4].hash, forged), **forged
+    )
+    assert problems() == ["record #6 (message msg-77) was inserted: the chain does not lead to it"]
+
+
+def test_reordered_records_are_named(five):
+    MessageRecord.objects.filter(seq=3).update(seq=-3)
+    MessageRecord.objects.filter(seq=4).update(seq=3)
+    MessageRecord.objects.filter(seq=-3).update(seq=4)
+    assert problems() == [
+        "record #3 (message msg-4) and record #4 (message msg-3) were reordered: #3 follows #4 in the chain"
+    ]
+
+
+def test_a_rewritten_chain_no_longer_matches_its_signed_checkpoint(five):
+    messagelog.write_checkpoint()
+    # Rewrite record 2 and every hash after it consistently: the chain holds, the seal does not.
+    prev = five[0].hash
+    for record in MessageRecord.objects.order_by("seq")[1:]:
+        if record.seq == 2:
+            record.status = 404
+        values = {name: getattr(record, name) for name in messagelog.CANONICAL_FIELDS}
+        record.prev_hash, record.hash = prev, messagelog.chain_hash(prev, values)
+        record.save()
+        prev = record.hash
+    from congso.lgsp.models import LogHead
+
+    LogHead.objects.filter(pk=1).update(hash=prev)
+    assert problems() == ["checkpoint at record #5 no longer matches: records up to it were rewritten"]
+    LogCheckpoint.objects.update(signature="AAAA")
+    assert problems() == ["checkpoint at record #5 has an invalid signature"]
+
+
+def test_retention_archives_sealed_records_and_the_rest_still_verifies(five, tmp_path):
+    MessageRecord.objects.filter(seq__lte=2).update(at=timezone.now() - timedelta(days=40))
+    # Only records under a checkpoint may go: first without one, nothing moves.
+    with override_settings(CONGSO_LGSP_LOG_RETENTION_DAYS=30, CONGSO_LGSP_LOG_ARCHIVE_DIR=str(tmp_path)):
+        assert messagelog.archive_expired() == 0
+    # The aged records' times changed after they were chained; re-chain them as if logged then.
+    prev = messagelog.GENESIS
+    for record in MessageRecord.objects.order_by("seq"):
+        values = {name: getattr(record, name) for name in messagelog.CANONICAL_FIELDS}
+        record.prev_hash, record.hash = prev, messagelog.chain_hash(prev, values)
+        record.save()
+        prev = record.hash
+    from congso.lgsp.models import LogHead
+
+    LogHead.objects.filter(pk=1).update(hash=prev)
+    messagelog.write_checkpoint()
+    with override_settings(CONGSO_LGSP_LOG_RETENTION_DAYS=30, CONGSO_LGSP_LOG_ARCHIVE_DIR=str(tmp_path)):
+        assert messagelog.archive_expired() == 2
+    assert list(MessageRecord.objects.values_list("seq", flat=True)) == [3, 4, 5]
+    archived = list(tmp_path.glob("lgsp-log-*.jsonl"))
+    assert [p.name for p in archived] == ["lgsp-log-000000000001-000000000002.jsonl"]
+    assert len(archived[0].read_text().splitlines()) == 2
+    assert messagelog.verify().ok
+    messagelog.append([entry(6)])
+    assert messagelog.verify().ok
+
+
+def test_exchange_days_are_filled_for_client_and_provider(registry):
+    provider, consumer = registry["provider"], registry["consumer"]
+    messagelog.append(
+        [entry(n, client_system_id=consumer.pk, provider_system_id=provider.pk) for n in range(3)]
+    )
+    counts = dict(ExchangeDay.objects.values_list("system__code", "count"))
+    assert counts == {"HOTICH": 3, "MOTCUA": 3}
+
+
+def test_data_uses_of_a_citizen(five):
+    messagelog.append([entry(10, data_subject="074090012345"), entry(11, data_subject="074090099999")])
+    uses = list(messagelog.data_uses_of("074090012345"))
+    assert [(u["message_id"], u["client"], u["user_id"]) for u in uses] == [
+        ("msg-10", "GOV/000.00.03.H08/HOTICH", "canbo1")
+    ]
