@@ -2,6 +2,7 @@
 
 congso demo      migrate, seed the demo data, then run the web server and the worker together
 congso serve     the web server (granian, or --server waitress) on --host/--port
+congso gateway   the LGSP gateway (ASGI, granian) on --host/--port (default 8001)
 congso worker    the background worker (tasks, outbox delivery, periodic jobs)
 congso check     deployment self-check; exits non-zero when something is wrong
 congso seed-demo seed the demo data only (idempotent)
@@ -73,6 +74,33 @@ def serve(argv: list[str]) -> int:
     return 0
 
 
+def gateway(argv: list[str]) -> int:
+    """The LGSP gateway: one granian process running the ASGI application
+    ``congso.lgsp.gateway.asgi:application`` (asyncio: many connections at once). One process, because
+    its rate limits and its memory of message ids live in it (docs/lgsp.md, "Gateway")."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="congso gateway", description="Run the LGSP gateway.")
+    parser.add_argument("--host", default=os.environ.get("CONGSO_GATEWAY_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("CONGSO_GATEWAY_PORT", "8001")))
+    args = parser.parse_args(argv)
+    _setup_django()
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    print(f"congso: LGSP gateway on http://{args.host}:{args.port}/r1/", flush=True)
+    Granian(
+        "congso.lgsp.gateway.asgi:application",
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.ASGI,
+        workers=1,
+        websockets=False,
+        log_access=False,
+    ).serve()
+    return 0
+
+
 def worker(argv: list[str]) -> int:
     _setup_django()
     from django.core.management import call_command
@@ -90,12 +118,14 @@ def seed_demo(argv: list[str]) -> int:
 
 
 def demo_command(argv: list[str]) -> int:
-    """Everything the demo needs, started and stopped together (Ctrl-C stops both processes)."""
+    """Everything the demo needs, started and stopped together: web server, worker and LGSP gateway
+    (on --gateway-port); Ctrl-C stops them all."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="congso demo", description="Run the demo (web + worker).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--gateway-port", type=int, default=8001)
     args = parser.parse_args(argv)
     os.environ.setdefault("CONGSO_PROFILE", "demo")
     _setup_django()
@@ -111,10 +141,14 @@ def demo_command(argv: list[str]) -> int:
     children = [
         subprocess.Popen([*command, "serve", "--host", args.host, "--port", str(args.port)], env=env),
         subprocess.Popen([*command, "worker"], env=env),
+        subprocess.Popen(
+            [*command, "gateway", "--host", args.host, "--port", str(args.gateway_port)], env=env
+        ),
     ]
     print(
         f"\ncongso demo: http://{args.host}:{args.port}/ (cổng công dân) · "
-        f"http://{args.host}:{args.port}/can-bo/ (cán bộ) · Ctrl-C để dừng / to stop\n",
+        f"http://{args.host}:{args.port}/can-bo/ (cán bộ) · "
+        f"http://{args.host}:{args.gateway_port}/r1/ (cổng LGSP / LGSP gateway) · Ctrl-C để dừng / to stop\n",
         flush=True,
     )
     return _supervise(children)
@@ -160,7 +194,14 @@ def check(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"serve": serve, "worker": worker, "demo": demo_command, "check": check, "seed-demo": seed_demo}
+COMMANDS = {
+    "serve": serve,
+    "gateway": gateway,
+    "worker": worker,
+    "demo": demo_command,
+    "check": check,
+    "seed-demo": seed_demo,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

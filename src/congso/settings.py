@@ -300,6 +300,13 @@ CONGSO_OUTBOX_BACKOFF_SECONDS = env.float("CONGSO_OUTBOX_BACKOFF_SECONDS", defau
 CONGSO_OUTBOX_BACKOFF_MAX_SECONDS = env.float("CONGSO_OUTBOX_BACKOFF_MAX_SECONDS", default=3600.0)
 # A delivery enqueued but not finished after this long is assumed lost (worker killed) and re-enqueued.
 CONGSO_OUTBOX_STALE_SECONDS = env.float("CONGSO_OUTBOX_STALE_SECONDS", default=120.0)
+# The LGSP gateway and its message log (lgsp/conf.py says what each does).
+CONGSO_LGSP_GATEWAY_RELOAD_SECONDS = env.float("CONGSO_LGSP_GATEWAY_RELOAD_SECONDS", default=1.0)
+CONGSO_LGSP_MAX_BODY_BYTES = env.int("CONGSO_LGSP_MAX_BODY_BYTES", default=10 * 1024 * 1024)
+CONGSO_LGSP_REPLAY_WINDOW_SECONDS = env.int("CONGSO_LGSP_REPLAY_WINDOW_SECONDS", default=86400)
+CONGSO_LGSP_CHECKPOINT_SECONDS = env.float("CONGSO_LGSP_CHECKPOINT_SECONDS", default=300.0)
+CONGSO_LGSP_LOG_RETENTION_DAYS = env.int("CONGSO_LGSP_LOG_RETENTION_DAYS", default=365)
+CONGSO_LGSP_LOG_ARCHIVE_DIR = env.str("CONGSO_LGSP_LOG_ARCHIVE_DIR", default="")
 # Office hours for limits stated in working hours (core.working_days.due_at_hours): 8 hours a day.
 CONGSO_OFFICE_HOURS = env.str("CONGSO_OFFICE_HOURS", default="07:30-11:30,13:00-17:00")
 # The day joined to National Day until the year's announcement is entered: auto | before | after.

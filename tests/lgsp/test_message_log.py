@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from congso.lgsp import messagelog
+from congso.lgsp import messagelog, services
 from congso.lgsp.models import ExchangeDay, LogCheckpoint, MessageRecord
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,7 @@ def test_exchange_days_are_filled_for_client_and_provider(registry):
 
 def test_data_uses_of_a_citizen(five):
     messagelog.append([entry(10, data_subject="074090012345"), entry(11, data_subject="074090099999")])
-    uses = list(messagelog.data_uses_of("074090012345"))
+    uses = list(services.data_uses_of("074090012345"))
     assert [(u["message_id"], u["client"], u["user_id"]) for u in uses] == [
         ("msg-10", "GOV/000.00.03.H08/HOTICH", "canbo1")
     ]

@@ -18,6 +18,22 @@ Read through these functions (not at import time) so tests and ``override_settin
   client certificate it verified; unset by default (mutual TLS off). The terminator must strip it from
   client requests.
 - ``CONGSO_LGSP_CONNECTED_TARGET`` — the plan's share of connected systems; default ``0.6``.
+
+The gateway and its message log:
+
+- ``CONGSO_LGSP_GATEWAY_RELOAD_SECONDS`` — how often the gateway polls the registry's change stamp and
+  reloads its snapshot when it moved (a change is enforced within this time plus the load); default
+  ``1``. It reloads every 60 s regardless (retired keys leaving the JWKS).
+- ``CONGSO_LGSP_MAX_BODY_BYTES`` — the largest request body the gateway forwards (413 above); default
+  10 MiB.
+- ``CONGSO_LGSP_REPLAY_WINDOW_SECONDS`` — how long the gateway remembers message ids in memory to refuse
+  a replay before forwarding; default 86400 (older ids are still refused by the log's unique index,
+  but only once the provider has answered, and the answer is then withheld).
+- ``CONGSO_LGSP_CHECKPOINT_SECONDS`` — how often the worker seals the log with a signed checkpoint;
+  default 300.
+- ``CONGSO_LGSP_LOG_RETENTION_DAYS`` — records older than this and sealed are archived and removed;
+  default 365, 0 keeps everything. ``CONGSO_LGSP_LOG_ARCHIVE_DIR`` — where they are archived (JSON lines);
+  unset: removed without an archive.
 """
 
 from django.conf import settings
@@ -60,3 +76,15 @@ def client_cert_header() -> str:
 
 def connected_target() -> float:
     return float(getattr(settings, "CONGSO_LGSP_CONNECTED_TARGET", 0.6))
+
+
+def gateway_reload_seconds() -> float:
+    return float(getattr(settings, "CONGSO_LGSP_GATEWAY_RELOAD_SECONDS", 1.0))
+
+
+def max_body_bytes() -> int:
+    return int(getattr(settings, "CONGSO_LGSP_MAX_BODY_BYTES", 10 * 1024 * 1024))
+
+
+def replay_window_seconds() -> int:
+    return int(getattr(settings, "CONGSO_LGSP_REPLAY_WINDOW_SECONDS", 86400))

@@ -1,6 +1,7 @@
 """The gateway's message log as evidence: appending records to the hash chain (a group commit), signed
 checkpoints, verification that names the record that was altered, removed, inserted or reordered,
-retention (archive then remove, behind a checkpoint), and the "who used my data" query.
+and retention (archive then remove, behind a checkpoint). "Who used my data" is
+``lgsp.services.data_uses_of``.
 
 The chain: ``hash = SHA-256(prev_hash + "\\n" + canonical fields)`` where the canonical fields are a
 compact JSON array (``canonical``) of everything but the bodies (their digests are in it). The first
@@ -307,16 +308,3 @@ def _write_archive(directory: Path, rows: list[dict]) -> None:
                 if row[body] is not None:
                     row[body] = base64.b64encode(bytes(row[body])).decode("ascii")
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-# --- personal data ----------------------------------------------------------------------------------
-
-
-def data_uses_of(national_id: str):
-    """Every exchange that read the personal data of the citizen ``national_id`` through the LGSP,
-    newest first: when, which system, which service, for which end user and case, with what result."""
-    return (
-        MessageRecord.objects.filter(data_subject=national_id)
-        .order_by("-at")
-        .values("at", "client", "service", "method", "path", "user_id", "issue", "status", "message_id")
-    )

@@ -7,8 +7,9 @@
 - credentials and tokens (``credentials``): ``create_credential``, ``rotate_credential``,
   ``set_credential_active``, ``issue_token`` (→ ``TokenError``), ``verify_token``, ``jwks``,
   ``rotate_signing_key``;
-- what the gateway loads and fills (``snapshot``): ``registry_snapshot``, ``record_exchanges``,
-  ``connected_share``.
+- what the gateway loads and fills (``snapshot``): ``registry_snapshot``, ``registry_stamp``,
+  ``record_exchanges``, ``connected_share``;
+- personal data (``data_use``): ``data_uses_of(national_id)`` — who read a citizen's data through the LGSP.
 
 Every change runs in one transaction with its audit line (``core.audit``) and the event
 ``lgsp.registry_changed`` (``core.events``), on which the gateway reloads its snapshot.
@@ -29,6 +30,7 @@ from .credentials import (
     set_credential_active,
     verify_token,
 )
+from .data_use import data_uses_of
 from .registry import (
     create_group,
     member_for_agency,
@@ -42,7 +44,7 @@ from .registry import (
     set_group_systems,
     set_system_status,
 )
-from .snapshot import ConnectedShare, connected_share, record_exchanges, registry_snapshot
+from .snapshot import ConnectedShare, connected_share, record_exchanges, registry_snapshot, registry_stamp
 
 __all__ = [
     "REGISTRY_CHANGED",
@@ -54,6 +56,7 @@ __all__ = [
     "connected_share",
     "create_credential",
     "create_group",
+    "data_uses_of",
     "ensure_signing_keys",
     "grant_access",
     "is_allowed",
@@ -67,6 +70,7 @@ __all__ = [
     "register_service_version",
     "register_system",
     "registry_snapshot",
+    "registry_stamp",
     "revoke_access",
     "rights_of",
     "rotate_credential",

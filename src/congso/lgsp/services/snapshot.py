@@ -5,11 +5,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Max
 from django.utils import timezone
+
+from congso.core.models import OutboxEvent
 
 from .. import conf
 from ..models import AccessRight, ConsumerCredential, Endpoint, ExchangeDay, Service, System, SystemStatus
+from .common import REGISTRY_CHANGED
 from .credentials import jwks
 
 SNAPSHOT_FORMAT = 1
@@ -100,6 +103,15 @@ def registry_snapshot(services=None, now: datetime | None = None) -> dict:
         "services": compiled,
         "keys": jwks(now),
     }
+
+
+def registry_stamp() -> str:
+    """A cheap stamp that changes whenever the registry does (every change publishes
+    ``lgsp.registry_changed``): the gateway polls it and reloads its snapshot when it moves."""
+    found = OutboxEvent.objects.filter(name=REGISTRY_CHANGED).aggregate(
+        n=Count("id"), last=Max("occurred_at")
+    )
+    return f"{found['n']}:{_iso(found['last'])}"
 
 
 @transaction.atomic

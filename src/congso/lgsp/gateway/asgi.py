@@ -1,0 +1,467 @@
+"""The gateway's ASGI application (``congso.lgsp.gateway.asgi:application``).
+
+``/r1/{member}/{system}/{service}/{path}``: verify the Bearer token against the snapshot's JWKS, find
+the client system, decide with ``rules.allows``, take a token of the client's rate limit, refuse a
+message id already used, then forward to the provider's ``upstream_url`` + path (request and answer
+streamed, connect/read timeouts from the service's ``timeout_seconds``) with the X-Road headers. The
+answer's last byte is sent only once its log record is durable. Every error is one problem+json
+envelope saying whether the gateway or the provider failed.
+"""
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congso.settings")
+import django  # noqa: E402
+
+django.setup()
+
+import httpx  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from .. import conf, keys, rules  # noqa: E402
+from ..problems import TYPE_BASE  # noqa: E402
+from . import metrics  # noqa: E402
+from .logwriter import LogWriter  # noqa: E402
+from .state import RateLimiter, SeenMessageIds, SnapshotHolder  # noqa: E402
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "authorization",
+        "content-length",
+    }
+)
+# Set by the gateway alone: whatever a client sends under these names is dropped.
+GATEWAY_HEADERS = frozenset({"x-road-client", "x-road-id", "x-road-service"})
+MESSAGE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+SUBJECT_HEADER = "x-congso-data-subject"
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+
+class GatewayError(Exception):
+    def __init__(
+        self, status: int, kind: str, title: str, detail: str = "", source: str = "gateway", **extra
+    ):
+        super().__init__(title)
+        self.status, self.kind, self.title, self.detail, self.source, self.extra = (
+            status,
+            kind,
+            title,
+            detail,
+            source,
+            extra,
+        )
+
+    def body(self, message_id: str) -> bytes:
+        envelope = {
+            "type": f"{TYPE_BASE}{self.kind}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "source": self.source,
+            "message_id": message_id,
+        }
+        return json.dumps(envelope, ensure_ascii=False).encode()
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class Gateway:
+    def __init__(self):
+        self.executor_reload = ThreadPoolExecutor(1, thread_name_prefix="lgsp-snapshot")
+        self.executor_log = ThreadPoolExecutor(1, thread_name_prefix="lgsp-log")
+        self.snapshot = SnapshotHolder(self.executor_reload)
+        self.limiter = RateLimiter()
+        self.seen = SeenMessageIds()
+        self.log = LogWriter(self.executor_log)
+        self.client: httpx.AsyncClient | None = None
+        self.started: asyncio.Future | None = None
+        self.tasks: list[asyncio.Task] = []
+
+    async def start(self) -> None:
+        if self.started is None:
+            self.started = asyncio.get_running_loop().create_future()
+            try:
+                await self.snapshot.load()
+                await self.seen.load(self.executor_reload)
+                self.client = httpx.AsyncClient(
+                    limits=httpx.Limits(max_connections=1000, max_keepalive_connections=200),
+                    follow_redirects=False,
+                )
+                self.tasks = [
+                    asyncio.create_task(self.snapshot.watch()),
+                    asyncio.create_task(self.log.run()),
+                    asyncio.create_task(self._prune()),
+                ]
+                self.started.set_result(True)
+            except BaseException as exc:
+                self.started.set_exception(exc)
+                raise
+        await self.started
+
+    async def _prune(self) -> None:
+        while True:
+            await asyncio.sleep(60)
+            self.seen.prune()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            return await self._lifespan(receive, send)
+        if scope["type"] != "http":
+            return
+        await self.start()
+        path = scope["path"]
+        if path == "/metrics":
+            return await _send_whole(send, 200, metrics.exposition(), "text/plain; version=0.0.4")
+        if path == "/health":
+            body = json.dumps({"status": "ok", "snapshot": self.snapshot.snapshot.get("generated_at")})
+            return await _send_whole(send, 200, body.encode(), "application/json")
+        await self.exchange(scope, receive, send)
+
+    async def _lifespan(self, receive, send):
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.start()
+                except Exception as exc:  # noqa: BLE001 — reported to the server, which stops
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.client is not None:
+                    await self.client.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    # --- one exchange -----------------------------------------------------------------------------
+
+    async def exchange(self, scope, receive, send):
+        started = time.perf_counter()
+        headers = _headers(scope)
+        message_id = headers.get("x-road-id") or str(uuid.uuid4())
+        record = {
+            "at": timezone.now(),
+            "message_id": message_id,
+            "client": "",
+            "service": "",
+            "method": scope["method"],
+            "path": scope["path"][:1000],
+            "user_id": headers.get("x-road-userid", "")[:200],
+            "issue": headers.get("x-road-issue", "")[:100],
+            "data_subject": "",
+            "status": 0,
+            "source": "",
+            "request_bytes": 0,
+            "response_bytes": 0,
+            "duration_us": 0,
+            "request_sha256": EMPTY_SHA256,
+            "response_sha256": EMPTY_SHA256,
+        }
+        try:
+            target = self._admit(scope, headers, record)
+            await self._forward(scope, receive, send, headers, record, target, started)
+        except GatewayError as error:
+            await self._refuse(send, error, record, started)
+
+    def _admit(self, scope, headers: dict, record: dict) -> dict:
+        snapshot = self.snapshot.snapshot
+        parts = scope["path"].split("/", 5)
+        if len(parts) < 5 or parts[0] != "" or parts[1] != "r1" or not all(parts[2:5]):
+            raise GatewayError(
+                404, "not-found", "Không có dịch vụ", "Use /r1/{member}/{system}/{service}/{path}."
+            )
+        service_id = "/".join(parts[2:5])
+        path = "/" + (parts[5] if len(parts) > 5 else "")
+        message_id = record["message_id"]
+        if not MESSAGE_ID.match(message_id):
+            record["message_id"] = str(uuid.uuid4())
+            raise GatewayError(
+                400, "bad-message-id", "Mã thông điệp không hợp lệ", "X-Road-Id: 1–100 of A-Z a-z 0-9 . _ : -"
+            )
+        claims = self._authenticate(snapshot, headers)
+        client = claims["sub"]
+        # Claimed as soon as the caller is known: every id that reaches the log was claimed first.
+        if not self.seen.claim(message_id):
+            # Logged under a new id: the original's record keeps this one.
+            record["message_id"] = f"replay-{uuid.uuid4()}"
+            record["client"] = client
+            raise GatewayError(
+                409,
+                "replayed-message-id",
+                "Mã thông điệp đã được dùng",
+                f"X-Road-Id {message_id} was already used.",
+            )
+        record["client"] = client
+        service = snapshot["services"].get(service_id)
+        if service is None:
+            raise GatewayError(404, "unknown-service", "Không có dịch vụ", f"No service {service_id}.")
+        record["service"] = service_id
+        scope_claim = claims.get("scope")
+        if scope_claim and service_id not in scope_claim.split():
+            raise GatewayError(403, "out-of-scope", "Token không bao gồm dịch vụ này", service_id)
+        if not rules.allows(snapshot, client, service_id, scope["method"], path, timezone.now()):
+            raise GatewayError(
+                403,
+                "forbidden",
+                "Không có quyền truy cập",
+                f"{client} may not call {scope['method']} {path} of {service_id}.",
+            )
+        system = snapshot["systems"][client]
+        wait = self.limiter.take(client, system["rate_limit_per_minute"])
+        if wait:
+            raise GatewayError(
+                429,
+                "rate-limited",
+                "Vượt giới hạn yêu cầu",
+                f"{system['rate_limit_per_minute']} per minute.",
+                retry_after=max(1, int(wait + 0.999)),
+            )
+        if service["personal_data"]:
+            record["data_subject"] = _data_subject(service, scope["method"], path, headers)[:20]
+        return {
+            "service": service,
+            "path": path,
+            "client_system": system,
+            "provider_system": snapshot["systems"].get(service["provider"], {}),
+        }
+
+    def _authenticate(self, snapshot: dict, headers: dict) -> dict:
+        authorization = headers.get("authorization", "")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise GatewayError(401, "unauthenticated", "Chưa xác thực", "A Bearer access token is required.")
+        try:
+            claims = keys.verify_token(
+                token.strip(),
+                snapshot["keys"],
+                audience=snapshot["audience"],
+                issuer=snapshot["issuer"],
+                leeway=5,
+            )
+        except keys.InvalidToken as exc:
+            raise GatewayError(401, "invalid-token", "Token không hợp lệ", str(exc)) from exc
+        credential = snapshot["credentials"].get(claims.get("client_id"))
+        if (
+            credential is None
+            or credential["system"] != claims["sub"]
+            or claims["sub"] not in snapshot["systems"]
+        ):
+            raise GatewayError(
+                401, "invalid-token", "Token không hợp lệ", "The token's credential is no longer active."
+            )
+        if credential["certificate_sha256"]:
+            presented = _certificate(headers)
+            if presented != credential["certificate_sha256"]:
+                raise GatewayError(
+                    401,
+                    "certificate-required",
+                    "Cần chứng thư số của hệ thống",
+                    "This credential is bound to a client certificate.",
+                )
+        return claims
+
+    async def _forward(self, scope, receive, send, headers, record, target, started):
+        service = target["service"]
+        limit = conf.max_body_bytes()
+        declared = headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise GatewayError(413, "body-too-large", "Nội dung quá lớn", f"At most {limit} bytes.")
+        keep = service["keep_bodies"]
+        request_hash = hashlib.sha256()
+        request_body = bytearray() if keep else None
+        received = {"bytes": 0}
+
+        async def request_stream():
+            while True:
+                message = await receive()
+                chunk = message.get("body", b"")
+                if chunk:
+                    received["bytes"] += len(chunk)
+                    if received["bytes"] > limit:
+                        raise BodyTooLarge
+                    request_hash.update(chunk)
+                    if request_body is not None:
+                        request_body.extend(chunk)
+                    yield chunk
+                if not message.get("more_body", False):
+                    break
+
+        url = service["upstream_url"].rstrip("/") + target["path"]
+        if scope.get("query_string"):
+            url += "?" + scope["query_string"].decode("latin-1")
+        forwarded = [
+            (k, v)
+            for k, v in scope["headers"]
+            if k.decode("latin-1").lower() not in HOP_BY_HOP | GATEWAY_HEADERS
+        ]
+        forwarded += [
+            (b"x-road-client", record["client"].encode()),
+            (b"x-road-id", record["message_id"].encode()),
+            (b"x-road-service", record["service"].encode()),
+        ]
+        if declared and declared.isdigit():
+            forwarded.append((b"content-length", declared.encode()))
+        has_body = bool(declared and declared != "0") or "transfer-encoding" in headers
+        timeout = float(service["timeout_seconds"])
+        request = self.client.build_request(
+            scope["method"],
+            url,
+            headers=forwarded,
+            content=request_stream() if has_body else None,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+        )
+        try:
+            upstream = await self.client.send(request, stream=True)
+        except BodyTooLarge:
+            raise GatewayError(413, "body-too-large", "Nội dung quá lớn", f"At most {limit} bytes.") from None
+        except httpx.TimeoutException as exc:
+            raise GatewayError(
+                504,
+                "provider-timeout",
+                "Hệ thống cung cấp không trả lời kịp",
+                f"No answer within {timeout:g} s.",
+                source="provider",
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise GatewayError(
+                502,
+                "provider-unavailable",
+                "Không kết nối được hệ thống cung cấp",
+                type(exc).__name__,
+                source="provider",
+            ) from exc
+        finally:
+            record["request_bytes"] = received["bytes"]
+            record["request_sha256"] = request_hash.hexdigest()
+            if request_body is not None:
+                record["request_body"] = bytes(request_body)
+        await self._relay(send, upstream, record, target, started)
+
+    async def _relay(self, send, upstream: httpx.Response, record, target, started):
+        answer_hash = hashlib.sha256()
+        answer_body = bytearray() if target["service"]["keep_bodies"] else None
+        response_headers = [
+            (k.encode("latin-1"), v.encode("latin-1"))
+            for k, v in upstream.headers.multi_items()
+            if k.lower() not in HOP_BY_HOP and k.lower() not in GATEWAY_HEADERS
+        ]
+        response_headers += [
+            (b"x-road-id", record["message_id"].encode()),
+            (b"x-road-client", record["client"].encode()),
+        ]
+        await send(
+            {"type": "http.response.start", "status": upstream.status_code, "headers": response_headers}
+        )
+        size = 0
+        try:
+            async for chunk in upstream.aiter_raw():
+                size += len(chunk)
+                answer_hash.update(chunk)
+                if answer_body is not None:
+                    answer_body.extend(chunk)
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except httpx.HTTPError as exc:
+            # The provider failed after its answer began: log it, then cut the connection so the
+            # client cannot take the partial answer for a whole one.
+            record["source"] = "provider"
+            record["status"] = 504 if isinstance(exc, httpx.TimeoutException) else 502
+        finally:
+            await upstream.aclose()
+        record["status"] = record["status"] or upstream.status_code
+        record["response_bytes"] = size
+        record["response_sha256"] = answer_hash.hexdigest()
+        if answer_body is not None:
+            record["response_body"] = bytes(answer_body)
+        record["client_system_id"] = target["client_system"].get("id")
+        record["provider_system_id"] = target["provider_system"].get("id")
+        await self._durable(record, started)
+        if record["source"] == "provider":
+            raise ConnectionAbortedError("the provider's answer broke off")
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _refuse(self, send, error: GatewayError, record, started):
+        record["status"], record["source"] = error.status, error.source
+        body = error.body(record["message_id"])
+        record["response_bytes"] = len(body)
+        record["response_sha256"] = hashlib.sha256(body).hexdigest()
+        if record["client"]:  # an unauthenticated call names nobody: nothing to put in evidence
+            try:
+                await self._durable(record, started)
+            except Exception:  # noqa: BLE001 — no answer leaves without its record
+                error = GatewayError(
+                    503, "log-unavailable", "Nhật ký thông điệp không ghi được", "Try again later."
+                )
+                body = error.body(record["message_id"])
+        else:
+            metrics.REQUESTS.labels("", "", str(error.status), error.source).inc()
+        extra = [(b"x-road-id", record["message_id"].encode())]
+        if "retry_after" in error.extra:
+            extra.append((b"retry-after", str(error.extra["retry_after"]).encode()))
+        if error.status == 401:
+            extra.append((b"www-authenticate", b'Bearer realm="lgsp"'))
+        await _send_whole(send, error.status, body, "application/problem+json", extra)
+
+    async def _durable(self, record, started):
+        record["duration_us"] = int((time.perf_counter() - started) * 1_000_000)
+        metrics.REQUESTS.labels(
+            record["service"], record["client"], str(record["status"]), record["source"]
+        ).inc()
+        metrics.LATENCY.labels(record["service"]).observe(time.perf_counter() - started)
+        await self.log.write(record)
+
+
+def _headers(scope) -> dict:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+def _certificate(headers: dict) -> str:
+    meta_name = conf.client_cert_header()
+    if not meta_name:
+        return ""
+    name = meta_name.removeprefix("HTTP_").replace("_", "-").lower()
+    try:
+        return keys.normalise_fingerprint(headers.get(name, ""))
+    except ValueError:
+        return ""
+
+
+def _data_subject(service: dict, method: str, path: str, headers: dict) -> str:
+    """The national ID whose data the call reads: the path parameter the service names, else the
+    ``X-Congso-Data-Subject`` header."""
+    parameter = service["data_subject_parameter"]
+    if parameter:
+        endpoint = rules.match_endpoint(service["endpoints"], method, path)
+        if endpoint is not None:
+            names = endpoint["path"].strip("/").split("/")
+            values = path.strip("/").split("/")
+            for name, value in zip(names, values, strict=False):
+                if name == "{" + parameter + "}":
+                    return value
+    return headers.get(SUBJECT_HEADER, "")
+
+
+async def _send_whole(send, status: int, body: bytes, content_type: str, extra=()):
+    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()), *extra]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+application = Gateway()

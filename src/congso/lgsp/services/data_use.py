@@ -1,0 +1,15 @@
+"""Who used a citizen's data: every read of a citizen's personal data through the LGSP, from the
+gateway's message log (services flagged ``personal_data`` record the citizen's national ID)."""
+
+from ..models import MessageRecord
+
+
+def data_uses_of(national_id: str):
+    """Every exchange that read the personal data of the citizen ``national_id`` through the LGSP,
+    newest first, as dicts: ``at``, ``client`` (system identifier), ``service``, ``method``, ``path``,
+    ``user_id`` (the end user the client named), ``issue`` (the case), ``status``, ``message_id``."""
+    return (
+        MessageRecord.objects.filter(data_subject=national_id)
+        .order_by("-at")
+        .values("at", "client", "service", "method", "path", "user_id", "issue", "status", "message_id")
+    )

@@ -1,0 +1,262 @@
+"""The LGSP gateway over real HTTP: ``congso gateway`` runs as a subprocess on a free port against the
+test database, in front of a tiny upstream HTTP server run by the test."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from congso.lgsp import messagelog, services
+from congso.lgsp.models import ExchangeDay, MessageRecord, Service
+from tests.conftest import database_url_for_subprocess, wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICE = "000.00.02.H08/MOTCUA/tra-cuu-ho-so"
+RELOAD_SECONDS = 0.5
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Upstream(BaseHTTPRequestHandler):
+    """The provider: echoes what it received; ``/ho-so/cham`` answers after 3 s."""
+
+    protocol_version = "HTTP/1.1"
+
+    def _answer(self, body: bytes):
+        if self.path.endswith("/ho-so/cham"):
+            time.sleep(3)
+        payload = {
+            "path": self.path,
+            "method": self.command,
+            "headers": {k.lower(): v for k, v in self.headers.items()},
+            "body_bytes": len(body),
+        }
+        data = json.dumps(payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("X-Provider", "motcua")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):  # noqa: N802 — http.server's naming
+        self._answer(b"")
+
+    def do_POST(self):  # noqa: N802
+        self._answer(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def upstream():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def world(transactional_db, registry, upstream):
+    Service.objects.filter(pk=registry["service"].pk).update(
+        upstream_url=upstream, timeout_seconds=1, personal_data=True, data_subject_parameter="ma"
+    )
+    services.grant_access(registry["service"], system=registry["consumer"])
+    issued = services.create_credential(registry["consumer"])
+    token = services.issue_token(issued.credential.client_id, issued.secret).access_token
+    # A system without a right, with its own credential.
+    other = services.register_system(registry["consumer"].member, "KHAC", "Hệ thống khác")
+    other_issued = services.create_credential(other)
+    other_token = services.issue_token(other_issued.credential.client_id, other_issued.secret).access_token
+    return {**registry, "token": token, "other_token": other_token, "upstream": upstream}
+
+
+@pytest.fixture
+def gateway(world, tmp_path):
+    port = free_port()
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": database_url_for_subprocess(),
+            "CONGSO_PROFILE": "test",
+            "CONGSO_LGSP_GATEWAY_RELOAD_SECONDS": str(RELOAD_SECONDS),
+            "CONGSO_LGSP_MAX_BODY_BYTES": "1000",
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
+        }
+    )
+    log = open(tmp_path / "gateway.log", "w")  # noqa: SIM115 — closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "congso.cli", "gateway", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def healthy():
+        if proc.poll() is not None:
+            pytest.fail("gateway exited:\n" + (tmp_path / "gateway.log").read_text())
+        try:
+            return urllib.request.urlopen(base + "/health", timeout=2).status == 200
+        except OSError:
+            return False
+
+    wait_until(healthy, timeout=30, message="the gateway to answer /health")
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+    log.close()
+
+
+def call(base, path, token=None, method="GET", body=None, **headers):
+    request = urllib.request.Request(base + path, data=body, method=method)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    for name, value in headers.items():
+        request.add_header(name.replace("_", "-"), value)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, _lower(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, _lower(error.headers), error.read()
+
+
+def _lower(headers) -> dict:
+    return {k.lower(): v for k, v in headers.items()}
+
+
+def problem(answer):
+    status, headers, body = answer
+    assert headers["content-type"] == "application/problem+json"
+    data = json.loads(body)
+    assert data["status"] == status
+    assert "Traceback" not in body.decode()
+    return data
+
+
+def test_no_token_wrong_token_and_no_right_are_refused_by_the_gateway(gateway, world):
+    answer = call(gateway, f"/r1/{SERVICE}/ho-so/H1")
+    assert answer[0] == 401 and problem(answer)["source"] == "gateway"
+    assert answer[1]["www-authenticate"].startswith("Bearer")
+    assert call(gateway, f"/r1/{SERVICE}/ho-so/H1", "not-a-jwt")[0] == 401
+    answer = call(gateway, f"/r1/{SERVICE}/ho-so/H1", world["other_token"])
+    assert answer[0] == 403 and problem(answer)["source"] == "gateway"
+    answer = call(gateway, "/r1/000.00.02.H08/MOTCUA/khong-co/x", world["token"])
+    assert answer[0] == 404 and problem(answer)["source"] == "gateway"
+    # An endpoint the OpenAPI document does not declare is denied like a missing right.
+    assert call(gateway, f"/r1/{SERVICE}/khac", world["token"])[0] == 403
+
+
+def test_with_the_right_the_providers_answer_comes_back_with_the_x_road_headers(gateway, world):
+    status, headers, body = call(
+        gateway,
+        f"/r1/{SERVICE}/ho-so/074090012345?chi_tiet=1",
+        world["token"],
+        X_Road_Id="msg-0001",
+        X_Road_UserId="canbo.hotich",
+        X_Road_Issue="H08.01-250101-0001",
+        X_Road_Client="GOV/gia-mao/KHAC",
+    )
+    assert status == 200
+    assert headers["x-road-id"] == "msg-0001"
+    assert headers["x-provider"] == "motcua"
+    seen = json.loads(body)
+    assert seen["path"] == "/api/ho-so/074090012345?chi_tiet=1"
+    assert seen["headers"]["x-road-client"] == "GOV/000.00.03.H08/HOTICH"  # the token's, not the forged one
+    assert seen["headers"]["x-road-id"] == "msg-0001"
+    assert seen["headers"]["x-road-userid"] == "canbo.hotich"
+    assert seen["headers"]["x-road-issue"] == "H08.01-250101-0001"
+    assert "authorization" not in seen["headers"]  # the consumer's token stays at the gateway
+    # The record was durable before the answer ended; the personal data read is on the citizen's account.
+    record = MessageRecord.objects.get(message_id="msg-0001")
+    assert (record.status, record.client, record.service) == (200, "GOV/000.00.03.H08/HOTICH", SERVICE)
+    assert record.response_bytes == len(body) and record.data_subject == "074090012345"
+    assert [u["message_id"] for u in services.data_uses_of("074090012345")] == ["msg-0001"]
+    assert set(ExchangeDay.objects.values_list("system__code", flat=True)) == {"HOTICH", "MOTCUA"}
+    # A message id without X-Road-Id is generated and returned.
+    status, headers, _ = call(gateway, f"/r1/{SERVICE}/ho-so/H2", world["token"], method="POST", body=b"{}")
+    assert status == 403  # POST /ho-so/H2 is not an endpoint
+    status, headers, body = call(
+        gateway, f"/r1/{SERVICE}/ho-so", world["token"], method="POST", body=b'{"a":1}'
+    )
+    assert status == 200 and json.loads(body)["body_bytes"] == 7 and len(headers["x-road-id"]) == 36
+    assert messagelog.verify().ok
+
+
+def test_a_replayed_message_id_is_refused(gateway, world):
+    assert call(gateway, f"/r1/{SERVICE}/ho-so/H1", world["token"], X_Road_Id="once")[0] == 200
+    answer = call(gateway, f"/r1/{SERVICE}/ho-so/H1", world["token"], X_Road_Id="once")
+    assert answer[0] == 409 and problem(answer)["source"] == "gateway"
+    assert MessageRecord.objects.filter(message_id="once").count() == 1
+
+
+def test_the_rate_limit_answers_429(gateway, world):
+    world["consumer"].__class__.objects.filter(pk=world["consumer"].pk).update(rate_limit_per_minute=3)
+    services.set_system_status(world["consumer"], "connected")  # publishes registry_changed → reload
+    time.sleep(RELOAD_SECONDS * 4)
+    statuses = [call(gateway, f"/r1/{SERVICE}/ho-so/H{n}", world["token"])[0] for n in range(5)]
+    assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
+    answer = call(gateway, f"/r1/{SERVICE}/ho-so/H9", world["token"])
+    assert problem(answer)["source"] == "gateway" and int(answer[1]["retry-after"]) >= 1
+
+
+def test_provider_down_is_502_and_slow_is_504_from_the_provider(gateway, world):
+    answer = call(gateway, f"/r1/{SERVICE}/ho-so/cham", world["token"])
+    assert answer[0] == 504 and problem(answer)["source"] == "provider"
+    Service.objects.filter(pk=world["service"].pk).update(upstream_url=f"http://127.0.0.1:{free_port()}/api")
+    services.set_system_status(world["provider"], "connected")
+    time.sleep(RELOAD_SECONDS * 4)
+    answer = call(gateway, f"/r1/{SERVICE}/ho-so/H1", world["token"])
+    assert answer[0] == 502 and problem(answer)["source"] == "provider"
+    statuses = dict(MessageRecord.objects.values_list("status", "source"))
+    assert statuses == {504: "provider", 502: "provider"}
+
+
+def test_a_body_over_the_limit_is_413(gateway, world):
+    answer = call(gateway, f"/r1/{SERVICE}/ho-so", world["token"], method="POST", body=b"x" * 2000)
+    assert answer[0] == 413 and problem(answer)["source"] == "gateway"
+
+
+def test_a_revoked_right_is_enforced_within_the_reload_time(gateway, world):
+    assert call(gateway, f"/r1/{SERVICE}/ho-so/H1", world["token"])[0] == 200
+    right = services.rights_of(world["service"]).get()
+    services.revoke_access(right)
+    revoked = time.monotonic()
+    wait_until(
+        lambda: call(gateway, f"/r1/{SERVICE}/ho-so/H2", world["token"])[0] == 403,
+        timeout=10,
+        interval=0.05,
+        message="the revocation to reach the gateway",
+    )
+    # Stated reload time: the poll interval plus one load (docs/lgsp.md); generous for a loaded machine.
+    assert time.monotonic() - revoked < RELOAD_SECONDS + 2.5
+
+
+def test_metrics_are_exposed(gateway, world):
+    call(gateway, f"/r1/{SERVICE}/ho-so/H1", world["token"])
+    status, headers, body = call(gateway, "/metrics")
+    assert status == 200
+    assert b'lgsp_gateway_requests_total{client="GOV/000.00.03.H08/HOTICH"' in body
+    assert b"lgsp_gateway_request_seconds_bucket" in body
