@@ -77,9 +77,10 @@ def append(entries: list[dict]) -> list[MessageRecord]:
     if not entries:
         return []
     with transaction.atomic():
-        _head()
-        LogHead.objects.filter(pk=1).update(seq=F("seq") + 0)  # take the write lock before reading
-        head = LogHead.objects.select_for_update().get(pk=1)
+        # Take the write lock (the UPDATE) before reading the head, so no other writer chains meanwhile.
+        if not LogHead.objects.filter(pk=1).update(seq=F("seq")):
+            _head()
+        head = LogHead.objects.get(pk=1)
         prev, seq = head.hash, head.seq
         rows = []
         exchanges: dict[tuple[int, date], int] = {}

@@ -11,6 +11,7 @@ envelope saying whether the gateway or the provider failed.
 import asyncio
 import hashlib
 import json
+import logging
 import os
 import re
 import time
@@ -51,6 +52,8 @@ GATEWAY_HEADERS = frozenset({"x-road-client", "x-road-id", "x-road-service"})
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 SUBJECT_HEADER = "x-congso-data-subject"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+# Answers up to this size are held until logged and sent in one piece; longer ones are streamed.
+HOLD_BYTES = 64 * 1024
 
 
 class GatewayError(Exception):
@@ -332,22 +335,8 @@ class Gateway:
             upstream = await self.client.send(request, stream=True)
         except BodyTooLarge:
             raise GatewayError(413, "body-too-large", "Nội dung quá lớn", f"At most {limit} bytes.") from None
-        except httpx.TimeoutException as exc:
-            raise GatewayError(
-                504,
-                "provider-timeout",
-                "Hệ thống cung cấp không trả lời kịp",
-                f"No answer within {timeout:g} s.",
-                source="provider",
-            ) from exc
         except httpx.HTTPError as exc:
-            raise GatewayError(
-                502,
-                "provider-unavailable",
-                "Không kết nối được hệ thống cung cấp",
-                type(exc).__name__,
-                source="provider",
-            ) from exc
+            raise _provider_failure(exc, timeout) from exc
         finally:
             record["request_bytes"] = received["bytes"]
             record["request_sha256"] = request_hash.hexdigest()
@@ -356,46 +345,67 @@ class Gateway:
         await self._relay(send, upstream, record, target, started)
 
     async def _relay(self, send, upstream: httpx.Response, record, target, started):
+        """Relay the provider's answer. An answer up to ``HOLD_BYTES`` is held, logged, then sent in one
+        piece with its length; a longer one is streamed as it comes (chunked) and only its final chunk
+        waits for the log. Either way the client has the whole answer only once its record is durable."""
         answer_hash = hashlib.sha256()
         answer_body = bytearray() if target["service"]["keep_bodies"] else None
-        response_headers = [
+        headers = [
             (k.encode("latin-1"), v.encode("latin-1"))
             for k, v in upstream.headers.multi_items()
             if k.lower() not in HOP_BY_HOP and k.lower() not in GATEWAY_HEADERS
         ]
-        response_headers += [
+        headers += [
             (b"x-road-id", record["message_id"].encode()),
             (b"x-road-client", record["client"].encode()),
         ]
-        await send(
-            {"type": "http.response.start", "status": upstream.status_code, "headers": response_headers}
-        )
-        size = 0
+        held: list[bytes] = []
+        size, streaming, failure = 0, False, None
         try:
             async for chunk in upstream.aiter_raw():
                 size += len(chunk)
                 answer_hash.update(chunk)
                 if answer_body is not None:
                     answer_body.extend(chunk)
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                if streaming:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                    continue
+                held.append(chunk)
+                if size > HOLD_BYTES:
+                    streaming = True
+                    await send(
+                        {"type": "http.response.start", "status": upstream.status_code, "headers": headers}
+                    )
+                    await send({"type": "http.response.body", "body": b"".join(held), "more_body": True})
+                    held = []
         except httpx.HTTPError as exc:
-            # The provider failed after its answer began: log it, then cut the connection so the
-            # client cannot take the partial answer for a whole one.
-            record["source"] = "provider"
-            record["status"] = 504 if isinstance(exc, httpx.TimeoutException) else 502
+            failure = exc
         finally:
             await upstream.aclose()
-        record["status"] = record["status"] or upstream.status_code
+        record["client_system_id"] = target["client_system"].get("id")
+        record["provider_system_id"] = target["provider_system"].get("id")
+        if failure is not None and not streaming:
+            raise _provider_failure(failure, float(target["service"]["timeout_seconds"])) from failure
+        record["status"] = upstream.status_code
         record["response_bytes"] = size
         record["response_sha256"] = answer_hash.hexdigest()
         if answer_body is not None:
             record["response_body"] = bytes(answer_body)
-        record["client_system_id"] = target["client_system"].get("id")
-        record["provider_system_id"] = target["provider_system"].get("id")
-        await self._durable(record, started)
-        if record["source"] == "provider":
+        if failure is not None:
+            # The provider broke off an answer already under way: log it, then cut the connection so
+            # the client cannot take the partial answer for a whole one.
+            record["source"] = "provider"
+            record["status"] = 504 if isinstance(failure, httpx.TimeoutException) else 502
+            await self._durable(record, started)
             raise ConnectionAbortedError("the provider's answer broke off")
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await self._durable(record, started)
+        if streaming:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        body = b"".join(held)
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": upstream.status_code, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
 
     async def _refuse(self, send, error: GatewayError, record, started):
         record["status"], record["source"] = error.status, error.source
@@ -426,6 +436,24 @@ class Gateway:
         ).inc()
         metrics.LATENCY.labels(record["service"]).observe(time.perf_counter() - started)
         await self.log.write(record)
+
+
+def _provider_failure(exc: Exception, timeout: float) -> GatewayError:
+    if isinstance(exc, httpx.TimeoutException):
+        return GatewayError(
+            504,
+            "provider-timeout",
+            "Hệ thống cung cấp không trả lời kịp",
+            f"No answer within {timeout:g} s.",
+            source="provider",
+        )
+    return GatewayError(
+        502,
+        "provider-unavailable",
+        "Không kết nối được hệ thống cung cấp",
+        type(exc).__name__,
+        source="provider",
+    )
 
 
 def _headers(scope) -> dict:
@@ -464,4 +492,6 @@ async def _send_whole(send, status: int, body: bytes, content_type: str, extra=(
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+# httpx logs every request at INFO: the message log and /metrics already say all of it.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 application = Gateway()

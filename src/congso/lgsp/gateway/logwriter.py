@@ -7,7 +7,7 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db import IntegrityError, close_old_connections
+from django.db import IntegrityError, connection
 
 from .. import messagelog
 from . import metrics
@@ -17,7 +17,8 @@ MAX_BATCH = 500
 
 
 def _append(entries: list[dict]) -> list[BaseException | None]:
-    close_old_connections()
+    # The writer thread keeps its database connection for the life of the process (closing it after
+    # every batch, as CONN_MAX_AGE=0 would, costs more than the batch); it is dropped after an error.
     try:
         messagelog.append(entries)
         return [None] * len(entries)
@@ -49,6 +50,7 @@ class LogWriter:
         loop = asyncio.get_running_loop()
         while True:
             batch = [await self.queue.get()]
+            await asyncio.sleep(0)  # let the requests already answered by their provider queue up too
             while not self.queue.empty() and len(batch) < MAX_BATCH:
                 batch.append(self.queue.get_nowait())
             metrics.LOG_BATCH.observe(len(batch))
@@ -56,6 +58,7 @@ class LogWriter:
                 outcomes = await loop.run_in_executor(self.executor, _append, [e for e, _ in batch])
             except Exception as exc:  # noqa: BLE001 — every waiting request learns its record failed
                 logger.exception("LGSP gateway: the message log could not be written")
+                await loop.run_in_executor(self.executor, connection.close)
                 outcomes = [exc] * len(batch)
             for (_entry, future), outcome in zip(batch, outcomes, strict=True):
                 if future.done():
