@@ -209,6 +209,12 @@ def main() -> int:
                 f"{name:<18} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['requests']:>9} "
                 f"{r['non_2xx']:>8}"
             )
+        exposition = urllib.request.urlopen(f"http://127.0.0.1:{gateway_port}/metrics").read().decode()  # noqa: S310
+        batches = float(re.search(r"^lgsp_gateway_log_batch_records_count (\S+)$", exposition, re.M).group(1))
+        logged = float(re.search(r"^lgsp_gateway_log_batch_records_sum (\S+)$", exposition, re.M).group(1))
+        print(
+            f"\nmessage log: {logged:.0f} records in {batches:.0f} commits ({logged / batches:.1f} a commit)"
+        )
         gw, ngx, direct = results["congso gateway"], results["nginx proxy_pass"], results["direct"]
         print(
             f"\ngateway / nginx throughput: {gw['rps'] / ngx['rps']:.2f}   "

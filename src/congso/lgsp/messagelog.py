@@ -18,8 +18,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import conf, keys
@@ -67,47 +66,55 @@ def _head() -> LogHead:
     return head
 
 
-def append(entries: list[dict]) -> list[MessageRecord]:
+_COLUMNS = ("seq", *CANONICAL_FIELDS, "request_body", "response_body", "prev_hash", "hash")
+
+
+def append(entries: list[dict]) -> int:
     """Chain and store ``entries`` (dicts of the record's fields, ``at`` timezone-aware; optional
     ``request_body``/``response_body``, ``client_system_id``/``provider_system_id`` for the daily
     exchange counts) in ONE transaction — the gateway's group commit. When it returns, they are durable.
+    Returns how many were stored.
 
     The head row is updated first, which takes the write lock on both databases, so concurrent writers
-    (several gateway processes) chain one after the other."""
+    (several gateway processes) chain one after the other. The records go in with one ``executemany``:
+    on the gateway's hot path, model instances and ``bulk_create`` cost more than the commit."""
     if not entries:
-        return []
-    with transaction.atomic():
+        return 0
+    head_table = connection.ops.quote_name(LogHead._meta.db_table)
+    record_table = connection.ops.quote_name(MessageRecord._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    # S608 below: the names are the models' own tables and columns; every value is a parameter.
+    insert = (
+        f"INSERT INTO {record_table} ({', '.join(connection.ops.quote_name(c) for c in _COLUMNS)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
         # Take the write lock (the UPDATE) before reading the head, so no other writer chains meanwhile.
-        if not LogHead.objects.filter(pk=1).update(seq=F("seq")):
+        cursor.execute(f"UPDATE {head_table} SET seq = seq WHERE id = 1")  # noqa: S608
+        if cursor.rowcount == 0:
             _head()
-        head = LogHead.objects.get(pk=1)
-        prev, seq = head.hash, head.seq
+        cursor.execute(f"SELECT seq, hash FROM {head_table} WHERE id = 1")  # noqa: S608
+        seq, prev = cursor.fetchone()
         rows = []
         exchanges: dict[tuple[int, date], int] = {}
         for entry in entries:
             values = {name: entry[name] for name in CANONICAL_FIELDS}
             seq += 1
             digest = chain_hash(prev, values)
-            rows.append(
-                MessageRecord(
-                    seq=seq,
-                    prev_hash=prev,
-                    hash=digest,
-                    request_body=entry.get("request_body"),
-                    response_body=entry.get("response_body"),
-                    **values,
-                )
-            )
+            row = [seq]
+            row += [adapt(values["at"]) if name == "at" else values[name] for name in CANONICAL_FIELDS]
+            row += [entry.get("request_body"), entry.get("response_body"), prev, digest]
+            rows.append(row)
             prev = digest
             day = timezone.localdate(values["at"])
             for key in ("client_system_id", "provider_system_id"):
                 if entry.get(key):
                     exchanges[(entry[key], day)] = exchanges.get((entry[key], day), 0) + 1
-        MessageRecord.objects.bulk_create(rows)
-        LogHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+        cursor.executemany(insert, rows)
+        cursor.execute(f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = 1", [seq, prev])  # noqa: S608
         for (system_id, day), count in exchanges.items():
             record_exchanges(System(pk=system_id), day, count)
-    return rows
+    return len(rows)
 
 
 def message_id_used(message_id: str) -> bool:
