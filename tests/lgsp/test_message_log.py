@@ -167,3 +167,27 @@ def test_data_uses_of_a_citizen(five):
     assert [(u["message_id"], u["client"], u["user_id"]) for u in uses] == [
         ("msg-10", "GOV/000.00.03.H08/HOTICH", "canbo1")
     ]
+
+
+def test_traffic_per_service_and_per_consumer_from_the_log():
+    from datetime import timedelta
+
+    now = timezone.now()
+    durations = [1000 * n for n in range(1, 101)]  # 1 … 100 ms
+    entries = [entry(n, duration_us=d, at=now - timedelta(minutes=1)) for n, d in enumerate(durations)]
+    entries[-1]["status"], entries[-1]["source"] = 502, "provider"
+    entries.append(entry(500, client="GOV/000.00.04.H08/KHAC", service="000.00.04.H08/X/y", status=403))
+    messagelog.append(entries)
+    per_service = services.traffic(now - timedelta(hours=1), now + timedelta(seconds=1))
+    assert [t.key for t in per_service] == ["000.00.02.H08/MOTCUA/tra-cuu-ho-so", "000.00.04.H08/X/y"]
+    busiest = per_service[0]
+    assert (busiest.requests, busiest.errors) == (100, 1)
+    assert (busiest.p50_ms, busiest.p95_ms, busiest.p99_ms) == (50.0, 95.0, 99.0)
+    assert busiest.last_success is not None and busiest.error_share == 0.01
+    assert per_service[1].last_success is None
+    per_client = services.traffic(now - timedelta(hours=1), now + timedelta(seconds=1), by="client")
+    assert {t.key: t.requests for t in per_client} == {
+        "GOV/000.00.03.H08/HOTICH": 100,
+        "GOV/000.00.04.H08/KHAC": 1,
+    }
+    assert services.traffic(now + timedelta(seconds=1), now + timedelta(hours=1)) == []

@@ -9,6 +9,8 @@
   ``rotate_signing_key``;
 - what the gateway loads and fills (``snapshot``): ``registry_snapshot``, ``registry_stamp``,
   ``record_exchanges``, ``connected_share``;
+- traffic from the message log (``traffic``): ``traffic(since, until, by="service" | "client")`` →
+  ``Traffic`` (requests, errors, p50/p95/p99, last success);
 - personal data (``data_use``): ``data_uses_of(national_id)`` — who read a citizen's data through the LGSP.
 
 Every change runs in one transaction with its audit line (``core.audit``) and the event
@@ -45,6 +47,7 @@ from .registry import (
     set_system_status,
 )
 from .snapshot import ConnectedShare, connected_share, record_exchanges, registry_snapshot, registry_stamp
+from .traffic import Traffic, traffic
 
 __all__ = [
     "REGISTRY_CHANGED",
@@ -53,6 +56,7 @@ __all__ = [
     "IssuedToken",
     "RegistryError",
     "TokenError",
+    "Traffic",
     "connected_share",
     "create_credential",
     "create_group",
@@ -80,5 +84,6 @@ __all__ = [
     "set_endpoint_enabled",
     "set_group_systems",
     "set_system_status",
+    "traffic",
     "verify_token",
 ]
