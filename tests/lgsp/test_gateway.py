@@ -3,7 +3,6 @@ test database, in front of a tiny upstream HTTP server run by the test."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -11,23 +10,16 @@ import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from congso.lgsp import messagelog, services
 from congso.lgsp.models import ExchangeDay, MessageRecord, Service
-from tests.conftest import database_url_for_subprocess, wait_until
+from tests.support.subprocesses import PROJECT_ROOT, database_url_for_subprocess, free_port, wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = PROJECT_ROOT
 SERVICE = "000.00.02.H08/MOTCUA/tra-cuu-ho-so"
 RELOAD_SECONDS = 0.5
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Upstream(BaseHTTPRequestHandler):
