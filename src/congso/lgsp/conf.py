@@ -18,6 +18,14 @@ Read through these functions (not at import time) so tests and ``override_settin
   client certificate it verified; unset by default (mutual TLS off). The terminator must strip it from
   client requests.
 - ``CONGSO_LGSP_CONNECTED_TARGET`` — the plan's share of connected systems; default ``0.6``.
+- ``CONGSO_LGSP_WEBHOOK_TIMEOUT_SECONDS`` — how long a webhook receiver may take to answer; default ``10``.
+- ``CONGSO_LGSP_WEBHOOK_MAX_ATTEMPTS`` — attempts before a push delivery goes to the dead-letter list;
+  default ``12`` (with the default backoff, about 5 hours of trying).
+- ``CONGSO_LGSP_WEBHOOK_BACKOFF_SECONDS`` / ``CONGSO_LGSP_WEBHOOK_BACKOFF_MAX_SECONDS`` — the wait after the
+  n-th failure is base × 2^(n−1), capped; defaults ``10`` and ``3600``.
+- ``CONGSO_LGSP_WEBHOOK_STALE_SECONDS`` — a due push delivery whose task was lost (a worker killed
+  mid-delivery) is enqueued again after this long; default ``120``.
+- ``CONGSO_LGSP_PULL_BATCH`` — the most events one pull returns; default ``100``.
 
 The gateway and its message log:
 
@@ -88,3 +96,26 @@ def max_body_bytes() -> int:
 
 def replay_window_seconds() -> int:
     return int(getattr(settings, "CONGSO_LGSP_REPLAY_WINDOW_SECONDS", 86400))
+
+
+def webhook_timeout() -> float:
+    return float(getattr(settings, "CONGSO_LGSP_WEBHOOK_TIMEOUT_SECONDS", 10))
+
+
+def webhook_max_attempts() -> int:
+    return int(getattr(settings, "CONGSO_LGSP_WEBHOOK_MAX_ATTEMPTS", 12))
+
+
+def webhook_backoff() -> tuple[float, float]:
+    return (
+        float(getattr(settings, "CONGSO_LGSP_WEBHOOK_BACKOFF_SECONDS", 10)),
+        float(getattr(settings, "CONGSO_LGSP_WEBHOOK_BACKOFF_MAX_SECONDS", 3600)),
+    )
+
+
+def webhook_stale_seconds() -> float:
+    return float(getattr(settings, "CONGSO_LGSP_WEBHOOK_STALE_SECONDS", 120))
+
+
+def pull_batch() -> int:
+    return int(getattr(settings, "CONGSO_LGSP_PULL_BATCH", 100))

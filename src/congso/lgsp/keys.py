@@ -1,5 +1,5 @@
 """Token-signing keys and access tokens, without the database: Ed25519 key pairs, the encryption of a
-private key at rest, JWK export, and signing and verifying JWTs (EdDSA, PyJWT).
+private key (or a webhook secret) at rest, JWK export, and signing and verifying JWTs (EdDSA, PyJWT).
 
 The gateway verifies tokens with ``verify_token`` over the public keys of its snapshot.
 """
@@ -66,6 +66,25 @@ def decrypt_private_key(kid: str, envelope: str, secret: str) -> Ed25519PrivateK
     except Exception as exc:  # noqa: BLE001 — every failure means the same: this key cannot sign
         raise KeyDecryptionError(f"The private key {kid} cannot be decrypted.") from exc
     return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def seal(plaintext: str, context: str, secret: str) -> str:
+    """Encrypt a small secret for storage (a webhook signing secret), bound to ``context`` (its row's
+    identifier) the same way a private key is bound to its kid."""
+    nonce = os.urandom(12)
+    sealed = AESGCM(_wrapping_key(secret, context)).encrypt(nonce, plaintext.encode(), context.encode())
+    return f"{_ENVELOPE}.{_b64(nonce)}.{_b64(sealed)}"
+
+
+def unseal(envelope: str, context: str, secret: str) -> str:
+    try:
+        version, nonce, sealed = envelope.split(".")
+        if version != _ENVELOPE:
+            raise ValueError(version)
+        raw = AESGCM(_wrapping_key(secret, context)).decrypt(_unb64(nonce), _unb64(sealed), context.encode())
+    except Exception as exc:  # noqa: BLE001 — every failure means the same: this secret is unreadable
+        raise KeyDecryptionError(f"The secret of {context} cannot be decrypted.") from exc
+    return raw.decode()
 
 
 def public_jwk(kid: str, public_pem: str) -> dict:

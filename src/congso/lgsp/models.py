@@ -525,3 +525,16 @@ class LogCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Publish / subscribe (part 3) keeps its models beside its code; they belong to this app all the same.
+from .pubsub.models import (  # noqa: E402, F401
+    Delivery,
+    DeliveryStatus,
+    EventRight,
+    EventType,
+    PublishedEvent,
+    Subscription,
+    SubscriptionMode,
+    SubscriptionState,
+)

@@ -9,7 +9,7 @@ both decide here, so there is one rule:
 3. a right in force at ``now`` (not revoked, ``valid_from <= now < valid_to``) names the client system,
    or a group it belongs to, for the whole service or for exactly that endpoint.
 
-Anything else is denied.
+Anything else is denied. ``may_receive`` is the same rule for receiving published events.
 """
 
 import re
@@ -78,4 +78,30 @@ def allows(snapshot: dict, client: str, service: str, method: str, path: str, no
     groups = set(client_entry["groups"])
     return any(
         _in_force(r, now) and right_covers(r, client, groups, endpoint) for r in service_entry["rights"]
+    )
+
+
+# --- Publish / subscribe -------------------------------------------------------------------------
+
+
+def receiving_rights(rights: list[dict], client: str, client_groups: set[str], now: datetime) -> list[dict]:
+    """The rights (``{"system", "group", "all_agencies", "valid_from", "valid_to"}``) on an event type
+    in force at ``now`` that name system ``client`` or one of its groups."""
+    return [r for r in rights if _in_force(r, now) and (r["system"] == client or r["group"] in client_groups)]
+
+
+def may_receive(
+    rights: list[dict],
+    client: str,
+    client_groups: set[str],
+    client_agency: str | None,
+    event_agencies: list[str],
+    now: datetime,
+) -> bool:
+    """Whether system ``client`` may receive an event, by the rights on its event type. Deny by
+    default: a right in force names the system or one of its groups, and either covers every agency or
+    the event concerns the system's owner agency (``client_agency``, its code)."""
+    return any(
+        r["all_agencies"] or (client_agency is not None and client_agency in event_agencies)
+        for r in receiving_rights(rights, client, client_groups, now)
     )

@@ -11,7 +11,11 @@
   ``record_exchanges``, ``connected_share``;
 - traffic from the message log (``traffic``): ``traffic(since, until, by="service" | "client")`` →
   ``Traffic`` (requests, errors, p50/p95/p99, last success);
-- personal data (``data_use``): ``data_uses_of(national_id)`` — who read a citizen's data through the LGSP.
+- personal data (``data_use``): ``data_uses_of(national_id)`` — who read a citizen's data through the LGSP;
+- publish / subscribe (``pubsub``, ``webhooks``): ``register_event_type``, ``ensure_domain_event_types``,
+  ``validate_payload``, ``grant_events``, ``revoke_events``, ``may_receive``, ``subscribe``,
+  ``set_subscription_state``, ``subscription_secret``, ``publish_event``, ``fetch``, ``acknowledge``,
+  ``replay``.
 
 Every change runs in one transaction with its audit line (``core.audit``) and the event
 ``lgsp.registry_changed`` (``core.events``), on which the gateway reloads its snapshot.
@@ -33,6 +37,21 @@ from .credentials import (
     verify_token,
 )
 from .data_use import data_uses_of
+from .pubsub import (
+    CreatedSubscription,
+    acknowledge,
+    ensure_domain_event_types,
+    fetch,
+    grant_events,
+    may_receive,
+    publish_event,
+    register_event_type,
+    revoke_events,
+    set_subscription_state,
+    subscribe,
+    subscription_secret,
+    validate_payload,
+)
 from .registry import (
     create_group,
     member_for_agency,
@@ -48,34 +67,45 @@ from .registry import (
 )
 from .snapshot import ConnectedShare, connected_share, record_exchanges, registry_snapshot, registry_stamp
 from .traffic import Traffic, traffic
+from .webhooks import replay
 
 __all__ = [
-    "REGISTRY_CHANGED",
     "ConnectedShare",
+    "CreatedSubscription",
     "IssuedCredential",
     "IssuedToken",
+    "REGISTRY_CHANGED",
     "RegistryError",
     "TokenError",
     "Traffic",
+    "acknowledge",
     "connected_share",
     "create_credential",
     "create_group",
     "data_uses_of",
+    "ensure_domain_event_types",
     "ensure_signing_keys",
+    "fetch",
     "grant_access",
+    "grant_events",
     "is_allowed",
     "issue_token",
     "jwks",
+    "may_receive",
     "member_for_agency",
+    "publish_event",
     "publish_version",
     "record_exchanges",
+    "register_event_type",
     "register_member",
     "register_service",
     "register_service_version",
     "register_system",
     "registry_snapshot",
     "registry_stamp",
+    "replay",
     "revoke_access",
+    "revoke_events",
     "rights_of",
     "rotate_credential",
     "rotate_signing_key",
@@ -83,7 +113,11 @@ __all__ = [
     "set_credential_active",
     "set_endpoint_enabled",
     "set_group_systems",
+    "set_subscription_state",
     "set_system_status",
+    "subscribe",
+    "subscription_secret",
     "traffic",
+    "validate_payload",
     "verify_token",
 ]

@@ -1,0 +1,23 @@
+"""The LGSP's outbox subscriber and periodic job (discovered at start-up by ``core``).
+
+- ``lgsp.publish``: each congso domain event that is an LGSP event type (``pubsub.catalogue``) becomes
+  a published event with one delivery per subscription allowed to receive it. At least once: the
+  outbox may hand the same event over again, and ``publish_event`` publishes it once per source.
+- ``lgsp.webhook_sweep``: re-enqueue push deliveries whose task was lost (a worker killed mid-delivery).
+"""
+
+from congso.core.events import subscriber
+from congso.core.scheduling import periodic
+
+from .pubsub.catalogue import DOMAIN_EVENT_TYPES
+from .services import pubsub, webhooks
+
+
+@subscriber(*sorted(DOMAIN_EVENT_TYPES), name="lgsp.publish")
+def publish_domain_event(event) -> None:
+    pubsub.publish_domain_event(event)
+
+
+@periodic("lgsp.webhook_sweep", every=15)
+def webhook_sweep() -> None:
+    webhooks.requeue_stale()
