@@ -107,3 +107,42 @@ def person(make_user, agencies):
         return user
 
     return make
+
+
+# --- Publish / subscribe ---------------------------------------------------------------------------
+
+
+def dossier_event_payload(agency_code="000.00.03.H08", **extra) -> dict:
+    """What ``dossiers.states.event_payload`` publishes for an accepted dossier (internal ids included,
+    as the outbox carries them)."""
+    payload = {
+        "dossier_id": 41,
+        "public_id": "5a0f3c1e-8d2b-4a52-9d43-0c1c2a7f0e11",
+        "code": "000.00.03.H08-261203-0001",
+        "status": 2,
+        "channel": "counter",
+        "agency_code": agency_code,
+        "current_agency_code": agency_code,
+        "procedure_code": "1.001234",
+        "from_status": 1,
+        "form_code": "01",
+        "due_at": "2026-12-08T17:00:00+07:00",
+        "process": "quy-trinh-khai-sinh",
+    }
+    payload.update(extra)
+    return payload
+
+
+@pytest.fixture
+def dossier_payload():
+    return dossier_event_payload
+
+
+@pytest.fixture
+def pubsub(registry):
+    """congso's event types registered; the consumer system (Sở Tư pháp's HOTICH) may receive
+    ``dossier.accepted`` of its own agency."""
+    types = {t.code: t for t in services.ensure_domain_event_types()}
+    accepted = types["dossier.accepted"]
+    right = services.grant_events(accepted, system=registry["consumer"])
+    return {**registry, "types": types, "accepted": accepted, "right": right}

@@ -304,11 +304,11 @@ def publish_domain_event(outbox_event) -> PublishedEvent | None:
     event_type = EventType.objects.filter(code=outbox_event.name, publisher__isnull=True, active=True).first()
     if event_type is None or outbox_event.name not in catalogue.DOMAIN_EVENT_TYPES:
         return None
-    payload = catalogue.project(outbox_event.name, outbox_event.payload, outbox_event.created_at.isoformat())
+    payload = catalogue.project(outbox_event.name, outbox_event.payload, outbox_event.occurred_at.isoformat())
     return publish_event(
         event_type,
         payload,
-        occurred_at=outbox_event.created_at,
+        occurred_at=outbox_event.occurred_at,
         source=f"outbox:{outbox_event.pk}",
         subject=payload.get("code", ""),
         agency_codes=catalogue.agencies_of(payload),
