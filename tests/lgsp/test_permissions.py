@@ -65,3 +65,61 @@ def test_pages_follow_the_matrix(kind, person, registry, client):
     assert AccessRight.objects.exists() is manage
     credential = client.post(f"/can-bo/lgsp/he-thong/{registry['provider'].pk}/thong-tin-xac-thuc/")
     assert credential.status_code == (200 if manage else 403)
+
+
+# --- Publish / subscribe ---------------------------------------------------------------------------
+
+# person: (grant congso's domain event types, grant the provider's own event type,
+#          manage the provider system's subscriptions and replay its dead letters)
+PUBSUB_MATRIX = {
+    "platform_admin": (True, True, True),
+    "owner_admin": (False, True, True),
+    "other_admin": (False, False, False),
+    "officer": (False, False, False),
+    "citizen": (False, False, False),
+    "anonymous": (False, False, False),
+}
+
+
+@pytest.mark.parametrize("kind", PEOPLE)
+def test_pubsub_permission_functions(kind, person, registry):
+    from congso.lgsp.models import Delivery, EventRight, Subscription
+
+    user = person(kind) or AnonymousUser()
+    domain, own, subscriptions = PUBSUB_MATRIX[kind]
+    accepted = {t.code: t for t in services.ensure_domain_event_types()}["dossier.accepted"]
+    issued = services.register_event_type(
+        "motcua.queue_changed", "Hàng đợi thay đổi", {"type": "object"}, publisher=registry["provider"]
+    )
+    right = services.grant_events(issued, system=registry["provider"])
+    subscription = services.subscribe(registry["provider"], issued, "pull").subscription
+    assert permissions.can_grant_events(user, accepted) is domain
+    assert permissions.can_grant_events(user, issued) is own
+    assert permissions.can_manage_subscriptions(user, registry["provider"]) is subscriptions
+    assert (
+        subscription in permissions.subscriptions_in_scope(user, Subscription.objects.all())
+    ) is subscriptions
+    assert (right in permissions.event_rights_in_scope(user, EventRight.objects.all())) is own
+    assert not permissions.deliveries_in_scope(user, Delivery.objects.all()).exists() or subscriptions
+
+
+@pytest.mark.parametrize("kind", PEOPLE)
+def test_pubsub_pages_follow_the_matrix(kind, person, pubsub, client):
+    user = person(kind)
+    if user is not None:
+        client.force_login(user)
+    browse = MATRIX[kind][0]
+    domain, _own, manage = PUBSUB_MATRIX[kind]
+    types_page = client.get("/can-bo/lgsp/su-kien/")
+    assert types_page.status_code == (200 if browse else 302 if kind == "anonymous" else 403)
+    if not browse:
+        return
+    accepted = pubsub["accepted"]
+    detail = client.get(f"/can-bo/lgsp/su-kien/{accepted.pk}/")
+    assert detail.status_code == 200 and "dossier.accepted" in detail.content.decode()
+    assert ("Cấp quyền nhận sự kiện" in detail.content.decode()) is domain
+    grant = client.post(f"/can-bo/lgsp/su-kien/{accepted.pk}/cap-quyen/", {"system": pubsub["provider"].pk})
+    assert grant.status_code == (302 if domain else 403)
+    page = client.get(f"/can-bo/lgsp/he-thong/{pubsub['provider'].pk}/dang-ky-su-kien/")
+    assert page.status_code == (200 if manage else 403)
+    assert client.get("/can-bo/lgsp/that-bai/").status_code == (200 if MATRIX[kind][1] else 403)

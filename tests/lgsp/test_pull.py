@@ -20,7 +20,13 @@ def pulling(pubsub, client, dossier_payload):
     for pk in outbox.values_list("pk", flat=True):
         assert events.attempt_delivery(pk) == "delivered"
     url = f"/lgsp/events/{subscription.public_id}"
-    return {**pubsub, "subscription": subscription, "token": token, "url": url, "credential": issued.credential}
+    return {
+        **pubsub,
+        "subscription": subscription,
+        "token": token,
+        "url": url,
+        "credential": issued.credential,
+    }
 
 
 def get(client, url, token, **params):
@@ -83,7 +89,10 @@ def test_a_revoked_right_is_403(client, pulling):
 def test_bad_requests(client, pulling):
     assert get(client, pulling["url"], pulling["token"], after="x").status_code == 400
     response = client.post(
-        f"{pulling['url']}/ack", "nope", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {pulling['token']}"
+        f"{pulling['url']}/ack",
+        "nope",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {pulling['token']}",
     )
     assert response.status_code == 400
     assert client.post(pulling["url"], HTTP_AUTHORIZATION=f"Bearer {pulling['token']}").status_code == 405

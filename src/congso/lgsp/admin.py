@@ -251,3 +251,7 @@ class ExchangeDayAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Publish / subscribe registers its pages from its own module (it needs the classes above).
+from . import admin_pubsub  # noqa: E402, F401

@@ -9,6 +9,11 @@ admin both ask these functions).
   systems whose owner agency is one they administer (``agencies.permissions.admin_scope``). A system
   without an owner agency (an outside organisation's) is the platform's to manage.
 - Officers without an administrative role, citizens and anonymous visitors manage nothing.
+- **Publish / subscribe**: every officer who may browse sees the event types. The right to receive an
+  event type is granted by its publisher's administrators — for congso's own domain events (no
+  publishing system), by platform administrators only, since they concern every agency's dossiers. A
+  system's administrators subscribe it, pause and resume its subscriptions, see its deliveries and
+  replay its dead letters.
 """
 
 from django.db.models import QuerySet
@@ -16,7 +21,17 @@ from django.db.models import QuerySet
 from congso.agencies.permissions import admin_scope
 from congso.workspace.permissions import can_enter_workspace
 
-from .models import AccessRight, ConsumerCredential, Member, Service, System
+from .models import (
+    AccessRight,
+    ConsumerCredential,
+    Delivery,
+    EventRight,
+    EventType,
+    Member,
+    Service,
+    Subscription,
+    System,
+)
 
 
 def can_browse_catalogue(user) -> bool:
@@ -65,6 +80,19 @@ def can_manage_credentials(user, system: System) -> bool:
     return can_manage_system(user, system)
 
 
+def can_grant_events(user, event_type: EventType) -> bool:
+    """Grant or revoke the right to receive ``event_type``."""
+    if event_type.publisher_id is None:
+        return _scope(user).is_platform
+    return can_manage_system(user, event_type.publisher)
+
+
+def can_manage_subscriptions(user, system: System) -> bool:
+    """Subscribe ``system``, pause and resume its subscriptions, see its deliveries, replay its dead
+    letters."""
+    return can_manage_system(user, system)
+
+
 # --- querysets for the admin (/quan-tri/), narrowed the same way --------------------------------
 
 
@@ -96,3 +124,20 @@ def rights_in_scope(user, queryset: QuerySet[AccessRight]) -> QuerySet[AccessRig
 
 def credentials_in_scope(user, queryset: QuerySet[ConsumerCredential]) -> QuerySet[ConsumerCredential]:
     return queryset.filter(system__in=systems_in_scope(user, System.objects.all()))
+
+
+def event_rights_in_scope(user, queryset: QuerySet[EventRight]) -> QuerySet[EventRight]:
+    scope = _scope(user)
+    if scope.is_platform:
+        return queryset
+    if not scope.is_admin:
+        return queryset.none()
+    return queryset.filter(event_type__publisher__in=systems_in_scope(user, System.objects.all()))
+
+
+def subscriptions_in_scope(user, queryset: QuerySet[Subscription]) -> QuerySet[Subscription]:
+    return queryset.filter(system__in=systems_in_scope(user, System.objects.all()))
+
+
+def deliveries_in_scope(user, queryset: QuerySet[Delivery]) -> QuerySet[Delivery]:
+    return queryset.filter(subscription__system__in=systems_in_scope(user, System.objects.all()))

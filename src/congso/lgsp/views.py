@@ -16,7 +16,7 @@ from congso.workspace.permissions import workspace_required
 
 from . import openapi, permissions, services
 from .forms import GrantForm, OpenAPIUploadForm, ServiceForm, SystemForm
-from .models import AccessRight, ConsumerCredential, Endpoint, Service, System
+from .models import AccessRight, ConsumerCredential, Endpoint, EventType, Service, System
 
 NOT_ALLOWED = gettext_lazy(
     "Chỉ quản trị viên của cơ quan chủ quản hệ thống (hoặc quản trị nền tảng) được thực hiện việc này."
@@ -48,6 +48,7 @@ def catalogue(request):
             "query": query,
             "page_obj": page,
             "systems": systems,
+            "event_types": EventType.objects.select_related("publisher").order_by("code"),
             "can_register": permissions.can_register_systems(request.user),
         },
     )

@@ -1,8 +1,9 @@
-"""The service catalogue pages under /can-bo/lgsp/."""
+"""The service catalogue and publish / subscribe pages under /can-bo/lgsp/."""
 
 from django.urls import path
 
 from . import views
+from .pubsub import views as pubsub_views
 
 app_name = "lgsp_ws"
 
@@ -18,4 +19,14 @@ urlpatterns = [
     path("he-thong/<int:pk>/dang-ky-dich-vu/", views.service_register, name="service_register"),
     path("he-thong/<int:pk>/thong-tin-xac-thuc/", views.credential_create, name="credential_create"),
     path("thong-tin-xac-thuc/<int:pk>/doi-khoa/", views.credential_rotate, name="credential_rotate"),
+    # Publish / subscribe
+    path("su-kien/", pubsub_views.event_types, name="event_types"),
+    path("su-kien/<int:pk>/", pubsub_views.event_type_detail, name="event_type"),
+    path("su-kien/<int:pk>/cap-quyen/", pubsub_views.event_grant, name="event_grant"),
+    path("quyen-nhan-su-kien/<int:pk>/thu-hoi/", pubsub_views.event_revoke, name="event_revoke"),
+    path("he-thong/<int:pk>/dang-ky-su-kien/", pubsub_views.subscriptions, name="subscriptions"),
+    path("dang-ky-su-kien/<int:pk>/", pubsub_views.deliveries, name="deliveries"),
+    path("dang-ky-su-kien/<int:pk>/trang-thai/", pubsub_views.subscription_state, name="subscription_state"),
+    path("that-bai/", pubsub_views.dead_letters, name="dead_letters"),
+    path("that-bai/gui-lai/", pubsub_views.replay, name="replay"),
 ]
