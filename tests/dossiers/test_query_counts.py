@@ -42,7 +42,9 @@ def test_counter_intake_queries(client, actors, intake_version, django_assert_ma
     # The test runs inside a transaction, so the service's own is a savepoint (and its release): 2 more.
     # Since main's duplicate check and at-risk deadline: the probable duplicates of this applicant, and
     # the calendar read a second time by the deadline computation.
-    with django_assert_max_num_queries(GATE + 19):
+    # Since the LGSP publishes dossier events (its outbox subscriber ``lgsp.publish``): dossier.submitted
+    # now has a delivery (one insert), and each of the two events one more task row.
+    with django_assert_max_num_queries(GATE + 22):
         response = client.post(intake_url(intake_version), data)
     assert response.status_code == 302
     assert Dossier.objects.get().code.endswith("-0001")
@@ -60,10 +62,11 @@ def test_online_submission_service_queries(citizen, agency_a, version, django_as
     prefetch_related_objects([version], "papers")  # as the views do: the papers are read once
     # The idempotency key; the version in force; the calendar; then the sequence upsert,
     # the dossier, its processing agency, the paper, the status change, the audit line, the event
-    # dossier.submitted (with no subscriber here: no delivery); the savepoint and its release (the test
+    # dossier.submitted with its delivery to the LGSP's ``lgsp.publish`` and that delivery's task row;
+    # the savepoint and its release (the test
     # runs inside a transaction, so the service's own transaction is a savepoint).
     # The calendar is read twice by the deadline computation (appointment and at-risk moment).
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(15):
         dossier = services.submit_online(
             version=version,
             applicant=citizen,

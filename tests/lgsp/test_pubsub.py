@@ -161,6 +161,26 @@ def test_an_outbox_event_handed_over_twice_is_published_once(pubsub, dossier_pay
     assert Delivery.objects.count() == 1
 
 
+def test_nothing_is_stored_while_nobody_subscribed(pubsub, dossier_payload):
+    events.publish("dossier.accepted", dossier_payload())
+    run_outbox()
+    assert not PublishedEvent.objects.exists()
+
+
+def test_old_finished_events_are_purged_and_unfinished_kept(pubsub, dossier_payload, settings):
+    settings.CONGSO_LGSP_EVENT_RETENTION_DAYS = 30
+    subscription = services.subscribe(pubsub["consumer"], pubsub["accepted"], "pull").subscription
+    for n in range(2):
+        events.publish("dossier.accepted", dossier_payload(code=f"C-{n}"))
+    run_outbox()
+    done, waiting = Delivery.objects.order_by("pk")
+    services.acknowledge(subscription, done.pk)
+    PublishedEvent.objects.update(published_at=timezone.now() - timedelta(days=31))
+    assert services.pubsub.purge_published() == 1
+    assert list(Delivery.objects.all()) == [waiting]
+    assert services.pubsub.purge_published(timezone.now() - timedelta(days=10)) == 0
+
+
 def test_events_nobody_registered_are_not_published(pubsub):
     from congso.lgsp.models import EventType
 

@@ -123,6 +123,11 @@ def test_the_catalogue_names_every_status_event_the_dossiers_block_publishes():
 
 def test_real_dossier_events_validate_and_carry_no_personal_data(world):
     types = {t.code: t for t in services.ensure_domain_event_types()}
+    member = services.member_for_agency(world["agency"])
+    follower = services.register_system(member, "THEODOI", "Hệ thống theo dõi hồ sơ")
+    for event_type in types.values():  # subscribed to everything, for its own agency only
+        services.grant_events(event_type, system=follower)
+        services.subscribe(follower, event_type, "pull")
     _walk_dossiers(world)
     outbox = list(OutboxEvent.objects.filter(name__in=list(types)).order_by("occurred_at"))
     names = {e.name for e in outbox}
@@ -147,6 +152,7 @@ def test_real_dossier_events_validate_and_carry_no_personal_data(world):
         for personal in APPLICANT.values():
             assert personal not in text, (event.event_type.code, personal)
         assert event.agency_codes == ["000.01.12.H08"]
+        assert event.deliveries.count() == 1  # the follower's own agency
         assert event.payload["procedure_code"] == "1.001193"
     result = next(e for e in published if e.event_type.code == "dossier.result_ready")
     assert result.payload["status"] == 9 and result.payload["timeliness"] in ("early", "on_time", "late")

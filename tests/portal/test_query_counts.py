@@ -33,7 +33,8 @@ def test_online_submission_queries(
     # the audit line and the event; the draft's files listed and deleted, the draft saved; two
     # savepoints and their releases (the test runs inside a transaction).
     # The calendar is read twice by the deadline computation (appointment and at-risk moment).
-    with django_assert_max_num_queries(27):
+    # The event's delivery to the LGSP's outbox subscriber ``lgsp.publish`` and its task row: 2 more.
+    with django_assert_max_num_queries(29):
         response = signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     assert response.status_code == 302
     assert Dossier.objects.get().channel == "online"

@@ -26,6 +26,8 @@ Read through these functions (not at import time) so tests and ``override_settin
 - ``CONGSO_LGSP_WEBHOOK_STALE_SECONDS`` — a due push delivery whose task was lost (a worker killed
   mid-delivery) is enqueued again after this long; default ``120``.
 - ``CONGSO_LGSP_PULL_BATCH`` — the most events one pull returns; default ``100``.
+- ``CONGSO_LGSP_EVENT_RETENTION_DAYS`` — published events whose deliveries are all done are deleted after
+  this many days (pending and dead ones are kept until delivered or replayed); default ``30``.
 
 The gateway and its message log:
 
@@ -119,3 +121,7 @@ def webhook_stale_seconds() -> float:
 
 def pull_batch() -> int:
     return int(getattr(settings, "CONGSO_LGSP_PULL_BATCH", 100))
+
+
+def event_retention_days() -> int:
+    return int(getattr(settings, "CONGSO_LGSP_EVENT_RETENTION_DAYS", 30))

@@ -3,7 +3,8 @@
 - ``lgsp.publish``: each congso domain event that is an LGSP event type (``pubsub.catalogue``) becomes
   a published event with one delivery per subscription allowed to receive it. At least once: the
   outbox may hand the same event over again, and ``publish_event`` publishes it once per source.
-- ``lgsp.webhook_sweep``: re-enqueue push deliveries whose task was lost (a worker killed mid-delivery).
+- ``lgsp.webhook_sweep``: re-enqueue push deliveries whose task was lost (a worker killed mid-delivery);
+- ``lgsp.event_purge``: delete published events past their retention whose deliveries are all done.
 """
 
 from congso.core.events import subscriber
@@ -21,3 +22,8 @@ def publish_domain_event(event) -> None:
 @periodic("lgsp.webhook_sweep", every=15)
 def webhook_sweep() -> None:
     webhooks.requeue_stale()
+
+
+@periodic("lgsp.event_purge", every=3600)
+def event_purge() -> None:
+    pubsub.purge_published()

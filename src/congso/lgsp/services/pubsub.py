@@ -7,7 +7,7 @@ Every change is audited and publishes ``lgsp.registry_changed`` like the rest of
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import jsonschema
 from django.db import transaction
@@ -258,14 +258,17 @@ def publish_event(
     source: str = "",
     subject: str = "",
     agency_codes: list[str] | None = None,
-) -> PublishedEvent:
-    """Publish ``payload`` (checked against the type's schema) to every active subscription whose
-    system may receive it; push deliveries are handed to the worker. Idempotent per ``source``:
-    publishing the same source again returns the event already published."""
+) -> PublishedEvent | None:
+    """Publish ``payload`` (checked against the type's schema) to every subscription whose system may
+    receive it; push deliveries are handed to the worker. Idempotent per ``source``: publishing the
+    same source again returns the event already published. Nothing is stored (None) while the type has
+    no subscription at all."""
     from .webhooks import enqueue
 
-    validate_payload(event_type, payload)
+    validate_payload(event_type, payload)  # even with no subscriber: a payload that drifted shows at once
     with transaction.atomic():
+        if not Subscription.objects.filter(event_type=event_type).exists():
+            return None  # nobody to tell: no row (a subscription receives what is published after it)
         if source:
             existing = PublishedEvent.objects.filter(event_type=event_type, source=source).first()
             if existing is not None:
@@ -313,6 +316,18 @@ def publish_domain_event(outbox_event) -> PublishedEvent | None:
         subject=payload.get("code", ""),
         agency_codes=catalogue.agencies_of(payload),
     )
+
+
+def purge_published(now=None) -> int:
+    """Delete the published events older than ``CONGSO_LGSP_EVENT_RETENTION_DAYS`` whose every delivery
+    is done (none pending, none dead), with their deliveries; return how many events."""
+    cutoff = (now or timezone.now()) - timedelta(days=conf.event_retention_days())
+    unfinished = Delivery.objects.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.DEAD])
+    old = PublishedEvent.objects.filter(published_at__lt=cutoff).exclude(pk__in=unfinished.values("event_id"))
+    pks = list(old.values_list("pk", flat=True)[:5000])
+    Delivery.objects.filter(event_id__in=pks).delete()
+    PublishedEvent.objects.filter(pk__in=pks).delete()
+    return len(pks)
 
 
 # --- Pull ----------------------------------------------------------------------------------------
