@@ -26,7 +26,7 @@ class SubscriptionForm(forms.Form):
         label=_("Cách nhận"), choices=SubscriptionMode.choices, widget=forms.RadioSelect, initial="push"
     )
     url = forms.URLField(
-        label=_("Địa chỉ nhận (webhook)"),
+        label=_("Địa chỉ nhận"),
         max_length=500,
         required=False,
         assume_scheme="https",
@@ -36,6 +36,7 @@ class SubscriptionForm(forms.Form):
     def __init__(self, *args, event_types, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event_type"].queryset = event_types
+        self.fields["event_type"].label_from_instance = lambda t: f"{t.name} ({t.code})"
 
     def clean(self):
         data = super().clean()
