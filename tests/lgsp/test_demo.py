@@ -3,7 +3,7 @@
 import pytest
 
 from congso.lgsp import demo, services
-from congso.lgsp.models import ConsumerCredential, Service, System
+from congso.lgsp.models import ConsumerCredential, EventRight, Service, Subscription, System
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,16 @@ def test_demo_registry_and_its_printed_credential_work(capsys):
         "GET",
         "/ho-so/000.00.02.H08-261203-0001",
     )
-    counts = (System.objects.count(), Service.objects.count(), ConsumerCredential.objects.count())
+    assert Subscription.objects.filter(system=systems["HOTICH"]).count() == len(demo.DEMO_FOLLOWED_EVENTS)
+
+    def counts():
+        return tuple(
+            model.objects.count() for model in (System, Service, ConsumerCredential, EventRight, Subscription)
+        )
+
+    before = counts()
     demo.seed_demo_lgsp()
-    assert (System.objects.count(), Service.objects.count(), ConsumerCredential.objects.count()) == counts
+    assert counts() == before
     assert "client_secret" not in capsys.readouterr().out  # printed once
 
 

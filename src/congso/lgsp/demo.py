@@ -1,6 +1,8 @@
 """Demo data of the LGSP: the province's systems that serve citizens and businesses — the public service
 portal, the one-stop information system, document management and two departments' systems — with the
-services they offer, a right for the portal to call the one-stop system, and one consumer credential.
+services they offer, a right for the portal to call the one-stop system, and one consumer credential;
+and, for publish / subscribe, the civil status system's right to follow the dossiers of every agency
+(received, accepted, result ready, result returned) with a pull subscription to each.
 
 The credential's client id is fixed (``DEMO_CLIENT_ID``); its secret is ``CONGSO_LGSP_DEMO_CLIENT_SECRET``
 from the environment when set (at least 32 characters), otherwise generated and printed once. Upstream
@@ -15,7 +17,7 @@ from django.db import transaction
 from congso.agencies import demo as agencies_demo
 
 from . import services
-from .models import ConsumerCredential, Service, System, SystemStatus
+from .models import ConsumerCredential, Service, Subscription, System, SystemStatus
 
 DEMO_CLIENT_ID = "cong-dvc-demo"
 SECRET_VARIABLE = "CONGSO_LGSP_DEMO_CLIENT_SECRET"  # noqa: S105 — the name of the variable
@@ -142,6 +144,7 @@ def seed_demo_lgsp(verbose: bool = True) -> dict[str, System]:
             offered[spec[0]] = _service(systems[code], *spec)
     services.grant_access(offered["tra-cuu-ho-so"], system=systems["CONGDVC"])
     services.ensure_signing_keys()
+    _follow_dossiers(systems["HOTICH"])
     if not ConsumerCredential.objects.filter(client_id=DEMO_CLIENT_ID).exists():
         given = os.environ.get(SECRET_VARIABLE, "")
         issued = services.create_credential(systems["CONGDVC"], client_id=DEMO_CLIENT_ID, secret=given)
@@ -154,3 +157,19 @@ def seed_demo_lgsp(verbose: bool = True) -> dict[str, System]:
                 print(f"  client_secret {issued.secret}   (chỉ hiển thị lần này / shown this once)")
             print()
     return systems
+
+
+DEMO_FOLLOWED_EVENTS = (
+    "dossier.submitted",
+    "dossier.accepted",
+    "dossier.result_ready",
+    "dossier.result_returned",
+)
+
+
+def _follow_dossiers(system: System) -> None:
+    types = {t.code: t for t in services.ensure_domain_event_types()}
+    for code in DEMO_FOLLOWED_EVENTS:
+        services.grant_events(types[code], system=system, all_agencies=True)
+        if not Subscription.objects.filter(system=system, event_type=types[code]).exists():
+            services.subscribe(system, types[code], "pull")

@@ -107,6 +107,15 @@ def grant_events(
     valid_from = valid_from or now
     if valid_to is not None and valid_to <= valid_from:
         raise RegistryError(_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."), field="valid_to")
+    existing = (
+        EventRight.objects.in_force(now)
+        .filter(
+            event_type=event_type, system=system, group=group, all_agencies=all_agencies, valid_to=valid_to
+        )
+        .first()
+    )
+    if existing is not None:
+        return existing  # granting what is already in force changes nothing
     right = EventRight.objects.create(
         event_type=event_type,
         system=system,
