@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from congso.agencies.models import Agency, AgencyKind, StaffMembership
+from congso.agencies.models import AgencyKind
 from congso.lgsp import services
 from congso.lgsp.models import Subscription, SubscriptionState
+from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
+from tests.factories.identity import PASSWORD
+from tests.support.browser import database_work
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Mat-khau-rat-manh-2026"  # make_user's default
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -31,12 +33,14 @@ def _axe(page, name, found):
 
 
 def test_it_officer_subscribes_a_system_to_dossier_events(browser, live_server, make_user):
-    justice = Agency.objects.create(code="000.00.03.H08", name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT)
-    system = services.register_system(services.member_for_agency(justice), "HOTICH", "Phần mềm hộ tịch")
-    types = {t.code: t for t in services.ensure_domain_event_types()}
-    services.grant_events(types["dossier.result_ready"], system=system)  # by the platform, beforehand
-    officer = make_user("it.tuphap", kind="official")
-    StaffMembership.objects.create(user=officer, agency=justice, role="agency_admin")
+    with database_work():
+        justice = AgencyFactory(code="000.00.03.H08", name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT)
+        system = services.register_system(services.member_for_agency(justice), "HOTICH", "Phần mềm hộ tịch")
+        types = {t.code: t for t in services.ensure_domain_event_types()}
+        services.grant_events(types["dossier.result_ready"], system=system)  # by the platform, beforehand
+        officer = make_user("it.tuphap", kind="official")
+        StaffMembershipFactory(user=officer, agency=justice, role="agency_admin")
+        system_pk = system.pk
     found: list = []
 
     context = browser.new_context(locale="vi-VN", base_url=live_server.url, bypass_csp=True)
@@ -54,7 +58,7 @@ def test_it_officer_subscribes_a_system_to_dossier_events(browser, live_server, 
     assert page.get_by_text('"additionalProperties": false').is_visible()
     _axe(page, "event type", found)
 
-    page.goto(f"/can-bo/lgsp/he-thong/{system.pk}/")
+    page.goto(f"/can-bo/lgsp/he-thong/{system_pk}/")
     page.get_by_role("link", name="Các đăng ký nhận sự kiện của hệ thống").click()
     page.get_by_role("heading", name="Đăng ký nhận sự kiện").wait_for()
     page.get_by_role("button", name="Đăng ký", exact=True).click()  # push without an address: an error
@@ -77,7 +81,8 @@ def test_it_officer_subscribes_a_system_to_dossier_events(browser, live_server, 
     _axe(page, "dead letters", found)
     context.close()
 
-    subscription = Subscription.objects.get()
-    assert subscription.state == SubscriptionState.PAUSED and subscription.created_by == officer
-    assert services.subscription_secret(subscription) == secret
+    with database_work():
+        subscription = Subscription.objects.get()
+        assert subscription.state == SubscriptionState.PAUSED and subscription.created_by == officer
+        assert services.subscription_secret(subscription) == secret
     assert not found, f"accessibility violations: {found}"

@@ -3,22 +3,12 @@ their schemas and carry nothing about the applicant."""
 
 import io
 import json
-from datetime import date, time
+from datetime import time
 
 import pytest
 
-from congso.agencies.models import Agency, AgencyKind, StaffMembership
-from congso.catalog.models import (
-    Field,
-    OnlineMode,
-    Procedure,
-    ProcedureLevel,
-    ProcedureVersion,
-    RequiredPaper,
-    SupplementClockRule,
-    TimeLimitUnit,
-    VersionStatus,
-)
+from congso.agencies.models import AgencyKind
+from congso.catalog.models import OnlineMode, SupplementClockRule, TimeLimitUnit
 from congso.core import events
 from congso.core.models import EventDelivery, OutboxEvent
 from congso.dossiers import services as dossiers
@@ -27,6 +17,8 @@ from congso.dossiers.files import PaperUpload
 from congso.lgsp import services
 from congso.lgsp.models import PublishedEvent
 from congso.lgsp.pubsub import catalogue
+from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
+from tests.factories.catalog import ProcedureVersionFactory
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 APPLICANT = {
@@ -41,37 +33,21 @@ APPLICANT = {
 @pytest.fixture
 def world(db, make_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    agency = Agency.objects.create(
-        code="000.01.12.H08", name="UBND phường", kind=AgencyKind.PEOPLES_COMMITTEE
-    )
-    field, _created = Field.objects.get_or_create(code="ho-tich", defaults={"name": "Hộ tịch"})
-    procedure = Procedure.objects.create(
-        code="1.001193",
-        national_code="1.001193",
-        name="Đăng ký khai sinh",
-        field=field,
-        level=ProcedureLevel.COMMUNE,
-    )
-    version = ProcedureVersion.objects.create(
-        procedure=procedure,
-        number=1,
-        status=VersionStatus.PUBLISHED,
-        effective_from=date(2020, 1, 1),
-        legal_basis="Luật Hộ tịch 2014",
+    agency = AgencyFactory(code="000.01.12.H08", name="UBND phường", kind=AgencyKind.PEOPLES_COMMITTEE)
+    version = ProcedureVersionFactory(
+        procedure__code="1.001193",
+        procedure__name="Đăng ký khai sinh",
         time_limit_value=3,
         time_limit_unit=TimeLimitUnit.WORKING_DAYS,
         receipt_cutoff=time(15, 0),
         supplement_clock_rule=SupplementClockRule.PAUSE,
         online_mode=OnlineMode.FULLY_ONLINE,
-        form_schema={},
-    )
-    RequiredPaper.objects.create(
-        version=version, code="to-khai", name="Tờ khai", is_required=True, position=0
+        papers=[{"code": "to-khai", "name": "Tờ khai", "is_required": True}],
     )
 
     def staff(role, username):
         user = make_user(username, kind="official")
-        StaffMembership.objects.create(user=user, agency=agency, role=role)
+        StaffMembershipFactory(user=user, agency=agency, role=role)
         return user
 
     citizen = make_user("citizen_an", full_name="Nguyễn Văn An", national_id="074090000001")

@@ -10,7 +10,7 @@ from congso.core import events
 from congso.lgsp import services
 from congso.lgsp.models import Delivery, DeliveryStatus, PublishedEvent
 from congso.lgsp.pubsub import signing
-from tests.conftest import wait_until
+from tests.support.subprocesses import wait_until
 
 from .webhook_receiver import Receiver, free_port
 
