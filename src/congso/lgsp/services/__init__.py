@@ -10,7 +10,9 @@
 - what the gateway loads and fills (``snapshot``): ``registry_snapshot``, ``registry_stamp``,
   ``record_exchanges``, ``connected_share``;
 - traffic from the message log (``traffic``): ``traffic(since, until, by="service" | "client")`` →
-  ``Traffic`` (requests, errors, p50/p95/p99, last success);
+  ``Traffic`` (requests, errors by status class, p50/p95/p99, last success), ``traffic_series`` (per
+  hour or day);
+- upstream health (``health``): ``probe``, ``check_services`` (the periodic job), ``health_by_service``;
 - personal data (``data_use``): ``data_uses_of(national_id)`` — who read a citizen's data through the LGSP.
 
 Every change runs in one transaction with its audit line (``core.audit``) and the event
@@ -33,6 +35,7 @@ from .credentials import (
     verify_token,
 )
 from .data_use import data_uses_of
+from .health import Probe, check_services, health_by_service, probe
 from .registry import (
     create_group,
     member_for_agency,
@@ -47,26 +50,31 @@ from .registry import (
     set_system_status,
 )
 from .snapshot import ConnectedShare, connected_share, record_exchanges, registry_snapshot, registry_stamp
-from .traffic import Traffic, traffic
+from .traffic import Traffic, TrafficPoint, traffic, traffic_series
 
 __all__ = [
     "REGISTRY_CHANGED",
     "ConnectedShare",
     "IssuedCredential",
     "IssuedToken",
+    "Probe",
     "RegistryError",
     "TokenError",
     "Traffic",
+    "TrafficPoint",
     "connected_share",
     "create_credential",
+    "check_services",
     "create_group",
     "data_uses_of",
     "ensure_signing_keys",
     "grant_access",
+    "health_by_service",
     "is_allowed",
     "issue_token",
     "jwks",
     "member_for_agency",
+    "probe",
     "publish_version",
     "record_exchanges",
     "register_member",
@@ -85,5 +93,6 @@ __all__ = [
     "set_group_systems",
     "set_system_status",
     "traffic",
+    "traffic_series",
     "verify_token",
 ]
