@@ -2,7 +2,7 @@
 
 - registry (``registry``): ``register_member``, ``member_for_agency``, ``register_system``,
   ``set_system_status``, ``register_service``, ``register_service_version``, ``publish_version``,
-  ``set_endpoint_enabled``, ``create_group``, ``set_group_systems``, ``search_services``;
+  ``set_endpoint_enabled``, ``set_upstream``, ``create_group``, ``set_group_systems``, ``search_services``;
 - access rights (``access``): ``grant_access``, ``revoke_access``, ``is_allowed``, ``rights_of``;
 - credentials and tokens (``credentials``): ``create_credential``, ``rotate_credential``,
   ``set_credential_active``, ``issue_token`` (→ ``TokenError``), ``verify_token``, ``jwks``,
@@ -48,6 +48,7 @@ from .registry import (
     set_endpoint_enabled,
     set_group_systems,
     set_system_status,
+    set_upstream,
 )
 from .snapshot import ConnectedShare, connected_share, record_exchanges, registry_snapshot, registry_stamp
 from .traffic import Traffic, TrafficPoint, traffic, traffic_series
@@ -92,6 +93,7 @@ __all__ = [
     "set_endpoint_enabled",
     "set_group_systems",
     "set_system_status",
+    "set_upstream",
     "traffic",
     "traffic_series",
     "verify_token",
