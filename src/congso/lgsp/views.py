@@ -147,6 +147,7 @@ def service_register(request, pk):
                 data["name"],
                 data["upstream_url"],
                 description=data["description"],
+                health_path=data["health_path"],
                 openapi_document=form.document,
                 by=request.user,
             )
