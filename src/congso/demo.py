@@ -154,7 +154,45 @@ def _block_seeders():
     ]
     if apps.is_installed("congso.sandbox"):
         seeders.append(("congso.sandbox.demo", _seed_sandbox))
+        seeders.append(("congso.lgsp.demo", _wire_sandbox_into_lgsp))
     return seeders
+
+
+def demo_web_url() -> str:
+    """Where the demo's web server answers, as the gateway (on the same machine) reaches it:
+    ``CONGSO_DEMO_WEB_URL``, else http://127.0.0.1 on ``CONGSO_PORT`` (``congso demo --port``, 8000)."""
+    import os
+
+    given = getattr(settings, "CONGSO_DEMO_WEB_URL", "") or os.environ.get("CONGSO_DEMO_WEB_URL", "")
+    return (given or f"http://127.0.0.1:{os.environ.get('CONGSO_PORT', '8000')}").rstrip("/")
+
+
+def _wire_sandbox_into_lgsp() -> None:
+    """The sandbox's national simulators registered in the LGSP as services of the national platform,
+    their upstream on this web server's ``/sandbox/…`` paths, callable by the demo portal's credential
+    through the gateway. The LGSP may not import the sandbox (layers), so this composition hands it
+    plain data."""
+    from congso.lgsp.demo import seed_national_services
+    from congso.sandbox.services import national_services
+
+    base = demo_web_url()
+    population = national_services()[0].code
+    seed_national_services(
+        [
+            {
+                "code": national.code,
+                "name": national.name,
+                "upstream_url": base + national.base_path,
+                "openapi": national.openapi,
+                "health_path": "/openapi.json",
+                # The population database answers with a citizen's personal data, found by the path
+                # parameter of its lookup: every read through the LGSP is recorded against that ID.
+                "personal_data": national.code == population,
+                "data_subject_parameter": "SoDinhDanh" if national.code == population else "",
+            }
+            for national in national_services()
+        ]
+    )
 
 
 def _seed_sandbox() -> None:

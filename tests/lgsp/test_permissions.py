@@ -123,3 +123,33 @@ def test_pubsub_pages_follow_the_matrix(kind, person, pubsub, client):
     page = client.get(f"/can-bo/lgsp/he-thong/{pubsub['provider'].pk}/dang-ky-su-kien/")
     assert page.status_code == (200 if manage else 403)
     assert client.get("/can-bo/lgsp/that-bai/").status_code == (200 if MATRIX[kind][1] else 403)
+
+
+# --- Monitoring ------------------------------------------------------------------------------------
+
+# person: (sees the monitoring page, monitors the provider's service, monitors the consumer system)
+MONITORING = {
+    "platform_admin": (True, True, True),
+    "owner_admin": (True, True, False),
+    "other_admin": (True, False, True),
+    "officer": (False, False, False),
+    "citizen": (False, False, False),
+    "anonymous": (False, False, False),
+}
+
+
+@pytest.mark.parametrize("kind", PEOPLE)
+def test_monitoring_follows_the_matrix(kind, person, registry, client):
+    user = person(kind)
+    page, service, consumer = MONITORING[kind]
+    subject = user or AnonymousUser()
+    assert permissions.can_see_monitoring(subject) is page
+    assert permissions.can_monitor_service(subject, registry["service"]) is service
+    assert permissions.can_monitor_system(subject, registry["consumer"]) is consumer
+    if user is None:
+        assert client.get("/can-bo/lgsp/giam-sat/").status_code == 302
+        return
+    client.force_login(user)
+    assert client.get("/can-bo/lgsp/giam-sat/").status_code == (200 if page else 403)
+    monitored = client.get(f"/can-bo/lgsp/giam-sat/dich-vu/{registry['service'].pk}/")
+    assert monitored.status_code == (200 if service else 403)

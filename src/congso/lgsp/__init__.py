@@ -13,6 +13,9 @@ loads). ``lgsp.rules`` holds the access rule and path matching as pure functions
 the control plane and the gateway decide with the same code. Every change is audited and publishes
 ``lgsp.registry_changed`` in the same transaction.
 
+``lgsp.monitoring`` holds the workspace's monitoring pages (traffic from the message log, upstream health
+from ``services.health`` and its periodic job).
+
 It must not: forward traffic, keep the message log or run pub/sub (the gateway process does, on top
 of these services); store a client secret or a private key in clear; import any block above
 ``identity`` except the workspace shell for its own catalogue pages (``views``, ``workspace_entries``).

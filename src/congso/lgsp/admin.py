@@ -126,6 +126,7 @@ class ServiceAdmin(ScopedAdmin):
         "description",
         "upstream_url",
         "timeout_seconds",
+        "health_path",
         "current_version",
         "registered_at",
     ]

@@ -6,8 +6,11 @@ and, for publish / subscribe, the civil status system's right to follow the doss
 
 The credential's client id is fixed (``DEMO_CLIENT_ID``); its secret is ``CONGSO_LGSP_DEMO_CLIENT_SECRET``
 from the environment when set (at least 32 characters), otherwise generated and printed once. Upstream
-addresses are demo placeholders (``*.demo.congso.local``) until the gateway and the sandbox provide real
-ones. Idempotent: a second run changes nothing.
+addresses of the province's systems are demo placeholders (``*.demo.congso.local``).
+
+``seed_national_services`` registers the national platform's services the project's composition
+(``congso.demo``) hands it — the sandbox's simulators — as services of a national-platform member, with
+a right for the portal to call them. Idempotent: a second run changes nothing.
 """
 
 import os
@@ -17,7 +20,7 @@ from django.db import transaction
 from congso.agencies import demo as agencies_demo
 
 from . import services
-from .models import ConsumerCredential, Service, Subscription, System, SystemStatus
+from .models import ConsumerCredential, Member, MemberClass, Service, Subscription, System, SystemStatus
 
 DEMO_CLIENT_ID = "cong-dvc-demo"
 SECRET_VARIABLE = "CONGSO_LGSP_DEMO_CLIENT_SECRET"  # noqa: S105 — the name of the variable
@@ -173,3 +176,47 @@ def _follow_dossiers(system: System) -> None:
         services.grant_events(types[code], system=system, all_agencies=True)
         if not Subscription.objects.filter(system=system, event_type=types[code]).exists():
             services.subscribe(system, types[code], "pull")
+
+
+# The national data exchange platform (NDXP) as an LGSP member: class GOV, code NDXP [verify: the code
+# the national platform is registered under in the province's X-Road-style registry].
+NATIONAL_MEMBER_CODE = "NDXP"
+NATIONAL_MEMBER_NAME = "Nền tảng tích hợp, chia sẻ dữ liệu quốc gia (NDXP)"
+NATIONAL_SYSTEM_CODE = "QUOCGIA"
+NATIONAL_SYSTEM_NAME = "Cơ sở dữ liệu quốc gia kết nối qua NDXP"
+
+
+@transaction.atomic
+def seed_national_services(national: list[dict], consumer_code: str = "CONGDVC") -> list[Service]:
+    """Register each of ``national`` (``code``, ``name``, ``upstream_url``, ``openapi`` and optionally
+    ``health_path``, ``personal_data``, ``data_subject_parameter``) as a service of the national
+    platform's system, and grant the demo system ``consumer_code`` access to it. A service already
+    registered keeps its row but takes the given upstream address (the demo's port may change)."""
+    member = Member.objects.filter(code=NATIONAL_MEMBER_CODE).first() or services.register_member(
+        code=NATIONAL_MEMBER_CODE, name=NATIONAL_MEMBER_NAME, member_class=MemberClass.GOV
+    )
+    system = System.objects.filter(member=member, code=NATIONAL_SYSTEM_CODE).first()
+    if system is None:
+        system = services.register_system(
+            member, NATIONAL_SYSTEM_CODE, NATIONAL_SYSTEM_NAME, status=SystemStatus.CONNECTED
+        )
+    consumer = System.objects.filter(code=consumer_code).first()
+    registered = []
+    for spec in national:
+        service = Service.objects.filter(system=system, code=spec["code"]).first()
+        if service is None:
+            service = services.register_service(
+                system,
+                spec["code"],
+                spec["name"],
+                spec["upstream_url"],
+                openapi_document=spec["openapi"],
+                personal_data=spec.get("personal_data", False),
+                data_subject_parameter=spec.get("data_subject_parameter", ""),
+            )
+        if service.upstream_url != spec["upstream_url"] or service.health_path != spec.get("health_path", ""):
+            services.set_upstream(service, spec["upstream_url"], health_path=spec.get("health_path", ""))
+        if consumer is not None and not services.rights_of(service).filter(system=consumer).exists():
+            services.grant_access(service, system=consumer)
+        registered.append(service)
+    return registered

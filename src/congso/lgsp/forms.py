@@ -56,8 +56,18 @@ class ServiceForm(OpenAPIUploadForm):
         assume_scheme="https",
         help_text=_("Địa chỉ gốc mà cổng LGSP chuyển tiếp yêu cầu tới."),
     )
+    health_path = forms.RegexField(
+        label=_("Đường dẫn kiểm tra tình trạng"),
+        regex=r"^/[A-Za-z0-9._~/-]{0,199}$",
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Đường dẫn (sau địa chỉ máy chủ cung cấp) trả lời 2xx khi dịch vụ hoạt động, ví dụ /health; "
+            "để trống thì kiểm tra chính địa chỉ máy chủ."
+        ),
+    )
 
-    field_order = ["code", "name", "description", "upstream_url", "openapi_file"]
+    field_order = ["code", "name", "description", "upstream_url", "health_path", "openapi_file"]
 
 
 class GrantForm(forms.Form):

@@ -1,11 +1,13 @@
 """The LGSP's periodic jobs (run by the background worker through ``core.scheduling``): sealing the
-message log with a signed checkpoint, and archiving it past retention."""
+message log with a signed checkpoint, archiving it past retention, and probing every service's upstream
+(``lgsp.health_checks``)."""
 
 from django.conf import settings
 
 from congso.core.scheduling import periodic
 
 from . import messagelog
+from .services import health
 
 
 def _checkpoint_every() -> float:
@@ -21,3 +23,9 @@ def seal_message_log():
 @periodic("lgsp.log_retention", every=3600)
 def archive_message_log():
     return f"archived {messagelog.archive_expired()}"
+
+
+@periodic("lgsp.health_checks", every=health.health_every())
+def check_upstreams():
+    results = health.check_services()
+    return f"{sum(r.healthy for r in results)}/{len(results)} healthy"

@@ -152,6 +152,15 @@ class Service(models.Model):
         default=False,
         help_text=_("Nhật ký lưu cả nội dung yêu cầu và trả lời, không chỉ mã băm."),
     )
+    health_path = models.CharField(
+        _("đường dẫn kiểm tra tình trạng"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Đường dẫn (sau địa chỉ máy chủ cung cấp) trả lời 2xx khi dịch vụ hoạt động, ví dụ /health; "
+            "để trống thì kiểm tra chính địa chỉ máy chủ."
+        ),
+    )
     current_version = models.ForeignKey(
         "ServiceVersion",
         verbose_name=_("phiên bản hiện hành"),
@@ -445,6 +454,29 @@ class ExchangeDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system.code} {self.day}: {self.count}"
+
+
+class ServiceHealth(models.Model):
+    """The last probe of a service's upstream by the health-check job (``lgsp.health``): when, whether it
+    answered as expected, how, and when it last did."""
+
+    service = models.OneToOneField(
+        Service, verbose_name=_("dịch vụ"), on_delete=models.CASCADE, related_name="health"
+    )
+    checked_at = models.DateTimeField(_("thời điểm kiểm tra"))
+    healthy = models.BooleanField(_("hoạt động bình thường"))
+    status_code = models.PositiveSmallIntegerField(_("mã trạng thái"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("thời gian trả lời (ms)"), default=0)
+    detail = models.CharField(_("chi tiết"), max_length=300, blank=True)
+    last_healthy_at = models.DateTimeField(_("lần cuối hoạt động"), null=True, blank=True)
+    failing_since = models.DateTimeField(_("lỗi từ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tình trạng dịch vụ")
+        verbose_name_plural = _("tình trạng dịch vụ")
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: {'ok' if self.healthy else 'down'} {self.checked_at}"
 
 
 class MessageRecord(models.Model):

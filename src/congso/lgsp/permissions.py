@@ -8,6 +8,9 @@ admin both ask these functions).
   administrator (or superuser) everywhere, an agency administrator (the agency's IT officer) for the
   systems whose owner agency is one they administer (``agencies.permissions.admin_scope``). A system
   without an owner agency (an outside organisation's) is the platform's to manage.
+- The **monitoring page** (traffic, errors, latency, upstream health) is for administrators: a platform
+  administrator sees every service and consumer; an agency administrator the services whose provider
+  system, and the consumers whose system, an agency they administer owns.
 - Officers without an administrative role, citizens and anonymous visitors manage nothing.
 - **Publish / subscribe**: every officer who may browse sees the event types. The right to receive an
   event type is granted by its publisher's administrators — for congso's own domain events (no
@@ -141,3 +144,31 @@ def subscriptions_in_scope(user, queryset: QuerySet[Subscription]) -> QuerySet[S
 
 def deliveries_in_scope(user, queryset: QuerySet[Delivery]) -> QuerySet[Delivery]:
     return queryset.filter(subscription__system__in=systems_in_scope(user, System.objects.all()))
+
+
+# --- monitoring ----------------------------------------------------------------------------------------
+
+
+def can_see_monitoring(user) -> bool:
+    if not can_browse_catalogue(user):
+        return False
+    return _scope(user).is_admin
+
+
+def monitored_systems(user) -> QuerySet[System]:
+    """The systems whose traffic ``user`` may see (as provider or as consumer)."""
+    if not can_see_monitoring(user):
+        return System.objects.none()
+    return systems_in_scope(user, System.objects.all())
+
+
+def sees_all_traffic(user) -> bool:
+    return can_see_monitoring(user) and _scope(user).is_platform
+
+
+def can_monitor_system(user, system: System) -> bool:
+    return can_see_monitoring(user) and monitored_systems(user).filter(pk=system.pk).exists()
+
+
+def can_monitor_service(user, service: Service) -> bool:
+    return can_monitor_system(user, service.system)

@@ -76,6 +76,8 @@ def service_detail(request, pk):
             "rights": services.rights_of(service),
             "versions": service.versions.all(),
             "can_manage": can_manage,
+            "health": services.health_by_service([service.pk]).get(service.pk),
+            "can_monitor": permissions.can_monitor_service(request.user, service),
             "grant_form": GrantForm(service=service) if can_manage else None,
             "version_form": OpenAPIUploadForm() if can_manage else None,
         },
@@ -146,6 +148,7 @@ def service_register(request, pk):
                 data["name"],
                 data["upstream_url"],
                 description=data["description"],
+                health_path=data["health_path"],
                 openapi_document=form.document,
                 by=request.user,
             )

@@ -1,14 +1,17 @@
-"""The service catalogue and publish / subscribe pages under /can-bo/lgsp/."""
+"""The service catalogue, publish / subscribe and monitoring pages under /can-bo/lgsp/."""
 
 from django.urls import path
 
-from . import views
+from . import monitoring, views
 from .pubsub import views as pubsub_views
 
 app_name = "lgsp_ws"
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
+    path("giam-sat/", monitoring.overview, name="monitoring"),
+    path("giam-sat/dich-vu/<int:pk>/", monitoring.service_traffic, name="monitoring_service"),
+    path("giam-sat/he-thong/<int:pk>/", monitoring.system_traffic, name="monitoring_system"),
     path("dich-vu/<int:pk>/", views.service_detail, name="service"),
     path("dich-vu/<int:pk>/phien-ban/", views.version_upload, name="version_upload"),
     path("dich-vu/<int:pk>/cap-quyen/", views.grant, name="grant"),

@@ -1,6 +1,6 @@
 """Drawing a process version's BPMN diagram (``diagram_model.Diagram``) as inline SVG (``render``), with
-the SVG primitives and words the monitoring charts (``charts``) share. Re-exported by ``diagram``, whose
-docstring says why the SVG is inline and how it stays safe.
+the words the monitoring pages share (the SVG primitives are ``core.svg``). Re-exported by ``diagram``,
+whose docstring says why the SVG is inline and how it stays safe.
 
 ``render(diagram, …)`` draws it: pools and lanes with their names written along the left band, tasks as
 rounded rectangles, events as circles (end events thicker, intermediate ones doubled, timers with a
@@ -17,9 +17,9 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .diagram_model import EVENTS, GATEWAYS, TASKS, Box, Diagram, Edge, Shape
+from congso.core.svg import INK, MUTED, num, sub, svg_root
 
-SVG_NS = "http://www.w3.org/2000/svg"
+from .diagram_model import EVENTS, GATEWAYS, TASKS, Box, Diagram, Edge, Shape
 
 MARGIN = 20
 FONT_SIZE = 12
@@ -28,8 +28,6 @@ CHAR_WIDTH_BOLD = 7.4
 LINE_HEIGHT = 14
 LANE_BAND = 30
 
-INK = "#1b1f24"
-MUTED = "#4a5563"
 PAPER = "#ffffff"
 DONE_FILL, DONE_STROKE = "#e2f3e6", "#1e6b34"
 CURRENT_FILL, CURRENT_STROKE = "#e3eefa", "#0a4d8c"
@@ -80,42 +78,6 @@ def wrap(text: str, width: float, max_lines: int, *, bold: bool = False) -> list
 
 
 # --- Drawing -------------------------------------------------------------------------------------------
-
-
-def num(value: float) -> str:
-    """A coordinate as SVG text: one decimal at most, none when whole."""
-    text = f"{round(value, 1):.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def sub(parent, tag: str, attrs: dict | None = None, text: str | None = None):
-    """A child element of ``parent``; attributes whose value is ``None`` are left out."""
-    node = ET.SubElement(parent, tag, {k: v for k, v in (attrs or {}).items() if v is not None})
-    if text is not None:
-        node.text = text
-    return node
-
-
-def svg_root(viewbox: str, width: str, height: str, css: str, id_prefix: str, title: str, description: str):
-    """An ``<svg role="img">`` element named by its ``<title>`` and ``<desc>`` (ids ``<id_prefix>-title``
-    and ``<id_prefix>-desc``), the start of every drawing and chart."""
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": SVG_NS,
-            "viewBox": viewbox,
-            "width": width,
-            "height": height,
-            "role": "img",
-            "aria-labelledby": f"{id_prefix}-title {id_prefix}-desc",
-            "focusable": "false",
-            "class": css,
-            "font-family": "system-ui, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif",
-        },
-    )
-    sub(svg, "title", {"id": f"{id_prefix}-title"}, title)
-    sub(svg, "desc", {"id": f"{id_prefix}-desc"}, description)
-    return svg
 
 
 def _text_block(parent, lines, x, y_center, *, anchor="middle", css="bpmn-label", weight=None, fill=INK):

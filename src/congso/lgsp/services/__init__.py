@@ -2,7 +2,7 @@
 
 - registry (``registry``): ``register_member``, ``member_for_agency``, ``register_system``,
   ``set_system_status``, ``register_service``, ``register_service_version``, ``publish_version``,
-  ``set_endpoint_enabled``, ``create_group``, ``set_group_systems``, ``search_services``;
+  ``set_endpoint_enabled``, ``set_upstream``, ``create_group``, ``set_group_systems``, ``search_services``;
 - access rights (``access``): ``grant_access``, ``revoke_access``, ``is_allowed``, ``rights_of``;
 - credentials and tokens (``credentials``): ``create_credential``, ``rotate_credential``,
   ``set_credential_active``, ``issue_token`` (→ ``TokenError``), ``verify_token``, ``jwks``,
@@ -16,6 +16,10 @@
   ``validate_payload``, ``grant_events``, ``revoke_events``, ``may_receive``, ``subscribe``,
   ``set_subscription_state``, ``subscription_secret``, ``publish_event``, ``fetch``, ``acknowledge``,
   ``replay``.
+  ``Traffic`` (requests, errors by status class, p50/p95/p99, last success), ``traffic_series`` (per
+  hour or day);
+- upstream health (``health``): ``probe``, ``check_services`` (the periodic job), ``health_by_service``;
+- personal data (``data_use``): ``data_uses_of(national_id)`` — who read a citizen's data through the LGSP.
 
 Every change runs in one transaction with its audit line (``core.audit``) and the event
 ``lgsp.registry_changed`` (``core.events``), on which the gateway reloads its snapshot.
@@ -37,6 +41,7 @@ from .credentials import (
     verify_token,
 )
 from .data_use import data_uses_of
+from .health import Probe, check_services, health_by_service, probe
 from .pubsub import (
     CreatedSubscription,
     acknowledge,
@@ -64,9 +69,10 @@ from .registry import (
     set_endpoint_enabled,
     set_group_systems,
     set_system_status,
+    set_upstream,
 )
 from .snapshot import ConnectedShare, connected_share, record_exchanges, registry_snapshot, registry_stamp
-from .traffic import Traffic, traffic
+from .traffic import Traffic, TrafficPoint, traffic, traffic_series
 from .webhooks import replay
 
 __all__ = [
@@ -74,11 +80,14 @@ __all__ = [
     "CreatedSubscription",
     "IssuedCredential",
     "IssuedToken",
+    "Probe",
     "REGISTRY_CHANGED",
     "RegistryError",
     "TokenError",
     "Traffic",
+    "TrafficPoint",
     "acknowledge",
+    "check_services",
     "connected_share",
     "create_credential",
     "create_group",
@@ -88,11 +97,13 @@ __all__ = [
     "fetch",
     "grant_access",
     "grant_events",
+    "health_by_service",
     "is_allowed",
     "issue_token",
     "jwks",
     "may_receive",
     "member_for_agency",
+    "probe",
     "publish_event",
     "publish_version",
     "record_exchanges",
@@ -115,9 +126,11 @@ __all__ = [
     "set_group_systems",
     "set_subscription_state",
     "set_system_status",
+    "set_upstream",
     "subscribe",
     "subscription_secret",
     "traffic",
+    "traffic_series",
     "validate_payload",
     "verify_token",
 ]

@@ -121,6 +121,7 @@ def register_service(
     personal_data: bool = False,
     data_subject_parameter: str = "",
     keep_bodies: bool = False,
+    health_path: str = "",
     by=None,
 ) -> Service:
     """Register a service of ``system``, and its first version when an OpenAPI document is given.
@@ -141,6 +142,7 @@ def register_service(
         personal_data=personal_data,
         data_subject_parameter=data_subject_parameter.strip(),
         keep_bodies=keep_bodies,
+        health_path=health_path.strip(),
     )
     _validated(service, exclude=["current_version"])
     service.save()
@@ -148,6 +150,19 @@ def register_service(
     if openapi_document is not None:
         register_service_version(service, openapi_document, publish=True, by=by)
         service.refresh_from_db(fields=["current_version"])
+    return service
+
+
+def set_upstream(service: Service, upstream_url: str, *, health_path: str | None = None, by=None) -> Service:
+    """Point ``service`` at another provider address (and health path, when given)."""
+    before = {"upstream_url": service.upstream_url, "health_path": service.health_path}
+    service.upstream_url = upstream_url.strip()
+    if health_path is not None:
+        service.health_path = health_path.strip()
+    _validated(service, exclude=["current_version"])
+    service.save(update_fields=["upstream_url", "health_path"])
+    after = {"upstream_url": service.upstream_url, "health_path": service.health_path}
+    changed("lgsp.service.upstream", service, changes={"before": before, "after": after}, by=by)
     return service
 
 
