@@ -3,7 +3,8 @@
 
 What it does (bench/README.md, "LGSP gateway"):
 
-1. Creates a SQLite database in a temporary directory, migrates it, registers a provider system with one
+1. Creates a SQLite database in a temporary directory (or, with ``DATABASE_URL=postgres://…``, a new
+   database on that server, dropped at the end), migrates it, registers a provider system with one
    service (``GET /ho-so/{ma}``), a consumer system with a right on it and a credential, and issues a
    token (valid one hour).
 2. Starts nginx (``nginx`` on PATH; ``apt-get install -y nginx wrk``) from a temporary configuration with
@@ -122,6 +123,31 @@ def seed(upstream_url: str) -> str:
     return services.issue_token(issued.credential.client_id, issued.secret).access_token
 
 
+def database_url(work: Path) -> str:
+    """SQLite in ``work``; or, when ``DATABASE_URL`` names a PostgreSQL server, a new database on it
+    (dropped at the end by :func:`drop_database`)."""
+    given = os.environ.get("DATABASE_URL", "")
+    if not given.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{work / 'bench.sqlite3'}"
+    import psycopg
+
+    name = f"congso_lgsp_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(given.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return given.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(url: str) -> None:
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+        from django.db import connections
+
+        connections.close_all()
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
 def wrk(url: str, args, token: str = "") -> dict:
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s", "--latency"]
     if token:
@@ -160,7 +186,7 @@ def main() -> int:
             "CONGSO_PROFILE": "demo",
             "DEBUG": "false",
             "CONGSO_VAR_DIR": str(work),
-            "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+            "DATABASE_URL": database_url(work),
             "LOG_LEVEL": "WARNING",
             "SECRET_KEY": "bench-" + uuid.uuid4().hex,
             "DJANGO_SETTINGS_MODULE": "congso.settings",
@@ -200,7 +226,8 @@ def main() -> int:
             wrk(url, argparse.Namespace(threads=1, connections=4, seconds=2), auth)  # warm-up
             results[name] = wrk(url, args, auth)
         print(
-            f"\nLGSP gateway bench: {args.connections} connections, {args.threads} wrk thread(s), "
+            f"\nLGSP gateway bench ({env['DATABASE_URL'].split(':')[0]}): {args.connections} connections, "
+            f"{args.threads} wrk thread(s), "
             f"{args.seconds} s each; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}\n"
         )
         print(f"{'target':<18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'non-2xx':>8}")
@@ -238,6 +265,7 @@ def main() -> int:
         f"message log: {MessageRecord.objects.count()} records, "
         f"{'verifies' if result.ok else 'DOES NOT VERIFY: ' + '; '.join(result.problems[:3])}"
     )
+    drop_database(env["DATABASE_URL"])
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
