@@ -1,0 +1,131 @@
+"""Parts of the LGSP gateway tested in-process: the token cache (per token and snapshot, bounded by
+``exp``) and the upstream client's keep-alive pool (reuse, a connection the provider closed, timeouts)."""
+
+import asyncio
+import base64
+import time
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from congso.lgsp import keys
+from congso.lgsp.gateway import upstream
+from congso.lgsp.gateway.asgi import Gateway
+
+
+def _snapshot(private: Ed25519PrivateKey, kid: str = "k1") -> dict:
+    raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    x = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    jwk = {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "alg": "EdDSA", "use": "sig"}
+    return {"keys": {"keys": [jwk]}, "audience": "lgsp", "issuer": "congso"}
+
+
+def _token(private: Ed25519PrivateKey, exp: float, kid: str = "k1") -> str:
+    now = int(time.time())
+    claims = {"iss": "congso", "aud": "lgsp", "sub": "GOV/X/Y", "jti": "j", "iat": now, "exp": int(exp)}
+    return keys.sign_token(claims, kid, private)
+
+
+def test_a_token_is_verified_once_per_snapshot_and_not_past_its_exp(monkeypatch):
+    private = Ed25519PrivateKey.generate()
+    gateway, snapshot = Gateway(), _snapshot(private)
+    token = _token(private, time.time() + 600)
+    calls = []
+    real = keys.verify_token
+    monkeypatch.setattr(keys, "verify_token", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert gateway._verified(token, snapshot)["sub"] == "GOV/X/Y"
+    assert gateway._verified(token, snapshot)["sub"] == "GOV/X/Y"
+    assert len(calls) == 1
+    # A reload (a new snapshot) verifies again: a key withdrawn from the JWKS stops its tokens.
+    with pytest.raises(keys.InvalidToken):
+        gateway._verified(token, _snapshot(Ed25519PrivateKey.generate()))
+    # Past its exp the cached claims are not used.
+    gateway._verified(token, snapshot)
+    gateway.tokens[token] = (time.time() - 1, gateway.tokens[token][1])
+    calls.clear()
+    gateway._verified(token, snapshot)
+    assert len(calls) == 1
+    with pytest.raises(keys.InvalidToken):
+        gateway._verified(_token(private, time.time() - 60), snapshot)
+
+
+async def _serve(handler):
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    return server, f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+
+async def _read_request(reader) -> bytes:
+    head = await reader.readuntil(b"\r\n\r\n")
+    return head
+
+
+def _answer(body: bytes, close: bool = False) -> bytes:
+    extra = b"Connection: close\r\n" if close else b""
+    return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n%s\r\n%s" % (len(body), extra, body)
+
+
+async def _get(pool, url, timeout=2.0):
+    response = await pool.send("GET", url, [(b"x-road-id", b"m1")], None, timeout, connect=timeout)
+    body = b"".join([chunk async for chunk in response.aiter_raw()])
+    await response.aclose()
+    return response.status_code, body
+
+
+def test_the_pool_reuses_a_connection_and_replaces_one_the_provider_closed():
+    connections, heads = [], []
+
+    async def handler(reader, writer):
+        connections.append(writer)
+        try:
+            while True:
+                head = await _read_request(reader)
+                heads.append(head)
+                close = b"/close" in head
+                writer.write(_answer(b'{"ok":1}', close=close))
+                await writer.drain()
+                if close:
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        writer.close()
+
+    async def scenario():
+        server, base = await _serve(handler)
+        pool = upstream.UpstreamPool()
+        assert await _get(pool, base + "/api/a?x=1") == (200, b'{"ok":1}')
+        assert await _get(pool, base + "/api/b") == (200, b'{"ok":1}')
+        assert len(connections) == 1  # kept alive and reused
+        assert await _get(pool, base + "/api/close") == (200, b'{"ok":1}')
+        assert await _get(pool, base + "/api/c") == (200, b'{"ok":1}')
+        assert len(connections) == 2  # "Connection: close" is honoured
+        # The provider drops an idle connection: the next request goes out on a new one.
+        connections[-1].close()
+        await asyncio.sleep(0.05)
+        assert await _get(pool, base + "/api/d") == (200, b'{"ok":1}')
+        assert len(connections) == 3
+        await pool.aclose()
+        server.close()
+        await server.wait_closed()
+
+    asyncio.run(scenario())
+    assert heads[0].startswith(b"GET /api/a?x=1 HTTP/1.1\r\n")
+    assert b"host: 127.0.0.1:" in heads[0].lower() and b"x-road-id: m1" in heads[0].lower()
+
+
+def test_a_silent_provider_times_out_and_a_closed_port_is_a_connect_error():
+    async def silent(reader, writer):
+        await asyncio.sleep(2)
+        writer.close()
+
+    async def scenario():
+        server, base = await _serve(silent)
+        pool = upstream.UpstreamPool()
+        with pytest.raises(upstream.UpstreamTimeout):
+            await _get(pool, base + "/api/x", timeout=0.2)
+        server.close()
+        await server.wait_closed()
+        with pytest.raises(upstream.ConnectError):
+            await _get(pool, base + "/api/x", timeout=0.5)
+
+    asyncio.run(scenario())
