@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import conf, keys
-from .models import LogCheckpoint, LogHead, MessageRecord, SigningKey, System
+from .models import ExchangeDay, LogCheckpoint, LogHead, MessageRecord, SigningKey, System
 from .services.credentials import ensure_signing_keys
 from .services.snapshot import record_exchanges
 
@@ -112,8 +112,14 @@ def append(entries: list[dict]) -> int:
                     exchanges[(entry[key], day)] = exchanges.get((entry[key], day), 0) + 1
         cursor.executemany(insert, rows)
         cursor.execute(f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = 1", [seq, prev])  # noqa: S608
+        # The day's row exists but for the first exchange of a system's day: one plain UPDATE each
+        # (the ORM's update took ~45 % of a commit's time); the ORM upsert only when it is missing.
+        exchange_table = connection.ops.quote_name(ExchangeDay._meta.db_table)
+        bump = f"UPDATE {exchange_table} SET count = count + %s WHERE system_id = %s AND day = %s"  # noqa: S608
         for (system_id, day), count in exchanges.items():
-            record_exchanges(System(pk=system_id), day, count)
+            cursor.execute(bump, [count, system_id, connection.ops.adapt_datefield_value(day)])
+            if cursor.rowcount == 0:
+                record_exchanges(System(pk=system_id), day, count)
     return len(rows)
 
 
