@@ -117,6 +117,18 @@ def seed_demo(argv: list[str]) -> int:
     return 0
 
 
+def _hand_sandbox_token_to_gateway(env: dict) -> None:
+    """The demo's gateway calls the national simulators with their token, read from its environment
+    (``lgsp.Service.upstream_token_variable``); the web process knows it as CONGSO_SANDBOX_TOKEN."""
+    from django.conf import settings
+
+    from congso.demo import SANDBOX_TOKEN_VARIABLE
+
+    token = getattr(settings, "CONGSO_SANDBOX_TOKEN", "")
+    if getattr(settings, "CONGSO_SANDBOX_ENABLED", False) and token:
+        env.setdefault(SANDBOX_TOKEN_VARIABLE, token)
+
+
 def demo_command(argv: list[str]) -> int:
     """Everything the demo needs, started and stopped together: web server, worker and LGSP gateway
     (on --gateway-port); Ctrl-C stops them all."""
@@ -137,6 +149,7 @@ def demo_command(argv: list[str]) -> int:
     demo.seed(verbose=True)
 
     env = dict(os.environ)
+    _hand_sandbox_token_to_gateway(env)
     command = [sys.executable, "-m", "congso.cli"]
     children = [
         subprocess.Popen([*command, "serve", "--host", args.host, "--port", str(args.port)], env=env),

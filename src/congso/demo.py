@@ -189,10 +189,17 @@ def _wire_sandbox_into_lgsp() -> None:
                 # parameter of its lookup: every read through the LGSP is recorded against that ID.
                 "personal_data": national.code == population,
                 "data_subject_parameter": "SoDinhDanh" if national.code == population else "",
+                # The simulators want their own bearer token; the gateway sends it from its environment
+                # (``congso demo`` sets the variable from CONGSO_SANDBOX_TOKEN for the gateway process).
+                "upstream_token_variable": SANDBOX_TOKEN_VARIABLE,
             }
             for national in national_services()
         ]
     )
+
+
+# The environment variable of the gateway process that holds the simulators' token.
+SANDBOX_TOKEN_VARIABLE = "CONGSO_LGSP_UPSTREAM_TOKEN_SANDBOX"  # noqa: S105 — a variable name
 
 
 def _seed_sandbox() -> None:

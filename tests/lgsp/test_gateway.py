@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from congso.core import events
 from congso.lgsp import messagelog, services
 from congso.lgsp.models import ExchangeDay, MessageRecord, Service
 from tests.support.subprocesses import PROJECT_ROOT, database_url_for_subprocess, free_port, wait_until
@@ -90,6 +91,7 @@ def gateway(world, tmp_path):
             "CONGSO_PROFILE": "test",
             "CONGSO_LGSP_GATEWAY_RELOAD_SECONDS": str(RELOAD_SECONDS),
             "CONGSO_LGSP_MAX_BODY_BYTES": "1000",
+            PROVIDER_TOKEN_VARIABLE: PROVIDER_TOKEN,
             "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
         }
     )
@@ -244,6 +246,41 @@ def test_a_revoked_right_is_enforced_within_the_reload_time(gateway, world):
     )
     # Stated reload time: the poll interval plus one load (docs/lgsp.md); generous for a loaded machine.
     assert time.monotonic() - revoked < RELOAD_SECONDS + 2.5
+
+
+PROVIDER_TOKEN_VARIABLE = "CONGSO_LGSP_UPSTREAM_TOKEN_MOTCUA"
+PROVIDER_TOKEN = "khoa-rieng-cua-motcua"  # noqa: S105 — a test value
+
+
+def _upstream_authorization(gateway, world, path):
+    status, _headers, body = call(gateway, f"/r1/{SERVICE}/ho-so/{path}", world["token"])
+    assert status == 200
+    return json.loads(body)["headers"].get("authorization")
+
+
+def test_the_providers_own_credential_comes_from_the_gateways_environment(gateway, world):
+    services.set_upstream(world["service"], world["upstream"], token_variable=PROVIDER_TOKEN_VARIABLE)
+    wait_until(
+        lambda: _upstream_authorization(gateway, world, "T1") == f"Bearer {PROVIDER_TOKEN}",
+        timeout=10,
+        interval=0.05,
+        message="the provider's credential to be sent",
+    )
+    # A variable outside the prefix (written past the model's validator) is never read: the gateway
+    # would otherwise send its database address to whoever registered the service.
+    Service.objects.filter(pk=world["service"].pk).update(upstream_token_variable="DATABASE_URL")
+    events.publish(services.REGISTRY_CHANGED, {"action": "test", "object_type": "service"})
+    wait_until(
+        lambda: _upstream_authorization(gateway, world, "T2") is None,
+        timeout=10,
+        interval=0.05,
+        message="the reload without a credential",
+    )
+
+
+def test_a_token_variable_without_the_prefix_is_refused_by_the_registry(db, registry):
+    with pytest.raises(services.RegistryError):
+        services.set_upstream(registry["service"], "http://127.0.0.1:9/api", token_variable="DATABASE_URL")
 
 
 def test_metrics_are_exposed(gateway, world):

@@ -189,9 +189,10 @@ NATIONAL_SYSTEM_NAME = "Cơ sở dữ liệu quốc gia kết nối qua NDXP"
 @transaction.atomic
 def seed_national_services(national: list[dict], consumer_code: str = "CONGDVC") -> list[Service]:
     """Register each of ``national`` (``code``, ``name``, ``upstream_url``, ``openapi`` and optionally
-    ``health_path``, ``personal_data``, ``data_subject_parameter``) as a service of the national
-    platform's system, and grant the demo system ``consumer_code`` access to it. A service already
-    registered keeps its row but takes the given upstream address (the demo's port may change)."""
+    ``health_path``, ``personal_data``, ``data_subject_parameter``, ``upstream_token_variable``) as a
+    service of the national platform's system, and grant the demo system ``consumer_code`` access to it.
+    A service already registered keeps its row but takes the given upstream address (the demo's port
+    may change)."""
     member = Member.objects.filter(code=NATIONAL_MEMBER_CODE).first() or services.register_member(
         code=NATIONAL_MEMBER_CODE, name=NATIONAL_MEMBER_NAME, member_class=MemberClass.GOV
     )
@@ -214,8 +215,9 @@ def seed_national_services(national: list[dict], consumer_code: str = "CONGDVC")
                 personal_data=spec.get("personal_data", False),
                 data_subject_parameter=spec.get("data_subject_parameter", ""),
             )
-        if service.upstream_url != spec["upstream_url"] or service.health_path != spec.get("health_path", ""):
-            services.set_upstream(service, spec["upstream_url"], health_path=spec.get("health_path", ""))
+        wanted = (spec["upstream_url"], spec.get("health_path", ""), spec.get("upstream_token_variable", ""))
+        if (service.upstream_url, service.health_path, service.upstream_token_variable) != wanted:
+            services.set_upstream(service, wanted[0], health_path=wanted[1], token_variable=wanted[2])
         if consumer is not None and not services.rights_of(service).filter(system=consumer).exists():
             services.grant_access(service, system=consumer)
         registered.append(service)

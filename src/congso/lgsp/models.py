@@ -133,6 +133,26 @@ class Service(models.Model):
         ),
     )
     timeout_seconds = models.PositiveIntegerField(_("thời gian chờ tối đa (giây)"), default=30)
+    # The provider's own credential for calls the gateway forwards (X-Road's security server holds it, not
+    # the consumer). Only the NAME of an environment variable of the gateway process is stored: secrets
+    # come from the environment, never from the database. The name must carry the prefix, so a registry
+    # administrator cannot make the gateway send another secret of its environment (the database URL,
+    # the secret key) to an address they control.
+    upstream_token_variable = models.CharField(
+        _("biến môi trường chứa khóa gọi máy chủ cung cấp"),
+        max_length=100,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^CONGSO_LGSP_UPSTREAM_TOKEN_[A-Z0-9_]+\Z",
+                _("Tên biến phải bắt đầu bằng CONGSO_LGSP_UPSTREAM_TOKEN_ và chỉ gồm chữ in hoa, số và “_”."),
+            )
+        ],
+        help_text=_(
+            "Nếu máy chủ cung cấp đòi khóa riêng, cổng LGSP gửi “Authorization: Bearer <giá trị biến này>”; "
+            "giá trị chỉ nằm trong môi trường của tiến trình cổng."
+        ),
+    )
     personal_data = models.BooleanField(
         _("trả về dữ liệu cá nhân"),
         default=False,

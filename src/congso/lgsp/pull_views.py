@@ -108,7 +108,13 @@ def acknowledge(request, public_id):
         except ValueError:
             body = None
         if not isinstance(body, dict) or body.get("up_to") in (None, ""):
-            raise _Refused(problem(400, _("Yêu cầu không hợp lệ"), _('Cần {"up_to": <cursor>} dạng JSON.')))
+            raise _Refused(
+                problem(
+                    400,
+                    _("Yêu cầu không hợp lệ"),
+                    _("Cần một đối tượng JSON có trường “up_to” là con trỏ của sự kiện cuối cùng đã nhận."),
+                )
+            )
         up_to = _integer(body["up_to"], "up_to")
     except _Refused as refused:
         return refused.response

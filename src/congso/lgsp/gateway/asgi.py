@@ -46,6 +46,8 @@ HOP_BY_HOP = frozenset(
         "content-length",
     }
 )
+# The provider credentials the gateway may read from its environment (Service.upstream_token_variable).
+UPSTREAM_TOKEN_PREFIX = "CONGSO_LGSP_UPSTREAM_TOKEN_"  # noqa: S105 — a prefix of variable names
 # Set by the gateway alone: whatever a client sends under these names is dropped.
 GATEWAY_HEADERS = frozenset({"x-road-client", "x-road-id", "x-road-service"})
 DROPPED = HOP_BY_HOP | GATEWAY_HEADERS
@@ -328,6 +330,7 @@ class Gateway:
             (b"x-road-id", record["message_id"].encode()),
             (b"x-road-service", record["service"].encode()),
         ]
+        forwarded += _provider_credential(service)
         if declared and declared.isdigit():
             forwarded.append((b"content-length", declared.encode()))
         has_body = bool(declared and declared != "0") or "transfer-encoding" in headers
@@ -458,6 +461,17 @@ def _provider_failure(exc: Exception, timeout: float) -> GatewayError:
         type(exc).__name__,
         source="provider",
     )
+
+
+def _provider_credential(service: dict) -> list[tuple[bytes, bytes]]:
+    """The provider's own credential, when the registry names the environment variable that holds it.
+    The consumer's ``Authorization`` never reaches the provider (it is dropped above)."""
+    variable = service.get("upstream_token_variable") or ""
+    # Only variables meant for this (the model validates the same prefix): never another secret.
+    if not variable.startswith(UPSTREAM_TOKEN_PREFIX):
+        return []
+    token = os.environ.get(variable, "")
+    return [(b"authorization", f"Bearer {token}".encode("latin-1"))] if token else []
 
 
 def _headers(scope) -> dict:

@@ -153,15 +153,26 @@ def register_service(
     return service
 
 
-def set_upstream(service: Service, upstream_url: str, *, health_path: str | None = None, by=None) -> Service:
-    """Point ``service`` at another provider address (and health path, when given)."""
-    before = {"upstream_url": service.upstream_url, "health_path": service.health_path}
+def set_upstream(
+    service: Service,
+    upstream_url: str,
+    *,
+    health_path: str | None = None,
+    token_variable: str | None = None,
+    by=None,
+) -> Service:
+    """Point ``service`` at another provider address (and health path, and the name of the gateway's
+    environment variable holding the provider's credential, when given)."""
+    fields = ("upstream_url", "health_path", "upstream_token_variable")
+    before = {name: getattr(service, name) for name in fields}
     service.upstream_url = upstream_url.strip()
     if health_path is not None:
         service.health_path = health_path.strip()
+    if token_variable is not None:
+        service.upstream_token_variable = token_variable.strip()
     _validated(service, exclude=["current_version"])
-    service.save(update_fields=["upstream_url", "health_path"])
-    after = {"upstream_url": service.upstream_url, "health_path": service.health_path}
+    service.save(update_fields=list(fields))
+    after = {name: getattr(service, name) for name in fields}
     changed("lgsp.service.upstream", service, changes={"before": before, "after": after}, by=by)
     return service
 

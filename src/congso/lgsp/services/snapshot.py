@@ -87,6 +87,7 @@ def registry_snapshot(services=None, now: datetime | None = None) -> dict:
             "version": s.current_version.version,
             "upstream_url": s.upstream_url,
             "timeout_seconds": s.timeout_seconds,
+            "upstream_token_variable": s.upstream_token_variable,
             "personal_data": s.personal_data,
             "data_subject_parameter": s.data_subject_parameter,
             "keep_bodies": s.keep_bodies,
