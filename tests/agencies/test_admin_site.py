@@ -14,8 +14,18 @@ from congso.agencies.models import Role
 pytestmark = pytest.mark.django_db
 
 # The pages an agency administrator may reach; every other registered page is platform-only.
-# The LGSP's registry pages are scoped to the systems of the administered agencies (lgsp.permissions).
-LGSP_SCOPED = {"lgsp.member", "lgsp.system", "lgsp.service", "lgsp.accessright", "lgsp.consumercredential"}
+# The LGSP's registry and publish/subscribe pages are scoped to the systems of the administered
+# agencies (lgsp.permissions).
+LGSP_SCOPED = {
+    "lgsp.member",
+    "lgsp.system",
+    "lgsp.service",
+    "lgsp.accessright",
+    "lgsp.consumercredential",
+    "lgsp.eventright",
+    "lgsp.subscription",
+    "lgsp.delivery",
+}
 AGENCY_SCOPED = {"agencies.agency", "agencies.staffmembership", "identity.user"} | LGSP_SCOPED
 SUPERUSER_ONLY = {"auth.group"}
 

@@ -23,6 +23,8 @@ Read through these functions (not at import time) so tests and ``override_settin
   default ``12`` (with the default backoff, about 5 hours of trying).
 - ``CONGSO_LGSP_WEBHOOK_BACKOFF_SECONDS`` / ``CONGSO_LGSP_WEBHOOK_BACKOFF_MAX_SECONDS`` — the wait after the
   n-th failure is base × 2^(n−1), capped; defaults ``10`` and ``3600``.
+- ``CONGSO_LGSP_WEBHOOK_ALLOW_LOOPBACK`` — whether a webhook may be delivered to this machine itself
+  (loopback); on outside production only (``destinations.py`` says what else is refused).
 - ``CONGSO_LGSP_WEBHOOK_STALE_SECONDS`` — a due push delivery whose task was lost (a worker killed
   mid-delivery) is enqueued again after this long; default ``120``.
 - ``CONGSO_LGSP_PULL_BATCH`` — the most events one pull returns; default ``100``.

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import conf, keys, rules
+from .. import conf, destinations, keys, rules
 from ..models import (
     Delivery,
     DeliveryStatus,
@@ -217,8 +217,10 @@ def subscribe(
         raise RegistryError(_("Hệ thống chưa được cấp quyền nhận loại sự kiện này."), field="event_type")
     url = url.strip()
     if mode == SubscriptionMode.PUSH:
-        if not url.startswith(("https://", "http://")):
-            raise RegistryError(_("Cách nhận đẩy (webhook) cần địa chỉ nhận http(s)."), field="url")
+        try:
+            destinations.check(url, must_resolve=False)
+        except destinations.RefusedDestination as exc:
+            raise RegistryError(exc.message, field="url") from exc
     elif mode == SubscriptionMode.PULL:
         url = ""
     else:

@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .. import conf
+from .. import conf, destinations
 from ..models import Delivery, DeliveryStatus, Subscription, SubscriptionMode, SubscriptionState
 from ..pubsub import signing
 from .common import changed
@@ -66,8 +66,10 @@ def post(delivery: Delivery, secret: str) -> int:
     """POST the event to the subscription's URL, signed; return the HTTP status or raise
     ``DeliveryFailed`` for anything but a 2xx answer."""
     url = delivery.subscription.url
-    if not url.startswith(("https://", "http://")):
-        raise DeliveryFailed("the subscription's URL is not http(s)")
+    try:
+        destinations.check(url)  # again at each delivery: the name may point elsewhere by now
+    except destinations.RefusedDestination as exc:
+        raise DeliveryFailed(exc.message) from exc
     body = body_of(delivery)
     request = urllib.request.Request(  # noqa: S310 — the scheme is checked above
         url,
