@@ -287,7 +287,7 @@ class SystemGroup(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class AccessRightQuerySet(models.QuerySet):
+class GrantQuerySet(models.QuerySet):
     def in_force(self, now):
         """Rights not revoked and valid at ``now``."""
         return self.filter(revoked_at__isnull=True, valid_from__lte=now).filter(
@@ -295,7 +295,38 @@ class AccessRightQuerySet(models.QuerySet):
         )
 
 
-class AccessRight(models.Model):
+class Grant(models.Model):
+    """What every right of the LGSP records (to call a service, to receive events): its period, who
+    granted it and when, and — a revoked right is kept as the record — who revoked it and when."""
+
+    valid_from = models.DateTimeField(_("hiệu lực từ"))
+    valid_to = models.DateTimeField(_("hiệu lực đến"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cấp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("ngày cấp"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("ngày thu hồi"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thu hồi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class AccessRight(Grant):
     """Permission for a system or a group of systems to call a service, or one endpoint of it.
 
     Nothing is allowed without a right in force. An endpoint is named by method and path template
@@ -326,28 +357,8 @@ class AccessRight(models.Model):
         _("phương thức"), max_length=7, blank=True, help_text=_("Để trống: cả dịch vụ.")
     )
     path = models.CharField(_("đường dẫn"), max_length=500, blank=True)
-    valid_from = models.DateTimeField(_("hiệu lực từ"))
-    valid_to = models.DateTimeField(_("hiệu lực đến"), null=True, blank=True)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người cấp"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    granted_at = models.DateTimeField(_("ngày cấp"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("ngày thu hồi"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thu hồi"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    objects = AccessRightQuerySet.as_manager()
+    objects = GrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quyền truy cập")

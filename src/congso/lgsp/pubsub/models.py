@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..models import Grant  # defined before lgsp.models imports this module
+
 validate_event_code = RegexValidator(
     r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$",
     _("Mã loại sự kiện gồm chữ thường không dấu, chữ số, '_' và các phần cách nhau bởi dấu '.'."),
@@ -52,14 +54,7 @@ class EventType(models.Model):
         return self.code
 
 
-class EventRightQuerySet(models.QuerySet):
-    def in_force(self, now):
-        return self.filter(revoked_at__isnull=True, valid_from__lte=now).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=now)
-        )
-
-
-class EventRight(models.Model):
+class EventRight(Grant):
     """Permission for a system or a group of systems to receive events of a type.
 
     Without ``all_agencies`` a system receives only the events about its owner agency (an event names
@@ -91,28 +86,6 @@ class EventRight(models.Model):
         default=False,
         help_text=_("Không chọn: chỉ nhận sự kiện liên quan đến cơ quan chủ quản của hệ thống."),
     )
-    valid_from = models.DateTimeField(_("hiệu lực từ"))
-    valid_to = models.DateTimeField(_("hiệu lực đến"), null=True, blank=True)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người cấp"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    granted_at = models.DateTimeField(_("ngày cấp"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("ngày thu hồi"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thu hồi"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    objects = EventRightQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quyền nhận sự kiện")
