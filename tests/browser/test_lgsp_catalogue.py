@@ -3,8 +3,6 @@ a system and a service with its OpenAPI file, grants another agency's system acc
 service page — each page checked with axe-core (no serious or critical violation)."""
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -13,11 +11,10 @@ from congso.lgsp import services
 from congso.lgsp.models import AccessRight, Service
 from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
 from tests.factories.identity import PASSWORD
-from tests.support.browser import database_work
+from tests.support.browser import collect_axe_violations, database_work
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 OPENAPI = {
     "openapi": "3.0.3",
     "info": {"title": "Văn bản", "version": "1.0"},
@@ -31,18 +28,6 @@ OPENAPI = {
         }
     },
 }
-
-
-def _axe(page, name, found):
-    if not AXE.exists():
-        if os.environ.get("CI"):
-            pytest.fail("axe-core is missing in CI: run `npm ci` (package.json) before the tests.")
-        return
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    found += [
-        (name, v["id"], v["help"]) for v in result["violations"] if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_it_officer_registers_a_system_and_a_service_and_grants_access(
@@ -67,18 +52,18 @@ def test_it_officer_registers_a_system_and_a_service_and_grants_access(
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url("**/can-bo/lgsp/")
-    _axe(page, "catalogue", found)
+    collect_axe_violations(page, "catalogue", found)
 
     page.get_by_role("link", name="Đăng ký hệ thống").click()
     page.get_by_role("button", name="Đăng ký hệ thống").click()  # empty: errors first
     assert page.locator(".error-summary").is_visible()
-    _axe(page, "system form with errors", found)
+    collect_axe_violations(page, "system form with errors", found)
     page.get_by_label("Mã hệ thống").fill("QLVB")
     page.get_by_label("Tên hệ thống").fill("Quản lý văn bản và điều hành")
     page.get_by_label("Hệ thống phục vụ người dân, doanh nghiệp").check()
     page.get_by_role("button", name="Đăng ký hệ thống").click()
     page.get_by_role("heading", name="Quản lý văn bản và điều hành").wait_for()
-    _axe(page, "system page", found)
+    collect_axe_violations(page, "system page", found)
 
     page.get_by_role("link", name="Đăng ký dịch vụ").click()
     page.get_by_label("Mã dịch vụ").fill("van-ban")
@@ -95,7 +80,7 @@ def test_it_officer_registers_a_system_and_a_service_and_grants_access(
     page.get_by_role("button", name="Cấp quyền", exact=True).click()
     page.get_by_text("Đã cấp quyền truy cập.").wait_for()
     assert page.get_by_role("cell", name="Phần mềm hộ tịch GOV/000.00.03.H08/HOTICH").is_visible()
-    _axe(page, "service page", found)
+    collect_axe_violations(page, "service page", found)
     context.close()
 
     with database_work():

@@ -5,9 +5,7 @@ axe-core (no serious or critical violation)."""
 
 import hashlib
 import json
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,11 +15,10 @@ from congso.lgsp import messagelog, services
 from congso.lgsp.models import Service
 from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
 from tests.factories.identity import PASSWORD
-from tests.support.browser import database_work
+from tests.support.browser import collect_axe_violations, database_work
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 OPENAPI = {
     "openapi": "3.0.3",
     "info": {"title": "Văn bản", "version": "1.0"},
@@ -35,18 +32,6 @@ OPENAPI = {
         }
     },
 }
-
-
-def _axe(page, name, found):
-    if not AXE.exists():
-        if os.environ.get("CI"):
-            pytest.fail("axe-core is missing in CI: run `npm ci` (package.json) before the tests.")
-        return
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    found += [
-        (name, v["id"], v["help"]) for v in result["violations"] if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _calls(client: str, service: str, statuses: list[int]) -> list[dict]:
@@ -124,13 +109,13 @@ def test_it_officer_registers_grants_and_sees_the_traffic(browser, live_server, 
     assert row.locator("td").nth(1).inner_text() == "1"  # 4xx
     assert row.locator("td").nth(2).inner_text() == "1"  # 5xx
     assert page.locator("svg.lgsp-chart rect.lgsp-chart-bar--late").count() == 1
-    _axe(page, "monitoring page", found)
+    collect_axe_violations(page, "monitoring page", found)
 
     page.get_by_role("link", name="7 ngày").click()
     page.wait_for_url("**/giam-sat/?ky=7-ngay")
     row.get_by_role("link", name="Tra cứu văn bản").click()
     page.get_by_role("heading", name="Tra cứu văn bản").wait_for()
     assert page.locator(f'#breakdown tr[data-key="{consumer_id}"] td').nth(0).inner_text() == "6"
-    _axe(page, "service monitoring page", found)
+    collect_axe_violations(page, "service monitoring page", found)
     context.close()
     assert not found, f"accessibility violations: {found}"

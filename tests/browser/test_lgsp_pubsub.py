@@ -3,9 +3,6 @@ beside the services and one type's schema, subscribes by webhook (the signing se
 pauses the subscription, and opens the dead-letter list — each page checked with axe-core (no serious
 or critical violation)."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from congso.agencies.models import AgencyKind
@@ -13,23 +10,9 @@ from congso.lgsp import services
 from congso.lgsp.models import Subscription, SubscriptionState
 from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
 from tests.factories.identity import PASSWORD
-from tests.support.browser import database_work
+from tests.support.browser import collect_axe_violations, database_work
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def _axe(page, name, found):
-    if not AXE.exists():
-        if os.environ.get("CI"):
-            pytest.fail("axe-core is missing in CI: run `npm ci` (package.json) before the tests.")
-        return
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    found += [
-        (name, v["id"], v["help"]) for v in result["violations"] if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_it_officer_subscribes_a_system_to_dossier_events(browser, live_server, make_user):
@@ -56,29 +39,29 @@ def test_it_officer_subscribes_a_system_to_dossier_events(browser, live_server, 
     page.get_by_role("link", name="Đã có kết quả giải quyết").click()
     page.get_by_role("heading", name="Lược đồ JSON của nội dung").wait_for()
     assert page.get_by_text('"additionalProperties": false').is_visible()
-    _axe(page, "event type", found)
+    collect_axe_violations(page, "event type", found)
 
     page.goto(f"/can-bo/lgsp/he-thong/{system_pk}/")
     page.get_by_role("link", name="Các đăng ký nhận sự kiện của hệ thống").click()
     page.get_by_role("heading", name="Đăng ký nhận sự kiện").wait_for()
     page.get_by_role("button", name="Đăng ký", exact=True).click()  # push without an address: an error
     assert page.locator(".error-summary").is_visible()
-    _axe(page, "subscription form with errors", found)
+    collect_axe_violations(page, "subscription form with errors", found)
     page.get_by_label("Loại sự kiện").select_option(label="Đã có kết quả giải quyết (dossier.result_ready)")
     page.get_by_label("Địa chỉ nhận").fill("https://hotich.example/congso-events")
     page.get_by_role("button", name="Đăng ký", exact=True).click()
     page.get_by_role("heading", name="Đã đăng ký nhận sự kiện").wait_for()
     secret = page.locator("#webhook-secret").inner_text()
     assert secret.startswith("whsec_")
-    _axe(page, "secret shown once", found)
+    collect_axe_violations(page, "secret shown once", found)
 
     page.get_by_role("link", name="Quay lại danh sách đăng ký").click()
     page.get_by_role("button", name="Tạm dừng nhận dossier.result_ready").click()
     page.get_by_text("Đã tạm dừng nhận sự kiện.").wait_for()
-    _axe(page, "subscriptions", found)
+    collect_axe_violations(page, "subscriptions", found)
     page.goto("/can-bo/lgsp/that-bai/")
     page.get_by_text("Không có lượt chuyển nào thất bại.").wait_for()
-    _axe(page, "dead letters", found)
+    collect_axe_violations(page, "dead letters", found)
     context.close()
 
     with database_work():

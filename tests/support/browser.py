@@ -2,6 +2,9 @@
 
 import os
 from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
 
 
 @contextmanager
@@ -24,3 +27,20 @@ def database_work():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def collect_axe_violations(page, name: str, found: list) -> None:
+    """Run axe-core (from npm, package.json) on ``page`` and add its serious and critical violations to
+    ``found`` as ``(name, rule, help)``; outside CI a missing axe-core skips the check quietly."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core is missing in CI: run `npm ci` (package.json) before the tests.")
+        return
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    found += [
+        (name, v["id"], v["help"]) for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]

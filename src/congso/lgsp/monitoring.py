@@ -158,7 +158,7 @@ def overview(request):
         "lgsp/monitoring.html",
         {
             "period": period,
-            "periods": [(key, label) for key, label, _days, _step in PERIODS],
+            "periods": _period_choices(),
             "by_service": by_service,
             "by_client": by_client,
             "failing": [r for r in by_service if r.health is not None and not r.health.healthy],
@@ -168,6 +168,42 @@ def overview(request):
     )
 
 
+def _period_choices() -> list[tuple[str, str]]:
+    return [(key, label) for key, label, _days, _step in PERIODS]
+
+
+def _detail_page(
+    request, period, *, subject, kind, key, totals, rows, rows_heading, points, health, filename
+):
+    """The page (or its XLSX) of one service's or one system's traffic: the two differ only in what
+    they are narrowed by and what their table lists."""
+    first_column = _("Hệ thống gọi") if kind == "service" else _("Dịch vụ")
+    if request.GET.get("xuat") == "xlsx":
+        return _xlsx(filename, period, [(rows_heading, first_column, rows)])
+    return render(
+        request,
+        "lgsp/monitoring_detail.html",
+        {
+            "period": period,
+            "periods": _period_choices(),
+            "subject": subject,
+            "identifier": key,
+            "kind": kind,
+            "totals": totals[0] if totals else _empty(key),
+            "health": health,
+            "rows": rows,
+            "rows_heading": rows_heading,
+            "chart": _chart(points, period.step, subject.name),
+            "series": _series_table(points, period.step),
+        },
+    )
+
+
+def _named_rows(traffic, names: dict) -> list:
+    entries = [(t.key, names[t.key].name if t.key in names else t.key, None, None) for t in traffic]
+    return _rows(entries, traffic)
+
+
 @workspace_required
 def service_traffic(request, pk):
     service = get_object_or_404(Service.objects.select_related("system__member"), pk=pk)
@@ -175,31 +211,19 @@ def service_traffic(request, pk):
         return _refuse(request)
     period = period_of(request)
     key = service.path_identifier
-    totals = services.traffic(period.since, period.until, service=key)
     callers = services.traffic(period.since, period.until, by="client", service=key)
-    systems = {s.identifier: s for s in System.objects.select_related("member")}
-    entries = [(t.key, systems[t.key].name if t.key in systems else t.key, None, None) for t in callers]
-    rows = _rows(entries, callers)
-    points = services.traffic_series(period.since, period.until, step=period.step, service=key)
-    tables = [(_("Theo hệ thống gọi"), _("Hệ thống gọi"), rows)]
-    if request.GET.get("xuat") == "xlsx":
-        return _xlsx(f"lgsp-dich-vu-{service.code}-{period.key}", period, tables)
-    return render(
+    return _detail_page(
         request,
-        "lgsp/monitoring_detail.html",
-        {
-            "period": period,
-            "periods": [(k, label) for k, label, _days, _step in PERIODS],
-            "subject": service,
-            "identifier": key,
-            "kind": "service",
-            "totals": totals[0] if totals else _empty(key),
-            "health": services.health_by_service([service.pk]).get(service.pk),
-            "rows": rows,
-            "rows_heading": _("Theo hệ thống gọi"),
-            "chart": _chart(points, period.step, service.name),
-            "series": _series_table(points, period.step),
-        },
+        period,
+        subject=service,
+        kind="service",
+        key=key,
+        totals=services.traffic(period.since, period.until, service=key),
+        rows=_named_rows(callers, {s.identifier: s for s in System.objects.select_related("member")}),
+        rows_heading=_("Theo hệ thống gọi"),
+        points=services.traffic_series(period.since, period.until, step=period.step, service=key),
+        health=services.health_by_service([service.pk]).get(service.pk),
+        filename=f"lgsp-dich-vu-{service.code}-{period.key}",
     )
 
 
@@ -210,31 +234,20 @@ def system_traffic(request, pk):
         return _refuse(request)
     period = period_of(request)
     key = system.identifier
-    totals = services.traffic(period.since, period.until, by="client", client=key)
     called = services.traffic(period.since, period.until, by="service", client=key)
     known = {s.path_identifier: s for s in Service.objects.select_related("system__member")}
-    entries = [(t.key, known[t.key].name if t.key in known else t.key, None, None) for t in called]
-    rows = _rows(entries, called)
-    points = services.traffic_series(period.since, period.until, step=period.step, client=key)
-    tables = [(_("Theo dịch vụ được gọi"), _("Dịch vụ"), rows)]
-    if request.GET.get("xuat") == "xlsx":
-        return _xlsx(f"lgsp-he-thong-{system.code}-{period.key}", period, tables)
-    return render(
+    return _detail_page(
         request,
-        "lgsp/monitoring_detail.html",
-        {
-            "period": period,
-            "periods": [(k, label) for k, label, _days, _step in PERIODS],
-            "subject": system,
-            "identifier": key,
-            "kind": "system",
-            "totals": totals[0] if totals else _empty(key),
-            "health": None,
-            "rows": rows,
-            "rows_heading": _("Theo dịch vụ được gọi"),
-            "chart": _chart(points, period.step, system.name),
-            "series": _series_table(points, period.step),
-        },
+        period,
+        subject=system,
+        kind="system",
+        key=key,
+        totals=services.traffic(period.since, period.until, by="client", client=key),
+        rows=_named_rows(called, known),
+        rows_heading=_("Theo dịch vụ được gọi"),
+        points=services.traffic_series(period.since, period.until, step=period.step, client=key),
+        health=None,
+        filename=f"lgsp-he-thong-{system.code}-{period.key}",
     )
 
 
