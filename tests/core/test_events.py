@@ -38,11 +38,39 @@ def delivery(subscriber):
     return EventDelivery.objects.get(subscriber=subscriber)
 
 
-def test_publish_writes_event_deliveries_and_tasks_in_one_transaction(recorder):
+def test_publish_writes_event_deliveries_and_one_task_in_one_transaction(recorder):
     event = events.publish("test.thing_happened", {"n": 1})
     assert OutboxEvent.objects.count() == 1
     assert set(event.deliveries.values_list("subscriber", flat=True)) == {"test.recorder", "test.flaky"}
-    assert DBTaskResult.objects.filter(task_path="congso.core.tasks.deliver_event").count() == 2
+    (task,) = DBTaskResult.objects.all()
+    assert task.task_path == "congso.core.tasks.deliver_events"
+    assert sorted(task.args_kwargs["args"][0]) == sorted(event.deliveries.values_list("pk", flat=True))
+
+
+def test_publish_many_writes_events_in_order_with_one_task(recorder, django_assert_num_queries):
+    with django_assert_num_queries(3):  # events, deliveries, task: whatever the number of each
+        first, second = events.publish_many(
+            [("test.thing_happened", {"n": 1}), ("test.thing_happened", {"n": 2})]
+        )
+    assert first.occurred_at <= second.occurred_at
+    assert EventDelivery.objects.count() == 4
+    (task,) = DBTaskResult.objects.all()
+    assert len(task.args_kwargs["args"][0]) == 4
+
+
+@override_settings(CONGSO_OUTBOX_BACKOFF_SECONDS=10)
+def test_batch_task_delivers_each_and_retries_only_the_failing_one(recorder):
+    from congso.core.tasks import deliver_events
+
+    seen, _ = recorder
+    events.publish_many([("test.thing_happened", {"n": 1}), ("test.thing_happened", {"n": 2})])
+    ids = list(EventDelivery.objects.order_by("pk").values_list("pk", flat=True))
+    outcome = deliver_events.call(ids)
+    assert sorted(seen) == [1, 2]
+    assert sorted(outcome.values()) == ["delivered", "delivered", "retry", "retry"]
+    flaky_ids = set(EventDelivery.objects.filter(subscriber="test.flaky").values_list("pk", flat=True))
+    retries = DBTaskResult.objects.filter(task_path="congso.core.tasks.deliver_event")
+    assert {task.args_kwargs["args"][0] for task in retries} == flaky_ids
 
 
 def test_rolled_back_change_publishes_nothing(recorder):
@@ -174,8 +202,8 @@ def test_backoff_grows_exponentially_and_is_capped():
 def test_publish_inside_a_transaction_writes_deliveries_in_one_insert_without_a_savepoint(
     recorder, django_assert_num_queries
 ):
-    with transaction.atomic(), django_assert_num_queries(4) as captured:
-        # the event; both deliveries in one INSERT; one task row per delivery. No SAVEPOINT/RELEASE.
+    with transaction.atomic(), django_assert_num_queries(3) as captured:
+        # the event; both deliveries in one INSERT; one task row for both. No SAVEPOINT/RELEASE.
         events.publish("test.thing_happened", {"n": 1})
     assert not any("SAVEPOINT" in query["sql"] for query in captured.captured_queries)
     assert EventDelivery.objects.filter(status=DeliveryStatus.PENDING).count() == 2

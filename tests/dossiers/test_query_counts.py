@@ -35,16 +35,14 @@ def test_counter_intake_queries(client, actors, intake_version, django_assert_ma
     data = intake_post(intake_version, ho_ten_tre=None, ngay_sinh=None, **{"file-chung-sinh": None})
     assert client.get(intake_url(intake_version)).status_code == 200
     # GATE; the version in force (one query, procedure joined); the agencies implementing it; its
-    # required papers (read once for the form, the checks and the storage); the idempotency key;
-    # the working-day calendar of the year (the appointment); then the transaction: the day's sequence
-    # (one upsert), the dossier, its processing agency, the paper, the events dossier.submitted and
-    # dossier.accepted with their deliveries and task rows, the status change and the audit line.
-    # The test runs inside a transaction, so the service's own is a savepoint (and its release): 2 more.
-    # Since main's duplicate check and at-risk deadline: the probable duplicates of this applicant, and
-    # the calendar read a second time by the deadline computation.
-    # Since the LGSP publishes dossier events (its outbox subscriber ``lgsp.publish``): dossier.submitted
-    # now has a delivery (one insert), and each of the two events one more task row.
-    with django_assert_max_num_queries(GATE + 22):
+    # required papers (read once for the form, the checks and the storage); the idempotency key; the
+    # probable duplicates of this applicant; the working-day calendar of the year (once per request: the
+    # code's day, the appointment and the at-risk moment); then the transaction: the day's sequence (one
+    # upsert), the dossier, its processing agency, the paper, the status change and the audit line, and
+    # the events dossier.submitted and dossier.accepted in three statements (both events, all their
+    # deliveries, one task row). The test runs inside a transaction, so the service's own is a savepoint
+    # (and its release): 2 more.
+    with django_assert_max_num_queries(GATE + 17):
         response = client.post(intake_url(intake_version), data)
     assert response.status_code == 302
     assert Dossier.objects.get().code.endswith("-0001")
@@ -112,6 +110,6 @@ def test_dossier_page_queries(client, actors, submit, django_assert_max_num_quer
     # GATE; the dossier (visible_to, related rows joined); its processing agencies; the status history,
     # hand-overs, supplement requests, papers and extensions for the page, and again for the timeline
     # (status history, hand-overs, extensions); whether it has hand-overs and supplement requests (the
-    # actions offered); the working-day calendar (twice: deadline mark and extension prompt).
-    with django_assert_max_num_queries(GATE + 14):
+    # actions offered); the working-day calendar (once per request).
+    with django_assert_max_num_queries(GATE + 13):
         assert client.get(url).status_code == 200

@@ -240,7 +240,7 @@ def test_a_failure_inside_the_submission_leaves_no_trace(submit, monkeypatch, me
     def broken(*args, **kwargs):
         raise RuntimeError("outbox unavailable")
 
-    monkeypatch.setattr(events, "publish", broken)
+    monkeypatch.setattr(events, "publish_many", broken)
     with pytest.raises(RuntimeError):
         submit()
     assert not Dossier.objects.exists()

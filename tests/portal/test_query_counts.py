@@ -27,14 +27,13 @@ def test_online_submission_queries(
     # Reading the request: the session, the user, the draft (version, procedure and agency joined),
     # whether its version is still in force (and offered online), the version's papers (read once),
     # the agencies receiving it, the draft's files (the completeness check).
-    # The submission's transaction: the draft's row locked; the draft's files again (opened for
-    # copying); the idempotency key; the version in force on the service's clock; the working-day
-    # calendar; the sequence upsert; the dossier, its processing agency, its paper, the status change,
-    # the audit line and the event; the draft's files listed and deleted, the draft saved; two
-    # savepoints and their releases (the test runs inside a transaction).
-    # The calendar is read twice by the deadline computation (appointment and at-risk moment).
-    # The event's delivery to the LGSP's outbox subscriber ``lgsp.publish`` and its task row: 2 more.
-    with django_assert_max_num_queries(29):
+    # The submission's transaction: the draft's row locked; the draft's files again, under the lock
+    # (opened for copying, then deleted); the idempotency key (the version is known in force from the
+    # request's first check); the working-day calendar (once per request); the sequence upsert; the
+    # dossier, its processing agency, its paper, the status change, the audit line; the event, its
+    # delivery to the LGSP's outbox subscriber ``lgsp.publish`` and one task row; the draft's files
+    # deleted, the draft saved; two savepoints and their releases (the test runs inside a transaction).
+    with django_assert_max_num_queries(26):
         response = signed_in.post(url("apply-submit", draft), {"declaration": "true"})
     assert response.status_code == 302
     assert Dossier.objects.get().channel == "online"

@@ -93,11 +93,14 @@ def version_in_force(procedure_code: str, on: date | None = None) -> ProcedureVe
 
 def is_in_force(version: ProcedureVersion, on: date | None = None) -> bool:
     """Whether ``version`` is published and effective on ``on`` (today by default). Reads the database
-    unless this request already found the version in force that day (``version_in_force``)."""
+    unless this request already found the version in force that day (here or in ``version_in_force``)."""
     on = on or timezone.localdate()
     if request_cache.peek((_IN_FORCE, version.pk, on)):
         return True
-    return ProcedureVersion.objects.in_force(on).filter(pk=version.pk).exists()
+    in_force = ProcedureVersion.objects.in_force(on).filter(pk=version.pk).exists()
+    if in_force:
+        request_cache.store((_IN_FORCE, version.pk, on), True)
+    return in_force
 
 
 def get_procedure(code: str) -> Procedure:

@@ -1,7 +1,8 @@
 """Domain events through a transactional outbox.
 
 ``publish(name, payload, aggregate=obj)`` writes the event, one delivery row per subscriber and one
-background task per delivery, all in the caller's transaction: if the change rolls back, nothing is
+background task that delivers them (``publish_many`` does the same for several events of one change),
+all in the caller's transaction: if the change rolls back, nothing is
 published; if it commits, the event is durable even if no worker is running yet.
 
 Subscribers register with ``@subscriber("dossier.submitted", name="notifications.dossier_receipt")``
@@ -69,28 +70,51 @@ def publish(name: str, payload: dict | None = None, *, aggregate=None) -> Outbox
     """Write a domain event and its deliveries in the current transaction and return the event.
 
     ``payload`` must be JSON-serialisable. ``aggregate`` is the model instance the event is about.
-    Statements: the event, one multi-row insert of its deliveries, one task row per delivery
-    (``django.tasks`` has no bulk enqueue). No savepoint of its own: inside the caller's transaction
-    a failure here rolls the whole change back anyway; called outside one it opens its own.
+    Statements: the event, one multi-row insert of its deliveries and one task row for all of them
+    (``publish_many``). No savepoint of its own: inside the caller's transaction a failure here rolls the
+    whole change back anyway; called outside one it opens its own.
+    """
+    return publish_many([(name, payload)], aggregate=aggregate)[0]
+
+
+def publish_many(named_payloads, *, aggregate=None) -> list[OutboxEvent]:
+    """Write several events about one ``aggregate`` at once, in the given order, and return them.
+
+    ``named_payloads`` is a sequence of ``(name, payload)``. Three statements whatever the number of
+    events and subscribers: the events, their deliveries, and one background task that delivers them in
+    order (``core.tasks.deliver_events``). A delivery that fails is retried on its own, with backoff,
+    so one failing subscriber never holds back another's retries.
     """
     now = timezone.now()
+    aggregate_type = aggregate._meta.label_lower if aggregate is not None else ""
+    aggregate_id = str(aggregate.pk) if aggregate is not None else ""
+    wanted = subscriptions()
     with transaction.atomic(savepoint=False):
-        event = OutboxEvent.objects.create(
-            name=name,
-            aggregate_type=aggregate._meta.label_lower if aggregate is not None else "",
-            aggregate_id=str(aggregate.pk) if aggregate is not None else "",
-            payload=payload or {},
+        written = OutboxEvent.objects.bulk_create(
+            [
+                OutboxEvent(
+                    name=name, aggregate_type=aggregate_type, aggregate_id=aggregate_id, payload=payload or {}
+                )
+                for name, payload in named_payloads
+            ]
         )
         deliveries = EventDelivery.objects.bulk_create(
             [
                 EventDelivery(event=event, subscriber=sub.name, next_attempt_at=now, enqueued_at=now)
-                for sub in subscriptions()
-                if sub.wants(name)
+                for event in written
+                for sub in wanted
+                if sub.wants(event.name)
             ]
         )
-        for delivery in deliveries:
-            _enqueue(delivery)
-    return event
+        if deliveries:
+            _enqueue_batch([delivery.pk for delivery in deliveries])
+    return written
+
+
+def _enqueue_batch(delivery_ids: list[int]) -> None:
+    from .tasks import deliver_events
+
+    deliver_events.enqueue(delivery_ids)
 
 
 def _enqueue(delivery: EventDelivery, run_after=None) -> None:

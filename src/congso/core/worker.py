@@ -36,6 +36,7 @@ TICK_SECONDS = 2.0
 DATABASE_DOWN = (OperationalError, InterfaceError)
 LOST_DATABASE_ERRORS = {f"{e.__module__}.{e.__qualname__}" for e in DATABASE_DOWN}
 DELIVER_EVENT_TASK = "congso.core.tasks.deliver_event"
+DELIVER_EVENTS_TASK = "congso.core.tasks.deliver_events"
 RELEASE_FIELDS = ("id", "worker_ids", "task_path", "args_kwargs")
 
 
@@ -89,6 +90,8 @@ def release_tasks(results, reason: str) -> int:
             args = (result.args_kwargs or {}).get("args") or []
             if result.task_path == DELIVER_EVENT_TASK and args:
                 delivery_ids.append(args[0])
+            elif result.task_path == DELIVER_EVENTS_TASK and args:
+                delivery_ids.extend(args[0])
         events.requeue_now(delivery_ids)
     return len(results)
 

@@ -13,8 +13,9 @@ Which 5 days are Tết, which day joins National Day and every swap are announce
 [verify per year]: they live in the calendar table (``CalendarDay``) an administrator edits. A year's
 statutory rows are written there by ``ensure_year`` (idempotent; the admin does it per year); until
 then the same rows are computed on the fly, so a deadline never depends on whether anyone ran it.
-Reads go to the database on every call (one query per calendar year touched), so every process sees
-an administrator's change at once; there is no cache to invalidate.
+Reads go to the database once per request (one query per calendar year touched, memoised in
+``core.request_cache`` for that request only, dropped when the request itself edits the table), so every
+process sees an administrator's change on its next request; there is no cross-request cache to invalidate.
 
 **Counting** [law: Civil Code 2015 art. 147–148]. A time limit in days does not count the day of the
 event; it runs from the next day and ends at the end of its last day. Here:
@@ -60,7 +61,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from . import audit
+from . import audit, request_cache
 from .holidays import (
     CalendarEntry,
     NationalDayExtra,
@@ -69,6 +70,7 @@ from .holidays import (
     plan_year,
 )
 from .models import CalendarDay, CalendarYear, DaySource
+from .models.calendar import CALENDAR_CACHE_OWNER
 
 DEFAULT_CUTOFF = time(15, 0)
 DEFAULT_OFFICE_HOURS = "07:30-11:30,13:00-17:00"
@@ -289,55 +291,57 @@ class WorkingCalendar:
 
 
 def calendar() -> WorkingCalendar:
-    """A calendar for one request or batch: each year's rows are read once."""
-    return WorkingCalendar()
+    """A calendar for one request or batch: each year's rows are read once. Inside a request every
+    caller shares one (the code, the appointment and the at-risk window of one intake read the table
+    once); outside a request each call gets its own."""
+    return request_cache.remember((CALENDAR_CACHE_OWNER,), WorkingCalendar)
 
 
 def is_working_day(day: date) -> bool:
     """Whether ``day`` is worked by state agencies."""
-    return WorkingCalendar().is_working_day(day)
+    return calendar().is_working_day(day)
 
 
 def next_working_day(day: date) -> date:
     """The first working day strictly after ``day``."""
-    return WorkingCalendar().next_working_day(day)
+    return calendar().next_working_day(day)
 
 
 def previous_working_day(day: date) -> date:
     """The last working day strictly before ``day``."""
-    return WorkingCalendar().previous_working_day(day)
+    return calendar().previous_working_day(day)
 
 
 def add_working_days(start: date, n: int) -> date:
     """The n-th working day after ``start``; see the module docstring for n = 0 and n < 0."""
-    return WorkingCalendar().add_working_days(start, n)
+    return calendar().add_working_days(start, n)
 
 
 def working_days_between(a: date, b: date) -> int:
     """Working days in (a, b]; negative when b < a."""
-    return WorkingCalendar().working_days_between(a, b)
+    return calendar().working_days_between(a, b)
 
 
 def clock_start(received_at: datetime) -> datetime:
     """The moment a time limit starts to run: ``received_at`` inside office hours, else the next opening."""
-    return WorkingCalendar().clock_start(received_at)
+    return calendar().clock_start(received_at)
 
 
 def receipt_day(received_at: datetime, cutoff: time | None = DEFAULT_CUTOFF) -> date:
     """The working day from which a time limit counts (office hours and the 15:00 rule)."""
-    return WorkingCalendar().receipt_day(received_at, cutoff)
+    return calendar().receipt_day(received_at, cutoff)
 
 
 def due_date(received_at: datetime, working_days: int, cutoff: time | None = DEFAULT_CUTOFF) -> date:
     """The appointment date for a time limit in working days (0 = same day)."""
-    return WorkingCalendar().due_date(received_at, working_days, cutoff)
+    return calendar().due_date(received_at, working_days, cutoff)
 
 
 def due_at_hours(
     received_at: datetime, hours: int | float | Decimal, *, office_hours: OfficeHours | str | None = None
 ) -> datetime:
     """The moment a limit stated in working hours runs out."""
-    return WorkingCalendar().due_at_hours(received_at, hours, office_hours=office_hours)
+    return calendar().due_at_hours(received_at, hours, office_hours=office_hours)
 
 
 add = add_working_days

@@ -324,9 +324,25 @@ def _fetch(qs, order: str, position, *, backwards: bool, count: int) -> list[Dos
     return valued(True) if position is not None else []
 
 
+# What a list of dossiers never shows: the answers, the person represented, and the long texts and form
+# definition of the procedure version each row joins (kilobytes of JSON per row, decoded for nothing).
+LIST_DEFERRED = (
+    "form_data",
+    "acting_for",
+    "procedure_version__form_schema",
+    "procedure_version__form_ui",
+    "procedure_version__legal_basis",
+    "procedure_version__description",
+    "procedure_version__conditions",
+    "procedure_version__submission_place",
+    "procedure_version__fee_note",
+    "procedure_version__unverified",
+)
+
+
 def _with_related(qs):
     return qs.select_related("procedure_version__procedure", "current_agency", "receiving_agency").defer(
-        "form_data", "acting_for"
+        *LIST_DEFERRED
     )
 
 
@@ -472,7 +488,7 @@ def awaiting_reception_for(user, *, held=None):
     return (
         Dossier.objects.filter(status=Status.SUBMITTED, receiving_agency_id__in=sorted(agency_ids))
         .select_related("procedure_version__procedure", "receiving_agency")
-        .defer("form_data", "acting_for")
+        .defer(*LIST_DEFERRED)
         .order_by("submitted_at", "id")
     )
 
@@ -487,7 +503,7 @@ def awaiting_return_for(user, *, held=None):
             status=Status.RESULT_READY, receiving_agency_id__in=sorted(agency_ids), routed_by_process=""
         )
         .select_related("procedure_version__procedure", "receiving_agency")
-        .defer("form_data", "acting_for")
+        .defer(*LIST_DEFERRED)
         .order_by("due_at", "id")
     )
 
@@ -512,7 +528,7 @@ def handed_over_to(user, *, held=None):
             dossier__status__in=sorted(OPEN_STATUSES),
         )
         .select_related("dossier__procedure_version__procedure", "to_agency", "received_by")
-        .defer("dossier__form_data", "dossier__acting_for")
+        .defer(*(f"dossier__{name}" for name in LIST_DEFERRED))
         .order_by(F("due_at").asc(nulls_last=True), "id")
     )
 

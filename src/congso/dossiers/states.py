@@ -312,11 +312,13 @@ def record(
     extra: dict | None = None,
     at=None,
     event_extra: dict | None = None,
+    events_before=(),
 ) -> StatusChange:
     """Record that ``dossier`` (already saved in ``transition.target``) went along ``transition``: a
     ``StatusChange``, an audit entry ``dossiers.<action>`` and the outbox event, in the caller's
     transaction. ``extra`` goes to the status change and the audit entry; ``event_extra`` to the event
-    payload (identifiers only, no personal data)."""
+    payload (identifiers only, no personal data); ``events_before``, ``(name, payload)`` pairs published
+    just before the transition's own event, in the same statements."""
     from congso.core import audit, events
 
     change = StatusChange.objects.create(
@@ -344,13 +346,10 @@ def record(
             **(extra or {}),
         },
     )
-    events.publish(
-        transition.event,
-        event_payload(
-            dossier, from_status=transition.source, form_code=transition.form_code, **(event_extra or {})
-        ),
-        aggregate=dossier,
+    payload = event_payload(
+        dossier, from_status=transition.source, form_code=transition.form_code, **(event_extra or {})
     )
+    events.publish_many([*events_before, (transition.event, payload)], aggregate=dossier)
     return change
 
 

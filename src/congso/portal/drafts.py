@@ -177,6 +177,7 @@ def store_uploads(journey: Journey, uploads: dict[str, list]) -> dict[str, str]:
             stored.append(draft_file.file.name)
             draft_file.save()
         journey.save(current_page="papers")
+    journey.files_changed()
     return {}
 
 
@@ -192,3 +193,4 @@ def remove_file(journey: Journey, attached: DraftFile) -> None:
         attached.delete()
         journey.save(current_page="papers")
         transaction.on_commit(lambda: delete_stored([name]))
+    journey.files_changed()

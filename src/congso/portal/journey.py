@@ -105,6 +105,7 @@ class Journey:
         # The paper slots, the review and the submission all read the version's papers: once.
         prefetch_related_objects([self.version], "papers")
         self._acting_definitions: dict = {}
+        self._draft_files: list | None = None
 
     # pages
 
@@ -244,9 +245,19 @@ class Journey:
 
     # papers
 
+    def draft_files(self) -> list:
+        """The files attached to the draft, read once per journey (a request): the completeness check,
+        the review and the submission all ask. ``files_changed()`` after attaching or removing one."""
+        if self._draft_files is None:
+            self._draft_files = list(self.draft.files.all())
+        return self._draft_files
+
+    def files_changed(self) -> None:
+        self._draft_files = None
+
     def paper_slots(self) -> list[PaperSlot]:
         files_by_code: dict[str, list] = {}
-        for draft_file in self.draft.files.all():
+        for draft_file in self.draft_files():
             files_by_code.setdefault(draft_file.required_paper_code, []).append(draft_file)
         slots = [
             PaperSlot(

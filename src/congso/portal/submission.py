@@ -44,8 +44,11 @@ def submit(journey: Journey) -> None:
         )
         if draft.submitted_dossier_id is not None:
             return
+        # Read the files again under the lock: attaching or removing one updates the draft's row
+        # (``journey.save``), so none can come or go between this read and the commit.
+        journey.files_changed()
         dossier = _create_dossier(journey, data)
-        names = list(draft.files.values_list("file", flat=True))
+        names = [attached.file.name for attached in journey.draft_files()]
         draft.files.all().delete()
         draft.submitted_dossier = dossier
         draft.current_step = "done"

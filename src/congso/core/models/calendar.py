@@ -9,7 +9,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .. import request_cache
 from ..holidays import FIRST_YEAR, LAST_YEAR, SATURDAY, DayKind, Occasion
+
+# The request memo's owner of the calendar read in this request (``working_days.calendar()``): a
+# request that changes the table drops it, so the rest of that request counts with the new rows.
+CALENDAR_CACHE_OWNER = "core.working_days"
 
 
 class DaySource(models.TextChoices):
@@ -63,6 +68,15 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} – {self.name}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        request_cache.forget(CALENDAR_CACHE_OWNER)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        request_cache.forget(CALENDAR_CACHE_OWNER)
+        return result
 
     def clean(self) -> None:
         super().clean()

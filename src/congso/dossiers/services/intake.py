@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congso.core import events, stored_files
+from congso.core import stored_files
 
 from .. import codes, conf, deadlines, permissions, states
 from ..errors import InvalidDossierInput
@@ -181,12 +181,10 @@ def _create(
         dossier.save()
         dossier.processing_agencies.add(receiving_agency)
         _store_papers(dossier, checked, stage=PaperStage.SUBMISSION, by=by, at=now, stored=stored)
-        for name in way.extra_events:
-            events.publish(
-                name,
-                states.event_payload(dossier, from_status=None, form_code="", due_at=_iso(due)),
-                aggregate=dossier,
-            )
+        before = [
+            (name, states.event_payload(dossier, from_status=None, form_code="", due_at=_iso(due)))
+            for name in way.extra_events
+        ]
         states.record(
             dossier,
             transition,
@@ -194,6 +192,7 @@ def _create(
             at=now,
             event_extra={"due_at": _iso(due)},
             extra={"papers": len(checked), "due_at": _iso(due)},
+            events_before=before,
         )
     return dossier
 

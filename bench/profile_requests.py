@@ -1,0 +1,193 @@
+"""Where one request's CPU goes, in-process (bench/README.md, "Profiling one request").
+
+The same data as ``bench/submissions.py`` (wards, officers, citizens, complete drafts) in a new PostgreSQL
+database, then each scenario requested ``--requests`` times through Django's WSGI handler (the test
+client: the whole middleware stack, no network), one after the other in this process. For each it
+prints the CPU per request, the queries per request and the ratio to ``/healthz``; with ``--profile
+SCENARIO`` the cProfile of that scenario (``--sort tottime`` or ``cumulative``) and the statements it runs.
+A timing here is not the throughput (bench/submissions.py measures that); it is the cost the server pays.
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dossier_inbox as base  # noqa: E402
+import submissions  # noqa: E402
+
+PROFILE_FILTER = os.environ.get("PROFILE_FILTER", "")
+SCENARIOS = ("healthz", "home", "online", "counter", "inbox", "dossier")
+
+
+def _requests(scenario: str, info: dict, client, count: int):
+    """``count`` callables, each one request of ``scenario`` (the draft or the key differs each time)."""
+    from django.urls import reverse
+
+    ward = info["wards"][0]
+    if scenario == "healthz":
+        return [lambda: client.get("/healthz")] * count
+    if scenario == "home":
+        return [lambda: client.get("/")] * count
+    if scenario == "inbox":
+        return [lambda: client.get("/can-bo/ho-so/")] * count
+    if scenario == "dossier":
+        from congso.dossiers.models import Dossier
+
+        dossier = Dossier.objects.filter(receiving_agency_id=ward).order_by("-pk").first()
+        path = reverse("dossiers:detail", args=[dossier.code])
+        return [lambda: client.get(path)] * count
+    if scenario == "online":
+        drafts = iter(info["drafts"][0])
+
+        def online():
+            draft = next(drafts)
+            return client.post(f"/nop-ho-so/ban-nhap/{draft}/nop/", {"declaration": "true"})
+
+        return [online] * count
+    if scenario == "counter":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        serial = iter(range(1, count + 1))
+
+        def counter():
+            n = next(serial)
+            return client.post(
+                f"/can-bo/ho-so/tiep-nhan/{submissions.PROCEDURE_CODE}/",
+                {
+                    "version_id": str(info["version_id"]),
+                    "idempotency_key": uuid.uuid4().hex,
+                    "agency": str(ward),
+                    "name": "Nguyễn Văn Thử",
+                    "national_id": f"0749{n:08d}",
+                    "phone": f"09{n:08d}",
+                    "email": "",
+                    "address": "Khu phố 1",
+                    "relation": "self",
+                    "representative_name": "",
+                    "representative_national_id": "",
+                    "file-to-khai": SimpleUploadedFile("to-khai.pdf", base.TINY_PDF, "application/pdf"),
+                },
+            )
+
+        return [counter] * count
+    raise ValueError(scenario)
+
+
+def _client_for(scenario: str, info: dict):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    users = get_user_model().objects
+    if scenario in ("inbox", "dossier", "counter"):
+        client.force_login(users.get(username=f"motcua_{info['wards'][0]}"))
+    elif scenario == "online":
+        client.force_login(users.get(username=info["citizens"][0]))
+    return client
+
+
+def measure(scenario: str, info: dict, count: int, profile: bool, sort: str, show_sql: bool) -> dict:
+    """CPU per request over ``count`` requests (nothing recording the queries, as in production), then
+    the statements of one more request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client_for(scenario, info)
+    calls = _requests(scenario, info, client, count + 6)
+    for call in calls[:5]:  # warm: templates compiled, caches filled, the connection open
+        response = call()
+        if response.status_code >= 400:
+            raise SystemExit(f"{scenario}: HTTP {response.status_code}")
+    profiler = cProfile.Profile() if profile else None
+    started_cpu, started = time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    for call in calls[5:-1]:
+        call()
+    if profiler:
+        profiler.disable()
+    cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
+    with CaptureQueriesContext(connection) as queries:
+        calls[-1]()
+    result = {"scenario": scenario, "cpu_ms": cpu / count * 1000, "wall_ms": wall / count * 1000}
+    result["queries"] = len(queries.captured_queries)
+    if profiler:
+        out = io.StringIO()
+        restrictions = [PROFILE_FILTER, 45] if PROFILE_FILTER else [45]  # e.g. PROFILE_FILTER=congso
+        pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(*restrictions)
+        result["profile"] = out.getvalue()
+    if show_sql:
+        result["sql"] = [q["sql"][:240] for q in queries.captured_queries]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--profile", metavar="SCENARIO", default="")
+    parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"))
+    parser.add_argument("--sql", action="store_true", help="print the statements of one request")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        import django
+
+        django.setup()
+        info = json.loads(Path(args.child).read_text(encoding="utf-8"))
+        floor = None
+        for scenario in args.scenarios.split(","):
+            result = measure(scenario, info, args.requests, args.profile == scenario, args.sort, args.sql)
+            floor = floor or (result["cpu_ms"] if scenario == "healthz" else None)
+            ratio = f"{result['cpu_ms'] / floor:6.1f}×" if floor else "      "
+            print(
+                f"  {scenario:<10} CPU {result['cpu_ms']:7.2f} ms  wall {result['wall_ms']:7.2f} ms  "
+                f"queries {result['queries']:3d}  {ratio} floor",
+                flush=True,
+            )
+            for statement in result.get("sql", []):
+                print(f"      {statement}")
+            if "profile" in result:
+                print(result["profile"])
+        return
+
+    print(f"machine: {base.machine()}; {base.load_average()}")
+    python = sys.executable
+    database = f"congso_bench_{uuid.uuid4().hex[:10]}"
+    with tempfile.TemporaryDirectory(prefix="congso-profile-") as tmp:
+        env = base.environment(Path(tmp), database)
+        info_file = Path(tmp) / "info.json"
+        with base.admin_connection() as conn:
+            conn.execute(f'CREATE DATABASE "{database}"')
+        try:
+            subprocess_run([python, str(base.ROOT / "manage.py"), "migrate", "-v0"], env)
+            drafts = str(args.requests + 10)
+            subprocess_run([python, submissions.__file__, "--setup-only", "1", drafts, str(info_file)], env)
+            command = [python, __file__, "--child", str(info_file), "--requests", str(args.requests)]
+            command += ["--scenarios", args.scenarios, "--sort", args.sort]
+            command += ["--profile", args.profile] if args.profile else []
+            command += ["--sql"] if args.sql else []
+            subprocess_run(command, env)
+        finally:
+            with base.admin_connection() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def subprocess_run(command: list[str], env: dict) -> None:
+    import subprocess
+
+    subprocess.run(command, env=env, check=True, cwd=base.ROOT)
+
+
+if __name__ == "__main__":
+    main()
