@@ -121,6 +121,7 @@ def measure(scenario: str, info: dict, count: int, profile: bool, sort: str, sho
     result = {"scenario": scenario, "cpu_ms": cpu / count * 1000, "wall_ms": wall / count * 1000}
     result["queries"] = len(queries.captured_queries)
     if profiler:
+        result["by_layer"] = by_layer(pstats.Stats(profiler), count)
         out = io.StringIO()
         restrictions = [PROFILE_FILTER, 45] if PROFILE_FILTER else [45]  # e.g. PROFILE_FILTER=congso
         pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(*restrictions)
@@ -128,6 +129,27 @@ def measure(scenario: str, info: dict, count: int, profile: bool, sort: str, sho
     if show_sql:
         result["sql"] = [q["sql"][:240] for q in queries.captured_queries]
     return result
+
+
+LAYERS = (
+    # (label, what the file path contains), first match wins
+    ("psycopg (driver, waiting for PostgreSQL)", "/psycopg/"),
+    ("Django ORM (building SQL, model instances)", "/django/db/"),
+    ("Django templates", "/django/template/"),
+    ("Django request, middleware, forms, auth, sessions", "/django/"),
+    ("other libraries", "site-packages"),
+    ("congso", "/congso/"),
+    ("Python standard library and built-ins", ""),
+)
+
+
+def by_layer(stats: pstats.Stats, count: int) -> list[tuple[str, float]]:
+    """Own time (not counting callees) per layer, in ms per request: where the request's time goes."""
+    totals = dict.fromkeys((label for label, _part in LAYERS), 0.0)
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        label = next(label for label, part in LAYERS if part in filename)
+        totals[label] += tottime
+    return [(label, seconds / count * 1000) for label, seconds in totals.items()]
 
 
 def main() -> None:
@@ -157,6 +179,10 @@ def main() -> None:
             )
             for statement in result.get("sql", []):
                 print(f"      {statement}")
+            if "by_layer" in result:
+                print("    own time per request by layer (under cProfile, which about doubles it):")
+                for label, ms in result["by_layer"]:
+                    print(f"      {label:<52}{ms:7.2f} ms")
             if "profile" in result:
                 print(result["profile"])
         return
