@@ -346,6 +346,38 @@ def _with_related(qs):
     )
 
 
+# What one page of the inbox shows of each dossier (``InboxPage.dossiers``): the row (code, procedure,
+# applicant, status, dates, deadline mark, channel) and the cursor's keys. A page builds some 250 model
+# instances; building them with 15 columns instead of 60 is most of the page's ORM time.
+PAGE_COLUMNS = (
+    "id",
+    "public_id",
+    "code",
+    "status",
+    "channel",
+    "applicant_name",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "statutory_due_at",
+    "at_risk_hours",
+    "paused_at",
+    "timeliness",
+    "finished_at",
+    "receiving_agency_id",
+    "current_agency_id",
+    "procedure_version__id",
+    "procedure_version__number",
+    "procedure_version__procedure__id",
+    "procedure_version__procedure__code",
+    "procedure_version__procedure__name",
+)
+
+
+def _page_rows(qs):
+    return qs.select_related("procedure_version__procedure").only(*PAGE_COLUMNS)
+
+
 def inbox_for(
     user,
     *,
@@ -367,7 +399,7 @@ def inbox_for(
     filters = filters or InboxFilters()
     order = order if order in ORDERS else ORDER_DUE
     limit = max(1, min(int(limit), MAX_PAGE))
-    qs = _with_related(filtered(user, filters, now=now, own_agency_ids=own_agency_ids))
+    qs = _page_rows(filtered(user, filters, now=now, own_agency_ids=own_agency_ids))
     raw = before_cursor or after_cursor
     backwards = bool(before_cursor)
     position = decode_cursor(order, raw)
