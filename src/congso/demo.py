@@ -222,6 +222,7 @@ def seed(verbose: bool = False) -> dict:
     """Seed everything the demo needs; return the accounts created or found."""
     from congso.agencies import demo as agencies_demo
     from congso.agencies import services as agency_services
+    from congso.reporting import aggregates as reporting_aggregates
 
     if settings.IS_PRODUCTION:
         raise RuntimeError("Refusing to seed demo accounts with a published password in production.")
@@ -249,6 +250,8 @@ def seed(verbose: bool = False) -> dict:
         _attach_example_forms()
     with transaction.atomic():
         _seed_demo_dossiers(users, agencies)
+    # The indicators of the demo dossiers at once, not after the worker has delivered their events.
+    reporting_aggregates.rebuild()
     if verbose:
         print_accounts()
     return users

@@ -1,5 +1,6 @@
 """URL map: the portal at /, procedures at /thu-tuc/, the officers' workspace at /can-bo/, sign-in at
-/tai-khoan/, the admin at /quan-tri/, the LGSP control plane at /lgsp/ (its catalogue at /can-bo/lgsp/), and,
+/tai-khoan/, the admin at /quan-tri/, the LGSP control plane at /lgsp/ (its catalogue at /can-bo/lgsp/), the
+leaders' indicators at /can-bo/bao-cao/ (the public headline figures at /chi-so/), and,
 outside production, the simulators of national systems at /sandbox/."""
 
 from django.apps import apps
@@ -16,6 +17,8 @@ urlpatterns = [
     path("thu-tuc/", include("congso.catalog.urls")),
     path("can-bo/lgsp/", include("congso.lgsp.workspace_urls")),
     path("lgsp/", include("congso.lgsp.urls")),
+    path("can-bo/bao-cao/", include("congso.reporting.urls")),
+    path("chi-so/", include("congso.reporting.public_urls")),
     path("can-bo/", include("congso.workspace.urls")),
     # The catalogue's staff form preview keeps the address it had when the portal served it.
     path("nop-ho-so/xem-truoc-bieu-mau/", include("congso.catalog.form_preview_urls")),

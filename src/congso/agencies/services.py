@@ -14,6 +14,7 @@ inclusive at both ends (``valid_to`` is the last day in force).
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -31,8 +32,10 @@ from .documents import DocumentSettings, document_settings_for
 from .models import (
     AdministrativeUnit,
     Agency,
+    AgencyKind,
     Role,
     StaffMembership,
+    UnitLevel,
     UnitSuccession,
 )
 from .permissions import (
@@ -119,7 +122,8 @@ def _memberships_today(user) -> list[StaffMembership]:
     day = _today()
 
     def read() -> list[StaffMembership]:
-        return list(_memberships(user, day).select_related("agency").order_by("agency__code", "role"))
+        memberships = _memberships(user, day).select_related("agency__administrative_unit")
+        return list(memberships.order_by("agency__code", "role"))
 
     if not _counts_as_staff(user):
         return []
@@ -180,6 +184,48 @@ def is_platform_admin(user) -> bool:
     if _counts_as_staff(user) and getattr(user, "is_superuser", False):
         return True
     return has_role(user, Role.PLATFORM_ADMIN)
+
+
+@dataclass(frozen=True)
+class Oversight:
+    """What a leader oversees (monitoring, indicators): everything, or the agencies ``agency_ids``."""
+
+    everything: bool
+    agency_ids: frozenset[int] = frozenset()
+
+    def covers_agency(self, agency_id) -> bool:
+        return self.everything or agency_id in self.agency_ids
+
+
+def oversight_for(user) -> Oversight | None:
+    """Whose figures ``user`` may oversee today, or None: a platform administrator and a leader of the
+    provincial People's Committee everything; a leader the agencies they lead and, for a province-level
+    agency (a department), every agency under it. Reads only; raises nothing."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    if is_platform_admin(user):
+        return Oversight(everything=True)
+    # Asked by every workspace page (its navigation), so read once per request from the memberships.
+    return request_cache.remember((_MEMO, "oversight", user.pk, _today()), lambda: _oversight_of_leader(user))
+
+
+def _oversight_of_leader(user) -> Oversight | None:
+    led = [m.agency for m in _memberships_today(user) if m.role == Role.LEADER]
+    if not led:
+        return None
+    if any(a.kind == AgencyKind.PEOPLES_COMMITTEE and _is_province_level(a) for a in led):
+        return Oversight(everything=True)
+    today = _today()
+    ids = {a.pk for a in led}
+    for agency in led:
+        if _is_province_level(agency):
+            ids.update(a.pk for a in agency_descendants(agency, on=today))
+    return Oversight(everything=False, agency_ids=frozenset(ids))
+
+
+def _is_province_level(agency) -> bool:
+    unit = agency.administrative_unit
+    return unit is not None and unit.level == UnitLevel.PROVINCE
 
 
 def is_staff_member(user) -> bool:

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from .models import (
     Fee,
     Field,
     LifeEvent,
+    OnlineMode,
     Procedure,
     ProcedureVersion,
     RequiredPaper,
@@ -354,6 +356,20 @@ def refresh_search_extra(procedure_id: int) -> None:
 
 
 # --- Reads for the dossiers block (issue 16: dossiers reads catalog data through this module) ----------
+
+
+def online_offer_counts(on: date | None = None) -> dict[str, int]:
+    """How many active procedures have a version in force on ``on`` (today by default), and how many
+    of them are offered fully online or partly online (Decision 766's "online service provision").
+    One query. Reads only."""
+    on = on or timezone.localdate()
+    versions = ProcedureVersion.objects.in_force(on).filter(procedure__is_active=True)
+    counts = versions.aggregate(
+        in_force=Count("procedure", distinct=True),
+        fully_online=Count("procedure", distinct=True, filter=Q(online_mode=OnlineMode.FULLY_ONLINE)),
+        partly_online=Count("procedure", distinct=True, filter=Q(online_mode=OnlineMode.PARTLY_ONLINE)),
+    )
+    return {key: counts[key] or 0 for key in ("in_force", "fully_online", "partly_online")}
 
 
 def is_offered_online(version: ProcedureVersion) -> bool:

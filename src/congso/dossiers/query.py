@@ -38,6 +38,29 @@ class DossierQuerySet(models.QuerySet):
                 )
         return self.filter(condition)
 
+    def reporting_rows(self, ids) -> list[dict]:
+        """What the reporting block counts of the dossiers ``ids``: identifiers, agency, procedure and
+        field codes, channel, status and the moments that date it (never personal data)."""
+        return list(
+            self.filter(pk__in=list(ids)).values(
+                "id",
+                "code",
+                "receiving_agency_id",
+                "channel",
+                "status",
+                "submitted_at",
+                "finished_at",
+                "due_at",
+                "timeliness",
+                procedure_code=models.F("procedure_version__procedure__code"),
+                field_code=models.F("procedure_version__procedure__field__code"),
+            )
+        )
+
+    def ids_after(self, last_id: int, count: int) -> list[int]:
+        """Up to ``count`` dossier ids above ``last_id``, ascending (for a batch job walking them all)."""
+        return list(self.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:count])
+
     def of_applicant(self, user) -> "DossierQuerySet":
         """The dossiers a citizen or business sees under "my dossiers" (own or submitted for others)."""
         if user is None or not getattr(user, "is_authenticated", False):

@@ -50,6 +50,7 @@ __all__ = [
     "status_explanation",
     "status_label",
     "status_sentence",
+    "unsatisfied_dossier_ids",
 ]
 
 FEEDBACK_STATUSES = frozenset({Status.RESULT_READY, Status.RESULT_RETURNED})
@@ -237,6 +238,16 @@ class Satisfaction:
 
 def _day_start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def unsatisfied_dossier_ids(dossier_ids) -> set[int]:
+    """Which of ``dossier_ids`` their applicant rated "Không hài lòng" (for the reporting block's
+    satisfaction rate of Decision 766). Reads only."""
+    return set(
+        Feedback.objects.filter(dossier_id__in=list(dossier_ids), rating=Rating.UNSATISFIED).values_list(
+            "dossier_id", flat=True
+        )
+    )
 
 
 def satisfaction(agency=None, start=None, end=None) -> Satisfaction:

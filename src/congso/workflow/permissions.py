@@ -35,16 +35,11 @@ that stays behind ``dossiers.permissions``.
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congso.agencies import services as agency_services
 
 from .models import ProcessDefinition, WorkItem
-
-LEADER = "leader"
-PROVINCE_LEVEL = "province"
-PEOPLES_COMMITTEE = "ubnd"
 
 NOT_A_LEADER = _(
     "Trang giám sát quy trình dành cho lãnh đạo cơ quan, lãnh đạo UBND tỉnh và quản trị nền tảng. "
@@ -69,29 +64,13 @@ class MonitoringScope:
         return self.everything or agency_id in self.agency_ids
 
 
-def _is_province_level(agency) -> bool:
-    unit = agency.administrative_unit
-    return unit is not None and unit.level == PROVINCE_LEVEL
-
-
 def monitoring_scope(user) -> MonitoringScope | None:
     """The monitoring scope of ``user`` today (see the module docstring), or ``None`` when they may not
-    monitor at all. Reads only; raises nothing."""
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    monitor at all: the leader's oversight (``agencies.services.oversight_for``). Reads only."""
+    oversight = agency_services.oversight_for(user)
+    if oversight is None:
         return None
-    if agency_services.is_platform_admin(user):
-        return MonitoringScope(everything=True)
-    led = list(agency_services.agencies_for(user, roles=[LEADER]).select_related("administrative_unit"))
-    if not led:
-        return None
-    if any(a.kind == PEOPLES_COMMITTEE and _is_province_level(a) for a in led):
-        return MonitoringScope(everything=True)
-    today = timezone.localdate()
-    ids = {a.pk for a in led}
-    for agency in led:
-        if _is_province_level(agency):
-            ids.update(a.pk for a in agency_services.agency_descendants(agency, on=today))
-    return MonitoringScope(everything=False, agency_ids=frozenset(ids))
+    return MonitoringScope(everything=oversight.everything, agency_ids=oversight.agency_ids)
 
 
 def visible_definitions(scope: MonitoringScope):

@@ -8,7 +8,9 @@ the payments block call. Nothing else writes dossiers. Callers import this packa
   ``withdraw``, ``stop``, ``extend``;
 - ``routing``: ``hand_over`` and the process's side (``attach_process``, ``hand_over_by_process``,
   ``release_process``);
-- ``reading``: ``visible_to``, ``get_*``, ``find_by_code``, ``timeline``, ``can_receive_somewhere``;
+- ``reading``: ``visible_to``, ``get_*``, ``find_by_code``, ``timeline``, ``can_receive_somewhere``, and
+  for the reporting block ``status_event_names``, ``online_channels``, ``reporting_rows``,
+  ``dossier_ids_after``;
 - internal helpers: ``checks`` (input checks), ``papers`` (upload checks and storage), ``acting``
   (lock, transition, permission).
 
@@ -76,9 +78,13 @@ from .processing import (
 from .reading import (
     TimelineEntry,
     can_receive_somewhere,
+    dossier_ids_after,
     find_by_code,
     get_for_applicant,
     get_visible,
+    online_channels,
+    reporting_rows,
+    status_event_names,
     timeline,
     visible_to,
 )
@@ -115,9 +121,13 @@ __all__ = [
     "attach_process",
     "can",
     "can_receive_somewhere",
+    "dossier_ids_after",
     "extend",
     "find_by_code",
     "get_for_applicant",
+    "online_channels",
+    "reporting_rows",
+    "status_event_names",
     "get_visible",
     "hand_over",
     "hand_over_by_process",

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .. import permissions, states
-from ..models import Dossier
+from ..models import Channel, Dossier
 
 
 def visible_to(user):
@@ -145,3 +145,29 @@ def can_receive_somewhere(user) -> bool:
     return bool(held) and bool(
         permissions.agency_ids_granting(held, permissions.RECEIVE, permissions.RECEIVING)
     )
+
+
+# --- For the reporting block ----------------------------------------------------------------------
+
+
+def status_event_names() -> frozenset[str]:
+    """The names of the events a dossier's status changes publish (``dossier.submitted``,
+    ``dossier.accepted`` …): what a block that keeps figures of dossiers subscribes to."""
+    return frozenset(t.event for t in states.TRANSITIONS)
+
+
+def online_channels() -> frozenset[str]:
+    """The channels through which a dossier counts as submitted online (Decision 766)."""
+    return frozenset({Channel.ONLINE})
+
+
+def reporting_rows(dossier_ids) -> list[dict]:
+    """What may be counted of the dossiers ``dossier_ids`` (no personal data): ``id``, ``code``,
+    ``receiving_agency_id``, ``procedure_code``, ``field_code``, ``channel``, ``status``,
+    ``submitted_at``, ``finished_at``, ``due_at``, ``timeliness``. Dossiers that do not exist are absent."""
+    return Dossier.objects.reporting_rows(dossier_ids)
+
+
+def dossier_ids_after(last_id: int, count: int) -> list[int]:
+    """Up to ``count`` dossier ids above ``last_id``, ascending: a batch job walks every dossier."""
+    return Dossier.objects.ids_after(last_id, count)

@@ -1,0 +1,239 @@
+"""The indicators: each with its formula, its source and, where the plan sets one, its target.
+
+Decision 766/QĐ-TTg groups the service-quality index in five (STANDARDS §2): transparency, processing
+progress, digitisation, online service provision, satisfaction; the province's plan adds its own targets
+(e-ID users 40%, systems connected through the LGSP 60%). An indicator is computed for a ``Period`` and a
+``Scope`` (the province, or some receiving agencies) from the daily figures or from the owning block's
+service; one whose source block does not exist yet says so (``Value.available`` is false) rather than
+showing zero.
+
+Formulas (counts over the period's days; "finished" = a result recorded in the period):
+
+- dossiers submitted online = received through an online channel / received;
+- processed on time = finished early or on time / finished;
+- satisfaction (Decision 766, STANDARDS §2 corrected) = (finished − rated unsatisfied − finished late)
+  / finished: the denominator is every dossier resolved, not the ratings, and an unrated late dossier
+  still counts against it; a dossier both late and rated unsatisfied counts once. Complaints would be
+  subtracted too; congso has no complaints register yet, which the indicator's note says;
+- procedures offered fully online = procedures in force offered fully online / procedures in force;
+- systems connected through the LGSP = systems serving the public that exchanged a message in the period
+  / such systems registered (``lgsp.services.connected_share``).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from congso.catalog import services as catalog_services
+from congso.dossiers import services as dossier_services
+from congso.lgsp import services as lgsp_services
+
+from . import aggregates
+from .models import DailyFigures
+
+GROUPS = {
+    "transparency": _("Công khai, minh bạch"),
+    "progress": _("Tiến độ giải quyết"),
+    "digitisation": _("Số hóa hồ sơ"),
+    "online": _("Cung cấp dịch vụ trực tuyến"),
+    "satisfaction": _("Mức độ hài lòng"),
+    "plan": _("Chỉ tiêu Kế hoạch của tỉnh"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # included
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The province (``agency_ids`` None) or the dossiers received by some agencies."""
+
+    agency_ids: frozenset[int] | None = None
+
+    @property
+    def is_province(self) -> bool:
+        return self.agency_ids is None
+
+
+@dataclass(frozen=True)
+class Value:
+    numerator: int = 0
+    denominator: int = 0
+    available: bool = True
+    note: str = ""
+
+    @property
+    def percent(self) -> float | None:
+        if not self.available or not self.denominator:
+            return None
+        return round(100 * self.numerator / self.denominator, 2)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    group: str
+    name: str
+    formula: str
+    source: str
+    compute: Callable[[Period, Scope], Value]
+    target: float | None = None  # percent
+    province_only: bool = False
+    drill: dict = field(default_factory=dict)  # the inbox filter listing the dossiers behind it
+
+    def value(self, period: Period, scope: Scope) -> Value:
+        return self.compute(period, scope)
+
+
+def figures(period: Period, scope: Scope, **where) -> dict[str, int]:
+    """The sums of the daily figures of ``period`` in ``scope`` (narrowed by ``where``)."""
+    rows = DailyFigures.objects.filter(day__gte=period.start, day__lte=period.end, **where)
+    if not scope.is_province:
+        rows = rows.filter(agency_id__in=sorted(scope.agency_ids))
+    # Aliases must not be field names: a second Sum("received") would read the first one's alias.
+    sums = rows.aggregate(
+        **{f"sum_{name}": Sum(name) for name in aggregates.FIGURES},
+        sum_received_online=Sum("received", filter=Q(channel__in=sorted(dossier_services.online_channels()))),
+    )
+    return {alias.removeprefix("sum_"): value or 0 for alias, value in sums.items()}
+
+
+def _online(period, scope) -> Value:
+    sums = figures(period, scope)
+    return Value(sums["received_online"], sums["received"])
+
+
+def _on_time(period, scope) -> Value:
+    sums = figures(period, scope)
+    return Value(sums["finished_early"] + sums["finished_on_time"], sums["finished"])
+
+
+def satisfaction_value(sums: dict[str, int]) -> Value:
+    # A dossier both late and rated unsatisfied is in both counts: subtract it once.
+    bad = sums["unsatisfied"] + sums["finished_late"] - sums["unsatisfied_late"]
+    return Value(
+        max(sums["finished"] - bad, 0),
+        sums["finished"],
+        note=str(_("Chưa trừ hồ sơ bị phản ánh, kiến nghị: congso chưa có sổ tiếp nhận phản ánh.")),
+    )
+
+
+def _satisfaction(period, scope) -> Value:
+    return satisfaction_value(figures(period, scope))
+
+
+def _fully_online(period, scope) -> Value:
+    counts = catalog_services.online_offer_counts(period.end)
+    return Value(counts["fully_online"], counts["in_force"])
+
+
+def _any_online(period, scope) -> Value:
+    counts = catalog_services.online_offer_counts(period.end)
+    return Value(counts["fully_online"] + counts["partly_online"], counts["in_force"])
+
+
+def _lgsp_connected(period, scope) -> Value:
+    share = lgsp_services.connected_share(period.start, period.end)
+    return Value(share.connected, share.total)
+
+
+def _not_built(block: str) -> Callable[[Period, Scope], Value]:
+    def compute(period, scope) -> Value:
+        return Value(
+            available=False,
+            note=str(_("Chưa có nguồn số liệu: khối “%(block)s” chưa được xây dựng.") % {"block": block}),
+        )
+
+    return compute
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "on_time",
+        "progress",
+        _("Tỷ lệ hồ sơ giải quyết đúng hạn"),
+        _("Hồ sơ có kết quả trước hạn hoặc đúng hạn / hồ sơ có kết quả trong kỳ"),
+        _("Hồ sơ một cửa (dossiers)"),
+        _on_time,
+        drill={"trang_thai": "tat-ca"},
+    ),
+    Indicator(
+        "online_submission",
+        "online",
+        _("Tỷ lệ hồ sơ nộp trực tuyến"),
+        _("Hồ sơ nộp qua kênh trực tuyến / hồ sơ tiếp nhận trong kỳ"),
+        _("Hồ sơ một cửa (dossiers)"),
+        _online,
+        drill={"trang_thai": "tat-ca", "kenh": "online"},
+    ),
+    Indicator(
+        "fully_online_procedures",
+        "online",
+        _("Tỷ lệ thủ tục cung cấp dịch vụ công trực tuyến toàn trình"),
+        _("Thủ tục có hiệu lực cung cấp toàn trình / thủ tục có hiệu lực (cuối kỳ)"),
+        _("Danh mục thủ tục (catalog)"),
+        _fully_online,
+        province_only=True,
+    ),
+    Indicator(
+        "online_procedures",
+        "online",
+        _("Tỷ lệ thủ tục cung cấp dịch vụ công trực tuyến (toàn trình hoặc một phần)"),
+        _("Thủ tục có hiệu lực cung cấp toàn trình hoặc một phần / thủ tục có hiệu lực (cuối kỳ)"),
+        _("Danh mục thủ tục (catalog)"),
+        _any_online,
+        province_only=True,
+    ),
+    Indicator(
+        "online_payment",
+        "online",
+        _("Tỷ lệ hồ sơ thanh toán trực tuyến"),
+        _("Hồ sơ có nghĩa vụ tài chính thanh toán trực tuyến / hồ sơ có nghĩa vụ tài chính"),
+        _("Thanh toán (payments)"),
+        _not_built("payments"),
+    ),
+    Indicator(
+        "digitised_results",
+        "digitisation",
+        _("Tỷ lệ kết quả giải quyết được số hóa, trả bản điện tử"),
+        _("Hồ sơ có kết quả điện tử / hồ sơ có kết quả trong kỳ"),
+        _("Văn bản, kho dữ liệu (documents, registries)"),
+        _not_built("registries"),
+    ),
+    Indicator(
+        "satisfaction",
+        "satisfaction",
+        _("Mức độ hài lòng (Quyết định 766)"),
+        _("(Hồ sơ có kết quả − hồ sơ bị đánh giá không hài lòng − hồ sơ quá hạn) / hồ sơ có kết quả"),
+        _("Hồ sơ một cửa và đánh giá của người dân (dossiers, portal)"),
+        _satisfaction,
+    ),
+    Indicator(
+        "lgsp_connected",
+        "plan",
+        _("Tỷ lệ hệ thống phục vụ người dân, doanh nghiệp kết nối qua LGSP"),
+        _("Hệ thống có trao đổi dữ liệu qua LGSP trong kỳ / hệ thống phục vụ người dân, doanh nghiệp"),
+        _("Nền tảng LGSP (lgsp)"),
+        _lgsp_connected,
+        target=60.0,
+        province_only=True,
+    ),
+    Indicator(
+        "eid_users",
+        "plan",
+        _("Tỷ lệ người dùng xác thực bằng định danh điện tử"),
+        _("Người dân, doanh nghiệp đăng nhập bằng VNeID trong kỳ / người dân, doanh nghiệp đăng nhập"),
+        _("Định danh (identity)"),
+        _not_built("identity: VNeID"),
+        target=40.0,
+        province_only=True,
+    ),
+)
+
+BY_KEY = {indicator.key: indicator for indicator in INDICATORS}

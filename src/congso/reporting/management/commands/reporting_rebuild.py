@@ -1,0 +1,26 @@
+"""``manage.py reporting_rebuild``: make every fact and daily figure of the reporting block again from the
+dossiers; with ``--check``, change nothing and list where the stored figures differ from a rebuild."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from congso.reporting import aggregates
+
+
+class Command(BaseCommand):
+    help = "Rebuild the reporting block's facts and daily figures from the dossiers (or --check them)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true", help="compare only; exit 1 on any difference")
+
+    def handle(self, *args, check=False, **options):
+        if not check:
+            count = aggregates.rebuild()
+            self.stdout.write(f"rebuilt from {count} dossiers")
+            return
+        aggregates.refresh_all_stale()
+        differences = aggregates.compare_with_rebuild()
+        for line in differences[:50]:
+            self.stdout.write(line)
+        if differences:
+            raise CommandError(f"{len(differences)} daily figures differ from a rebuild")
+        self.stdout.write("the stored figures equal a rebuild from the dossiers")

@@ -1,0 +1,19 @@
+"""What the reporting block adds to the officers' workspace shell: the dashboard's navigation entry, shown
+to those who may open it."""
+
+from django.utils.translation import gettext_lazy as _
+
+from congso.workspace import registry
+
+from .permissions import may_open_dashboard
+
+registry.navigation.add(
+    "reporting.dashboard",
+    registry.NavigationEntry(
+        label=_("Chỉ số, báo cáo"),
+        url_name="reporting:dashboard",
+        order=80,
+        current_views=("reporting:dashboard", "reporting:drill"),
+        shown_to=may_open_dashboard,
+    ),
+)
