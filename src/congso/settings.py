@@ -196,6 +196,11 @@ CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS = env.int(
     "CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS", default=3600
 )
 
+# --- Reporting ----------------------------------------------------------------------------
+# The coordinating department that collects the agencies' IT-application reports each December (the
+# Department of Science and Technology since March 2025) [verify per province].
+CONGSO_REPORTING_COORDINATOR_CODE = env.str("CONGSO_REPORTING_COORDINATOR_CODE", default="000.00.06")
+
 # --- Internationalisation: Vietnamese first, English second --------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -2,6 +2,7 @@
 days whose figures must be recomputed. Nothing here is typed in: every row comes from ``facts`` and
 ``aggregates``, and ``aggregates.rebuild`` makes them all again from the dossiers."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -86,3 +87,217 @@ class StaleDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} {self.agency_id}"
+
+
+# --- Periodic IT-application reports (báo cáo định kỳ về ứng dụng CNTT) --------------------------------
+
+
+class SectionKind(models.TextChoices):
+    INDICATOR = "indicator", _("Chỉ số tự động")
+    TEXT = "text", _("Nội dung do cơ quan nhập")
+    FIGURES = "figures", _("Số liệu kế hoạch / ước thực hiện / thực hiện")
+
+
+class ReportTemplate(models.Model):
+    """The sections of a report the agencies fill: indicators filled by congso for the agency and the
+    period, texts and plan / estimate / actual figures entered by the agency. ``sections`` is a list of
+    ``{"key", "title", "kind", "indicator"?, "unit"?}`` checked by ``it_reports.check_sections``."""
+
+    name = models.CharField(_("tên mẫu báo cáo"), max_length=200, unique=True)
+    description = models.TextField(_("mô tả"), blank=True)
+    sections = models.JSONField(_("các mục"), default=list)
+
+    class Meta:
+        verbose_name = _("mẫu báo cáo định kỳ")
+        verbose_name_plural = _("mẫu báo cáo định kỳ")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from .it_reports import check_sections
+
+        check_sections(self.sections)
+
+
+class RequestKind(models.TextChoices):
+    YEARLY = "yearly", _("Định kỳ hằng năm (tháng 12)")
+    AD_HOC = "ad_hoc", _("Đột xuất")
+
+
+class ReportRequest(models.Model):
+    """A call for reports: the yearly December report or an ad-hoc request of the coordinating
+    department, with its period, due date and the agencies asked."""
+
+    template = models.ForeignKey(ReportTemplate, on_delete=models.PROTECT, verbose_name=_("mẫu báo cáo"))
+    kind = models.CharField(_("loại"), max_length=10, choices=RequestKind.choices, default=RequestKind.AD_HOC)
+    title = models.CharField(_("tên đợt báo cáo"), max_length=300)
+    period_start = models.DateField(_("kỳ báo cáo từ"))
+    period_end = models.DateField(_("kỳ báo cáo đến"))
+    due_date = models.DateField(_("hạn nộp"))
+    coordinator = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan tổng hợp")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đợt báo cáo")
+        verbose_name_plural = _("đợt báo cáo")
+        ordering = ["-due_date", "-id"]
+        constraints = [
+            # One yearly call per year and coordinating agency, even if the job runs twice.
+            models.UniqueConstraint(
+                fields=["coordinator", "period_end"],
+                condition=models.Q(kind="yearly"),
+                name="reporting_one_yearly_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại để chỉnh sửa")
+    ACCEPTED = "accepted", _("Đã tiếp nhận")
+
+
+class AgencyReport(models.Model):
+    """One agency's report for one request. Its answers are edited while it is a draft or returned;
+    each submission freezes them as a new ``AgencyReportVersion``."""
+
+    request = models.ForeignKey(ReportRequest, on_delete=models.CASCADE, related_name="reports")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    answers = models.JSONField(_("nội dung đang soạn"), default=dict)
+    reminded_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("báo cáo của cơ quan")
+        verbose_name_plural = _("báo cáo của cơ quan")
+        constraints = [models.UniqueConstraint(fields=["request", "agency"], name="reporting_one_report")]
+
+    def __str__(self) -> str:
+        return f"{self.request} — {self.agency}"
+
+
+class AgencyReportVersion(models.Model):
+    """A submitted version of an agency's report, with the coordinating department's answer to it."""
+
+    report = models.ForeignKey(AgencyReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    outcome = models.CharField(max_length=10, blank=True)  # "", returned, accepted
+    review_comment = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="reporting_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.report} v{self.number}"
+
+
+# --- IT programmes and the supervision of investment -------------------------------------------------
+
+
+class Programme(models.Model):
+    """A programme of the plan (chương trình, đề án) with its lead agency and years."""
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên chương trình"), max_length=300)
+    lead_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    start_year = models.PositiveIntegerField(_("từ năm"))
+    end_year = models.PositiveIntegerField(_("đến năm"))
+
+    class Meta:
+        verbose_name = _("chương trình, đề án")
+        verbose_name_plural = _("chương trình, đề án")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ProgrammeTask(models.Model):
+    """A task of a programme, led by an agency, with its budget (VND) and its target for the end year."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="tasks")
+    name = models.CharField(_("nhiệm vụ"), max_length=300)
+    lead_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    budget_planned = models.DecimalField(_("kinh phí kế hoạch"), max_digits=16, decimal_places=0, default=0)
+    budget_allocated = models.DecimalField(
+        _("kinh phí được giao"), max_digits=16, decimal_places=0, default=0
+    )
+    budget_disbursed = models.DecimalField(
+        _("kinh phí đã giải ngân"), max_digits=16, decimal_places=0, default=0
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    target = models.TextField(_("mục tiêu"), blank=True)
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["programme", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Milestone(models.Model):
+    task = models.ForeignKey(ProgrammeTask, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("mốc"), max_length=300)
+    due_date = models.DateField(_("hạn"))
+    done_on = models.DateField(_("hoàn thành ngày"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressReport(models.Model):
+    """What the lead agency reported on a task: progress, money disbursed so far, a note."""
+
+    task = models.ForeignKey(ProgrammeTask, on_delete=models.CASCADE, related_name="progress_reports")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField()
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"))
+    budget_disbursed = models.DecimalField(_("lũy kế giải ngân"), max_digits=16, decimal_places=0)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.progress}%"
+
+
+class YearEvaluation(models.Model):
+    """The end-of-year evaluation of a task against its target."""
+
+    task = models.ForeignKey(ProgrammeTask, on_delete=models.CASCADE, related_name="evaluations")
+    year = models.PositiveIntegerField(_("năm"))
+    met = models.BooleanField(_("đạt mục tiêu"))
+    assessment = models.TextField(_("đánh giá"))
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    evaluated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "year"], name="reporting_one_evaluation")]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.year}"

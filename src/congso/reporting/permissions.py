@@ -7,6 +7,9 @@ exist only province-wide (the catalogue's, the LGSP's, e-ID) are shown to everyo
 dashboard. The public page shows the province's headline figures to anyone, signed in or not.
 """
 
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+
 from congso.agencies import services as agency_services
 
 from .indicators import Scope
@@ -31,3 +34,48 @@ def narrowed(scope: Scope, agency_id: int | None) -> Scope | None:
     if scope.is_province or agency_id in scope.agency_ids:
         return Scope(frozenset({agency_id}))
     return None
+
+
+# --- Periodic IT-application reports ------------------------------------------------------------------
+
+FILLING_ROLES = ("leader", "agency_admin", "clerk", "specialist")
+COORDINATING_ROLES = ("leader", "specialist")
+
+
+def coordinator_agency():
+    """The coordinating department that collects the reports (``CONGSO_REPORTING_COORDINATOR_CODE``, the
+    Department of Science and Technology since March 2025 [verify per province])."""
+    return agency_services.get_agency_by_code(settings.CONGSO_REPORTING_COORDINATOR_CODE)
+
+
+def is_coordinator(user) -> bool:
+    """A platform administrator, or a leader or specialist of the coordinating department."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if agency_services.is_platform_admin(user):
+        return True
+    try:
+        agency = coordinator_agency()
+    except ObjectDoesNotExist:  # no such agency configured: nobody coordinates but the platform
+        return False
+    return bool(agency_services.roles_for(user, agency) & set(COORDINATING_ROLES))
+
+
+def may_fill(user, report) -> bool:
+    """Whether ``user`` prepares and sends ``report``: a leader, administrator, clerk or specialist of the
+    reporting agency."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(agency_services.roles_for(user, report.agency) & set(FILLING_ROLES))
+
+
+def may_see_report(user, report) -> bool:
+    return may_fill(user, report) or is_coordinator(user)
+
+
+def may_use_it_reports(user) -> bool:
+    """Whether the periodic reports' entry shows in the workspace: the coordinating department's staff,
+    and the staff who fill their agency's reports."""
+    if is_coordinator(user):
+        return True
+    return any(m.role in FILLING_ROLES for m in agency_services.memberships_for(user))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congso.workspace import registry
 
-from .permissions import may_open_dashboard
+from .permissions import may_open_dashboard, may_use_it_reports
 
 registry.navigation.add(
     "reporting.dashboard",
@@ -15,5 +15,20 @@ registry.navigation.add(
         order=80,
         current_views=("reporting:dashboard", "reporting:drill"),
         shown_to=may_open_dashboard,
+    ),
+)
+registry.navigation.add(
+    "reporting.it_reports",
+    registry.NavigationEntry(
+        label=_("Báo cáo định kỳ CNTT"),
+        url_name="reporting:it_reports",
+        order=81,
+        current_views=(
+            "reporting:it_reports",
+            "reporting:it_request_create",
+            "reporting:it_request",
+            "reporting:it_report",
+        ),
+        shown_to=may_use_it_reports,
     ),
 )
