@@ -32,3 +32,13 @@ registry.navigation.add(
         shown_to=may_use_it_reports,
     ),
 )
+registry.navigation.add(
+    "reporting.programmes",
+    registry.NavigationEntry(
+        label=_("Chương trình, đầu tư CNTT"),
+        url_name="reporting:programmes",
+        order=82,
+        current_views=("reporting:programmes", "reporting:programme", "reporting:task"),
+        shown_to=lambda user: may_open_dashboard(user) or may_use_it_reports(user),
+    ),
+)
