@@ -223,6 +223,7 @@ def seed(verbose: bool = False) -> dict:
     from congso.agencies import demo as agencies_demo
     from congso.agencies import services as agency_services
     from congso.reporting import aggregates as reporting_aggregates
+    from congso.reporting.demo import seed_demo_reporting
 
     if settings.IS_PRODUCTION:
         raise RuntimeError("Refusing to seed demo accounts with a published password in production.")
@@ -252,6 +253,8 @@ def seed(verbose: bool = False) -> dict:
         _seed_demo_dossiers(users, agencies)
     # The indicators of the demo dossiers at once, not after the worker has delivered their events.
     reporting_aggregates.rebuild()
+    with transaction.atomic():
+        seed_demo_reporting()
     if verbose:
         print_accounts()
     return users

@@ -199,7 +199,7 @@ CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS = env.int(
 # --- Reporting ----------------------------------------------------------------------------
 # The coordinating department that collects the agencies' IT-application reports each December (the
 # Department of Science and Technology since March 2025) [verify per province].
-CONGSO_REPORTING_COORDINATOR_CODE = env.str("CONGSO_REPORTING_COORDINATOR_CODE", default="000.00.06")
+CONGSO_REPORTING_COORDINATOR_CODE = env.str("CONGSO_REPORTING_COORDINATOR_CODE", default="000.00.06.H08")
 
 # --- Internationalisation: Vietnamese first, English second --------------------------------
 LANGUAGE_CODE = "vi"

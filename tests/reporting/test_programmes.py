@@ -116,3 +116,16 @@ def test_pages(client, plan):
     client.force_login(outsider)
     assert client.get(reverse("reporting:programmes")).status_code == 403
     assert client.get(task_url).status_code == 403
+
+
+def test_demo_seeding_is_idempotent(settings):
+    from congso.reporting.demo import seed_demo_reporting
+    from congso.reporting.models import ReportRequest
+
+    coordinator = AgencyFactory(code="000.00.06.H08", kind="department")
+    AgencyFactory(code="000.00.03.H08", kind="department")
+    settings.CONGSO_REPORTING_COORDINATOR_CODE = coordinator.code
+    seed_demo_reporting()
+    seed_demo_reporting()
+    assert Programme.objects.count() == 1 and ProgrammeTask.objects.count() == 3
+    assert ReportRequest.objects.count() == (1 if timezone.localdate().month == 12 else 0)
