@@ -8,14 +8,15 @@ late, repeated and corrected events harmless: the figures are always a function 
 """
 
 from collections import Counter, defaultdict
+from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from congso.dossiers import services as dossier_services
 
 from . import facts as fact_rows
-from .models import DailyFigures, DossierFact, StaleDay
+from .models import DailyFigures, DossierFact, MonthlyFigures, StaleDay
 
 FIGURES = (
     "received",
@@ -72,6 +73,28 @@ def _recompute(days: set[tuple]) -> None:
         touching |= Q(agency_id=agency_id) & (Q(received_day=day) | Q(finished_day=day))
     DailyFigures.objects.filter(pairs).delete()
     DailyFigures.objects.bulk_create(_rows(_figures_of(DossierFact.objects.filter(touching), days)))
+    _recompute_months({(day.replace(day=1), agency_id) for day, agency_id in days})
+
+
+def _month_end(first):
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _recompute_months(months: set[tuple]) -> None:
+    """Replace the monthly figures of the (first day of month, agency) pairs by the sums of their days."""
+    for month, agency_id in sorted(months):
+        days = DailyFigures.objects.filter(agency_id=agency_id, day__gte=month, day__lte=_month_end(month))
+        sums = days.values("channel").annotate(**{f"sum_{name}": Sum(name) for name in FIGURES})
+        MonthlyFigures.objects.filter(month=month, agency_id=agency_id).delete()
+        MonthlyFigures.objects.bulk_create(
+            MonthlyFigures(
+                month=month,
+                agency_id=agency_id,
+                channel=row["channel"],
+                **{name: row[f"sum_{name}"] or 0 for name in FIGURES},
+            )
+            for row in sums
+        )
 
 
 def refresh_stale(limit: int = 200) -> int:
@@ -105,6 +128,7 @@ def rebuild() -> int:
     with transaction.atomic():
         DossierFact.objects.all().delete()
         DailyFigures.objects.all().delete()
+        MonthlyFigures.objects.all().delete()
         StaleDay.objects.all().delete()
         count = 0
         for ids in _all_dossier_ids():
@@ -121,6 +145,24 @@ def _stored() -> dict[tuple, Counter]:
     return stored
 
 
+def _monthly_differences(rebuilt: dict[tuple, Counter]) -> list[str]:
+    """Where the stored monthly figures differ from the month's sums of the rebuilt daily ones."""
+    want: dict[tuple, Counter] = defaultdict(Counter)
+    for (day, agency_id, _procedure, _field, channel), counts in rebuilt.items():
+        want[(day.replace(day=1), agency_id, channel)].update(counts)
+    have = {
+        (row.month, row.agency_id, row.channel): Counter({name: getattr(row, name) for name in FIGURES})
+        for row in MonthlyFigures.objects.all().iterator(chunk_size=BATCH)
+    }
+    differences = []
+    for key in sorted(set(want) | set(have), key=str):
+        wanted = {name: want.get(key, Counter())[name] for name in FIGURES}
+        stored = {name: have.get(key, Counter())[name] for name in FIGURES}
+        if wanted != stored:
+            differences.append(f"month {key}: stored {stored}, rebuilt {wanted}")
+    return differences
+
+
 def compare_with_rebuild() -> list[str]:
     """The differences between the stored figures and a rebuild from the dossiers (nothing changed);
     empty when they agree. Stale days not yet refreshed show as differences."""
@@ -129,7 +171,7 @@ def compare_with_rebuild() -> list[str]:
         for key, counts in _figures_of(fact_rows.build_facts(ids)).items():
             rebuilt[key].update(counts)
     stored = _stored()
-    differences = []
+    differences = _monthly_differences(rebuilt)
     for key in sorted(set(rebuilt) | set(stored), key=str):
         want = {name: rebuilt.get(key, Counter())[name] for name in FIGURES}
         have = {name: stored.get(key, Counter())[name] for name in FIGURES}

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from congso.agencies import services as agency_services
 
 from . import aggregates
-from .indicators import GROUPS, INDICATORS, Indicator, Period, Scope, Value, satisfaction_value
-from .models import DailyFigures, DossierFact
+from .indicators import GROUPS, INDICATORS, Indicator, Period, Scope, Value, figure_rows, satisfaction_value
+from .models import DossierFact
 
 DRILL_LIMIT = 500
 
@@ -98,10 +98,11 @@ def _scoped(rows, scope: Scope):
 
 def monthly_trend(year: int, scope: Scope) -> list[tuple[str, int, int]]:
     """(month label, dossiers received, of which finished late that month) for the 12 months of ``year``."""
-    rows = _scoped(DailyFigures.objects.filter(day__year=year), scope)
+    rows = figure_rows(Period(date(year, 1, 1), date(year, 12, 31)), scope)
     by_month = dict.fromkeys(range(1, 13), (0, 0))
-    for row in rows.values("day__month").annotate(received=Sum("received"), late=Sum("finished_late")):
-        by_month[row["day__month"]] = (row["received"] or 0, row["late"] or 0)
+    sums = rows.values("month__month").annotate(sum_received=Sum("received"), sum_late=Sum("finished_late"))
+    for row in sums:
+        by_month[row["month__month"]] = (row["sum_received"] or 0, row["sum_late"] or 0)
     return [(f"{month:02d}/{year}", *by_month[month]) for month in range(1, 13)]
 
 
@@ -119,12 +120,12 @@ class AgencyRow:
 def agency_ranking(period: Period, scope: Scope) -> list[AgencyRow]:
     """The agencies of ``scope`` with dossiers in ``period``, best on-time rate first (then most
     dossiers), each with its received, finished and late counts and its satisfaction rate."""
-    rows = _scoped(DailyFigures.objects.filter(day__gte=period.start, day__lte=period.end), scope)
-    sums = rows.values("agency_id").annotate(**{name: Sum(name) for name in aggregates.FIGURES})
+    rows = figure_rows(period, scope)
+    sums = rows.values("agency_id").annotate(**{f"sum_{name}": Sum(name) for name in aggregates.FIGURES})
     names = {a.pk: a.name for a in agency_services.agencies_by_name([row["agency_id"] for row in sums])}
     ranking = []
     for row in sums:
-        counts = {name: row[name] or 0 for name in aggregates.FIGURES}
+        counts = {name: row[f"sum_{name}"] or 0 for name in aggregates.FIGURES}
         ranking.append(
             AgencyRow(
                 agency_id=row["agency_id"],

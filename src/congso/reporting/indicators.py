@@ -22,17 +22,18 @@ Formulas (counts over the period's days; "finished" = a result recorded in the p
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from congso.catalog import services as catalog_services
+from congso.core import request_cache
 from congso.dossiers import services as dossier_services
 from congso.lgsp import services as lgsp_services
 
 from . import aggregates
-from .models import DailyFigures
+from .models import DailyFigures, MonthlyFigures
 
 GROUPS = {
     "transparency": _("Công khai, minh bạch"),
@@ -91,15 +92,31 @@ class Indicator:
         return self.compute(period, scope)
 
 
-def figures(period: Period, scope: Scope, **where) -> dict[str, int]:
-    """The sums of the daily figures of ``period`` in ``scope`` (narrowed by ``where``)."""
-    rows = DailyFigures.objects.filter(day__gte=period.start, day__lte=period.end, **where)
-    if not scope.is_province:
-        rows = rows.filter(agency_id__in=sorted(scope.agency_ids))
+def whole_months(period: Period) -> bool:
+    return period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
+
+
+def figure_rows(period: Period, scope: Scope):
+    """The rows that hold ``period``'s figures in ``scope``: the monthly ones when the period is whole
+    months (every period of the dashboards), else the daily ones."""
+    if whole_months(period):
+        rows = MonthlyFigures.objects.filter(month__gte=period.start, month__lte=period.end)
+    else:
+        rows = DailyFigures.objects.filter(day__gte=period.start, day__lte=period.end)
+    return rows if scope.is_province else rows.filter(agency_id__in=sorted(scope.agency_ids))
+
+
+def figures(period: Period, scope: Scope) -> dict[str, int]:
+    """The sums of the figures of ``period`` in ``scope``; once per request for all the indicators."""
+    return request_cache.remember(("reporting.figures", period, scope), lambda: _sums(period, scope))
+
+
+def _sums(period: Period, scope: Scope) -> dict[str, int]:
     # Aliases must not be field names: a second Sum("received") would read the first one's alias.
-    sums = rows.aggregate(
+    online = Q(channel__in=sorted(dossier_services.online_channels()))
+    sums = figure_rows(period, scope).aggregate(
         **{f"sum_{name}": Sum(name) for name in aggregates.FIGURES},
-        sum_received_online=Sum("received", filter=Q(channel__in=sorted(dossier_services.online_channels()))),
+        sum_received_online=Sum("received", filter=online),
     )
     return {alias.removeprefix("sum_"): value or 0 for alias, value in sums.items()}
 

@@ -75,6 +75,33 @@ class DailyFigures(models.Model):
         return f"{self.day:%d/%m/%Y} {self.agency_id} {self.procedure_code} {self.channel}"
 
 
+class MonthlyFigures(models.Model):
+    """The daily figures summed per month, receiving agency and channel: what the dashboards read (their
+    periods are months, quarters and years), a few thousand rows a year whatever the number of dossiers.
+    Recomputed from ``DailyFigures`` with every stale day of the month."""
+
+    month = models.DateField(_("tháng"))  # its first day
+    agency_id = models.BigIntegerField(_("cơ quan tiếp nhận"))
+    channel = models.CharField(_("kênh"), max_length=20)
+    received = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    finished_early = models.PositiveIntegerField(default=0)
+    finished_on_time = models.PositiveIntegerField(default=0)
+    finished_late = models.PositiveIntegerField(default=0)
+    unsatisfied = models.PositiveIntegerField(default=0)
+    unsatisfied_late = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu theo tháng")
+        verbose_name_plural = _("số liệu theo tháng")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "agency_id", "channel"], name="reporting_monthly_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.agency_id} {self.channel}"
+
+
 class StaleDay(models.Model):
     """A day of one agency whose ``DailyFigures`` must be recomputed from the facts (a fact of it
     changed). Written in the transaction that changes the fact; taken by the refresh job."""

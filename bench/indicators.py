@@ -1,0 +1,221 @@
+"""The reporting block at province scale, on PostgreSQL (bench/README.md, "Indicators").
+
+1. A new database ``congso_bench_ind_<random>`` on the server of ``DATABASE_URL``, migrated (dropped at
+   the end unless ``--keep``).
+2. ``--dossiers`` (10,000,000) facts loaded with one ``INSERT … SELECT`` over ``generate_series``: 50
+   agencies, 40 procedures, two years of submissions, 60 % online, 90 % finished within 5–25 days,
+   6 % of them late, 3 % rated unsatisfied. Then the daily figures built from them with one ``INSERT …
+   SELECT … GROUP BY`` that follows ``reporting.aggregates`` (a sample of days is recomputed through
+   ``aggregates`` itself and compared, so the bench measures the real tables).
+3. Measured in-process, ``--samples`` times each after one unmeasured call: the dashboard's figures
+   (every indicator, the monthly trend, the agency ranking) for the province over a year, a quarter and
+   a month, and for one agency over a year; the dashboard page through Django's handler (templates, SVG
+   chart included); and the cost of keeping the figures current: recomputing one stale (day, agency)
+   of the busiest agency.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dossier_inbox as base  # noqa: E402
+
+ROOT = base.ROOT
+
+LOAD_FACTS = """
+INSERT INTO reporting_dossierfact
+    (dossier_id, code, agency_id, procedure_code, field_code, channel, status, received_day, finished_day,
+     timeliness, rated_unsatisfied, updated_at)
+SELECT n, 'B-' || n, a.id, 'P' || lpad(((n * 7919) %% 40)::text, 3, '0'), 'F' || ((n * 7919) %% 8), ch, st,
+       rd, fd,
+       CASE WHEN fd IS NULL THEN '' WHEN r3 < 0.06 THEN 'late' WHEN r3 < 0.5 THEN 'on_time' ELSE 'early' END,
+       fd IS NOT NULL AND r2 < 0.03, now()
+FROM (
+    SELECT n,
+           (ARRAY['online','online','online','counter','counter','postal'])[1 + (n %% 6)] AS ch,
+           CASE WHEN (n %% 10) < 9 THEN 10 ELSE 4 END AS st,
+           DATE %(start)s + ((n * 104729) %% %(days)s)::int AS rd,
+           CASE WHEN (n %% 10) < 9
+                THEN DATE %(start)s + ((n * 104729) %% %(days)s)::int + 5 + (n %% 21)::int END AS fd,
+           ((n * 2654435761) %% 1000) / 1000.0 AS r2,
+           ((n * 40503) %% 1000) / 1000.0 AS r3,
+           1 + ((n * 31) %% %(agencies)s) AS slot
+    FROM generate_series(1::bigint, %(count)s) AS n
+) AS g
+JOIN (SELECT id, row_number() OVER (ORDER BY id) AS slot FROM agencies_agency) AS a USING (slot)
+"""
+
+BUILD_FIGURES = """
+INSERT INTO reporting_dailyfigures
+    (day, agency_id, procedure_code, field_code, channel, received, finished, finished_early,
+     finished_on_time, finished_late, unsatisfied, unsatisfied_late)
+SELECT day, agency_id, procedure_code, field_code, channel, sum(received), sum(finished), sum(early),
+       sum(on_time), sum(late), sum(unsatisfied), sum(unsatisfied_late)
+FROM (
+    SELECT received_day AS day, agency_id, procedure_code, field_code, channel, 1 AS received, 0 AS finished,
+           0 AS early, 0 AS on_time, 0 AS late, 0 AS unsatisfied, 0 AS unsatisfied_late
+    FROM reporting_dossierfact
+    UNION ALL
+    SELECT finished_day, agency_id, procedure_code, field_code, channel, 0, 1,
+           (timeliness = 'early')::int, (timeliness = 'on_time')::int, (timeliness = 'late')::int,
+           rated_unsatisfied::int, (rated_unsatisfied AND timeliness = 'late')::int
+    FROM reporting_dossierfact WHERE finished_day IS NOT NULL
+) AS parts
+GROUP BY day, agency_id, procedure_code, field_code, channel
+"""
+
+BUILD_MONTHS = """
+INSERT INTO reporting_monthlyfigures
+    (month, agency_id, channel, received, finished, finished_early, finished_on_time, finished_late,
+     unsatisfied, unsatisfied_late)
+SELECT date_trunc('month', day)::date, agency_id, channel, sum(received), sum(finished), sum(finished_early),
+       sum(finished_on_time), sum(finished_late), sum(unsatisfied), sum(unsatisfied_late)
+FROM reporting_dailyfigures
+GROUP BY 1, agency_id, channel
+"""
+
+
+def child(args) -> None:
+    import django
+
+    django.setup()
+    from datetime import date, timedelta
+
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+    from tests.factories.agencies import StaffMembershipFactory
+
+    from congso.agencies.models import Agency
+    from congso.reporting import aggregates, dashboard
+    from congso.reporting.indicators import Period, Scope
+    from congso.reporting.models import DailyFigures, DossierFact, MonthlyFigures
+
+    end = date(2026, 11, 30)
+    start = end - timedelta(days=730)
+    if not DossierFact.objects.exists():
+        Agency.objects.bulk_create(
+            Agency(code=f"000.{i:02d}.21.H08", name=f"Cơ quan thử tải {i}", kind="department")
+            for i in range(1, args.agencies + 1)
+        )
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                LOAD_FACTS
+                % {
+                    "start": f"'{start.isoformat()}'",
+                    "days": 730,
+                    "agencies": args.agencies,
+                    "count": args.dossiers,
+                }
+            )
+            loaded = time.perf_counter()
+            cursor.execute(BUILD_FIGURES)
+            cursor.execute(BUILD_MONTHS)
+            cursor.execute("ANALYZE reporting_dossierfact; ANALYZE reporting_dailyfigures")
+            cursor.execute("ANALYZE reporting_monthlyfigures")
+        print(
+            f"loaded {args.dossiers:,} facts in {loaded - began:.0f} s; daily figures "
+            f"({DailyFigures.objects.count():,} rows) in {time.perf_counter() - loaded:.0f} s",
+            flush=True,
+        )
+    busiest = DossierFact.objects.values_list("agency_id", flat=True).first()
+    # The SQL above follows aggregates: recompute a sample of days through aggregates itself and compare.
+    sample = [(start + timedelta(days=d), busiest) for d in (100, 400, 700)]
+    days = DailyFigures.objects.filter(day__in=[d for d, _a in sample], agency_id=busiest)
+    first_days = [d.replace(day=1) for d, _a in sample]
+    months = MonthlyFigures.objects.filter(agency_id=busiest, month__in=first_days)
+
+    def without_ids():
+        return sorted(row[1:] for row in days.values_list()), sorted(row[1:] for row in months.values_list())
+
+    before = without_ids()
+    aggregates._recompute(set(sample))
+    same = before == without_ids()
+    print(f"sample days recomputed through reporting.aggregates equal the loaded figures: {same}", flush=True)
+
+    def timed(label, call):
+        call()
+        times = []
+        for _n in range(args.samples):
+            began = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - began) * 1000)
+        p50, p99 = statistics.median(times), base.percentile(times, 99)
+        print(f"  {label:<66} p50 {p50:8.1f} ms   p99 {p99:8.1f} ms", flush=True)
+
+    year = Period(date(2026, 1, 1), date(2026, 12, 31))
+    quarter = Period(date(2026, 7, 1), date(2026, 9, 30))
+    month = Period(date(2026, 11, 1), date(2026, 11, 30))
+    province, one = Scope(), Scope(frozenset({busiest}))
+
+    def figures(period, scope):
+        return lambda: (
+            dashboard.indicator_rows(period, scope),
+            dashboard.monthly_trend(2026, scope),
+            dashboard.agency_ranking(period, scope),
+        )
+
+    print(f"dashboard figures over {DossierFact.objects.count():,} dossiers ({args.samples} samples each):")
+    timed("province, year (indicators + trend + ranking)", figures(year, province))
+    timed("province, quarter", figures(quarter, province))
+    timed("province, month", figures(month, province))
+    timed("one agency, year", figures(year, one))
+    admin = StaffMembershipFactory(role="platform_admin").user
+    client = Client()
+    client.force_login(admin)
+    url = reverse("reporting:dashboard") + "?nam=2026&ky=nam"
+    timed("dashboard page, province, year (HTTP handler, templates)", lambda: client.get(url))
+    day = end - timedelta(days=3)
+    timed(
+        "keeping current: recompute one stale day of the busiest agency",
+        lambda: aggregates._recompute({(day, busiest)}),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=10_000_000)
+    parser.add_argument("--agencies", type=int, default=50)
+    parser.add_argument("--samples", type=int, default=30)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--database", help="reuse a database kept by --keep")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    print(f"machine: {base.machine()}; {base.load_average()}")
+    database = args.database or f"congso_bench_ind_{uuid.uuid4().hex[:10]}"
+    workdir = Path(tempfile.gettempdir()) / database
+    workdir.mkdir(exist_ok=True)
+    env = base.environment(workdir, database)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env["PYTHONPATH"]])  # tests.factories for the admin
+    try:
+        if not args.database:
+            with base.admin_connection() as conn:
+                conn.execute(f'CREATE DATABASE "{database}"')
+            subprocess.run(
+                [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True, cwd=ROOT
+            )
+        command = [sys.executable, __file__, "--child", "--dossiers", str(args.dossiers)]
+        command += ["--agencies", str(args.agencies), "--samples", str(args.samples)]
+        subprocess.run(command, env=env, check=True, cwd=ROOT)
+    finally:
+        if args.keep:
+            print(f"database kept: {database} (reuse with --database {database})")
+        else:
+            with base.admin_connection() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    print(base.load_average())
+
+
+if __name__ == "__main__":
+    main()
