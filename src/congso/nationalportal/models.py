@@ -43,10 +43,12 @@ class SyncState(models.Model):
 
 class StatusReport(models.Model):
     """One status change to report, from one outbox event (``event_id``: exactly once per event). Sent in
-    ``event_id`` order per dossier; ``acknowledged_at`` once the portal said success."""
+    ``sequence`` order per dossier — the id of the event's delivery to this block, which the outbox
+    assigns in the order the events were published; ``acknowledged_at`` once the portal said success."""
 
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="national_reports")
-    event_id = models.BigIntegerField(unique=True)
+    event_id = models.UUIDField(unique=True)
+    sequence = models.BigIntegerField()
     status = models.PositiveSmallIntegerField(_("trạng thái"))
     occurred_at = models.DateTimeField(_("thời điểm"))
     content = models.CharField(_("nội dung xử lý"), max_length=300)
@@ -55,8 +57,8 @@ class StatusReport(models.Model):
     acknowledged_at = models.DateTimeField(_("Cổng DVCQG xác nhận lúc"), null=True, blank=True)
 
     class Meta:
-        ordering = ["event_id"]
-        indexes = [models.Index(fields=["dossier", "acknowledged_at", "event_id"], name="np_report_order")]
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["dossier", "acknowledged_at", "sequence"], name="np_report_order")]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.status}"

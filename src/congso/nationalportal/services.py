@@ -371,13 +371,20 @@ def record_status_change(event) -> StatusReport | None:
         return None
     if StatusReport.objects.filter(event_id=event.pk).exists():
         return None
-    last = StatusReport.objects.filter(dossier_id=dossier_id).order_by("-event_id").first()
-    if last is not None and last.status == int(status) and last.event_id < event.pk:
+    delivery = EventDelivery.objects.filter(event=event, subscriber=SUBSCRIBER).first()
+    sequence = delivery.pk if delivery is not None else 0
+    last = (
+        StatusReport.objects.filter(dossier_id=dossier_id, sequence__lt=sequence)
+        .order_by("-sequence")
+        .first()
+    )
+    if last is not None and last.status == int(status):
         return None
     due = payload.get("due_at")
     report = StatusReport.objects.create(
         dossier_id=dossier_id,
         event_id=event.pk,
+        sequence=sequence,
         status=int(status),
         occurred_at=event.occurred_at,
         content=STATUS_CONTENT.get(int(status), str(status)),
@@ -392,7 +399,7 @@ def record_status_change(event) -> StatusReport | None:
     return report
 
 
-def _earlier_event_undelivered(dossier_id: int, first_event_id: int) -> bool:
+def _earlier_event_undelivered(dossier_id: int, first_sequence: int) -> bool:
     """Whether an earlier status event of the dossier has not reached this block's subscriber yet (its
     delivery failed and waits for a retry): sending now would put the portal's timeline out of order."""
     return EventDelivery.objects.filter(
@@ -400,7 +407,7 @@ def _earlier_event_undelivered(dossier_id: int, first_event_id: int) -> bool:
         status=DeliveryStatus.PENDING,
         event__aggregate_type="dossiers.dossier",
         event__aggregate_id=str(dossier_id),
-        event_id__lt=first_event_id,
+        pk__lt=first_sequence,
     ).exists()
 
 
@@ -454,6 +461,22 @@ def _send(link, state: SyncState, reports: list[StatusReport]) -> None:
         state.save(update_fields=["reported_status", "last_synced_at"])
 
 
+LEASE = timedelta(minutes=5)
+
+
+def _claim(state_id: int, now, force: bool) -> bool:
+    """Take the dossier's turn to send, with one conditional UPDATE: its next attempt moves a lease
+    ahead, so another worker (or a second click) does not send the same reports meanwhile. No
+    transaction stays open during the HTTP calls."""
+    due = SyncState.objects.filter(pk=state_id)
+    if not force:
+        due = due.filter(next_attempt_at__lte=now)
+    else:
+        # An operator's retry still waits for a send in progress (its lease) to end.
+        due = due.exclude(status=SyncStatus.PENDING, next_attempt_at__gt=now + LEASE / 2)
+    return due.update(next_attempt_at=now + LEASE) == 1
+
+
 def push_dossier(state_id: int, *, force: bool = False) -> str:
     """Send one dossier's waiting reports, in order. Returns ``in_step``, ``failing``, ``held`` (an earlier
     event not yet recorded) or ``skipped`` (not due, or another worker has it)."""
@@ -461,41 +484,35 @@ def push_dossier(state_id: int, *, force: bool = False) -> str:
     if link is None:
         return "skipped"
     now = timezone.now()
-    with transaction.atomic():
-        state = (
-            SyncState.objects.select_for_update(skip_locked=True)
-            .select_related(
-                "dossier__procedure_version__procedure",
-                "dossier__receiving_agency",
-                "dossier__current_agency",
-            )
-            .filter(pk=state_id)
-            .first()
-        )
-        if state is None or (not force and state.next_attempt_at > now):
-            return "skipped"
-        reports = list(StatusReport.objects.filter(dossier_id=state.dossier_id, acknowledged_at=None))
-        if reports and _earlier_event_undelivered(state.dossier_id, reports[0].event_id):
-            return "held"
-        try:
-            if reports or not state.registered:
-                _send(link, state, reports)
-        except LinkError as exc:
-            state.attempts += 1
-            state.status = SyncStatus.FAILING
-            state.last_error = str(exc)[:4000]
-            state.last_failed_at = now
-            state.next_attempt_at = now + backoff(state.attempts)
-            state.save(
-                update_fields=["attempts", "status", "last_error", "last_failed_at", "next_attempt_at"]
-            )
-            logger.warning("National portal report for dossier %s failed: %s", state.dossier_id, exc)
-            return "failing"
-        state.status = SyncStatus.IN_STEP
-        state.attempts = 0
-        state.last_error = ""
-        state.save(update_fields=["status", "attempts", "last_error"])
-        return "in_step"
+    if not _claim(state_id, now, force):
+        return "skipped"
+    state = SyncState.objects.select_related(
+        "dossier__procedure_version__procedure", "dossier__receiving_agency", "dossier__current_agency"
+    ).get(pk=state_id)
+    reports = list(StatusReport.objects.filter(dossier_id=state.dossier_id, acknowledged_at=None))
+    if reports and _earlier_event_undelivered(state.dossier_id, reports[0].sequence):
+        SyncState.objects.filter(pk=state_id).update(next_attempt_at=now + backoff(1))
+        return "held"
+    try:
+        if reports or not state.registered:
+            _send(link, state, reports)
+    except LinkError as exc:
+        state.attempts += 1
+        state.status = SyncStatus.FAILING
+        state.last_error = str(exc)[:4000]
+        state.last_failed_at = now
+        state.next_attempt_at = now + backoff(state.attempts)
+        state.save(update_fields=["attempts", "status", "last_error", "last_failed_at", "next_attempt_at"])
+        logger.warning("National portal report for dossier %s failed: %s", state.dossier_id, exc)
+        return "failing"
+    # A status change recorded while sending stays pending, due now.
+    still_waiting = StatusReport.objects.filter(dossier_id=state.dossier_id, acknowledged_at=None).exists()
+    state.status = SyncStatus.PENDING if still_waiting else SyncStatus.IN_STEP
+    state.attempts = 0
+    state.last_error = ""
+    state.next_attempt_at = timezone.now()
+    state.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+    return "in_step"
 
 
 def push_due(limit: int = 200) -> dict[str, int]:
