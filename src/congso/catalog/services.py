@@ -391,7 +391,7 @@ class ProposedFee:
 @dataclass(frozen=True)
 class Proposal:
     """What the national catalogue says of a procedure, for a draft version: ``None`` keeps the field of
-    the version the draft is made from."""
+    the version the draft is made from. ``source_note`` (where it comes from) goes to the audit entry."""
 
     source_note: str
     legal_basis: str | None = None
@@ -450,7 +450,6 @@ def create_draft_from_proposal(procedure_code: str, proposal: Proposal, *, actor
     if proposal.time_limit_working_days is not None:
         draft.time_limit_value = proposal.time_limit_working_days
         draft.time_limit_unit = TimeLimitUnit.WORKING_DAYS
-    draft.unverified = {**(base.unverified or {}), "nguon_de_xuat": proposal.source_note}
     draft.save()
     draft.implementing_agencies.set(agencies)
     if proposal.papers is None:
