@@ -9,7 +9,7 @@ from congso.nationalportal import services
 from congso.nationalportal.models import IncomingDossier, IncomingStatus, PullOutcome
 from congso.sandbox import dvcqg_demo
 from congso.sandbox import services as sandbox
-from tests.nationalportal.conftest import run_jobs, timeline
+from tests.nationalportal.helpers import run_jobs, timeline
 
 
 @pytest.mark.django_db(transaction=True)

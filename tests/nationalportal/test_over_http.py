@@ -12,7 +12,7 @@ from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Channel, Dossier, Status
 from congso.nationalportal.models import IncomingDossier, IncomingStatus, StatusReport, SyncState, SyncStatus
 from congso.sandbox import services as sandbox
-from tests.nationalportal.conftest import package_of, run_jobs, submit_on_portal, timeline
+from tests.nationalportal.helpers import package_of, run_jobs, submit_on_portal, timeline
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -87,7 +87,8 @@ def test_the_navigation_entry_follows_the_rule(people):
     ]
 
 
-def test_the_dossier_panel_offers_the_retry_only_to_who_may(client, people, failing):
+def test_the_dossier_panel_offers_the_retry_only_to_who_may(client, settings, people, failing):
+    settings.CONGSO_NATIONALPORTAL_LINK = "dvcqg"
     page = reverse("dossiers:detail", args=[failing.dossier.code])
     client.force_login(people["one_stop"])
     html = client.get(page).content.decode()

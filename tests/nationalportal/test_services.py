@@ -21,12 +21,12 @@ from congso.nationalportal.models import (
 )
 from congso.nationalportal.registry import LinkUnavailable, NationalFee, NationalPaper, NationalProcedure
 from tests.nationalportal import fakes
-from tests.nationalportal.conftest import run_outbox
+from tests.nationalportal.helpers import run_outbox
 from tests.samples import APPLICANT
 
 
 @pytest.fixture
-def link(settings):
+def link(settings, subscribed):
     installed = fakes.install(settings)
     yield installed
     fakes.uninstall()
@@ -34,6 +34,17 @@ def link(settings):
 
 def test_the_subscriber_listens_to_every_status_event_of_the_status_machine():
     assert set(services.STATUS_EVENTS) == {t.event for t in states.TRANSITIONS}
+
+
+def test_without_a_link_the_block_subscribes_to_nothing(settings, drive):
+    from congso.core import events
+    from congso.nationalportal import subscribers
+
+    settings.CONGSO_NATIONALPORTAL_LINK = ""
+    subscribers.register_if_linked()
+    assert services.SUBSCRIBER not in {s.name for s in events.subscriptions()}
+    drive(Status.ACCEPTED)
+    assert not EventDelivery.objects.filter(subscriber=services.SUBSCRIBER).exists()
 
 
 def test_a_dossier_whose_acknowledgement_is_lost_is_acknowledged_again_never_taken_twice(
@@ -99,7 +110,7 @@ def test_a_counter_dossier_reports_its_one_status_once(link, actors, agency_a, v
     assert list(StatusReport.objects.filter(dossier=dossier).values_list("status", flat=True)) == [2]
 
 
-def test_nothing_is_recorded_while_the_link_is_off(settings, drive):
+def test_nothing_is_recorded_while_the_link_is_off(settings, subscribed, drive):
     settings.CONGSO_NATIONALPORTAL_LINK = ""
     drive(Status.IN_PROCESSING)
     run_outbox()

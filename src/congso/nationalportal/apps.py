@@ -11,3 +11,5 @@ class NationalPortalConfig(AppConfig):
         # The DVCQG adapter, the outbox subscriber, the periodic jobs, the workspace entries and the panel
         # on the dossier page register themselves on import.
         from . import dvcqg, extension, jobs, subscribers, workspace_entries  # noqa: F401
+
+        subscribers.register_if_linked()

@@ -1,6 +1,7 @@
 """The panel on the officer's dossier page (``dossiers.extensions``): the dossier's sync state with the
 national portal, the reports waiting, and, for who may, a "send now" button."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from congso.dossiers.extensions import DossierPanel, OfficerPagesExtension, officer_pages
@@ -10,6 +11,8 @@ from . import permissions, services
 
 class NationalPortalPanel(OfficerPagesExtension):
     def dossier_panels(self, request, dossier) -> list[DossierPanel]:
+        if not settings.CONGSO_NATIONALPORTAL_LINK:
+            return []
         state = services.state_of(dossier)
         if state is None:
             return []
