@@ -173,7 +173,7 @@ def _wire_sandbox_into_lgsp() -> None:
     through the gateway. The LGSP may not import the sandbox (layers), so this composition hands it
     plain data."""
     from congso.lgsp.demo import seed_national_services
-    from congso.sandbox.services import national_services
+    from congso.sandbox.services import dvcqg_service, national_services
 
     base = demo_web_url()
     population = national_services()[0].code
@@ -194,6 +194,17 @@ def _wire_sandbox_into_lgsp() -> None:
                 "upstream_token_variable": SANDBOX_TOKEN_VARIABLE,
             }
             for national in national_services()
+        ]
+        + [
+            {
+                # The simulated national portal: the link with it (nationalportal) may go through the
+                # gateway (CONGSO_DVCQG_LGSP_* settings, docs/nationalportal.md).
+                "code": dvcqg_service().code,
+                "name": dvcqg_service().name,
+                "upstream_url": base + dvcqg_service().base_path,
+                "openapi": dvcqg_service().openapi,
+                "health_path": "/",
+            }
         ]
     )
 

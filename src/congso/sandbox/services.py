@@ -32,6 +32,17 @@ def national_services() -> list[NationalService]:
     ]
 
 
+def dvcqg_service() -> NationalService:
+    """The simulated National Public Service Portal as a national service for the LGSP registry (kept
+    out of ``national_services()``, the REST simulators: its protocol is an envelope over three POSTs)."""
+    return NationalService(
+        "dvcqg",
+        "Cổng Dịch vụ công quốc gia (mô phỏng)",
+        openapi.dvcqg_base(),
+        openapi.dvcqg_document(),
+    )
+
+
 # The simulated National Public Service Portal (``dvcqg``): what the demo seeding and the tests of the
 # link call to fill it, and the switch of outage drills.
 
