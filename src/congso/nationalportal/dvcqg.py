@@ -95,7 +95,7 @@ class DvcqgLink(PortalLink):
         return {"Authorization": f"Bearer {token}"} if token else {}
 
     def _gateway_token(self) -> str:
-        url = getattr(settings, "CONGSO_DVCQG_LGSP_TOKEN_URL", "")
+        url = settings.CONGSO_DVCQG_LGSP_TOKEN_URL
         if not url:
             return ""
         with _lock:
