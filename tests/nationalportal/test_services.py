@@ -2,6 +2,8 @@
 acknowledged, reports in order and held behind an undelivered earlier event, the catalogue compared
 into drafts without touching what is published."""
 
+from datetime import timedelta
+
 import pytest
 
 from congso.catalog.models import ProcedureVersion, VersionStatus
@@ -193,3 +195,16 @@ def test_the_catalogue_needs_a_link(settings):
     settings.CONGSO_NATIONALPORTAL_LINK = ""
     with pytest.raises(services.LinkError):
         services.pull_catalogue()
+
+
+def test_a_dossier_being_sent_is_not_sent_twice(link, drive):
+    dossier = drive(Status.ACCEPTED)
+    run_outbox()
+    state = SyncState.objects.get(dossier=dossier)
+    assert services._claim(state.pk, services.timezone.now(), force=False)  # another worker is sending
+    assert services.push_dossier(state.pk) == "skipped"
+    assert services.push_dossier(state.pk, force=True) == "skipped"  # even an operator's retry waits
+    assert link.reports == []
+    SyncState.objects.filter(pk=state.pk).update(sending_until=services.timezone.now() - timedelta(seconds=1))
+    assert services.push_dossier(state.pk) == "in_step"  # a crashed worker's turn expires
+    assert link.reports == [(dossier.code, 1), (dossier.code, 2)]

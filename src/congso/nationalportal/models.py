@@ -27,6 +27,9 @@ class SyncState(models.Model):
     )
     attempts = models.PositiveIntegerField(_("số lần gửi lỗi liên tiếp"), default=0)
     next_attempt_at = models.DateTimeField(_("lần gửi tới"), default=timezone.now, db_index=True)
+    # While a worker sends this dossier's reports: until when its turn is held (a crashed worker's
+    # turn expires by itself).
+    sending_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     last_failed_at = models.DateTimeField(_("lỗi lúc"), null=True, blank=True)
     last_synced_at = models.DateTimeField(_("đồng bộ lần cuối"), null=True, blank=True)

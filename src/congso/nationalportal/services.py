@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -465,16 +466,15 @@ LEASE = timedelta(minutes=5)
 
 
 def _claim(state_id: int, now, force: bool) -> bool:
-    """Take the dossier's turn to send, with one conditional UPDATE: its next attempt moves a lease
-    ahead, so another worker (or a second click) does not send the same reports meanwhile. No
-    transaction stays open during the HTTP calls."""
-    due = SyncState.objects.filter(pk=state_id)
+    """Take the dossier's turn to send, with one conditional UPDATE (``sending_until``, a lease), so that
+    another worker or a second click does not send the same reports meanwhile, and no transaction stays
+    open during the HTTP calls. ``force`` (an operator's retry) ignores the backoff, not a send in
+    progress."""
+    free = Q(sending_until__isnull=True) | Q(sending_until__lt=now)
+    due = SyncState.objects.filter(free, pk=state_id)
     if not force:
         due = due.filter(next_attempt_at__lte=now)
-    else:
-        # An operator's retry still waits for a send in progress (its lease) to end.
-        due = due.exclude(status=SyncStatus.PENDING, next_attempt_at__gt=now + LEASE / 2)
-    return due.update(next_attempt_at=now + LEASE) == 1
+    return due.update(sending_until=now + LEASE) == 1
 
 
 def push_dossier(state_id: int, *, force: bool = False) -> str:
@@ -491,7 +491,7 @@ def push_dossier(state_id: int, *, force: bool = False) -> str:
     ).get(pk=state_id)
     reports = list(StatusReport.objects.filter(dossier_id=state.dossier_id, acknowledged_at=None))
     if reports and _earlier_event_undelivered(state.dossier_id, reports[0].sequence):
-        SyncState.objects.filter(pk=state_id).update(next_attempt_at=now + backoff(1))
+        SyncState.objects.filter(pk=state_id).update(next_attempt_at=now + backoff(1), sending_until=None)
         return "held"
     try:
         if reports or not state.registered:
@@ -502,7 +502,17 @@ def push_dossier(state_id: int, *, force: bool = False) -> str:
         state.last_error = str(exc)[:4000]
         state.last_failed_at = now
         state.next_attempt_at = now + backoff(state.attempts)
-        state.save(update_fields=["attempts", "status", "last_error", "last_failed_at", "next_attempt_at"])
+        state.sending_until = None
+        state.save(
+            update_fields=[
+                "attempts",
+                "status",
+                "last_error",
+                "last_failed_at",
+                "next_attempt_at",
+                "sending_until",
+            ]
+        )
         logger.warning("National portal report for dossier %s failed: %s", state.dossier_id, exc)
         return "failing"
     # A status change recorded while sending stays pending, due now.
@@ -511,7 +521,8 @@ def push_dossier(state_id: int, *, force: bool = False) -> str:
     state.attempts = 0
     state.last_error = ""
     state.next_attempt_at = timezone.now()
-    state.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+    state.sending_until = None
+    state.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sending_until"])
     return "in_step"
 
 
