@@ -153,6 +153,9 @@ def test_progress_is_recorded_in_order_and_refused_for_an_unknown_dossier(client
     )
     assert body["error_code"] == -1  # all or nothing
     assert [step["status"] for step in sandbox.dvcqg_timeline("L-2")] == [2, 4]
+    html = client.get(reverse("sandbox:dvcqg-dossier", args=["L-2"])).content.decode()
+    steps = html[html.index("Tiến độ do tỉnh báo cáo") :]
+    assert steps.index("2 — Được tiếp nhận") < steps.index("4 — Đang xử lý")
 
 
 def test_the_switch_takes_it_down_with_503(client, admin_client):

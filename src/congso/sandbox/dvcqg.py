@@ -39,6 +39,20 @@ FAILED = -1  # OCPS replies -1 for a refused push (createdossierfromdvcqg)
 SESSION_INVALID = 401  # congso's choice: no public code for an expired session was seen [verify]
 UNAVAILABLE = 503
 
+# The national statuses (TrangThaiHoSo, STANDARDS.md §1), as the portal names them on its pages.
+STATUS_NAMES = {
+    1: "Mới đăng ký",
+    2: "Được tiếp nhận",
+    3: "Không được tiếp nhận",
+    4: "Đang xử lý",
+    5: "Yêu cầu bổ sung giấy tờ",
+    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    7: "Công dân yêu cầu rút hồ sơ",
+    8: "Dừng xử lý",
+    9: "Đã xử lý xong",
+    10: "Đã trả kết quả",
+}
+
 SESSION_SECONDS = 3600
 MAX_BODY = 1024 * 1024
 MAX_STEPS = 10  # TD sends at most 10 steps per CapNhatTienDoHoSoMC call [practice]

@@ -28,7 +28,10 @@ def _enabled():
 
 @api.document
 def index(request):
-    dossiers = DvcqgDossier.objects.order_by("-submitted_at", "-id")[:100]
+    dossiers = [
+        {"dossier": d, "status_name": dvcqg.STATUS_NAMES.get(d.status, "")}
+        for d in DvcqgDossier.objects.order_by("-submitted_at", "-id")[:100]
+    ]
     return render(
         request,
         "sandbox/dvcqg/index.html",
@@ -51,7 +54,15 @@ def dossier(request, code: str):
     return render(
         request,
         "sandbox/dvcqg/dossier.html",
-        {"dossier": found, "progress": found.progress.order_by("id"), "papers": found.papers},
+        {
+            "dossier": found,
+            "status_name": dvcqg.STATUS_NAMES.get(found.status, ""),
+            "progress": [
+                {"step": step, "status_name": dvcqg.STATUS_NAMES.get(step.status, "")}
+                for step in found.progress.order_by("id")
+            ],
+            "papers": found.papers,
+        },
     )
 
 
