@@ -71,6 +71,7 @@ def test_status_changes_reach_the_portal_in_order(portal, client, actors, agency
     client.force_login(actors.one_stop)
     page = client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
     assert "Đồng bộ với Cổng Dịch vụ công quốc gia" in page and national in page
+    assert "10 — Đã trả kết quả" in page
 
 
 def test_an_outage_loses_nothing_and_keeps_the_order(portal, actors, agency_a, version):

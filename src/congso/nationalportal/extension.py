@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from congso.dossiers.extensions import DossierPanel, OfficerPagesExtension, officer_pages
+from congso.dossiers.models import Status
 
 from . import permissions, services
 
@@ -21,6 +22,7 @@ class NationalPortalPanel(OfficerPagesExtension):
                 "nationalportal/dossier_panel.html",
                 {
                     "state": state,
+                    "reported_label": Status(state.reported_status).label if state.reported_status else "",
                     "waiting": services.waiting_reports(dossier),
                     "retry_url": reverse("nationalportal:retry", args=[state.pk])
                     if permissions.can_retry(request.user, dossier)
