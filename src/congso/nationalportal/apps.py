@@ -8,8 +8,8 @@ class NationalPortalConfig(AppConfig):
     verbose_name = _("Kết nối Cổng Dịch vụ công quốc gia")
 
     def ready(self) -> None:
-        # The DVCQG adapter, the outbox subscriber, the periodic jobs, the workspace entries and the panel
-        # on the dossier page register themselves on import.
-        from . import dvcqg, extension, jobs, subscribers, workspace_entries  # noqa: F401
+        # The configuration checks, the DVCQG adapter, the outbox subscriber, the periodic jobs, the
+        # workspace entries and the panel on the dossier page register themselves on import.
+        from . import checks, dvcqg, extension, jobs, subscribers, workspace_entries  # noqa: F401
 
         subscribers.register_if_linked()
