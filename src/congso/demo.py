@@ -173,7 +173,7 @@ def _wire_sandbox_into_lgsp() -> None:
     through the gateway. The LGSP may not import the sandbox (layers), so this composition hands it
     plain data."""
     from congso.lgsp.demo import seed_national_services
-    from congso.sandbox.services import national_services
+    from congso.sandbox.services import dvcqg_service, national_services
 
     base = demo_web_url()
     population = national_services()[0].code
@@ -194,6 +194,17 @@ def _wire_sandbox_into_lgsp() -> None:
                 "upstream_token_variable": SANDBOX_TOKEN_VARIABLE,
             }
             for national in national_services()
+        ]
+        + [
+            {
+                # The simulated national portal: the link with it (nationalportal) may go through the
+                # gateway (CONGSO_DVCQG_LGSP_* settings, docs/nationalportal.md).
+                "code": dvcqg_service().code,
+                "name": dvcqg_service().name,
+                "upstream_url": base + dvcqg_service().base_path,
+                "openapi": dvcqg_service().openapi,
+                "health_path": "/",
+            }
         ]
     )
 
@@ -251,6 +262,9 @@ def seed(verbose: bool = False) -> dict:
         _attach_example_forms()
     with transaction.atomic():
         _seed_demo_dossiers(users, agencies)
+    if apps.is_installed("congso.sandbox"):
+        with transaction.atomic():
+            _seed_national_portal(agencies)
     # The indicators of the demo dossiers at once, not after the worker has delivered their events.
     reporting_aggregates.rebuild()
     with transaction.atomic():
@@ -435,3 +449,47 @@ def _run_process(dossier, steps) -> None:
     for officer, data in steps:
         item = work_inbox.items_of_dossier(dossier).filter(state=WorkItemState.OPEN).get()
         workflow_services.complete(item, officer, data)
+
+
+# Dossiers submitted on the simulated National Public Service Portal for the demo's commune: the link
+# takes them into the one-stop inbox when the demo's worker runs (nationalportal's periodic job).
+NATIONAL_PORTAL_DOSSIERS = [
+    ("G22.99.251201-000101", "Phạm Thị Cúc", "074190001111", "0912000111"),
+    ("G22.99.251201-000102", "Võ Minh Đức", "074090002222", "0912000222"),
+]
+
+
+def _seed_national_portal(agencies: dict) -> None:
+    """The simulated national portal agrees with the demo: its catalogue is the province's (plus a newer
+    national version of one procedure and two procedures the province lacks), and two citizens have
+    submitted a certification dossier on it for the commune. Idempotent."""
+    from congso.nationalportal.demo import catalogue_packages
+    from congso.sandbox import dvcqg_demo
+    from congso.sandbox import services as sandbox
+    from congso.sandbox.dvcqg_pages import applicant_fields
+
+    packages = catalogue_packages()
+    sandbox.seed_dvcqg_catalogue(packages + dvcqg_demo.national_changes(packages))
+    commune = agencies["commune"]
+    for code, name, national_id, phone in NATIONAL_PORTAL_DOSSIERS:
+        form = {
+            "nguoi_yeu_cau": {"ho_ten": name, "so_dinh_danh": national_id, "dien_thoai": phone},
+            "ten_giay_to": "Giấy khai sinh",
+            "co_quan_cap": "Ủy ban nhân dân phường Thủ Dầu Một",
+            "ngon_ngu": "tieng_viet",
+            "so_trang": 1,
+            "so_ban_sao": 2,
+            "hinh_thuc_nhan": "truc_tiep",
+        }
+        sandbox.submit_on_dvcqg(
+            code=code,
+            procedure_code="2.000815",
+            unit_code=commune.code,
+            province_code=settings.CONGSO_DVCQG_MADONVI,
+            applicant=applicant_fields(
+                name, national_id, phone, "", f"{CITIZEN_STREET_ADDRESS}, phường Thủ Dầu Một"
+            ),
+            summary="Chứng thực bản sao Giấy khai sinh (nộp trên Cổng DVCQG mô phỏng)",
+            form_data=form,
+            papers=[("ban-chinh", "ban-chinh.pdf", _demo_pdf("Giấy khai sinh (bản chụp)"))],
+        )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "congso.portal",
     "congso.lgsp",
     "congso.reporting",
+    "congso.nationalportal",
     # The Django admin, with congso's entry rule and default-deny below the platform (agencies.admin_site).
     "congso.agencies.admin_config.CongsoAdminConfig",
     "django.contrib.auth",
@@ -379,6 +380,45 @@ CONGSO_WORKFLOW_TIMER_MAX_DAYS = env.int("CONGSO_WORKFLOW_TIMER_MAX_DAYS", defau
 CONGSO_SANDBOX_TOKEN = env.str("CONGSO_SANDBOX_TOKEN", default="congso-sandbox-demo-token")
 CONGSO_SANDBOX_RATE_LIMIT = env.int("CONGSO_SANDBOX_RATE_LIMIT", default=600)
 CONGSO_SANDBOX_RATE_WINDOW_SECONDS = env.int("CONGSO_SANDBOX_RATE_WINDOW_SECONDS", default=60)
+# The simulated national portal's adapter account (published demo values; the sandbox never runs in
+# production).
+CONGSO_SANDBOX_DVCQG_USERNAME = env.str("CONGSO_SANDBOX_DVCQG_USERNAME", default="congso-tinh")
+CONGSO_SANDBOX_DVCQG_PASSWORD = env.str("CONGSO_SANDBOX_DVCQG_PASSWORD", default="congso-sandbox-dvcqg-demo")
+
+# The link with the National Public Service Portal (docs/nationalportal.md). CONGSO_NATIONALPORTAL_LINK
+# names the plugin of ``nationalportal.registry`` ("dvcqg"; empty = no link: nothing is pulled or
+# reported). The adapter's address and endpoints are those of the DVCQG_INTEGRATION configuration
+# (adapter_url, auth/share/integration endpoints, madonvi, username, password); the password only from
+# the environment. Outside production they default to this server's simulated portal.
+_SIMULATED_DVCQG = CONGSO_SANDBOX_ENABLED and PROFILE == "demo"
+CONGSO_NATIONALPORTAL_LINK = env.str(
+    "CONGSO_NATIONALPORTAL_LINK", default="dvcqg" if _SIMULATED_DVCQG else ""
+)
+CONGSO_DVCQG_ADAPTER_URL = env.str(
+    "CONGSO_DVCQG_ADAPTER_URL",
+    default=(
+        env.str("CONGSO_DEMO_WEB_URL", default=f"http://127.0.0.1:{env.str('CONGSO_PORT', default='8000')}")
+        + "/sandbox/dvcqg"
+    )
+    if _SIMULATED_DVCQG
+    else "",
+)
+CONGSO_DVCQG_AUTH_ENDPOINT = env.str("CONGSO_DVCQG_AUTH_ENDPOINT", default="/api/auth")
+CONGSO_DVCQG_SHARE_ENDPOINT = env.str("CONGSO_DVCQG_SHARE_ENDPOINT", default="/api/share")
+CONGSO_DVCQG_INTEGRATION_ENDPOINT = env.str("CONGSO_DVCQG_INTEGRATION_ENDPOINT", default="/api/integration")
+CONGSO_DVCQG_MADONVI = env.str("CONGSO_DVCQG_MADONVI", default="H08")
+CONGSO_DVCQG_USERNAME = env.str("CONGSO_DVCQG_USERNAME", default="" if IS_PRODUCTION else "congso-tinh")
+CONGSO_DVCQG_PASSWORD = env.str(
+    "CONGSO_DVCQG_PASSWORD", default="" if IS_PRODUCTION else "congso-sandbox-dvcqg-demo"
+)
+CONGSO_DVCQG_TIMEOUT_SECONDS = env.float("CONGSO_DVCQG_TIMEOUT_SECONDS", default=10.0)
+# Through the LGSP gateway: its token address and this link's client credentials (secret from env only).
+CONGSO_DVCQG_LGSP_TOKEN_URL = env.str("CONGSO_DVCQG_LGSP_TOKEN_URL", default="")
+CONGSO_DVCQG_LGSP_CLIENT_ID = env.str("CONGSO_DVCQG_LGSP_CLIENT_ID", default="")
+CONGSO_DVCQG_LGSP_CLIENT_SECRET = env.str("CONGSO_DVCQG_LGSP_CLIENT_SECRET", default="")
+# Status reports: the first retry after this many seconds, doubling up to the cap.
+CONGSO_NATIONALPORTAL_BACKOFF_SECONDS = env.int("CONGSO_NATIONALPORTAL_BACKOFF_SECONDS", default=30)
+CONGSO_NATIONALPORTAL_BACKOFF_MAX_SECONDS = env.int("CONGSO_NATIONALPORTAL_BACKOFF_MAX_SECONDS", default=3600)
 
 LOGGING = {
     "version": 1,

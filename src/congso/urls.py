@@ -16,6 +16,7 @@ urlpatterns = [
     path("can-bo/quy-trinh/", include("congso.workflow.urls")),
     path("thu-tuc/", include("congso.catalog.urls")),
     path("can-bo/lgsp/", include("congso.lgsp.workspace_urls")),
+    path("can-bo/dvcqg/", include("congso.nationalportal.urls")),
     path("lgsp/", include("congso.lgsp.urls")),
     path("can-bo/bao-cao/", include("congso.reporting.urls")),
     path("chi-so/", include("congso.reporting.public_urls")),

@@ -390,3 +390,149 @@ def version_ids_of(procedure_id: int) -> list[int]:
     return list(
         ProcedureVersion.objects.filter(procedure_id=procedure_id).order_by().values_list("pk", flat=True)
     )
+
+
+# --- proposals from the national catalogue (the nationalportal block) ---------------------------------
+
+
+@dataclass(frozen=True)
+class ProposedPaper:
+    name: str
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class ProposedFee:
+    name: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the national catalogue says of a procedure, for a draft version: ``None`` keeps the field of
+    the version the draft is made from. ``source_note`` (where it comes from) goes to the audit entry."""
+
+    source_note: str
+    legal_basis: str | None = None
+    time_limit_working_days: int | None = None
+    applicant_types: str | None = None
+    conditions: str | None = None
+    result_type: str | None = None
+    papers: list[ProposedPaper] | None = None
+    fees: list[ProposedFee] | None = None
+
+
+def _slug(text: str, taken: set[str]) -> str:
+    from django.utils.text import slugify
+
+    base = (slugify(text, allow_unicode=False) or "giay-to")[:50]
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}-{n}", n + 1
+    taken.add(code)
+    return code
+
+
+@transaction.atomic
+def create_draft_from_proposal(procedure_code: str, proposal: Proposal, *, actor=None) -> ProcedureVersion:
+    """A new DRAFT version of the procedure ``procedure_code``, for its administrator to review and
+    publish: a copy of the version in force (else the newest version) — papers, fees, implementing
+    agencies, form, process and every field — with the proposal's fields applied. Nothing published
+    changes. Papers: a local paper whose name the proposal repeats keeps its code and settings; the
+    others of the proposal are added; local papers the proposal does not list are left out of the draft
+    (the review page shows the difference). Writes an audit entry ``catalog.version.propose``.
+    Errors: ``ProcedureNotAvailable`` when the province has no such procedure or no version of it."""
+    procedure = Procedure.objects.select_for_update().filter(code=procedure_code).first()
+    if procedure is None:
+        raise ProcedureNotAvailable(_("Không tìm thấy thủ tục."))
+    base = ProcedureVersion.objects.in_force().filter(procedure=procedure).first() or (
+        ProcedureVersion.objects.filter(procedure=procedure).order_by("-number").first()
+    )
+    if base is None:
+        raise ProcedureNotAvailable(_("Thủ tục chưa có phiên bản nào."))
+    papers = list(base.papers.all())
+    fees = list(base.fees.all())
+    agencies = list(base.implementing_agencies.all())
+    number = (ProcedureVersion.objects.filter(procedure=procedure).order_by("-number").first().number) + 1
+    draft = ProcedureVersion.objects.get(pk=base.pk)
+    draft.pk = None
+    draft.id = None
+    draft._state.adding = True
+    draft.number = number
+    draft.status = VersionStatus.DRAFT
+    draft.effective_from = max(timezone.localdate(), base.effective_from)
+    draft.effective_to = None
+    for name in ("legal_basis", "applicant_types", "conditions", "result_type"):
+        value = getattr(proposal, name)
+        if value is not None:
+            setattr(draft, name, value)
+    if proposal.time_limit_working_days is not None:
+        draft.time_limit_value = proposal.time_limit_working_days
+        draft.time_limit_unit = TimeLimitUnit.WORKING_DAYS
+    draft.save()
+    draft.implementing_agencies.set(agencies)
+    if proposal.papers is None:
+        new_papers = papers
+    else:
+        by_name = {p.name.strip().casefold(): p for p in papers}
+        taken = {p.code for p in papers}
+        new_papers, used = [], set()
+        for proposed in proposal.papers:
+            local = by_name.get(proposed.name.strip().casefold())
+            if local is not None and local.pk in used:
+                continue
+            if local is not None:
+                used.add(local.pk)
+                new_papers.append(local)
+            else:
+                code = _slug(proposed.code or proposed.name, taken)
+                new_papers.append(RequiredPaper(code=code, name=proposed.name[:500]))
+    for position, paper in enumerate(new_papers):
+        paper.pk = None
+        paper.id = None
+        paper._state.adding = True
+        paper.version = draft
+        paper.position = position
+        paper.save()
+    if proposal.fees is None:
+        for fee in fees:
+            fee.pk = None
+            fee.id = None
+            fee._state.adding = True
+            fee.version = draft
+            fee.save()
+    else:
+        for position, proposed in enumerate(proposal.fees):
+            Fee.objects.create(
+                version=draft,
+                name=proposed.name[:300],
+                amount=max(0, int(proposed.amount)),
+                position=position,
+            )
+    audit.record(
+        "catalog.version.propose",
+        draft,
+        actor=actor,
+        changes={
+            "procedure": procedure.code,
+            "number": number,
+            "from_number": base.number,
+            "source": proposal.source_note,
+        },
+    )
+    return draft
+
+
+def draft_is_pending(version_id: int | None) -> bool:
+    """Whether the version ``version_id`` exists and is still a draft (not yet reviewed)."""
+    return (
+        bool(version_id)
+        and ProcedureVersion.objects.filter(pk=version_id, status=VersionStatus.DRAFT).exists()
+    )
+
+
+def local_codes_with_national_code() -> dict[str, str]:
+    """Every procedure of the province with a national code: ``{national_code: code}``."""
+    return dict(
+        Procedure.objects.exclude(national_code="").values_list("national_code", "code").order_by("code")
+    )

@@ -30,6 +30,15 @@ class ToDoEntry:
 
 
 @dataclass(frozen=True)
+class DossierPanel:
+    """A section a higher block adds to the officer's dossier page: ``template`` rendered with the page's
+    context plus ``panel`` (this ``context``)."""
+
+    template: str
+    context: dict
+
+
+@dataclass(frozen=True)
 class ToDoPart:
     """An extension's part of the to-do: at most the entries asked for, and how many there are in all."""
 
@@ -52,6 +61,10 @@ class OfficerPagesExtension:
         """The page showing how ``dossier`` goes through its process, or ""."""
         return ""
 
+    def dossier_panels(self, request, dossier) -> list[DossierPanel]:
+        """Sections to add to ``dossier``'s page, which ``request.user`` may already see."""
+        return []
+
 
 officer_pages = Registry("officer page extensions")
 
@@ -73,3 +86,8 @@ def to_do_url() -> str:
 def process_url(dossier) -> str:
     """The first page showing ``dossier``'s process, or "" when no extension offers one."""
     return next((url for url in (e.process_url(dossier) for e in _extensions()) if url), "")
+
+
+def dossier_panels(request, dossier) -> list[DossierPanel]:
+    """Every registered extension's sections for ``dossier``'s page, in the order of their names."""
+    return [panel for extension in _extensions() for panel in extension.dossier_panels(request, dossier)]

@@ -36,6 +36,8 @@ class Channel(models.TextChoices):
     ONLINE = "online", _("Trực tuyến")
     COUNTER = "counter", _("Trực tiếp tại bộ phận một cửa")
     POSTAL = "postal", _("Qua dịch vụ bưu chính công ích")
+    # Submitted on the National Public Service Portal and pulled by the nationalportal block.
+    NATIONAL_PORTAL = "national_portal", _("Qua Cổng Dịch vụ công quốc gia")
 
 
 # Early / on time / late: one vocabulary and one rule for dossiers and workflow steps (core.timeliness).

@@ -81,6 +81,14 @@ def _t(name, source, target, label, permission, event, form_code=""):
 TRANSITIONS: tuple[Transition, ...] = (
     _t("submit_online", None, Status.SUBMITTED, _("Nộp hồ sơ trực tuyến"), None, "dossier.submitted"),
     _t(
+        "receive_from_national_portal",
+        None,
+        Status.SUBMITTED,
+        _("Nhận hồ sơ nộp trên Cổng Dịch vụ công quốc gia"),
+        None,
+        "dossier.submitted",
+    ),
+    _t(
         "receive_at_counter",
         None,
         Status.ACCEPTED,

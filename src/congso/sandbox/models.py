@@ -101,3 +101,93 @@ class Business(models.Model):
 
     def __str__(self) -> str:
         return self.tax_code
+
+
+# The simulated National Public Service Portal (Cổng Dịch vụ công quốc gia, DVCQG): its catalogue is a
+# constant of ``dvcqg_catalogue``; what it holds that changes is stored here — dossiers submitted on it,
+# dossiers and progress the province reports, and the switch that takes it "down".
+
+
+class DvcqgSwitch(models.Model):
+    """One row: whether the simulated national portal answers (``is_down`` → HTTP 503 to every call)."""
+
+    is_down = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "down" if self.is_down else "up"
+
+
+class DvcqgOrigin(models.TextChoices):
+    NATIONAL = "national", "Nộp trên Cổng DVCQG"
+    PROVINCE = "province", "Tỉnh đồng bộ lên"
+
+
+class DvcqgDossier(models.Model):
+    """A dossier as the simulated national portal knows it: submitted on it by a citizen (``national``,
+    with form data and papers, waiting for the province to take it) or pushed by the province
+    (``province``, through DongBoHoSoMC). Fictitious personal data, treated as real."""
+
+    code = models.CharField(max_length=70, unique=True)  # MaHoSo
+    origin = models.CharField(max_length=10, choices=DvcqgOrigin.choices)
+    procedure_code = models.CharField(max_length=40)  # MaTTHC
+    procedure_name = models.CharField(max_length=500, blank=True)
+    unit_code = models.CharField(max_length=40)  # MaCoQuanThucHien: the receiving agency's e-ID code
+    province_code = models.CharField(max_length=10)  # madonvi of the province that must take it
+    submitted_at = models.DateTimeField()
+    # The applicant and the answers as the national portal holds them (ChuHoSo, SoGiayToChuHoSo, …).
+    applicant = models.JSONField(default=dict)
+    summary = models.CharField(max_length=1000, blank=True)  # TrichYeuHoSo
+    form_data = models.JSONField(default=dict)
+    # [{"TepDinhKemId", "MaThanhPhanHoSo", "TenTepDinhKem", "DuLieuTepDinhKem" (base64)}]
+    papers = models.JSONField(default=list)
+    # The province's acknowledgement (CapNhatDaNhanHoSo) and its own code for the dossier.
+    taken_at = models.DateTimeField(null=True, blank=True)
+    local_code = models.CharField(max_length=70, blank=True)  # MaHoSoDonVi
+    # The last status reported (TrangThaiHoSo, 1–10), and the province's last DongBoHoSoMC record.
+    status = models.PositiveSmallIntegerField(default=1)
+    synced_record = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DvcqgProgress(models.Model):
+    """One step the province reported (CapNhatTienDoHoSoMC), in the order it arrived: the dossier's
+    timeline as the national portal sees it."""
+
+    dossier = models.ForeignKey(DvcqgDossier, on_delete=models.CASCADE, related_name="progress")
+    received_at = models.DateTimeField(auto_now_add=True)
+    status = models.PositiveSmallIntegerField()  # TrangThai
+    handled_at = models.CharField(max_length=14, blank=True)  # ThoiDiemXuLy, yyyyMMddHHmmss
+    handler = models.CharField(max_length=200, blank=True)  # NguoiXuLy
+    unit = models.CharField(max_length=300, blank=True)  # PhongBanXuLy
+    content = models.TextField(blank=True)  # NoiDungXuLy
+    record = models.JSONField(default=dict)  # the step as sent
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.status}"
+
+
+class DvcqgProcedure(models.Model):
+    """One version of a procedure in the simulated national catalogue: its whole national package (the
+    LayThuTuc answer: TENTTHC, CANCUPHAPLY, THANHPHANHOSO, CACHTHUCTHUCHIEN, …) under the decision that
+    published it. The newest version of a code is what LayThuTuc answers."""
+
+    code = models.CharField(max_length=40)  # MATTHC
+    version = models.PositiveIntegerField()
+    decision = models.CharField(max_length=100)  # QUYETDINH: the decision publishing this version
+    package = models.JSONField()
+
+    class Meta:
+        ordering = ["code", "version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="sandbox_dvcqg_version")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.decision})"

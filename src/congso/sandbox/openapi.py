@@ -328,3 +328,60 @@ def business_document() -> dict:
         paths,
         schemas,
     )
+
+
+def dvcqg_base() -> str:
+    return reverse("sandbox:index") + "dvcqg"
+
+
+def _dvcqg_operation(summary: str, example: dict) -> dict:
+    return {
+        "post": {
+            "summary": summary,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"type": "object"}, "example": example}},
+            },
+            "responses": {
+                "200": {
+                    "description": "error_code 0 thành công; khác 0: bị từ chối (message nói lý do)",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DvcqgReply"}}},
+                },
+                "503": {"description": "Đang ngừng phục vụ (công tắc mô phỏng sự cố)"},
+            },
+        }
+    }
+
+
+def dvcqg_document() -> dict:
+    """The simulated national portal's three POST endpoints (the DVCQG adapter protocol, STANDARDS.md
+    §8.1): an envelope protocol, described here so that the LGSP can register, route and log it."""
+    reply = {
+        "type": "object",
+        "required": ["error_code", "message"],
+        "properties": {
+            "error_code": {"type": "integer"},
+            "message": {"type": "string"},
+            "result": {"type": "array", "items": {"type": "object"}},
+            "session": {"type": "string"},
+            "simulator": {"type": "boolean"},
+            "notice": {"type": "string"},
+        },
+    }
+    return _document(
+        "Cổng Dịch vụ công quốc gia (mô phỏng)",
+        "Bộ tích hợp của Cổng DVCQG: đăng nhập lấy phiên, rồi gửi POST {session, madonvi, service, …}.",
+        dvcqg_base(),
+        {
+            "/api/auth": _dvcqg_operation("Đăng nhập", {"username": "…", "password": "…"}),
+            "/api/share": _dvcqg_operation(
+                "Dịch vụ chia sẻ: danh mục TTHC, hồ sơ chờ nhận",
+                {"session": "…", "madonvi": "H08", "service": "LayThuTuc", "maTTHC": "1.001193"},
+            ),
+            "/api/integration": _dvcqg_operation(
+                "Dịch vụ tích hợp: xác nhận đã nhận, đồng bộ hồ sơ, tiến độ",
+                {"session": "…", "madonvi": "H08", "service": "CapNhatTienDoHoSoMC", "data": []},
+            ),
+        },
+        {"DvcqgReply": reply},
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import business, population, views
+from . import business, dvcqg, dvcqg_pages, population, views
 
 app_name = "sandbox"
 
@@ -14,5 +14,13 @@ urlpatterns = [
     path("csdlqg-dan-cu/api/v1/cong-dan/<str:national_id>", population.citizen, name="population-citizen"),
     path("dang-ky-kinh-doanh/openapi.json", business.openapi_document, name="business-openapi"),
     path("dang-ky-kinh-doanh/api/v1/doanh-nghiep/<str:tax_code>", business.business, name="business"),
+    # The simulated National Public Service Portal: its adapter protocol, then its pages.
+    path("dvcqg/api/auth", dvcqg.auth, name="dvcqg-auth"),
+    path("dvcqg/api/share", dvcqg.share, name="dvcqg-share"),
+    path("dvcqg/api/integration", dvcqg.integration, name="dvcqg-integration"),
+    path("dvcqg/", dvcqg_pages.index, name="dvcqg"),
+    path("dvcqg/nop-ho-so/", dvcqg_pages.submit, name="dvcqg-submit"),
+    path("dvcqg/trang-thai/", dvcqg_pages.switch, name="dvcqg-switch"),
+    path("dvcqg/ho-so/<str:code>/", dvcqg_pages.dossier, name="dvcqg-dossier"),
     path("<path:rest>", views.unknown, name="unknown"),
 ]

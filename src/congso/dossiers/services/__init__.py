@@ -2,7 +2,8 @@
 the payments block call. Nothing else writes dossiers. Callers import this package
 (``from congso.dossiers import services``); its modules are:
 
-- ``intake``: ``submit_online`` and ``receive_at_counter`` (one shared body);
+- ``intake``: ``submit_online``, ``receive_at_counter`` and ``receive_from_national_portal`` (one shared
+  body), ``national_code_of``;
 - ``reception``: ``accept``, ``refuse``, ``request_supplement``, ``provide_supplement``;
 - ``processing``: ``start_processing``, payment, ``mark_result_ready``, ``return_result``,
   ``withdraw``, ``stop``, ``extend``;
@@ -64,7 +65,7 @@ from ..errors import (
 )
 from ..files import PaperUpload, UploadRejected
 from ..models import Dossier
-from .intake import receive_at_counter, submit_online
+from .intake import national_code_of, receive_at_counter, receive_from_national_portal, submit_online
 from .processing import (
     extend,
     mark_result_ready,
@@ -136,7 +137,9 @@ __all__ = [
     "mark_result_ready",
     "permissions_for",
     "provide_supplement",
+    "national_code_of",
     "receive_at_counter",
+    "receive_from_national_portal",
     "record_payment",
     "refuse",
     "release_process",

@@ -57,6 +57,18 @@ _COUNTER = _Way(
     extra_events=("dossier.submitted",),
 )
 
+# Dossiers submitted on the National Public Service Portal: the portal has checked them; they arrive in
+# status 1 like an online dossier, but with the papers the portal holds (not necessarily every one the
+# local version lists) and whether or not the local version is offered online here.
+_NATIONAL = _Way(
+    "receive_from_national_portal",
+    Channel.NATIONAL_PORTAL,
+    online_only=False,
+    all_papers=False,
+    received=False,
+)
+NATIONAL_KEY_PREFIX = "dvcqg:"
+
 
 def _lookup_pin() -> str:
     return "".join(secrets.choice(_PIN_ALPHABET) for _i in range(conf.lookup_pin_length()))
@@ -69,7 +81,9 @@ def _existing_for_key(key: str, way: _Way, *, submitted_by, receiving_agency) ->
     existing = Dossier.objects.filter(idempotency_key=key).first()
     if existing is None:
         return None
-    if way.channel == Channel.COUNTER:
+    if way.channel == Channel.NATIONAL_PORTAL:
+        same_caller = existing.channel == Channel.NATIONAL_PORTAL
+    elif way.channel == Channel.COUNTER:
         same_caller = (
             existing.channel == Channel.COUNTER and existing.receiving_agency_id == receiving_agency.pk
         )
@@ -284,3 +298,52 @@ def receive_at_counter(
         form_data=form_data,
         papers=papers,
     )
+
+
+def receive_from_national_portal(
+    *,
+    version,
+    receiving_agency,
+    national_code: str,
+    applicant_details: dict,
+    form_data: dict,
+    papers=(),
+    acting_for=None,
+) -> Dossier:
+    """Take in a dossier submitted on the National Public Service Portal (DVCQG): status 1 (Mới đăng ký),
+    channel "national portal", awaiting reception at ``receiving_agency`` like an online dossier.
+
+    ``national_code`` is the portal's dossier code (MaHoSo): the idempotency key, so the same national
+    dossier pulled twice gives the dossier already made and changes nothing. Nobody signed in submits
+    it (``submitted_by`` and ``applicant`` are empty; the applicant's details are those the portal sent).
+    ``form_data`` is checked against the version's form as online; ``papers`` are those the portal holds
+    (each checked by content, paper codes against the version; not all required papers are demanded).
+    Effects (one transaction): the dossier, its papers, a ``StatusChange`` (—→1,
+    ``receive_from_national_portal``), the audit entry and the event ``dossier.submitted``.
+    Errors: ``VersionNotInForce``; ``InvalidDossierInput`` (no national code, bad details or form,
+    unknown papers); ``UploadRejected``.
+    """
+    code = _text(national_code, 70, _("Mã hồ sơ trên Cổng Dịch vụ công quốc gia"))
+    if not code:
+        raise InvalidDossierInput(_("Thiếu mã hồ sơ trên Cổng Dịch vụ công quốc gia."), code="national_code")
+    return _intake(
+        _NATIONAL,
+        version=version,
+        receiving_agency=receiving_agency,
+        applicant=None,
+        submitted_by=None,
+        by=None,
+        key=NATIONAL_KEY_PREFIX + code,
+        applicant_details=applicant_details,
+        acting_for=acting_for,
+        form_data=form_data,
+        papers=papers,
+    )
+
+
+def national_code_of(dossier) -> str:
+    """The National Public Service Portal's code of a dossier that came from it, else ""."""
+    key = dossier.idempotency_key or ""
+    if dossier.channel == Channel.NATIONAL_PORTAL and key.startswith(NATIONAL_KEY_PREFIX):
+        return key[len(NATIONAL_KEY_PREFIX) :]
+    return ""

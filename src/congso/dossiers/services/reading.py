@@ -158,7 +158,7 @@ def status_event_names() -> frozenset[str]:
 
 def online_channels() -> frozenset[str]:
     """The channels through which a dossier counts as submitted online (Decision 766)."""
-    return frozenset({Channel.ONLINE})
+    return frozenset({Channel.ONLINE, Channel.NATIONAL_PORTAL})
 
 
 def reporting_rows(dossier_ids) -> list[dict]:

@@ -137,6 +137,7 @@ def detail(request, code):
         "receipt_url": next((e["url"] for e in produced if e["code"] == FormCode.RECEIPT), ""),
         "flow_url": extensions.process_url(dossier),
         "work_inbox_url": extensions.to_do_url(),
+        "extension_panels": extensions.dossier_panels(request, dossier),
         "control_sheet_xlsx": reverse("dossiers:control_sheet_xlsx", args=[dossier.code])
         if hand_overs
         else "",
