@@ -373,6 +373,33 @@ CONGSO_WORKFLOW_TIMER_MAX_DAYS = env.int("CONGSO_WORKFLOW_TIMER_MAX_DAYS", defau
 CONGSO_SANDBOX_TOKEN = env.str("CONGSO_SANDBOX_TOKEN", default="congso-sandbox-demo-token")
 CONGSO_SANDBOX_RATE_LIMIT = env.int("CONGSO_SANDBOX_RATE_LIMIT", default=600)
 CONGSO_SANDBOX_RATE_WINDOW_SECONDS = env.int("CONGSO_SANDBOX_RATE_WINDOW_SECONDS", default=60)
+# The simulated VNeID provider (/sandbox/vneid/, docs/identity.md): the one relying party it knows. An
+# empty redirect-URI list accepts only callbacks on the provider's own origin (the demo's single server).
+CONGSO_SANDBOX_VNEID_CLIENT_ID = env.str("CONGSO_SANDBOX_VNEID_CLIENT_ID", default="congso-portal")
+CONGSO_SANDBOX_VNEID_CLIENT_SECRET = env.str(
+    "CONGSO_SANDBOX_VNEID_CLIENT_SECRET", default="congso-vneid-demo-secret"
+)
+CONGSO_SANDBOX_VNEID_REDIRECT_URIS = env.list("CONGSO_SANDBOX_VNEID_REDIRECT_URIS", default=[])
+
+# --- National e-ID (VNeID) federation: congso as an OpenID Connect relying party (docs/identity.md) ---
+# Issuer URL of the upstream provider; empty turns the "Đăng nhập bằng VNeID" method off. Outside
+# production it defaults to the sandbox simulator on the demo's web server.
+_DEMO_WEB_URL = (
+    env.str("CONGSO_DEMO_WEB_URL", default="") or f"http://127.0.0.1:{env.str('CONGSO_PORT', default='8000')}"
+)
+CONGSO_VNEID_ISSUER = env.str(
+    "CONGSO_VNEID_ISSUER",
+    default=""
+    if IS_PRODUCTION or not CONGSO_SANDBOX_ENABLED
+    else f"{_DEMO_WEB_URL.rstrip('/')}/sandbox/vneid",
+)
+CONGSO_VNEID_CLIENT_ID = env.str("CONGSO_VNEID_CLIENT_ID", default="" if IS_PRODUCTION else "congso-portal")
+CONGSO_VNEID_CLIENT_SECRET = env.str(
+    "CONGSO_VNEID_CLIENT_SECRET", default="" if IS_PRODUCTION else "congso-vneid-demo-secret"
+)
+# Seconds the provider's discovery document and keys are kept before being fetched again.
+CONGSO_VNEID_METADATA_CACHE_SECONDS = env.int("CONGSO_VNEID_METADATA_CACHE_SECONDS", default=3600)
+CONGSO_VNEID_HTTP_TIMEOUT_SECONDS = env.float("CONGSO_VNEID_HTTP_TIMEOUT_SECONDS", default=10.0)
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import business, population, views
+from . import business, population, views, vneid
 
 app_name = "sandbox"
 
@@ -14,5 +14,12 @@ urlpatterns = [
     path("csdlqg-dan-cu/api/v1/cong-dan/<str:national_id>", population.citizen, name="population-citizen"),
     path("dang-ky-kinh-doanh/openapi.json", business.openapi_document, name="business-openapi"),
     path("dang-ky-kinh-doanh/api/v1/doanh-nghiep/<str:tax_code>", business.business, name="business"),
+    # The simulated national e-ID (VNeID) OpenID Connect provider.
+    path("vneid/", vneid.root, name="vneid-root"),
+    path("vneid/.well-known/openid-configuration", vneid.discovery, name="vneid-discovery"),
+    path("vneid/jwks", vneid.jwks, name="vneid-jwks"),
+    path("vneid/auth", vneid.authorize, name="vneid-authorize"),
+    path("vneid/token", vneid.token, name="vneid-token"),
+    path("vneid/userinfo", vneid.userinfo, name="vneid-userinfo"),
     path("<path:rest>", views.unknown, name="unknown"),
 ]
