@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    # Officials' second factor (TOTP); congso's own rules in identity.second_factor.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 # Simulators of national systems (population database, business registry): never in production.
 # Turning them on there explicitly is an error, not a silent no; the app itself also refuses to start in
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Officials and staff reach nothing but the second-factor pages until they pass it (identity).
+    "congso.identity.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "congso.core.middleware.RequestContextMiddleware",
@@ -397,6 +402,11 @@ CONGSO_VNEID_CLIENT_ID = env.str("CONGSO_VNEID_CLIENT_ID", default="" if IS_PROD
 CONGSO_VNEID_CLIENT_SECRET = env.str(
     "CONGSO_VNEID_CLIENT_SECRET", default="" if IS_PRODUCTION else "congso-vneid-demo-secret"
 )
+# Officials' sessions end after this many seconds without a request (identity.second_factor).
+CONGSO_OFFICIAL_IDLE_TIMEOUT_SECONDS = env.int("CONGSO_OFFICIAL_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+# The issuer name an authenticator app shows next to an official's TOTP entry.
+CONGSO_TOTP_ISSUER = env.str("CONGSO_TOTP_ISSUER", default="Congso")
+OTP_TOTP_ISSUER = CONGSO_TOTP_ISSUER
 # Seconds the provider's discovery document and keys are kept before being fetched again.
 CONGSO_VNEID_METADATA_CACHE_SECONDS = env.int("CONGSO_VNEID_METADATA_CACHE_SECONDS", default=3600)
 CONGSO_VNEID_HTTP_TIMEOUT_SECONDS = env.float("CONGSO_VNEID_HTTP_TIMEOUT_SECONDS", default=10.0)

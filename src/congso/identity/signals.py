@@ -13,6 +13,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 
 from congso.core import audit
 
+from . import second_factor
 from .assurance import set_session_level
 from .lockout import caused_lockout, refused_by_lockout
 from .models import AssuranceLevel
@@ -23,6 +24,7 @@ def on_logged_in(sender, request, user, **kwargs):
     # Every sign-in proves at least level 1; a method that proved more (VNeID level 2) raises it after.
     if request is not None and hasattr(request, "session"):
         set_session_level(request, AssuranceLevel.LEVEL_1, "password")
+        second_factor.signed_in(request)
     # The request context still holds the anonymous user of the start of the request: name the actor.
     audit.record("identity.login", user, actor=user, changes={"backend": getattr(user, "backend", "")})
 
