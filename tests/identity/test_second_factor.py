@@ -156,3 +156,17 @@ def test_recovery_codes_can_be_made_again_only_after_passing(client, sign_in, of
     client.post(reverse("identity:second-factor"), {"code": current_code(device)})
     response = client.post(reverse("identity:recovery-codes"))
     assert response.status_code == 200 and RecoveryCode.objects.filter(user=officer).count() == 10
+
+
+@pytest.mark.django_db
+def test_demo_officials_get_the_published_authenticator(officer, citizen, settings):
+    from congso.identity.demo import DEMO_TOTP_KEY, seed_demo_second_factor
+
+    assert seed_demo_second_factor(["canbo.mot", "an.nguyen"]) == 1
+    assert seed_demo_second_factor(["canbo.mot", "an.nguyen"]) == 0  # idempotent
+    device = TOTPDevice.objects.get(user=officer)
+    assert device.bin_key == DEMO_TOTP_KEY and device.confirmed
+    assert second_factor.verify(officer, current_code(device)) == "totp"
+    settings.IS_PRODUCTION = True
+    with pytest.raises(RuntimeError):
+        seed_demo_second_factor(["canbo.mot"])

@@ -70,7 +70,8 @@ def verify(request):
                     messages.warning(
                         request,
                         _(
-                            "Bạn vừa dùng một mã khôi phục; còn %(left)s mã. Hãy tạo mã mới ở trang Bảo mật tài khoản."
+                            "Bạn vừa dùng một mã khôi phục; còn %(left)s mã. Hãy tạo mã mới ở trang Bảo mật "
+                            "tài khoản."
                         )
                         % {"left": left},
                     )
