@@ -39,7 +39,8 @@ def session_level(request) -> int:
     """The level of assurance of the current sign-in; 0 when nobody is signed in."""
     if not getattr(getattr(request, "user", None), "is_authenticated", False):
         return int(AssuranceLevel.NONE)
-    return int(request.session.get(SESSION_KEY, AssuranceLevel.NONE))
+    # A session from before levels were recorded was a password sign-in: level 1.
+    return int(request.session.get(SESSION_KEY, AssuranceLevel.LEVEL_1))
 
 
 def session_method(request) -> str:

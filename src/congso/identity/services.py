@@ -213,3 +213,30 @@ def active_citizen_by_national_id(national_id: str):
         .objects.filter(national_id=national_id, is_active=True, kind=UserKind.CITIZEN)
         .first()
     )
+
+
+# --- Levels of assurance (assurance.py) ------------------------------------------------------------------
+
+
+def session_assurance_level(request) -> int:
+    """The level of assurance (0, 1 or 2) the current sign-in proved: 1 for a password, the level the
+    national e-ID asserted for VNeID; 0 when nobody is signed in. No effect."""
+    from .assurance import session_level
+
+    return session_level(request)
+
+
+def sign_in_url_for_level(level: int, next_url: str = "") -> str:
+    """Where to sign in to reach ``level``: the national e-ID method asking for that level, then back to
+    ``next_url``. ``""`` when no sign-in method configured here can prove it. No effect."""
+    from urllib.parse import urlencode
+
+    from . import vneid
+
+    if not vneid.is_configured():
+        return ""
+    query = {"muc": str(level)} if level >= 2 else {}
+    if next_url:
+        query["next"] = next_url
+    url = reverse("identity:sign-in-method", args=["vneid"])
+    return f"{url}?{urlencode(query)}" if query else url
