@@ -9,6 +9,10 @@ from .models import AssuranceLevel
 
 SESSION_KEY = "congso.assurance_level"
 SESSION_METHOD_KEY = "congso.sign_in_method"
+# Set on the request by a sign-in method just before ``login()`` (``prepare_sign_in``); read by the
+# ``user_logged_in`` receiver, which stores them on the session and in the audit entry of the sign-in.
+METHOD_ATTRIBUTE = "congso_sign_in_method"
+LEVEL_ATTRIBUTE = "congso_assurance_level"
 
 # ``acr`` values as the national providers send them: "LoA1"/"LoA2" (DVCQG, acr_values) or "1"/"2"
 # (VNeID's Keycloak tokens, STANDARDS.md §8.5).
@@ -28,6 +32,13 @@ def level_from_acr(acr) -> int:
 def acr_for_level(level: int) -> str:
     """The ``acr_values`` to ask an upstream provider for, for ``level`` (1 or 2)."""
     return "LoA2" if level >= AssuranceLevel.LEVEL_2 else "LoA1"
+
+
+def prepare_sign_in(request, *, method: str, level: int) -> None:
+    """Say, before calling ``django.contrib.auth.login``, which method signed the person in and at what
+    level (methods other than the password)."""
+    setattr(request, METHOD_ATTRIBUTE, method)
+    setattr(request, LEVEL_ATTRIBUTE, int(level))
 
 
 def set_session_level(request, level: int, method: str) -> None:

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from congso.core import audit
 from congso.identity import vneid
-from congso.identity.assurance import set_session_level
+from congso.identity.assurance import prepare_sign_in
 from congso.identity.base import SignInMethod
 from congso.identity.models import AssuranceLevel
 from congso.identity.registry import sign_in_methods
@@ -57,8 +57,8 @@ def callback(request):
         user, created = vneid.account_for(person)
     except vneid.VneidError as error:
         return _failed(request, error)
+    prepare_sign_in(request, method=VneidSignIn.name, level=person.level)
     login(request, user, backend=BACKEND)
-    set_session_level(request, person.level, VneidSignIn.name)
     if created:
         messages.success(request, _("Đã tạo tài khoản của bạn trên cổng từ định danh điện tử VNeID."))
     return HttpResponseRedirect(next_url or default_home_url(user))
