@@ -23,7 +23,7 @@ from congso.core.models import AuditEntry
 from congso.identity import vneid
 from congso.identity.assurance import SESSION_KEY
 from congso.sandbox import vneid as provider
-from congso.sandbox.models import Citizen, Household, VneidGrant
+from congso.sandbox.models import Citizen, Household, VneidGrant, VneidSigningKey
 
 LEVEL2_ID = "074090001234"  # the demo account congdan's number: a demo person, level 2
 LEVEL1_ID = "074195000001"  # a generated person: level 1
@@ -349,3 +349,22 @@ def test_concurrent_first_sign_ins_make_one_account():
         thread.join()
     assert errors == []
     assert len(set(results)) == 1 and User.objects.filter(national_id=LEVEL2_ID).count() == 1
+
+
+def test_a_rotated_key_is_fetched_once_then_cached(federation, monkeypatch):
+    vneid.validate_id_token(_token(federation), "the-nonce")  # the keys are now cached
+    pem = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        .decode()
+    )
+    VneidSigningKey.objects.create(kid="rotated", private_pem=pem)
+    fetched = []
+    real_get = vneid._get_json
+    monkeypatch.setattr(vneid, "_get_json", lambda url, **kw: fetched.append(url) or real_get(url, **kw))
+    token = _token(federation, key_pem=pem, kid="rotated")
+    assert vneid.validate_id_token(token, "the-nonce")["sub"]
+    assert vneid.validate_id_token(token, "the-nonce")["sub"]
+    assert fetched == [f"{federation}/sandbox/vneid/jwks"]  # one fresh fetch, then the cache
