@@ -60,7 +60,7 @@ def get_code(client, **overrides):
     return response["Location"].split("code=")[1].split("&")[0]
 
 
-def exchange(client, code, verifier=VERIFIER, redirect_uri=REDIRECT, secret="rp-secret"):
+def exchange(client, code, verifier=VERIFIER, redirect_uri=REDIRECT, secret="rp-secret"):  # noqa: S107
     return client.post(
         "/sandbox/vneid/token",
         {
