@@ -170,3 +170,23 @@ def test_demo_officials_get_the_published_authenticator(officer, citizen, settin
     settings.IS_PRODUCTION = True
     with pytest.raises(RuntimeError):
         seed_demo_second_factor(["canbo.mot"])
+
+
+@pytest.mark.django_db
+def test_failed_sign_ins_against_the_account_are_listed(client, sign_in, officer, device):
+    sign_in("canbo.mot", "sai-mat-khau")
+    sign_in("canbo.mot", PASSWORD)
+    client.post(reverse("identity:second-factor"), {"code": current_code(device)})
+    page = client.get(reverse("identity:security")).content.decode()
+    assert "Đăng nhập không thành công" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_key_is_shown_only_for_the_demo_authenticator(client, sign_in, officer, settings):
+    from congso.identity.demo import DEMO_TOTP_SECRET_BASE32, seed_demo_second_factor
+
+    seed_demo_second_factor(["canbo.mot"])
+    sign_in("canbo.mot", PASSWORD)
+    assert DEMO_TOTP_SECRET_BASE32 in client.get(reverse("identity:second-factor")).content.decode()
+    TOTPDevice.objects.update(name="app")
+    assert DEMO_TOTP_SECRET_BASE32 not in client.get(reverse("identity:second-factor")).content.decode()

@@ -164,14 +164,20 @@ def verify(user, token: str) -> str | None:
 
 
 def recent_sign_ins(user, limit: int = 20):
-    """The latest sign-ins and second-factor events of ``user`` from the audit log, newest first."""
+    """The latest sign-ins, failed sign-ins, sign-outs and second-factor checks of ``user`` from the audit
+    log, newest first."""
+    from django.db.models import Q
+
     from congso.core.models import AuditEntry
 
-    return AuditEntry.objects.filter(
+    own = Q(
         object_type=user._meta.label_lower,
         object_id=str(user.pk),
         action__in=["identity.login", "identity.logout", "identity.second_factor.verified"],
-    ).order_by("-pk")[:limit]
+    )
+    # Failed attempts name the account only by the user name that was typed.
+    failed = Q(action="identity.login.failed", changes__username=user.get_username())
+    return AuditEntry.objects.filter(own | failed).order_by("-pk")[:limit]
 
 
 def signed_in(request) -> None:

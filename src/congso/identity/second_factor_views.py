@@ -5,6 +5,7 @@ import io
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -81,8 +82,20 @@ def verify(request):
             else:
                 form.add_error("code", _("Mã xác thực không đúng hoặc đã hết hạn."))
     return render(
-        request, "identity/second_factor_verify.html", {"form": form, "next": safe_next_url(request)}
+        request,
+        "identity/second_factor_verify.html",
+        {"form": form, "next": safe_next_url(request), "demo_key": _demo_key(request.user)},
     )
+
+
+def _demo_key(user) -> str:
+    """The published demo key, shown on the page to the demo's own officials outside production."""
+    from .demo import DEMO_DEVICE_NAME, DEMO_TOTP_SECRET_BASE32
+
+    if settings.IS_PRODUCTION:
+        return ""
+    device = second_factor.confirmed_device(user)
+    return DEMO_TOTP_SECRET_BASE32 if device is not None and device.name == DEMO_DEVICE_NAME else ""
 
 
 @never_cache
