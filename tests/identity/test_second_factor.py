@@ -190,3 +190,26 @@ def test_the_demo_key_is_shown_only_for_the_demo_authenticator(client, sign_in, 
     assert DEMO_TOTP_SECRET_BASE32 in client.get(reverse("identity:second-factor")).content.decode()
     TOTPDevice.objects.update(name="app")
     assert DEMO_TOTP_SECRET_BASE32 not in client.get(reverse("identity:second-factor")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_resets_an_authenticator_without_showing_its_secret(admin_client, officer, device):
+    from congso.core.models import AuditEntry
+
+    session = admin_client.session
+    session[second_factor.VERIFIED_KEY] = "2026-01-01T00:00:00+07:00"  # the superuser passed their own
+    session.save()
+    second_factor.new_recovery_codes(officer)
+    listing = admin_client.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    assert listing.status_code == 200 and "Trần Thị Bình" in listing.content.decode()
+    page = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).content.decode()
+    assert device.key not in page and second_factor.secret_base32(device) not in page
+    response = admin_client.post(
+        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    assert not RecoveryCode.objects.filter(user=officer).exists()
+    assert AuditEntry.objects.filter(
+        action="identity.second_factor.reset", object_id=str(officer.pk)
+    ).exists()
