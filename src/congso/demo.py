@@ -161,9 +161,11 @@ def _block_seeders():
 
 def _seed_identity() -> None:
     """The demo's officials get an authenticator with the published TOTP secret (docs/identity.md)."""
-    from congso.identity.demo import seed_demo_second_factor
+    from congso.identity.demo import mark_demo_numbers_verified, seed_demo_second_factor
 
     seed_demo_second_factor([account.username for account in ACCOUNTS if account.kind == "official"])
+    # Demo databases made before levels of assurance existed: the demo citizen's number is verified too.
+    mark_demo_numbers_verified([account.username for account in ACCOUNTS if account.national_id])
 
 
 def demo_web_url() -> str:

@@ -213,3 +213,15 @@ def test_the_admin_resets_an_authenticator_without_showing_its_secret(admin_clie
     assert AuditEntry.objects.filter(
         action="identity.second_factor.reset", object_id=str(officer.pk)
     ).exists()
+
+
+@pytest.mark.django_db
+def test_demo_citizens_numbers_count_as_verified(citizen, make_user):
+    from congso.identity.demo import mark_demo_numbers_verified
+
+    no_number = make_user("firm", kind="business")
+    assert mark_demo_numbers_verified(["an.nguyen", "firm"]) == 1
+    citizen.refresh_from_db()
+    no_number.refresh_from_db()
+    assert (citizen.assurance_level, no_number.assurance_level) == (1, 0)
+    assert mark_demo_numbers_verified(["an.nguyen"]) == 0

@@ -31,3 +31,17 @@ def seed_demo_second_factor(usernames) -> int:
         TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, key=DEMO_TOTP_KEY.hex(), confirmed=True)
         made += 1
     return made
+
+
+def mark_demo_numbers_verified(usernames) -> int:
+    """Count the national IDs of the demo accounts named in ``usernames`` as verified (level 1), so that
+    signing in with the sandbox's VNeID links to them; accounts already at a level are left alone.
+    Returns how many were changed."""
+    if settings.IS_PRODUCTION:
+        raise RuntimeError("Refusing to mark identities verified by demo seeding in production.")
+    return (
+        get_user_model()
+        .objects.filter(username__in=list(usernames), assurance_level=0)
+        .exclude(national_id=None)
+        .update(assurance_level=1)
+    )
