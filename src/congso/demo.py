@@ -148,6 +148,7 @@ def _block_seeders():
     from congso.workflow.services import load_default_processes
 
     seeders = [
+        ("congso.identity.demo", _seed_identity),
         ("congso.catalog.demo", seed_demo_catalog),
         ("congso.workflow.services", load_default_processes),
         ("congso.lgsp.demo", seed_demo_lgsp),
@@ -156,6 +157,15 @@ def _block_seeders():
         seeders.append(("congso.sandbox.demo", _seed_sandbox))
         seeders.append(("congso.lgsp.demo", _wire_sandbox_into_lgsp))
     return seeders
+
+
+def _seed_identity() -> None:
+    """The demo's officials get an authenticator with the published TOTP secret (docs/identity.md)."""
+    from congso.identity.demo import mark_demo_numbers_verified, seed_demo_second_factor
+
+    seed_demo_second_factor([account.username for account in ACCOUNTS if account.kind == "official"])
+    # Demo databases made before levels of assurance existed: the demo citizen's number is verified too.
+    mark_demo_numbers_verified([account.username for account in ACCOUNTS if account.national_id])
 
 
 def demo_web_url() -> str:
@@ -284,6 +294,8 @@ def _ensure_account(account: DemoAccount):
             "national_id": account.national_id,
             "tax_code": account.tax_code,
             "date_of_birth": account.date_of_birth,
+            # The demo citizen's number was checked at registration: signing in with VNeID links to it.
+            "assurance_level": 1 if account.national_id else 0,
             "email": f"{account.username}@demo.congso.local",
             "is_staff": account.role == "platform_admin",
             "is_superuser": account.role == "platform_admin",
@@ -300,6 +312,12 @@ def print_accounts() -> None:
     width = max(len(a.username) for a in ACCOUNTS)
     for account in ACCOUNTS:
         print(f"  {account.username.ljust(width)}  {account.description}")
+    from congso.identity.demo import DEMO_TOTP_SECRET_BASE32
+
+    print(
+        "Xác thực hai bước của cán bộ / officials' second factor: khóa TOTP / TOTP key "
+        f"{DEMO_TOTP_SECRET_BASE32} (docs/identity.md)"
+    )
     print()
 
 

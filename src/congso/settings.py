@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    # Officials' second factor (TOTP); congso's own rules in identity.second_factor.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 # Simulators of national systems (population database, business registry): never in production.
 # Turning them on there explicitly is an error, not a silent no; the app itself also refuses to start in
@@ -85,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Officials and staff reach nothing but the second-factor pages until they pass it (identity).
+    "congso.identity.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "congso.core.middleware.RequestContextMiddleware",
@@ -419,6 +424,38 @@ CONGSO_DVCQG_LGSP_CLIENT_SECRET = env.str("CONGSO_DVCQG_LGSP_CLIENT_SECRET", def
 # Status reports: the first retry after this many seconds, doubling up to the cap.
 CONGSO_NATIONALPORTAL_BACKOFF_SECONDS = env.int("CONGSO_NATIONALPORTAL_BACKOFF_SECONDS", default=30)
 CONGSO_NATIONALPORTAL_BACKOFF_MAX_SECONDS = env.int("CONGSO_NATIONALPORTAL_BACKOFF_MAX_SECONDS", default=3600)
+# The simulated VNeID provider (/sandbox/vneid/, docs/identity.md): the one relying party it knows. An
+# empty redirect-URI list accepts only callbacks on the provider's own origin (the demo's single server).
+CONGSO_SANDBOX_VNEID_CLIENT_ID = env.str("CONGSO_SANDBOX_VNEID_CLIENT_ID", default="congso-portal")
+CONGSO_SANDBOX_VNEID_CLIENT_SECRET = env.str(
+    "CONGSO_SANDBOX_VNEID_CLIENT_SECRET", default="congso-vneid-demo-secret"
+)
+CONGSO_SANDBOX_VNEID_REDIRECT_URIS = env.list("CONGSO_SANDBOX_VNEID_REDIRECT_URIS", default=[])
+
+# --- National e-ID (VNeID) federation: congso as an OpenID Connect relying party (docs/identity.md) ---
+# Issuer URL of the upstream provider; empty turns the "Đăng nhập bằng VNeID" method off. Outside
+# production it defaults to the sandbox simulator on the demo's web server.
+_DEMO_WEB_URL = (
+    env.str("CONGSO_DEMO_WEB_URL", default="") or f"http://127.0.0.1:{env.str('CONGSO_PORT', default='8000')}"
+)
+CONGSO_VNEID_ISSUER = env.str(
+    "CONGSO_VNEID_ISSUER",
+    default=""
+    if IS_PRODUCTION or not CONGSO_SANDBOX_ENABLED
+    else f"{_DEMO_WEB_URL.rstrip('/')}/sandbox/vneid",
+)
+CONGSO_VNEID_CLIENT_ID = env.str("CONGSO_VNEID_CLIENT_ID", default="" if IS_PRODUCTION else "congso-portal")
+CONGSO_VNEID_CLIENT_SECRET = env.str(
+    "CONGSO_VNEID_CLIENT_SECRET", default="" if IS_PRODUCTION else "congso-vneid-demo-secret"
+)
+# Officials' sessions end after this many seconds without a request (identity.second_factor).
+CONGSO_OFFICIAL_IDLE_TIMEOUT_SECONDS = env.int("CONGSO_OFFICIAL_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+# The issuer name an authenticator app shows next to an official's TOTP entry.
+CONGSO_TOTP_ISSUER = env.str("CONGSO_TOTP_ISSUER", default="Congso")
+OTP_TOTP_ISSUER = CONGSO_TOTP_ISSUER
+# Seconds the provider's discovery document and keys are kept before being fetched again.
+CONGSO_VNEID_METADATA_CACHE_SECONDS = env.int("CONGSO_VNEID_METADATA_CACHE_SECONDS", default=3600)
+CONGSO_VNEID_HTTP_TIMEOUT_SECONDS = env.float("CONGSO_VNEID_HTTP_TIMEOUT_SECONDS", default=10.0)
 
 LOGGING = {
     "version": 1,

@@ -141,3 +141,16 @@ def test_version_page_links_to_the_live_form_preview(admin_client, small_catalog
     ).content.decode()
     preview = reverse("catalog-preview:form-preview")
     assert has_link(page, f"{preview}?phien-ban={version.pk}")
+
+
+def test_version_page_sets_the_required_level_of_assurance(admin_client, small_catalog):
+    version = Procedure.objects.get(code="1.001193").versions.get()
+    page = admin_client.get(reverse("admin:catalog_procedureversion_change", args=[version.pk]))
+    assert b'name="required_assurance_level"' in page.content
+    response = admin_client.post(
+        reverse("admin:catalog_procedureversion_change", args=[version.pk]),
+        version_post_data(version, required_assurance_level=2),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version.refresh_from_db()
+    assert version.required_assurance_level == 2

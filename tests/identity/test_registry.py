@@ -27,7 +27,8 @@ class ProviderSignIn(SignInMethod):
 
 
 @pytest.fixture
-def provider():
+def provider(settings):
+    settings.CONGSO_VNEID_ISSUER = ""  # the national e-ID method off: only the test's methods are listed
     sign_in_methods.add(ProviderSignIn.name, ProviderSignIn)
     yield ProviderSignIn
     ProviderSignIn.available = True
@@ -35,7 +36,8 @@ def provider():
 
 
 @pytest.fixture
-def password_unavailable(monkeypatch):
+def password_unavailable(monkeypatch, settings):
+    settings.CONGSO_VNEID_ISSUER = ""
     monkeypatch.setattr(PasswordSignIn, "is_available", lambda self, request: False)
 
 
@@ -67,10 +69,14 @@ def test_available_methods_are_ordered_and_filtered(rf, provider):
 
 
 @pytest.mark.django_db
-def test_only_the_password_method_is_offered_today(client):
+def test_vneid_and_password_are_offered_and_vneid_only_when_configured(client, settings):
+    response = client.get(reverse("identity:login"))
+    assert [method.name for method in response.context["sign_in_methods"]] == ["vneid", "password"]
+    assert "Đăng nhập bằng VNeID" in response.content.decode()
+    settings.CONGSO_VNEID_ISSUER = ""
     response = client.get(reverse("identity:login"))
     assert [method.name for method in response.context["sign_in_methods"]] == ["password"]
-    assert "VNeID" not in response.content.decode()  # no dead link to a method that does not exist
+    assert "VNeID" not in response.content.decode()  # no dead link to a method that is not configured
 
 
 @pytest.mark.django_db

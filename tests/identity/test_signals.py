@@ -24,7 +24,11 @@ def test_sign_in_is_recorded_with_actor_and_address(sign_in, citizen):
     assert entry.object_id == str(citizen.pk)
     assert entry.ip_address == IP
     assert entry.user_agent == "Firefox/140"
-    assert entry.changes == {"backend": "congso.identity.backends.UsernameOrNationalIdBackend"}
+    assert entry.changes == {
+        "backend": "congso.identity.backends.UsernameOrNationalIdBackend",
+        "method": "password",
+        "assurance_level": 1,
+    }
 
 
 @pytest.mark.django_db

@@ -262,6 +262,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "online_mode",
+                    "required_assurance_level",
                     "result_type",
                     "result_is_electronic",
                     "fee_note",

@@ -265,6 +265,14 @@ class ProcedureVersion(models.Model):
     online_mode = models.CharField(
         _("mức độ trực tuyến"), max_length=16, choices=OnlineMode.choices, default=OnlineMode.INFORMATION
     )
+    # The level of assurance of the applicant's sign-in (Decree 69/2024: e-ID level 1 or 2) the online
+    # application needs; the portal explains how to reach it (identity.services.session_assurance_level).
+    required_assurance_level = models.PositiveSmallIntegerField(
+        _("mức định danh điện tử tối thiểu"),
+        choices=[(1, _("Mức 1")), (2, _("Mức 2 (định danh điện tử VNeID mức 2)"))],
+        default=1,
+        help_text=_("Người nộp hồ sơ trực tuyến phải đăng nhập ở mức này trở lên."),
+    )
     result_type = models.CharField(_("kết quả thực hiện"), max_length=300, blank=True)
     result_is_electronic = models.BooleanField(_("trả kết quả điện tử"), default=False)
     fee_note = models.TextField(_("phí, lệ phí (mô tả)"), blank=True)

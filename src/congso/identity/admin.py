@@ -245,3 +245,49 @@ class AuditedAccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
 if admin.site.is_registered(AccessAttempt):
     admin.site.unregister(AccessAttempt)
     admin.site.register(AccessAttempt, AuditedAccessAttemptAdmin)
+
+
+# --- Officials' second factor (identity.second_factor) ----------------------------------------------------
+# django-otp's own admin shows and edits the TOTP secret and its QR code: nobody but the official may see
+# it. Importing its module registers it now, so that it can be replaced here (as for axes above).
+import django_otp.plugins.otp_totp.admin  # noqa: E402,F401
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from .models import RecoveryCode  # noqa: E402
+
+
+class SecondFactorDeviceAdmin(admin.ModelAdmin):
+    """Officials' authenticators, without their secrets. The one thing to do here is a reset: deleting an
+    official's authenticator (and their recovery codes) makes them enrol again at their next sign-in —
+    for a lost phone after the recovery codes are used up. Each reset is audited."""
+
+    list_display = ["user", "name", "confirmed"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username", "user__full_name"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        self._reset([obj])
+
+    def delete_queryset(self, request, queryset):
+        self._reset(list(queryset))
+
+    @staticmethod
+    def _reset(devices):
+        for device in devices:
+            user = device.user
+            RecoveryCode.objects.filter(user=user).delete()
+            device.delete()
+            audit.record("identity.second_factor.reset", user, changes={"device": device.name})
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, SecondFactorDeviceAdmin)

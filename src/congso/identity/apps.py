@@ -10,5 +10,6 @@ class IdentityConfig(AppConfig):
     def ready(self):
         from . import signals
         from .contrib.password import plugin  # noqa: F401  (registers the password sign-in method)
+        from .contrib.vneid import plugin as vneid_plugin  # noqa: F401  (registers the VNeID method)
 
         signals.connect()

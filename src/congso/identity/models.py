@@ -90,3 +90,20 @@ class User(AbstractUser):
     @property
     def is_citizen_or_business(self) -> bool:
         return self.kind in (UserKind.CITIZEN, UserKind.BUSINESS)
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code of an official's second factor (``second_factor``): shown once when
+    made, stored only as a keyed hash, used up when used."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã khôi phục")
+        verbose_name_plural = _("mã khôi phục")
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.pk}"

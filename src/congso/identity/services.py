@@ -213,3 +213,102 @@ def active_citizen_by_national_id(national_id: str):
         .objects.filter(national_id=national_id, is_active=True, kind=UserKind.CITIZEN)
         .first()
     )
+
+
+# --- Levels of assurance (assurance.py) ------------------------------------------------------------------
+
+
+def session_assurance_level(request) -> int:
+    """The level of assurance (0, 1 or 2) the current sign-in proved: 1 for a password, the level the
+    national e-ID asserted for VNeID; 0 when nobody is signed in. No effect."""
+    from .assurance import session_level
+
+    return session_level(request)
+
+
+def sign_in_url_for_level(level: int, next_url: str = "") -> str:
+    """Where to sign in to reach ``level``: the national e-ID method asking for that level, then back to
+    ``next_url``. ``""`` when no sign-in method configured here can prove it. No effect."""
+    from urllib.parse import urlencode
+
+    from . import vneid
+
+    if not vneid.is_configured():
+        return ""
+    query = {"muc": str(level)} if level >= 2 else {}
+    if next_url:
+        query["next"] = next_url
+    url = reverse("identity:sign-in-method", args=["vneid"])
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+# --- The e-ID share (the plan's target: 40% of users authenticated with an electronic identity) -------------
+
+EID_SHARE_TARGET = 0.40
+EID_METHODS = ("vneid",)
+
+
+@dataclass(frozen=True)
+class EidShare:
+    """Active citizen and business accounts in a period (``active``: signed in at least once), those of
+    them who signed in with the national e-ID at least once (``with_eid``), and the share (``None``
+    when nobody was active)."""
+
+    active: int
+    with_eid: int
+    share: float | None
+    target: float = EID_SHARE_TARGET
+
+    @property
+    def meets_target(self) -> bool:
+        return self.share is not None and self.share >= self.target
+
+
+def _period_bounds(start, end) -> tuple[datetime, datetime]:
+    """Dates are whole local days, both included; datetimes are used as given, ``end`` excluded."""
+    from datetime import date, time, timedelta
+
+    def bound(value, next_day=False):
+        if isinstance(value, datetime):
+            return value
+        if isinstance(value, date):
+            day = value + timedelta(days=1) if next_day else value
+            return timezone.make_aware(datetime.combine(day, time.min))
+        raise TypeError(f"A period bound must be a date or a datetime, not {type(value).__name__}.")
+
+    return bound(start), bound(end, next_day=True)
+
+
+def eid_authenticated_share(start, end) -> EidShare:
+    """Return the share of active citizens and businesses who signed in with the national e-ID in the
+    period, for the reporting block (the plan's 40% target, ``EID_SHARE_TARGET``).
+
+    Input: ``start`` and ``end`` as dates (whole days in the platform's time zone, both included) or
+    aware datetimes (``end`` excluded). Counts distinct accounts of kind citizen or business from the
+    audit log's ``identity.login`` entries: ``active`` those who signed in by any method, ``with_eid``
+    those who signed in at least once with an e-ID method. Officials and system accounts are left
+    out. Effect: two queries, reads only.
+    """
+    from django.db.models import BigIntegerField
+    from django.db.models.functions import Cast
+
+    from congso.core.models import AuditEntry
+
+    since, until = _period_bounds(start, end)
+    if until <= since:
+        raise ValueError("The period's end must come after its start.")
+    User = get_user_model()
+    sign_ins = AuditEntry.objects.filter(
+        action="identity.login",
+        object_type=User._meta.label_lower,
+        occurred_at__gte=since,
+        occurred_at__lt=until,
+    )
+
+    def accounts(entries) -> int:
+        signed_in = entries.annotate(account=Cast("object_id", BigIntegerField())).values("account")
+        return User.objects.filter(kind__in=[UserKind.CITIZEN, UserKind.BUSINESS], pk__in=signed_in).count()
+
+    active = accounts(sign_ins)
+    with_eid = accounts(sign_ins.filter(changes__method__in=EID_METHODS))
+    return EidShare(active=active, with_eid=with_eid, share=with_eid / active if active else None)

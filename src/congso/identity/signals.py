@@ -13,13 +13,27 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 
 from congso.core import audit
 
+from . import second_factor
+from .assurance import LEVEL_ATTRIBUTE, METHOD_ATTRIBUTE, set_session_level
 from .lockout import caused_lockout, refused_by_lockout
+from .models import AssuranceLevel
 from .services import ANONYMOUS_ACTOR_LABEL
 
 
 def on_logged_in(sender, request, user, **kwargs):
+    # The method and level a sign-in method proved (``assurance.prepare_sign_in``); a password: level 1.
+    method = getattr(request, METHOD_ATTRIBUTE, "password")
+    level = getattr(request, LEVEL_ATTRIBUTE, AssuranceLevel.LEVEL_1)
+    if request is not None and hasattr(request, "session"):
+        set_session_level(request, level, method)
+        second_factor.signed_in(request)
     # The request context still holds the anonymous user of the start of the request: name the actor.
-    audit.record("identity.login", user, actor=user, changes={"backend": getattr(user, "backend", "")})
+    audit.record(
+        "identity.login",
+        user,
+        actor=user,
+        changes={"backend": getattr(user, "backend", ""), "method": method, "assurance_level": int(level)},
+    )
 
 
 def on_logged_out(sender, request, user, **kwargs):

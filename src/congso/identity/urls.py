@@ -2,13 +2,24 @@
 
 from django.urls import path
 
-from . import views
+from . import second_factor_views, views
+from .contrib.vneid import plugin as vneid_plugin
 
 app_name = "identity"
 
 urlpatterns = [
     path("dang-nhap/", views.SignInView.as_view(), name="login"),
     path("dang-nhap/<slug:method>/", views.start_sign_in, name="sign-in-method"),
+    path("vneid/ve/", vneid_plugin.callback, name="vneid-callback"),
+    path("xac-thuc-hai-buoc/", second_factor_views.verify, name="second-factor"),
+    path("xac-thuc-hai-buoc/dang-ky/", second_factor_views.enrol, name="second-factor-enrol"),
+    path("xac-thuc-hai-buoc/dang-ky/ma-qr.svg", second_factor_views.enrol_qr, name="second-factor-qr"),
+    path("bao-mat/", second_factor_views.security, name="security"),
+    path(
+        "bao-mat/ma-khoi-phuc/",
+        second_factor_views.regenerate_recovery_codes,
+        name="recovery-codes",
+    ),
     path("dang-xuat/", views.SignOutView.as_view(), name="logout"),
     path("sau-dang-nhap/", views.after_login, name="after-login"),
     path("quen-mat-khau/", views.PasswordResetRequestView.as_view(), name="password-reset"),

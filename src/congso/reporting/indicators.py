@@ -17,7 +17,9 @@ Formulas (counts over the period's days; "finished" = a result recorded in the p
   subtracted too; congso has no complaints register yet, which the indicator's note says;
 - procedures offered fully online = procedures in force offered fully online / procedures in force;
 - systems connected through the LGSP = systems serving the public that exchanged a message in the period
-  / such systems registered (``lgsp.services.connected_share``).
+  / such systems registered (``lgsp.services.connected_share``);
+- users authenticated with e-ID = citizens and businesses who signed in with VNeID in the period /
+  citizens and businesses who signed in (``identity.services.eid_authenticated_share``).
 """
 
 from collections.abc import Callable
@@ -30,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from congso.catalog import services as catalog_services
 from congso.core import request_cache
 from congso.dossiers import services as dossier_services
+from congso.identity import services as identity_services
 from congso.lgsp import services as lgsp_services
 
 from . import aggregates
@@ -160,6 +163,11 @@ def _lgsp_connected(period, scope) -> Value:
     return Value(share.connected, share.total)
 
 
+def _eid_users(period, scope) -> Value:
+    share = identity_services.eid_authenticated_share(period.start, period.end)
+    return Value(share.with_eid, share.active)
+
+
 def _not_built(block: str) -> Callable[[Period, Scope], Value]:
     def compute(period, scope) -> Value:
         return Value(
@@ -247,7 +255,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Tỷ lệ người dùng xác thực bằng định danh điện tử"),
         _("Người dân, doanh nghiệp đăng nhập bằng VNeID trong kỳ / người dân, doanh nghiệp đăng nhập"),
         _("Định danh (identity)"),
-        _not_built("identity: VNeID"),
+        _eid_users,
         target=40.0,
         province_only=True,
     ),

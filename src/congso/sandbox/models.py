@@ -191,3 +191,45 @@ class DvcqgProcedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.decision})"
+
+
+# --- Simulated national e-ID (VNeID) OpenID Connect provider (``vneid``) -------------------------------
+
+
+class VneidSigningKey(models.Model):
+    """The RSA key the simulated VNeID provider signs ID tokens with, made on first use. Only the public
+    half leaves this table (the JWKS). A simulator's key: never a real provider's."""
+
+    kid = models.CharField(max_length=64, unique=True)
+    private_pem = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class VneidGrant(models.Model):
+    """One sign-in at the simulated VNeID provider: the authorization code (stored hashed, usable once,
+    short-lived) and, once exchanged, the access token (hashed) that opens the userinfo endpoint.
+    Names a citizen of the simulated population database (personal data)."""
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    client_id = models.CharField(max_length=200)
+    redirect_uri = models.URLField(max_length=1000)
+    national_id = models.CharField(max_length=12)
+    level = models.PositiveSmallIntegerField()
+    nonce = models.CharField(max_length=300, blank=True)
+    code_challenge = models.CharField(max_length=128)
+    scope = models.CharField(max_length=300)
+    authenticated_at = models.DateTimeField()
+    code_expires_at = models.DateTimeField()
+    code_used_at = models.DateTimeField(null=True, blank=True)
+    access_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    access_expires_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.national_id[-4:]}"

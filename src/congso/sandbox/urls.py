@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import business, dvcqg, dvcqg_pages, population, views
+from . import business, dvcqg, dvcqg_pages, population, views, vneid
 
 app_name = "sandbox"
 
@@ -22,5 +22,12 @@ urlpatterns = [
     path("dvcqg/nop-ho-so/", dvcqg_pages.submit, name="dvcqg-submit"),
     path("dvcqg/trang-thai/", dvcqg_pages.switch, name="dvcqg-switch"),
     path("dvcqg/ho-so/<str:code>/", dvcqg_pages.dossier, name="dvcqg-dossier"),
+    # The simulated national e-ID (VNeID) OpenID Connect provider.
+    path("vneid/", vneid.root, name="vneid-root"),
+    path("vneid/.well-known/openid-configuration", vneid.discovery, name="vneid-discovery"),
+    path("vneid/jwks", vneid.jwks, name="vneid-jwks"),
+    path("vneid/auth", vneid.authorize, name="vneid-authorize"),
+    path("vneid/token", vneid.token, name="vneid-token"),
+    path("vneid/userinfo", vneid.userinfo, name="vneid-userinfo"),
     path("<path:rest>", views.unknown, name="unknown"),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from congso import formengine
 from congso.catalog import services as catalog_services
 from congso.catalog.models import OnlineMode
+from congso.identity import services as identity_services
 
 from .. import drafts
 from ..journey import receiving_agencies
@@ -50,7 +51,7 @@ def apply(request, procedure_code):
         return form_unavailable(request, version, exc)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    refused = applicant_only(request)
+    refused = applicant_only(request) or needs_higher_level(request, version)
     if refused is not None:
         return refused
     who = who_definition(request.user)
@@ -82,6 +83,29 @@ def apply(request, procedure_code):
             "online_mode_label": OnlineMode.current_term(version.online_mode),
             "procedure_url": version.procedure.get_absolute_url(),
         },
+    )
+
+
+def needs_higher_level(request, version, next_url: str = ""):
+    """The page explaining how to reach the level of assurance ``version`` requires, when the current
+    sign-in is below it; ``None`` when it is enough."""
+    required = version.required_assurance_level
+    current = identity_services.session_assurance_level(request)
+    if current >= required:
+        return None
+    return render(
+        request,
+        "portal/apply/needs_level.html",
+        {
+            "procedure": version.procedure,
+            "version": version,
+            "procedure_url": version.procedure.get_absolute_url(),
+            "current_level": current,
+            "sign_in_url": identity_services.sign_in_url_for_level(
+                required, next_url or request.get_full_path()
+            ),
+        },
+        status=403,
     )
 
 

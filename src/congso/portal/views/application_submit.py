@@ -16,6 +16,7 @@ from congso.dossiers.models import Status as DossierStatus
 from .. import submission
 from ..journey import RETURN_PARAM, RETURN_TO_REVIEW, acting_answers
 from ..questions import RELATIONS, relation_labels
+from .application_start import needs_higher_level
 from .draft_pages import CONTROL_NAMES, draft_page, version_changed
 
 
@@ -73,6 +74,10 @@ def submit(request, journey):
     draft = journey.draft
     if draft.is_submitted:
         return redirect("portal:apply-done", draft_id=draft.public_id)
+    # A draft started before the procedure asked for level 2, or in another sign-in, is checked again here.
+    too_low = needs_higher_level(request, draft.procedure_version, journey.url("submit"))
+    if too_low is not None:
+        return too_low
     problems = journey.problems()
     if problems:
         return redirect(journey.url("review"))

@@ -1,0 +1,1 @@
+"""Sign in with the national e-ID (VNeID): congso as an OpenID Connect relying party (``identity.vneid``)."""
