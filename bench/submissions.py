@@ -91,6 +91,7 @@ def setup(clients: int, drafts_per_client: int, out: Path) -> None:
         StaffMembership(user=o, agency=w, role="one_stop_officer")
         for o, w in zip(officers, wards, strict=True)
     )
+    base.give_authenticators(officers)
     citizens = users.objects.bulk_create(
         users(
             username=f"congdan_{i}",
