@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "oauth2_provider",
 ]
 # Simulators of national systems (population database, business registry): never in production.
 # Turning them on there explicitly is an error, not a silent no; the app itself also refuses to start in
@@ -194,6 +195,50 @@ CONGSO_PASSWORD_RESET_ADDRESS_LIMIT = env.int("CONGSO_PASSWORD_RESET_ADDRESS_LIM
 CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS = env.int(
     "CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS", default=3600
 )
+
+# --- OpenID Connect provider (django-oauth-toolkit; docs/sso.md) ----------------------------
+# congso is the province's OpenID Connect provider: the signing key is an RSA private key (PEM) from the
+# environment in production; keys retired by a rotation stay published in the JWKS until every token they
+# signed has expired (CONGSO_OIDC_PRIVATE_KEYS_INACTIVE, PEMs separated by a blank line). The demo and
+# test profiles generate a key once under CONGSO_VAR_DIR (web server and worker share it).
+from congso.identity.oidc.keys import demo_private_key, split_pems  # noqa: E402
+
+CONGSO_OIDC_PRIVATE_KEY = env.str("CONGSO_OIDC_PRIVATE_KEY", default="", multiline=True)
+if not CONGSO_OIDC_PRIVATE_KEY and not IS_PRODUCTION:
+    CONGSO_OIDC_PRIVATE_KEY = demo_private_key(VAR_DIR / "oidc-demo-key.pem")
+CONGSO_OIDC_ISSUER = env.str("CONGSO_OIDC_ISSUER", default="")
+# Back-channel logout tokens are POSTed by the worker with this timeout (seconds).
+CONGSO_OIDC_BACKCHANNEL_TIMEOUT_SECONDS = env.float("CONGSO_OIDC_BACKCHANNEL_TIMEOUT_SECONDS", default=5.0)
+# The toolkit's own models (named because Django's migration autodetector resolves them as swappable).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": bool(CONGSO_OIDC_PRIVATE_KEY),
+    "OIDC_RSA_PRIVATE_KEY": CONGSO_OIDC_PRIVATE_KEY,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": split_pems(
+        env.str("CONGSO_OIDC_PRIVATE_KEYS_INACTIVE", default="", multiline=True)
+    ),
+    "OIDC_ISS_ENDPOINT": CONGSO_OIDC_ISSUER,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_RP_INITIATED_LOGOUT_ACCEPT_EXPIRED_TOKENS": True,
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "ROTATE_REFRESH_TOKEN": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("CONGSO_OIDC_ACCESS_TOKEN_SECONDS", default=600),
+    "ID_TOKEN_EXPIRE_SECONDS": env.int("CONGSO_OIDC_ID_TOKEN_SECONDS", default=600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("CONGSO_OIDC_REFRESH_TOKEN_SECONDS", default=8 * 3600),
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if IS_PRODUCTION else ["https", "http"],
+    "OAUTH2_VALIDATOR_CLASS": "congso.identity.oidc.validators.CongsoValidator",
+    "SCOPES_BACKEND_CLASS": "congso.identity.oidc.scopes.CongsoScopes",
+    "REQUEST_APPROVAL_PROMPT": "auto",
+}
 
 # --- Internationalisation: Vietnamese first, English second --------------------------------
 LANGUAGE_CODE = "vi"

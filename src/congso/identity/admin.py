@@ -245,3 +245,5 @@ class AuditedAccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
 if admin.site.is_registered(AccessAttempt):
     admin.site.unregister(AccessAttempt)
     admin.site.register(AccessAttempt, AuditedAccessAttemptAdmin)
+
+from .oidc import admin as oidc_admin  # noqa: E402, F401  (the OpenID Connect clients' pages)

@@ -12,3 +12,7 @@ class IdentityConfig(AppConfig):
         from .contrib.password import plugin  # noqa: F401  (registers the password sign-in method)
 
         signals.connect()
+
+        from .oidc import signals as oidc_signals
+
+        oidc_signals.connect()

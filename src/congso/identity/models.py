@@ -90,3 +90,7 @@ class User(AbstractUser):
     @property
     def is_citizen_or_business(self) -> bool:
         return self.kind in (UserKind.CITIZEN, UserKind.BUSINESS)
+
+
+# The OpenID Connect provider's models live beside it (oidc/models.py); imported here for Django.
+from .oidc.models import ClientProfile, RelyingPartySession  # noqa: E402, F401
