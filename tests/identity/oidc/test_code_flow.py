@@ -11,7 +11,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from congso.identity.oidc.models import RelyingPartySession
-from tests.identity.oidc.conftest import POST_LOGOUT, new_verifier
+from tests.support.oidc import POST_LOGOUT, new_verifier
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

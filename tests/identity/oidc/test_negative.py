@@ -11,7 +11,7 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
 from congso.identity.oidc.keys import generate_private_key_pem
-from tests.identity.oidc.conftest import REDIRECT, SECRET, new_verifier
+from tests.support.oidc import REDIRECT, SECRET, new_verifier
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

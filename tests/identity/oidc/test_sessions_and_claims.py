@@ -17,7 +17,7 @@ from congso.identity.oidc import services
 from congso.identity.oidc.models import RelyingPartySession
 from congso.lgsp.models import System
 from tests.factories.agencies import StaffMembershipFactory
-from tests.identity.oidc.conftest import deliver, new_verifier
+from tests.support.oidc import deliver, new_verifier
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
