@@ -207,7 +207,9 @@ CONGSO_OIDC_PRIVATE_KEY = env.str("CONGSO_OIDC_PRIVATE_KEY", default="", multili
 if not CONGSO_OIDC_PRIVATE_KEY and not IS_PRODUCTION:
     CONGSO_OIDC_PRIVATE_KEY = demo_private_key(VAR_DIR / "oidc-demo-key.pem")
 CONGSO_OIDC_ISSUER = env.str("CONGSO_OIDC_ISSUER", default="")
-# Back-channel logout tokens are POSTed by the worker with this timeout (seconds).
+# Back-channel logout tokens are POSTed by the worker with this timeout (seconds), to HTTPS addresses
+# only in production (the demo's and the tests' receivers listen on this machine over HTTP).
+CONGSO_OIDC_BACKCHANNEL_ALLOW_HTTP = env.bool("CONGSO_OIDC_BACKCHANNEL_ALLOW_HTTP", default=not IS_PRODUCTION)
 CONGSO_OIDC_BACKCHANNEL_TIMEOUT_SECONDS = env.float("CONGSO_OIDC_BACKCHANNEL_TIMEOUT_SECONDS", default=5.0)
 # The toolkit's own models (named because Django's migration autodetector resolves them as swappable).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
@@ -228,13 +230,22 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_ACCEPT_EXPIRED_TOKENS": True,
     "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
     "PKCE_REQUIRED": True,
+    # The OAuth 2.0 Security BCP (RFC 9700) in full: no implicit or password grant, S256 only, tokens
+    # never in query strings, the RFC 9207 ``iss`` in authorization responses, tokens stored hashed,
+    # refresh-token replay revokes the family, HTTPS redirect URIs only.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ROTATE_REFRESH_TOKEN": True,
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("CONGSO_OIDC_ACCESS_TOKEN_SECONDS", default=600),
     "ID_TOKEN_EXPIRE_SECONDS": env.int("CONGSO_OIDC_ID_TOKEN_SECONDS", default=600),
     "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("CONGSO_OIDC_REFRESH_TOKEN_SECONDS", default=8 * 3600),
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if IS_PRODUCTION else ["https", "http"],
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
     "OAUTH2_VALIDATOR_CLASS": "congso.identity.oidc.validators.CongsoValidator",
     "SCOPES_BACKEND_CLASS": "congso.identity.oidc.scopes.CongsoScopes",
     "REQUEST_APPROVAL_PROMPT": "auto",

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from oauth2_provider.settings import oauth2_settings
 
 
 class ClientProfile(models.Model):
@@ -71,7 +70,8 @@ class ClientProfile(models.Model):
                 }
             )
         scheme = self.backchannel_logout_uri.split(":", 1)[0].lower()
-        if self.backchannel_logout_uri and scheme not in oauth2_settings.ALLOWED_REDIRECT_URI_SCHEMES:
+        allowed = {"https", "http"} if settings.CONGSO_OIDC_BACKCHANNEL_ALLOW_HTTP else {"https"}
+        if self.backchannel_logout_uri and scheme not in allowed:
             raise ValidationError(
                 {"backchannel_logout_uri": _("Địa chỉ đăng xuất kênh sau phải dùng HTTPS.")}
             )
