@@ -6,6 +6,7 @@ does not declare itself agency-scoped (``agencies.admin_site``)."""
 # Importing the toolkit's admin registers its pages now, before this module replaces one of them.
 import oauth2_provider.admin as oauth_admin
 from django.contrib import admin
+from django.db import models
 from oauth2_provider.models import get_application_model
 
 from . import services
@@ -17,8 +18,8 @@ class ClientProfileInline(admin.StackedInline):
     can_delete = False
     min_num = 1
     max_num = 1
-    autocomplete_fields = ()
     fields = ("owner_agency", "system_code", "may_receive_national_id", "backchannel_logout_uri")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ApplicationAdmin(oauth_admin.ApplicationAdmin):
