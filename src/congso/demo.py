@@ -246,6 +246,10 @@ def seed(verbose: bool = False) -> dict:
         with transaction.atomic():
             step()
     with transaction.atomic():
+        from congso.identity.oidc.demo import seed_demo_oidc
+
+        seed_demo_oidc(agencies["science_technology"])
+    with transaction.atomic():
         _attach_example_forms()
     with transaction.atomic():
         _seed_demo_dossiers(users, agencies)
