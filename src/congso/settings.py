@@ -429,6 +429,19 @@ CONGSO_WORKFLOW_TIMER_MAX_DAYS = env.int("CONGSO_WORKFLOW_TIMER_MAX_DAYS", defau
 CONGSO_SANDBOX_TOKEN = env.str("CONGSO_SANDBOX_TOKEN", default="congso-sandbox-demo-token")
 CONGSO_SANDBOX_RATE_LIMIT = env.int("CONGSO_SANDBOX_RATE_LIMIT", default=600)
 CONGSO_SANDBOX_RATE_WINDOW_SECONDS = env.int("CONGSO_SANDBOX_RATE_WINDOW_SECONDS", default=60)
+# The national registers that mandates are checked against (identity.mandates.registers): the LGSP
+# gateway's addresses in production; outside it, the sandbox simulators on this machine's web server.
+_SANDBOX_BASE = f"http://127.0.0.1:{env.str('CONGSO_PORT', default='8000')}/sandbox"
+CONGSO_BUSINESS_REGISTRY_URL = env.str(
+    "CONGSO_BUSINESS_REGISTRY_URL", default="" if IS_PRODUCTION else _SANDBOX_BASE + "/dang-ky-kinh-doanh"
+)
+CONGSO_POPULATION_REGISTRY_URL = env.str(
+    "CONGSO_POPULATION_REGISTRY_URL", default="" if IS_PRODUCTION else _SANDBOX_BASE + "/csdlqg-dan-cu"
+)
+CONGSO_REGISTRY_TOKEN = env.str(
+    "CONGSO_REGISTRY_TOKEN", default="" if IS_PRODUCTION else CONGSO_SANDBOX_TOKEN
+)
+CONGSO_REGISTRY_TIMEOUT_SECONDS = env.float("CONGSO_REGISTRY_TIMEOUT_SECONDS", default=10.0)
 
 LOGGING = {
     "version": 1,

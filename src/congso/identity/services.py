@@ -213,3 +213,12 @@ def active_citizen_by_national_id(national_id: str):
         .objects.filter(national_id=national_id, is_active=True, kind=UserKind.CITIZEN)
         .first()
     )
+
+
+def may_act_for(person, principal, procedure_code: str, on=None) -> bool:
+    """Whether ``person`` may submit ``procedure_code`` on behalf of ``principal`` (a business or its tax
+    code, a person or their national ID) on ``on`` (today): the one rule of mandates, see
+    ``identity.mandates.services.may_act_for``. No effect."""
+    from .mandates import services as mandate_services
+
+    return mandate_services.may_act_for(person, principal, procedure_code, on=on)
