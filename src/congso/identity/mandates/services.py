@@ -45,7 +45,8 @@ def _check_business(tax_code: str) -> dict:
     if record is None:
         raise ValidationError(
             _(
-                "Không tìm thấy doanh nghiệp, tổ chức có mã số thuế %(code)s trong Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp."
+                "Không tìm thấy doanh nghiệp, tổ chức có mã số thuế %(code)s trong "
+                "Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp."
             )
             % {"code": tax_code},
             code="business_not_found",
@@ -102,7 +103,8 @@ def register_business(person, tax_code: str) -> Business:
     if not person.national_id or person.national_id not in ids:
         raise ValidationError(
             _(
-                "Theo Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp, bạn không phải người đại diện theo pháp luật của doanh nghiệp, tổ chức này."
+                "Theo Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp, bạn không phải người "
+                "đại diện theo pháp luật của doanh nghiệp, tổ chức này."
             ),
             code="not_legal_representative",
         )
@@ -182,7 +184,8 @@ def grant_mandate(
         if agent is None:
             raise ValidationError(
                 _(
-                    "Chưa có tài khoản nào với số định danh cá nhân này. Người được ủy quyền cần đăng ký tài khoản trước."
+                    "Chưa có tài khoản nào với số định danh cá nhân này. Người "
+                    "được ủy quyền cần đăng ký tài khoản trước."
                 ),
                 code="agent",
             )
@@ -300,7 +303,8 @@ def add_child(person, child_national_id: str) -> Guardianship:
     ):
         raise ValidationError(
             _(
-                "Theo Cơ sở dữ liệu quốc gia về dân cư, người có số định danh này không phải con trong hộ gia đình của bạn."
+                "Theo Cơ sở dữ liệu quốc gia về dân cư, người có số định danh "
+                "này không phải con trong hộ gia đình của bạn."
             ),
             code="not_a_child",
         )
