@@ -222,3 +222,11 @@ def may_act_for(person, principal, procedure_code: str, on=None) -> bool:
     from .mandates import services as mandate_services
 
     return mandate_services.may_act_for(person, principal, procedure_code, on=on)
+
+
+def record_act_for(person, principal: str, action: str, obj=None, **details) -> None:
+    """Audit an act ``person`` did on behalf of ``principal`` (tax code or national ID), naming both
+    (``identity.act_for``). Call inside the act's transaction."""
+    from .mandates import services as mandate_services
+
+    mandate_services.record_act_for(person, principal, action, obj, **details)

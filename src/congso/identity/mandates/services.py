@@ -166,12 +166,15 @@ def grant_mandate(
     dossiers for ``business``: for ``procedure_codes`` (every procedure when empty), from ``valid_from``
     (today) to ``valid_until`` (open-ended).
 
-    The registry is asked again first: a person no longer its legal representative grants nothing.
-    Effect (one transaction): the mandate; audit ``identity.mandate.grant`` naming both persons.
+    The registry is asked again first and its answer kept: a person no longer its legal representative
+    grants nothing (and no longer acts for the business). Effect (one transaction): the mandate; audit
+    ``identity.mandate.grant`` naming both persons.
     """
     record = _check_business(business.tax_code)
+    # The registry's answer is kept even when the grant is refused: it is the register's current state.
     with transaction.atomic():
         business = _store_business(record, None)
+    with transaction.atomic():
         _require_representative(by, business)
         if not business.is_active:
             raise ValidationError(
