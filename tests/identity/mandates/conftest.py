@@ -7,13 +7,7 @@ import pytest
 
 from congso.sandbox.demo import KnownBusiness, Person, seed_demo_sandbox
 from congso.sandbox.models import Citizen
-
-TOKEN = "congso-sandbox-demo-token"  # noqa: S105 — the demo's published simulator token
-TAX_CODE = "3700123456"
-REPRESENTATIVE_ID = "074185000111"
-PARENT_ID = "074090001234"
-CHILD_ID = "074214000999"
-ADULT_CHILD_ID = "074200000888"
+from tests.support.mandates import ADULT_CHILD_ID, CHILD_ID, PARENT_ID, REPRESENTATIVE_ID, TAX_CODE, TOKEN
 
 
 @pytest.fixture

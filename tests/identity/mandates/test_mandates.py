@@ -12,8 +12,7 @@ from congso.identity import services as identity_services
 from congso.identity.mandates import services
 from congso.identity.mandates.models import Business, Mandate
 from congso.sandbox.models import Business as RegistryBusiness
-
-from .conftest import ADULT_CHILD_ID, CHILD_ID, TAX_CODE
+from tests.support.mandates import ADULT_CHILD_ID, CHILD_ID, TAX_CODE
 
 pytestmark = pytest.mark.usefixtures("registers")
 
