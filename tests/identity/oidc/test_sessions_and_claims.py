@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from django.utils import timezone
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from oauth2_provider.models import AccessToken, RefreshToken
@@ -148,6 +149,46 @@ def test_a_business_representative_receives_the_tax_code(browser, make_user, mak
     exchange(client, config, browser.http.get(url).headers["location"], verifier)
     userinfo = client.get(config["userinfo_endpoint"]).json()
     assert (userinfo["tax_code"], userinfo["organisation_name"]) == ("3700123456", "Công ty TNHH Thử")
+    assert userinfo["represents"] == []
+
+
+def test_a_mandate_holder_receives_the_mandate_scope(browser, make_user, make_client, rp, config):
+    from congso.identity.mandates.models import Business, LegalRepresentative, Mandate
+
+    agent = make_user("uy.quyen")
+    representative = make_user("dai.dien", national_id="074185000111")
+    business = Business.objects.create(
+        tax_code="3700123456",
+        name="Công ty TNHH Bình An",
+        registry_status="DANG_HOAT_DONG",
+        checked_at=timezone.now(),
+    )
+    LegalRepresentative.objects.create(
+        business=business, national_id="074185000111", full_name="Trần Thị Bình"
+    )
+    Mandate.objects.create(
+        business=business,
+        agent=agent,
+        procedure_codes=["2.000815"],
+        valid_from=timezone.localdate(),
+        granted_by=representative,
+    )
+    client = rp(make_client(first_party=True), scope="openid business")
+    browser.sign_in("uy.quyen")
+    verifier = new_verifier()
+    url, _state = client.create_authorization_url(config["authorization_endpoint"], code_verifier=verifier)
+    exchange(client, config, browser.http.get(url).headers["location"], verifier)
+    userinfo = client.get(config["userinfo_endpoint"]).json()
+    assert userinfo["represents"] == [
+        {
+            "tax_code": "3700123456",
+            "name": "Công ty TNHH Bình An",
+            "role": "mandate",
+            "procedures": ["2.000815"],
+            "valid_until": None,
+        }
+    ]
+    assert "tax_code" not in userinfo  # the agent's own account is a citizen's
 
 
 class _Receiver(http.server.BaseHTTPRequestHandler):

@@ -54,7 +54,7 @@ CLAIMS_BY_SCOPE = {
     "profile": ["name", "birthdate"],
     "national_id": ["national_id"],
     "official": ["agencies"],
-    "business": ["tax_code", "organisation_name"],
+    "business": ["tax_code", "organisation_name", "represents"],
 }
 
 
@@ -104,9 +104,35 @@ def scopes_for_user(user) -> set[str]:
         allowed.add("national_id")
     if user.kind == UserKind.OFFICIAL:
         allowed.add("official")
-    if user.kind == UserKind.BUSINESS:
+    if user.kind == UserKind.BUSINESS or _represented_businesses(user):
         allowed.add("business")
     return allowed
+
+
+def _represented_businesses(user) -> list[dict]:
+    """The businesses ``user`` may act for today: as legal representative (every procedure) or by a
+    mandate in force (its procedures; ``"*"`` for all)."""
+    from ..mandates import services as mandate_services
+    from ..mandates.models import Mandate
+
+    entries = [
+        {"tax_code": b.tax_code, "name": b.name, "role": "legal_representative", "procedures": "*"}
+        for b in mandate_services.businesses_represented_by(user)
+        if b.is_active
+    ]
+    for mandate in Mandate.objects.in_force().filter(agent=user).select_related("business"):
+        if not mandate.business.is_active:
+            continue
+        entries.append(
+            {
+                "tax_code": mandate.business.tax_code,
+                "name": mandate.business.name,
+                "role": "mandate",
+                "procedures": mandate.procedure_codes or "*",
+                "valid_until": mandate.valid_until.isoformat() if mandate.valid_until else None,
+            }
+        )
+    return entries
 
 
 def check_scopes_for_user(user, scopes) -> None:
@@ -265,9 +291,11 @@ def claims_for(user, application, scopes) -> dict:
         )
     if "official" in scopes and user.kind == UserKind.OFFICIAL:
         claims["agencies"] = _agencies_claim(user)
-    if "business" in scopes and user.kind == UserKind.BUSINESS:
-        claims["tax_code"] = user.tax_code
-        claims["organisation_name"] = user.organisation_name
+    if "business" in scopes:
+        if user.kind == UserKind.BUSINESS:
+            claims["tax_code"] = user.tax_code
+            claims["organisation_name"] = user.organisation_name
+        claims["represents"] = _represented_businesses(user)
     return claims
 
 
