@@ -246,4 +246,5 @@ if admin.site.is_registered(AccessAttempt):
     admin.site.unregister(AccessAttempt)
     admin.site.register(AccessAttempt, AuditedAccessAttemptAdmin)
 
+from .mandates import admin as mandates_admin  # noqa: E402, F401  (businesses, mandates, parents)
 from .oidc import admin as oidc_admin  # noqa: E402, F401  (the OpenID Connect clients' pages)
