@@ -249,6 +249,26 @@ def revoke_mandate(mandate: Mandate, *, by) -> Mandate:
     return mandate
 
 
+def represented_business(person, tax_code: str) -> Business | None:
+    """The business ``tax_code`` when ``person`` is its legal representative (as last checked), else
+    ``None`` (whether it exists or not: pages answer 404 alike)."""
+    business = Business.objects.filter(tax_code=tax_code).first()
+    if business is None or not is_legal_representative(person, business):
+        return None
+    return business
+
+
+def mandate_for(person, mandate_id) -> Mandate | None:
+    """The mandate ``mandate_id`` when ``person`` may revoke it (the business's legal representative, or
+    the person authorised, who may give it up), else ``None``."""
+    mandate = Mandate.objects.select_related("business", "agent").filter(pk=mandate_id).first()
+    if mandate is None:
+        return None
+    if mandate.agent_id == person.pk or is_legal_representative(person, mandate.business):
+        return mandate
+    return None
+
+
 def mandates_of(business: Business):
     """Every mandate of ``business``, newest first, with its agent."""
     return business.mandates.select_related("agent", "granted_by", "revoked_by").order_by("-granted_at")

@@ -316,7 +316,7 @@ def _agencies_claim(user) -> list[dict]:
 # --- Signing out --------------------------------------------------------------------------------
 
 
-def end_sessions_at_sign_out(user, session_key: str | None, iss: str = "") -> int:
+def end_sessions_at_sign_out(user, session_key: str | None, iss="") -> int:
     """What signing out of congso ends (called from the ``user_logged_out`` signal, in the request):
 
     - every session at a client opened from this browser session is marked ended, and each client
@@ -325,7 +325,8 @@ def end_sessions_at_sign_out(user, session_key: str | None, iss: str = "") -> in
       acting for someone who signed out. Third-party clients keep theirs until they expire, or until they
       act on the logout token.
 
-    ``iss`` is the issuer the ID tokens named (derived from the request when not configured).
+    ``iss`` is the issuer the ID tokens named (derived from the request when not configured), or a
+    function returning it, called only when a logout token is to be sent.
     Returns the number of client sessions ended.
     """
     now = timezone.now()
@@ -340,6 +341,8 @@ def end_sessions_at_sign_out(user, session_key: str | None, iss: str = "") -> in
             session.save(update_fields=["ended_at"])
             profile = profile_of(session.application)
             if profile is not None and profile.backchannel_logout_uri:
+                if callable(iss):
+                    iss = iss()
                 events.publish(
                     BACKCHANNEL_LOGOUT,
                     {

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from congso.catalog import services as catalog_services
 from congso.identity.mandates import services as mandates
-from congso.identity.mandates.models import Business, Mandate
 
 
 class BusinessForm(forms.Form):
@@ -139,11 +138,11 @@ def add_child(request):
     return render(request, "portal/mandates/overview.html", _context(request, child_form=form), status=400)
 
 
-def _represented_business(request, tax_code) -> Business:
+def _represented_business(request, tax_code):
     """The business ``tax_code`` if the signed-in person legally represents it; 404 otherwise (the
     page does not say whether the business is registered)."""
-    business = Business.objects.filter(tax_code=tax_code).first()
-    if business is None or not mandates.is_legal_representative(request.user, business):
+    business = mandates.represented_business(request.user, tax_code)
+    if business is None:
         raise Http404(_("Không tìm thấy doanh nghiệp, tổ chức."))
     return business
 
@@ -183,11 +182,8 @@ def grant(request, tax_code):
 @login_required
 @require_POST
 def revoke(request, mandate_id):
-    mandate = Mandate.objects.select_related("business", "agent").filter(pk=mandate_id).first()
-    if mandate is None or (
-        mandate.agent_id != request.user.pk
-        and not mandates.is_legal_representative(request.user, mandate.business)
-    ):
+    mandate = mandates.mandate_for(request.user, mandate_id)
+    if mandate is None:
         raise Http404(_("Không tìm thấy ủy quyền."))
     try:
         mandates.revoke_mandate(mandate, by=request.user)
