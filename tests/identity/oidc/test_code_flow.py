@@ -119,7 +119,11 @@ def test_a_public_client_uses_pkce_without_secret(browser, make_client, rp, oidc
     config = discover(oidc_base)
     browser.sign_in("pub.user")
     verifier = new_verifier()
-    response, _state = authorize(browser, client, config, verifier)
+    url, _state = client.create_authorization_url(
+        config["authorization_endpoint"], code_verifier=verifier, ui_locales="vi en"
+    )
+    response = browser.http.get(url)
+    assert response.status_code == 302
     token = client.fetch_token(
         config["token_endpoint"], authorization_response=response.headers["location"], code_verifier=verifier
     )

@@ -48,7 +48,8 @@ class AuthorizationView(oauth_views.AuthorizationView):
     def get(self, request, *args, **kwargs):
         # A request that needs no consent (first-party client, or no personal data asked for) is
         # answered at once, as the toolkit answers a client marked "skip authorization".
-        if request.GET.get("prompt"):
+        # Prompts and resource indicators (RFC 8707) take the toolkit's own path.
+        if request.GET.get("prompt") or "resource" in request.GET:
             return super().get(request, *args, **kwargs)
         try:
             scopes, credentials = self.validate_authorization_request(request)
@@ -57,6 +58,8 @@ class AuthorizationView(oauth_views.AuthorizationView):
         application = get_application_model().objects.get(client_id=credentials["client_id"])
         if services.needs_consent(application, scopes):
             return super().get(request, *args, **kwargs)
+        if isinstance(credentials.get("ui_locales"), list):
+            credentials["ui_locales"] = " ".join(credentials["ui_locales"])
         try:
             uri, _headers, _body, _status = self.create_authorization_response(
                 request=request, scopes=" ".join(scopes), credentials=credentials, allow=True
