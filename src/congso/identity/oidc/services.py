@@ -332,7 +332,7 @@ def end_sessions_at_sign_out(user, session_key: str | None, iss="") -> int:
     now = timezone.now()
     with transaction.atomic():
         sessions = list(
-            RelyingPartySession.objects.select_for_update()
+            RelyingPartySession.objects.select_for_update(of=("self",))
             .select_related("application__congso_profile")
             .filter(user=user, session_key_hash=_session_hash(session_key), ended_at__isnull=True)
         )
