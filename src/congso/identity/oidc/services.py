@@ -147,6 +147,15 @@ def needs_consent(application, scopes) -> bool:
     return not is_first_party(application) and bool(set(scopes) & PERSONAL_SCOPES)
 
 
+def has_consented(user, application, scopes) -> bool:
+    """Whether ``user`` already consented to ``scopes`` for ``application``: an access token still
+    valid that covers them (the toolkit's "auto" approval rule)."""
+    from django.utils import timezone as tz
+
+    tokens = get_access_token_model().objects.filter(user=user, application=application, expires__gt=tz.now())
+    return any(token.allow_scopes(scopes) for token in tokens)
+
+
 def scope_descriptions(scopes) -> list[tuple[str, str]]:
     return [(scope, SCOPES[scope]) for scope in scopes if scope in SCOPES]
 

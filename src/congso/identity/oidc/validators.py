@@ -31,3 +31,11 @@ class CongsoValidator(OAuth2Validator):
 
     def get_discovery_claims(self, request):
         return sorted({claim for claims in services.CLAIMS_BY_SCOPE.values() for claim in claims})
+
+    # prompt=none: oauthlib asks these without knowing the browser's session; the authorization view
+    # decides (``views.AuthorizationView.silent``): login_required, consent_required, or a code.
+    def validate_silent_login(self, request):
+        return True
+
+    def validate_silent_authorization(self, request):
+        return True

@@ -14,6 +14,7 @@ from oauth2_provider.exceptions import (
 )
 from oauth2_provider.models import get_application_model
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
+from oauthlib.openid.connect.core import exceptions as oidc_errors
 
 from . import services
 
@@ -45,6 +46,37 @@ class AuthorizationView(oauth_views.AuthorizationView):
         context["scope_list"] = services.scope_descriptions(kwargs.get("scopes") or [])
         return context
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "GET" and "none" in request.GET.get("prompt", "").split():
+            self.oauth2_data = {}
+            return self.silent(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def silent(self, request):
+        """``prompt=none`` (OpenID Connect Core 3.1.2.6): never a page. Someone not signed in sends the
+        client ``login_required``; a third-party client asking for personal data not yet consented to
+        gets ``consent_required``; otherwise the code, as without the prompt."""
+        try:
+            # The toolkit's validation alone: the person may be anonymous here.
+            scopes, credentials = super(oauth_views.AuthorizationView, self).validate_authorization_request(
+                request
+            )
+        except OAuthToolkitError as error:
+            return self.error_response(error, application=None)
+        application = get_application_model().objects.get(client_id=credentials["client_id"])
+        refusal = None
+        if not request.user.is_authenticated:
+            refusal = oidc_errors.LoginRequired(state=credentials.get("state"))
+        elif services.needs_consent(application, scopes) and not services.has_consented(
+            request.user, application, scopes
+        ):
+            refusal = oidc_errors.ConsentRequired(state=credentials.get("state"))
+        if refusal is not None:
+            return self.error_response(
+                OAuthToolkitError(error=refusal, redirect_uri=credentials["redirect_uri"]), application
+            )
+        return self._answer(request, scopes, credentials, application)
+
     def get(self, request, *args, **kwargs):
         # A request that needs no consent (first-party client, or no personal data asked for) is
         # answered at once, as the toolkit answers a client marked "skip authorization".
@@ -58,6 +90,9 @@ class AuthorizationView(oauth_views.AuthorizationView):
         application = get_application_model().objects.get(client_id=credentials["client_id"])
         if services.needs_consent(application, scopes):
             return super().get(request, *args, **kwargs)
+        return self._answer(request, scopes, credentials, application)
+
+    def _answer(self, request, scopes, credentials, application):
         if isinstance(credentials.get("ui_locales"), list):
             credentials["ui_locales"] = " ".join(credentials["ui_locales"])
         try:
