@@ -306,3 +306,19 @@ def test_the_consent_form_needs_its_csrf_token(signed_in, make_client, rp, confi
     fields.pop("csrfmiddlewaretoken")
     fields["allow"] = "on"
     assert signed_in.http.post(url, data=fields).status_code == 403
+
+
+def test_rp_initiated_logout_without_a_hint_asks_and_may_be_refused(signed_in, make_client, config):
+    """Without an ID token the person is asked; "Không đăng xuất" keeps them signed in."""
+    application = make_client(first_party=True)
+    url = config["end_session_endpoint"] + f"?client_id={application.client_id}"
+    page = signed_in.http.get(url)
+    assert page.status_code == 200 and "Bạn muốn đăng xuất khỏi congso?" in page.text
+    fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', page.text))
+    refused = signed_in.http.post(url, data=fields)
+    assert "Bạn vẫn đang đăng nhập" in refused.text
+    assert signed_in.http.get("/tai-khoan/dang-xuat/").status_code == 200  # still signed in
+    fields["allow"] = "on"
+    done = signed_in.http.post(url, data=fields)
+    assert done.status_code == 302, done.text[-3000:]
+    assert signed_in.http.get("/tai-khoan/dang-xuat/").status_code == 302  # signed out

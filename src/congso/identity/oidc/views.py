@@ -4,8 +4,12 @@ are the toolkit's own views (``urls``)."""
 
 import json
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import JsonResponse
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import DisallowedRedirect, ObjectDoesNotExist
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import resolve_url
+from django.utils.translation import gettext as _
 from oauth2_provider import views as oauth_views
 from oauth2_provider.exceptions import (
     InvalidOIDCClientError,
@@ -118,6 +122,18 @@ class RPInitiatedLogoutView(oauth_views.RPInitiatedLogoutView):
     character, one the client registered; an unknown ``client_id`` is an error page, never a redirect."""
 
     template_name = "identity/oidc/logout_confirm.html"
+
+    def do_logout(self, application=None, post_logout_redirect_uri=None, state=None, token_user=None):
+        if post_logout_redirect_uri:
+            return super().do_logout(application, post_logout_redirect_uri, state, token_user)
+        # No return address: the toolkit would redirect to this site's absolute "/" with the HTTPS-only
+        # redirect schemes (refused over plain HTTP); congso sends the person to its own home page.
+        try:
+            super().do_logout(application, None, state, token_user)
+        except DisallowedRedirect:
+            pass
+        messages.success(self.request, _("Bạn đã đăng xuất."))
+        return HttpResponseRedirect(resolve_url(settings.LOGOUT_REDIRECT_URL))
 
     def get_request_application(self, id_token, client_id):
         try:
