@@ -48,7 +48,10 @@ ACCOUNTS = [
         None,
         None,
         "Đại diện doanh nghiệp / business representative",
+        # The legal representative the business registry simulator names (mandates: /uy-quyen/).
+        national_id="074185000111",
         tax_code="3700123456",
+        date_of_birth=date(1985, 3, 3),
     ),
     DemoAccount(
         "motcua",
@@ -235,7 +238,11 @@ def _seed_sandbox() -> None:
         if a.national_id
     ]
     people += [Person(p["national_id"], p["name"]) for p in COUNTER_APPLICANTS.values()]
-    businesses = [KnownBusiness(a.tax_code, a.full_name) for a in ACCOUNTS if a.tax_code]
+    businesses = [
+        KnownBusiness(a.tax_code, a.full_name, a.national_id or "", a.date_of_birth)
+        for a in ACCOUNTS
+        if a.tax_code
+    ]
     seed_demo_sandbox(people, businesses)
 
 
@@ -268,6 +275,10 @@ def seed(verbose: bool = False) -> dict:
     for _module_name, step in _block_seeders():
         with transaction.atomic():
             step()
+    with transaction.atomic():
+        from congso.identity.oidc.demo import seed_demo_oidc
+
+        seed_demo_oidc(agencies["science_technology"])
     with transaction.atomic():
         _attach_example_forms()
     with transaction.atomic():

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # Officials' second factor (TOTP); congso's own rules in identity.second_factor.
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "oauth2_provider",
 ]
 # Simulators of national systems (population database, business registry): never in production.
 # Turning them on there explicitly is an error, not a silent no; the app itself also refuses to start in
@@ -206,6 +207,60 @@ CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS = env.int(
 # The coordinating department that collects the agencies' IT-application reports each December (the
 # Department of Science and Technology since March 2025) [verify per province].
 CONGSO_REPORTING_COORDINATOR_CODE = env.str("CONGSO_REPORTING_COORDINATOR_CODE", default="000.00.06.H08")
+# --- OpenID Connect provider (django-oauth-toolkit; docs/sso.md) ----------------------------
+# congso is the province's OpenID Connect provider: the signing key is an RSA private key (PEM) from the
+# environment in production; keys retired by a rotation stay published in the JWKS until every token they
+# signed has expired (CONGSO_OIDC_PRIVATE_KEYS_INACTIVE, PEMs separated by a blank line). The demo and
+# test profiles generate a key once under CONGSO_VAR_DIR (web server and worker share it).
+from congso.identity.oidc.keys import demo_private_key, split_pems  # noqa: E402
+
+CONGSO_OIDC_PRIVATE_KEY = env.str("CONGSO_OIDC_PRIVATE_KEY", default="", multiline=True)
+if not CONGSO_OIDC_PRIVATE_KEY and not IS_PRODUCTION:
+    CONGSO_OIDC_PRIVATE_KEY = demo_private_key(VAR_DIR / "oidc-demo-key.pem")
+CONGSO_OIDC_ISSUER = env.str("CONGSO_OIDC_ISSUER", default="")
+# Back-channel logout tokens are POSTed by the worker with this timeout (seconds), to HTTPS addresses
+# only in production (the demo's and the tests' receivers listen on this machine over HTTP).
+CONGSO_OIDC_BACKCHANNEL_ALLOW_HTTP = env.bool("CONGSO_OIDC_BACKCHANNEL_ALLOW_HTTP", default=not IS_PRODUCTION)
+CONGSO_OIDC_BACKCHANNEL_TIMEOUT_SECONDS = env.float("CONGSO_OIDC_BACKCHANNEL_TIMEOUT_SECONDS", default=5.0)
+# The toolkit's own models (named because Django's migration autodetector resolves them as swappable).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": bool(CONGSO_OIDC_PRIVATE_KEY),
+    "OIDC_RSA_PRIVATE_KEY": CONGSO_OIDC_PRIVATE_KEY,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": split_pems(
+        env.str("CONGSO_OIDC_PRIVATE_KEYS_INACTIVE", default="", multiline=True)
+    ),
+    "OIDC_ISS_ENDPOINT": CONGSO_OIDC_ISSUER,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_RP_INITIATED_LOGOUT_ACCEPT_EXPIRED_TOKENS": True,
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
+    "PKCE_REQUIRED": True,
+    # The OAuth 2.0 Security BCP (RFC 9700) in full: no implicit or password grant, S256 only, tokens
+    # never in query strings, the RFC 9207 ``iss`` in authorization responses, tokens stored hashed,
+    # refresh-token replay revokes the family, HTTPS redirect URIs only.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ROTATE_REFRESH_TOKEN": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("CONGSO_OIDC_ACCESS_TOKEN_SECONDS", default=600),
+    "ID_TOKEN_EXPIRE_SECONDS": env.int("CONGSO_OIDC_ID_TOKEN_SECONDS", default=600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("CONGSO_OIDC_REFRESH_TOKEN_SECONDS", default=8 * 3600),
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "OAUTH2_VALIDATOR_CLASS": "congso.identity.oidc.validators.CongsoValidator",
+    "SCOPES_BACKEND_CLASS": "congso.identity.oidc.scopes.CongsoScopes",
+    "REQUEST_APPROVAL_PROMPT": "auto",
+}
 
 # --- Internationalisation: Vietnamese first, English second --------------------------------
 LANGUAGE_CODE = "vi"
@@ -456,6 +511,19 @@ OTP_TOTP_ISSUER = CONGSO_TOTP_ISSUER
 # Seconds the provider's discovery document and keys are kept before being fetched again.
 CONGSO_VNEID_METADATA_CACHE_SECONDS = env.int("CONGSO_VNEID_METADATA_CACHE_SECONDS", default=3600)
 CONGSO_VNEID_HTTP_TIMEOUT_SECONDS = env.float("CONGSO_VNEID_HTTP_TIMEOUT_SECONDS", default=10.0)
+# The national registers that mandates are checked against (identity.mandates.registers): the LGSP
+# gateway's addresses in production; outside it, the sandbox simulators on this machine's web server.
+_SANDBOX_BASE = f"http://127.0.0.1:{env.str('CONGSO_PORT', default='8000')}/sandbox"
+CONGSO_BUSINESS_REGISTRY_URL = env.str(
+    "CONGSO_BUSINESS_REGISTRY_URL", default="" if IS_PRODUCTION else _SANDBOX_BASE + "/dang-ky-kinh-doanh"
+)
+CONGSO_POPULATION_REGISTRY_URL = env.str(
+    "CONGSO_POPULATION_REGISTRY_URL", default="" if IS_PRODUCTION else _SANDBOX_BASE + "/csdlqg-dan-cu"
+)
+CONGSO_REGISTRY_TOKEN = env.str(
+    "CONGSO_REGISTRY_TOKEN", default="" if IS_PRODUCTION else CONGSO_SANDBOX_TOKEN
+)
+CONGSO_REGISTRY_TIMEOUT_SECONDS = env.float("CONGSO_REGISTRY_TIMEOUT_SECONDS", default=10.0)
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,7 @@
 """URL map: the portal at /, procedures at /thu-tuc/, the officers' workspace at /can-bo/, sign-in at
-/tai-khoan/, the admin at /quan-tri/, the LGSP control plane at /lgsp/ (its catalogue at /can-bo/lgsp/), the
-leaders' indicators at /can-bo/bao-cao/ (the public headline figures at /chi-so/), and,
-outside production, the simulators of national systems at /sandbox/."""
+/tai-khoan/, the OpenID Connect provider at /oidc/, the admin at /quan-tri/, the LGSP control plane at
+/lgsp/ (its catalogue at /can-bo/lgsp/), the leaders' indicators at /can-bo/bao-cao/ (the public headline
+figures at /chi-so/), and, outside production, the simulators of national systems at /sandbox/."""
 
 from django.apps import apps
 from django.contrib import admin
@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
     path("tai-khoan/", include("congso.identity.urls")),
+    path("oidc/", include("congso.identity.oidc.urls")),
     path("can-bo/ho-so/", include("congso.dossiers.urls")),
     path("can-bo/cong-viec/", include("congso.workflow.task_urls")),
     path("can-bo/quy-trinh/", include("congso.workflow.urls")),

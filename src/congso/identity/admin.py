@@ -291,3 +291,5 @@ class SecondFactorDeviceAdmin(admin.ModelAdmin):
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, SecondFactorDeviceAdmin)
+from .mandates import admin as mandates_admin  # noqa: E402, F401  (businesses, mandates, parents)
+from .oidc import admin as oidc_admin  # noqa: E402, F401  (the OpenID Connect clients' pages)

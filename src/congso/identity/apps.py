@@ -13,3 +13,7 @@ class IdentityConfig(AppConfig):
         from .contrib.vneid import plugin as vneid_plugin  # noqa: F401  (registers the VNeID method)
 
         signals.connect()
+
+        from .oidc import signals as oidc_signals
+
+        oidc_signals.connect()

@@ -312,3 +312,18 @@ def eid_authenticated_share(start, end) -> EidShare:
     active = accounts(sign_ins)
     with_eid = accounts(sign_ins.filter(changes__method__in=EID_METHODS))
     return EidShare(active=active, with_eid=with_eid, share=with_eid / active if active else None)
+def may_act_for(person, principal, procedure_code: str, on=None) -> bool:
+    """Whether ``person`` may submit ``procedure_code`` on behalf of ``principal`` (a business or its tax
+    code, a person or their national ID) on ``on`` (today): the one rule of mandates, see
+    ``identity.mandates.services.may_act_for``. No effect."""
+    from .mandates import services as mandate_services
+
+    return mandate_services.may_act_for(person, principal, procedure_code, on=on)
+
+
+def record_act_for(person, principal: str, action: str, obj=None, **details) -> None:
+    """Audit an act ``person`` did on behalf of ``principal`` (tax code or national ID), naming both
+    (``identity.act_for``). Call inside the act's transaction."""
+    from .mandates import services as mandate_services
+
+    mandate_services.record_act_for(person, principal, action, obj, **details)

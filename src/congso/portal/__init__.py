@@ -1,5 +1,6 @@
 """The citizen-facing web pages (Cổng dịch vụ công): home, search, apply, my dossiers, results, feedback,
-and the public status page of a dossier.
+the public status page of a dossier, and “Ủy quyền và đại diện” (the pages only: who may act for a
+business or a child is ``identity.services.may_act_for``, which the submission asks).
 
 It owns what only the citizen's side produces: applications in progress (``ApplicationDraft`` and their
 files) and citizens' feedback on finished dossiers (``Feedback``, with the agency's reply); the public

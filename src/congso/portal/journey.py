@@ -20,6 +20,7 @@ from congso import formengine
 from congso.catalog import services as catalog_services
 from congso.catalog.models import ProcedureLevel
 from congso.formengine import MISSING, get_path, prefill
+from congso.identity import services as identity_services
 from congso.identity.models import UserKind
 
 from .models import ApplicationDraft, DraftFile
@@ -315,6 +316,9 @@ class Journey:
                     problems.append(
                         Problem(message, self.url("acting-for") + f"#{acting.nodes[path].html_id}")
                     )
+        mandate = self.mandate_problem()
+        if mandate is not None:
+            problems.append(mandate)
         if self.chooses_agency and self.draft.receiving_agency not in self.agencies:
             problems.append(
                 Problem(_("Vui lòng chọn cơ quan tiếp nhận hồ sơ."), self.url("agency") + "#f-agency")
@@ -334,6 +338,39 @@ class Journey:
                 )
             )
         return problems
+
+    # Relations whose represented party the mandates rule checks (identity.services.may_act_for): a
+    # business by its tax code, a minor child by their national ID (a child without one yet, e.g. at
+    # birth registration, is checked by the officer). "authorised" rests on the attached paper.
+    CHECKED_RELATIONS = {"business_representative": "tax_code", "parent_guardian": "national_id"}
+
+    def represented_party(self) -> str:
+        """The tax code or national ID of whom the applicant acts for, when the mandates rule applies."""
+        key = self.CHECKED_RELATIONS.get(self.draft.relation)
+        if key is None:
+            return ""
+        payload = self.acting_for_payload() or {}
+        return str(payload.get(key) or "").strip()
+
+    def mandate_problem(self) -> "Problem | None":
+        """Why the applicant may not submit this procedure for the party represented (None: they may)."""
+        party = self.represented_party()
+        if not party or identity_services.may_act_for(self.user, party, self.procedure.code):
+            return None
+        if self.draft.relation == "business_representative":
+            message = _(
+                "Bạn chưa được doanh nghiệp, tổ chức có mã số thuế %(party)s ủy quyền nộp thủ tục này "
+                "(hoặc ủy quyền đã hết hiệu lực, bị thu hồi). Người đại diện theo pháp luật ủy quyền cho bạn "
+                "ở trang “Ủy quyền và đại diện”."
+            ) % {"party": party}
+        else:
+            message = _(
+                "Chưa xác nhận được bạn là cha, mẹ của người có số định danh %(party)s. Thêm con của bạn ở "
+                "trang “Ủy quyền và đại diện” (đối chiếu với Cơ sở dữ liệu quốc gia về dân cư)."
+            ) % {"party": party}
+        return Problem(
+            message, self.url("acting-for") if self.acting_definition() is not None else self.url("who")
+        )
 
     def receiving_agency(self):
         if self.chooses_agency:

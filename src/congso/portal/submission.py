@@ -8,12 +8,14 @@ commits.
 
 from contextlib import ExitStack
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 
 from congso.catalog import services as catalog_services
 from congso.dossiers import files as dossier_files
 from congso.dossiers import services as dossier_services
+from congso.identity import services as identity_services
 
 from .journey import Journey
 from .models import ApplicationDraft, delete_stored
@@ -28,8 +30,9 @@ def submit(journey: Journey) -> None:
     Effects (one transaction): the dossier (``dossiers.services.submit_online``) with the draft's answers,
     applicant, person represented, receiving agency and files; the draft marked submitted with its
     cleaned answers, its file rows deleted. A draft a concurrent request submitted first is left as it is.
-    Errors: ``VersionNotInForce``; ``ValidationError`` (the dossier service refused the answers or a
-    file). Nothing is stored when one is raised.
+    Errors: ``VersionNotInForce``; ``ValidationError`` (the applicant may no longer act for the party
+    represented, ``identity.services.may_act_for``; the dossier service refused the answers or a file).
+    Nothing is stored when one is raised. An act for a business or a child is audited naming both.
     """
     data = journey.clean_data()
     with transaction.atomic():
@@ -44,10 +47,20 @@ def submit(journey: Journey) -> None:
         )
         if draft.submitted_dossier_id is not None:
             return
+        # Acting for a business or a child: the mandate is checked again here, so a mandate revoked
+        # while the page was open refuses the submission at once.
+        refused = journey.mandate_problem()
+        if refused is not None:
+            raise ValidationError(refused.message)
         # Read the files again under the lock: attaching or removing one updates the draft's row
         # (``journey.save``), so none can come or go between this read and the commit.
         journey.files_changed()
         dossier = _create_dossier(journey, data)
+        party = journey.represented_party()
+        if party:
+            identity_services.record_act_for(
+                journey.user, party, "dossier.submit", dossier, procedure=journey.procedure.code
+            )
         names = [attached.file.name for attached in journey.draft_files()]
         draft.files.all().delete()
         draft.submitted_dossier = dossier

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", home, name="home"),
     path("nop-ho-so/", include("congso.portal.application_urls")),
     path("", include("congso.portal.dossier_urls")),
+    path("", include("congso.portal.mandate_urls")),
 ]

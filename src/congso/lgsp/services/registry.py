@@ -286,3 +286,28 @@ def search_services(query: str = "") -> QuerySet[Service]:
             | Q(system__member__code__icontains=word)
         )
     return services
+
+
+def register_oidc_client(application_id: int) -> System | None:
+    """List an OpenID Connect client of ``identity`` as a system of its owner agency's member (reacting
+    to ``identity.oidc_client_registered``). Idempotent: a system with that code is left as it is.
+    Returns the system, or ``None`` when the client is gone or has no owner agency."""
+    from congso.identity.oidc import services as oidc_services
+
+    entry = oidc_services.registry_entry(application_id)
+    if entry is None or entry["owner_agency"] is None:
+        return None
+    with transaction.atomic():
+        member = member_for_agency(entry["owner_agency"])
+        existing = System.objects.filter(member=member, code__iexact=entry["code"]).first()
+        if existing is not None:
+            return existing
+        return register_system(
+            member,
+            entry["code"],
+            entry["name"],
+            owner_agency=entry["owner_agency"],
+            serves_public=True,
+            description=entry["description"],
+            status=SystemStatus.CONNECTED,
+        )
