@@ -373,6 +373,15 @@ CONGSO_WORKFLOW_TIMER_MAX_DAYS = env.int("CONGSO_WORKFLOW_TIMER_MAX_DAYS", defau
 CONGSO_SANDBOX_TOKEN = env.str("CONGSO_SANDBOX_TOKEN", default="congso-sandbox-demo-token")
 CONGSO_SANDBOX_RATE_LIMIT = env.int("CONGSO_SANDBOX_RATE_LIMIT", default=600)
 CONGSO_SANDBOX_RATE_WINDOW_SECONDS = env.int("CONGSO_SANDBOX_RATE_WINDOW_SECONDS", default=60)
+# The simulated payment gateways (sandbox.payment_gateway): their side of the merchant's keys, and where
+# they notify the merchant ("" = the merchant's standard address on the return URL's host).
+CONGSO_SANDBOX_VNPAY_TMN_CODE = env.str("CONGSO_SANDBOX_VNPAY_TMN_CODE", default="CONGSO01")
+CONGSO_SANDBOX_VNPAY_HASH_SECRET = env.str("CONGSO_SANDBOX_VNPAY_HASH_SECRET", default="congso-vnpay-demo-secret")
+CONGSO_SANDBOX_VNPAY_IPN_URL = env.str("CONGSO_SANDBOX_VNPAY_IPN_URL", default="")
+CONGSO_SANDBOX_DVCQG_PARTNER_CODE = env.str("CONGSO_SANDBOX_DVCQG_PARTNER_CODE", default="CONGSO")
+CONGSO_SANDBOX_DVCQG_SECRET = env.str("CONGSO_SANDBOX_DVCQG_SECRET", default="congso-dvcqg-demo-secret")
+CONGSO_SANDBOX_DVCQG_ACCESS_TOKEN = env.str("CONGSO_SANDBOX_DVCQG_ACCESS_TOKEN", default="congso-dvcqg-demo-token")
+CONGSO_SANDBOX_DVCQG_CONFIRM_URL = env.str("CONGSO_SANDBOX_DVCQG_CONFIRM_URL", default="")
 
 LOGGING = {
     "version": 1,

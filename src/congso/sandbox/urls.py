@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import business, population, views
+from . import business, payment_gateway, population, views
 
 app_name = "sandbox"
 
@@ -14,5 +14,12 @@ urlpatterns = [
     path("csdlqg-dan-cu/api/v1/cong-dan/<str:national_id>", population.citizen, name="population-citizen"),
     path("dang-ky-kinh-doanh/openapi.json", business.openapi_document, name="business-openapi"),
     path("dang-ky-kinh-doanh/api/v1/doanh-nghiep/<str:tax_code>", business.business, name="business"),
+    path("vnpay/paymentv2/vpcpay.html", payment_gateway.vnpay_pay, name="vnpay-pay"),
+    path("vnpay/paymentv2/<int:payment_id>/", payment_gateway.vnpay_complete, name="vnpay-complete"),
+    path("vnpay/merchant_webapi/api/transaction", payment_gateway.vnpay_transaction_api, name="vnpay-api"),
+    path("vnpay/merchant_webapi/statement", payment_gateway.vnpay_statement, name="vnpay-statement"),
+    path("dvcqg-thanh-toan/api/init", payment_gateway.dvcqg_init, name="dvcqg-init"),
+    path("dvcqg-thanh-toan/api/query", payment_gateway.dvcqg_query, name="dvcqg-query"),
+    path("dvcqg-thanh-toan/thanh-toan/<int:payment_id>/", payment_gateway.dvcqg_pay, name="dvcqg-pay"),
     path("<path:rest>", views.unknown, name="unknown"),
 ]
