@@ -52,6 +52,11 @@ class OfficerPagesExtension:
         """The page showing how ``dossier`` goes through its process, or ""."""
         return ""
 
+    def dossier_section(self, request, dossier) -> str:
+        """An HTML section (already rendered and escaped, starting with an ``<h2>``) this block adds to
+        the officer's page of ``dossier`` for ``request.user`` — e.g. the payment panel — or ""."""
+        return ""
+
 
 officer_pages = Registry("officer page extensions")
 
@@ -73,3 +78,8 @@ def to_do_url() -> str:
 def process_url(dossier) -> str:
     """The first page showing ``dossier``'s process, or "" when no extension offers one."""
     return next((url for url in (e.process_url(dossier) for e in _extensions()) if url), "")
+
+
+def dossier_sections(request, dossier) -> list[str]:
+    """Every registered extension's section of the officer's page of ``dossier`` (empty ones left out)."""
+    return [html for html in (e.dossier_section(request, dossier) for e in _extensions()) if html]

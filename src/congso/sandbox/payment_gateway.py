@@ -69,9 +69,7 @@ TEST_CARDS = (
     TestCard("9704192181368742", "NCB — thẻ bị khóa (12)", "12"),
     TestCard("9704000000000034", "Hết thời gian chờ thanh toán (11)", "11"),
     TestCard("9704000000000018", "Thành công nhưng IPN bị mất trên đường truyền", "00", notify=False),
-    TestCard(
-        "9704000000000026", "Thành công, trình duyệt không quay lại (đóng thẻ)", "00", returns=False
-    ),
+    TestCard("9704000000000026", "Thành công, trình duyệt không quay lại (đóng thẻ)", "00", returns=False),
 )
 CANCELLED = "24"
 
@@ -109,7 +107,9 @@ def vnpay_hash(data: str, secret: str) -> str:
 
 def vnpay_sign(params: dict) -> dict:
     signed = dict(params)
-    signed["vnp_SecureHash"] = vnpay_hash(vnpay_signed_data(params), settings.CONGSO_SANDBOX_VNPAY_HASH_SECRET)
+    signed["vnp_SecureHash"] = vnpay_hash(
+        vnpay_signed_data(params), settings.CONGSO_SANDBOX_VNPAY_HASH_SECRET
+    )
     return signed
 
 
@@ -337,9 +337,13 @@ def vnpay_transaction_api(request):
         return _api_answer({"vnp_ResponseCode": "03", "vnp_Message": "Unknown command"})
     expected = pipe_hash([body.get(f, "") for f in fields], settings.CONGSO_SANDBOX_VNPAY_HASH_SECRET)
     if not hmac.compare_digest(str(body.get("vnp_SecureHash", "")).lower(), expected):
-        return _api_answer({"vnp_ResponseCode": "97", "vnp_Message": "Invalid Checksum", "vnp_Command": command})
+        return _api_answer(
+            {"vnp_ResponseCode": "97", "vnp_Message": "Invalid Checksum", "vnp_Command": command}
+        )
     if body.get("vnp_TmnCode") != settings.CONGSO_SANDBOX_VNPAY_TMN_CODE:
-        return _api_answer({"vnp_ResponseCode": "02", "vnp_Message": "Invalid merchant", "vnp_Command": command})
+        return _api_answer(
+            {"vnp_ResponseCode": "02", "vnp_Message": "Invalid merchant", "vnp_Command": command}
+        )
     payment = SandboxPayment.objects.filter(
         protocol=GatewayProtocol.VNPAY, merchant=body["vnp_TmnCode"], reference=body.get("vnp_TxnRef", "")
     ).first()
@@ -380,7 +384,9 @@ def _refund(payment: SandboxPayment, body: dict) -> JsonResponse:
     except (KeyError, ValueError):
         amount = -1
     if payment.status != "paid" or amount <= 0 or amount + payment.refunded_amount > payment.amount:
-        return _api_answer({"vnp_Command": "refund", "vnp_ResponseCode": "94", "vnp_Message": "Refund refused"})
+        return _api_answer(
+            {"vnp_Command": "refund", "vnp_ResponseCode": "94", "vnp_Message": "Refund refused"}
+        )
     payment.refunded_amount += amount
     payment.save(update_fields=["refunded_amount"])
     answer = _query_body(payment, "refund")
@@ -413,7 +419,9 @@ def vnpay_statement(request):
         for p in rows.order_by("pk")
         if len(day) == 8
     ]
-    return api.labelled(JsonResponse({"vnp_ResponseCode": "00", "vnp_Date": day, "transactions": transactions}))
+    return api.labelled(
+        JsonResponse({"vnp_ResponseCode": "00", "vnp_Date": day, "transactions": transactions})
+    )
 
 
 # --- DVCQG payment platform -------------------------------------------------------------------
@@ -492,7 +500,6 @@ def dvcqg_init(request):
         return _dvcqg_reply("-1", "Số tiền không hợp lệ.")
     if amount <= 0 or message.get("MaTienTe") != "VND" or not message.get("MaThamChieu"):
         return _dvcqg_reply("-1", "Số tiền, tiền tệ hoặc mã tham chiếu không hợp lệ.")
-    receipt = message.get("ThongTinBienLai") or {}
     payment, _ = SandboxPayment.objects.get_or_create(
         protocol=GatewayProtocol.DVCQG,
         merchant=message["MaDoiTac"],
@@ -500,7 +507,9 @@ def dvcqg_init(request):
         defaults={
             "amount": amount,
             "order_info": str(message.get("ThongTinGiaoDich", ""))[:255],
-            "return_url": str(receipt.get("UrlTraVe", ""))[:500],
+            # The documented INIT carries no return address: the platform links the payer back to the
+            # one-stop portal that called it (the caller's site).
+            "return_url": request.build_absolute_uri("/"),
             "created": str(message.get("ThoiGianGD", ""))[:14],
             "bank_code": "DVCQG",
         },
@@ -544,8 +553,6 @@ def dvcqg_pay(request, payment_id: int):
         _settle(payment, code)
     if send:
         _send_dvcqg_callback(payment)
-    if payment.return_url:
-        return HttpResponseRedirect(payment.return_url)
     return _page(request, "sandbox/payment_done.html", {"payment": payment})
 
 

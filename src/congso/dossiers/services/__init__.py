@@ -76,9 +76,11 @@ from .processing import (
 from .reading import (
     TimelineEntry,
     can_receive_somewhere,
+    dossiers_asked_to_pay,
     find_by_code,
     get_for_applicant,
     get_visible,
+    result_papers,
     timeline,
     visible_to,
 )
@@ -115,6 +117,7 @@ __all__ = [
     "attach_process",
     "can",
     "can_receive_somewhere",
+    "dossiers_asked_to_pay",
     "extend",
     "find_by_code",
     "get_for_applicant",
@@ -132,6 +135,7 @@ __all__ = [
     "release_process",
     "request_payment",
     "request_supplement",
+    "result_papers",
     "return_result",
     "start_processing",
     "stop",

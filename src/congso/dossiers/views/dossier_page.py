@@ -136,6 +136,7 @@ def detail(request, code):
         "forms_produced": produced,
         "receipt_url": next((e["url"] for e in produced if e["code"] == FormCode.RECEIPT), ""),
         "flow_url": extensions.process_url(dossier),
+        "extension_sections": extensions.dossier_sections(request, dossier),
         "work_inbox_url": extensions.to_do_url(),
         "control_sheet_xlsx": reverse("dossiers:control_sheet_xlsx", args=[dossier.code])
         if hand_overs

@@ -1,0 +1,50 @@
+"""What payments adds to other blocks' pages: the payment panel on the officer's dossier page
+(``dossiers.extensions``) and the reconciliation entry in the workspace navigation
+(``workspace.registry``)."""
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from congso.dossiers.extensions import OfficerPagesExtension, officer_pages
+from congso.workspace.registry import NavigationEntry, navigation
+
+from . import permissions, services
+
+
+class PaymentPanel(OfficerPagesExtension):
+    def dossier_section(self, request, dossier) -> str:
+        if not permissions.can_view(request.user, dossier):
+            return ""
+        intents = services.intents_of(dossier)
+        due = services.amount_due(dossier)
+        if not intents and due is None:
+            return ""
+        refunds = [r for i in intents for r in i.refunds.all()]
+        return render_to_string(
+            "payments/officer_panel.html",
+            {
+                "dossier": dossier,
+                "intents": intents,
+                "due": services.format_vnd(due) if due else "",
+                "refunds": refunds,
+                "can_refund": permissions.can_request_refund(request.user, dossier),
+                "decidable": {r.pk for r in refunds if permissions.can_decide_refund(request.user, r)},
+            },
+            request=request,
+        )
+
+
+def register() -> None:
+    if "payments" not in officer_pages:
+        officer_pages.add("payments", PaymentPanel())
+    if "payments" not in navigation:
+        navigation.add(
+            "payments",
+            NavigationEntry(
+                label=_("Đối soát thanh toán"),
+                url_name="payments-office:reconciliation",
+                order=80,
+                current_namespace="payments-office",
+                shown_to=permissions.can_reconcile,
+            ),
+        )
