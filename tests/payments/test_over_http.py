@@ -270,3 +270,14 @@ def test_dvcqg_failure_and_forged_callback(awaiting, pay_with, gateways):
         answer = json.loads(response.read())
     assert answer["MaLoi"] == "97" and len(answer["MaXacThuc"]) == 64
     assert _reload(intent).status == IntentStatus.FAILED
+
+
+def test_late_payment_of_a_superseded_attempt_still_counts(awaiting, start, browser, gateways):
+    first, first_url = start(awaiting, "vnpay")
+    status, _headers, html = browser.get(first_url)  # the citizen keeps this page open…
+    second, _url = start(awaiting, "dvcqg")  # …and starts again with the other channel
+    assert _reload(first).status == IntentStatus.ABANDONED and second.status == IntentStatus.PENDING
+    browser.post_form(first_url, html, {"choice": SUCCESS, "pay": "1"})  # then pays on the first page
+    assert (_reload(first).status, first.settled_by) == (IntentStatus.PAID, "ipn")
+    assert _reload(second).status == IntentStatus.ABANDONED
+    assert _reload(awaiting).status == Status.IN_PROCESSING

@@ -158,9 +158,11 @@ def start_payment(
         if intent is not None and intent.status == IntentStatus.PAID:
             raise PaymentError(_("Khoản phí này đã được thanh toán."), code="paid")
         if intent is not None and (intent.provider != provider_name or intent.expires_at <= now):
-            # A different channel, or the old attempt ran out: close it; only a query may reopen it.
+            # A different channel, or the old attempt ran out: close it. Should the provider still
+            # confirm a payment of it later, ``handle_notification`` accepts that late payment.
             intent.status = IntentStatus.ABANDONED if intent.expires_at > now else IntentStatus.EXPIRED
-            intent.save(update_fields=["status"])
+            intent.settled_by = SUPERSEDED
+            intent.save(update_fields=["status", "settled_by"])
             audit.record("payments.intent.superseded", intent, changes={"status": intent.status}, actor=user)
             intent = None
         if intent is None:
@@ -210,6 +212,8 @@ class Outcome:
     message: str
     intent: PaymentIntent | None
 
+
+SUPERSEDED = "superseded"  # settled_by of an intent congso closed itself (a new attempt, its time ran out)
 
 ANSWERS = {
     "confirmed": ("00", "Confirm Success"),
@@ -335,12 +339,30 @@ def handle_notification(
             _note(provider_name, channel, verdict, intent, "amount", remote)
             _settle(intent, verdict, by=channel)  # records the refusal, changes nothing
             return Outcome(*ANSWERS["amount"], intent)
-        if intent.status in FINAL_STATUSES:
+        if intent.status in FINAL_STATUSES and not _late_payment(intent, verdict):
             _note(provider_name, channel, verdict, intent, "already", remote)
             return Outcome(*ANSWERS["already"], intent)
         outcome = _settle(intent, verdict, by=channel)
         _note(provider_name, channel, verdict, intent, outcome, remote)
     return Outcome(*ANSWERS[outcome], intent)
+
+
+def _late_payment(intent: PaymentIntent, verdict: Verdict) -> bool:
+    """A payment confirmed for an intent congso closed on its own (superseded by a new attempt, or past
+    its time) — the money was taken, so it counts, unless the dossier's amount is already paid by
+    another intent: then it is left for the reconciliation (a mismatch the finance officer refunds).
+    Closes the other open attempts of the same dossier and amount so that the paid one is the live one."""
+    if not (verdict.success and intent.settled_by == SUPERSEDED):
+        return False
+    others = PaymentIntent.objects.filter(dossier=intent.dossier, amount=intent.amount).exclude(pk=intent.pk)
+    if others.filter(status=IntentStatus.PAID).exists():
+        audit.record("payments.notification.late_duplicate", intent, label=intent.provider)
+        return False
+    for other in others.filter(status__in=[IntentStatus.CREATED, IntentStatus.PENDING]).select_for_update():
+        other.status, other.settled_by = IntentStatus.ABANDONED, SUPERSEDED
+        other.save(update_fields=["status", "settled_by"])
+    audit.record("payments.notification.late_payment", intent, label=intent.provider)
+    return True
 
 
 def handle_return(provider_name: str, data: dict) -> PaymentIntent | None:
