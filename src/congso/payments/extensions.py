@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from congso.dossiers.extensions import OfficerPagesExtension, officer_pages
+from congso.dossiers.models import Status
 from congso.workspace.registry import NavigationEntry, navigation
 
 from . import permissions, services
@@ -13,12 +14,13 @@ from . import permissions, services
 
 class PaymentPanel(OfficerPagesExtension):
     def dossier_section(self, request, dossier) -> str:
+        # One query for a dossier that never had anything to pay; the permission is asked only then.
+        intents = services.intents_of(dossier)
+        if not intents and dossier.status != Status.AWAITING_PAYMENT:
+            return ""
         if not permissions.can_view(request.user, dossier):
             return ""
-        intents = services.intents_of(dossier)
         due = services.amount_due(dossier)
-        if not intents and due is None:
-            return ""
         refunds = [r for i in intents for r in i.refunds.all()]
         return render_to_string(
             "payments/officer_panel.html",
