@@ -244,6 +244,22 @@ def _receipt_number(year: int) -> tuple[int, str]:
     return last + 1, f"BL{year}-{last + 1:06d}"
 
 
+def _issue_receipt(intent: PaymentIntent, now) -> str:
+    """The next number of the year; two settlements at once: the second retries with the next one."""
+    year = now.astimezone(VIETNAM).year
+    for _attempt in range(5):
+        sequence, number = _receipt_number(year)
+        try:
+            with transaction.atomic():
+                Receipt.objects.create(
+                    intent=intent, number=number, year=year, sequence=sequence, issued_at=now
+                )
+            return number
+        except IntegrityError:
+            continue
+    raise IntegrityError("could not number the receipt")
+
+
 def _settle(intent: PaymentIntent, verdict: Verdict, *, by: str) -> str:
     """Apply a verified verdict to a locked, non-final intent. Returns the outcome name."""
     if verdict.amount != intent.amount or (verdict.currency or "VND") != intent.currency:
@@ -267,9 +283,7 @@ def _settle(intent: PaymentIntent, verdict: Verdict, *, by: str) -> str:
     if verdict.success:
         intent.status = IntentStatus.PAID
         intent.save()
-        year = now.astimezone(VIETNAM).year
-        sequence, number = _receipt_number(year)
-        Receipt.objects.create(intent=intent, number=number, year=year, sequence=sequence, issued_at=now)
+        number = _issue_receipt(intent, now)
         dossier = intent.dossier
         if dossier.status == Status.AWAITING_PAYMENT:
             dossier_services.record_payment(
@@ -410,7 +424,7 @@ def refresh(intent: PaymentIntent, *, by: str = Channel.QUERY) -> PaymentIntent:
                 _note(intent.provider, Channel.QUERY, verdict, intent, "pending")
             return intent
         if verdict.success is False and verdict.amount is None:
-            verdict.amount = intent.amount  # "no such transaction": nothing was paid
+            verdict.amount = intent.amount  # a failed transaction reported without its amount
         outcome = _settle(intent, verdict, by=by)
         _note(intent.provider, Channel.QUERY, verdict, intent, outcome)
     return intent

@@ -180,7 +180,7 @@ class DvcqgPlatform(Provider):
         if code == "00":
             success = {"1": True, "3": None, "4": False}.get(state)
         else:
-            success = False if code == "01" else None  # 01: no such transaction on the platform
+            success = None  # 01: no such transaction on the platform (yet) — not final
         # The QUERY answer carries no hash in the public sources: it is trusted as the answer of the
         # authenticated (bearer token, TLS) call congso itself made, and checked against the intent.
         return Verdict(

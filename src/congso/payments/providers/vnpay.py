@@ -195,7 +195,9 @@ class VnpayGateway(Provider):
         code = answer.get("vnp_ResponseCode", "")
         status = answer.get("vnp_TransactionStatus", "")
         if code != "00":
-            success = False if code == "91" else None  # 91: the gateway never saw the transaction
+            # 91: the gateway has no paid transaction with this reference (yet: the payer may still be on
+            # its page) — not final; the intent expires on its own time (services.refresh).
+            success = None
         else:
             success = {"00": True, "01": None, "05": None}.get(status, False)
         return Verdict(
