@@ -13,8 +13,7 @@ from congso.payments import services
 from congso.payments.models import IntentStatus, PaymentIntent, ProviderNotification, Receipt
 from congso.sandbox import payment_gateway as gateway
 from congso.sandbox.models import SandboxPayment
-
-from .conftest import AMOUNT
+from tests.payments.helpers import AMOUNT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

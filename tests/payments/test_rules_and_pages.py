@@ -26,8 +26,7 @@ from congso.payments.models import (
 from congso.payments.providers import Verdict, providers
 from congso.payments.providers import vnpay as vnpay_provider
 from congso.sandbox import payment_gateway as gateway
-
-from .conftest import AMOUNT
+from tests.payments.helpers import AMOUNT
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
