@@ -280,3 +280,17 @@ def test_late_payment_of_a_superseded_attempt_still_counts(awaiting, start, brow
     assert (_reload(first).status, first.settled_by) == (IntentStatus.PAID, "ipn")
     assert _reload(second).status == IntentStatus.ABANDONED
     assert _reload(awaiting).status == Status.IN_PROCESSING
+
+
+def test_daily_job_reconciles_yesterday_once_per_provider(awaiting, pay_with, clock):
+    from datetime import timedelta
+
+    from congso.payments.models import ReconciliationRun
+
+    intent, _response = pay_with(awaiting, "0003", provider="dvcqg")  # the callback is lost
+    clock.set(intent.created_at + timedelta(days=1))
+    runs = services.reconcile_yesterday()
+    assert {r.provider for r in runs} == {"vnpay", "dvcqg"} and all(r.error == "" for r in runs)
+    assert _reload(intent).status == IntentStatus.PAID  # recovered by QUERY during reconciliation
+    assert services.reconcile_yesterday() == []
+    assert ReconciliationRun.objects.count() == 2

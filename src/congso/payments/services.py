@@ -584,7 +584,7 @@ def reconcile(provider_name: str, day: date, *, base_url: str = "") -> Reconcili
     base = base_url or provider.gateway_url() or (ours.values_list("gateway_url", flat=True).first() or "")
     run = ReconciliationRun.objects.create(provider=provider_name, day=day)
     try:
-        rows = provider.statement(base, day) if base else None
+        rows = provider.statement(base, day) if base and provider.has_statement else None
     except ProviderError as error:
         rows = None
         run.error = str(error)[:1000]

@@ -64,6 +64,7 @@ class Provider:
 
     name = ""
     label = ""
+    has_statement = True  # False: reconciliation queries each transaction instead
 
     def gateway_url(self) -> str:
         """The provider's base address from the settings, or "" (then the sandbox on this site is used)."""

@@ -77,6 +77,7 @@ def _int(text) -> int | None:
 class DvcqgPlatform(Provider):
     name = "dvcqg"
     label = "Nền tảng thanh toán của Cổng Dịch vụ công quốc gia"
+    has_statement = False
 
     def gateway_url(self) -> str:
         return settings.CONGSO_PAYMENTS_DVCQG_URL
