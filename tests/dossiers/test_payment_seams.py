@@ -70,3 +70,20 @@ def test_extension_sections_are_collected_in_order(drive, actors):
     finally:
         extensions.officer_pages.remove("zz-test-a")
         extensions.officer_pages.remove("zz-test-b")
+
+
+def test_payment_request_form_proposes_the_catalogue_fee(drive, actors, client):
+    from congso.catalog.models import Fee, FeeKind
+    from congso.dossiers.models import Dossier
+
+    dossier = drive(Status.IN_PROCESSING)
+    Fee.objects.create(
+        version=dossier.procedure_version,
+        name="Phí chứng thực",
+        kind=FeeKind.PER_PAGE,
+        rule={"first_pages": 2, "first_rate": 2000, "next_rate": 1000, "max_per_copy": 200000},
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(form_data={"so_trang": 5, "so_ban_sao": 3})
+    client.force_login(actors.specialist)
+    html = client.get(f"/can-bo/ho-so/{dossier.code}/yeu-cau-nop-phi/").content.decode()
+    assert 'value="21000"' in html  # (2 × 2,000 + 3 × 1,000) × 3 copies
