@@ -332,3 +332,13 @@ def test_sandbox_refuses_production(settings):
     settings.IS_PRODUCTION = True
     with pytest.raises(ImproperlyConfigured):
         refuse_in_production()
+
+
+def test_inbound_messages_are_rate_limited(db, client, monkeypatch):
+    from congso.payments import views
+
+    monkeypatch.setattr(views, "INBOUND_LIMIT", 2)
+    answers = [client.get("/thanh-toan/vnpay/ipn/?vnp_TxnRef=x").status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
+    returns = [client.get("/thanh-toan/tro-ve/vnpay/?vnp_TxnRef=x")["Location"] for _ in range(3)]
+    assert all(location.endswith("/ho-so-cua-toi/") for location in returns)

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from congso.core import audit
+from congso.core import audit, ratelimit
 from congso.core.net import client_address
 from congso.core.pdf import pdf_response
 from congso.dossiers import services as dossier_services
@@ -92,11 +92,23 @@ def pay(request, public_id):
     )
 
 
+# Messages from outside (browser returns, notifications) per client address and minute: every one is
+# stored, so their number is bounded.
+INBOUND_LIMIT = 120
+
+
+def _within_limit(request, scope: str) -> bool:
+    return ratelimit.take(scope, client_address(request) or "unknown", limit=INBOUND_LIMIT, window=60)
+
+
 @require_GET
 def return_from_provider(request, provider_name: str):
     """The browser's return: recorded, never decisive; the citizen sees the intent's own state."""
     if provider_name not in providers:
         raise Http404
+    if not _within_limit(request, "payments.return"):
+        messages.error(request, _("Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."))
+        return redirect("portal:my-dossiers")
     intent = services.handle_return(provider_name, request.GET.dict())
     if intent is None:
         messages.error(request, _("Thông tin trả về từ kênh thanh toán không hợp lệ."))
@@ -148,6 +160,8 @@ def check_intent(request, reference: str):
 @csrf_exempt  # server-to-server from the provider, authenticated by its HMAC
 @require_GET
 def vnpay_ipn(request):
+    if not _within_limit(request, "payments.ipn"):
+        return JsonResponse({"RspCode": "99", "Message": "Too many requests"}, status=429)
     outcome = services.handle_notification(
         "vnpay", request.GET.dict(), channel=Channel.IPN, remote=client_address(request)
     )
@@ -158,6 +172,8 @@ def vnpay_ipn(request):
 @require_POST
 def dvcqg_confirm(request):
     provider = providers["dvcqg"]
+    if not _within_limit(request, "payments.ipn"):
+        return JsonResponse(provider.answer("99", "Too many requests"), status=429)
     try:
         data = json.loads(request.body)
         if not isinstance(data, dict):
