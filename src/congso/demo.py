@@ -286,6 +286,8 @@ def seed(verbose: bool = False) -> dict:
     if apps.is_installed("congso.sandbox"):
         with transaction.atomic():
             _seed_national_portal(agencies)
+    with transaction.atomic():
+        _seed_demo_payment(users, agencies)
     # The indicators of the demo dossiers at once, not after the worker has delivered their events.
     reporting_aggregates.rebuild()
     with transaction.atomic():
@@ -465,6 +467,27 @@ def _seed_demo_dossiers(users: dict, agencies: dict) -> None:
     _run_process(done, [(specialist, None), (leader, {"approved": True})])
     dossier_services.return_result(done, officer, "counter")
     _run_process(done, [(officer, None)])
+
+
+def _seed_demo_payment(users: dict, agencies: dict) -> None:
+    """A dossier of the demo citizen waiting for its fee (payments.demo), paid through the sandbox."""
+    from congso.payments.demo import seed_demo_payments
+
+    citizen = users["congdan"]
+    seed_demo_payments(
+        citizen=citizen,
+        specialist=users["chuyenvien"],
+        officer=users["motcua"],
+        agency=agencies["commune"],
+        applicant={
+            "name": citizen.full_name,
+            "national_id": citizen.national_id,
+            "phone": "0912345678",
+            "email": citizen.email,
+            "address": f"{CITIZEN_STREET_ADDRESS}, phường Thủ Dầu Một",
+        },
+        papers=_papers_for,
+    )
 
 
 def _run_process(dossier, steps) -> None:

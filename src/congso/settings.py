@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "congso.lgsp",
     "congso.reporting",
     "congso.nationalportal",
+    "congso.payments",
     # The Django admin, with congso's entry rule and default-deny below the platform (agencies.admin_site).
     "congso.agencies.admin_config.CongsoAdminConfig",
     "django.contrib.auth",
@@ -524,6 +525,41 @@ CONGSO_REGISTRY_TOKEN = env.str(
     "CONGSO_REGISTRY_TOKEN", default="" if IS_PRODUCTION else CONGSO_SANDBOX_TOKEN
 )
 CONGSO_REGISTRY_TIMEOUT_SECONDS = env.float("CONGSO_REGISTRY_TIMEOUT_SECONDS", default=10.0)
+# Online fee payment (congso.payments, docs/payments.md): the providers offered, in order; each provider's
+# address ("" = the sandbox on this site, outside production) and the merchant's keys (secrets: from the
+# environment; the demo defaults are refused in production, where they are empty).
+CONGSO_PAYMENTS_PROVIDERS = env.list("CONGSO_PAYMENTS_PROVIDERS", default=["vnpay", "dvcqg"])
+CONGSO_PAYMENTS_INTENT_MINUTES = env.int("CONGSO_PAYMENTS_INTENT_MINUTES", default=15)
+CONGSO_PAYMENTS_VNPAY_URL = env.str("CONGSO_PAYMENTS_VNPAY_URL", default="")
+CONGSO_PAYMENTS_VNPAY_TMN_CODE = env.str(
+    "CONGSO_PAYMENTS_VNPAY_TMN_CODE", default="" if IS_PRODUCTION else "CONGSO01"
+)
+CONGSO_PAYMENTS_VNPAY_HASH_SECRET = env.str(
+    "CONGSO_PAYMENTS_VNPAY_HASH_SECRET", default="" if IS_PRODUCTION else "congso-vnpay-demo-secret"
+)
+CONGSO_PAYMENTS_DVCQG_URL = env.str("CONGSO_PAYMENTS_DVCQG_URL", default="")
+CONGSO_PAYMENTS_DVCQG_PARTNER_CODE = env.str(
+    "CONGSO_PAYMENTS_DVCQG_PARTNER_CODE", default="" if IS_PRODUCTION else "CONGSO"
+)
+CONGSO_PAYMENTS_DVCQG_SECRET = env.str(
+    "CONGSO_PAYMENTS_DVCQG_SECRET", default="" if IS_PRODUCTION else "congso-dvcqg-demo-secret"
+)
+CONGSO_PAYMENTS_DVCQG_ACCESS_TOKEN = env.str(
+    "CONGSO_PAYMENTS_DVCQG_ACCESS_TOKEN", default="" if IS_PRODUCTION else "congso-dvcqg-demo-token"
+)
+# The simulated payment gateways (sandbox.payment_gateway): their side of the merchant's keys, and where
+# they notify the merchant ("" = the merchant's standard address on the return URL's host).
+CONGSO_SANDBOX_VNPAY_TMN_CODE = env.str("CONGSO_SANDBOX_VNPAY_TMN_CODE", default="CONGSO01")
+CONGSO_SANDBOX_VNPAY_HASH_SECRET = env.str(
+    "CONGSO_SANDBOX_VNPAY_HASH_SECRET", default="congso-vnpay-demo-secret"
+)
+CONGSO_SANDBOX_VNPAY_IPN_URL = env.str("CONGSO_SANDBOX_VNPAY_IPN_URL", default="")
+CONGSO_SANDBOX_DVCQG_PARTNER_CODE = env.str("CONGSO_SANDBOX_DVCQG_PARTNER_CODE", default="CONGSO")
+CONGSO_SANDBOX_DVCQG_SECRET = env.str("CONGSO_SANDBOX_DVCQG_SECRET", default="congso-dvcqg-demo-secret")
+CONGSO_SANDBOX_DVCQG_ACCESS_TOKEN = env.str(
+    "CONGSO_SANDBOX_DVCQG_ACCESS_TOKEN", default="congso-dvcqg-demo-token"
+)
+CONGSO_SANDBOX_DVCQG_CONFIRM_URL = env.str("CONGSO_SANDBOX_DVCQG_CONFIRM_URL", default="")
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,8 @@ urlpatterns = [
     path("thu-tuc/", include("congso.catalog.urls")),
     path("can-bo/lgsp/", include("congso.lgsp.workspace_urls")),
     path("can-bo/dvcqg/", include("congso.nationalportal.urls")),
+    path("can-bo/thanh-toan/", include("congso.payments.office_urls")),
+    path("thanh-toan/", include("congso.payments.urls")),
     path("lgsp/", include("congso.lgsp.urls")),
     path("can-bo/bao-cao/", include("congso.reporting.urls")),
     path("chi-so/", include("congso.reporting.public_urls")),

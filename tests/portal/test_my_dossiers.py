@@ -138,13 +138,21 @@ def test_dossier_page_shows_timeline_messages_and_what_is_asked(as_an, world):
     assert world.specialist.full_name not in html
 
 
-def test_dossier_page_asks_for_payment_in_words_without_a_payment_button(as_an, world):
+def test_dossier_page_asks_for_payment_with_the_online_payment_button(as_an, world):
     dossier = drive(world, Status.AWAITING_PAYMENT)
     html = page(as_an.get(url("my-dossier", dossier)))
     assert "Cơ quan yêu cầu bạn nộp 50.000 đồng phí, lệ phí hoặc thuế" in html
     assert "Lệ phí đăng ký muộn" in html
+    assert reverse("payments:pay", kwargs={"public_id": dossier.public_id}) in html
+    assert "Cổng chưa nhận thanh toán trực tuyến cho hồ sơ này" not in html
+
+
+def test_dossier_page_asks_for_payment_in_words_when_no_provider_is_offered(as_an, world, settings):
+    settings.CONGSO_PAYMENTS_PROVIDERS = []
+    dossier = drive(world, Status.AWAITING_PAYMENT)
+    html = page(as_an.get(url("my-dossier", dossier)))
     assert "Cổng chưa nhận thanh toán trực tuyến cho hồ sơ này" in html
-    assert "Thanh toán trực tuyến</button>" not in html and "thanh-toan" not in html
+    assert "thanh-toan" not in html
 
 
 def test_dossier_page_shows_refusal_reasons_of_a_stopped_dossier_and_no_withdrawal(as_an, world):

@@ -107,6 +107,8 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} #{self.pk}"
+
+
 # The OpenID Connect provider's models live beside it (oidc/models.py); imported here for Django.
 # Businesses, mandates and guardianships (mandates/models.py).
 from .mandates.models import Business, Guardianship, LegalRepresentative, Mandate  # noqa: E402, F401

@@ -312,6 +312,8 @@ def eid_authenticated_share(start, end) -> EidShare:
     active = accounts(sign_ins)
     with_eid = accounts(sign_ins.filter(changes__method__in=EID_METHODS))
     return EidShare(active=active, with_eid=with_eid, share=with_eid / active if active else None)
+
+
 def may_act_for(person, principal, procedure_code: str, on=None) -> bool:
     """Whether ``person`` may submit ``procedure_code`` on behalf of ``principal`` (a business or its tax
     code, a person or their national ID) on ``on`` (today): the one rule of mandates, see

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
 from congso.agencies import services as agency_services
+from congso.core import request_cache
 
 from .indicators import Scope
 
@@ -44,8 +45,24 @@ COORDINATING_ROLES = ("leader", "specialist")
 
 def coordinator_agency():
     """The coordinating department that collects the reports (``CONGSO_REPORTING_COORDINATOR_CODE``, the
-    Department of Science and Technology since March 2025 [verify per province])."""
-    return agency_services.get_agency_by_code(settings.CONGSO_REPORTING_COORDINATOR_CODE)
+    Department of Science and Technology since March 2025 [verify per province]); read once per request,
+    since every workspace page asks (its navigation)."""
+    agency = _coordinator_or_none()
+    if agency is None:
+        raise ObjectDoesNotExist(settings.CONGSO_REPORTING_COORDINATOR_CODE)
+    return agency
+
+
+def _coordinator_or_none():
+    code = settings.CONGSO_REPORTING_COORDINATOR_CODE
+
+    def find():
+        try:
+            return agency_services.get_agency_by_code(code)
+        except ObjectDoesNotExist:  # not registered (a fresh install): nobody coordinates but the platform
+            return None
+
+    return request_cache.remember(("reporting.coordinator", code), find)
 
 
 def is_coordinator(user) -> bool:
@@ -54,11 +71,11 @@ def is_coordinator(user) -> bool:
         return False
     if agency_services.is_platform_admin(user):
         return True
-    try:
-        agency = coordinator_agency()
-    except ObjectDoesNotExist:  # no such agency configured: nobody coordinates but the platform
-        return False
-    return bool(agency_services.roles_for(user, agency) & set(COORDINATING_ROLES))
+    # The memberships (read once per request, their agencies loaded) name the agency by its code.
+    code = settings.CONGSO_REPORTING_COORDINATOR_CODE
+    return any(
+        m.agency.code == code and m.role in COORDINATING_ROLES for m in agency_services.memberships_for(user)
+    )
 
 
 def may_fill(user, report) -> bool:

@@ -12,7 +12,7 @@ registry.navigation.add(
     registry.NavigationEntry(
         label=_("Chỉ số, báo cáo"),
         url_name="reporting:dashboard",
-        order=80,
+        order=85,
         current_views=("reporting:dashboard", "reporting:drill"),
         shown_to=may_open_dashboard,
     ),
@@ -22,7 +22,7 @@ registry.navigation.add(
     registry.NavigationEntry(
         label=_("Báo cáo định kỳ CNTT"),
         url_name="reporting:it_reports",
-        order=81,
+        order=86,
         current_views=(
             "reporting:it_reports",
             "reporting:it_request_create",
@@ -37,7 +37,7 @@ registry.navigation.add(
     registry.NavigationEntry(
         label=_("Chương trình, đầu tư CNTT"),
         url_name="reporting:programmes",
-        order=82,
+        order=87,
         current_views=("reporting:programmes", "reporting:programme", "reporting:task"),
         shown_to=lambda user: may_open_dashboard(user) or may_use_it_reports(user),
     ),

@@ -233,3 +233,40 @@ class VneidGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.national_id[-4:]}"
+
+
+class GatewayProtocol(models.TextChoices):
+    VNPAY = "vnpay", "VNPAY 2.1.0"
+    DVCQG = "dvcqg", "Nền tảng thanh toán Cổng DVCQG"
+
+
+class SandboxPayment(models.Model):
+    """One transaction of the simulated payment gateways (``payment_gateway``): what a merchant asked
+    for, what the simulated payer did and what the gateway told the merchant. No card numbers are kept,
+    only the outcome the chosen test card stands for."""
+
+    protocol = models.CharField(max_length=8, choices=GatewayProtocol.choices)
+    merchant = models.CharField(max_length=40)
+    reference = models.CharField(max_length=100)  # vnp_TxnRef / MaThamChieu
+    amount = models.PositiveBigIntegerField()  # đồng (VNPAY sends ×100; stored divided)
+    currency = models.CharField(max_length=3, default="VND")
+    order_info = models.CharField(max_length=255, blank=True)
+    return_url = models.URLField(max_length=500, blank=True)
+    created = models.CharField(max_length=14)  # vnp_CreateDate / ThoiGianGD as sent (yyyyMMddHHmmss)
+    expires = models.CharField(max_length=14, blank=True)
+    status = models.CharField(max_length=12, default="pending")  # pending/paid/failed/cancelled/timeout
+    response_code = models.CharField(max_length=4, blank=True)
+    transaction_no = models.CharField(max_length=20, blank=True)
+    bank_code = models.CharField(max_length=20, blank=True)
+    pay_date = models.CharField(max_length=14, blank=True)
+    notified = models.BooleanField(default=False)  # the merchant's server acknowledged the notification
+    refunded_amount = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["protocol", "merchant", "reference"], name="sandbox_payment_ref")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.protocol}:{self.reference}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import business, dvcqg, dvcqg_pages, population, views, vneid
+from . import business, dvcqg, dvcqg_pages, payment_gateway, population, views, vneid
 
 app_name = "sandbox"
 
@@ -29,5 +29,12 @@ urlpatterns = [
     path("vneid/auth", vneid.authorize, name="vneid-authorize"),
     path("vneid/token", vneid.token, name="vneid-token"),
     path("vneid/userinfo", vneid.userinfo, name="vneid-userinfo"),
+    path("vnpay/paymentv2/vpcpay.html", payment_gateway.vnpay_pay, name="vnpay-pay"),
+    path("vnpay/paymentv2/<int:payment_id>/", payment_gateway.vnpay_complete, name="vnpay-complete"),
+    path("vnpay/merchant_webapi/api/transaction", payment_gateway.vnpay_transaction_api, name="vnpay-api"),
+    path("vnpay/merchant_webapi/statement", payment_gateway.vnpay_statement, name="vnpay-statement"),
+    path("dvcqg-thanh-toan/api/init", payment_gateway.dvcqg_init, name="dvcqg-init"),
+    path("dvcqg-thanh-toan/api/query", payment_gateway.dvcqg_query, name="dvcqg-query"),
+    path("dvcqg-thanh-toan/thanh-toan/<int:payment_id>/", payment_gateway.dvcqg_pay, name="dvcqg-pay"),
     path("<path:rest>", views.unknown, name="unknown"),
 ]

@@ -171,3 +171,23 @@ def reporting_rows(dossier_ids) -> list[dict]:
 def dossier_ids_after(last_id: int, count: int) -> list[int]:
     """Up to ``count`` dossier ids above ``last_id``, ascending: a batch job walks every dossier."""
     return Dossier.objects.ids_after(last_id, count)
+
+
+def result_papers(dossier) -> list:
+    """The result papers of ``dossier`` (stage "result"), oldest first. Reads only; checks no permission
+    (the caller has) — the payments block delivers them electronically."""
+    from ..models import PaperStage
+
+    return list(dossier.papers.filter(stage=PaperStage.RESULT).order_by("uploaded_at", "pk"))
+
+
+def dossiers_asked_to_pay(since: datetime, until: datetime) -> list[int]:
+    """Ids of the dossiers asked to pay (transition ``request_payment``) in ``[since, until)``, for the
+    online-payment share (Decision 766)."""
+    from ..models import StatusChange
+
+    return list(
+        StatusChange.objects.filter(transition="request_payment", at__gte=since, at__lt=until)
+        .values_list("dossier_id", flat=True)
+        .distinct()
+    )

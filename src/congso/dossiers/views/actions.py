@@ -328,7 +328,34 @@ def _form_kwargs(action: Action, request, dossier) -> tuple[dict, dict]:
     """Extra arguments of the action's form, and extra context of its page."""
     if action.form_class is forms.HandOverForm:
         return _hand_over_setup(request, dossier)
+    if action.form_class is forms.RequestPaymentForm:
+        estimate = _fee_estimate(dossier)
+        return {}, {"initial": {"amount": estimate}} if estimate else {}
     return {}, {}
+
+
+# Keys of a procedure's online form that give the number of pages and of copies (the certification forms).
+PAGES_KEY, COPIES_KEY = "so_trang", "so_ban_sao"
+
+
+def _fee_estimate(dossier) -> int:
+    """The procedure version's fees (catalogue rules: fixed, per page with a cap, tiers) for the pages
+    and copies the applicant declared, proposed as the amount to ask; exemptions are the officer's call."""
+    from congso.catalog import fees as catalog_fees
+    from congso.catalog import services as catalog_services
+
+    data = dossier.form_data or {}
+
+    def count(key, default):
+        value = data.get(key)
+        valid = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000
+        return value if valid else default
+
+    pages, copies = count(PAGES_KEY, 0), count(COPIES_KEY, 1)
+    return sum(
+        catalog_fees.compute_fee(info.fee, pages=pages, copies=copies)
+        for info in catalog_services.fees_for(dossier.procedure_version)
+    )
 
 
 @workspace_required

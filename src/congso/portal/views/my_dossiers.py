@@ -21,6 +21,7 @@ from congso.dossiers import files as dossier_files
 from congso.dossiers import services as dossier_services
 from congso.dossiers import standard_forms
 from congso.dossiers.models import Channel, Dossier, PaperStage, Status
+from congso.payments import services as payment_services
 
 from .. import services
 from .dossier_display import HistoryLine, dossier_row, history, history_line, owned, supplement_request_of
@@ -133,6 +134,7 @@ def my_dossier(request, public_id):
             "can_withdraw": dossier.is_open,
             "feedback": feedback,
             "can_give_feedback": feedback is None and dossier.status in services.FEEDBACK_STATUSES,
+            "payments": payment_services.applicant_summary(request.user, dossier),
             **_receipt_links(dossier),
         },
     )

@@ -1,0 +1,344 @@
+"""The payments block without a gateway: the VNPAY signature, fees, the permission matrix, the pages,
+refunds with approval, mismatches, receipts, electronic results and the online-payment share."""
+
+import hashlib
+import io
+import urllib.parse
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from congso.catalog.models import Fee, FeeKind
+from congso.dossiers import services as dossier_services
+from congso.dossiers.files import PaperUpload
+from congso.dossiers.models import Status
+from congso.payments import permissions, services
+from congso.payments.models import (
+    IntentStatus,
+    Mismatch,
+    MismatchKind,
+    PaymentIntent,
+    Receipt,
+    ReconciliationRun,
+)
+from congso.payments.providers import Verdict, providers
+from congso.payments.providers import vnpay as vnpay_provider
+from congso.sandbox import payment_gateway as gateway
+from tests.payments.helpers import AMOUNT
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_vnpay_signature_is_hmac_sha512_over_the_sorted_urlencoded_query(settings):
+    settings.CONGSO_PAYMENTS_VNPAY_HASH_SECRET = "SECRET"
+    params = {
+        "vnp_TxnRef": "A1",
+        "vnp_Amount": "1000000",
+        "vnp_OrderInfo": "Nop phi ho so",
+        "vnp_BankCode": "",
+    }
+    expected_data = "vnp_Amount=1000000&vnp_OrderInfo=Nop+phi+ho+so&vnp_TxnRef=A1"
+    assert vnpay_provider.signed_data(params) == expected_data
+    import hmac
+
+    assert (
+        vnpay_provider.sign_query(params) == hmac.new(b"SECRET", expected_data.encode(), "sha512").hexdigest()
+    )
+    # congso's client and the independent simulator agree.
+    settings.CONGSO_SANDBOX_VNPAY_HASH_SECRET = "SECRET"
+    assert gateway.vnpay_sign(params)["vnp_SecureHash"] == vnpay_provider.sign_query(params)
+    assert vnpay_provider.verify_query({**params, "vnp_SecureHash": vnpay_provider.sign_query(params)})
+    assert not vnpay_provider.verify_query(
+        {**params, "vnp_Amount": "1", "vnp_SecureHash": vnpay_provider.sign_query(params)}
+    )
+
+
+def test_dvcqg_auth_code_is_plain_sha256_of_the_pipe_joined_fields(settings):
+    from congso.payments.providers import dvcqg
+
+    settings.CONGSO_PAYMENTS_DVCQG_SECRET = "S"
+    message = {
+        "LoaiBanTin": "QUERY",
+        "PhienBan": "1.0.6",
+        "MaDoiTac": "P",
+        "MaThamChieu": "R",
+        "ThoiGianGD": "T",
+    }
+    assert dvcqg.auth_code(message, dvcqg.QUERY_FIELDS) == hashlib.sha256(b"QUERY|1.0.6|P|R|T|S").hexdigest()
+    assert (
+        dvcqg.reference_for("000.01.12.H08-260311-0007", "20260311101500")
+        == "dvc0000112H082603110007" + "20260311101500"
+    )
+
+
+def test_the_browser_return_is_not_a_notification_it_never_settles(awaiting, citizen):
+    intent = PaymentIntent.objects.create(
+        dossier=awaiting,
+        provider="vnpay",
+        reference="R1",
+        amount=AMOUNT,
+        description="x",
+        gateway_url="http://gateway.invalid/",
+        created_stamp="20260101000000",
+        expires_at=timezone.now() + timedelta(minutes=15),
+        status=IntentStatus.PENDING,
+    )
+    params = gateway.vnpay_sign(
+        {
+            "vnp_TxnRef": "R1",
+            "vnp_Amount": str(AMOUNT * 100),
+            "vnp_ResponseCode": "00",
+            "vnp_TransactionStatus": "00",
+            "vnp_TmnCode": "CONGSO01",
+        }
+    )
+    assert services.handle_return("vnpay", params) == intent
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.PENDING and awaiting.status == Status.AWAITING_PAYMENT
+
+
+def test_fee_estimate_uses_the_catalogue_rules(version):
+    Fee.objects.create(
+        version=version,
+        name="Phí chứng thực",
+        kind=FeeKind.PER_PAGE,
+        rule={"first_pages": 2, "first_rate": 2000, "next_rate": 1000, "max_per_copy": 200000},
+    )
+    Fee.objects.create(version=version, name="Lệ phí", kind=FeeKind.FIXED, amount=10000)
+    assert services.estimate(version, pages=5, copies=2) == (2 * 2000 + 3 * 1000) * 2 + 10000
+    assert services.estimate(version, pages=500, copies=1) == 200000 + 10000
+    assert services.estimate(version, pages=5, exempt=True) == 0
+    assert [line.name for line in services.fee_lines(version)] == ["Phí chứng thực", "Lệ phí"]
+
+
+def test_nothing_due_outside_status_6(drive):
+    dossier = drive(Status.IN_PROCESSING)
+    assert services.amount_due(dossier) is None
+
+
+def test_permission_matrix(awaiting, actors, citizen, make_user, officer, agency_a, agency_c):
+    stranger = make_user("stranger")
+    outsider = officer("specialist", agency_c, "outsider")
+    leader_c = officer("leader", agency_c, "leader_c")
+    rows = {
+        "citizen": (citizen, True, True, False),
+        "stranger": (stranger, False, False, False),
+        "one_stop": (actors.one_stop, False, True, True),
+        "specialist": (actors.specialist, False, True, True),
+        "leader": (actors.leader, False, True, True),
+        "outsider": (outsider, False, False, False),
+        "leader_c": (leader_c, False, False, False),
+    }
+    for name, (user, pay, view, refund) in rows.items():
+        got = (
+            permissions.can_pay(user, awaiting),
+            permissions.can_view(user, awaiting),
+            permissions.can_request_refund(user, awaiting),
+        )
+        assert got == (pay, view, refund), name
+    assert permissions.can_reconcile(actors.leader) and permissions.can_reconcile(leader_c)
+    assert not permissions.can_reconcile(actors.specialist) and not permissions.can_reconcile(citizen)
+
+
+def _paid(dossier, citizen, amount=AMOUNT, reference="P1"):
+    intent = PaymentIntent.objects.create(
+        dossier=dossier,
+        payer=citizen,
+        provider="vnpay",
+        reference=reference,
+        amount=amount,
+        description="x",
+        gateway_url="http://gateway.invalid/",
+        created_stamp="20260101000000",
+        expires_at=timezone.now() + timedelta(minutes=15),
+        status=IntentStatus.PENDING,
+    )
+    verdict = Verdict(
+        reference=reference, verified=True, success=True, amount=amount, transaction="T1", code="00"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(providers["vnpay"], "read_notification", lambda data: verdict)
+        outcome = services.handle_notification("vnpay", {})
+    assert outcome.code == "00"
+    intent.refresh_from_db()
+    return intent
+
+
+def test_paid_moves_the_dossier_records_and_numbers_the_receipt(awaiting, citizen):
+    intent = _paid(awaiting, citizen)
+    awaiting.refresh_from_db()
+    assert awaiting.status == Status.IN_PROCESSING
+    change = awaiting.status_changes.latest("at")
+    assert change.transition == "record_payment" and change.extra["confirmed_by_provider"] is True
+    assert change.by is None and change.extra["amount"] == AMOUNT
+    receipt = Receipt.objects.get(intent=intent)
+    assert receipt.sequence == 1 and receipt.number.endswith("-000001")
+
+
+def test_receipt_pdf_for_the_applicant_and_the_officer_only(awaiting, citizen, actors, make_user, client):
+    intent = _paid(awaiting, citizen)
+    number = intent.receipt.number
+    client.force_login(citizen)
+    response = client.get(f"/thanh-toan/bien-lai/{number}/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    client.force_login(actors.specialist)
+    assert client.get(f"/thanh-toan/bien-lai/{number}/").status_code == 200
+    client.force_login(make_user("nosy"))
+    assert client.get(f"/thanh-toan/bien-lai/{number}/").status_code == 404
+    client.logout()
+    check = client.get(f"/thanh-toan/kiem-tra-bien-lai/{number}/")
+    public = check.content.decode()
+    assert check.status_code == 200 and "50.000" in public
+    assert awaiting.code not in public and citizen.full_name not in public  # numbers are sequential
+    assert client.get("/thanh-toan/kiem-tra-bien-lai/BL0000-000000/").status_code == 404
+
+
+def test_pay_page_and_starting_a_payment(awaiting, citizen, client, make_user):
+    client.force_login(citizen)
+    url = f"/thanh-toan/ho-so/{awaiting.public_id}/"
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "50.000 đồng" in html and 'name="provider"' in html
+    response = client.post(url, {"provider": "vnpay"})
+    assert response.status_code == 302
+    location = urllib.parse.urlsplit(response["Location"])
+    assert location.path == "/sandbox/vnpay/paymentv2/vpcpay.html"
+    query = dict(urllib.parse.parse_qsl(location.query))
+    assert query["vnp_Amount"] == str(AMOUNT * 100) and vnpay_provider.verify_query(query)
+    bad = client.post(url, {"provider": "bitcoin"})
+    assert bad.status_code == 400 and "Kênh thanh toán không hợp lệ" in bad.content.decode()
+    client.force_login(make_user("other"))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"provider": "vnpay"}).status_code == 404
+
+
+def test_officer_panel_on_the_dossier_page(awaiting, citizen, actors, client):
+    _paid(awaiting, citizen)
+    client.force_login(actors.specialist)
+    html = client.get(f"/can-bo/ho-so/{awaiting.code}/").content.decode()
+    assert "Thanh toán phí, lệ phí" in html and "P1" in html and "Đề nghị hoàn tiền" in html
+
+
+def test_refund_needs_a_reason_and_another_persons_approval(awaiting, citizen, actors):
+    intent = _paid(awaiting, citizen)
+    with pytest.raises(services.PaymentError):
+        services.request_refund(intent, actors.one_stop, amount=AMOUNT, reason="  ")
+    with pytest.raises(services.PaymentError):
+        services.request_refund(intent, actors.one_stop, amount=AMOUNT + 1, reason="Thừa")
+    with pytest.raises(PermissionDenied):
+        services.request_refund(intent, citizen, amount=AMOUNT, reason="Tôi muốn")
+    refund = services.request_refund(intent, actors.leader, amount=AMOUNT, reason="Hồ sơ bị dừng")
+    with pytest.raises(PermissionDenied):  # not the one who asked
+        services.decide_refund(refund, actors.leader, approve=True)
+    with pytest.raises(PermissionDenied):  # not a leader
+        services.decide_refund(refund, actors.specialist, approve=True)
+
+
+def test_refund_rejected_with_a_note(awaiting, citizen, actors):
+    intent = _paid(awaiting, citizen)
+    refund = services.request_refund(intent, actors.one_stop, amount=1000, reason="Thu thừa")
+    with pytest.raises(services.PaymentError):
+        services.decide_refund(refund, actors.leader, approve=False, note="")
+    refund = services.decide_refund(refund, actors.leader, approve=False, note="Không thu thừa")
+    assert refund.status == "rejected" and refund.decided_by == actors.leader
+
+
+def test_reconciliation_page_and_resolving_a_mismatch(awaiting, citizen, actors, client, officer, agency_c):
+    intent = _paid(awaiting, citizen)
+    run = ReconciliationRun.objects.create(provider="vnpay", day=timezone.localdate())
+    mismatch = Mismatch.objects.create(
+        run=run, kind=MismatchKind.AMOUNT, reference="P1", intent=intent, provider_amount=1, our_amount=AMOUNT
+    )
+    client.force_login(actors.specialist)
+    assert client.get("/can-bo/thanh-toan/doi-soat/").status_code == 403
+    client.force_login(officer("leader", agency_c, "leader_c"))
+    assert "P1" not in client.get("/can-bo/thanh-toan/doi-soat/").content.decode()
+    assert (
+        client.post(f"/can-bo/thanh-toan/doi-soat/chenh-lech/{mismatch.pk}/", {"reason": "x"}).status_code
+        == 403
+    )
+    mismatch.refresh_from_db()
+    assert mismatch.resolved_at is None
+    client.force_login(actors.leader)
+    assert "P1" in client.get("/can-bo/thanh-toan/doi-soat/").content.decode()
+    client.post(f"/can-bo/thanh-toan/doi-soat/chenh-lech/{mismatch.pk}/", {"reason": ""})
+    mismatch.refresh_from_db()
+    assert mismatch.resolved_at is None
+    client.post(
+        f"/can-bo/thanh-toan/doi-soat/chenh-lech/{mismatch.pk}/", {"reason": "Ngân hàng hoàn phần chênh"}
+    )
+    mismatch.refresh_from_db()
+    assert mismatch.resolved_by == actors.leader and mismatch.resolution == "Ngân hàng hoàn phần chênh"
+
+
+def test_electronic_result_download_and_public_verification(drive, citizen, actors, client, media_root):
+    dossier = drive(Status.IN_PROCESSING)
+    dossier_services.mark_result_ready(
+        dossier, actors.specialist, result_files=[PaperUpload("", "Giấy xác nhận", io.BytesIO(PDF))]
+    )
+    assert len(dossier_services.result_papers(dossier)) == 1
+    client.force_login(citizen)
+    html = client.get(f"/ho-so-cua-toi/{dossier.public_id}/").content.decode()
+    (result,) = services.results_for_applicant(citizen, dossier)
+    assert f"/thanh-toan/ket-qua/{result.token}/" in html
+    download = client.get(f"/thanh-toan/ket-qua/{result.token}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert result.sha256 == hashlib.sha256(PDF).hexdigest()
+    client.logout()
+    assert client.get(f"/thanh-toan/ket-qua/{result.token}/").status_code == 302  # sign in first
+    ok = client.get(f"/thanh-toan/xac-minh-ket-qua/{result.token}/?sha256={result.sha256}").content.decode()
+    assert "Khớp" in ok and dossier.code in ok
+    wrong = client.get(f"/thanh-toan/xac-minh-ket-qua/{result.token}/?sha256={'0' * 64}").content.decode()
+    assert "Không khớp" in wrong
+    assert client.get("/thanh-toan/xac-minh-ket-qua/nope/").status_code == 404
+
+
+def test_online_payment_share(drive, citizen):
+    paid = drive(Status.AWAITING_PAYMENT)
+    drive(Status.AWAITING_PAYMENT)
+    _paid(paid, citizen)
+    today = timezone.localdate()
+    share = services.online_payment_share(today - timedelta(days=1), today + timedelta(days=1))
+    assert (share.dossiers_with_fee, share.paid_online, share.share) == (2, 1, 0.5)
+    empty = services.online_payment_share(today - timedelta(days=30), today - timedelta(days=20))
+    assert (empty.dossiers_with_fee, empty.share) == (0, 0.0)
+
+
+def test_one_live_intent_per_dossier_and_amount_is_a_database_rule(awaiting):
+    from django.db import IntegrityError, transaction
+
+    fields = {
+        "dossier": awaiting,
+        "provider": "vnpay",
+        "amount": AMOUNT,
+        "description": "x",
+        "gateway_url": "http://g.invalid/",
+        "created_stamp": "1",
+        "expires_at": timezone.now(),
+    }
+    PaymentIntent.objects.create(reference="A", status=IntentStatus.PENDING, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaymentIntent.objects.create(reference="B", status=IntentStatus.PENDING, **fields)
+    PaymentIntent.objects.create(reference="C", status=IntentStatus.FAILED, **fields)
+
+
+def test_sandbox_refuses_production(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from congso.sandbox.apps import refuse_in_production
+
+    settings.IS_PRODUCTION = True
+    with pytest.raises(ImproperlyConfigured):
+        refuse_in_production()
+
+
+def test_inbound_messages_are_rate_limited(db, client, monkeypatch):
+    from congso.payments import views
+
+    monkeypatch.setattr(views, "INBOUND_LIMIT", 2)
+    answers = [client.get("/thanh-toan/vnpay/ipn/?vnp_TxnRef=x").status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
+    returns = [client.get("/thanh-toan/tro-ve/vnpay/?vnp_TxnRef=x")["Location"] for _ in range(3)]
+    assert all(location.endswith("/ho-so-cua-toi/") for location in returns)
