@@ -52,6 +52,11 @@ class OfficerPagesExtension:
         """The page showing how ``dossier`` goes through its process, or ""."""
         return ""
 
+    def dossier_panels(self, request, dossier) -> list[str]:
+        """HTML sections (already rendered, escaped by their templates) this block adds to the officer's
+        page of ``dossier``, which ``request.user`` may see."""
+        return []
+
 
 officer_pages = Registry("officer page extensions")
 
@@ -73,3 +78,8 @@ def to_do_url() -> str:
 def process_url(dossier) -> str:
     """The first page showing ``dossier``'s process, or "" when no extension offers one."""
     return next((url for url in (e.process_url(dossier) for e in _extensions()) if url), "")
+
+
+def dossier_panels(request, dossier) -> list[str]:
+    """Every registered extension's sections of the officer's page of ``dossier``."""
+    return [panel for extension in _extensions() for panel in extension.dossier_panels(request, dossier)]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import business, population, views
+from . import business, land, population, views
 
 app_name = "sandbox"
 
@@ -14,5 +14,7 @@ urlpatterns = [
     path("csdlqg-dan-cu/api/v1/cong-dan/<str:national_id>", population.citizen, name="population-citizen"),
     path("dang-ky-kinh-doanh/openapi.json", business.openapi_document, name="business-openapi"),
     path("dang-ky-kinh-doanh/api/v1/doanh-nghiep/<str:tax_code>", business.business, name="business"),
+    path("dat-dai/openapi.json", land.openapi_document, name="land-openapi"),
+    path("dat-dai/api/v1/thua-dat/<str:parcel_id>", land.parcel, name="land-parcel"),
     path("<path:rest>", views.unknown, name="unknown"),
 ]
