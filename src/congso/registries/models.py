@@ -123,12 +123,12 @@ class DataStoreReuse(models.Model):
     paper_code = models.CharField(max_length=60, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    def __str__(self) -> str:
-        return f"{self.item_id} → {self.dossier_code}"
-
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "dossier_code", "paper_code"], name="registries_reuse_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.dossier_code}"
