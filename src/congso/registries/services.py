@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from congso import formengine
 from congso.core import audit
@@ -403,11 +404,11 @@ def reuse_count(since=None, until=None) -> int:
 
 # --- who used my data ---------------------------------------------------------------------------------
 
-# Officers' actions on a dossier that read the applicant's data (audit log).
+# Officers' actions on a dossier that read the applicant's data (audit log). Lookups of the registers
+# are not among them: the LGSP's log already lists each one.
 READ_ACTIONS = {
-    "dossiers.view": _("Xem hồ sơ"),
-    "dossiers.paper_download": _("Tải giấy tờ của hồ sơ"),
-    "registries.verify": _("Đối chiếu với cơ sở dữ liệu quốc gia"),
+    "dossiers.view": gettext_lazy("Xem hồ sơ"),
+    "dossiers.paper_download": gettext_lazy("Tải giấy tờ của hồ sơ"),
 }
 
 
