@@ -391,6 +391,82 @@ def reuse_item(user, item: DataStoreItem, dossier_code: str, paper_code: str = "
     return reuse
 
 
+def reusable_items(user, *, day=None):
+    """``user``'s items that can be attached to a new application today: not deleted, still valid,
+    with their file."""
+    return items_of(user, day=day or timezone.localdate()).exclude(file="")
+
+
+def open_item(user, item_id):
+    """A copy of ``user``'s item ``item_id`` as an uploaded file, to attach to a draft like an upload
+    (it is checked again on the way in). ``DataStoreItem.DoesNotExist`` when it is not theirs or gone."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = reusable_items(user).get(pk=item_id)
+    with item.file.open("rb") as handle:
+        content = handle.read()
+    audit.record("registries.store_attach", item, actor=user)
+    return SimpleUploadedFile(item.original_name or f"giay-to-{item.pk}", content, item.content_type)
+
+
+def _papers_of(dossier, stages):
+    return [paper for paper in dossier.papers.all() if paper.stage in stages]
+
+
+def keep_papers_of(dossier) -> dict:
+    """After a submission or supplement: each paper whose content was already in the applicant's data
+    store counts as one re-use; the others are kept in the store. Idempotent. Returns the counts."""
+    owner = dossier.applicant
+    counted = {"reused": 0, "kept": 0}
+    if owner is None or getattr(owner, "kind", "") not in ("citizen", "business"):
+        return counted
+    for paper in _papers_of(dossier, ("submission", "supplement")):
+        earlier = (
+            DataStoreItem.objects.of_owner(owner)
+            .filter(sha256=paper.sha256, created_at__lt=dossier.submitted_at or timezone.now())
+            .first()
+        )
+        if earlier is not None:
+            reuse_item(owner, earlier, dossier.code, paper.required_paper_code)
+            counted["reused"] += 1
+            continue
+        with paper.file.open("rb") as handle:
+            handle.name = paper.original_name or paper.name
+            handle.content_type = paper.content_type
+            store_upload(
+                owner,
+                paper.name,
+                handle,
+                paper_code=paper.required_paper_code,
+                source_dossier_code=dossier.code,
+            )
+        counted["kept"] += 1
+    return counted
+
+
+def keep_results_of(dossier) -> int:
+    """When a result is ready: each electronic result file goes to the applicant's data store, as the
+    agency's document (not alterable by them). Idempotent."""
+    owner = dossier.applicant
+    if owner is None or getattr(owner, "kind", "") not in ("citizen", "business"):
+        return 0
+    kept = 0
+    for paper in _papers_of(dossier, ("result",)):
+        with paper.file.open("rb") as handle:
+            handle.name = paper.original_name or paper.name
+            handle.content_type = paper.content_type
+            store_result(
+                owner,
+                paper.name,
+                handle,
+                issued_by=dossier.current_agency.name,
+                source_dossier_code=dossier.code,
+                paper_code=paper.required_paper_code,
+            )
+        kept += 1
+    return kept
+
+
 def reuse_count(since=None, until=None) -> int:
     """How many times data-store items were re-used in applications (Decision 766's re-use indicator),
     in ``[since, until)`` when given."""
