@@ -10,3 +10,6 @@ class RegistriesConfig(AppConfig):
     def ready(self):
         # Each adds itself to a lower block's registry: the prefill sources, the dossier page's panel.
         from . import adapters, dossier_panels, prefill_sources  # noqa: F401
+        from .services import register_paper_source
+
+        register_paper_source()

@@ -105,6 +105,20 @@ def proving_registry(paper_code: str) -> str:
     return PROVEN_PAPERS.get(paper_code, "")
 
 
+def proving_register_name(paper_code: str) -> str:
+    """The name of the register proving ``paper_code`` ("Cơ sở dữ liệu quốc gia về dân cư"), or ""."""
+    registry = proving_registry(paper_code)
+    return str(adapter(registry).name) if registry in adapters else ""
+
+
+def register_paper_source() -> None:
+    """Tell the catalogue's procedure page which papers the registers prove (``catalog.paper_sources``)."""
+    from congso.catalog import paper_sources
+
+    if "registries" not in paper_sources.paper_sources:
+        paper_sources.paper_sources.add("registries", proving_register_name)
+
+
 def proven_papers(papers) -> dict:
     """``{paper code: register name}`` for the papers (RequiredPaper rows) a register proves."""
     found = {}
