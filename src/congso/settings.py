@@ -395,5 +395,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # httpx logs every request's URL at INFO: a registry lookup's URL holds a national ID.
+        "httpx": {"level": "WARNING"},
     },
 }
