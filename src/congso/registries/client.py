@@ -69,6 +69,19 @@ class _TokenCache:
 
 tokens = _TokenCache()
 
+_http_lock = threading.Lock()
+_http: httpx.Client | None = None
+
+
+def _http_client() -> httpx.Client:
+    """One HTTP client per process, keeping connections to the gateway open between lookups (created on
+    first use, so a server that forks its workers gives each its own)."""
+    global _http
+    with _http_lock:
+        if _http is None:
+            _http = httpx.Client(limits=httpx.Limits(max_keepalive_connections=16, keepalive_expiry=30))
+        return _http
+
 
 def _end_user(user) -> str:
     """Who the platform acts for, as the X-Road-UserId header names them: a citizen by national ID, a
@@ -106,7 +119,9 @@ def call(adapter: RegistryAdapter, key: str, *, user=None, issue: str = "", data
         headers["X-Congso-Data-Subject"] = data_subject
     limit = conf.timeout_seconds()
     try:
-        answer = httpx.get(url, headers=headers, timeout=httpx.Timeout(limit, connect=min(limit, 2.0)))
+        answer = _http_client().get(
+            url, headers=headers, timeout=httpx.Timeout(limit, connect=min(limit, 2.0))
+        )
     except httpx.TimeoutException:
         return Result(adapter.code, key, UNAVAILABLE, message_id=message_id, detail="timeout")
     except httpx.HTTPError as exc:
