@@ -203,6 +203,8 @@ def verify_dossier(dossier, *, by=None, purpose: str = LookupPurpose.SUBMISSION,
     needed = needed_registries(dossier)
     if registries is not None:
         needed = {code: spec for code, spec in needed.items() if code in registries}
+    if not needed:
+        return []
     results = []
     for registry, spec in sorted(needed.items()):
         result = lookup(registry, spec["key"], user=by or dossier.applicant, issue=dossier.code)
@@ -538,7 +540,8 @@ def data_uses_for(user) -> list[DataUse]:
                     else _("Không thành công (%(status)s)") % {"status": record["status"]},
                 )
             )
-    dossiers = {str(d.pk): d.code for d in dossier_services.visible_to(user).filter(applicant=user)}
+    of_applicant = dossier_services.Dossier.objects.of_applicant(user)
+    dossiers = {str(pk): code for pk, code in of_applicant.values_list("pk", "code")}
     if dossiers:
         entries = AuditEntry.objects.filter(
             object_type="dossiers.dossier", object_id__in=list(dossiers), action__in=list(READ_ACTIONS)
