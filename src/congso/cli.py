@@ -150,6 +150,8 @@ def demo_command(argv: list[str]) -> int:
 
     env = dict(os.environ)
     _hand_sandbox_token_to_gateway(env)
+    # The web server and the worker reach the national registers through this gateway (registries).
+    env.setdefault("CONGSO_REGISTRIES_GATEWAY_URL", f"http://{args.host}:{args.gateway_port}")
     command = [sys.executable, "-m", "congso.cli"]
     children = [
         subprocess.Popen([*command, "serve", "--host", args.host, "--port", str(args.port)], env=env),

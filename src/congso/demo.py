@@ -159,6 +159,9 @@ def _block_seeders():
     if apps.is_installed("congso.sandbox"):
         seeders.append(("congso.sandbox.demo", _seed_sandbox))
         seeders.append(("congso.lgsp.demo", _wire_sandbox_into_lgsp))
+    from congso.registries.demo import seed_demo_registries
+
+    seeders.append(("congso.registries.demo", seed_demo_registries))
     return seeders
 
 
@@ -200,7 +203,7 @@ def _wire_sandbox_into_lgsp() -> None:
                 "health_path": "/openapi.json",
                 # The population database answers with a citizen's personal data, found by the path
                 # parameter of its lookup: every read through the LGSP is recorded against that ID.
-                "personal_data": national.code == population,
+                "personal_data": national.code in (population, "dat-dai"),
                 "data_subject_parameter": "SoDinhDanh" if national.code == population else "",
                 # The simulators want their own bearer token; the gateway sends it from its environment
                 # (``congso demo`` sets the variable from CONGSO_SANDBOX_TOKEN for the gateway process).

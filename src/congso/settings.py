@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "congso.reporting",
     "congso.nationalportal",
     "congso.payments",
+    "congso.registries",
     # The Django admin, with congso's entry rule and default-deny below the platform (agencies.admin_site).
     "congso.agencies.admin_config.CongsoAdminConfig",
     "django.contrib.auth",
@@ -438,6 +439,17 @@ CONGSO_WORKFLOW_TIMER_MAX_DAYS = env.int("CONGSO_WORKFLOW_TIMER_MAX_DAYS", defau
 # The simulators accept a call only with this bearer token (a shared secret of the demo; the LGSP
 # gateway's signed token will be accepted too once it exists), and at most this many calls per client
 # address and window.
+# The national registries through the LGSP (congso/registries/conf.py says what each one does). The
+# consumer secret comes from the environment; outside production it defaults to the published demo one.
+CONGSO_REGISTRIES_GATEWAY_URL = env.str("CONGSO_REGISTRIES_GATEWAY_URL", default="")
+CONGSO_REGISTRIES_CLIENT_ID = env.str("CONGSO_REGISTRIES_CLIENT_ID", default="congso-registries")
+CONGSO_REGISTRIES_CLIENT_SECRET = env.str(
+    "CONGSO_REGISTRIES_CLIENT_SECRET",
+    default="" if IS_PRODUCTION else "congso-registries-demo-secret-2026-not-for-production",
+)
+CONGSO_REGISTRIES_NATIONAL_PREFIX = env.str("CONGSO_REGISTRIES_NATIONAL_PREFIX", default="NDXP/QUOCGIA")
+CONGSO_REGISTRIES_TIMEOUT_SECONDS = env.float("CONGSO_REGISTRIES_TIMEOUT_SECONDS", default=3.0)
+CONGSO_REGISTRIES_CACHE_SECONDS = env.int("CONGSO_REGISTRIES_CACHE_SECONDS", default=120)
 CONGSO_SANDBOX_TOKEN = env.str("CONGSO_SANDBOX_TOKEN", default="congso-sandbox-demo-token")
 CONGSO_SANDBOX_RATE_LIMIT = env.int("CONGSO_SANDBOX_RATE_LIMIT", default=600)
 CONGSO_SANDBOX_RATE_WINDOW_SECONDS = env.int("CONGSO_SANDBOX_RATE_WINDOW_SECONDS", default=60)
@@ -570,5 +582,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # httpx logs every request's URL at INFO: a registry lookup's URL holds a national ID.
+        "httpx": {"level": "WARNING"},
     },
 }

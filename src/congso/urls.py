@@ -26,6 +26,7 @@ urlpatterns = [
     path("can-bo/", include("congso.workspace.urls")),
     # The catalogue's staff form preview keeps the address it had when the portal served it.
     path("nop-ho-so/xem-truoc-bieu-mau/", include("congso.catalog.form_preview_urls")),
+    path("", include("congso.registries.urls")),
     path("", include("congso.core.urls")),
     path("", include("congso.portal.urls")),
 ]

@@ -17,7 +17,7 @@ def test_national_services_are_registered_callable_and_healthy(live_server, monk
     national = System.objects.get(member__code=demo.NATIONAL_MEMBER_CODE, code=demo.NATIONAL_SYSTEM_CODE)
     assert national.identifier == "GOV/NDXP/QUOCGIA"
     registered = {s.code: s for s in Service.objects.filter(system=national)}
-    assert set(registered) == {"csdlqg-dan-cu", "dang-ky-kinh-doanh", "dvcqg"}
+    assert set(registered) == {"csdlqg-dan-cu", "dang-ky-kinh-doanh", "dvcqg", "dat-dai"}
     population = registered["csdlqg-dan-cu"]
     assert population.upstream_url == live_server.url + "/sandbox/csdlqg-dan-cu"
     assert population.personal_data and population.data_subject_parameter == "SoDinhDanh"
@@ -30,7 +30,7 @@ def test_national_services_are_registered_callable_and_healthy(live_server, monk
     # Seeding again changes nothing but the upstream address, which follows the demo's port.
     monkeypatch.setenv("CONGSO_DEMO_WEB_URL", "http://127.0.0.1:9999/")
     project_demo._wire_sandbox_into_lgsp()
-    assert Service.objects.filter(system=national).count() == 3
+    assert Service.objects.filter(system=national).count() == 4
     assert services.rights_of(population).filter(system=portal).count() == 1
     population.refresh_from_db()
     assert population.upstream_url == "http://127.0.0.1:9999/sandbox/csdlqg-dan-cu"

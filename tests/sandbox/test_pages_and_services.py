@@ -37,10 +37,15 @@ def test_the_index_before_seeding_says_how_to_seed(db, client):
 
 def test_national_services_give_code_name_base_path_and_openapi(db):
     services = national_services()
-    assert [s.code for s in services] == ["csdlqg-dan-cu", "dang-ky-kinh-doanh"]
-    assert [s.base_path for s in services] == ["/sandbox/csdlqg-dan-cu", "/sandbox/dang-ky-kinh-doanh"]
+    assert [s.code for s in services] == ["csdlqg-dan-cu", "dang-ky-kinh-doanh", "dat-dai"]
+    assert [s.base_path for s in services] == [
+        "/sandbox/csdlqg-dan-cu",
+        "/sandbox/dang-ky-kinh-doanh",
+        "/sandbox/dat-dai",
+    ]
     assert services[0].openapi == openapi.population_document()
     assert services[1].openapi == openapi.business_document()
+    assert services[2].openapi == openapi.land_document()
     for service in services:
         assert "mô phỏng" in service.name
         assert service.openapi["servers"] == [{"url": service.base_path}]

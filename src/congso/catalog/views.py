@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from congso.agencies import services as agency_services
 
-from . import services
+from . import paper_sources, services
 from .forms import SearchForm
 from .models import LifeEvent, OnlineMode, RequiredPaper, VersionStatus
 
@@ -72,6 +72,10 @@ def procedure_detail(request, code):
     mode = version.online_mode
     offered_online = version.is_offered_online
     papers = list(version.papers.order_by("position", "id"))
+    data_store_papers = [p for p in papers if p.from_data_store]
+    for paper in data_store_papers:
+        # The register that proves it (a higher block says, through catalog.paper_sources), or "".
+        paper.proven_by = paper_sources.source_of(paper.code)
     return render(
         request,
         "catalog/procedure_detail.html",
@@ -79,7 +83,7 @@ def procedure_detail(request, code):
             "procedure": procedure,
             "version": version,
             "papers": papers,
-            "data_store_papers": [p for p in papers if p.from_data_store],
+            "data_store_papers": data_store_papers,
             "fees": services.fees_for(version),
             "time_limit": services.describe_time_limit(version),
             "agencies": list(version.implementing_agencies.order_by("name")),

@@ -7,6 +7,9 @@ registries (population, business) as further sources through the same registry: 
 attributes and returns values for a user; nothing else changes.
 
 A source that fails is skipped (logged): prefilling is a convenience, it must never stop an application.
+A source that cannot answer now (a national registry down or slow) raises ``SourceUnavailable``; the
+fields stay empty and ``unavailable()`` names the source for the rest of the request, so the page can
+say so.
 """
 
 import logging
@@ -15,11 +18,29 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congso.core import request_cache
 from congso.core.registry import Registry
 
 logger = logging.getLogger(__name__)
 
 register = Registry("prefill sources")
+
+
+class SourceUnavailable(Exception):
+    """Raised by a source that cannot answer now; its label is shown in the page's notice."""
+
+    def __init__(self, label: str):
+        super().__init__(label)
+        self.label = label
+
+
+def _unavailable_labels() -> set:
+    return request_cache.remember(("formengine.prefill_unavailable",), set)
+
+
+def unavailable() -> list[str]:
+    """The labels of the sources that could not answer in this request (empty outside a request)."""
+    return sorted(_unavailable_labels())
 
 
 @dataclass(frozen=True)
@@ -108,6 +129,10 @@ def values_for(user, references) -> dict[str, PrefillValue]:
         source = register[source_name]()
         try:
             answers = source.get_values(user, attributes)
+        except SourceUnavailable as exc:
+            logger.info("Prefill source %s unavailable", source_name)
+            _unavailable_labels().add(str(exc.label))
+            continue
         except Exception:
             logger.exception("Prefill source %s failed", source_name)
             continue

@@ -222,3 +222,19 @@ def seed_national_services(national: list[dict], consumer_code: str = "CONGDVC")
             services.grant_access(service, system=consumer)
         registered.append(service)
     return registered
+
+
+@transaction.atomic
+def ensure_demo_credential(client_id: str, secret: str, system_code: str = "CONGDVC"):
+    """A credential ``client_id`` with ``secret`` for the demo system ``system_code`` (the platform's
+    consumer of the national registries); an existing one is left as it is. None when the system does
+    not exist or no secret is given."""
+    if not secret:
+        return None
+    existing = ConsumerCredential.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        return existing
+    system = System.objects.filter(code=system_code).first()
+    if system is None:
+        return None
+    return services.create_credential(system, client_id=client_id, secret=secret).credential

@@ -24,7 +24,7 @@ from congso.agencies import loaders as agency_loaders
 from congso.agencies import services as agency_services
 
 from .generator import REFERENCE_DAY, Generator, Person, Place, generate_world, rng_for
-from .models import Business, BusinessStatus, Citizen, Household
+from .models import Business, BusinessStatus, Citizen, Household, LandParcel
 
 DEFAULT_SEED = "congso-sandbox-2026"
 DEFAULT_CITIZENS = 3000
@@ -161,6 +161,61 @@ def _ensure_business(
         Business.objects.filter(pk=existing.pk).update(**changes)
 
 
+# Land-use purposes of the land law's catalogue the generated parcels take (code, name, weight).
+LAND_PURPOSES = [
+    ("ODT", "Đất ở tại đô thị", 6),
+    ("ONT", "Đất ở tại nông thôn", 2),
+    ("CLN", "Đất trồng cây lâu năm", 2),
+]
+
+
+def parcel_for(seed: str, household: Household, head: Citizen) -> LandParcel:
+    """The parcel a household lives on, owned by its head, drawn from the seed and the household's code
+    (the same household gets the same parcel on every machine)."""
+    rng = rng_for(seed, "parcel", household.code)
+    purpose_code, purpose_name, _weight = rng.choices(LAND_PURPOSES, weights=[p[2] for p in LAND_PURPOSES])[0]
+    sheet, number = rng.randint(1, 60), rng.randint(1, 900)
+    issued = REFERENCE_DAY.replace(year=rng.randint(2005, 2024))
+    return LandParcel(
+        parcel_id=f"{household.ward_code}-{sheet}-{number}",
+        ward_code=household.ward_code,
+        ward_name=household.ward_name,
+        province_code=household.province_code,
+        province_name=household.province_name,
+        map_sheet=sheet,
+        parcel_number=number,
+        street_address=household.street_address,
+        area_m2=round(rng.uniform(48, 400), 1) if purpose_code != "CLN" else round(rng.uniform(500, 5000), 1),
+        purpose_code=purpose_code,
+        purpose_name=purpose_name,
+        owner_name=head.full_name,
+        owner_national_id=head.national_id,
+        certificate_number=f"C{rng.randint(10**7, 10**8 - 1)}",
+        certificate_issued_on=issued,
+        household_code=household.code,
+    )
+
+
+def _ensure_parcels(seed: str) -> None:
+    """A parcel for every household that has none (the land registry agrees with the population one);
+    a parcel identifier already taken by another household's draw is skipped."""
+    done = set(LandParcel.objects.values_list("household_code", flat=True))
+    taken = set(LandParcel.objects.values_list("parcel_id", flat=True))
+    heads = Citizen.objects.filter(relation_to_head="Chủ hộ").select_related("household")
+    new = []
+    for head in heads.order_by("household__code"):
+        household = head.household
+        if household.code in done:
+            continue
+        parcel = parcel_for(seed, household, head)
+        if parcel.parcel_id in taken:
+            continue
+        taken.add(parcel.parcel_id)
+        done.add(household.code)
+        new.append(parcel)
+    LandParcel.objects.bulk_create(new, batch_size=BATCH_SIZE)
+
+
 @transaction.atomic
 def seed_demo_sandbox(
     people=(),
@@ -195,7 +250,9 @@ def seed_demo_sandbox(
         )
         _save_households(world.households, world.citizens)
         _save_businesses(world.businesses)
+    _ensure_parcels(seed)
     return {
+        "parcels": LandParcel.objects.count(),
         "households": Household.objects.count(),
         "citizens": Citizen.objects.count(),
         "businesses": Business.objects.count(),

@@ -270,3 +270,33 @@ class SandboxPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.protocol}:{self.reference}"
+
+
+class LandParcel(models.Model):
+    """A parcel (thửa đất) of the simulated land registry (cơ sở dữ liệu đất đai): its identifier is the
+    commune's GSO code, the map sheet and the parcel number (``25747-12-345``). The owner's name and
+    national ID are personal data."""
+
+    parcel_id = models.CharField(max_length=30, unique=True)
+    ward_code = models.CharField(max_length=5)
+    ward_name = models.CharField(max_length=100)
+    province_code = models.CharField(max_length=5)
+    province_name = models.CharField(max_length=100)
+    map_sheet = models.PositiveIntegerField()
+    parcel_number = models.PositiveIntegerField()
+    street_address = models.CharField(max_length=200)
+    area_m2 = models.DecimalField(max_digits=10, decimal_places=1)
+    # Land-use purpose by the code of the land law's catalogue (ODT đất ở tại đô thị, CLN, …).
+    purpose_code = models.CharField(max_length=5)
+    purpose_name = models.CharField(max_length=100)
+    owner_name = models.CharField(max_length=200)
+    owner_national_id = models.CharField(max_length=12, db_index=True)
+    certificate_number = models.CharField(max_length=20)
+    certificate_issued_on = models.DateField()
+    household_code = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["parcel_id"]
+
+    def __str__(self) -> str:
+        return self.parcel_id

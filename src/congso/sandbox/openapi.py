@@ -113,6 +113,10 @@ def business_base() -> str:
     return reverse("sandbox:index") + "dang-ky-kinh-doanh"
 
 
+def land_base() -> str:
+    return reverse("sandbox:index") + "dat-dai"
+
+
 def population_document() -> dict:
     member = {
         "type": "object",
@@ -384,4 +388,72 @@ def dvcqg_document() -> dict:
             ),
         },
         {"DvcqgReply": reply},
+    )
+
+
+def land_document() -> dict:
+    parcel = {
+        "type": "object",
+        "required": [
+            "MaThuaDat",
+            "SoToBanDo",
+            "SoThua",
+            "DiaChiThuaDat",
+            "DienTich",
+            "MucDichSuDung",
+            "NguoiSuDung",
+            "GiayChungNhan",
+        ],
+        "properties": {
+            "MaThuaDat": _string("Mã thửa đất: mã xã - số tờ bản đồ - số thửa"),
+            "SoToBanDo": {"type": "integer", "description": "Số tờ bản đồ"},
+            "SoThua": {"type": "integer", "description": "Số thửa"},
+            "DiaChiThuaDat": {"$ref": "#/components/schemas/Address"},
+            "DienTich": {"type": "number", "description": "Diện tích (m²)"},
+            "MucDichSuDung": _code_name("Mục đích sử dụng đất (mã theo Luật Đất đai)"),
+            "NguoiSuDung": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["HoVaTen", "SoDinhDanh"],
+                    "properties": {
+                        "HoVaTen": _string("Họ và tên"),
+                        "SoDinhDanh": _string("Số định danh cá nhân"),
+                    },
+                },
+            },
+            "GiayChungNhan": {
+                "type": "object",
+                "properties": {
+                    "SoPhatHanh": _string("Số phát hành giấy chứng nhận"),
+                    "NgayCap": _string("Ngày cấp, yyyyMMdd"),
+                },
+            },
+        },
+    }
+    paths = {
+        "/api/v1/thua-dat/{MaThuaDat}": {
+            "get": {
+                "operationId": "traCuuThuaDat",
+                "summary": "Tra cứu thông tin thửa đất theo mã thửa",
+                "parameters": [
+                    {
+                        "name": "MaThuaDat",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9]{5}-[0-9]{1,4}-[0-9]{1,5}$"},
+                    }
+                ],
+                "responses": {"200": _ok("ParcelAnswer"), **ERRORS},
+            }
+        }
+    }
+    schemas = {"Parcel": parcel, "ParcelAnswer": _envelope("#/components/schemas/Parcel")}
+    return _document(
+        "Cơ sở dữ liệu quốc gia về đất đai (mô phỏng)",
+        "Tra cứu thửa đất theo mã thửa: vị trí, diện tích, mục đích sử dụng, người sử dụng đất, "
+        "giấy chứng nhận.",
+        land_base(),
+        paths,
+        schemas,
     )

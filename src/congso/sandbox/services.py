@@ -15,7 +15,8 @@ class NationalService:
 
 
 def national_services() -> list[NationalService]:
-    """The simulated national services, in a fixed order (population database, business registry)."""
+    """The simulated national services, in a fixed order (population database, business registry, land
+    registry)."""
     return [
         NationalService(
             "csdlqg-dan-cu",
@@ -28,6 +29,12 @@ def national_services() -> list[NationalService]:
             "Hệ thống thông tin quốc gia về đăng ký doanh nghiệp (mô phỏng)",
             openapi.business_base(),
             openapi.business_document(),
+        ),
+        NationalService(
+            "dat-dai",
+            "Cơ sở dữ liệu quốc gia về đất đai (mô phỏng)",
+            openapi.land_base(),
+            openapi.land_document(),
         ),
     ]
 

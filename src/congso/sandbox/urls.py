@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import business, dvcqg, dvcqg_pages, payment_gateway, population, views, vneid
+from . import business, dvcqg, dvcqg_pages, land, payment_gateway, population, views, vneid
 
 app_name = "sandbox"
 
@@ -36,5 +36,7 @@ urlpatterns = [
     path("dvcqg-thanh-toan/api/init", payment_gateway.dvcqg_init, name="dvcqg-init"),
     path("dvcqg-thanh-toan/api/query", payment_gateway.dvcqg_query, name="dvcqg-query"),
     path("dvcqg-thanh-toan/thanh-toan/<int:payment_id>/", payment_gateway.dvcqg_pay, name="dvcqg-pay"),
+    path("dat-dai/openapi.json", land.openapi_document, name="land-openapi"),
+    path("dat-dai/api/v1/thua-dat/<str:parcel_id>", land.parcel, name="land-parcel"),
     path("<path:rest>", views.unknown, name="unknown"),
 ]

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from . import api
-from .models import Business, BusinessStatus, Citizen
+from .models import Business, BusinessStatus, Citizen, LandParcel
 from .services import national_services
 
 # The token shown on the page only while it is the published demo default; a configured secret is not.
@@ -29,6 +29,7 @@ def _samples() -> dict:
             Business.objects.filter(is_generated=True, parent=None).values_list("tax_code", flat=True)[:2]
         ),
         "branch": Business.objects.exclude(parent=None).values_list("tax_code", flat=True).first(),
+        "parcels": list(LandParcel.objects.values_list("parcel_id", flat=True)[:SAMPLES]),
         "dissolved": Business.objects.filter(status=BusinessStatus.DISSOLVED)
         .values_list("tax_code", flat=True)
         .first(),

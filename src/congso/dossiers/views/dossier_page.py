@@ -94,6 +94,9 @@ def detail(request, code):
     """The dossier page: summary, applicant, form, papers, history, control sheet and what can be done."""
     dossier = get_visible(request.user, code)
     granted = permissions.permissions_for(request.user, dossier)
+    # A read of the applicant's personal data by an officer: logged (the citizen sees it under "who
+    # used my data").
+    audit.record("dossiers.view", dossier, actor=request.user)
     now = timezone.now()
     changes = list(dossier.status_changes.select_related("by"))
     hand_overs = list(

@@ -19,7 +19,8 @@
   ``Traffic`` (requests, errors by status class, p50/p95/p99, last success), ``traffic_series`` (per
   hour or day);
 - upstream health (``health``): ``probe``, ``check_services`` (the periodic job), ``health_by_service``;
-- personal data (``data_use``): ``data_uses_of(national_id)`` — who read a citizen's data through the LGSP.
+- personal data (``data_use``): ``data_uses_of(national_id)`` — who read a citizen's data through the LGSP;
+  ``systems_by_identifier(identifiers)`` names the systems that did.
 
 Every change runs in one transaction with its audit line (``core.audit``) and the event
 ``lgsp.registry_changed`` (``core.events``), on which the gateway reloads its snapshot.
@@ -40,7 +41,7 @@ from .credentials import (
     set_credential_active,
     verify_token,
 )
-from .data_use import data_uses_of
+from .data_use import data_uses_of, systems_by_identifier
 from .health import Probe, check_services, health_by_service, probe
 from .pubsub import (
     CreatedSubscription,
@@ -128,6 +129,7 @@ __all__ = [
     "set_system_status",
     "set_upstream",
     "subscribe",
+    "systems_by_identifier",
     "subscription_secret",
     "traffic",
     "traffic_series",

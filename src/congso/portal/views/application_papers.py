@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from congso.dossiers import files as dossier_files
+from congso.registries import services as registries
 
 from .. import drafts
 from .draft_pages import CONTROL_NAMES, draft_page, from_review, save_and_continue
@@ -25,10 +26,12 @@ def papers(request, journey):
         action = request.POST.get("action", "continue")
         slots = {s.code: s for s in journey.paper_slots() if s.accepts_files}
         allowed_files = {s.input_name: s.code for s in slots.values()}
+        # "Dùng lại từ kho dữ liệu": the id of an item of the applicant's data store, per paper.
+        reuse_names = {f"kho-{s.input_name}": s.code for s in slots.values()}
         # A browser posts a file input left empty as an empty text field of the same name.
         left_empty = {name for name in allowed_files if not any(request.POST.getlist(name))}
         unknown = sorted(
-            (set(request.POST.keys()) - CONTROL_NAMES - left_empty)
+            (set(request.POST.keys()) - CONTROL_NAMES - left_empty - set(reuse_names))
             | (set(request.FILES.keys()) - set(allowed_files))
         )
         if unknown:
@@ -39,7 +42,16 @@ def papers(request, journey):
         else:
             uploads = {allowed_files[name]: request.FILES.getlist(name) for name in request.FILES}
             uploads = {code: files for code, files in uploads.items() if files}
-            errors = drafts.store_uploads(journey, uploads) if uploads else {}
+            for name, code in reuse_names.items():
+                chosen = request.POST.get(name, "")
+                if not chosen:
+                    continue
+                try:
+                    uploads.setdefault(code, []).append(registries.open_item(request.user, int(chosen)))
+                except (ValueError, registries.DataStoreItem.DoesNotExist):
+                    errors[code] = _("Giấy tờ đã chọn không còn trong kho dữ liệu của bạn.")
+            if not errors:
+                errors = drafts.store_uploads(journey, uploads) if uploads else {}
             if not errors:
                 count = sum(len(files) for files in uploads.values())
                 if action == "upload":
@@ -53,8 +65,11 @@ def papers(request, journey):
                     return redirect(save_and_continue(request, journey, "papers", action))
                 errors = {s.code: _("Vui lòng đính kèm %(paper)s.") % {"paper": s.name} for s in missing}
     slots = journey.paper_slots()
+    stored = list(registries.reusable_items(request.user)) if slots else []
     for slot in slots:
         slot.error = errors.get(slot.code, "")
+        # The data store's items for this paper first, then the others.
+        slot.stored_items = sorted(stored, key=lambda item, code=slot.code: item.paper_code != code)
     summary = [{"href": "", "message": m} for m in form_errors]
     summary += [{"href": f"#{s.input_id}", "message": s.error} for s in slots if s.error]
     return render(

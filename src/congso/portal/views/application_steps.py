@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from congso.formengine import prefill
+
 from ..journey import acting_answers
 from ..questions import RELATIONS, agency_definition, who_definition
 from .draft_pages import draft_page, form_page, save_and_continue, single_step
@@ -130,5 +132,6 @@ def step(request, journey, step_id):
         template="portal/apply/page.html",
         locked=locked,
         prefill_marks=journey.prefill_marks(data),
-        extra={"description": form_step.description},
+        # Sources (national registries) that could not answer: their fields stay empty, the page says so.
+        extra={"description": form_step.description, "prefill_unavailable": prefill.unavailable()},
     )
