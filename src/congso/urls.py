@@ -16,6 +16,7 @@ urlpatterns = [
     path("thu-tuc/", include("congso.catalog.urls")),
     path("can-bo/lgsp/", include("congso.lgsp.workspace_urls")),
     path("lgsp/", include("congso.lgsp.urls")),
+    path("", include("congso.notifications.urls")),
     path("can-bo/", include("congso.workspace.urls")),
     # The catalogue's staff form preview keeps the address it had when the portal served it.
     path("nop-ho-so/xem-truoc-bieu-mau/", include("congso.catalog.form_preview_urls")),

@@ -30,6 +30,18 @@ class ToDoEntry:
 
 
 @dataclass(frozen=True)
+class TimelineNote:
+    """A line a higher block adds to the dossier's history on the officer's page (e.g. a notification
+    sent to the applicant and its delivery status)."""
+
+    at: datetime
+    title: str
+    lines: tuple[str, ...] = ()
+    tag: str = ""  # a short status shown as a tag
+    tag_css: str = ""  # "", "ontime", "warn" or "late"
+
+
+@dataclass(frozen=True)
 class ToDoPart:
     """An extension's part of the to-do: at most the entries asked for, and how many there are in all."""
 
@@ -52,6 +64,10 @@ class OfficerPagesExtension:
         """The page showing how ``dossier`` goes through its process, or ""."""
         return ""
 
+    def timeline(self, dossier) -> list[TimelineNote]:
+        """Lines this block adds to ``dossier``'s history (the caller checked the officer may see it)."""
+        return []
+
 
 officer_pages = Registry("officer page extensions")
 
@@ -73,3 +89,8 @@ def to_do_url() -> str:
 def process_url(dossier) -> str:
     """The first page showing ``dossier``'s process, or "" when no extension offers one."""
     return next((url for url in (e.process_url(dossier) for e in _extensions()) if url), "")
+
+
+def timeline_notes(dossier) -> list[TimelineNote]:
+    """Every registered extension's lines of ``dossier``'s history."""
+    return [note for extension in _extensions() for note in extension.timeline(dossier)]

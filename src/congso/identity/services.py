@@ -213,3 +213,12 @@ def active_citizen_by_national_id(national_id: str):
         .objects.filter(national_id=national_id, is_active=True, kind=UserKind.CITIZEN)
         .first()
     )
+
+
+def active_accounts(ids) -> dict:
+    """The active accounts among ``ids``, by id (what the notifications block needs to address people).
+    Reads only."""
+    wanted = {int(pk) for pk in ids if pk is not None}
+    if not wanted:
+        return {}
+    return {user.pk: user for user in get_user_model().objects.filter(pk__in=wanted, is_active=True)}

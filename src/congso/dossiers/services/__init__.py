@@ -76,6 +76,7 @@ from .processing import (
 from .reading import (
     TimelineEntry,
     can_receive_somewhere,
+    code_of,
     find_by_code,
     get_for_applicant,
     get_visible,
@@ -115,6 +116,7 @@ __all__ = [
     "attach_process",
     "can",
     "can_receive_somewhere",
+    "code_of",
     "extend",
     "find_by_code",
     "get_for_applicant",
