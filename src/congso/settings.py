@@ -374,6 +374,9 @@ CONGSO_WORKFLOW_TIMER_MAX_DAYS = env.int("CONGSO_WORKFLOW_TIMER_MAX_DAYS", defau
 CONGSO_SANDBOX_TOKEN = env.str("CONGSO_SANDBOX_TOKEN", default="congso-sandbox-demo-token")
 CONGSO_SANDBOX_RATE_LIMIT = env.int("CONGSO_SANDBOX_RATE_LIMIT", default=600)
 CONGSO_SANDBOX_RATE_WINDOW_SECONDS = env.int("CONGSO_SANDBOX_RATE_WINDOW_SECONDS", default=60)
+# The simulated SMS gateway (sandbox/sms.py) accepts these keys (the demo's defaults of CONGSO_SMS_*).
+CONGSO_SANDBOX_SMS_API_KEY = env.str("CONGSO_SANDBOX_SMS_API_KEY", default="congso-sms-demo-key")
+CONGSO_SANDBOX_SMS_SECRET_KEY = env.str("CONGSO_SANDBOX_SMS_SECRET_KEY", default="congso-sms-demo-secret")
 
 # Notifications (docs/notifications.md). The SMS gateway: an eSMS-style brand-name JSON API; its keys are
 # secrets (environment only). Outside production the default is the sandbox's simulated gateway.

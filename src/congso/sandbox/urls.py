@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import business, population, views
+from . import business, population, sms, views
 
 app_name = "sandbox"
 
@@ -14,5 +14,7 @@ urlpatterns = [
     path("csdlqg-dan-cu/api/v1/cong-dan/<str:national_id>", population.citizen, name="population-citizen"),
     path("dang-ky-kinh-doanh/openapi.json", business.openapi_document, name="business-openapi"),
     path("dang-ky-kinh-doanh/api/v1/doanh-nghiep/<str:tax_code>", business.business, name="business"),
+    path("sms/", sms.messages_page, name="sms"),
+    path("sms/MainService.svc/json/SendMultipleMessage_V4_post_json/", sms.send, name="sms-send"),
     path("<path:rest>", views.unknown, name="unknown"),
 ]
