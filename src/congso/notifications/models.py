@@ -130,7 +130,7 @@ class Notification(models.Model):
     )
     address = models.CharField(_("địa chỉ nhận"), max_length=254, blank=True)
     channel = models.CharField(_("kênh"), max_length=16, choices=ChannelName.choices)
-    event_id = models.BigIntegerField(_("mã sự kiện"), null=True, blank=True)
+    event_id = models.UUIDField(_("mã sự kiện"), null=True, blank=True)
     event_key = models.CharField(_("sự kiện"), max_length=80)
     language = models.CharField(_("ngôn ngữ"), max_length=8, default=Language.VI)
     required = models.BooleanField(_("thông báo bắt buộc"), default=False)

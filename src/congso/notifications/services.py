@@ -358,6 +358,26 @@ def attempt_send(notification_id: int, *, rate_limited: bool = True) -> str:
     the same client message id, which the SMS gateway deduplicates (``channels``).
     """
     now = timezone.now()
+    due = (
+        Notification.objects.filter(pk=notification_id, status=NotificationStatus.QUEUED)
+        .values("channel", "next_attempt_at")
+        .first()
+    )
+    if due is None:
+        return "skipped"
+    if due["next_attempt_at"] and due["next_attempt_at"] > now:
+        return "skipped"  # an early duplicate of a scheduled retry
+    # The rate is counted before the row is locked, in its own short transaction, so that the send
+    # holds no lock but the notification's row.
+    if rate_limited and not within_rate(due["channel"], now):
+        later = now + timedelta(seconds=1)
+        with transaction.atomic():
+            updated = Notification.objects.filter(
+                pk=notification_id, status=NotificationStatus.QUEUED
+            ).update(next_attempt_at=later)
+            if updated:
+                _enqueue(Notification(pk=notification_id), run_after=later)
+        return "deferred"
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
@@ -365,15 +385,7 @@ def attempt_send(notification_id: int, *, rate_limited: bool = True) -> str:
             .first()
         )
         if notification is None:
-            return "skipped"
-        if notification.next_attempt_at and notification.next_attempt_at > now:
-            return "skipped"  # an early duplicate of a scheduled retry
-        if rate_limited and not within_rate(notification.channel, now):
-            later = now + timedelta(seconds=1)
-            notification.next_attempt_at = later
-            notification.save(update_fields=["next_attempt_at"])
-            _enqueue(notification, run_after=later)
-            return "deferred"
+            return "skipped"  # sent meanwhile, or another worker holds it
         notification.attempts += 1
         try:
             sent = channels[notification.channel]().send(notification)
