@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -49,6 +50,8 @@ CITIZEN_EVENTS = frozenset(
 OFFICER_EVENTS = frozenset({"workflow.step_opened"})
 CHANNEL_ORDER = (ChannelName.IN_APP, ChannelName.SMS, ChannelName.EMAIL)
 STALE_AFTER = timedelta(minutes=5)
+# How long a worker that claimed a notification has to send it before another may try (its lease).
+SEND_LEASE = timedelta(seconds=60)
 
 
 @dataclass
@@ -351,11 +354,16 @@ def within_rate(channel: str, now=None) -> bool:
 
 
 def attempt_send(notification_id: int, *, rate_limited: bool = True) -> str:
-    """Try to send one queued notification once.
+    """Try to send one queued notification once: sent, retry, failed, deferred or skipped.
 
-    The row stays locked while the channel sends, and is marked in the same transaction: a worker
-    killed between the two leaves it queued, and the next attempt (the stale sweep) sends it again with
-    the same client message id, which the SMS gateway deduplicates (``channels``).
+    Three short steps, no database transaction open while the channel talks to the outside:
+    1. claim — lock the row, count the attempt and lease it for ``SEND_LEASE`` (another worker that
+       picks it meanwhile skips it); commit;
+    2. send — the channel, with the notification's client message id;
+    3. mark — sent (or the retry / the failure), only if the row is still queued.
+    A worker killed between 2 and 3 leaves the row queued; once the lease has passed, the stale sweep
+    (``requeue_stale``) enqueues it again and the next attempt sends with the same client message id,
+    which the SMS gateway deduplicates (``channels``): no second SMS.
     """
     now = timezone.now()
     due = (
@@ -366,14 +374,14 @@ def attempt_send(notification_id: int, *, rate_limited: bool = True) -> str:
     if due is None:
         return "skipped"
     if due["next_attempt_at"] and due["next_attempt_at"] > now:
-        return "skipped"  # an early duplicate of a scheduled retry
-    # The rate is counted before the row is locked, in its own short transaction, so that the send
-    # holds no lock but the notification's row.
+        return "skipped"  # an early duplicate of a scheduled retry, or another worker is sending it
     if rate_limited and not within_rate(due["channel"], now):
         later = now + timedelta(seconds=1)
         with transaction.atomic():
             updated = Notification.objects.filter(
-                pk=notification_id, status=NotificationStatus.QUEUED
+                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                pk=notification_id,
+                status=NotificationStatus.QUEUED,
             ).update(next_attempt_at=later)
             if updated:
                 _enqueue(Notification(pk=notification_id), run_after=later)
@@ -384,50 +392,52 @@ def attempt_send(notification_id: int, *, rate_limited: bool = True) -> str:
             .filter(pk=notification_id, status=NotificationStatus.QUEUED)
             .first()
         )
-        if notification is None:
-            return "skipped"  # sent meanwhile, or another worker holds it
+        if notification is None or (notification.next_attempt_at and notification.next_attempt_at > now):
+            return "skipped"
         notification.attempts += 1
-        try:
-            sent = channels[notification.channel]().send(notification)
-        except TransientFailure as error:
-            if notification.attempts >= settings.CONGSO_NOTIFICATIONS_MAX_ATTEMPTS:
-                _fail(notification, str(error), now)
-                return "failed"
-            notification.failure_reason = str(error)[:2000]
-            notification.next_attempt_at = now + backoff(notification.attempts)
-            notification.save(update_fields=["attempts", "failure_reason", "next_attempt_at"])
-            _enqueue(notification, run_after=notification.next_attempt_at)
-            logger.warning(
-                "Notification %s: %s; retry at %s", notification.pk, error, notification.next_attempt_at
-            )
-            return "retry"
-        except PermanentFailure as error:
-            _fail(notification, str(error), now)
-            return "failed"
-        notification.status = NotificationStatus.DELIVERED if sent.delivered else NotificationStatus.SENT
-        notification.sent_at = now
-        if sent.delivered:
-            notification.delivered_at = now
-        notification.provider_message_id = sent.provider_message_id[:100]
-        notification.failure_reason = ""
-        notification.save(
-            update_fields=[
-                "status",
-                "attempts",
-                "sent_at",
-                "delivered_at",
-                "provider_message_id",
-                "failure_reason",
-            ]
+        notification.next_attempt_at = now + SEND_LEASE
+        notification.save(update_fields=["attempts", "next_attempt_at"])
+    try:
+        sent = channels[notification.channel]().send(notification)
+    except TransientFailure as error:
+        return _after_transient(notification, str(error), now)
+    except PermanentFailure as error:
+        _fail(notification, str(error), now)
+        return "failed"
+    _mark_sent(notification, sent, now)
+    return "sent"
+
+
+def _mark_sent(notification: Notification, sent, now) -> None:
+    Notification.objects.filter(pk=notification.pk, status=NotificationStatus.QUEUED).update(
+        status=NotificationStatus.DELIVERED if sent.delivered else NotificationStatus.SENT,
+        sent_at=now,
+        delivered_at=now if sent.delivered else None,
+        provider_message_id=sent.provider_message_id[:100],
+        failure_reason="",
+        next_attempt_at=None,
+    )
+
+
+def _after_transient(notification: Notification, reason: str, now) -> str:
+    if notification.attempts >= settings.CONGSO_NOTIFICATIONS_MAX_ATTEMPTS:
+        _fail(notification, reason, now)
+        return "failed"
+    retry_at = now + backoff(notification.attempts)
+    with transaction.atomic():
+        updated = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.QUEUED).update(
+            failure_reason=reason[:2000], next_attempt_at=retry_at
         )
-        return "sent"
+        if updated:
+            _enqueue(notification, run_after=retry_at)
+    logger.warning("Notification %s: %s; retry at %s", notification.pk, reason, retry_at)
+    return "retry"
 
 
 def _fail(notification: Notification, reason: str, now) -> None:
-    notification.status = NotificationStatus.FAILED
-    notification.failure_reason = reason[:2000]
-    notification.failed_at = now
-    notification.save(update_fields=["status", "attempts", "failure_reason", "failed_at"])
+    Notification.objects.filter(pk=notification.pk, status=NotificationStatus.QUEUED).update(
+        status=NotificationStatus.FAILED, failure_reason=reason[:2000], failed_at=now, next_attempt_at=None
+    )
     logger.error("Notification %s failed: %s", notification.pk, reason)
 
 

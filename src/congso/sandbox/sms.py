@@ -129,7 +129,8 @@ def send_reports(limit: int = REPORT_BATCH, client: httpx.Client | None = None) 
                 "phonenumber": message.phone,
             }
             try:
-                response = client.get(message.callback_url, params=params)
+                # Added to the callback's own query (its signature), as the real gateway does.
+                response = client.get(httpx.URL(message.callback_url).copy_merge_params(params))
             except httpx.HTTPError as error:
                 logger.warning("Simulated SMS report to %s failed: %s", message.callback_url, error)
                 continue
