@@ -89,3 +89,14 @@ def test_contact_details_are_masked():
     assert mask_address("0912345634") == "09******34"
     assert mask_address("an@example.vn") == "a***@example.vn"
     assert mask_address("account:5") == ""
+
+
+@pytest.mark.django_db
+def test_demo_templates_are_valid_and_seeding_twice_changes_nothing():
+    from congso.notifications.demo import seed_demo_notifications
+
+    created = seed_demo_notifications()
+    assert created == Template.objects.count() == len(templating.VARIABLES) * 3 * 2  # channels × languages
+    for saved in Template.objects.all():
+        saved.full_clean()  # every built-in text uses only its event's variables
+    assert seed_demo_notifications() == 0

@@ -31,7 +31,6 @@ VARIABLES: dict[str, dict[str, str]] = {
     "dossier.payment_requested": _DOSSIER,
     "dossier.extended": {**_DOSSIER, "han_cu": gettext_lazy("ngày hẹn trả cũ")},
     "dossier.result_ready": _DOSSIER,
-    "dossier.handed_over": {**_DOSSIER, "buoc": gettext_lazy("tên bước xử lý")},
     "workflow.step_opened": {
         "ma_ho_so": gettext_lazy("mã hồ sơ"),
         "buoc": gettext_lazy("tên bước xử lý"),
@@ -55,7 +54,6 @@ EVENT_LABELS = {
     "dossier.payment_requested": gettext_lazy("Yêu cầu thực hiện nghĩa vụ tài chính"),
     "dossier.extended": gettext_lazy("Hồ sơ trễ hạn — thư xin lỗi và hẹn lại (mẫu 04)"),
     "dossier.result_ready": gettext_lazy("Đã có kết quả giải quyết"),
-    "dossier.handed_over": gettext_lazy("Hồ sơ được chuyển đến cán bộ"),
     "workflow.step_opened": gettext_lazy("Giao việc cho cán bộ"),
     "digest.morning": gettext_lazy("Bản tin buổi sáng của cán bộ"),
 }
