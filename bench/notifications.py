@@ -261,14 +261,16 @@ def main() -> None:
             failed = Notification.objects.filter(status=NotificationStatus.FAILED).count()
             gateway = SimulatedSms.objects.count()
             print(
-                f"drained {args.count:,} notifications in {elapsed:.1f} s: {args.count / elapsed:,.0f} messages/s"
+                f"drained {args.count:,} notifications in {elapsed:.1f} s: "
+                f"{args.count / elapsed:,.0f} messages/s"
             )
             print(
                 f"  sent: {sent.count():,} (SMS {sent.filter(channel='sms').count():,}, e-mail "
                 f"{sent.filter(channel='email').count():,}); failed: {failed:,}"
             )
             print(
-                f"  gateway received {gateway:,} SMS; SMTP sink received {sink.count:,} e-mails ({len(sink.ids):,} distinct Message-IDs)"
+                f"  gateway received {gateway:,} SMS; SMTP sink received {sink.count:,} e-mails "
+                f"({len(sink.ids):,} distinct Message-IDs)"
             )
             print(f"  workers: {args.workers}, web workers: {args.web_workers}, CPUs: {os.cpu_count()}")
     finally:
