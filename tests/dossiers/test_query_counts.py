@@ -97,8 +97,9 @@ def test_inbox_queries_do_not_grow_with_the_rows(client, actors, submit, django_
     # page of dossiers (agencies and procedure joined), read as two ordered segments (with and without
     # an appointment); the officer's open work items; the working-day calendar (deadline marks).
     # The officer's to-do (main's queues by unit): the dossiers at the officer's queues, their open
-    # hand-overs, the dossiers handed to the officer by name.
-    with django_assert_max_num_queries(GATE + 8):
+    # hand-overs, the dossiers handed to the officer by name. The workspace header's unread count
+    # (notifications, through workspace.registry).
+    with django_assert_max_num_queries(GATE + 9):
         client.get(INBOX)
 
 
@@ -110,6 +111,7 @@ def test_dossier_page_queries(client, actors, submit, django_assert_max_num_quer
     # GATE; the dossier (visible_to, related rows joined); its processing agencies; the status history,
     # hand-overs, supplement requests, papers and extensions for the page, and again for the timeline
     # (status history, hand-overs, extensions); whether it has hand-overs and supplement requests (the
-    # actions offered); the working-day calendar (once per request).
-    with django_assert_max_num_queries(GATE + 13):
+    # actions offered); the working-day calendar (once per request). The notifications block: the
+    # header's unread count and the dossier's notifications in its history (dossiers.extensions).
+    with django_assert_max_num_queries(GATE + 15):
         assert client.get(url).status_code == 200
