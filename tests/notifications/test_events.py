@@ -212,3 +212,12 @@ def test_an_smtp_server_that_is_down_means_a_retry_later(drive, settings):
     assert email.status == NotificationStatus.QUEUED and email.attempts == 1 and email.failure_reason
     assert email.next_attempt_at > email.created_at
     assert services.attempt_send(email.pk, rate_limited=False) == "skipped"  # not due yet
+
+
+def test_a_deactivated_account_is_told_at_the_dossiers_contact_details(drive, citizen):
+    citizen.is_active = False
+    citizen.save()
+    drive(Status.RESULT_READY)
+    deliver_notifications()
+    told = made("dossier.result_ready")
+    assert set(told) == {"sms", "email"} and told["sms"].recipient is None

@@ -203,17 +203,18 @@ def _notify_citizen(event) -> list[Notification]:
 
         payload = {**payload, "old_due_at": _local_date(datetime.fromisoformat(payload["old_due_at"]))}
     values = _dossier_values(dossier, payload)
+    account = None
     if dossier.applicant_id:
         from congso.identity import services as identity
 
         account = identity.active_accounts([dossier.applicant_id]).get(dossier.applicant_id)
-        if account is None:
-            return []
+    if account is not None:
         recipient = recipient_for_account(
             account, phone=dossier.applicant_phone, email=dossier.applicant_email
         )
-        link = _url("portal:my-dossier", dossier.public_id) if account else ""
+        link = _url("portal:my-dossier", dossier.public_id)
     else:
+        # No account, or a deactivated one: the contact details given on the dossier.
         addresses = {}
         if dossier.applicant_phone:
             addresses[ChannelName.SMS] = dossier.applicant_phone
