@@ -5,8 +5,8 @@ citizen had turned SMS and e-mail off in "Cài đặt thông báo" beforehand, a
 import pytest
 
 from tests.factories.identity import PASSWORD
-from tests.notifications.conftest import deliver_notifications
 from tests.support.browser import collect_axe_violations, database_work
+from tests.support.notifications import deliver_notifications
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,46 +1,9 @@
-"""Helpers of the notifications tests: deliver the outbox to the notifications' subscribers, send what
-is queued, a real SMTP server (aiosmtpd) and the sandbox's SMS gateway behind the live server."""
-
-import socket
-import time
+"""Fixtures of the notifications tests: a real SMTP server (aiosmtpd) and the sandbox's SMS gateway
+behind the live server (the helpers are in tests/support/notifications.py)."""
 
 import pytest
 
-from congso.core import events
-from congso.core.models import DeliveryStatus, EventDelivery
-from congso.notifications import services
-from congso.notifications.models import Notification, NotificationStatus
-
 SMTP_PORT = 8151  # the brief's ports for this block: 8150–8159
-
-
-def deliver_notifications() -> int:
-    """Deliver the pending outbox deliveries of the notifications' subscribers, as a worker would."""
-    done = 0
-    while True:
-        pending = list(
-            EventDelivery.objects.filter(
-                status=DeliveryStatus.PENDING, subscriber__startswith="notifications."
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if not pending:
-            return done
-        for pk in pending:
-            outcome = events.attempt_delivery(pk)
-            assert outcome == "delivered", EventDelivery.objects.get(pk=pk).last_error
-            done += 1
-
-
-def send_queued() -> dict:
-    """One attempt of every queued notification that is due; outcomes by id."""
-    return {
-        pk: services.attempt_send(pk, rate_limited=False)
-        for pk in Notification.objects.filter(status=NotificationStatus.QUEUED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    }
 
 
 @pytest.fixture
@@ -81,12 +44,3 @@ def sms_gateway(live_server, settings):
     channels._client = None  # a fresh pooled client for this server
     yield live_server
     channels._client = None
-
-
-def wait_port_closed(port: int, timeout: float = 5) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) != 0:
-                return
-        time.sleep(0.05)

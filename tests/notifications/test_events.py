@@ -12,8 +12,7 @@ from congso.dossiers.models import Status
 from congso.notifications import services
 from congso.notifications.models import Notification, NotificationStatus, Template
 from tests.samples import APPLICANT
-
-from .conftest import deliver_notifications, send_queued
+from tests.support.notifications import deliver_notifications, send_queued
 
 pytestmark = pytest.mark.django_db
 

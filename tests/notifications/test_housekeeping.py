@@ -8,8 +8,7 @@ from django.utils import timezone
 from congso.core import scheduling
 from congso.notifications import digest, services
 from congso.notifications.models import Notification, NotificationStatus
-
-from .conftest import deliver_notifications
+from tests.support.notifications import deliver_notifications
 
 pytestmark = pytest.mark.django_db
 

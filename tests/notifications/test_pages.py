@@ -7,8 +7,7 @@ from django.urls import reverse
 from congso.dossiers.models import Status
 from congso.notifications import services
 from congso.notifications.models import Notification, NotificationStatus, Preference
-
-from .conftest import deliver_notifications
+from tests.support.notifications import deliver_notifications
 
 pytestmark = pytest.mark.django_db
 

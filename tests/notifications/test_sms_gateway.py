@@ -9,8 +9,7 @@ from congso.notifications import channels, services
 from congso.notifications.models import Notification, NotificationStatus
 from congso.sandbox import sms as gateway
 from congso.sandbox.models import SimulatedSms, SimulatedSmsGatewaySwitch
-
-from .conftest import deliver_notifications
+from tests.support.notifications import deliver_notifications
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
