@@ -148,6 +148,7 @@ def _block_seeders():
     """Each block's demo seeding after agencies and accounts, in dependency order."""
     from congso.catalog.demo import seed_demo_catalog
     from congso.lgsp.demo import seed_demo_lgsp
+    from congso.notifications.demo import seed_demo_notifications
     from congso.workflow.services import load_default_processes
 
     seeders = [
@@ -155,6 +156,7 @@ def _block_seeders():
         ("congso.catalog.demo", seed_demo_catalog),
         ("congso.workflow.services", load_default_processes),
         ("congso.lgsp.demo", seed_demo_lgsp),
+        ("congso.notifications.demo", seed_demo_notifications),
     ]
     if apps.is_installed("congso.sandbox"):
         seeders.append(("congso.sandbox.demo", _seed_sandbox))

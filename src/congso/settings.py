@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "congso.nationalportal",
     "congso.payments",
     "congso.registries",
+    "congso.notifications",
     # The Django admin, with congso's entry rule and default-deny below the platform (agencies.admin_site).
     "congso.agencies.admin_config.CongsoAdminConfig",
     "django.contrib.auth",
@@ -147,7 +148,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "outbox"],
+        "QUEUES": ["default", "outbox", "notifications"],
     }
 }
 
@@ -572,6 +573,34 @@ CONGSO_SANDBOX_DVCQG_ACCESS_TOKEN = env.str(
     "CONGSO_SANDBOX_DVCQG_ACCESS_TOKEN", default="congso-dvcqg-demo-token"
 )
 CONGSO_SANDBOX_DVCQG_CONFIRM_URL = env.str("CONGSO_SANDBOX_DVCQG_CONFIRM_URL", default="")
+# The simulated SMS gateway (sandbox/sms.py) accepts these keys (the demo's defaults of CONGSO_SMS_*).
+CONGSO_SANDBOX_SMS_API_KEY = env.str("CONGSO_SANDBOX_SMS_API_KEY", default="congso-sms-demo-key")
+CONGSO_SANDBOX_SMS_SECRET_KEY = env.str("CONGSO_SANDBOX_SMS_SECRET_KEY", default="congso-sms-demo-secret")
+
+# Notifications (docs/notifications.md). The SMS gateway: an eSMS-style brand-name JSON API; its keys are
+# secrets (environment only). Outside production the default is the sandbox's simulated gateway.
+CONGSO_SMS_GATEWAY_URL = env.str("CONGSO_SMS_GATEWAY_URL", default="" if IS_PRODUCTION else "sandbox")
+CONGSO_SMS_API_KEY = env.str("CONGSO_SMS_API_KEY", default="" if IS_PRODUCTION else "congso-sms-demo-key")
+CONGSO_SMS_SECRET_KEY = env.str(
+    "CONGSO_SMS_SECRET_KEY", default="" if IS_PRODUCTION else "congso-sms-demo-secret"
+)
+CONGSO_SMS_BRANDNAME = env.str("CONGSO_SMS_BRANDNAME", default="CONGSO")
+CONGSO_SMS_TIMEOUT_SECONDS = env.float("CONGSO_SMS_TIMEOUT_SECONDS", default=5.0)
+# Signs the delivery-report callback address given to the gateway (HMAC of the message id).
+CONGSO_SMS_CALLBACK_SECRET = env.str(
+    "CONGSO_SMS_CALLBACK_SECRET", default="" if IS_PRODUCTION else "congso-dlr-demo"
+)
+# Messages per second per channel, across all workers; attempts before a notification fails; backoff.
+CONGSO_NOTIFICATIONS_RATE = {
+    "email": env.int("CONGSO_NOTIFICATIONS_EMAIL_PER_SECOND", default=200),
+    "sms": env.int("CONGSO_NOTIFICATIONS_SMS_PER_SECOND", default=100),
+}
+CONGSO_NOTIFICATIONS_MAX_ATTEMPTS = env.int("CONGSO_NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+CONGSO_NOTIFICATIONS_BACKOFF_SECONDS = env.float("CONGSO_NOTIFICATIONS_BACKOFF_SECONDS", default=30.0)
+# Rendered texts of sent notifications are erased after this many days (the status row stays).
+CONGSO_NOTIFICATIONS_RETENTION_DAYS = env.int("CONGSO_NOTIFICATIONS_RETENTION_DAYS", default=90)
+# The officers' morning digest is sent from this local hour on working days.
+CONGSO_NOTIFICATIONS_DIGEST_HOUR = env.int("CONGSO_NOTIFICATIONS_DIGEST_HOUR", default=7)
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("lgsp/", include("congso.lgsp.urls")),
     path("can-bo/bao-cao/", include("congso.reporting.urls")),
     path("chi-so/", include("congso.reporting.public_urls")),
+    path("", include("congso.notifications.urls")),
     path("can-bo/", include("congso.workspace.urls")),
     # The catalogue's staff form preview keeps the address it had when the portal served it.
     path("nop-ho-so/xem-truoc-bieu-mau/", include("congso.catalog.form_preview_urls")),

@@ -97,8 +97,9 @@ def test_inbox_queries_do_not_grow_with_the_rows(client, actors, submit, django_
     # page of dossiers (agencies and procedure joined), read as two ordered segments (with and without
     # an appointment); the officer's open work items; the working-day calendar (deadline marks).
     # The officer's to-do (main's queues by unit): the dossiers at the officer's queues, their open
-    # hand-overs, the dossiers handed to the officer by name.
-    with django_assert_max_num_queries(GATE + 8):
+    # hand-overs, the dossiers handed to the officer by name. The workspace header's unread count
+    # (notifications, through workspace.registry).
+    with django_assert_max_num_queries(GATE + 9):
         client.get(INBOX)
 
 
@@ -112,6 +113,7 @@ def test_dossier_page_queries(client, actors, submit, django_assert_max_num_quer
     # (status history, hand-overs, extensions); whether it has hand-overs and supplement requests (the
     # actions offered); the working-day calendar (once per request); the payment intents (the payments
     # block's panel, dossiers.extensions); the audit line of the officer's read (who used my data); the
-    # registries' panel: the dossier's registry lookups and the version's papers.
-    with django_assert_max_num_queries(GATE + 17):
+    # registries' panel: the dossier's registry lookups and the version's papers. The notifications
+    # block: the header's unread count and the dossier's notifications in its history.
+    with django_assert_max_num_queries(GATE + 19):
         assert client.get(url).status_code == 200

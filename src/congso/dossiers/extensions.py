@@ -39,6 +39,18 @@ class DossierPanel:
 
 
 @dataclass(frozen=True)
+class TimelineNote:
+    """A line a higher block adds to the dossier's history on the officer's page (e.g. a notification
+    sent to the applicant and its delivery status)."""
+
+    at: datetime
+    title: str
+    lines: tuple[str, ...] = ()
+    tag: str = ""  # a short status shown as a tag
+    tag_css: str = ""  # "", "ontime", "warn" or "late"
+
+
+@dataclass(frozen=True)
 class ToDoPart:
     """An extension's part of the to-do: at most the entries asked for, and how many there are in all."""
 
@@ -63,6 +75,10 @@ class OfficerPagesExtension:
 
     def dossier_panels(self, request, dossier) -> list[DossierPanel]:
         """Sections to add to ``dossier``'s page, which ``request.user`` may already see."""
+        return []
+
+    def timeline(self, dossier) -> list[TimelineNote]:
+        """Lines this block adds to ``dossier``'s history (the caller checked the officer may see it)."""
         return []
 
 
@@ -91,3 +107,8 @@ def process_url(dossier) -> str:
 def dossier_panels(request, dossier) -> list[DossierPanel]:
     """Every registered extension's sections for ``dossier``'s page, in the order of their names."""
     return [panel for extension in _extensions() for panel in extension.dossier_panels(request, dossier)]
+
+
+def timeline_notes(dossier) -> list[TimelineNote]:
+    """Every registered extension's lines of ``dossier``'s history."""
+    return [note for extension in _extensions() for note in extension.timeline(dossier)]

@@ -329,3 +329,12 @@ def record_act_for(person, principal: str, action: str, obj=None, **details) -> 
     from .mandates import services as mandate_services
 
     mandate_services.record_act_for(person, principal, action, obj, **details)
+
+
+def active_accounts(ids) -> dict:
+    """The active accounts among ``ids``, by id (what the notifications block needs to address people).
+    Reads only."""
+    wanted = {int(pk) for pk in ids if pk is not None}
+    if not wanted:
+        return {}
+    return {user.pk: user for user in get_user_model().objects.filter(pk__in=wanted, is_active=True)}

@@ -10,6 +10,7 @@ class SandboxConfig(AppConfig):
 
     def ready(self) -> None:
         refuse_in_production()
+        from . import sms  # noqa: F401 — registers the periodic job of delivery reports
 
 
 def refuse_in_production() -> None:

@@ -300,3 +300,43 @@ class LandParcel(models.Model):
 
     def __str__(self) -> str:
         return self.parcel_id
+
+
+class SimulatedSms(models.Model):
+    """A message the simulated SMS brand-name gateway accepted (``sms.py``). ``request_id`` is the
+    sender's RequestId: the gateway refuses a second message with it (eSMS code 124), which is how a
+    sender that retries after a crash makes no duplicate. Fake traffic, but treated as personal data
+    (the phone numbers of the demo's accounts): only staff see the list."""
+
+    sms_id = models.CharField(max_length=40, unique=True)
+    request_id = models.CharField(max_length=120, unique=True)
+    phone = models.CharField(max_length=20)
+    brandname = models.CharField(max_length=20)
+    content = models.TextField()
+    is_unicode = models.BooleanField(default=False)
+    callback_url = models.CharField(max_length=500, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    report_status = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.sms_id
+
+
+class SimulatedSmsGatewaySwitch(models.Model):
+    """The one row of the simulated gateway's switches: answer every send with HTTP 503 (to test
+    retries), and whether messages are reported delivered or failed."""
+
+    fail_with_5xx = models.BooleanField(default=False)
+    report_failed = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"5xx={self.fail_with_5xx} failed={self.report_failed}"
+
+    @classmethod
+    def current(cls) -> "SimulatedSmsGatewaySwitch":
+        switch, _created = cls.objects.get_or_create(pk=1)
+        return switch

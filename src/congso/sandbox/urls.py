@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import business, dvcqg, dvcqg_pages, land, payment_gateway, population, views, vneid
+from . import business, dvcqg, dvcqg_pages, land, payment_gateway, population, sms, views, vneid
 
 app_name = "sandbox"
 
@@ -38,5 +38,7 @@ urlpatterns = [
     path("dvcqg-thanh-toan/thanh-toan/<int:payment_id>/", payment_gateway.dvcqg_pay, name="dvcqg-pay"),
     path("dat-dai/openapi.json", land.openapi_document, name="land-openapi"),
     path("dat-dai/api/v1/thua-dat/<str:parcel_id>", land.parcel, name="land-parcel"),
+    path("sms/", sms.messages_page, name="sms"),
+    path("sms/MainService.svc/json/SendMultipleMessage_V4_post_json/", sms.send, name="sms-send"),
     path("<path:rest>", views.unknown, name="unknown"),
 ]

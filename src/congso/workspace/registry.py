@@ -19,6 +19,8 @@ from congso.core.registry import Registry
 navigation = Registry("workspace navigation entries")
 home_panels = Registry("workspace home panels")
 todo_counters = Registry("workspace to-do counters")
+# Small links in the header beside the account (an unread-messages count): ``HeaderItem``.
+header_items = Registry("workspace header items")
 
 
 def everybody(user) -> bool:
@@ -55,6 +57,26 @@ class HomePanel:
     template: str
     order: int
     context: Callable[[object], dict | None]
+
+
+@dataclass(frozen=True)
+class HeaderItem:
+    """A link in the workspace header: ``link(user)`` returns ``(label, url, count)`` or None to show
+    nothing; ``count`` (may be 0) is shown as a badge after the label."""
+
+    order: int
+    link: Callable[[object], tuple[str, str, int] | None]
+
+
+def header_items_for(user) -> list[dict]:
+    items = sorted((item for _, item in header_items.items()), key=lambda item: item.order)
+    shown = []
+    for item in items:
+        link = item.link(user)
+        if link is not None:
+            label, url, count = link
+            shown.append({"label": label, "url": url, "count": count})
+    return shown
 
 
 def navigation_for(user) -> list[NavigationEntry]:

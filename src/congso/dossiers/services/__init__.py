@@ -79,6 +79,7 @@ from .processing import (
 from .reading import (
     TimelineEntry,
     can_receive_somewhere,
+    code_of,
     dossier_ids_after,
     dossiers_asked_to_pay,
     find_by_code,
@@ -126,6 +127,7 @@ __all__ = [
     "can_receive_somewhere",
     "dossier_ids_after",
     "dossiers_asked_to_pay",
+    "code_of",
     "extend",
     "find_by_code",
     "get_for_applicant",

@@ -55,6 +55,12 @@ def find_by_code(code: str) -> Dossier:
     ).get(code=str(code or "").strip().upper())
 
 
+def code_of(dossier_id) -> str:
+    """The code of the dossier with primary key ``dossier_id``, or "" (for messages about it). Checks no
+    permission; reads one column."""
+    return Dossier.objects.filter(pk=dossier_id).values_list("code", flat=True).first() or ""
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """One line of a dossier's history as people see it. ``actor`` is the person who acted; when the

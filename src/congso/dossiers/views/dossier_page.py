@@ -127,7 +127,11 @@ def detail(request, code):
             for p in papers
         ],
         "supplement": supplement,
-        "timeline": [_timeline_row(entry) for entry in services.timeline(dossier)],
+        "timeline": sorted(
+            [_timeline_row(entry) for entry in services.timeline(dossier)]
+            + [{"entry": note, "note": True} for note in extensions.timeline_notes(dossier)],
+            key=lambda row: row["entry"].at,
+        ),
         "hand_overs": [
             {"row": row, "result": timeliness.get(row.result, ""), "css": RESULT_TAGS.get(row.result, "")}
             for row in hand_overs

@@ -1,0 +1,206 @@
+"""The channels that carry notifications, as plugins of one registry.
+
+A channel is a class with ``name``, ``reaches(address)`` and ``send(notification) -> Sent``; it raises
+``TransientFailure`` for what may pass (a 5xx, a timeout, a refused connection: the task retries with
+backoff) and ``PermanentFailure`` for what will not (a bad number, a refused key: the notification
+fails with the reason). A Zalo or push channel later is one more class registered here::
+
+    @channels("zalo")
+    class ZaloChannel(Channel): ...
+
+Duplicate prevention (docs/notifications.md): every attempt of one notification carries the same client
+message id (``Notification.client_message_id``). The SMS gateway deduplicates on it (eSMS ``RequestId``,
+error 124 "duplicate RequestId"), so a worker killed after the gateway accepted a message but before it
+marked the notification sent makes no second SMS when the notification is sent again. SMTP has no such
+check: the e-mail carries a ``Message-ID`` derived from the same id, which mail clients use to fold a
+duplicate into one message — that window is tolerated, not closed.
+"""
+
+import hashlib
+import hmac
+import smtplib
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.urls import reverse
+
+from congso.core.registry import Registry
+
+from . import sms
+from .models import ChannelName
+
+channels = Registry("notification channels")
+
+
+class TransientFailure(Exception):
+    """The channel may accept the message later: retry with backoff."""
+
+
+class PermanentFailure(Exception):
+    """The message cannot be sent this way: fail the notification with this reason."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    provider_message_id: str = ""
+    delivered: bool = False  # True when sending already means it reached the person (in-app)
+
+
+class Channel:
+    name = ""
+    # A channel whose sending is a background job (not in-app), and that is rate-limited.
+    external = True
+
+    def reaches(self, address: str) -> bool:
+        return bool(address)
+
+    def send(self, notification) -> Sent:
+        raise NotImplementedError
+
+
+@channels(ChannelName.IN_APP)
+class InAppChannel(Channel):
+    """Shown in the portal or the workspace: stored is delivered."""
+
+    name = ChannelName.IN_APP
+    external = False
+
+    def send(self, notification) -> Sent:
+        return Sent(delivered=True)
+
+
+@channels(ChannelName.EMAIL)
+class EmailChannel(Channel):
+    """E-mail through Django's configured backend (SMTP in production, ``EMAIL_URL``)."""
+
+    name = ChannelName.EMAIL
+
+    def reaches(self, address: str) -> bool:
+        return "@" in (address or "")
+
+    def send(self, notification, connection=None) -> Sent:
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "congso.local"
+        message_id = f"<{notification.client_message_id}@{domain}>"
+        message = EmailMessage(
+            subject=notification.subject,
+            body=notification.body,
+            to=[notification.address],
+            headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
+            connection=connection,
+        )
+        try:
+            message.send(fail_silently=False)
+        except (ConnectionError, TimeoutError, OSError) as error:
+            if isinstance(error, smtplib.SMTPRecipientsRefused):
+                raise PermanentFailure(f"SMTP refused the recipient: {error.recipients}") from error
+            if isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600:
+                raise PermanentFailure(f"SMTP {error.smtp_code}: {error.smtp_error!r}") from error
+            raise TransientFailure(f"SMTP: {error}") from error
+        return Sent(provider_message_id=message_id)
+
+
+def callback_token(request_id: str) -> str:
+    """What authenticates a delivery report: an HMAC of the message id with the callback secret."""
+    secret = settings.CONGSO_SMS_CALLBACK_SECRET.encode()
+    return hmac.new(secret, request_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def callback_url(request_id: str) -> str:
+    base = settings.CONGSO_PUBLIC_BASE_URL.rstrip("/") or "http://127.0.0.1:8000"
+    return f"{base}{reverse('notifications:sms-report')}?t={callback_token(request_id)}"
+
+
+def gateway_url() -> str:
+    url = settings.CONGSO_SMS_GATEWAY_URL
+    if url == "sandbox":
+        base = settings.CONGSO_PUBLIC_BASE_URL.rstrip("/") or "http://127.0.0.1:8000"
+        url = f"{base}/sandbox/sms"
+    return url.rstrip("/") + "/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+
+
+def to_international(phone: str) -> str:
+    """``0912345678`` → ``84912345678`` (how the gateways want numbers)."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("0"):
+        digits = "84" + digits[1:]
+    return digits
+
+
+# eSMS result codes that will not change on a retry (STANDARDS §8.3).
+PERMANENT_CODES = {
+    "99": "số điện thoại bị chặn",
+    "101": "sai ApiKey/SecretKey",
+    "103": "tài khoản hết tiền",
+    "104": "brandname chưa đăng ký",
+    "108": "số điện thoại không hợp lệ",
+    "140": "địa chỉ IP chưa được cho phép",
+    "146": "sai mẫu tin chăm sóc khách hàng",
+    "177": "nhà mạng chưa đăng ký",
+}
+ACCEPTED = "100"
+DUPLICATE_REQUEST = "124"
+
+_client = None
+
+
+def http_client() -> httpx.Client:
+    """One pooled client per process (keep-alive to the gateway)."""
+    global _client
+    if _client is None:
+        _client = httpx.Client(timeout=settings.CONGSO_SMS_TIMEOUT_SECONDS)
+    return _client
+
+
+@channels(ChannelName.SMS)
+class SmsGatewayChannel(Channel):
+    """SMS through a brand-name gateway in the eSMS style (STANDARDS §8.3): JSON POST with ``ApiKey``,
+    ``SecretKey``, ``Phone``, ``Content``, ``Brandname``, ``SmsType`` 2 (customer care), ``IsUnicode``,
+    ``RequestId`` (our client message id: the gateway refuses a second message with it, code 124) and
+    ``CallbackUrl`` (the delivery report, signed). Answer ``{CodeResult: "100", SMSID}``."""
+
+    name = ChannelName.SMS
+
+    def reaches(self, address: str) -> bool:
+        digits = "".join(ch for ch in address or "" if ch.isdigit())
+        return 9 <= len(digits) <= 12
+
+    def payload(self, notification) -> dict:
+        segments = sms.count(notification.body)
+        return {
+            "ApiKey": settings.CONGSO_SMS_API_KEY,
+            "SecretKey": settings.CONGSO_SMS_SECRET_KEY,
+            "Phone": to_international(notification.address),
+            "Content": notification.body,
+            "Brandname": settings.CONGSO_SMS_BRANDNAME,
+            "SmsType": "2",
+            "IsUnicode": "1" if segments.unicode else "0",
+            "Sandbox": "0",
+            "RequestId": notification.client_message_id,
+            "CallbackUrl": callback_url(notification.client_message_id),
+        }
+
+    def send(self, notification) -> Sent:
+        if not settings.CONGSO_SMS_GATEWAY_URL:
+            raise PermanentFailure("Chưa cấu hình cổng SMS (CONGSO_SMS_GATEWAY_URL).")
+        try:
+            response = http_client().post(gateway_url(), json=self.payload(notification))
+        except httpx.TimeoutException as error:
+            raise TransientFailure(f"SMS gateway timeout: {error}") from error
+        except httpx.TransportError as error:
+            raise TransientFailure(f"SMS gateway unreachable: {error}") from error
+        if response.status_code >= 500 or response.status_code == 429:
+            raise TransientFailure(f"SMS gateway HTTP {response.status_code}")
+        try:
+            answer = response.json()
+        except ValueError as error:
+            raise TransientFailure(f"SMS gateway HTTP {response.status_code}: not JSON") from error
+        code = str(answer.get("CodeResult", ""))
+        if code in (ACCEPTED, DUPLICATE_REQUEST):
+            # 124: this RequestId was accepted before (an earlier attempt whose answer we lost).
+            return Sent(provider_message_id=str(answer.get("SMSID") or ""))
+        if code in PERMANENT_CODES or response.status_code >= 400:
+            reason = PERMANENT_CODES.get(code, answer.get("ErrorMessage", ""))
+            raise PermanentFailure(f"SMS gateway code {code or response.status_code}: {reason}")
+        raise TransientFailure(f"SMS gateway code {code}: {answer.get('ErrorMessage', '')}")

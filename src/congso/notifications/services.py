@@ -1,0 +1,580 @@
+"""The public functions of notifications: what events make, how a notification is sent, and what the
+portal, the workspace and the dossier page read.
+
+- ``notify_for_event(event)``: the subscribers' one entry — one notification per recipient per channel,
+  rendered in the recipient's language, following preferences (``channels_for``); idempotent.
+- ``attempt_send(id)``: one try of one notification (the background task), with retries, backoff, the
+  channel's rate limit and the duplicate rule described in ``channels``.
+- ``record_delivery_report(...)``: the SMS gateway's delivery report.
+- Reading for the pages: ``unread_count``, ``inbox``, ``mark_read``, ``preference_for``,
+  ``update_preferences``, ``of_dossier``.
+- Housekeeping (periodic jobs in ``jobs``): ``requeue_stale``, ``purge_old_bodies``.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from congso.core import audit, ratelimit
+
+from . import defaults, sms, templating
+from .channels import PermanentFailure, TransientFailure, channels
+from .models import ChannelName, Notification, NotificationStatus, Preference, Template
+
+logger = logging.getLogger(__name__)
+
+# What the law requires the applicant to be told (Decree 61/2018 & 107/2021, Circular 01/2018 forms
+# 02, 03, 04): these go out through at least one channel that reaches the person, whatever they chose.
+LEGALLY_REQUIRED = frozenset(
+    {"dossier.supplement_requested", "dossier.refused", "dossier.extended", "dossier.result_ready"}
+)
+CITIZEN_EVENTS = frozenset(
+    {
+        "dossier.submitted",
+        "dossier.accepted",
+        "dossier.supplement_requested",
+        "dossier.refused",
+        "dossier.payment_requested",
+        "dossier.extended",
+        "dossier.result_ready",
+    }
+)
+OFFICER_EVENTS = frozenset({"workflow.step_opened"})
+CHANNEL_ORDER = (ChannelName.IN_APP, ChannelName.SMS, ChannelName.EMAIL)
+STALE_AFTER = timedelta(minutes=5)
+# How long a worker that claimed a notification has to send it before another may try (its lease).
+SEND_LEASE = timedelta(seconds=60)
+
+
+@dataclass
+class Recipient:
+    """Someone to tell: an account (with its preference) or, for a dossier filed at the counter without
+    an account, just the contact details the applicant gave."""
+
+    key: str
+    account: object = None
+    preference: Preference | None = None
+    addresses: dict = field(default_factory=dict)  # channel → address
+    language: str = "vi"
+
+
+# --- Preferences --------------------------------------------------------------------------------------
+
+
+def preference_for(account) -> Preference:
+    """The account's preference, or the default one (every channel, Vietnamese) unsaved."""
+    found = Preference.objects.filter(account=account).first()
+    return found or Preference(account=account)
+
+
+def update_preferences(account, **chosen) -> Preference:
+    """Save the account's choices (``language``, ``email_enabled``, ``sms_enabled``, ``in_app_enabled``,
+    ``digest_enabled``); audited."""
+    allowed = {"language", "email_enabled", "sms_enabled", "in_app_enabled", "digest_enabled"}
+    unknown = set(chosen) - allowed
+    if unknown:
+        raise ValueError(f"Unknown preference fields: {sorted(unknown)}")
+    with transaction.atomic():
+        preference, _created = Preference.objects.select_for_update().get_or_create(account=account)
+        for name, value in chosen.items():
+            setattr(preference, name, value)
+        preference.full_clean()
+        preference.save()
+        audit.record("notifications.preferences", preference, actor=account, changes=dict(chosen))
+    return preference
+
+
+def recipient_for_account(account, *, phone: str = "", email: str = "") -> Recipient:
+    """``account`` as a recipient: its own contact details first, then those given on the dossier."""
+    preference = preference_for(account)
+    addresses = {ChannelName.IN_APP: f"account:{account.pk}"}
+    if account.email or email:
+        addresses[ChannelName.EMAIL] = account.email or email
+    if account.phone or phone:
+        addresses[ChannelName.SMS] = account.phone or phone
+    return Recipient(f"account:{account.pk}", account, preference, addresses, preference.language)
+
+
+def channels_for(recipient: Recipient, *, required: bool) -> list[str]:
+    """The channels to use. An account gets what it chose among the channels that can reach it; someone
+    without an account every channel their details allow. A legally required notice that would reach
+    the person by no outside channel (SMS, e-mail) goes in-app and by every outside channel they have."""
+    reachable = [
+        name
+        for name in CHANNEL_ORDER
+        if name in recipient.addresses
+        and name in channels
+        and channels[name]().reaches(recipient.addresses[name])
+    ]
+    if recipient.preference is None:
+        return reachable
+    chosen = [name for name in reachable if recipient.preference.wants(name)]
+    if required and not any(name != ChannelName.IN_APP for name in chosen):
+        chosen = reachable
+    return chosen
+
+
+# --- From events to notifications ---------------------------------------------------------------------
+
+
+def _public_url(path: str) -> str:
+    base = settings.CONGSO_PUBLIC_BASE_URL.rstrip("/")
+    return f"{base}{path}" if base else path
+
+
+def _url(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _local_date(value) -> str:
+    return date_format(timezone.localtime(value), "d/m/Y") if value else ""
+
+
+def _local_moment(value) -> str:
+    return date_format(timezone.localtime(value), "H:i d/m/Y") if value else ""
+
+
+def template_text(event_key: str, channel: str, language: str) -> tuple[str, str, bool] | None:
+    """``(subject, body, strip_diacritics)``: the active template in ``language``, else in Vietnamese,
+    else the built-in text."""
+    for lang in dict.fromkeys([language, "vi"]):
+        template = Template.objects.filter(
+            event_key=event_key, channel=channel, language=lang, is_active=True
+        ).first()
+        if template is not None:
+            return template.subject, template.body, template.strip_diacritics
+    return defaults.text_for(event_key, channel, language)
+
+
+def render_for(event_key: str, channel: str, language: str, values: dict) -> tuple[str, str] | None:
+    """The subject and body of one message, or None when there is no text for it."""
+    text = template_text(event_key, channel, language)
+    if text is None:
+        return None
+    subject, body, strip = text
+    subject, body = templating.render(subject, values), templating.render(body, values)
+    if channel == ChannelName.SMS and strip:
+        body = sms.strip_diacritics(body)
+    return subject, body
+
+
+def _dossier_values(dossier, payload: dict) -> dict:
+    link = _url("portal:dossier-status", dossier.code)
+    return {
+        "ma_ho_so": dossier.code,
+        "thu_tuc": dossier.procedure_version.procedure.code,
+        "co_quan": dossier.receiving_agency.name,
+        "han_tra": _local_date(dossier.due_at),
+        "han_cu": payload.get("old_due_at", "")[:10] if payload.get("old_due_at") else "",
+        "duong_dan": _public_url(link),
+    }
+
+
+def notify_for_event(event) -> list[Notification]:
+    """Make the notifications an outbox event calls for; what exists already is left alone (an event
+    delivered twice makes nothing new). Returns those created now."""
+    if event.name in CITIZEN_EVENTS:
+        return _notify_citizen(event)
+    if event.name in OFFICER_EVENTS:
+        return _notify_officers(event)
+    return []
+
+
+def _notify_citizen(event) -> list[Notification]:
+    from congso.dossiers import services as dossiers
+
+    payload = event.payload
+    dossier = dossiers.find_by_code(payload["code"])
+    if event.name == "dossier.submitted" and dossier.channel != "online":
+        return []  # a counter intake is received at once: its dossier.accepted tells the applicant
+    if event.name == "dossier.extended" and payload.get("old_due_at"):
+        from datetime import datetime
+
+        payload = {**payload, "old_due_at": _local_date(datetime.fromisoformat(payload["old_due_at"]))}
+    values = _dossier_values(dossier, payload)
+    account = None
+    if dossier.applicant_id:
+        from congso.identity import services as identity
+
+        account = identity.active_accounts([dossier.applicant_id]).get(dossier.applicant_id)
+    if account is not None:
+        recipient = recipient_for_account(
+            account, phone=dossier.applicant_phone, email=dossier.applicant_email
+        )
+        link = _url("portal:my-dossier", dossier.public_id)
+    else:
+        # No account, or a deactivated one: the contact details given on the dossier.
+        addresses = {}
+        if dossier.applicant_phone:
+            addresses[ChannelName.SMS] = dossier.applicant_phone
+        if dossier.applicant_email:
+            addresses[ChannelName.EMAIL] = dossier.applicant_email
+        key = f"address:{dossier.applicant_phone or dossier.applicant_email}"
+        recipient = Recipient(key, addresses=addresses)
+        link = ""
+    return create(
+        event=event,
+        recipients=[recipient],
+        values=values,
+        required=event.name in LEGALLY_REQUIRED,
+        dossier_id=dossier.pk,
+        link=link,
+    )
+
+
+def _notify_officers(event) -> list[Notification]:
+    from congso.agencies import services as agencies
+    from congso.identity import services as identity
+
+    payload = event.payload
+    if payload.get("assigned_user_id"):
+        accounts = list(identity.active_accounts([payload["assigned_user_id"]]).values())
+    else:
+        try:
+            agency = agencies.get_agency_by_code(payload["agency_code"])
+            accounts = agencies.staff_of(agency, [payload["role"]]) if payload.get("role") else []
+        except (ObjectDoesNotExist, ValueError) as error:  # an unknown agency or role: nobody to tell
+            logger.warning("No officers to notify for %s: %s", event, error)
+            accounts = []
+    if not accounts:
+        return []
+    from congso.dossiers import services as dossiers
+
+    code = dossiers.code_of(payload["dossier_id"])
+    link = _url("workflow_tasks:detail", payload["work_item_id"]) or _url("workflow_tasks:inbox")
+    values = {
+        "ma_ho_so": code,
+        "buoc": payload.get("label") or payload.get("step", ""),
+        "han_xu_ly": _local_moment(_parse(payload.get("due_at"))),
+        "duong_dan": _public_url(link),
+    }
+    return create(
+        event=event,
+        recipients=[recipient_for_account(account) for account in accounts],
+        values=values,
+        required=False,
+        dossier_id=payload.get("dossier_id"),
+        link=link,
+    )
+
+
+def _parse(value):
+    from datetime import datetime
+
+    return datetime.fromisoformat(value) if value else None
+
+
+def create(
+    *,
+    recipients,
+    values: dict,
+    required: bool,
+    event=None,
+    event_key: str = "",
+    dedup_key: str = "",
+    dossier_id=None,
+    link: str = "",
+) -> list[Notification]:
+    """One notification per recipient per channel, skipping what ``dedup_key`` already made; the
+    outside channels' sending is enqueued in the same transaction."""
+    event_key = event_key or event.name
+    dedup_key = dedup_key or f"event:{event.pk}"
+    made = []
+    with transaction.atomic():
+        for recipient in recipients:
+            for channel in channels_for(recipient, required=required):
+                rendered = render_for(event_key, channel, recipient.language, values)
+                if rendered is None:
+                    logger.warning("No text for %s on %s", event_key, channel)
+                    continue
+                subject, body = rendered
+                now = timezone.now()
+                in_app = channel == ChannelName.IN_APP
+                try:
+                    with transaction.atomic():
+                        notification = Notification.objects.create(
+                            dedup_key=dedup_key,
+                            recipient_key=recipient.key,
+                            recipient=recipient.account,
+                            address="" if in_app else recipient.addresses[channel],
+                            channel=channel,
+                            event_id=event.pk if event is not None else None,
+                            event_key=event_key,
+                            language=recipient.language,
+                            required=required,
+                            dossier_id=dossier_id,
+                            subject=subject,
+                            body=body,
+                            link=link,
+                            status=NotificationStatus.DELIVERED if in_app else NotificationStatus.QUEUED,
+                            sent_at=now if in_app else None,
+                            delivered_at=now if in_app else None,
+                            next_attempt_at=None if in_app else now,
+                        )
+                except IntegrityError:
+                    continue  # made by an earlier delivery of the same event
+                if not in_app:
+                    _enqueue(notification)
+                made.append(notification)
+    return made
+
+
+def _enqueue(notification: Notification, run_after=None) -> None:
+    from .tasks import send_notification
+
+    task = send_notification if run_after is None else send_notification.using(run_after=run_after)
+    task.enqueue(notification.pk)
+
+
+# --- Sending ------------------------------------------------------------------------------------------
+
+
+def backoff(attempts: int) -> timedelta:
+    """base × 2^(attempts−1), at most an hour."""
+    seconds = settings.CONGSO_NOTIFICATIONS_BACKOFF_SECONDS * (2 ** max(0, attempts - 1))
+    return timedelta(seconds=min(3600, seconds))
+
+
+def within_rate(channel: str, now=None) -> bool:
+    """One message more on ``channel`` this second, across every worker (``core.ratelimit``)."""
+    limit = settings.CONGSO_NOTIFICATIONS_RATE.get(channel)
+    if not limit:
+        return True
+    return ratelimit.take("notifications.send", channel, limit=limit, window=1, now=now)
+
+
+def attempt_send(notification_id: int, *, rate_limited: bool = True) -> str:
+    """Try to send one queued notification once: sent, retry, failed, deferred or skipped.
+
+    Three short steps, no database transaction open while the channel talks to the outside:
+    1. claim — lock the row, count the attempt and lease it for ``SEND_LEASE`` (another worker that
+       picks it meanwhile skips it); commit;
+    2. send — the channel, with the notification's client message id;
+    3. mark — sent (or the retry / the failure), only if the row is still queued.
+    A worker killed between 2 and 3 leaves the row queued; once the lease has passed, the stale sweep
+    (``requeue_stale``) enqueues it again and the next attempt sends with the same client message id,
+    which the SMS gateway deduplicates (``channels``): no second SMS.
+    """
+    now = timezone.now()
+    due = (
+        Notification.objects.filter(pk=notification_id, status=NotificationStatus.QUEUED)
+        .values("channel", "next_attempt_at")
+        .first()
+    )
+    if due is None:
+        return "skipped"
+    if due["next_attempt_at"] and due["next_attempt_at"] > now:
+        return "skipped"  # an early duplicate of a scheduled retry, or another worker is sending it
+    if rate_limited and not within_rate(due["channel"], now):
+        later = now + timedelta(seconds=1)
+        with transaction.atomic():
+            updated = Notification.objects.filter(
+                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                pk=notification_id,
+                status=NotificationStatus.QUEUED,
+            ).update(next_attempt_at=later)
+            if updated:
+                _enqueue(Notification(pk=notification_id), run_after=later)
+        return "deferred"
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, status=NotificationStatus.QUEUED)
+            .first()
+        )
+        if notification is None or (notification.next_attempt_at and notification.next_attempt_at > now):
+            return "skipped"
+        notification.attempts += 1
+        notification.next_attempt_at = now + SEND_LEASE
+        notification.save(update_fields=["attempts", "next_attempt_at"])
+    try:
+        sent = channels[notification.channel]().send(notification)
+    except TransientFailure as error:
+        return _after_transient(notification, str(error), now)
+    except PermanentFailure as error:
+        _fail(notification, str(error), now)
+        return "failed"
+    _mark_sent(notification, sent, now)
+    return "sent"
+
+
+def _mark_sent(notification: Notification, sent, now) -> None:
+    Notification.objects.filter(pk=notification.pk, status=NotificationStatus.QUEUED).update(
+        status=NotificationStatus.DELIVERED if sent.delivered else NotificationStatus.SENT,
+        sent_at=now,
+        delivered_at=now if sent.delivered else None,
+        provider_message_id=sent.provider_message_id[:100],
+        failure_reason="",
+        next_attempt_at=None,
+    )
+
+
+def _after_transient(notification: Notification, reason: str, now) -> str:
+    if notification.attempts >= settings.CONGSO_NOTIFICATIONS_MAX_ATTEMPTS:
+        _fail(notification, reason, now)
+        return "failed"
+    retry_at = now + backoff(notification.attempts)
+    with transaction.atomic():
+        updated = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.QUEUED).update(
+            failure_reason=reason[:2000], next_attempt_at=retry_at
+        )
+        if updated:
+            _enqueue(notification, run_after=retry_at)
+    logger.warning("Notification %s: %s; retry at %s", notification.pk, reason, retry_at)
+    return "retry"
+
+
+def _fail(notification: Notification, reason: str, now) -> None:
+    Notification.objects.filter(pk=notification.pk, status=NotificationStatus.QUEUED).update(
+        status=NotificationStatus.FAILED, failure_reason=reason[:2000], failed_at=now, next_attempt_at=None
+    )
+    logger.error("Notification %s failed: %s", notification.pk, reason)
+
+
+# eSMS SendStatus (STANDARDS §8.3): 1 awaiting approval, 2 awaiting send, 4 rejected, 5 done, 7 sent and
+# awaiting report.
+SMS_REJECTED = "4"
+SMS_DONE = "5"
+
+
+def record_delivery_report(
+    request_id: str, sms_id: str, send_status: str, send_failed: int
+) -> Notification | None:
+    """Apply the gateway's report on the message sent with ``request_id`` (our client message id).
+    Idempotent; a report never moves a delivered or failed notification back. Returns the notification,
+    or None when the id is not ours."""
+    if not request_id.startswith("congso-") or not request_id[7:].isdigit():
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(pk=int(request_id[7:]), channel=ChannelName.SMS)
+            .first()
+        )
+        if notification is None:
+            return None
+        if notification.status in (NotificationStatus.DELIVERED, NotificationStatus.FAILED):
+            return notification
+        if send_status == SMS_DONE and not send_failed:
+            notification.status = NotificationStatus.DELIVERED
+            notification.delivered_at = now
+        elif send_status == SMS_REJECTED or (send_status == SMS_DONE and send_failed):
+            notification.status = NotificationStatus.FAILED
+            notification.failed_at = now
+            notification.failure_reason = (
+                f"SMS gateway report: SendStatus {send_status}, SendFailed {send_failed}"
+            )
+        else:
+            return notification
+        if sms_id and not notification.provider_message_id:
+            notification.provider_message_id = sms_id[:100]
+        notification.save(
+            update_fields=["status", "delivered_at", "failed_at", "failure_reason", "provider_message_id"]
+        )
+        audit.record(
+            "notifications.delivery_report",
+            notification,
+            label="sms-gateway",
+            changes={"status": notification.status, "send_status": send_status},
+        )
+    return notification
+
+
+# --- What the pages read ------------------------------------------------------------------------------
+
+
+def unread_count(account) -> int:
+    if not getattr(account, "is_authenticated", False):
+        return 0
+    return Notification.objects.unread_for(account).count()
+
+
+def inbox(account):
+    """The account's in-app messages, newest first (a lazy queryset)."""
+    return Notification.objects.for_account(account)
+
+
+def mark_read(account, notification_ids=None) -> int:
+    """Mark the account's messages read (all when ``notification_ids`` is None). Others' are untouched.
+    Returns how many changed."""
+    qs = Notification.objects.unread_for(account)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=list(notification_ids))
+    with transaction.atomic():
+        return qs.update(read_at=timezone.now())
+
+
+def of_dossier(dossier_id: int) -> list[Notification]:
+    """Every notification about a dossier (its timeline for officers), oldest first."""
+    return list(Notification.objects.of_dossier(dossier_id))
+
+
+# --- Housekeeping -------------------------------------------------------------------------------------
+
+
+def requeue_stale(now=None) -> int:
+    """Enqueue again the queued notifications whose task was lost (a worker killed while sending):
+    due and untouched for ``STALE_AFTER``. Enqueuing twice is harmless (``attempt_send`` locks the row
+    and skips what is done)."""
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        stale = Notification.objects.select_for_update(skip_locked=True).filter(
+            status=NotificationStatus.QUEUED, next_attempt_at__lte=now - STALE_AFTER
+        )[:1000]
+        for notification in stale:
+            notification.next_attempt_at = now
+            notification.save(update_fields=["next_attempt_at"])
+            _enqueue(notification)
+            count += 1
+    if count:
+        logger.warning("Re-enqueued %s stale notifications", count)
+    return count
+
+
+def purge_old_bodies(now=None) -> int:
+    """Erase the texts of notifications sent, delivered or failed more than
+    ``CONGSO_NOTIFICATIONS_RETENTION_DAYS`` ago (the status rows stay, for the dossier's timeline)."""
+    now = now or timezone.now()
+    before = now - timedelta(days=settings.CONGSO_NOTIFICATIONS_RETENTION_DAYS)
+    with transaction.atomic():
+        purged = (
+            Notification.objects.filter(body_purged_at__isnull=True, created_at__lt=before)
+            .exclude(status=NotificationStatus.QUEUED)
+            .update(subject="", body="", body_purged_at=now)
+        )
+        if purged:
+            audit.record("notifications.purge", changes={"count": purged, "before": before.isoformat()})
+    return purged
+
+
+def retry_failed(queryset) -> int:
+    """Put failed notifications back in the queue (the admin's action); audited. Returns how many."""
+    now = timezone.now()
+    count = 0
+    with transaction.atomic():
+        for notification in queryset.select_for_update().filter(status=NotificationStatus.FAILED):
+            notification.status = NotificationStatus.QUEUED
+            notification.attempts = 0
+            notification.failure_reason = ""
+            notification.failed_at = None
+            notification.next_attempt_at = now
+            notification.save(
+                update_fields=["status", "attempts", "failure_reason", "failed_at", "next_attempt_at"]
+            )
+            _enqueue(notification)
+            audit.record("notifications.retry", notification)
+            count += 1
+    return count

@@ -1,0 +1,182 @@
+"""A simulated SMS brand-name gateway, speaking the eSMS JSON protocol of STANDARDS.md §8.3.
+
+SIMULATOR — it sends no SMS. ``POST /sandbox/sms/MainService.svc/json/SendMultipleMessage_V4_post_json/``
+with ``{ApiKey, SecretKey, Phone, Content, Brandname, SmsType, IsUnicode, Sandbox, RequestId,
+CallbackUrl}`` answers ``{CodeResult: "100", CountRegenerate: 0, SMSID}``; codes 101 (bad key),
+104 (brandname missing), 108 (bad phone), 146 (SmsType other than 2), 124 (duplicate RequestId — with the
+first message's SMSID, so a sender that lost the first answer learns it). The page
+``/sandbox/sms/`` (staff only) lists the messages received and holds the switches: answer every send
+with HTTP 503, report messages failed. Delivery reports are HTTPS GETs to the CallbackUrl with SMSID,
+SendStatus (5 done), SendSuccess, SendFailed, TotalSent, TotalReceiver, RequestId, TypeId 2, telcoid,
+phonenumber — sent by the periodic job ``sandbox.sms_reports`` or the page's button.
+"""
+
+import hmac
+import json
+import logging
+import re
+import uuid
+
+import httpx
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from congso.core.scheduling import periodic
+
+from .api import labelled
+from .models import SimulatedSms, SimulatedSmsGatewaySwitch
+
+logger = logging.getLogger(__name__)
+
+PHONE = re.compile(r"^84[35789][0-9]{8}$")
+# Carrier by prefix after 84 (telcoid of the report: 1 Viettel, 2 Mobifone, 3 Vinaphone).
+TELCO = {"3": "1", "86": "1", "96": "1", "97": "1", "98": "1", "9": "2", "7": "2", "8": "3"}
+REPORT_BATCH = 500
+
+
+def _telco(phone: str) -> str:
+    rest = phone[2:]
+    for prefix in sorted(TELCO, key=len, reverse=True):
+        if rest.startswith(prefix):
+            return TELCO[prefix]
+    return "2"
+
+
+def _answer(body: dict, status: int = 200) -> JsonResponse:
+    body = {**body, "Simulator": True}
+    return labelled(JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False}))
+
+
+def _code(code: str, message: str) -> JsonResponse:
+    return _answer({"CodeResult": code, "CountRegenerate": 0, "ErrorMessage": message})
+
+
+@csrf_exempt
+@require_POST
+def send(request):
+    """Accept one message (SendMultipleMessage_V4_post_json)."""
+    if SimulatedSmsGatewaySwitch.current().fail_with_5xx:
+        return _answer({"CodeResult": "99999", "ErrorMessage": "Simulated outage"}, status=503)
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return _code("99", "Body is not JSON")
+    if not isinstance(data, dict):
+        return _code("99", "Body is not a JSON object")
+    key_ok = hmac.compare_digest(str(data.get("ApiKey", "")), settings.CONGSO_SANDBOX_SMS_API_KEY)
+    secret_ok = hmac.compare_digest(str(data.get("SecretKey", "")), settings.CONGSO_SANDBOX_SMS_SECRET_KEY)
+    if not (key_ok and secret_ok):
+        return _code("101", "ApiKey or SecretKey is wrong")
+    if not str(data.get("Brandname", "")).strip():
+        return _code("104", "Brandname is not registered")
+    if str(data.get("SmsType", "")) != "2":
+        return _code("146", "Only customer-care messages (SmsType 2) are simulated")
+    phone = str(data.get("Phone", ""))
+    if not PHONE.match(phone):
+        return _code("108", "Phone number is not valid")
+    request_id = str(data.get("RequestId", ""))[:120]
+    content = str(data.get("Content", ""))
+    if not request_id or not content:
+        return _code("99", "RequestId and Content are required")
+    try:
+        with transaction.atomic():
+            message = SimulatedSms.objects.create(
+                sms_id=uuid.uuid4().hex[:24],
+                request_id=request_id,
+                phone=phone,
+                brandname=str(data.get("Brandname"))[:20],
+                content=content,
+                is_unicode=str(data.get("IsUnicode", "0")) == "1",
+                callback_url=str(data.get("CallbackUrl", ""))[:500],
+            )
+    except IntegrityError:
+        first = SimulatedSms.objects.filter(request_id=request_id).values_list("sms_id", flat=True).first()
+        return _answer(
+            {"CodeResult": "124", "CountRegenerate": 0, "SMSID": first, "ErrorMessage": "Duplicate RequestId"}
+        )
+    return _answer({"CodeResult": "100", "CountRegenerate": 0, "SMSID": message.sms_id})
+
+
+def send_reports(limit: int = REPORT_BATCH, client: httpx.Client | None = None) -> int:
+    """Send the delivery reports of messages not yet reported. Returns how many were acknowledged."""
+    switch = SimulatedSmsGatewaySwitch.current()
+    pending = list(
+        SimulatedSms.objects.filter(reported_at__isnull=True).exclude(callback_url="").order_by("pk")[:limit]
+    )
+    own = client is None
+    client = client or httpx.Client(timeout=5)
+    done = 0
+    try:
+        for message in pending:
+            failed = switch.report_failed
+            params = {
+                "SMSID": message.sms_id,
+                "SendStatus": "5",
+                "SendSuccess": "0" if failed else "1",
+                "SendFailed": "1" if failed else "0",
+                "TotalSent": "1",
+                "TotalReceiver": "1",
+                "TotalPrice": "0",
+                "RequestId": message.request_id,
+                "TypeId": "2",
+                "telcoid": _telco(message.phone),
+                "phonenumber": message.phone,
+            }
+            try:
+                # Added to the callback's own query (its signature), as the real gateway does.
+                response = client.get(httpx.URL(message.callback_url).copy_merge_params(params))
+            except httpx.HTTPError as error:
+                logger.warning("Simulated SMS report to %s failed: %s", message.callback_url, error)
+                continue
+            message.reported_at = timezone.now()
+            message.report_status = str(response.status_code)
+            message.save(update_fields=["reported_at", "report_status"])
+            done += 1
+    finally:
+        if own:
+            client.close()
+    return done
+
+
+@periodic("sandbox.sms_reports", every=10)
+def _sms_reports():
+    send_reports()
+
+
+def _staff_only(request) -> None:
+    if not (request.user.is_authenticated and request.user.is_staff):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def messages_page(request):
+    """The messages received (newest first) and the switches. Staff only."""
+    _staff_only(request)
+    switch = SimulatedSmsGatewaySwitch.current()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "switch":
+            switch.fail_with_5xx = request.POST.get("fail_with_5xx") == "on"
+            switch.report_failed = request.POST.get("report_failed") == "on"
+            switch.save()
+        elif action == "reports":
+            send_reports()
+        return redirect("sandbox:sms")
+    return render(
+        request,
+        "sandbox/sms.html",
+        {
+            "switch": switch,
+            "messages_received": SimulatedSms.objects.all()[:100],
+            "total": SimulatedSms.objects.count(),
+            "endpoint": request.build_absolute_uri(
+                "/sandbox/sms/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+            ),
+        },
+    )

@@ -1,0 +1,153 @@
+"""SMS through the sandbox's simulated gateway over real HTTP (the live server): sending, retries on
+5xx, no duplicate when a worker dies after the gateway accepted, delivery reports (authenticated)."""
+
+import httpx
+import pytest
+
+from congso.dossiers.models import Status
+from congso.notifications import channels, services
+from congso.notifications.models import Notification, NotificationStatus
+from congso.sandbox import sms as gateway
+from congso.sandbox.models import SimulatedSms, SimulatedSmsGatewaySwitch
+from tests.support.notifications import deliver_notifications
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sms_notification(drive, sms_gateway):
+    drive(Status.ACCEPTED)
+    deliver_notifications()
+    return Notification.objects.get(event_key="dossier.accepted", channel="sms")
+
+
+def test_an_sms_is_sent_to_the_gateway_and_its_report_marks_it_delivered(sms_notification):
+    assert services.attempt_send(sms_notification.pk, rate_limited=False) == "sent"
+    sms_notification.refresh_from_db()
+    received = SimulatedSms.objects.get()
+    assert sms_notification.status == NotificationStatus.SENT
+    assert sms_notification.provider_message_id == received.sms_id
+    assert received.request_id == f"congso-{sms_notification.pk}"
+    assert received.phone == "84912345678" and received.brandname == "CONGSO"
+    assert received.content == sms_notification.body and not received.is_unicode  # diacritics stripped
+    assert gateway.send_reports() == 1  # the gateway calls our callback over HTTP
+    sms_notification.refresh_from_db()
+    assert sms_notification.status == NotificationStatus.DELIVERED and sms_notification.delivered_at
+    assert SimulatedSms.objects.get().report_status == "200"
+
+
+def test_a_failed_delivery_report_fails_the_notification(sms_notification):
+    SimulatedSmsGatewaySwitch.objects.update_or_create(pk=1, defaults={"report_failed": True})
+    services.attempt_send(sms_notification.pk, rate_limited=False)
+    gateway.send_reports()
+    sms_notification.refresh_from_db()
+    assert sms_notification.status == NotificationStatus.FAILED
+    assert "SendFailed 1" in sms_notification.failure_reason
+
+
+def test_5xx_answers_are_retried_with_backoff_then_sent(sms_notification, clock):
+    SimulatedSmsGatewaySwitch.objects.update_or_create(pk=1, defaults={"fail_with_5xx": True})
+    assert services.attempt_send(sms_notification.pk, rate_limited=False) == "retry"
+    sms_notification.refresh_from_db()
+    first_retry = sms_notification.next_attempt_at
+    assert sms_notification.status == NotificationStatus.QUEUED and "503" in sms_notification.failure_reason
+    assert services.attempt_send(sms_notification.pk, rate_limited=False) == "skipped"  # not yet due
+    clock.set(first_retry)
+    assert services.attempt_send(sms_notification.pk, rate_limited=False) == "retry"
+    sms_notification.refresh_from_db()
+    assert sms_notification.attempts == 2
+    assert sms_notification.next_attempt_at - first_retry == services.backoff(2)  # doubled
+    SimulatedSmsGatewaySwitch.objects.filter(pk=1).update(fail_with_5xx=False)
+    clock.set(sms_notification.next_attempt_at)
+    assert services.attempt_send(sms_notification.pk, rate_limited=False) == "sent"
+    assert SimulatedSms.objects.count() == 1
+
+
+def test_too_many_5xx_fail_the_notification_with_the_reason(sms_notification, settings, clock):
+    settings.CONGSO_NOTIFICATIONS_MAX_ATTEMPTS = 2
+    SimulatedSmsGatewaySwitch.objects.update_or_create(pk=1, defaults={"fail_with_5xx": True})
+    services.attempt_send(sms_notification.pk, rate_limited=False)
+    sms_notification.refresh_from_db()
+    clock.set(sms_notification.next_attempt_at)
+    assert services.attempt_send(sms_notification.pk, rate_limited=False) == "failed"
+    sms_notification.refresh_from_db()
+    assert sms_notification.status == NotificationStatus.FAILED and "503" in sms_notification.failure_reason
+
+
+def test_no_duplicate_when_the_worker_dies_after_the_gateway_accepted(sms_notification, monkeypatch, clock):
+    class WorkerKilled(BaseException):
+        """What a SIGKILL looks like from inside: nothing after this line runs."""
+
+    def killed(*args):
+        raise WorkerKilled
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "_mark_sent", killed)
+        with pytest.raises(WorkerKilled):
+            services.attempt_send(sms_notification.pk, rate_limited=False)
+    first = SimulatedSms.objects.get()  # the gateway accepted it
+    sms_notification.refresh_from_db()
+    assert sms_notification.status == NotificationStatus.QUEUED  # never marked
+    assert services.attempt_send(sms_notification.pk, rate_limited=False) == "skipped"  # leased
+    # The lease passes; the stale sweep enqueues it again; the next attempt sends the same RequestId.
+    clock.set(sms_notification.next_attempt_at + services.STALE_AFTER)
+    assert services.requeue_stale() >= 1
+    assert services.attempt_send(sms_notification.pk, rate_limited=False) == "sent"
+    sms_notification.refresh_from_db()
+    assert SimulatedSms.objects.count() == 1  # the gateway refused the duplicate (code 124)
+    assert sms_notification.status == NotificationStatus.SENT
+    assert sms_notification.provider_message_id == first.sms_id and sms_notification.attempts == 2
+
+
+def test_a_bad_number_fails_at_once(sms_notification):
+    Notification.objects.filter(pk=sms_notification.pk).update(address="0123")
+    assert services.attempt_send(sms_notification.pk, rate_limited=False) == "failed"
+    sms_notification.refresh_from_db()
+    assert "108" in sms_notification.failure_reason and sms_notification.attempts == 1
+
+
+def test_wrong_keys_are_refused_by_the_gateway(sms_notification, settings):
+    settings.CONGSO_SMS_SECRET_KEY = "wrong"
+    assert services.attempt_send(sms_notification.pk, rate_limited=False) == "failed"
+    sms_notification.refresh_from_db()
+    assert "101" in sms_notification.failure_reason
+    assert not SimulatedSms.objects.exists()
+
+
+def test_the_channels_rate_limit_defers_what_exceeds_it(sms_notification, settings):
+    settings.CONGSO_NOTIFICATIONS_RATE = {"sms": 1}
+    other = Notification.objects.get(event_key="dossier.submitted", channel="sms")
+    assert services.attempt_send(sms_notification.pk) == "sent"
+    assert services.attempt_send(other.pk) == "deferred"
+    other.refresh_from_db()
+    assert other.status == NotificationStatus.QUEUED and other.attempts == 0 and other.next_attempt_at
+
+
+def test_a_delivery_report_without_the_right_token_is_refused(sms_notification, sms_gateway):
+    services.attempt_send(sms_notification.pk, rate_limited=False)
+    url = f"{sms_gateway.url}/thong-bao/sms/bao-cao/"
+    params = {
+        "RequestId": f"congso-{sms_notification.pk}",
+        "SMSID": "x",
+        "SendStatus": "5",
+        "SendFailed": "0",
+    }
+    assert httpx.get(url, params={**params, "t": "forged"}).status_code == 403
+    assert httpx.get(url, params=params).status_code == 403
+    token = channels.callback_token(params["RequestId"])
+    assert httpx.get(url, params={**params, "t": token, "SendFailed": "x"}).status_code == 400
+    sms_notification.refresh_from_db()
+    assert sms_notification.status == NotificationStatus.SENT
+    assert httpx.get(url, params={**params, "t": token}).json() == {"ok": True, "status": "delivered"}
+
+
+def test_the_gateway_page_is_for_staff_and_switches_5xx(client, make_user, sms_notification):
+    assert client.get("/sandbox/sms/").status_code == 403
+    staff = make_user("quantri", kind="official", is_staff=True)
+    client.force_login(staff)
+    page = client.get("/sandbox/sms/")
+    assert page.status_code == 200 and "MÔ PHỎNG" in page.content.decode()
+    client.post("/sandbox/sms/", {"action": "switch", "fail_with_5xx": "on"})
+    assert SimulatedSmsGatewaySwitch.current().fail_with_5xx
+    client.post("/sandbox/sms/", {"action": "switch"})
+    assert not SimulatedSmsGatewaySwitch.current().fail_with_5xx
