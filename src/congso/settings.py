@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "congso.workspace",
     "congso.portal",
     "congso.lgsp",
+    "congso.documents",
     # The Django admin, with congso's entry rule and default-deny below the platform (agencies.admin_site).
     "congso.agencies.admin_config.CongsoAdminConfig",
     "django.contrib.auth",
