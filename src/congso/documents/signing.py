@@ -33,11 +33,11 @@ logger = logging.getLogger(__name__)
 
 providers = Registry("signature providers (documents.signing)")
 
-# The signature block's place on the last page, in PDF points from the bottom left (A4: 595 × 842).
-# The rendering template leaves this box free under the signer's title lines.
+# Where the signature goes on the last page (PDF points from the bottom left, A4: 595 × 842) of a PDF
+# without the rendering's signature marker (documents.rendering.signature_box).
 SIGNER_BOX = (340, 520, 540, 600)
 # The seal overlaps the left third of the signer's box (Decree 30/2020, Appendix I).
-SEAL_SIZE = 90
+SEAL_SIZE = 75
 
 
 class SigningError(Exception):
@@ -120,26 +120,38 @@ def sign_document(pdf: bytes, *, signer_user, signer_name: str, agency, location
     from pyhanko import stamp
     from pyhanko.pdf_utils import images, text
 
+    from . import rendering
+
     prov = provider()
-    page = _last_page_index(pdf)
+    found = rendering.signature_box(pdf)
+    page, box = found if found is not None else (_last_page_index(pdf), SIGNER_BOX)
     try:
+        from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+
+        from congso.core.pdf import font_files
+
         signer_style = stamp.TextStampStyle(
-            stamp_text="%(signer)s\n%(ts)s",
-            text_box_style=text.TextBoxStyle(font_size=8),
+            stamp_text=_("Ký bởi: %(signer)s") % {"signer": "%(signer)s"}
+            + "\n"
+            + _("Ngày ký: %(ts)s") % {"ts": "%(ts)s"},
+            text_box_style=text.TextBoxStyle(
+                font=GlyphAccumulatorFactory(str(font_files().regular)), font_size=7
+            ),
             border_width=0,
+            timestamp_format="%d/%m/%Y %H:%M:%S %z",
         )
         signed = _sign_field(
             pdf,
             prov.signer_for(signer_user, agency),
             field="Signer",
-            box=SIGNER_BOX,
+            box=box,
             page=page,
             reason=_("Ký ban hành văn bản"),
             location=location,
             style=signer_style,
         )
         seal_signer, seal_image = prov.seal_for(agency)
-        x1, y1, x2, y2 = SIGNER_BOX
+        x1, y1, x2, y2 = box
         left_third = x1 + (x2 - x1) / 3
         seal_box = (
             left_third - SEAL_SIZE / 2,
