@@ -375,6 +375,14 @@ CONGSO_SANDBOX_TOKEN = env.str("CONGSO_SANDBOX_TOKEN", default="congso-sandbox-d
 CONGSO_SANDBOX_RATE_LIMIT = env.int("CONGSO_SANDBOX_RATE_LIMIT", default=600)
 CONGSO_SANDBOX_RATE_WINDOW_SECONDS = env.int("CONGSO_SANDBOX_RATE_WINDOW_SECONDS", default=60)
 
+# Official documents (docs/documents.md): the signature provider (``devpki`` = the development PKI under
+# CONGSO_DOCUMENTS_PKI_DIR, default <VAR_DIR>/pki; refused in production), an RFC 3161 timestamp
+# authority (blank = no timestamp), and the PEM/DER root certificates verification trusts.
+CONGSO_SIGNATURE_PROVIDER = env.str("CONGSO_SIGNATURE_PROVIDER", default="" if IS_PRODUCTION else "devpki")
+CONGSO_DOCUMENTS_PKI_DIR = env.str("CONGSO_DOCUMENTS_PKI_DIR", default="")
+CONGSO_TSA_URL = env.str("CONGSO_TSA_URL", default="")
+CONGSO_TRUSTED_ROOTS = env.list("CONGSO_TRUSTED_ROOTS", default=[])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

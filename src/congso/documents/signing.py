@@ -49,6 +49,10 @@ class DevPkiProvider:
 
     label = _("Hạ tầng khóa thử nghiệm (chỉ dùng phát triển)")
 
+    def __init__(self):
+        if getattr(settings, "IS_PRODUCTION", False):
+            raise SigningError(_("Hạ tầng khóa thử nghiệm không được dùng trong môi trường vận hành."))
+
     def signer_for(self, user, agency):
         cred = devpki.ensure_signer(user, agency)
         return _file_signer(cred)
@@ -74,7 +78,9 @@ def _file_signer(cred):
 
 
 def provider():
-    name = getattr(settings, "CONGSO_SIGNATURE_PROVIDER", "devpki") or "devpki"
+    name = getattr(settings, "CONGSO_SIGNATURE_PROVIDER", "")
+    if not name:
+        raise SigningError(_("Chưa cấu hình nhà cung cấp chữ ký số (CONGSO_SIGNATURE_PROVIDER)."))
     if name not in providers:
         raise SigningError(_("Chưa cấu hình nhà cung cấp chữ ký số “%(name)s”.") % {"name": name})
     return providers[name]()
