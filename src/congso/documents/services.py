@@ -253,7 +253,8 @@ def assign(
         if person is not None and person.pk not in staff:
             _refuse(_("%(name)s không làm việc tại cơ quan nhận văn bản.") % {"name": person})
     with transaction.atomic():
-        document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+        IncomingDocument.objects.select_for_update().filter(pk=document.pk).first()
+        document.refresh_from_db()
         document.assignments.filter(is_main=True).update(is_main=False)
         main = Assignment.objects.create(
             document=document,
@@ -545,7 +546,8 @@ def issue(document: OutgoingDocument, *, by) -> OutgoingDocument:
         _refuse(_("Nội dung văn bản đã khác với bản người ký đã ký; cần trình ký lại."))
     now = timezone.now()
     with discard_on_rollback() as stored, transaction.atomic():
-        document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        OutgoingDocument.objects.select_for_update().filter(pk=document.pk).first()
+        document.refresh_from_db()
         if document.status != OutgoingStatus.SIGNED:
             _refuse(_("Văn bản đã được ban hành."))
         register = register_for(document.agency, Direction.OUTGOING, document.document_type)
