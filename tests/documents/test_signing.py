@@ -119,3 +119,26 @@ def test_signature_box_follows_the_rendered_signature_block(signed_draft):
     page, (x1, y1, x2, y2) = box
     assert page >= 1  # the long content pushed the signature block to a later page
     assert x2 - x1 == pytest.approx(150, abs=1) and y2 - y1 == pytest.approx(60, abs=1)
+
+
+def test_devpki_command_creates_root_seals_and_signers(cast, agency_a, settings):
+    from django.core.management import call_command
+
+    call_command("documents", "devpki", "--agency", agency_a.code)
+    base = devpki.pki_dir()
+    assert (base / "root.pem").exists()
+    assert (base / "agencies" / f"{agency_a.code}.png").exists()
+    assert (base / "signers" / f"{cast.leader.username}.pem").exists()
+    before = (base / "root.pem").read_bytes()
+    call_command("documents", "devpki", "--agency", agency_a.code)  # again: files are kept
+    assert (base / "root.pem").read_bytes() == before
+
+
+def test_devpki_command_is_refused_in_production(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("documents", "devpki")
+    with pytest.raises(signing.SigningError):
+        signing.DevPkiProvider()
