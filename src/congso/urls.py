@@ -15,6 +15,8 @@ urlpatterns = [
     path("can-bo/quy-trinh/", include("congso.workflow.urls")),
     path("thu-tuc/", include("congso.catalog.urls")),
     path("can-bo/lgsp/", include("congso.lgsp.workspace_urls")),
+    path("can-bo/van-ban/", include("congso.documents.urls")),
+    path("xac-minh-chu-ky-so/", include("congso.documents.public_urls")),
     path("lgsp/", include("congso.lgsp.urls")),
     path("can-bo/", include("congso.workspace.urls")),
     # The catalogue's staff form preview keeps the address it had when the portal served it.
