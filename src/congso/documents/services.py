@@ -640,6 +640,56 @@ def record_recipient_status(
     return recipient
 
 
+def _kind_slug(text: str) -> str:
+    from django.utils.text import slugify
+
+    return slugify(str(text).replace(" (cá biệt)", "").replace("đ", "d").replace("Đ", "D"))
+
+
+def document_type_for(kind: str) -> str:
+    """The document type a workflow names: its abbreviation (``QĐ``) or its name as a slug
+    (``cong-van``, ``quyet-dinh``); a công văn when it names none or an unknown one."""
+    if kind in DocumentType.values:
+        return kind
+    by_slug = {_kind_slug(label): value for value, label in DocumentType.choices}
+    return by_slug.get(_kind_slug(kind), DocumentType.OFFICIAL_LETTER)
+
+
+def draft_for_request(event_id, payload: dict) -> OutgoingDocument | None:
+    """The draft a workflow asked for (``workflow.document_requested``): of the agency now handling
+    the dossier, linked to it, addressed to ``to_agency_code`` when given. Idempotent per event."""
+    from congso.dossiers import services as dossiers
+
+    key = f"workflow.document_requested:{event_id}"
+    existing = OutgoingDocument.objects.filter(requested_by_event=key).first()
+    if existing is not None:
+        return existing
+    try:
+        dossier = dossiers.find_by_code(payload.get("dossier_code", ""))
+    except Exception:  # the dossier is gone or the payload is damaged: nothing to draft
+        return None
+    kind = document_type_for(payload.get("kind") or "")
+    subject = (payload.get("subject") or "").strip() or _("Về việc giải quyết hồ sơ %(code)s") % {
+        "code": dossier.code
+    }
+    with transaction.atomic():
+        document = draft_outgoing(
+            agency=dossier.current_agency,
+            by=None,
+            document_type=kind,
+            summary=subject,
+            dossier=dossier,
+            requested_by_event=key,
+        )
+        to_agency = _agency_by_code(payload.get("to_agency_code") or "")
+        if to_agency is not None:
+            Recipient.objects.create(
+                document=document, agency=to_agency, organ_code=to_agency.code, name=to_agency.name
+            )
+        _log(document, None, "requested", payload.get("step_label") or payload.get("step") or "")
+    return document
+
+
 # --- Reads ------------------------------------------------------------------------------------
 
 
