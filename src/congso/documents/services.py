@@ -690,6 +690,122 @@ def draft_for_request(event_id, payload: dict) -> OutgoingDocument | None:
     return document
 
 
+# --- Exchange (edXML) -------------------------------------------------------------------------
+
+
+def package_for(document: OutgoingDocument, recipient: Recipient) -> bytes:
+    """The edXML package of an issued document for one electronic recipient (signed PDF attached)."""
+    from . import edxml
+
+    if document.number is None:
+        _refuse(_("Văn bản chưa được ban hành."))
+    signed = document.attachments.filter(kind=Attachment.Kind.SIGNED).first()
+    files = []
+    if signed is not None:
+        with signed.file.open("rb") as handle:
+            files.append((signed.name, handle.read(), signed.content_type))
+    files += [
+        (a.name, a.file.open("rb").read(), a.content_type)
+        for a in document.attachments.filter(kind=Attachment.Kind.ATTACHMENT)
+    ]
+    reply_to = document.reply_to
+    return edxml.build(
+        edxml.Package(
+            from_code=document.agency.code,
+            from_name=document.agency.name,
+            to_code=recipient.organ_code,
+            to_name=recipient.name,
+            number=document.number,
+            notation=document.symbol,
+            place=document.place_name,
+            issued_on=document.issued_on,
+            type_code=document.document_type,
+            type_name=document.get_document_type_display(),
+            subject=document.summary,
+            content=document.content,
+            signer_competence=document.signer_authority,
+            signer_position=document.signer_title,
+            signer_name=document.signer_name,
+            to_places=[r.name for r in document.recipients.all()],
+            priority=document.urgency,
+            response_for=reply_to.exchange_id if reply_to is not None else "",
+            attachments=files,
+        )
+    )
+
+
+def receive_package(agency, data: bytes) -> IncomingDocument:
+    """Register a received edXML package in ``agency``'s incoming register and answer "01 arrived".
+    A refused package (``DocumentError`` with the reason) stores nothing."""
+    from . import edxml
+
+    try:
+        package = edxml.parse(data)
+    except edxml.PackageError as exc:
+        raise DocumentError(str(exc)) from exc
+    if package.to_code != agency.code:
+        _refuse(_("Gói tin gửi cho %(code)s, không phải cơ quan này.") % {"code": package.to_code})
+    document_type = (
+        package.type_code if package.type_code in DocumentType.values else DocumentType.OFFICIAL_LETTER
+    )
+    with transaction.atomic():
+        existing = IncomingDocument.objects.filter(agency=agency, exchange_id=package.document_id).first()
+        if existing is not None:
+            return existing
+        document = register_incoming(
+            agency=agency,
+            by=None,
+            sender_name=package.from_name,
+            sender_code=package.from_code,
+            number_symbol=package.number_symbol,
+            document_type=document_type,
+            issued_on=package.issued_on,
+            summary=package.subject,
+            signer_name=package.signer_name,
+            urgency=package.priority,
+            deadline=package.due_date,
+            files=tuple(package.attachments),
+            source=Source.ELECTRONIC,
+            exchange_id=package.document_id,
+        )
+        _report_status(document, RecipientStatus.ARRIVED)
+    return document
+
+
+def status_message_for(document: IncomingDocument, status: str, description: str = "") -> bytes:
+    from . import edxml
+
+    return edxml.build_status(
+        edxml.StatusMessage(
+            from_code=document.agency.code,
+            from_name=document.agency.name,
+            to_code=document.sender_code,
+            response_for=document.exchange_id,
+            status=status,
+            description=description,
+        )
+    )
+
+
+def receive_status(data: bytes) -> Recipient:
+    """Apply a status message to the outgoing document it answers (the sender sees it per recipient)."""
+    from . import edxml
+
+    try:
+        message = edxml.parse_status(data)
+        organ, day, number, notation = edxml.split_document_id(message.response_for)
+    except edxml.PackageError as exc:
+        raise DocumentError(str(exc)) from exc
+    document = OutgoingDocument.objects.filter(
+        agency__code=organ, issued_on=day, number=number, symbol=notation
+    ).first()
+    if document is None:
+        _refuse(_("Không có văn bản đi %(id)s.") % {"id": message.response_for})
+    return record_recipient_status(
+        document, organ_code=message.from_code, status=message.status, note=message.description
+    )
+
+
 # --- Reads ------------------------------------------------------------------------------------
 
 

@@ -15,3 +15,20 @@ from . import services
 @subscriber("workflow.document_requested", name="documents.official_document_request")
 def draft_requested_document(event) -> None:
     services.draft_for_request(event.pk, event.payload or {})
+
+
+@subscriber("documents.dispatched", name="documents.exchange_packages")
+def exchange_packages(event) -> None:
+    """Hand the package of a dispatched document to each recipient agency of this installation."""
+    from . import exchange
+
+    exchange.deliver_dispatched((event.payload or {}).get("document_id"))
+
+
+@subscriber("documents.status_changed", name="documents.exchange_status")
+def exchange_status(event) -> None:
+    """Carry a receiver's status (arrived … done) back to the sender's document."""
+    from . import exchange
+
+    payload = event.payload or {}
+    exchange.deliver_status(payload.get("document_id"), payload.get("status", ""))
