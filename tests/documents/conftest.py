@@ -1,13 +1,12 @@
 """Fixtures of the documents tests: a development PKI in a temporary directory, uploads in a temporary
 media root, and the cast of one agency (clerk, leader, specialist) plus an outsider."""
 
-import io
 from datetime import date
 
 import pytest
 
 from congso.documents import services
-from tests.samples import PDF_BYTES
+from tests.samples import pdf
 
 
 @pytest.fixture(autouse=True)
@@ -30,13 +29,6 @@ def cast(officer, agency_a, agency_b):
     return Cast
 
 
-def scan(name="congvan.pdf", data=PDF_BYTES):
-    upload = io.BytesIO(data)
-    upload.name = name
-    upload.size = len(data)
-    return upload
-
-
 @pytest.fixture
 def incoming(cast, agency_a):
     def make(**overrides):
@@ -48,7 +40,7 @@ def incoming(cast, agency_a):
             "document_type": "CV",
             "issued_on": date(2026, 3, 2),
             "summary": "Đề nghị báo cáo tình hình đăng ký hộ tịch quý I",
-            "scan": scan(),
+            "scan": pdf("congvan.pdf"),
         }
         arguments.update(overrides)
         return services.register_incoming(**arguments)

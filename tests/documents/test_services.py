@@ -16,8 +16,7 @@ from congso.documents.models import (
     OutgoingStatus,
     RecipientStatus,
 )
-
-from .conftest import scan
+from tests.samples import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +37,7 @@ def test_clerk_registers_incoming_with_next_arrival_number(incoming, cast):
         ({"document_type": "XX"}, "không hợp lệ"),
         ({"issued_on": date.today() + timedelta(days=3)}, "không được sau"),
         ({"scan": None}, "bản quét"),
-        ({"scan": scan(data=b"MZ not a pdf")}, "không phải là tệp PDF"),
+        ({"scan": pdf("x.pdf", b"MZ not a pdf")}, "không phải là tệp PDF"),
     ],
 )
 def test_bad_incoming_is_refused_and_nothing_is_stored(incoming, overrides, message):

@@ -20,7 +20,7 @@ registry.navigation.add(
     registry.NavigationEntry(
         label=_("Văn bản đến"),
         url_name="documents:incoming_register",
-        order=60,
+        order=55,
         current_views=("documents:incoming", "documents:incoming_new"),
         shown_to=_works_with_documents,
     ),
@@ -30,7 +30,7 @@ registry.navigation.add(
     registry.NavigationEntry(
         label=_("Văn bản đi"),
         url_name="documents:outgoing_register",
-        order=61,
+        order=56,
         current_views=("documents:outgoing", "documents:outgoing_new"),
         shown_to=_works_with_documents,
     ),
