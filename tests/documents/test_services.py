@@ -224,3 +224,19 @@ def test_search_by_number_summary_type_and_date(signed_draft, cast, agency_a, in
     incoming()
     assert services.search(services.incoming_for(cast.clerk, agency_a), text="Sở Tư pháp").count() == 1
     assert services.incoming_for(cast.specialist, agency_a).count() == 0  # nothing assigned yet
+
+
+def test_deadline_reminder_is_sent_once_per_deadline(incoming, cast):
+    document = incoming()
+    today = timezone.localdate()
+    services.assign(document, by=cast.leader, assignee=cast.specialist, deadline=today + timedelta(days=3))
+    assert services.send_deadline_reminders(today) == 0  # not near yet
+    assert services.send_deadline_reminders(today + timedelta(days=2)) == 1
+    assert services.send_deadline_reminders(today + timedelta(days=3)) == 0  # already reminded
+    event = OutboxEvent.objects.get(name="documents.deadline_near")
+    assert event.payload["assignees"] == [cast.specialist.pk] and not event.payload["overdue"]
+    services.assign(document, by=cast.leader, assignee=cast.specialist, deadline=today + timedelta(days=10))
+    assert services.send_deadline_reminders(today + timedelta(days=9)) == 1  # a new deadline: a new reminder
+    services.complete(document, by=cast.specialist)
+    document.refresh_from_db()
+    assert services.send_deadline_reminders(today + timedelta(days=30)) == 0

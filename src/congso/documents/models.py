@@ -165,6 +165,9 @@ class IncomingDocument(models.Model):
         related_name="+",
     )
     completed_at = models.DateTimeField(_("ngày hoàn thành"), null=True, blank=True)
+    # The day the reminder before the deadline was sent (documents.deadline_reminders), so it is sent once
+    # per deadline: a new deadline (a new assignment) clears it.
+    reminded_on = models.DateField(_("ngày đã nhắc hạn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("văn bản đến")

@@ -272,7 +272,8 @@ def assign(
         document.status = IncomingStatus.ASSIGNED
         if deadline is not None:
             document.deadline = deadline
-        document.save(update_fields=["status", "deadline"])
+            document.reminded_on = None
+        document.save(update_fields=["status", "deadline", "reminded_on"])
         _log(document, by, "assigned", main.opinion)
         audit.record(
             "documents.incoming.assign",
@@ -330,6 +331,51 @@ def _report_status(document: IncomingDocument, status: str) -> None:
         },
         aggregate=document,
     )
+
+
+REMIND_DAYS_BEFORE = 1
+
+
+def send_deadline_reminders(today: date | None = None) -> int:
+    """Publish ``documents.deadline_near`` once for each incoming document being handled whose deadline
+    is at most ``REMIND_DAYS_BEFORE`` days away (or passed), for the notifications block to tell the
+    people in charge. Returns how many were sent."""
+    from datetime import timedelta
+
+    today = today or _today()
+    due = IncomingDocument.objects.filter(
+        status__in=(IncomingStatus.ASSIGNED, IncomingStatus.IN_PROGRESS),
+        deadline__isnull=False,
+        deadline__lte=today + timedelta(days=REMIND_DAYS_BEFORE),
+        reminded_on__isnull=True,
+    ).select_related("agency")
+    sent = 0
+    for document in due:
+        with transaction.atomic():
+            if (
+                IncomingDocument.objects.filter(pk=document.pk, reminded_on__isnull=True).update(
+                    reminded_on=today
+                )
+                != 1
+            ):
+                continue
+            people = list(
+                document.assignments.filter(assignee__isnull=False).values_list("assignee_id", flat=True)
+            )
+            events.publish(
+                "documents.deadline_near",
+                {
+                    "document_id": document.pk,
+                    "agency_code": document.agency.code,
+                    "deadline": document.deadline.isoformat(),
+                    "overdue": document.deadline < today,
+                    "assignees": people,
+                },
+                aggregate=document,
+            )
+            _log(document, None, "reminded", document.deadline.strftime("%d/%m/%Y"))
+        sent += 1
+    return sent
 
 
 # --- Outgoing ---------------------------------------------------------------------------------

@@ -5,9 +5,14 @@
 dossier, linked to the dossier, addressed to the requested agency, waiting for a specialist to write
 it. At least once: the draft remembers the event that asked for it, so a redelivery finds it instead of
 making a second one.
+
+``documents.exchange_packages`` / ``documents.exchange_status``: the edXML exchange between agencies of
+this installation (``documents.exchange``). The periodic job ``documents.deadline_reminders`` publishes
+``documents.deadline_near`` once per incoming document whose deadline is near.
 """
 
 from congso.core.events import subscriber
+from congso.core.scheduling import periodic
 
 from . import services
 
@@ -32,3 +37,9 @@ def exchange_status(event) -> None:
 
     payload = event.payload or {}
     exchange.deliver_status(payload.get("document_id"), payload.get("status", ""))
+
+
+@periodic("documents.deadline_reminders", every=3600)
+def deadline_reminders() -> None:
+    """Remind the people in charge of incoming documents whose deadline is near (once per deadline)."""
+    services.send_deadline_reminders()
