@@ -348,11 +348,13 @@ def attachment_download(request, pk):
     if not allowed:
         raise Http404
     audit.record("documents.attachment.read", attachment)
+    # A PDF is served as such; any other file (an attachment received in an edXML package) as bytes to
+    # download, never with a type a browser would render.
+    content_type = (
+        "application/pdf" if attachment.content_type == "application/pdf" else "application/octet-stream"
+    )
     return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type="application/pdf",
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=content_type
     )
 
 
