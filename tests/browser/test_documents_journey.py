@@ -92,7 +92,7 @@ def test_incoming_to_reply_issued_sent_and_answered(world, officer_page):
     specialist.get_by_label("Trích yếu").fill("Báo cáo tình hình hộ tịch quý I")
     specialist.get_by_role("button", name="Tạo dự thảo").click()
     specialist.get_by_text("Đã tạo dự thảo.").wait_for()
-    specialist.get_by_label("Cơ quan nhận (gửi điện tử)").select_option(label=re.compile("Sở Tư pháp"))
+    specialist.get_by_label("Cơ quan nhận").select_option(label="Sở Tư pháp (000.00.20.H08)")
     specialist.get_by_role("button", name="Lưu nơi nhận").click()
     specialist.get_by_text("Đã lưu nơi nhận.").wait_for()
     specialist.get_by_label("Người ký").select_option(label="Đặng Quốc Huy")
