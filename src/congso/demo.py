@@ -113,6 +113,14 @@ ACCOUNTS = [
         "Văn thư (Văn phòng UBND tỉnh) / clerk",
     ),
     DemoAccount(
+        "vanthu.phuong",
+        "Mai Thị Lan",
+        "official",
+        "clerk",
+        "commune",
+        "Văn thư (UBND phường) / clerk, ward",
+    ),
+    DemoAccount(
         "quantri.coquan",
         "Lý Văn Long",
         "official",
@@ -147,6 +155,7 @@ COUNTER_APPLICANTS = {
 def _block_seeders():
     """Each block's demo seeding after agencies and accounts, in dependency order."""
     from congso.catalog.demo import seed_demo_catalog
+    from congso.documents.demo import seed_demo_documents
     from congso.lgsp.demo import seed_demo_lgsp
     from congso.notifications.demo import seed_demo_notifications
     from congso.workflow.services import load_default_processes
@@ -157,6 +166,7 @@ def _block_seeders():
         ("congso.workflow.services", load_default_processes),
         ("congso.lgsp.demo", seed_demo_lgsp),
         ("congso.notifications.demo", seed_demo_notifications),
+        ("congso.documents.demo", seed_demo_documents),
     ]
     if apps.is_installed("congso.sandbox"):
         seeders.append(("congso.sandbox.demo", _seed_sandbox))

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "congso.payments",
     "congso.registries",
     "congso.notifications",
+    "congso.documents",
     # The Django admin, with congso's entry rule and default-deny below the platform (agencies.admin_site).
     "congso.agencies.admin_config.CongsoAdminConfig",
     "django.contrib.auth",
@@ -601,6 +602,14 @@ CONGSO_NOTIFICATIONS_BACKOFF_SECONDS = env.float("CONGSO_NOTIFICATIONS_BACKOFF_S
 CONGSO_NOTIFICATIONS_RETENTION_DAYS = env.int("CONGSO_NOTIFICATIONS_RETENTION_DAYS", default=90)
 # The officers' morning digest is sent from this local hour on working days.
 CONGSO_NOTIFICATIONS_DIGEST_HOUR = env.int("CONGSO_NOTIFICATIONS_DIGEST_HOUR", default=7)
+
+# Official documents (docs/documents.md): the signature provider (``devpki`` = the development PKI under
+# CONGSO_DOCUMENTS_PKI_DIR, default <VAR_DIR>/pki; refused in production), an RFC 3161 timestamp
+# authority (blank = no timestamp), and the PEM/DER root certificates verification trusts.
+CONGSO_SIGNATURE_PROVIDER = env.str("CONGSO_SIGNATURE_PROVIDER", default="" if IS_PRODUCTION else "devpki")
+CONGSO_DOCUMENTS_PKI_DIR = env.str("CONGSO_DOCUMENTS_PKI_DIR", default="")
+CONGSO_TSA_URL = env.str("CONGSO_TSA_URL", default="")
+CONGSO_TRUSTED_ROOTS = env.list("CONGSO_TRUSTED_ROOTS", default=[])
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,8 @@ urlpatterns = [
     path("can-bo/dvcqg/", include("congso.nationalportal.urls")),
     path("can-bo/thanh-toan/", include("congso.payments.office_urls")),
     path("thanh-toan/", include("congso.payments.urls")),
+    path("can-bo/van-ban/", include("congso.documents.urls")),
+    path("xac-minh-chu-ky-so/", include("congso.documents.public_urls")),
     path("lgsp/", include("congso.lgsp.urls")),
     path("can-bo/bao-cao/", include("congso.reporting.urls")),
     path("chi-so/", include("congso.reporting.public_urls")),

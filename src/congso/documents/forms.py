@@ -1,0 +1,129 @@
+"""The officers' forms of the documents pages. They check shapes only; services decide the rest."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DocumentType, Secrecy, Urgency
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class IncomingForm(forms.Form):
+    sender_name = forms.CharField(label=_("Cơ quan ban hành"), max_length=300)
+    sender_code = forms.CharField(
+        label=_("Mã định danh cơ quan gửi"),
+        max_length=20,
+        required=False,
+        help_text=_("Mã định danh điện tử, ví dụ 000.00.12.H08, nếu biết."),
+    )
+    number_symbol = forms.CharField(
+        label=_("Số, ký hiệu"), max_length=100, help_text=_("Ví dụ 125/STP-HCTP.")
+    )
+    document_type = forms.ChoiceField(label=_("Loại văn bản"), choices=DocumentType.choices)
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE)
+    summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
+    signer_name = forms.CharField(label=_("Người ký"), max_length=200, required=False)
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, required=False)
+    secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, required=False)
+    deadline = forms.DateField(label=_("Hạn xử lý"), widget=DATE, required=False)
+    scan = forms.FileField(label=_("Bản quét (PDF)"), help_text=_("Tệp PDF, tối đa 20 MB."))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(label=_("Người chủ trì xử lý"), coerce=int)
+    cooperating = forms.TypedMultipleChoiceField(
+        label=_("Người phối hợp"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    deadline = forms.DateField(label=_("Hạn xử lý"), widget=DATE, required=False)
+    opinion = forms.CharField(
+        label=_("Ý kiến chỉ đạo"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(person.pk, getattr(person, "full_name", "") or person.get_username()) for person in staff]
+        self.fields["assignee"].choices = choices
+        self.fields["cooperating"].choices = choices
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DraftForm(forms.Form):
+    document_type = forms.ChoiceField(label=_("Loại văn bản"), choices=DocumentType.choices)
+    summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 2}))
+    drafting_unit = forms.CharField(
+        label=_("Đơn vị soạn thảo (viết tắt)"),
+        max_length=20,
+        required=False,
+        help_text=_("Dùng trong ký hiệu công văn, ví dụ “VP”."),
+    )
+    content = forms.CharField(
+        label=_("Nội dung"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        help_text=_("Để trống khi tạo mới: lấy mẫu theo loại văn bản."),
+    )
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, required=False)
+    secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, required=False)
+
+
+class RecipientsForm(forms.Form):
+    agencies = forms.TypedMultipleChoiceField(
+        label=_("Cơ quan nhận (gửi điện tử)"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    others = forms.CharField(
+        label=_("Nơi nhận khác (gửi giấy)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mỗi dòng một nơi nhận."),
+    )
+
+    def __init__(self, *args, agency_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].choices = agency_choices
+
+
+class SubmitForm(forms.Form):
+    approvers = forms.TypedMultipleChoiceField(
+        label=_("Người duyệt trước (theo thứ tự danh sách)"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    signer = forms.TypedChoiceField(label=_("Người ký"), coerce=int)
+
+    def __init__(self, *args, reviewers=(), leaders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+
+        def label(person):
+            return getattr(person, "full_name", "") or person.get_username()
+
+        self.fields["approvers"].choices = [(p.pk, label(p)) for p in reviewers]
+        self.fields["signer"].choices = [(p.pk, label(p)) for p in leaders]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Ý kiến"),
+        choices=[("approve", _("Đồng ý")), ("return", _("Trả lại"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Số, ký hiệu, trích yếu, cơ quan"), required=False, max_length=200)
+    loai = forms.ChoiceField(
+        label=_("Loại văn bản"), choices=[("", _("Tất cả"))] + DocumentType.choices, required=False
+    )
+    tu_ngay = forms.DateField(label=_("Từ ngày"), widget=DATE, required=False)
+    den_ngay = forms.DateField(label=_("Đến ngày"), widget=DATE, required=False)
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(label=_("Tệp PDF đã ký số"), help_text=_("Tệp PDF, tối đa 20 MB."))

@@ -1,0 +1,146 @@
+"""Who may do what with official documents: one function per decision, read by services and views.
+
+Roles are the agencies' roles (``agencies.models.Role``), held in the document's own agency (roles are
+not inherited along the agency tree):
+
+- the clerk (văn thư) registers incoming documents, issues (numbers and seals) and dispatches outgoing
+  ones, and reads the agency's registers;
+- the leader (lãnh đạo) assigns incoming documents, approves when on a draft's chain, signs when named
+  as signer, and reads the agency's registers;
+- the specialist (chuyên viên) reads and handles the incoming documents assigned to them, drafts
+  outgoing documents and reads their own drafts.
+
+A classified document (mật and above) is read only by the agency's leaders and clerks and by the
+people it was assigned to or drafted by / passes through for approval.
+"""
+
+from congso.agencies import services as agencies
+from congso.agencies.models import Role
+
+from .models import ApprovalStep, IncomingDocument, IncomingStatus, OutgoingDocument, OutgoingStatus
+
+
+def _is(user, role, agency) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and agencies.has_role(user, role, agency)
+
+
+def is_clerk(user, agency) -> bool:
+    return _is(user, Role.CLERK, agency)
+
+
+def is_leader(user, agency) -> bool:
+    return _is(user, Role.LEADER, agency)
+
+
+def is_specialist(user, agency) -> bool:
+    return _is(user, Role.SPECIALIST, agency)
+
+
+def reads_registers(user, agency) -> bool:
+    """The whole incoming and outgoing registers of ``agency`` (clerks and leaders)."""
+    return is_clerk(user, agency) or is_leader(user, agency)
+
+
+def works_with_documents(user, agency) -> bool:
+    """Whether ``user`` has any documents page in ``agency`` (the workspace navigation)."""
+    return reads_registers(user, agency) or is_specialist(user, agency)
+
+
+# --- Incoming ---------------------------------------------------------------------------------
+
+
+def can_register_incoming(user, agency) -> bool:
+    return is_clerk(user, agency)
+
+
+def _assigned_to(user, document: IncomingDocument) -> bool:
+    return document.assignments.filter(assignee_id=user.pk).exists()
+
+
+def can_view_incoming(user, document: IncomingDocument) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if reads_registers(user, document.agency):
+        return True
+    return _assigned_to(user, document)
+
+
+def can_assign(user, document: IncomingDocument) -> bool:
+    return document.status != IncomingStatus.DONE and is_leader(user, document.agency)
+
+
+def can_handle(user, document: IncomingDocument) -> bool:
+    """Record progress on, reply to, or complete the document: the main assignee."""
+    if document.status not in (IncomingStatus.ASSIGNED, IncomingStatus.IN_PROGRESS):
+        return False
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return document.assignments.filter(assignee_id=user.pk, is_main=True).exists()
+
+
+# --- Outgoing ---------------------------------------------------------------------------------
+
+
+def can_draft(user, agency) -> bool:
+    return is_specialist(user, agency) or is_leader(user, agency) or is_clerk(user, agency)
+
+
+def _on_chain(user, document: OutgoingDocument) -> bool:
+    return document.approvals.filter(approver_id=user.pk).exists()
+
+
+def can_view_outgoing(user, document: OutgoingDocument) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if reads_registers(user, document.agency):
+        return True
+    if document.drafter_id == user.pk or document.signer_id == user.pk:
+        return True
+    return _on_chain(user, document)
+
+
+def can_edit_draft(user, document: OutgoingDocument) -> bool:
+    return (
+        document.status in (OutgoingStatus.DRAFT, OutgoingStatus.RETURNED)
+        and getattr(user, "is_authenticated", False)
+        and document.drafter_id == user.pk
+        and can_draft(user, document.agency)
+    )
+
+
+def current_step(document: OutgoingDocument) -> ApprovalStep | None:
+    """The first pending step of the document's latest round, if it is in review."""
+    if document.status != OutgoingStatus.IN_REVIEW:
+        return None
+    return (
+        document.approvals.filter(decision=ApprovalStep.Decision.PENDING)
+        .order_by("round", "position")
+        .first()
+    )
+
+
+def can_decide(user, document: OutgoingDocument) -> bool:
+    step = current_step(document)
+    return (
+        step is not None
+        and getattr(user, "is_authenticated", False)
+        and step.approver_id == user.pk
+        and (is_leader(user, document.agency) or is_specialist(user, document.agency))
+    )
+
+
+def can_sign(user, document: OutgoingDocument) -> bool:
+    return (
+        document.status == OutgoingStatus.APPROVED
+        and getattr(user, "is_authenticated", False)
+        and document.signer_id == user.pk
+        and is_leader(user, document.agency)
+    )
+
+
+def can_issue(user, document: OutgoingDocument) -> bool:
+    return document.status == OutgoingStatus.SIGNED and is_clerk(user, document.agency)
+
+
+def can_dispatch(user, document: OutgoingDocument) -> bool:
+    return document.status == OutgoingStatus.ISSUED and is_clerk(user, document.agency)

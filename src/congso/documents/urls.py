@@ -1,0 +1,20 @@
+"""The officers' documents pages under /can-bo/van-ban/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("den/", views.incoming_register, name="incoming_register"),
+    path("den/vao-so/", views.incoming_new, name="incoming_new"),
+    path("den/<int:pk>/", views.incoming_detail, name="incoming"),
+    path("den/<int:pk>/phan-cong/", views.incoming_assign, name="incoming_assign"),
+    path("den/<int:pk>/xu-ly/", views.incoming_handle, name="incoming_handle"),
+    path("di/", views.outgoing_register, name="outgoing_register"),
+    path("di/soan/", views.outgoing_new, name="outgoing_new"),
+    path("di/<int:pk>/", views.outgoing_detail, name="outgoing"),
+    path("di/<int:pk>/<slug:action>/", views.outgoing_action, name="outgoing_action"),
+    path("tep/<int:pk>/", views.attachment_download, name="attachment"),
+]

@@ -1,0 +1,158 @@
+"""The documents pages through HTTP: the main journey (clerk registers, leader assigns, specialist
+drafts the reply, leader approves and signs, clerk issues with the next number and sends), search,
+permissions on pages and files, and the public verification page."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from congso.core.models import AuditEntry
+from congso.documents.models import Attachment, IncomingDocument, OutgoingDocument, OutgoingStatus
+from tests.samples import PDF_BYTES, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def _as(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _messages(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
+
+
+def test_main_journey(cast, agency_a, agency_b):
+    clerk, leader, specialist = _as(cast.clerk), _as(cast.leader), _as(cast.specialist)
+
+    response = clerk.post(
+        "/can-bo/van-ban/den/vao-so/",
+        {
+            "sender_name": "Sở Tư pháp",
+            "number_symbol": "125/STP-HCTP",
+            "document_type": "CV",
+            "issued_on": "2026-03-02",
+            "summary": "Đề nghị báo cáo hộ tịch",
+            "scan": pdf("cv125.pdf"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    incoming = IncomingDocument.objects.get()
+    assert "Sở Tư pháp" in clerk.get("/can-bo/van-ban/den/").content.decode()
+
+    response = leader.post(
+        f"/can-bo/van-ban/den/{incoming.pk}/phan-cong/",
+        {"assignee": cast.specialist.pk, "opinion": "Tham mưu trả lời"},
+        follow=True,
+    )
+    assert "Đã phân công" in _messages(response)
+
+    page = specialist.get(f"/can-bo/van-ban/den/{incoming.pk}/").content.decode()
+    assert "Soạn văn bản trả lời" in page
+    response = specialist.post(
+        f"/can-bo/van-ban/di/soan/?tra_loi={incoming.pk}",
+        {"document_type": "CV", "summary": "Báo cáo hộ tịch quý I", "drafting_unit": "VP"},
+    )
+    reply = OutgoingDocument.objects.get()
+    assert response.status_code == 302 and reply.reply_to == incoming
+    specialist.post(
+        f"/can-bo/van-ban/di/{reply.pk}/noi-nhan/", {"agencies": [agency_b.pk], "others": "Lưu VT"}
+    )
+    specialist.post(f"/can-bo/van-ban/di/{reply.pk}/trinh/", {"signer": cast.leader.pk})
+    leader.post(f"/can-bo/van-ban/di/{reply.pk}/duyet/", {"decision": "approve"})
+    leader.post(f"/can-bo/van-ban/di/{reply.pk}/ky/")
+    reply.refresh_from_db()
+    assert reply.status == OutgoingStatus.SIGNED
+
+    response = clerk.post(f"/can-bo/van-ban/di/{reply.pk}/ban-hanh/", follow=True)
+    reply.refresh_from_db()
+    assert reply.number == 1 and re.match(r"01/[^-]+-VP$", reply.number_symbol), reply.number_symbol
+    assert reply.number_symbol in _messages(response)
+    clerk.post(f"/can-bo/van-ban/di/{reply.pk}/gui/")
+    reply.refresh_from_db()
+    assert reply.status == OutgoingStatus.DISPATCHED
+    page = clerk.get(f"/can-bo/van-ban/di/{reply.pk}/").content.decode()
+    assert "Đã gửi" in page
+
+    signed = reply.attachments.get(kind=Attachment.Kind.SIGNED)
+    download = clerk.get(f"/can-bo/van-ban/tep/{signed.pk}/")
+    assert download.status_code == 200
+    data = b"".join(download.streaming_content)
+    assert AuditEntry.objects.filter(action="documents.attachment.read").exists()
+
+    # Anyone, signed in or not, can verify the issued PDF.
+    upload = pdf("signed.pdf", data)
+    result = Client().post("/xac-minh-chu-ky-so/", {"file": upload}).content.decode()
+    assert result.count("Hợp lệ") == 2 and "Lê Văn Lãnh Đạo" in result
+
+
+def test_refusals_show_a_message_and_change_nothing(cast, incoming):
+    document = incoming()
+    response = _as(cast.specialist).post(
+        f"/can-bo/van-ban/den/{document.pk}/phan-cong/", {"assignee": cast.specialist.pk}, follow=True
+    )
+    assert response.status_code == 404  # a specialist not assigned does not even see the document
+    response = _as(cast.leader).post(
+        f"/can-bo/van-ban/den/{document.pk}/phan-cong/",
+        {"assignee": cast.specialist.pk, "deadline": "2020-01-01"},
+        follow=True,
+    )
+    assert "Hạn xử lý không được trước" in _messages(response)
+    assert not document.assignments.exists()
+
+
+def test_register_form_refuses_a_non_pdf(cast):
+    response = _as(cast.clerk).post(
+        "/can-bo/van-ban/den/vao-so/",
+        {
+            "sender_name": "Sở Tư pháp",
+            "number_symbol": "1/STP",
+            "document_type": "CV",
+            "issued_on": "2026-03-02",
+            "summary": "X",
+            "scan": pdf("x.pdf", b"MZ not a pdf"),
+        },
+    )
+    assert response.status_code == 200
+    assert "không phải là tệp PDF" in response.content.decode()
+    assert not IncomingDocument.objects.exists()
+
+
+def test_pages_need_a_documents_role(cast, officer, agency_a):
+    one_stop = officer("one_stop_officer", agency_a, "motcua")
+    assert _as(one_stop).get("/can-bo/van-ban/den/").status_code == 403
+    assert _as(cast.specialist).get("/can-bo/van-ban/den/vao-so/").status_code == 403
+    assert Client().get("/can-bo/van-ban/den/").status_code == 302  # to sign-in
+
+
+def test_files_of_other_agencies_are_not_served(cast, incoming):
+    document = incoming()
+    attachment = document.attachments.get()
+    assert _as(cast.clerk).get(f"/can-bo/van-ban/tep/{attachment.pk}/").status_code == 200
+    assert _as(cast.clerk_b).get(f"/can-bo/van-ban/tep/{attachment.pk}/").status_code == 404
+
+
+def test_register_search(cast, incoming):
+    incoming(summary="Về lịch tiếp công dân")
+    incoming(summary="Về phòng chống thiên tai", number_symbol="9/UBND-VP")
+    page = _as(cast.clerk).get("/can-bo/van-ban/den/", {"q": "thiên tai"}).content.decode()
+    assert "phòng chống thiên tai" in page and "tiếp công dân" not in page
+
+
+def test_verification_page_explains_bad_files(db):
+    page = Client().post("/xac-minh-chu-ky-so/", {"file": pdf("x.pdf", PDF_BYTES)}).content.decode()
+    assert "không có chữ ký số" in page or "Không đọc được" in page
+    page = Client().post("/xac-minh-chu-ky-so/", {"file": pdf("x.pdf", b"hello")}).content.decode()
+    assert "không phải là tệp PDF" in page
+
+
+def test_navigation_and_todo(cast, incoming):
+    from congso.documents.workspace_entries import todo_count_for
+
+    incoming()
+    assert todo_count_for(cast.leader) == 1  # one document to assign
+    assert todo_count_for(cast.specialist) == 0
+    home = _as(cast.clerk).get("/can-bo/").content.decode()
+    assert "/can-bo/van-ban/den/" in home
