@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "congso.workspace",
     "congso.portal",
     "congso.lgsp",
+    "congso.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # The Django admin, with congso's entry rule and default-deny below the platform (agencies.admin_site).
     "congso.agencies.admin_config.CongsoAdminConfig",
     "django.contrib.auth",
@@ -373,6 +377,33 @@ CONGSO_WORKFLOW_TIMER_MAX_DAYS = env.int("CONGSO_WORKFLOW_TIMER_MAX_DAYS", defau
 CONGSO_SANDBOX_TOKEN = env.str("CONGSO_SANDBOX_TOKEN", default="congso-sandbox-demo-token")
 CONGSO_SANDBOX_RATE_LIMIT = env.int("CONGSO_SANDBOX_RATE_LIMIT", default=600)
 CONGSO_SANDBOX_RATE_WINDOW_SECONDS = env.int("CONGSO_SANDBOX_RATE_WINDOW_SECONDS", default=60)
+
+# --- Open API (congso.api; docs/api.md) ---------------------------------------------------------
+# The provider credential the LGSP gateway presents when it forwards a call to congso's API (the gateway
+# reads it from CONGSO_LGSP_UPSTREAM_TOKEN_CONGSO_API); empty: calls through the gateway are refused.
+CONGSO_API_GATEWAY_TOKEN = env.str("CONGSO_API_GATEWAY_TOKEN", default="")
+CONGSO_API_IDEMPOTENCY_HOURS = env.float("CONGSO_API_IDEMPOTENCY_HOURS", default=24.0)
+CONGSO_API_PAGE_SIZE = env.int("CONGSO_API_PAGE_SIZE", default=50)
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "congso.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "congso — API mở cho hệ thống của cơ quan",
+    "DESCRIPTION": "Thủ tục, cơ quan, hồ sơ một cửa và các thao tác xử lý hồ sơ (docs/api.md).",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "congso.api.schema.add_problem_responses",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,5 @@
 """URL map: the portal at /, procedures at /thu-tuc/, the officers' workspace at /can-bo/, sign-in at
-/tai-khoan/, the admin at /quan-tri/, the LGSP control plane at /lgsp/ (its catalogue at /can-bo/lgsp/), and,
+/tai-khoan/, the admin at /quan-tri/, the LGSP control plane at /lgsp/, the open API at /api/ (its catalogue at /can-bo/lgsp/), and,
 outside production, the simulators of national systems at /sandbox/."""
 
 from django.apps import apps
@@ -16,6 +16,7 @@ urlpatterns = [
     path("thu-tuc/", include("congso.catalog.urls")),
     path("can-bo/lgsp/", include("congso.lgsp.workspace_urls")),
     path("lgsp/", include("congso.lgsp.urls")),
+    path("api/", include("congso.api.urls")),
     path("can-bo/", include("congso.workspace.urls")),
     # The catalogue's staff form preview keeps the address it had when the portal served it.
     path("nop-ho-so/xem-truoc-bieu-mau/", include("congso.catalog.form_preview_urls")),
