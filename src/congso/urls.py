@@ -1,6 +1,6 @@
 """URL map: the portal at /, procedures at /thu-tuc/, the officers' workspace at /can-bo/, sign-in at
-/tai-khoan/, the admin at /quan-tri/, the LGSP control plane at /lgsp/, the open API at /api/ (its catalogue at /can-bo/lgsp/), and,
-outside production, the simulators of national systems at /sandbox/."""
+/tai-khoan/, the admin at /quan-tri/, the LGSP control plane at /lgsp/ (its catalogue at /can-bo/lgsp/), the
+open API at /api/, and, outside production, the simulators of national systems at /sandbox/."""
 
 from django.apps import apps
 from django.contrib import admin

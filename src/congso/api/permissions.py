@@ -66,7 +66,8 @@ class ActingOfficer(BasePermission):
         user = request.user
         if not getattr(user, "is_authenticated", False):
             self.message = _(
-                "Thao tác với hồ sơ cần nêu cán bộ mà hệ thống thực hiện thay (tiêu đề X-Congso-Acting-Officer)."
+                "Thao tác với hồ sơ cần nêu cán bộ mà hệ thống thực hiện thay "
+                "(tiêu đề X-Congso-Acting-Officer)."
             )
             return False
         if not can_enter_workspace(user):

@@ -44,7 +44,8 @@ ACTING_OFFICER = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     description=_(
-        "Tên đăng nhập của cán bộ mà hệ thống thực hiện thay (bắt buộc với token LGSP khi thao tác với hồ sơ)."
+        "Tên đăng nhập của cán bộ mà hệ thống thực hiện thay "
+        "(bắt buộc với token LGSP khi thao tác với hồ sơ)."
     ),
 )
 IDEMPOTENCY_KEY = OpenApiParameter(

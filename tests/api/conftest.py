@@ -1,0 +1,53 @@
+"""The API's world: the dossier world of tests/fixtures/dossiers.py (agencies A and B, officers, a citizen,
+dossiers driven through the services) plus the LGSP: agency A's one-stop software (``MOTCUA``, owned by A)
+with a credential and a token, and agency B's (``SOTUPHAP``)."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from congso.lgsp import services as lgsp
+
+
+@pytest.fixture
+def lgsp_systems(db, agency_a, agency_b):
+    member_a = lgsp.member_for_agency(agency_a)
+    member_b = lgsp.member_for_agency(agency_b)
+    system_a = lgsp.register_system(member_a, "MOTCUA", "Một cửa phường", status="connected")
+    system_b = lgsp.register_system(member_b, "SOTUPHAP", "Phần mềm Sở Tư pháp", status="connected")
+    issued_a = lgsp.create_credential(system_a)
+    issued_b = lgsp.create_credential(system_b)
+    return {
+        "a": system_a,
+        "b": system_b,
+        "credential_a": issued_a,
+        "token_a": lgsp.issue_token(issued_a.credential.client_id, issued_a.secret).access_token,
+        "token_b": lgsp.issue_token(issued_b.credential.client_id, issued_b.secret).access_token,
+    }
+
+
+@pytest.fixture
+def api():
+    """``api(token=None, officer=None, user=None)`` → an ``APIClient`` with the LGSP token and the acting
+    officer's header, or signed in as ``user`` (session)."""
+
+    def make(token=None, officer=None, user=None):
+        client = APIClient()
+        headers = {}
+        if token:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        if officer is not None:
+            headers["HTTP_X_CONGSO_ACTING_OFFICER"] = getattr(officer, "username", officer)
+        client.credentials(**headers)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+def problem(response, status):
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    data = response.json()
+    assert data["status"] == status and data["title"] and data["title_en"]
+    return data
