@@ -8,6 +8,7 @@ its fields and each file's SHA-256, so that a retry with a new multipart boundar
 
 import hashlib
 import json
+import re
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -17,17 +18,17 @@ from . import conf
 from .models import IdempotencyRecord
 from .problems import ApiProblem
 
-MAX_KEY = 200
+KEY = re.compile(r"^[!-~]{1,200}$")  # visible ASCII, as documented in the OpenAPI document
 
 
 def key_of(request) -> str:
     key = request.META.get("HTTP_IDEMPOTENCY_KEY", "").strip()
-    if not key or len(key) > MAX_KEY or not key.isprintable():
+    if not KEY.fullmatch(key):
         raise ApiProblem(
             400,
-            _("Thao tác cần tiêu đề {header} (1–200 ký tự), duy nhất cho mỗi thao tác.").format(
-                header=conf.IDEMPOTENCY_HEADER
-            ),
+            _(
+                "Thao tác cần tiêu đề {header} (1–200 ký tự ASCII nhìn thấy được), duy nhất cho mỗi thao tác."
+            ).format(header=conf.IDEMPOTENCY_HEADER),
             code="idempotency-key-required",
         )
     return key

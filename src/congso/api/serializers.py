@@ -90,6 +90,11 @@ class UnitOut(serializers.Serializer):
     valid_to = serializers.DateField(allow_null=True)
 
 
+class UnitList(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = UnitOut(many=True)
+
+
 # --- dossiers ------------------------------------------------------------------------------------------
 
 

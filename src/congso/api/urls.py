@@ -3,7 +3,7 @@ the OpenAPI 3 document, ``v1/docs/`` its Swagger UI (served from the pinned side
 inline script or style). Anything else under /api/ is a problem+json 404."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from . import views
 from .docs import not_found
@@ -13,7 +13,7 @@ app_name = "api"
 urlpatterns = [
     path(
         "v1/openapi.json",
-        SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),
+        SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[]),
         name="schema",
     ),
     path(

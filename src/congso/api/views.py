@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
-from rest_framework.pagination import CursorPagination, LimitOffsetPagination
+from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -50,7 +50,7 @@ ACTING_OFFICER = OpenApiParameter(
 )
 IDEMPOTENCY_KEY = OpenApiParameter(
     conf.IDEMPOTENCY_HEADER,
-    OpenApiTypes.STR,
+    {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
     OpenApiParameter.HEADER,
     required=True,
     description=_(
@@ -59,7 +59,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    {"type": "string", "minLength": 1, "pattern": "^[!-~]+$"},
     OpenApiParameter.HEADER,
     required=True,
     description=_("ETag của hồ sơ lần đọc gần nhất (thiếu → 428, đã cũ → 412)."),
@@ -99,7 +99,7 @@ class ProcedureList(ApiView):
         tags=["procedures"],
     )
     def get(self, request):
-        params = _ProcedureQuery(data=request.query_params)
+        params = _ProcedureQuery(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         data = params.validated_data
         found = catalog_services.search(
@@ -162,37 +162,32 @@ class AgencyDetail(ApiView):
         return Response(rep.agency(agency))
 
 
-class _UnitPagination(LimitOffsetPagination):
-    default_limit = 100
-    max_limit = 1000
+class _UnitQuery(drf_serializers.Serializer):
+    parent = drf_serializers.CharField(required=False, allow_blank=True, max_length=10)
+    level = drf_serializers.CharField(required=False, allow_blank=True, max_length=16)
+    limit = drf_serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
+    offset = drf_serializers.IntegerField(required=False, min_value=0, max_value=1_000_000, default=0)
 
 
 class UnitList(ApiView):
-    pagination_class = _UnitPagination
-
     @extend_schema(
         operation_id="units_list",
         summary=_("Đơn vị hành chính đang có hiệu lực"),
-        parameters=[
-            OpenApiParameter("parent", OpenApiTypes.STR, description=_("Mã đơn vị cấp trên.")),
-            OpenApiParameter("level", OpenApiTypes.STR, description=_("Cấp (province, commune…).")),
-            OpenApiParameter("limit", OpenApiTypes.INT),
-            OpenApiParameter("offset", OpenApiTypes.INT),
-        ],
-        responses={200: s.UnitOut(many=True)},
+        parameters=[_UnitQuery],
+        responses={200: s.UnitList},
         tags=["agencies"],
     )
     def get(self, request):
+        params = _UnitQuery(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
         units = AdministrativeUnit.objects.valid_on().select_related("parent").order_by("code", "pk")
-        parent = request.query_params.get("parent", "").strip()
-        if parent:
-            units = units.filter(parent__code=parent)
-        level = request.query_params.get("level", "").strip()
-        if level:
-            units = units.filter(level=level)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(units, request, view=self)
-        return paginator.get_paginated_response([rep.unit(u) for u in page])
+        if data.get("parent"):
+            units = units.filter(parent__code=data["parent"])
+        if data.get("level"):
+            units = units.filter(level=data["level"])
+        window = units[data["offset"] : data["offset"] + data["limit"]]
+        return Response({"count": units.count(), "results": [rep.unit(u) for u in window]})
 
 
 class UnitDetail(ApiView):
@@ -257,7 +252,7 @@ class DossierList(ApiView):
         tags=["dossiers"],
     )
     def get(self, request):
-        filters = s.DossierFilter(data=request.query_params)
+        filters = s.DossierFilter(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         dossiers = _visible(request.user).select_related(
