@@ -79,3 +79,27 @@ def add_problem_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+API_PREFIX = "/api/v1"
+
+
+def openapi_document() -> dict:
+    """The API's OpenAPI 3 document, as ``/api/v1/openapi.json`` serves it."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def gateway_document() -> dict:
+    """The document registered in the LGSP for the service whose upstream is ``…/api/v1``: the same
+    operations with paths relative to it (the gateway matches ``/r1/MEMBER/SYSTEM/SERVICE/<path>``
+    against them), without the documentation pages."""
+    document = openapi_document()
+    document["paths"] = {
+        path[len(API_PREFIX) :] or "/": item
+        for path, item in document["paths"].items()
+        if path.startswith(API_PREFIX + "/")
+    }
+    document["servers"] = [{"url": API_PREFIX}]
+    return document
