@@ -3,10 +3,11 @@ projection of an outbox event's payload onto what a subscriber receives.
 
 The dossiers block publishes one event per status transition (``dossiers.states.TRANSITIONS``) with
 ``states.event_payload``, and one per hand-over (``dossier.handed_over``, with where it went). An
-agency system following its dossiers needs the dossier's code, its status (the 10 national statuses, STANDARDS §1) and the one before, the channel, the receiving and current
-agency, the procedure, the due time and when it happened — so that is all it gets: no internal id, no
-public lookup id, no process data, never the applicant's name, ID or phone (``additionalProperties`` is
-false, so a payload that grew a field fails its schema instead of leaking it).
+agency system following its dossiers needs the dossier's code, its status (the 10 national statuses,
+STANDARDS §1) and the one before, the channel, the receiving and current agency, the procedure, the due
+time and when it happened — so that is all it gets: no internal id, no public lookup id, no process
+data, never the applicant's name, ID or phone (``additionalProperties`` is false, so a payload that
+grew a field fails its schema instead of leaking it).
 
 Pure data and functions: the migrations ``0003_pubsub`` and ``0006_handed_over_event`` read
 ``DOMAIN_EVENT_TYPES`` to register them.
