@@ -1,7 +1,8 @@
 """Demo data of the open API: congso's API registered in the LGSP as a service of congso's own one-stop
 system (``MOTCUA`` of the public administration service centre), with the gateway's provider credential
-named by ``UPSTREAM_TOKEN_VARIABLE``, and the construction permit software of the Department of
-Construction (``CPXD``) allowed to call it, with a credential of its own (secret printed once)."""
+named by ``UPSTREAM_TOKEN_VARIABLE``, and the civil status software of the Department of Justice
+(``HOTICH``) allowed to call it, acting for the department's demo officers (``chuyenvien.stp``,
+``lanhdao.stp``), with a credential of its own (secret printed once)."""
 
 import os
 
@@ -15,8 +16,8 @@ from .schema import gateway_document
 SERVICE_CODE = "api-ho-so"
 SERVICE_NAME = "API mở của hệ thống một cửa (congso)"
 PROVIDER_SYSTEM = "MOTCUA"
-CONSUMER_SYSTEM = "CPXD"
-CONSUMER_CLIENT_ID = "cpxd-demo"
+CONSUMER_SYSTEM = "HOTICH"
+CONSUMER_CLIENT_ID = "hotich-demo"
 CONSUMER_SECRET_VARIABLE = "CONGSO_API_DEMO_CLIENT_SECRET"  # noqa: S105 — a variable name
 # The gateway process's variable holding what it presents to the API (CONGSO_API_GATEWAY_TOKEN there).
 UPSTREAM_TOKEN_VARIABLE = "CONGSO_LGSP_UPSTREAM_TOKEN_CONGSO_API"  # noqa: S105 — a variable name
@@ -31,7 +32,7 @@ def seed_demo_api(upstream_url: str, verbose: bool = True):
     """Register (or bring up to date) the API's service at ``upstream_url`` (``…/api/v1``); idempotent."""
     agencies = agencies_demo.seed_demo_agencies()
     provider = _system(agencies["service_centre"], PROVIDER_SYSTEM)
-    consumer = _system(agencies["construction"], CONSUMER_SYSTEM)
+    consumer = _system(agencies["justice"], CONSUMER_SYSTEM)
     if provider is None:  # the LGSP's demo seeding registers it first
         return None
     document = gateway_document()
