@@ -222,6 +222,7 @@ def main() -> None:
                 cwd=ROOT,
             )
             info = json.loads(info_file.read_text(encoding="utf-8"))
+            env["CONGSO_API_SERVICE"] = info["service"]  # direct calls checked against its rights
             print(
                 f"{info['total']:,} dossiers, database {info['size']}; the officer's ward: "
                 f"{info['agency_dossiers']:,} dossiers"

@@ -131,14 +131,17 @@ def _hand_sandbox_token_to_gateway(env: dict) -> None:
 
 def _hand_api_token_to_gateway(env: dict) -> None:
     """The demo's gateway forwards calls to congso's API with a provider credential the web process
-    checks (CONGSO_API_GATEWAY_TOKEN); both processes get the same value, generated when not given."""
+    checks (CONGSO_API_GATEWAY_TOKEN); both processes get the same value, generated when not given; the
+    web process learns the API's registration (CONGSO_API_SERVICE) for direct calls."""
     import secrets
 
-    from congso.api.demo import UPSTREAM_TOKEN_VARIABLE
+    from congso.api.demo import UPSTREAM_TOKEN_VARIABLE, service_identifier
 
     token = env.get("CONGSO_API_GATEWAY_TOKEN") or secrets.token_urlsafe(32)
     env["CONGSO_API_GATEWAY_TOKEN"] = token
     env.setdefault(UPSTREAM_TOKEN_VARIABLE, token)
+    # Direct calls with an access token are checked against the demo service's rights.
+    env.setdefault("CONGSO_API_SERVICE", service_identifier())
 
 
 def demo_command(argv: list[str]) -> int:

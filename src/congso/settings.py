@@ -382,6 +382,9 @@ CONGSO_SANDBOX_RATE_WINDOW_SECONDS = env.int("CONGSO_SANDBOX_RATE_WINDOW_SECONDS
 # The provider credential the LGSP gateway presents when it forwards a call to congso's API (the gateway
 # reads it from CONGSO_LGSP_UPSTREAM_TOKEN_CONGSO_API); empty: calls through the gateway are refused.
 CONGSO_API_GATEWAY_TOKEN = env.str("CONGSO_API_GATEWAY_TOKEN", default="")
+# The API's service in the LGSP registry (MEMBER/SYSTEM/SERVICE): direct token calls are checked against
+# its access rights as the gateway would; empty: direct token calls are refused.
+CONGSO_API_SERVICE = env.str("CONGSO_API_SERVICE", default="")
 CONGSO_API_IDEMPOTENCY_HOURS = env.float("CONGSO_API_IDEMPOTENCY_HOURS", default=24.0)
 CONGSO_API_PAGE_SIZE = env.int("CONGSO_API_PAGE_SIZE", default=50)
 REST_FRAMEWORK = {

@@ -1,22 +1,43 @@
 """The API's world: the dossier world of tests/fixtures/dossiers.py (agencies A and B, officers, a citizen,
 dossiers driven through the services) plus the LGSP: agency A's one-stop software (``MOTCUA``, owned by A)
-with a credential and a token, and agency B's (``SOTUPHAP``)."""
+with a credential and a token, and agency B's (``SOTUPHAP``); congso's API registered in the LGSP as a
+service of the province's one-stop system (``CONGSO_API_SERVICE``), both systems holding a right on it."""
 
 import pytest
 from rest_framework.test import APIClient
 
+from congso.agencies.models import AgencyKind
+from congso.api.schema import gateway_document
 from congso.lgsp import services as lgsp
+from tests.factories.agencies import AgencyFactory
 
 
 @pytest.fixture
-def lgsp_systems(db, agency_a, agency_b):
+def api_service(db, settings):
+    """congso's API as the LGSP registers it (the provider: the province's one-stop system)."""
+    centre = AgencyFactory(code="000.00.02.H08", name="Trung tâm PVHCC", kind=AgencyKind.SERVICE_CENTRE)
+    provider = lgsp.register_system(
+        lgsp.member_for_agency(centre), "MOTCUA", "Một cửa tỉnh", status="connected"
+    )
+    service = lgsp.register_service(
+        provider, "api-ho-so", "API mở", "http://127.0.0.1:9/api/v1", openapi_document=gateway_document()
+    )
+    settings.CONGSO_API_SERVICE = service.path_identifier
+    return service
+
+
+@pytest.fixture
+def lgsp_systems(db, agency_a, agency_b, api_service):
     member_a = lgsp.member_for_agency(agency_a)
     member_b = lgsp.member_for_agency(agency_b)
     system_a = lgsp.register_system(member_a, "MOTCUA", "Một cửa phường", status="connected")
     system_b = lgsp.register_system(member_b, "SOTUPHAP", "Phần mềm Sở Tư pháp", status="connected")
+    lgsp.grant_access(api_service, system=system_a)
+    lgsp.grant_access(api_service, system=system_b)
     issued_a = lgsp.create_credential(system_a)
     issued_b = lgsp.create_credential(system_b)
     return {
+        "service": api_service,
         "a": system_a,
         "b": system_b,
         "credential_a": issued_a,

@@ -8,6 +8,7 @@ import pytest
 from congso.api.models import IdempotencyRecord
 from congso.core.models import AuditEntry
 from congso.dossiers.models import PaperStage, Status
+from congso.lgsp import services as lgsp
 from tests.api.conftest import problem
 from tests.samples import EXE_BYTES, PDF_BYTES
 
@@ -69,12 +70,30 @@ def test_a_system_acts_only_for_officers_of_its_agency(api, lgsp_systems, drive,
 
 
 def test_a_bad_or_revoked_token_is_401(api, lgsp_systems, drive, actors):
-    from congso.lgsp import services as lgsp
-
     dossier = drive(Status.SUBMITTED)
     problem(api("not-a-jwt", actors.one_stop).get(url(dossier.code)), 401)
     lgsp.set_credential_active(lgsp_systems["credential_a"].credential, False)
     problem(api(lgsp_systems["token_a"], actors.one_stop).get(url(dossier.code)), 401)
+
+
+def test_a_direct_call_needs_the_lgsp_right_as_through_the_gateway(
+    api, lgsp_systems, drive, actors, settings
+):
+    dossier = drive(Status.SUBMITTED)
+    client = api(lgsp_systems["token_a"], actors.one_stop)
+    assert client.get(url(dossier.code)).status_code == 200
+    right = lgsp.rights_of(lgsp_systems["service"]).get(system=lgsp_systems["a"])
+    lgsp.revoke_access(right)
+    problem(client.get(url(dossier.code)), 403)
+    lgsp.grant_access(
+        lgsp_systems["service"], system=lgsp_systems["a"], method="GET", path="/dossiers/{code}"
+    )
+    assert client.get(url(dossier.code)).status_code == 200  # a right on exactly this operation
+    problem(client.get("/api/v1/dossiers"), 403)  # … and no other
+    lgsp.set_system_status(lgsp_systems["a"], "suspended")
+    problem(client.get(url(dossier.code)), 403)
+    settings.CONGSO_API_SERVICE = ""  # not registered: direct calls refused, the gateway's way stays
+    problem(api(lgsp_systems["token_b"], actors.specialist_b).get("/api/v1/dossiers"), 403)
 
 
 def test_the_list_shows_the_officers_dossiers_with_filters_and_a_cursor(api, lgsp_systems, drive, actors):

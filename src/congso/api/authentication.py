@@ -1,8 +1,11 @@
 """How a caller proves who it is.
 
 1. **An LGSP access token, directly**: ``Authorization: Bearer <JWT>`` issued by ``/lgsp/oauth/token``
-   (Ed25519, verified with ``lgsp.services.verify_token``: keys, issuer, audience, expiry); its
-   ``client_id`` must still be an active credential of the system named by ``sub``.
+   (Ed25519: keys, issuer, audience, expiry); its ``client_id`` must still be an active credential of
+   the system named by ``sub``; and the LGSP must allow the call exactly as its gateway would
+   (``rights``: the API's registered service ``CONGSO_API_SERVICE``, the token's scope, the access
+   rights, ``lgsp.rules.allows``) — 403 otherwise, and 403 for every direct call while the API is not
+   registered.
 2. **Through the LGSP gateway**: the gateway keeps the consumer's token and presents its own provider
    credential (``Authorization: Bearer <CONGSO_API_GATEWAY_TOKEN>``) with ``X-Road-Client``, the system
    whose token it verified. Only that credential makes ``X-Road-Client`` believed.
@@ -26,7 +29,7 @@ from congso.identity import services as identity_services
 from congso.lgsp import services as lgsp_services
 from congso.lgsp.keys import InvalidToken
 
-from . import conf, permissions
+from . import conf, permissions, rights
 
 REALM = 'Bearer realm="congso-api"'
 
@@ -45,6 +48,20 @@ def _bearer(request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def _check_direct_call(request, compiled: dict, claims: dict) -> None:
+    """A direct call is allowed only as the gateway would allow it (see ``rights``)."""
+    service = conf.service_identifier()
+    if not service or service not in compiled["services"]:
+        raise exceptions.PermissionDenied(
+            _("API chưa được đăng ký trên LGSP để gọi trực tiếp: hãy gọi qua cổng LGSP.")
+        )
+    path = request.path[len(conf.API_PREFIX) :] if request.path.startswith(conf.API_PREFIX) else request.path
+    if not rights.allows(compiled, claims, service, request.method, path):
+        raise exceptions.PermissionDenied(
+            _("Hệ thống không được cấp quyền gọi thao tác này của API trên LGSP.")
+        )
+
+
 class LgspTokenAuthentication(BaseAuthentication):
     def authenticate(self, request):
         token = _bearer(request)
@@ -60,19 +77,22 @@ class LgspTokenAuthentication(BaseAuthentication):
                 )
         else:
             via_gateway = False
+            compiled = rights.snapshot()
             try:
-                claims = lgsp_services.verify_token(token)
+                claims = rights.verify(token, compiled)
             except InvalidToken:
                 raise exceptions.AuthenticationFailed(
                     _("Token truy cập không hợp lệ hoặc đã hết hạn.")
                 ) from None
             system = lgsp_services.find_system(claims.get("sub", ""))
-            if system is None or not lgsp_services.credential_is_active(claims.get("client_id", ""), system):
+            if system is None:
                 raise exceptions.AuthenticationFailed(
                     _("Thông tin xác thực của hệ thống không còn hiệu lực.")
                 )
         if not lgsp_services.may_call(system):
             raise exceptions.PermissionDenied(_("Hệ thống đang tạm ngừng hoặc đã ngừng kết nối."))
+        if not via_gateway:
+            _check_direct_call(request, compiled, claims)
         caller = Caller(system.identifier, system, via_gateway)
         username = request.META.get("HTTP_X_CONGSO_ACTING_OFFICER", "").strip()
         if not username:

@@ -23,6 +23,12 @@ CONSUMER_SECRET_VARIABLE = "CONGSO_API_DEMO_CLIENT_SECRET"  # noqa: S105 — a v
 UPSTREAM_TOKEN_VARIABLE = "CONGSO_LGSP_UPSTREAM_TOKEN_CONGSO_API"  # noqa: S105 — a variable name
 
 
+def service_identifier() -> str:
+    """The demo API's ``MEMBER/SYSTEM/SERVICE`` (what ``CONGSO_API_SERVICE`` names)."""
+    agencies = agencies_demo.seed_demo_agencies()
+    return f"{agencies['service_centre'].code}/{PROVIDER_SYSTEM}/{SERVICE_CODE}"
+
+
 def _system(agency, code: str):
     return lgsp.find_system(f"GOV/{agency.code}/{code}")
 
