@@ -374,6 +374,7 @@ class Transition(ApiView):
             with transaction.atomic():
                 dossier = _get_dossier(request, code)
                 _visible(request.user).select_for_update().filter(pk=dossier.pk).values_list("pk").first()
+                dossier.refresh_from_db()  # the state as of the lock: what If-Match is checked against
                 record = idempotency.find(caller, key)  # a twin request may have committed meanwhile
                 if record is not None:
                     return idempotency.replay(record, digest)

@@ -2,7 +2,7 @@
 header. Read-only helpers for providers inside congso (the open API) that authenticate LGSP callers
 themselves, as ``pull_views`` does for the event pull."""
 
-from ..models import ConsumerCredential, System, SystemStatus
+from ..models import System, SystemStatus
 
 CALLABLE_STATUSES = frozenset({SystemStatus.PLANNED, SystemStatus.CONNECTED})
 
@@ -25,11 +25,3 @@ def may_call(system: System | None) -> bool:
     """Whether ``system`` may call at all today: registered, neither suspended nor retired (the rule the
     gateway applies through ``rules.allows``)."""
     return system is not None and system.status in CALLABLE_STATUSES
-
-
-def credential_is_active(client_id: str, system: System) -> bool:
-    """Whether ``client_id`` (a token's claim) is still an active credential of ``system``: a
-    deactivated credential stops its tokens at once, not at their expiry."""
-    return ConsumerCredential.objects.filter(
-        client_id=str(client_id or ""), system=system, active=True
-    ).exists()
