@@ -64,11 +64,3 @@ def api():
         return client
 
     return make
-
-
-def problem(response, status):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    data = response.json()
-    assert data["status"] == status and data["title"] and data["title_en"]
-    return data

@@ -9,8 +9,8 @@ from congso.api.models import IdempotencyRecord
 from congso.core.models import AuditEntry
 from congso.dossiers.models import PaperStage, Status
 from congso.lgsp import services as lgsp
-from tests.api.conftest import problem
 from tests.samples import EXE_BYTES, PDF_BYTES
+from tests.support.problems import problem
 
 pytestmark = pytest.mark.django_db
 

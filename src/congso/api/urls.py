@@ -6,7 +6,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from . import views
-from .docs import not_found
+from .fallback import not_found
 
 app_name = "api"
 
