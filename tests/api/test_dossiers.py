@@ -124,6 +124,25 @@ def test_the_list_shows_the_officers_dossiers_with_filters_and_a_cursor(api, lgs
     # Another agency's officer sees none of them.
     other = api(lgsp_systems["token_b"], actors.specialist_b).get("/api/v1/dossiers").json()
     assert other["results"] == []
+    problem(client.get("/api/v1/dossiers", {"scope": "mine"}), 400)
+
+
+def test_the_scopes_received_held_and_all(api, lgsp_systems, drive, actors, agency_b):
+    from congso.dossiers import services
+
+    kept = drive(Status.ACCEPTED)
+    sent = drive(Status.ACCEPTED)
+    services.hand_over(sent, to_agency=agency_b, step_name="Thẩm định", given_by=actors.one_stop)
+    a = api(lgsp_systems["token_a"], actors.one_stop)
+    b = api(lgsp_systems["token_b"], actors.specialist_b)
+
+    def codes(client, **params):
+        return {d["code"] for d in client.get("/api/v1/dossiers", params).json()["results"]}
+
+    assert codes(a) == codes(a, scope="received") == codes(a, scope="all") == {kept.code, sent.code}
+    assert codes(a, scope="held") == {kept.code}
+    assert codes(b, scope="held") == codes(b, scope="all") == {sent.code}
+    assert codes(b) == set()  # received by A, not by B
 
 
 def test_the_detail_has_papers_timeline_and_an_etag_and_the_read_is_audited(api, lgsp_systems, drive, actors):

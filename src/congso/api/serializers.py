@@ -98,7 +98,18 @@ class UnitList(serializers.Serializer):
 # --- dossiers ------------------------------------------------------------------------------------------
 
 
+SCOPE_RECEIVED, SCOPE_HELD, SCOPE_ALL = "received", "held", "all"
+
+
 class DossierFilter(serializers.Serializer):
+    scope = serializers.ChoiceField(
+        choices=[SCOPE_RECEIVED, SCOPE_HELD, SCOPE_ALL],
+        required=False,
+        help_text=_(
+            "received (mặc định): hồ sơ cơ quan của cán bộ tiếp nhận; held: hồ sơ đang được giải quyết tại "
+            "cơ quan của cán bộ; all: mọi hồ sơ cán bộ được xem."
+        ),
+    )
     status = serializers.IntegerField(required=False, min_value=1, max_value=10, help_text=STATUS_HELP)
     procedure = serializers.CharField(required=False, max_length=60, help_text=_("Mã thủ tục."))
     received_from = serializers.DateField(required=False, help_text=_("Tiếp nhận từ ngày (kể cả ngày này)."))

@@ -28,6 +28,7 @@ from congso.agencies import services as agency_services
 from congso.agencies.models import AdministrativeUnit, Agency
 from congso.catalog import services as catalog_services
 from congso.core import audit
+from congso.dossiers import permissions as dossier_permissions
 from congso.dossiers import services as dossier_services
 from congso.dossiers.files import PaperUpload
 from congso.identity import services as identity_services
@@ -232,7 +233,9 @@ def _via(request) -> dict:
 
 
 class _DossierCursor(CursorPagination):
-    ordering = "-id"
+    # Newest first, as the workspace lists them; served by the index (receiving_agency, -submitted_at, -id)
+    # for the default scope.
+    ordering = ("-submitted_at", "-id")
     page_size_query_param = "page_size"
     max_page_size = 200
 
@@ -246,7 +249,10 @@ class DossierList(ApiView):
 
     @extend_schema(
         operation_id="dossiers_list",
-        summary=_("Hồ sơ cán bộ được xem (của cơ quan đang giữ), mới nhất trước, phân trang bằng con trỏ"),
+        summary=_(
+            "Hồ sơ của cơ quan (tiếp nhận, đang giữ, hoặc mọi hồ sơ cán bộ được xem), mới nhất trước, "
+            "phân trang bằng con trỏ"
+        ),
         parameters=[ACTING_OFFICER, s.DossierFilter],
         responses={200: s.DossierItem(many=True)},
         tags=["dossiers"],
@@ -258,6 +264,18 @@ class DossierList(ApiView):
         dossiers = _visible(request.user).select_related(
             "procedure_version__procedure", "receiving_agency", "current_agency"
         )
+        scope = data.get("scope") or s.SCOPE_RECEIVED
+        if scope != s.SCOPE_ALL:
+            # Within what the officer may see: the agencies where a role of theirs reaches the dossier
+            # through that relation (dossiers.permissions, the one rule).
+            relation = (
+                dossier_permissions.RECEIVING if scope == s.SCOPE_RECEIVED else dossier_permissions.CURRENT
+            )
+            agency_ids = dossier_permissions.agency_ids_granting(
+                dossier_permissions.held_roles(request.user), dossier_permissions.VIEW, relation
+            )
+            field = "receiving_agency_id__in" if scope == s.SCOPE_RECEIVED else "current_agency_id__in"
+            dossiers = dossiers.filter(**{field: sorted(agency_ids)})
         if "status" in data:
             dossiers = dossiers.filter(status=data["status"])
         if data.get("code"):
