@@ -6,16 +6,19 @@ it and loads it with the dossier inbox benchmark's generator (``dossier_inbox.lo
 over generate_series). Registers in the LGSP a consumer system owned by the busiest ward (whose one-stop
 officer it acts for), congso's API as a service with the document the demo registers, a right and a
 credential; starts the application under waitress and ``congso gateway``, and measures over one
-keep-alive connection per path, sequentially, after 20 unmeasured requests:
+keep-alive connection, sequentially, after 10 unmeasured requests per scenario:
 
 1. ``GET /api/v1/dossiers/{code}`` — random dossiers of that ward (detail: papers, timeline, ETag, the
    audited read);
-2. ``GET /api/v1/dossiers?page_size=50`` — the first page of the officer's dossiers, and the page
-   reached by following ``next`` 20 times; ``?status=4`` filtered;
+2. ``GET /api/v1/dossiers?page_size=50`` — the first page of the officer's dossiers (scope ``received``),
+   the page reached by following ``next`` 20 times, ``status=4``, and the scopes ``held`` and ``all``;
 
-each direct (``/api/v1/…``) and through the gateway (``/r1/<service>/…``: token check, rights, message
-log, forwarding). Prints p50 / p90 / p99 in milliseconds. The database is dropped at the end unless
---keep-database; --database NAME reuses one kept earlier (by this script or bench/dossier_inbox.py).
+each direct (``/api/v1/…``: the LGSP's rights checked in the web process) and through the gateway
+(``/r1/<service>/…``: token check, rights, message log, forwarding). Prints p50 / p90 / p99 in
+milliseconds and the CPU the server processes and the database backends spent per request (from /proc:
+a cost the machine's other load hardly changes, unlike wall-clock latency). The database is dropped at
+the end unless --keep-database; --database NAME reuses one kept earlier (by this script or
+bench/dossier_inbox.py).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/api.py
     ... --dossiers 200000 --samples 100
@@ -123,10 +126,10 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def row(label: str, values: list[float]) -> str:
+def row(label: str, values: list[float], cost: str = "") -> str:
     return (
-        f"{label:<46} p50 {percentile(values, 50):7.1f} ms   p90 {percentile(values, 90):7.1f} ms   "
-        f"p99 {percentile(values, 99):7.1f} ms   (n={len(values)})"
+        f"{label:<40}{len(values):>5}{percentile(values, 50):>9.1f}{percentile(values, 90):>9.1f}"
+        f"{percentile(values, 99):>9.1f}{cost}"
     )
 
 
@@ -138,31 +141,42 @@ def _relative(next_url: str, prefix: str) -> str:
     return prefix + path + ("?" + parts.query if parts.query else "")
 
 
-def measure(client: Client, prefix: str, info: dict, samples: int) -> list[str]:
+def measure(client: Client, prefix: str, info: dict, samples: int, meter) -> list[str]:
+    """Each scenario: one unmeasured pass of 10 requests, then ``samples`` (reads) or a fifth of it (list
+    pages) sequential requests; p50/p90/p99 wall-clock, and the CPU the server processes (web, and the
+    gateway when it is in the path) and the database backends spent per request."""
     rng = random.Random(2026)  # noqa: S311 — a reproducible choice of dossiers
     codes = info["codes"]
-    for code in codes[:20]:  # warm-up
-        client.get(f"{prefix}/dossiers/{code}")
-    reads = [client.get(f"{prefix}/dossiers/{rng.choice(codes)}")[0] for _ in range(samples)]
-    first, deep, filtered = [], [], []
-    for _ in range(max(10, samples // 5)):
-        elapsed, page = client.get(f"{prefix}/dossiers?page_size=50")
-        first.append(elapsed)
-    link, deep_link, pages = page["next"], None, 1
+    link, deep_link, pages = None, None, 1
+    _elapsed, page = client.get(f"{prefix}/dossiers?page_size=50")
+    link = page["next"]
     while link and pages < 21:  # follow ``next`` to page 22 (or the last page of a small ward)
         deep_link = link
         _elapsed, page = client.get(_relative(link, prefix))
         link, pages = page["next"], pages + 1
     deep_link = link or deep_link
-    for _ in range(max(10, samples // 5)):
-        deep.append(client.get(_relative(deep_link, prefix))[0])
-        filtered.append(client.get(f"{prefix}/dossiers?status=4&page_size=50")[0])
-    return [
-        row("dossier read (GET /dossiers/{code})", reads),
-        row("list, first page of 50", first),
-        row(f"list, page {pages + 1} (cursor)", deep),
-        row("list, status 4, first page", filtered),
+    n = max(10, samples // 5)
+    scenarios = [
+        (
+            "dossier read (GET /dossiers/{code})",
+            [f"{prefix}/dossiers/{rng.choice(codes)}" for _ in range(samples)],
+        ),
+        ("list, received (default), page 1", [f"{prefix}/dossiers?page_size=50"] * n),
+        (f"list, received, page {pages + 1} (cursor)", [_relative(deep_link, prefix)] * n),
+        ("list, received, status 4, page 1", [f"{prefix}/dossiers?status=4&page_size=50"] * n),
+        ("list, held (at my agency now), page 1", [f"{prefix}/dossiers?scope=held&page_size=50"] * n),
+        ("list, all I may see, page 1", [f"{prefix}/dossiers?scope=all&page_size=50"] * n),
     ]
+    rows = [f"{'request':<40}{'n':>5}{'p50':>9}{'p90':>9}{'p99':>9}   cpu/request (ms): app   db"]
+    for label, paths in scenarios:
+        for warm in paths[:10]:
+            client.get(warm)
+        before = meter.snapshot()
+        timings = [client.get(path)[0] for path in paths]
+        app, db = inbox.CpuMeter.spent(before, meter.snapshot())
+        rows.append(row(label, timings, f"{app / len(paths) * 1000:>22.1f}{db / len(paths) * 1000:>6.1f}"))
+    rows.append(f"({inbox.load_average()} at the end)")
+    return rows
 
 
 def main() -> None:
@@ -263,14 +277,16 @@ def main() -> None:
                 f"\nDirect, http://127.0.0.1:{web_port}/api/v1 (waitress, {args.threads} threads; "
                 f"{inbox.load_average()}):"
             )
-            for line in measure(Client(web_port, headers), "/api/v1", info, args.samples):
+            web_only = inbox.CpuMeter([processes[0].pid], env["DATABASE_URL"])
+            for line in measure(Client(web_port, headers), "/api/v1", info, args.samples, web_only):
                 print("  " + line)
             prefix = f"/r1/{info['service']}"
             print(
                 f"\nThrough the LGSP gateway, http://127.0.0.1:{gateway_port}{prefix} "
                 f"({inbox.load_average()}):"
             )
-            for line in measure(Client(gateway_port, headers), prefix, info, args.samples):
+            both = inbox.CpuMeter([processes[0].pid, processes[1].pid], env["DATABASE_URL"])
+            for line in measure(Client(gateway_port, headers), prefix, info, args.samples, both):
                 print("  " + line)
         finally:
             for process in processes:
