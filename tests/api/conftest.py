@@ -23,6 +23,7 @@ def api_service(db, settings):
         provider, "api-ho-so", "API mở", "http://127.0.0.1:9/api/v1", openapi_document=gateway_document()
     )
     settings.CONGSO_API_SERVICE = service.path_identifier
+    settings.CONGSO_LGSP_GATEWAY_RELOAD_SECONDS = 0  # registry changes seen by the next direct call
     return service
 
 

@@ -1,46 +1,33 @@
 """ETags of dossiers, and the ``If-Match`` check of every write.
 
-A dossier's tag is a digest of its state — the columns a transition changes and the count and last id of
-its status changes, hand-overs, papers and extensions — so any change made by anyone (the API, the
-workspace, the workflow engine) gives a new tag, while nothing a caller cannot see (who is asking)
-enters it. Reads answer with ``ETag`` and honour ``If-None-Match`` (304); a write must send ``If-Match``
-with the tag it last read: missing → 428, another → 412, checked under the dossier's row lock so two
-systems cannot both write on the same state.
+A dossier's tag is the digest of its representation (``representations.dossier_body``: status, agencies,
+dates, process, result, applicant, form data, papers, the timeline of status changes, hand-overs and
+extensions) — nothing in it depends on who asks — so any change made by anyone (the API, the workspace,
+the workflow engine) gives a new tag, and computing it costs no query beyond the read itself. Reads
+answer with ``ETag`` and honour ``If-None-Match`` (304); a write must send ``If-Match`` with the tag it
+last read: missing → 428, another → 412, checked under the dossier's row lock so two systems cannot both
+write on the same state.
 """
 
 import hashlib
 import json
 
-from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from .problems import ApiProblem
 
-STATE_FIELDS = (
-    "status",
-    "current_agency_id",
-    "routed_by_process",
-    "received_at",
-    "due_at",
-    "statutory_due_at",
-    "paused_at",
-    "finished_at",
-    "returned_at",
-    "return_method",
-    "timeliness",
-    "result_note",
-)
+
+def tag_of(body: dict) -> str:
+    """The strong ETag of a dossier's representation (without its own ``etag`` field)."""
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
 
 def dossier_etag(dossier) -> str:
-    state = [str(getattr(dossier, name)) for name in STATE_FIELDS]
-    for related in ("status_changes", "hand_overs", "papers", "extensions"):
-        counted = getattr(dossier, related).aggregate(n=Count("id"), last=Max("id"))
-        state.append(f"{counted['n']}:{counted['last']}")
-    completed = dossier.hand_overs.filter(completed_at__isnull=False).count()
-    state.append(str(completed))
-    digest = hashlib.sha256(json.dumps([dossier.pk, *state]).encode()).hexdigest()[:32]
-    return f'"{digest}"'
+    """The tag of ``dossier`` as ``GET /dossiers/{code}`` would answer it now."""
+    from .representations import dossier_body
+
+    return tag_of(dossier_body(dossier))
 
 
 def _tags(header: str) -> list[str]:

@@ -79,7 +79,17 @@ def timeline(dossier) -> list[dict]:
     ]
 
 
-def dossier_detail(dossier, etag: str) -> dict:
+def dossier_detail(dossier) -> tuple[dict, str]:
+    """The dossier's representation with its ``etag``, and the tag."""
+    from .etags import tag_of
+
+    body = dossier_body(dossier)
+    etag = tag_of(body)
+    return {**body, "etag": etag}, etag
+
+
+def dossier_body(dossier) -> dict:
+    """Everything ``GET /dossiers/{code}`` shows except the tag (what the tag digests)."""
     return {
         **dossier_item(dossier),
         "statutory_due_at": _plain(dossier.statutory_due_at),
@@ -96,7 +106,6 @@ def dossier_detail(dossier, etag: str) -> dict:
         "form_data": _plain(dossier.form_data or {}),
         "papers": [paper(p) for p in dossier.papers.order_by("uploaded_at", "id")],
         "timeline": timeline(dossier),
-        "etag": etag,
     }
 
 

@@ -3,8 +3,9 @@ gateway makes, on the same compiled registry (``lgsp.services.registry_snapshot`
 (``lgsp.rules.allows``), so calling the API directly grants nothing the gateway would refuse.
 
 The snapshot is kept in this process and reloaded when ``lgsp.services.registry_stamp()`` moves (every
-registry change — a revoked right, a suspended system, a deactivated credential — moves it, and it is
-read on every call) or after a minute (keys leaving the JWKS), as the gateway does.
+registry change — a revoked right, a suspended system, a deactivated credential — moves it; the stamp is
+read at most once per gateway poll interval, ``CONGSO_LGSP_GATEWAY_RELOAD_SECONDS``) or after a minute
+(keys leaving the JWKS), as the gateway does.
 """
 
 import threading
@@ -12,18 +13,26 @@ import time
 
 from django.utils import timezone
 
+from congso.lgsp import conf as lgsp_conf
 from congso.lgsp import keys, rules
 from congso.lgsp import services as lgsp
 
 MAX_AGE_SECONDS = 60.0
 
 _lock = threading.Lock()
-_cached: dict = {"stamp": None, "loaded": 0.0, "snapshot": None}
+_cached: dict = {"stamp": None, "loaded": 0.0, "checked": 0.0, "snapshot": None}
 
 
 def snapshot() -> dict:
+    """The registry snapshot; the stamp is read at most once per ``CONGSO_LGSP_GATEWAY_RELOAD_SECONDS``
+    (1 s), the gateway's own poll interval, so a change takes effect here as fast as at the gateway."""
+    now = time.monotonic()
+    with _lock:
+        if _cached["snapshot"] is not None and now - _cached["checked"] < lgsp_conf.gateway_reload_seconds():
+            return _cached["snapshot"]
     stamp = lgsp.registry_stamp()
     with _lock:
+        _cached["checked"] = now
         fresh = time.monotonic() - _cached["loaded"] < MAX_AGE_SECONDS
         if _cached["snapshot"] is not None and _cached["stamp"] == stamp and fresh:
             return _cached["snapshot"]

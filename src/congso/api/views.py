@@ -310,10 +310,9 @@ class DossierDetail(ApiView):
     )
     def get(self, request, code):
         dossier = _get_dossier(request, code)
-        etag = etags.dossier_etag(dossier)
+        body, etag = rep.dossier_detail(dossier)
         if etags.not_modified(request, etag):
             return Response(status=304, headers={"ETag": etag})
-        body = rep.dossier_detail(dossier, etag)
         audit.record("api.dossier.read", dossier, changes=_via(request), actor=request.user)
         return Response(body, headers={"ETag": etag})
 
@@ -330,7 +329,7 @@ class DossierTimeline(ApiView):
     )
     def get(self, request, code):
         dossier = _get_dossier(request, code)
-        return Response(rep.timeline(dossier), headers={"ETag": etags.dossier_etag(dossier)})
+        return Response(rep.timeline(dossier))
 
 
 class DossierPaperFile(ApiView):
@@ -399,8 +398,7 @@ class Transition(ApiView):
                 etags.check_if_match(request, etags.dossier_etag(dossier))
                 self.perform(dossier, request.user, given.validated_data)
                 dossier.refresh_from_db()
-                etag = etags.dossier_etag(dossier)
-                body = rep.dossier_detail(dossier, etag)
+                body, etag = rep.dossier_detail(dossier)
                 audit.record(
                     f"api.dossier.{self.action}",
                     dossier,
