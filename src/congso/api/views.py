@@ -369,6 +369,10 @@ class DossierPaperFile(ApiView):
 # --- dossiers: transitions ---------------------------------------------------------------------------
 
 
+class _KeyTaken(Exception):
+    """Raised inside the transaction so that it rolls back, answered 409 outside it."""
+
+
 # One officer transition: validate the body, then idempotency, lock, If-Match, the service call.
 class Transition(ApiView):
     permission_classes = [ActingOfficer]
@@ -405,8 +409,13 @@ class Transition(ApiView):
                     changes={"idempotency_key": key, **_via(request)},
                     actor=request.user,
                 )
-                idempotency.store(request, caller, key, digest, 200, body, etag)
-        except IntegrityError:
+                try:
+                    with transaction.atomic():
+                        idempotency.store(request, caller, key, digest, 200, body, etag)
+                except IntegrityError:
+                    # The same key was stored meanwhile by a request for another dossier: undo this one.
+                    raise _KeyTaken() from None
+        except _KeyTaken:
             raise ApiProblem(
                 409,
                 _("Một yêu cầu khác với cùng Idempotency-Key đang được xử lý."),
