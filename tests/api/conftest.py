@@ -7,9 +7,18 @@ import pytest
 from rest_framework.test import APIClient
 
 from congso.agencies.models import AgencyKind
+from congso.api import permissions
 from congso.api.schema import gateway_document
 from congso.lgsp import services as lgsp
 from tests.factories.agencies import AgencyFactory
+
+
+@pytest.fixture(autouse=True)
+def _forget_mandates():
+    """Ids repeat between tests (rolled back): no mandate cached by one test may serve the next."""
+    permissions._mandates.clear()
+    yield
+    permissions._mandates.clear()
 
 
 @pytest.fixture

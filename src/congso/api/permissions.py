@@ -17,6 +17,8 @@ is refused (403) — the API is the agencies'; citizens use the portal. Procedur
 by any authenticated caller (they are public information).
 """
 
+import time
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
@@ -24,14 +26,28 @@ from rest_framework.permissions import BasePermission
 from congso.agencies import services as agency_services
 from congso.workspace.permissions import can_enter_workspace
 
+MANDATE_CACHE_SECONDS = 60.0
+_mandates: dict[tuple, tuple[float, frozenset[int]]] = {}
 
-def mandated_agency_ids(system) -> set[int]:
-    """The agencies whose officers ``system`` may act for: its owner agency and every agency below it."""
+
+def mandated_agency_ids(system) -> frozenset[int]:
+    """The agencies whose officers ``system`` may act for: its owner agency and every agency below it in
+    force today. Kept in the process for a minute per (system, owner agency, day): the agency tree changes
+    rarely, and walking it costs a query per level on every call."""
     owner = getattr(system, "owner_agency", None)
     if owner is None:
-        return set()
+        return frozenset()
     today = timezone.localdate()
-    return {owner.pk} | {agency.pk for agency in agency_services.agency_descendants(owner, on=today)}
+    key = (system.pk, owner.pk, today)
+    now = time.monotonic()
+    cached = _mandates.get(key)
+    if cached is not None and now - cached[0] < MANDATE_CACHE_SECONDS:
+        return cached[1]
+    found = frozenset({owner.pk} | {a.pk for a in agency_services.agency_descendants(owner, on=today)})
+    if len(_mandates) > 10_000:
+        _mandates.clear()
+    _mandates[key] = (now, found)
+    return found
 
 
 def may_act_for(system, user) -> bool:
