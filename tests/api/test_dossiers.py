@@ -317,3 +317,42 @@ def test_the_workspace_session_needs_csrf_for_writes(api, drive, actors):
 
 def test_unknown_addresses_under_api_are_problem_404(api):
     problem(api().get("/api/v1/khong-co"), 404)
+
+
+def test_a_result_upload_retried_with_its_key_is_stored_once(api, lgsp_systems, drive, actors, media_root):
+    dossier = drive(Status.IN_PROCESSING)
+    client = api(lgsp_systems["token_a"], actors.specialist)
+    etag = read(client, dossier.code)["ETag"]
+
+    def upload():
+        pdf = io.BytesIO(PDF_BYTES)
+        pdf.name = "ket-qua.pdf"
+        # Each call builds a new multipart body (a new boundary): still the same request.
+        return post(
+            client,
+            dossier.code,
+            "result",
+            {"files": [pdf], "note": "Số 7"},
+            key="kq-1",
+            etag=etag,
+            fmt="multipart",
+        )
+
+    first, again = upload(), upload()
+    assert first.status_code == again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+    assert dossier.papers.filter(stage=PaperStage.RESULT).count() == 1
+
+
+def test_old_idempotency_records_are_purged(api, lgsp_systems, drive, actors, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from congso.api.jobs import purge_idempotency_records
+
+    dossier = drive(Status.SUBMITTED)
+    client = api(lgsp_systems["token_a"], actors.one_stop)
+    post(client, dossier.code, "accept", key="cu", etag=read(client, dossier.code)["ETag"])
+    assert purge_idempotency_records() == 0
+    assert purge_idempotency_records(timezone.now() + timedelta(hours=25)) == 1
+    assert not IdempotencyRecord.objects.exists()
