@@ -317,6 +317,13 @@ def test_the_workspace_session_needs_csrf_for_writes(api, drive, actors):
 
 def test_unknown_addresses_under_api_are_problem_404(api):
     problem(api().get("/api/v1/khong-co"), 404)
+    problem(api().get("/api/v1/dossiers/a%0Ab/papers/x"), 404)  # a new line in the path too (schemathesis)
+
+
+def test_a_bad_page_size_is_refused_not_ignored(api, lgsp_systems, actors):
+    client = api(lgsp_systems["token_a"], actors.one_stop)
+    for bad in ("0", "201", "2.5", "mot"):
+        problem(client.get("/api/v1/dossiers", {"page_size": bad}), 400)
 
 
 def test_a_result_upload_retried_with_its_key_is_stored_once(api, lgsp_systems, drive, actors, media_root):

@@ -45,5 +45,5 @@ urlpatterns = [
     path("v1/dossiers/<str:code>/hand-over", views.HandOver.as_view(), name="hand_over"),
     path("v1/dossiers/<str:code>/result", views.RecordResult.as_view(), name="record_result"),
     path("v1/dossiers/<str:code>/return", views.ReturnResult.as_view(), name="return_result"),
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # any rest, new lines included
 ]

@@ -243,6 +243,14 @@ class _DossierCursor(CursorPagination):
         self.page_size = conf.page_size()
 
 
+class _PageSize(drf_serializers.Serializer):
+    """``page_size`` checked (the paginator would silently ignore a bad one); documented by the paginator."""
+
+    page_size = drf_serializers.IntegerField(
+        required=False, min_value=1, max_value=_DossierCursor.max_page_size
+    )
+
+
 class DossierList(ApiView):
     permission_classes = [ActingOfficer]
     pagination_class = _DossierCursor
@@ -261,6 +269,7 @@ class DossierList(ApiView):
         filters = s.DossierFilter(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
+        _PageSize(data=request.query_params.dict()).is_valid(raise_exception=True)
         dossiers = _visible(request.user).select_related(
             "procedure_version__procedure", "receiving_agency", "current_agency"
         )
