@@ -129,6 +129,21 @@ def _hand_sandbox_token_to_gateway(env: dict) -> None:
         env.setdefault(SANDBOX_TOKEN_VARIABLE, token)
 
 
+def _hand_api_token_to_gateway(env: dict) -> None:
+    """The demo's gateway forwards calls to congso's API with a provider credential the web process
+    checks (CONGSO_API_GATEWAY_TOKEN); both processes get the same value, generated when not given; the
+    web process learns the API's registration (CONGSO_API_SERVICE) for direct calls."""
+    import secrets
+
+    from congso.api.demo import UPSTREAM_TOKEN_VARIABLE, service_identifier
+
+    token = env.get("CONGSO_API_GATEWAY_TOKEN") or secrets.token_urlsafe(32)
+    env["CONGSO_API_GATEWAY_TOKEN"] = token
+    env.setdefault(UPSTREAM_TOKEN_VARIABLE, token)
+    # Direct calls with an access token are checked against the demo service's rights.
+    env.setdefault("CONGSO_API_SERVICE", service_identifier())
+
+
 def demo_command(argv: list[str]) -> int:
     """Everything the demo needs, started and stopped together: web server, worker and LGSP gateway
     (on --gateway-port); Ctrl-C stops them all."""
@@ -152,6 +167,7 @@ def demo_command(argv: list[str]) -> int:
     _hand_sandbox_token_to_gateway(env)
     # The web server and the worker reach the national registers through this gateway (registries).
     env.setdefault("CONGSO_REGISTRIES_GATEWAY_URL", f"http://{args.host}:{args.gateway_port}")
+    _hand_api_token_to_gateway(env)
     command = [sys.executable, "-m", "congso.cli"]
     children = [
         subprocess.Popen([*command, "serve", "--host", args.host, "--port", str(args.port)], env=env),

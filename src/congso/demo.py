@@ -167,6 +167,7 @@ def _block_seeders():
         ("congso.lgsp.demo", seed_demo_lgsp),
         ("congso.notifications.demo", seed_demo_notifications),
         ("congso.documents.demo", seed_demo_documents),
+        ("congso.api.demo", _wire_api_into_lgsp),
     ]
     if apps.is_installed("congso.sandbox"):
         seeders.append(("congso.sandbox.demo", _seed_sandbox))
@@ -193,6 +194,13 @@ def demo_web_url() -> str:
 
     given = getattr(settings, "CONGSO_DEMO_WEB_URL", "") or os.environ.get("CONGSO_DEMO_WEB_URL", "")
     return (given or f"http://127.0.0.1:{os.environ.get('CONGSO_PORT', '8000')}").rstrip("/")
+
+
+def _wire_api_into_lgsp() -> None:
+    """congso's open API registered in the LGSP, its upstream on this web server's ``/api/v1``."""
+    from congso.api.demo import seed_demo_api
+
+    seed_demo_api(demo_web_url() + "/api/v1")
 
 
 def _wire_sandbox_into_lgsp() -> None:

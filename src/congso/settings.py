@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "congso.registries",
     "congso.notifications",
     "congso.documents",
+    "congso.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # The Django admin, with congso's entry rule and default-deny below the platform (agencies.admin_site).
     "congso.agencies.admin_config.CongsoAdminConfig",
     "django.contrib.auth",
@@ -610,6 +614,36 @@ CONGSO_SIGNATURE_PROVIDER = env.str("CONGSO_SIGNATURE_PROVIDER", default="" if I
 CONGSO_DOCUMENTS_PKI_DIR = env.str("CONGSO_DOCUMENTS_PKI_DIR", default="")
 CONGSO_TSA_URL = env.str("CONGSO_TSA_URL", default="")
 CONGSO_TRUSTED_ROOTS = env.list("CONGSO_TRUSTED_ROOTS", default=[])
+
+# --- Open API (congso.api; docs/api.md) ---------------------------------------------------------
+# The provider credential the LGSP gateway presents when it forwards a call to congso's API (the gateway
+# reads it from CONGSO_LGSP_UPSTREAM_TOKEN_CONGSO_API); empty: calls through the gateway are refused.
+CONGSO_API_GATEWAY_TOKEN = env.str("CONGSO_API_GATEWAY_TOKEN", default="")
+# The API's service in the LGSP registry (MEMBER/SYSTEM/SERVICE): direct token calls are checked against
+# its access rights as the gateway would; empty: direct token calls are refused.
+CONGSO_API_SERVICE = env.str("CONGSO_API_SERVICE", default="")
+CONGSO_API_IDEMPOTENCY_HOURS = env.float("CONGSO_API_IDEMPOTENCY_HOURS", default=24.0)
+CONGSO_API_PAGE_SIZE = env.int("CONGSO_API_PAGE_SIZE", default=50)
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "congso.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "congso — API mở cho hệ thống của cơ quan",
+    "DESCRIPTION": "Thủ tục, cơ quan, hồ sơ một cửa và các thao tác xử lý hồ sơ (docs/api.md).",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "congso.api.schema.add_problem_responses",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOGGING = {
     "version": 1,

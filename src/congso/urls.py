@@ -1,7 +1,8 @@
 """URL map: the portal at /, procedures at /thu-tuc/, the officers' workspace at /can-bo/, sign-in at
 /tai-khoan/, the OpenID Connect provider at /oidc/, the admin at /quan-tri/, the LGSP control plane at
-/lgsp/ (its catalogue at /can-bo/lgsp/), the leaders' indicators at /can-bo/bao-cao/ (the public headline
-figures at /chi-so/), and, outside production, the simulators of national systems at /sandbox/."""
+/lgsp/ (its catalogue at /can-bo/lgsp/), the open API at /api/, the leaders' indicators at /can-bo/bao-cao/
+(the public headline figures at /chi-so/), and, outside production, the simulators of national systems
+at /sandbox/."""
 
 from django.apps import apps
 from django.contrib import admin
@@ -23,6 +24,7 @@ urlpatterns = [
     path("can-bo/van-ban/", include("congso.documents.urls")),
     path("xac-minh-chu-ky-so/", include("congso.documents.public_urls")),
     path("lgsp/", include("congso.lgsp.urls")),
+    path("api/", include("congso.api.urls")),
     path("can-bo/bao-cao/", include("congso.reporting.urls")),
     path("chi-so/", include("congso.reporting.public_urls")),
     path("", include("congso.notifications.urls")),

@@ -2,13 +2,15 @@
 projection of an outbox event's payload onto what a subscriber receives.
 
 The dossiers block publishes one event per status transition (``dossiers.states.TRANSITIONS``) with
-``states.event_payload``. An agency system following its dossiers needs the dossier's code, its status
-(the 10 national statuses, STANDARDS §1) and the one before, the channel, the receiving and current
-agency, the procedure, the due time and when it happened — so that is all it gets: no internal id, no
-public lookup id, no process data, never the applicant's name, ID or phone (``additionalProperties`` is
-false, so a payload that grew a field fails its schema instead of leaking it).
+``states.event_payload``, and one per hand-over (``dossier.handed_over``, with where it went). An
+agency system following its dossiers needs the dossier's code, its status (the 10 national statuses,
+STANDARDS §1) and the one before, the channel, the receiving and current agency, the procedure, the due
+time and when it happened — so that is all it gets: no internal id, no public lookup id, no process
+data, never the applicant's name, ID or phone (``additionalProperties`` is false, so a payload that
+grew a field fails its schema instead of leaking it).
 
-Pure data and functions: the migration ``0003_pubsub`` reads ``DOMAIN_EVENT_TYPES`` to register them.
+Pure data and functions: the migrations ``0003_pubsub`` and ``0006_handed_over_event`` read
+``DOMAIN_EVENT_TYPES`` to register them.
 """
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -31,6 +33,15 @@ _DOSSIER_FIELDS = {
     "due_at": {"type": ["string", "null"], "format": "date-time", "description": "Hạn trả kết quả"},
     "timeliness": {"enum": ["early", "on_time", "late"], "description": "Trước hạn, đúng hạn hay quá hạn"},
     "occurred_at": {"type": "string", "format": "date-time", "description": "Thời điểm xảy ra"},
+}
+# A hand-over (a row of the control sheet, form 06) says where the dossier went: the receiving unit's
+# system learns that a dossier arrived for it (the open API then reads it, docs/api.md).
+_HAND_OVER_FIELDS = {
+    "step_name": {"type": "string", "maxLength": 200, "description": "Bước xử lý"},
+    "from_agency_code": {"type": ["string", "null"], "description": "Mã đơn vị giao"},
+    "to_agency_code": {"type": "string", "minLength": 1, "description": "Mã đơn vị nhận"},
+    "step_due_at": {"type": ["string", "null"], "format": "date-time", "description": "Hạn của bước"},
+    "branch": {"type": "boolean", "description": "Nhánh song song (liên thông)"},
 }
 _REQUIRED = [
     "code",
@@ -57,11 +68,14 @@ _DOSSIER_EVENTS = {
     "dossier.stopped": ("Dừng giải quyết hồ sơ", 8),
     "dossier.result_ready": ("Đã có kết quả giải quyết", 9),
     "dossier.result_returned": ("Đã trả kết quả", 10),
+    "dossier.handed_over": ("Hồ sơ được bàn giao (phiếu kiểm soát, mẫu 06)", None),
 }
 
 
 def _dossier_schema(code: str, name: str, status: int | None) -> dict:
     properties = dict(_DOSSIER_FIELDS)
+    if code == "dossier.handed_over":
+        properties.update(_HAND_OVER_FIELDS)
     if status is not None:
         properties["status"] = {**properties["status"], "const": status}
     return {
@@ -101,5 +115,5 @@ def project(code: str, domain_payload: dict, occurred_at: str) -> dict:
 def agencies_of(payload: dict) -> list[str]:
     """The agencies a dossier event concerns (a subscriber without the all-agencies right receives
     only the events of its own agency)."""
-    codes = [payload.get("agency_code"), payload.get("current_agency_code")]
+    codes = [payload.get("agency_code"), payload.get("current_agency_code"), payload.get("to_agency_code")]
     return sorted({c for c in codes if c})

@@ -4,6 +4,7 @@
   ``set_system_status``, ``register_service``, ``register_service_version``, ``publish_version``,
   ``set_endpoint_enabled``, ``set_upstream``, ``create_group``, ``set_group_systems``, ``search_services``;
 - access rights (``access``): ``grant_access``, ``revoke_access``, ``is_allowed``, ``rights_of``;
+- who is calling (``consumers``): ``find_system``, ``may_call``;
 - credentials and tokens (``credentials``): ``create_credential``, ``rotate_credential``,
   ``set_credential_active``, ``issue_token`` (→ ``TokenError``), ``verify_token``, ``jwks``,
   ``rotate_signing_key``;
@@ -28,6 +29,7 @@ Every change runs in one transaction with its audit line (``core.audit``) and th
 
 from .access import grant_access, is_allowed, revoke_access, rights_of
 from .common import REGISTRY_CHANGED, RegistryError
+from .consumers import find_system, may_call
 from .credentials import (
     IssuedCredential,
     IssuedToken,
@@ -77,6 +79,8 @@ from .traffic import Traffic, TrafficPoint, traffic, traffic_series
 from .webhooks import replay
 
 __all__ = [
+    "find_system",
+    "may_call",
     "ConnectedShare",
     "CreatedSubscription",
     "IssuedCredential",
