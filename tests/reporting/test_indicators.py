@@ -102,8 +102,10 @@ def test_one_agency_scope(golden):
 
 
 def test_indicators_without_a_source_say_so_instead_of_showing_zero(golden):
-    payment = value("online_payment")
-    assert not payment.available and payment.percent is None and "payments" in payment.note
+    digitised = value("digitised_results")
+    assert not digitised.available and digitised.percent is None and "Chưa có nguồn" in digitised.note
+    payment = value("online_payment")  # nobody was asked to pay in the golden data: no rate, not zero
+    assert payment.available and payment.denominator == 0 and payment.percent is None
 
 
 def test_monthly_trend_and_ranking(golden):
@@ -204,4 +206,4 @@ def test_public_page_shows_province_figures_to_anyone(client, golden):
     body = page.content.decode()
     assert page.status_code == 200
     assert "50,00 %" in body  # the province's online submission rate in March
-    assert "Tỷ lệ hồ sơ thanh toán trực tuyến" not in body  # no source yet: not on the public page
+    assert "Tỷ lệ kết quả giải quyết được số hóa" not in body  # no source yet: not on the public page

@@ -34,6 +34,7 @@ from congso.core import request_cache
 from congso.dossiers import services as dossier_services
 from congso.identity import services as identity_services
 from congso.lgsp import services as lgsp_services
+from congso.payments import services as payment_services
 
 from . import aggregates
 from .models import DailyFigures, MonthlyFigures
@@ -168,14 +169,16 @@ def _eid_users(period, scope) -> Value:
     return Value(share.with_eid, share.active)
 
 
-def _not_built(block: str) -> Callable[[Period, Scope], Value]:
-    def compute(period, scope) -> Value:
-        return Value(
-            available=False,
-            note=str(_("Chưa có nguồn số liệu: khối “%(block)s” chưa được xây dựng.") % {"block": block}),
-        )
+def _online_payment(period, scope) -> Value:
+    share = payment_services.online_payment_share(period.start, period.end)
+    return Value(share.paid_online, share.dossiers_with_fee)
 
-    return compute
+
+def _no_source_yet(period, scope) -> Value:
+    return Value(
+        available=False,
+        note=str(_("Chưa có nguồn số liệu: chưa có hàm đếm hồ sơ có kết quả điện tử theo kỳ.")),
+    )
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -221,7 +224,8 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Tỷ lệ hồ sơ thanh toán trực tuyến"),
         _("Hồ sơ có nghĩa vụ tài chính thanh toán trực tuyến / hồ sơ có nghĩa vụ tài chính"),
         _("Thanh toán (payments)"),
-        _not_built("payments"),
+        _online_payment,
+        province_only=True,
     ),
     Indicator(
         "digitised_results",
@@ -229,7 +233,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Tỷ lệ kết quả giải quyết được số hóa, trả bản điện tử"),
         _("Hồ sơ có kết quả điện tử / hồ sơ có kết quả trong kỳ"),
         _("Văn bản, kho dữ liệu (documents, registries)"),
-        _not_built("registries"),
+        _no_source_yet,
     ),
     Indicator(
         "satisfaction",
