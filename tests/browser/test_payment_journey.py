@@ -1,9 +1,10 @@
-"""The fully online journey in Chromium (issue 13): the agency asks for the fee → the citizen pays from
-"my dossiers" through the sandbox VNPAY gateway (the IPN really goes server to server) → the officer
-finishes the dossier → the citizen downloads the fee receipt and the electronic result, and the public
-verification page confirms the result's hash."""
+"""The fully online journey in Chromium (issue 13): the citizen applies online (second test) → the agency
+asks for the fee → the citizen pays from "my dossiers" through the sandbox VNPAY gateway (the IPN really
+goes server to server) → the officer finishes the dossier → the citizen downloads the fee receipt and the
+electronic result, and the public verification page confirms the result's hash (first test)."""
 
 import io
+import re
 
 import pytest
 
@@ -57,3 +58,69 @@ def test_pay_online_then_download_receipt_and_result(waiting, actors, page):
     page.get_by_role("link", name="Liên kết xác minh").click()
     page.get_by_text("Khớp: tệp có mã băm này đúng là kết quả").wait_for()
     assert waiting.code in page.content()
+
+
+@pytest.fixture
+def offered(version, agency_a, citizen, settings, tmp_path):
+    """The fully online procedure of the dossier fixtures, received by agency A."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ALLOWED_HOSTS = ["*"]
+    with database_work():
+        version.implementing_agencies.add(agency_a)
+    return version
+
+
+def test_apply_pay_and_receive_the_result_online(offered, actors, page, tmp_path):
+    """The whole fully online journey of the issue: the citizen applies in the browser, the agency asks for
+    the fee, the citizen pays through the simulated gateway, the agency issues the result, the citizen
+    downloads the fee receipt and the electronic result."""
+    from congso.dossiers import services as dossier_services
+    from congso.dossiers.files import PaperUpload
+    from congso.dossiers.models import Dossier, Status
+
+    page.goto(f"/nop-ho-so/{offered.procedure.code}/")
+    page.get_by_label("Tên đăng nhập hoặc số định danh cá nhân").fill("citizen_an")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_label("Cho bản thân tôi").check()
+    page.get_by_role("button", name="Bắt đầu").click()
+    scan = tmp_path / "to-khai.pdf"
+    scan.write_bytes(PDF_BYTES)
+    page.get_by_role("heading", name="Giấy tờ đính kèm").wait_for()
+    page.locator('input[type="file"]').first.set_input_files(str(scan))
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    page.get_by_role("link", name="Tiếp tục đến bước cam đoan và nộp hồ sơ").click()
+    page.get_by_label(re.compile("^Tôi xin cam đoan")).check()
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    page.get_by_text(re.compile("Mã hồ sơ")).first.wait_for()
+
+    with database_work():
+        dossier = Dossier.objects.get(procedure_version=offered)
+        assert dossier.channel == "online" and dossier.status == Status.SUBMITTED
+        dossier_services.accept(dossier, actors.one_stop)
+        dossier_services.start_processing(dossier, actors.specialist)
+        dossier_services.request_payment(dossier, actors.specialist, amount=50_000)
+
+    page.goto(f"/ho-so-cua-toi/{dossier.public_id}/")
+    page.get_by_role("link", name="Nộp phí trực tuyến").click()
+    assert "50.000 đồng" in page.content()
+    page.get_by_label("VNPAY (thẻ ATM, thẻ quốc tế, QR)").check()
+    page.get_by_role("button", name="Thanh toán ngay").click()
+    page.get_by_text("ĐÂY LÀ CỔNG THANH TOÁN MÔ PHỎNG").wait_for()
+    page.get_by_label("9704198526191432198").check()
+    page.get_by_role("button", name="Thanh toán").first.click()
+    page.get_by_text("Đã thanh toán").wait_for()
+    with page.expect_download() as receipt:
+        page.get_by_role("link", name="Tải biên lai điện tử").click()
+    assert receipt.value.suggested_filename.startswith("bien-lai-BL")
+
+    with database_work():
+        dossier.refresh_from_db()
+        assert dossier.status == Status.IN_PROCESSING  # paid: processing resumed
+        dossier_services.mark_result_ready(
+            dossier, actors.specialist, result_files=[PaperUpload("", "Giấy xác nhận", io.BytesIO(PDF_BYTES))]
+        )
+    page.goto(f"/ho-so-cua-toi/{dossier.public_id}/")
+    with page.expect_download() as result:
+        page.get_by_role("link", name="Tải kết quả điện tử").click()
+    assert result.value.path().read_bytes() == PDF_BYTES
