@@ -155,6 +155,9 @@ def demo_command(argv: list[str]) -> int:
     parser.add_argument("--gateway-port", type=int, default=8001)
     args = parser.parse_args(argv)
     os.environ.setdefault("CONGSO_PROFILE", "demo")
+    # The simulators of national systems answer on the demo's own web server: every process (and the
+    # settings read below) must know its port, not assume 8000.
+    os.environ["CONGSO_PORT"] = str(args.port)
     _setup_django()
     from django.core.management import call_command
 

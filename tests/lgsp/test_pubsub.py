@@ -50,6 +50,15 @@ def test_every_schema_is_a_valid_json_schema_without_room_for_personal_data():
             assert personal not in entry["schema"]["properties"], (code, personal)
 
 
+def test_every_channel_of_a_dossier_is_one_the_schemas_accept():
+    """A channel added to the dossiers block (the national portal's, say) must reach the event types too,
+    or every event of such a dossier fails its schema and is never published."""
+    from congso.dossiers.models import Channel
+
+    for code, entry in catalogue.DOMAIN_EVENT_TYPES.items():
+        assert set(Channel.values) <= set(entry["schema"]["properties"]["channel"]["enum"]), code
+
+
 def test_the_projection_drops_internal_ids_and_process_data(dossier_payload):
     payload = catalogue.project("dossier.accepted", dossier_payload(), "2026-12-03T10:00:00+07:00")
     assert set(payload) == {

@@ -25,7 +25,7 @@ _DOSSIER_FIELDS = {
         "maximum": 10,
         "description": "Trạng thái trước đó",
     },
-    "channel": {"enum": ["online", "counter", "postal"], "description": "Kênh nộp"},
+    "channel": {"enum": ["online", "counter", "postal", "national_portal"], "description": "Kênh nộp"},
     "agency_code": {"type": "string", "minLength": 1, "description": "Mã định danh cơ quan tiếp nhận"},
     "current_agency_code": {"type": "string", "minLength": 1, "description": "Mã cơ quan đang giải quyết"},
     "procedure_code": {"type": "string", "minLength": 1, "description": "Mã thủ tục hành chính"},
