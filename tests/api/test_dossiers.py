@@ -4,6 +4,7 @@
 import io
 
 import pytest
+from django.utils import timezone
 
 from congso.api.models import IdempotencyRecord
 from congso.core.models import AuditEntry
@@ -112,7 +113,7 @@ def test_the_list_shows_the_officers_dossiers_with_filters_and_a_cursor(api, lgs
         client.get("/api/v1/dossiers", {"code": first.code.lower()}).json()["results"][0]["code"]
         == first.code
     )
-    today = third.received_at.date().isoformat()
+    today = timezone.localdate(third.received_at).isoformat()  # the filter counts in Vietnam's days
     received = client.get("/api/v1/dossiers", {"received_from": today, "received_to": today}).json()[
         "results"
     ]
