@@ -5,9 +5,6 @@ shows nothing of agency A's dossiers (404), as in the workspace. The API is regi
 as the demo registers it (``api.demo.seed_demo_api``-like: ``schema.gateway_document``)."""
 
 import json
-import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 import uuid
@@ -20,7 +17,9 @@ from congso.dossiers.models import PaperStage, Status
 from congso.lgsp import services as lgsp
 from congso.lgsp.models import MessageRecord
 from tests.samples import PDF_BYTES
-from tests.support.subprocesses import PROJECT_ROOT, database_url_for_subprocess, free_port, wait_until
+from tests.support.subprocesses import (
+    running_gateway,
+)
 
 GATEWAY_TOKEN = "khoa-cong-lgsp-goi-api-congso"  # noqa: S105 — a test value
 
@@ -42,43 +41,8 @@ def registered(live_server, settings, lgsp_systems, agency_b, media_root):
 
 @pytest.fixture
 def gateway(registered, tmp_path):
-    port = free_port()
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url_for_subprocess(),
-            "CONGSO_PROFILE": "test",
-            UPSTREAM_TOKEN_VARIABLE: GATEWAY_TOKEN,
-            "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "src")]),
-        }
-    )
-    log = open(tmp_path / "gateway.log", "w")  # noqa: SIM115 — closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "congso.cli", "gateway", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=PROJECT_ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def healthy():
-        if proc.poll() is not None:
-            pytest.fail("gateway exited:\n" + (tmp_path / "gateway.log").read_text())
-        try:
-            return urllib.request.urlopen(base + "/health", timeout=2).status == 200  # noqa: S310
-        except OSError:
-            return False
-
-    wait_until(healthy, timeout=30, message="the gateway to answer /health")
-    yield base + registered
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-    log.close()
+    with running_gateway(tmp_path, {UPSTREAM_TOKEN_VARIABLE: GATEWAY_TOKEN}) as base:
+        yield base + registered
 
 
 def call(url, token, officer, method="GET", body=None, content_type=None, **headers):

@@ -2,9 +2,6 @@
 test database, in front of a tiny upstream HTTP server run by the test."""
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -16,7 +13,12 @@ import pytest
 from congso.core import events
 from congso.lgsp import messagelog, services
 from congso.lgsp.models import ExchangeDay, MessageRecord, Service
-from tests.support.subprocesses import PROJECT_ROOT, database_url_for_subprocess, free_port, wait_until
+from tests.support.subprocesses import (
+    PROJECT_ROOT,
+    free_port,
+    running_gateway,
+    wait_until,
+)
 
 ROOT = PROJECT_ROOT
 SERVICE = "000.00.02.H08/MOTCUA/tra-cuu-ho-so"
@@ -83,45 +85,13 @@ def world(transactional_db, registry, upstream):
 
 @pytest.fixture
 def gateway(world, tmp_path):
-    port = free_port()
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url_for_subprocess(),
-            "CONGSO_PROFILE": "test",
-            "CONGSO_LGSP_GATEWAY_RELOAD_SECONDS": str(RELOAD_SECONDS),
-            "CONGSO_LGSP_MAX_BODY_BYTES": "1000",
-            PROVIDER_TOKEN_VARIABLE: PROVIDER_TOKEN,
-            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
-        }
-    )
-    log = open(tmp_path / "gateway.log", "w")  # noqa: SIM115 — closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "congso.cli", "gateway", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def healthy():
-        if proc.poll() is not None:
-            pytest.fail("gateway exited:\n" + (tmp_path / "gateway.log").read_text())
-        try:
-            return urllib.request.urlopen(base + "/health", timeout=2).status == 200  # noqa: S310 — a local http address
-        except OSError:
-            return False
-
-    wait_until(healthy, timeout=30, message="the gateway to answer /health")
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-    log.close()
+    env = {
+        "CONGSO_LGSP_GATEWAY_RELOAD_SECONDS": str(RELOAD_SECONDS),
+        "CONGSO_LGSP_MAX_BODY_BYTES": "1000",
+        PROVIDER_TOKEN_VARIABLE: PROVIDER_TOKEN,
+    }
+    with running_gateway(tmp_path, env) as base:
+        yield base
 
 
 def call(base, path, token=None, method="GET", body=None, **headers):

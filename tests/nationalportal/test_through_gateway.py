@@ -2,11 +2,6 @@
 national service (as the demo registers it), the link's calls carrying the LGSP's access token to the
 gateway, which forwards them to the simulator and logs each exchange."""
 
-import os
-import subprocess
-import sys
-import urllib.request
-
 import pytest
 
 from congso import demo as project_demo
@@ -15,7 +10,7 @@ from congso.lgsp import demo as lgsp_demo
 from congso.lgsp.models import MessageRecord
 from congso.sandbox import services as sandbox
 from tests.nationalportal.helpers import package_of, run_jobs, submit_on_portal, timeline
-from tests.support.subprocesses import PROJECT_ROOT, database_url_for_subprocess, free_port, wait_until
+from tests.support.subprocesses import running_gateway
 
 SECRET = "secret-de-thu-nghiem-cua-cong-dvc-0123456789"
 
@@ -26,42 +21,8 @@ def gateway(portal, tmp_path, monkeypatch):
     monkeypatch.setenv(lgsp_demo.SECRET_VARIABLE, SECRET)
     lgsp_demo.seed_demo_lgsp(verbose=False)
     project_demo._wire_sandbox_into_lgsp()
-    port = free_port()
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url_for_subprocess(),
-            "CONGSO_PROFILE": "test",
-            "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "src")]),
-        }
-    )
-    log = open(tmp_path / "gateway.log", "w")  # noqa: SIM115 — closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "congso.cli", "gateway", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=PROJECT_ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def healthy():
-        if proc.poll() is not None:
-            pytest.fail("gateway exited:\n" + (tmp_path / "gateway.log").read_text())
-        try:
-            return urllib.request.urlopen(base + "/health", timeout=2).status == 200  # noqa: S310 — local
-        except OSError:
-            return False
-
-    wait_until(healthy, timeout=30, message="the gateway to answer /health")
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-    log.close()
+    with running_gateway(tmp_path) as base:
+        yield base
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,11 +2,6 @@
 in the LGSP as the national platform's services, the platform's consumer credential, and the real
 gateway process (``congso gateway``) in front of them on a free port."""
 
-import os
-import subprocess
-import sys
-import urllib.request
-
 import pytest
 
 from congso import demo as project_demo
@@ -15,7 +10,7 @@ from congso.registries import client, conf
 from congso.registries.demo import seed_demo_registries
 from congso.sandbox.demo import seed_demo_sandbox
 from tests.sandbox.known import KNOWN_BUSINESS, KNOWN_CITIZEN, TOKEN
-from tests.support.subprocesses import PROJECT_ROOT, database_url_for_subprocess, free_port, wait_until
+from tests.support.subprocesses import running_gateway
 
 
 @pytest.fixture
@@ -40,42 +35,7 @@ def national(transactional_db, live_server, settings, monkeypatch):
 
 @pytest.fixture
 def gateway(national, settings, tmp_path):
-    port = free_port()
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url_for_subprocess(),
-            "CONGSO_PROFILE": "test",
-            "CONGSO_LGSP_GATEWAY_RELOAD_SECONDS": "0.5",
-            project_demo.SANDBOX_TOKEN_VARIABLE: TOKEN,
-            "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "src")]),
-        }
-    )
-    log = open(tmp_path / "gateway.log", "w")  # noqa: SIM115 — closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "congso.cli", "gateway", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=PROJECT_ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def healthy():
-        if proc.poll() is not None:
-            pytest.fail("gateway exited:\n" + (tmp_path / "gateway.log").read_text())
-        try:
-            return urllib.request.urlopen(base + "/health", timeout=2).status == 200  # noqa: S310 — local
-        except OSError:
-            return False
-
-    wait_until(healthy, timeout=30, message="the gateway to answer /health")
-    settings.CONGSO_REGISTRIES_GATEWAY_URL = base
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-    log.close()
+    env = {"CONGSO_LGSP_GATEWAY_RELOAD_SECONDS": "0.5", project_demo.SANDBOX_TOKEN_VARIABLE: TOKEN}
+    with running_gateway(tmp_path, env) as base:
+        settings.CONGSO_REGISTRIES_GATEWAY_URL = base
+        yield base
