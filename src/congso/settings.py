@@ -656,5 +656,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # httpx logs every request's URL at INFO: a registry lookup's URL holds a national ID.
         "httpx": {"level": "WARNING"},
+        # fontTools narrates every glyph subset of the PDF fonts at INFO: noise in the demo's console.
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -132,7 +132,7 @@ def test_apply_without_the_proven_paper_then_reuse_a_result_from_the_data_store(
     page.goto("/ca-nhan/kho-du-lieu/")
     row = page.get_by_role("row", name=re.compile("Bản sao chứng thực Bằng tốt nghiệp"))
     assert row.get_by_role("link", name=re.compile("^Tải về")).is_visible()
-    assert row.get_by_role("button", name=re.compile("^Xóa")).count() == 0
+    assert row.get_by_role("link", name=re.compile("^Xóa")).count() == 0
 
     # Second application: the paper comes from the data store, nothing is uploaded.
     start(page)

@@ -146,11 +146,12 @@ def test_nobody_else_reaches_an_item(client, world, make_user, who):
     elif who == "officer":
         client.force_login(make_user("canbo", kind="official"))
     download = client.get(reverse("registries:data-store-download", args=[item.pk]))
+    confirm = client.get(reverse("registries:data-store-delete", args=[item.pk]))
     delete = client.post(reverse("registries:data-store-delete", args=[item.pk]))
     if who == "anonymous":
-        assert download.status_code == 302 and delete.status_code == 302
+        assert download.status_code == 302 and confirm.status_code == 302 and delete.status_code == 302
     else:
-        assert download.status_code in (403, 404) and delete.status_code in (403, 404)
+        assert {download.status_code, confirm.status_code, delete.status_code} <= {403, 404}
     assert DataStoreItem.objects.get(pk=item.pk).deleted_at is None
 
 
@@ -165,3 +166,18 @@ def test_the_service_refuses_to_delete_a_result_or_anothers_item(world, make_use
     upload = services.store_upload(world["citizen"], "Bản chụp", _file(PDF_BYTES + b"%2"))
     with pytest.raises(PermissionDenied):
         services.delete_item(make_user("x", kind="citizen"), upload)
+
+
+def test_deleting_asks_to_confirm_first_and_a_get_deletes_nothing(client, world):
+    item = services.store_upload(world["citizen"], "CCCD", _file())
+    client.force_login(world["citizen"])
+    url = reverse("registries:data-store-delete", args=[item.pk])
+
+    confirm = client.get(url)
+
+    assert confirm.status_code == 200
+    page = confirm.content.decode()
+    assert "Xóa giấy tờ khỏi kho dữ liệu?" in page and 'method="post"' in page
+    assert DataStoreItem.objects.get(pk=item.pk).deleted_at is None
+    client.post(url)
+    assert DataStoreItem.objects.get(pk=item.pk).deleted_at is not None

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congso.core import audit
 from congso.dossiers import services as dossier_services
@@ -95,8 +95,9 @@ def data_store_download(request, item_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def data_store_delete(request, item_id):
+    """GET asks to confirm (a deletion cannot be undone, and works without JavaScript); POST deletes."""
     user = _data_store_user(request)
     try:
         item = services.get_item(user, item_id)
@@ -105,6 +106,8 @@ def data_store_delete(request, item_id):
     if not permissions.can_delete_item(user, item):
         messages.error(request, _("Kết quả do cơ quan nhà nước cấp không thể xóa hoặc sửa đổi."))
         return redirect("registries:data-store")
+    if request.method == "GET":
+        return render(request, "registries/data_store_delete.html", {"item": item})
     services.delete_item(user, item)
     messages.success(request, _("Đã xóa giấy tờ khỏi kho dữ liệu."))
     return redirect("registries:data-store")
