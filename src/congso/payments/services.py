@@ -146,7 +146,7 @@ def start_payment(
     unknown provider, provider unreachable)."""
     if not permissions.can_pay(user, dossier):
         raise PermissionDenied(_("Bạn không có quyền nộp phí cho hồ sơ này."))
-    if provider_name not in settings.CONGSO_PAYMENTS_PROVIDERS or provider_name not in providers:
+    if provider_name not in {p.name for p in enabled()}:  # offered, and its merchant keys set
         raise PaymentError(_("Kênh thanh toán không hợp lệ."), code="provider")
     provider = providers[provider_name]
     amount = amount_due(dossier)
