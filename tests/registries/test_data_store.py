@@ -165,3 +165,16 @@ def test_the_service_refuses_to_delete_a_result_or_anothers_item(world, make_use
     upload = services.store_upload(world["citizen"], "Bản chụp", _file(PDF_BYTES + b"%2"))
     with pytest.raises(PermissionDenied):
         services.delete_item(make_user("x", kind="citizen"), upload)
+
+
+def test_a_paper_kept_under_an_hta_name_downloads_as_pdf_from_the_store(client, world):
+    """A PDF that is also a valid HTA, uploaded as ``ho-so.hta``, kept in the store: opening the download
+    must hand it to a PDF reader, not to Windows' script host (the dossier pages already do so)."""
+    citizen = world["citizen"]
+    item = services.store_upload(citizen, "Hồ sơ", _file(name="ho-so.hta"))
+    client.force_login(citizen)
+    download = client.get(reverse("registries:data-store-download", args=[item.pk]))
+    assert download["Content-Disposition"] == 'attachment; filename="ho-so.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in download["Cache-Control"]
