@@ -169,3 +169,24 @@ def test_a_notification_of_another_merchant_is_refused(awaiting, client, setting
     response = client.get("/thanh-toan/vnpay/ipn/", _vnpay_ipn(vnp_TmnCode="OTHER01"))
     assert response.json()["RspCode"] == "97"
     assert providers["vnpay"].read_notification(_vnpay_ipn()).verified
+
+
+# --- hostile bytes in what outsiders send ------------------------------------------------------
+
+
+def test_nul_and_odd_characters_in_a_notification_are_kept_and_answered(awaiting, client):
+    """PostgreSQL refuses NUL in text and in jsonb: a message carrying one must still be recorded (with
+    the character replaced) and answered with the protocol's code, never a server error."""
+    _intent(awaiting)
+    hostile = {"vnp_TxnRef": "R1\x00", "vnp_OrderInfo": "a\x00b", "vnp_SecureHash": "00"}
+    response = client.get("/thanh-toan/vnpay/ipn/", hostile)
+    assert response.status_code == 200 and response.json()["RspCode"] == "97"
+    note = ProviderNotification.objects.get()
+    assert "\x00" not in note.reference and "\x00" not in json.dumps(note.payload)
+    returned = client.get("/thanh-toan/tro-ve/vnpay/", hostile)
+    assert returned.status_code == 302
+    # JSON can carry a lone surrogate ("\\ud800"), which no database encoding accepts.
+    body = '{"MaThamChieu": "x\\u0000", "MaXacThuc": "\\u0000", "ThongTinGiaoDich": "\\ud800"}'
+    callback = client.post("/thanh-toan/dvcqg/xac-nhan/", body, content_type="application/json")
+    assert callback.status_code == 200 and callback.json()["MaLoi"] == "97"
+    assert PaymentIntent.objects.get().status == IntentStatus.PENDING
