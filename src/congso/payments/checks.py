@@ -26,8 +26,8 @@ def check_providers(app_configs=None, **kwargs):
         if missing:
             found.append(
                 checks.Warning(
-                    f"Payment provider {name!r} is listed but {', '.join(missing)} is empty: it is not "
-                    "offered and none of its notifications is accepted.",
+                    f"Payment provider {name!r} is listed but its keys are not set ({', '.join(missing)}): "
+                    "it is not offered and none of its notifications is accepted.",
                     hint=f"Set the merchant's keys, or remove {name!r} from CONGSO_PAYMENTS_PROVIDERS.",
                     id="payments.W001",
                 )
