@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "congso.identity.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A signed-in person's pages are never cached (Cache-Control: private, no-store).
+    "congso.core.middleware.PrivateWhenSignedInMiddleware",
     "congso.core.middleware.RequestContextMiddleware",
     # Axes must be last: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

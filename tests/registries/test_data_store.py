@@ -181,3 +181,16 @@ def test_deleting_asks_to_confirm_first_and_a_get_deletes_nothing(client, world)
     assert DataStoreItem.objects.get(pk=item.pk).deleted_at is None
     client.post(url)
     assert DataStoreItem.objects.get(pk=item.pk).deleted_at is not None
+
+
+def test_a_paper_kept_under_an_hta_name_downloads_as_pdf_from_the_store(client, world):
+    """A PDF that is also a valid HTA, uploaded as ``ho-so.hta``, kept in the store: opening the download
+    must hand it to a PDF reader, not to Windows' script host (the dossier pages already do so)."""
+    citizen = world["citizen"]
+    item = services.store_upload(citizen, "Hồ sơ", _file(name="ho-so.hta"))
+    client.force_login(citizen)
+    download = client.get(reverse("registries:data-store-download", args=[item.pk]))
+    assert download["Content-Disposition"] == 'attachment; filename="ho-so.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in download["Cache-Control"]

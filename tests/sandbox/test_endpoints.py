@@ -208,3 +208,14 @@ def test_the_check_refuses_an_oversized_body_with_the_envelope(world, client):
     )
     body = envelope(response, 400, api.DATA_TYPE_INVALID)
     assert "quá lớn" in body["message"]
+
+
+def test_the_sms_simulator_answers_a_non_ascii_key_with_its_code(db, client, settings):
+    settings.CONGSO_SANDBOX_ENABLED = True
+    body = {"ApiKey": "khóa", "SecretKey": "bí mật", "Brandname": "CONGSO", "SmsType": "2", "Phone": "0912"}
+    response = client.post(
+        "/sandbox/sms/MainService.svc/json/SendMultipleMessage_V4_post_json/",
+        body,
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["CodeResult"] == "101"

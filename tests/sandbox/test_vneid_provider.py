@@ -151,3 +151,10 @@ def test_everything_is_labelled_and_gone_when_the_sandbox_is_off(client, provide
         "/sandbox/vneid/auth",
     ):
         assert client.get(path).status_code == 404
+
+
+def test_a_non_ascii_password_is_a_wrong_password_not_a_server_error(client, provider):
+    data = authorize_params() | {"national_id": "074090001234", "password": "mật khẩu"}
+    response = client.post("/sandbox/vneid/auth", data)
+    assert response.status_code == 400
+    assert "Wrong national ID or password" in response.content.decode()

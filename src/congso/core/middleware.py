@@ -1,6 +1,7 @@
 """Request context that the audit log needs without passing the request everywhere, and the language rule."""
 
 from django.middleware.locale import LocaleMiddleware
+from django.utils.cache import add_never_cache_headers
 
 from . import request_cache
 from .audit import bind_request
@@ -28,3 +29,20 @@ class RequestContextMiddleware:
     def __call__(self, request):
         with bind_request(request), request_cache.bound():
             return self.get_response(request)
+
+
+class PrivateWhenSignedInMiddleware:
+    """A page made for a signed-in person is theirs alone: unless the view chose its own caching, the
+    response says ``Cache-Control: private, no-store`` (``add_never_cache_headers``), so that neither a
+    shared office computer's history nor a caching proxy keeps a citizen's dossier, draft or receipt for
+    the next person. Pages for visitors stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

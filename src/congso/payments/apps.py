@@ -7,7 +7,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Thanh toán phí, lệ phí"
 
     def ready(self) -> None:
-        from . import extensions, jobs, providers  # noqa: F401 — registrations
+        from . import checks, extensions, jobs, providers  # noqa: F401 — registrations
 
         providers.register_builtin()
         extensions.register()

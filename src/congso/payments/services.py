@@ -51,7 +51,7 @@ from .models import (
     Refund,
     RefundStatus,
 )
-from .providers import STAMP, VIETNAM, ProviderError, Verdict, enabled, providers
+from .providers import STAMP, VIETNAM, ProviderError, Verdict, clean_message, enabled, providers
 from .providers.dvcqg import reference_for
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ def start_payment(
     unknown provider, provider unreachable)."""
     if not permissions.can_pay(user, dossier):
         raise PermissionDenied(_("Bạn không có quyền nộp phí cho hồ sơ này."))
-    if provider_name not in settings.CONGSO_PAYMENTS_PROVIDERS or provider_name not in providers:
+    if provider_name not in {p.name for p in enabled()}:  # offered, and its merchant keys set
         raise PaymentError(_("Kênh thanh toán không hợp lệ."), code="provider")
     provider = providers[provider_name]
     amount = amount_due(dossier)
@@ -329,7 +329,7 @@ def handle_notification(
 
     Never raises for bad input: the provider gets its protocol's answer code, and the message is kept."""
     provider = providers[provider_name]
-    verdict = provider.read_notification(data)
+    verdict = provider.read_notification(clean_message(data))
     if not verdict.verified:
         with transaction.atomic():
             _note(provider_name, channel, verdict, None, "forged", remote)
@@ -383,7 +383,7 @@ def handle_return(provider_name: str, data: dict) -> PaymentIntent | None:
     """The browser came back: record what it carried (verified or not) and return the intent, unchanged.
     The page then shows the intent's own state — pending until the IPN or a query settles it."""
     provider = providers[provider_name]
-    verdict = provider.read_return(data)
+    verdict = provider.read_return(clean_message(data))
     intent = PaymentIntent.objects.filter(reference=verdict.reference, provider=provider_name).first()
     outcome = "return" if verdict.verified else "forged"
     _note(provider_name, Channel.RETURN, verdict, intent if verdict.verified else None, outcome)

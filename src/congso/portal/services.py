@@ -16,6 +16,7 @@ Settings of the public status page (``tra-cuu/``), each read with its default:
   window has passed, so the PIN cannot be guessed by spreading attempts over many addresses.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -148,6 +149,17 @@ def _is_applicant(user, dossier) -> bool:
     return True
 
 
+# Text a browser never sends but a crafted request can: NUL, which PostgreSQL refuses in any text column
+# (a server error instead of a message), and the C0 controls other than tab and line breaks.
+_INVALID_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+INVALID_CHARACTERS = gettext_lazy("Nội dung có ký tự không hợp lệ. Vui lòng gõ lại nội dung.")
+
+
+def has_invalid_characters(*texts: str) -> bool:
+    """Whether typed text carries characters no keyboard produces (see ``_INVALID_CHARACTERS``)."""
+    return any(_INVALID_CHARACTERS.search(text or "") for text in texts)
+
+
 def give_feedback(dossier, user, *, rating: str, reasons=(), comment: str = "") -> Feedback:
     """Store the applicant's rating of ``dossier``.
 
@@ -168,6 +180,8 @@ def give_feedback(dossier, user, *, rating: str, reasons=(), comment: str = "") 
         raise FeedbackError(_("Vui lòng chọn mức độ hài lòng của bạn."), code="rating")
     reasons = _clean_reasons(rating, reasons)
     comment = str(comment or "").strip()
+    if has_invalid_characters(comment):
+        raise FeedbackError(INVALID_CHARACTERS, code="comment")
     if len(comment) > FEEDBACK_COMMENT_MAX:
         raise FeedbackError(
             _("Ý kiến quá dài (tối đa {limit} ký tự).").format(limit=FEEDBACK_COMMENT_MAX), code="comment"

@@ -4,7 +4,7 @@ citizen's "who used my data" and electronic data store, in the portal's account 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congso.core import audit
+from congso.dossiers import files as dossier_files
 from congso.dossiers import services as dossier_services
 from congso.workspace.permissions import workspace_required
 
@@ -85,11 +86,14 @@ def data_store_download(request, item_id):
     if not item.file:
         raise Http404(_("Không tìm thấy giấy tờ."))
     audit.record("registries.store_download", item, actor=user)
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.original_name or f"giay-to-{item.pk}"
+    # Named with the extension of the type found in the content, never the uploader's (a PDF that is
+    # also an HTA, kept as "ho-so.hta", must open in a PDF reader): the dossier pages' one rule.
+    response = dossier_files.attachment_response(
+        item.file.open("rb"),
+        item.original_name,
+        item.content_type or "application/octet-stream",
+        f"giay-to-{item.pk}",
     )
-    response["Content-Type"] = item.content_type or "application/octet-stream"
-    response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 

@@ -113,10 +113,15 @@ def vnpay_sign(params: dict) -> dict:
     return signed
 
 
+def _same(given, expected: str) -> bool:
+    """A hash someone sent against ours, in constant time; as bytes, since ``hmac.compare_digest`` raises
+    on a ``str`` with non-ASCII characters (the real gateways answer such a message with their code)."""
+    return bool(given) and hmac.compare_digest(str(given).lower().encode("utf-8"), expected.encode("utf-8"))
+
+
 def _vnpay_valid(params: dict) -> bool:
-    given = params.get("vnp_SecureHash", "")
     expected = vnpay_hash(vnpay_signed_data(params), settings.CONGSO_SANDBOX_VNPAY_HASH_SECRET)
-    return bool(given) and hmac.compare_digest(given.lower(), expected)
+    return _same(params.get("vnp_SecureHash", ""), expected)
 
 
 def _page(request, template, context, status=200):
@@ -336,7 +341,7 @@ def vnpay_transaction_api(request):
     if fields is None:
         return _api_answer({"vnp_ResponseCode": "03", "vnp_Message": "Unknown command"})
     expected = pipe_hash([body.get(f, "") for f in fields], settings.CONGSO_SANDBOX_VNPAY_HASH_SECRET)
-    if not hmac.compare_digest(str(body.get("vnp_SecureHash", "")).lower(), expected):
+    if not _same(body.get("vnp_SecureHash", ""), expected):
         return _api_answer(
             {"vnp_ResponseCode": "97", "vnp_Message": "Invalid Checksum", "vnp_Command": command}
         )
@@ -490,8 +495,8 @@ def dvcqg_init(request):
     if refusal:
         return refusal
     secret = settings.CONGSO_SANDBOX_DVCQG_SECRET
-    if message.get("LoaiBanTin") != "INIT" or not hmac.compare_digest(
-        str(message.get("MaXacThuc", "")), sha256_auth(message, INIT_FIELDS, secret)
+    if message.get("LoaiBanTin") != "INIT" or not _same(
+        message.get("MaXacThuc", ""), sha256_auth(message, INIT_FIELDS, secret)
     ):
         return _dvcqg_reply("-1", "Sai mã xác thực (MaXacThuc).")
     try:
@@ -605,8 +610,8 @@ def dvcqg_query(request):
     message, refusal = _dvcqg_message(request)
     if refusal:
         return refusal
-    if message.get("LoaiBanTin") != "QUERY" or not hmac.compare_digest(
-        str(message.get("MaXacThuc", "")),
+    if message.get("LoaiBanTin") != "QUERY" or not _same(
+        message.get("MaXacThuc", ""),
         sha256_auth(message, QUERY_MESSAGE_FIELDS, settings.CONGSO_SANDBOX_DVCQG_SECRET),
     ):
         return api.labelled(JsonResponse({"MaLoi": "97", "MoTaLoi": "Sai mã xác thực."}))

@@ -69,8 +69,13 @@ def send(request):
         return _code("99", "Body is not JSON")
     if not isinstance(data, dict):
         return _code("99", "Body is not a JSON object")
-    key_ok = hmac.compare_digest(str(data.get("ApiKey", "")), settings.CONGSO_SANDBOX_SMS_API_KEY)
-    secret_ok = hmac.compare_digest(str(data.get("SecretKey", "")), settings.CONGSO_SANDBOX_SMS_SECRET_KEY)
+    # As bytes: compare_digest raises on a str with non-ASCII characters.
+    key_ok = hmac.compare_digest(
+        str(data.get("ApiKey", "")).encode(), settings.CONGSO_SANDBOX_SMS_API_KEY.encode()
+    )
+    secret_ok = hmac.compare_digest(
+        str(data.get("SecretKey", "")).encode(), settings.CONGSO_SANDBOX_SMS_SECRET_KEY.encode()
+    )
     if not (key_ok and secret_ok):
         return _code("101", "ApiKey or SecretKey is wrong")
     if not str(data.get("Brandname", "")).strip():

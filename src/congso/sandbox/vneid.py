@@ -271,7 +271,9 @@ def authorize(request):
     citizen = None
     if form.is_valid():
         citizen = Citizen.objects.filter(national_id=form.cleaned_data["national_id"]).first()
-    password_ok = form.is_valid() and hmac.compare_digest(form.cleaned_data["password"], DEMO_PASSWORD)
+    password_ok = form.is_valid() and hmac.compare_digest(  # as bytes: a str must be ASCII
+        form.cleaned_data["password"].encode(), DEMO_PASSWORD.encode()
+    )
     if citizen is None or not password_ok:
         context["error"] = "Số định danh hoặc mật khẩu không đúng. / Wrong national ID or password."
         return render(request, "sandbox/vneid_authorize.html", context, status=400)

@@ -7,6 +7,7 @@ sends back (``Verdict``), asks for a transaction's state (``query``), fetches a 
 for refunds. It never changes congso's records: ``payments.services`` does, from verified verdicts only.
 """
 
+import hmac
 import json
 import logging
 import urllib.error
@@ -26,6 +27,34 @@ STAMP = "%Y%m%d%H%M%S"
 HTTP_TIMEOUT = 15
 
 providers = Registry("payment providers")
+
+
+def same_text(given: str, expected: str) -> bool:
+    """Constant-time comparison of a signature someone sent with the one computed here. Compared as UTF-8
+    bytes: ``hmac.compare_digest`` refuses a ``str`` with non-ASCII characters (a ``TypeError``, which a
+    forged message would otherwise turn into a server error instead of its protocol's refusal)."""
+    return bool(given) and hmac.compare_digest(str(given).encode("utf-8"), str(expected).encode("utf-8"))
+
+
+# What congso keeps of one inbound message: real ones have about twenty short fields.
+MAX_FIELDS = 64
+MAX_VALUE_CHARS = 2000
+
+
+def _text(value) -> str:
+    if value is None or isinstance(value, (str, int, float)):
+        text = "" if value is None else str(value)  # as the providers' readers took them before
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    # NUL and lone surrogates (JSON's "\\ud800") are refused by PostgreSQL and by UTF-8 itself.
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")[:MAX_VALUE_CHARS]
+
+
+def clean_message(data: dict) -> dict:
+    """An inbound message (IPN, callback, browser return) as flat text that can be stored and signed-over
+    as is: keys and values as strings without NUL or unencodable characters, bounded in number and size.
+    Nothing a real provider sends is changed; a hostile message is still recorded, then refused."""
+    return {_text(key)[:100]: _text(value) for key, value in list(data.items())[:MAX_FIELDS]}
 
 
 class ProviderError(Exception):
@@ -69,6 +98,15 @@ class Provider:
     def gateway_url(self) -> str:
         """The provider's base address from the settings, or "" (then the sandbox on this site is used)."""
         return ""
+
+    def configured(self) -> bool:
+        """Whether the merchant's keys are set. A provider without them is never offered, and what it
+        sends is never verified: a signature made with an empty secret is one anyone can make."""
+        return True
+
+    def missing_settings(self) -> list[str]:
+        """The names of the settings still empty (for the system check)."""
+        return []
 
     def start(self, intent, *, client_ip: str, return_url: str, notify_url: str) -> str:
         raise NotImplementedError
@@ -127,4 +165,8 @@ def register_builtin() -> None:
 
 def enabled() -> list[Provider]:
     """The providers the citizen may choose, in the order of ``CONGSO_PAYMENTS_PROVIDERS``."""
-    return [providers[name] for name in settings.CONGSO_PAYMENTS_PROVIDERS if name in providers]
+    return [
+        providers[name]
+        for name in settings.CONGSO_PAYMENTS_PROVIDERS
+        if name in providers and providers[name].configured()
+    ]

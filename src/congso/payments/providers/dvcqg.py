@@ -14,7 +14,6 @@ day's transactions, and a refund is recorded once the treasury has paid it back 
 """
 
 import hashlib
-import hmac
 import json
 import re
 from datetime import date
@@ -22,7 +21,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from . import STAMP, VIETNAM, Provider, ProviderError, StatementRow, Verdict, post_json
+from . import STAMP, VIETNAM, Provider, ProviderError, StatementRow, Verdict, post_json, same_text
 
 VERSION = "1.0.6"
 INIT_FIELDS = (
@@ -82,6 +81,17 @@ class DvcqgPlatform(Provider):
     def gateway_url(self) -> str:
         return settings.CONGSO_PAYMENTS_DVCQG_URL
 
+    def missing_settings(self) -> list[str]:
+        names = (
+            "CONGSO_PAYMENTS_DVCQG_PARTNER_CODE",
+            "CONGSO_PAYMENTS_DVCQG_SECRET",
+            "CONGSO_PAYMENTS_DVCQG_ACCESS_TOKEN",
+        )
+        return [name for name in names if not getattr(settings, name)]
+
+    def configured(self) -> bool:
+        return not self.missing_settings()
+
     def _headers(self) -> dict:
         return {"Authorization": f"Bearer {settings.CONGSO_PAYMENTS_DVCQG_ACCESS_TOKEN}"}
 
@@ -138,10 +148,9 @@ class DvcqgPlatform(Provider):
 
     def read_notification(self, data: dict) -> Verdict:
         data = {str(k): "" if v is None else str(v) for k, v in data.items()}
-        given = data.get("MaXacThuc", "").lower()
         verified = (
-            bool(given)
-            and hmac.compare_digest(given, auth_code(data, CALLBACK_FIELDS))
+            self.configured()
+            and same_text(data.get("MaXacThuc", "").lower(), auth_code(data, CALLBACK_FIELDS))
             and data.get("MaDoiTac") == settings.CONGSO_PAYMENTS_DVCQG_PARTNER_CODE
         )
         return Verdict(

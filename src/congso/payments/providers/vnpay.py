@@ -16,7 +16,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from . import STAMP, VIETNAM, Provider, ProviderError, StatementRow, Verdict, get_json, post_json
+from . import STAMP, VIETNAM, Provider, ProviderError, StatementRow, Verdict, get_json, post_json, same_text
 
 VERSION = "2.1.0"
 PAY_PATH = "paymentv2/vpcpay.html"
@@ -112,8 +112,7 @@ def sign_query(params: dict) -> str:
 
 
 def verify_query(params: dict) -> bool:
-    given = str(params.get("vnp_SecureHash", "")).lower()
-    return bool(given) and hmac.compare_digest(given, sign_query(params))
+    return same_text(str(params.get("vnp_SecureHash", "")).lower(), sign_query(params))
 
 
 def pipe_sign(values) -> str:
@@ -139,6 +138,13 @@ class VnpayGateway(Provider):
     def gateway_url(self) -> str:
         return settings.CONGSO_PAYMENTS_VNPAY_URL
 
+    def missing_settings(self) -> list[str]:
+        names = ("CONGSO_PAYMENTS_VNPAY_TMN_CODE", "CONGSO_PAYMENTS_VNPAY_HASH_SECRET")
+        return [name for name in names if not getattr(settings, name)]
+
+    def configured(self) -> bool:
+        return not self.missing_settings()
+
     def start(self, intent, *, client_ip: str, return_url: str, notify_url: str) -> str:
         # notify_url is configured at VNPAY's merchant registration, not sent: the IPN address is fixed.
         params = {
@@ -161,7 +167,11 @@ class VnpayGateway(Provider):
 
     def read_notification(self, data: dict) -> Verdict:
         data = {str(k): str(v) for k, v in data.items()}
-        verified = verify_query(data) and data.get("vnp_TmnCode") == settings.CONGSO_PAYMENTS_VNPAY_TMN_CODE
+        verified = (
+            self.configured()
+            and verify_query(data)
+            and data.get("vnp_TmnCode") == settings.CONGSO_PAYMENTS_VNPAY_TMN_CODE
+        )
         success = data.get("vnp_ResponseCode") == "00" and data.get("vnp_TransactionStatus") == "00"
         return Verdict(
             reference=data.get("vnp_TxnRef", ""),
@@ -189,9 +199,8 @@ class VnpayGateway(Provider):
         body["vnp_SecureHash"] = pipe_sign(body[f] for f in QUERY_FIELDS)
         answer = post_json(intent.gateway_url.rstrip("/") + "/" + API_PATH, body)
         answer = {k: "" if v is None else str(v) for k, v in answer.items()}
-        given = answer.get("vnp_SecureHash", "").lower()
         expected = pipe_sign(answer.get(f, "") for f in RESPONSE_FIELDS)
-        verified = bool(given) and hmac.compare_digest(given, expected)
+        verified = same_text(answer.get("vnp_SecureHash", "").lower(), expected)
         code = answer.get("vnp_ResponseCode", "")
         status = answer.get("vnp_TransactionStatus", "")
         if code != "00":
@@ -252,5 +261,5 @@ class VnpayGateway(Provider):
         answer = post_json(intent.gateway_url.rstrip("/") + "/" + API_PATH, body)
         answer = {k: "" if v is None else str(v) for k, v in answer.items()}
         expected = pipe_sign(answer.get(f, "") for f in RESPONSE_FIELDS)
-        verified = hmac.compare_digest(answer.get("vnp_SecureHash", "").lower(), expected)
+        verified = same_text(answer.get("vnp_SecureHash", "").lower(), expected)
         return verified and answer.get("vnp_ResponseCode") == "00", answer

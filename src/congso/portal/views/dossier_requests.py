@@ -101,6 +101,8 @@ def supplement(request, public_id):
                 slot.error = _("Mỗi nội dung bổ sung gửi tối đa %(n)s tệp.") % {"n": MAX_FILES_PER_ITEM}
         if len(note) > NOTE_MAX:
             note_error = _("Ghi chú quá dài (tối đa %(n)s ký tự).") % {"n": NOTE_MAX}
+        elif services.has_invalid_characters(note):
+            note_error = str(services.INVALID_CHARACTERS)
         if not any(uploads_by_slot.values()) and not note and not unknown:
             note_error = _("Vui lòng tải lên giấy tờ bổ sung hoặc ghi nội dung bổ sung.")
         if not summary and not note_error and not any(slot.error for slot in slots):
@@ -168,6 +170,8 @@ def withdraw(request, public_id):
             errors["ly-do"] = _("Vui lòng nêu lý do rút hồ sơ.")
         elif len(reason) > REASON_MAX:
             errors["ly-do"] = _("Lý do quá dài (tối đa %(n)s ký tự).") % {"n": REASON_MAX}
+        elif services.has_invalid_characters(reason):
+            errors["ly-do"] = str(services.INVALID_CHARACTERS)
         if request.POST.get("confirm") != "true":
             errors["xac-nhan"] = _("Vui lòng đánh dấu xác nhận bạn muốn rút hồ sơ.")
         if not errors:
