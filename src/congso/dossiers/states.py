@@ -329,7 +329,8 @@ def record(
     just before the transition's own event, in the same statements."""
     from congso.core import audit, events
 
-    change = StatusChange.objects.create(
+    # Written with the audit entry, the events, their deliveries and task: one statement on PostgreSQL.
+    change = StatusChange(
         dossier=dossier,
         transition=transition.name,
         from_status=transition.source,
@@ -340,7 +341,7 @@ def record(
         form_code=transition.form_code,
         extra=extra or {},
     )
-    audit.record(
+    entry = audit.unsaved_entry(
         f"dossiers.{transition.name}",
         dossier,
         actor=by,
@@ -357,7 +358,8 @@ def record(
     payload = event_payload(
         dossier, from_status=transition.source, form_code=transition.form_code, **(event_extra or {})
     )
-    events.publish_many([*events_before, (transition.event, payload)], aggregate=dossier)
+    named = [*events_before, (transition.event, payload)]
+    events.publish_many(named, aggregate=dossier, rows=[change, entry])
     return change
 
 
