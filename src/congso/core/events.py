@@ -21,6 +21,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import groupby
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -129,7 +130,7 @@ def _write_as_one_statement(rows, written, deliveries) -> None:
     the ids the deliveries' part returns, in their order."""
     from .tasks import deliver_events
 
-    inserts = [statements.values(type(row), [row]) for row in rows]
+    inserts = [statements.values(model, list(group)) for model, group in groupby(rows, key=type)]
     inserts.append(statements.values(OutboxEvent, written))
     task_result = _unsaved_task_result(deliver_events) if deliveries else None
     if deliveries and task_result is None:  # not the database backend: enqueue through its API

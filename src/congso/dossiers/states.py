@@ -321,12 +321,14 @@ def record(
     at=None,
     event_extra: dict | None = None,
     events_before=(),
+    rows=(),
 ) -> StatusChange:
     """Record that ``dossier`` (already saved in ``transition.target``) went along ``transition``: a
     ``StatusChange``, an audit entry ``dossiers.<action>`` and the outbox event, in the caller's
     transaction. ``extra`` goes to the status change and the audit entry; ``event_extra`` to the event
     payload (identifiers only, no personal data); ``events_before``, ``(name, payload)`` pairs published
-    just before the transition's own event, in the same statements."""
+    just before the transition's own event, in the same statements; ``rows``, unsaved rows of the same
+    change written first with them (a new dossier's processing agency and papers)."""
     from congso.core import audit, events
 
     # Written with the audit entry, the events, their deliveries and task: one statement on PostgreSQL.
@@ -359,7 +361,7 @@ def record(
         dossier, from_status=transition.source, form_code=transition.form_code, **(event_extra or {})
     )
     named = [*events_before, (transition.event, payload)]
-    events.publish_many(named, aggregate=dossier, rows=[change, entry])
+    events.publish_many(named, aggregate=dossier, rows=[*rows, change, entry])
     return change
 
 
