@@ -83,6 +83,15 @@ def test_rolled_back_change_publishes_nothing(recorder):
     assert DBTaskResult.objects.count() == 0
 
 
+def test_publishing_no_event_writes_only_the_rows_given(recorder):
+    assert events.publish_many([]) == []
+    entry = audit.unsaved_entry("test.changed", label="bench")
+    assert events.publish_many([], rows=[entry]) == []
+    assert AuditEntry.objects.filter(pk=entry.pk, action="test.changed").exists()
+    assert OutboxEvent.objects.count() == 0
+    assert DBTaskResult.objects.count() == 0
+
+
 def test_event_without_subscribers_is_still_recorded():
     events.publish("test.nobody_listens", {})
     assert OutboxEvent.objects.filter(name="test.nobody_listens").exists()

@@ -131,7 +131,10 @@ def _write_as_one_statement(rows, written, deliveries) -> None:
     from .tasks import deliver_events
 
     inserts = [statements.values(model, list(group)) for model, group in groupby(rows, key=type)]
-    inserts.append(statements.values(OutboxEvent, written))
+    if written:
+        inserts.append(statements.values(OutboxEvent, written))
+    if not inserts:
+        return
     task_result = _unsaved_task_result(deliver_events) if deliveries else None
     if deliveries and task_result is None:  # not the database backend: enqueue through its API
         inserts.append(statements.values(EventDelivery, deliveries))
