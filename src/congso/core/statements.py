@@ -60,7 +60,8 @@ def values(model, objs, connection=None, *, replace: dict | None = None) -> Inse
             if f.name in replace:
                 placeholders.append(replace[f.name])
                 continue
-            sql, params = compiler.field_as_sql(f, None, compiler.prepare_value(f, value))
+            placeholder = getattr(f, "get_placeholder", None)  # as the compiler's own ``as_sql``
+            sql, params = compiler.field_as_sql(f, placeholder, compiler.prepare_value(f, value))
             placeholders.append(sql)
             insert.params.extend(params)
         insert.rows.append("(" + ", ".join(placeholders) + ")")
