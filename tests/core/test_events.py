@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from congso.core import events
+from congso.core import audit, events, statements
 from congso.core.models import AuditEntry, DeliveryStatus, EventDelivery, OutboxEvent
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,8 @@ def test_publish_writes_event_deliveries_and_one_task_in_one_transaction(recorde
 
 
 def test_publish_many_writes_events_in_order_with_one_task(recorder, django_assert_num_queries):
-    with django_assert_num_queries(3):  # events, deliveries, task: whatever the number of each
+    # Events, deliveries, task whatever the number of each: one statement on PostgreSQL (CTEs), else 3.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
         first, second = events.publish_many(
             [("test.thing_happened", {"n": 1}), ("test.thing_happened", {"n": 2})]
         )
@@ -79,6 +80,15 @@ def test_rolled_back_change_publishes_nothing(recorder):
         raise RuntimeError("the change failed")
     assert OutboxEvent.objects.count() == 0
     assert EventDelivery.objects.count() == 0
+    assert DBTaskResult.objects.count() == 0
+
+
+def test_publishing_no_event_writes_only_the_rows_given(recorder):
+    assert events.publish_many([]) == []
+    entry = audit.unsaved_entry("test.changed", label="bench")
+    assert events.publish_many([], rows=[entry]) == []
+    assert AuditEntry.objects.filter(pk=entry.pk, action="test.changed").exists()
+    assert OutboxEvent.objects.count() == 0
     assert DBTaskResult.objects.count() == 0
 
 
@@ -202,8 +212,74 @@ def test_backoff_grows_exponentially_and_is_capped():
 def test_publish_inside_a_transaction_writes_deliveries_in_one_insert_without_a_savepoint(
     recorder, django_assert_num_queries
 ):
-    with transaction.atomic(), django_assert_num_queries(3) as captured:
-        # the event; both deliveries in one INSERT; one task row for both. No SAVEPOINT/RELEASE.
+    with (
+        transaction.atomic(),
+        django_assert_num_queries(1 if connection.vendor == "postgresql" else 3) as captured,
+    ):
+        # the event; both deliveries in one INSERT; one task row for both (on PostgreSQL the three in one
+        # statement). No SAVEPOINT/RELEASE.
         events.publish("test.thing_happened", {"n": 1})
     assert not any("SAVEPOINT" in query["sql"] for query in captured.captured_queries)
     assert EventDelivery.objects.filter(status=DeliveryStatus.PENDING).count() == 2
+
+
+def _written(since_audit: int) -> dict:
+    """What a publication wrote, without ids and times: the audit entries after ``since_audit``, the
+    events, the deliveries and the task rows, in order."""
+    audit_rows = list(
+        AuditEntry.objects.filter(pk__gt=since_audit)
+        .order_by("pk")
+        .values("actor_label", "action", "object_type", "object_id", "changes", "request_id")
+    )
+    event_rows = list(
+        OutboxEvent.objects.order_by("occurred_at", "name").values("name", "aggregate_type", "payload")
+    )
+    delivery_rows = list(
+        EventDelivery.objects.order_by("pk").values(
+            "event__payload", "subscriber", "status", "attempts", "delivered_at", "parked_at", "last_error"
+        )
+    )
+    tasks = list(DBTaskResult.objects.order_by("enqueued_at"))
+    ids = list(EventDelivery.objects.order_by("pk").values_list("pk", flat=True))
+    task_rows = [
+        (t.status, t.priority, t.task_path, t.queue_name, t.backend_name, t.run_after, t.worker_ids)
+        for t in tasks
+    ]
+    return {
+        "audit": audit_rows,
+        "events": event_rows,
+        "deliveries": delivery_rows,
+        "tasks": task_rows,
+        "task_args": [t.args_kwargs for t in tasks] == [{"args": [ids], "kwargs": {}}],
+    }
+
+
+def test_one_statement_writes_the_rows_the_ordinary_statements_write(recorder, monkeypatch):
+    """On PostgreSQL ``publish_many`` writes its rows (and the caller's) in one statement; the rows must
+    be those the ordinary path (``save()``, ``bulk_create``, ``enqueue``) writes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("one statement with data-modifying CTEs is PostgreSQL's; SQLite runs the ordinary path")
+
+    def publish():
+        entry = audit.unsaved_entry("test.changed", changes={"n": 1}, label="bench")
+        written = events.publish_many(
+            [("test.thing_happened", {"n": 1}), ("test.thing_happened", {"n": 2})], rows=[entry]
+        )
+        assert entry.pk is not None and not entry._state.adding
+        assert all(not event._state.adding for event in written)
+        return entry
+
+    def clear():
+        EventDelivery.objects.all().delete()
+        OutboxEvent.objects.all().delete()
+        DBTaskResult.objects.all().delete()
+
+    first = publish()
+    one_statement = _written(first.pk - 1)
+    clear()
+    monkeypatch.setattr(statements, "supported", lambda connection=None: False)
+    second = publish()
+    ordinary = _written(second.pk - 1)
+    assert one_statement == ordinary
+    assert one_statement["task_args"] is True
+    assert [row["subscriber"] for row in ordinary["deliveries"]] == ["test.flaky", "test.recorder"] * 2

@@ -50,6 +50,14 @@ def record(action: str, obj=None, *, changes: dict | None = None, actor=None, la
     ``obj`` is the model instance acted on (optional); ``changes`` is a JSON-serialisable dict.
     The actor defaults to the signed-in user of the current request, if any.
     """
+    entry = unsaved_entry(action, obj, changes=changes, actor=actor, label=label)
+    entry.save(force_insert=True)
+    return entry
+
+
+def unsaved_entry(action: str, obj=None, *, changes: dict | None = None, actor=None, label: str = ""):
+    """The audit entry ``record`` would append, not yet saved: for a caller that writes it together with
+    the change's other rows in one statement (``core.events.publish_many(rows=…)``)."""
     from .models import AuditEntry
 
     ctx = current_context()
@@ -57,7 +65,7 @@ def record(action: str, obj=None, *, changes: dict | None = None, actor=None, la
         actor = ctx.user
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor,
         actor_label=str(actor)[:200] if actor is not None else (label or "system"),
         action=action,

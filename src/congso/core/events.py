@@ -21,11 +21,14 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import groupby
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.signals import pre_save
 from django.utils import timezone
 
+from . import statements
 from .models import DeliveryStatus, EventDelivery, OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -77,38 +80,111 @@ def publish(name: str, payload: dict | None = None, *, aggregate=None) -> Outbox
     return publish_many([(name, payload)], aggregate=aggregate)[0]
 
 
-def publish_many(named_payloads, *, aggregate=None) -> list[OutboxEvent]:
+def publish_many(named_payloads, *, aggregate=None, rows=()) -> list[OutboxEvent]:
     """Write several events about one ``aggregate`` at once, in the given order, and return them.
 
-    ``named_payloads`` is a sequence of ``(name, payload)``. Three statements whatever the number of
-    events and subscribers: the events, their deliveries, and one background task that delivers them in
-    order (``core.tasks.deliver_events``). A delivery that fails is retried on its own, with backoff,
-    so one failing subscriber never holds back another's retries.
+    ``named_payloads`` is a sequence of ``(name, payload)``. The events, their deliveries, and one
+    background task that delivers them in order (``core.tasks.deliver_events``). A delivery that fails is
+    retried on its own, with backoff, so one failing subscriber never holds back another's retries.
+    ``rows``: unsaved model instances of the same change written with them (its status change and audit
+    line, ``dossiers.states.record``); their primary keys are set on return.
+
+    On PostgreSQL all of it is **one statement** (``core.statements``: data-modifying CTEs, the task's
+    argument — the deliveries' ids — computed from what the deliveries' part returns); elsewhere the rows
+    one by one, then three statements whatever the number of events and subscribers. The same rows
+    either way (``tests/core/test_events.py``).
     """
     now = timezone.now()
     aggregate_type = aggregate._meta.label_lower if aggregate is not None else ""
     aggregate_id = str(aggregate.pk) if aggregate is not None else ""
     wanted = subscriptions()
+    written = [
+        OutboxEvent(
+            name=name, aggregate_type=aggregate_type, aggregate_id=aggregate_id, payload=payload or {}
+        )
+        for name, payload in named_payloads
+    ]
+    deliveries = [
+        EventDelivery(event=event, subscriber=sub.name, next_attempt_at=now, enqueued_at=now)
+        for event in written
+        for sub in wanted
+        if sub.wants(event.name)
+    ]
     with transaction.atomic(savepoint=False):
-        written = OutboxEvent.objects.bulk_create(
-            [
-                OutboxEvent(
-                    name=name, aggregate_type=aggregate_type, aggregate_id=aggregate_id, payload=payload or {}
-                )
-                for name, payload in named_payloads
-            ]
-        )
-        deliveries = EventDelivery.objects.bulk_create(
-            [
-                EventDelivery(event=event, subscriber=sub.name, next_attempt_at=now, enqueued_at=now)
-                for event in written
-                for sub in wanted
-                if sub.wants(event.name)
-            ]
-        )
+        if statements.supported():
+            _write_as_one_statement(list(rows), written, deliveries)
+            return written
+        for row in rows:
+            row.save(force_insert=True)
+        OutboxEvent.objects.bulk_create(written)
+        EventDelivery.objects.bulk_create(deliveries)
         if deliveries:
             _enqueue_batch([delivery.pk for delivery in deliveries])
     return written
+
+
+def _write_as_one_statement(rows, written, deliveries) -> None:
+    """``publish_many`` on PostgreSQL: ``rows``, the events, the deliveries and their task in one
+    statement. The task row is the one ``deliver_events.enqueue(ids)`` writes (the database backend's
+    ``DBTaskResult``, its ``task_enqueued`` signal sent after), except that its argument is taken from
+    the ids the deliveries' part returns, in their order."""
+    from .tasks import deliver_events
+
+    inserts = [statements.values(model, list(group)) for model, group in groupby(rows, key=type)]
+    if written:
+        inserts.append(statements.values(OutboxEvent, written))
+    if not inserts:
+        return
+    task_result = _unsaved_task_result(deliver_events) if deliveries else None
+    if deliveries and task_result is None:  # not the database backend: enqueue through its API
+        inserts.append(statements.values(EventDelivery, deliveries))
+        statements.execute(inserts)
+        _enqueue_batch([delivery.pk for delivery in deliveries])
+        return
+    tail = []
+    if deliveries:
+        inserts.append(statements.values(EventDelivery, deliveries))
+        deliveries_part = f"i{len(inserts) - 1}"
+        pk = EventDelivery._meta.pk.column
+        # Identifiers only (the model's column, the part's name); no value is interpolated.
+        ids = f"(SELECT jsonb_agg({pk} ORDER BY {pk}) FROM {deliveries_part})"  # noqa: S608
+        arguments = f"jsonb_build_object('args', jsonb_build_array({ids}), 'kwargs', '{{}}'::jsonb)"
+        task = statements.values(type(task_result), [task_result], replace={"args_kwargs": arguments})
+        table = connection.ops.quote_name(task.model._meta.db_table)
+        task_sql = f"INSERT INTO {table} ({', '.join(task.columns)}) VALUES {task.rows[0]}"  # noqa: S608
+        tail.append(("task", task_sql, task.params))
+    statements.execute(inserts, tail=tail)
+    if task_result is not None:
+        from django_tasks.signals import task_enqueued
+
+        task_result.args_kwargs = {"args": [[delivery.pk for delivery in deliveries]], "kwargs": {}}
+        task_result._state.adding = False
+        task_enqueued.send(type(deliver_events.get_backend()), task_result=task_result.task_result)
+
+
+def _unsaved_task_result(task):
+    """The ``DBTaskResult`` the database backend would create to enqueue ``task`` (not saved), or None
+    when the tasks backend is another one."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    backend.validate_task(task)
+    # As ``DatabaseBackend._task_to_db_task`` (django-tasks-db 0.13), whose id function is private.
+    result = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs={"args": [[]], "kwargs": {}},
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=task.run_after,
+        backend_name=backend.alias,
+    )
+    # What ``save()`` runs before writing (the backend's handler sets ``run_after`` when there is none).
+    pre_save.send(sender=DBTaskResult, instance=result, raw=False, using=connection.alias, update_fields=None)
+    return result
 
 
 def _enqueue_batch(delivery_ids: list[int]) -> None:

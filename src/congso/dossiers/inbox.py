@@ -574,22 +574,41 @@ def todo_for(user, *, limit: int = DEFAULT_PAGE) -> tuple[list[TodoEntry], int]:
     to_return = awaiting_return_for(user, held=held)
     entries = [
         TodoEntry(TODO_RECEIVE, str(_("Tiếp nhận hồ sơ nộp trực tuyến")), d, d.receiving_agency, d.due_at)
-        for d in receive[:limit]
+        for d in _todo_rows(receive, "receiving_agency")[:limit]
     ]
     entries += [
         TodoEntry(
             TODO_HANDED_OVER, row.step_name, row.dossier, row.to_agency, row.due_at or row.dossier.due_at, row
         )
-        for row in handed[:limit]
+        for row in _todo_rows(handed, "to_agency", dossier="dossier__")[:limit]
     ]
     entries += [
         TodoEntry(TODO_RETURN, str(_("Trả kết quả cho người nộp")), d, d.receiving_agency, d.due_at)
-        for d in to_return[:limit]
+        for d in _todo_rows(to_return, "receiving_agency")[:limit]
     ]
     total = len(entries)
     if any(len(queue) == limit for queue in _by_kind(entries).values()):
         total = receive.count() + handed.count() + to_return.count()
     return entries, total
+
+
+# What a to-do entry shows of its dossier and agency (the code, the deadline, the agency's name and
+# code): the queues load these columns only, not the dossier, its version and procedure.
+TODO_DOSSIER_COLUMNS = ("id", "code", "status", "due_at")
+TODO_AGENCY_COLUMNS = ("id", "code", "name")
+
+
+def _todo_rows(queryset, agency: str, dossier: str = ""):
+    """``queryset`` (a queue above) reading only what a to-do entry shows: its dossier's
+    ``TODO_DOSSIER_COLUMNS`` (``dossier`` is the path to the dossier, "" when the rows are dossiers),
+    the ``agency``'s ``TODO_AGENCY_COLUMNS`` and, for hand-overs, the step's name and deadline."""
+    columns = [dossier + name for name in TODO_DOSSIER_COLUMNS]
+    columns += [f"{agency}__{name}" for name in TODO_AGENCY_COLUMNS]
+    related = [agency]
+    if dossier:
+        columns += ["id", "step_name", "due_at"]
+        related.append(dossier.rstrip("_"))
+    return queryset.select_related(None).select_related(*related).only(*columns)
 
 
 def _by_kind(entries) -> dict[str, list[TodoEntry]]:

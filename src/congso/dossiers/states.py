@@ -321,15 +321,18 @@ def record(
     at=None,
     event_extra: dict | None = None,
     events_before=(),
+    rows=(),
 ) -> StatusChange:
     """Record that ``dossier`` (already saved in ``transition.target``) went along ``transition``: a
     ``StatusChange``, an audit entry ``dossiers.<action>`` and the outbox event, in the caller's
     transaction. ``extra`` goes to the status change and the audit entry; ``event_extra`` to the event
     payload (identifiers only, no personal data); ``events_before``, ``(name, payload)`` pairs published
-    just before the transition's own event, in the same statements."""
+    just before the transition's own event, in the same statements; ``rows``, unsaved rows of the same
+    change written first with them (a new dossier's processing agency and papers)."""
     from congso.core import audit, events
 
-    change = StatusChange.objects.create(
+    # Written with the audit entry, the events, their deliveries and task: one statement on PostgreSQL.
+    change = StatusChange(
         dossier=dossier,
         transition=transition.name,
         from_status=transition.source,
@@ -340,7 +343,7 @@ def record(
         form_code=transition.form_code,
         extra=extra or {},
     )
-    audit.record(
+    entry = audit.unsaved_entry(
         f"dossiers.{transition.name}",
         dossier,
         actor=by,
@@ -357,7 +360,8 @@ def record(
     payload = event_payload(
         dossier, from_status=transition.source, form_code=transition.form_code, **(event_extra or {})
     )
-    events.publish_many([*events_before, (transition.event, payload)], aggregate=dossier)
+    named = [*events_before, (transition.event, payload)]
+    events.publish_many(named, aggregate=dossier, rows=[*rows, change, entry])
     return change
 
 

@@ -26,7 +26,7 @@ from .checks import (
     _clean_applicant,
     _text,
 )
-from .papers import _check_papers, _store_papers
+from .papers import _check_papers, _stored_paper_rows
 
 _PIN_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed from paper
 
@@ -193,8 +193,13 @@ def _create(
             **applicant_fields,
         )
         dossier.save()
-        dossier.processing_agencies.add(receiving_agency)
-        _store_papers(dossier, checked, stage=PaperStage.SUBMISSION, by=by, at=now, stored=stored)
+        # The processing agency and the papers are written with the status change, its audit line and
+        # events (``states.record``'s rows: one statement on PostgreSQL). The dossier is new, so the
+        # processing agency cannot be there already (what ``processing_agencies.add`` would check).
+        rows = [Dossier.processing_agencies.through(dossier=dossier, agency=receiving_agency)]
+        rows += _stored_paper_rows(
+            dossier, checked, stage=PaperStage.SUBMISSION, by=by, at=now, stored=stored
+        )
         before = [
             (name, states.event_payload(dossier, from_status=None, form_code="", due_at=_iso(due)))
             for name in way.extra_events
@@ -207,6 +212,7 @@ def _create(
             event_extra={"due_at": _iso(due)},
             extra={"papers": len(checked), "due_at": _iso(due)},
             events_before=before,
+            rows=rows,
         )
     return dossier
 

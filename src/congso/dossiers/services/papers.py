@@ -66,7 +66,16 @@ def _store_papers(dossier, checked, *, stage, by, at, stored: list) -> None:
     """Write the files and their rows; ``stored`` (the list ``core.stored_files.discard_on_rollback``
     yields) collects the storage names so that they are removed if the transaction fails (files are not
     transactional)."""
+    for paper in _stored_paper_rows(dossier, checked, stage=stage, by=by, at=at, stored=stored):
+        paper.save()
+
+
+def _stored_paper_rows(dossier, checked, *, stage, by, at, stored: list) -> list[DossierPaper]:
+    """Write the files (their names collected in ``stored``, as ``_store_papers``) and return their
+    ``DossierPaper`` rows unsaved, for a caller that writes them with the change (``states.record``'s
+    ``rows``: one statement on PostgreSQL)."""
     known = {paper.code: paper.name for paper in catalog_services.required_papers(dossier.procedure_version)}
+    rows = []
     for upload, info in checked:
         paper = DossierPaper(
             dossier=dossier,
@@ -85,4 +94,5 @@ def _store_papers(dossier, checked, *, stage, by, at, stored: list) -> None:
         )
         paper.file.save("upload", File(upload.fileobj), save=False)
         stored.append(paper.file.name)
-        paper.save()
+        rows.append(paper)
+    return rows

@@ -1,0 +1,112 @@
+"""Several INSERTs of one change sent as one SQL statement (PostgreSQL's data-modifying CTEs).
+
+A change on a hot path (a dossier submitted, received, moved) writes a handful of small rows in one
+transaction: its status change, audit line, outbox events, their deliveries and the task that delivers
+them. Sent one by one, each costs a round trip and the ORM's whole save path; the rows do not depend on
+each other's values (except the task on its deliveries' ids, see ``core.events``), so PostgreSQL can take
+them as one ``WITH a AS (INSERT …), b AS (INSERT …) SELECT …``. The SQL of each row comes from Django's
+own insert compiler (``pre_save`` of ``auto_now_add`` fields, ``get_db_prep_save`` of every value), so a
+row written here is the row ``Model.save()`` writes; ``tests/core/test_statements.py`` compares them.
+
+Only for PostgreSQL (``supported()``); SQLite has no data-modifying CTEs, its callers save row by row.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection as default_connection
+from django.db.models import AutoField, BigAutoField, SmallAutoField
+from django.db.models.sql import InsertQuery
+
+_AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
+
+
+def supported(connection=None) -> bool:
+    """Whether this database runs several INSERTs as one statement (PostgreSQL)."""
+    return (connection or default_connection).vendor == "postgresql"
+
+
+@dataclass
+class Insert:
+    """One ``INSERT`` of ``objs`` (unsaved instances of one model) as a CTE part: its SQL and parameters.
+    ``returning``: the database-generated primary keys are read back and set on ``objs``, in order."""
+
+    model: type
+    objs: list
+    returning: bool = False
+    columns: list[str] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)
+    params: list = field(default_factory=list)
+
+
+def values(model, objs, connection=None, *, replace: dict | None = None) -> Insert:
+    """The ``INSERT`` of ``objs`` with Django's insert compiler doing the values (what ``save()`` would
+    send). ``replace`` maps a field name to an SQL expression (without parameters) that stands for that
+    field's value in every row (the task's arguments computed from the deliveries, ``core.events``)."""
+    connection = connection or default_connection
+    replace = replace or {}
+    fields = [f for f in model._meta.concrete_fields if not f.generated]
+    has_auto_pk = isinstance(model._meta.pk, _AUTO_FIELDS)
+    if has_auto_pk:
+        fields = [f for f in fields if f is not model._meta.pk]
+    query = InsertQuery(model)
+    query.insert_values(fields, objs, raw=False)
+    compiler = query.get_compiler(connection=connection)
+    insert = Insert(model, list(objs), returning=has_auto_pk)
+    insert.columns = [connection.ops.quote_name(f.column) for f in fields]
+    for obj in objs:
+        placeholders = []
+        for f in fields:
+            value = compiler.pre_save_val(f, obj)  # sets auto_now_add values on the instance too
+            if f.name in replace:
+                placeholders.append(replace[f.name])
+                continue
+            placeholder = getattr(f, "get_placeholder", None)  # as the compiler's own ``as_sql``
+            sql, params = compiler.field_as_sql(f, placeholder, compiler.prepare_value(f, value))
+            placeholders.append(sql)
+            insert.params.extend(params)
+        insert.rows.append("(" + ", ".join(placeholders) + ")")
+    return insert
+
+
+def execute(inserts: list[Insert], *, tail: list[tuple[str, str, list]] = (), connection=None) -> dict:
+    """Run ``inserts`` and ``tail`` as one statement, in the caller's transaction; set the generated
+    primary keys on the instances of each ``returning`` insert. ``tail``: ``(name, sql, params)`` CTE
+    parts written by the caller, which may read the inserts' parts by their names ``i0``, ``i1``… (their
+    own names must differ). Returns, by name, the rows of each tail part that has ``RETURNING``."""
+    connection = connection or default_connection
+    quote = connection.ops.quote_name
+    parts, params, results = [], [], []
+    for n, insert in enumerate(inserts):
+        name = f"i{n}"
+        table = quote(insert.model._meta.db_table)
+        sql = f"INSERT INTO {table} ({', '.join(insert.columns)}) VALUES {', '.join(insert.rows)}"  # noqa: S608
+        if insert.returning:
+            pk = quote(insert.model._meta.pk.column)
+            sql += f" RETURNING {pk}"
+            results.append((name, f"ARRAY(SELECT {pk} FROM {name} ORDER BY {pk})"))  # noqa: S608
+        parts.append(f"{name} AS ({sql})")
+        params.extend(insert.params)
+    for name, sql, tail_params in tail:
+        parts.append(f"{name} AS ({sql})")
+        params.extend(tail_params)
+        if " RETURNING " in sql:
+            results.append((name, f"ARRAY(SELECT * FROM {name})"))  # noqa: S608
+    select = ", ".join(expression for _name, expression in results) or "1"
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {select}", params)  # noqa: S608
+        row = cursor.fetchone()
+    values_by_name = {name: list(value) for (name, _expr), value in zip(results, row, strict=False)}
+    for n, insert in enumerate(inserts):
+        if insert.returning:
+            # A multi-row INSERT draws its sequence values in row order, so ascending ids are row order.
+            for obj, pk in zip(insert.objs, values_by_name[f"i{n}"], strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = connection.alias
+    for insert in inserts:
+        if not insert.returning:
+            for obj in insert.objs:
+                obj._state.adding = False
+                obj._state.db = connection.alias
+    tail_names = {name for name, _sql, _params in tail}
+    return {name: value for name, value in values_by_name.items() if name in tail_names}
