@@ -75,8 +75,8 @@ def serve(argv: list[str]) -> int:
 
 
 def gateway(argv: list[str]) -> int:
-    """The LGSP gateway: one granian process running the RSGI application
-    ``congso.lgsp.gateway.app:application`` (asyncio: many connections at once). One process, because
+    """The LGSP gateway: one granian process running the ASGI application
+    ``congso.lgsp.gateway.asgi:application`` (asyncio: many connections at once). One process, because
     its rate limits and its memory of message ids live in it (docs/lgsp.md, "Gateway")."""
     import argparse
 
@@ -90,10 +90,10 @@ def gateway(argv: list[str]) -> int:
 
     print(f"congso: LGSP gateway on http://{args.host}:{args.port}/r1/", flush=True)
     Granian(
-        "congso.lgsp.gateway.app:application",
+        "congso.lgsp.gateway.asgi:application",
         address=args.host,
         port=args.port,
-        interface=Interfaces.RSGI,
+        interface=Interfaces.ASGI,
         workers=1,
         websockets=False,
         log_access=False,

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from congso.lgsp import keys
 from congso.lgsp.gateway import upstream
-from congso.lgsp.gateway.app import Gateway
+from congso.lgsp.gateway.asgi import Gateway
 
 
 def _snapshot(private: Ed25519PrivateKey, kid: str = "k1") -> dict:

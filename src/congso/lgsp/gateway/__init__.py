@@ -1,6 +1,6 @@
-"""The LGSP gateway (data plane): an RSGI application, run by ``congso gateway`` under granian.
+"""The LGSP gateway (data plane): an ASGI application, run by ``congso gateway`` under granian.
 
-- ``app`` — the application: routing ``/r1/{member}/{system}/{service}/{path}``, authentication,
+- ``asgi`` — the application: routing ``/r1/{member}/{system}/{service}/{path}``, authentication,
   the access rule (``lgsp.rules.allows``), rate limits, replay refusal, forwarding through ``upstream``
   (streamed both ways), problem+json errors, ``/metrics`` and ``/health``;
 - ``state`` — the registry snapshot held in memory and its reloader, the rate limiter, the message ids

@@ -1,5 +1,4 @@
-"""The gateway's application (``congso.lgsp.gateway.app:application``), served by granian through its
-RSGI interface.
+"""The gateway's ASGI application (``congso.lgsp.gateway.asgi:application``).
 
 ``/r1/{member}/{system}/{service}/{path}``: verify the Bearer token against the snapshot's JWKS, find
 the client system, decide with ``rules.allows``, take a token of the client's rate limit, refuse a
@@ -7,12 +6,6 @@ message id already used, then forward to the provider's ``upstream_url`` + path 
 streamed, connect/read timeouts from the service's ``timeout_seconds``) with the X-Road headers. The
 answer's last byte is sent only once its log record is durable. Every error is one problem+json
 envelope saying whether the gateway or the provider failed.
-
-Why RSGI rather than ASGI: under load, a fifth of the event loop's time went to granian's ASGI layer —
-the ``send`` of each message (a dict converted, a future handed between Rust and Python) — the single
-largest cost of an exchange (bench/README.md, "LGSP gateway"). RSGI answers with one call
-(``response_bytes``) and streams with ``response_stream``; the request body is read by iterating the
-protocol. Header names arrive in lower case, and names and values are ``str`` both ways.
 """
 
 import asyncio
@@ -133,48 +126,49 @@ class Gateway:
             await asyncio.sleep(60)
             self.seen.prune()
 
-    async def stop(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        if self.client is not None:
-            await self.client.aclose()
-
-    # --- RSGI ---------------------------------------------------------------------------------------
-
-    def __rsgi_init__(self, loop) -> None:
-        """Load the snapshot and the recent message ids before the first request; a failure stops the
-        worker (granian reports it and exits), as a failed ASGI lifespan startup did."""
-        loop.run_until_complete(self.start())
-
-    def __rsgi_del__(self, loop) -> None:
-        loop.run_until_complete(self.stop())
-
-    async def __rsgi__(self, scope, protocol):
-        if scope.proto != "http":
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            return await self._lifespan(receive, send)
+        if scope["type"] != "http":
             return
-        if self.started is None or not self.started.done():
-            await self.start()
-        path = scope.path
+        await self.start()
+        path = scope["path"]
         if path == "/metrics":
-            return _send_whole(protocol, 200, metrics.exposition(), "text/plain; version=0.0.4")
+            return await _send_whole(send, 200, metrics.exposition(), "text/plain; version=0.0.4")
         if path == "/health":
             body = json.dumps({"status": "ok", "snapshot": self.snapshot.snapshot.get("generated_at")})
-            return _send_whole(protocol, 200, body.encode(), "application/json")
-        await self.exchange(scope, protocol)
+            return await _send_whole(send, 200, body.encode(), "application/json")
+        await self.exchange(scope, receive, send)
+
+    async def _lifespan(self, receive, send):
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.start()
+                except Exception as exc:  # noqa: BLE001 — reported to the server, which stops
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.client is not None:
+                    await self.client.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
     # --- one exchange -----------------------------------------------------------------------------
 
-    async def exchange(self, scope, protocol):
+    async def exchange(self, scope, receive, send):
         started = time.perf_counter()
-        headers = dict(scope.headers.items())
+        headers = _headers(scope)
         message_id = headers.get("x-road-id") or str(uuid.uuid4())
         record = {
             "at": timezone.now(),
             "message_id": message_id,
             "client": "",
             "service": "",
-            "method": scope.method,
-            "path": scope.path[:1000],
+            "method": scope["method"],
+            "path": scope["path"][:1000],
             "user_id": headers.get("x-road-userid", "")[:200],
             "issue": headers.get("x-road-issue", "")[:100],
             "data_subject": "",
@@ -188,13 +182,13 @@ class Gateway:
         }
         try:
             target = self._admit(scope, headers, record)
-            await self._forward(scope, protocol, headers, record, target, started)
+            await self._forward(scope, receive, send, headers, record, target, started)
         except GatewayError as error:
-            await self._refuse(protocol, error, record, started)
+            await self._refuse(send, error, record, started)
 
     def _admit(self, scope, headers: dict, record: dict) -> dict:
         snapshot = self.snapshot.snapshot
-        parts = scope.path.split("/", 5)
+        parts = scope["path"].split("/", 5)
         if len(parts) < 5 or parts[0] != "" or parts[1] != "r1" or not all(parts[2:5]):
             raise GatewayError(
                 404, "not-found", "Không có dịch vụ", "Use /r1/{member}/{system}/{service}/{path}."
@@ -228,12 +222,12 @@ class Gateway:
         scope_claim = claims.get("scope")
         if scope_claim and service_id not in scope_claim.split():
             raise GatewayError(403, "out-of-scope", "Token không bao gồm dịch vụ này", service_id)
-        if not rules.allows(snapshot, client, service_id, scope.method, path, timezone.now()):
+        if not rules.allows(snapshot, client, service_id, scope["method"], path, timezone.now()):
             raise GatewayError(
                 403,
                 "forbidden",
                 "Không có quyền truy cập",
-                f"{client} may not call {scope.method} {path} of {service_id}.",
+                f"{client} may not call {scope['method']} {path} of {service_id}.",
             )
         system = snapshot["systems"][client]
         wait = self.limiter.take(client, system["rate_limit_per_minute"])
@@ -246,7 +240,7 @@ class Gateway:
                 retry_after=max(1, int(wait + 0.999)),
             )
         if service["personal_data"]:
-            record["data_subject"] = _data_subject(service, scope.method, path, headers)[:20]
+            record["data_subject"] = _data_subject(service, scope["method"], path, headers)[:20]
         return {
             "service": service,
             "path": path,
@@ -301,7 +295,7 @@ class Gateway:
         self.tokens[token] = (float(claims["exp"]), claims)
         return claims
 
-    async def _forward(self, scope, protocol, headers, record, target, started):
+    async def _forward(self, scope, receive, send, headers, record, target, started):
         service = target["service"]
         limit = conf.max_body_bytes()
         declared = headers.get("content-length")
@@ -313,7 +307,9 @@ class Gateway:
         received = {"bytes": 0}
 
         async def request_stream():
-            async for chunk in protocol:
+            while True:
+                message = await receive()
+                chunk = message.get("body", b"")
                 if chunk:
                     received["bytes"] += len(chunk)
                     if received["bytes"] > limit:
@@ -322,12 +318,13 @@ class Gateway:
                     if request_body is not None:
                         request_body.extend(chunk)
                     yield chunk
+                if not message.get("more_body", False):
+                    break
 
         url = service["upstream_url"].rstrip("/") + target["path"]
-        if scope.query_string:
-            url += "?" + scope.query_string
-        # Values go on as the client sent them: granian gives them as text, UTF-8 gives the bytes back.
-        forwarded = [(k.encode(), v.encode()) for k, v in scope.headers.items() if k not in DROPPED]
+        if scope.get("query_string"):
+            url += "?" + scope["query_string"].decode("latin-1")
+        forwarded = [(k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in DROPPED]
         forwarded += [
             (b"x-road-client", record["client"].encode()),
             (b"x-road-id", record["message_id"].encode()),
@@ -340,7 +337,7 @@ class Gateway:
         timeout = float(service["timeout_seconds"])
         try:
             upstream = await self.client.send(
-                scope.method,
+                scope["method"],
                 url,
                 forwarded,
                 request_stream() if has_body else None,
@@ -356,35 +353,37 @@ class Gateway:
             record["request_sha256"] = request_hash.hexdigest()
             if request_body is not None:
                 record["request_body"] = bytes(request_body)
-        await self._relay(protocol, upstream, record, target, started)
+        await self._relay(send, upstream, record, target, started)
 
-    async def _relay(self, protocol, upstream, record, target, started):
+    async def _relay(self, send, upstream, record, target, started):
         """Relay the provider's answer. An answer up to ``HOLD_BYTES`` is held, logged, then sent in one
         piece with its length; a longer one is streamed as it comes (chunked) and only its final chunk
         waits for the log. Either way the client has the whole answer only once its record is durable."""
         answer_hash = hashlib.sha256()
         answer_body = bytearray() if target["service"]["keep_bodies"] else None
-        headers = [
-            (name, value.decode("latin-1"))
-            for name, value in ((k.decode("latin-1"), v) for k, v in upstream.headers)
-            if name not in DROPPED
+        headers = [(k, v) for k, v in upstream.headers if k.decode("latin-1") not in DROPPED]
+        headers += [
+            (b"x-road-id", record["message_id"].encode()),
+            (b"x-road-client", record["client"].encode()),
         ]
-        headers += [("x-road-id", record["message_id"]), ("x-road-client", record["client"])]
         held: list[bytes] = []
-        size, stream, failure = 0, None, None
+        size, streaming, failure = 0, False, None
         try:
             async for chunk in upstream.aiter_raw():
                 size += len(chunk)
                 answer_hash.update(chunk)
                 if answer_body is not None:
                     answer_body.extend(chunk)
-                if stream is not None:
-                    await stream.send_bytes(chunk)
+                if streaming:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
                     continue
                 held.append(chunk)
                 if size > HOLD_BYTES:
-                    stream = protocol.response_stream(upstream.status_code, headers)
-                    await stream.send_bytes(b"".join(held))
+                    streaming = True
+                    await send(
+                        {"type": "http.response.start", "status": upstream.status_code, "headers": headers}
+                    )
+                    await send({"type": "http.response.body", "body": b"".join(held), "more_body": True})
                     held = []
         except UpstreamError as exc:
             failure = exc
@@ -392,7 +391,7 @@ class Gateway:
             await upstream.aclose()
         record["client_system_id"] = target["client_system"].get("id")
         record["provider_system_id"] = target["provider_system"].get("id")
-        if failure is not None and stream is None:
+        if failure is not None and not streaming:
             raise _provider_failure(failure, float(target["service"]["timeout_seconds"])) from failure
         record["status"] = upstream.status_code
         record["response_bytes"] = size
@@ -406,19 +405,16 @@ class Gateway:
             record["status"] = 504 if isinstance(failure, UpstreamTimeout) else 502
             await self._durable(record, started)
             raise ConnectionAbortedError("the provider's answer broke off")
-        if stream is not None:
-            # The stream ends (its last chunk goes out) when this method returns, not before the record
-            # is durable; if it cannot be written, the exception cuts the connection instead.
-            await self._durable(record, started)
+        await self._durable(record, started)
+        if streaming:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
             return
-        try:
-            await self._durable(record, started)
-        except Exception:  # noqa: BLE001 — no answer leaves without its record
-            return _log_unavailable(protocol, record["message_id"])
-        # granian sets Content-Length from the body.
-        protocol.response_bytes(upstream.status_code, headers, b"".join(held))
+        body = b"".join(held)
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": upstream.status_code, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
 
-    async def _refuse(self, protocol, error: GatewayError, record, started):
+    async def _refuse(self, send, error: GatewayError, record, started):
         record["status"], record["source"] = error.status, error.source
         body = error.body(record["message_id"])
         record["response_bytes"] = len(body)
@@ -427,15 +423,18 @@ class Gateway:
             try:
                 await self._durable(record, started)
             except Exception:  # noqa: BLE001 — no answer leaves without its record
-                return _log_unavailable(protocol, record["message_id"])
+                error = GatewayError(
+                    503, "log-unavailable", "Nhật ký thông điệp không ghi được", "Try again later."
+                )
+                body = error.body(record["message_id"])
         else:
             metrics.REQUESTS.labels("", "", str(error.status), error.source).inc()
-        extra = [("x-road-id", record["message_id"])]
+        extra = [(b"x-road-id", record["message_id"].encode())]
         if "retry_after" in error.extra:
-            extra.append(("retry-after", str(error.extra["retry_after"])))
+            extra.append((b"retry-after", str(error.extra["retry_after"]).encode()))
         if error.status == 401:
-            extra.append(("www-authenticate", 'Bearer realm="lgsp"'))
-        _send_whole(protocol, error.status, body, "application/problem+json", extra)
+            extra.append((b"www-authenticate", b'Bearer realm="lgsp"'))
+        await _send_whole(send, error.status, body, "application/problem+json", extra)
 
     async def _durable(self, record, started):
         record["duration_us"] = int((time.perf_counter() - started) * 1_000_000)
@@ -475,6 +474,10 @@ def _provider_credential(service: dict) -> list[tuple[bytes, bytes]]:
     return [(b"authorization", f"Bearer {token}".encode("latin-1"))] if token else []
 
 
+def _headers(scope) -> dict:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+
 def _certificate(headers: dict) -> str:
     meta_name = conf.client_cert_header()
     if not meta_name:
@@ -501,14 +504,10 @@ def _data_subject(service: dict, method: str, path: str, headers: dict) -> str:
     return headers.get(SUBJECT_HEADER, "")
 
 
-def _send_whole(protocol, status: int, body: bytes, content_type: str, extra=()) -> None:
-    protocol.response_bytes(status, [("content-type", content_type), *extra], body)
-
-
-def _log_unavailable(protocol, message_id: str) -> None:
-    error = GatewayError(503, "log-unavailable", "Nhật ký thông điệp không ghi được", "Try again later.")
-    extra = [("x-road-id", message_id), ("retry-after", "1")]
-    _send_whole(protocol, 503, error.body(message_id), "application/problem+json", extra)
+async def _send_whole(send, status: int, body: bytes, content_type: str, extra=()):
+    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()), *extra]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 application = Gateway()
