@@ -9,7 +9,7 @@ Why a process and not a thread: in one process the writer thread (Django, chain 
 held the GIL for about a third of the gateway's CPU time, and the event loop waited for it — up to
 the interpreter's switch interval each time — so every request paid for the log twice, in CPU and in
 latency (bench/README.md, "LGSP gateway"). In its own process the writer runs on the other core and
-the event loop keeps the GIL; a record costs the event loop one pickle and one socket write.
+the event loop keeps the GIL; a record costs the event loop one marshal dump and one socket write.
 
 The link is a socket pair: frames of a 4-byte length and a ``marshal`` dump, both ways (both ends are
 this code and this interpreter; nothing else can write to the pair). ``marshal`` because a pickle of
