@@ -76,8 +76,9 @@ def serve(argv: list[str]) -> int:
 
 def gateway(argv: list[str]) -> int:
     """The LGSP gateway: one granian process running the ASGI application
-    ``congso.lgsp.gateway.asgi:application`` (asyncio: many connections at once). One process, because
-    its rate limits and its memory of message ids live in it (docs/lgsp.md, "Gateway")."""
+    ``congso.lgsp.gateway.asgi:application`` (asyncio: many connections at once), which starts its
+    message-log writer process. One gateway process, because its rate limits and its memory of message
+    ids live in it (docs/lgsp.md, "Gateway")."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="congso gateway", description="Run the LGSP gateway.")

@@ -1,6 +1,7 @@
 """The LGSP gateway over real HTTP: ``congso gateway`` runs as a subprocess on a free port against the
 test database, in front of a tiny upstream HTTP server run by the test."""
 
+import http.client
 import json
 import threading
 import time
@@ -23,16 +24,30 @@ from tests.support.subprocesses import (
 ROOT = PROJECT_ROOT
 SERVICE = "000.00.02.H08/MOTCUA/tra-cuu-ho-so"
 RELOAD_SECONDS = 0.5
+LARGE = 200_000  # over the 64 KiB the gateway holds: streamed
 
 
 class Upstream(BaseHTTPRequestHandler):
-    """The provider: echoes what it received; ``/ho-so/cham`` answers after 3 s."""
+    """The provider: echoes what it received; ``/ho-so/cham`` answers after 3 s; ``/ho-so/lon`` answers
+    200 KB; ``/ho-so/dut`` announces 200 KB, sends half and hangs up."""
 
     protocol_version = "HTTP/1.1"
 
     def _answer(self, body: bytes):
         if self.path.endswith("/ho-so/cham"):
             time.sleep(3)
+        if self.path.endswith(("/ho-so/lon", "/ho-so/dut")):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(LARGE))
+            self.end_headers()
+            if self.path.endswith("/ho-so/lon"):
+                self.wfile.write(b"x" * LARGE)
+                return
+            self.wfile.write(b"x" * (LARGE // 2))
+            self.wfile.flush()
+            self.close_connection = True
+            return
         payload = {
             "path": self.path,
             "method": self.command,
@@ -166,6 +181,22 @@ def test_with_the_right_the_providers_answer_comes_back_with_the_x_road_headers(
         gateway, f"/r1/{SERVICE}/ho-so", world["token"], method="POST", body=b'{"a":1}'
     )
     assert status == 200 and json.loads(body)["body_bytes"] == 7 and len(headers["x-road-id"]) == 36
+    assert messagelog.verify().ok
+
+
+def test_a_long_answer_is_streamed_whole_and_one_broken_off_cuts_the_connection(gateway, world):
+    status, headers, body = call(gateway, f"/r1/{SERVICE}/ho-so/lon", world["token"], X_Road_Id="lon-1")
+    assert status == 200 and body == b"x" * LARGE and headers["x-road-id"] == "lon-1"
+    assert MessageRecord.objects.get(message_id="lon-1").response_bytes == LARGE
+    # Half an answer must not pass for a whole one: the client's read fails, the log says 502.
+    request = urllib.request.Request(gateway + f"/r1/{SERVICE}/ho-so/dut")  # noqa: S310
+    request.add_header("Authorization", f"Bearer {world['token']}")
+    request.add_header("X-Road-Id", "dut-1")
+    with pytest.raises((http.client.IncompleteRead, ConnectionError)):
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            response.read()
+    record = MessageRecord.objects.get(message_id="dut-1")
+    assert (record.status, record.source, record.response_bytes) == (502, "provider", LARGE // 2)
     assert messagelog.verify().ok
 
 

@@ -1,5 +1,6 @@
 """Parts of the LGSP gateway tested in-process: the token cache (per token and snapshot, bounded by
-``exp``) and the upstream client's keep-alive pool (reuse, a connection the provider closed, timeouts)."""
+``exp``), the upstream client's keep-alive pool (reuse, a connection the provider closed, timeouts)
+and the message log's writer process (group commit, a failed record, a writer that died)."""
 
 import asyncio
 import base64
@@ -8,10 +9,14 @@ import time
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.utils import timezone
 
-from congso.lgsp import keys
+from congso.lgsp import keys, messagelog
 from congso.lgsp.gateway import upstream
 from congso.lgsp.gateway.asgi import Gateway
+from congso.lgsp.gateway.logwriter import LogWriteFailed, LogWriter
+from congso.lgsp.models import MessageRecord
+from tests.support.subprocesses import database_url_for_subprocess
 
 
 def _snapshot(private: Ed25519PrivateKey, kid: str = "k1") -> dict:
@@ -129,3 +134,61 @@ def test_a_silent_provider_times_out_and_a_closed_port_is_a_connect_error():
             await _get(pool, base + "/api/x", timeout=0.5)
 
     asyncio.run(scenario())
+
+
+def _record(message_id: str) -> dict:
+    digest = "0" * 64
+    return {
+        "at": timezone.now(),
+        "message_id": message_id,
+        "client": "GOV/X/Y",
+        "service": "GOV/P/Q/s",
+        "method": "GET",
+        "path": "/r1/GOV/P/Q/s/x",
+        "user_id": "",
+        "issue": "",
+        "data_subject": "",
+        "status": 200,
+        "source": "",
+        "request_bytes": 0,
+        "response_bytes": 2,
+        "duration_us": 100,
+        "request_sha256": digest,
+        "response_sha256": digest,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_log_writer_process_commits_together_fails_one_record_alone_and_is_restarted(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url_for_subprocess())
+    monkeypatch.setenv("CONGSO_PROFILE", "test")
+    # The test counts rows from inside the event loop on purpose: right after a write returned.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    async def scenario():
+        writer = LogWriter()
+        await writer.start()
+        # Every write returns only once its record is in the database.
+        results = await asyncio.gather(*(writer.write(_record(f"m-{n}")) for n in range(30)))
+        assert results == [None] * 30
+        assert MessageRecord.objects.count() == 30
+        # A message id already logged fails alone; the record beside it is written.
+        again, new = await asyncio.gather(
+            writer.write(_record("m-3")), writer.write(_record("m-new")), return_exceptions=True
+        )
+        assert isinstance(again, LogWriteFailed) and new is None
+        # A writer that dies is noticed, and the next record starts a new one.
+        first = writer.process
+        first.kill()
+        for _ in range(100):
+            if writer.process is None:
+                break
+            await asyncio.sleep(0.05)
+        assert writer.process is None
+        await writer.write(_record("m-after"))
+        assert writer.process is not first and writer.process.is_alive()
+        await writer.aclose()
+
+    asyncio.run(scenario())
+    assert MessageRecord.objects.count() == 32
+    assert messagelog.verify().ok

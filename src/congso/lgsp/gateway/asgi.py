@@ -92,11 +92,10 @@ class BodyTooLarge(Exception):
 class Gateway:
     def __init__(self):
         self.executor_reload = ThreadPoolExecutor(1, thread_name_prefix="lgsp-snapshot")
-        self.executor_log = ThreadPoolExecutor(1, thread_name_prefix="lgsp-log")
         self.snapshot = SnapshotHolder(self.executor_reload)
         self.limiter = RateLimiter()
         self.seen = SeenMessageIds()
-        self.log = LogWriter(self.executor_log)
+        self.log = LogWriter()
         self.client: UpstreamPool | None = None
         self.started: asyncio.Future | None = None
         self.tasks: list[asyncio.Task] = []
@@ -109,10 +108,10 @@ class Gateway:
             try:
                 await self.snapshot.load()
                 await self.seen.load(self.executor_reload)
+                await self.log.start()
                 self.client = UpstreamPool()
                 self.tasks = [
                     asyncio.create_task(self.snapshot.watch()),
-                    asyncio.create_task(self.log.run()),
                     asyncio.create_task(self._prune()),
                 ]
                 self.started.set_result(True)
@@ -153,6 +152,7 @@ class Gateway:
             elif message["type"] == "lifespan.shutdown":
                 if self.client is not None:
                     await self.client.aclose()
+                await self.log.aclose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
