@@ -210,6 +210,14 @@ CONGSO_PASSWORD_RESET_ADDRESS_LIMIT = env.int("CONGSO_PASSWORD_RESET_ADDRESS_LIM
 CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS = env.int(
     "CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS", default=3600
 )
+# One-time codes of local accounts (identity.one_time_codes): 6 digits, valid 10 minutes, 5 tries each;
+# a new code to one address at most once a minute, and sends limited per address and per client address.
+CONGSO_ONE_TIME_CODE_LIFETIME_SECONDS = env.int("CONGSO_ONE_TIME_CODE_LIFETIME_SECONDS", default=600)
+CONGSO_ONE_TIME_CODE_ATTEMPTS = env.int("CONGSO_ONE_TIME_CODE_ATTEMPTS", default=5)
+CONGSO_ONE_TIME_CODE_RESEND_SECONDS = env.int("CONGSO_ONE_TIME_CODE_RESEND_SECONDS", default=60)
+CONGSO_ONE_TIME_CODE_ADDRESS_LIMIT = env.int("CONGSO_ONE_TIME_CODE_ADDRESS_LIMIT", default=5)
+CONGSO_ONE_TIME_CODE_CLIENT_LIMIT = env.int("CONGSO_ONE_TIME_CODE_CLIENT_LIMIT", default=20)
+CONGSO_ONE_TIME_CODE_LIMIT_WINDOW_SECONDS = env.int("CONGSO_ONE_TIME_CODE_LIMIT_WINDOW_SECONDS", default=3600)
 
 # --- Reporting ----------------------------------------------------------------------------
 # The coordinating department that collects the agencies' IT-application reports each December (the

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import second_factor_views, views
+from . import local_account_views, second_factor_views, views
 from .contrib.vneid import plugin as vneid_plugin
 
 app_name = "identity"
@@ -22,7 +22,11 @@ urlpatterns = [
     ),
     path("dang-xuat/", views.SignOutView.as_view(), name="logout"),
     path("sau-dang-nhap/", views.after_login, name="after-login"),
+    path("dang-ky/", local_account_views.register, name="register"),
+    path("dang-ky/xac-minh/", local_account_views.register_verify, name="register-verify"),
     path("quen-mat-khau/", views.PasswordResetRequestView.as_view(), name="password-reset"),
+    path("quen-mat-khau/bang-ma/", local_account_views.reset_request, name="password-reset-by-code"),
+    path("quen-mat-khau/nhap-ma/", local_account_views.reset_with_code, name="password-reset-code"),
     path("quen-mat-khau/da-gui/", views.PasswordResetSentView.as_view(), name="password-reset-sent"),
     path(
         "dat-lai-mat-khau/hoan-tat/",
