@@ -11,6 +11,7 @@ urlpatterns = [
     path("dang-nhap/", views.SignInView.as_view(), name="login"),
     path("dang-nhap/<slug:method>/", views.start_sign_in, name="sign-in-method"),
     path("vneid/ve/", vneid_plugin.callback, name="vneid-callback"),
+    path("vneid/da-dang-xuat/", vneid_plugin.logged_out, name="vneid-logged-out"),
     path("xac-thuc-hai-buoc/", second_factor_views.verify, name="second-factor"),
     path("xac-thuc-hai-buoc/dang-ky/", second_factor_views.enrol, name="second-factor-enrol"),
     path("xac-thuc-hai-buoc/dang-ky/ma-qr.svg", second_factor_views.enrol_qr, name="second-factor-qr"),
