@@ -532,6 +532,9 @@ CONGSO_VNEID_CLIENT_SECRET = env.str(
 )
 # Officials' sessions end after this many seconds without a request (identity.second_factor).
 CONGSO_OFFICIAL_IDLE_TIMEOUT_SECONDS = env.int("CONGSO_OFFICIAL_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+# WebAuthn (officials' security keys, identity.webauthn_keys): the relying party ID is the site's domain
+# (empty: the host the request came to, without its port); a key registered for one ID works only there.
+CONGSO_WEBAUTHN_RP_ID = env.str("CONGSO_WEBAUTHN_RP_ID", default="")
 # The issuer name an authenticator app shows next to an official's TOTP entry.
 CONGSO_TOTP_ISSUER = env.str("CONGSO_TOTP_ISSUER", default="Congso")
 OTP_TOTP_ISSUER = CONGSO_TOTP_ISSUER

@@ -132,6 +132,27 @@ class RecoveryCode(models.Model):
         return f"{self.user} #{self.pk}"
 
 
+class SecurityKey(models.Model):
+    """A WebAuthn credential (a security key or the device's own authenticator) an official registered as
+    a second factor beside the authenticator app (``webauthn_keys``). Holds only the public key."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_keys")
+    name = models.CharField(_("tên khóa"), max_length=100)
+    credential_id = models.BinaryField(max_length=1023)
+    credential_id_b64 = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa bảo mật")
+        verbose_name_plural = _("khóa bảo mật")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CodePurpose(models.TextChoices):
     SIGN_UP = "sign_up", _("Kích hoạt tài khoản")
     PASSWORD_RESET = "password_reset", _("Đặt lại mật khẩu")
