@@ -142,13 +142,14 @@ def test_official_registers_a_security_key_signs_in_with_it_and_removes_it(page,
     page.get_by_label("Tên khóa").fill("Khóa USB màu xanh")
     page.get_by_role("button", name="Thêm khóa bảo mật").click()
     expect(page.get_by_text("Đã thêm khóa bảo mật")).to_be_visible()
-    assert page.locator("#security-keys").get_by_text("Khóa USB màu xanh").is_visible()
+    assert page.locator("#security-keys").get_by_text("Khóa USB màu xanh", exact=True).is_visible()
     with database_work():
         assert SecurityKey.objects.filter(user=officer).count() == 1
 
     # Sign out and in again: the key passes the second factor, and it cannot be skipped meanwhile.
     page.goto("/tai-khoan/dang-xuat/")
-    page.get_by_role("button", name="Đăng xuất").click()
+    page.locator("#main").get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url(f"{live_server.url}/")
     _sign_in_with_password(page, "khoa.bao.mat")
     page.goto("/can-bo/")
     assert "/tai-khoan/xac-thuc-hai-buoc/" in page.url
@@ -165,7 +166,8 @@ def test_official_registers_a_security_key_signs_in_with_it_and_removes_it(page,
     with database_work():
         assert not SecurityKey.objects.filter(user=officer).exists()
     page.goto("/tai-khoan/dang-xuat/")
-    page.get_by_role("button", name="Đăng xuất").click()
+    page.locator("#main").get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url(f"{live_server.url}/")
     _sign_in_with_password(page, "khoa.bao.mat")
     assert page.get_by_role("button", name="Dùng khóa bảo mật").count() == 0
     page.get_by_label("Mã xác thực").fill(recovery_code)
