@@ -343,3 +343,16 @@ def test_pages_are_offered_in_english_too(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("identity:register")).content.decode()
     assert "Create an account" in page and "Phone number or e-mail address" in page
+
+
+def test_a_local_account_is_offered_the_national_e_id_on_its_security_page(client, mailoutbox, settings):
+    settings.CONGSO_VNEID_ISSUER = "https://vneid.example/"
+    settings.CONGSO_VNEID_CLIENT_ID = "congso"
+    _register(client, "muc.hai@example.vn")
+    _verify(client, _code(mailoutbox[0].body))
+    page = client.get(reverse("identity:security")).content.decode()
+    assert "Xác thực bằng VNeID" in page and "/tai-khoan/dang-nhap/vneid/?next=/tai-khoan/bao-mat/" in page
+    user = get_user_model().objects.get(email="muc.hai@example.vn")
+    user.national_id = "074090001234"
+    user.save()
+    assert "Xác thực bằng VNeID" not in client.get(reverse("identity:security")).content.decode()

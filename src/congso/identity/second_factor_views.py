@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from congso.core import audit
 
-from . import second_factor, webauthn_keys
+from . import second_factor, vneid, webauthn_keys
 from .services import default_home_url, safe_next_url
 
 
@@ -183,6 +183,8 @@ def security(request):
             "may_add_keys": second_factor.requires_second_factor(user)
             and second_factor.session_is_verified(request),
             "key_form": SecurityKeyForm(),
+            # A local account (phone or e-mail) reaches level 2 by one VNeID sign-in (vneid.account_for).
+            "may_link_eid": user.is_local_account and not user.national_id and vneid.is_configured(),
         },
     )
 
