@@ -212,6 +212,14 @@ CONGSO_PASSWORD_RESET_ADDRESS_LIMIT = env.int("CONGSO_PASSWORD_RESET_ADDRESS_LIM
 CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS = env.int(
     "CONGSO_PASSWORD_RESET_ADDRESS_WINDOW_SECONDS", default=3600
 )
+# One-time codes of local accounts (identity.one_time_codes): 6 digits, valid 10 minutes, 5 tries each;
+# a new code to one address at most once a minute, and sends limited per address and per client address.
+CONGSO_ONE_TIME_CODE_LIFETIME_SECONDS = env.int("CONGSO_ONE_TIME_CODE_LIFETIME_SECONDS", default=600)
+CONGSO_ONE_TIME_CODE_ATTEMPTS = env.int("CONGSO_ONE_TIME_CODE_ATTEMPTS", default=5)
+CONGSO_ONE_TIME_CODE_RESEND_SECONDS = env.int("CONGSO_ONE_TIME_CODE_RESEND_SECONDS", default=60)
+CONGSO_ONE_TIME_CODE_ADDRESS_LIMIT = env.int("CONGSO_ONE_TIME_CODE_ADDRESS_LIMIT", default=5)
+CONGSO_ONE_TIME_CODE_CLIENT_LIMIT = env.int("CONGSO_ONE_TIME_CODE_CLIENT_LIMIT", default=20)
+CONGSO_ONE_TIME_CODE_LIMIT_WINDOW_SECONDS = env.int("CONGSO_ONE_TIME_CODE_LIMIT_WINDOW_SECONDS", default=3600)
 
 # --- Reporting ----------------------------------------------------------------------------
 # The coordinating department that collects the agencies' IT-application reports each December (the
@@ -526,6 +534,9 @@ CONGSO_VNEID_CLIENT_SECRET = env.str(
 )
 # Officials' sessions end after this many seconds without a request (identity.second_factor).
 CONGSO_OFFICIAL_IDLE_TIMEOUT_SECONDS = env.int("CONGSO_OFFICIAL_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+# WebAuthn (officials' security keys, identity.webauthn_keys): the relying party ID is the site's domain
+# (empty: the host the request came to, without its port); a key registered for one ID works only there.
+CONGSO_WEBAUTHN_RP_ID = env.str("CONGSO_WEBAUTHN_RP_ID", default="")
 # The issuer name an authenticator app shows next to an official's TOTP entry.
 CONGSO_TOTP_ISSUER = env.str("CONGSO_TOTP_ISSUER", default="Congso")
 OTP_TOTP_ISSUER = CONGSO_TOTP_ISSUER

@@ -145,6 +145,27 @@ def test_public_pages(catalog, world, audit):
     audit.assert_clean()
 
 
+def test_local_account_pages(audit):
+    """Registering with a phone or e-mail, its errors, the code page and the reset-by-code page."""
+    page = audit.open(reverse("identity:register"))
+    audit.check("đăng ký tài khoản")
+    page.get_by_role("button", name="Đăng ký và nhận mã kích hoạt").click()
+    audit.check("đăng ký tài khoản: lỗi")
+    page.get_by_label("Họ và tên").fill("Lê Thị Hoa")
+    page.get_by_label("Số điện thoại hoặc địa chỉ email").fill("hoa.a11y@example.vn")
+    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+    page.get_by_label("Nhập lại mật khẩu", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Đăng ký và nhận mã kích hoạt").click()
+    page.wait_for_url("**/tai-khoan/dang-ky/xac-minh/")
+    audit.check("nhập mã kích hoạt")
+    page.get_by_label("Mã xác minh").fill("000000")
+    page.get_by_role("button", name="Kích hoạt tài khoản").click()
+    audit.check("nhập mã kích hoạt: mã sai")
+    audit.open(reverse("identity:password-reset-by-code"))
+    audit.check("đặt lại mật khẩu bằng mã")
+    audit.assert_clean()
+
+
 def test_application_pages(catalog, make_user, audit, tmp_path):
     with database_work():
         make_user(

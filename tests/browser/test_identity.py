@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from congso.sandbox.models import Citizen, Household
 from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
@@ -88,3 +89,87 @@ def test_official_is_asked_for_the_second_factor_and_cannot_skip_it(page, live_s
     page.get_by_role("button", name="Xác nhận").click()
     page.wait_for_url("**/can-bo/**")
     assert page.get_by_text("UBND phường Phú Lợi").first.is_visible()
+
+
+def _totp_code(device) -> str:
+    with database_work():
+        device.refresh_from_db()
+        return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def _sign_in_with_password(page, username):
+    page.goto("/tai-khoan/dang-nhap/")
+    page.get_by_label("Tên đăng nhập hoặc số định danh cá nhân").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/tai-khoan/xac-thuc-hai-buoc/**")
+
+
+def test_official_registers_a_security_key_signs_in_with_it_and_removes_it(page, live_server, make_user):
+    """WebAuthn with Chromium's virtual authenticator (DevTools protocol): register on the security
+    page, sign in with the key instead of the app's code, remove it; a recovery code still works."""
+    from congso.identity import second_factor
+    from congso.identity.models import SecurityKey
+
+    with database_work():
+        officer = make_user("khoa.bao.mat", kind="official", full_name="Phạm Văn Khoa", password=PASSWORD)
+        device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
+        [recovery_code, *_rest] = second_factor.new_recovery_codes(officer)
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": False,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+
+    # No key yet: the verify page offers only the app's code.
+    _sign_in_with_password(page, "khoa.bao.mat")
+    assert page.get_by_role("button", name="Dùng khóa bảo mật").count() == 0
+    page.get_by_label("Mã xác thực").fill(_totp_code(device))
+    page.get_by_role("button", name="Xác nhận").click()
+    page.wait_for_url("**/can-bo/**")
+
+    page.goto("/tai-khoan/bao-mat/")
+    page.get_by_label("Tên khóa").fill("Khóa USB màu xanh")
+    page.get_by_role("button", name="Thêm khóa bảo mật").click()
+    expect(page.get_by_text("Đã thêm khóa bảo mật")).to_be_visible()
+    assert page.locator("#security-keys").get_by_text("Khóa USB màu xanh", exact=True).is_visible()
+    with database_work():
+        assert SecurityKey.objects.filter(user=officer).count() == 1
+
+    # Sign out and in again: the key passes the second factor, and it cannot be skipped meanwhile.
+    page.goto("/tai-khoan/dang-xuat/")
+    page.locator("#main").get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url(f"{live_server.url}/")
+    _sign_in_with_password(page, "khoa.bao.mat")
+    page.goto("/can-bo/")
+    assert "/tai-khoan/xac-thuc-hai-buoc/" in page.url
+    page.get_by_role("button", name="Dùng khóa bảo mật").click()
+    page.wait_for_url("**/can-bo/**")
+    with database_work():
+        key = SecurityKey.objects.get(user=officer)
+        assert key.last_used_at is not None and key.sign_count >= 1
+
+    # Remove it; the next sign-in goes by a recovery code.
+    page.goto("/tai-khoan/bao-mat/")
+    page.get_by_role("button", name="Gỡ khóa Khóa USB màu xanh").click()
+    expect(page.get_by_text("Đã gỡ khóa bảo mật")).to_be_visible()
+    with database_work():
+        assert not SecurityKey.objects.filter(user=officer).exists()
+    page.goto("/tai-khoan/dang-xuat/")
+    page.locator("#main").get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url(f"{live_server.url}/")
+    _sign_in_with_password(page, "khoa.bao.mat")
+    assert page.get_by_role("button", name="Dùng khóa bảo mật").count() == 0
+    page.get_by_label("Mã xác thực").fill(recovery_code)
+    page.get_by_role("button", name="Xác nhận").click()
+    page.wait_for_url("**/can-bo/**")

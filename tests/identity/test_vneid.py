@@ -368,3 +368,164 @@ def test_a_rotated_key_is_fetched_once_then_cached(federation, monkeypatch):
     assert vneid.validate_id_token(token, "the-nonce")["sub"]
     assert vneid.validate_id_token(token, "the-nonce")["sub"]
     assert fetched == [f"{federation}/sandbox/vneid/jwks"]  # one fresh fetch, then the cache
+
+
+# --- Signing out ends the provider's session too (RP-initiated logout) -----------------------------------
+
+
+def sign_out_of_congso(browser, next_url=None):
+    page = browser.get("/tai-khoan/dang-xuat/")
+    data = {"csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]}
+    if next_url:
+        data["next"] = next_url
+    return browser.post(
+        "/tai-khoan/dang-xuat/",
+        data=data,
+        headers={"Referer": str(page.url), "Origin": str(browser.base_url).rstrip("/")},
+    )
+
+
+def test_signing_out_of_congso_signs_out_of_the_national_e_id_too(browser, federation):
+    _location, page = leave_for_provider(browser)
+    browser.get(sign_in_at_provider(browser, page).headers["location"])
+    assert session_of(browser)["_auth_user_id"]
+    # The provider keeps its own session: a second sign-in is answered without the password page.
+    again = browser.get(browser.get("/tai-khoan/dang-nhap/vneid/").headers["location"])
+    assert again.status_code == 302 and "code=" in again.headers["location"]
+    id_token = session_of(browser)[vneid.ID_TOKEN_KEY]
+    assert jwt.decode(id_token, options={"verify_signature": False})["sid"]
+
+    answer = sign_out_of_congso(browser, next_url="/thu-tuc/")
+    upstream = answer.headers["location"]
+    assert upstream.startswith(f"{federation}/sandbox/vneid/logout?")
+    query = parse_qs(urlsplit(upstream).query)
+    assert query["id_token_hint"] == [id_token]
+    assert query["post_logout_redirect_uri"] == [f"{federation}/tai-khoan/vneid/da-dang-xuat/"]
+    assert "_auth_user_id" not in session_of(browser)  # congso's session ended before leaving
+
+    back = browser.get(upstream)
+    assert back.status_code == 302 and back.headers["location"].startswith(
+        query["post_logout_redirect_uri"][0]
+    )
+    assert parse_qs(urlsplit(back.headers["location"]).query)["state"] == query["state"]
+    home = browser.get(back.headers["location"])
+    assert home.status_code == 302 and home.headers["location"] == "/thu-tuc/"
+    # The provider asks for the password again.
+    _location, page = leave_for_provider(browser)
+    assert "password" in page.text
+
+
+def test_a_forged_logout_state_changes_nothing(browser):
+    _location, page = leave_for_provider(browser)
+    browser.get(sign_in_at_provider(browser, page).headers["location"])
+    upstream = sign_out_of_congso(browser, next_url="/thu-tuc/").headers["location"]
+    state = parse_qs(urlsplit(upstream).query)["state"][0]
+    forged = browser.get("/tai-khoan/vneid/da-dang-xuat/", params={"state": "forged"})
+    assert forged.status_code == 302 and forged.headers["location"] == "/"
+    # The kept state is used up by any answer: the genuine one no longer leads to ``next``.
+    assert browser.get("/tai-khoan/vneid/da-dang-xuat/", params={"state": state}).headers["location"] == "/"
+
+
+def test_a_password_sign_out_does_not_visit_the_provider(browser, make_user):
+    make_user(username="matkhau", password="Mat-khau-rat-dai-1!")
+    page = browser.get("/tai-khoan/dang-nhap/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    signed_in = browser.post(
+        "/tai-khoan/dang-nhap/",
+        data={"csrfmiddlewaretoken": token, "username": "matkhau", "password": "Mat-khau-rat-dai-1!"},
+        headers={"Referer": str(page.url), "Origin": str(browser.base_url).rstrip("/")},
+    )
+    assert signed_in.status_code == 302
+    answer = sign_out_of_congso(browser)
+    assert answer.status_code == 302 and "/sandbox/vneid/" not in answer.headers["location"]
+
+
+def test_the_provider_refuses_a_foreign_post_logout_address(browser, federation):
+    _location, page = leave_for_provider(browser)
+    browser.get(sign_in_at_provider(browser, page).headers["location"])
+    hint = session_of(browser)[vneid.ID_TOKEN_KEY]
+    foreign = browser.get(
+        "/sandbox/vneid/logout",
+        params={"id_token_hint": hint, "post_logout_redirect_uri": "https://evil.example/"},
+    )
+    assert foreign.status_code == 400 and "location" not in foreign.headers
+    forged_hint = browser.get(
+        "/sandbox/vneid/logout",
+        params={
+            "id_token_hint": _token(federation, key_pem=_foreign_key()),
+            "post_logout_redirect_uri": f"{federation}/",
+        },
+    )
+    assert forged_hint.status_code == 400
+
+
+def _foreign_key() -> bytes:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+# --- More of the ID token's checks ---------------------------------------------------------------------
+
+
+def test_another_authorized_party_is_refused(federation):
+    with pytest.raises(vneid.VneidError) as refused:
+        vneid.validate_id_token(_token(federation, azp="another-system"), "the-nonce")
+    assert refused.value.reason == "wrong_authorized_party"
+
+
+def test_a_token_issued_long_ago_is_refused_even_if_unexpired(federation):
+    old = int(time.time()) - vneid.MAX_ID_TOKEN_AGE - vneid.CLOCK_LEEWAY - 60
+    with pytest.raises(vneid.VneidError) as refused:
+        vneid.validate_id_token(_token(federation, iat=old, exp=int(time.time()) + 600), "the-nonce")
+    assert refused.value.reason == "stale_id_token"
+
+
+def test_the_access_token_must_match_at_hash(federation):
+    at_hash = vneid._at_hash("the-access-token", "RS256")
+    token = _token(federation, at_hash=at_hash)
+    assert vneid.validate_id_token(token, "the-nonce", "the-access-token")["at_hash"] == at_hash
+    with pytest.raises(vneid.VneidError) as refused:
+        vneid.validate_id_token(token, "the-nonce", "a-swapped-access-token")
+    assert refused.value.reason == "at_hash_mismatch"
+
+
+# --- A local account (phone or e-mail) receives the national ID, never a second account -------------------
+
+
+def test_a_signed_in_local_account_receives_the_national_id(db):
+    from django.utils import timezone
+
+    local = get_user_model().objects.create_user(
+        "0912345678",
+        password="x-Mat-khau-1!",
+        phone="0912345678",
+        phone_verified_at=timezone.now(),
+        assurance_level=1,
+    )
+    user, created = vneid.account_for(PERSON, signed_in=local)
+    assert (user, created) == (local, False)
+    local.refresh_from_db()
+    assert (local.national_id, local.assurance_level, local.full_name) == (LEVEL2_ID, 2, "Nguyễn Văn An")
+    # Later VNeID sign-ins, signed in or not, find this same account.
+    assert vneid.account_for(PERSON) == (local, False)
+    assert get_user_model().objects.filter(national_id=LEVEL2_ID).count() == 1
+
+
+def test_a_local_account_does_not_take_a_number_another_account_holds(db, make_user):
+    from django.utils import timezone
+
+    holder = make_user(username="holder", national_id=LEVEL2_ID, assurance_level=2)
+    local = get_user_model().objects.create_user(
+        "hoa@example.vn", email="hoa@example.vn", email_verified_at=timezone.now(), assurance_level=1
+    )
+    assert vneid.account_for(PERSON, signed_in=local) == (holder, False)
+    local.refresh_from_db()
+    assert local.national_id is None
+
+
+def test_without_a_signed_in_local_account_a_new_one_is_made(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    user, created = vneid.account_for(PERSON, signed_in=AnonymousUser())
+    assert created and user.national_id == LEVEL2_ID

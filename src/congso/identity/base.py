@@ -38,3 +38,22 @@ class SignInMethod(ABC):
         ``request.GET["next"]`` is the page asked for; a method must carry it through only when it is
         safe (same site), as ``services.safe_next_url`` decides.
         """
+
+
+class CodeNotSent(Exception):
+    """A one-time code could not be handed to the channel (gateway down, address refused…)."""
+
+
+class OneTimeCodeSender(ABC):
+    """Delivers one-time codes over one channel (``e-mail`` or ``phone``), registered under that
+    channel's name in ``registry.one_time_code_senders``.
+
+    Identity sits below the notifications block, so it cannot call it: the notifications block
+    registers its own senders (its SMS gateway and e-mail channels) when it starts. Without one, e-mail
+    goes through Django's e-mail backend and registering with a phone number is not offered.
+    """
+
+    @abstractmethod
+    def send(self, address: str, subject: str, body: str) -> None:
+        """Send ``body`` (and ``subject`` where the channel has one) to ``address`` now; raise
+        ``CodeNotSent`` when it cannot. Must not store the body anywhere: it holds a live code."""

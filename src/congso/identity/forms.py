@@ -5,6 +5,7 @@ an error summary above the form): every input points at its hint and errors with
 """
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordResetForm,
@@ -161,3 +162,106 @@ class NewPasswordForm(AccessibleFormMixin, SetPasswordForm):
         self.fields["new_password1"].error_messages["required"] = _("Nhập mật khẩu mới.")
         self.fields["new_password2"].error_messages["required"] = _("Nhập lại mật khẩu mới.")
         self.fields["new_password2"].help_text = _("Nhập lại đúng mật khẩu ở trên để kiểm tra.")
+
+
+# --- Local accounts (local_accounts) -------------------------------------------------------------------
+
+
+class ContactField(forms.CharField):
+    """A phone number or an e-mail address, cleaned to a ``local_accounts.Contact``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Số điện thoại hoặc địa chỉ email"))
+        kwargs.setdefault("max_length", 254)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false", "inputmode": "email"}),
+        )
+        kwargs.setdefault("error_messages", {"required": _("Nhập số điện thoại hoặc địa chỉ email.")})
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from .local_accounts import parse_contact
+
+        contact = parse_contact(super().clean(value))
+        if contact is None:
+            raise forms.ValidationError(
+                _(
+                    "Nhập số điện thoại Việt Nam gồm 10 chữ số (ví dụ 0912 345 678) hoặc địa chỉ email "
+                    "(ví dụ ten@example.vn)."
+                ),
+                code="invalid_contact",
+            )
+        from .one_time_codes import channel_available
+
+        if not channel_available(contact.channel):
+            raise forms.ValidationError(
+                _("Hiện chưa gửi được tin nhắn đến số điện thoại. Hãy dùng địa chỉ email."),
+                code="channel_unavailable",
+            )
+        return contact
+
+
+class RegistrationForm(AccessibleFormMixin, SetPasswordMixin, forms.Form):
+    """Register a local account: full name, phone or e-mail, and a password (the validators from settings)."""
+
+    full_name = forms.CharField(
+        label=_("Họ và tên"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Nhập họ và tên.")},
+    )
+    contact = ContactField(
+        help_text=_("Chúng tôi gửi mã kích hoạt gồm 6 chữ số đến số điện thoại hoặc email này."),
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Mật khẩu"), label2=_("Nhập lại mật khẩu")
+    )
+
+    error_messages = {"password_mismatch": _("Hai mật khẩu bạn nhập không giống nhau. Hãy nhập lại.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].error_messages["required"] = _("Nhập mật khẩu.")
+        self.fields["password2"].error_messages["required"] = _("Nhập lại mật khẩu.")
+        self.fields["password2"].help_text = _("Nhập lại đúng mật khẩu ở trên để kiểm tra.")
+
+    def clean(self):
+        self.validate_passwords()
+        self.validate_password_for_user(get_user_model()(full_name=self.cleaned_data.get("full_name", "")))
+        return super().clean()
+
+
+class CodeEntryForm(AccessibleFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Mã xác minh"),
+        max_length=12,
+        help_text=_("Mã gồm 6 chữ số trong tin nhắn hoặc email chúng tôi vừa gửi."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": _("Nhập mã xác minh.")},
+    )
+
+
+class CodeResetRequestForm(AccessibleFormMixin, forms.Form):
+    contact = ContactField(help_text=_("Số điện thoại hoặc email bạn đã xác minh khi đăng ký tài khoản."))
+
+
+class CodeResetForm(AccessibleFormMixin, SetPasswordMixin, forms.Form):
+    """Enter the reset code and choose the new password on one page."""
+
+    code = CodeEntryForm.base_fields["code"]
+    new_password1, new_password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Mật khẩu mới"), label2=_("Nhập lại mật khẩu mới")
+    )
+
+    error_messages = {"password_mismatch": _("Hai mật khẩu bạn nhập không giống nhau. Hãy nhập lại.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = _("Nhập mật khẩu mới.")
+        self.fields["new_password2"].error_messages["required"] = _("Nhập lại mật khẩu mới.")
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(get_user_model()(), "new_password2")
+        return super().clean()

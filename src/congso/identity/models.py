@@ -6,6 +6,7 @@ Holds personal data: national ID number, tax code, full name, date of birth, pho
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_national_id, validate_tax_code
@@ -60,12 +61,28 @@ class User(AbstractUser):
     assurance_level = models.PositiveSmallIntegerField(
         _("mức độ xác thực"), choices=AssuranceLevel.choices, default=AssuranceLevel.NONE
     )
+    # Set when the person proved they receive messages at the address (a one-time code, see
+    # ``local_accounts``). A verified e-mail or phone names one account only and signs it in.
+    email_verified_at = models.DateTimeField(_("email được xác minh lúc"), null=True, blank=True)
+    phone_verified_at = models.DateTimeField(_("số điện thoại được xác minh lúc"), null=True, blank=True)
 
     objects = UserManager()
 
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(email_verified_at__isnull=False),
+                name="identity_user_verified_email_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(phone_verified_at__isnull=False),
+                name="identity_user_verified_phone_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -77,7 +94,7 @@ class User(AbstractUser):
         super().clean()
         if self.national_id == "":
             self.national_id = None
-        if self.kind == UserKind.CITIZEN and not self.national_id:
+        if self.kind == UserKind.CITIZEN and not self.national_id and not self.is_local_account:
             raise ValidationError({"national_id": _("Công dân phải có số định danh cá nhân.")})
         if self.kind == UserKind.BUSINESS and not self.tax_code:
             raise ValidationError({"tax_code": _("Tài khoản doanh nghiệp phải có mã số thuế.")})
@@ -86,6 +103,12 @@ class User(AbstractUser):
     def masked_national_id(self) -> str:
         """The national ID with only its last 4 digits shown (see ``mask_national_id``)."""
         return mask_national_id(self.national_id)
+
+    @property
+    def is_local_account(self) -> bool:
+        """A citizen registered on the portal with a verified phone or e-mail instead of the national
+        e-ID (level 1; no national ID until a VNeID sign-in links one)."""
+        return bool(self.email_verified_at or self.phone_verified_at)
 
     @property
     def is_citizen_or_business(self) -> bool:
@@ -107,6 +130,60 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} #{self.pk}"
+
+
+class SecurityKey(models.Model):
+    """A WebAuthn credential (a security key or the device's own authenticator) an official registered as
+    a second factor beside the authenticator app (``webauthn_keys``). Holds only the public key."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_keys")
+    name = models.CharField(_("tên khóa"), max_length=100)
+    credential_id = models.BinaryField(max_length=1023)
+    credential_id_b64 = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa bảo mật")
+        verbose_name_plural = _("khóa bảo mật")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CodePurpose(models.TextChoices):
+    SIGN_UP = "sign_up", _("Kích hoạt tài khoản")
+    PASSWORD_RESET = "password_reset", _("Đặt lại mật khẩu")
+
+
+class CodeChannel(models.TextChoices):
+    EMAIL = "email", _("Thư điện tử")
+    PHONE = "phone", _("Tin nhắn SMS")
+
+
+class OneTimeCode(models.Model):
+    """A 6-digit code sent to a phone or e-mail address to prove the person receives messages there
+    (``one_time_codes``). Stored only as a keyed hash; short-lived, a few attempts, used once."""
+
+    purpose = models.CharField(max_length=20, choices=CodePurpose.choices)
+    channel = models.CharField(max_length=8, choices=CodeChannel.choices)
+    address = models.CharField(max_length=254)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã xác minh một lần")
+        verbose_name_plural = _("mã xác minh một lần")
+        indexes = [models.Index(fields=["purpose", "address", "-created_at"], name="identity_otc_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} #{self.pk}"
 
 
 # The OpenID Connect provider's models live beside it (oidc/models.py); imported here for Django.

@@ -30,3 +30,7 @@ def get_available_sign_in_method(request, name: str) -> SignInMethod | None:
         return None
     method = sign_in_methods[name]()
     return method if method.is_available(request) else None
+
+
+# Senders of one-time codes by channel ("email", "phone"): see ``base.OneTimeCodeSender``.
+one_time_code_senders = Registry("one-time code senders")

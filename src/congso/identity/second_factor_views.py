@@ -2,12 +2,14 @@
 once, and the account's security page with its recent sign-ins (``second_factor`` holds the rules)."""
 
 import io
+from urllib.parse import urlencode
 
 import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,7 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import second_factor
+from congso.core import audit
+
+from . import second_factor, vneid, webauthn_keys
 from .services import default_home_url, safe_next_url
 
 
@@ -54,7 +58,8 @@ def verify(request):
     """Ask for the second factor (officials and staff; the middleware sends them here)."""
     if not second_factor.requires_second_factor(request.user) or second_factor.session_is_verified(request):
         return _done(request)
-    if second_factor.confirmed_device(request.user) is None:
+    has_keys = webauthn_keys.keys_of(request.user).exists()
+    if second_factor.confirmed_device(request.user) is None and not has_keys:
         url = reverse("identity:second-factor-enrol")
         next_url = safe_next_url(request)
         return HttpResponseRedirect(f"{url}?next={next_url}" if next_url else url)
@@ -84,7 +89,12 @@ def verify(request):
     return render(
         request,
         "identity/second_factor_verify.html",
-        {"form": form, "next": safe_next_url(request), "demo_key": _demo_key(request.user)},
+        {
+            "form": form,
+            "next": safe_next_url(request),
+            "demo_key": _demo_key(request.user),
+            "has_keys": has_keys,
+        },
     )
 
 
@@ -169,6 +179,12 @@ def security(request):
             "device": second_factor.confirmed_device(user),
             "recovery_codes_left": second_factor.unused_recovery_codes(user),
             "sign_ins": second_factor.recent_sign_ins(user),
+            "security_keys": webauthn_keys.keys_of(user),
+            "may_add_keys": second_factor.requires_second_factor(user)
+            and second_factor.session_is_verified(request),
+            "key_form": SecurityKeyForm(),
+            # A local account (phone or e-mail) reaches level 2 by one VNeID sign-in (vneid.account_for).
+            "may_link_eid": user.is_local_account and not user.national_id and vneid.is_configured(),
         },
     )
 
@@ -180,3 +196,112 @@ def regenerate_recovery_codes(request):
     if second_factor.confirmed_device(request.user) is None:
         raise Http404
     return _show_codes(request, second_factor.new_recovery_codes(request.user))
+
+
+# --- Security keys (WebAuthn, webauthn_keys) -----------------------------------------------------------
+
+
+class SecurityKeyForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Tên khóa"),
+        max_length=100,
+        help_text=gettext_lazy(
+            "Để bạn nhận ra khóa sau này, ví dụ “Khóa USB màu xanh” hoặc “Máy tính ở cơ quan”."
+        ),
+        error_messages={"required": gettext_lazy("Đặt tên cho khóa bảo mật.")},
+    )
+    credential = forms.CharField(widget=forms.HiddenInput, max_length=20000)
+
+
+def _json(options: str) -> HttpResponse:
+    response = HttpResponse(options, content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _officer_with_verified_session(request):
+    # Keys are added only from a session that already passed the second factor, like a new app.
+    if not second_factor.requires_second_factor(request.user):
+        raise Http404
+    if not second_factor.session_is_verified(request):
+        raise PermissionDenied
+
+
+@never_cache
+@login_required
+@require_POST
+def key_registration_options(request):
+    _officer_with_verified_session(request)
+    return _json(webauthn_keys.registration_options(request))
+
+
+@never_cache
+@login_required
+@require_POST
+def add_key(request):
+    """Store the security key the browser created on the security page."""
+    _officer_with_verified_session(request)
+    form = SecurityKeyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Chưa thêm được khóa bảo mật: hãy đặt tên cho khóa rồi thử lại."))
+        return HttpResponseRedirect(reverse("identity:security"))
+    try:
+        key = webauthn_keys.register(request, form.cleaned_data["credential"], form.cleaned_data["name"])
+    except webauthn_keys.KeyRefused:
+        messages.error(request, _("Không xác nhận được khóa bảo mật. Hãy thử lại."))
+    else:
+        messages.success(request, _("Đã thêm khóa bảo mật “%(name)s”.") % {"name": key.name})
+    return HttpResponseRedirect(reverse("identity:security"))
+
+
+@never_cache
+@login_required
+@require_POST
+def remove_key(request, key_id):
+    _officer_with_verified_session(request)
+    if not webauthn_keys.remove(request.user, key_id):
+        raise Http404
+    messages.success(request, _("Đã gỡ khóa bảo mật."))
+    return HttpResponseRedirect(reverse("identity:security"))
+
+
+@never_cache
+@login_required
+@require_POST
+def key_authentication_options(request):
+    if (
+        not second_factor.requires_second_factor(request.user)
+        or not webauthn_keys.keys_of(request.user).exists()
+    ):
+        raise Http404
+    return _json(webauthn_keys.authentication_options(request))
+
+
+@never_cache
+@login_required
+@require_POST
+def verify_with_key(request):
+    """Pass the second factor with a security key (the signed answer the browser posts)."""
+    user = request.user
+    if not second_factor.requires_second_factor(user) or second_factor.session_is_verified(request):
+        return _done(request)
+    credential = request.POST.get("credential", "")
+    if credential and second_factor.attempt_allowed(user):
+        try:
+            webauthn_keys.authenticate(request, credential)
+        except webauthn_keys.KeyRefused as refused:
+            audit.record(
+                "identity.second_factor.failed",
+                user,
+                actor=user,
+                changes={"method": "webauthn", "reason": refused.reason},
+            )
+        else:
+            second_factor.mark_verified(request, "webauthn")
+            return _done(request)
+    messages.error(
+        request, _("Không xác thực được bằng khóa bảo mật. Hãy thử lại hoặc nhập mã từ ứng dụng xác thực.")
+    )
+    url = reverse("identity:second-factor")
+    next_url = safe_next_url(request)
+    return HttpResponseRedirect(f"{url}?{urlencode({'next': next_url})}" if next_url else url)

@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from congso.core import audit, net, ratelimit
 
 from .models import UserKind
-from .validators import NATIONAL_ID_RE
+from .validators import NATIONAL_ID_RE, normalise_phone
 
 # Actor label of audit entries written for someone not signed in (a failed sign-in, a reset request).
 ANONYMOUS_ACTOR_LABEL = "anonymous"
@@ -50,12 +50,12 @@ def normalise_sign_in_identifier(raw: str | None) -> str:
 def canonical_sign_in_name(raw: str | None) -> str:
     """Return the one name under which sign-in attempts for ``raw`` are counted and checked.
 
-    Input: what the person typed (user name in any letter case, or national ID).
-    Effect: one database query. When exactly one account has that user name (ignoring case) or that
-    national ID, its exact user name is returned, so "Alice", "alice" and Alice's national ID share a
-    single failure counter and a single lockout. Otherwise the normalised identifier, case-folded, is
-    returned; the caller must never show the result to the person (it would reveal that the account
-    exists and its user name).
+    Input: what the person typed (user name in any letter case, national ID, or the verified phone or
+    e-mail of a local account). Effect: one database query. When exactly one account has that user name
+    (ignoring case), national ID, verified phone or verified e-mail, its exact user name is returned,
+    so "Alice", "alice" and Alice's national ID share a single failure counter and a single lockout.
+    Otherwise the normalised identifier, case-folded, is returned; the caller must never show the
+    result to the person (it would reveal that the account exists and its user name).
     """
     identifier = normalise_sign_in_identifier(raw)
     if not identifier:
@@ -63,6 +63,12 @@ def canonical_sign_in_name(raw: str | None) -> str:
     match = Q(username__iexact=identifier)
     if NATIONAL_ID_RE.fullmatch(identifier):
         match |= Q(national_id=identifier)
+    # A local account signs in with its verified phone or e-mail (local_accounts), in any usual spelling.
+    phone = normalise_phone(identifier)
+    if phone:
+        match |= Q(phone=phone, phone_verified_at__isnull=False)
+    if "@" in identifier:
+        match |= Q(email__iexact=identifier, email_verified_at__isnull=False)
     names = list(get_user_model().objects.filter(match).values_list("username", flat=True)[:2])
     if len(names) == 1:
         return names[0]

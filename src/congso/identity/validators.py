@@ -1,6 +1,7 @@
 """Validators for the legal identifiers a user carries (STANDARDS.md §4)."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -23,4 +24,30 @@ def validate_tax_code(value: str) -> None:
         raise ValidationError(
             _("Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số kèm mã chi nhánh dạng -NNN."),
             code="invalid_tax_code",
+        )
+
+
+# Vietnamese mobile and fixed numbers since 2018: 10 digits starting with 0 (03, 05, 07, 08, 09 for
+# mobiles; 02 for landlines), written also as +84 / 84 followed by the 9 digits without the 0.
+PHONE_RE = re.compile(r"0[235789][0-9]{8}")
+_PHONE_SEPARATORS_RE = re.compile(r"[\s.\-()]")
+
+
+def normalise_phone(raw: str | None) -> str:
+    """A Vietnamese phone number in its national form ``0xxxxxxxxx`` (10 digits), or ``""`` when ``raw``
+    is not one. Accepts ``+84 912 345 678``, ``84912345678``, ``0912.345.678``, full-width digits."""
+    text = _PHONE_SEPARATORS_RE.sub("", unicodedata.normalize("NFKC", raw or "").strip())
+    if text.startswith("+84"):
+        text = "0" + text[3:]
+    elif text.startswith("84") and len(text) == 11:
+        text = "0" + text[2:]
+    return text if PHONE_RE.fullmatch(text) else ""
+
+
+def validate_phone(value: str) -> None:
+    """A Vietnamese phone number (10 digits starting with 0, or +84…)."""
+    if not normalise_phone(value):
+        raise ValidationError(
+            _("Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0 hoặc +84, ví dụ 0912 345 678."),
+            code="invalid_phone",
         )

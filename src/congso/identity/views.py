@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from congso.core import audit
 
+from . import vneid
 from .contrib.password.plugin import PasswordSignIn
 from .forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
 from .registry import available_sign_in_methods, get_available_sign_in_method
@@ -88,10 +89,14 @@ class SignOutView(PlatformNameMixin, auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         was_signed_in = request.user.is_authenticated
+        # Signed in with the national e-ID: end the provider's session too (RP-initiated logout), so
+        # the next person at this computer is asked for their own VNeID password.
+        id_token = request.session.get(vneid.ID_TOKEN_KEY, "")
         response = super().post(request, *args, **kwargs)
         if was_signed_in:
             messages.success(request, _("Bạn đã đăng xuất."))
-        return response
+        upstream = vneid.end_session_url(request, id_token, next_url=self.get_redirect_url())
+        return HttpResponseRedirect(upstream) if upstream else response
 
     def get_redirect_url(self):
         return safe_next_url(self.request, self.redirect_field_name)

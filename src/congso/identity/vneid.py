@@ -44,6 +44,9 @@ PENDING_KEY = "congso.vneid.pending"
 MAX_PENDING = 5  # sign-ins started in other tabs that are still accepted
 PENDING_LIFETIME = 900  # seconds between leaving for the provider and coming back
 CLOCK_LEEWAY = 60  # seconds of clock difference accepted on exp/iat
+MAX_ID_TOKEN_AGE = 600  # seconds: an ID token issued longer ago than this is a replay, not a fresh answer
+ID_TOKEN_KEY = "congso.vneid.id_token"  # noqa: S105 — the session's ID token: the ``id_token_hint`` of the logout
+LOGOUT_STATE_KEY = "congso.vneid.logout"
 ALGORITHMS = ["RS256", "ES256"]
 
 
@@ -66,6 +69,7 @@ class VneidPerson:
     full_name: str
     date_of_birth: date | None
     level: int
+    id_token: str = ""  # kept in the session as the ``id_token_hint`` of the upstream logout
 
 
 def is_configured() -> bool:
@@ -242,9 +246,16 @@ def _exchange_code(code: str, pending: dict) -> dict:
     return tokens
 
 
-def validate_id_token(id_token: str, nonce: str) -> dict:
-    """The ID token's claims once its signature (provider's JWKS), issuer, audience, expiry and
-    ``nonce`` are checked; ``VneidError`` otherwise."""
+def _at_hash(access_token: str, alg: str) -> str:
+    """OpenID Connect Core §3.1.3.6: the left half of the access token's hash (SHA-256 for RS256/ES256)."""
+    digest = hashlib.sha256(access_token.encode()).digest()
+    return _b64url(digest[: len(digest) // 2])
+
+
+def validate_id_token(id_token: str, nonce: str, access_token: str | None = None) -> dict:
+    """The ID token's claims once its signature (provider's JWKS), issuer, audience and authorized
+    party, expiry and age, ``nonce`` and, when the token carries one, the ``at_hash`` of
+    ``access_token`` are checked; ``VneidError`` otherwise."""
     try:
         header = jwt.get_unverified_header(id_token)
     except jwt.PyJWTError as error:
@@ -273,8 +284,18 @@ def validate_id_token(id_token: str, nonce: str) -> dict:
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     if len(audiences) > 1 and claims.get("azp") != settings.CONGSO_VNEID_CLIENT_ID:
         raise _rejected("wrong_audience")
+    if "azp" in claims and claims["azp"] != settings.CONGSO_VNEID_CLIENT_ID:
+        raise _rejected("wrong_authorized_party")
+    if (
+        not isinstance(claims["iat"], int | float)
+        or claims["iat"] < time.time() - MAX_ID_TOKEN_AGE - CLOCK_LEEWAY
+    ):
+        raise _rejected("stale_id_token")
     if not nonce or not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
         raise _rejected("nonce_mismatch")
+    if access_token is not None and "at_hash" in claims:
+        if not secrets.compare_digest(str(claims["at_hash"]), _at_hash(access_token, header["alg"])):
+            raise _rejected("at_hash_mismatch")
     return claims
 
 
@@ -306,7 +327,7 @@ def complete(request) -> tuple[VneidPerson, str]:
     if not code:
         raise _rejected("missing_code")
     tokens = _exchange_code(code, pending)
-    claims = validate_id_token(tokens["id_token"], pending["nonce"])
+    claims = validate_id_token(tokens["id_token"], pending["nonce"], tokens["access_token"])
     level = level_from_acr(claims.get("acr"))
     if level < AssuranceLevel.LEVEL_1:
         raise _rejected("unknown_acr")
@@ -330,13 +351,16 @@ def complete(request) -> tuple[VneidPerson, str]:
         full_name=str(info.get("HoVaTen") or "")[:200],
         date_of_birth=_birth_date(info.get("NgayThangNamSinh")),
         level=level,
+        id_token=tokens["id_token"],
     )
     return person, pending["next"]
 
 
-def account_for(person: VneidPerson):
+def account_for(person: VneidPerson, signed_in=None):
     """The account of ``person``, keyed on the national ID: linked to an existing account carrying the
-    same *verified* number (its ``assurance_level`` at least 1), else created (a citizen, no password).
+    same *verified* number (its ``assurance_level`` at least 1), else, when ``signed_in`` is a local
+    account (phone or e-mail, no national ID yet) of the person now signing in, that account receives
+    the number, else created (a citizen, no password).
 
     Never a second account for one number, also when two first sign-ins race: the number is unique in
     the database, and the loser of the race links to the winner's account. Raises ``VneidError`` when
@@ -348,6 +372,11 @@ def account_for(person: VneidPerson):
         existing = User.objects.filter(national_id=person.national_id).first()
         if existing is not None:
             return _link(existing, person), False
+        if _may_receive_national_id(signed_in):
+            try:
+                return _verify_local_account(signed_in, person), False
+            except IntegrityError:
+                continue  # the number was taken meanwhile: link to that account instead
         username = person.national_id
         if User.objects.filter(username=username).exists():
             username = f"vneid-{person.national_id}"
@@ -373,6 +402,81 @@ def account_for(person: VneidPerson):
         except IntegrityError:
             continue  # another first sign-in of the same person created it: link to that one
     raise _rejected("account_conflict")
+
+
+def _may_receive_national_id(user) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.kind == UserKind.CITIZEN
+        and not user.national_id
+        and user.is_local_account
+    )
+
+
+def _verify_local_account(user, person: VneidPerson):
+    """Give the signed-in local account ``user`` the national ID the e-ID just proved, and its level."""
+    with transaction.atomic():
+        updated = (
+            type(user)
+            .objects.filter(pk=user.pk, national_id=None)
+            .update(
+                national_id=person.national_id,
+                assurance_level=max(user.assurance_level, person.level),
+                full_name=person.full_name or user.full_name,
+                date_of_birth=person.date_of_birth or user.date_of_birth,
+            )
+        )
+        if not updated:
+            raise IntegrityError("the account received a national ID meanwhile")
+        audit.record(
+            "identity.vneid.local_account_verified",
+            user,
+            actor=user,
+            changes={"assurance_level": [user.assurance_level, max(user.assurance_level, person.level)]},
+        )
+    user.refresh_from_db()
+    return user
+
+
+def end_session_url(request, id_token: str, next_url: str = "") -> str:
+    """Where to send the browser so that the provider ends its own session too (OpenID Connect
+    RP-Initiated Logout): ``id_token`` (the signed-out session's) as ``id_token_hint``, back to
+    ``logout_return_url`` with a fresh ``state`` kept in ``request.session`` beside the safe ``next_url``.
+    ``""`` when there is no ID token or the provider has no such endpoint (or cannot be reached). Call
+    after signing out of congso, on the new session."""
+    if not id_token or not is_configured():
+        return ""
+    try:
+        endpoint = provider_metadata().get("end_session_endpoint")
+    except VneidError:
+        return ""
+    if not isinstance(endpoint, str) or not endpoint:
+        return ""
+    state = secrets.token_urlsafe(24)
+    request.session[LOGOUT_STATE_KEY] = {"state": state, "next": next_url}
+    query = {
+        "id_token_hint": id_token,
+        "post_logout_redirect_uri": logout_return_url(request),
+        "client_id": settings.CONGSO_VNEID_CLIENT_ID,
+        "state": state,
+    }
+    separator = "&" if "?" in endpoint else "?"
+    return f"{endpoint}{separator}{urlencode(query)}"
+
+
+def logout_return_url(request) -> str:
+    return request.build_absolute_uri(reverse("identity:vneid-logged-out"))
+
+
+def finish_logout(request, state: str) -> str | None:
+    """The ``next`` page kept for the upstream logout whose ``state`` came back, or ``None`` when
+    ``state`` is not the one sent (used up either way)."""
+    expected = request.session.pop(LOGOUT_STATE_KEY, None) or {}
+    if not expected.get("state") or not state or not secrets.compare_digest(expected["state"], state):
+        return None
+    return expected.get("next", "")
 
 
 def _link(user, person: VneidPerson):

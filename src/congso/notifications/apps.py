@@ -9,5 +9,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Channels, the workspace's header item and navigation entry, the dossier page's timeline rows
-        # and the periodic jobs register themselves when their modules are imported.
-        from . import channels, dossier_pages, jobs, workspace_entries  # noqa: F401
+        # and the periodic jobs register themselves when their modules are imported; so do the senders
+        # of identity's one-time codes (SMS and e-mail for local accounts).
+        from . import channels, dossier_pages, jobs, one_time_codes, workspace_entries  # noqa: F401

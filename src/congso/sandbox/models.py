@@ -224,6 +224,8 @@ class VneidGrant(models.Model):
     nonce = models.CharField(max_length=300, blank=True)
     code_challenge = models.CharField(max_length=128)
     scope = models.CharField(max_length=300)
+    # The provider session the code came from (the ID token's ``sid``; RP-initiated logout ends it).
+    session_id = models.CharField(max_length=64, blank=True)
     authenticated_at = models.DateTimeField()
     code_expires_at = models.DateTimeField()
     code_used_at = models.DateTimeField(null=True, blank=True)

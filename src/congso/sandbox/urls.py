@@ -29,6 +29,7 @@ urlpatterns = [
     path("vneid/auth", vneid.authorize, name="vneid-authorize"),
     path("vneid/token", vneid.token, name="vneid-token"),
     path("vneid/userinfo", vneid.userinfo, name="vneid-userinfo"),
+    path("vneid/logout", vneid.logout, name="vneid-logout"),
     path("vnpay/paymentv2/vpcpay.html", payment_gateway.vnpay_pay, name="vnpay-pay"),
     path("vnpay/paymentv2/<int:payment_id>/", payment_gateway.vnpay_complete, name="vnpay-complete"),
     path("vnpay/merchant_webapi/api/transaction", payment_gateway.vnpay_transaction_api, name="vnpay-api"),

@@ -8,6 +8,13 @@ carrying the nonce and ``acr``, and userinfo (Bearer) with the attribute names t
 ``SoDinhDanh``, ``HoVaTen``, ``NgayThangNamSinh`` (yyyymmdd), ``LoaiTaiKhoan``, ``loginIdp`` ("BCA"),
 ``TechID``, ``loAs``, ``IAL``.
 
+Like the real one, it keeps its own session: once a citizen signed in, the next authorization request
+from that browser is answered at once (single sign-on) unless it says ``prompt=login``. The ID token
+carries that session's ``sid``; RP-initiated logout (``/sandbox/vneid/logout``, OpenID Connect
+RP-Initiated Logout 1.0: ``id_token_hint``, ``post_logout_redirect_uri``, ``state``) ends it and sends
+the browser back to the relying party. The session is a signed cookie on the provider's own path, never
+congso's session, so signing out of congso alone does not end it.
+
 Who has an account: every citizen of the simulated population database (``models.Citizen``). The demo's
 own people (``is_generated=False``) are level-2 accounts (verified in person), generated ones level 1.
 Everyone signs in with the published demo password ``DEMO_PASSWORD``. The one client it knows is
@@ -20,7 +27,7 @@ import hmac
 import json
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote_plus, urlencode, urlsplit
 
 import jwt
@@ -28,6 +35,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -53,6 +61,9 @@ SCOPES = ("openid", "profile")
 SUBJECT_NAMESPACE = uuid.UUID("9a4f2c1e-3d7b-4e61-9f0a-6c2b8d5e7a13")
 LOGIN_LIMIT = 20  # password attempts per client address and window
 LOGIN_WINDOW = 300
+SSO_COOKIE = "sandbox_vneid_sso"
+SSO_SALT = "congso.sandbox.vneid.sso"
+SSO_LIFETIME = 8 * 3600  # seconds a provider session lasts
 SAMPLE_LEVEL_2 = 6
 SAMPLE_LEVEL_1 = 2
 
@@ -136,6 +147,7 @@ def discovery(request):
             "token_endpoint": _endpoint(request, "token"),
             "userinfo_endpoint": _endpoint(request, "userinfo"),
             "jwks_uri": _endpoint(request, "jwks"),
+            "end_session_endpoint": _endpoint(request, "logout"),
             "response_types_supported": ["code"],
             "grant_types_supported": ["authorization_code"],
             "subject_types_supported": ["public"],
@@ -258,6 +270,11 @@ def authorize(request):
     context["demo_password"] = DEMO_PASSWORD
     context["required_acr"] = LEVEL_ACR[auth.required_level]
     if request.method != "POST":
+        session = provider_session(request)
+        if session and params.get("prompt") != "login" and session["level"] >= auth.required_level:
+            citizen = Citizen.objects.filter(national_id=session["national_id"]).first()
+            if citizen is not None:
+                return _grant(auth, citizen, session["level"], session["sid"], session["at"])
         return render(request, "sandbox/vneid_authorize.html", context)
     if "cancel" in request.POST:
         return auth.back(error="access_denied", error_description="The citizen cancelled the sign-in.")
@@ -285,6 +302,36 @@ def authorize(request):
             "at a police office)."
         )
         return render(request, "sandbox/vneid_authorize.html", context, status=403)
+    now = timezone.now()
+    sid = secrets.token_urlsafe(16)
+    response = _grant(auth, citizen, level, sid, int(now.timestamp()))
+    value = signing.dumps(
+        {"national_id": citizen.national_id, "level": level, "sid": sid, "at": int(now.timestamp())},
+        salt=SSO_SALT,
+    )
+    response.set_cookie(
+        SSO_COOKIE,
+        value,
+        max_age=SSO_LIFETIME,
+        path=reverse("sandbox:vneid-root"),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def provider_session(request) -> dict | None:
+    """The citizen signed in at this provider in this browser (``national_id``, ``level``, ``sid``,
+    ``at``), or ``None``."""
+    try:
+        return signing.loads(request.COOKIES.get(SSO_COOKIE, ""), salt=SSO_SALT, max_age=SSO_LIFETIME)
+    except signing.BadSignature:
+        return None
+
+
+def _grant(auth: _AuthorizationRequest, citizen: Citizen, level: int, sid: str, authenticated_at: int):
+    """Issue an authorization code for ``citizen`` and send the browser back to the client with it."""
     code = secrets.token_urlsafe(32)
     now = timezone.now()
     VneidGrant.objects.create(
@@ -296,7 +343,8 @@ def authorize(request):
         nonce=auth.nonce,
         code_challenge=auth.code_challenge,
         scope=auth.scope,
-        authenticated_at=now,
+        session_id=sid,
+        authenticated_at=datetime.fromtimestamp(authenticated_at, tz=UTC),
         code_expires_at=now + CODE_LIFETIME,
     )
     return auth.back(code=code)
@@ -341,6 +389,8 @@ def _id_token(request, grant: VneidGrant, client_id: str) -> str:
         "acr": LEVEL_ACR[grant.level],
         "preferred_username": grant.national_id,
     }
+    if grant.session_id:
+        claims["sid"] = grant.session_id
     if grant.nonce:
         claims["nonce"] = grant.nonce
     return jwt.encode(claims, key.private_pem, algorithm="RS256", headers={"kid": key.kid})
@@ -438,6 +488,62 @@ def userinfo(request):
     if citizen is None:
         return _oauth_error("invalid_token", "The account no longer exists.", status=401)
     return _json(userinfo_claims(citizen, grant.level))
+
+
+# --- RP-initiated logout ------------------------------------------------------------------------------
+
+
+def _hinted_client(request, hint: str) -> str:
+    """The client an ``id_token_hint`` was issued to, once its signature and issuer check (it may have
+    expired: a logout comes after the token's life). ``""`` when it does not check."""
+    public_key = serialization.load_pem_private_key(
+        signing_key().private_pem.encode(), password=None
+    ).public_key()
+    try:
+        claims = jwt.decode(
+            hint,
+            public_key,
+            algorithms=["RS256"],
+            issuer=issuer(request),
+            options={"verify_exp": False, "verify_aud": False, "require": ["iss", "aud", "sub"]},
+        )
+    except jwt.PyJWTError:
+        return ""
+    audience = claims["aud"] if isinstance(claims["aud"], str) else (claims["aud"] or [""])[0]
+    return audience
+
+
+@never_cache
+@api.document
+def logout(request):
+    """End this browser's session at the provider, then go back to the client's
+    ``post_logout_redirect_uri`` (with ``state``) when the ``id_token_hint`` names an allowed client and
+    the address is one of its redirect addresses; otherwise show that the session ended."""
+    params = request.POST if request.method == "POST" else request.GET
+    redirect_uri = params.get("post_logout_redirect_uri", "")
+    client_id = (
+        _hinted_client(request, params.get("id_token_hint", "")) if params.get("id_token_hint") else ""
+    )
+    if redirect_uri and (
+        client_id != settings.CONGSO_SANDBOX_VNEID_CLIENT_ID
+        or not redirect_uri_allowed(request, redirect_uri)
+    ):
+        return render(
+            request,
+            "sandbox/vneid_error.html",
+            {"message": "Địa chỉ quay về sau đăng xuất không hợp lệ. / Invalid post_logout_redirect_uri."},
+            status=400,
+        )
+    if redirect_uri:
+        query = {"state": params["state"]} if params.get("state") else {}
+        separator = "&" if "?" in redirect_uri else "?"
+        response = HttpResponseRedirect(
+            f"{redirect_uri}{separator}{urlencode(query)}" if query else redirect_uri
+        )
+    else:
+        response = render(request, "sandbox/vneid_logged_out.html")
+    response.delete_cookie(SSO_COOKIE, path=reverse("sandbox:vneid-root"))
+    return response
 
 
 @api.document

@@ -3,6 +3,7 @@ ended by congso's own sign-out, and each client's listing in the LGSP registry."
 
 import http.server
 import re
+import socket
 import threading
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,8 +22,6 @@ from tests.factories.agencies import StaffMembershipFactory
 from tests.support.oidc import deliver, new_verifier
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-BACKCHANNEL_PORT = 8121
 
 
 @pytest.fixture
@@ -206,11 +205,12 @@ class _Receiver(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def backchannel_receiver():
+    """A receiver of logout tokens on a port the OS picks: (what it received, its base URL)."""
     _Receiver.received = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", BACKCHANNEL_PORT), _Receiver)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield _Receiver.received
+    yield _Receiver.received, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
 
@@ -218,12 +218,13 @@ def backchannel_receiver():
 def test_signing_out_of_congso_ends_first_party_tokens_and_sends_back_channel_logout(
     browser, make_user, make_client, rp, config, backchannel_receiver
 ):
+    received, receiver_url = backchannel_receiver
     person = make_user("bcl.user")
     portal = make_client("Một phần của congso", first_party=True)
     third = make_client(
         "Hệ thống của sở",
         redirect="https://so.example.vn/cb",
-        backchannel_logout_uri=f"http://127.0.0.1:{BACKCHANNEL_PORT}/backchannel",
+        backchannel_logout_uri=f"{receiver_url}/backchannel",
     )
     portal_client = rp(portal, scope="openid")
     third_client = rp(third, scope="openid")
@@ -246,10 +247,10 @@ def test_signing_out_of_congso_ends_first_party_tokens_and_sends_back_channel_lo
     assert not RelyingPartySession.objects.filter(ended_at__isnull=True).exists()
 
     # The logout token goes by the worker (outbox), never inline in the sign-out request.
-    assert backchannel_receiver == []
+    assert received == []
     assert EventDelivery.objects.filter(subscriber="identity.oidc_backchannel_logout").count() == 1
     assert deliver("identity.oidc_backchannel_logout") == ["delivered"]
-    [posted] = backchannel_receiver
+    [posted] = received
     jwks = KeySet.import_key_set(httpx.get(config["jwks_uri"], timeout=20).json())
     claims = jwt.decode(posted["logout_token"][0], jwks, algorithms=["RS256"]).claims
     jwt.JWTClaimsRegistry(
@@ -260,9 +261,15 @@ def test_signing_out_of_congso_ends_first_party_tokens_and_sends_back_channel_lo
     assert "nonce" not in claims
 
 
-def test_a_failed_back_channel_logout_is_retried(make_user, make_client):
+def test_a_failed_back_channel_logout_is_retried(request, make_user, make_client):
     person = make_user("retry.user")
-    application = make_client(backchannel_logout_uri=f"http://127.0.0.1:{BACKCHANNEL_PORT}/nobody-listens")
+    # A port bound but never listening: connecting to it is refused, and no other process can take it.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    request.addfinalizer(silent.close)
+    application = make_client(
+        backchannel_logout_uri=f"http://127.0.0.1:{silent.getsockname()[1]}/nobody-listens"
+    )
     session = RelyingPartySession.objects.create(
         user=person, application=application, session_key_hash="x" * 64
     )

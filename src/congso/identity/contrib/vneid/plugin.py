@@ -54,11 +54,23 @@ def callback(request):
     """Where the provider sends the browser back: check everything, then sign the person in."""
     try:
         person, next_url = vneid.complete(request)
-        user, created = vneid.account_for(person)
+        user, created = vneid.account_for(person, signed_in=request.user)
     except vneid.VneidError as error:
         return _failed(request, error)
     prepare_sign_in(request, method=VneidSignIn.name, level=person.level)
     login(request, user, backend=BACKEND)
+    request.session[vneid.ID_TOKEN_KEY] = person.id_token
     if created:
         messages.success(request, _("Đã tạo tài khoản của bạn trên cổng từ định danh điện tử VNeID."))
     return HttpResponseRedirect(next_url or default_home_url(user))
+
+
+@never_cache
+def logged_out(request):
+    """Where the provider sends the browser back after ending its own session (RP-initiated logout).
+    A ``state`` that is not the one sent changes nothing and leads home: nothing here is acted upon."""
+    next_url = vneid.finish_logout(request, request.GET.get("state", ""))
+    if next_url is None:
+        return HttpResponseRedirect(default_home_url(request.user))
+    messages.info(request, _("Bạn cũng đã đăng xuất khỏi VNeID."))
+    return HttpResponseRedirect(next_url or default_home_url(request.user))

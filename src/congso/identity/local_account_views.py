@@ -1,0 +1,168 @@
+"""Pages of local accounts (``local_accounts``): register with a phone or e-mail, enter the code, reset a
+forgotten password with a code. Plain forms, no JavaScript needed.
+
+The address being verified stays in the session, never in the URL. Every page that follows a request
+for a code reads the same whether or not an account has the address.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from . import local_accounts, one_time_codes
+from .assurance import prepare_sign_in
+from .forms import CodeEntryForm, CodeResetForm, CodeResetRequestForm, RegistrationForm
+from .models import CodePurpose
+from .services import client_address, default_home_url
+
+PENDING_KEY = "congso.local_account.pending"
+BACKEND = "congso.identity.backends.UsernameOrNationalIdBackend"
+METHOD = "local_account"
+
+_OUTCOME_MESSAGES = {
+    "wrong": lambda: _("Mã xác minh không đúng. Kiểm tra lại tin nhắn hoặc email mới nhất."),
+    "expired": lambda: _("Mã xác minh đã hết hạn. Hãy yêu cầu gửi mã mới."),
+    "too_many": lambda: _("Bạn đã nhập sai quá nhiều lần. Hãy yêu cầu gửi mã mới."),
+    "address_taken": lambda: _(
+        "Địa chỉ này vừa được xác minh cho một tài khoản khác. Hãy đăng nhập hoặc đăng ký lại."
+    ),
+}
+
+
+def _refused_message(error: one_time_codes.SendRefused) -> str:
+    if error.reason == "cool_down":
+        return _("Mã vừa được gửi. Vui lòng đợi %(seconds)s giây trước khi yêu cầu mã mới.") % {
+            "seconds": settings.CONGSO_ONE_TIME_CODE_RESEND_SECONDS
+        }
+    return _("Bạn đã yêu cầu gửi mã quá nhiều lần. Vui lòng thử lại sau một giờ.")
+
+
+def _remember(request, purpose: str, contact: local_accounts.Contact) -> None:
+    request.session[PENDING_KEY] = {
+        "purpose": purpose,
+        "channel": contact.channel,
+        "address": contact.address,
+    }
+
+
+def _pending(request, purpose: str) -> local_accounts.Contact | None:
+    pending = request.session.get(PENDING_KEY) or {}
+    if pending.get("purpose") != purpose:
+        return None
+    return local_accounts.Contact(pending["channel"], pending["address"])
+
+
+def _lifetime_minutes() -> int:
+    return int(one_time_codes.lifetime().total_seconds() // 60)
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def register(request):
+    """Register with a phone or e-mail and a password; a code goes there."""
+    if request.user.is_authenticated:
+        return HttpResponseRedirect(default_home_url(request.user))
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = form.cleaned_data["contact"]
+        try:
+            local_accounts.register(
+                contact,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                client=client_address(request),
+            )
+        except one_time_codes.SendRefused as error:
+            form.add_error(None, _refused_message(error))
+        else:
+            _remember(request, CodePurpose.SIGN_UP, contact)
+            return HttpResponseRedirect(reverse("identity:register-verify"))
+    return render(request, "identity/register.html", {"form": form})
+
+
+@never_cache
+def register_verify(request):
+    """Enter the code that activates the account; then the person is signed in (level 1)."""
+    contact = _pending(request, CodePurpose.SIGN_UP)
+    if contact is None:
+        return HttpResponseRedirect(reverse("identity:register"))
+    form = CodeEntryForm(request.POST or None)
+    if request.method == "POST" and "resend" in request.POST:
+        form = CodeEntryForm()
+        _resend(request, CodePurpose.SIGN_UP, contact)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            user = local_accounts.activate(contact, form.cleaned_data["code"])
+        except local_accounts.CodeRefused as refused:
+            form.add_error("code", _OUTCOME_MESSAGES[refused.outcome]())
+        else:
+            request.session.pop(PENDING_KEY, None)
+            prepare_sign_in(request, method=METHOD, level=user.assurance_level)
+            login(request, user, backend=BACKEND)
+            messages.success(
+                request, _("Tài khoản của bạn đã được kích hoạt. Chào mừng bạn đến với cổng dịch vụ công.")
+            )
+            return HttpResponseRedirect(default_home_url(user))
+    return render(
+        request,
+        "identity/register_verify.html",
+        {"form": form, "masked": contact.masked, "channel": contact.channel, "minutes": _lifetime_minutes()},
+    )
+
+
+def _resend(request, purpose: str, contact: local_accounts.Contact) -> None:
+    try:
+        local_accounts.resend(purpose, contact, client=client_address(request))
+    except one_time_codes.SendRefused as error:
+        messages.error(request, _refused_message(error))
+    else:
+        messages.info(request, _("Đã gửi mã mới. Mã cũ không còn dùng được."))
+
+
+@never_cache
+def reset_request(request):
+    """Ask for a password-reset code by phone or e-mail."""
+    form = CodeResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = form.cleaned_data["contact"]
+        try:
+            local_accounts.request_password_reset(contact, client=client_address(request))
+        except one_time_codes.SendRefused as error:
+            form.add_error(None, _refused_message(error))
+        else:
+            _remember(request, CodePurpose.PASSWORD_RESET, contact)
+            return HttpResponseRedirect(reverse("identity:password-reset-code"))
+    return render(request, "identity/reset_code_request.html", {"form": form})
+
+
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+def reset_with_code(request):
+    """Enter the reset code and the new password."""
+    contact = _pending(request, CodePurpose.PASSWORD_RESET)
+    if contact is None:
+        return HttpResponseRedirect(reverse("identity:password-reset-by-code"))
+    form = CodeResetForm(request.POST or None)
+    if request.method == "POST" and "resend" in request.POST:
+        form = CodeResetForm()
+        _resend(request, CodePurpose.PASSWORD_RESET, contact)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            user = local_accounts.check_reset_code(contact, form.cleaned_data["code"])
+        except local_accounts.CodeRefused as refused:
+            form.add_error("code", _OUTCOME_MESSAGES[refused.outcome]())
+        else:
+            local_accounts.set_new_password(user, form.cleaned_data["new_password1"])
+            request.session.pop(PENDING_KEY, None)
+            return HttpResponseRedirect(reverse("identity:password-reset-complete"))
+    return render(
+        request,
+        "identity/reset_code_confirm.html",
+        {"form": form, "masked": contact.masked, "channel": contact.channel, "minutes": _lifetime_minutes()},
+    )
