@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -46,7 +47,9 @@ CITIZEN_EVENTS = frozenset(
         "dossier.result_ready",
     }
 )
-OFFICER_EVENTS = frozenset({"workflow.step_opened"})
+OFFICER_EVENTS = frozenset(
+    {"workflow.step_opened", "workflow.step_overdue", "dossier.handed_over", "dossier.deadline_at_risk"}
+)
 CHANNEL_ORDER = (ChannelName.IN_APP, ChannelName.SMS, ChannelName.EMAIL)
 STALE_AFTER = timedelta(minutes=5)
 # How long a worker that claimed a notification has to send it before another may try (its lease).
@@ -185,6 +188,10 @@ def notify_for_event(event) -> list[Notification]:
     delivered twice makes nothing new). Returns those created now."""
     if event.name in CITIZEN_EVENTS:
         return _notify_citizen(event)
+    if event.name == "dossier.handed_over":
+        return _notify_receiver(event)
+    if event.name == "dossier.deadline_at_risk":
+        return _notify_in_charge(event)
     if event.name in OFFICER_EVENTS:
         return _notify_officers(event)
     return []
@@ -232,20 +239,33 @@ def _notify_citizen(event) -> list[Notification]:
     )
 
 
-def _notify_officers(event) -> list[Notification]:
+def _holders(event, role: str) -> list:
+    """The officers holding ``role`` at the event's agency today (nobody for an unknown agency/role)."""
     from congso.agencies import services as agencies
+
+    if not role:
+        return []
+    try:
+        return agencies.staff_of(agencies.get_agency_by_code(event.payload["agency_code"]), [role])
+    except (ObjectDoesNotExist, ValueError) as error:
+        logger.warning("No %s to notify for %s: %s", role, event, error)
+        return []
+
+
+def _notify_officers(event) -> list[Notification]:
+    """A work item opened (``workflow.step_opened``) or overdue (``workflow.step_overdue``): its named
+    officer, or every holder of its role at its agency; an overdue one also the leaders asked to follow
+    it up (``escalation_role``)."""
     from congso.identity import services as identity
 
     payload = event.payload
     if payload.get("assigned_user_id"):
         accounts = list(identity.active_accounts([payload["assigned_user_id"]]).values())
     else:
-        try:
-            agency = agencies.get_agency_by_code(payload["agency_code"])
-            accounts = agencies.staff_of(agency, [payload["role"]]) if payload.get("role") else []
-        except (ObjectDoesNotExist, ValueError) as error:  # an unknown agency or role: nobody to tell
-            logger.warning("No officers to notify for %s: %s", event, error)
-            accounts = []
+        accounts = _holders(event, payload.get("role", ""))
+    if event.name == "workflow.step_overdue":
+        accounts += _holders(event, payload.get("escalation_role", ""))
+    accounts = list({account.pk: account for account in accounts}.values())
     if not accounts:
         return []
     from congso.dossiers import services as dossiers
@@ -264,6 +284,67 @@ def _notify_officers(event) -> list[Notification]:
         values=values,
         required=False,
         dossier_id=payload.get("dossier_id"),
+        link=link,
+    )
+
+
+def _officer_dossier_link(code: str) -> str:
+    return _url("dossiers:detail", code)
+
+
+def _notify_receiver(event) -> list[Notification]:
+    """A dossier handed over (form 06) to a named officer tells that officer. A hand-over to a unit's
+    queue names nobody (the unit's to-do shows it); a process's step tells its officer through
+    ``workflow.step_opened``, so its hand-over adds nothing."""
+    from congso.identity import services as identity
+
+    payload = event.payload
+    if not payload.get("received_by_id") or payload.get("process"):
+        return []
+    accounts = list(identity.active_accounts([payload["received_by_id"]]).values())
+    if not accounts:
+        return []
+    link = _officer_dossier_link(payload["code"])
+    values = {
+        "ma_ho_so": payload["code"],
+        "thu_tuc": payload.get("procedure_code", ""),
+        "buoc": payload.get("step_name", ""),
+        "han_xu_ly": _local_moment(_parse(payload.get("step_due_at") or payload.get("due_at"))),
+        "duong_dan": _public_url(link),
+    }
+    return create(
+        event=event,
+        recipients=[recipient_for_account(account) for account in accounts],
+        values=values,
+        required=False,
+        dossier_id=payload["dossier_id"],
+        link=link,
+    )
+
+
+def _notify_in_charge(event) -> list[Notification]:
+    """A dossier's appointment is near (``dossier.deadline_at_risk``, published once per dossier and
+    appointment by ``dossiers.deadlines.watch``): the officers in charge of it now."""
+    from congso.dossiers import services as dossiers
+
+    payload = event.payload
+    dossier = dossiers.find_by_code(payload["code"])
+    accounts = dossiers.in_charge_of(dossier)
+    if not accounts:
+        return []
+    link = _officer_dossier_link(dossier.code)
+    values = {
+        "ma_ho_so": dossier.code,
+        "thu_tuc": payload.get("procedure_code", ""),
+        "han_tra": _local_moment(_parse(payload.get("due_at"))),
+        "duong_dan": _public_url(link),
+    }
+    return create(
+        event=event,
+        recipients=[recipient_for_account(account) for account in accounts],
+        values=values,
+        required=False,
+        dossier_id=dossier.pk,
         link=link,
     )
 
@@ -432,7 +513,9 @@ def send_batch(channel: str, *, only_ids=None, rate_limited: bool = True, now=No
 
 def _due(channel: str, now, only_ids=None):
     due = Notification.objects.filter(
-        status=NotificationStatus.QUEUED, channel=channel, next_attempt_at__lte=now
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        status=NotificationStatus.QUEUED,
+        channel=channel,
     )
     return due.filter(pk__in=list(only_ids)) if only_ids is not None else due
 
@@ -441,7 +524,7 @@ _CLAIM_SQL = """
 UPDATE {table} SET attempts = attempts + 1, next_attempt_at = %s
 WHERE id IN (
     SELECT id FROM {table}
-    WHERE status = %s AND channel = %s AND next_attempt_at <= %s{only}
+    WHERE status = %s AND channel = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s){only}
     ORDER BY next_attempt_at, id LIMIT %s{lock}
 )
 RETURNING {columns}
