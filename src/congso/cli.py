@@ -182,7 +182,7 @@ def demo_command(argv: list[str]) -> int:
     # The worker starts once the web server answers: the demo's simulators (the SMS gateway, the
     # national systems) are served by it, and the notifications the seeding queued would otherwise meet
     # a refused connection and wait for their first retry.
-    local = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host
+    local = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host  # noqa: S104 (we connect, not bind)
     if not wait_for_web(f"http://{local}:{args.port}/healthz", web):
         print("congso demo: the web server does not answer yet; starting the worker anyway.", flush=True)
     children.append(subprocess.Popen([*command, "worker"], env=env))
