@@ -5,14 +5,17 @@ sandbox's SMS gateway (over HTTP, a separate web server) and an SMTP sink (see b
 On PostgreSQL only (DATABASE_URL=postgres://user@host:port/any): it creates a new database
 ``congso_bench_nt_<random>``, migrates it, then
 
-1. starts the site under granian on 127.0.0.1:8154 (``--web-workers`` processes): it serves the
+1. starts the site under granian on a free port (``--web-workers`` processes): it serves the
    simulated SMS gateway (``/sandbox/sms/…``) and the delivery-report callback;
-2. starts an SMTP sink (aiosmtpd) on 127.0.0.1:8155 in this process, counting what it receives;
-3. writes ``--count`` queued notifications (100,000 by default; half SMS, half e-mail, realistic texts)
-   with one send task each, as ``services.create`` would have enqueued them;
-4. starts ``--workers`` ``congso worker --queues notifications`` processes and measures the time until
-   no notification is queued; prints messages per second, how many the gateway and the sink received
-   (a duplicate would show as more than sent), and the failures.
+2. starts an SMTP sink (aiosmtpd) on a free port in this process, counting what it receives;
+3. measures the floor: the gateway and the sink alone, driven directly from this process with the same
+   concurrency and connection reuse as a worker (``--floor`` SMS and as many e-mails);
+4. writes ``--count`` queued notifications (100,000 by default; half SMS, half e-mail, realistic texts)
+   in transactions of 2,000, each enqueuing one ``send_due`` task per channel, as ``services.create``
+   does for the notifications of one transaction;
+5. starts ``--workers`` ``congso worker --queues notifications`` processes and measures the time until
+   no notification is queued; prints messages per second, the floor, the load average, how many the
+   gateway and the sink received (a duplicate would show as more than sent), and the failures.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/notifications.py \\
         [--count 100000] [--workers 4] [--web-workers 2] [--keep]
@@ -34,9 +37,15 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WEB_PORT = 8154
-SMTP_PORT = 8155
 PYTHON = sys.executable
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def create_database() -> tuple[str, str]:
@@ -65,7 +74,7 @@ def drop(database: str) -> None:
 class Sink:
     """An SMTP server that counts the messages it receives (and their Message-IDs, to spot duplicates)."""
 
-    def __init__(self):
+    def __init__(self, port: int):
         from aiosmtpd.controller import Controller
 
         self.count = 0
@@ -89,7 +98,8 @@ class Sink:
                     sink.ids.add(message_id)
                 return "250 OK"
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=SMTP_PORT)
+        self.port = port
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
 
     def __enter__(self):
         self.controller.start()
@@ -117,7 +127,7 @@ def seed(count: int) -> None:
     from django.db import transaction
 
     from congso.notifications.models import Notification, NotificationStatus
-    from congso.notifications.tasks import send_notification
+    from congso.notifications.tasks import send_due
 
     body_sms = (
         "Ho so 000.00.01.H08-261204-{n:04d} da duoc tiep nhan. Hen tra ket qua ngay 15/12/2026. "
@@ -127,7 +137,10 @@ def seed(count: int) -> None:
         "UBND phường Phú Cường đã tiếp nhận hồ sơ 000.00.01.H08-261204-{n:04d}. "
         "Ngày hẹn trả kết quả: 15/12/2026."
     )
+    from django.utils import timezone
+
     started = time.perf_counter()
+    now = timezone.now()
     batch = 2000
     for start in range(0, count, batch):
         rows = []
@@ -143,15 +156,75 @@ def seed(count: int) -> None:
                     subject="" if sms else f"Hồ sơ 000.00.01.H08-261204-{n % 10000:04d} đã được tiếp nhận",
                     body=(body_sms if sms else body_mail).format(n=n % 10000),
                     status=NotificationStatus.QUEUED,
+                    next_attempt_at=now,  # due now, as services.create makes them
                 )
             )
         with transaction.atomic():
-            made = Notification.objects.bulk_create(rows, batch_size=batch)
-            for notification in made:
-                send_notification.enqueue(notification.pk)
+            Notification.objects.bulk_create(rows, batch_size=batch)
+            for channel in ("email", "sms"):
+                send_due.enqueue(channel)  # as services.create: one task per channel per transaction
     print(
         f"seeded {count:,} notifications and their tasks in {time.perf_counter() - started:.1f} s", flush=True
     )
+
+
+def floor(count: int, web_port: int, sink: "Sink") -> tuple[float, float]:
+    """Messages per second that the gateway and the sink take when driven directly from here, with a
+    worker's concurrency and connection reuse (SMS: concurrent keep-alive requests; e-mail: one SMTP
+    connection per batch). Returns (SMS/s, e-mails/s)."""
+    import smtplib
+    from concurrent.futures import ThreadPoolExecutor
+    from email.message import EmailMessage
+
+    import httpx
+    from django.conf import settings
+
+    url = f"http://127.0.0.1:{web_port}/sandbox/sms/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+    size = settings.CONGSO_SMS_CONCURRENCY
+    client = httpx.Client(
+        timeout=10, limits=httpx.Limits(max_connections=size, max_keepalive_connections=size)
+    )
+    run = uuid.uuid4().hex[:8]
+
+    def one_sms(n: int) -> int:
+        body = {
+            "ApiKey": settings.CONGSO_SMS_API_KEY,
+            "SecretKey": settings.CONGSO_SMS_SECRET_KEY,
+            "Phone": f"849{n % 100000000:08d}",
+            "Content": "Ho so 000.00.01.H08-261204-0001 da duoc tiep nhan. Hen tra ket qua ngay 15/12/2026.",
+            "Brandname": settings.CONGSO_SMS_BRANDNAME,
+            "SmsType": "2",
+            "IsUnicode": "0",
+            "Sandbox": "0",
+            "RequestId": f"floor-{run}-{n}",
+        }
+        return client.post(url, json=body).status_code
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(size) as pool:
+        codes = list(pool.map(one_sms, range(count)))
+    sms_rate = count / (time.perf_counter() - started)
+    client.close()
+    if set(codes) != {200}:
+        raise SystemExit(f"the gateway answered {sorted(set(codes))} to the floor's requests")
+
+    def mails(numbers) -> None:
+        with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
+            for n in numbers:
+                message = EmailMessage()
+                message["From"], message["To"] = "congso@example.vn", f"floor{n}@example.vn"
+                message["Subject"], message["Message-ID"] = "Floor", f"<floor-{run}-{n}@example.vn>"
+                message.set_content("UBND phường Phú Cường đã tiếp nhận hồ sơ.")
+                smtp.send_message(message)
+
+    before = sink.count
+    started = time.perf_counter()
+    with ThreadPoolExecutor(4) as pool:  # as many connections as workers sending e-mail at once
+        list(pool.map(mails, [range(i, count, 4) for i in range(4)]))
+    mail_rate = count / (time.perf_counter() - started)
+    with sink.lock:
+        sink.count, sink.ids = before, {i for i in sink.ids if not i.startswith("<floor-")}
+    return sms_rate, mail_rate
 
 
 def main() -> None:
@@ -159,10 +232,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--floor", type=int, default=5000, help="SMS and e-mails sent alone for the floor")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
     database, url = create_database()
+    web_port, smtp_port = free_port(), free_port()
     workdir = Path(tempfile.mkdtemp(prefix="congso-bench-nt-"))
     env = dict(os.environ)
     env.update(
@@ -174,9 +249,9 @@ def main() -> None:
             "LOG_LEVEL": "WARNING",
             "SECRET_KEY": "bench-" + uuid.uuid4().hex,
             "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-            "CONGSO_PUBLIC_BASE_URL": f"http://127.0.0.1:{WEB_PORT}",
+            "CONGSO_PUBLIC_BASE_URL": f"http://127.0.0.1:{web_port}",
             "CONGSO_SMS_GATEWAY_URL": "sandbox",
-            "EMAIL_URL": f"smtp://127.0.0.1:{SMTP_PORT}",
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "CONGSO_NOTIFICATIONS_SMS_PER_SECOND": "1000000",
             "CONGSO_NOTIFICATIONS_EMAIL_PER_SECOND": "1000000",
             "CONGSO_SANDBOX_RATE_LIMIT": "100000000",
@@ -205,7 +280,7 @@ def main() -> None:
                 "congso.cli",
                 "serve",
                 "--port",
-                str(WEB_PORT),
+                str(web_port),
                 "--workers",
                 str(args.web_workers),
             ],
@@ -215,11 +290,20 @@ def main() -> None:
             stderr=open(workdir / "web.log", "w"),
         )
         processes.append(web)
-        wait_until_up(WEB_PORT, web)
+        wait_until_up(web_port, web)
         from congso.notifications.models import Notification, NotificationStatus
         from congso.sandbox.models import SimulatedSms
 
-        with Sink() as sink:
+        with Sink(smtp_port) as sink:
+            sms_floor, mail_floor = floor(args.floor, web_port, sink)
+            SimulatedSms.objects.filter(request_id__startswith="floor-").delete()
+            combined = 1 / (0.5 / sms_floor + 0.5 / mail_floor)  # half SMS, half e-mail, one after the other
+            print(
+                f"floor (gateway and sink alone, {args.floor:,} each): SMS {sms_floor:,.0f}/s, "
+                f"e-mail {mail_floor:,.0f}/s, half-and-half {combined:,.0f}/s; "
+                f"load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
             started = time.perf_counter()
             for n in range(args.workers):
                 processes.append(
@@ -272,7 +356,10 @@ def main() -> None:
                 f"  gateway received {gateway:,} SMS; SMTP sink received {sink.count:,} e-mails "
                 f"({len(sink.ids):,} distinct Message-IDs)"
             )
-            print(f"  workers: {args.workers}, web workers: {args.web_workers}, CPUs: {os.cpu_count()}")
+            print(
+                f"  workers: {args.workers}, web workers: {args.web_workers}, CPUs: {os.cpu_count()}, "
+                f"load average {os.getloadavg()[0]:.1f} / {os.getloadavg()[1]:.1f} (1 / 5 min)"
+            )
     finally:
         for process in processes:
             if process.poll() is None:

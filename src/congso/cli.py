@@ -173,13 +173,20 @@ def demo_command(argv: list[str]) -> int:
     env.setdefault("CONGSO_REGISTRIES_GATEWAY_URL", f"http://{args.host}:{args.gateway_port}")
     _hand_api_token_to_gateway(env)
     command = [sys.executable, "-m", "congso.cli"]
+    web = subprocess.Popen([*command, "serve", "--host", args.host, "--port", str(args.port)], env=env)
     children = [
-        subprocess.Popen([*command, "serve", "--host", args.host, "--port", str(args.port)], env=env),
-        subprocess.Popen([*command, "worker"], env=env),
+        web,
         subprocess.Popen(
             [*command, "gateway", "--host", args.host, "--port", str(args.gateway_port)], env=env
         ),
     ]
+    # The worker starts once the web server answers: the demo's simulators (the SMS gateway, the
+    # national systems) are served by it, and the notifications the seeding queued would otherwise meet
+    # a refused connection and wait for their first retry.
+    local = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host  # noqa: S104 (we connect, not bind)
+    if not wait_for_web(f"http://{local}:{args.port}/healthz", web):
+        print("congso demo: the web server does not answer yet; starting the worker anyway.", flush=True)
+    children.append(subprocess.Popen([*command, "worker"], env=env))
     print(
         f"\ncongso demo: http://{args.host}:{args.port}/ (cổng công dân) · "
         f"http://{args.host}:{args.port}/can-bo/ (cán bộ) · "
@@ -187,6 +194,28 @@ def demo_command(argv: list[str]) -> int:
         flush=True,
     )
     return _supervise(children)
+
+
+def wait_for_web(url: str, server: subprocess.Popen, timeout: float = 120.0) -> bool:
+    """Wait until ``url`` answers with a status below 500: True; False when ``server`` exited or
+    ``timeout`` seconds passed."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own address)
+                return response.status < 500
+        except urllib.error.HTTPError as error:
+            if error.code < 500:
+                return True
+        except (OSError, ValueError):
+            pass  # not listening yet
+        time.sleep(0.2)
+    return False
 
 
 def _supervise(children: list[subprocess.Popen]) -> int:

@@ -604,6 +604,8 @@ CONGSO_SMS_SECRET_KEY = env.str(
 )
 CONGSO_SMS_BRANDNAME = env.str("CONGSO_SMS_BRANDNAME", default="CONGSO")
 CONGSO_SMS_TIMEOUT_SECONDS = env.float("CONGSO_SMS_TIMEOUT_SECONDS", default=5.0)
+# Requests a worker sends to the SMS gateway at once within a batch (its pool of keep-alive connections).
+CONGSO_SMS_CONCURRENCY = env.int("CONGSO_SMS_CONCURRENCY", default=16)
 # Signs the delivery-report callback address given to the gateway (HMAC of the message id).
 CONGSO_SMS_CALLBACK_SECRET = env.str(
     "CONGSO_SMS_CALLBACK_SECRET", default="" if IS_PRODUCTION else "congso-dlr-demo"
@@ -613,6 +615,8 @@ CONGSO_NOTIFICATIONS_RATE = {
     "email": env.int("CONGSO_NOTIFICATIONS_EMAIL_PER_SECOND", default=200),
     "sms": env.int("CONGSO_NOTIFICATIONS_SMS_PER_SECOND", default=100),
 }
+# Notifications one worker claims, sends and marks together (one claim and one mark statement each).
+CONGSO_NOTIFICATIONS_BATCH_SIZE = env.int("CONGSO_NOTIFICATIONS_BATCH_SIZE", default=250)
 CONGSO_NOTIFICATIONS_MAX_ATTEMPTS = env.int("CONGSO_NOTIFICATIONS_MAX_ATTEMPTS", default=6)
 CONGSO_NOTIFICATIONS_BACKOFF_SECONDS = env.float("CONGSO_NOTIFICATIONS_BACKOFF_SECONDS", default=30.0)
 # Rendered texts of sent notifications are erased after this many days (the status row stays).

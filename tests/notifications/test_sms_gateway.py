@@ -1,8 +1,12 @@
 """SMS through the sandbox's simulated gateway over real HTTP (the live server): sending, retries on
 5xx, no duplicate when a worker dies after the gateway accepted, delivery reports (authenticated)."""
 
+from datetime import timedelta
+
 import httpx
 import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from congso.dossiers.models import Status
 from congso.notifications import channels, services
@@ -82,7 +86,7 @@ def test_no_duplicate_when_the_worker_dies_after_the_gateway_accepted(sms_notifi
         raise WorkerKilled
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "_mark_sent", killed)
+        patch.setattr(services, "_mark_batch", killed)
         with pytest.raises(WorkerKilled):
             services.attempt_send(sms_notification.pk, rate_limited=False)
     first = SimulatedSms.objects.get()  # the gateway accepted it
@@ -114,13 +118,55 @@ def test_wrong_keys_are_refused_by_the_gateway(sms_notification, settings):
     assert not SimulatedSms.objects.exists()
 
 
-def test_the_channels_rate_limit_defers_what_exceeds_it(sms_notification, settings):
+def _mid_second(clock):
+    """Freeze the clock half-way through a second a little ahead: every attempt below falls in the same
+    one-second rate window, however slowly a loaded machine runs the test."""
+    return clock.set(timezone.now().replace(microsecond=500_000) + timedelta(seconds=1))
+
+
+def test_the_channels_rate_limit_defers_what_exceeds_it(sms_notification, settings, clock):
     settings.CONGSO_NOTIFICATIONS_RATE = {"sms": 1}
     other = Notification.objects.get(event_key="dossier.submitted", channel="sms")
+    _mid_second(clock)
     assert services.attempt_send(sms_notification.pk) == "sent"
     assert services.attempt_send(other.pk) == "deferred"
     other.refresh_from_db()
     assert other.status == NotificationStatus.QUEUED and other.attempts == 0 and other.next_attempt_at
+    assert SimulatedSms.objects.count() == 1
+    clock.advance(seconds=1)  # the next window
+    assert services.attempt_send(other.pk) == "sent"
+    assert SimulatedSms.objects.count() == 2
+
+
+def test_a_batch_takes_its_share_of_the_rate_and_leaves_the_rest_for_the_next_second(
+    sms_notification, settings, clock
+):
+    settings.CONGSO_NOTIFICATIONS_RATE = {"sms": 1}
+    moment = _mid_second(clock)
+    assert services.drain("sms") == {"sent": 1, "deferred": 1}
+    assert Notification.objects.filter(channel="sms", status=NotificationStatus.QUEUED).count() == 1
+    follow_ups = [
+        task.run_after
+        for task in DBTaskResult.objects.filter(task_path="congso.notifications.tasks.send_due")
+        if task.args_kwargs["args"] == ["sms"] and task.run_after.year < 9999  # 9999: "whenever"
+    ]
+    assert follow_ups == [moment + timedelta(seconds=1)]
+    assert services.drain("sms") == {"deferred": 1}  # still the same second: nothing more goes out
+    clock.advance(seconds=1)
+    assert services.drain("sms") == {"sent": 1}
+    assert SimulatedSms.objects.count() == 2
+    assert not Notification.objects.filter(channel="sms", status=NotificationStatus.QUEUED).exists()
+
+
+def test_a_batch_sends_concurrently_and_marks_each_with_its_own_gateway_id(sms_notification, settings):
+    settings.CONGSO_NOTIFICATIONS_RATE = {}
+    outcomes = services.send_batch("sms").outcomes
+    sent = Notification.objects.filter(channel="sms")
+    assert outcomes == dict.fromkeys(sorted(n.pk for n in sent), "sent")
+    by_request = dict(SimulatedSms.objects.values_list("request_id", "sms_id"))
+    assert {n.provider_message_id for n in sent} == set(by_request.values())
+    assert all(by_request[n.client_message_id] == n.provider_message_id for n in sent)
+    assert services.send_batch("sms").claimed == 0  # nothing left, nothing sent twice
 
 
 def test_a_delivery_report_without_the_right_token_is_refused(sms_notification, sms_gateway):

@@ -11,6 +11,7 @@ a window longer than ``RETENTION`` is refused.
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from .models import RateCounter
@@ -26,10 +27,28 @@ def take(scope: str, key: str, *, limit: int, window: int, now=None) -> bool:
     return RateCounter.objects.hit(scope, key, window, now=now) <= limit
 
 
-def give_back(scope: str, key: str, *, window: int, now=None) -> None:
+def take_up_to(scope: str, key: str, wanted: int, *, limit: int, window: int, now=None) -> int:
+    """Count up to ``wanted`` attempts on (``scope``, ``key``) at once and return how many fit within
+    ``limit`` for the window (0 when none does): for senders that work in batches, one counter write per
+    batch instead of one per message. What does not fit is given back in the same transaction, so a
+    refused batch does not hold the limit down for others."""
+    if wanted <= 0:
+        return 0
+    if not 0 < window <= RETENTION.total_seconds():
+        raise ValueError(f"A rate-limit window must be between 1 second and {RETENTION}, not {window} s.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        total = RateCounter.objects.hit(scope, key, window, now=now, amount=wanted)
+        granted = max(0, min(wanted, limit - (total - wanted)))
+        if granted < wanted:
+            RateCounter.objects.give_back(scope, key, window, now=now, amount=wanted - granted)
+    return granted
+
+
+def give_back(scope: str, key: str, *, window: int, now=None, amount: int = 1) -> None:
     """Undo one attempt taken on (``scope``, ``key``) in the current bucket: for checks that count an
     attempt as failed before they know (so parallel attempts cannot exceed the limit) and turn out fine."""
-    RateCounter.objects.give_back(scope, key, window, now=now)
+    RateCounter.objects.give_back(scope, key, window, now=now, amount=amount)
 
 
 def recent(scope: str, key: str, *, window: int, now=None) -> int:

@@ -19,6 +19,7 @@ duplicate into one message — that window is tolerated, not closed.
 import hashlib
 import hmac
 import smtplib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -59,6 +60,19 @@ class Channel:
     def send(self, notification) -> Sent:
         raise NotImplementedError
 
+    def send_many(self, notifications) -> dict:
+        """Send a batch: ``{notification id: Sent | TransientFailure | PermanentFailure}``, one entry per
+        notification. One after the other by default; a channel overrides it to share a connection or
+        to send concurrently."""
+        return {notification.pk: _outcome(self.send, notification) for notification in notifications}
+
+
+def _outcome(send, notification):
+    try:
+        return send(notification)
+    except (TransientFailure, PermanentFailure) as failure:
+        return failure
+
 
 @channels(ChannelName.IN_APP)
 class InAppChannel(Channel):
@@ -81,8 +95,7 @@ class EmailChannel(Channel):
         return "@" in (address or "")
 
     def send(self, notification, connection=None) -> Sent:
-        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "congso.local"
-        message_id = f"<{notification.client_message_id}@{domain}>"
+        message_id = self.message_id(notification)
         message = EmailMessage(
             subject=notification.subject,
             body=notification.body,
@@ -93,12 +106,68 @@ class EmailChannel(Channel):
         try:
             message.send(fail_silently=False)
         except (ConnectionError, TimeoutError, OSError) as error:
-            if isinstance(error, smtplib.SMTPRecipientsRefused):
-                raise PermanentFailure(f"SMTP refused the recipient: {error.recipients}") from error
-            if isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600:
-                raise PermanentFailure(f"SMTP {error.smtp_code}: {error.smtp_error!r}") from error
-            raise TransientFailure(f"SMTP: {error}") from error
+            raise _smtp_failure(error) from error
         return Sent(provider_message_id=message_id)
+
+    @staticmethod
+    def message_id(notification) -> str:
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "congso.local"
+        return f"<{notification.client_message_id}@{domain}>"
+
+    def send_many(self, notifications) -> dict:
+        """The whole batch over one SMTP connection (one TCP and TLS handshake and one login, instead of
+        one per e-mail). A message the server refuses fails alone; after a connection lost in the middle
+        the next message opens a new one, and if that fails, the rest of the batch is retried later."""
+        from django.core.mail import get_connection
+
+        results = {}
+        connection = get_connection(fail_silently=False)
+        lost = None
+        try:
+            for notification in notifications:
+                if lost is None and not _is_open(connection):
+                    lost = _open(connection)
+                if lost is not None:
+                    results[notification.pk] = lost
+                    continue
+                results[notification.pk] = _outcome(
+                    lambda n: self.send(n, connection=connection), notification
+                )
+                if isinstance(results[notification.pk], TransientFailure):
+                    _close(connection)  # the next message opens a fresh connection
+        finally:
+            _close(connection)
+        return results
+
+
+def _smtp_failure(error) -> Exception:
+    """What an SMTP error means for the message: a refused recipient or a 5xx is permanent."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return PermanentFailure(f"SMTP refused the recipient: {error.recipients}")
+    if isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600:
+        return PermanentFailure(f"SMTP {error.smtp_code}: {error.smtp_error!r}")
+    return TransientFailure(f"SMTP: {error}")
+
+
+def _is_open(connection) -> bool:
+    # The SMTP backend keeps its socket in ``connection``; other backends (tests' locmem) have none.
+    return getattr(connection, "connection", True) is not None
+
+
+def _open(connection):
+    """Open the batch's connection; None when it opened, else the failure every message gets."""
+    try:
+        connection.open()
+    except (ConnectionError, TimeoutError, OSError) as error:
+        return TransientFailure(f"SMTP: {error}")
+    return None
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except (ConnectionError, TimeoutError, OSError):
+        pass  # a connection that broke cannot be closed politely; it is dropped all the same
 
 
 def callback_token(request_id: str) -> str:
@@ -143,14 +212,29 @@ ACCEPTED = "100"
 DUPLICATE_REQUEST = "124"
 
 _client = None
+_pool = None
 
 
 def http_client() -> httpx.Client:
-    """One pooled client per process (keep-alive to the gateway)."""
+    """One pooled client per process: keep-alive connections to the gateway, as many as the requests
+    a batch sends at once (``CONGSO_SMS_CONCURRENCY``)."""
     global _client
     if _client is None:
-        _client = httpx.Client(timeout=settings.CONGSO_SMS_TIMEOUT_SECONDS)
+        size = settings.CONGSO_SMS_CONCURRENCY
+        _client = httpx.Client(
+            timeout=settings.CONGSO_SMS_TIMEOUT_SECONDS,
+            limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+        )
     return _client
+
+
+def sending_pool() -> ThreadPoolExecutor:
+    """The threads that send one batch's SMS concurrently (the gateway has no multi-message call; its
+    answer time, not our CPU, is what one request waits for)."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(settings.CONGSO_SMS_CONCURRENCY, thread_name_prefix="congso-sms")
+    return _pool
 
 
 @channels(ChannelName.SMS)
@@ -204,3 +288,12 @@ class SmsGatewayChannel(Channel):
             reason = PERMANENT_CODES.get(code, answer.get("ErrorMessage", ""))
             raise PermanentFailure(f"SMS gateway code {code or response.status_code}: {reason}")
         raise TransientFailure(f"SMS gateway code {code}: {answer.get('ErrorMessage', '')}")
+
+    def send_many(self, notifications) -> dict:
+        """The batch's requests concurrently over the pooled keep-alive connections; each message keeps
+        its own RequestId, so the gateway's duplicate check works message by message."""
+        notifications = list(notifications)
+        if len(notifications) <= 1:
+            return super().send_many(notifications)
+        outcomes = sending_pool().map(lambda n: _outcome(self.send, n), notifications)
+        return {n.pk: outcome for n, outcome in zip(notifications, outcomes, strict=True)}

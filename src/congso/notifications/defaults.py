@@ -42,6 +42,21 @@ _VI = {
         "Anh/chị được giao bước “{{ buoc }}” của hồ sơ {{ ma_ho_so }}, hạn {{ han_xu_ly }}. "
         "Xử lý tại {{ duong_dan }}",
     ),
+    "workflow.step_overdue": (
+        "Quá hạn: {{ buoc }} — hồ sơ {{ ma_ho_so }}",
+        "Bước “{{ buoc }}” của hồ sơ {{ ma_ho_so }} đã quá hạn {{ han_xu_ly }} và đã được báo lãnh đạo "
+        "đôn đốc. Xử lý tại {{ duong_dan }}",
+    ),
+    "dossier.handed_over": (
+        "Hồ sơ {{ ma_ho_so }} được chuyển đến anh/chị",
+        "Hồ sơ {{ ma_ho_so }} (thủ tục {{ thu_tuc }}) được chuyển đến anh/chị ở bước “{{ buoc }}”, "
+        "hạn {{ han_xu_ly }}. Xử lý tại {{ duong_dan }}",
+    ),
+    "dossier.deadline_at_risk": (
+        "Sắp đến hạn: hồ sơ {{ ma_ho_so }}",
+        "Hồ sơ {{ ma_ho_so }} (thủ tục {{ thu_tuc }}) sẽ đến hạn trả kết quả lúc {{ han_tra }}. "
+        "Nếu không kịp, cần gửi thư xin lỗi và hẹn lại (mẫu 04) trước hạn. Xử lý tại {{ duong_dan }}",
+    ),
     "digest.morning": (
         "Bản tin công việc ngày {{ ngay }}",
         "Hôm nay có {{ so_den_han }} việc đến hạn và {{ so_qua_han }} việc đã quá hạn.\n{{ danh_sach }}\n"
@@ -87,6 +102,21 @@ _EN = {
         "New task: {{ buoc }} — application {{ ma_ho_so }}",
         "You were assigned “{{ buoc }}” of application {{ ma_ho_so }}, due {{ han_xu_ly }}. "
         "Open it at {{ duong_dan }}",
+    ),
+    "workflow.step_overdue": (
+        "Overdue: {{ buoc }} — application {{ ma_ho_so }}",
+        "Step “{{ buoc }}” of application {{ ma_ho_so }} passed its deadline {{ han_xu_ly }} and was "
+        "escalated to the leaders. Open it at {{ duong_dan }}",
+    ),
+    "dossier.handed_over": (
+        "Application {{ ma_ho_so }} was handed over to you",
+        "Application {{ ma_ho_so }} (procedure {{ thu_tuc }}) was handed over to you for “{{ buoc }}”, "
+        "due {{ han_xu_ly }}. Open it at {{ duong_dan }}",
+    ),
+    "dossier.deadline_at_risk": (
+        "Due soon: application {{ ma_ho_so }}",
+        "Application {{ ma_ho_so }} (procedure {{ thu_tuc }}) is due at {{ han_tra }}. If it cannot be "
+        "done in time, send the apology with a new date (form 04) before then. Open it at {{ duong_dan }}",
     ),
     "digest.morning": (
         "Your work on {{ ngay }}",

@@ -165,6 +165,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox_idx"),
             models.Index(fields=["status", "created_at"], name="notification_status_idx"),
+            # What the batch claim reads: the due notifications of one channel, oldest due first.
+            models.Index(fields=["status", "channel", "next_attempt_at"], name="notification_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -47,7 +47,9 @@ CITIZEN_EVENTS = frozenset(
         "dossier.result_ready",
     }
 )
-OFFICER_EVENTS = frozenset({"workflow.step_opened"})
+OFFICER_EVENTS = frozenset(
+    {"workflow.step_opened", "workflow.step_overdue", "dossier.handed_over", "dossier.deadline_at_risk"}
+)
 CHANNEL_ORDER = (ChannelName.IN_APP, ChannelName.SMS, ChannelName.EMAIL)
 STALE_AFTER = timedelta(minutes=5)
 # How long a worker that claimed a notification has to send it before another may try (its lease).
@@ -186,6 +188,10 @@ def notify_for_event(event) -> list[Notification]:
     delivered twice makes nothing new). Returns those created now."""
     if event.name in CITIZEN_EVENTS:
         return _notify_citizen(event)
+    if event.name == "dossier.handed_over":
+        return _notify_receiver(event)
+    if event.name == "dossier.deadline_at_risk":
+        return _notify_in_charge(event)
     if event.name in OFFICER_EVENTS:
         return _notify_officers(event)
     return []
@@ -233,20 +239,33 @@ def _notify_citizen(event) -> list[Notification]:
     )
 
 
-def _notify_officers(event) -> list[Notification]:
+def _holders(event, role: str) -> list:
+    """The officers holding ``role`` at the event's agency today (nobody for an unknown agency/role)."""
     from congso.agencies import services as agencies
+
+    if not role:
+        return []
+    try:
+        return agencies.staff_of(agencies.get_agency_by_code(event.payload["agency_code"]), [role])
+    except (ObjectDoesNotExist, ValueError) as error:
+        logger.warning("No %s to notify for %s: %s", role, event, error)
+        return []
+
+
+def _notify_officers(event) -> list[Notification]:
+    """A work item opened (``workflow.step_opened``) or overdue (``workflow.step_overdue``): its named
+    officer, or every holder of its role at its agency; an overdue one also the leaders asked to follow
+    it up (``escalation_role``)."""
     from congso.identity import services as identity
 
     payload = event.payload
     if payload.get("assigned_user_id"):
         accounts = list(identity.active_accounts([payload["assigned_user_id"]]).values())
     else:
-        try:
-            agency = agencies.get_agency_by_code(payload["agency_code"])
-            accounts = agencies.staff_of(agency, [payload["role"]]) if payload.get("role") else []
-        except (ObjectDoesNotExist, ValueError) as error:  # an unknown agency or role: nobody to tell
-            logger.warning("No officers to notify for %s: %s", event, error)
-            accounts = []
+        accounts = _holders(event, payload.get("role", ""))
+    if event.name == "workflow.step_overdue":
+        accounts += _holders(event, payload.get("escalation_role", ""))
+    accounts = list({account.pk: account for account in accounts}.values())
     if not accounts:
         return []
     from congso.dossiers import services as dossiers
@@ -265,6 +284,67 @@ def _notify_officers(event) -> list[Notification]:
         values=values,
         required=False,
         dossier_id=payload.get("dossier_id"),
+        link=link,
+    )
+
+
+def _officer_dossier_link(code: str) -> str:
+    return _url("dossiers:detail", code)
+
+
+def _notify_receiver(event) -> list[Notification]:
+    """A dossier handed over (form 06) to a named officer tells that officer. A hand-over to a unit's
+    queue names nobody (the unit's to-do shows it); a process's step tells its officer through
+    ``workflow.step_opened``, so its hand-over adds nothing."""
+    from congso.identity import services as identity
+
+    payload = event.payload
+    if not payload.get("received_by_id") or payload.get("process"):
+        return []
+    accounts = list(identity.active_accounts([payload["received_by_id"]]).values())
+    if not accounts:
+        return []
+    link = _officer_dossier_link(payload["code"])
+    values = {
+        "ma_ho_so": payload["code"],
+        "thu_tuc": payload.get("procedure_code", ""),
+        "buoc": payload.get("step_name", ""),
+        "han_xu_ly": _local_moment(_parse(payload.get("step_due_at") or payload.get("due_at"))),
+        "duong_dan": _public_url(link),
+    }
+    return create(
+        event=event,
+        recipients=[recipient_for_account(account) for account in accounts],
+        values=values,
+        required=False,
+        dossier_id=payload["dossier_id"],
+        link=link,
+    )
+
+
+def _notify_in_charge(event) -> list[Notification]:
+    """A dossier's appointment is near (``dossier.deadline_at_risk``, published once per dossier and
+    appointment by ``dossiers.deadlines.watch``): the officers in charge of it now."""
+    from congso.dossiers import services as dossiers
+
+    payload = event.payload
+    dossier = dossiers.find_by_code(payload["code"])
+    accounts = dossiers.in_charge_of(dossier)
+    if not accounts:
+        return []
+    link = _officer_dossier_link(dossier.code)
+    values = {
+        "ma_ho_so": dossier.code,
+        "thu_tuc": payload.get("procedure_code", ""),
+        "han_tra": _local_moment(_parse(payload.get("due_at"))),
+        "duong_dan": _public_url(link),
+    }
+    return create(
+        event=event,
+        recipients=[recipient_for_account(account) for account in accounts],
+        values=values,
+        required=False,
+        dossier_id=dossier.pk,
         link=link,
     )
 
@@ -290,7 +370,7 @@ def create(
     outside channels' sending is enqueued in the same transaction."""
     event_key = event_key or event.name
     dedup_key = dedup_key or f"event:{event.pk}"
-    made = []
+    made, outside = [], set()
     with transaction.atomic():
         for recipient in recipients:
             for channel in channels_for(recipient, required=required):
@@ -325,19 +405,42 @@ def create(
                 except IntegrityError:
                     continue  # made by an earlier delivery of the same event
                 if not in_app:
-                    _enqueue(notification)
+                    outside.add(channel)
                 made.append(notification)
+        for channel in sorted(outside):
+            _enqueue(channel)
     return made
 
 
-def _enqueue(notification: Notification, run_after=None) -> None:
-    from .tasks import send_notification
+def _enqueue(channel: str, run_after=None) -> None:
+    """A task that sends what is due on ``channel`` (``drain``), now or at ``run_after``."""
+    from .tasks import send_due
 
-    task = send_notification if run_after is None else send_notification.using(run_after=run_after)
-    task.enqueue(notification.pk)
+    task = send_due if run_after is None else send_due.using(run_after=run_after)
+    task.enqueue(channel)
 
 
 # --- Sending ------------------------------------------------------------------------------------------
+#
+# In batches: one statement claims up to ``CONGSO_NOTIFICATIONS_BATCH_SIZE`` due notifications of a
+# channel, one counter write takes the batch's share of the channel's rate limit, the channel sends the
+# batch (one SMTP connection; concurrent requests over keep-alive connections to the SMS gateway) with no
+# transaction open, and one statement marks every result. The duplicate rule is unchanged: each message
+# carries its own client message id, the same on every attempt.
+
+# How long one task keeps claiming batches before it hands over to a new task (so one busy channel does
+# not hold a worker for ever, and other queues get their turn).
+DRAIN_SECONDS = 5.0
+
+
+@dataclass
+class Batch:
+    """What one ``send_batch`` did: the outcome per notification id (sent, retry, failed), or
+    ``deferred`` when the channel's rate limit left no room this second."""
+
+    outcomes: dict = field(default_factory=dict)
+    deferred: bool = False
+    claimed: int = 0
 
 
 def backoff(attempts: int) -> timedelta:
@@ -346,100 +449,197 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, seconds))
 
 
-def within_rate(channel: str, now=None) -> bool:
-    """One message more on ``channel`` this second, across every worker (``core.ratelimit``)."""
+def rate_room(channel: str, wanted: int, now=None) -> int:
+    """How many of ``wanted`` messages ``channel`` may send this second, across every worker, counted
+    at once (``core.ratelimit.take_up_to``)."""
     limit = settings.CONGSO_NOTIFICATIONS_RATE.get(channel)
     if not limit:
-        return True
-    return ratelimit.take("notifications.send", channel, limit=limit, window=1, now=now)
+        return wanted
+    return ratelimit.take_up_to("notifications.send", channel, wanted, limit=limit, window=1, now=now)
+
+
+def drain(channel: str, *, seconds: float = DRAIN_SECONDS) -> dict:
+    """The task's work: send batches of ``channel`` while some are due, for at most ``seconds``; then a
+    follow-up task carries on (at once, or next second when the rate limit is reached). Counts by
+    outcome."""
+    import time
+
+    counts: dict[str, int] = {}
+    started = time.monotonic()
+    while True:
+        batch = send_batch(channel)
+        for outcome in batch.outcomes.values():
+            counts[outcome] = counts.get(outcome, 0) + 1
+        if batch.deferred:
+            _enqueue(channel, run_after=timezone.now() + timedelta(seconds=1))
+            counts["deferred"] = counts.get("deferred", 0) + 1
+            return counts
+        if batch.claimed < settings.CONGSO_NOTIFICATIONS_BATCH_SIZE:
+            return counts  # nothing more is due now; retries have their own task
+        if time.monotonic() - started >= seconds:
+            _enqueue(channel)
+            return counts
+
+
+def send_batch(channel: str, *, only_ids=None, rate_limited: bool = True, now=None) -> Batch:
+    """Claim, send and mark one batch of due notifications of ``channel`` (only ``only_ids`` if given).
+
+    Three short steps, no database transaction open while the channel talks to the outside:
+    1. claim — one statement: count the attempt and lease each row for ``SEND_LEASE`` (another worker
+       skips it meanwhile: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, SQLite's writes are serialised);
+    2. send — the channel, each message with its notification's client message id;
+    3. mark — one statement: sent (provider ids), retry (reason, backoff) or failed, only rows still
+       queued.
+    A worker killed between 2 and 3 leaves its rows queued; once the lease has passed they are due
+    again, and the next attempt sends with the same client message id, which the SMS gateway
+    deduplicates (``channels``): no second SMS.
+    """
+    now = now or timezone.now()
+    wanted = len(only_ids) if only_ids is not None else settings.CONGSO_NOTIFICATIONS_BATCH_SIZE
+    room = rate_room(channel, wanted, now) if rate_limited else wanted
+    if not room:
+        return Batch(deferred=_due(channel, now, only_ids).exists())
+    claimed = _claim(channel, room, now, only_ids)
+    if rate_limited and len(claimed) < room:
+        ratelimit.give_back("notifications.send", channel, window=1, now=now, amount=room - len(claimed))
+    if not claimed:
+        return Batch()
+    results = channels[channel]().send_many(claimed)
+    outcomes = _mark_batch(claimed, results, now)
+    # Deferred: the rate cut the batch short and more is due, waiting for the next second.
+    deferred = len(claimed) == room < wanted and _due(channel, now, only_ids).exists()
+    return Batch(outcomes=outcomes, deferred=deferred, claimed=len(claimed))
+
+
+def _due(channel: str, now, only_ids=None):
+    due = Notification.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        status=NotificationStatus.QUEUED,
+        channel=channel,
+    )
+    return due.filter(pk__in=list(only_ids)) if only_ids is not None else due
+
+
+_CLAIM_SQL = """
+UPDATE {table} SET attempts = attempts + 1, next_attempt_at = %s
+WHERE id IN (
+    SELECT id FROM {table}
+    WHERE status = %s AND channel = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s){only}
+    ORDER BY next_attempt_at, id LIMIT %s{lock}
+)
+RETURNING {columns}
+"""
+# What sending needs of a claimed notification.
+CLAIMED_COLUMNS = (
+    "id",
+    "channel",
+    "address",
+    "subject",
+    "body",
+    "attempts",
+    "language",
+    "event_key",
+    "dossier_id",
+)
+
+
+def _claim(channel: str, size: int, now, only_ids=None) -> list[Notification]:
+    """One statement: lease up to ``size`` due notifications of ``channel`` and return them (the
+    columns sending needs). ``SKIP LOCKED`` lets concurrent workers take disjoint batches."""
+    from django.db import connection
+
+    ops = connection.ops
+    only, ids = "", []
+    if only_ids is not None:
+        ids = [int(pk) for pk in only_ids]
+        only = f" AND id IN ({', '.join(['%s'] * len(ids))})" if ids else " AND 1 = 0"
+    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    sql = _CLAIM_SQL.format(
+        table=Notification._meta.db_table, only=only, lock=lock, columns=", ".join(CLAIMED_COLUMNS)
+    )
+    params = [
+        ops.adapt_datetimefield_value(now + SEND_LEASE),
+        NotificationStatus.QUEUED,
+        channel,
+        ops.adapt_datetimefield_value(now),
+        *ids,
+        size,
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    fields = ("pk", *CLAIMED_COLUMNS[1:])
+    return sorted((Notification(**dict(zip(fields, row, strict=True))) for row in rows), key=lambda n: n.pk)
+
+
+def _mark_batch(claimed: list[Notification], results: dict, now) -> dict:
+    """One statement for the whole batch: each row sent (with its provider id), retried later (reason,
+    backoff) or failed (reason); rows no longer queued are left alone. Returns the outcomes."""
+    from django.db.models import Case, F, Value, When
+
+    outcomes, status, reason, provider, retry_at = {}, [], [], [], []
+    for notification in claimed:
+        result = results.get(notification.pk) or TransientFailure("no answer from the channel")
+        pk = notification.pk
+        if isinstance(result, PermanentFailure) or (
+            isinstance(result, TransientFailure)
+            and notification.attempts >= settings.CONGSO_NOTIFICATIONS_MAX_ATTEMPTS
+        ):
+            outcomes[pk] = "failed"
+            status.append(When(pk=pk, then=Value(NotificationStatus.FAILED)))
+            reason.append(When(pk=pk, then=Value(str(result)[:2000])))
+            logger.error("Notification %s failed: %s", pk, result)
+        elif isinstance(result, TransientFailure):
+            outcomes[pk] = "retry"
+            reason.append(When(pk=pk, then=Value(str(result)[:2000])))
+            retry_at.append((pk, now + backoff(notification.attempts)))
+            logger.warning("Notification %s: %s; retry at %s", pk, result, retry_at[-1][1])
+        else:
+            outcomes[pk] = "sent"
+            done = NotificationStatus.DELIVERED if result.delivered else NotificationStatus.SENT
+            status.append(When(pk=pk, then=Value(done)))
+            provider.append(When(pk=pk, then=Value(result.provider_message_id[:100])))
+    sent = [pk for pk, outcome in outcomes.items() if outcome == "sent"]
+    failed = [pk for pk, outcome in outcomes.items() if outcome == "failed"]
+    cases = {
+        "status": (status, F("status")),
+        "failure_reason": ([*reason, When(pk__in=sent, then=Value(""))], F("failure_reason")),
+        "provider_message_id": (provider, F("provider_message_id")),
+        "sent_at": ([When(pk__in=sent, then=Value(now))], F("sent_at")),
+        "failed_at": ([When(pk__in=failed, then=Value(now))], F("failed_at")),
+        "delivered_at": (
+            [When(pk=pk, then=Value(now)) for pk in sent if results[pk].delivered],
+            F("delivered_at"),
+        ),
+        "next_attempt_at": ([When(pk=pk, then=Value(at)) for pk, at in retry_at], Value(None)),
+    }
+    changes = {
+        name: Case(*whens, default=default, output_field=Notification._meta.get_field(name))
+        for name, (whens, default) in cases.items()
+    }
+    with transaction.atomic():
+        Notification.objects.filter(pk__in=list(outcomes), status=NotificationStatus.QUEUED).update(**changes)
+        if retry_at:
+            _enqueue(claimed[0].channel, run_after=min(at for _pk, at in retry_at))
+    return outcomes
 
 
 def attempt_send(notification_id: int, *, rate_limited: bool = True) -> str:
-    """Try to send one queued notification once: sent, retry, failed, deferred or skipped.
-
-    Three short steps, no database transaction open while the channel talks to the outside:
-    1. claim — lock the row, count the attempt and lease it for ``SEND_LEASE`` (another worker that
-       picks it meanwhile skips it); commit;
-    2. send — the channel, with the notification's client message id;
-    3. mark — sent (or the retry / the failure), only if the row is still queued.
-    A worker killed between 2 and 3 leaves the row queued; once the lease has passed, the stale sweep
-    (``requeue_stale``) enqueues it again and the next attempt sends with the same client message id,
-    which the SMS gateway deduplicates (``channels``): no second SMS.
-    """
-    now = timezone.now()
-    due = (
+    """One try of one notification through the batch path (the admin, tests, a task enqueued before
+    batches): sent, retry, failed, deferred (over the channel's rate) or skipped (not queued, not due,
+    or leased by another worker)."""
+    channel = (
         Notification.objects.filter(pk=notification_id, status=NotificationStatus.QUEUED)
-        .values("channel", "next_attempt_at")
+        .values_list("channel", flat=True)
         .first()
     )
-    if due is None:
+    if channel is None or channel not in channels or not channels[channel].external:
         return "skipped"
-    if due["next_attempt_at"] and due["next_attempt_at"] > now:
-        return "skipped"  # an early duplicate of a scheduled retry, or another worker is sending it
-    if rate_limited and not within_rate(due["channel"], now):
-        later = now + timedelta(seconds=1)
-        with transaction.atomic():
-            updated = Notification.objects.filter(
-                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-                pk=notification_id,
-                status=NotificationStatus.QUEUED,
-            ).update(next_attempt_at=later)
-            if updated:
-                _enqueue(Notification(pk=notification_id), run_after=later)
+    batch = send_batch(channel, only_ids=[notification_id], rate_limited=rate_limited)
+    if batch.deferred:
+        _enqueue(channel, run_after=timezone.now() + timedelta(seconds=1))
         return "deferred"
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id, status=NotificationStatus.QUEUED)
-            .first()
-        )
-        if notification is None or (notification.next_attempt_at and notification.next_attempt_at > now):
-            return "skipped"
-        notification.attempts += 1
-        notification.next_attempt_at = now + SEND_LEASE
-        notification.save(update_fields=["attempts", "next_attempt_at"])
-    try:
-        sent = channels[notification.channel]().send(notification)
-    except TransientFailure as error:
-        return _after_transient(notification, str(error), now)
-    except PermanentFailure as error:
-        _fail(notification, str(error), now)
-        return "failed"
-    _mark_sent(notification, sent, now)
-    return "sent"
-
-
-def _mark_sent(notification: Notification, sent, now) -> None:
-    Notification.objects.filter(pk=notification.pk, status=NotificationStatus.QUEUED).update(
-        status=NotificationStatus.DELIVERED if sent.delivered else NotificationStatus.SENT,
-        sent_at=now,
-        delivered_at=now if sent.delivered else None,
-        provider_message_id=sent.provider_message_id[:100],
-        failure_reason="",
-        next_attempt_at=None,
-    )
-
-
-def _after_transient(notification: Notification, reason: str, now) -> str:
-    if notification.attempts >= settings.CONGSO_NOTIFICATIONS_MAX_ATTEMPTS:
-        _fail(notification, reason, now)
-        return "failed"
-    retry_at = now + backoff(notification.attempts)
-    with transaction.atomic():
-        updated = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.QUEUED).update(
-            failure_reason=reason[:2000], next_attempt_at=retry_at
-        )
-        if updated:
-            _enqueue(notification, run_after=retry_at)
-    logger.warning("Notification %s: %s; retry at %s", notification.pk, reason, retry_at)
-    return "retry"
-
-
-def _fail(notification: Notification, reason: str, now) -> None:
-    Notification.objects.filter(pk=notification.pk, status=NotificationStatus.QUEUED).update(
-        status=NotificationStatus.FAILED, failure_reason=reason[:2000], failed_at=now, next_attempt_at=None
-    )
-    logger.error("Notification %s failed: %s", notification.pk, reason)
+    return batch.outcomes.get(notification_id, "skipped")
 
 
 # eSMS SendStatus (STANDARDS §8.3): 1 awaiting approval, 2 awaiting send, 4 rejected, 5 done, 7 sent and
@@ -525,22 +725,22 @@ def of_dossier(dossier_id: int) -> list[Notification]:
 
 
 def requeue_stale(now=None) -> int:
-    """Enqueue again the queued notifications whose task was lost (a worker killed while sending):
-    due and untouched for ``STALE_AFTER``. Enqueuing twice is harmless (``attempt_send`` locks the row
-    and skips what is done)."""
+    """Enqueue a sending task for each channel with notifications due for ``STALE_AFTER`` and still
+    queued: their task was lost (a worker killed while sending: its lease has passed). Enqueuing twice
+    is harmless (the claim takes each row once). Returns how many notifications were stale."""
     now = now or timezone.now()
+    stale = (
+        Notification.objects.filter(status=NotificationStatus.QUEUED, next_attempt_at__lte=now - STALE_AFTER)
+        .values("channel")
+        .annotate(count=models.Count("pk"))
+    )
     count = 0
     with transaction.atomic():
-        stale = Notification.objects.select_for_update(skip_locked=True).filter(
-            status=NotificationStatus.QUEUED, next_attempt_at__lte=now - STALE_AFTER
-        )[:1000]
-        for notification in stale:
-            notification.next_attempt_at = now
-            notification.save(update_fields=["next_attempt_at"])
-            _enqueue(notification)
-            count += 1
+        for row in stale:
+            _enqueue(row["channel"])
+            count += row["count"]
     if count:
-        logger.warning("Re-enqueued %s stale notifications", count)
+        logger.warning("Re-enqueued the sending of %s stale notifications", count)
     return count
 
 
@@ -563,7 +763,7 @@ def purge_old_bodies(now=None) -> int:
 def retry_failed(queryset) -> int:
     """Put failed notifications back in the queue (the admin's action); audited. Returns how many."""
     now = timezone.now()
-    count = 0
+    count, again = 0, set()
     with transaction.atomic():
         for notification in queryset.select_for_update().filter(status=NotificationStatus.FAILED):
             notification.status = NotificationStatus.QUEUED
@@ -574,7 +774,9 @@ def retry_failed(queryset) -> int:
             notification.save(
                 update_fields=["status", "attempts", "failure_reason", "failed_at", "next_attempt_at"]
             )
-            _enqueue(notification)
             audit.record("notifications.retry", notification)
             count += 1
+            again.add(notification.channel)
+        for channel in sorted(again):
+            _enqueue(channel)
     return count

@@ -37,6 +37,25 @@ VARIABLES: dict[str, dict[str, str]] = {
         "han_xu_ly": gettext_lazy("hạn của bước"),
         "duong_dan": gettext_lazy("địa chỉ trang công việc"),
     },
+    "workflow.step_overdue": {
+        "ma_ho_so": gettext_lazy("mã hồ sơ"),
+        "buoc": gettext_lazy("tên bước xử lý"),
+        "han_xu_ly": gettext_lazy("hạn của bước"),
+        "duong_dan": gettext_lazy("địa chỉ trang công việc"),
+    },
+    "dossier.handed_over": {
+        "ma_ho_so": gettext_lazy("mã hồ sơ"),
+        "thu_tuc": gettext_lazy("mã thủ tục hành chính"),
+        "buoc": gettext_lazy("tên bước xử lý"),
+        "han_xu_ly": gettext_lazy("hạn của bước"),
+        "duong_dan": gettext_lazy("địa chỉ trang hồ sơ của cán bộ"),
+    },
+    "dossier.deadline_at_risk": {
+        "ma_ho_so": gettext_lazy("mã hồ sơ"),
+        "thu_tuc": gettext_lazy("mã thủ tục hành chính"),
+        "han_tra": gettext_lazy("hạn trả kết quả (giờ và ngày)"),
+        "duong_dan": gettext_lazy("địa chỉ trang hồ sơ của cán bộ"),
+    },
     "digest.morning": {
         "ngay": gettext_lazy("ngày của bản tin"),
         "so_den_han": gettext_lazy("số việc đến hạn hôm nay"),
@@ -55,6 +74,9 @@ EVENT_LABELS = {
     "dossier.extended": gettext_lazy("Hồ sơ trễ hạn — thư xin lỗi và hẹn lại (mẫu 04)"),
     "dossier.result_ready": gettext_lazy("Đã có kết quả giải quyết"),
     "workflow.step_opened": gettext_lazy("Giao việc cho cán bộ"),
+    "workflow.step_overdue": gettext_lazy("Bước xử lý quá hạn (báo cán bộ)"),
+    "dossier.handed_over": gettext_lazy("Hồ sơ được chuyển đến một cán bộ (mẫu 06)"),
+    "dossier.deadline_at_risk": gettext_lazy("Hồ sơ sắp đến hạn (báo cán bộ)"),
     "digest.morning": gettext_lazy("Bản tin buổi sáng của cán bộ"),
 }
 

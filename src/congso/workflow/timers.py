@@ -132,6 +132,7 @@ def escalate(item: WorkItem, now) -> WorkItem:
             "agency_code": item.agency.code,
             "role": item.role,
             "assigned_user_id": item.assigned_user_id,
+            "escalation_role": ESCALATION_ROLE,  # who is asked to follow it up (notifications tell them)
             "due_at": item.due_at.isoformat(),
         },
         aggregate=item,

@@ -39,8 +39,9 @@ class RateCounterQuerySet(models.QuerySet):
         )["total"]
         return total or 0
 
-    def hit(self, scope: str, key: str, window: int, now=None) -> int:
-        """Count one hit on (``scope``, ``key``) now and return the hits of the window, this one included.
+    def hit(self, scope: str, key: str, window: int, now=None, amount: int = 1) -> int:
+        """Count one hit (or ``amount`` hits at once) on (``scope``, ``key``) now and return the hits of
+        the window, these included.
 
         Atomic across processes: the bucket row is created once (unique constraint), incremented in the
         database (``hits = hits + 1``), and the window summed in the same transaction while the update
@@ -57,18 +58,18 @@ class RateCounterQuerySet(models.QuerySet):
         }
         with transaction.atomic():
             row, _created = self.get_or_create(**lookup, defaults={"hits": 0})
-            self.filter(pk=row.pk).update(hits=models.F("hits") + 1)
+            self.filter(pk=row.pk).update(hits=models.F("hits") + amount)
             return self.recent(scope, key, window, now=now)
 
-    def give_back(self, scope: str, key: str, window: int, now=None) -> None:
-        """Undo one ``hit`` of the current bucket (an attempt counted in advance that turned out fine)."""
+    def give_back(self, scope: str, key: str, window: int, now=None, amount: int = 1) -> None:
+        """Undo ``amount`` hits of the current bucket (attempts counted in advance that turned out fine)."""
         now = now or timezone.now()
         self.filter(
             scope=scope,
             key_hash=self.digest(scope, key),
             bucket=self.bucket_start(window, now),
-            hits__gt=0,
-        ).update(hits=models.F("hits") - 1)
+            hits__gte=amount,
+        ).update(hits=models.F("hits") - amount)
 
     def forget_before(self, moment) -> int:
         deleted, _by_model = self.filter(bucket__lt=moment).delete()

@@ -103,6 +103,7 @@ from .routing import (
     hand_over_by_process,
     hand_over_receiver_roles,
     hand_over_receivers,
+    in_charge_of,
     release_process,
 )
 
@@ -139,6 +140,7 @@ __all__ = [
     "hand_over_by_process",
     "hand_over_receiver_roles",
     "hand_over_receivers",
+    "in_charge_of",
     "mark_result_ready",
     "permissions_for",
     "provide_supplement",

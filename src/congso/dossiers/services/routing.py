@@ -79,6 +79,8 @@ def _record_hand_over(dossier, row: HandOver, previous: HandOver | None, *, acto
             previous_result=previous.result if previous else None,
             step_due_at=_iso(row.due_at),
             branch=row.is_branch,
+            # Internal (notifications tell the named receiver); LGSP's projection leaves it out.
+            received_by_id=row.received_by_id,
             **_event_process(extra),
         ),
         aggregate=dossier,
@@ -99,6 +101,26 @@ def hand_over_receivers(unit) -> list:
     """The people a dossier may be handed over to by name at ``unit`` (an agency or department of the
     agency tree): its staff in force today in one of ``hand_over_receiver_roles``, by name. Reads only."""
     return agency_services.staff_of(unit, hand_over_receiver_roles())
+
+
+def in_charge_of(dossier) -> list:
+    """The officers a dossier's deadline concerns now: the people named on its open hand-overs (form
+    06), or, where a row names nobody, every person who may take it at that row's unit
+    (``hand_over_receivers``); before any hand-over, those of its current agency. Active accounts,
+    each once. Reads only."""
+    rows = list(
+        dossier.hand_overs.filter(completed_at__isnull=True).select_related("received_by", "to_agency")
+    )
+    people = {}
+    for row in rows:
+        if row.received_by is not None and row.received_by.is_active:
+            people.setdefault(row.received_by.pk, row.received_by)
+    for unit in [
+        row.to_agency for row in rows if row.received_by is None or not row.received_by.is_active
+    ] or ([] if rows else [dossier.current_agency]):
+        for person in hand_over_receivers(unit):
+            people.setdefault(person.pk, person)
+    return list(people.values())
 
 
 def _check_receiver(received_by, to_agency) -> None:
