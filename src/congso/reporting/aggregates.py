@@ -26,6 +26,9 @@ FIGURES = (
     "finished_late",
     "unsatisfied",
     "unsatisfied_late",
+    "received_digitised",
+    "received_reused",
+    "finished_electronic",
 )
 BATCH = 2000
 
@@ -37,13 +40,17 @@ def _figures_of(fact_list, days: set[tuple] | None = None) -> dict[tuple, Counte
     for fact in fact_list:
         base = (fact.agency_id, fact.procedure_code, fact.field_code, fact.channel)
         if days is None or (fact.received_day, fact.agency_id) in days:
-            cells[(fact.received_day, *base)]["received"] += 1
+            cell = cells[(fact.received_day, *base)]
+            cell["received"] += 1
+            cell["received_digitised"] += fact.papers_digitised
+            cell["received_reused"] += fact.reused_data
         if fact.finished_day is not None and (days is None or (fact.finished_day, fact.agency_id) in days):
             cell = cells[(fact.finished_day, *base)]
             cell["finished"] += 1
             cell[f"finished_{fact.timeliness}"] += fact.timeliness in ("early", "on_time", "late")
             cell["unsatisfied"] += fact.rated_unsatisfied
             cell["unsatisfied_late"] += fact.rated_unsatisfied and fact.timeliness == "late"
+            cell["finished_electronic"] += fact.result_electronic
     return cells
 
 
@@ -84,12 +91,18 @@ def _recompute_months(months: set[tuple]) -> None:
     """Replace the monthly figures of the (first day of month, agency) pairs by the sums of their days."""
     for month, agency_id in sorted(months):
         days = DailyFigures.objects.filter(agency_id=agency_id, day__gte=month, day__lte=_month_end(month))
-        sums = days.values("channel").annotate(**{f"sum_{name}": Sum(name) for name in FIGURES})
+        sums = (
+            days.order_by()
+            .values("procedure_code", "field_code", "channel")
+            .annotate(**{f"sum_{name}": Sum(name) for name in FIGURES})
+        )
         MonthlyFigures.objects.filter(month=month, agency_id=agency_id).delete()
         MonthlyFigures.objects.bulk_create(
             MonthlyFigures(
                 month=month,
                 agency_id=agency_id,
+                procedure_code=row["procedure_code"],
+                field_code=row["field_code"],
                 channel=row["channel"],
                 **{name: row[f"sum_{name}"] or 0 for name in FIGURES},
             )
@@ -148,10 +161,12 @@ def _stored() -> dict[tuple, Counter]:
 def _monthly_differences(rebuilt: dict[tuple, Counter]) -> list[str]:
     """Where the stored monthly figures differ from the month's sums of the rebuilt daily ones."""
     want: dict[tuple, Counter] = defaultdict(Counter)
-    for (day, agency_id, _procedure, _field, channel), counts in rebuilt.items():
-        want[(day.replace(day=1), agency_id, channel)].update(counts)
+    for (day, agency_id, procedure, field, channel), counts in rebuilt.items():
+        want[(day.replace(day=1), agency_id, procedure, field, channel)].update(counts)
     have = {
-        (row.month, row.agency_id, row.channel): Counter({name: getattr(row, name) for name in FIGURES})
+        (row.month, row.agency_id, row.procedure_code, row.field_code, row.channel): Counter(
+            {name: getattr(row, name) for name in FIGURES}
+        )
         for row in MonthlyFigures.objects.all().iterator(chunk_size=BATCH)
     }
     differences = []

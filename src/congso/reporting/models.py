@@ -28,6 +28,11 @@ class DossierFact(models.Model):
     finished_day = models.DateField(_("ngày kết thúc"), null=True, blank=True)
     timeliness = models.CharField(_("đúng hạn"), max_length=16, blank=True, choices=Timeliness.choices)
     rated_unsatisfied = models.BooleanField(_("không hài lòng"), default=False)
+    # Decision 766's digitisation and re-use: the submitted papers are stored as files, the result was
+    # issued as a file, data came from a national register or the applicant's data store.
+    papers_digitised = models.BooleanField(_("thành phần hồ sơ được số hóa"), default=False)
+    result_electronic = models.BooleanField(_("có kết quả điện tử"), default=False)
+    reused_data = models.BooleanField(_("tái sử dụng dữ liệu"), default=False)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
@@ -60,6 +65,9 @@ class DailyFigures(models.Model):
     unsatisfied = models.PositiveIntegerField(_("không hài lòng"), default=0)
     # Both late and rated unsatisfied: the satisfaction rate subtracts such a dossier once.
     unsatisfied_late = models.PositiveIntegerField(_("quá hạn và không hài lòng"), default=0)
+    received_digitised = models.PositiveIntegerField(_("tiếp nhận, thành phần được số hóa"), default=0)
+    received_reused = models.PositiveIntegerField(_("tiếp nhận, có tái sử dụng dữ liệu"), default=0)
+    finished_electronic = models.PositiveIntegerField(_("có kết quả điện tử"), default=0)
 
     class Meta:
         verbose_name = _("số liệu theo ngày")
@@ -76,12 +84,15 @@ class DailyFigures(models.Model):
 
 
 class MonthlyFigures(models.Model):
-    """The daily figures summed per month, receiving agency and channel: what the dashboards read (their
-    periods are months, quarters and years), a few thousand rows a year whatever the number of dossiers.
-    Recomputed from ``DailyFigures`` with every stale day of the month."""
+    """The daily figures summed per month, receiving agency, procedure and channel: what the dashboards
+    read for months, quarters and years, a few hundred thousand rows a year whatever the number of
+    dossiers (the field is the procedure's, so it adds no rows). Recomputed from ``DailyFigures`` with
+    every stale day of the month."""
 
     month = models.DateField(_("tháng"))  # its first day
     agency_id = models.BigIntegerField(_("cơ quan tiếp nhận"))
+    procedure_code = models.CharField(_("mã thủ tục"), max_length=50, default="")
+    field_code = models.CharField(_("mã lĩnh vực"), max_length=50, blank=True, default="")
     channel = models.CharField(_("kênh"), max_length=20)
     received = models.PositiveIntegerField(default=0)
     finished = models.PositiveIntegerField(default=0)
@@ -90,16 +101,22 @@ class MonthlyFigures(models.Model):
     finished_late = models.PositiveIntegerField(default=0)
     unsatisfied = models.PositiveIntegerField(default=0)
     unsatisfied_late = models.PositiveIntegerField(default=0)
+    received_digitised = models.PositiveIntegerField(default=0)
+    received_reused = models.PositiveIntegerField(default=0)
+    finished_electronic = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu theo tháng")
         verbose_name_plural = _("số liệu theo tháng")
         constraints = [
-            models.UniqueConstraint(fields=["month", "agency_id", "channel"], name="reporting_monthly_unique")
+            models.UniqueConstraint(
+                fields=["month", "agency_id", "procedure_code", "channel"], name="reporting_monthly_cell"
+            )
         ]
+        indexes = [models.Index(fields=["month", "agency_id"], name="reporting_monthly_month_idx")]
 
     def __str__(self) -> str:
-        return f"{self.month:%m/%Y} {self.agency_id} {self.channel}"
+        return f"{self.month:%m/%Y} {self.agency_id} {self.procedure_code} {self.channel}"
 
 
 class StaleDay(models.Model):
