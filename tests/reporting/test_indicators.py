@@ -309,3 +309,28 @@ def test_public_page_shows_province_figures_to_anyone(client, golden):
     assert page.status_code == 200
     assert "50,00 %" in body  # the province's online submission rate in March
     assert "Tỷ lệ hồ sơ có kết quả giải quyết điện tử" in body and "Tỷ lệ hồ sơ tái sử dụng dữ liệu" in body
+
+
+def test_dashboard_breakdowns_periods_and_narrowed_drill_downs(client, golden):
+    a, b, made = golden
+    client.force_login(StaffMembershipFactory(agency=a, role="platform_admin").user)
+    url = reverse("reporting:dashboard")
+    for dimension in breakdowns.DIMENSIONS:
+        page = client.get(url + f"?nam=2026&ky=m3&theo={dimension}")
+        assert page.status_code == 200 and 'id="breakdown"' in page.content.decode()
+    by_commune = client.get(url + "?nam=2026&ky=q1&theo=xa").content.decode()
+    assert "Phường A" in by_commune and "Cơ quan cấp tỉnh (không thuộc xã)" in by_commune
+    one_day = client.get(url + "?tu=2026-03-20&den=2026-03-20").content.decode()
+    assert "Ngày 20/03/2026" in one_day and 'id="late-pairs"' in one_day
+    refused = client.get(url + "?tu=2026-03-20&den=2026-03-01")
+    assert refused.status_code == 200
+    assert "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in refused.content.decode()
+    drill = reverse("reporting:drill", args=["tiep-nhan"])
+    ward = a.administrative_unit.pk
+    listed = client.get(drill + f"?nam=2026&ky=m3&xa={ward}").content.decode()
+    assert made[0].code in listed and made[6].code not in listed
+    procedure = made[3].procedure_version.procedure.code
+    late = client.get(reverse("reporting:drill", args=["qua-han"]) + f"?nam=2026&ky=m3&thu_tuc={procedure}")
+    assert made[3].code in late.content.decode() and made[2].code not in late.content.decode()
+    xlsx = client.get(url + "?tu=2026-03-01&den=2026-03-15&xuat=xlsx")
+    assert xlsx.status_code == 200 and "chi-so-20260301-20260315.xlsx" in xlsx["Content-Disposition"]
