@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from congso.dossiers import services as dossier_services
 
@@ -147,23 +147,27 @@ def monthly_trend(year: int, scope: Scope) -> list[tuple[str, int, int]]:
 # --- The dossiers behind a number ---------------------------------------------------------------
 
 DRILLS = {
-    "tiep-nhan": (_lazy("Hồ sơ tiếp nhận"), "received_day", Q()),
+    "tiep-nhan": (gettext_lazy("Hồ sơ tiếp nhận"), "received_day", Q()),
     "truc-tuyen": (
-        _lazy("Hồ sơ nộp trực tuyến"),
+        gettext_lazy("Hồ sơ nộp trực tuyến"),
         "received_day",
         Q(channel__in=sorted(dossier_services.online_channels())),
     ),
-    "so-hoa": (_lazy("Hồ sơ có thành phần được số hóa"), "received_day", Q(papers_digitised=True)),
-    "tai-su-dung": (_lazy("Hồ sơ tái sử dụng dữ liệu"), "received_day", Q(reused_data=True)),
-    "co-ket-qua": (_lazy("Hồ sơ có kết quả"), "finished_day", Q()),
+    "so-hoa": (gettext_lazy("Hồ sơ có thành phần được số hóa"), "received_day", Q(papers_digitised=True)),
+    "tai-su-dung": (gettext_lazy("Hồ sơ tái sử dụng dữ liệu"), "received_day", Q(reused_data=True)),
+    "co-ket-qua": (gettext_lazy("Hồ sơ có kết quả"), "finished_day", Q()),
     "dung-han": (
-        _lazy("Hồ sơ có kết quả trước hạn hoặc đúng hạn"),
+        gettext_lazy("Hồ sơ có kết quả trước hạn hoặc đúng hạn"),
         "finished_day",
         Q(timeliness__in=["early", "on_time"]),
     ),
-    "qua-han": (_lazy("Hồ sơ có kết quả quá hạn"), "finished_day", Q(timeliness="late")),
-    "khong-hai-long": (_lazy("Hồ sơ bị đánh giá không hài lòng"), "finished_day", Q(rated_unsatisfied=True)),
-    "ket-qua-dien-tu": (_lazy("Hồ sơ có kết quả điện tử"), "finished_day", Q(result_electronic=True)),
+    "qua-han": (gettext_lazy("Hồ sơ có kết quả quá hạn"), "finished_day", Q(timeliness="late")),
+    "khong-hai-long": (
+        gettext_lazy("Hồ sơ bị đánh giá không hài lòng"),
+        "finished_day",
+        Q(rated_unsatisfied=True),
+    ),
+    "ket-qua-dien-tu": (gettext_lazy("Hồ sơ có kết quả điện tử"), "finished_day", Q(result_electronic=True)),
 }
 
 
