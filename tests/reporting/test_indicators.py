@@ -332,5 +332,9 @@ def test_dashboard_breakdowns_periods_and_narrowed_drill_downs(client, golden):
     procedure = made[3].procedure_version.procedure.code
     late = client.get(reverse("reporting:drill", args=["qua-han"]) + f"?nam=2026&ky=m3&thu_tuc={procedure}")
     assert made[3].code in late.content.decode() and made[2].code not in late.content.decode()
+    listing = client.get(
+        reverse("reporting:drill", args=["qua-han"]) + f"?nam=2026&ky=m3&thu_tuc={procedure}&xuat=xlsx"
+    )
+    assert listing.status_code == 200 and listing.content[:2] == b"PK"
     xlsx = client.get(url + "?tu=2026-03-01&den=2026-03-15&xuat=xlsx")
     assert xlsx.status_code == 200 and "chi-so-20260301-20260315.xlsx" in xlsx["Content-Disposition"]

@@ -138,6 +138,8 @@ def drill_page(request, kind: str):
         )
         if value
     ]
+    if request.GET.get("xuat") == "xlsx":
+        return _drill_xlsx(title, chosen, narrowed_to, facts)
     return render(
         request,
         "reporting/drill.html",
@@ -148,8 +150,30 @@ def drill_page(request, kind: str):
             "chosen": chosen,
             "limit": dashboard.DRILL_LIMIT,
             "narrowed_to": narrowed_to,
+            "export_query": request.GET.urlencode(),
         },
     )
+
+
+def _drill_xlsx(title, chosen, narrowed_to, facts) -> HttpResponse:
+    workbook = spreadsheets.new_workbook(title)
+    sheet = spreadsheets.Sheet(workbook, _("Hồ sơ"))
+    sheet.set_widths([34, 28, 14, 14, 16])
+    sheet.append([title, " — ".join([chosen.label, *narrowed_to])])
+    sheet.append([_("Mã hồ sơ"), _("Mã thủ tục"), _("Ngày nộp"), _("Ngày có kết quả"), _("Đúng hạn")])
+    for fact in facts:
+        sheet.append(
+            [
+                fact.code,
+                fact.procedure_code,
+                sheet.cell(fact.received_day, number_format="dd/mm/yyyy"),
+                sheet.cell(fact.finished_day, number_format="dd/mm/yyyy"),
+                fact.get_timeliness_display() if fact.timeliness else "",
+            ]
+        )
+    response = HttpResponse(spreadsheets.to_bytes(workbook), content_type=spreadsheets.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="ho-so-chi-so.xlsx"'
+    return response
 
 
 @require_GET
