@@ -70,6 +70,27 @@ class ChosenPeriod:
 
 PARTS = ("nam", "q1", "q2", "q3", "q4", *(f"m{m}" for m in range(1, 13)))
 RANGE = "khoang"
+
+
+def short_label(part: str) -> str:
+    """The part of a year as the period links show it under the year (``Quý 2``, ``Tháng 7``)."""
+    if part.startswith("q"):
+        return _("Quý %(q)s") % {"q": part[1]}
+    if part.startswith("m"):
+        return _("Tháng %(m)s") % {"m": part[1:]}
+    return _("Cả năm")
+
+
+def period_links(chosen: ChosenPeriod) -> dict:
+    """What the period navigation shows: the parts of the chosen year, and the years before and after
+    (none after next year)."""
+    today = timezone.localdate()
+    return {
+        "parts": [(part, short_label(part)) for part in PARTS],
+        "previous_year": chosen.year - 1 if chosen.year > 2000 else None,
+        "next_year": chosen.year + 1 if chosen.year < today.year + 1 else None,
+        "link_part": chosen.part if chosen.part != RANGE else "nam",
+    }
 MAX_RANGE_DAYS = 366
 
 

@@ -83,7 +83,7 @@ def _context(request) -> dict:
             id_prefix="trend",
             axis_label=_("Tháng"),
         ),
-        "parts": [(part, dashboard.ChosenPeriod(chosen.year, part).label) for part in dashboard.PARTS],
+        **dashboard.period_links(chosen),
         "agency_query": _agency_query(request),
     }
 
@@ -187,7 +187,7 @@ def public_page(request):
         {
             "chosen": chosen,
             "rows": rows,
-            "parts": [(part, dashboard.ChosenPeriod(chosen.year, part).label) for part in dashboard.PARTS],
+            **dashboard.period_links(chosen),
         },
     )
 
