@@ -77,14 +77,21 @@ GROUP BY day, agency_id, procedure_code, field_code, channel
 
 BUILD_MONTHS = """
 INSERT INTO reporting_monthlyfigures
-    (month, agency_id, procedure_code, field_code, channel, received, finished, finished_early,
-     finished_on_time, finished_late, unsatisfied, unsatisfied_late, received_digitised, received_reused,
-     finished_electronic)
-SELECT date_trunc('month', day)::date, agency_id, procedure_code, field_code, channel, sum(received),
+    (month, agency_id, channel, received, finished, finished_early, finished_on_time, finished_late,
+     unsatisfied, unsatisfied_late, received_digitised, received_reused, finished_electronic)
+SELECT date_trunc('month', day)::date, agency_id, channel, sum(received), sum(finished), sum(finished_early),
+       sum(finished_on_time), sum(finished_late), sum(unsatisfied), sum(unsatisfied_late),
+       sum(received_digitised), sum(received_reused), sum(finished_electronic)
+FROM reporting_dailyfigures
+GROUP BY 1, agency_id, channel;
+INSERT INTO reporting_monthlyprocedurefigures
+    (month, agency_id, procedure_code, field_code, received, finished, finished_early, finished_on_time,
+     finished_late, unsatisfied, unsatisfied_late, received_digitised, received_reused, finished_electronic)
+SELECT date_trunc('month', day)::date, agency_id, procedure_code, field_code, sum(received),
        sum(finished), sum(finished_early), sum(finished_on_time), sum(finished_late), sum(unsatisfied),
        sum(unsatisfied_late), sum(received_digitised), sum(received_reused), sum(finished_electronic)
 FROM reporting_dailyfigures
-GROUP BY 1, agency_id, procedure_code, field_code, channel
+GROUP BY 1, agency_id, procedure_code, field_code
 """
 
 
@@ -104,7 +111,7 @@ def child(args) -> None:
     from congso.identity import second_factor
     from congso.reporting import aggregates, breakdowns, dashboard
     from congso.reporting.indicators import Period, Scope
-    from congso.reporting.models import DailyFigures, DossierFact, MonthlyFigures
+    from congso.reporting.models import DailyFigures, DossierFact, MonthlyFigures, MonthlyProcedureFigures
 
     end = date(2026, 11, 30)
     start = end - timedelta(days=730)
@@ -128,7 +135,7 @@ def child(args) -> None:
             cursor.execute(BUILD_FIGURES)
             cursor.execute(BUILD_MONTHS)
             cursor.execute("ANALYZE reporting_dossierfact; ANALYZE reporting_dailyfigures")
-            cursor.execute("ANALYZE reporting_monthlyfigures")
+            cursor.execute("ANALYZE reporting_monthlyfigures; ANALYZE reporting_monthlyprocedurefigures")
         print(
             f"loaded {args.dossiers:,} facts in {loaded - began:.0f} s; daily figures "
             f"({DailyFigures.objects.count():,} rows) in {time.perf_counter() - loaded:.0f} s",
@@ -140,9 +147,10 @@ def child(args) -> None:
     days = DailyFigures.objects.filter(day__in=[d for d, _a in sample], agency_id=busiest)
     first_days = [d.replace(day=1) for d, _a in sample]
     months = MonthlyFigures.objects.filter(agency_id=busiest, month__in=first_days)
+    procedure_months = MonthlyProcedureFigures.objects.filter(agency_id=busiest, month__in=first_days)
 
     def without_ids():
-        return sorted(row[1:] for row in days.values_list()), sorted(row[1:] for row in months.values_list())
+        return [sorted(row[1:] for row in rows.values_list()) for rows in (days, months, procedure_months)]
 
     before = without_ids()
     aggregates._recompute(set(sample))

@@ -78,8 +78,9 @@ class Row:
 
 
 def _sums_by(period: Period, scope: Scope, *columns: str) -> dict[tuple, Counter]:
+    by_procedure = bool({"procedure_code", "field_code"} & set(columns))
     rows = (
-        figure_rows(period, scope)
+        figure_rows(period, scope, by_procedure=by_procedure)
         .order_by()
         .values(*columns)
         .annotate(**{f"sum_{name}": Sum(name) for name in aggregates.FIGURES})

@@ -91,6 +91,8 @@ def period_links(chosen: ChosenPeriod) -> dict:
         "next_year": chosen.year + 1 if chosen.year < today.year + 1 else None,
         "link_part": chosen.part if chosen.part != RANGE else "nam",
     }
+
+
 MAX_RANGE_DAYS = 366
 
 

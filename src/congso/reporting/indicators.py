@@ -41,7 +41,7 @@ from congso.lgsp import services as lgsp_services
 from congso.payments import services as payment_services
 
 from . import aggregates
-from .models import DailyFigures, MonthlyFigures
+from .models import DailyFigures, MonthlyFigures, MonthlyProcedureFigures
 
 GROUPS = {
     "transparency": _("Công khai, minh bạch"),
@@ -105,11 +105,12 @@ def whole_months(period: Period) -> bool:
     return period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
 
 
-def figure_rows(period: Period, scope: Scope):
+def figure_rows(period: Period, scope: Scope, *, by_procedure: bool = False):
     """The rows that hold ``period``'s figures in ``scope``: the monthly ones when the period is whole
-    months (every period of the dashboards), else the daily ones."""
+    months (per channel, or per procedure when ``by_procedure``), else the daily ones."""
     if whole_months(period):
-        rows = MonthlyFigures.objects.filter(month__gte=period.start, month__lte=period.end)
+        model = MonthlyProcedureFigures if by_procedure else MonthlyFigures
+        rows = model.objects.filter(month__gte=period.start, month__lte=period.end)
     else:
         rows = DailyFigures.objects.filter(day__gte=period.start, day__lte=period.end)
     return rows if scope.is_province else rows.filter(agency_id__in=sorted(scope.agency_ids))
