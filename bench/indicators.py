@@ -2,7 +2,8 @@
 
 1. A new database ``congso_bench_ind_<random>`` on the server of ``DATABASE_URL``, migrated (dropped at
    the end unless ``--keep``).
-2. ``--dossiers`` (10,000,000) facts loaded with one ``INSERT … SELECT`` over ``generate_series``: 50
+2. ``--dossiers`` (10,000,000) facts loaded (dossier ids from 1,000,000,001, clear of the real dossiers
+   that step 4 makes) with one ``INSERT … SELECT`` over ``generate_series``: 50
    agencies, 40 procedures, two years of submissions, 60 % online, 90 % finished within 5–25 days,
    6 % of them late, 3 % rated unsatisfied. Then the daily figures built from them with one ``INSERT …
    SELECT … GROUP BY`` that follows ``reporting.aggregates`` (a sample of days is recomputed through
@@ -33,8 +34,8 @@ LOAD_FACTS = """
 INSERT INTO reporting_dossierfact
     (dossier_id, code, agency_id, procedure_code, field_code, channel, status, received_day, finished_day,
      timeliness, rated_unsatisfied, papers_digitised, result_electronic, reused_data, updated_at)
-SELECT n, 'B-' || n, a.id, 'P' || lpad(((n * 7919) %% 40)::text, 3, '0'), 'F' || ((n * 7919) %% 8), ch, st,
-       rd, fd,
+SELECT 1000000000 + n, 'B-' || n, a.id, 'P' || lpad(((n * 7919) %% 40)::text, 3, '0'),
+       'F' || ((n * 7919) %% 8), ch, st, rd, fd,
        CASE WHEN fd IS NULL THEN '' WHEN r3 < 0.06 THEN 'late' WHEN r3 < 0.5 THEN 'on_time' ELSE 'early' END,
        fd IS NOT NULL AND r2 < 0.03, ch = 'online' OR r2 < 0.5, fd IS NOT NULL AND r3 < 0.7, r2 > 0.8, now()
 FROM (
