@@ -2,7 +2,8 @@
 
 1. A new database ``congso_bench_ind_<random>`` on the server of ``DATABASE_URL``, migrated (dropped at
    the end unless ``--keep``).
-2. ``--dossiers`` (10,000,000) facts loaded with one ``INSERT … SELECT`` over ``generate_series``: 50
+2. ``--dossiers`` (10,000,000) facts loaded (dossier ids from 1,000,000,001, clear of the real dossiers
+   that step 4 makes) with one ``INSERT … SELECT`` over ``generate_series``: 50
    agencies, 40 procedures, two years of submissions, 60 % online, 90 % finished within 5–25 days,
    6 % of them late, 3 % rated unsatisfied. Then the daily figures built from them with one ``INSERT …
    SELECT … GROUP BY`` that follows ``reporting.aggregates`` (a sample of days is recomputed through
@@ -32,11 +33,11 @@ ROOT = base.ROOT
 LOAD_FACTS = """
 INSERT INTO reporting_dossierfact
     (dossier_id, code, agency_id, procedure_code, field_code, channel, status, received_day, finished_day,
-     timeliness, rated_unsatisfied, updated_at)
-SELECT n, 'B-' || n, a.id, 'P' || lpad(((n * 7919) %% 40)::text, 3, '0'), 'F' || ((n * 7919) %% 8), ch, st,
-       rd, fd,
+     timeliness, rated_unsatisfied, papers_digitised, result_electronic, reused_data, updated_at)
+SELECT 1000000000 + n, 'B-' || n, a.id, 'P' || lpad(((n * 7919) %% 40)::text, 3, '0'),
+       'F' || ((n * 7919) %% 8), ch, st, rd, fd,
        CASE WHEN fd IS NULL THEN '' WHEN r3 < 0.06 THEN 'late' WHEN r3 < 0.5 THEN 'on_time' ELSE 'early' END,
-       fd IS NOT NULL AND r2 < 0.03, now()
+       fd IS NOT NULL AND r2 < 0.03, ch = 'online' OR r2 < 0.5, fd IS NOT NULL AND r3 < 0.7, r2 > 0.8, now()
 FROM (
     SELECT n,
            (ARRAY['online','online','online','counter','counter','postal'])[1 + (n %% 6)] AS ch,
@@ -55,17 +56,21 @@ JOIN (SELECT id, row_number() OVER (ORDER BY id) AS slot FROM agencies_agency) A
 BUILD_FIGURES = """
 INSERT INTO reporting_dailyfigures
     (day, agency_id, procedure_code, field_code, channel, received, finished, finished_early,
-     finished_on_time, finished_late, unsatisfied, unsatisfied_late)
+     finished_on_time, finished_late, unsatisfied, unsatisfied_late, received_digitised, received_reused,
+     finished_electronic)
 SELECT day, agency_id, procedure_code, field_code, channel, sum(received), sum(finished), sum(early),
-       sum(on_time), sum(late), sum(unsatisfied), sum(unsatisfied_late)
+       sum(on_time), sum(late), sum(unsatisfied), sum(unsatisfied_late), sum(digitised), sum(reused),
+       sum(electronic)
 FROM (
     SELECT received_day AS day, agency_id, procedure_code, field_code, channel, 1 AS received, 0 AS finished,
-           0 AS early, 0 AS on_time, 0 AS late, 0 AS unsatisfied, 0 AS unsatisfied_late
+           0 AS early, 0 AS on_time, 0 AS late, 0 AS unsatisfied, 0 AS unsatisfied_late,
+           papers_digitised::int AS digitised, reused_data::int AS reused, 0 AS electronic
     FROM reporting_dossierfact
     UNION ALL
     SELECT finished_day, agency_id, procedure_code, field_code, channel, 0, 1,
            (timeliness = 'early')::int, (timeliness = 'on_time')::int, (timeliness = 'late')::int,
-           rated_unsatisfied::int, (rated_unsatisfied AND timeliness = 'late')::int
+           rated_unsatisfied::int, (rated_unsatisfied AND timeliness = 'late')::int, 0, 0,
+           result_electronic::int
     FROM reporting_dossierfact WHERE finished_day IS NOT NULL
 ) AS parts
 GROUP BY day, agency_id, procedure_code, field_code, channel
@@ -74,11 +79,20 @@ GROUP BY day, agency_id, procedure_code, field_code, channel
 BUILD_MONTHS = """
 INSERT INTO reporting_monthlyfigures
     (month, agency_id, channel, received, finished, finished_early, finished_on_time, finished_late,
-     unsatisfied, unsatisfied_late)
+     unsatisfied, unsatisfied_late, received_digitised, received_reused, finished_electronic)
 SELECT date_trunc('month', day)::date, agency_id, channel, sum(received), sum(finished), sum(finished_early),
-       sum(finished_on_time), sum(finished_late), sum(unsatisfied), sum(unsatisfied_late)
+       sum(finished_on_time), sum(finished_late), sum(unsatisfied), sum(unsatisfied_late),
+       sum(received_digitised), sum(received_reused), sum(finished_electronic)
 FROM reporting_dailyfigures
-GROUP BY 1, agency_id, channel
+GROUP BY 1, agency_id, channel;
+INSERT INTO reporting_monthlyprocedurefigures
+    (month, agency_id, procedure_code, field_code, received, finished, finished_early, finished_on_time,
+     finished_late, unsatisfied, unsatisfied_late, received_digitised, received_reused, finished_electronic)
+SELECT date_trunc('month', day)::date, agency_id, procedure_code, field_code, sum(received),
+       sum(finished), sum(finished_early), sum(finished_on_time), sum(finished_late), sum(unsatisfied),
+       sum(unsatisfied_late), sum(received_digitised), sum(received_reused), sum(finished_electronic)
+FROM reporting_dailyfigures
+GROUP BY 1, agency_id, procedure_code, field_code
 """
 
 
@@ -96,9 +110,9 @@ def child(args) -> None:
 
     from congso.agencies.models import Agency
     from congso.identity import second_factor
-    from congso.reporting import aggregates, dashboard
+    from congso.reporting import aggregates, breakdowns, dashboard
     from congso.reporting.indicators import Period, Scope
-    from congso.reporting.models import DailyFigures, DossierFact, MonthlyFigures
+    from congso.reporting.models import DailyFigures, DossierFact, MonthlyFigures, MonthlyProcedureFigures
 
     end = date(2026, 11, 30)
     start = end - timedelta(days=730)
@@ -122,7 +136,7 @@ def child(args) -> None:
             cursor.execute(BUILD_FIGURES)
             cursor.execute(BUILD_MONTHS)
             cursor.execute("ANALYZE reporting_dossierfact; ANALYZE reporting_dailyfigures")
-            cursor.execute("ANALYZE reporting_monthlyfigures")
+            cursor.execute("ANALYZE reporting_monthlyfigures; ANALYZE reporting_monthlyprocedurefigures")
         print(
             f"loaded {args.dossiers:,} facts in {loaded - began:.0f} s; daily figures "
             f"({DailyFigures.objects.count():,} rows) in {time.perf_counter() - loaded:.0f} s",
@@ -134,9 +148,10 @@ def child(args) -> None:
     days = DailyFigures.objects.filter(day__in=[d for d, _a in sample], agency_id=busiest)
     first_days = [d.replace(day=1) for d, _a in sample]
     months = MonthlyFigures.objects.filter(agency_id=busiest, month__in=first_days)
+    procedure_months = MonthlyProcedureFigures.objects.filter(agency_id=busiest, month__in=first_days)
 
     def without_ids():
-        return sorted(row[1:] for row in days.values_list()), sorted(row[1:] for row in months.values_list())
+        return [sorted(row[1:] for row in rows.values_list()) for rows in (days, months, procedure_months)]
 
     before = without_ids()
     aggregates._recompute(set(sample))
@@ -158,18 +173,34 @@ def child(args) -> None:
     month = Period(date(2026, 11, 1), date(2026, 11, 30))
     province, one = Scope(), Scope(frozenset({busiest}))
 
-    def figures(period, scope):
+    def figures(period, scope, dimension="co-quan"):
         return lambda: (
             dashboard.indicator_rows(period, scope),
             dashboard.monthly_trend(2026, scope),
-            dashboard.agency_ranking(period, scope),
+            breakdowns.breakdown(dimension, period, scope),
+            breakdowns.late_by_agency_and_procedure(period, scope),
         )
 
     print(f"dashboard figures over {DossierFact.objects.count():,} dossiers ({args.samples} samples each):")
-    timed("province, year (indicators + trend + ranking)", figures(year, province))
+    timed("province, year (indicators + trend + by agency + late pairs)", figures(year, province))
+    timed("province, year, by procedure", figures(year, province, "thu-tuc"))
+    timed("province, year, by field", figures(year, province, "linh-vuc"))
+    timed("province, year, by commune", figures(year, province, "xa"))
     timed("province, quarter", figures(quarter, province))
     timed("province, month", figures(month, province))
+    timed(
+        "province, one day (daily figures), by procedure",
+        figures(Period(month.end, month.end), province, "thu-tuc"),
+    )
+    timed(
+        "province, 90-day range (daily figures), by procedure",
+        figures(Period(month.end - timedelta(days=89), month.end), province, "thu-tuc"),
+    )
     timed("one agency, year", figures(year, one))
+    timed(
+        "drill-down: late dossiers of one procedure, province, month (first 500)",
+        lambda: dashboard.drill("qua-han", month, province, procedure_code="P007"),
+    )
     admin = StaffMembershipFactory(role="platform_admin").user
     client = Client()
     client.force_login(admin)
@@ -178,10 +209,50 @@ def child(args) -> None:
     session.save()
     url = reverse("reporting:dashboard") + "?nam=2026&ky=nam"
     timed("dashboard page, province, year (HTTP handler, templates)", lambda: client.get(url))
+    timed("dashboard page, province, year, by procedure", lambda: client.get(url + "&theo=thu-tuc"))
     day = end - timedelta(days=3)
     timed(
         "keeping current: recompute one stale day of the busiest agency",
         lambda: aggregates._recompute({(day, busiest)}),
+    )
+    per_event(args)
+
+
+def per_event(args) -> None:
+    """The cost of keeping the figures current at the submission rate: ``--events`` real dossiers made,
+    one status event each delivered to the subscriber ``reporting.facts`` (the fact rewritten from the
+    dossier, its rating, papers and re-use; its days marked stale), then one run of the refresh job. The
+    CPU of this process and the wall time are both reported; the database's own CPU is in the wall time."""
+    from types import SimpleNamespace
+
+    from tests.factories.catalog import ProcedureVersionFactory
+    from tests.factories.dossiers import DossierFactory
+
+    from congso.agencies.models import Agency
+    from congso.reporting import aggregates, subscribers
+
+    # Today's dossiers spread over the bench's agencies, as the submissions of one refresh cycle would be.
+    agencies, version = list(Agency.objects.order_by("pk")[: args.agencies]), ProcedureVersionFactory()
+    made = [
+        DossierFactory(receiving_agency=agencies[n % len(agencies)], procedure_version=version)
+        for n in range(args.events)
+    ]
+    began, cpu = time.perf_counter(), time.process_time()
+    for dossier in made:
+        subscribers.refresh_fact(SimpleNamespace(payload={"dossier_id": dossier.pk}))
+    wall, spent = (time.perf_counter() - began) * 1000, (time.process_time() - cpu) * 1000
+    print(
+        f"  {'per event: fact rewritten by the subscriber (' + str(args.events) + ' events)':<66} "
+        f"{wall / args.events:8.2f} ms wall {spent / args.events:8.2f} ms CPU (Python)",
+        flush=True,
+    )
+    began, cpu = time.perf_counter(), time.process_time()
+    days = aggregates.refresh_all_stale()
+    wall, spent = (time.perf_counter() - began) * 1000, (time.process_time() - cpu) * 1000
+    print(
+        f"  {'then the refresh job: ' + str(days) + ' stale (day, agency) recomputed':<66} "
+        f"{wall:8.1f} ms wall {spent:8.1f} ms CPU (Python), {wall / args.events:.2f} ms per event",
+        flush=True,
     )
 
 
@@ -190,6 +261,7 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=10_000_000)
     parser.add_argument("--agencies", type=int, default=50)
     parser.add_argument("--samples", type=int, default=30)
+    parser.add_argument("--events", type=int, default=500, help="dossier events timed through the subscriber")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--database", help="reuse a database kept by --keep")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -211,7 +283,14 @@ def main() -> None:
                 [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True, cwd=ROOT
             )
         command = [sys.executable, __file__, "--child", "--dossiers", str(args.dossiers)]
-        command += ["--agencies", str(args.agencies), "--samples", str(args.samples)]
+        command += [
+            "--agencies",
+            str(args.agencies),
+            "--samples",
+            str(args.samples),
+            "--events",
+            str(args.events),
+        ]
         subprocess.run(command, env=env, check=True, cwd=ROOT)
     finally:
         if args.keep:

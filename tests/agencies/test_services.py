@@ -405,3 +405,24 @@ def test_memberships_are_read_once_per_request_and_changes_seen_at_once(
         tree["justice"].valid_to = today() - timedelta(days=1)
         tree["justice"].save()
         assert not services.is_staff_member(person)
+
+
+def test_communes_of_agencies_walks_up_to_the_commune_and_leaves_provincial_agencies_out():
+    province = AdministrativeUnit.objects.create(code="74", name="Tỉnh", level=UnitLevel.PROVINCE)
+    ward = AdministrativeUnit.objects.create(
+        code="25747", name="Phường Thủ Dầu Một", level=UnitLevel.COMMUNE, parent=province
+    )
+    committee = Agency.objects.create(
+        code="000.10.31.H08", name="UBND phường", kind=AgencyKind.PEOPLES_COMMITTEE, administrative_unit=ward
+    )
+    division = Agency.objects.create(
+        code="000.11.31.H08", name="Bộ phận một cửa phường", kind=AgencyKind.DIVISION, parent=committee
+    )
+    department = Agency.objects.create(
+        code="000.00.03.H08", name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, administrative_unit=province
+    )
+    orphan = Agency.objects.create(
+        code="000.12.31.H08", name="Đơn vị chưa gắn địa bàn", kind=AgencyKind.OTHER
+    )
+    found = services.communes_of([committee.pk, division.pk, department.pk, orphan.pk])
+    assert found == {committee.pk: ward, division.pk: ward}

@@ -80,12 +80,26 @@ def test_leader_drills_from_a_late_count_to_the_dossiers_and_exports(march, brow
     assert page.get_by_role("heading", name="Chỉ số phục vụ người dân, doanh nghiệp").is_visible()
     on_time = page.locator("#indicators tr", has_text="Tỷ lệ hồ sơ giải quyết đúng hạn")
     assert "1 / 3" in on_time.inner_text()
-    row = page.locator("#ranking tr", has_text=ward.name)
+    row = page.locator("#breakdown tr", has_text=ward.name)
     row.locator("td").nth(2).get_by_role("link").click()  # the late count
     page.wait_for_url("**/can-bo/bao-cao/ho-so/qua-han/**")
     listed = page.locator("#drill tbody tr")
     assert listed.count() == 2
     assert {listed.nth(i).locator("td").first.inner_text() for i in range(2)} == {d.code for d in late}
+
+    # The same month by procedure: the late dossier of one procedure, from the late-dossiers table.
+    page.goto("/can-bo/bao-cao/?nam=2026&ky=m3")
+    page.get_by_role("navigation", name="Phân tích theo").get_by_role(
+        "link", name="Thủ tục hành chính"
+    ).click()
+    page.wait_for_url("**theo=thu-tuc**")
+    assert page.locator("#breakdown tbody tr").count() == 3  # one procedure per dossier here
+    assert page.locator("#breakdown svg, .reporting-chart svg").count() >= 1
+    first_late = late[0].procedure_version.procedure
+    page.locator("#late-pairs tr", has_text=first_late.name).get_by_role("link").click()
+    page.wait_for_url("**/can-bo/bao-cao/ho-so/qua-han/**thu_tuc=**")
+    assert page.locator("#drill tbody tr").count() == 1
+    assert page.locator("#drill tbody td").first.inner_text() == late[0].code
 
     page.goto("/can-bo/bao-cao/?nam=2026&ky=m3")
     with page.expect_download() as xlsx:

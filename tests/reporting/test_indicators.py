@@ -9,14 +9,17 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
+from congso.agencies.models import UnitLevel
 from congso.core import events
 from congso.core.models import EventDelivery
-from congso.dossiers.models import Channel, Status
+from congso.dossiers.models import Channel, DossierPaper, PaperStage, Status
 from congso.portal.models import Feedback, Rating
-from congso.reporting import aggregates, dashboard, facts
+from congso.registries.models import DataStoreItem, DataStoreReuse, LookupStatus, RegistryLookup
+from congso.reporting import aggregates, breakdowns, dashboard, facts
 from congso.reporting.indicators import BY_KEY, Period, Scope
 from congso.reporting.models import DailyFigures, DossierFact
-from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
+from tests.factories.agencies import AdministrativeUnitFactory, AgencyFactory, StaffMembershipFactory
+from tests.factories.catalog import FieldFactory, ProcedureFactory, ProcedureVersionFactory
 from tests.factories.dossiers import DossierFactory
 from tests.factories.identity import UserFactory
 
@@ -43,10 +46,40 @@ def dossier(agency, channel, submitted, finished=None, timeliness="", rating=Non
     return made
 
 
+def paper(made, stage):
+    DossierPaper.objects.create(
+        dossier=made,
+        name="Tệp",
+        file=f"dossiers/2026/03/{made.pk}-{stage}.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        scan_status="clean",
+        uploaded_at=made.submitted_at,
+        stage=stage,
+    )
+
+
+def register_lookup(made, status):
+    RegistryLookup.objects.create(
+        dossier=made, registry="dan_cu", key="001", purpose="submission", status=status
+    )
+
+
+def reuse_from_data_store(made):
+    item = DataStoreItem.objects.create(owner=UserFactory(), kind="upload", name="Giấy khai sinh")
+    DataStoreReuse.objects.create(item=item, dossier_code=made.code)
+
+
 @pytest.fixture
 def golden():
-    """Agency A: six dossiers, agency B: one. Hand-computed answers in the tests below."""
-    a, b = AgencyFactory(name="UBND phường A"), AgencyFactory(name="UBND phường B")
+    """Agency A (in ward A): six dossiers, agency B (a provincial agency): one, of another field.
+    Hand-computed answers in the tests below."""
+    a = AgencyFactory(name="UBND phường A", administrative_unit=AdministrativeUnitFactory(name="Phường A"))
+    b = AgencyFactory(
+        name="UBND phường B",
+        administrative_unit=AdministrativeUnitFactory(name="Tỉnh", level=UnitLevel.PROVINCE),
+    )
     made = [
         dossier(a, Channel.ONLINE, (3, 2), (3, 10), "early", Rating.VERY_SATISFIED),
         dossier(a, Channel.COUNTER, (3, 3), (3, 12), "on_time", Rating.UNSATISFIED),
@@ -56,6 +89,20 @@ def golden():
         dossier(a, Channel.ONLINE, (2, 27), (3, 2), "on_time"),  # received in February, finished in March
         dossier(b, Channel.POSTAL, (3, 10), (3, 15), "early"),
     ]
+    other_field = FieldFactory(code="chung-thuc", name="Chứng thực")
+    made[6].procedure_version = ProcedureVersionFactory(procedure=ProcedureFactory(field=other_field))
+    made[6].save(update_fields=["procedure_version"])
+    # Digitisation and re-use (hand-counted in test_digitisation_and_reuse_indicators):
+    paper(made[0], PaperStage.SUBMISSION)  # uploaded online
+    paper(made[0], PaperStage.RESULT)  # electronic result
+    paper(made[1], PaperStage.SUBMISSION)  # scanned at the counter
+    paper(made[1], PaperStage.SUPPLEMENT)  # a second paper: the dossier counts once
+    paper(made[2], PaperStage.RESULT)
+    paper(made[5], PaperStage.RESULT)  # received in February: counts in March's results only
+    register_lookup(made[0], LookupStatus.FOUND)
+    register_lookup(made[0], LookupStatus.FOUND)  # two lookups, one dossier
+    register_lookup(made[2], LookupStatus.UNAVAILABLE)  # nothing re-used
+    reuse_from_data_store(made[6])
     facts.refresh([d.pk for d in made])
     aggregates.refresh_all_stale()
     return a, b, made
@@ -101,9 +148,21 @@ def test_one_agency_scope(golden):
     assert value("on_time", Scope(frozenset({b.pk}))).percent == 100.0
 
 
-def test_indicators_without_a_source_say_so_instead_of_showing_zero(golden):
-    digitised = value("digitised_results")
-    assert not digitised.available and digitised.percent is None and "Chưa có nguồn" in digitised.note
+def test_digitisation_and_reuse_indicators(golden):
+    # received in March: 6; papers stored as files: made[0], made[1] → 2 / 6
+    assert (value("digitised_papers").numerator, value("digitised_papers").denominator) == (2, 6)
+    assert value("digitised_papers").percent == 33.33
+    # finished in March: 6; with a result file: made[0], made[2], made[5] → 3 / 6
+    assert (value("digitised_results").numerator, value("digitised_results").denominator) == (3, 6)
+    assert value("digitised_results").percent == 50.0
+    # received in March: 6; a register found (made[0]) or a data-store item re-used (made[6]) → 2 / 6
+    assert (value("data_reuse").numerator, value("data_reuse").denominator) == (2, 6)
+    # agency B alone: its one dossier re-used data, had no file
+    scope_b = Scope(frozenset({golden[1].pk}))
+    assert (value("data_reuse", scope_b).percent, value("digitised_papers", scope_b).percent) == (100.0, 0.0)
+
+
+def test_an_indicator_without_data_shows_no_rate_not_zero(golden):
     payment = value("online_payment")  # nobody was asked to pay in the golden data: no rate, not zero
     assert payment.available and payment.denominator == 0 and payment.percent is None
 
@@ -112,15 +171,58 @@ def test_monthly_trend_and_ranking(golden):
     a, b, _made = golden
     trend = {label: (received, late) for label, received, late in dashboard.monthly_trend(2026, PROVINCE)}
     assert trend["02/2026"] == (1, 0) and trend["03/2026"] == (6, 2) and trend["04/2026"] == (0, 0)
-    ranking = dashboard.agency_ranking(MARCH, Scope())
-    assert [row.agency_id for row in ranking] == [b.pk, a.pk]  # 100 % on time before 60 %
-    assert (ranking[1].received, ranking[1].finished, ranking[1].finished_late) == (5, 5, 2)
+    ranking = breakdowns.breakdown("co-quan", MARCH, Scope())
+    assert [row.key for row in ranking] == [str(b.pk), str(a.pk)]  # 100 % on time before 60 %
+    counts = ranking[1].counts
+    assert (counts["received"], counts["finished"], counts["finished_late"]) == (5, 5, 2)
+
+
+def test_breakdowns_by_procedure_field_and_commune(golden):
+    a, b, made = golden
+    by_procedure = {row.key: row for row in breakdowns.breakdown("thu-tuc", MARCH, Scope())}
+    late_one = by_procedure[made[2].procedure_version.procedure.code]
+    assert late_one.name == made[2].procedure_version.procedure.name
+    assert (late_one.counts["received"], late_one.counts["finished_late"], late_one.on_time.percent) == (
+        1,
+        1,
+        0.0,
+    )
+    assert len(by_procedure) == 7  # one procedure per dossier; made[5] only finished in March
+    by_field = {row.key: row.counts for row in breakdowns.breakdown("linh-vuc", MARCH, Scope())}
+    assert {key: (c["received"], c["finished"]) for key, c in by_field.items()} == {
+        "ho-tich": (5, 5),
+        "chung-thuc": (1, 1),
+    }
+    by_commune = {row.key: row for row in breakdowns.breakdown("xa", MARCH, Scope())}
+    ward = str(a.administrative_unit.pk)
+    assert set(by_commune) == {ward, breakdowns.NOT_A_COMMUNE}
+    assert by_commune[ward].name == "Phường A" and by_commune[ward].counts["received"] == 5
+    assert by_commune[ward].digitised_papers.percent == 40.0  # 2 of A's 5
+    assert breakdowns.agencies_of_commune(ward, Scope()) == {a.pk}
+    assert breakdowns.agencies_of_commune(breakdowns.NOT_A_COMMUNE, Scope()) == {b.pk}
+
+
+def test_the_daily_breakdown_of_one_day(golden):
+    day = Period(date(2026, 3, 20), date(2026, 3, 20))
+    rows = breakdowns.breakdown("co-quan", day, Scope())
+    assert [
+        (row.counts["received"], row.counts["finished"], row.counts["finished_late"]) for row in rows
+    ] == [(0, 1, 1)]
+    late = breakdowns.late_by_agency_and_procedure(MARCH, Scope())
+    assert [(pair.agency_id, pair.finished_late) for pair in late] == [(golden[0].pk, 1), (golden[0].pk, 1)]
 
 
 def test_drill_down_lists_the_dossiers_behind_the_late_count(golden):
     a, _b, made = golden
     _title, rows, more = dashboard.drill("qua-han", MARCH, Scope(frozenset({a.pk})))
     assert {row.dossier_id for row in rows} == {made[2].pk, made[3].pk} and not more
+    procedure = made[3].procedure_version.procedure.code
+    _title, rows, _more = dashboard.drill("qua-han", MARCH, Scope(), procedure_code=procedure)
+    assert [row.dossier_id for row in rows] == [made[3].pk]
+    _title, rows, _more = dashboard.drill("tai-su-dung", MARCH, Scope(), field_code="chung-thuc")
+    assert [row.dossier_id for row in rows] == [made[6].pk]
+    _title, rows, _more = dashboard.drill("ket-qua-dien-tu", MARCH, Scope())
+    assert {row.dossier_id for row in rows} == {made[0].pk, made[2].pk, made[5].pk}
 
 
 def test_facts_follow_a_corrected_dossier_and_equal_a_rebuild(golden):
@@ -206,4 +308,33 @@ def test_public_page_shows_province_figures_to_anyone(client, golden):
     body = page.content.decode()
     assert page.status_code == 200
     assert "50,00 %" in body  # the province's online submission rate in March
-    assert "Tỷ lệ kết quả giải quyết được số hóa" not in body  # no source yet: not on the public page
+    assert "Tỷ lệ hồ sơ có kết quả giải quyết điện tử" in body and "Tỷ lệ hồ sơ tái sử dụng dữ liệu" in body
+
+
+def test_dashboard_breakdowns_periods_and_narrowed_drill_downs(client, golden):
+    a, b, made = golden
+    client.force_login(StaffMembershipFactory(agency=a, role="platform_admin").user)
+    url = reverse("reporting:dashboard")
+    for dimension in breakdowns.DIMENSIONS:
+        page = client.get(url + f"?nam=2026&ky=m3&theo={dimension}")
+        assert page.status_code == 200 and 'id="breakdown"' in page.content.decode()
+    by_commune = client.get(url + "?nam=2026&ky=q1&theo=xa").content.decode()
+    assert "Phường A" in by_commune and "Cơ quan cấp tỉnh (không thuộc xã)" in by_commune
+    one_day = client.get(url + "?tu=2026-03-20&den=2026-03-20").content.decode()
+    assert "Ngày 20/03/2026" in one_day and 'id="late-pairs"' in one_day
+    refused = client.get(url + "?tu=2026-03-20&den=2026-03-01")
+    assert refused.status_code == 200
+    assert "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in refused.content.decode()
+    drill = reverse("reporting:drill", args=["tiep-nhan"])
+    ward = a.administrative_unit.pk
+    listed = client.get(drill + f"?nam=2026&ky=m3&xa={ward}").content.decode()
+    assert made[0].code in listed and made[6].code not in listed
+    procedure = made[3].procedure_version.procedure.code
+    late = client.get(reverse("reporting:drill", args=["qua-han"]) + f"?nam=2026&ky=m3&thu_tuc={procedure}")
+    assert made[3].code in late.content.decode() and made[2].code not in late.content.decode()
+    listing = client.get(
+        reverse("reporting:drill", args=["qua-han"]) + f"?nam=2026&ky=m3&thu_tuc={procedure}&xuat=xlsx"
+    )
+    assert listing.status_code == 200 and listing.content[:2] == b"PK"
+    xlsx = client.get(url + "?tu=2026-03-01&den=2026-03-15&xuat=xlsx")
+    assert xlsx.status_code == 200 and "chi-so-20260301-20260315.xlsx" in xlsx["Content-Disposition"]

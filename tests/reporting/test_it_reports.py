@@ -58,8 +58,9 @@ def test_a_call_creates_a_draft_per_agency_with_the_indicators_filled(setting_up
     reports = AgencyReport.objects.filter(request=call)
     assert reports.count() == 3 and {r.status for r in reports} == {ReportStatus.DRAFT}
     answers = reports.first().answers
-    assert set(answers) == {"online_submission", "on_time", "satisfaction"}
-    assert answers["on_time"]["available"] is True
+    indicators = {"online_submission", "on_time", "satisfaction", "digitised_papers", "digitised_results"}
+    assert set(answers) == indicators | {"data_reuse"}
+    assert answers["on_time"]["available"] is True and answers["data_reuse"]["available"] is True
     assert OutboxEvent.objects.filter(name="reporting.report_requested").count() == 1
 
 

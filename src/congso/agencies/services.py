@@ -273,6 +273,28 @@ def agencies_by_name(pks: Iterable[int]) -> QuerySet[Agency]:
     return Agency.objects.filter(pk__in=list(pks)).order_by("name")
 
 
+def communes_of(agency_ids: Iterable[int]) -> dict[int, AdministrativeUnit]:
+    """The commune (đơn vị hành chính cấp xã) of each of ``agency_ids`` that is at commune level: its own
+    administrative unit, or the nearest one up its parents (a division of a commune's People's
+    Committee). Agencies of the province or of a former district are absent. Reads only."""
+    rows = {
+        row["pk"]: row
+        for row in Agency.objects.values(
+            "pk", "parent_id", "administrative_unit_id", "administrative_unit__level"
+        )
+    }
+    found: dict[int, int] = {}
+    for agency_id in set(agency_ids):
+        row, seen = rows.get(agency_id), set()
+        while row is not None and row["administrative_unit_id"] is None and row["pk"] not in seen:
+            seen.add(row["pk"])
+            row = rows.get(row["parent_id"])
+        if row is not None and row["administrative_unit__level"] == UnitLevel.COMMUNE:
+            found[agency_id] = row["administrative_unit_id"]
+    units = AdministrativeUnit.objects.in_bulk(set(found.values()))
+    return {agency_id: units[unit_id] for agency_id, unit_id in found.items()}
+
+
 def agency_of_kind_in_unit(kind: str, unit: AdministrativeUnit, on: date | None = None) -> Agency | None:
     """The agency of ``kind`` (an ``AgencyKind`` value) in ``unit``, in force on ``on`` (today by
     default), the first by code; ``None`` if there is none. One query; reads only."""

@@ -358,6 +358,17 @@ def refresh_search_extra(procedure_id: int) -> None:
 # --- Reads for the dossiers block (issue 16: dossiers reads catalog data through this module) ----------
 
 
+def names_by_code(procedure_codes=(), field_codes=()) -> dict[str, dict[str, str]]:
+    """``{"procedures": {code: name}, "fields": {code: name}}`` of the codes given, for the reporting
+    block's tables (a code no longer in the catalogue is absent). Reads only."""
+    return {
+        "procedures": dict(
+            Procedure.objects.filter(code__in=list(procedure_codes)).values_list("code", "name")
+        ),
+        "fields": dict(Field.objects.filter(code__in=list(field_codes)).values_list("code", "name")),
+    }
+
+
 def online_offer_counts(on: date | None = None) -> dict[str, int]:
     """How many active procedures have a version in force on ``on`` (today by default), and how many
     of them are offered fully online or partly online (Decision 766's "online service provision").

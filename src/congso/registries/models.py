@@ -129,6 +129,8 @@ class DataStoreReuse(models.Model):
                 fields=["item", "dossier_code", "paper_code"], name="registries_reuse_once"
             )
         ]
+        # The reporting block asks which dossiers re-used data (``dossiers_reusing_data``).
+        indexes = [models.Index(fields=["dossier_code"], name="registries_reuse_dossier")]
 
     def __str__(self) -> str:
         return f"{self.item_id} → {self.dossier_code}"

@@ -494,6 +494,26 @@ def reuse_count(since=None, until=None) -> int:
     return reuses.count()
 
 
+def dossiers_reusing_data(codes_by_id: dict[int, str]) -> set[int]:
+    """Which of the dossiers ``{id: code}`` re-used data instead of asking the applicant for a paper
+    (Decision 766's re-use indicator): a national register answered a lookup made for it, or an item of
+    the applicant's data store was re-used in it. Reads only."""
+    found_in_register = set(
+        RegistryLookup.objects.filter(dossier_id__in=list(codes_by_id), status=LookupStatus.FOUND)
+        .order_by()
+        .values_list("dossier_id", flat=True)
+        .distinct()
+    )
+    ids_by_code = {code: dossier_id for dossier_id, code in codes_by_id.items()}
+    from_store = (
+        DataStoreReuse.objects.filter(dossier_code__in=list(ids_by_code))
+        .order_by()
+        .values_list("dossier_code", flat=True)
+        .distinct()
+    )
+    return found_in_register | {ids_by_code[code] for code in from_store}
+
+
 # --- who used my data ---------------------------------------------------------------------------------
 
 # Officers' actions on a dossier that read the applicant's data (audit log). Lookups of the registers

@@ -16,7 +16,7 @@ from django.db.models import Q, Sum
 from congso.dossiers import services as dossier_services
 
 from . import facts as fact_rows
-from .models import DailyFigures, DossierFact, MonthlyFigures, StaleDay
+from .models import DailyFigures, DossierFact, MonthlyFigures, MonthlyProcedureFigures, StaleDay
 
 FIGURES = (
     "received",
@@ -26,6 +26,9 @@ FIGURES = (
     "finished_late",
     "unsatisfied",
     "unsatisfied_late",
+    "received_digitised",
+    "received_reused",
+    "finished_electronic",
 )
 BATCH = 2000
 
@@ -37,13 +40,17 @@ def _figures_of(fact_list, days: set[tuple] | None = None) -> dict[tuple, Counte
     for fact in fact_list:
         base = (fact.agency_id, fact.procedure_code, fact.field_code, fact.channel)
         if days is None or (fact.received_day, fact.agency_id) in days:
-            cells[(fact.received_day, *base)]["received"] += 1
+            cell = cells[(fact.received_day, *base)]
+            cell["received"] += 1
+            cell["received_digitised"] += fact.papers_digitised
+            cell["received_reused"] += fact.reused_data
         if fact.finished_day is not None and (days is None or (fact.finished_day, fact.agency_id) in days):
             cell = cells[(fact.finished_day, *base)]
             cell["finished"] += 1
             cell[f"finished_{fact.timeliness}"] += fact.timeliness in ("early", "on_time", "late")
             cell["unsatisfied"] += fact.rated_unsatisfied
             cell["unsatisfied_late"] += fact.rated_unsatisfied and fact.timeliness == "late"
+            cell["finished_electronic"] += fact.result_electronic
     return cells
 
 
@@ -81,20 +88,28 @@ def _month_end(first):
 
 
 def _recompute_months(months: set[tuple]) -> None:
-    """Replace the monthly figures of the (first day of month, agency) pairs by the sums of their days."""
+    """Replace the monthly figures, per channel and per procedure, of the (first day of month, agency)
+    pairs by the sums of their days."""
+    sums_of = {f"sum_{name}": Sum(name) for name in FIGURES}
     for month, agency_id in sorted(months):
         days = DailyFigures.objects.filter(agency_id=agency_id, day__gte=month, day__lte=_month_end(month))
-        sums = days.values("channel").annotate(**{f"sum_{name}": Sum(name) for name in FIGURES})
-        MonthlyFigures.objects.filter(month=month, agency_id=agency_id).delete()
+        cell = {"month": month, "agency_id": agency_id}
+        MonthlyFigures.objects.filter(**cell).delete()
         MonthlyFigures.objects.bulk_create(
-            MonthlyFigures(
-                month=month,
-                agency_id=agency_id,
-                channel=row["channel"],
-                **{name: row[f"sum_{name}"] or 0 for name in FIGURES},
-            )
-            for row in sums
+            MonthlyFigures(**cell, channel=row["channel"], **_counts(row))
+            for row in days.order_by().values("channel").annotate(**sums_of)
         )
+        MonthlyProcedureFigures.objects.filter(**cell).delete()
+        MonthlyProcedureFigures.objects.bulk_create(
+            MonthlyProcedureFigures(
+                **cell, procedure_code=row["procedure_code"], field_code=row["field_code"], **_counts(row)
+            )
+            for row in days.order_by().values("procedure_code", "field_code").annotate(**sums_of)
+        )
+
+
+def _counts(row: dict) -> dict:
+    return {name: row[f"sum_{name}"] or 0 for name in FIGURES}
 
 
 def refresh_stale(limit: int = 200) -> int:
@@ -129,6 +144,7 @@ def rebuild() -> int:
         DossierFact.objects.all().delete()
         DailyFigures.objects.all().delete()
         MonthlyFigures.objects.all().delete()
+        MonthlyProcedureFigures.objects.all().delete()
         StaleDay.objects.all().delete()
         count = 0
         for ids in _all_dossier_ids():
@@ -146,20 +162,32 @@ def _stored() -> dict[tuple, Counter]:
 
 
 def _monthly_differences(rebuilt: dict[tuple, Counter]) -> list[str]:
-    """Where the stored monthly figures differ from the month's sums of the rebuilt daily ones."""
-    want: dict[tuple, Counter] = defaultdict(Counter)
-    for (day, agency_id, _procedure, _field, channel), counts in rebuilt.items():
-        want[(day.replace(day=1), agency_id, channel)].update(counts)
-    have = {
-        (row.month, row.agency_id, row.channel): Counter({name: getattr(row, name) for name in FIGURES})
-        for row in MonthlyFigures.objects.all().iterator(chunk_size=BATCH)
-    }
+    """Where the stored monthly figures (per channel, per procedure) differ from the month's sums of the
+    rebuilt daily ones."""
     differences = []
-    for key in sorted(set(want) | set(have), key=str):
-        wanted = {name: want.get(key, Counter())[name] for name in FIGURES}
-        stored = {name: have.get(key, Counter())[name] for name in FIGURES}
-        if wanted != stored:
-            differences.append(f"month {key}: stored {stored}, rebuilt {wanted}")
+    for label, model, columns, pick in (
+        ("month", MonthlyFigures, ("channel",), lambda procedure, field, channel: (channel,)),
+        (
+            "month by procedure",
+            MonthlyProcedureFigures,
+            ("procedure_code", "field_code"),
+            lambda procedure, field, channel: (procedure, field),
+        ),
+    ):
+        want: dict[tuple, Counter] = defaultdict(Counter)
+        for (day, agency_id, procedure, field, channel), counts in rebuilt.items():
+            want[(day.replace(day=1), agency_id, *pick(procedure, field, channel))].update(counts)
+        have = {
+            (row.month, row.agency_id, *(getattr(row, c) for c in columns)): Counter(
+                {name: getattr(row, name) for name in FIGURES}
+            )
+            for row in model.objects.all().iterator(chunk_size=BATCH)
+        }
+        for key in sorted(set(want) | set(have), key=str):
+            wanted = {name: want.get(key, Counter())[name] for name in FIGURES}
+            stored = {name: have.get(key, Counter())[name] for name in FIGURES}
+            if wanted != stored:
+                differences.append(f"{label} {key}: stored {stored}, rebuilt {wanted}")
     return differences
 
 

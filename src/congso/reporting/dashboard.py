@@ -9,11 +9,11 @@ from datetime import date
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from congso.agencies import services as agency_services
+from congso.dossiers import services as dossier_services
 
-from . import aggregates
-from .indicators import GROUPS, INDICATORS, Indicator, Period, Scope, Value, figure_rows, satisfaction_value
+from .indicators import GROUPS, INDICATORS, Indicator, Period, Scope, Value, figure_rows
 from .models import DossierFact
 
 DRILL_LIMIT = 500
@@ -21,13 +21,20 @@ DRILL_LIMIT = 500
 
 @dataclass(frozen=True)
 class ChosenPeriod:
-    """A year, a quarter or a month, as the address names it (``?nam=2026&ky=q2``)."""
+    """A year, a quarter or a month as the address names it (``?nam=2026&ky=q2``), or a range of days
+    (``?tu=2026-03-02&den=2026-03-06``; one day when both are the same). ``error`` explains a range that
+    was refused (the year is shown instead)."""
 
     year: int
-    part: str  # "nam", "q1".."q4", "m1".."m12"
+    part: str  # "nam", "q1".."q4", "m1".."m12", or RANGE
+    start: date | None = None  # the range's, for RANGE
+    end: date | None = None
+    error: str = ""
 
     @property
     def period(self) -> Period:
+        if self.part == RANGE:
+            return Period(self.start, self.end)
         if self.part.startswith("q"):
             quarter = int(self.part[1])
             first, last = 3 * quarter - 2, 3 * quarter
@@ -41,6 +48,13 @@ class ChosenPeriod:
 
     @property
     def label(self) -> str:
+        if self.part == RANGE:
+            if self.start == self.end:
+                return _("Ngày %(day)s") % {"day": f"{self.start:%d/%m/%Y}"}
+            return _("Từ ngày %(start)s đến ngày %(end)s") % {
+                "start": f"{self.start:%d/%m/%Y}",
+                "end": f"{self.end:%d/%m/%Y}",
+            }
         if self.part.startswith("q"):
             return _("Quý %(q)s năm %(year)s") % {"q": self.part[1], "year": self.year}
         if self.part.startswith("m"):
@@ -49,15 +63,45 @@ class ChosenPeriod:
 
     @property
     def query(self) -> str:
+        if self.part == RANGE:
+            return f"tu={self.start.isoformat()}&den={self.end.isoformat()}"
         return f"nam={self.year}&ky={self.part}"
 
 
 PARTS = ("nam", "q1", "q2", "q3", "q4", *(f"m{m}" for m in range(1, 13)))
+RANGE = "khoang"
+
+
+def short_label(part: str) -> str:
+    """The part of a year as the period links show it under the year (``Quý 2``, ``Tháng 7``)."""
+    if part.startswith("q"):
+        return _("Quý %(q)s") % {"q": part[1]}
+    if part.startswith("m"):
+        return _("Tháng %(m)s") % {"m": part[1:]}
+    return _("Cả năm")
+
+
+def period_links(chosen: ChosenPeriod) -> dict:
+    """What the period navigation shows: the parts of the chosen year, and the years before and after
+    (none after next year)."""
+    today = timezone.localdate()
+    return {
+        "parts": [(part, short_label(part)) for part in PARTS],
+        "previous_year": chosen.year - 1 if chosen.year > 2000 else None,
+        "next_year": chosen.year + 1 if chosen.year < today.year + 1 else None,
+        "link_part": chosen.part if chosen.part != RANGE else "nam",
+    }
+
+
+MAX_RANGE_DAYS = 366
 
 
 def chosen_period(params) -> ChosenPeriod:
-    """The period named by ``params`` (a QueryDict); an unknown or missing value falls back to this year."""
+    """The period named by ``params`` (a QueryDict); an unknown or missing value falls back to this year,
+    a range that cannot be read to this year with the reason in ``error``."""
     today = timezone.localdate()
+    if params.get("tu") or params.get("den"):
+        return _chosen_range(params.get("tu", ""), params.get("den", ""), today)
     try:
         year = int(params.get("nam", today.year))
     except ValueError:
@@ -66,6 +110,23 @@ def chosen_period(params) -> ChosenPeriod:
         year = today.year
     part = params.get("ky", "nam")
     return ChosenPeriod(year, part if part in PARTS else "nam")
+
+
+def _chosen_range(raw_start: str, raw_end: str, today: date) -> ChosenPeriod:
+    try:
+        start = date.fromisoformat(raw_start or raw_end)
+        end = date.fromisoformat(raw_end or raw_start)
+    except ValueError:
+        return ChosenPeriod(today.year, "nam", error=_("Ngày không hợp lệ: hãy chọn ngày theo lịch."))
+    if end < start:
+        return ChosenPeriod(today.year, "nam", error=_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
+    if (end - start).days >= MAX_RANGE_DAYS or start.year < 2000:
+        return ChosenPeriod(
+            today.year,
+            "nam",
+            error=_("Khoảng thời gian tối đa là một năm; để xem cả năm, hãy chọn theo năm."),
+        )
+    return ChosenPeriod(start.year, RANGE, start, end)
 
 
 @dataclass(frozen=True)
@@ -106,63 +167,45 @@ def monthly_trend(year: int, scope: Scope) -> list[tuple[str, int, int]]:
     return [(f"{month:02d}/{year}", *by_month[month]) for month in range(1, 13)]
 
 
-@dataclass(frozen=True)
-class AgencyRow:
-    agency_id: int
-    name: str
-    received: int
-    finished: int
-    finished_late: int
-    on_time: Value
-    satisfaction: Value
-
-
-def agency_ranking(period: Period, scope: Scope) -> list[AgencyRow]:
-    """The agencies of ``scope`` with dossiers in ``period``, best on-time rate first (then most
-    dossiers), each with its received, finished and late counts and its satisfaction rate."""
-    rows = figure_rows(period, scope)
-    sums = rows.values("agency_id").annotate(**{f"sum_{name}": Sum(name) for name in aggregates.FIGURES})
-    names = {a.pk: a.name for a in agency_services.agencies_by_name([row["agency_id"] for row in sums])}
-    ranking = []
-    for row in sums:
-        counts = {name: row[f"sum_{name}"] or 0 for name in aggregates.FIGURES}
-        ranking.append(
-            AgencyRow(
-                agency_id=row["agency_id"],
-                name=names.get(row["agency_id"], str(row["agency_id"])),
-                received=counts["received"],
-                finished=counts["finished"],
-                finished_late=counts["finished_late"],
-                on_time=Value(counts["finished_early"] + counts["finished_on_time"], counts["finished"]),
-                satisfaction=satisfaction_value(counts),
-            )
-        )
-    ranking.sort(
-        key=lambda r: (-(r.on_time.percent if r.on_time.percent is not None else -1), -r.received, r.name)
-    )
-    return ranking
-
-
-def _rank(row: AgencyRow) -> tuple:
-    on_time = row.on_time.percent
-    return (-(on_time if on_time is not None else -1), -row.received, row.name)
-
-
 # --- The dossiers behind a number ---------------------------------------------------------------
 
 DRILLS = {
-    "tiep-nhan": (_("Hồ sơ tiếp nhận"), "received_day", Q()),
-    "co-ket-qua": (_("Hồ sơ có kết quả"), "finished_day", Q()),
-    "qua-han": (_("Hồ sơ có kết quả quá hạn"), "finished_day", Q(timeliness="late")),
-    "khong-hai-long": (_("Hồ sơ bị đánh giá không hài lòng"), "finished_day", Q(rated_unsatisfied=True)),
+    "tiep-nhan": (gettext_lazy("Hồ sơ tiếp nhận"), "received_day", Q()),
+    "truc-tuyen": (
+        gettext_lazy("Hồ sơ nộp trực tuyến"),
+        "received_day",
+        Q(channel__in=sorted(dossier_services.online_channels())),
+    ),
+    "so-hoa": (gettext_lazy("Hồ sơ có thành phần được số hóa"), "received_day", Q(papers_digitised=True)),
+    "tai-su-dung": (gettext_lazy("Hồ sơ tái sử dụng dữ liệu"), "received_day", Q(reused_data=True)),
+    "co-ket-qua": (gettext_lazy("Hồ sơ có kết quả"), "finished_day", Q()),
+    "dung-han": (
+        gettext_lazy("Hồ sơ có kết quả trước hạn hoặc đúng hạn"),
+        "finished_day",
+        Q(timeliness__in=["early", "on_time"]),
+    ),
+    "qua-han": (gettext_lazy("Hồ sơ có kết quả quá hạn"), "finished_day", Q(timeliness="late")),
+    "khong-hai-long": (
+        gettext_lazy("Hồ sơ bị đánh giá không hài lòng"),
+        "finished_day",
+        Q(rated_unsatisfied=True),
+    ),
+    "ket-qua-dien-tu": (gettext_lazy("Hồ sơ có kết quả điện tử"), "finished_day", Q(result_electronic=True)),
 }
 
 
-def drill(kind: str, period: Period, scope: Scope) -> tuple[str, list[DossierFact], bool]:
-    """(title, up to ``DRILL_LIMIT`` facts of the dossiers counted in that number, whether more exist)."""
+def drill(
+    kind: str, period: Period, scope: Scope, *, procedure_code: str = "", field_code: str = ""
+) -> tuple[str, list[DossierFact], bool]:
+    """(title, up to ``DRILL_LIMIT`` facts of the dossiers counted in that number, whether more exist),
+    narrowed to one procedure or field when given."""
     title, day_field, condition = DRILLS[kind]
     rows = _scoped(DossierFact.objects.filter(condition), scope).filter(
         **{f"{day_field}__gte": period.start, f"{day_field}__lte": period.end}
     )
+    if procedure_code:
+        rows = rows.filter(procedure_code=procedure_code)
+    if field_code:
+        rows = rows.filter(field_code=field_code)
     found = list(rows.order_by(day_field, "dossier_id")[: DRILL_LIMIT + 1])
     return str(title), found[:DRILL_LIMIT], len(found) > DRILL_LIMIT

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from congso.dossiers import services as dossier_services
 from congso.portal import services as portal_services
+from congso.registries import services as registry_services
 
 from .models import DossierFact, StaleDay
 
@@ -23,6 +24,8 @@ def build_facts(dossier_ids) -> list[DossierFact]:
     ids = list(dossier_ids)
     rows = dossier_services.reporting_rows(ids)
     unsatisfied = portal_services.unsatisfied_dossier_ids(ids)
+    digitised = dossier_services.digitised_dossier_ids(ids)
+    reused = registry_services.dossiers_reusing_data({row["id"]: row["code"] for row in rows})
     facts = []
     for row in rows:
         facts.append(
@@ -40,6 +43,9 @@ def build_facts(dossier_ids) -> list[DossierFact]:
                 finished_day=_local_day(row["finished_at"]),
                 timeliness=row["timeliness"] or "",
                 rated_unsatisfied=row["id"] in unsatisfied,
+                papers_digitised=row["id"] in digitised["papers"],
+                result_electronic=row["id"] in digitised["result"],
+                reused_data=row["id"] in reused,
             )
         )
     return facts
@@ -83,6 +89,9 @@ def refresh(dossier_ids) -> int:
                 "finished_day",
                 "timeliness",
                 "rated_unsatisfied",
+                "papers_digitised",
+                "result_electronic",
+                "reused_data",
                 "updated_at",
             ],
         )

@@ -15,6 +15,10 @@ Formulas (counts over the period's days; "finished" = a result recorded in the p
   / finished: the denominator is every dossier resolved, not the ratings, and an unrated late dossier
   still counts against it; a dossier both late and rated unsatisfied counts once. Complaints would be
   subtracted too; congso has no complaints register yet, which the indicator's note says;
+- dossiers digitised at reception = received with their papers stored as files / received;
+- results issued electronically = finished with a result file / finished;
+- re-use of data = received that re-used data (a national register answered a lookup for it, or an
+  item of the applicant's data store was re-used) / received;
 - procedures offered fully online = procedures in force offered fully online / procedures in force;
 - systems connected through the LGSP = systems serving the public that exchanged a message in the period
   / such systems registered (``lgsp.services.connected_share``);
@@ -23,7 +27,7 @@ Formulas (counts over the period's days; "finished" = a result recorded in the p
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Q, Sum
@@ -37,7 +41,7 @@ from congso.lgsp import services as lgsp_services
 from congso.payments import services as payment_services
 
 from . import aggregates
-from .models import DailyFigures, MonthlyFigures
+from .models import DailyFigures, MonthlyFigures, MonthlyProcedureFigures
 
 GROUPS = {
     "transparency": _("Công khai, minh bạch"),
@@ -90,7 +94,8 @@ class Indicator:
     compute: Callable[[Period, Scope], Value]
     target: float | None = None  # percent
     province_only: bool = False
-    drill: dict = field(default_factory=dict)  # the inbox filter listing the dossiers behind it
+    # The drill-down lists (``dashboard.DRILLS``) of the dossiers behind the numerator and denominator.
+    drill: tuple[str, str] = ("", "")
 
     def value(self, period: Period, scope: Scope) -> Value:
         return self.compute(period, scope)
@@ -100,11 +105,12 @@ def whole_months(period: Period) -> bool:
     return period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
 
 
-def figure_rows(period: Period, scope: Scope):
+def figure_rows(period: Period, scope: Scope, *, by_procedure: bool = False):
     """The rows that hold ``period``'s figures in ``scope``: the monthly ones when the period is whole
-    months (every period of the dashboards), else the daily ones."""
+    months (per channel, or per procedure when ``by_procedure``), else the daily ones."""
     if whole_months(period):
-        rows = MonthlyFigures.objects.filter(month__gte=period.start, month__lte=period.end)
+        model = MonthlyProcedureFigures if by_procedure else MonthlyFigures
+        rows = model.objects.filter(month__gte=period.start, month__lte=period.end)
     else:
         rows = DailyFigures.objects.filter(day__gte=period.start, day__lte=period.end)
     return rows if scope.is_province else rows.filter(agency_id__in=sorted(scope.agency_ids))
@@ -174,11 +180,19 @@ def _online_payment(period, scope) -> Value:
     return Value(share.paid_online, share.dossiers_with_fee)
 
 
-def _no_source_yet(period, scope) -> Value:
-    return Value(
-        available=False,
-        note=str(_("Chưa có nguồn số liệu: chưa có hàm đếm hồ sơ có kết quả điện tử theo kỳ.")),
-    )
+def _digitised_results(period, scope) -> Value:
+    sums = figures(period, scope)
+    return Value(sums["finished_electronic"], sums["finished"])
+
+
+def _digitised_papers(period, scope) -> Value:
+    sums = figures(period, scope)
+    return Value(sums["received_digitised"], sums["received"])
+
+
+def _data_reuse(period, scope) -> Value:
+    sums = figures(period, scope)
+    return Value(sums["received_reused"], sums["received"])
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -189,7 +203,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Hồ sơ có kết quả trước hạn hoặc đúng hạn / hồ sơ có kết quả trong kỳ"),
         _("Hồ sơ một cửa (dossiers)"),
         _on_time,
-        drill={"trang_thai": "tat-ca"},
+        drill=("dung-han", "co-ket-qua"),
     ),
     Indicator(
         "online_submission",
@@ -198,7 +212,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Hồ sơ nộp qua kênh trực tuyến / hồ sơ tiếp nhận trong kỳ"),
         _("Hồ sơ một cửa (dossiers)"),
         _online,
-        drill={"trang_thai": "tat-ca", "kenh": "online"},
+        drill=("truc-tuyen", "tiep-nhan"),
     ),
     Indicator(
         "fully_online_procedures",
@@ -228,12 +242,34 @@ INDICATORS: tuple[Indicator, ...] = (
         province_only=True,
     ),
     Indicator(
+        "digitised_papers",
+        "digitisation",
+        _("Tỷ lệ hồ sơ được số hóa thành phần hồ sơ khi tiếp nhận"),
+        _("Hồ sơ có thành phần hồ sơ lưu dưới dạng tệp điện tử / hồ sơ tiếp nhận trong kỳ"),
+        _("Tệp hồ sơ (dossiers.services.digitised_dossier_ids)"),
+        _digitised_papers,
+        drill=("so-hoa", "tiep-nhan"),
+    ),
+    Indicator(
         "digitised_results",
         "digitisation",
-        _("Tỷ lệ kết quả giải quyết được số hóa, trả bản điện tử"),
-        _("Hồ sơ có kết quả điện tử / hồ sơ có kết quả trong kỳ"),
-        _("Văn bản, kho dữ liệu (documents, registries)"),
-        _no_source_yet,
+        _("Tỷ lệ hồ sơ có kết quả giải quyết điện tử"),
+        _("Hồ sơ có tệp kết quả điện tử / hồ sơ có kết quả trong kỳ"),
+        _("Tệp kết quả của hồ sơ (dossiers.services.digitised_dossier_ids)"),
+        _digitised_results,
+        drill=("ket-qua-dien-tu", "co-ket-qua"),
+    ),
+    Indicator(
+        "data_reuse",
+        "digitisation",
+        _("Tỷ lệ hồ sơ tái sử dụng dữ liệu đã số hóa"),
+        _(
+            "Hồ sơ có thông tin lấy từ cơ sở dữ liệu quốc gia hoặc kho dữ liệu của người dân / "
+            "hồ sơ tiếp nhận trong kỳ"
+        ),
+        _("Tra cứu cơ sở dữ liệu quốc gia, kho dữ liệu (registries.services.dossiers_reusing_data)"),
+        _data_reuse,
+        drill=("tai-su-dung", "tiep-nhan"),
     ),
     Indicator(
         "satisfaction",
@@ -242,6 +278,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("(Hồ sơ có kết quả − hồ sơ bị đánh giá không hài lòng − hồ sơ quá hạn) / hồ sơ có kết quả"),
         _("Hồ sơ một cửa và đánh giá của người dân (dossiers, portal)"),
         _satisfaction,
+        drill=("", "co-ket-qua"),
     ),
     Indicator(
         "lgsp_connected",

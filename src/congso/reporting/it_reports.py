@@ -59,6 +59,24 @@ DEFAULT_SECTIONS = [
         "kind": "indicator",
         "indicator": "satisfaction",
     },
+    {
+        "key": "digitised_papers",
+        "title": "Tỷ lệ hồ sơ được số hóa thành phần hồ sơ khi tiếp nhận",
+        "kind": "indicator",
+        "indicator": "digitised_papers",
+    },
+    {
+        "key": "digitised_results",
+        "title": "Tỷ lệ hồ sơ có kết quả giải quyết điện tử",
+        "kind": "indicator",
+        "indicator": "digitised_results",
+    },
+    {
+        "key": "data_reuse",
+        "title": "Tỷ lệ hồ sơ tái sử dụng dữ liệu đã số hóa",
+        "kind": "indicator",
+        "indicator": "data_reuse",
+    },
     {"key": "infrastructure", "title": "Hạ tầng kỹ thuật, trang thiết bị", "kind": "text"},
     {"key": "systems", "title": "Các hệ thống thông tin đang vận hành", "kind": "text"},
     {

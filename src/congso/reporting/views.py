@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
-from congso.core import charts, pdf, spreadsheets
+from congso.core import charts as core_charts
+from congso.core import pdf, spreadsheets
 from congso.workspace.permissions import workspace_required
 
-from . import dashboard, permissions
+from . import breakdowns, charts, dashboard, permissions
 from .indicators import Scope
 
 NOT_A_LEADER = _lazy("Trang chỉ số dành cho lãnh đạo cơ quan, lãnh đạo UBND tỉnh và quản trị nền tảng.")
@@ -34,19 +35,46 @@ def _scope_for(request) -> Scope:
     return narrowed
 
 
+def _dimension(request) -> str:
+    chosen = request.GET.get("theo", "")
+    return chosen if chosen in breakdowns.DIMENSIONS else breakdowns.DEFAULT_DIMENSION
+
+
+def _breakdown_chart(dimension: str, rows, chosen) -> str:
+    label = breakdowns.DIMENSIONS[dimension][0]
+    return charts.bar_chart(
+        [(row.name, row.counts["finished"], row.counts["finished_late"]) for row in rows],
+        title=_("Hồ sơ có kết quả theo %(dimension)s — %(period)s")
+        % {"dimension": str(label).lower(), "period": chosen.label},
+        description=_(
+            "Mỗi thanh là số hồ sơ có kết quả trong kỳ (nhiều nhất 15 dòng); phần màu đỏ ở đầu thanh là số "
+            "hồ sơ quá hạn, ghi trong ngoặc. Bảng bên dưới có đủ các dòng."
+        ),
+        id_prefix="breakdown",
+    )
+
+
 def _context(request) -> dict:
     chosen = dashboard.chosen_period(request.GET)
     scope = _scope_for(request)
     period = chosen.period
     trend = dashboard.monthly_trend(chosen.year, scope)
+    dimension = _dimension(request)
+    rows = breakdowns.breakdown(dimension, period, scope)
     return {
         "chosen": chosen,
         "period": period,
         "scope": scope,
         "rows": dashboard.indicator_rows(period, scope),
-        "ranking": dashboard.agency_ranking(period, scope),
+        "dimension": dimension,
+        "dimension_label": breakdowns.DIMENSIONS[dimension][0],
+        "dimensions": [(key, label) for key, (label, _column) in breakdowns.DIMENSIONS.items()],
+        "breakdown": rows,
+        "breakdown_param": breakdowns.DRILL_PARAMS[dimension],
+        "breakdown_chart": _breakdown_chart(dimension, rows, chosen),
+        "late_pairs": breakdowns.late_by_agency_and_procedure(period, scope),
         "trend": trend,
-        "trend_chart": charts.column_chart(
+        "trend_chart": core_charts.column_chart(
             trend,
             title=_("Hồ sơ tiếp nhận theo tháng năm %(year)s") % {"year": chosen.year},
             description=_(
@@ -55,10 +83,8 @@ def _context(request) -> dict:
             id_prefix="trend",
             axis_label=_("Tháng"),
         ),
-        "parts": [(part, dashboard.ChosenPeriod(chosen.year, part).label) for part in dashboard.PARTS],
-        "agency_query": f"&co_quan={request.GET['co_quan']}"
-        if request.GET.get("co_quan", "").isdigit()
-        else "",
+        **dashboard.period_links(chosen),
+        "agency_query": _agency_query(request),
     }
 
 
@@ -68,7 +94,10 @@ def _agency_query(request) -> str:
 
 
 def _filename(context, extension: str) -> str:
-    return f"chi-so-{context['chosen'].year}-{context['chosen'].part}.{extension}"
+    chosen = context["chosen"]
+    if chosen.part == dashboard.RANGE:
+        return f"chi-so-{chosen.start:%Y%m%d}-{chosen.end:%Y%m%d}.{extension}"
+    return f"chi-so-{chosen.year}-{chosen.part}.{extension}"
 
 
 @workspace_required
@@ -81,25 +110,70 @@ def dashboard_page(request):
         document = pdf.render_template(
             "reporting/dashboard_pdf.html", context, title=_("Chỉ số phục vụ người dân")
         )
-        return pdf.pdf_response(
-            document, f"chi-so-{context['chosen'].year}-{context['chosen'].part}.pdf", attachment=True
-        )
+        return pdf.pdf_response(document, _filename(context, "pdf"), attachment=True)
     return render(request, "reporting/dashboard.html", context)
 
 
 @workspace_required
 @require_GET
 def drill_page(request, kind: str):
+    """The dossiers behind one number, narrowed as the number was: agency (``co_quan``), commune (``xa``),
+    procedure (``thu_tuc``) or field (``linh_vuc``)."""
     if kind not in dashboard.DRILLS:
         raise Http404(_("Không có danh sách này."))
     chosen = dashboard.chosen_period(request.GET)
     scope = _scope_for(request)
-    title, facts, more = dashboard.drill(kind, chosen.period, scope)
+    commune = request.GET.get("xa", "")
+    if commune:
+        scope = Scope(breakdowns.agencies_of_commune(commune, scope))
+    procedure_code, field_code = request.GET.get("thu_tuc", "")[:60], request.GET.get("linh_vuc", "")[:50]
+    title, facts, more = dashboard.drill(
+        kind, chosen.period, scope, procedure_code=procedure_code, field_code=field_code
+    )
+    narrowed_to = [
+        value
+        for value in (
+            procedure_code and _("thủ tục %(code)s") % {"code": procedure_code},
+            field_code and _("lĩnh vực %(code)s") % {"code": field_code},
+        )
+        if value
+    ]
+    if request.GET.get("xuat") == "xlsx":
+        return _drill_xlsx(title, chosen, narrowed_to, facts)
     return render(
         request,
         "reporting/drill.html",
-        {"title": title, "facts": facts, "more": more, "chosen": chosen, "limit": dashboard.DRILL_LIMIT},
+        {
+            "title": title,
+            "facts": facts,
+            "more": more,
+            "chosen": chosen,
+            "limit": dashboard.DRILL_LIMIT,
+            "narrowed_to": narrowed_to,
+            "export_query": request.GET.urlencode(),
+        },
     )
+
+
+def _drill_xlsx(title, chosen, narrowed_to, facts) -> HttpResponse:
+    workbook = spreadsheets.new_workbook(title)
+    sheet = spreadsheets.Sheet(workbook, _("Hồ sơ"))
+    sheet.set_widths([34, 28, 14, 14, 16])
+    sheet.append([title, " — ".join([chosen.label, *narrowed_to])])
+    sheet.append([_("Mã hồ sơ"), _("Mã thủ tục"), _("Ngày nộp"), _("Ngày có kết quả"), _("Đúng hạn")])
+    for fact in facts:
+        sheet.append(
+            [
+                fact.code,
+                fact.procedure_code,
+                sheet.cell(fact.received_day, number_format="dd/mm/yyyy"),
+                sheet.cell(fact.finished_day, number_format="dd/mm/yyyy"),
+                fact.get_timeliness_display() if fact.timeliness else "",
+            ]
+        )
+    response = HttpResponse(spreadsheets.to_bytes(workbook), content_type=spreadsheets.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="ho-so-chi-so.xlsx"'
+    return response
 
 
 @require_GET
@@ -113,7 +187,7 @@ def public_page(request):
         {
             "chosen": chosen,
             "rows": rows,
-            "parts": [(part, dashboard.ChosenPeriod(chosen.year, part).label) for part in dashboard.PARTS],
+            **dashboard.period_links(chosen),
         },
     )
 
@@ -139,20 +213,27 @@ def _xlsx(context) -> HttpResponse:
                 value.note,
             ]
         )
-    ranking = spreadsheets.Sheet(workbook, _("Xếp hạng cơ quan"))
-    ranking.set_widths([50, 12, 12, 12, 14, 14])
-    ranking.append(
-        [_("Cơ quan"), _("Tiếp nhận"), _("Có kết quả"), _("Quá hạn"), _("Đúng hạn (%)"), _("Hài lòng (%)")]
+    for dimension, (label, _column) in breakdowns.DIMENSIONS.items():
+        rows = (
+            context["breakdown"]
+            if dimension == context["dimension"]
+            else breakdowns.breakdown(dimension, context["period"], context["scope"])
+        )
+        _breakdown_sheet(workbook, label, rows)
+    late = spreadsheets.Sheet(workbook, _("Quá hạn theo cơ quan, thủ tục"))
+    late.set_widths([50, 20, 60, 12, 12, 14])
+    late.append(
+        [_("Cơ quan"), _("Mã thủ tục"), _("Thủ tục"), _("Có kết quả"), _("Quá hạn"), _("Tỷ lệ quá hạn (%)")]
     )
-    for row in context["ranking"]:
-        ranking.append(
+    for pair in context["late_pairs"]:
+        late.append(
             [
-                row.name,
-                row.received,
-                row.finished,
-                row.finished_late,
-                row.on_time.percent,
-                row.satisfaction.percent,
+                pair.agency_name,
+                pair.procedure_code,
+                pair.procedure_name,
+                pair.finished,
+                pair.finished_late,
+                pair.late_share.percent,
             ]
         )
     trend = spreadsheets.Sheet(workbook, _("Theo tháng"))
@@ -160,7 +241,37 @@ def _xlsx(context) -> HttpResponse:
     for label, received, late in context["trend"]:
         trend.append([label, received, late])
     response = HttpResponse(spreadsheets.to_bytes(workbook), content_type=spreadsheets.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f'attachment; filename="chi-so-{context["chosen"].year}-{context["chosen"].part}.xlsx"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(context, "xlsx")}"'
     return response
+
+
+def _breakdown_sheet(workbook, label, rows) -> None:
+    sheet = spreadsheets.Sheet(workbook, _("Theo %(dimension)s") % {"dimension": str(label).lower()})
+    sheet.set_widths([60, 12, 12, 12, 14, 14, 14, 14, 14])
+    sheet.append(
+        [
+            str(label),
+            _("Tiếp nhận"),
+            _("Có kết quả"),
+            _("Quá hạn"),
+            _("Đúng hạn (%)"),
+            _("Hài lòng (%)"),
+            _("Số hóa hồ sơ (%)"),
+            _("Kết quả điện tử (%)"),
+            _("Tái sử dụng dữ liệu (%)"),
+        ]
+    )
+    for row in rows:
+        sheet.append(
+            [
+                row.name,
+                row.counts["received"],
+                row.counts["finished"],
+                row.counts["finished_late"],
+                row.on_time.percent,
+                row.satisfaction.percent,
+                row.digitised_papers.percent,
+                row.digitised_results.percent,
+                row.data_reuse.percent,
+            ]
+        )

@@ -11,7 +11,7 @@ the payments block call. Nothing else writes dossiers. Callers import this packa
   ``release_process``);
 - ``reading``: ``visible_to``, ``get_*``, ``find_by_code``, ``timeline``, ``can_receive_somewhere``, and
   for the reporting block ``status_event_names``, ``online_channels``, ``reporting_rows``,
-  ``dossier_ids_after``;
+  ``dossier_ids_after``, ``digitised_dossier_ids``;
 - internal helpers: ``checks`` (input checks), ``papers`` (upload checks and storage), ``acting``
   (lock, transition, permission).
 
@@ -80,6 +80,7 @@ from .reading import (
     TimelineEntry,
     can_receive_somewhere,
     code_of,
+    digitised_dossier_ids,
     dossier_ids_after,
     dossiers_asked_to_pay,
     find_by_code,
@@ -126,6 +127,7 @@ __all__ = [
     "attach_process",
     "can",
     "can_receive_somewhere",
+    "digitised_dossier_ids",
     "dossier_ids_after",
     "dossiers_asked_to_pay",
     "code_of",

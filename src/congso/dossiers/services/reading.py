@@ -174,6 +174,24 @@ def reporting_rows(dossier_ids) -> list[dict]:
     return Dossier.objects.reporting_rows(dossier_ids)
 
 
+def digitised_dossier_ids(dossier_ids) -> dict[str, set[int]]:
+    """Which of ``dossier_ids`` are digitised (Decision 766's digitisation group): ``"papers"`` — the
+    dossiers whose submitted papers are stored as files (uploaded online or scanned at the counter);
+    ``"result"`` — those whose result was issued electronically (a result file exists). Reads only."""
+    from ..models import DossierPaper, PaperStage
+
+    rows = (
+        DossierPaper.objects.filter(dossier_id__in=list(dossier_ids))
+        .order_by()
+        .values_list("dossier_id", "stage")
+        .distinct()
+    )
+    found: dict[str, set[int]] = {"papers": set(), "result": set()}
+    for dossier_id, stage in rows:
+        found["result" if stage == PaperStage.RESULT else "papers"].add(dossier_id)
+    return found
+
+
 def dossier_ids_after(last_id: int, count: int) -> list[int]:
     """Up to ``count`` dossier ids above ``last_id``, ascending: a batch job walks every dossier."""
     return Dossier.objects.ids_after(last_id, count)
