@@ -32,10 +32,11 @@ DEMO_AXIS_SERVICE = "NDXP/QUOCGIA/truc-van-ban"
 
 
 def _setting(name: str, default=""):
-    value = getattr(settings, name, None)
-    if value in (None, ""):
-        value = os.environ.get(name, "")
-    return value if value not in (None, "") else default
+    """The Django setting ``name`` when it exists (even empty: that switches a default off), else the
+    environment variable, else ``default``."""
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    return os.environ.get(name, default)
 
 
 def gateway_url() -> str:

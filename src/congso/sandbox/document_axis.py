@@ -175,12 +175,12 @@ def _answer_for_outside_agency(fields: dict, now) -> None:
 
 
 def pending_for(code: str, limit: int = BATCH) -> list[AxisMessage]:
-    """What waits in ``code``'s mailbox now, oldest first; each is counted as delivered once more."""
+    """What waits in ``code``'s mailbox now, in the order it was posted (each counted as delivered)."""
     now = timezone.now()
     messages = list(
         AxisMessage.objects.filter(
             recipient_code=code, acknowledged_at__isnull=True, available_at__lte=now
-        ).order_by("available_at", "pk")[:limit]
+        ).order_by("pk")[:limit]
     )
     if messages:
         AxisMessage.objects.filter(pk__in=[m.pk for m in messages]).update(

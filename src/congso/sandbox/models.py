@@ -375,7 +375,7 @@ class AxisMessage(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["available_at", "pk"]
+        ordering = ["pk"]
 
     def __str__(self) -> str:
         return f"{self.message_id} {self.kind} {self.sender_code}→{self.recipient_code}"
