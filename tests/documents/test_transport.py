@@ -50,9 +50,9 @@ def test_a_peer_that_is_down_is_retried_and_nothing_is_lost(settings, cast, sign
 
 def test_without_a_route_the_log_says_so(settings, cast, signed_draft, agency_a):
     settings.CONGSO_DOCUMENTS_AXIS_SERVICE = ""
-    draft = signed_draft()
-    draft.recipients.filter(electronic=True).update(agency=None, organ_code="000.00.00.G99")
-    document = services.dispatch(services.issue(draft, by=cast.clerk), by=cast.clerk)
+    issued = services.issue(signed_draft(), by=cast.clerk)
+    issued.recipients.filter(electronic=True).update(agency=None, organ_code="000.00.00.G99")
+    document = services.dispatch(issued, by=cast.clerk)
     assert run_outbox() == ["delivered"]
     assert document.log.filter(action="exchange", note__contains="000.00.00.G99").exists()
 
