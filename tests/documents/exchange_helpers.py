@@ -43,7 +43,9 @@ def document_system_credential(agency, code="QLVB"):
         member, code, "Hệ thống quản lý văn bản", status="connected"
     )
     if not system.credentials.filter(client_id=exchange_conf.client_id()).exists():
-        lgsp.create_credential(system, client_id=exchange_conf.client_id(), secret=exchange_conf.client_secret())
+        lgsp.create_credential(
+            system, client_id=exchange_conf.client_id(), secret=exchange_conf.client_secret()
+        )
     return system
 
 

@@ -18,7 +18,9 @@ AXIS_SERVICE = "NDXP/QUOCGIA/truc-van-ban"
 
 
 def test_one_function_routes_by_the_recipient_code(settings, agency_a, agency_b):
-    settings.CONGSO_DOCUMENTS_PEERS = f"H22=000.00.00.H22/QLVB/lien-thong-van-ban, {agency_b.code}=X/QLVB/van-ban"
+    settings.CONGSO_DOCUMENTS_PEERS = (
+        f"H22=000.00.00.H22/QLVB/lien-thong-van-ban, {agency_b.code}=X/QLVB/van-ban"
+    )
     settings.CONGSO_DOCUMENTS_AXIS_SERVICE = AXIS_SERVICE
     assert route(agency_a.code) == Route(LOCAL, agency=agency_a)
     # A code configured as served elsewhere goes there, even if a row of that code exists here.
