@@ -5,33 +5,35 @@ from django.utils import timezone
 
 from congso.core import events
 from congso.core.models import EventDelivery
-from congso.documents import exchange_conf, services
+from congso.documents import exchange_conf, services, transport
+from congso.documents.models import Transmission
 from congso.lgsp import services as lgsp
 
 SUBSCRIBERS = ("documents.exchange_packages", "documents.exchange_status", "documents.exchange_recall")
 
 
 def run_outbox(make_due: bool = False) -> list[str]:
-    """Deliver the documents block's due deliveries, and those their delivery published, as the worker
-    would; ``make_due`` first brings retries waiting for their backoff forward. Returns the outcomes."""
+    """The worker's rounds over the documents block: due outbox deliveries, then due transmissions to
+    other systems, again until nothing is due (a delivery may queue a transmission, a receiver's answer
+    a new event). ``make_due`` first brings retries waiting for their backoff forward. Returns the
+    outcomes in order."""
     outcomes = []
     if make_due:
         EventDelivery.objects.filter(subscriber__in=SUBSCRIBERS, status="pending").update(
             next_attempt_at=timezone.now()
         )
+        Transmission.objects.filter(state="pending").update(next_attempt_at=timezone.now())
     for _round in range(10):
-        due = EventDelivery.objects.filter(
-            subscriber__in=SUBSCRIBERS, status="pending", next_attempt_at__lte=timezone.now(), attempts=0
-        ).order_by("pk")
-        if make_due:
-            due = EventDelivery.objects.filter(
-                subscriber__in=SUBSCRIBERS, status="pending", next_attempt_at__lte=timezone.now()
-            ).order_by("pk")
-            make_due = False
-        pks = list(due.values_list("pk", flat=True))
-        if not pks:
+        deliveries = EventDelivery.objects.filter(
+            subscriber__in=SUBSCRIBERS, status="pending", next_attempt_at__lte=timezone.now()
+        )
+        transmissions = Transmission.objects.filter(state="pending", next_attempt_at__lte=timezone.now())
+        pks = list(deliveries.order_by("pk").values_list("pk", flat=True))
+        sends = list(transmissions.order_by("pk").values_list("pk", flat=True))
+        if not pks and not sends:
             break
         outcomes += [events.attempt_delivery(pk) for pk in pks]
+        outcomes += [transport.attempt_send(pk) for pk in sends]
     return outcomes
 
 
@@ -52,3 +54,12 @@ def document_system_credential(agency, code="QLVB"):
 def dispatched(signed_draft, cast, **draft):
     document = services.issue(signed_draft(**draft), by=cast.clerk)
     return services.dispatch(document, by=cast.clerk)
+
+
+def delivery_errors() -> list[str]:
+    """The last errors of the documents block's deliveries waiting for a retry (for failure messages)."""
+    return list(
+        EventDelivery.objects.filter(subscriber__in=SUBSCRIBERS)
+        .exclude(last_error="")
+        .values_list("last_error", flat=True)
+    )

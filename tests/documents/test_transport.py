@@ -1,12 +1,14 @@
 """The exchange beyond this installation, without a gateway process: the routing decision, a peer that
-is down (the outbox retries, nothing is lost, the package is registered once), and the receiving
-endpoint (only the gateway's credential, hostile packages refused with nothing stored)."""
+is down (retried with a growing backoff, nothing lost), a package the peer refuses (not retried, the
+sender sees why), and the receiving endpoint (only the gateway's credential, hostile packages refused
+with nothing stored)."""
 
 import pytest
+from django.utils import timezone
 
-from congso.core.models import AuditEntry, EventDelivery
+from congso.core.models import AuditEntry
 from congso.documents import services, transport
-from congso.documents.models import IncomingDocument, Source
+from congso.documents.models import IncomingDocument, RecipientStatus, Transmission
 from congso.documents.transport import AXIS, LOCAL, NONE, PEER, Route, route
 from tests.documents.exchange_helpers import dispatched, document_system_credential, run_outbox
 from tests.support.subprocesses import free_port
@@ -32,22 +34,48 @@ def test_one_function_routes_by_the_recipient_code(settings, agency_a, agency_b)
     assert route("000.00.00.G22") == Route(NONE)
 
 
-def test_a_peer_that_is_down_is_retried_and_nothing_is_lost(settings, cast, signed_draft, agency_a, agency_b):
+def test_a_peer_that_is_down_is_retried_with_backoff_and_nothing_is_lost(
+    settings, cast, signed_draft, agency_a, agency_b
+):
     document_system_credential(agency_a)
     settings.CONGSO_DOCUMENTS_PEERS = {agency_b.code: "000.00.20.H08/QLVB/lien-thong-van-ban"}
     settings.CONGSO_DOCUMENTS_GATEWAY_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     document = dispatched(signed_draft, cast)
-    assert run_outbox() == ["retry"]
-    delivery = EventDelivery.objects.get(subscriber="documents.exchange_packages")
-    assert delivery.attempts == 1 and "ConnectError" in delivery.last_error
+    assert run_outbox() == ["delivered", "retry"]  # the event is handled; the sending waits
+    transmission = Transmission.objects.get()
+    assert (transmission.kind, transmission.route, transmission.organ_code) == (
+        "package",
+        PEER,
+        agency_b.code,
+    )
+    assert transmission.attempts == 1 and "ConnectError" in transmission.last_error
+    first_wait = transmission.next_attempt_at - timezone.now()
+    assert run_outbox() == []  # not due before its backoff
+    assert run_outbox(make_due=True) == ["retry"]
+    transmission.refresh_from_db()
+    assert transmission.attempts == 2 and transmission.state == "pending"
+    assert transmission.next_attempt_at - timezone.now() > first_wait  # the wait grows
     assert not IncomingDocument.objects.filter(agency=agency_b).exists()
-    # The peer's agency is reachable again (here: it came home, the direct path): the retry delivers.
-    settings.CONGSO_DOCUMENTS_PEERS = {}
-    assert "delivered" in run_outbox(make_due=True)
-    received = IncomingDocument.objects.get(agency=agency_b)
-    assert received.source == Source.ELECTRONIC and received.sender_code == agency_a.code
-    transport.deliver_dispatched(document.pk)  # a second delivery of the same package
-    assert IncomingDocument.objects.filter(agency=agency_b).count() == 1
+    assert document.recipients.get(electronic=True).status == RecipientStatus.SENT
+
+
+def test_a_package_the_peer_refuses_is_not_retried(
+    settings, cast, signed_draft, agency_a, agency_b, monkeypatch
+):
+    settings.CONGSO_DOCUMENTS_PEERS = {agency_b.code: "000.00.20.H08/QLVB/lien-thong-van-ban"}
+
+    def refuse(target, data):
+        raise transport.Refused("DATA_TYPE_INVALID: thiếu DueDate")
+
+    monkeypatch.setattr(transport, "send_package", refuse)
+    document = dispatched(signed_draft, cast)
+    assert run_outbox() == ["delivered", "refused"]
+    recipient = document.recipients.get(electronic=True)
+    assert (recipient.status, recipient.status_note) == (
+        RecipientStatus.REFUSED,
+        "DATA_TYPE_INVALID: thiếu DueDate",
+    )
+    assert run_outbox(make_due=True) == []
 
 
 def test_without_a_route_the_log_says_so(settings, cast, signed_draft, agency_a):

@@ -560,3 +560,49 @@ class ExchangeReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.message_id}"
+
+
+class Transmission(models.Model):
+    """A package or status message on its way to an agency beyond this installation (a peer through the
+    LGSP, or the national axis). The outbox subscriber writes it in the event's transaction; the task
+    ``documents.send_transmission`` (and the sweep, should a task be lost) sends it *outside* any
+    transaction — a call to another system must not hold the database — and retries it with backoff
+    until it is accepted or refused."""
+
+    class Kind(models.TextChoices):
+        PACKAGE = "package", _("Gói tin văn bản")
+        STATUS = "status", _("Thông điệp trạng thái")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        REFUSED = "refused", _("Bị từ chối")
+
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    # A package and a sender's recall request (13) belong to an outgoing document; a receiver's status
+    # (01 … 06, 15, 16) to an incoming one.
+    outgoing = models.ForeignKey(
+        OutgoingDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="transmissions"
+    )
+    incoming = models.ForeignKey(
+        IncomingDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="transmissions"
+    )
+    organ_code = models.CharField(_("mã định danh nơi nhận"), max_length=20)
+    status_code = models.CharField(_("mã trạng thái"), max_length=2, blank=True)
+    description = models.CharField(_("mô tả"), max_length=500, blank=True)
+    route = models.CharField(_("đường gửi"), max_length=10)
+    service = models.CharField(_("dịch vụ LGSP"), max_length=200)
+    state = models.CharField(_("trạng thái gửi"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("số lần thử"), default=0)
+    next_attempt_at = models.DateTimeField(_("lần thử tiếp theo"))
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("thời điểm gửi xong"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông điệp gửi đi")
+        verbose_name_plural = _("thông điệp gửi đi")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="documents_transmission_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.organ_code} ({self.get_state_display()})"

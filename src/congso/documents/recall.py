@@ -82,24 +82,18 @@ def request_message(document: OutgoingDocument, organ_code: str, reason: str) ->
 
 
 def deliver_request(document_id: int) -> None:
-    """Send the recall request to each electronic recipient; raises ``transport.TransportError`` after
-    trying all of them if a remote one was unreachable (the outbox retries; receiving twice is a no-op)."""
+    """Send the recall request to each electronic recipient, by its route (applied at once for an
+    agency of this installation, queued for the gateway otherwise; receiving it twice is a no-op)."""
     from . import transport
 
     document = OutgoingDocument.objects.select_related("agency").filter(pk=document_id).first()
-    recall = Recall.objects.filter(outgoing_id=document_id).first()
-    if document is None or recall is None:
+    asked = Recall.objects.filter(outgoing_id=document_id).first()
+    if document is None or asked is None:
         return
-    failures = []
     for recipient in document.recipients.filter(electronic=True).exclude(organ_code=""):
-        try:
-            transport.deliver_status_message(
-                recipient.organ_code, request_message(document, recipient.organ_code, recall.reason)
-            )
-        except transport.TransportError as exc:
-            failures.append(f"{recipient.organ_code}: {exc}")
-    if failures:
-        raise transport.TransportError("; ".join(failures))
+        transport.send_status_to(
+            recipient.organ_code, status=RecipientStatus.RECALLED, description=asked.reason, outgoing=document
+        )
 
 
 def receive_request(message: edxml.StatusMessage) -> Recall:

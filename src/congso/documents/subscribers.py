@@ -65,3 +65,12 @@ def axis_pull() -> None:
 def deadline_reminders() -> None:
     """Remind the people in charge of incoming documents whose deadline is near (once per deadline)."""
     services.send_deadline_reminders()
+
+
+@periodic("documents.transmission_sweep", every=60)
+def transmission_sweep() -> None:
+    """Send the packages and status messages for other installations whose attempt is due (the task of
+    each normally does; this catches a lost task)."""
+    from . import transport
+
+    transport.send_due()

@@ -13,11 +13,16 @@ routing decision, the calls through the LGSP gateway, and the pull of the nation
    ``/api/goi-tin`` / ``/api/trang-thai``; the recipient pulls it from there;
 4. *none* — no electronic route: the recipient stays "sent", the handling log says why.
 
-**Failures.** A peer or axis that is down, slow or refuses the platform (401/403, 5xx, no answer) raises
-``TransportError``: the outbox subscriber fails and ``core.events`` retries it with backoff, so nothing is
-lost. A retry resends every remote recipient's package; receivers register a DocumentId once and the
-axis files the same message once, so a package sent twice is registered once. A package the receiver
-refuses as malformed (HTTP 400) is not retried: the recipient is marked "02 refused" with the reason.
+**Sending and failures.** The outbox subscriber (``documents.exchange_*``) does not call the other
+system itself: it writes a ``Transmission`` in the event's transaction and enqueues the task
+``documents.send_transmission``, which sends it *outside* any transaction (a call must not hold the
+database: on SQLite the receiving end, here the sandbox's axis, would wait for the lock) — the outbox
+pattern once more, one step further. A peer or axis that is down, slow or refuses the platform (401/403,
+5xx, no answer) is retried with the outbox's backoff (``core.events.backoff_delay``), without end, so
+nothing is lost; the sweep ``documents.transmission_sweep`` sends what is due should a task be lost.
+Receivers register a DocumentId once and the axis files the same message once, so a package sent twice is
+registered once. A package the receiver refuses as malformed (HTTP 400) is not retried: the recipient is
+marked "02 refused" with the reason.
 
 **Pull** (``pull_axis``, the periodic job ``documents.axis_pull``): for every agency in force, the
 waiting messages are taken from the axis's mailbox, each applied once (``ExchangeReceipt`` remembers its
@@ -34,12 +39,20 @@ from dataclasses import dataclass
 
 import httpx
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from congso.agencies import services as agencies
 from congso.lgsp import services as lgsp
 
 from . import edxml, exchange_conf, services
-from .models import ExchangeReceipt, IncomingDocument, LogEntry, OutgoingDocument, RecipientStatus
+from .models import (
+    ExchangeReceipt,
+    IncomingDocument,
+    LogEntry,
+    OutgoingDocument,
+    RecipientStatus,
+    Transmission,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -109,17 +122,36 @@ class _TokenCache:
             self._until = time.monotonic() + max(0, issued.expires_in - 30)
             return self._token
 
-    def forget(self) -> None:
+    def forget(self) -> bool:
+        """Drop the token; whether there was one (so a caller asks for a new one only once)."""
         with self._lock:
+            had = bool(self._token)
             self._token, self._until = "", 0.0
+            return had
 
 
 tokens = _TokenCache()
 
 
-def _call(method: str, service: str, path: str, *, content: bytes | None = None, params=None, json=None):
+def _call(method: str, service: str, path: str, **request):
     """One call to ``service`` through the gateway; the answer's JSON body, or an exception: ``Refused``
-    for a 400/404/409/422 that names the message, ``TransportError`` for anything worth retrying."""
+    for a 400/404/409/422 that names the message, ``TransportError`` for anything worth retrying. A token
+    the gateway no longer accepts (its key rotated away) is replaced once at once."""
+    try:
+        return _call_once(method, service, path, **request)
+    except _StaleToken:
+        pass
+    try:
+        return _call_once(method, service, path, **request)
+    except _StaleToken:
+        raise TransportError(f"{service}{path}: HTTP 401 from the gateway with a fresh token") from None
+
+
+class _StaleToken(Exception):
+    pass
+
+
+def _call_once(method: str, service: str, path: str, *, content: bytes | None = None, params=None, json=None):
     url = f"{exchange_conf.gateway_url()}/r1/{service}{path}"
     headers = {
         "Authorization": f"Bearer {tokens.get()}",
@@ -151,9 +183,9 @@ def _call(method: str, service: str, path: str, *, content: bytes | None = None,
     if answer.status_code < 300 and body.get("errorCode", 0) == 0:
         return body
     reason = str(body.get("message") or body.get("detail") or body.get("title") or "")[:400]
-    if answer.status_code == 401:
-        tokens.forget()
     is_gateways = answer.headers.get("content-type", "").startswith("application/problem+json")
+    if answer.status_code == 401 and is_gateways and tokens.forget():
+        raise _StaleToken
     if answer.status_code in (400, 404, 409, 422) and not is_gateways:
         raise Refused(reason or f"HTTP {answer.status_code}")
     raise TransportError(f"{service}{path}: HTTP {answer.status_code} {reason}".strip())
@@ -179,54 +211,152 @@ def _note(document, note: str) -> None:
 # --- Outgoing: packages of a dispatched document, status messages -----------------------------
 
 
+def _queue(kind: str, target: Route, organ_code: str, **fields) -> Transmission:
+    """A message for ``organ_code`` to send through the gateway, written in the caller's transaction
+    (the outbox delivery's) and handed to the task, which sends it after the commit."""
+    from . import tasks
+
+    transmission = Transmission.objects.create(
+        kind=kind,
+        organ_code=organ_code,
+        route=target.kind,
+        service=target.service,
+        next_attempt_at=timezone.now(),
+        **fields,
+    )
+    tasks.send_transmission.enqueue(transmission.pk)
+    return transmission
+
+
 def deliver_dispatched(document_id: int) -> list:
-    """Each electronic recipient's package, by its route; raises ``TransportError`` after trying all of
-    them if a remote one could not be reached (the outbox retries; receivers deduplicate)."""
+    """Each electronic recipient's package, by its route: registered at once for an agency of this
+    installation (returned), queued for sending through the gateway otherwise."""
     document = OutgoingDocument.objects.select_related("agency").filter(pk=document_id).first()
     if document is None:
         return []
-    received, failures = [], []
+    received = []
     for recipient in document.recipients.filter(electronic=True).exclude(organ_code=""):
         target = route(recipient.organ_code)
-        data = services.package_for(document, recipient)
         if target.kind == LOCAL:
-            received.append(services.receive_package(target.agency, data))
+            received.append(
+                services.receive_package(target.agency, services.package_for(document, recipient))
+            )
         elif target.kind == NONE:
             _note(document, f"{recipient.organ_code}: không có đường gửi điện tử / no electronic route")
         else:
-            try:
-                send_package(target, data)
-            except Refused as exc:
-                services.record_recipient_status(
-                    document, organ_code=recipient.organ_code, status=RecipientStatus.REFUSED, note=str(exc)
-                )
-            except TransportError as exc:
-                failures.append(f"{recipient.organ_code}: {exc}")
-    if failures:
-        raise TransportError("; ".join(failures))
+            _queue(Transmission.Kind.PACKAGE, target, recipient.organ_code, outgoing=document)
     return received
 
 
-def deliver_status_message(to_code: str, data: bytes):
-    """Carry a status message to the agency ``to_code`` by its route (applied here when it is local)."""
+def _status_bytes(*, outgoing, incoming, organ_code: str, status: str, description: str) -> bytes:
+    from . import recall
+
+    if outgoing is not None:  # the sender's recall request
+        return recall.request_message(outgoing, organ_code, description)
+    return services.status_message_for(incoming, status, description)
+
+
+def send_status_to(to_code: str, *, status: str, description: str = "", outgoing=None, incoming=None):
+    """A status message for the agency ``to_code``: applied at once when it is an agency of this
+    installation, queued for the gateway otherwise. ``incoming``: the receiver's status about a document
+    it received; ``outgoing``: the sender's recall request (13) about a document it sent."""
     target = route(to_code)
     if target.kind == LOCAL:
-        return accept_status(data)
+        return accept_status(
+            _status_bytes(
+                outgoing=outgoing,
+                incoming=incoming,
+                organ_code=to_code,
+                status=status,
+                description=description,
+            )
+        )
     if target.kind == NONE:
         return None
-    try:
-        send_status(target, data)
-    except Refused as exc:
-        logger.warning("Status message for %s refused: %s", to_code, exc)
-    return None
+    return _queue(
+        Transmission.Kind.STATUS,
+        target,
+        to_code,
+        outgoing=outgoing,
+        incoming=incoming,
+        status_code=status,
+        description=(description or "")[:500],
+    )
 
 
 def deliver_status(document_id: int, status: str, description: str = ""):
     document = IncomingDocument.objects.select_related("agency").filter(pk=document_id).first()
     if document is None or not document.sender_code:
         return None
-    data = services.status_message_for(document, status, description)
-    return deliver_status_message(document.sender_code, data)
+    return send_status_to(document.sender_code, status=status, description=description, incoming=document)
+
+
+def _bytes_of(transmission: Transmission) -> bytes:
+    if transmission.kind == Transmission.Kind.PACKAGE:
+        document = transmission.outgoing
+        recipient = document.recipients.filter(organ_code=transmission.organ_code).first()
+        if recipient is None:
+            raise Refused(f"{transmission.organ_code} is no longer a recipient")
+        return services.package_for(document, recipient)
+    return _status_bytes(
+        outgoing=transmission.outgoing,
+        incoming=transmission.incoming,
+        organ_code=transmission.organ_code,
+        status=transmission.status_code,
+        description=transmission.description,
+    )
+
+
+def attempt_send(transmission_id: int) -> str:
+    """Try to send one transmission once, outside any transaction: ``sent``, ``retry`` (the task is
+    enqueued again after the backoff), ``refused`` (the receiver refused it: not retried; a refused
+    package marks its recipient "02 refused" with the reason) or ``skipped`` (not due, already sent, or
+    another worker claimed it)."""
+    from congso.core.events import backoff_delay
+
+    from . import tasks
+
+    pending = Transmission.objects.filter(pk=transmission_id, state=Transmission.State.PENDING)
+    transmission = pending.select_related("outgoing__agency", "incoming__agency").first()
+    now = timezone.now()
+    if transmission is None or transmission.next_attempt_at > now:
+        return "skipped"
+    attempts = transmission.attempts + 1
+    retry_at = now + backoff_delay(attempts)
+    # Claimed by moving its next attempt forward: a sweep or a duplicate task finds it not due.
+    if not pending.filter(attempts=transmission.attempts).update(attempts=attempts, next_attempt_at=retry_at):
+        return "skipped"
+    target = Route(transmission.route, service=transmission.service)
+    try:
+        data = _bytes_of(transmission)
+        (send_package if transmission.kind == Transmission.Kind.PACKAGE else send_status)(target, data)
+    except Refused as exc:
+        pending.update(state=Transmission.State.REFUSED, last_error=str(exc)[:1000])
+        if transmission.kind == Transmission.Kind.PACKAGE:
+            services.record_recipient_status(
+                transmission.outgoing,
+                organ_code=transmission.organ_code,
+                status=RecipientStatus.REFUSED,
+                note=str(exc),
+            )
+        return "refused"
+    except (TransportError, services.DocumentError) as exc:
+        logger.warning("Transmission %s failed (attempt %s): %s", transmission_id, attempts, exc)
+        pending.update(last_error=str(exc)[:1000])
+        tasks.send_transmission.using(run_after=retry_at).enqueue(transmission_id)
+        return "retry"
+    pending.update(state=Transmission.State.SENT, sent_at=timezone.now(), last_error="")
+    return "sent"
+
+
+def send_due(limit: int = 100) -> dict[str, int]:
+    """Send the transmissions whose attempt is due (the sweep, should a task have been lost)."""
+    due = Transmission.objects.filter(state=Transmission.State.PENDING, next_attempt_at__lte=timezone.now())
+    outcomes: dict[str, int] = {}
+    for pk in due.order_by("pk").values_list("pk", flat=True)[:limit]:
+        outcome = attempt_send(pk)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 # --- Incoming: what peers post and what the axis holds ----------------------------------------
