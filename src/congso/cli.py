@@ -145,6 +145,19 @@ def _hand_api_token_to_gateway(env: dict) -> None:
     env.setdefault("CONGSO_API_SERVICE", service_identifier())
 
 
+def _hand_documents_token_to_gateway(env: dict) -> None:
+    """The demo's gateway forwards other installations' packages to this web server's receiving endpoint
+    with a provider credential it checks (CONGSO_DOCUMENTS_GATEWAY_TOKEN); both processes get the same
+    value, generated when not given."""
+    import secrets
+
+    from congso.documents.demo_exchange import UPSTREAM_TOKEN_VARIABLE
+
+    token = env.get("CONGSO_DOCUMENTS_GATEWAY_TOKEN") or secrets.token_urlsafe(32)
+    env["CONGSO_DOCUMENTS_GATEWAY_TOKEN"] = token
+    env.setdefault(UPSTREAM_TOKEN_VARIABLE, token)
+
+
 def demo_command(argv: list[str]) -> int:
     """Everything the demo needs, started and stopped together: web server, worker and LGSP gateway
     (on --gateway-port); Ctrl-C stops them all."""
@@ -172,6 +185,9 @@ def demo_command(argv: list[str]) -> int:
     # The web server and the worker reach the national registers through this gateway (registries).
     env.setdefault("CONGSO_REGISTRIES_GATEWAY_URL", f"http://{args.host}:{args.gateway_port}")
     _hand_api_token_to_gateway(env)
+    # The worker sends documents beyond this installation (peers, the national axis) through it too.
+    env.setdefault("CONGSO_DOCUMENTS_GATEWAY_URL", f"http://{args.host}:{args.gateway_port}")
+    _hand_documents_token_to_gateway(env)
     command = [sys.executable, "-m", "congso.cli"]
     web = subprocess.Popen([*command, "serve", "--host", args.host, "--port", str(args.port)], env=env)
     children = [

@@ -175,6 +175,7 @@ def _block_seeders():
     from congso.registries.demo import seed_demo_registries
 
     seeders.append(("congso.registries.demo", seed_demo_registries))
+    seeders.append(("congso.documents.demo_exchange", _wire_documents_exchange))
     return seeders
 
 
@@ -243,6 +244,45 @@ def _wire_sandbox_into_lgsp() -> None:
             }
         ]
     )
+
+
+# Agencies outside the installation on the simulated national document axis, answering automatically
+# [verify: the electronic identifier codes the ministries hold under Decision 20/2020/QĐ-TTg].
+OUTSIDE_AXIS_AGENCIES = [
+    ("000.00.00.G22", "Bộ Nội vụ (cơ quan mô phỏng trên trục quốc gia)"),
+    ("000.00.00.H22", "UBND tỉnh Hà Giang (cơ quan mô phỏng trên trục quốc gia)"),
+]
+
+
+def _wire_documents_exchange() -> None:
+    """The documents exchange service in the LGSP (receiving on this web server), the simulated national
+    document axis registered as a national service the document system may call, its outside agencies,
+    and a letter to one of them that the worker sends through the gateway and the axis."""
+    from congso.documents import demo_exchange
+
+    if demo_exchange.register_exchange_service(demo_web_url() + "/lien-thong-van-ban") is None:
+        return
+    if not apps.is_installed("congso.sandbox"):
+        return
+    from congso.lgsp.demo import seed_national_services
+    from congso.sandbox.services import document_axis_service, seed_outside_agencies
+
+    axis = document_axis_service()
+    seed_national_services(
+        [
+            {
+                "code": axis.code,
+                "name": axis.name,
+                "upstream_url": demo_web_url() + axis.base_path,
+                "openapi": axis.openapi,
+                "health_path": "/openapi.json",
+                "upstream_token_variable": SANDBOX_TOKEN_VARIABLE,
+            }
+        ],
+        consumer_code=demo_exchange.SYSTEM_CODE,
+    )
+    seed_outside_agencies(OUTSIDE_AXIS_AGENCIES)
+    demo_exchange.send_demo_letter(*OUTSIDE_AXIS_AGENCIES[0])
 
 
 # The environment variable of the gateway process that holds the simulators' token.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("thanh-toan/", include("congso.payments.urls")),
     path("can-bo/van-ban/", include("congso.documents.urls")),
     path("xac-minh-chu-ky-so/", include("congso.documents.public_urls")),
+    path("lien-thong-van-ban/", include("congso.documents.exchange_urls")),
     path("lgsp/", include("congso.lgsp.urls")),
     path("api/", include("congso.api.urls")),
     path("can-bo/bao-cao/", include("congso.reporting.urls")),

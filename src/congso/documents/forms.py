@@ -1,5 +1,7 @@
 """The officers' forms of the documents pages. They check shapes only; services decide the rest."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +71,10 @@ class DraftForm(forms.Form):
     secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, required=False)
 
 
+# An agency's electronic identifier code (QCVN 102:2016 / Decision 20/2020): e.g. 000.00.02.H08.
+ORGAN_CODE = re.compile(r"^[0-9A-Z][0-9A-Z.]{2,19}$")
+
+
 class RecipientsForm(forms.Form):
     agencies = forms.TypedMultipleChoiceField(
         label=_("Cơ quan nhận (gửi điện tử)"),
@@ -82,10 +88,31 @@ class RecipientsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Mỗi dòng một nơi nhận."),
     )
+    remote = forms.CharField(
+        label=_("Cơ quan ngoài hệ thống (gửi điện tử qua LGSP hoặc trục liên thông quốc gia)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Mỗi dòng: mã định danh; tên cơ quan — ví dụ 000.00.00.G22; Bộ Nội vụ."),
+    )
 
     def __init__(self, *args, agency_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].choices = agency_choices
+
+    def clean_remote(self) -> list[dict]:
+        """``[{"organ_code", "name"}]`` from the lines ``code; name``."""
+        rows = []
+        for number, line in enumerate(self.cleaned_data["remote"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            code, _sep, name = (part.strip() for part in line.partition(";"))
+            if not ORGAN_CODE.fullmatch(code) or not name:
+                raise forms.ValidationError(
+                    _("Dòng %(n)s: cần “mã định danh; tên cơ quan”, mã gồm chữ in hoa, số và dấu chấm.")
+                    % {"n": number}
+                )
+            rows.append({"organ_code": code, "name": name[:300]})
+        return rows
 
 
 class SubmitForm(forms.Form):
@@ -127,3 +154,27 @@ class SearchForm(forms.Form):
 
 class VerifyForm(forms.Form):
     file = forms.FileField(label=_("Tệp PDF đã ký số"), help_text=_("Tệp PDF, tối đa 20 MB."))
+
+
+class RecallForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do thu hồi"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Nơi nhận thấy lý do này cùng đề nghị thu hồi."),
+    )
+
+
+class RecallAnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Trả lời đề nghị thu hồi"),
+        choices=[("agree", _("Đồng ý thu hồi")), ("refuse", _("Từ chối thu hồi"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Ý kiến"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bắt buộc khi từ chối."),
+    )

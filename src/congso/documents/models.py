@@ -123,6 +123,8 @@ class IncomingStatus(models.TextChoices):
     ASSIGNED = "assigned", _("Đã phân công")
     IN_PROGRESS = "in_progress", _("Đang xử lý")
     DONE = "done", _("Đã hoàn thành")
+    # The sender recalled it and the agency agreed: kept in the register, out of every handling list.
+    RECALLED = "recalled", _("Đã thu hồi")
 
 
 class Source(models.TextChoices):
@@ -488,3 +490,119 @@ class LogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+
+
+# --- Exchange beyond this installation and recall (issue 12, part A) ------------------------------
+
+
+class RecallState(models.TextChoices):
+    """Where a recall (thu hồi, edXML 13/15/16) of a received document stands."""
+
+    NONE = "", _("Không")
+    REQUESTED = "requested", _("Nơi gửi đề nghị thu hồi")
+    AGREED = "agreed", _("Đã đồng ý thu hồi")
+    REFUSED = "refused", _("Đã từ chối thu hồi")
+
+
+class Recall(models.Model):
+    """A recall of a dispatched document, on either side: the sender's request (``outgoing``) or what a
+    recipient agency received and answered (``incoming``). One row per document and side."""
+
+    outgoing = models.OneToOneField(
+        OutgoingDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="recall"
+    )
+    incoming = models.OneToOneField(
+        IncomingDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="recall"
+    )
+    state = models.CharField(_("trạng thái thu hồi"), max_length=10, choices=RecallState.choices)
+    reason = models.CharField(_("lý do thu hồi"), max_length=500)
+    requested_at = models.DateTimeField(_("thời điểm đề nghị"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer_note = models.CharField(_("ý kiến trả lời"), max_length=500, blank=True)
+    answered_at = models.DateTimeField(_("thời điểm trả lời"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("thu hồi văn bản")
+        verbose_name_plural = _("thu hồi văn bản")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outgoing__isnull=False, incoming__isnull=True)
+                | Q(outgoing__isnull=True, incoming__isnull=False),
+                name="documents_recall_one_side",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outgoing or self.incoming}: {self.get_state_display()}"
+
+
+class ExchangeReceipt(models.Model):
+    """A message taken from the national document axis (or a peer) and applied: the axis delivers a
+    message until it is acknowledged, so one whose acknowledgement was lost comes again; its id here
+    makes the second time a no-op (exactly-once registration)."""
+
+    channel = models.CharField(_("kênh"), max_length=20)
+    message_id = models.CharField(_("mã thông điệp"), max_length=100)
+    kind = models.CharField(_("loại"), max_length=10)
+    received_at = models.DateTimeField(_("thời điểm nhận"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thông điệp đã nhận")
+        verbose_name_plural = _("thông điệp đã nhận")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "message_id"], name="documents_receipt_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.message_id}"
+
+
+class Transmission(models.Model):
+    """A package or status message on its way to an agency beyond this installation (a peer through the
+    LGSP, or the national axis). The outbox subscriber writes it in the event's transaction; the task
+    ``documents.send_transmission`` (and the sweep, should a task be lost) sends it *outside* any
+    transaction — a call to another system must not hold the database — and retries it with backoff
+    until it is accepted or refused."""
+
+    class Kind(models.TextChoices):
+        PACKAGE = "package", _("Gói tin văn bản")
+        STATUS = "status", _("Thông điệp trạng thái")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        REFUSED = "refused", _("Bị từ chối")
+
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    # A package and a sender's recall request (13) belong to an outgoing document; a receiver's status
+    # (01 … 06, 15, 16) to an incoming one.
+    outgoing = models.ForeignKey(
+        OutgoingDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="transmissions"
+    )
+    incoming = models.ForeignKey(
+        IncomingDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="transmissions"
+    )
+    organ_code = models.CharField(_("mã định danh nơi nhận"), max_length=20)
+    status_code = models.CharField(_("mã trạng thái"), max_length=2, blank=True)
+    description = models.CharField(_("mô tả"), max_length=500, blank=True)
+    route = models.CharField(_("đường gửi"), max_length=10)
+    service = models.CharField(_("dịch vụ LGSP"), max_length=200)
+    state = models.CharField(_("trạng thái gửi"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("số lần thử"), default=0)
+    next_attempt_at = models.DateTimeField(_("lần thử tiếp theo"))
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("thời điểm gửi xong"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông điệp gửi đi")
+        verbose_name_plural = _("thông điệp gửi đi")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="documents_transmission_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.organ_code} ({self.get_state_display()})"

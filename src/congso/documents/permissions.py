@@ -66,7 +66,9 @@ def can_view_incoming(user, document: IncomingDocument) -> bool:
 
 
 def can_assign(user, document: IncomingDocument) -> bool:
-    return document.status != IncomingStatus.DONE and is_leader(user, document.agency)
+    return document.status not in (IncomingStatus.DONE, IncomingStatus.RECALLED) and is_leader(
+        user, document.agency
+    )
 
 
 def can_handle(user, document: IncomingDocument) -> bool:
@@ -144,3 +146,26 @@ def can_issue(user, document: OutgoingDocument) -> bool:
 
 def can_dispatch(user, document: OutgoingDocument) -> bool:
     return document.status == OutgoingStatus.ISSUED and is_clerk(user, document.agency)
+
+
+# --- Recall (thu hồi) -----------------------------------------------------------------------------
+
+
+def can_recall(user, document: OutgoingDocument) -> bool:
+    """The clerk or a leader of the sending agency recalls a dispatched document, once."""
+    from .models import Recall
+
+    return (
+        document.status == OutgoingStatus.DISPATCHED
+        and (is_clerk(user, document.agency) or is_leader(user, document.agency))
+        and not Recall.objects.filter(outgoing=document).exists()
+    )
+
+
+def can_answer_recall(user, document: IncomingDocument) -> bool:
+    """The clerk or a leader of the receiving agency agrees to or refuses a recall asked of it."""
+    from .models import Recall, RecallState
+
+    return Recall.objects.filter(incoming=document, state=RecallState.REQUESTED).exists() and (
+        is_clerk(user, document.agency) or is_leader(user, document.agency)
+    )

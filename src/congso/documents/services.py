@@ -468,7 +468,8 @@ def update_draft(document: OutgoingDocument, *, by, **fields) -> OutgoingDocumen
 
 def set_recipients(document: OutgoingDocument, *, by, recipients: list[dict]) -> None:
     """Replace the recipients (nơi nhận) of a draft: dicts with ``agency`` (an Agency, for electronic
-    exchange) or ``name`` (a paper recipient)."""
+    exchange), ``organ_code`` and ``name`` (an agency outside this installation, electronic through the
+    LGSP or the national axis) or ``name`` alone (a paper recipient)."""
     if not permissions.can_edit_draft(by, document):
         _refuse(_("Chỉ người soạn thảo được sửa dự thảo chưa trình hoặc bị trả lại."))
     rows = []
@@ -481,9 +482,9 @@ def set_recipients(document: OutgoingDocument, *, by, recipients: list[dict]) ->
             Recipient(
                 document=document,
                 agency=agency,
-                organ_code=agency.code if agency is not None else "",
+                organ_code=agency.code if agency is not None else (item.get("organ_code") or "")[:20],
                 name=name[:300],
-                electronic=agency is not None,
+                electronic=agency is not None or bool(item.get("organ_code")),
             )
         )
     with transaction.atomic():

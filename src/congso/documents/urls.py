@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import recall_views, views
 
 app_name = "documents"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("di/<int:pk>/", views.outgoing_detail, name="outgoing"),
     path("di/<int:pk>/<slug:action>/", views.outgoing_action, name="outgoing_action"),
     path("tep/<int:pk>/", views.attachment_download, name="attachment"),
+    path("thu-hoi/di/<int:pk>/", recall_views.recall_outgoing, name="recall_outgoing"),
+    path("thu-hoi/den/<int:pk>/", recall_views.recall_incoming, name="recall_incoming"),
 ]

@@ -133,6 +133,7 @@ def incoming_detail(request, pk):
         "can_assign": permissions.can_assign(user, document),
         "can_handle": permissions.can_handle(user, document),
         "can_reply": permissions.can_handle(user, document) and permissions.can_draft(user, document.agency),
+        "can_answer_recall": permissions.can_answer_recall(user, document),
     }
     if context["can_assign"]:
         context["assign_form"] = forms.AssignForm(staff=_staff(document.agency))
@@ -250,6 +251,7 @@ def outgoing_detail(request, pk):
         "can_sign": permissions.can_sign(user, document),
         "can_issue": permissions.can_issue(user, document),
         "can_dispatch": permissions.can_dispatch(user, document),
+        "can_recall": permissions.can_recall(user, document),
     }
     if can_edit:
         context["edit_form"] = forms.DraftForm(
@@ -259,7 +261,12 @@ def outgoing_detail(request, pk):
             agency_choices=_agency_choices(document),
             initial={
                 "agencies": [r.agency_id for r in context["recipients"] if r.agency_id],
-                "others": "\n".join(r.name for r in context["recipients"] if not r.agency_id),
+                "others": "\n".join(r.name for r in context["recipients"] if not r.organ_code),
+                "remote": "\n".join(
+                    f"{r.organ_code}; {r.name}"
+                    for r in context["recipients"]
+                    if r.organ_code and not r.agency_id
+                ),
             },
         )
         people = _staff(document.agency)
@@ -293,6 +300,7 @@ def outgoing_action(request, pk, action):
             chosen = agencies.agencies_by_name(form.cleaned_data["agencies"])
             items = [{"agency": a} for a in chosen]
             items += [{"name": line} for line in form.cleaned_data["others"].splitlines() if line.strip()]
+            items += form.cleaned_data["remote"]
             services.set_recipients(document, by=user, recipients=items)
             messages.success(request, _("Đã lưu nơi nhận."))
         elif action == "trinh":

@@ -342,3 +342,42 @@ class SimulatedSmsGatewaySwitch(models.Model):
     def current(cls) -> "SimulatedSmsGatewaySwitch":
         switch, _created = cls.objects.get_or_create(pk=1)
         return switch
+
+
+class AxisAgency(models.Model):
+    """An agency connected to the simulated national document axis that is not an agency of this
+    installation (a ministry, another province): with ``answers_automatically`` the simulator answers
+    every package sent to it with "01 arrived", then "06 done" after ``answer_delay_seconds``."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=300)
+    answers_automatically = models.BooleanField(default=True)
+    answer_delay_seconds = models.PositiveIntegerField(default=60)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class AxisMessage(models.Model):
+    """A message on the simulated national document axis, waiting in its recipient's mailbox until the
+    recipient acknowledges it: an edXML package or a status message, kept as the bytes sent."""
+
+    PACKAGE, STATUS = "package", "status"
+
+    message_id = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=10, choices=[(PACKAGE, "edXML"), (STATUS, "Status")])
+    sender_code = models.CharField(max_length=20)
+    recipient_code = models.CharField(max_length=20, db_index=True)
+    document_id = models.CharField(max_length=200)
+    status_code = models.CharField(max_length=2, blank=True)
+    body = models.BinaryField()
+    posted_at = models.DateTimeField()
+    available_at = models.DateTimeField()
+    delivered_count = models.PositiveIntegerField(default=0)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.kind} {self.sender_code}→{self.recipient_code}"

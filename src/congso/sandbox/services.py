@@ -166,3 +166,26 @@ def dvcqg_dossier_state(code: str) -> dict | None:
         "status": dossier.status,
         "origin": dossier.origin,
     }
+
+
+# The simulated national document axis (``document_axis``).
+
+
+def document_axis_service() -> NationalService:
+    """The simulated national document axis as a national service for the LGSP registry."""
+    from . import document_axis
+
+    return NationalService(
+        "truc-van-ban",
+        "Trục liên thông văn bản quốc gia (mô phỏng)",
+        document_axis.base_path(),
+        document_axis.axis_document(),
+    )
+
+
+def seed_outside_agencies(agencies: list[tuple[str, str]], delay_seconds: int = 60) -> None:
+    """Agencies outside this installation on the simulated axis, answering every package with "01
+    arrived" at once and "06 done" ``delay_seconds`` later; idempotent."""
+    from . import document_axis
+
+    document_axis.seed_outside_agencies(agencies, delay_seconds)

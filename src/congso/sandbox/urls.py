@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from . import business, dvcqg, dvcqg_pages, land, payment_gateway, population, sms, views, vneid
+from . import (
+    business,
+    document_axis,
+    dvcqg,
+    dvcqg_pages,
+    land,
+    payment_gateway,
+    population,
+    sms,
+    views,
+    vneid,
+)
 
 app_name = "sandbox"
 
@@ -39,6 +50,12 @@ urlpatterns = [
     path("dvcqg-thanh-toan/thanh-toan/<int:payment_id>/", payment_gateway.dvcqg_pay, name="dvcqg-pay"),
     path("dat-dai/openapi.json", land.openapi_document, name="land-openapi"),
     path("dat-dai/api/v1/thua-dat/<str:parcel_id>", land.parcel, name="land-parcel"),
+    # The simulated national document axis: send, pull and acknowledge edXML packages and statuses.
+    path("truc-van-ban/openapi.json", document_axis.openapi_document, name="axis-openapi"),
+    path("truc-van-ban/api/goi-tin", document_axis.send_package, name="axis-package"),
+    path("truc-van-ban/api/trang-thai", document_axis.send_status, name="axis-status"),
+    path("truc-van-ban/api/hop-thu", document_axis.mailbox, name="axis-mailbox"),
+    path("truc-van-ban/api/xac-nhan", document_axis.acknowledge_view, name="axis-acknowledge"),
     path("sms/", sms.messages_page, name="sms"),
     path("sms/MainService.svc/json/SendMultipleMessage_V4_post_json/", sms.send, name="sms-send"),
     path("<path:rest>", views.unknown, name="unknown"),

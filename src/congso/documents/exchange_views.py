@@ -1,0 +1,91 @@
+"""The receiving end of the documents exchange service (provider side, ``/lien-thong-van-ban/``): what
+another installation's document system posts through the LGSP gateway.
+
+- ``POST goi-tin`` — an edXML package for one of this installation's agencies (``To/OrganId``): registered
+  once per DocumentId (a retry answers the same), "01 arrived" goes back by the usual route.
+- ``POST trang-thai`` — a status message: 01 … 06, 15, 16 for a document sent from here, 13 (recall) for
+  a document received here.
+
+Only the gateway may call: it presents the provider credential ``CONGSO_DOCUMENTS_GATEWAY_TOKEN``
+(``Authorization: Bearer …``, compared in constant time) and names the calling system in
+``X-Road-Client``, which must be a system of the LGSP allowed to call today (the gateway has already
+checked the caller's token and access right to this service). Answers are JSON ``{errorCode, message,
+data}``: 0 accepted; 302 refused (400, with the reason, nothing stored); 100 not authenticated (401).
+"""
+
+import hmac
+import logging
+
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from congso.core import audit
+from congso.lgsp import services as lgsp
+
+from . import edxml, exchange_conf, transport
+from .services import DocumentError
+
+logger = logging.getLogger(__name__)
+
+OK, AUTHEN_ERROR, DATA_TYPE_INVALID = 0, 100, 302
+
+
+def _answer(status: int, code: int, message: str, data=None) -> JsonResponse:
+    return JsonResponse(
+        {"errorCode": code, "message": message, "data": data},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _caller(request):
+    """The LGSP system the gateway forwarded for, or None when the call did not come from the gateway."""
+    expected = exchange_conf.gateway_token()
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    if not expected or scheme.lower() != "bearer":
+        return None
+    if not hmac.compare_digest(token.strip().encode("utf-8", "replace"), expected.encode()):
+        return None
+    system = lgsp.find_system(request.headers.get("X-Road-Client", ""))
+    return system if lgsp.may_call(system) else None
+
+
+def _body(request) -> bytes:
+    # The stream, not request.body: a package may be larger than Django's in-memory form limit.
+    data = request.read(edxml.MAX_PACKAGE_BYTES + 1)
+    if len(data) > edxml.MAX_PACKAGE_BYTES:
+        raise DocumentError("Gói tin vượt quá 30 MB.")
+    return data
+
+
+def _receive(request, accept, kind: str) -> JsonResponse:
+    system = _caller(request)
+    if system is None:
+        response = _answer(401, AUTHEN_ERROR, "AUTHEN_ERROR: chỉ nhận qua cổng LGSP.")
+        response["WWW-Authenticate"] = 'Bearer realm="congso-documents"'
+        return response
+    try:
+        result = accept(_body(request))
+    except DocumentError as exc:
+        logger.info("Exchange %s from %s refused: %s", kind, system.identifier, exc)
+        return _answer(400, DATA_TYPE_INVALID, f"DATA_TYPE_INVALID: {exc}")
+    audit.record(
+        f"documents.exchange.{kind}_received",
+        result,
+        label="documents",
+        changes={"client": system.identifier, "message": request.headers.get("X-Road-Id", "")[:100]},
+    )
+    return _answer(200, OK, "Thành công", {"id": getattr(result, "pk", None)})
+
+
+@csrf_exempt  # called by the LGSP gateway with its provider credential, never by a browser
+@require_POST
+def receive_package(request):
+    return _receive(request, transport.accept_package, "package")
+
+
+@csrf_exempt  # as above
+@require_POST
+def receive_status(request):
+    return _receive(request, transport.accept_status, "status")

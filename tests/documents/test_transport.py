@@ -1,0 +1,166 @@
+"""The exchange beyond this installation, without a gateway process: the routing decision, a peer that
+is down (retried with a growing backoff, nothing lost), a package the peer refuses (not retried, the
+sender sees why), and the receiving endpoint (only the gateway's credential, hostile packages refused
+with nothing stored)."""
+
+import pytest
+from django.utils import timezone
+
+from congso.core.models import AuditEntry
+from congso.documents import services, transport
+from congso.documents.models import IncomingDocument, RecipientStatus, Transmission
+from congso.documents.transport import AXIS, LOCAL, NONE, PEER, Route, route
+from tests.documents.exchange_helpers import dispatched, document_system_credential, run_outbox
+from tests.support.subprocesses import free_port
+
+pytestmark = pytest.mark.django_db
+
+GATEWAY_TOKEN = "khoa-cong-lgsp-goi-lien-thong-van-ban"  # noqa: S105 — a test value
+AXIS_SERVICE = "NDXP/QUOCGIA/truc-van-ban"
+
+
+def test_one_function_routes_by_the_recipient_code(settings, agency_a, agency_b):
+    settings.CONGSO_DOCUMENTS_PEERS = (
+        f"H22=000.00.00.H22/QLVB/lien-thong-van-ban, {agency_b.code}=X/QLVB/van-ban"
+    )
+    settings.CONGSO_DOCUMENTS_AXIS_SERVICE = AXIS_SERVICE
+    assert route(agency_a.code) == Route(LOCAL, agency=agency_a)
+    # A code configured as served elsewhere goes there, even if a row of that code exists here.
+    assert route(agency_b.code) == Route(PEER, service="X/QLVB/van-ban")
+    assert route("000.00.01.H22") == Route(PEER, service="000.00.00.H22/QLVB/lien-thong-van-ban")
+    assert route("000.00.00.G22") == Route(AXIS, service=AXIS_SERVICE)
+    assert route("") == Route(NONE)
+    settings.CONGSO_DOCUMENTS_AXIS_SERVICE = ""
+    assert route("000.00.00.G22") == Route(NONE)
+
+
+def test_a_peer_that_is_down_is_retried_with_backoff_and_nothing_is_lost(
+    settings, cast, signed_draft, agency_a, agency_b
+):
+    document_system_credential(agency_a)
+    settings.CONGSO_DOCUMENTS_PEERS = {agency_b.code: "000.00.20.H08/QLVB/lien-thong-van-ban"}
+    settings.CONGSO_DOCUMENTS_GATEWAY_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    document = dispatched(signed_draft, cast)
+    assert run_outbox() == ["delivered", "retry"]  # the event is handled; the sending waits
+    transmission = Transmission.objects.get()
+    assert (transmission.kind, transmission.route, transmission.organ_code) == (
+        "package",
+        PEER,
+        agency_b.code,
+    )
+    assert transmission.attempts == 1 and "ConnectError" in transmission.last_error
+    first_wait = transmission.next_attempt_at - timezone.now()
+    assert run_outbox() == []  # not due before its backoff
+    assert run_outbox(make_due=True) == ["retry"]
+    transmission.refresh_from_db()
+    assert transmission.attempts == 2 and transmission.state == "pending"
+    assert transmission.next_attempt_at - timezone.now() > first_wait  # the wait grows
+    assert not IncomingDocument.objects.filter(agency=agency_b).exists()
+    assert document.recipients.get(electronic=True).status == RecipientStatus.SENT
+
+
+def test_a_package_the_peer_refuses_is_not_retried(
+    settings, cast, signed_draft, agency_a, agency_b, monkeypatch
+):
+    settings.CONGSO_DOCUMENTS_PEERS = {agency_b.code: "000.00.20.H08/QLVB/lien-thong-van-ban"}
+
+    def refuse(target, data):
+        raise transport.Refused("DATA_TYPE_INVALID: thiếu DueDate")
+
+    monkeypatch.setattr(transport, "send_package", refuse)
+    document = dispatched(signed_draft, cast)
+    assert run_outbox() == ["delivered", "refused"]
+    recipient = document.recipients.get(electronic=True)
+    assert (recipient.status, recipient.status_note) == (
+        RecipientStatus.REFUSED,
+        "DATA_TYPE_INVALID: thiếu DueDate",
+    )
+    assert run_outbox(make_due=True) == []
+
+
+def test_without_a_route_the_log_says_so(settings, cast, signed_draft, agency_a):
+    settings.CONGSO_DOCUMENTS_AXIS_SERVICE = ""
+    issued = services.issue(signed_draft(), by=cast.clerk)
+    issued.recipients.filter(electronic=True).update(agency=None, organ_code="000.00.00.G99")
+    document = services.dispatch(issued, by=cast.clerk)
+    assert run_outbox() == ["delivered"]
+    assert document.log.filter(action="exchange", note__contains="000.00.00.G99").exists()
+
+
+# --- The receiving endpoint (provider side) ---------------------------------------------------
+
+
+@pytest.fixture
+def endpoint(settings, agency_a):
+    settings.CONGSO_DOCUMENTS_GATEWAY_TOKEN = GATEWAY_TOKEN
+    return document_system_credential(agency_a, "PEER").identifier
+
+
+def _post(client, kind, body, token=GATEWAY_TOKEN, caller=""):
+    headers = {"HTTP_X_ROAD_CLIENT": caller, "HTTP_X_ROAD_ID": "m-1"}
+    if token:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client.post(f"/lien-thong-van-ban/{kind}", body, content_type="application/xml", **headers)
+
+
+def test_the_endpoint_takes_packages_only_from_the_gateway(
+    client, endpoint, cast, signed_draft, agency_b, settings
+):
+    settings.CONGSO_DOCUMENTS_AXIS_SERVICE = ""
+    document = services.issue(signed_draft(), by=cast.clerk)
+    data = services.package_for(document, document.recipients.get(electronic=True))
+    assert _post(client, "goi-tin", data, token=None, caller=endpoint).status_code == 401
+    assert _post(client, "goi-tin", data, token="doan-mo", caller=endpoint).status_code == 401
+    assert _post(client, "goi-tin", data, caller="GOV/000.00.00.X/KHONG-CO").status_code == 401
+    assert not IncomingDocument.objects.exists()
+    first = _post(client, "goi-tin", data, caller=endpoint)
+    assert first.status_code == 200 and first.json()["errorCode"] == 0
+    again = _post(client, "goi-tin", data, caller=endpoint)
+    assert again.json()["data"] == first.json()["data"]
+    assert IncomingDocument.objects.get().agency == agency_b
+    assert AuditEntry.objects.filter(action="documents.exchange.package_received").count() == 2
+
+
+XXE = (
+    b'<?xml version="1.0"?><!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    b'<edXML:edXMLEnvelope xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">&x;</edXML:edXMLEnvelope>'
+)
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    b"<l>&b;</l>"
+)
+
+
+@pytest.mark.parametrize("kind", ["goi-tin", "trang-thai"])
+@pytest.mark.parametrize("body", [XXE, LAUGHS, b"<khong-phai-edxml/>", b"", b"\xff\xfe"])
+def test_hostile_input_is_refused_with_a_reason_and_nothing_stored(client, endpoint, kind, body):
+    answer = _post(client, kind, body, caller=endpoint)
+    assert answer.status_code == 400 and answer.json()["errorCode"] == 302
+    assert answer.json()["message"].startswith("DATA_TYPE_INVALID: ")
+    assert not IncomingDocument.objects.exists()
+
+
+def test_a_package_for_an_agency_not_here_is_refused(client, endpoint, cast, signed_draft, agency_b):
+    document = services.issue(signed_draft(), by=cast.clerk)
+    recipient = document.recipients.get(electronic=True)
+    recipient.organ_code = "000.00.00.G22"
+    answer = _post(client, "goi-tin", services.package_for(document, recipient), caller=endpoint)
+    assert answer.status_code == 400 and "000.00.00.G22" in answer.json()["message"]
+    assert not IncomingDocument.objects.exists()
+
+
+def test_a_status_for_an_unknown_document_is_refused(client, endpoint, agency_a):
+    from congso.documents import edxml
+
+    status = edxml.build_status(
+        edxml.StatusMessage(
+            from_code="000.00.00.G22",
+            from_name="Bộ",
+            to_code=agency_a.code,
+            response_for=f"{agency_a.code},2026/03/02,99/UBND",
+            status="01",
+        )
+    )
+    answer = _post(client, "trang-thai", status, caller=endpoint)
+    assert answer.status_code == 400
+    assert not AuditEntry.objects.filter(action="documents.exchange.status_received").exists()
