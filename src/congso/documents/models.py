@@ -488,3 +488,14 @@ class LogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+
+
+# Work files, archives and attachment text live in their own module (issue 12, part B).
+from .models_archive import (  # noqa: E402, F401
+    AccessCondition,
+    AttachmentText,
+    FiledDocument,
+    SearchEntry,
+    WorkFile,
+    WorkFileStatus,
+)

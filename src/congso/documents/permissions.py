@@ -17,7 +17,15 @@ people it was assigned to or drafted by / passes through for approval.
 from congso.agencies import services as agencies
 from congso.agencies.models import Role
 
-from .models import ApprovalStep, IncomingDocument, IncomingStatus, OutgoingDocument, OutgoingStatus
+from .models import (
+    ApprovalStep,
+    IncomingDocument,
+    IncomingStatus,
+    OutgoingDocument,
+    OutgoingStatus,
+    WorkFile,
+    WorkFileStatus,
+)
 
 
 def _is(user, role, agency) -> bool:
@@ -144,3 +152,55 @@ def can_issue(user, document: OutgoingDocument) -> bool:
 
 def can_dispatch(user, document: OutgoingDocument) -> bool:
     return document.status == OutgoingStatus.ISSUED and is_clerk(user, document.agency)
+
+
+def can_view_document(user, document) -> bool:
+    if isinstance(document, IncomingDocument):
+        return can_view_incoming(user, document)
+    return can_view_outgoing(user, document)
+
+
+# --- Work files and archive (Decree 30, Chapter IV) -----------------------------------------------
+# The clerk and the leaders keep the agency's list of files; the person named on a file builds it
+# (files documents into it, closes it); the clerk, as the agency's archive, takes closed files in.
+
+
+def can_manage_workfiles(user, agency) -> bool:
+    """Put files on the agency's list; see the retention review."""
+    return reads_registers(user, agency)
+
+
+def can_view_workfile(user, work_file: WorkFile) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return reads_registers(user, work_file.agency) or (
+        work_file.responsible_id == user.pk and works_with_documents(user, work_file.agency)
+    )
+
+
+def can_edit_workfile(user, work_file: WorkFile) -> bool:
+    return work_file.status == WorkFileStatus.OPEN and can_manage_workfiles(user, work_file.agency)
+
+
+def _builds(user, work_file: WorkFile) -> bool:
+    return (
+        getattr(user, "is_authenticated", False)
+        and work_file.responsible_id == user.pk
+        and works_with_documents(user, work_file.agency)
+    )
+
+
+def can_file_into(user, work_file: WorkFile) -> bool:
+    return work_file.status == WorkFileStatus.OPEN and (
+        _builds(user, work_file) or is_clerk(user, work_file.agency)
+    )
+
+
+def can_close_workfile(user, work_file: WorkFile) -> bool:
+    return work_file.status == WorkFileStatus.OPEN and (
+        _builds(user, work_file) or is_leader(user, work_file.agency)
+    )
+
+
+def can_archive(user, work_file: WorkFile) -> bool:
+    return work_file.status == WorkFileStatus.CLOSED and is_clerk(user, work_file.agency)

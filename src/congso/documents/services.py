@@ -31,6 +31,7 @@ from congso.core import audit, events
 from congso.core.stored_files import discard_on_rollback
 
 from . import numbering, permissions, rendering, signing, templates
+from . import search as fulltext
 from .models import (
     ApprovalStep,
     Assignment,
@@ -107,6 +108,7 @@ def _store(owner, kind: str, name: str, data: bytes, content_type: str, stored: 
     attachment.file.save(name, ContentFile(data), save=False)
     stored.append(attachment.file.name)
     attachment.save()
+    fulltext.attachment_stored(attachment)
     return attachment
 
 
@@ -874,10 +876,11 @@ def outgoing_for(user, agency):
 
 
 def search(queryset, *, text: str = "", document_type: str = "", date_from=None, date_to=None):
-    """Narrow a register by number/symbol, summary or issuer (``text``), type and date."""
+    """Narrow a register by number/symbol, summary, issuer or the text of its files (``text``, with or
+    without diacritics: ``documents.search``), type and date."""
     text = (text or "").strip()
     if text:
-        condition = Q(summary__icontains=text)
+        condition = Q(summary__icontains=text) | Q(pk__in=fulltext.narrow(queryset, text).values("pk"))
         if queryset.model is IncomingDocument:
             condition |= Q(number_symbol__icontains=text) | Q(sender_name__icontains=text)
             if text.isdigit():

@@ -43,3 +43,11 @@ def exchange_status(event) -> None:
 def deadline_reminders() -> None:
     """Remind the people in charge of incoming documents whose deadline is near (once per deadline)."""
     services.send_deadline_reminders()
+
+
+@subscriber("documents.attachment_stored", name="documents.extract_text")
+def extract_text(event) -> None:
+    """Read the text of a stored attachment for the full-text search (``documents.search``)."""
+    from . import search
+
+    search.extract((event.payload or {}).get("attachment_id"))
