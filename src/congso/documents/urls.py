@@ -18,3 +18,14 @@ urlpatterns = [
     path("di/<int:pk>/<slug:action>/", views.outgoing_action, name="outgoing_action"),
     path("tep/<int:pk>/", views.attachment_download, name="attachment"),
 ]
+
+# Work files and the agency archive (documents.workfile_views).
+from . import workfile_views  # noqa: E402
+
+urlpatterns += [
+    path("ho-so/", workfile_views.workfile_list, name="workfiles"),
+    path("ho-so/lap/", workfile_views.workfile_new, name="workfile_new"),
+    path("ho-so/het-han/", workfile_views.retention_review, name="workfile_review"),
+    path("ho-so/<int:pk>/", workfile_views.workfile_detail, name="workfile"),
+    path("ho-so/<int:pk>/<slug:action>/", workfile_views.workfile_action, name="workfile_action"),
+]
