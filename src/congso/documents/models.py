@@ -494,6 +494,7 @@ class LogEntry(models.Model):
 from .models_archive import (  # noqa: E402, F401
     AccessCondition,
     AttachmentText,
+    DocumentReply,
     FiledDocument,
     SearchEntry,
     WorkFile,

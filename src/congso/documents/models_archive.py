@@ -216,3 +216,34 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incoming_id or self.outgoing_id}"
+
+
+class DocumentReply(models.Model):
+    """An incoming document registered as the answer to one of the agency's outgoing documents ("trả
+    lời văn bản số …"): linked from the edXML ``ResponseFor`` of an electronic answer, or by the clerk
+    for a paper one. An answer to a document a dossier's process asked for lets the process go on
+    (``documents.reply_received``)."""
+
+    incoming = models.OneToOneField(
+        "documents.IncomingDocument",
+        verbose_name=_("văn bản trả lời"),
+        on_delete=models.CASCADE,
+        related_name="answer_to",
+    )
+    outgoing = models.ForeignKey(
+        "documents.OutgoingDocument",
+        verbose_name=_("văn bản được trả lời"),
+        on_delete=models.PROTECT,
+        related_name="answers",
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản trả lời")
+        verbose_name_plural = _("văn bản trả lời")
+
+    def __str__(self) -> str:
+        return f"{self.incoming} → {self.outgoing}"

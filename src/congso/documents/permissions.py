@@ -204,3 +204,17 @@ def can_close_workfile(user, work_file: WorkFile) -> bool:
 
 def can_archive(user, work_file: WorkFile) -> bool:
     return work_file.status == WorkFileStatus.CLOSED and is_clerk(user, work_file.agency)
+
+
+def can_link_reply(user, document: IncomingDocument) -> bool:
+    """Record which of the agency's outgoing documents an incoming one answers."""
+    return reads_registers(user, document.agency)
+
+
+def can_take_draft(user, document: OutgoingDocument) -> bool:
+    """Take a draft a dossier's process asked for and nobody writes yet."""
+    return (
+        document.drafter_id is None
+        and document.status == OutgoingStatus.DRAFT
+        and (is_specialist(user, document.agency) or is_leader(user, document.agency))
+    )

@@ -817,6 +817,10 @@ def receive_package(agency, data: bytes) -> IncomingDocument:
             exchange_id=package.document_id,
         )
         _report_status(document, RecipientStatus.ARRIVED)
+        if package.response_for:
+            from . import replies
+
+            replies.link_from_package(document, package.response_for)
     return document
 
 
@@ -902,3 +906,18 @@ def search(queryset, *, text: str = "", document_type: str = "", date_from=None,
     if date_to:
         queryset = queryset.filter(**{f"{field}__lte": date_to})
     return queryset
+
+
+def take_draft(document: OutgoingDocument, *, by) -> OutgoingDocument:
+    """A drafter takes a draft nobody writes yet (one a dossier's process asked for,
+    ``draft_for_request``): it becomes theirs to write, submit and see through."""
+    if not permissions.can_take_draft(by, document):
+        _refuse(_("Dự thảo này đã có người soạn, hoặc bạn không soạn văn bản ở cơ quan này."))
+    with transaction.atomic():
+        taken = OutgoingDocument.objects.filter(pk=document.pk, drafter__isnull=True).update(drafter=by)
+        if not taken:
+            _refuse(_("Dự thảo này đã có người soạn."))
+        document.drafter = by
+        _log(document, by, "taken")
+        audit.record("documents.outgoing.take", document, actor=by)
+    return document
