@@ -104,6 +104,8 @@ def can_view_outgoing(user, document: OutgoingDocument) -> bool:
         return True
     if document.drafter_id == user.pk or document.signer_id == user.pk:
         return True
+    if can_take_draft(user, document):  # asked for by a process, waiting for someone to write it
+        return True
     return _on_chain(user, document)
 
 

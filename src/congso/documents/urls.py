@@ -29,3 +29,11 @@ urlpatterns += [
     path("ho-so/<int:pk>/", workfile_views.workfile_detail, name="workfile"),
     path("ho-so/<int:pk>/<slug:action>/", workfile_views.workfile_action, name="workfile_action"),
 ]
+
+# Answers between documents (documents.reply_views); before "di/<pk>/<action>/", which would take them.
+from . import reply_views  # noqa: E402
+
+urlpatterns[:0] = [
+    path("den/<int:pk>/tra-loi-van-ban/", reply_views.incoming_reply_link, name="incoming_reply_link"),
+    path("di/<int:pk>/nhan-soan/", reply_views.outgoing_take, name="outgoing_take"),
+]
