@@ -129,3 +129,14 @@ def test_postgresql_uses_the_gin_index(cast, agency_a, incoming):
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "documents_search_fulltext" in plan
     assert IncomingDocument.objects.count() == 1
+
+
+def test_reindex_command_reads_what_was_not_read(cast, agency_a, incoming, text_pdf):
+    from django.core.management import call_command
+
+    document = incoming(scan=SimpleUploadedFile("kh.pdf", text_pdf, content_type="application/pdf"))
+    assert _find(cast.clerk, agency_a, "duong truyen") == []  # the worker has not read it yet
+    out = io.StringIO()
+    call_command("documents", "reindex", stdout=out)
+    assert "1 attachment(s) read" in out.getvalue()
+    assert _find(cast.clerk, agency_a, "duong truyen") == [document]
