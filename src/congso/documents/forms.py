@@ -127,3 +127,14 @@ class SearchForm(forms.Form):
 
 class VerifyForm(forms.Form):
     file = forms.FileField(label=_("Tệp PDF đã ký số"), help_text=_("Tệp PDF, tối đa 20 MB."))
+
+
+class ResultDraftForm(forms.Form):
+    """The document that will be a dossier's result (documents.results.draft_result)."""
+
+    document_type = forms.ChoiceField(
+        label=_("Loại văn bản"), choices=DocumentType.choices, initial=DocumentType.DECISION
+    )
+    summary = forms.CharField(
+        label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, required=False
+    )

@@ -220,3 +220,32 @@ def can_take_draft(user, document: OutgoingDocument) -> bool:
         and document.status == OutgoingStatus.DRAFT
         and (is_specialist(user, document.agency) or is_leader(user, document.agency))
     )
+
+
+# --- A procedure's result issued as an official document -------------------------------------------
+
+
+def can_draft_result(user, dossier) -> bool:
+    """Draft the document that will be a dossier's result: an officer who processes the dossier and
+    drafts documents in the agency handling it."""
+    from congso.dossiers import permissions as dossier_permissions
+    from congso.dossiers import services as dossier_services
+
+    return (
+        getattr(user, "is_authenticated", False)
+        and dossier_services.can(user, dossier_permissions.PROCESS, dossier)
+        and can_draft(user, dossier.current_agency)
+    )
+
+
+def can_deliver_result(user, document: OutgoingDocument) -> bool:
+    """Make an issued document its dossier's electronic result (the dossier service checks the rest)."""
+    from congso.dossiers import permissions as dossier_permissions
+    from congso.dossiers import services as dossier_services
+
+    return (
+        document.dossier_id is not None
+        and document.status in (OutgoingStatus.ISSUED, OutgoingStatus.DISPATCHED)
+        and getattr(user, "is_authenticated", False)
+        and dossier_services.can(user, dossier_permissions.PROCESS, document.dossier)
+    )

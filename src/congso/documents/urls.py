@@ -36,4 +36,6 @@ from . import reply_views  # noqa: E402
 urlpatterns[:0] = [
     path("den/<int:pk>/tra-loi-van-ban/", reply_views.incoming_reply_link, name="incoming_reply_link"),
     path("di/<int:pk>/nhan-soan/", reply_views.outgoing_take, name="outgoing_take"),
+    path("di/<int:pk>/tra-ket-qua/", reply_views.result_deliver, name="result_deliver"),
+    path("ket-qua/<int:dossier_pk>/", reply_views.result_new, name="result_new"),
 ]

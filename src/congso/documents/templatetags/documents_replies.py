@@ -26,5 +26,6 @@ def reply_panel(context, document):
         "outgoing": document,
         "answers": [a.incoming for a in document.answers.select_related("incoming")],
         "can_take": permissions.can_take_draft(user, document),
+        "can_deliver": permissions.can_deliver_result(user, document) and document.dossier.status == 4,
         "csrf_token": context.get("csrf_token"),
     }
