@@ -119,6 +119,7 @@ def test_dossier_page_queries(client, actors, submit, django_assert_max_num_quer
     # actions offered); the working-day calendar (once per request); the payment intents (the payments
     # block's panel, dossiers.extensions); the audit line of the officer's read (who used my data); the
     # registries' panel: the dossier's registry lookups and the version's papers. The notifications
-    # block: the header's unread count and the dossier's notifications in its history.
-    with django_assert_max_num_queries(GATE + 19):
+    # block: the header's unread count and the dossier's notifications in its history. The documents
+    # block's panel: the official documents linked to the dossier.
+    with django_assert_max_num_queries(GATE + 20):
         assert client.get(url).status_code == 200

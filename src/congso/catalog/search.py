@@ -26,7 +26,6 @@ import bisect
 import contextvars
 import re
 import threading
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -34,6 +33,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from congso.core.audit import current_context
+from congso.core.text import fold
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _CODE_LIKE = re.compile(r"^(?:\d\.\d{1,6}|dp\.)[a-z0-9.]*$")
@@ -48,15 +48,6 @@ _STOP_WORDS = frozenset(
 )
 # With fewer complete matches than this for a query of 3+ words, those missing one word follow them.
 _FEW = 3
-
-
-def fold(text: str) -> str:
-    """``"Đăng ký Khai sinh!"`` → ``"dang ky khai sinh"``: lower case, no diacritics, words separated by
-    single spaces."""
-    text = (text or "").replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return _NON_WORD.sub(" ", text.lower()).strip()
 
 
 def _iy(word: str) -> str:

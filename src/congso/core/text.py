@@ -9,6 +9,9 @@ Quotation marks in Vietnamese texts are the typographic “…”, never «…»
 (tests/core/test_text.py checks the catalogue and the citizen's pages).
 """
 
+import re
+import unicodedata
+
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -47,3 +50,15 @@ def with_note_html(text, note, css_class: str = "optional"):
     if _repeats_condition(inner, note):
         return format_html("{}", text.rstrip())
     return format_html('{} ({}<span class="{}">, {}</span>)', head, inner, css_class, note)
+
+
+def fold(text: str) -> str:
+    """``"Đăng ký Khai sinh!"`` → ``"dang ky khai sinh"``: lower case, no diacritics, words separated by
+    single spaces. How Vietnamese text is compared in searches, so typing without diacritics finds it."""
+    text = (text or "").replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")

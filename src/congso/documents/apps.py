@@ -10,4 +10,4 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         # The file-owner declarations for the orphan sweep, the signature providers, and the outbox
         # subscriber (discovered by core at start-up through subscribers.py).
-        from . import files, signing, workspace_entries  # noqa: F401
+        from . import dossier_panel, files, signing, workspace_entries  # noqa: F401

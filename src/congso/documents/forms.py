@@ -178,3 +178,14 @@ class RecallAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Bắt buộc khi từ chối."),
     )
+
+
+class ResultDraftForm(forms.Form):
+    """The document that will be a dossier's result (documents.results.draft_result)."""
+
+    document_type = forms.ChoiceField(
+        label=_("Loại văn bản"), choices=DocumentType.choices, initial=DocumentType.DECISION
+    )
+    summary = forms.CharField(
+        label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, required=False
+    )

@@ -606,3 +606,15 @@ class Transmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.organ_code} ({self.get_state_display()})"
+
+
+# Work files, archives and attachment text live in their own module (issue 12, part B).
+from .models_archive import (  # noqa: E402, F401
+    AccessCondition,
+    AttachmentText,
+    DocumentReply,
+    FiledDocument,
+    SearchEntry,
+    WorkFile,
+    WorkFileStatus,
+)

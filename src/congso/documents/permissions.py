@@ -17,7 +17,15 @@ people it was assigned to or drafted by / passes through for approval.
 from congso.agencies import services as agencies
 from congso.agencies.models import Role
 
-from .models import ApprovalStep, IncomingDocument, IncomingStatus, OutgoingDocument, OutgoingStatus
+from .models import (
+    ApprovalStep,
+    IncomingDocument,
+    IncomingStatus,
+    OutgoingDocument,
+    OutgoingStatus,
+    WorkFile,
+    WorkFileStatus,
+)
 
 
 def _is(user, role, agency) -> bool:
@@ -98,6 +106,8 @@ def can_view_outgoing(user, document: OutgoingDocument) -> bool:
         return True
     if document.drafter_id == user.pk or document.signer_id == user.pk:
         return True
+    if can_take_draft(user, document):  # asked for by a process, waiting for someone to write it
+        return True
     return _on_chain(user, document)
 
 
@@ -168,4 +178,99 @@ def can_answer_recall(user, document: IncomingDocument) -> bool:
 
     return Recall.objects.filter(incoming=document, state=RecallState.REQUESTED).exists() and (
         is_clerk(user, document.agency) or is_leader(user, document.agency)
+    )
+
+
+def can_view_document(user, document) -> bool:
+    if isinstance(document, IncomingDocument):
+        return can_view_incoming(user, document)
+    return can_view_outgoing(user, document)
+
+
+# --- Work files and archive (Decree 30, Chapter IV) -----------------------------------------------
+# The clerk and the leaders keep the agency's list of files; the person named on a file builds it
+# (files documents into it, closes it); the clerk, as the agency's archive, takes closed files in.
+
+
+def can_manage_workfiles(user, agency) -> bool:
+    """Put files on the agency's list; see the retention review."""
+    return reads_registers(user, agency)
+
+
+def can_view_workfile(user, work_file: WorkFile) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return reads_registers(user, work_file.agency) or (
+        work_file.responsible_id == user.pk and works_with_documents(user, work_file.agency)
+    )
+
+
+def can_edit_workfile(user, work_file: WorkFile) -> bool:
+    return work_file.status == WorkFileStatus.OPEN and can_manage_workfiles(user, work_file.agency)
+
+
+def _builds(user, work_file: WorkFile) -> bool:
+    return (
+        getattr(user, "is_authenticated", False)
+        and work_file.responsible_id == user.pk
+        and works_with_documents(user, work_file.agency)
+    )
+
+
+def can_file_into(user, work_file: WorkFile) -> bool:
+    return work_file.status == WorkFileStatus.OPEN and (
+        _builds(user, work_file) or is_clerk(user, work_file.agency)
+    )
+
+
+def can_close_workfile(user, work_file: WorkFile) -> bool:
+    return work_file.status == WorkFileStatus.OPEN and (
+        _builds(user, work_file) or is_leader(user, work_file.agency)
+    )
+
+
+def can_archive(user, work_file: WorkFile) -> bool:
+    return work_file.status == WorkFileStatus.CLOSED and is_clerk(user, work_file.agency)
+
+
+def can_link_reply(user, document: IncomingDocument) -> bool:
+    """Record which of the agency's outgoing documents an incoming one answers."""
+    return reads_registers(user, document.agency)
+
+
+def can_take_draft(user, document: OutgoingDocument) -> bool:
+    """Take a draft a dossier's process asked for and nobody writes yet."""
+    return (
+        document.drafter_id is None
+        and document.status == OutgoingStatus.DRAFT
+        and (is_specialist(user, document.agency) or is_leader(user, document.agency))
+    )
+
+
+# --- A procedure's result issued as an official document -------------------------------------------
+
+
+def can_draft_result(user, dossier) -> bool:
+    """Draft the document that will be a dossier's result: an officer who processes the dossier and
+    drafts documents in the agency handling it."""
+    from congso.dossiers import permissions as dossier_permissions
+    from congso.dossiers import services as dossier_services
+
+    return (
+        getattr(user, "is_authenticated", False)
+        and dossier_services.can(user, dossier_permissions.PROCESS, dossier)
+        and can_draft(user, dossier.current_agency)
+    )
+
+
+def can_deliver_result(user, document: OutgoingDocument) -> bool:
+    """Make an issued document its dossier's electronic result (the dossier service checks the rest)."""
+    from congso.dossiers import permissions as dossier_permissions
+    from congso.dossiers import services as dossier_services
+
+    return (
+        document.dossier_id is not None
+        and document.status in (OutgoingStatus.ISSUED, OutgoingStatus.DISPATCHED)
+        and getattr(user, "is_authenticated", False)
+        and dossier_services.can(user, dossier_permissions.PROCESS, document.dossier)
     )

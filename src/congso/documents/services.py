@@ -31,6 +31,7 @@ from congso.core import audit, events
 from congso.core.stored_files import discard_on_rollback
 
 from . import numbering, permissions, rendering, signing, templates
+from . import search as fulltext
 from .models import (
     ApprovalStep,
     Assignment,
@@ -107,6 +108,7 @@ def _store(owner, kind: str, name: str, data: bytes, content_type: str, stored: 
     attachment.file.save(name, ContentFile(data), save=False)
     stored.append(attachment.file.name)
     attachment.save()
+    fulltext.attachment_stored(attachment)
     return attachment
 
 
@@ -816,6 +818,10 @@ def receive_package(agency, data: bytes) -> IncomingDocument:
             exchange_id=package.document_id,
         )
         _report_status(document, RecipientStatus.ARRIVED)
+        if package.response_for:
+            from . import replies
+
+            replies.link_from_package(document, package.response_for)
     return document
 
 
@@ -868,17 +874,19 @@ def incoming_for(user, agency):
 def outgoing_for(user, agency):
     qs = OutgoingDocument.objects.filter(agency=agency)
     if not permissions.reads_registers(user, agency):
-        qs = qs.filter(
-            Q(drafter_id=user.pk) | Q(signer_id=user.pk) | Q(approvals__approver_id=user.pk)
-        ).distinct()
+        mine = Q(drafter_id=user.pk) | Q(signer_id=user.pk) | Q(approvals__approver_id=user.pk)
+        if permissions.is_specialist(user, agency):  # drafts a process asked for, nobody writes yet
+            mine |= Q(drafter__isnull=True, status=OutgoingStatus.DRAFT)
+        qs = qs.filter(mine).distinct()
     return qs.order_by("-created_at")
 
 
 def search(queryset, *, text: str = "", document_type: str = "", date_from=None, date_to=None):
-    """Narrow a register by number/symbol, summary or issuer (``text``), type and date."""
+    """Narrow a register by number/symbol, summary, issuer or the text of its files (``text``, with or
+    without diacritics: ``documents.search``), type and date."""
     text = (text or "").strip()
     if text:
-        condition = Q(summary__icontains=text)
+        condition = Q(summary__icontains=text) | Q(pk__in=fulltext.narrow(queryset, text).values("pk"))
         if queryset.model is IncomingDocument:
             condition |= Q(number_symbol__icontains=text) | Q(sender_name__icontains=text)
             if text.isdigit():
@@ -900,3 +908,18 @@ def search(queryset, *, text: str = "", document_type: str = "", date_from=None,
     if date_to:
         queryset = queryset.filter(**{f"{field}__lte": date_to})
     return queryset
+
+
+def take_draft(document: OutgoingDocument, *, by) -> OutgoingDocument:
+    """A drafter takes a draft nobody writes yet (one a dossier's process asked for,
+    ``draft_for_request``): it becomes theirs to write, submit and see through."""
+    if not permissions.can_take_draft(by, document):
+        _refuse(_("Dự thảo này đã có người soạn, hoặc bạn không soạn văn bản ở cơ quan này."))
+    with transaction.atomic():
+        taken = OutgoingDocument.objects.filter(pk=document.pk, drafter__isnull=True).update(drafter=by)
+        if not taken:
+            _refuse(_("Dự thảo này đã có người soạn."))
+        document.drafter = by
+        _log(document, by, "taken")
+        audit.record("documents.outgoing.take", document, actor=by)
+    return document

@@ -74,3 +74,11 @@ def transmission_sweep() -> None:
     from . import transport
 
     transport.send_due()
+
+
+@subscriber("documents.attachment_stored", name="documents.extract_text")
+def extract_text(event) -> None:
+    """Read the text of a stored attachment for the full-text search (``documents.search``)."""
+    from . import search
+
+    search.extract((event.payload or {}).get("attachment_id"))

@@ -20,3 +20,24 @@ urlpatterns = [
     path("thu-hoi/di/<int:pk>/", recall_views.recall_outgoing, name="recall_outgoing"),
     path("thu-hoi/den/<int:pk>/", recall_views.recall_incoming, name="recall_incoming"),
 ]
+
+# Work files and the agency archive (documents.workfile_views).
+from . import workfile_views  # noqa: E402
+
+urlpatterns += [
+    path("ho-so/", workfile_views.workfile_list, name="workfiles"),
+    path("ho-so/lap/", workfile_views.workfile_new, name="workfile_new"),
+    path("ho-so/het-han/", workfile_views.retention_review, name="workfile_review"),
+    path("ho-so/<int:pk>/", workfile_views.workfile_detail, name="workfile"),
+    path("ho-so/<int:pk>/<slug:action>/", workfile_views.workfile_action, name="workfile_action"),
+]
+
+# Answers between documents (documents.reply_views); before "di/<pk>/<action>/", which would take them.
+from . import reply_views  # noqa: E402
+
+urlpatterns[:0] = [
+    path("den/<int:pk>/tra-loi-van-ban/", reply_views.incoming_reply_link, name="incoming_reply_link"),
+    path("di/<int:pk>/nhan-soan/", reply_views.outgoing_take, name="outgoing_take"),
+    path("di/<int:pk>/tra-ket-qua/", reply_views.result_deliver, name="result_deliver"),
+    path("ket-qua/<int:dossier_pk>/", reply_views.result_new, name="result_new"),
+]

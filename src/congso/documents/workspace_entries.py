@@ -86,3 +86,15 @@ def _first_pending(steps):
 
 
 registry.todo_counters.add("documents.todo", todo_count_for)
+
+
+registry.navigation.add(
+    "documents.workfiles",
+    registry.NavigationEntry(
+        label=_("Hồ sơ công việc"),
+        url_name="documents:workfiles",
+        order=57,
+        current_views=("documents:workfile", "documents:workfile_new", "documents:workfile_review"),
+        shown_to=_works_with_documents,
+    ),
+)

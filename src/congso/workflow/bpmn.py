@@ -220,7 +220,8 @@ def _check_refused(process, outcome: Outcome) -> None:
             continue
         qname = etree.QName(element)
         if qname.namespace == conventions.BPMN_NS and qname.localname in REFUSED_ELEMENTS:
-            outcome.add(element.sourceline, _(REFUSED_ELEMENTS[qname.localname]))
+            if not _waits_for_message(element):
+                outcome.add(element.sourceline, _(REFUSED_ELEMENTS[qname.localname]))
         elif (qname.namespace, qname.localname) in SCRIPT_EXTENSIONS:
             outcome.add(
                 element.sourceline, _("Không được chứa kịch bản (script) trong phần mở rộng của bước.")
@@ -254,6 +255,9 @@ def _check_events(process, outcome: Outcome) -> None:
             outcome.add(
                 element.sourceline, _("Sự kiện kết thúc chỉ được là kết thúc thường hoặc kết thúc toàn bộ.")
             )
+        if kind == "intermediateCatchEvent" and names == {"messageEventDefinition"}:
+            _check_message(element, definitions[0], outcome)
+            continue
         if kind in ("intermediateCatchEvent", "boundaryEvent") and names != {"timerEventDefinition"}:
             if not names & set(REFUSED_ELEMENTS):
                 outcome.add(
@@ -262,6 +266,38 @@ def _check_events(process, outcome: Outcome) -> None:
         for definition in definitions:
             if _local(definition) == "timerEventDefinition":
                 _check_timer(definition, outcome)
+
+
+def _waits_for_message(element) -> bool:
+    """A message definition inside an intermediate catch event: the one message use congso runs (a
+    process waiting for the answer to an official document, ``conventions.MESSAGES``)."""
+    parent = element.getparent()
+    return (
+        _local(element) == "messageEventDefinition"
+        and parent is not None
+        and _is_bpmn(parent, "intermediateCatchEvent")
+    )
+
+
+def message_name(event, definition) -> str:
+    """The name of the message a catch event waits for: its ``messageRef``'s ``<bpmn:message name>``, or
+    the event's own name without a reference (as SpiffWorkflow reads it)."""
+    ref = definition.get("messageRef")
+    if ref is None:
+        return (event.get("name") or "").strip()
+    for message in event.getroottree().getroot().iter(f"{B}message"):
+        if message.get("id") == ref:
+            return (message.get("name") or "").strip()
+    return ""
+
+
+def _check_message(event, definition, outcome: Outcome) -> None:
+    if message_name(event, definition) not in conventions.MESSAGES:
+        outcome.add(
+            event.sourceline,
+            _("Sự kiện chờ thông điệp chỉ được chờ “%(name)s” (văn bản trả lời).")
+            % {"name": conventions.REPLY_MESSAGE},
+        )
 
 
 def _check_timer(definition, outcome: Outcome) -> None:

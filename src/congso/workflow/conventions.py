@@ -62,6 +62,12 @@ PROPERTY_NAMESPACES = (CAMUNDA_NS, ZEEBE_NS, SPIFF_NS)
 ASSIGNMENT_NAMESPACES = (CAMUNDA_NS, FLOWABLE_NS, ACTIVITI_NS)
 
 ALLOTTED_HOURS = "allottedHours"
+# The messages a process may wait for (an intermediate catch event with a message definition, the
+# message's name one of these). "tra-loi-van-ban": the answer to the official document the process asked
+# for with ``send_official_document`` has been registered (``documents.reply_received``); its number,
+# date, issuer and summary arrive in the workflow data under ``tra_loi_van_ban``.
+REPLY_MESSAGE = "tra-loi-van-ban"
+MESSAGES = frozenset({REPLY_MESSAGE})
 ACTION = "action"
 PARAM_PREFIX = "param."
 

@@ -301,3 +301,39 @@ def can_monitor(user) -> bool:
     from .permissions import monitoring_scope
 
     return monitoring_scope(user) is not None
+
+
+def deliver_message(dossier_id, name: str, payload: dict) -> bool:
+    """Deliver the message ``name`` (``conventions.MESSAGES``) to the process of dossier ``dossier_id``:
+    its step waiting for that message ends, ``payload`` goes into the workflow data under the message's
+    name (``tra-loi-van-ban`` → ``tra_loi_van_ban``), engine steps run without an officer and work items
+    are opened accordingly, in one transaction. False (and nothing changed) when the dossier has no
+    running process or its process is not waiting for that message — an answer that came after the
+    officers went on without it, or a second delivery of the same event.
+    Errors: ``WorkflowError``."""
+    from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+    from SpiffWorkflow.bpmn.util.event import BpmnEvent
+
+    pk = ProcessInstance.objects.filter(dossier_id=dossier_id).values_list("pk", flat=True).first()
+    if pk is None:
+        return False
+    with transaction.atomic():
+        instance = lock_instance(pk)
+        if instance.state != InstanceState.RUNNING:
+            return False
+        dossier = instance.dossier
+        workflow = engine.load_workflow(instance, engine.Runtime(instance, dossier, actor=None))
+        waiting = [
+            e
+            for e in workflow.waiting_events()
+            if e.event_type == "MessageEventDefinition" and e.name == name
+        ]
+        if not waiting:
+            return False
+        # SpiffWorkflow merges the message's payload into the task data: one key, the message's name.
+        workflow.catch(BpmnEvent(MessageEventDefinition(name), {name.replace("-", "_"): payload}))
+        engine.advance(workflow)
+        engine.save_workflow(instance, workflow)
+        engine.sync_work_items(instance, workflow, dossier, actor=None)
+        audit.record("workflow.message", instance, label=name)
+    return True

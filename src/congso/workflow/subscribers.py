@@ -68,3 +68,19 @@ def cancel_process(event) -> None:
     if dossier is None:
         return
     services.cancel(dossier, reason=_(CANCEL_REASONS[event.name]))
+
+
+@subscriber("documents.reply_received", name="workflow.official_document_reply")
+def official_document_reply(event) -> None:
+    """The answer to an official document a process asked for was registered: the process's step
+    waiting for it (a catch event of the message ``tra-loi-van-ban``) ends and the process goes on."""
+    from .conventions import REPLY_MESSAGE
+
+    payload = dict(event.payload or {})
+    dossier_id = payload.pop("dossier_id", None)
+    if dossier_id is None:
+        return
+    if not services.deliver_message(dossier_id, REPLY_MESSAGE, payload):
+        logger.info(
+            "Dossier %s: no process step waits for the answer %s", dossier_id, payload.get("number_symbol")
+        )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sandbox', '0006_simulated_sms'),
+        ('sandbox', '0007_document_axis'),
     ]
 
     operations = [

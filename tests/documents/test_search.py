@@ -1,0 +1,142 @@
+"""Search of official documents: number, symbol, summary, issuer and the full text of attachments,
+with or without diacritics, on the database the suite runs on; results only among what the reader may
+see; the text read by the worker's subscriber after upload."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+
+from congso.core import pdf as core_pdf
+from congso.core.events import subscriptions
+from congso.core.models import OutboxEvent
+from congso.documents import search, services
+from congso.documents.models import Attachment, AttachmentText, IncomingDocument
+
+pytestmark = pytest.mark.django_db
+
+BODY = (
+    "<html><body><p>Kế hoạch chuyển đổi số năm 2026: nâng cấp đường truyền cho các xã, "
+    "phường và đào tạo cán bộ về chữ ký số.</p></body></html>"
+)
+
+
+@pytest.fixture(scope="module")
+def text_pdf(django_db_blocker):
+    return core_pdf.render_html(BODY)
+
+
+def _with_text(incoming, text_pdf, **overrides):
+    """An incoming document whose scan has a text layer, its text read as the worker would."""
+    document = incoming(
+        scan=SimpleUploadedFile("kh.pdf", text_pdf, content_type="application/pdf"), **overrides
+    )
+    event = OutboxEvent.objects.filter(name="documents.attachment_stored").latest("occurred_at")
+    from congso.documents.subscribers import extract_text
+
+    extract_text(event)
+    return document
+
+
+def _find(user, agency, text, model="incoming"):
+    qs = services.incoming_for(user, agency) if model == "incoming" else services.outgoing_for(user, agency)
+    return list(services.search(qs, text=text))
+
+
+def test_extract_text_subscriber_is_registered():
+    assert "documents.extract_text" in {
+        s.name for s in subscriptions() if s.wants("documents.attachment_stored")
+    }
+
+
+def test_full_text_of_attachments_with_or_without_diacritics(cast, agency_a, incoming, text_pdf):
+    document = _with_text(incoming, text_pdf, summary="Về việc triển khai kế hoạch năm")
+    text = AttachmentText.objects.get(attachment__incoming=document)
+    assert text.pages == 1 and not text.error and "chuyen doi so" in text.folded
+    for query in ("chuyển đổi số", "chuyen doi so", "CHỮ KÝ SỐ", "duong truyen xa"):
+        assert _find(cast.clerk, agency_a, query) == [document], query
+    assert _find(cast.clerk, agency_a, "chuyển đổi khí hậu") == []
+
+
+def test_metadata_without_diacritics(cast, agency_a, incoming):
+    document = incoming(summary="Đề nghị báo cáo tình hình đăng ký hộ tịch", sender_name="Sở Tư pháp")
+    assert _find(cast.clerk, agency_a, "dang ky ho tich") == [document]
+    assert _find(cast.clerk, agency_a, "so tu phap") == [document]
+    assert _find(cast.clerk, agency_a, "125/STP-HCTP") == [document]
+    document.summary = "Về việc khác hẳn"
+    services.IncomingDocument.save(document)
+    assert _find(cast.clerk, agency_a, "ho tich") == []
+
+
+def test_results_respect_who_may_see_what(cast, agency_a, agency_b, incoming, text_pdf):
+    mine = _with_text(incoming, text_pdf)
+    _with_text(incoming, text_pdf, agency=agency_b, by=cast.clerk_b)
+    assert _find(cast.clerk, agency_a, "chuyen doi so") == [mine]
+    assert _find(cast.specialist, agency_a, "chuyen doi so") == []
+    services.assign(mine, by=cast.leader, assignee=cast.specialist)
+    assert _find(cast.specialist, agency_a, "chuyen doi so") == [mine]
+
+
+def test_outgoing_found_by_content_and_number(cast, agency_a, signed_draft):
+    document = services.issue(signed_draft(summary="Về việc công nhận tổ dân phố văn hóa"), by=cast.clerk)
+    assert _find(cast.clerk, agency_a, "to dan pho van hoa", "outgoing") == [document]
+    assert _find(cast.clerk, agency_a, document.number_symbol, "outgoing") == [document]
+
+
+def _blank_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_unreadable_pdf_keeps_the_reason(cast, incoming):
+    document = incoming()  # the sample PDF is a minimal file without a cross-reference table
+    attachment = Attachment.objects.get(incoming=document)
+    row = search.extract(attachment.pk)
+    assert row.folded == "" and row.error.startswith("unreadable")
+    scan = incoming(number_symbol="2/X", scan=SimpleUploadedFile("scan.pdf", _blank_pdf()))
+    blank = search.extract(Attachment.objects.get(incoming=scan).pk)
+    assert (blank.folded, blank.pages, blank.error) == ("", 1, "no text layer")
+    assert search.extract(attachment.pk).pk == row.pk  # at least once: the same row
+    assert search.extract(10**9) is None
+
+
+def test_search_page_finds_attachment_text(cast, agency_a, incoming, text_pdf):
+    document = _with_text(incoming, text_pdf)
+    client = Client()
+    client.force_login(cast.clerk)
+    page = client.get(
+        "/can-bo/van-ban/den/", {"q": "dao tao can bo", "co_quan": agency_a.pk}
+    ).content.decode()
+    assert f"/can-bo/van-ban/den/{document.pk}/" in page
+    empty = client.get("/can-bo/van-ban/den/", {"q": "khong co dau", "co_quan": agency_a.pk}).content.decode()
+    assert f"/can-bo/van-ban/den/{document.pk}/" not in empty
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
+def test_postgresql_uses_the_gin_index(cast, agency_a, incoming):
+    incoming()
+    queryset = search.matching_entries("ho tich")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "documents_search_fulltext" in plan
+    assert IncomingDocument.objects.count() == 1
+
+
+def test_reindex_command_reads_what_was_not_read(cast, agency_a, incoming, text_pdf):
+    from django.core.management import call_command
+
+    document = incoming(scan=SimpleUploadedFile("kh.pdf", text_pdf, content_type="application/pdf"))
+    assert _find(cast.clerk, agency_a, "duong truyen") == []  # the worker has not read it yet
+    out = io.StringIO()
+    call_command("documents", "reindex", stdout=out)
+    assert "1 attachment(s) read" in out.getvalue()
+    assert _find(cast.clerk, agency_a, "duong truyen") == [document]
