@@ -83,7 +83,7 @@ def running_gateway(log_dir: Path, env: dict[str, str] | None = None):
                 return False
 
         try:
-            wait_until(healthy, timeout=30, message="the gateway to answer /health")
+            wait_until(healthy, timeout=90, message="the gateway to answer /health")
             yield base
         finally:
             process.terminate()
