@@ -3,23 +3,9 @@
 import pytest
 
 from congso.documents import permissions, services
+from tests.support.documents import assert_matrix as _matrix
 
 pytestmark = pytest.mark.django_db
-
-PEOPLE = ["clerk", "leader", "deputy", "specialist", "other_specialist", "clerk_b", "leader_b", "anonymous"]
-
-
-def _person(cast, name):
-    if name == "anonymous":
-        from django.contrib.auth.models import AnonymousUser
-
-        return AnonymousUser()
-    return getattr(cast, name)
-
-
-def _matrix(cast, check, expected_yes):
-    got = {name for name in PEOPLE if check(_person(cast, name))}
-    assert got == set(expected_yes)
 
 
 def test_register_incoming(cast, agency_a):

@@ -8,8 +8,7 @@ from django.test import Client
 from congso.core.models import OutboxEvent
 from congso.documents import permissions, services
 from congso.documents.models import DocumentReply
-
-from .test_permissions import _matrix
+from tests.support.documents import assert_matrix as _matrix
 
 pytestmark = pytest.mark.django_db
 

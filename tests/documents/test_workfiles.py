@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 from congso.core.models import AuditEntry
 from congso.documents import permissions, services, workfiles
 from congso.documents.models import FiledDocument, WorkFile, WorkFileStatus
-
-from .test_permissions import _matrix
+from tests.support.documents import assert_matrix as _matrix
 
 pytestmark = pytest.mark.django_db
 

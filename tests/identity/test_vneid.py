@@ -420,6 +420,9 @@ def test_a_forged_logout_state_changes_nothing(browser):
     browser.get(sign_in_at_provider(browser, page).headers["location"])
     upstream = sign_out_of_congso(browser, next_url="/thu-tuc/").headers["location"]
     state = parse_qs(urlsplit(upstream).query)["state"][0]
+    # Non-ASCII in the state is refused like any forgery, not a server error.
+    odd = browser.get("/tai-khoan/vneid/da-dang-xuat/", params={"state": "trạng-thái"})
+    assert odd.status_code == 302 and odd.headers["location"] == "/"
     forged = browser.get("/tai-khoan/vneid/da-dang-xuat/", params={"state": "forged"})
     assert forged.status_code == 302 and forged.headers["location"] == "/"
     # The kept state is used up by any answer: the genuine one no longer leads to ``next``.

@@ -179,6 +179,7 @@ def test_a_delivery_report_without_the_right_token_is_refused(sms_notification, 
         "SendFailed": "0",
     }
     assert httpx.get(url, params={**params, "t": "forged"}).status_code == 403
+    assert httpx.get(url, params={**params, "t": "giả-mạo"}).status_code == 403  # non-ASCII: not a 500
     assert httpx.get(url, params=params).status_code == 403
     token = channels.callback_token(params["RequestId"])
     assert httpx.get(url, params={**params, "t": token, "SendFailed": "x"}).status_code == 400

@@ -291,10 +291,10 @@ def validate_id_token(id_token: str, nonce: str, access_token: str | None = None
         or claims["iat"] < time.time() - MAX_ID_TOKEN_AGE - CLOCK_LEEWAY
     ):
         raise _rejected("stale_id_token")
-    if not nonce or not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
+    if not nonce or not _same(str(claims.get("nonce", "")), nonce):
         raise _rejected("nonce_mismatch")
     if access_token is not None and "at_hash" in claims:
-        if not secrets.compare_digest(str(claims["at_hash"]), _at_hash(access_token, header["alg"])):
+        if not _same(str(claims["at_hash"]), _at_hash(access_token, header["alg"])):
             raise _rejected("at_hash_mismatch")
     return claims
 
@@ -474,7 +474,7 @@ def finish_logout(request, state: str) -> str | None:
     """The ``next`` page kept for the upstream logout whose ``state`` came back, or ``None`` when
     ``state`` is not the one sent (used up either way)."""
     expected = request.session.pop(LOGOUT_STATE_KEY, None) or {}
-    if not expected.get("state") or not state or not secrets.compare_digest(expected["state"], state):
+    if not expected.get("state") or not state or not _same(expected["state"], state):
         return None
     return expected.get("next", "")
 
@@ -501,3 +501,9 @@ def _link(user, person: VneidPerson):
             )
         user.assurance_level = person.level
     return user
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison as bytes: ``compare_digest`` raises TypeError on a str with non-ASCII
+    characters, and ``state`` comes from the browser's query string."""
+    return secrets.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))

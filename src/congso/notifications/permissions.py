@@ -23,4 +23,7 @@ def can_read(user, notification) -> bool:
 
 
 def report_authentic(request_id: str, token: str) -> bool:
-    return bool(request_id and token) and hmac.compare_digest(callback_token(request_id), token)
+    # As bytes: compare_digest raises TypeError on a str with non-ASCII characters (a forged token).
+    return bool(request_id and token) and hmac.compare_digest(
+        callback_token(request_id).encode(), token.encode("utf-8", "replace")
+    )
