@@ -286,6 +286,9 @@ def test_electronic_result_download_and_public_verification(drive, citizen, acto
     download = client.get(f"/thanh-toan/ket-qua/{result.token}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     assert result.sha256 == hashlib.sha256(PDF).hexdigest()
+    client.get(f"/thanh-toan/ket-qua/{result.token}/")
+    result.refresh_from_db()
+    assert result.downloads == 2
     client.logout()
     assert client.get(f"/thanh-toan/ket-qua/{result.token}/").status_code == 302  # sign in first
     ok = client.get(f"/thanh-toan/xac-minh-ket-qua/{result.token}/?sha256={result.sha256}").content.decode()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -229,7 +230,8 @@ def result_download(request, token: str):
     paper = next((p for p in dossier_services.result_papers(result.dossier) if p.pk == result.paper_id), None)
     if paper is None:
         raise Http404(_("Không tìm thấy kết quả."))
-    type(result).objects.filter(pk=result.pk).update(downloads=result.downloads + 1)
+    # F(): two downloads at once both count.
+    type(result).objects.filter(pk=result.pk).update(downloads=F("downloads") + 1)
     audit.record("payments.result.download", result, actor=request.user)
     response = FileResponse(paper.file.open("rb"), as_attachment=True, filename=result.file_name)
     response["X-Content-Type-Options"] = "nosniff"
