@@ -522,6 +522,9 @@ CONGSO_SANDBOX_VNEID_REDIRECT_URIS = env.list("CONGSO_SANDBOX_VNEID_REDIRECT_URI
 _DEMO_WEB_URL = (
     env.str("CONGSO_DEMO_WEB_URL", default="") or f"http://127.0.0.1:{env.str('CONGSO_PORT', default='8000')}"
 )
+# The demo's own web server (the port `congso demo --port` gave every process): where links and the
+# simulators point when CONGSO_PUBLIC_BASE_URL is not set.
+CONGSO_DEMO_WEB_URL = _DEMO_WEB_URL
 CONGSO_VNEID_ISSUER = env.str(
     "CONGSO_VNEID_ISSUER",
     default=""
