@@ -524,7 +524,7 @@ _DEMO_WEB_URL = (
 )
 # The demo's own web server (the port `congso demo --port` gave every process): where links and the
 # simulators point when CONGSO_PUBLIC_BASE_URL is not set.
-CONGSO_DEMO_WEB_URL = _DEMO_WEB_URL
+CONGSO_LOCAL_WEB_URL = _DEMO_WEB_URL
 CONGSO_VNEID_ISSUER = env.str(
     "CONGSO_VNEID_ISSUER",
     default=""

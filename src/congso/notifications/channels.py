@@ -177,14 +177,14 @@ def callback_token(request_id: str) -> str:
 
 
 def callback_url(request_id: str) -> str:
-    base = settings.CONGSO_PUBLIC_BASE_URL.rstrip("/") or settings.CONGSO_DEMO_WEB_URL
+    base = settings.CONGSO_PUBLIC_BASE_URL.rstrip("/") or settings.CONGSO_LOCAL_WEB_URL
     return f"{base}{reverse('notifications:sms-report')}?t={callback_token(request_id)}"
 
 
 def gateway_url() -> str:
     url = settings.CONGSO_SMS_GATEWAY_URL
     if url == "sandbox":
-        base = settings.CONGSO_PUBLIC_BASE_URL.rstrip("/") or settings.CONGSO_DEMO_WEB_URL
+        base = settings.CONGSO_PUBLIC_BASE_URL.rstrip("/") or settings.CONGSO_LOCAL_WEB_URL
         url = f"{base}/sandbox/sms"
     return url.rstrip("/") + "/MainService.svc/json/SendMultipleMessage_V4_post_json/"
 

@@ -147,7 +147,7 @@ def status_url(dossier: Dossier, base_url: str | None = None) -> str:
     """The public status page of the dossier, absolute when a base is known (module docstring)."""
     base = base_url or getattr(settings, "CONGSO_PUBLIC_BASE_URL", "") or ""
     if not base and (settings.DEBUG or getattr(settings, "PROFILE", "") == "demo"):
-        base = getattr(settings, "CONGSO_DEMO_WEB_URL", "") or _DEMO_BASE_URL
+        base = getattr(settings, "CONGSO_LOCAL_WEB_URL", "") or _DEMO_BASE_URL
     if not base and not _warned_no_base_url:
         _warn_no_base_url()
     return base.rstrip("/") + status_path(dossier)
