@@ -12,6 +12,7 @@ without an online form.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories.identity import PASSWORD
 from tests.samples import PDF_BYTES
@@ -181,7 +182,8 @@ def test_citizen_journey_from_search_to_the_public_status_page(
         visitor.get_by_label("Mã hồ sơ").fill(code)
         visitor.get_by_label(re.compile("^Mã tra cứu hoặc số điện thoại")).fill(pin)
         visitor.get_by_role("button", name="Tra cứu").click()
-        assert visitor.get_by_text("N. V. A.").is_visible()
+        # is_visible() does not wait: the page with the PIN may not have replaced the first answer yet.
+        expect(visitor.get_by_text("N. V. A.")).to_be_visible()
         assert visitor.get_by_role("cell", name="Nộp hồ sơ trực tuyến").is_visible()
         assert visitor.get_by_text("Nguyễn Văn An").count() == 0
     finally:
