@@ -1,10 +1,19 @@
 """Support for the browser tests: ORM calls made while Playwright drives the browser."""
 
+import asyncio
 import os
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 @contextmanager
@@ -17,12 +26,23 @@ def database_work():
     browser from its own thread — so they are safe; Django's switch for that is DJANGO_ALLOW_ASYNC_UNSAFE.
     It is on only inside this block: anything else touching the database while the browser runs still
     fails loudly.
+
+    Under a running loop Django keeps its connections in a context variable of this thread, not in the
+    thread's own storage, so a connection opened here outlives the test unnoticed, and a later
+    ``asyncio.run`` in this thread inherits it — possibly long after the database cut it off (the
+    worker's outage test does). The block therefore closes the connections it opened there.
     """
+    from django.db import connections
+
+    under_loop = _loop_running()
+
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         yield
     finally:
+        if under_loop:
+            connections.close_all()
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
