@@ -7,11 +7,14 @@ import io
 import pytest
 from django.urls import reverse
 
+from congso.core import events
+from congso.core.models import EventDelivery, OutboxEvent
 from congso.dossiers.models import Dossier
 from congso.portal.models import DraftFile
 from congso.registries import services
 from congso.registries.models import DataStoreItem, ItemKind
 from congso.registries.subscribers import keep_papers
+from congso.reporting.models import DossierFact
 from tests.portal.applications import (
     CERTIFICATION_PAPERS,
     fill_certification,
@@ -86,6 +89,25 @@ def test_a_second_application_reuses_a_paper_from_the_data_store(
     keep_papers(_event(second))  # at least once: counted once
     assert services.reuse_count() == 1
     assert services.items_of(world["citizen"]).count() == 1  # the same content is kept once
+
+
+def test_a_reuse_is_published_once_and_counted_by_reporting_at_once(
+    client, world, django_capture_on_commit_callbacks
+):
+    """The re-use shows in the indicators when it happens, not from the dossier's next status event."""
+    client.force_login(world["citizen"])
+    _apply(client, world, {"file-ban-chup": pdf("ban-chup.pdf")}, django_capture_on_commit_callbacks)
+    assert not OutboxEvent.objects.filter(name=services.REUSE_EVENT).exists()  # nothing re-used yet
+    _draft, second = _apply(
+        client, world, {"file-ban-chup": pdf("ban-chup.pdf")}, django_capture_on_commit_callbacks
+    )
+    keep_papers(_event(second))  # delivered twice: still one event
+    [published] = OutboxEvent.objects.filter(name=services.REUSE_EVENT)
+    assert published.payload == {"dossier_id": second.pk, "code": second.code}
+
+    [delivery] = EventDelivery.objects.filter(event=published, subscriber="reporting.facts")
+    assert events.attempt_delivery(delivery.pk) == "delivered"  # this event alone builds the fact
+    assert DossierFact.objects.get(dossier_id=second.pk).reused_data is True
 
 
 def test_an_item_of_someone_else_cannot_be_attached(client, world, make_user):

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from congso.core.models import OutboxEvent
 from congso.dossiers import services as dossier_services
 from congso.dossiers.files import PaperUpload
 from congso.lgsp.models import MessageRecord
@@ -95,6 +96,8 @@ def test_submission_records_the_lookup_and_the_officer_sees_the_difference(
     differing = [row.label for row in check.rows if row.differs]
     assert differing == ["Nơi thường trú"]
     assert not services.verification_pending(dossier)
+    # The register proved a paper: the dossier re-uses data from now on (the reporting block counts it).
+    assert OutboxEvent.objects.filter(name=services.REUSE_EVENT, aggregate_id=str(dossier.pk)).count() == 1
 
     client.force_login(actors.one_stop)
     page = client.get(reverse("dossiers:detail", args=[dossier.code]))
@@ -119,6 +122,8 @@ def test_outage_leaves_verification_pending_and_a_requery_resolves_it(
     assert answer.status_code == 302
     assert not services.verification_pending(dossier)
     assert RegistryLookup.objects.filter(dossier=dossier, purpose=LookupPurpose.REQUERY).count() == 1
+    # Only the answer that found something is published as re-use.
+    assert OutboxEvent.objects.filter(name=services.REUSE_EVENT).count() == 1
 
 
 @pytest.mark.parametrize("who", ["applicant", "specialist_b", "anonymous"])

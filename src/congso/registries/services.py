@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congso import formengine
-from congso.core import audit
+from congso.core import audit, events
 from congso.core.models import AuditEntry
 from congso.dossiers import services as dossier_services
 from congso.lgsp import services as lgsp
@@ -233,7 +233,19 @@ def verify_dossier(dossier, *, by=None, purpose: str = LookupPurpose.SUBMISSION,
             actor=by,
             changes={"purpose": purpose, "lookups": {r.registry: r.status for r in made}},
         )
+        if any(record.status == LookupStatus.FOUND for record in made):
+            _publish_reuse(dossier)
     return made
+
+
+REUSE_EVENT = "registries.dossier_verified"
+
+
+def _publish_reuse(dossier) -> None:
+    """Tell the blocks that count re-use (reporting) that ``dossier`` now re-uses data: a register
+    proved something for it, or a paper came from the applicant's data store. Without it the re-use
+    showed only from the dossier's next status event."""
+    events.publish(REUSE_EVENT, {"dossier_id": dossier.pk, "code": dossier.code}, aggregate=dossier)
 
 
 @dataclass(frozen=True)
@@ -395,15 +407,18 @@ def delete_item(user, item: DataStoreItem) -> None:
 
 
 @transaction.atomic
-def reuse_item(user, item: DataStoreItem, dossier_code: str, paper_code: str = "") -> DataStoreReuse:
-    """Count one re-use of ``item`` in the dossier ``dossier_code`` (once per dossier and paper)."""
+def reuse_item(user, item: DataStoreItem, dossier, paper_code: str = "") -> DataStoreReuse:
+    """Count one re-use of ``item`` in ``dossier`` (once per dossier and paper); the first one of a
+    dossier is published as ``registries.dossier_verified``."""
     if item.owner_id != getattr(user, "pk", None) or item.deleted_at is not None:
         raise PermissionDenied
     reuse, created = DataStoreReuse.objects.get_or_create(
-        item=item, dossier_code=dossier_code, paper_code=paper_code
+        item=item, dossier_code=dossier.code, paper_code=paper_code
     )
     if created:
-        audit.record("registries.store_reuse", item, actor=user, changes={"dossier": dossier_code})
+        audit.record("registries.store_reuse", item, actor=user, changes={"dossier": dossier.code})
+        if not DataStoreReuse.objects.filter(dossier_code=dossier.code).exclude(pk=reuse.pk).exists():
+            _publish_reuse(dossier)
     return reuse
 
 
@@ -443,7 +458,7 @@ def keep_papers_of(dossier) -> dict:
             .first()
         )
         if earlier is not None:
-            reuse_item(owner, earlier, dossier.code, paper.required_paper_code)
+            reuse_item(owner, earlier, dossier, paper.required_paper_code)
             counted["reused"] += 1
             continue
         with paper.file.open("rb") as handle:

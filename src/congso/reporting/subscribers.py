@@ -7,7 +7,13 @@ from congso.dossiers import services as dossier_services
 
 from . import facts
 
-EVENT_NAMES = (*sorted(dossier_services.status_event_names()), "feedback.given")
+# registries.dossier_verified: a register proved something for the dossier, or a paper came from the
+# applicant's data store — its re-use counts from then, not from its next status event.
+EVENT_NAMES = (
+    *sorted(dossier_services.status_event_names()),
+    "feedback.given",
+    "registries.dossier_verified",
+)
 
 
 @events.subscriber(*EVENT_NAMES, name="reporting.facts")
