@@ -16,7 +16,7 @@ from congso.dossiers.models import Channel, DossierPaper, PaperStage, Status
 from congso.portal.models import Feedback, Rating
 from congso.registries.models import DataStoreItem, DataStoreReuse, LookupStatus, RegistryLookup
 from congso.reporting import aggregates, breakdowns, dashboard, facts
-from congso.reporting.indicators import BY_KEY, Period, Scope
+from congso.reporting.indicators import BY_KEY, Period, Scope, figures, split_by_months
 from congso.reporting.models import DailyFigures, DossierFact
 from tests.factories.agencies import AdministrativeUnitFactory, AgencyFactory, StaffMembershipFactory
 from tests.factories.catalog import FieldFactory, ProcedureFactory, ProcedureVersionFactory
@@ -210,6 +210,35 @@ def test_the_daily_breakdown_of_one_day(golden):
     ] == [(0, 1, 1)]
     late = breakdowns.late_by_agency_and_procedure(MARCH, Scope())
     assert [(pair.agency_id, pair.finished_late) for pair in late] == [(golden[0].pk, 1), (golden[0].pk, 1)]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "parts"),
+    [
+        ((3, 1), (3, 31), [((3, 1), (3, 31))]),  # a whole month: one part
+        ((3, 5), (3, 20), [((3, 5), (3, 20))]),  # inside a month: its days
+        ((2, 20), (4, 10), [((3, 1), (3, 31)), ((2, 20), (2, 28)), ((4, 1), (4, 10))]),
+        ((3, 1), (4, 10), [((3, 1), (3, 31)), ((4, 1), (4, 10))]),
+        ((2, 27), (3, 31), [((3, 1), (3, 31)), ((2, 27), (2, 28))]),
+        ((2, 27), (3, 2), [((2, 27), (3, 2))]),  # no whole month inside
+    ],
+)
+def test_a_range_of_days_is_read_as_its_whole_months_and_the_days_around_them(start, end, parts):
+    period = Period(date(2026, *start), date(2026, *end))
+    assert split_by_months(period) == [Period(date(2026, *a), date(2026, *b)) for a, b in parts]
+
+
+def test_a_range_across_months_sums_to_its_days(golden):
+    """February 27 to April 10: March from the monthly figures, the edges from the daily ones; the same
+    figures as adding up the daily figures of every day."""
+    a, _b, _made = golden
+    span = Period(date(2026, 2, 27), date(2026, 4, 10))
+    days = DailyFigures.objects.filter(day__gte=span.start, day__lte=span.end)
+    by_hand = {name: sum(getattr(row, name) for row in days) for name in aggregates.FIGURES}
+    assert by_hand["received"] == 7 and by_hand["finished"] == 6  # the February dossier is in the span
+    assert {name: figures(span, PROVINCE)[name] for name in aggregates.FIGURES} == by_hand
+    [row] = [row for row in breakdowns.breakdown("co-quan", span, PROVINCE) if row.key == str(a.pk)]
+    assert row.counts["received"] == 6 and row.counts["finished_late"] == 2
 
 
 def test_drill_down_lists_the_dossiers_behind_the_late_count(golden):

@@ -19,7 +19,7 @@ from congso.agencies import services as agency_services
 from congso.catalog import services as catalog_services
 
 from . import aggregates
-from .indicators import Period, Scope, Value, figure_rows, satisfaction_value
+from .indicators import Period, Scope, Value, figure_parts, satisfaction_value
 from .models import MonthlyFigures
 
 # The address's name of each breakdown, its label, and the column of the figures it groups by.
@@ -79,18 +79,17 @@ class Row:
 
 def _sums_by(period: Period, scope: Scope, *columns: str) -> dict[tuple, Counter]:
     by_procedure = bool({"procedure_code", "field_code"} & set(columns))
-    rows = (
-        figure_rows(period, scope, by_procedure=by_procedure)
-        .order_by()
-        .values(*columns)
-        .annotate(**{f"sum_{name}": Sum(name) for name in aggregates.FIGURES})
-    )
-    return {
-        tuple(row[c] for c in columns): Counter(
-            {name: row[f"sum_{name}"] or 0 for name in aggregates.FIGURES}
+    sums: dict[tuple, Counter] = {}
+    for part in figure_parts(period, scope, by_procedure=by_procedure):
+        rows = (
+            part.order_by()
+            .values(*columns)
+            .annotate(**{f"sum_{name}": Sum(name) for name in aggregates.FIGURES})
         )
-        for row in rows
-    }
+        for row in rows:
+            counts = sums.setdefault(tuple(row[c] for c in columns), Counter())
+            counts.update({name: row[f"sum_{name}"] or 0 for name in aggregates.FIGURES})
+    return sums
 
 
 def _rank_key(row: Row) -> tuple:

@@ -105,15 +105,44 @@ def whole_months(period: Period) -> bool:
     return period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
 
 
+def split_by_months(period: Period) -> list[Period]:
+    """``period`` cut into the whole months it covers (one part) and the days before and after them, so
+    a range of days reads the monthly figures where it can: a 90-day range reads about a month of daily
+    rows instead of three (the monthly figures are the sums of the daily ones, ``aggregates``)."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    if (period.end + timedelta(days=1)).day == 1:
+        last = period.end
+    else:
+        last = period.end.replace(day=1) - timedelta(days=1)
+    if first > last:
+        return [period]
+    parts = [Period(first, last)]
+    if period.start < first:
+        parts.append(Period(period.start, first - timedelta(days=1)))
+    if last < period.end:
+        parts.append(Period(last + timedelta(days=1), period.end))
+    return parts
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
 def figure_rows(period: Period, scope: Scope, *, by_procedure: bool = False):
     """The rows that hold ``period``'s figures in ``scope``: the monthly ones when the period is whole
-    months (per channel, or per procedure when ``by_procedure``), else the daily ones."""
+    months (per channel, or per procedure when ``by_procedure``), else the daily ones. A period that is
+    neither is read part by part (``figure_parts``)."""
     if whole_months(period):
         model = MonthlyProcedureFigures if by_procedure else MonthlyFigures
         rows = model.objects.filter(month__gte=period.start, month__lte=period.end)
     else:
         rows = DailyFigures.objects.filter(day__gte=period.start, day__lte=period.end)
     return rows if scope.is_province else rows.filter(agency_id__in=sorted(scope.agency_ids))
+
+
+def figure_parts(period: Period, scope: Scope, *, by_procedure: bool = False) -> list:
+    """The row sets whose sums together are ``period``'s figures: its whole months, then its other days."""
+    return [figure_rows(part, scope, by_procedure=by_procedure) for part in split_by_months(period)]
 
 
 def figures(period: Period, scope: Scope) -> dict[str, int]:
@@ -124,11 +153,16 @@ def figures(period: Period, scope: Scope) -> dict[str, int]:
 def _sums(period: Period, scope: Scope) -> dict[str, int]:
     # Aliases must not be field names: a second Sum("received") would read the first one's alias.
     online = Q(channel__in=sorted(dossier_services.online_channels()))
-    sums = figure_rows(period, scope).aggregate(
-        **{f"sum_{name}": Sum(name) for name in aggregates.FIGURES},
-        sum_received_online=Sum("received", filter=online),
-    )
-    return {alias.removeprefix("sum_"): value or 0 for alias, value in sums.items()}
+    totals: dict[str, int] = {}
+    for rows in figure_parts(period, scope):
+        sums = rows.aggregate(
+            **{f"sum_{name}": Sum(name) for name in aggregates.FIGURES},
+            sum_received_online=Sum("received", filter=online),
+        )
+        for alias, value in sums.items():
+            name = alias.removeprefix("sum_")
+            totals[name] = totals.get(name, 0) + (value or 0)
+    return totals
 
 
 def _online(period, scope) -> Value:
