@@ -225,6 +225,9 @@ CONGSO_ONE_TIME_CODE_LIMIT_WINDOW_SECONDS = env.int("CONGSO_ONE_TIME_CODE_LIMIT_
 # The coordinating department that collects the agencies' IT-application reports each December (the
 # Department of Science and Technology since March 2025) [verify per province].
 CONGSO_REPORTING_COORDINATOR_CODE = env.str("CONGSO_REPORTING_COORDINATOR_CODE", default="000.00.06.H08")
+# Points of Decision 766's five groups in the service-quality index (reporting.service_index), as JSON,
+# e.g. {"digitisation": 20, "online": 24}; groups not named keep 18/20/22/22/18 [verify].
+CONGSO_REPORTING_INDEX_WEIGHTS = env.json("CONGSO_REPORTING_INDEX_WEIGHTS", default={})
 # --- OpenID Connect provider (django-oauth-toolkit; docs/sso.md) ----------------------------
 # congso is the province's OpenID Connect provider: the signing key is an RSA private key (PEM) from the
 # environment in production; keys retired by a rotation stay published in the JWKS until every token they

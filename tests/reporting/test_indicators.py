@@ -2,10 +2,12 @@
 from the dossiers' events equal to a rebuild from scratch, and the dashboard's scope rule."""
 
 from datetime import date, datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,9 +15,10 @@ from congso.agencies.models import UnitLevel
 from congso.core import events
 from congso.core.models import EventDelivery
 from congso.dossiers.models import Channel, DossierPaper, PaperStage, Status
+from congso.nationalportal.models import CataloguePull, PullOutcome
 from congso.portal.models import Feedback, Rating
 from congso.registries.models import DataStoreItem, DataStoreReuse, LookupStatus, RegistryLookup
-from congso.reporting import aggregates, breakdowns, dashboard, facts
+from congso.reporting import aggregates, breakdowns, dashboard, facts, service_index
 from congso.reporting.indicators import BY_KEY, Period, Scope, figures, split_by_months
 from congso.reporting.models import DailyFigures, DossierFact
 from tests.factories.agencies import AdministrativeUnitFactory, AgencyFactory, StaffMembershipFactory
@@ -367,3 +370,63 @@ def test_dashboard_breakdowns_periods_and_narrowed_drill_downs(client, golden):
     assert listing.status_code == 200 and listing.content[:2] == b"PK"
     xlsx = client.get(url + "?tu=2026-03-01&den=2026-03-15&xuat=xlsx")
     assert xlsx.status_code == 200 and "chi-so-20260301-20260315.xlsx" in xlsx["Content-Disposition"]
+
+
+# --- Decision 766's index -------------------------------------------------------------------------
+
+
+def test_the_service_index_of_the_golden_month(golden, settings):
+    settings.CONGSO_NATIONALPORTAL_LINK = ""  # no national catalogue to compare with: transparency unmeasured
+    index = service_index.service_index(dashboard.indicator_rows(MARCH, PROVINCE))
+    groups = {group.key: group for group in index.groups}
+    assert groups["progress"].points == 13.33  # 20 points × 66.67 % on time
+    assert groups["digitisation"].points == 8.56  # 22 × mean(33.33, 50, 33.33) %
+    assert groups["satisfaction"].points == 9.0  # 18 × 50 %
+    # online payment has no rate (nobody was asked to pay): it is left out of its group's mean, not zero
+    assert groups["online"].measured == 3
+    assert groups["transparency"].points is None and groups["transparency"].measured == 0
+    assert index.max_points == 82 and not index.complete  # 100 − transparency's 18
+    settings.CONGSO_REPORTING_INDEX_WEIGHTS = {"progress": 40}
+    heavier = service_index.service_index(dashboard.indicator_rows(MARCH, PROVINCE))
+    assert heavier.groups[1].key == "progress" and heavier.groups[1].points == 26.67
+
+
+def test_transparency_counts_procedures_that_agree_with_the_national_catalogue(db, settings):
+    settings.CONGSO_NATIONALPORTAL_LINK = "dvcqg"
+    same, differing, stale = (ProcedureFactory() for _ in range(3))
+    ProcedureFactory(national_code="")  # not in the national catalogue: not counted
+    CataloguePull.objects.create(procedure_code=same.code, outcome=PullOutcome.SAME, pulled_at=at(3, 30))
+    CataloguePull.objects.create(procedure_code=differing.code, outcome=PullOutcome.SAME, pulled_at=at(3, 29))
+    CataloguePull.objects.create(
+        procedure_code=differing.code, outcome=PullOutcome.DRAFTED, pulled_at=at(3, 30)
+    )
+    CataloguePull.objects.create(procedure_code=stale.code, outcome=PullOutcome.SAME, pulled_at=at(3, 20))
+    CataloguePull.objects.create(procedure_code=same.code, outcome=PullOutcome.DRAFTED, pulled_at=at(4, 2))
+    agreement = value("catalogue_agreement")  # as of March 31: the April pull is after the period
+    assert (agreement.numerator, agreement.denominator) == (1, 3)
+    settings.CONGSO_NATIONALPORTAL_LINK = ""
+    assert not value("catalogue_agreement").available
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "end"),
+    [
+        ({"nam": "2026", "ky": "nam"}, (2025, 1, 1), (2025, 12, 31)),
+        ({"nam": "2026", "ky": "q1"}, (2025, 10, 1), (2025, 12, 31)),
+        ({"nam": "2026", "ky": "q3"}, (2026, 4, 1), (2026, 6, 30)),
+        ({"nam": "2026", "ky": "m1"}, (2025, 12, 1), (2025, 12, 31)),
+        ({"nam": "2026", "ky": "m3"}, (2026, 2, 1), (2026, 2, 28)),
+        ({"tu": "2026-03-10", "den": "2026-03-19"}, (2026, 2, 28), (2026, 3, 9)),
+    ],
+)
+def test_the_period_before_is_of_the_same_kind(query, start, end):
+    chosen = dashboard.chosen_period(QueryDict(urlencode(query)))
+    assert chosen.previous == Period(date(*start), date(*end))
+
+
+def test_dashboard_shows_the_index_with_the_period_before(client, golden):
+    a, _b, _made = golden
+    client.force_login(StaffMembershipFactory(agency=a, role="platform_admin").user)
+    body = client.get(reverse("reporting:dashboard") + "?nam=2026&ky=m3").content.decode()
+    assert 'id="service-index"' in body and "Kỳ trước (01/02/2026–28/02/2026)" in body
+    assert "13,33 / 20" in body  # processing progress

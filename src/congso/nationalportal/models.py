@@ -123,6 +123,8 @@ class CataloguePull(models.Model):
 
     class Meta:
         ordering = ["-pulled_at", "procedure_code"]
+        # The transparency indicator reads a week of pulls (services.catalogue_agreement).
+        indexes = [models.Index(fields=["pulled_at"], name="np_pull_at")]
         verbose_name = _("lần lấy thủ tục từ danh mục quốc gia")
         verbose_name_plural = _("lần lấy thủ tục từ danh mục quốc gia")
 

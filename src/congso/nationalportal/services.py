@@ -231,6 +231,41 @@ def latest_pulls() -> list[CataloguePull]:
     return sorted(latest, key=lambda p: (order.get(p.outcome, 4), p.procedure_code))
 
 
+@dataclass(frozen=True)
+class CatalogueAgreement:
+    """How the province's published procedures stood against the national catalogue on a day."""
+
+    linked: bool  # a national portal link is configured
+    published: int  # procedures of the province that carry a national code
+    same: int  # of them, the latest pull up to that day found no difference
+
+
+AGREEMENT_WINDOW = timedelta(days=7)
+
+
+def catalogue_agreement(on) -> CatalogueAgreement:
+    """Decision 766's transparency group asks that what the province publishes agrees with the national
+    database of procedures: of the procedures carrying a national code, how many were found the same at
+    their latest pull in the week up to the end of ``on`` (a local date; the periodic job compares every
+    day, so a procedure not compared for a week is not counted as agreeing). Reads the pulls only."""
+    local_codes = set(catalog_services.local_codes_with_national_code().values())
+    until = timezone.make_aware(datetime.combine(on + timedelta(days=1), datetime.min.time()))
+    latest: dict[str, str] = {}
+    pulls = (
+        CataloguePull.objects.filter(
+            procedure_code__in=sorted(local_codes),
+            pulled_at__gte=until - AGREEMENT_WINDOW,
+            pulled_at__lt=until,
+        )
+        .order_by("procedure_code", "-pulled_at", "-id")
+        .values_list("procedure_code", "outcome")
+    )
+    for code, outcome in pulls:
+        latest.setdefault(code, outcome)
+    same = sum(outcome == PullOutcome.SAME for outcome in latest.values())
+    return CatalogueAgreement(bool(settings.CONGSO_NATIONALPORTAL_LINK), len(local_codes), same)
+
+
 # --- dossiers submitted on the national portal -------------------------------------------------------
 
 

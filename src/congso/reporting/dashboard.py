@@ -4,7 +4,7 @@ and the dossiers behind a number (drill-down). Reads only."""
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -47,6 +47,18 @@ class ChosenPeriod:
         )
 
     @property
+    def previous(self) -> Period:
+        """The period just before, of the same kind: the year, quarter or month before, or as many days
+        before a range (the index's trend)."""
+        period = self.period
+        if self.part == RANGE:
+            length = period.end - period.start + timedelta(days=1)
+            return Period(period.start - length, period.start - timedelta(days=1))
+        months = 12 if self.part == "nam" else 3 if self.part.startswith("q") else 1
+        first = _months_before(period.start, months)
+        return Period(first, period.start - timedelta(days=1))
+
+    @property
     def label(self) -> str:
         if self.part == RANGE:
             if self.start == self.end:
@@ -66,6 +78,11 @@ class ChosenPeriod:
         if self.part == RANGE:
             return f"tu={self.start.isoformat()}&den={self.end.isoformat()}"
         return f"nam={self.year}&ky={self.part}"
+
+
+def _months_before(first_day: date, months: int) -> date:
+    index = first_day.year * 12 + first_day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 PARTS = ("nam", "q1", "q2", "q3", "q4", *(f"m{m}" for m in range(1, 13)))

@@ -38,6 +38,7 @@ from congso.core import request_cache
 from congso.dossiers import services as dossier_services
 from congso.identity import services as identity_services
 from congso.lgsp import services as lgsp_services
+from congso.nationalportal import services as nationalportal_services
 from congso.payments import services as payment_services
 
 from . import aggregates
@@ -199,6 +200,16 @@ def _any_online(period, scope) -> Value:
     return Value(counts["fully_online"] + counts["partly_online"], counts["in_force"])
 
 
+def _catalogue_agreement(period, scope) -> Value:
+    agreement = nationalportal_services.catalogue_agreement(period.end)
+    if not agreement.linked:
+        return Value(
+            available=False,
+            note=str(_("Chưa cấu hình kết nối Cổng Dịch vụ công quốc gia để đối chiếu danh mục.")),
+        )
+    return Value(agreement.same, agreement.published)
+
+
 def _lgsp_connected(period, scope) -> Value:
     share = lgsp_services.connected_share(period.start, period.end)
     return Value(share.connected, share.total)
@@ -230,6 +241,18 @@ def _data_reuse(period, scope) -> Value:
 
 
 INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "catalogue_agreement",
+        "transparency",
+        _("Tỷ lệ thủ tục công khai khớp với Cơ sở dữ liệu quốc gia về thủ tục hành chính"),
+        _(
+            "Thủ tục có mã quốc gia mà lần đối chiếu gần nhất (trong 7 ngày đến cuối kỳ) "
+            "không thấy khác biệt / thủ tục có mã quốc gia"
+        ),
+        _("Đối chiếu danh mục với Cổng Dịch vụ công quốc gia (nationalportal)"),
+        _catalogue_agreement,
+        province_only=True,
+    ),
     Indicator(
         "on_time",
         "progress",

@@ -12,7 +12,7 @@ from congso.core import charts as core_charts
 from congso.core import pdf, spreadsheets
 from congso.workspace.permissions import workspace_required
 
-from . import breakdowns, charts, dashboard, permissions
+from . import breakdowns, charts, dashboard, permissions, service_index
 from .indicators import Scope
 
 NOT_A_LEADER = _lazy("Trang chỉ số dành cho lãnh đạo cơ quan, lãnh đạo UBND tỉnh và quản trị nền tảng.")
@@ -61,11 +61,15 @@ def _context(request) -> dict:
     trend = dashboard.monthly_trend(chosen.year, scope)
     dimension = _dimension(request)
     rows = breakdowns.breakdown(dimension, period, scope)
+    indicator_rows = dashboard.indicator_rows(period, scope)
     return {
         "chosen": chosen,
         "period": period,
         "scope": scope,
-        "rows": dashboard.indicator_rows(period, scope),
+        "rows": indicator_rows,
+        "index": service_index.service_index(indicator_rows),
+        "previous_index": service_index.service_index(dashboard.indicator_rows(chosen.previous, scope)),
+        "previous_period": chosen.previous,
         "dimension": dimension,
         "dimension_label": breakdowns.DIMENSIONS[dimension][0],
         "dimensions": [(key, label) for key, (label, _column) in breakdowns.DIMENSIONS.items()],
@@ -213,6 +217,7 @@ def _xlsx(context) -> HttpResponse:
                 value.note,
             ]
         )
+    _index_sheet(workbook, context)
     for dimension, (label, _column) in breakdowns.DIMENSIONS.items():
         rows = (
             context["breakdown"]
@@ -243,6 +248,28 @@ def _xlsx(context) -> HttpResponse:
     response = HttpResponse(spreadsheets.to_bytes(workbook), content_type=spreadsheets.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(context, "xlsx")}"'
     return response
+
+
+def _index_sheet(workbook, context) -> None:
+    sheet = spreadsheets.Sheet(workbook, _("Chỉ số 766"))
+    sheet.set_widths([40, 14, 14, 18, 22])
+    previous = context["previous_period"]
+    sheet.append([_("Chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766)"), context["chosen"].label])
+    sheet.append(
+        [
+            _("Nhóm"),
+            _("Điểm"),
+            _("Điểm tối đa"),
+            _("Số chỉ số đo được"),
+            _("Kỳ trước (%(start)s–%(end)s)")
+            % {"start": f"{previous.start:%d/%m/%Y}", "end": f"{previous.end:%d/%m/%Y}"},
+        ]
+    )
+    before = {group.key: group for group in context["previous_index"].groups}
+    for group in context["index"].groups:
+        sheet.append([group.label, group.points, group.weight, group.measured, before[group.key].points])
+    index = context["index"]
+    sheet.append([_("Tổng"), index.points, index.max_points, None, context["previous_index"].points])
 
 
 def _breakdown_sheet(workbook, label, rows) -> None:
