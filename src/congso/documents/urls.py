@@ -41,3 +41,12 @@ urlpatterns[:0] = [
     path("di/<int:pk>/tra-ket-qua/", reply_views.result_deliver, name="result_deliver"),
     path("ket-qua/<int:dossier_pk>/", reply_views.result_new, name="result_new"),
 ]
+
+# Approval chains per document type (documents.chain_views).
+from . import chain_views  # noqa: E402
+
+urlpatterns += [
+    path("luong-duyet/", chain_views.chain_list, name="chains"),
+    path("luong-duyet/sua/", chain_views.chain_edit, name="chain_edit"),
+    path("luong-duyet/<int:pk>/xoa/", chain_views.chain_delete, name="chain_delete"),
+]

@@ -98,3 +98,19 @@ registry.navigation.add(
         shown_to=_works_with_documents,
     ),
 )
+
+
+def _configures_chains(user) -> bool:
+    return any(permissions.can_configure_chains(user, a) for a in _my_agencies(user))
+
+
+registry.navigation.add(
+    "documents.chains",
+    registry.NavigationEntry(
+        label=_("Luồng duyệt văn bản"),
+        url_name="documents:chains",
+        order=58,
+        current_views=("documents:chain_edit",),
+        shown_to=_configures_chains,
+    ),
+)
