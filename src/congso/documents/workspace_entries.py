@@ -8,7 +8,15 @@ from congso.agencies import services as agencies
 from congso.workspace import registry
 
 from . import permissions
-from .models import ApprovalStep, IncomingDocument, IncomingStatus, OutgoingDocument, OutgoingStatus
+from .models import (
+    ApprovalStep,
+    IncomingDocument,
+    IncomingStatus,
+    OutgoingDocument,
+    OutgoingStatus,
+    Recall,
+    RecallState,
+)
 
 
 def _my_agencies(user) -> list:
@@ -46,7 +54,9 @@ registry.navigation.add(
 
 def todo_count_for(user) -> int:
     """Incoming documents to assign (leader) or handle (main assignee), drafts awaiting this person's
-    decision or signature, signed documents to issue and issued ones to send (clerk)."""
+    decision or signature, signed documents to issue and issued ones to send (clerk), and recalls
+    another agency asked of a document received here, until they are agreed or refused (clerk and
+    leaders of the receiving agency, who answer them)."""
     if not getattr(user, "is_authenticated", False):
         return 0
     mine = _my_agencies(user)
@@ -71,6 +81,9 @@ def todo_count_for(user) -> int:
     count += OutgoingDocument.objects.filter(signer_id=user.pk, status=OutgoingStatus.APPROVED).count()
     count += OutgoingDocument.objects.filter(
         Q(status=OutgoingStatus.SIGNED) | Q(status=OutgoingStatus.ISSUED), agency_id__in=clerking
+    ).count()
+    count += Recall.objects.filter(
+        state=RecallState.REQUESTED, incoming__agency_id__in=set(leading) | set(clerking)
     ).count()
     return count
 
