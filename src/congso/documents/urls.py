@@ -29,6 +29,8 @@ urlpatterns += [
     path("ho-so/lap/", workfile_views.workfile_new, name="workfile_new"),
     path("ho-so/het-han/", workfile_views.retention_review, name="workfile_review"),
     path("ho-so/<int:pk>/", workfile_views.workfile_detail, name="workfile"),
+    # Before "ho-so/<pk>/<action>/" (POST actions), which would take it.
+    path("ho-so/<int:pk>/sua/", workfile_views.workfile_edit, name="workfile_edit"),
     path("ho-so/<int:pk>/<slug:action>/", workfile_views.workfile_action, name="workfile_action"),
 ]
 
