@@ -194,6 +194,40 @@ def test_the_type_chain_wins_over_the_default_and_the_default_over_free_choice(c
         services.submit_for_approval(_draft(cast, agency_a, "CV"), by=cast.specialist, signer=cast.specialist)
 
 
+def test_a_draft_first_submitted_freely_keeps_the_free_choice(cast, agency_a, unit):
+    draft = _draft(cast, agency_a)
+    services.submit_for_approval(
+        draft, by=cast.specialist, approvers=[cast.other_specialist], signer=cast.leader
+    )
+    services.decide(draft, by=cast.other_specialist, approve=False, comment="Thiếu căn cứ")
+    chains.save_chain(
+        agency=agency_a, by=cast.leader, document_type="", steps=[{"role": "leader", "person": cast.deputy}]
+    )
+    draft.refresh_from_db()
+    services.submit_for_approval(
+        draft, by=cast.specialist, approvers=[cast.other_specialist], signer=cast.leader
+    )
+    assert [s.approver for s in draft.approvals.filter(round=2)] == [cast.other_specialist, cast.leader]
+
+
+def test_a_step_nobody_holds_is_named(cast, agency_a, make_agency):
+    from congso.agencies.models import AgencyKind
+    from tests.factories.agencies import AgencyFactory
+
+    empty = AgencyFactory(
+        code="000.12.12.H08", name="Phòng Nội vụ", kind=AgencyKind.DIVISION, parent=agency_a
+    )
+    chains.save_chain(
+        agency=agency_a, by=cast.leader, document_type="", steps=[{"role": "leader", "unit": empty}]
+    )
+    draft = _draft(cast, agency_a)
+    with pytest.raises(
+        services.DocumentError, match="Bước 1: hiện không có ai giữ vai trò Lãnh đạo — Phòng Nội vụ"
+    ):
+        services.submit_for_approval(draft, by=cast.specialist, signer=cast.leader)
+    assert not draft.approvals.exists()
+
+
 def test_only_the_agency_admin_or_a_leader_configures(cast, agency_a, agency_b, officer, unit):
     admin = officer("agency_admin", agency_a, "quantri_a")
     assert permissions.can_configure_chains(admin, agency_a)
@@ -222,6 +256,8 @@ def test_a_wrong_chain_is_refused_and_nothing_saved(cast, agency_a, agency_b, un
         )
     with pytest.raises(services.DocumentError, match="Người ký phải là lãnh đạo"):
         save([], signer=unit.head)  # the division's head is not a leader of the agency
+    with pytest.raises(services.DocumentError, match="một lần"):
+        save([{"role": "leader", "person": cast.deputy}], signer=cast.deputy)
     assert not ApprovalChain.objects.exists()
 
 

@@ -85,8 +85,8 @@ class ChainSubmitForm(forms.Form):
     def __init__(self, *args, rows=(), leaders=None, **kwargs):
         super().__init__(*args, **kwargs)
         for row in rows:
-            if row["fixed"] or len(row["candidates"]) == 1:
-                continue
+            if row["fixed"] or len(row["candidates"]) <= 1:
+                continue  # nothing to choose (with no holder at all, the service says so)
             self.fields[f"step_{row['position']}"] = forms.TypedChoiceField(
                 label=_("Bước %(n)s — %(label)s") % {"n": row["position"], "label": row["label"]},
                 choices=[(p.pk, _name(p)) for p in row["candidates"]],

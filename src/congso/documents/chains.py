@@ -13,6 +13,7 @@ docs/documents.md, "Approval chains".
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.agencies import services as agencies
@@ -31,13 +32,7 @@ def _refuse(message: str):
 
 def units_of(agency) -> list:
     """The units a step may name: the agency's sub-units in force (phòng, đơn vị trực thuộc)."""
-    return agencies.agency_descendants(agency, on=_today())
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
+    return agencies.agency_descendants(agency, on=timezone.localdate())
 
 
 def chains_of(agency) -> list[ApprovalChain]:
@@ -82,6 +77,11 @@ def save_chain(*, agency, by, document_type: str, steps: list[dict], signer=None
         _check_step(number, agency, step, allowed_units)
     if signer is not None and not permissions.is_leader(signer, agency):
         _refuse(_("Người ký phải là lãnh đạo của cơ quan ban hành."))
+    fixed = [s["person"].pk for s in steps if s.get("person") is not None]
+    if signer is not None:
+        fixed.append(signer.pk)
+    if len(set(fixed)) != len(fixed):
+        _refuse(_("Một người chỉ xuất hiện một lần trong luồng duyệt."))
     with transaction.atomic():
         chain, _created = ApprovalChain.objects.update_or_create(
             agency=agency, document_type=document_type, defaults={"signer": signer, "updated_by": by}
@@ -151,9 +151,12 @@ def plan_for(chain: ApprovalChain) -> dict:
 
 def plan_of(document) -> dict | None:
     """The plan ``document`` follows: the one it started with, else the chain in force for its type
-    (not yet frozen: it is frozen at the first submission), else ``None`` (free choice)."""
+    (not yet frozen: it is frozen at the first submission), else ``None`` (free choice). A draft first
+    submitted without a configured chain keeps the free choice too."""
     if document.chain_plan is not None:
         return document.chain_plan
+    if document.pk is not None and document.approvals.exists():
+        return None
     chain = chain_for(document.agency, document.document_type)
     return plan_for(chain) if chain is not None else None
 
@@ -208,6 +211,11 @@ def people_for(document, plan: dict, picks: dict) -> list[tuple[object, dict]]:
                 )
         elif len(row["candidates"]) == 1:
             person = row["candidates"][0]
+        elif not row["candidates"]:
+            _refuse(
+                _("Bước %(n)s: hiện không có ai giữ vai trò %(label)s; cần cấu hình lại luồng duyệt.")
+                % {"n": n, "label": row["label"]}
+            )
         else:
             _refuse(_("Bước %(n)s: cần chọn người duyệt (%(label)s).") % {"n": n, "label": row["label"]})
         chosen.append((person, row))
