@@ -320,6 +320,14 @@ def test_the_configuration_page_explains_a_refusal_and_saves_nothing(cast, agenc
     assert not ApprovalChain.objects.exists()
 
 
+def test_the_agency_administrator_reaches_the_configuration_page(cast, agency_a, officer):
+    admin = _as(officer("agency_admin", agency_a, "quantri_a"))
+    assert admin.get("/can-bo/van-ban/luong-duyet/").status_code == 200
+    response = admin.post("/can-bo/van-ban/luong-duyet/sua/", {"document_type": "TB", "role_1": "leader"})
+    assert response.status_code == 302
+    assert ApprovalChain.objects.get().document_type == "TB"
+
+
 def test_the_configuration_pages_are_refused_to_others(cast, agency_a, unit):
     chain = chains.save_chain(agency=agency_a, by=cast.leader, document_type="", steps=[])
     specialist = _as(cast.specialist)
