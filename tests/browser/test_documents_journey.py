@@ -142,3 +142,56 @@ def test_incoming_to_reply_issued_sent_and_answered(world, officer_page):
     clerk.goto(reply_url)
     assert "Đã phân công" in clerk.locator("#recipients-title ~ div table").inner_text()
     assert not found, f"accessibility violations: {found}"
+
+
+@pytest.mark.browser
+def test_a_configured_chain_and_a_work_files_edit_page(world, officer_page):
+    """The leader configures the decisions' chain without JavaScript-only controls; the specialist's
+    draft follows it; the clerk edits an open work file. Each page passes axe-core."""
+    from congso.documents import workfiles
+    from congso.documents.models import ApprovalChain, WorkFile
+
+    found = []
+    leader = officer_page("lanhdao", "/can-bo/van-ban/luong-duyet/")
+    collect_axe_violations(leader, "approval chains", found)
+    leader.get_by_role("link", name="Cấu hình luồng duyệt").click()
+    collect_axe_violations(leader, "approval chain form", found)
+    leader.get_by_label("Loại văn bản").select_option("QĐ")
+    leader.get_by_label("Bước 1: vai trò").select_option("specialist")
+    leader.get_by_label("Bước 1: người duyệt").select_option(label="Hoàng Văn Em")
+    leader.get_by_label("Người ký").select_option(label="Đặng Quốc Huy")
+    leader.get_by_role("button", name="Lưu luồng duyệt").click()
+    leader.get_by_text("Đã lưu luồng duyệt").wait_for()
+    with database_work():
+        chain = ApprovalChain.objects.get()
+        assert [(s.role, s.person_id) for s in chain.steps.all()] == [("specialist", world.specialist.pk)]
+
+    clerk = officer_page("vanthu", "/can-bo/van-ban/di/soan/")
+    clerk.get_by_label("Loại văn bản").select_option("QĐ")
+    clerk.get_by_label("Trích yếu").fill("Về việc công nhận tổ dân phố văn hóa")
+    clerk.get_by_role("button", name="Tạo dự thảo").click()
+    clerk.get_by_text("Đã tạo dự thảo.").wait_for()
+    collect_axe_violations(clerk, "draft on a configured chain", found)
+    clerk.get_by_role("button", name="Trình duyệt", exact=True).click()
+    clerk.get_by_text("Đã trình duyệt.").wait_for()
+    assert "Hoàng Văn Em" in clerk.locator("#chain-title ~ ol").inner_text()
+
+    with database_work():
+        work_file = workfiles.create(
+            agency=world.ward,
+            by=world.clerk,
+            year=2026,
+            code="05.VP",
+            title="Hồ sơ hộ tịch",
+            responsible=world.specialist,
+            retention_years=5,
+        )
+    clerk.goto(f"/can-bo/van-ban/ho-so/{work_file.pk}/")
+    clerk.get_by_role("link", name="Sửa thông tin hồ sơ").click()
+    collect_axe_violations(clerk, "work file edit", found)
+    clerk.get_by_label("Tiêu đề hồ sơ").fill("Hồ sơ hộ tịch và chứng thực")
+    clerk.get_by_role("button", name="Lưu thông tin hồ sơ").click()
+    clerk.get_by_text("Đã lưu thông tin hồ sơ 05.VP.").wait_for()
+    with database_work():
+        assert WorkFile.objects.get().title == "Hồ sơ hộ tịch và chứng thực"
+    assert not found, f"accessibility violations: {found}"

@@ -113,3 +113,25 @@ def test_the_pages(sent, cast):
     run_outbox()
     sender_page = _as(cast.clerk).get(f"/can-bo/van-ban/di/{document.pk}/").content.decode()
     assert "Đồng ý thu hồi" in sender_page
+
+
+@pytest.mark.parametrize("agree", [True, False])
+def test_a_recall_asked_of_us_is_on_the_clerks_and_leaders_todo_until_answered(sent, cast, agree):
+    from congso.documents.workspace_entries import todo_count_for
+
+    document, received = sent
+    clerk_b, leader_b = cast.clerk_b, cast.leader_b
+    before = {person: todo_count_for(person) for person in (clerk_b, leader_b, cast.clerk, cast.leader)}
+    recall.request_recall(document, by=cast.clerk, reason="Sai số liệu tại Điều 2")
+    run_outbox()
+    assert Recall.objects.get(incoming=received).state == RecallState.REQUESTED
+    assert todo_count_for(clerk_b) == before[clerk_b] + 1
+    assert todo_count_for(leader_b) == before[leader_b] + 1
+    # The sending agency's people have nothing new to answer.
+    assert todo_count_for(cast.clerk) == before[cast.clerk]
+    assert todo_count_for(cast.leader) == before[cast.leader]
+
+    recall.answer(received, by=clerk_b, agree=agree, note="" if agree else "Văn bản đã được thực hiện")
+    assert todo_count_for(clerk_b) == before[clerk_b]
+    # Agreed, the document also leaves the leader's "to assign" list.
+    assert todo_count_for(leader_b) == before[leader_b] - (1 if agree else 0)

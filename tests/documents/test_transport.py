@@ -149,9 +149,11 @@ def test_a_package_for_an_agency_not_here_is_refused(client, endpoint, cast, sig
     assert not IncomingDocument.objects.exists()
 
 
-def test_a_status_for_an_unknown_document_is_refused(client, endpoint, agency_a):
+def test_a_status_for_an_unknown_document_is_refused(client, endpoint, agency_a, settings):
     from congso.documents import edxml
 
+    # The ministry's mail goes to the calling system, which therefore speaks for it.
+    settings.CONGSO_DOCUMENTS_PEERS = {"000.00.00.G22": endpoint.split("/", 1)[1] + "/lien-thong-van-ban"}
     status = edxml.build_status(
         edxml.StatusMessage(
             from_code="000.00.00.G22",
@@ -164,3 +166,116 @@ def test_a_status_for_an_unknown_document_is_refused(client, endpoint, agency_a)
     answer = _post(client, "trang-thai", status, caller=endpoint)
     assert answer.status_code == 400
     assert not AuditEntry.objects.filter(action="documents.exchange.status_received").exists()
+
+
+# --- The receiving end checks that the caller may speak for the sender ---------------------------
+
+
+def _other_system(agency) -> str:
+    """A document system of ``agency`` in the LGSP, allowed to call (the gateway checked its token)."""
+    from congso.lgsp import services as lgsp
+
+    member = lgsp.member_for_agency(agency)
+    return lgsp.register_system(member, "PEER", "Hệ thống quản lý văn bản", status="connected").identifier
+
+
+def test_a_package_whose_sender_is_another_agency_than_the_callers_is_refused(
+    client, endpoint, cast, signed_draft, agency_b, agency_c, settings
+):
+    settings.CONGSO_DOCUMENTS_AXIS_SERVICE = ""
+    document = services.issue(signed_draft(), by=cast.clerk)
+    data = services.package_for(document, document.recipients.get(electronic=True))  # From agency A
+    intruder = _other_system(agency_c)  # agency C's system sends it
+    answer = _post(client, "goi-tin", data, caller=intruder)
+    assert answer.status_code == 403
+    assert answer.json()["errorCode"] == 403 and document.agency.code in answer.json()["message"]
+    assert answer["Content-Type"].startswith("application/json")  # the exchange's envelope, not the gateway's
+    assert not IncomingDocument.objects.exists()
+    refusal = AuditEntry.objects.get(action="documents.exchange.package_refused")
+    assert refusal.changes["client"] == intruder
+    assert not AuditEntry.objects.filter(action="documents.exchange.package_received").exists()
+    # The same package from agency A's own system is taken.
+    assert _post(client, "goi-tin", data, caller=endpoint).status_code == 200
+    assert IncomingDocument.objects.get().agency == agency_b
+
+
+def test_a_status_message_from_a_system_not_of_its_sender_is_refused(
+    client, endpoint, cast, signed_draft, agency_a, agency_b
+):
+    from congso.documents import edxml
+
+    document = dispatched(signed_draft, cast)
+    run_outbox()  # agency B (of this installation) registers it
+    recipient = document.recipients.get(agency=agency_b)
+    status = edxml.build_status(
+        edxml.StatusMessage(
+            from_code=agency_b.code,
+            from_name=agency_b.name,
+            to_code=agency_a.code,
+            response_for=edxml.parse(services.package_for(document, recipient)).document_id,
+            status="06",
+        )
+    )
+    before = recipient.status
+    # Agency A's system may not answer in agency B's name.
+    answer = _post(client, "trang-thai", status, caller=endpoint)
+    assert answer.status_code == 403 and answer.json()["errorCode"] == 403
+    recipient.refresh_from_db()
+    assert recipient.status == before
+    assert not AuditEntry.objects.filter(action="documents.exchange.status_received").exists()
+    # Agency B's system may.
+    answer = _post(client, "trang-thai", status, caller=_other_system(agency_b))
+    assert answer.status_code == 200, answer.json()
+    recipient.refresh_from_db()
+    assert recipient.status == "06"
+
+
+def test_who_may_speak_for_an_agency(settings, agency_a, agency_b, agency_c, make_agency):
+    from congso.agencies.models import AgencyKind
+    from tests.factories.agencies import AgencyFactory
+
+    system_a = document_system_credential(agency_a, "PEER")
+    division = AgencyFactory(
+        code="000.11.12.H08", name="Phòng Tư pháp", kind=AgencyKind.DIVISION, parent=agency_a
+    )
+    assert transport.may_speak_for(system_a, agency_a.code)  # its owner agency
+    assert transport.may_speak_for(system_a, division.code)  # an agency below it
+    assert not transport.may_speak_for(system_a, agency_c.code)
+    assert not transport.may_speak_for(system_a, "")
+    assert not transport.may_speak_for(None, agency_a.code)
+    # The installation sends agency B's and a whole other province's mail to this system's service:
+    # the system answers for them.
+    settings.CONGSO_DOCUMENTS_PEERS = {
+        agency_b.code: f"{system_a.member.code}/PEER/lien-thong-van-ban",
+        "H22": f"{system_a.member.code}/KHAC/lien-thong-van-ban",
+    }
+    assert transport.may_speak_for(system_a, agency_b.code)
+    assert not transport.may_speak_for(system_a, "000.00.01.H22")  # another system of the same member
+
+
+def test_the_senders_refusal_by_the_receiver_is_not_retried(settings, monkeypatch):
+    import httpx
+
+    monkeypatch.setattr(transport.tokens, "get", lambda: "token")
+    target = Route(PEER, service="000.00.00.H22/QLVB/lien-thong-van-ban")
+
+    def answer(status, **kwargs):
+        return lambda *args, **kw: httpx.Response(status, **kwargs)
+
+    monkeypatch.setattr(
+        transport.httpx, "request", answer(403, json={"errorCode": 403, "message": "FORBIDDEN: không được"})
+    )
+    with pytest.raises(transport.Refused, match="FORBIDDEN"):
+        transport.send_package(target, b"<x/>")
+    # The gateway's own 403 (problem+json: no access right yet) is worth retrying.
+    monkeypatch.setattr(
+        transport.httpx,
+        "request",
+        answer(
+            403,
+            content=b'{"title": "forbidden", "status": 403}',
+            headers={"content-type": "application/problem+json"},
+        ),
+    )
+    with pytest.raises(transport.TransportError):
+        transport.send_package(target, b"<x/>")

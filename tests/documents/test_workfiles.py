@@ -212,3 +212,114 @@ def test_pages_and_export(cast, agency_a, work_file, incoming):
     assert data[12] == f"{agency_a.code}.{year}.12.VP"
     review = clerk.get("/can-bo/van-ban/ho-so/het-han/")
     assert review.status_code == 200 and specialist.get("/can-bo/van-ban/ho-so/het-han/").status_code == 403
+
+
+# --- The edit page -------------------------------------------------------------------------------
+
+
+def _edit_form(f, **changes) -> dict:
+    data = {
+        "code": f.code,
+        "title": f.title,
+        "responsible": f.responsible_id,
+        "unit": "",
+        "retention_years": f.retention_years or "",
+        "language": f.language,
+        "access": f.access,
+        "access_note": f.access_note,
+        "keywords": f.keywords,
+        "notes": f.notes,
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_edit_page_changes_an_open_files_metadata(cast, agency_a, work_file):
+    from congso.agencies.models import AgencyKind
+    from tests.factories.agencies import AgencyFactory
+
+    division = AgencyFactory(
+        code="000.11.12.H08", name="Văn phòng", kind=AgencyKind.DIVISION, parent=agency_a
+    )
+    f = work_file()
+    leader = _as(cast.leader)
+    page = leader.get(f"/can-bo/van-ban/ho-so/{f.pk}/sua/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'value="05.VP"' in html and 'for="id_title"' in html
+    assert "Sửa thông tin hồ sơ" in _as(cast.clerk).get(f"/can-bo/van-ban/ho-so/{f.pk}/").content.decode()
+
+    response = leader.post(
+        f"/can-bo/van-ban/ho-so/{f.pk}/sua/",
+        _edit_form(
+            f,
+            code="06.VP",
+            title="Hồ sơ chứng thực năm 2026",
+            responsible=cast.other_specialist.pk,
+            unit=division.pk,
+            retention_years="",
+            permanent="on",
+            access="restricted",
+            access_note="Có thông tin cá nhân",
+        ),
+    )
+    assert response.status_code == 302
+    f.refresh_from_db()
+    assert (f.code, f.title, f.responsible, f.unit) == (
+        "06.VP",
+        "Hồ sơ chứng thực năm 2026",
+        cast.other_specialist,
+        division,
+    )
+    assert (f.permanent, f.retention_years, f.access) == (True, None, "restricted")
+    assert AuditEntry.objects.filter(action="documents.workfile.update").exists()
+
+
+def test_the_edit_page_explains_bad_input_and_changes_nothing(cast, agency_b, work_file):
+    f = work_file()
+    work_file(code="07.VP")
+    clerk = _as(cast.clerk)
+    for changes, reason in (
+        ({"retention_years": ""}, "thời hạn bảo quản"),
+        ({"code": "07.VP"}, "đã có hồ sơ số 07.VP"),
+        ({"access": "restricted", "access_note": ""}, "lý do hạn chế"),
+        ({"responsible": cast.clerk_b.pk}, 'id="id_responsible_error"'),  # not a choice: the field says so
+    ):
+        response = clerk.post(f"/can-bo/van-ban/ho-so/{f.pk}/sua/", _edit_form(f, **changes))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert reason in html
+    with pytest.raises(services.DocumentError, match="Đơn vị lập hồ sơ"):
+        workfiles.update(f, by=cast.clerk, unit=agency_b)
+    f.refresh_from_db()
+    assert (f.code, f.retention_years, f.access, f.responsible) == ("05.VP", 5, "open", cast.specialist)
+
+
+def test_the_edit_page_is_refused_to_others_and_once_the_file_is_closed(cast, work_file, incoming):
+    f = work_file()
+    assert _as(cast.specialist).get(f"/can-bo/van-ban/ho-so/{f.pk}/sua/").status_code == 403  # builds it
+    assert (
+        _as(cast.specialist).post(f"/can-bo/van-ban/ho-so/{f.pk}/sua/", _edit_form(f, title="X")).status_code
+        == 403
+    )
+    assert _as(cast.clerk_b).get(f"/can-bo/van-ban/ho-so/{f.pk}/sua/").status_code == 404
+
+    workfiles.file_document(f, _assigned_incoming(incoming, cast), by=cast.specialist)
+    workfiles.close(f, by=cast.leader)
+    leader = _as(cast.leader)
+    response = leader.post(
+        f"/can-bo/van-ban/ho-so/{f.pk}/sua/", _edit_form(f, title="Đổi sau khi kết thúc"), follow=True
+    )
+    assert "Hồ sơ đã kết thúc, không sửa được thông tin." in " ".join(
+        str(m) for m in response.context["messages"]
+    )
+    assert "Sửa thông tin hồ sơ" not in leader.get(f"/can-bo/van-ban/ho-so/{f.pk}/").content.decode()
+    f.refresh_from_db()
+    assert f.title == "Hồ sơ về công tác đăng ký hộ tịch năm 2026"
+    with pytest.raises(services.DocumentError, match="đã kết thúc"):
+        workfiles.update(f, by=cast.leader, title="Khác")
+
+    workfiles.archive(f, by=cast.clerk, sheet_count=2, page_count=3)
+    response = _as(cast.clerk).get(f"/can-bo/van-ban/ho-so/{f.pk}/sua/", follow=True)
+    assert "Hồ sơ đã nộp lưu, không sửa được thông tin." in " ".join(
+        str(m) for m in response.context["messages"]
+    )

@@ -9,8 +9,14 @@ another installation's document system posts through the LGSP gateway.
 Only the gateway may call: it presents the provider credential ``CONGSO_DOCUMENTS_GATEWAY_TOKEN``
 (``Authorization: Bearer …``, compared in constant time) and names the calling system in
 ``X-Road-Client``, which must be a system of the LGSP allowed to call today (the gateway has already
-checked the caller's token and access right to this service). Answers are JSON ``{errorCode, message,
-data}``: 0 accepted; 302 refused (400, with the reason, nothing stored); 100 not authenticated (401).
+checked the caller's token and access right to this service). That system must also be allowed to
+speak for the message's ``From/OrganId`` (``transport.may_speak_for``, from what the LGSP registry says
+of its owner agency and member): a gateway access right to this service lets a system send, not sign
+as any agency. Answers are JSON ``{errorCode, message, data}``: 0 accepted; 302 refused (400, with the
+reason, nothing stored); 403 refused because the caller may not speak for the sender agency (403,
+nothing stored; the sender marks its recipient "02 refused"); 100 not authenticated (401). The
+exchange's own envelope, not problem+json: a sender reads problem+json as the gateway's answer and
+retries it.
 """
 
 import hmac
@@ -29,6 +35,7 @@ from .services import DocumentError
 logger = logging.getLogger(__name__)
 
 OK, AUTHEN_ERROR, DATA_TYPE_INVALID = 0, 100, 302
+FORBIDDEN = 403  # congso's code: the LGSP's list has none for "may not speak for that agency"
 
 
 def _answer(status: int, code: int, message: str, data=None) -> JsonResponse:
@@ -66,7 +73,15 @@ def _receive(request, accept, kind: str) -> JsonResponse:
         response["WWW-Authenticate"] = 'Bearer realm="congso-documents"'
         return response
     try:
-        result = accept(_body(request))
+        result = accept(_body(request), check_sender=lambda code: transport.may_speak_for(system, code))
+    except transport.SenderRefused as exc:
+        logger.warning("Exchange %s from %s refused: %s", kind, system.identifier, exc)
+        audit.record(
+            f"documents.exchange.{kind}_refused",
+            label="documents",
+            changes={"client": system.identifier, "reason": str(exc)[:300]},
+        )
+        return _answer(403, FORBIDDEN, f"FORBIDDEN: {exc}")
     except DocumentError as exc:
         logger.info("Exchange %s from %s refused: %s", kind, system.identifier, exc)
         return _answer(400, DATA_TYPE_INVALID, f"DATA_TYPE_INVALID: {exc}")

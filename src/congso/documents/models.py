@@ -268,6 +268,10 @@ class OutgoingDocument(models.Model):
     # The outbox event that asked for this draft: a redelivered event finds its draft instead of
     # making a second one.
     requested_by_event = models.CharField(_("yêu cầu từ sự kiện"), max_length=64, blank=True)
+    # The configured approval chain as it stood when the draft was first submitted (``documents.chains``):
+    # ``{"chain": id, "steps": [{"role", "unit", "person", "label"}], "signer": id or None}``; ``None``
+    # when no chain was configured (the drafter chose the approvers freely).
+    chain_plan = models.JSONField(_("luồng duyệt áp dụng"), null=True, blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 
@@ -408,6 +412,17 @@ class ApprovalStep(models.Model):
     )
     comment = models.TextField(_("ghi chú"), blank=True)
     decided_at = models.DateTimeField(_("thời điểm"), null=True, blank=True)
+    # The role and unit a configured chain asks of this step ("" / None: a freely chosen approver, who
+    # must be a leader or specialist of the document's agency).
+    role = models.CharField(_("vai trò"), max_length=12, blank=True)
+    unit = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("bước duyệt")
@@ -618,3 +633,85 @@ from .models_archive import (  # noqa: E402, F401
     WorkFile,
     WorkFileStatus,
 )
+
+
+class ChainRole(models.TextChoices):
+    """Who may stand at a step of a configured approval chain (roles of ``agencies``)."""
+
+    SPECIALIST = "specialist", _("Chuyên viên")
+    LEADER = "leader", _("Lãnh đạo")
+
+
+class ApprovalChain(models.Model):
+    """An agency's configured approval chain (luồng duyệt) for one document type, or its default
+    (``document_type`` empty): the ordered review steps, then the signer (always a leader of the
+    agency). A draft follows the chain in force when it is first submitted to the end, returns
+    included: its plan is copied onto the draft (``OutgoingDocument.chain_plan``), so editing a chain
+    never moves a draft already on its way."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+"
+    )
+    document_type = models.CharField(
+        _("loại văn bản"), max_length=4, choices=DocumentType.choices, blank=True
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ký cố định"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Bỏ trống: người soạn thảo chọn một lãnh đạo của cơ quan."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("luồng duyệt")
+        verbose_name_plural = _("luồng duyệt")
+        ordering = ["agency_id", "document_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "document_type"], name="documents_chain_once_per_type")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_document_type_display() or str(_("Mặc định (mọi loại văn bản)"))
+
+
+class ApprovalChainStep(models.Model):
+    """One review step of a configured chain: a role, in the agency itself or in one of its units,
+    and optionally the one person who holds the step (otherwise the drafter picks among the holders)."""
+
+    chain = models.ForeignKey(ApprovalChain, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    role = models.CharField(_("vai trò"), max_length=12, choices=ChainRole.choices)
+    unit = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt cố định"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("bước của luồng duyệt")
+        verbose_name_plural = _("bước của luồng duyệt")
+        ordering = ["chain_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "position"], name="documents_chain_step_position_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.get_role_display()}"

@@ -132,13 +132,19 @@ def current_step(document: OutgoingDocument) -> ApprovalStep | None:
 
 
 def can_decide(user, document: OutgoingDocument) -> bool:
+    """The person of the current step, who still holds what the step asks: the role the configured
+    chain set for it, in its unit or the agency; a freely chosen approver, a leader or specialist."""
     step = current_step(document)
-    return (
-        step is not None
-        and getattr(user, "is_authenticated", False)
-        and step.approver_id == user.pk
-        and (is_leader(user, document.agency) or is_specialist(user, document.agency))
-    )
+    if step is None or not getattr(user, "is_authenticated", False) or step.approver_id != user.pk:
+        return False
+    if step.role:
+        return _is(user, step.role, step.unit or document.agency)
+    return is_leader(user, document.agency) or is_specialist(user, document.agency)
+
+
+def can_configure_chains(user, agency) -> bool:
+    """Define the agency's approval chains: its administrator (quản trị cơ quan) or a leader."""
+    return _is(user, Role.AGENCY_ADMIN, agency) or is_leader(user, agency)
 
 
 def can_sign(user, document: OutgoingDocument) -> bool:

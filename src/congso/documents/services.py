@@ -496,18 +496,34 @@ def set_recipients(document: OutgoingDocument, *, by, recipients: list[dict]) ->
         audit.record("documents.outgoing.recipients", document, actor=by)
 
 
-def submit_for_approval(document: OutgoingDocument, *, by, approvers: list, signer) -> OutgoingDocument:
-    """Send the draft along a chain of approvers (in order; may be empty) to the signer, a leader of
-    the agency, who also approves last."""
+def submit_for_approval(
+    document: OutgoingDocument, *, by, approvers: list = (), signer=None, picks: dict | None = None
+) -> OutgoingDocument:
+    """Send the draft along its approval chain to the signer, a leader of the agency, who approves last.
+
+    When the agency has configured a chain for the draft's type (or a default one, ``documents.chains``)
+    the draft follows it: its steps' fixed persons, the persons the drafter ``picks`` (step position →
+    user id) where a step leaves a choice, and its fixed signer if any. The chain is frozen on the draft
+    at its first submission, so a returned draft submitted again follows the same chain even if it has
+    been edited since. Without a configured chain the drafter names the ``approvers`` (in order; may be
+    empty) freely."""
+    from . import chains  # chains imports DocumentError from here
+
     if not permissions.can_edit_draft(by, document):
         _refuse(_("Chỉ người soạn thảo được trình dự thảo chưa trình hoặc bị trả lại."))
+    plan = chains.plan_of(document)
+    if plan is not None:
+        steps = chains.people_for(document, plan, picks or {})
+        signer = chains.signer_for(document, plan, signer)
     if signer is None or not permissions.is_leader(signer, document.agency):
         _refuse(_("Người ký phải là lãnh đạo của cơ quan ban hành."))
-    chain = [person for person in approvers if person.pk != signer.pk] + [signer]
-    if len({p.pk for p in chain}) != len(chain):
+    if plan is None:
+        steps = [(person, {"role": "", "unit": None}) for person in approvers if person.pk != signer.pk]
+    steps = steps + [(signer, {"role": "leader", "unit": None})]
+    if len({person.pk for person, _row in steps}) != len(steps):
         _refuse(_("Một người chỉ xuất hiện một lần trong luồng duyệt."))
-    for person in chain:
-        if not (
+    for person, _row in steps:
+        if plan is None and not (
             permissions.is_leader(person, document.agency)
             or permissions.is_specialist(person, document.agency)
         ):
@@ -519,18 +535,30 @@ def submit_for_approval(document: OutgoingDocument, *, by, approvers: list, sign
             decision=ApprovalStep.Decision.SKIPPED
         )
         ApprovalStep.objects.bulk_create(
-            ApprovalStep(document=document, round=last + 1, position=i, approver=person)
-            for i, person in enumerate(chain, start=1)
+            ApprovalStep(
+                document=document,
+                round=last + 1,
+                position=i,
+                approver=person,
+                role=row["role"] if plan is not None else "",
+                unit=row["unit"],
+            )
+            for i, (person, row) in enumerate(steps, start=1)
         )
         document.status = OutgoingStatus.IN_REVIEW
         document.signer = signer
         document.signer_name = getattr(signer, "full_name", "") or str(signer)
         document.signer_authority = header.signer_authority
         document.signer_title = header.signer_title
+        document.chain_plan = plan
         document.save()
+        chain = [person for person, _row in steps]
         _log(document, by, "submitted", " → ".join(str(p) for p in chain))
         audit.record(
-            "documents.outgoing.submit", document, actor=by, changes={"chain": [p.pk for p in chain]}
+            "documents.outgoing.submit",
+            document,
+            actor=by,
+            changes={"chain": [p.pk for p in chain], "configured": (plan or {}).get("chain")},
         )
     return document
 

@@ -17,12 +17,13 @@ routing decision, the calls through the LGSP gateway, and the pull of the nation
 system itself: it writes a ``Transmission`` in the event's transaction and enqueues the task
 ``documents.send_transmission``, which sends it *outside* any transaction (a call must not hold the
 database: on SQLite the receiving end, here the sandbox's axis, would wait for the lock) — the outbox
-pattern once more, one step further. A peer or axis that is down, slow or refuses the platform (401/403,
-5xx, no answer) is retried with the outbox's backoff (``core.events.backoff_delay``), without end, so
-nothing is lost; the sweep ``documents.transmission_sweep`` sends what is due should a task be lost.
-Receivers register a DocumentId once and the axis files the same message once, so a package sent twice is
-registered once. A package the receiver refuses as malformed (HTTP 400) is not retried: the recipient is
-marked "02 refused" with the reason.
+pattern once more, one step further. A peer or axis that is down, slow or refuses the platform (the
+gateway's 401/403 problem+json, 5xx, no answer) is retried with the outbox's backoff
+(``core.events.backoff_delay``), without end, so nothing is lost; the sweep
+``documents.transmission_sweep`` sends what is due should a task be lost. Receivers register a
+DocumentId once and the axis files the same message once, so a package sent twice is registered once. A
+package the receiver itself refuses (HTTP 400 malformed, 403 the calling system may not speak for the
+sender agency, 404/409/422) is not retried: the recipient is marked "02 refused" with the reason.
 
 **Pull** (``pull_axis``, the periodic job ``documents.axis_pull``): for every agency in force, the
 waiting messages are taken from the axis's mailbox, each applied once (``ExchangeReceipt`` remembers its
@@ -135,8 +136,8 @@ tokens = _TokenCache()
 
 def _call(method: str, service: str, path: str, **request):
     """One call to ``service`` through the gateway; the answer's JSON body, or an exception: ``Refused``
-    for a 400/404/409/422 that names the message, ``TransportError`` for anything worth retrying. A token
-    the gateway no longer accepts (its key rotated away) is replaced once at once."""
+    for the receiver's own 400/403/404/409/422 that names the message, ``TransportError`` for anything
+    worth retrying. A token the gateway no longer accepts (its key rotated away) is replaced once at once."""
     try:
         return _call_once(method, service, path, **request)
     except _StaleToken:
@@ -186,7 +187,9 @@ def _call_once(method: str, service: str, path: str, *, content: bytes | None = 
     is_gateways = answer.headers.get("content-type", "").startswith("application/problem+json")
     if answer.status_code == 401 and is_gateways and tokens.forget():
         raise _StaleToken
-    if answer.status_code in (400, 404, 409, 422) and not is_gateways:
+    # 403 from the receiver itself (not the gateway's problem+json): the calling system may not speak
+    # for the sender agency there; sending again changes nothing until a registry does.
+    if answer.status_code in (400, 403, 404, 409, 422) and not is_gateways:
         raise Refused(reason or f"HTTP {answer.status_code}")
     raise TransportError(f"{service}{path}: HTTP {answer.status_code} {reason}".strip())
 
@@ -362,27 +365,63 @@ def send_due(limit: int = 100) -> dict[str, int]:
 # --- Incoming: what peers post and what the axis holds ----------------------------------------
 
 
-def accept_package(data: bytes) -> IncomingDocument:
-    """Register a package for one of this installation's agencies (named by its ``To``)."""
+class SenderRefused(services.DocumentError):
+    """The calling system may not speak for the message's ``From`` agency."""
+
+
+def may_speak_for(system, organ_code: str) -> bool:
+    """Whether the LGSP ``system`` (``lgsp.services.find_system``) may send documents and statuses as
+    the agency ``organ_code``: the system's owner agency or its member's agency is that agency or one
+    above it in the tree (a province's document system speaks for the province's agencies), or this
+    installation sends that agency's mail to a service of this very system (``CONGSO_DOCUMENTS_PEERS``:
+    the system we deliver to for an agency is the one that answers for it)."""
+    if system is None or not organ_code:
+        return False
+    owners = {a.pk: a for a in (system.owner_agency, getattr(system.member, "agency", None)) if a is not None}
+    for owner in owners.values():
+        if owner.code == organ_code:
+            return True
+        if any(a.code == organ_code for a in agencies.agency_descendants(owner)):
+            return True
+    target = route(organ_code)
+    if target.kind == PEER:
+        member, _sep, rest = target.service.partition("/")
+        return member == system.member.code and rest.split("/", 1)[0] == system.code
+    return False
+
+
+def _check_sender(check, organ_code: str) -> None:
+    if check is not None and not check(organ_code):
+        # Machine-facing, like every answer of the exchange endpoint: Vietnamese, not translated.
+        raise SenderRefused(f"{organ_code}: hệ thống gọi không được gửi thay cơ quan này (From/OrganId).")
+
+
+def accept_package(data: bytes, check_sender=None) -> IncomingDocument:
+    """Register a package for one of this installation's agencies (named by its ``To``). With
+    ``check_sender(organ_code)``, a package whose ``From`` it refuses raises ``SenderRefused`` and
+    stores nothing."""
     try:
         package = edxml.parse(data)
     except edxml.PackageError as exc:
         raise services.DocumentError(str(exc)) from exc
+    _check_sender(check_sender, package.from_code)
     agency = agencies.agencies_by_code([package.to_code]).get(package.to_code)
     if agency is None:
         raise services.DocumentError(f"{package.to_code}: không phải cơ quan của hệ thống này.")
     return services.receive_package(agency, data)
 
 
-def accept_status(data: bytes):
+def accept_status(data: bytes, check_sender=None):
     """Apply a status message: a recall request (13) to the received document it names, any other code
-    (01 … 06, 15, 16) to the sender's outgoing document, per recipient."""
+    (01 … 06, 15, 16) to the sender's outgoing document, per recipient. ``check_sender`` as for
+    ``accept_package``."""
     from . import recall
 
     try:
         message = edxml.parse_status(data)
     except edxml.PackageError as exc:
         raise services.DocumentError(str(exc)) from exc
+    _check_sender(check_sender, message.from_code)
     if message.status == RecipientStatus.RECALLED:
         return recall.receive_request(message)
     return services.receive_status(data)

@@ -29,6 +29,8 @@ urlpatterns += [
     path("ho-so/lap/", workfile_views.workfile_new, name="workfile_new"),
     path("ho-so/het-han/", workfile_views.retention_review, name="workfile_review"),
     path("ho-so/<int:pk>/", workfile_views.workfile_detail, name="workfile"),
+    # Before "ho-so/<pk>/<action>/" (POST actions), which would take it.
+    path("ho-so/<int:pk>/sua/", workfile_views.workfile_edit, name="workfile_edit"),
     path("ho-so/<int:pk>/<slug:action>/", workfile_views.workfile_action, name="workfile_action"),
 ]
 
@@ -40,4 +42,13 @@ urlpatterns[:0] = [
     path("di/<int:pk>/nhan-soan/", reply_views.outgoing_take, name="outgoing_take"),
     path("di/<int:pk>/tra-ket-qua/", reply_views.result_deliver, name="result_deliver"),
     path("ket-qua/<int:dossier_pk>/", reply_views.result_new, name="result_new"),
+]
+
+# Approval chains per document type (documents.chain_views).
+from . import chain_views  # noqa: E402
+
+urlpatterns += [
+    path("luong-duyet/", chain_views.chain_list, name="chains"),
+    path("luong-duyet/sua/", chain_views.chain_edit, name="chain_edit"),
+    path("luong-duyet/<int:pk>/xoa/", chain_views.chain_delete, name="chain_delete"),
 ]

@@ -16,7 +16,7 @@ from congso.core import audit, ratelimit
 from congso.core.net import client_address
 from congso.workspace.permissions import workspace_required
 
-from . import forms, permissions, services, signing
+from . import chain_forms, chains, forms, permissions, services, signing
 from .models import Attachment, IncomingDocument, OutgoingDocument
 
 PAGE_SIZE = 25
@@ -269,14 +269,55 @@ def outgoing_detail(request, pk):
                 ),
             },
         )
-        people = _staff(document.agency)
-        context["submit_form"] = forms.SubmitForm(
-            reviewers=[p for p in people if p.pk != user.pk],
-            leaders=agencies.staff_of(document.agency, ["leader"]),
-        )
+        context.update(_submit_context(document, user))
     if context["can_decide"]:
         context["decision_form"] = forms.DecisionForm()
     return render(request, "documents/outgoing_detail.html", context)
+
+
+def _submit_context(document, user) -> dict:
+    """The submit form: the configured chain's open choices, or the free choice of approvers."""
+    leaders = agencies.staff_of(document.agency, ["leader"])
+    plan = chains.plan_of(document)
+    if plan is None:
+        people = _staff(document.agency)
+        return {
+            "submit_form": forms.SubmitForm(
+                reviewers=[p for p in people if p.pk != user.pk], leaders=leaders
+            ),
+            "planned_steps": None,
+        }
+    rows = chains.planned_steps(document, plan)
+    return {
+        "submit_form": chain_forms.ChainSubmitForm(rows=rows, leaders=None if plan["signer"] else leaders),
+        "planned_steps": rows,
+    }
+
+
+def _submit(request, document) -> None:
+    leaders = {p.pk: p for p in agencies.staff_of(document.agency, ["leader"])}
+    plan = chains.plan_of(document)
+    if plan is not None:
+        rows = chains.planned_steps(document, plan)
+        form = chain_forms.ChainSubmitForm(
+            request.POST, rows=rows, leaders=None if plan["signer"] else leaders
+        )
+        if not form.is_valid():
+            raise services.DocumentError(_("Luồng duyệt chưa hợp lệ: %(errors)s") % {"errors": _errors(form)})
+        services.submit_for_approval(
+            document, by=request.user, picks=form.picks(), signer=leaders.get(form.cleaned_data.get("signer"))
+        )
+        return
+    people = {p.pk: p for p in _staff(document.agency)}
+    form = forms.SubmitForm(request.POST, reviewers=people.values(), leaders=leaders.values())
+    if not form.is_valid():
+        raise services.DocumentError(_("Luồng duyệt chưa hợp lệ: %(errors)s") % {"errors": _errors(form)})
+    services.submit_for_approval(
+        document,
+        by=request.user,
+        approvers=[people[pk] for pk in form.cleaned_data["approvers"]],
+        signer=people[form.cleaned_data["signer"]],
+    )
 
 
 @workspace_required
@@ -304,22 +345,7 @@ def outgoing_action(request, pk, action):
             services.set_recipients(document, by=user, recipients=items)
             messages.success(request, _("Đã lưu nơi nhận."))
         elif action == "trinh":
-            people = {p.pk: p for p in _staff(document.agency)}
-            form = forms.SubmitForm(
-                request.POST,
-                reviewers=people.values(),
-                leaders=agencies.staff_of(document.agency, ["leader"]),
-            )
-            if not form.is_valid():
-                raise services.DocumentError(
-                    _("Luồng duyệt chưa hợp lệ: %(errors)s") % {"errors": _errors(form)}
-                )
-            services.submit_for_approval(
-                document,
-                by=user,
-                approvers=[people[pk] for pk in form.cleaned_data["approvers"]],
-                signer=people[form.cleaned_data["signer"]],
-            )
+            _submit(request, document)
             messages.success(request, _("Đã trình duyệt."))
         elif action == "duyet":
             form = forms.DecisionForm(request.POST)

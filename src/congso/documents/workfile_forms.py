@@ -12,6 +12,7 @@ class WorkFileForm(forms.Form):
         label=_("Tiêu đề hồ sơ"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
     responsible = forms.TypedChoiceField(label=_("Người lập hồ sơ"), coerce=int)
+    unit = forms.TypedChoiceField(label=_("Đơn vị lập hồ sơ"), coerce=int, required=False, empty_value=None)
     permanent = forms.BooleanField(label=_("Bảo quản vĩnh viễn"), required=False)
     retention_years = forms.IntegerField(
         label=_("Thời hạn bảo quản (năm)"),
@@ -26,11 +27,21 @@ class WorkFileForm(forms.Form):
     keywords = forms.CharField(label=_("Từ khóa"), max_length=300, required=False)
     notes = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, staff=(), **kwargs):
+    def __init__(self, *args, staff=(), units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].choices = [
             (p.pk, getattr(p, "full_name", "") or p.get_username()) for p in staff
         ]
+        self.fields["unit"].choices = [("", _("Chính cơ quan"))] + [(u.pk, u.name) for u in units]
+
+    @classmethod
+    def initial_of(cls, work_file) -> dict:
+        """What the edit page shows of ``work_file``."""
+        initial = {
+            name: getattr(work_file, name) for name in cls.base_fields if name not in ("responsible", "unit")
+        }
+        initial.update(responsible=work_file.responsible_id, unit=work_file.unit_id)
+        return initial
 
 
 class ListFilterForm(forms.Form):

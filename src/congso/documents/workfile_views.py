@@ -15,7 +15,7 @@ from congso.core import audit, spreadsheets
 from congso.workspace.permissions import workspace_required
 
 from . import permissions, services, workfile_forms, workfiles
-from .models import FiledDocument, WorkFile
+from .models import FiledDocument, WorkFile, WorkFileStatus
 from .views import _agency
 
 
@@ -65,10 +65,12 @@ def workfile_new(request):
     if not permissions.can_manage_workfiles(request.user, agency):
         raise PermissionDenied(_("Chỉ văn thư hoặc lãnh đạo cơ quan được lập danh mục hồ sơ."))
     staff = {p.pk: p for p in _staff(agency)}
-    form = workfile_forms.WorkFileForm(request.POST or None, staff=staff.values())
+    units = {u.pk: u for u in agencies.agency_descendants(agency)}
+    form = workfile_forms.WorkFileForm(request.POST or None, staff=staff.values(), units=units.values())
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["responsible"] = staff[data["responsible"]]
+        data["unit"] = units.get(data["unit"])
         year = timezone.localdate().year
         try:
             work_file = workfiles.create(agency=agency, by=request.user, year=year, **data)
@@ -104,6 +106,7 @@ def workfile_detail(request, pk):
         "can_file": permissions.can_file_into(user, work_file),
         "can_close": permissions.can_close_workfile(user, work_file),
         "can_archive": permissions.can_archive(user, work_file),
+        "can_edit": permissions.can_edit_workfile(user, work_file),
     }
     if context["can_file"]:
         incoming, outgoing = workfiles.filing_candidates(user, work_file)
@@ -111,6 +114,48 @@ def workfile_detail(request, pk):
     if context["can_archive"]:
         context["archive_form"] = workfile_forms.ArchiveForm(initial={"keywords": work_file.keywords})
     return render(request, "documents/workfile_detail.html", context)
+
+
+@workspace_required
+def workfile_edit(request, pk):
+    """Change a file's metadata while it is being built (clerk, leader); a closed or archived file is
+    refused with the reason, nothing changed."""
+    work_file = _work_file(request, pk)
+    if work_file.status != WorkFileStatus.OPEN:
+        messages.error(
+            request,
+            _("Hồ sơ %(state)s, không sửa được thông tin.")
+            % {"state": work_file.get_status_display().lower()},
+        )
+        return redirect("documents:workfile", work_file.pk)
+    if not permissions.can_edit_workfile(request.user, work_file):
+        raise PermissionDenied(_("Chỉ sửa được hồ sơ đang lập, bởi văn thư hoặc lãnh đạo cơ quan."))
+    staff = {p.pk: p for p in _staff(work_file.agency)}
+    units = {u.pk: u for u in agencies.agency_descendants(work_file.agency)}
+    form = workfile_forms.WorkFileForm(
+        request.POST or None,
+        initial=workfile_forms.WorkFileForm.initial_of(work_file),
+        staff=staff.values(),
+        units=units.values(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["responsible"] = staff[data["responsible"]]
+        data["unit"] = units.get(data["unit"])
+        if data["permanent"]:
+            data["retention_years"] = None
+        try:
+            workfiles.update(work_file, by=request.user, **data)
+        except services.DocumentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu thông tin hồ sơ %(code)s.") % {"code": work_file.code})
+            return redirect("documents:workfile", work_file.pk)
+    return render(
+        request,
+        "documents/workfile_form.html",
+        {"form": form, "agency": work_file.agency, "work_file": work_file},
+    )
 
 
 def _chosen_document(user, work_file, value: str):

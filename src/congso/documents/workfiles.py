@@ -20,6 +20,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congso.agencies import services as agencies
 from congso.core import audit, spreadsheets
 
 from . import permissions
@@ -70,6 +71,14 @@ def _check_responsible(agency, responsible) -> None:
         _refuse(_("Người lập hồ sơ phải là cán bộ làm công tác văn bản của cơ quan."))
 
 
+def _check_unit(agency, unit) -> None:
+    """The unit building a file is the agency itself or one of its units."""
+    if unit is None or unit.pk == agency.pk:
+        return
+    if unit.pk not in {a.pk for a in agencies.agency_descendants(agency)}:
+        _refuse(_("Đơn vị lập hồ sơ phải là cơ quan hoặc một đơn vị thuộc cơ quan."))
+
+
 def _save_code(work_file: WorkFile) -> None:
     try:
         with transaction.atomic():
@@ -90,6 +99,7 @@ def create(*, agency, by, year: int, code: str, title: str, responsible, **field
     _check_retention(permanent, retention_years)
     _check_access(fields.get("access") or AccessCondition.OPEN, fields.get("access_note", ""))
     _check_responsible(agency, responsible)
+    _check_unit(agency, fields.get("unit"))
     values = {k: v for k, v in fields.items() if k in EDITABLE and v is not None}
     values.update(permanent=permanent, retention_years=retention_years)
     with transaction.atomic():
@@ -102,7 +112,13 @@ def create(*, agency, by, year: int, code: str, title: str, responsible, **field
 
 
 def update(work_file: WorkFile, *, by, **fields) -> WorkFile:
-    """Change what the list says of a file still being built."""
+    """Change what the list says of a file still being built: never once it is closed or handed to the
+    archive (its metadata is then the archive's record)."""
+    if work_file.status != WorkFileStatus.OPEN:
+        _refuse(
+            _("Hồ sơ %(state)s, không sửa được thông tin.")
+            % {"state": work_file.get_status_display().lower()}
+        )
     if not permissions.can_edit_workfile(by, work_file):
         _refuse(_("Chỉ sửa được hồ sơ đang lập, bởi văn thư hoặc lãnh đạo cơ quan."))
     changes = {}
@@ -115,6 +131,7 @@ def update(work_file: WorkFile, *, by, **fields) -> WorkFile:
     _check_retention(work_file.permanent, work_file.retention_years)
     _check_access(work_file.access, work_file.access_note)
     _check_responsible(work_file.agency, work_file.responsible)
+    _check_unit(work_file.agency, work_file.unit)
     with transaction.atomic():
         _save_code(work_file)
         audit.record("documents.workfile.update", work_file, changes=changes, actor=by)

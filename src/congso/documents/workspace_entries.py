@@ -8,7 +8,15 @@ from congso.agencies import services as agencies
 from congso.workspace import registry
 
 from . import permissions
-from .models import ApprovalStep, IncomingDocument, IncomingStatus, OutgoingDocument, OutgoingStatus
+from .models import (
+    ApprovalStep,
+    IncomingDocument,
+    IncomingStatus,
+    OutgoingDocument,
+    OutgoingStatus,
+    Recall,
+    RecallState,
+)
 
 
 def _my_agencies(user) -> list:
@@ -46,7 +54,9 @@ registry.navigation.add(
 
 def todo_count_for(user) -> int:
     """Incoming documents to assign (leader) or handle (main assignee), drafts awaiting this person's
-    decision or signature, signed documents to issue and issued ones to send (clerk)."""
+    decision or signature, signed documents to issue and issued ones to send (clerk), and recalls
+    another agency asked of a document received here, until they are agreed or refused (clerk and
+    leaders of the receiving agency, who answer them)."""
     if not getattr(user, "is_authenticated", False):
         return 0
     mine = _my_agencies(user)
@@ -72,6 +82,9 @@ def todo_count_for(user) -> int:
     count += OutgoingDocument.objects.filter(
         Q(status=OutgoingStatus.SIGNED) | Q(status=OutgoingStatus.ISSUED), agency_id__in=clerking
     ).count()
+    count += Recall.objects.filter(
+        state=RecallState.REQUESTED, incoming__agency_id__in=set(leading) | set(clerking)
+    ).count()
     return count
 
 
@@ -96,5 +109,21 @@ registry.navigation.add(
         order=57,
         current_views=("documents:workfile", "documents:workfile_new", "documents:workfile_review"),
         shown_to=_works_with_documents,
+    ),
+)
+
+
+def _configures_chains(user) -> bool:
+    return any(permissions.can_configure_chains(user, a) for a in _my_agencies(user))
+
+
+registry.navigation.add(
+    "documents.chains",
+    registry.NavigationEntry(
+        label=_("Luồng duyệt văn bản"),
+        url_name="documents:chains",
+        order=58,
+        current_views=("documents:chain_edit",),
+        shown_to=_configures_chains,
     ),
 )
