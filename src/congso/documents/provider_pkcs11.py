@@ -12,8 +12,7 @@ Settings (a Django setting, else the environment variable of the same name):
 - ``CONGSO_PKCS11_SIGNER_KEYS`` — ``username=label`` pairs separated by commas: the key (and the
   certificate of the same label) each signer signs with;
 - ``CONGSO_PKCS11_SEAL_KEYS`` — ``agency code=label`` pairs: each agency's seal key and certificate;
-- ``CONGSO_PKCS11_SEAL_IMAGE_DIR`` — where the seal images are (``<agency code>.png``); by default the
-  development PKI's drawing is used (the image is not a secret, only the key is);
+- ``CONGSO_SEAL_IMAGE_DIR`` — the agencies' seal images (``<agency code>.png``, ``seal_images``);
 - ``CONGSO_PKCS11_CA_CHAIN`` — PEM files of the issuing CA's certificates, embedded in the signature so
   a validator can build the chain (the token often holds only the end certificates).
 
@@ -23,13 +22,12 @@ so it does not end up in a repository or a settings dump.
 
 import os
 import threading
-from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import devpki
 from .errors import SigningError
+from .seal_images import seal_image_path
 
 _sessions: dict[tuple[str, str], object] = {}
 _sessions_lock = threading.Lock()
@@ -147,17 +145,3 @@ class Pkcs11Provider:
     def trusted_root_paths(self):
         # Production's roots are the government CA's, named by CONGSO_TRUSTED_ROOTS.
         return []
-
-
-def seal_image_path(agency) -> Path:
-    """The agency's seal image: from ``CONGSO_PKCS11_SEAL_IMAGE_DIR`` when set, else drawn as the
-    development PKI draws it (an image, not a key: nothing secret)."""
-    directory = str(_setting("CONGSO_PKCS11_SEAL_IMAGE_DIR") or "")
-    if directory:
-        path = Path(directory) / f"{agency.code}.png"
-        if path.exists():
-            return path
-    path = devpki.pki_dir() / "seal-images" / f"{devpki._safe(agency.code)}.png"
-    if not path.exists():
-        devpki.seal_image(agency.short_name or agency.code, agency.name, path)
-    return path

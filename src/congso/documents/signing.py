@@ -74,8 +74,15 @@ def _pkcs11_provider():
     return Pkcs11Provider()
 
 
+def _csc_provider():
+    from .provider_csc import CscProvider
+
+    return CscProvider()
+
+
 # Imported when chosen: python-pkcs11 loads a C extension a development machine need not load.
 providers.add("pkcs11", _pkcs11_provider)
+providers.add("csc", _csc_provider)
 
 
 def _file_signer(cred):
