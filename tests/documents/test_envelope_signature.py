@@ -169,3 +169,22 @@ def test_the_receiving_endpoint_refuses_a_broken_signature_with_the_reason(
     )
     assert answer.status_code == 400 and "chữ ký số" in answer.json()["message"].lower()
     assert not IncomingDocument.objects.exists()
+
+
+def test_a_local_recipient_refusing_a_broken_signature_is_shown_02_with_the_reason(
+    signed_draft, cast, agency_b, monkeypatch
+):
+    from congso.documents.models import RecipientStatus
+
+    document = services.issue(signed_draft(), by=cast.clerk)
+    services.dispatch(document, by=cast.clerk)
+    signed_package = services.package_for
+    monkeypatch.setattr(services, "package_for", lambda d, r: _tampered_summary(signed_package(d, r), d))
+    assert exchange.deliver_dispatched(document.pk) == []
+    recipient = document.recipients.get(organ_code=agency_b.code)
+    assert recipient.status == RecipientStatus.REFUSED and "chữ ký số" in recipient.status_note.lower()
+    assert not IncomingDocument.objects.filter(agency=agency_b).exists()
+
+
+def _tampered_summary(data: bytes, document) -> bytes:
+    return data.replace(document.summary.encode(), ("X" + document.summary[1:]).encode())

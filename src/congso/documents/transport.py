@@ -238,9 +238,15 @@ def deliver_dispatched(document_id: int) -> list:
     for recipient in document.recipients.filter(electronic=True).exclude(organ_code=""):
         target = route(recipient.organ_code)
         if target.kind == LOCAL:
-            received.append(
-                services.receive_package(target.agency, services.package_for(document, recipient))
-            )
+            package = services.package_for(document, recipient)
+            try:
+                received.append(services.receive_package(target.agency, package))
+            except services.DocumentError as exc:
+                # Refused by the receiving agency (a broken envelope signature …): "02 refused" with the
+                # reason, as a peer's refusal; delivering it again would be refused again.
+                services.record_recipient_status(
+                    document, organ_code=recipient.organ_code, status=RecipientStatus.REFUSED, note=str(exc)
+                )
         elif target.kind == NONE:
             _note(document, f"{recipient.organ_code}: không có đường gửi điện tử / no electronic route")
         else:
