@@ -188,3 +188,24 @@ def test_a_local_recipient_refusing_a_broken_signature_is_shown_02_with_the_reas
 
 def _tampered_summary(data: bytes, document) -> bytes:
     return data.replace(document.summary.encode(), ("X" + document.summary[1:]).encode())
+
+
+def test_an_axis_package_with_a_broken_signature_is_answered_02_through_the_axis(
+    package_for_b, agency_a, agency_b, settings, monkeypatch
+):
+    from congso.documents import transport
+
+    settings.CONGSO_DOCUMENTS_AXIS_SERVICE = "NDXP/QUOCGIA/truc-van-ban"
+    sent = []
+    monkeypatch.setattr(transport, "send_status", lambda target, data: sent.append((target, data)))
+    tampered = _tampered(_signed(package_for_b, agency_a))
+    item = {"MessageId": "m-1", "Loai": "edXML", "NoiDung": base64.b64encode(tampered).decode()}
+
+    assert transport._take(item) is True  # acknowledged: it would be refused again
+    assert not IncomingDocument.objects.exists()
+    ((target, data),) = sent
+    assert target.kind == transport.AXIS
+    answer = edxml.parse_status(data)
+    assert answer.status == "02" and answer.response_for == package_for_b.document_id
+    assert answer.from_code == agency_b.code and answer.to_code == agency_a.code
+    assert "chữ ký số" in answer.description.lower()

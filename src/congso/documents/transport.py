@@ -424,7 +424,41 @@ def _take(item: dict) -> bool:
         ExchangeReceipt.objects.get_or_create(
             channel=AXIS_CHANNEL, message_id=message_id, defaults={"kind": "refused"}
         )
+        if item.get("Loai") == "edXML":
+            _answer_refusal(data, str(exc))
     return True
+
+
+def refusal_for(data: bytes, reason: str) -> bytes | None:
+    """The "02 refused" status message answering a package that is readable but refused (a broken
+    envelope signature, another agency's package …); ``None`` when not even its header can be read."""
+    try:
+        package = edxml.parse(data)
+    except edxml.PackageError:
+        return None
+    return edxml.build_status(
+        edxml.StatusMessage(
+            from_code=package.to_code,
+            from_name=package.to_name,
+            to_code=package.from_code,
+            response_for=package.document_id,
+            status=RecipientStatus.REFUSED,
+            description=reason[:500],
+        )
+    )
+
+
+def _answer_refusal(data: bytes, reason: str) -> None:
+    """Tell the sender through the axis that its package was refused, and why. Once, best effort: the
+    message is acknowledged either way (it would be refused again), a failed answer is logged."""
+    refusal = refusal_for(data, reason)
+    service = exchange_conf.axis_service()
+    if refusal is None or not service:
+        return
+    try:
+        send_status(Route(AXIS, service=service), refusal)
+    except (Refused, TransportError) as exc:
+        logger.warning("The refusal of an axis package could not be sent: %s", exc)
 
 
 def pull_axis(codes: list[str] | None = None) -> int:
