@@ -12,7 +12,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from congso.documents import devpki, provider_pkcs11, services, signing
+from congso.documents import devpki, envelope_signature, provider_pkcs11, services, signing
 from congso.documents.models import Attachment
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,10 @@ def test_a_document_issued_with_keys_on_a_pkcs11_token_verifies(
     path.write_bytes(data)
     output = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=False).stdout
     assert output.count("Signature Validation: Signature is Valid.") == 2, output
+
+    # The edXML envelope is signed with the seal key on the token too.
+    package = services.package_for(document, document.recipients.get(electronic=True))
+    assert envelope_signature.verify(package).organ_code == agency_a.code
 
 
 @requires_softhsm

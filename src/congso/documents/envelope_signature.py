@@ -24,6 +24,7 @@ signxml here refuses entities and the network too):
 
 import asyncio
 import base64
+import concurrent.futures
 import hashlib
 from dataclasses import dataclass
 
@@ -54,6 +55,18 @@ class EnvelopeSigner:
     def __str__(self) -> str:
         parts = [self.common_name, self.organisation if self.organisation != self.common_name else ""]
         return " — ".join(p for p in parts if p)
+
+
+def _run(make_coroutine):
+    """Run ``make_coroutine()`` to completion from synchronous code. pyHanko's signers and validators are
+    asynchronous; when this thread already runs an event loop (a test driving a browser, an async
+    worker) ``asyncio.run`` is refused there, so the coroutine runs on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 def _parser():
@@ -107,7 +120,7 @@ def sign(data: bytes, signer) -> bytes:
     header = root.find(f"{{{edxml.NS}}}edXMLHeader")
     if header is None:
         raise SigningError(_("Gói tin không có edXMLHeader để đặt chữ ký số."))
-    cert = asyncio.run(_prepared(signer))
+    cert = _run(lambda: _prepared(signer))
     is_ec = cert.public_key.algorithm == "ec"
     digest = base64.b64encode(hashlib.sha256(_c14n(root)).digest()).decode("ascii")
 
@@ -122,7 +135,8 @@ def sign(data: bytes, signer) -> bytes:
     _ds(reference, "DigestMethod", Algorithm=SHA256)
     _ds(reference, "DigestValue", digest)
 
-    value = asyncio.run(signer.async_sign_raw(_c14n(signed_info), "sha256"))
+    to_sign = _c14n(signed_info)
+    value = _run(lambda: signer.async_sign_raw(to_sign, "sha256"))
     if is_ec:
         value = _raw_ecdsa(value, (cert.public_key.bit_size + 7) // 8)
     _ds(signature, "SignatureValue", base64.b64encode(value).decode("ascii"))
@@ -154,7 +168,7 @@ def _chain_is_trusted(cert, others) -> None:
     )
     validator = CertificateValidator(cert, intermediate_certs=others, validation_context=context)
     try:
-        asyncio.run(validator.async_validate_usage({"digital_signature"}))
+        _run(lambda: validator.async_validate_usage({"digital_signature"}))
     except Exception as exc:
         raise EnvelopeSignatureError(
             _("Chứng thư số ký gói tin không thuộc chuỗi tin cậy: %(error)s") % {"error": exc}

@@ -34,10 +34,11 @@ import os
 import threading
 import time
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .errors import SigningError
+from .provider_settings import pairs as _pairs
+from .provider_settings import setting as _setting
 from .seal_images import seal_image_path
 
 API = "csc/v2"
@@ -45,18 +46,6 @@ HASH_OIDS = {"sha256": "2.16.840.1.101.3.4.2.1"}
 _tokens: dict[tuple[str, str], tuple[str, float]] = {}
 _checked_services: set[str] = set()
 _lock = threading.Lock()
-
-
-def _setting(name: str, default=""):
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    return os.environ.get(name, default)
-
-
-def _pairs(value) -> dict[str, str]:
-    from .provider_pkcs11 import _pairs as pairs
-
-    return pairs(value)
 
 
 class CscClient:

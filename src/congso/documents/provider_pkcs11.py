@@ -23,32 +23,15 @@ so it does not end up in a repository or a settings dump.
 import os
 import threading
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .errors import SigningError
+from .provider_settings import pairs as _pairs
+from .provider_settings import setting as _setting
 from .seal_images import seal_image_path
 
 _sessions: dict[tuple[str, str], object] = {}
 _sessions_lock = threading.Lock()
-
-
-def _setting(name: str, default=""):
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    return os.environ.get(name, default)
-
-
-def _pairs(value) -> dict[str, str]:
-    """``a=x,b=y`` (or a dict) as a dict."""
-    if isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items()}
-    pairs = {}
-    for part in str(value or "").split(","):
-        key, sep, label = part.partition("=")
-        if sep and key.strip() and label.strip():
-            pairs[key.strip()] = label.strip()
-    return pairs
 
 
 def _session(module: str, token_label: str):
