@@ -209,3 +209,59 @@ def test_an_axis_package_with_a_broken_signature_is_answered_02_through_the_axis
     assert answer.status == "02" and answer.response_for == package_for_b.document_id
     assert answer.from_code == agency_b.code and answer.to_code == agency_a.code
     assert "chữ ký số" in answer.description.lower()
+
+
+def test_an_rsa_seal_key_signs_rsa_sha256(package_for_b, agency_a, tmp_path):
+    """Government CA seal certificates are RSA: the envelope is then signed RSA-SHA256."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+    from pyhanko.sign import signers
+
+    root = devpki.ensure_root()
+    root_cert = x509.load_pem_x509_certificate(root.cert_path.read_bytes())
+    root_key = serialization.load_pem_private_key(root.key_path.read_bytes(), password=None)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(
+            x509.Name(
+                [
+                    x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, agency_a.code),
+                    x509.NameAttribute(NameOID.COMMON_NAME, "Con dấu RSA"),
+                ]
+            )
+        )
+        .issuer_name(root_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_cert.public_key()), critical=False
+        )
+        .sign(root_key, hashes.SHA256())
+    )
+    key_file, cert_file = tmp_path / "rsa.key", tmp_path / "rsa.pem"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    signer = signers.SimpleSigner.load(key_file=str(key_file), cert_file=str(cert_file))
+
+    data = envelope_signature.sign(edxml.build(package_for_b), signer)
+    method = etree.fromstring(data).find(f".//{DS}SignatureMethod").get("Algorithm")
+    assert method == "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+    assert envelope_signature.verify(data).organ_code == agency_a.code
+    with pytest.raises(envelope_signature.EnvelopeSignatureError):
+        envelope_signature.verify(_tampered(data))
