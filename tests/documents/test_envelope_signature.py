@@ -265,3 +265,12 @@ def test_an_rsa_seal_key_signs_rsa_sha256(package_for_b, agency_a, tmp_path):
     assert envelope_signature.verify(data).organ_code == agency_a.code
     with pytest.raises(envelope_signature.EnvelopeSignatureError):
         envelope_signature.verify(_tampered(data))
+
+
+def test_another_agencys_valid_seal_cannot_sign_for_the_sender(package_for_b, agency_a, agency_b):
+    data = _signed(package_for_b, agency_b)  # From: agency A, sealed by agency B
+    with pytest.raises(envelope_signature.EnvelopeSignatureError, match=agency_b.code):
+        envelope_signature.verify(data)
+    with pytest.raises(services.DocumentError):
+        services.receive_package(agency_b, data)
+    assert not IncomingDocument.objects.exists()

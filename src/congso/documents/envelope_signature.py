@@ -221,8 +221,27 @@ def verify(data: bytes) -> EnvelopeSigner | None:
         raise EnvelopeSignatureError(_('Chữ ký số phải ký toàn bộ gói tin (một tham chiếu URI="").'))
     _chain_is_trusted(cert, others)
     subject = cert.subject.native
-    return EnvelopeSigner(
+    signer = EnvelopeSigner(
         common_name=str(subject.get("common_name", "")),
         organisation=str(subject.get("organization_name", "")),
         organ_code=str(subject.get("organizational_unit_name", "")),
     )
+    _certificate_names_the_sender(signer, root)
+    return signer
+
+
+def _certificate_names_the_sender(signer: EnvelopeSigner, root) -> None:
+    """A certificate that carries an agency's electronic identifier code (the development PKI puts it in
+    the OU) must carry the sender's: one agency's seal cannot speak for another. Certificates naming no
+    code pass (how the government CA's seal certificates name the agency is [verify])."""
+    from congso.agencies.validators import AGENCY_CODE_RE
+
+    from . import edxml
+
+    path = "/".join(f"{{{edxml.NS}}}{part}" for part in ("edXMLHeader", "MessageHeader", "From", "OrganId"))
+    sender = (root.findtext(path) or "").strip()
+    if AGENCY_CODE_RE.fullmatch(signer.organ_code) and signer.organ_code != sender:
+        raise EnvelopeSignatureError(
+            _("Gói tin gửi từ %(sender)s nhưng được ký bằng chứng thư số của cơ quan %(code)s.")
+            % {"sender": sender, "code": signer.organ_code}
+        )
