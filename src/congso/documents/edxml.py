@@ -7,7 +7,8 @@ header carries From/To (OrganId, OrganName …), DocumentId ``{senderOrganId},{y
 ``yyyy/MM/dd``), DocumentType, Subject, Content, SignerInfo, DueDate, ToPlaces, OtherInfo (Priority,
 PageAmount, SecurityLevel), ResponseFor and a TraceHeaderList; the manifest lists the attachments and
 AttachmentEncoded carries them in base64. The document's own signature is the PAdES signature inside
-its PDF; the XML-DSig signature of the envelope (DigitalSignature) is not produced yet.
+its PDF; the XML-DSig signature of the envelope (DigitalSignature) is added by ``envelope_signature``
+after ``build`` and checked by it after ``parse`` (``services.package_for`` / ``receive_package``).
 
 Status message: the same header parts From/To and ResponseFor (the DocumentId), a StatusCode (01
 arrived, 02 refused, 03 accepted, 04 assigned, 05 processing, 06 done, 13 recalled, 15 recall agreed,

@@ -62,6 +62,16 @@ def _refuse(message: str):
     raise DocumentError(message)
 
 
+# The handling log's action for a received package whose XML-DSig signature verified (note: who signed).
+ENVELOPE_VERIFIED = "envelope_signature_verified"
+
+
+def envelope_signer(document: IncomingDocument) -> str:
+    """Who signed the edXML package ``document`` came in, when its signature verified; else ""."""
+    entry = document.log.filter(action=ENVELOPE_VERIFIED).first()
+    return entry.note if entry is not None else ""
+
+
 def _log(document, actor, action: str, note: str = "") -> None:
     field = "incoming" if isinstance(document, IncomingDocument) else "outgoing"
     LogEntry.objects.create(**{field: document}, actor=actor, action=action, note=note)
@@ -786,7 +796,7 @@ def package_for(document: OutgoingDocument, recipient: Recipient) -> bytes:
         for a in document.attachments.filter(kind=Attachment.Kind.ATTACHMENT)
     ]
     reply_to = document.reply_to
-    return edxml.build(
+    unsigned = edxml.build(
         edxml.Package(
             from_code=document.agency.code,
             from_name=document.agency.name,
@@ -809,16 +819,34 @@ def package_for(document: OutgoingDocument, recipient: Recipient) -> bytes:
             attachments=files,
         )
     )
+    return _sign_envelope(unsigned, document.agency)
+
+
+def _sign_envelope(data: bytes, agency) -> bytes:
+    """The package with its XML-DSig signature by the agency's seal key (``envelope_signature``)."""
+    from . import envelope_signature
+
+    try:
+        seal_signer, _image = signing.provider().seal_for(agency)
+        return envelope_signature.sign(data, seal_signer)
+    except signing.SigningError as exc:
+        raise DocumentError(str(exc)) from exc
+    except Exception as exc:  # a device or service failing: the officer needs the reason, not a 500
+        raise DocumentError(_("Không ký số được gói tin edXML: %(error)s") % {"error": exc}) from exc
 
 
 def receive_package(agency, data: bytes) -> IncomingDocument:
     """Register a received edXML package in ``agency``'s incoming register and answer "01 arrived".
     A refused package (``DocumentError`` with the reason) stores nothing."""
-    from . import edxml
+    from . import edxml, envelope_signature
 
     try:
         package = edxml.parse(data)
+        # After the hardened parse (size, no DTD, no entity), before anything is stored.
+        envelope_signer = envelope_signature.verify(bytes(data))
     except edxml.PackageError as exc:
+        raise DocumentError(str(exc)) from exc
+    except envelope_signature.EnvelopeSignatureError as exc:
         raise DocumentError(str(exc)) from exc
     if package.to_code != agency.code:
         _refuse(_("Gói tin gửi cho %(code)s, không phải cơ quan này.") % {"code": package.to_code})
@@ -845,6 +873,8 @@ def receive_package(agency, data: bytes) -> IncomingDocument:
             source=Source.ELECTRONIC,
             exchange_id=package.document_id,
         )
+        if envelope_signer is not None:
+            _log(document, None, ENVELOPE_VERIFIED, str(envelope_signer))
         _report_status(document, RecipientStatus.ARRIVED)
         if package.response_for:
             from . import replies

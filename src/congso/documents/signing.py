@@ -15,6 +15,9 @@ subject), when (the signing time the signer claims and, if present, the timestam
 document changed since (the signature's digest, and whether what follows it is only further signatures
 or form filling), and whether the certificate chains to a root we trust (``trusted_roots``: the files of
 ``CONGSO_TRUSTED_ROOTS`` and, while the dev provider is in use, the development root).
+
+Providers: ``devpki`` (here), ``pkcs11`` (``provider_pkcs11``: keys on a PKCS#11 device) and ``csc``
+(``provider_csc``: a remote signing service speaking the Cloud Signature Consortium API v2).
 """
 
 import io
@@ -28,6 +31,7 @@ from django.utils.translation import gettext as _
 from congso.core.registry import Registry
 
 from . import devpki
+from .errors import SigningError
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +42,6 @@ providers = Registry("signature providers (documents.signing)")
 SIGNER_BOX = (340, 520, 540, 600)
 # The seal overlaps the left third of the signer's box (Decree 30/2020, Appendix I).
 SEAL_SIZE = 75
-
-
-class SigningError(Exception):
-    """Signing could not be done; the message is for the officer."""
 
 
 class DevPkiProvider:
@@ -66,6 +66,23 @@ class DevPkiProvider:
 
 
 providers.add("devpki", DevPkiProvider)
+
+
+def _pkcs11_provider():
+    from .provider_pkcs11 import Pkcs11Provider
+
+    return Pkcs11Provider()
+
+
+def _csc_provider():
+    from .provider_csc import CscProvider
+
+    return CscProvider()
+
+
+# Imported when chosen: python-pkcs11 loads a C extension a development machine need not load.
+providers.add("pkcs11", _pkcs11_provider)
+providers.add("csc", _csc_provider)
 
 
 def _file_signer(cred):

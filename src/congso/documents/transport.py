@@ -241,9 +241,15 @@ def deliver_dispatched(document_id: int) -> list:
     for recipient in document.recipients.filter(electronic=True).exclude(organ_code=""):
         target = route(recipient.organ_code)
         if target.kind == LOCAL:
-            received.append(
-                services.receive_package(target.agency, services.package_for(document, recipient))
-            )
+            package = services.package_for(document, recipient)
+            try:
+                received.append(services.receive_package(target.agency, package))
+            except services.DocumentError as exc:
+                # Refused by the receiving agency (a broken envelope signature …): "02 refused" with the
+                # reason, as a peer's refusal; delivering it again would be refused again.
+                services.record_recipient_status(
+                    document, organ_code=recipient.organ_code, status=RecipientStatus.REFUSED, note=str(exc)
+                )
         elif target.kind == NONE:
             _note(document, f"{recipient.organ_code}: không có đường gửi điện tử / no electronic route")
         else:
@@ -457,7 +463,41 @@ def _take(item: dict) -> bool:
         ExchangeReceipt.objects.get_or_create(
             channel=AXIS_CHANNEL, message_id=message_id, defaults={"kind": "refused"}
         )
+        if item.get("Loai") == "edXML":
+            _answer_refusal(data, str(exc))
     return True
+
+
+def refusal_for(data: bytes, reason: str) -> bytes | None:
+    """The "02 refused" status message answering a package that is readable but refused (a broken
+    envelope signature, another agency's package …); ``None`` when not even its header can be read."""
+    try:
+        package = edxml.parse(data)
+    except edxml.PackageError:
+        return None
+    return edxml.build_status(
+        edxml.StatusMessage(
+            from_code=package.to_code,
+            from_name=package.to_name,
+            to_code=package.from_code,
+            response_for=package.document_id,
+            status=RecipientStatus.REFUSED,
+            description=reason[:500],
+        )
+    )
+
+
+def _answer_refusal(data: bytes, reason: str) -> None:
+    """Tell the sender through the axis that its package was refused, and why. Once, best effort: the
+    message is acknowledged either way (it would be refused again), a failed answer is logged."""
+    refusal = refusal_for(data, reason)
+    service = exchange_conf.axis_service()
+    if refusal is None or not service:
+        return
+    try:
+        send_status(Route(AXIS, service=service), refusal)
+    except (Refused, TransportError) as exc:
+        logger.warning("The refusal of an axis package could not be sent: %s", exc)
 
 
 def pull_axis(codes: list[str] | None = None) -> int:

@@ -134,6 +134,7 @@ def incoming_detail(request, pk):
         "can_handle": permissions.can_handle(user, document),
         "can_reply": permissions.can_handle(user, document) and permissions.can_draft(user, document.agency),
         "can_answer_recall": permissions.can_answer_recall(user, document),
+        "envelope_signer": services.envelope_signer(document),
     }
     if context["can_assign"]:
         context["assign_form"] = forms.AssignForm(staff=_staff(document.agency))

@@ -10,6 +10,7 @@ from . import (
     land,
     payment_gateway,
     population,
+    remote_signing,
     sms,
     views,
     vneid,
@@ -56,6 +57,15 @@ urlpatterns = [
     path("truc-van-ban/api/trang-thai", document_axis.send_status, name="axis-status"),
     path("truc-van-ban/api/hop-thu", document_axis.mailbox, name="axis-mailbox"),
     path("truc-van-ban/api/xac-nhan", document_axis.acknowledge_view, name="axis-acknowledge"),
+    # The simulated remote signing service (Cloud Signature Consortium API v2), devpki keys.
+    path("ky-so-tu-xa/csc/v2/info", remote_signing.info, name="csc-info"),
+    path("ky-so-tu-xa/csc/v2/oauth2/token", remote_signing.token, name="csc-token"),
+    path("ky-so-tu-xa/csc/v2/credentials/list", remote_signing.credentials_list, name="csc-list"),
+    path("ky-so-tu-xa/csc/v2/credentials/info", remote_signing.credentials_info, name="csc-credential"),
+    path(
+        "ky-so-tu-xa/csc/v2/credentials/authorize", remote_signing.credentials_authorize, name="csc-authorize"
+    ),
+    path("ky-so-tu-xa/csc/v2/signatures/signHash", remote_signing.sign_hash, name="csc-sign-hash"),
     path("sms/", sms.messages_page, name="sms"),
     path("sms/MainService.svc/json/SendMultipleMessage_V4_post_json/", sms.send, name="sms-send"),
     path("<path:rest>", views.unknown, name="unknown"),
