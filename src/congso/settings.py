@@ -637,6 +637,11 @@ CONGSO_SIGNATURE_PROVIDER = env.str("CONGSO_SIGNATURE_PROVIDER", default="" if I
 CONGSO_DOCUMENTS_PKI_DIR = env.str("CONGSO_DOCUMENTS_PKI_DIR", default="")
 CONGSO_TSA_URL = env.str("CONGSO_TSA_URL", default="")
 CONGSO_TRUSTED_ROOTS = env.list("CONGSO_TRUSTED_ROOTS", default=[])
+# OCR of scans without a text layer (documents/ocr.py: poppler + Tesseract, Debian packages tesseract-ocr
+# and tesseract-ocr-vie), in the worker; on when both programs are installed unless switched off here.
+CONGSO_DOCUMENTS_OCR = env.bool("CONGSO_DOCUMENTS_OCR", default=True)
+CONGSO_DOCUMENTS_OCR_LANGUAGES = env.str("CONGSO_DOCUMENTS_OCR_LANGUAGES", default="vie+eng")
+CONGSO_DOCUMENTS_OCR_MAX_PAGES = env.int("CONGSO_DOCUMENTS_OCR_MAX_PAGES", default=50)
 
 # --- Open API (congso.api; docs/api.md) ---------------------------------------------------------
 # The provider credential the LGSP gateway presents when it forwards a call to congso's API (the gateway

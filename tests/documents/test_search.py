@@ -3,6 +3,8 @@ with or without diacritics, on the database the suite runs on; results only amon
 see; the text read by the worker's subscriber after upload."""
 
 import io
+import shutil
+import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +14,7 @@ from django.test import Client
 from congso.core import pdf as core_pdf
 from congso.core.events import subscriptions
 from congso.core.models import OutboxEvent
-from congso.documents import search, services
+from congso.documents import ocr, search, services
 from congso.documents.models import Attachment, AttachmentText, IncomingDocument
 
 pytestmark = pytest.mark.django_db
@@ -101,9 +103,46 @@ def test_unreadable_pdf_keeps_the_reason(cast, incoming):
     assert row.folded == "" and row.error.startswith("unreadable")
     scan = incoming(number_symbol="2/X", scan=SimpleUploadedFile("scan.pdf", _blank_pdf()))
     blank = search.extract(Attachment.objects.get(incoming=scan).pk)
-    assert (blank.folded, blank.pages, blank.error) == ("", 1, "no text layer")
+    assert (blank.folded, blank.pages) == ("", 1) and blank.error.startswith("no text layer")
     assert search.extract(attachment.pk).pk == row.pk  # at least once: the same row
     assert search.extract(10**9) is None
+
+
+def _scanned(text_pdf: bytes, tmp_path) -> bytes:
+    """``text_pdf`` as a scanner makes it: each page an image, no text layer."""
+    from PIL import Image
+
+    source = tmp_path / "source.pdf"
+    source.write_bytes(text_pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", str(source), str(tmp_path / "page")],
+        check=True,
+    )
+    buffer = io.BytesIO()
+    Image.open(tmp_path / "page.png").save(buffer, "PDF", resolution=200)
+    return buffer.getvalue()
+
+
+@pytest.mark.skipif(
+    not ocr.available(), reason="OCR needs tesseract-ocr, tesseract-ocr-vie and poppler-utils"
+)
+def test_a_scan_without_a_text_layer_is_read_by_ocr(cast, agency_a, incoming, text_pdf, tmp_path):
+    scanned = _scanned(text_pdf, tmp_path)
+    assert search._read_pdf(scanned)[2] == search.NO_TEXT_LAYER  # no words without OCR
+    document = incoming(scan=SimpleUploadedFile("ban-quet.pdf", scanned, content_type="application/pdf"))
+    row = search.extract(Attachment.objects.get(incoming=document).pk)
+    assert row.error == "" and row.pages == 1
+    assert "chuyen doi so" in row.folded and "dao tao can bo" in row.folded
+    found = search.narrow(IncomingDocument.objects.filter(agency=agency_a), "đường truyền chữ ký số")
+    assert list(found) == [document]
+
+
+def test_without_ocr_a_scan_keeps_the_reason(cast, incoming, text_pdf, tmp_path, settings):
+    settings.CONGSO_DOCUMENTS_OCR = False
+    scanned = _scanned(text_pdf, tmp_path) if shutil.which("pdftoppm") else _blank_pdf()
+    document = incoming(scan=SimpleUploadedFile("ban-quet.pdf", scanned, content_type="application/pdf"))
+    row = search.extract(Attachment.objects.get(incoming=document).pk)
+    assert row.folded == "" and row.error == "no text layer; OCR not installed or switched off"
 
 
 def test_search_page_finds_attachment_text(cast, agency_a, incoming, text_pdf):

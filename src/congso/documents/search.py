@@ -9,8 +9,10 @@ it without knowing) and when the text of one of its files has been read.
 Reading the files. Extracting a PDF's text can take seconds, so the upload does not wait for it:
 storing an attachment publishes ``documents.attachment_stored`` and the worker's subscriber
 ``documents.extract_text`` reads the text with pypdf (at most ``MAX_PAGES`` pages), keeps it in
-``AttachmentText`` (with the reason when there is none: an encrypted PDF, a scan without a text layer)
-and rewrites the document's entry. At least once: extracting twice gives the same row.
+``AttachmentText`` (with the reason when there is none: an encrypted or damaged PDF) and rewrites the
+document's entry. A scan without a text layer is read by OCR (``documents.ocr``: poppler draws each page,
+Tesseract reads it in Vietnamese) when the programs are installed. At least once: extracting twice gives
+the same row.
 
 The seam. ``matching_entries(text)`` is the one entry point; the backend is chosen by the database:
 
@@ -26,6 +28,7 @@ may read (``services.incoming_for`` / ``outgoing_for``) with ``narrow``.
 
 import io
 import logging
+import subprocess
 
 from django.db import connection, transaction
 from django.db.models.signals import post_save
@@ -34,6 +37,7 @@ from django.dispatch import receiver
 from congso.core import events
 from congso.core.text import fold
 
+from . import ocr
 from .models import Attachment, AttachmentText, IncomingDocument, OutgoingDocument, SearchEntry
 
 logger = logging.getLogger(__name__)
@@ -102,9 +106,23 @@ def _read_pdf(data: bytes) -> tuple[str, int, str]:
             return "", len(reader.pages), "encrypted"
         pages = reader.pages
         text = "\n".join((page.extract_text() or "") for page in list(pages)[:MAX_PAGES])
-        return text, len(pages), "" if text.strip() else "no text layer"
+        return text, len(pages), "" if text.strip() else NO_TEXT_LAYER
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         return "", 0, f"unreadable: {exc}"[:300]
+
+
+NO_TEXT_LAYER = "no text layer"
+
+
+def _read_scan(data: bytes, pages: int) -> tuple[str, str]:
+    """(text, why there is none) of a scan, read by OCR (``documents.ocr``)."""
+    try:
+        text = ocr.read_scan(data, pages)
+    except ocr.OcrUnavailable:
+        return "", f"{NO_TEXT_LAYER}; OCR not installed or switched off"
+    except (OSError, subprocess.SubprocessError) as exc:
+        return "", f"{NO_TEXT_LAYER}; OCR failed: {exc}"[:300]
+    return text, "" if text.strip() else f"{NO_TEXT_LAYER}; OCR read no words"
 
 
 def extract(attachment_id) -> AttachmentText | None:
@@ -115,6 +133,8 @@ def extract(attachment_id) -> AttachmentText | None:
     with attachment.file.open("rb") as handle:
         data = handle.read()
     text, pages, error = _read_pdf(data)
+    if error == NO_TEXT_LAYER:
+        text, error = _read_scan(data, pages)
     if error:
         logger.info("documents: no text from attachment %s (%s)", attachment.pk, error)
     with transaction.atomic():
