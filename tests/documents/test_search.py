@@ -137,6 +137,19 @@ def test_a_scan_without_a_text_layer_is_read_by_ocr(cast, agency_a, incoming, te
     assert list(found) == [document]
 
 
+@pytest.mark.skipif(not ocr.available(), reason="OCR needs tesseract-ocr, tesseract-ocr-vie, poppler-utils")
+def test_a_page_claiming_to_be_metres_wide_is_drawn_at_a_bounded_size(cast, incoming):
+    """5 m × 5 m at 300 dpi would be a 59,000-pixel square; the page is drawn 3,508 pixels long."""
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=14_400, height=14_400)
+    writer.write(buffer)
+    document = incoming(scan=SimpleUploadedFile("to-lon.pdf", buffer.getvalue()))
+    row = search.extract(Attachment.objects.get(incoming=document).pk)
+    assert row.error == "no text layer; OCR read no words"
+
+
 def test_without_ocr_a_scan_keeps_the_reason(cast, incoming, text_pdf, tmp_path, settings):
     settings.CONGSO_DOCUMENTS_OCR = False
     scanned = _scanned(text_pdf, tmp_path) if shutil.which("pdftoppm") else _blank_pdf()

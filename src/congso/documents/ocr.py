@@ -20,7 +20,9 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-RESOLUTION = 300  # dots per inch: what Tesseract reads best at for printed text
+# The long side of a drawn page in pixels: an A4 page at 300 dpi, what Tesseract reads printed text best
+# at. A size, not a resolution, so a hostile page a few metres wide cannot make a gigantic image.
+LONG_SIDE = 3508
 PAGE_TIMEOUT = 120  # seconds, for drawing or reading one page
 
 
@@ -55,7 +57,18 @@ def read_scan(data: bytes, pages: int) -> str:
 def _draw(scan: Path, page: int, folder: Path) -> Path:
     stem = folder / f"page-{page}"
     subprocess.run(  # noqa: S603 — fixed program, arguments are paths and numbers of ours
-        ["pdftoppm", "-r", str(RESOLUTION), "-gray", "-png", "-singlefile", "-f", str(page), "-l", str(page)]
+        [
+            "pdftoppm",
+            "-scale-to",
+            str(LONG_SIDE),
+            "-gray",
+            "-png",
+            "-singlefile",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+        ]
         + [str(scan), str(stem)],
         check=True,
         capture_output=True,
