@@ -140,6 +140,33 @@ def test_permission_matrix(awaiting, actors, citizen, make_user, officer, agency
         assert got == (pay, view, refund), name
     assert permissions.can_reconcile(actors.leader) and permissions.can_reconcile(leader_c)
     assert not permissions.can_reconcile(actors.specialist) and not permissions.can_reconcile(citizen)
+    run = ReconciliationRun.objects.create(provider="vnpay", day=timezone.localdate())
+    intent = PaymentIntent.objects.create(
+        dossier=awaiting,
+        payer=citizen,
+        provider="vnpay",
+        reference="M1",
+        amount=AMOUNT,
+        description="x",
+        gateway_url="http://gateway.invalid/",
+        created_stamp="20260101000000",
+        expires_at=timezone.now() + timedelta(minutes=15),
+        status=IntentStatus.PENDING,
+    )
+    ours = Mismatch.objects.create(run=run, kind=MismatchKind.AMOUNT, reference="M1", intent=intent)
+    unmatched = Mismatch.objects.create(run=run, kind=MismatchKind.MISSING_HERE, reference="M2")
+    admin = make_user("platform_admin", kind="official", is_superuser=True, is_staff=True)
+    sees = {
+        "leader": (actors.leader, {ours}, False),
+        "leader_c": (leader_c, set(), False),
+        "specialist": (actors.specialist, set(), False),
+        "citizen": (citizen, set(), False),
+    }
+    for name, (user, visible, totals) in sees.items():
+        assert set(services.mismatches_for(user)) == visible, name
+        assert {m for m in (ours, unmatched) if permissions.can_resolve(user, m)} == visible, name
+        assert permissions.sees_run_totals(user) == totals, name
+    assert set(services.mismatches_for(admin)) == {ours, unmatched} and permissions.sees_run_totals(admin)
 
 
 def _paid(dossier, citizen, amount=AMOUNT, reference="P1"):
@@ -253,16 +280,22 @@ def test_reconciliation_page_and_resolving_a_mismatch(awaiting, citizen, actors,
     )
     client.force_login(actors.specialist)
     assert client.get("/can-bo/thanh-toan/doi-soat/").status_code == 403
+    run.statement_rows, run.matched = 4321, 987
+    run.save()
     client.force_login(officer("leader", agency_c, "leader_c"))
-    assert "P1" not in client.get("/can-bo/thanh-toan/doi-soat/").content.decode()
-    assert (
-        client.post(f"/can-bo/thanh-toan/doi-soat/chenh-lech/{mismatch.pk}/", {"reason": "x"}).status_code
-        == 403
-    )
+    page = client.get("/can-bo/thanh-toan/doi-soat/").content.decode()
+    # Another agency's mismatch and the run's provider-wide counts (its takings) are not shown.
+    assert "P1" not in page and "4321" not in page and "987" not in page and "0 chênh lệch" in page
+    for path in (
+        f"/can-bo/thanh-toan/doi-soat/chenh-lech/{mismatch.pk}/",
+        "/can-bo/thanh-toan/doi-soat/chenh-lech/999999/",
+    ):
+        assert client.post(path, {"reason": "x"}).status_code == 404  # not 403: its existence is not told
     mismatch.refresh_from_db()
     assert mismatch.resolved_at is None
     client.force_login(actors.leader)
-    assert "P1" in client.get("/can-bo/thanh-toan/doi-soat/").content.decode()
+    page = client.get("/can-bo/thanh-toan/doi-soat/").content.decode()
+    assert "P1" in page and "4321" not in page and "1 chênh lệch" in page
     client.post(f"/can-bo/thanh-toan/doi-soat/chenh-lech/{mismatch.pk}/", {"reason": ""})
     mismatch.refresh_from_db()
     assert mismatch.resolved_at is None

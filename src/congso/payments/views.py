@@ -27,7 +27,7 @@ from congso.dossiers import services as dossier_services
 from congso.workspace.permissions import workspace_required
 
 from . import permissions, services
-from .models import Channel, IntentStatus, Mismatch, PaymentIntent, Receipt, ReconciliationRun, Refund
+from .models import Channel, IntentStatus, PaymentIntent, Receipt, Refund
 from .providers import VIETNAM, providers
 
 
@@ -322,33 +322,40 @@ def reconciliation(request):
             messages.error(request, _("Vui lòng chọn kênh thanh toán và một ngày đã qua (năm-tháng-ngày)."))
         else:
             run = services.reconcile(provider_name, day)
-            messages.success(
-                request,
-                _("Đã đối soát ngày %(day)s: %(rows)s dòng, %(matched)s khớp, %(n)s chênh lệch.")
-                % {
-                    "day": day.strftime("%d/%m/%Y"),
-                    "rows": run.statement_rows,
-                    "matched": run.matched,
-                    "n": run.mismatches.count(),
-                },
-            )
+            messages.success(request, _reconciled_message(request.user, run))
         return redirect("payments-office:reconciliation")
     return render(
         request,
         "payments/reconciliation.html",
         {
             "mismatches": list(services.open_mismatches_for(request.user)[:200]),
-            "runs": ReconciliationRun.objects.all()[:20],
+            "runs": services.runs_for(request.user)[:20],
+            "totals": permissions.sees_run_totals(request.user),
             "providers": services.provider_choices(),
             "yesterday": yesterday.isoformat(),
         },
     )
 
 
+def _reconciled_message(user, run) -> str:
+    """What a run found, told in the officer's scope: another agency's takings are not theirs to see."""
+    day = run.day.strftime("%d/%m/%Y")
+    own = services.runs_for(user).get(pk=run.pk).own_mismatches
+    if not permissions.sees_run_totals(user):
+        return _("Đã đối soát ngày %(day)s: %(n)s chênh lệch của cơ quan bạn.") % {"day": day, "n": own}
+    return _("Đã đối soát ngày %(day)s: %(rows)s dòng, %(matched)s khớp, %(n)s chênh lệch.") % {
+        "day": day,
+        "rows": run.statement_rows,
+        "matched": run.matched,
+        "n": own,
+    }
+
+
 @workspace_required
 @require_POST
 def resolve(request, mismatch_id: int):
-    mismatch = get_object_or_404(Mismatch.objects.select_related("intent__dossier"), pk=mismatch_id)
+    # Another agency's mismatch is "not found", not "forbidden": its existence is not for them to know.
+    mismatch = get_object_or_404(services.mismatches_for(request.user), pk=mismatch_id)
     try:
         services.resolve_mismatch(mismatch, request.user, reason=request.POST.get("reason", ""))
     except services.PaymentError as exc:
