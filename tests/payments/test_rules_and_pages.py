@@ -308,8 +308,10 @@ def test_reconciliation_page_and_resolving_a_mismatch(awaiting, citizen, actors,
 
 def test_electronic_result_download_and_public_verification(drive, citizen, actors, client, media_root):
     dossier = drive(Status.IN_PROCESSING)
+    upload = io.BytesIO(PDF)
+    upload.name = "GiayXacNhan_NguyenVanAn_079203001234.pdf"  # a name that is personal data
     dossier_services.mark_result_ready(
-        dossier, actors.specialist, result_files=[PaperUpload("", "Giấy xác nhận", io.BytesIO(PDF))]
+        dossier, actors.specialist, result_files=[PaperUpload("", "Giấy xác nhận", upload)]
     )
     assert len(dossier_services.result_papers(dossier)) == 1
     client.force_login(citizen)
@@ -326,6 +328,9 @@ def test_electronic_result_download_and_public_verification(drive, citizen, acto
     assert client.get(f"/thanh-toan/ket-qua/{result.token}/").status_code == 302  # sign in first
     ok = client.get(f"/thanh-toan/xac-minh-ket-qua/{result.token}/?sha256={result.sha256}").content.decode()
     assert "Khớp" in ok and dossier.code in ok
+    # The public page names the file neutrally, never by the name it was uploaded with.
+    assert "NguyenVanAn" not in ok and "079203001234" not in ok and result.public_name in ok
+    assert result.public_name == f"ket-qua-{dossier.code}-{result.paper_id}.pdf"
     wrong = client.get(f"/thanh-toan/xac-minh-ket-qua/{result.token}/?sha256={'0' * 64}").content.decode()
     assert "Không khớp" in wrong
     assert client.get("/thanh-toan/xac-minh-ket-qua/nope/").status_code == 404
