@@ -10,7 +10,8 @@ Only the gateway may call: it presents the provider credential ``CONGSO_DOCUMENT
 (``Authorization: Bearer …``, compared in constant time) and names the calling system in
 ``X-Road-Client``, which must be a system of the LGSP allowed to call today (the gateway has already
 checked the caller's token and access right to this service). Answers are JSON ``{errorCode, message,
-data}``: 0 accepted; 302 refused (400, with the reason, nothing stored); 100 not authenticated (401).
+data}``: 0 accepted; 302 refused (400, or 413 for a body too large, with the reason, nothing stored); 100
+not authenticated (401).
 """
 
 import hmac
@@ -20,7 +21,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from congso.core import audit
+from congso.core import audit, inbound
 from congso.lgsp import services as lgsp
 
 from . import edxml, exchange_conf, transport
@@ -51,14 +52,6 @@ def _caller(request):
     return system if lgsp.may_call(system) else None
 
 
-def _body(request) -> bytes:
-    # The stream, not request.body: a package may be larger than Django's in-memory form limit.
-    data = request.read(edxml.MAX_PACKAGE_BYTES + 1)
-    if len(data) > edxml.MAX_PACKAGE_BYTES:
-        raise DocumentError("Gói tin vượt quá 30 MB.")
-    return data
-
-
 def _receive(request, accept, kind: str) -> JsonResponse:
     system = _caller(request)
     if system is None:
@@ -66,7 +59,10 @@ def _receive(request, accept, kind: str) -> JsonResponse:
         response["WWW-Authenticate"] = 'Bearer realm="congso-documents"'
         return response
     try:
-        result = accept(_body(request))
+        result = accept(inbound.read_body(request, edxml.MAX_PACKAGE_BYTES))
+    except inbound.BodyRefused as refused:  # too large, or a NUL byte no XML may hold
+        logger.info("Exchange %s from %s refused: %s", kind, system.identifier, refused.message)
+        return _answer(refused.status, DATA_TYPE_INVALID, f"DATA_TYPE_INVALID: {refused.message}")
     except DocumentError as exc:
         logger.info("Exchange %s from %s refused: %s", kind, system.identifier, exc)
         return _answer(400, DATA_TYPE_INVALID, f"DATA_TYPE_INVALID: {exc}")

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from congso.catalog import fees as catalog_fees
 from congso.catalog import services as catalog_services
 from congso.core import audit, events
+from congso.core.inbound import clean_message
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Status
 
@@ -52,7 +53,7 @@ from .models import (
     Refund,
     RefundStatus,
 )
-from .providers import STAMP, VIETNAM, ProviderError, Verdict, clean_message, enabled, providers
+from .providers import STAMP, VIETNAM, ProviderError, Verdict, enabled, providers
 from .providers.dvcqg import reference_for
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from congso.core import audit, ratelimit
+from congso.core import audit, inbound, ratelimit
 from congso.core.net import client_address
 from congso.core.pdf import pdf_response
 from congso.dossiers import services as dossier_services
@@ -29,6 +29,9 @@ from congso.workspace.permissions import workspace_required
 from . import permissions, services
 from .models import Channel, IntentStatus, PaymentIntent, Receipt, Refund
 from .providers import VIETNAM, providers
+
+# A DVCQG payment callback is a dozen short fields; a megabyte is far more than any real one.
+MAX_CALLBACK_BYTES = 1024 * 1024
 
 
 def _default_gateway(request, provider_name: str) -> str:
@@ -176,9 +179,13 @@ def dvcqg_confirm(request):
     if not _within_limit(request, "payments.ipn"):
         return JsonResponse(provider.answer("99", "Too many requests"), status=429)
     try:
-        data = json.loads(request.body)
+        # A NUL escaped inside JSON is recorded cleaned and refused by the protocol (clean_message);
+        # a raw NUL byte is not JSON at all: refused before anything reads it.
+        data = json.loads(inbound.read_body(request, MAX_CALLBACK_BYTES))
         if not isinstance(data, dict):
             raise ValueError
+    except inbound.BodyRefused as refused:
+        return JsonResponse(provider.answer("99", refused.message), status=refused.status)
     except ValueError:
         return JsonResponse(provider.answer("99", "Bản tin không hợp lệ"))
     outcome = services.handle_notification(
