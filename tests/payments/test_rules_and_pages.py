@@ -308,6 +308,26 @@ def test_reconciliation_page_and_resolving_a_mismatch(awaiting, citizen, actors,
     assert mismatch.resolved_by == actors.leader and mismatch.resolution == "Ngân hàng hoàn phần chênh"
 
 
+def test_running_a_reconciliation_tells_a_leader_only_their_agencies_count(
+    awaiting, citizen, actors, client, officer, agency_c, monkeypatch
+):
+    intent = _paid(awaiting, citizen)
+    run = ReconciliationRun.objects.create(
+        provider="vnpay", day=timezone.localdate() - timedelta(days=1), statement_rows=4321, matched=987
+    )
+    Mismatch.objects.create(run=run, kind=MismatchKind.AMOUNT, reference="P1", intent=intent)
+    Mismatch.objects.create(run=run, kind=MismatchKind.MISSING_HERE, reference="P2")
+    monkeypatch.setattr(services, "reconcile", lambda provider, day: run)
+    form = {"provider": "vnpay", "day": run.day.isoformat()}
+    for user, expected in (
+        (actors.leader, "1 chênh lệch của cơ quan bạn"),
+        (officer("leader", agency_c, "lc"), "0 chênh lệch của cơ quan bạn"),
+    ):
+        client.force_login(user)
+        page = client.post("/can-bo/thanh-toan/doi-soat/", form, follow=True).content.decode()
+        assert expected in page and "4321 dòng" not in page
+
+
 def test_electronic_result_download_and_public_verification(drive, citizen, actors, client, media_root):
     dossier = drive(Status.IN_PROCESSING)
     upload = io.BytesIO(PDF)
