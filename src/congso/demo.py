@@ -176,6 +176,7 @@ def _block_seeders():
 
     seeders.append(("congso.registries.demo", seed_demo_registries))
     seeders.append(("congso.documents.demo_exchange", _wire_documents_exchange))
+    seeders.append(("congso.lgsp.demo", _wire_province_services))
     return seeders
 
 
@@ -283,6 +284,36 @@ def _wire_documents_exchange() -> None:
     )
     seed_outside_agencies(OUTSIDE_AXIS_AGENCIES)
     demo_exchange.send_demo_letter(*OUTSIDE_AXIS_AGENCIES[0])
+
+
+def _wire_province_services() -> None:
+    """The province systems' demo services pointed at what answers them on this web server, so that each
+    one the LGSP catalogue lists is up: the one-stop system's (congso's) public status lookup, the document
+    system's (congso's) exchange endpoint, and — the province's civil status and construction permit
+    software being outside congso — the sandbox's population and land simulators standing in for them."""
+    from congso.documents import demo_exchange
+    from congso.lgsp.demo import point_province_services
+
+    base = demo_web_url()
+    upstreams = {
+        "tra-cuu-ho-so": {"upstream_url": base + "/tra-cuu", "health_path": "/"},
+        # No health path: the exchange takes only POSTs from the gateway; any answer proves it is there.
+        "van-ban-den": {
+            "upstream_url": base + "/lien-thong-van-ban",
+            "upstream_token_variable": demo_exchange.UPSTREAM_TOKEN_VARIABLE,
+        },
+    }
+    if apps.is_installed("congso.sandbox"):
+        from congso.sandbox.services import national_services
+
+        simulators = {national.code: national for national in national_services()}
+        for code, simulator in (("trich-luc-ho-tich", "csdlqg-dan-cu"), ("giay-phep-xay-dung", "dat-dai")):
+            upstreams[code] = {
+                "upstream_url": base + simulators[simulator].base_path,
+                "health_path": "/openapi.json",
+                "upstream_token_variable": SANDBOX_TOKEN_VARIABLE,
+            }
+    point_province_services(upstreams)
 
 
 # The environment variable of the gateway process that holds the simulators' token.

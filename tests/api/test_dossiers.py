@@ -190,6 +190,31 @@ def test_accept_changes_the_dossier_once_with_one_idempotency_key(api, lgsp_syst
     assert AuditEntry.objects.get(action="api.dossier.accept").changes["idempotency_key"] == "nhan-1"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b'{"note": "\x00"}', b'{"note": "\\u0000"}', b'{"note": "\\ud800"}'],
+    ids=["raw", "escape", "surrogate"],
+)
+def test_a_body_with_a_nul_is_400_with_a_clear_message_and_changes_nothing(
+    api, lgsp_systems, drive, actors, body
+):
+    """PostgreSQL stores no NUL: the API's JSON parser (core.inbound) refuses it before anything else."""
+    dossier = drive(Status.SUBMITTED)
+    client = api(lgsp_systems["token_a"], actors.one_stop)
+    etag = read(client, dossier.code)["ETag"]
+    response = client.post(
+        url(dossier.code, "accept"),
+        body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="nul-1",
+        HTTP_IF_MATCH=etag,
+    )
+    assert "NUL" in problem(response, 400)["detail"]
+    assert not IdempotencyRecord.objects.exists()
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+
+
 def test_if_match_is_required_and_a_stale_one_is_412(api, lgsp_systems, drive, actors):
     dossier = drive(Status.SUBMITTED)
     client = api(lgsp_systems["token_a"], actors.one_stop)

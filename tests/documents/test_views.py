@@ -83,9 +83,10 @@ def test_main_journey(cast, agency_a, agency_b):
     assert AuditEntry.objects.filter(action="documents.attachment.read").exists()
 
     # Anyone, signed in or not, can verify the issued PDF.
-    upload = pdf("signed.pdf", data)
+    upload = pdf("CongVan_NguyenVanAn_079203001234.pdf", data)
     result = Client().post("/xac-minh-chu-ky-so/", {"file": upload}).content.decode()
     assert result.count("Hợp lệ") == 2 and "Lê Văn Lãnh Đạo" in result
+    assert "NguyenVanAn" not in result  # the uploaded file's name (personal data) is never shown
 
 
 def test_refusals_show_a_message_and_change_nothing(cast, incoming):
@@ -146,6 +147,9 @@ def test_verification_page_explains_bad_files(db):
     assert "không có chữ ký số" in page or "Không đọc được" in page
     page = Client().post("/xac-minh-chu-ky-so/", {"file": pdf("x.pdf", b"hello")}).content.decode()
     assert "không phải là tệp PDF" in page
+    for content in (PDF_BYTES, b"hello", b""):
+        page = Client().post("/xac-minh-chu-ky-so/", {"file": pdf("HoTen_NguyenVanAn.pdf", content)})
+        assert "NguyenVanAn" not in page.content.decode()  # nor in an error about the file
 
 
 def test_navigation_and_todo(cast, incoming):

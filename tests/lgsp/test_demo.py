@@ -21,7 +21,7 @@ def test_demo_registry_and_its_printed_credential_work(capsys):
         systems["CONGDVC"],
         Service.objects.get(code="tra-cuu-ho-so"),
         "GET",
-        "/ho-so/000.00.02.H08-261203-0001",
+        "/000.00.02.H08-261203-0001/",
     )
     assert Subscription.objects.filter(system=systems["HOTICH"]).count() == len(demo.DEMO_FOLLOWED_EVENTS)
 

@@ -34,3 +34,29 @@ def test_national_services_are_registered_callable_and_healthy(live_server, monk
     assert services.rights_of(population).filter(system=portal).count() == 1
     population.refresh_from_db()
     assert population.upstream_url == "http://127.0.0.1:9999/sandbox/csdlqg-dan-cu"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_service_the_demo_registers_answers(live_server, monkeypatch):
+    """No service of the demo's LGSP catalogue points nowhere: the province systems' services answer on
+    the demo's own web server (the one-stop status lookup, the document exchange) or the sandbox."""
+    monkeypatch.setenv("CONGSO_DEMO_WEB_URL", live_server.url)
+    demo.seed_demo_lgsp(verbose=False)
+    project_demo._wire_api_into_lgsp()
+    project_demo._wire_sandbox_into_lgsp()
+    project_demo._wire_documents_exchange()
+    project_demo._wire_province_services()
+    checked = {h.service.code: h for h in services.check_services()}
+    assert {"tra-cuu-ho-so", "van-ban-den", "trich-luc-ho-tich", "giay-phep-xay-dung"} <= set(checked)
+    assert not [f"{code}: {h.detail}" for code, h in checked.items() if not h.healthy]
+    assert not Service.objects.filter(upstream_url__contains="demo.congso.local").exists()
+    # What the gateway would call exists: the civil status extract is the population simulator's record.
+    civil = Service.objects.get(code="trich-luc-ho-tich")
+    assert civil.upstream_url == live_server.url + "/sandbox/csdlqg-dan-cu"
+    assert civil.personal_data and civil.data_subject_parameter == "SoDinhDanh"
+    portal = System.objects.get(code="CONGDVC")
+    status_lookup = Service.objects.get(code="tra-cuu-ho-so")
+    assert services.is_allowed(portal, status_lookup, "GET", "/000.00.02.H08-261203-0001/")
+    # Seeding again changes nothing: no second version, the same addresses.
+    project_demo._wire_province_services()
+    assert status_lookup.versions.count() == 1

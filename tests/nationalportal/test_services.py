@@ -208,3 +208,25 @@ def test_a_dossier_being_sent_is_not_sent_twice(link, drive):
     SyncState.objects.filter(pk=state.pk).update(sending_until=services.timezone.now() - timedelta(seconds=1))
     assert services.push_dossier(state.pk) == "in_step"  # a crashed worker's turn expires
     assert link.reports == [(dossier.code, 1), (dossier.code, 2)]
+
+
+def test_the_status_content_is_the_national_name_in_vietnamese_whatever_the_language():
+    """One list of the ten national statuses (dossiers.models.Status); the protocol speaks Vietnamese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert services.status_content(Status.IN_PROCESSING) == "Đang xử lý"
+        assert services.status_content(10) == "Đã trả kết quả"
+        assert services.status_content(42) == "42"
+    assert [services.status_content(s) for s in Status] == [
+        "Mới đăng ký",
+        "Được tiếp nhận",
+        "Không được tiếp nhận",
+        "Đang xử lý",
+        "Yêu cầu bổ sung giấy tờ",
+        "Yêu cầu thực hiện nghĩa vụ tài chính",
+        "Công dân yêu cầu rút hồ sơ",
+        "Dừng xử lý",
+        "Đã xử lý xong",
+        "Đã trả kết quả",
+    ]

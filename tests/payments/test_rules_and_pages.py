@@ -140,6 +140,33 @@ def test_permission_matrix(awaiting, actors, citizen, make_user, officer, agency
         assert got == (pay, view, refund), name
     assert permissions.can_reconcile(actors.leader) and permissions.can_reconcile(leader_c)
     assert not permissions.can_reconcile(actors.specialist) and not permissions.can_reconcile(citizen)
+    run = ReconciliationRun.objects.create(provider="vnpay", day=timezone.localdate())
+    intent = PaymentIntent.objects.create(
+        dossier=awaiting,
+        payer=citizen,
+        provider="vnpay",
+        reference="M1",
+        amount=AMOUNT,
+        description="x",
+        gateway_url="http://gateway.invalid/",
+        created_stamp="20260101000000",
+        expires_at=timezone.now() + timedelta(minutes=15),
+        status=IntentStatus.PENDING,
+    )
+    ours = Mismatch.objects.create(run=run, kind=MismatchKind.AMOUNT, reference="M1", intent=intent)
+    unmatched = Mismatch.objects.create(run=run, kind=MismatchKind.MISSING_HERE, reference="M2")
+    admin = make_user("platform_admin", kind="official", is_superuser=True, is_staff=True)
+    sees = {
+        "leader": (actors.leader, {ours}, False),
+        "leader_c": (leader_c, set(), False),
+        "specialist": (actors.specialist, set(), False),
+        "citizen": (citizen, set(), False),
+    }
+    for name, (user, visible, totals) in sees.items():
+        assert set(services.mismatches_for(user)) == visible, name
+        assert {m for m in (ours, unmatched) if permissions.can_resolve(user, m)} == visible, name
+        assert permissions.sees_run_totals(user) == totals, name
+    assert set(services.mismatches_for(admin)) == {ours, unmatched} and permissions.sees_run_totals(admin)
 
 
 def _paid(dossier, citizen, amount=AMOUNT, reference="P1"):
@@ -253,16 +280,24 @@ def test_reconciliation_page_and_resolving_a_mismatch(awaiting, citizen, actors,
     )
     client.force_login(actors.specialist)
     assert client.get("/can-bo/thanh-toan/doi-soat/").status_code == 403
+    run.statement_rows, run.matched = 4321, 987
+    run.save()
     client.force_login(officer("leader", agency_c, "leader_c"))
-    assert "P1" not in client.get("/can-bo/thanh-toan/doi-soat/").content.decode()
-    assert (
-        client.post(f"/can-bo/thanh-toan/doi-soat/chenh-lech/{mismatch.pk}/", {"reason": "x"}).status_code
-        == 403
-    )
+    page = client.get("/can-bo/thanh-toan/doi-soat/").content.decode()
+    # Another agency's mismatch and the run's provider-wide counts (its takings) are not shown.
+    # (Looked up with their markup: a random CSRF token in the page may contain "P1" or "987".)
+    assert "<code>P1</code>" not in page and "0 chênh lệch" in page
+    assert "4321 dòng" not in page and "987 khớp" not in page
+    for path in (
+        f"/can-bo/thanh-toan/doi-soat/chenh-lech/{mismatch.pk}/",
+        "/can-bo/thanh-toan/doi-soat/chenh-lech/999999/",
+    ):
+        assert client.post(path, {"reason": "x"}).status_code == 404  # not 403: its existence is not told
     mismatch.refresh_from_db()
     assert mismatch.resolved_at is None
     client.force_login(actors.leader)
-    assert "P1" in client.get("/can-bo/thanh-toan/doi-soat/").content.decode()
+    page = client.get("/can-bo/thanh-toan/doi-soat/").content.decode()
+    assert "<code>P1</code>" in page and "4321 dòng" not in page and "1 chênh lệch" in page
     client.post(f"/can-bo/thanh-toan/doi-soat/chenh-lech/{mismatch.pk}/", {"reason": ""})
     mismatch.refresh_from_db()
     assert mismatch.resolved_at is None
@@ -273,10 +308,32 @@ def test_reconciliation_page_and_resolving_a_mismatch(awaiting, citizen, actors,
     assert mismatch.resolved_by == actors.leader and mismatch.resolution == "Ngân hàng hoàn phần chênh"
 
 
+def test_running_a_reconciliation_tells_a_leader_only_their_agencies_count(
+    awaiting, citizen, actors, client, officer, agency_c, monkeypatch
+):
+    intent = _paid(awaiting, citizen)
+    run = ReconciliationRun.objects.create(
+        provider="vnpay", day=timezone.localdate() - timedelta(days=1), statement_rows=4321, matched=987
+    )
+    Mismatch.objects.create(run=run, kind=MismatchKind.AMOUNT, reference="P1", intent=intent)
+    Mismatch.objects.create(run=run, kind=MismatchKind.MISSING_HERE, reference="P2")
+    monkeypatch.setattr(services, "reconcile", lambda provider, day: run)
+    form = {"provider": "vnpay", "day": run.day.isoformat()}
+    for user, expected in (
+        (actors.leader, "1 chênh lệch của cơ quan bạn"),
+        (officer("leader", agency_c, "lc"), "0 chênh lệch của cơ quan bạn"),
+    ):
+        client.force_login(user)
+        page = client.post("/can-bo/thanh-toan/doi-soat/", form, follow=True).content.decode()
+        assert expected in page and "4321 dòng" not in page
+
+
 def test_electronic_result_download_and_public_verification(drive, citizen, actors, client, media_root):
     dossier = drive(Status.IN_PROCESSING)
+    upload = io.BytesIO(PDF)
+    upload.name = "GiayXacNhan_NguyenVanAn_079203001234.pdf"  # a name that is personal data
     dossier_services.mark_result_ready(
-        dossier, actors.specialist, result_files=[PaperUpload("", "Giấy xác nhận", io.BytesIO(PDF))]
+        dossier, actors.specialist, result_files=[PaperUpload("", "Giấy xác nhận", upload)]
     )
     assert len(dossier_services.result_papers(dossier)) == 1
     client.force_login(citizen)
@@ -293,6 +350,9 @@ def test_electronic_result_download_and_public_verification(drive, citizen, acto
     assert client.get(f"/thanh-toan/ket-qua/{result.token}/").status_code == 302  # sign in first
     ok = client.get(f"/thanh-toan/xac-minh-ket-qua/{result.token}/?sha256={result.sha256}").content.decode()
     assert "Khớp" in ok and dossier.code in ok
+    # The public page names the file neutrally, never by the name it was uploaded with.
+    assert "NguyenVanAn" not in ok and "079203001234" not in ok and result.public_name in ok
+    assert result.public_name == f"ket-qua-{dossier.code}-{result.paper_id}.pdf"
     wrong = client.get(f"/thanh-toan/xac-minh-ket-qua/{result.token}/?sha256={'0' * 64}").content.decode()
     assert "Không khớp" in wrong
     assert client.get("/thanh-toan/xac-minh-ket-qua/nope/").status_code == 404

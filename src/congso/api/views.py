@@ -19,7 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -37,6 +37,7 @@ from . import conf, etags, idempotency, problems
 from . import representations as rep
 from . import serializers as s
 from .authentication import LgspTokenAuthentication, WorkspaceSessionAuthentication
+from .parsers import JSONParser
 from .permissions import ActingOfficer, AuthenticatedCaller
 from .problems import ApiProblem
 

@@ -12,11 +12,11 @@ Only the gateway may call: it presents the provider credential ``CONGSO_DOCUMENT
 checked the caller's token and access right to this service). That system must also be allowed to
 speak for the message's ``From/OrganId`` (``transport.may_speak_for``, from what the LGSP registry says
 of its owner agency and member): a gateway access right to this service lets a system send, not sign
-as any agency. Answers are JSON ``{errorCode, message, data}``: 0 accepted; 302 refused (400, with the
-reason, nothing stored); 403 refused because the caller may not speak for the sender agency (403,
-nothing stored; the sender marks its recipient "02 refused"); 100 not authenticated (401). The
-exchange's own envelope, not problem+json: a sender reads problem+json as the gateway's answer and
-retries it.
+as any agency. Answers are JSON ``{errorCode, message, data}``: 0 accepted; 302 refused (400, or 413
+for a body too large, with the reason, nothing stored); 403 refused because the caller may not speak for
+the sender agency (403, nothing stored; the sender marks its recipient "02 refused"); 100 not
+authenticated (401). The exchange's own envelope, not problem+json: a sender reads problem+json as the
+gateway's answer and retries it.
 """
 
 import hmac
@@ -26,7 +26,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from congso.core import audit
+from congso.core import audit, inbound
 from congso.lgsp import services as lgsp
 
 from . import edxml, exchange_conf, transport
@@ -58,14 +58,6 @@ def _caller(request):
     return system if lgsp.may_call(system) else None
 
 
-def _body(request) -> bytes:
-    # The stream, not request.body: a package may be larger than Django's in-memory form limit.
-    data = request.read(edxml.MAX_PACKAGE_BYTES + 1)
-    if len(data) > edxml.MAX_PACKAGE_BYTES:
-        raise DocumentError("Gói tin vượt quá 30 MB.")
-    return data
-
-
 def _receive(request, accept, kind: str) -> JsonResponse:
     system = _caller(request)
     if system is None:
@@ -73,7 +65,13 @@ def _receive(request, accept, kind: str) -> JsonResponse:
         response["WWW-Authenticate"] = 'Bearer realm="congso-documents"'
         return response
     try:
-        result = accept(_body(request), check_sender=lambda code: transport.may_speak_for(system, code))
+        result = accept(
+            inbound.read_body(request, edxml.MAX_PACKAGE_BYTES),
+            check_sender=lambda code: transport.may_speak_for(system, code),
+        )
+    except inbound.BodyRefused as refused:  # too large, or a NUL byte no XML may hold
+        logger.info("Exchange %s from %s refused: %s", kind, system.identifier, refused.message)
+        return _answer(refused.status, DATA_TYPE_INVALID, f"DATA_TYPE_INVALID: {refused.message}")
     except transport.SenderRefused as exc:
         logger.warning("Exchange %s from %s refused: %s", kind, system.identifier, exc)
         audit.record(

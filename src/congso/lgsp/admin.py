@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congso.agencies.permissions import admin_scope_for_request
+from congso.core.admin_mixins import ReadOnlyAdminMixin
 
 from . import permissions, services
 from .models import (
@@ -221,37 +222,19 @@ def rotate_key(modeladmin, request, queryset):
 
 
 @admin.register(SigningKey)
-class SigningKeyAdmin(admin.ModelAdmin):
+class SigningKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["kid", "state", "algorithm", "created_at", "activated_at", "retired_at"]
     list_filter = ["state"]
     fields = ["kid", "algorithm", "state", "public_key", "created_at", "activated_at", "retired_at"]
     readonly_fields = fields
     actions = [rotate_key]
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ExchangeDay)
-class ExchangeDayAdmin(admin.ModelAdmin):
+class ExchangeDayAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["day", "system", "count"]
     list_filter = ["day"]
     readonly_fields = ["system", "day", "count"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # Publish / subscribe registers its pages from its own module (it needs the classes above).

@@ -6,20 +6,11 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congso.core.admin_mixins import ReadOnlyAdminMixin
+
 from . import permissions, services
 from .admin import AuditedAdmin, ScopedAdmin
 from .models import Delivery, EventRight, EventType, PublishedEvent, Subscription, SubscriptionState
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EventType)
@@ -82,7 +73,7 @@ class SubscriptionAdmin(ScopedAdmin):
 
 
 @admin.register(PublishedEvent)
-class PublishedEventAdmin(ReadOnlyAdmin):
+class PublishedEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["event_id", "event_type", "subject", "occurred_at", "published_at"]
     list_filter = ["event_type"]
     search_fields = ["subject", "=event_id"]

@@ -5,8 +5,11 @@ and, for publish / subscribe, the civil status system's right to follow the doss
 (received, accepted, result ready, result returned) with a pull subscription to each.
 
 The credential's client id is fixed (``DEMO_CLIENT_ID``); its secret is ``CONGSO_LGSP_DEMO_CLIENT_SECRET``
-from the environment when set (at least 32 characters), otherwise generated and printed once. Upstream
-addresses of the province's systems are demo placeholders (``*.demo.congso.local``).
+from the environment when set (at least 32 characters), otherwise generated and printed once. The
+services are registered at a placeholder address (``*.demo.congso.local``) that the project's composition
+(``congso.demo``) then points, through ``point_province_services``, at what really answers on the demo's
+own web server: the one-stop system's public status lookup, the document system's exchange endpoint, and
+the sandbox's simulators standing in for the civil status and construction permit systems.
 
 ``seed_national_services`` registers the national platform's services the project's composition
 (``congso.demo``) hands it — the sandbox's simulators — as services of a national-platform member, with
@@ -26,8 +29,12 @@ DEMO_CLIENT_ID = "cong-dvc-demo"
 SECRET_VARIABLE = "CONGSO_LGSP_DEMO_CLIENT_SECRET"  # noqa: S105 — the name of the variable
 
 
+# 1.1: the paths of what answers them on the demo's web server (1.0 named paths nothing served).
+DEMO_API_VERSION = "1.1"
+
+
 def _api(title: str, paths: dict) -> dict:
-    return {"openapi": "3.0.3", "info": {"title": title, "version": "1.0"}, "paths": paths}
+    return {"openapi": "3.0.3", "info": {"title": title, "version": DEMO_API_VERSION}, "paths": paths}
 
 
 def _get(summary: str, parameter: str | None = None) -> dict:
@@ -59,7 +66,11 @@ DEMO_SYSTEMS = [
                 "tra-cuu-ho-so",
                 "Tra cứu tình trạng hồ sơ",
                 "Trạng thái, hạn trả và kết quả của một hồ sơ theo mã hồ sơ.",
-                {"/ho-so/{ma_ho_so}": _get("Tình trạng một hồ sơ", "ma_ho_so")},
+                {
+                    "/{ma_ho_so}/": _get(
+                        "Tình trạng một hồ sơ (trang tra cứu công khai, cần mã PIN)", "ma_ho_so"
+                    )
+                },
             )
         ],
     ),
@@ -73,10 +84,10 @@ DEMO_SYSTEMS = [
                 "Tiếp nhận văn bản điện tử",
                 "Văn bản đến gửi qua trục liên thông của tỉnh.",
                 {
-                    "/van-ban": {
+                    "/goi-tin": {
                         "post": {
-                            "summary": "Gửi một văn bản",
-                            "responses": {"202": {"description": "Đã nhận"}},
+                            "summary": "Gửi một gói tin edXML",
+                            "responses": {"200": {"description": "Đã nhận"}},
                         }
                     }
                 },
@@ -91,8 +102,13 @@ DEMO_SYSTEMS = [
             (
                 "trich-luc-ho-tich",
                 "Trích lục hộ tịch",
-                "Thông tin khai sinh, kết hôn, khai tử đã đăng ký theo số định danh cá nhân.",
-                {"/trich-luc/{so_dinh_danh}": _get("Trích lục theo số định danh", "so_dinh_danh")},
+                "Thông tin khai sinh đã đăng ký theo số định danh cá nhân "
+                "(bản demo: trình mô phỏng CSDL dân cư).",
+                {
+                    "/api/v1/cong-dan/{SoDinhDanh}": _get(
+                        "Thông tin khai sinh theo số định danh", "SoDinhDanh"
+                    )
+                },
             )
         ],
     ),
@@ -104,8 +120,8 @@ DEMO_SYSTEMS = [
             (
                 "giay-phep-xay-dung",
                 "Tra cứu giấy phép xây dựng",
-                "Giấy phép xây dựng đã cấp theo số giấy phép.",
-                {"/giay-phep/{so}": _get("Một giấy phép", "so")},
+                "Thửa đất được cấp phép xây dựng theo mã thửa (bản demo: trình mô phỏng CSDL đất đai).",
+                {"/api/v1/thua-dat/{MaThuaDat}": _get("Thửa đất của giấy phép", "MaThuaDat")},
             )
         ],
     ),
@@ -122,6 +138,11 @@ def _system(agency, code: str, name: str) -> System:
     )
 
 
+# Services answering with a person's data (every read through the LGSP recorded against the person the
+# named path parameter identifies; "" when no parameter names them).
+PERSONAL_DATA_SERVICES = {"trich-luc-ho-tich": "SoDinhDanh", "giay-phep-xay-dung": ""}
+
+
 def _service(system: System, code: str, name: str, description: str, paths: dict) -> Service:
     existing = Service.objects.filter(system=system, code=code).first()
     if existing is not None:
@@ -133,6 +154,8 @@ def _service(system: System, code: str, name: str, description: str, paths: dict
         f"https://{system.code.lower()}.demo.congso.local/api",
         description=description,
         openapi_document=_api(name, paths),
+        personal_data=code in PERSONAL_DATA_SERVICES,
+        data_subject_parameter=PERSONAL_DATA_SERVICES.get(code, ""),
     )
 
 
@@ -160,6 +183,27 @@ def seed_demo_lgsp(verbose: bool = True) -> dict[str, System]:
                 print(f"  client_secret {issued.secret}   (chỉ hiển thị lần này / shown this once)")
             print()
     return systems
+
+
+def point_province_services(upstreams: dict[str, dict]) -> list[Service]:
+    """Point each demo service named in ``upstreams`` (service code → ``upstream_url`` and optionally
+    ``health_path``, ``upstream_token_variable``) at what answers it, and bring a demo database seeded
+    before version 1.1 up to the paths that address serves. Idempotent."""
+    documents = {spec[0]: _api(spec[1], spec[3]) for *_, specs in DEMO_SYSTEMS for spec in specs}
+    pointed = []
+    for service in Service.objects.filter(code__in=list(upstreams), system__code__in=_demo_system_codes()):
+        spec = upstreams[service.code]
+        wanted = (spec["upstream_url"], spec.get("health_path", ""), spec.get("upstream_token_variable", ""))
+        if (service.upstream_url, service.health_path, service.upstream_token_variable) != wanted:
+            services.set_upstream(service, wanted[0], health_path=wanted[1], token_variable=wanted[2])
+        if not service.versions.filter(version=DEMO_API_VERSION).exists():
+            services.register_service_version(service, documents[service.code], publish=True)
+        pointed.append(service)
+    return pointed
+
+
+def _demo_system_codes() -> list[str]:
+    return [code for _key, code, _name, _specs in DEMO_SYSTEMS]
 
 
 DEMO_FOLLOWED_EVENTS = (

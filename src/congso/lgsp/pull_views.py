@@ -10,16 +10,19 @@ own the subscription, its credential still be active, and the system still hold 
 type. Errors are problem+json.
 """
 
-import json
-
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+
+from congso.core import inbound
 
 from . import keys, services
 from .models import ConsumerCredential, Subscription, SubscriptionMode
 from .problems import problem
 from .services.pubsub import may_subscribe
+
+# An acknowledgement is one cursor: {"up_to": N}.
+MAX_ACK_BYTES = 64 * 1024
 
 
 class _Refused(Exception):
@@ -104,7 +107,9 @@ def acknowledge(request, public_id):
     try:
         subscription = _subscription_for(request, public_id)
         try:
-            body = json.loads(request.body or b"{}")
+            body = inbound.json_body(request, MAX_ACK_BYTES, empty={})
+        except inbound.BodyRefused as refused:
+            raise _Refused(problem(refused.status, _("Yêu cầu không hợp lệ"), refused.message)) from None
         except ValueError:
             body = None
         if not isinstance(body, dict) or body.get("up_to") in (None, ""):

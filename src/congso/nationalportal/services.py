@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from congso.agencies import services as agency_services
@@ -33,6 +33,7 @@ from congso.core import audit
 from congso.core.models import DeliveryStatus, EventDelivery
 from congso.dossiers import services as dossier_services
 from congso.dossiers.files import PaperUpload
+from congso.dossiers.models import Status
 
 from .models import (
     CataloguePull,
@@ -63,19 +64,18 @@ STATUS_EVENTS = (
     "dossier.withdrawn",
     "dossier.stopped",
 )
-# What each national status says on the portal's timeline (STANDARDS.md §1).
-STATUS_CONTENT = {
-    1: "Mới đăng ký",
-    2: "Được tiếp nhận",
-    3: "Không được tiếp nhận",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung giấy tờ",
-    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    7: "Công dân yêu cầu rút hồ sơ",
-    8: "Dừng xử lý",
-    9: "Đã xử lý xong",
-    10: "Đã trả kết quả",
-}
+
+
+def status_content(status) -> str:
+    """What the portal's timeline says for a national status (STANDARDS.md §1): its name as the dossier
+    block defines it (``dossiers.models.Status``, one list of the ten), always in Vietnamese — the
+    protocol's language, whatever language is active — and the number itself for an unknown one."""
+    try:
+        label = Status(int(status)).label
+    except ValueError:
+        return str(status)
+    with translation.override("vi"):
+        return str(label)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -423,7 +423,7 @@ def record_status_change(event) -> StatusReport | None:
         sequence=sequence,
         status=int(status),
         occurred_at=event.occurred_at,
-        content=STATUS_CONTENT.get(int(status), str(status)),
+        content=status_content(status),
         unit=str(payload.get("current_agency_code") or "")[:300],
         due_at=datetime.fromisoformat(due) if isinstance(due, str) and due else None,
     )

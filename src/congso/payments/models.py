@@ -4,6 +4,8 @@ Every row that holds money keeps the amount in whole đồng (``PositiveBigInteg
 always VND today and stored so that a mismatch can be refused, not assumed away.
 """
 
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -238,3 +240,11 @@ class ElectronicResult(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def public_name(self) -> str:
+        """The name public pages show: the uploaded file's own name may carry a person's name (personal
+        data), so only the dossier code, the paper's number and the file's type are told."""
+        suffix = PurePosixPath(self.file_name).suffix.lower()
+        suffix = suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
+        return f"ket-qua-{self.dossier.code}-{self.paper_id}{suffix}"

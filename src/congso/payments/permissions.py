@@ -6,7 +6,10 @@
 - ask for a refund: whoever may record payments on it (``COLLECT_PAYMENT``);
 - approve or reject a refund: a leader (lãnh đạo) of the receiving agency who did not ask for it;
 - the reconciliation page and resolving mismatches (the finance officer): a leader of any agency sees the
-  mismatches of its dossiers; a platform administrator sees all, including payments congso cannot match.
+  mismatches of its dossiers and, of each reconciliation run, only how many of them are its own (a run
+  covers every agency: its statement and match counts would tell one agency another's takings); a
+  mismatch of another agency is answered as missing, not forbidden, so its existence is not revealed;
+  a platform administrator sees all, including payments congso cannot match, and the runs' totals.
 """
 
 from congso.agencies import services as agency_services
@@ -49,6 +52,19 @@ def finance_agency_ids(user) -> set[int] | None:
 def can_reconcile(user) -> bool:
     ids = finance_agency_ids(user)
     return ids is None or bool(ids)
+
+
+def sees_run_totals(user) -> bool:
+    """Whether the reconciliation runs' provider-wide counts (statement rows, matched) may be shown."""
+    return finance_agency_ids(user) is None
+
+
+def scope_mismatches(user, rows):
+    """``rows`` (a queryset of mismatches) narrowed to those ``user`` may see and resolve."""
+    ids = finance_agency_ids(user)
+    if ids is None:
+        return rows
+    return rows.filter(intent__dossier__receiving_agency_id__in=ids)
 
 
 def can_resolve(user, mismatch) -> bool:

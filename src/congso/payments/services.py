@@ -25,13 +25,15 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.catalog import fees as catalog_fees
 from congso.catalog import services as catalog_services
 from congso.core import audit, events
+from congso.core.inbound import clean_message
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Status
 
@@ -51,7 +53,7 @@ from .models import (
     Refund,
     RefundStatus,
 )
-from .providers import STAMP, VIETNAM, ProviderError, Verdict, clean_message, enabled, providers
+from .providers import STAMP, VIETNAM, ProviderError, Verdict, enabled, providers
 from .providers.dvcqg import reference_for
 
 logger = logging.getLogger(__name__)
@@ -666,12 +668,22 @@ def _mismatch(run, kind, intent, provider_amount) -> Mismatch:
     )
 
 
+def mismatches_for(user):
+    """Every mismatch ``user`` may see (resolved or not): the finance officer's agencies' only."""
+    rows = Mismatch.objects.select_related("run", "intent__dossier")
+    return permissions.scope_mismatches(user, rows)
+
+
 def open_mismatches_for(user):
-    ids = permissions.finance_agency_ids(user)
-    rows = Mismatch.objects.filter(resolved_at=None).select_related("run", "intent__dossier")
-    if ids is not None:
-        rows = rows.filter(intent__dossier__receiving_agency_id__in=ids)
-    return rows.order_by("-run__day", "-id")
+    return mismatches_for(user).filter(resolved_at=None).order_by("-run__day", "-id")
+
+
+def runs_for(user):
+    """The reconciliation runs, newest first, each with ``own_mismatches``: how many of its mismatches
+    ``user`` may see (a run covers every agency; its totals are shown only to whoever sees them all)."""
+    visible = permissions.scope_mismatches(user, Mismatch.objects.filter(run=OuterRef("pk")))
+    counted = visible.order_by().values("run").annotate(n=Count("pk")).values("n")
+    return ReconciliationRun.objects.annotate(own_mismatches=Coalesce(Subquery(counted), 0))
 
 
 def resolve_mismatch(mismatch: Mismatch, officer, *, reason: str) -> Mismatch:

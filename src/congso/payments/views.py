@@ -20,15 +20,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from congso.core import audit, ratelimit
+from congso.core import audit, inbound, ratelimit
 from congso.core.net import client_address
 from congso.core.pdf import pdf_response
 from congso.dossiers import services as dossier_services
 from congso.workspace.permissions import workspace_required
 
 from . import permissions, services
-from .models import Channel, IntentStatus, Mismatch, PaymentIntent, Receipt, ReconciliationRun, Refund
+from .models import Channel, IntentStatus, PaymentIntent, Receipt, Refund
 from .providers import VIETNAM, providers
+
+# A DVCQG payment callback is a dozen short fields; a megabyte is far more than any real one.
+MAX_CALLBACK_BYTES = 1024 * 1024
 
 
 def _default_gateway(request, provider_name: str) -> str:
@@ -176,9 +179,13 @@ def dvcqg_confirm(request):
     if not _within_limit(request, "payments.ipn"):
         return JsonResponse(provider.answer("99", "Too many requests"), status=429)
     try:
-        data = json.loads(request.body)
+        # A NUL escaped inside JSON is recorded cleaned and refused by the protocol (clean_message);
+        # a raw NUL byte is not JSON at all: refused before anything reads it.
+        data = json.loads(inbound.read_body(request, MAX_CALLBACK_BYTES))
         if not isinstance(data, dict):
             raise ValueError
+    except inbound.BodyRefused as refused:
+        return JsonResponse(provider.answer("99", refused.message), status=refused.status)
     except ValueError:
         return JsonResponse(provider.answer("99", "Bản tin không hợp lệ"))
     outcome = services.handle_notification(
@@ -322,33 +329,40 @@ def reconciliation(request):
             messages.error(request, _("Vui lòng chọn kênh thanh toán và một ngày đã qua (năm-tháng-ngày)."))
         else:
             run = services.reconcile(provider_name, day)
-            messages.success(
-                request,
-                _("Đã đối soát ngày %(day)s: %(rows)s dòng, %(matched)s khớp, %(n)s chênh lệch.")
-                % {
-                    "day": day.strftime("%d/%m/%Y"),
-                    "rows": run.statement_rows,
-                    "matched": run.matched,
-                    "n": run.mismatches.count(),
-                },
-            )
+            messages.success(request, _reconciled_message(request.user, run))
         return redirect("payments-office:reconciliation")
     return render(
         request,
         "payments/reconciliation.html",
         {
             "mismatches": list(services.open_mismatches_for(request.user)[:200]),
-            "runs": ReconciliationRun.objects.all()[:20],
+            "runs": services.runs_for(request.user)[:20],
+            "totals": permissions.sees_run_totals(request.user),
             "providers": services.provider_choices(),
             "yesterday": yesterday.isoformat(),
         },
     )
 
 
+def _reconciled_message(user, run) -> str:
+    """What a run found, told in the officer's scope: another agency's takings are not theirs to see."""
+    day = run.day.strftime("%d/%m/%Y")
+    own = services.runs_for(user).get(pk=run.pk).own_mismatches
+    if not permissions.sees_run_totals(user):
+        return _("Đã đối soát ngày %(day)s: %(n)s chênh lệch của cơ quan bạn.") % {"day": day, "n": own}
+    return _("Đã đối soát ngày %(day)s: %(rows)s dòng, %(matched)s khớp, %(n)s chênh lệch.") % {
+        "day": day,
+        "rows": run.statement_rows,
+        "matched": run.matched,
+        "n": own,
+    }
+
+
 @workspace_required
 @require_POST
 def resolve(request, mismatch_id: int):
-    mismatch = get_object_or_404(Mismatch.objects.select_related("intent__dossier"), pk=mismatch_id)
+    # Another agency's mismatch is "not found", not "forbidden": its existence is not for them to know.
+    mismatch = get_object_or_404(services.mismatches_for(request.user), pk=mismatch_id)
     try:
         services.resolve_mismatch(mismatch, request.user, reason=request.POST.get("reason", ""))
     except services.PaymentError as exc:

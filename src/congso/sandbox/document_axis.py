@@ -21,7 +21,6 @@ looked at: checking the package is the recipient's job.
 """
 
 import base64
-import json
 import uuid
 from datetime import timedelta
 from xml.etree import ElementTree as ET
@@ -33,6 +32,8 @@ from django.db.models import F
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+
+from congso.core import inbound
 
 from . import api, openapi
 from .models import AxisAgency, AxisMessage
@@ -53,10 +54,10 @@ def base_path() -> str:
 
 
 def _read_body(request) -> bytes:
-    # Read the stream, not request.body: a package may be larger than Django's in-memory form limit.
-    data = request.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise Refused("DATA_TYPE_INVALID: gói tin vượt quá 30 MB.")
+    try:
+        data = inbound.read_body(request, MAX_BYTES)
+    except inbound.BodyRefused as refused:  # too large, or a NUL byte no XML may hold
+        raise Refused(f"DATA_TYPE_INVALID: {refused.message}") from None
     if not data:
         raise Refused("DATA_TYPE_INVALID: thiếu nội dung gói tin.")
     return data
@@ -242,7 +243,9 @@ def mailbox(request):
 @api.endpoint("POST")
 def acknowledge_view(request):
     try:
-        body = json.loads(request.read(64 * 1024) or b"{}")
+        body = inbound.json_body(request, 64 * 1024, empty={})
+    except inbound.BodyRefused as refused:
+        return api.failure(refused.status, api.DATA_TYPE_INVALID, f"DATA_TYPE_INVALID: {refused.message}")
     except ValueError:
         body = None
     if not isinstance(body, dict):

@@ -16,7 +16,6 @@ Not the real portal: every answer carries ``X-Congso-Sandbox: simulator``, ``sim
 notice. ``DvcqgSwitch.is_down`` makes every call answer HTTP 503 (outage drills).
 """
 
-import json
 from functools import wraps
 
 from django.conf import settings
@@ -25,6 +24,8 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+
+from congso.core import inbound
 
 from . import api
 from .models import DvcqgDossier, DvcqgOrigin, DvcqgProcedure, DvcqgProgress, DvcqgSwitch
@@ -132,11 +133,11 @@ def protocol(view):
             )
             response["Retry-After"] = "30"
             return response
-        if len(request.body) > MAX_BODY:
-            return reply(error_code=FAILED, message="Dữ liệu gửi lên quá lớn.", status=413)
         try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+            body = inbound.json_body(request, MAX_BODY, empty={})
+        except inbound.BodyRefused as refused:
+            return reply(error_code=FAILED, message=refused.message, status=refused.status)
+        except ValueError:
             body = None
         if not isinstance(body, dict):
             return reply(error_code=FAILED, message="Dữ liệu không đúng định dạng JSON.", status=400)

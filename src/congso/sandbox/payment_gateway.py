@@ -44,6 +44,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from congso.core import inbound
+
 from . import api
 from .models import GatewayProtocol, SandboxPayment
 
@@ -52,6 +54,8 @@ logger = logging.getLogger(__name__)
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 STAMP = "%Y%m%d%H%M%S"
 HTTP_TIMEOUT = 10
+# A query, refund or INIT message is a few hundred bytes.
+MAX_BODY_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -321,20 +325,22 @@ def pipe_hash(values, secret: str) -> str:
     return hmac.new(secret.encode(), data.encode("utf-8"), hashlib.sha512).hexdigest()
 
 
-def _api_answer(body: dict, fields=QUERY_RESPONSE_FIELDS) -> JsonResponse:
+def _api_answer(body: dict, fields=QUERY_RESPONSE_FIELDS, status: int = 200) -> JsonResponse:
     body.setdefault("vnp_ResponseId", uuid.uuid4().hex)
     body["vnp_SecureHash"] = pipe_hash(
         [body.get(f, "") for f in fields], settings.CONGSO_SANDBOX_VNPAY_HASH_SECRET
     )
-    return api.labelled(JsonResponse(body, json_dumps_params={"ensure_ascii": False}))
+    return api.labelled(JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False}))
 
 
 @csrf_exempt  # a server-to-server JSON API authenticated by its HMAC, never called by a browser
 @require_POST
 def vnpay_transaction_api(request):
     try:
-        body = json.loads(request.body)
+        body = inbound.json_body(request, MAX_BODY_BYTES)
         command = body["vnp_Command"]
+    except inbound.BodyRefused as refused:
+        return _api_answer({"vnp_ResponseCode": "03", "vnp_Message": refused.message}, status=refused.status)
     except (ValueError, KeyError, TypeError):
         return _api_answer({"vnp_ResponseCode": "03", "vnp_Message": "Invalid data format"})
     fields = QUERY_FIELDS if command == "querydr" else REFUND_FIELDS if command == "refund" else None
@@ -467,9 +473,9 @@ def sha256_auth(message: dict, fields, secret: str) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def _dvcqg_reply(error_code: str, message) -> JsonResponse:
+def _dvcqg_reply(error_code: str, message, status: int = 200) -> JsonResponse:
     body = {"error_code": error_code, "message": message, "simulator": True}
-    return api.labelled(JsonResponse(body, json_dumps_params={"ensure_ascii": False}))
+    return api.labelled(JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False}))
 
 
 def _dvcqg_message(request):
@@ -478,9 +484,11 @@ def _dvcqg_message(request):
     if not token or not hmac.compare_digest(token.encode(), secret.encode()):
         return None, _dvcqg_reply("-1", "Sai mã truy cập (AccessToken).")
     try:
-        message = json.loads(request.body)
+        message = inbound.json_body(request, MAX_BODY_BYTES)
         if not isinstance(message, dict):
             raise ValueError
+    except inbound.BodyRefused as refused:
+        return None, _dvcqg_reply("-1", refused.message, status=refused.status)
     except ValueError:
         return None, _dvcqg_reply("-1", "Bản tin không phải JSON.")
     if message.get("MaDoiTac") != settings.CONGSO_SANDBOX_DVCQG_PARTNER_CODE:

@@ -6,13 +6,12 @@ Field names follow the national systems' Vietnamese PascalCase (``SoDinhDanh``, 
 OpenAPI document (``openapi.population_document``).
 """
 
-import json
 import unicodedata
 from datetime import datetime
 
 from django.http import JsonResponse
 
-from congso.core import safejson
+from congso.core import inbound
 from congso.identity.validators import NATIONAL_ID_RE
 
 from . import api, openapi
@@ -123,8 +122,10 @@ def _read_check(request) -> tuple[dict | None, str]:
     if not declared.isdigit() or int(declared) > MAX_BODY_BYTES or len(request.body) > MAX_BODY_BYTES:
         return None, "nội dung yêu cầu quá lớn."
     try:
-        body = safejson.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, safejson.JSONLimitError):
+        body = inbound.parse_json(request.body)
+    except inbound.BodyRefused as refused:
+        return None, refused.message
+    except ValueError:  # not UTF-8, not JSON, or beyond safejson's bounds
         return None, "nội dung yêu cầu phải là JSON."
     if not isinstance(body, dict):
         return None, "nội dung yêu cầu phải là một đối tượng JSON."

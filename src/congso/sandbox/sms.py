@@ -12,7 +12,6 @@ phonenumber — sent by the periodic job ``sandbox.sms_reports`` or the page's b
 """
 
 import hmac
-import json
 import logging
 import re
 import uuid
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from congso.core import inbound
 from congso.core.scheduling import periodic
 
 from .api import labelled
@@ -38,6 +38,8 @@ PHONE = re.compile(r"^84[35789][0-9]{8}$")
 # Carrier by prefix after 84 (telcoid of the report: 1 Viettel, 2 Mobifone, 3 Vinaphone).
 TELCO = {"3": "1", "86": "1", "96": "1", "97": "1", "98": "1", "9": "2", "7": "2", "8": "3"}
 REPORT_BATCH = 500
+# One message of SendMultipleMessage_V4: a few short fields and at most a few SMS segments of text.
+MAX_BODY_BYTES = 64 * 1024
 
 
 def _telco(phone: str) -> str:
@@ -64,7 +66,9 @@ def send(request):
     if SimulatedSmsGatewaySwitch.current().fail_with_5xx:
         return _answer({"CodeResult": "99999", "ErrorMessage": "Simulated outage"}, status=503)
     try:
-        data = json.loads(request.body or b"{}")
+        data = inbound.json_body(request, MAX_BODY_BYTES, empty={})
+    except inbound.BodyRefused as refused:
+        return _answer({"CodeResult": "99", "ErrorMessage": refused.message}, status=refused.status)
     except ValueError:
         return _code("99", "Body is not JSON")
     if not isinstance(data, dict):

@@ -36,27 +36,6 @@ def same_text(given: str, expected: str) -> bool:
     return bool(given) and hmac.compare_digest(str(given).encode("utf-8"), str(expected).encode("utf-8"))
 
 
-# What congso keeps of one inbound message: real ones have about twenty short fields.
-MAX_FIELDS = 64
-MAX_VALUE_CHARS = 2000
-
-
-def _text(value) -> str:
-    if value is None or isinstance(value, (str, int, float)):
-        text = "" if value is None else str(value)  # as the providers' readers took them before
-    else:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    # NUL and lone surrogates (JSON's "\\ud800") are refused by PostgreSQL and by UTF-8 itself.
-    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")[:MAX_VALUE_CHARS]
-
-
-def clean_message(data: dict) -> dict:
-    """An inbound message (IPN, callback, browser return) as flat text that can be stored and signed-over
-    as is: keys and values as strings without NUL or unencodable characters, bounded in number and size.
-    Nothing a real provider sends is changed; a hostile message is still recorded, then refused."""
-    return {_text(key)[:100]: _text(value) for key, value in list(data.items())[:MAX_FIELDS]}
-
-
 class ProviderError(Exception):
     """The provider could not be reached or answered something unreadable."""
 
