@@ -80,3 +80,14 @@ def test_anything_unusual_takes_djangos_path(smtp_server, monkeypatch, changes):
         assert results[7002].provider_message_id and len(smtp_server) == 1
     else:
         assert isinstance(results[7002], PermanentFailure) and not smtp_server  # not a crashed batch
+
+
+def test_a_batch_is_carried_by_several_smtp_sessions_at_once(smtp_server, settings):
+    settings.CONGSO_EMAIL_CONCURRENCY = 4
+    batch = [notification(7100 + n, address=f"nguoi{n}@example.vn") for n in range(8)]
+    results = EmailChannel().send_many(batch)
+    assert {pk: r.provider_message_id for pk, r in results.items()} == {
+        n.pk: f"<congso-{n.pk}@congso.local>" for n in batch
+    }
+    assert sorted(m["To"] for m in smtp_server) == sorted(n.address for n in batch)
+    assert len({m["X-Peer"] for m in smtp_server}) == 4  # four connections (client ports)

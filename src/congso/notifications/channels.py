@@ -135,9 +135,27 @@ class EmailChannel(Channel):
         return f"<{notification.client_message_id}@{domain}>"
 
     def send_many(self, notifications) -> dict:
-        """The whole batch over one SMTP connection (one TCP and TLS handshake and one login, instead of
-        one per e-mail). A message the server refuses fails alone; after a connection lost in the middle
-        the next message opens a new one, and if that fails, the rest of the batch is retried later."""
+        """The batch over ``CONGSO_EMAIL_CONCURRENCY`` SMTP sessions at once, each carrying its share
+        of the messages one after the other: smtplib waits for the server's answer to every command,
+        so one session leaves the worker idle most of the time. Other backends (console, files, the
+        tests' memory) take the batch in one go, in order."""
+        from django.core.mail import get_connection
+        from django.core.mail.backends.smtp import EmailBackend
+
+        notifications = list(notifications)
+        size = min(settings.CONGSO_EMAIL_CONCURRENCY, len(notifications))
+        if size <= 1 or not isinstance(get_connection(), EmailBackend):
+            return self.send_session(notifications)
+        results = {}
+        shares = [notifications[start::size] for start in range(size)]
+        for part in email_pool().map(self.send_session, shares):
+            results.update(part)
+        return results
+
+    def send_session(self, notifications) -> dict:
+        """Messages over one SMTP connection (one TCP and TLS handshake and one login, instead of one
+        per e-mail). A message the server refuses fails alone; after a connection lost in the middle
+        the next message opens a new one, and if that fails, the rest is retried later."""
         from django.core.mail import get_connection
 
         results = {}
@@ -158,6 +176,17 @@ class EmailChannel(Channel):
         finally:
             _close(connection)
         return results
+
+
+_email_pool = None
+
+
+def email_pool() -> ThreadPoolExecutor:
+    """The threads that carry one batch's SMTP sessions at once."""
+    global _email_pool
+    if _email_pool is None:
+        _email_pool = ThreadPoolExecutor(settings.CONGSO_EMAIL_CONCURRENCY, thread_name_prefix="congso-smtp")
+    return _email_pool
 
 
 def _smtp_socket(connection) -> bool:
