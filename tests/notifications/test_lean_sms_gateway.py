@@ -119,3 +119,29 @@ def test_notifications_are_sent_through_it_and_reported_delivered(drive, lean_ga
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.DELIVERED
     assert notification.provider_message_id == message.sms_id
+
+
+def test_a_storage_failure_is_a_503_the_sender_retries_not_a_500(monkeypatch):
+    import asyncio
+
+    import httpx
+
+    from congso.sandbox import sms_gateway
+
+    class Up(sms_gateway.Writer):
+        async def outage_switched_on(self):
+            return False
+
+    def broken(messages):
+        raise sms_gateway.IntegrityError("the database went away")
+
+    monkeypatch.setattr(sms_gateway, "writer", Up())
+    monkeypatch.setattr(sms_gateway, "store_group", broken)
+
+    async def call():
+        transport = httpx.ASGITransport(app=sms_gateway.application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            return await client.post(SEND_PATH, json=payload("s-1"))
+
+    answer = asyncio.run(call())
+    assert answer.status_code == 503 and answer.json()["CodeResult"] == "99999"

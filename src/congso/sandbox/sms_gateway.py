@@ -18,6 +18,7 @@ senders rely on to make no duplicate after a crash.
 
 import asyncio
 import json
+import logging
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +33,8 @@ from django.db import IntegrityError, close_old_connections, transaction  # noqa
 from .api import HEADER, HEADER_VALUE  # noqa: E402
 from .models import SimulatedSms, SimulatedSmsGatewaySwitch  # noqa: E402
 from .sms import ACCEPTED, DUPLICATE, OUTAGE, accepted_answer, message_from, refusal, store  # noqa: E402
+
+logger = logging.getLogger(__name__)
 
 SEND_PATH = "/sandbox/sms/MainService.svc/json/SendMultipleMessage_V4_post_json/"
 MAX_BODY = 64 * 1024
@@ -172,7 +175,12 @@ async def _send_request(receive) -> tuple[int, dict]:
     if refused:
         code, message = refused
         return 200, {"CodeResult": code, "CountRegenerate": 0, "ErrorMessage": message}
-    return 200, accepted_answer(*await writer.keep(message_from(data)))
+    try:
+        kept = await writer.keep(message_from(data))
+    except Exception:  # noqa: BLE001 — the database failed: a transient answer the sender retries
+        logger.exception("Simulated SMS gateway: the message could not be stored")
+        return 503, {"CodeResult": "99999", "CountRegenerate": 0, "ErrorMessage": "Storage unavailable"}
+    return 200, accepted_answer(*kept)
 
 
 async def _body(receive) -> bytes | None:
