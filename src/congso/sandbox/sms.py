@@ -38,6 +38,9 @@ PHONE = re.compile(r"^84[35789][0-9]{8}$")
 # Carrier by prefix after 84 (telcoid of the report: 1 Viettel, 2 Mobifone, 3 Vinaphone).
 TELCO = {"3": "1", "86": "1", "96": "1", "97": "1", "98": "1", "9": "2", "7": "2", "8": "3"}
 REPORT_BATCH = 500
+ACCEPTED = "100"
+DUPLICATE = "124"  # a RequestId seen before: answered with the first message's SMSID
+OUTAGE = {"CodeResult": "99999", "ErrorMessage": "Simulated outage"}  # the 503 switch's answer
 
 
 def _telco(phone: str) -> str:
@@ -107,10 +110,6 @@ def store(message: SimulatedSms) -> tuple[str, str]:
     return ACCEPTED, message.sms_id
 
 
-ACCEPTED = "100"
-DUPLICATE = "124"
-
-
 def accepted_answer(code: str, sms_id: str) -> dict:
     """The body of an accepted (100) or duplicate (124) send."""
     body = {"CodeResult": code, "CountRegenerate": 0, "SMSID": sms_id}
@@ -133,9 +132,6 @@ def send(request):
     if refused:
         return _code(*refused)
     return _answer(accepted_answer(*store(message_from(data))))
-
-
-OUTAGE = {"CodeResult": "99999", "ErrorMessage": "Simulated outage"}
 
 
 def send_reports(limit: int = REPORT_BATCH, client: httpx.Client | None = None) -> int:
