@@ -331,6 +331,8 @@ def post_json(url: str, payload: dict) -> GatewayAnswer:
     target = urlsplit(url)
     key = (target.scheme, target.hostname, target.port)
     path = target.path + (f"?{target.query}" if target.query else "")
+    if target.scheme == "http" and _proxy_for(target):
+        path = url  # through an HTTP proxy the request line carries the whole address
     body = json.dumps(payload, ensure_ascii=False).encode()
     headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
     pool = getattr(_connections, "by_address", None)
@@ -362,18 +364,44 @@ def post_json(url: str, payload: dict) -> GatewayAnswer:
 
 
 def _connect(target) -> http.client.HTTPConnection:
+    """A connection to the gateway — through the proxy the environment names for it (``HTTPS_PROXY``,
+    ``HTTP_PROXY``, ``NO_PROXY``), as the HTTP client used before honoured them: a CONNECT tunnel for
+    HTTPS, the proxy itself for HTTP."""
     timeout = settings.CONGSO_SMS_TIMEOUT_SECONDS
+    proxy = _proxy_for(target)
+    host, port = (proxy.hostname, proxy.port) if proxy else (target.hostname, target.port)
     if target.scheme == "https":
-        return http.client.HTTPSConnection(
-            target.hostname, target.port, timeout=timeout, context=ssl.create_default_context()
+        connection = http.client.HTTPSConnection(
+            host, port, timeout=timeout, context=ssl.create_default_context()
         )
-    return http.client.HTTPConnection(target.hostname, target.port, timeout=timeout)
+        if proxy:
+            connection.set_tunnel(target.hostname, target.port)
+        return connection
+    return http.client.HTTPConnection(host, port, timeout=timeout)
+
+
+def _proxy_for(target):
+    """The proxy (split URL) the environment names for ``target``, or None."""
+    return _proxy_for_address(target.scheme, target.hostname or "")
+
+
+@lru_cache(maxsize=16)
+def _proxy_for_address(scheme: str, host: str):
+    # Read once per address (the environment is scanned otherwise for every SMS); reset_connections
+    # forgets it.
+    from urllib.request import getproxies_environment, proxy_bypass_environment
+
+    proxy = getproxies_environment().get(scheme)
+    if not proxy or proxy_bypass_environment(host):
+        return None
+    return urlsplit(proxy if "://" in proxy else f"http://{proxy}")
 
 
 def reset_connections() -> None:
     """Forget this thread's connections and the sending threads (tests: a new gateway server)."""
     global _pool, _connections
     _connections = threading.local()
+    _proxy_for_address.cache_clear()
     if _pool is not None:
         _pool.shutdown(wait=True)
     _pool = None
