@@ -5,8 +5,10 @@ sandbox's SMS gateway (over HTTP, a separate web server) and an SMTP sink (see b
 On PostgreSQL only (DATABASE_URL=postgres://user@host:port/any): it creates a new database
 ``congso_bench_nt_<random>``, migrates it, then
 
-1. starts the site under granian on a free port (``--web-workers`` processes): it serves the
-   simulated SMS gateway (``/sandbox/sms/…``) and the delivery-report callback;
+1. starts the simulated SMS gateway as its own lean process (``congso sms-gateway``: the same protocol
+   and address ``/sandbox/sms/…`` as the site's view, without a Django request per SMS) and the site
+   under granian (``--web-workers`` processes), which receives the delivery reports; with
+   ``--gateway site`` the site's own view serves the SMS, as before;
 2. starts an SMTP sink (aiosmtpd) on a free port in this process, counting what it receives;
 3. measures the floor: the gateway and the sink alone, driven directly from this process with the same
    concurrency and connection reuse as a worker (``--floor`` SMS and as many e-mails);
@@ -18,7 +20,7 @@ On PostgreSQL only (DATABASE_URL=postgres://user@host:port/any): it creates a ne
    gateway and the sink received (a duplicate would show as more than sent), and the failures.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/notifications.py \\
-        [--count 100000] [--workers 4] [--web-workers 2] [--keep]
+        [--count 100000] [--workers 4] [--web-workers 1] [--gateway lean|site] [--keep]
 
 Without ``--keep`` the created database (only that one) is dropped at the end. The rate limit per
 channel is set far above the run's rate, so it is counted (one database write per send, as in
@@ -168,7 +170,7 @@ def seed(count: int) -> None:
     )
 
 
-def floor(count: int, web_port: int, sink: "Sink") -> tuple[float, float]:
+def floor(count: int, gateway: str, sink: "Sink") -> tuple[float, float]:
     """Messages per second that the gateway and the sink take when driven directly from here, with a
     worker's concurrency and connection reuse (SMS: concurrent keep-alive requests; e-mail: one SMTP
     connection per batch). Returns (SMS/s, e-mails/s)."""
@@ -176,14 +178,12 @@ def floor(count: int, web_port: int, sink: "Sink") -> tuple[float, float]:
     from concurrent.futures import ThreadPoolExecutor
     from email.message import EmailMessage
 
-    import httpx
     from django.conf import settings
 
-    url = f"http://127.0.0.1:{web_port}/sandbox/sms/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+    from congso.notifications.channels import post_json
+
+    url = f"{gateway}/MainService.svc/json/SendMultipleMessage_V4_post_json/"
     size = settings.CONGSO_SMS_CONCURRENCY
-    client = httpx.Client(
-        timeout=10, limits=httpx.Limits(max_connections=size, max_keepalive_connections=size)
-    )
     run = uuid.uuid4().hex[:8]
 
     def one_sms(n: int) -> int:
@@ -198,13 +198,12 @@ def floor(count: int, web_port: int, sink: "Sink") -> tuple[float, float]:
             "Sandbox": "0",
             "RequestId": f"floor-{run}-{n}",
         }
-        return client.post(url, json=body).status_code
+        return post_json(url, body).status_code
 
     started = time.perf_counter()
     with ThreadPoolExecutor(size) as pool:
         codes = list(pool.map(one_sms, range(count)))
     sms_rate = count / (time.perf_counter() - started)
-    client.close()
     if set(codes) != {200}:
         raise SystemExit(f"the gateway answered {sorted(set(codes))} to the floor's requests")
 
@@ -227,17 +226,79 @@ def floor(count: int, web_port: int, sink: "Sink") -> tuple[float, float]:
     return sms_rate, mail_rate
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process and its descendants (granian's workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        todo.extend(children.get(current, []))
+    return total
+
+
+def profile_drain(count: int) -> None:
+    """Drain the queue in this process (as one worker would, channel after channel) under cProfile;
+    print the CPU per message of this process and the functions that take it."""
+    import cProfile
+    import pstats
+
+    from congso.notifications import services
+    from congso.notifications.models import Notification, NotificationStatus
+
+    profiler = cProfile.Profile()
+    cpu, wall = time.process_time(), time.perf_counter()
+    profiler.enable()
+    while Notification.objects.filter(status=NotificationStatus.QUEUED).exists():
+        for channel in ("sms", "email"):
+            services.drain(channel)
+    profiler.disable()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(
+        f"profile: {count:,} messages in {wall:.1f} s by one process ({count / wall:,.0f}/s); "
+        f"its CPU {cpu:.1f} s = {cpu / count * 1000:.2f} ms a message"
+    )
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-workers", type=int, default=1)
+    parser.add_argument(
+        "--gateway",
+        choices=("lean", "site"),
+        default="lean",
+        help="the SMS gateway: its own lean process (congso sms-gateway) or the site's view",
+    )
     parser.add_argument("--floor", type=int, default=5000, help="SMS and e-mails sent alone for the floor")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="no worker processes: drain in this process under cProfile and print where its CPU goes",
+    )
     args = parser.parse_args()
 
     database, url = create_database()
-    web_port, smtp_port = free_port(), free_port()
+    web_port, smtp_port, sms_port = free_port(), free_port(), free_port()
+    site = f"http://127.0.0.1:{web_port}"
+    gateway = f"http://127.0.0.1:{sms_port}/sandbox/sms" if args.gateway == "lean" else f"{site}/sandbox/sms"
     workdir = Path(tempfile.mkdtemp(prefix="congso-bench-nt-"))
     env = dict(os.environ)
     env.update(
@@ -250,7 +311,7 @@ def main() -> None:
             "SECRET_KEY": "bench-" + uuid.uuid4().hex,
             "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
             "CONGSO_PUBLIC_BASE_URL": f"http://127.0.0.1:{web_port}",
-            "CONGSO_SMS_GATEWAY_URL": "sandbox",
+            "CONGSO_SMS_GATEWAY_URL": gateway,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "CONGSO_NOTIFICATIONS_SMS_PER_SECOND": "1000000",
             "CONGSO_NOTIFICATIONS_EMAIL_PER_SECOND": "1000000",
@@ -291,11 +352,21 @@ def main() -> None:
         )
         processes.append(web)
         wait_until_up(web_port, web)
+        if args.gateway == "lean":
+            sms_gateway = subprocess.Popen(
+                [PYTHON, "-m", "congso.cli", "sms-gateway", "--port", str(sms_port)],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=open(workdir / "sms-gateway.log", "w"),
+            )
+            processes.append(sms_gateway)
+            wait_until_up(sms_port, sms_gateway)
         from congso.notifications.models import Notification, NotificationStatus
         from congso.sandbox.models import SimulatedSms
 
         with Sink(smtp_port) as sink:
-            sms_floor, mail_floor = floor(args.floor, web_port, sink)
+            sms_floor, mail_floor = floor(args.floor, gateway, sink)
             SimulatedSms.objects.filter(request_id__startswith="floor-").delete()
             combined = 1 / (0.5 / sms_floor + 0.5 / mail_floor)  # half SMS, half e-mail, one after the other
             print(
@@ -304,7 +375,11 @@ def main() -> None:
                 f"load average {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
+            if args.profile:
+                profile_drain(args.count)
+                return
             started = time.perf_counter()
+            tree_before = {p.pid: cpu_seconds(p.pid) for p in processes}
             for n in range(args.workers):
                 processes.append(
                     subprocess.Popen(
@@ -324,10 +399,12 @@ def main() -> None:
                         stderr=open(workdir / f"worker-{n}.log", "w"),
                     )
                 )
-            last_report = started
+            last_report, first_done = started, None
             while True:
                 queued = Notification.objects.filter(status=NotificationStatus.QUEUED).count()
                 now = time.perf_counter()
+                if first_done is None and queued < args.count:
+                    first_done = (now, args.count - queued)  # the workers are up and sending
                 if now - last_report >= 10:
                     done = args.count - queued
                     print(
@@ -346,8 +423,11 @@ def main() -> None:
             gateway = SimulatedSms.objects.count()
             print(
                 f"drained {args.count:,} notifications in {elapsed:.1f} s: "
-                f"{args.count / elapsed:,.0f} messages/s"
+                f"{args.count / elapsed:,.0f} messages/s (workers' start-up included)"
             )
+            if first_done and started + elapsed > first_done[0]:
+                steady = (args.count - first_done[1]) / (started + elapsed - first_done[0])
+                print(f"  once the workers were sending ({first_done[0] - started:.1f} s): {steady:,.0f}/s")
             print(
                 f"  sent: {sent.count():,} (SMS {sent.filter(channel='sms').count():,}, e-mail "
                 f"{sent.filter(channel='email').count():,}); failed: {failed:,}"
@@ -355,6 +435,18 @@ def main() -> None:
             print(
                 f"  gateway received {gateway:,} SMS; SMTP sink received {sink.count:,} e-mails "
                 f"({len(sink.ids):,} distinct Message-IDs)"
+            )
+            workers_cpu = sum(cpu_seconds(p.pid) for p in processes[-args.workers :])
+            servers_cpu = {p.pid: cpu_seconds(p.pid) - tree_before[p.pid] for p in processes[: -args.workers]}
+            names = ["web server", "SMS gateway"][: len(servers_cpu)]
+            print(
+                "  CPU per message: workers "
+                f"{workers_cpu / args.count * 1000:.2f} ms"
+                + "".join(
+                    f", {name} {cpu / args.count * 1000:.2f} ms"
+                    for name, cpu in zip(names, servers_cpu.values(), strict=True)
+                )
+                + " (the gateway's and the web server's per message of the whole run: per SMS, double them)"
             )
             print(
                 f"  workers: {args.workers}, web workers: {args.web_workers}, CPUs: {os.cpu_count()}, "

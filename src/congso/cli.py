@@ -3,6 +3,8 @@
 congso demo      migrate, seed the demo data, then run the web server and the worker together
 congso serve     the web server (granian, or --server waitress) on --host/--port
 congso gateway   the LGSP gateway (ASGI, granian) on --host/--port (default 8001)
+congso sms-gateway  the sandbox's simulated SMS gateway as a lean process (ASGI, granian; never
+                 in production) on --host/--port (default 8156)
 congso worker    the background worker (tasks, outbox delivery, periodic jobs)
 congso check     deployment self-check; exits non-zero when something is wrong
 congso seed-demo seed the demo data only (idempotent)
@@ -92,6 +94,39 @@ def gateway(argv: list[str]) -> int:
     print(f"congso: LGSP gateway on http://{args.host}:{args.port}/r1/", flush=True)
     Granian(
         "congso.lgsp.gateway.asgi:application",
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.ASGI,
+        workers=1,
+        websockets=False,
+        log_access=False,
+    ).serve()
+    return 0
+
+
+def sms_gateway(argv: list[str]) -> int:
+    """SIMULATOR: the sandbox's SMS gateway (``congso.sandbox.sms_gateway:application``) in a process of
+    its own, the same protocol and address as the site's ``/sandbox/sms/`` view without a Django request
+    per SMS (docs/sandbox.md). For benches and load tests; refused where the sandbox is not installed."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="congso sms-gateway", description="Run the simulated SMS gateway.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8156)
+    args = parser.parse_args(argv)
+    _setup_django()
+    from django.apps import apps
+
+    if not apps.is_installed("congso.sandbox"):
+        print("congso sms-gateway: the sandbox is not installed here (production).", file=sys.stderr)
+        return 2
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    print(f"congso: simulated SMS gateway on http://{args.host}:{args.port}/sandbox/sms/", flush=True)
+    # One process: its writer groups the messages of every connection into one commit.
+    Granian(
+        "congso.sandbox.sms_gateway:application",
         address=args.host,
         port=args.port,
         interface=Interfaces.ASGI,
@@ -278,6 +313,7 @@ COMMANDS = {
     "serve": serve,
     "gateway": gateway,
     "worker": worker,
+    "sms-gateway": sms_gateway,
     "demo": demo_command,
     "check": check,
     "seed-demo": seed_demo,

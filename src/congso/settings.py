@@ -612,6 +612,8 @@ CONGSO_SMS_BRANDNAME = env.str("CONGSO_SMS_BRANDNAME", default="CONGSO")
 CONGSO_SMS_TIMEOUT_SECONDS = env.float("CONGSO_SMS_TIMEOUT_SECONDS", default=5.0)
 # Requests a worker sends to the SMS gateway at once within a batch (its pool of keep-alive connections).
 CONGSO_SMS_CONCURRENCY = env.int("CONGSO_SMS_CONCURRENCY", default=16)
+# SMTP sessions a worker opens at once for one batch of e-mail notifications (the SMTP backend only).
+CONGSO_EMAIL_CONCURRENCY = env.int("CONGSO_EMAIL_CONCURRENCY", default=4)
 # Signs the delivery-report callback address given to the gateway (HMAC of the message id).
 CONGSO_SMS_CALLBACK_SECRET = env.str(
     "CONGSO_SMS_CALLBACK_SECRET", default="" if IS_PRODUCTION else "congso-dlr-demo"

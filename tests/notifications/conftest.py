@@ -41,6 +41,6 @@ def sms_gateway(live_server, settings):
     settings.CONGSO_SMS_GATEWAY_URL = "sandbox"
     from congso.notifications import channels
 
-    channels._client = None  # a fresh pooled client for this server
+    channels.reset_connections()  # fresh connections to this server
     yield live_server
-    channels._client = None
+    channels.reset_connections()

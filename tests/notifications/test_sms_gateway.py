@@ -198,3 +198,46 @@ def test_the_gateway_page_is_for_staff_and_switches_5xx(client, make_user, sms_n
     assert SimulatedSmsGatewaySwitch.current().fail_with_5xx
     client.post("/sandbox/sms/", {"action": "switch"})
     assert not SimulatedSmsGatewaySwitch.current().fail_with_5xx
+
+
+def test_the_gateway_is_reached_through_the_proxy_the_environment_names(sms_notification, monkeypatch):
+    import http.client
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import urlsplit
+
+    seen = []
+
+    class Forwarding(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 — http.server's naming
+            seen.append(self.path)
+            target = urlsplit(self.path)
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
+            upstream.request("POST", target.path, body=body, headers={"Content-Type": "application/json"})
+            answer = upstream.getresponse()
+            data = answer.read()
+            self.send_response(answer.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Forwarding)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        for name in ("NO_PROXY", "no_proxy", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.server_address[1]}")
+        channels.reset_connections()
+        assert services.attempt_send(sms_notification.pk, rate_limited=False) == "sent"
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+        channels.reset_connections()
+    assert len(seen) == 1 and seen[0].startswith("http://")  # the whole address: an HTTP proxy's request
+    assert seen[0].endswith("/SendMultipleMessage_V4_post_json/")
+    assert SimulatedSms.objects.get().request_id == sms_notification.client_message_id

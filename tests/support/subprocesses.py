@@ -47,8 +47,9 @@ def wait_until(predicate, timeout=30.0, interval=0.1, message="condition"):
 
 
 @contextlib.contextmanager
-def running_gateway(log_dir: Path, env: dict[str, str] | None = None):
-    """Run a real ``congso gateway`` process on a free port, on this test run's database; yield its base URL.
+def running_gateway(log_dir: Path, env: dict[str, str] | None = None, command: str = "gateway"):
+    """Run a real ``congso gateway`` process (or ``command``: ``sms-gateway``, which also answers
+    ``/health``) on a free port, on this test run's database; yield its base URL.
 
     ``env`` adds variables to the process's environment (reload interval, body limit, provider tokens).
     The gateway's output goes to ``log_dir/gateway.log`` and is shown if the process exits early.
@@ -63,10 +64,10 @@ def running_gateway(log_dir: Path, env: dict[str, str] | None = None):
             **(env or {}),
         }
     )
-    log_path = log_dir / "gateway.log"
+    log_path = log_dir / f"{command}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "congso.cli", "gateway", "--port", str(port)],
+            [sys.executable, "-m", "congso.cli", command, "--port", str(port)],
             env=process_env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -18,13 +18,21 @@ duplicate into one message — that window is tolerated, not closed.
 
 import hashlib
 import hmac
+import http.client
+import json
 import smtplib
+import ssl
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from email.header import Header
+from email.utils import formatdate
+from functools import lru_cache
+from urllib.parse import urlsplit
 
-import httpx
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import BadHeaderError, EmailMessage
+from django.core.mail.message import sanitize_address
 from django.urls import reverse
 
 from congso.core.registry import Registry
@@ -96,6 +104,15 @@ class EmailChannel(Channel):
 
     def send(self, notification, connection=None) -> Sent:
         message_id = self.message_id(notification)
+        raw = _plain_message(notification, message_id) if _smtp_socket(connection) else None
+        if raw is not None:
+            # The batch's open SMTP session, with the message written once (see _plain_message).
+            envelope_from, recipient, data = raw
+            try:
+                connection.connection.sendmail(envelope_from, [recipient], data)
+            except (ConnectionError, TimeoutError, OSError) as error:
+                raise _smtp_failure(error) from error
+            return Sent(provider_message_id=message_id)
         message = EmailMessage(
             subject=notification.subject,
             body=notification.body,
@@ -105,6 +122,9 @@ class EmailChannel(Channel):
         )
         try:
             message.send(fail_silently=False)
+        except BadHeaderError as error:
+            # A line break in a header: refused for good, not a crash of the whole batch.
+            raise PermanentFailure(f"E-mail header refused: {error}") from error
         except (ConnectionError, TimeoutError, OSError) as error:
             raise _smtp_failure(error) from error
         return Sent(provider_message_id=message_id)
@@ -115,9 +135,27 @@ class EmailChannel(Channel):
         return f"<{notification.client_message_id}@{domain}>"
 
     def send_many(self, notifications) -> dict:
-        """The whole batch over one SMTP connection (one TCP and TLS handshake and one login, instead of
-        one per e-mail). A message the server refuses fails alone; after a connection lost in the middle
-        the next message opens a new one, and if that fails, the rest of the batch is retried later."""
+        """The batch over ``CONGSO_EMAIL_CONCURRENCY`` SMTP sessions at once, each carrying its share
+        of the messages one after the other: smtplib waits for the server's answer to every command,
+        so one session leaves the worker idle most of the time. Other backends (console, files, the
+        tests' memory) take the batch in one go, in order."""
+        from django.core.mail import get_connection
+        from django.core.mail.backends.smtp import EmailBackend
+
+        notifications = list(notifications)
+        size = min(settings.CONGSO_EMAIL_CONCURRENCY, len(notifications))
+        if size <= 1 or not isinstance(get_connection(), EmailBackend):
+            return self.send_session(notifications)
+        results = {}
+        shares = [notifications[start::size] for start in range(size)]
+        for part in email_pool().map(self.send_session, shares):
+            results.update(part)
+        return results
+
+    def send_session(self, notifications) -> dict:
+        """Messages over one SMTP connection (one TCP and TLS handshake and one login, instead of one
+        per e-mail). A message the server refuses fails alone; after a connection lost in the middle
+        the next message opens a new one, and if that fails, the rest is retried later."""
         from django.core.mail import get_connection
 
         results = {}
@@ -138,6 +176,64 @@ class EmailChannel(Channel):
         finally:
             _close(connection)
         return results
+
+
+_email_pool = None
+
+
+def email_pool() -> ThreadPoolExecutor:
+    """The threads that carry one batch's SMTP sessions at once."""
+    global _email_pool
+    if _email_pool is None:
+        _email_pool = ThreadPoolExecutor(settings.CONGSO_EMAIL_CONCURRENCY, thread_name_prefix="congso-smtp")
+    return _email_pool
+
+
+def _smtp_socket(connection) -> bool:
+    """Whether ``connection`` is Django's SMTP backend with its session open (others: the usual path)."""
+    from django.core.mail.backends.smtp import EmailBackend
+
+    return isinstance(connection, EmailBackend) and connection.connection is not None
+
+
+def _plain_message(notification, message_id: str) -> tuple[str, str, bytes] | None:
+    """``(envelope sender, recipient, message bytes)`` of a plain-text notification, written directly:
+    the same headers and 8-bit UTF-8 body as Django's ``EmailMessage`` (From, To, Subject encoded as
+    RFC 2047 when not ASCII, Date, Message-ID, Auto-Submitted, MIME-Version, Content-Type,
+    Content-Transfer-Encoding), without building and folding a MIME object per message — that was
+    the larger part of a worker's CPU per e-mail (bench/README.md, "notifications"). None — use
+    Django's path — for anything unusual: a line break in an address or the subject (Django refuses
+    it), or a body line longer than SMTP's 998 bytes (Django switches to quoted-printable)."""
+    address, subject = notification.address, notification.subject
+    if any(ch in value for value in (address, subject) for ch in "\r\n"):
+        return None
+    lines = notification.body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if any(len(line.encode()) > 998 for line in lines):
+        return None
+    sender = _sender(settings.DEFAULT_FROM_EMAIL)
+    recipient = sanitize_address(address, "utf-8")
+    charset = "us-ascii" if subject.isascii() else "utf-8"
+    headers = (
+        'Content-Type: text/plain; charset="utf-8"',
+        "MIME-Version: 1.0",
+        "Content-Transfer-Encoding: 8bit",
+        f"Subject: {Header(subject, charset, header_name='Subject').encode(linesep=CRLF)}",
+        f"From: {sender}",
+        f"To: {recipient}",
+        f"Date: {formatdate(localtime=settings.EMAIL_USE_LOCALTIME)}",
+        f"Message-ID: {message_id}",
+        "Auto-Submitted: auto-generated",
+    )
+    data = CRLF.join(headers) + CRLF + CRLF + CRLF.join(lines)
+    return sender, recipient, data.encode()
+
+
+CRLF = "\r\n"
+
+
+@lru_cache(maxsize=4)
+def _sender(from_email: str) -> str:
+    return sanitize_address(from_email, "utf-8")
 
 
 def _smtp_failure(error) -> Exception:
@@ -211,26 +307,110 @@ PERMANENT_CODES = {
 ACCEPTED = "100"
 DUPLICATE_REQUEST = "124"
 
-_client = None
 _pool = None
+_connections = threading.local()
 
 
-def http_client() -> httpx.Client:
-    """One pooled client per process: keep-alive connections to the gateway, as many as the requests
-    a batch sends at once (``CONGSO_SMS_CONCURRENCY``)."""
-    global _client
-    if _client is None:
-        size = settings.CONGSO_SMS_CONCURRENCY
-        _client = httpx.Client(
-            timeout=settings.CONGSO_SMS_TIMEOUT_SECONDS,
-            limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+class GatewayAnswer:
+    """The gateway's HTTP answer: its status and body."""
+
+    def __init__(self, status_code: int, content: bytes):
+        self.status_code, self.content = status_code, content
+
+    def json(self):
+        return json.loads(self.content)
+
+
+def post_json(url: str, payload: dict) -> GatewayAnswer:
+    """POST ``payload`` as JSON over this thread's keep-alive connection to the gateway (one per sending
+    thread and gateway address: at most ``CONGSO_SMS_CONCURRENCY`` per process). The standard library's
+    HTTP client: a third of the CPU per request of httpx's pool in the bench (bench/README.md), and the
+    sending threads are what a worker spends its CPU on. A connection the gateway closed while idle is
+    reopened and the request sent once more — safe, since the gateway refuses a RequestId it has already
+    accepted (124) and the adapter reads that as accepted. Raises ``TimeoutError`` or ``OSError``."""
+    target = urlsplit(url)
+    key = (target.scheme, target.hostname, target.port)
+    path = target.path + (f"?{target.query}" if target.query else "")
+    if target.scheme == "http" and _proxy_for(target):
+        path = url  # through an HTTP proxy the request line carries the whole address
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+    pool = getattr(_connections, "by_address", None)
+    if pool is None:
+        pool = _connections.by_address = {}
+    for attempt in (1, 2):
+        connection = pool.get(key)
+        reused = connection is not None
+        if connection is None:
+            connection = pool[key] = _connect(target)
+        try:
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            answer = GatewayAnswer(response.status, response.read())
+        except (OSError, http.client.HTTPException) as error:
+            connection.close()
+            pool.pop(key, None)
+            stale = isinstance(error, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
+            if reused and stale and attempt == 1:
+                continue  # the gateway had closed this idle connection: once more on a new one
+            if isinstance(error, TimeoutError):
+                raise
+            raise OSError(str(error) or type(error).__name__) from error
+        if response.will_close:
+            connection.close()
+            pool.pop(key, None)
+        return answer
+    raise OSError("unreachable")  # the loop returns or raises
+
+
+def _connect(target) -> http.client.HTTPConnection:
+    """A connection to the gateway — through the proxy the environment names for it (``HTTPS_PROXY``,
+    ``HTTP_PROXY``, ``NO_PROXY``), as the HTTP client used before honoured them: a CONNECT tunnel for
+    HTTPS, the proxy itself for HTTP."""
+    timeout = settings.CONGSO_SMS_TIMEOUT_SECONDS
+    proxy = _proxy_for(target)
+    host, port = (proxy.hostname, proxy.port) if proxy else (target.hostname, target.port)
+    if target.scheme == "https":
+        connection = http.client.HTTPSConnection(
+            host, port, timeout=timeout, context=ssl.create_default_context()
         )
-    return _client
+        if proxy:
+            connection.set_tunnel(target.hostname, target.port)
+        return connection
+    return http.client.HTTPConnection(host, port, timeout=timeout)
+
+
+def _proxy_for(target):
+    """The proxy (split URL) the environment names for ``target``, or None."""
+    return _proxy_for_address(target.scheme, target.hostname or "")
+
+
+@lru_cache(maxsize=16)
+def _proxy_for_address(scheme: str, host: str):
+    # Read once per address (the environment is scanned otherwise for every SMS); reset_connections
+    # forgets it.
+    from urllib.request import getproxies_environment, proxy_bypass_environment
+
+    proxy = getproxies_environment().get(scheme)
+    if not proxy or proxy_bypass_environment(host):
+        return None
+    return urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+
+
+def reset_connections() -> None:
+    """Forget this thread's connections and the sending threads (tests: a new gateway server)."""
+    global _pool, _connections
+    _connections = threading.local()
+    _proxy_for_address.cache_clear()
+    if _pool is not None:
+        _pool.shutdown(wait=True)
+    _pool = None
 
 
 def sending_pool() -> ThreadPoolExecutor:
-    """The threads that send one batch's SMS concurrently (the gateway has no multi-message call; its
-    answer time, not our CPU, is what one request waits for)."""
+    """The threads that send one batch's SMS concurrently, each over its own keep-alive connection
+    (the gateway has no multi-message call; its answer time, not our CPU, is what one request waits
+    for)."""
     global _pool
     if _pool is None:
         _pool = ThreadPoolExecutor(settings.CONGSO_SMS_CONCURRENCY, thread_name_prefix="congso-sms")
@@ -269,10 +449,10 @@ class SmsGatewayChannel(Channel):
         if not settings.CONGSO_SMS_GATEWAY_URL:
             raise PermanentFailure("Chưa cấu hình cổng SMS (CONGSO_SMS_GATEWAY_URL).")
         try:
-            response = http_client().post(gateway_url(), json=self.payload(notification))
-        except httpx.TimeoutException as error:
+            response = post_json(gateway_url(), self.payload(notification))
+        except TimeoutError as error:
             raise TransientFailure(f"SMS gateway timeout: {error}") from error
-        except httpx.TransportError as error:
+        except OSError as error:
             raise TransientFailure(f"SMS gateway unreachable: {error}") from error
         if response.status_code >= 500 or response.status_code == 429:
             raise TransientFailure(f"SMS gateway HTTP {response.status_code}")
@@ -290,7 +470,7 @@ class SmsGatewayChannel(Channel):
         raise TransientFailure(f"SMS gateway code {code}: {answer.get('ErrorMessage', '')}")
 
     def send_many(self, notifications) -> dict:
-        """The batch's requests concurrently over the pooled keep-alive connections; each message keeps
+        """The batch's requests concurrently, each thread over its keep-alive connection; each message keeps
         its own RequestId, so the gateway's duplicate check works message by message."""
         notifications = list(notifications)
         if len(notifications) <= 1:

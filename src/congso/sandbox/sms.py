@@ -40,6 +40,9 @@ TELCO = {"3": "1", "86": "1", "96": "1", "97": "1", "98": "1", "9": "2", "7": "2
 REPORT_BATCH = 500
 # One message of SendMultipleMessage_V4: a few short fields and at most a few SMS segments of text.
 MAX_BODY_BYTES = 64 * 1024
+ACCEPTED = "100"
+DUPLICATE = "124"  # a RequestId seen before: answered with the first message's SMSID
+OUTAGE = {"CodeResult": "99999", "ErrorMessage": "Simulated outage"}  # the 503 switch's answer
 
 
 def _telco(phone: str) -> str:
@@ -59,20 +62,11 @@ def _code(code: str, message: str) -> JsonResponse:
     return _answer({"CodeResult": code, "CountRegenerate": 0, "ErrorMessage": message})
 
 
-@csrf_exempt
-@require_POST
-def send(request):
-    """Accept one message (SendMultipleMessage_V4_post_json)."""
-    if SimulatedSmsGatewaySwitch.current().fail_with_5xx:
-        return _answer({"CodeResult": "99999", "ErrorMessage": "Simulated outage"}, status=503)
-    try:
-        data = inbound.json_body(request, MAX_BODY_BYTES, empty={})
-    except inbound.BodyRefused as refused:
-        return _answer({"CodeResult": "99", "ErrorMessage": refused.message}, status=refused.status)
-    except ValueError:
-        return _code("99", "Body is not JSON")
+def refusal(data) -> tuple[str, str] | None:
+    """Why the gateway refuses the send request ``data`` (already parsed JSON): ``(eSMS code, message)``,
+    or None when it is acceptable. Shared by the Django view and the lean gateway (``sms_gateway``)."""
     if not isinstance(data, dict):
-        return _code("99", "Body is not a JSON object")
+        return "99", "Body is not a JSON object"
     # As bytes: compare_digest raises on a str with non-ASCII characters.
     key_ok = hmac.compare_digest(
         str(data.get("ApiKey", "")).encode(), settings.CONGSO_SANDBOX_SMS_API_KEY.encode()
@@ -81,35 +75,67 @@ def send(request):
         str(data.get("SecretKey", "")).encode(), settings.CONGSO_SANDBOX_SMS_SECRET_KEY.encode()
     )
     if not (key_ok and secret_ok):
-        return _code("101", "ApiKey or SecretKey is wrong")
+        return "101", "ApiKey or SecretKey is wrong"
     if not str(data.get("Brandname", "")).strip():
-        return _code("104", "Brandname is not registered")
+        return "104", "Brandname is not registered"
     if str(data.get("SmsType", "")) != "2":
-        return _code("146", "Only customer-care messages (SmsType 2) are simulated")
-    phone = str(data.get("Phone", ""))
-    if not PHONE.match(phone):
-        return _code("108", "Phone number is not valid")
-    request_id = str(data.get("RequestId", ""))[:120]
-    content = str(data.get("Content", ""))
-    if not request_id or not content:
-        return _code("99", "RequestId and Content are required")
+        return "146", "Only customer-care messages (SmsType 2) are simulated"
+    if not PHONE.match(str(data.get("Phone", ""))):
+        return "108", "Phone number is not valid"
+    if not str(data.get("RequestId", ""))[:120] or not str(data.get("Content", "")):
+        return "99", "RequestId and Content are required"
+    return None
+
+
+def message_from(data: dict) -> SimulatedSms:
+    """The row an accepted send request makes (not saved), with a new SMSID."""
+    return SimulatedSms(
+        sms_id=uuid.uuid4().hex[:24],
+        request_id=str(data.get("RequestId", ""))[:120],
+        phone=str(data.get("Phone", "")),
+        brandname=str(data.get("Brandname"))[:20],
+        content=str(data.get("Content", "")),
+        is_unicode=str(data.get("IsUnicode", "0")) == "1",
+        callback_url=str(data.get("CallbackUrl", ""))[:500],
+    )
+
+
+def store(message: SimulatedSms) -> tuple[str, str]:
+    """Keep one accepted message: ``("100", its SMSID)``, or ``("124", the first SMSID)`` when its
+    RequestId was seen before (the unique index decides, whichever process wrote first)."""
     try:
         with transaction.atomic():
-            message = SimulatedSms.objects.create(
-                sms_id=uuid.uuid4().hex[:24],
-                request_id=request_id,
-                phone=phone,
-                brandname=str(data.get("Brandname"))[:20],
-                content=content,
-                is_unicode=str(data.get("IsUnicode", "0")) == "1",
-                callback_url=str(data.get("CallbackUrl", ""))[:500],
-            )
+            message.save(force_insert=True)
     except IntegrityError:
-        first = SimulatedSms.objects.filter(request_id=request_id).values_list("sms_id", flat=True).first()
-        return _answer(
-            {"CodeResult": "124", "CountRegenerate": 0, "SMSID": first, "ErrorMessage": "Duplicate RequestId"}
-        )
-    return _answer({"CodeResult": "100", "CountRegenerate": 0, "SMSID": message.sms_id})
+        first = SimulatedSms.objects.filter(request_id=message.request_id).values_list("sms_id", flat=True)
+        return DUPLICATE, first.first() or ""
+    return ACCEPTED, message.sms_id
+
+
+def accepted_answer(code: str, sms_id: str) -> dict:
+    """The body of an accepted (100) or duplicate (124) send."""
+    body = {"CodeResult": code, "CountRegenerate": 0, "SMSID": sms_id}
+    if code == DUPLICATE:
+        body["ErrorMessage"] = "Duplicate RequestId"
+    return body
+
+
+@csrf_exempt
+@require_POST
+def send(request):
+    """Accept one message (SendMultipleMessage_V4_post_json)."""
+    if SimulatedSmsGatewaySwitch.current().fail_with_5xx:
+        return _answer(OUTAGE, status=503)
+    try:
+        data = inbound.json_body(request, MAX_BODY_BYTES, empty={})
+    except inbound.BodyRefused as refused:
+        return _answer({"CodeResult": "99", "ErrorMessage": refused.message}, status=refused.status)
+    except ValueError:
+        return _code("99", "Body is not JSON")
+    refused = refusal(data)
+    if refused:
+        return _code(*refused)
+    return _answer(accepted_answer(*store(message_from(data))))
 
 
 def send_reports(limit: int = REPORT_BATCH, client: httpx.Client | None = None) -> int:
