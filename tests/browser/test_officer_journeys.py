@@ -243,7 +243,9 @@ def test_online_dossier_refused_at_reception_with_reasons(world, browser, live_s
     desk.get_by_label("Trạng thái").select_option(label="Mới đăng ký")
     desk.get_by_role("button", name="Lọc").click()
     row = desk.locator("#ket-qua tr", has=desk.get_by_role("link", name=dossier.code))
-    assert row.get_by_text("Trong hạn").is_visible() and row.get_by_text("Trực tuyến").is_visible()
+    assert row.get_by_text("Trong hạn").is_visible()
+    # The channel column gives way below 90em (a 1280 px window) so the table fits; it is in the row.
+    assert row.get_by_text("Trực tuyến").count() == 1
     row.get_by_role("link", name=dossier.code).click()
     desk.get_by_role("link", name="Từ chối tiếp nhận hồ sơ").click()
     desk.get_by_label("Lý do từ chối tiếp nhận").fill(

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from congso.documents import services
+from tests.documents.exchange_helpers import GATEWAY_TOKEN, document_system_credential
 from tests.samples import pdf
 
 
@@ -65,3 +66,10 @@ def signed_draft(cast, agency_a, agency_b):
         return services.sign(draft, by=cast.leader)
 
     return make
+
+
+@pytest.fixture
+def endpoint(settings, agency_a):
+    """The receiving end of the exchange, called as the gateway would: the calling system's identifier."""
+    settings.CONGSO_DOCUMENTS_GATEWAY_TOKEN = GATEWAY_TOKEN
+    return document_system_credential(agency_a, "PEER").identifier

@@ -1,13 +1,44 @@
 """What the exchange tests share: the worker's round over the documents block's outbox deliveries, the
-document system's LGSP credential, an issued and dispatched document."""
+document system's LGSP credential, an issued and dispatched document, a sample edXML package and the
+gateway's provider credential of the exchange service."""
+
+from datetime import date
 
 from django.utils import timezone
 
 from congso.core import events
 from congso.core.models import EventDelivery
-from congso.documents import exchange_conf, services, transport
+from congso.documents import edxml, exchange_conf, services, transport
 from congso.documents.models import Transmission
 from congso.lgsp import services as lgsp
+
+GATEWAY_TOKEN = "khoa-cong-lgsp-goi-lien-thong-van-ban"  # noqa: S105 — a test value
+PACKAGE = edxml.Package(
+    from_code="000.00.12.H08",
+    from_name="Ủy ban nhân dân tỉnh Bình Dương",
+    to_code="000.01.12.H08",
+    to_name="UBND phường Phú Cường",
+    number=7,
+    notation="QĐ-UBND",
+    place="Thủ Dầu Một",
+    issued_on=date(2026, 3, 2),
+    type_code="QĐ",
+    type_name="Quyết định",
+    subject='Về việc công nhận tổ dân phố văn hóa <năm> 2026 & "đặc biệt"',
+    content="Điều 1. …",
+    signer_competence="KT.",
+    signer_position="PHÓ CHỦ TỊCH",
+    signer_name="Nguyễn Văn A",
+    due_date=date(2026, 3, 20),
+    to_places=["UBND phường Phú Cường", "Lưu: VT"],
+    priority="khan",
+    attachments=[("qd-07.pdf", b"%PDF-1.4 bytes\x00\xff", "application/pdf")],
+)
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<edXML:edXMLEnvelope xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">&x;</edXML:edXMLEnvelope>"""
+
 
 SUBSCRIBERS = ("documents.exchange_packages", "documents.exchange_status", "documents.exchange_recall")
 

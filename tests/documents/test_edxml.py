@@ -2,34 +2,12 @@
 and nothing stored, and the exchange between two congso agencies with statuses flowing back."""
 
 import base64
-from datetime import date
 
 import pytest
 
 from congso.documents import edxml, exchange, services
 from congso.documents.models import Attachment, IncomingDocument, RecipientStatus
-
-PACKAGE = edxml.Package(
-    from_code="000.00.12.H08",
-    from_name="Ủy ban nhân dân tỉnh Bình Dương",
-    to_code="000.01.12.H08",
-    to_name="UBND phường Phú Cường",
-    number=7,
-    notation="QĐ-UBND",
-    place="Thủ Dầu Một",
-    issued_on=date(2026, 3, 2),
-    type_code="QĐ",
-    type_name="Quyết định",
-    subject='Về việc công nhận tổ dân phố văn hóa <năm> 2026 & "đặc biệt"',
-    content="Điều 1. …",
-    signer_competence="KT.",
-    signer_position="PHÓ CHỦ TỊCH",
-    signer_name="Nguyễn Văn A",
-    due_date=date(2026, 3, 20),
-    to_places=["UBND phường Phú Cường", "Lưu: VT"],
-    priority="khan",
-    attachments=[("qd-07.pdf", b"%PDF-1.4 bytes\x00\xff", "application/pdf")],
-)
+from tests.documents.exchange_helpers import PACKAGE, XXE
 
 
 def test_package_round_trip():
@@ -53,9 +31,6 @@ def test_status_round_trip():
     assert edxml.parse_status(edxml.build_status(message)) == message
 
 
-XXE = b"""<?xml version="1.0"?>
-<!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]>
-<edXML:edXMLEnvelope xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">&x;</edXML:edXMLEnvelope>"""
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
     + b"".join(

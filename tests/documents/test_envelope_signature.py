@@ -12,9 +12,7 @@ from lxml import etree
 
 from congso.documents import devpki, edxml, envelope_signature, exchange, services, signing
 from congso.documents.models import Attachment, IncomingDocument
-from tests.documents.test_edxml import PACKAGE
-from tests.documents.test_transport import GATEWAY_TOKEN
-from tests.documents.test_transport import endpoint as endpoint  # noqa: F401 - the fixture, reused
+from tests.documents.exchange_helpers import GATEWAY_TOKEN, PACKAGE, XXE
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +119,6 @@ def test_a_second_signature_or_one_elsewhere_is_refused(package_for_b, agency_a)
 
 
 def test_hostile_xml_is_still_refused_before_the_signature_is_looked_at(agency_b):
-    from tests.documents.test_edxml import XXE
 
     with pytest.raises(services.DocumentError, match="DTD"):
         services.receive_package(agency_b, XXE)

@@ -10,12 +10,11 @@ from congso.core.models import AuditEntry
 from congso.documents import services, transport
 from congso.documents.models import IncomingDocument, RecipientStatus, Transmission
 from congso.documents.transport import AXIS, LOCAL, NONE, PEER, Route, route
-from tests.documents.exchange_helpers import dispatched, document_system_credential, run_outbox
+from tests.documents.exchange_helpers import GATEWAY_TOKEN, dispatched, document_system_credential, run_outbox
 from tests.support.subprocesses import free_port
 
 pytestmark = pytest.mark.django_db
 
-GATEWAY_TOKEN = "khoa-cong-lgsp-goi-lien-thong-van-ban"  # noqa: S105 — a test value
 AXIS_SERVICE = "NDXP/QUOCGIA/truc-van-ban"
 
 
@@ -88,12 +87,6 @@ def test_without_a_route_the_log_says_so(settings, cast, signed_draft, agency_a)
 
 
 # --- The receiving endpoint (provider side) ---------------------------------------------------
-
-
-@pytest.fixture
-def endpoint(settings, agency_a):
-    settings.CONGSO_DOCUMENTS_GATEWAY_TOKEN = GATEWAY_TOKEN
-    return document_system_credential(agency_a, "PEER").identifier
 
 
 def _post(client, kind, body, token=GATEWAY_TOKEN, caller=""):

@@ -158,6 +158,10 @@ def _certificates(signature):
         raise EnvelopeSignatureError(_("Chứng thư số kèm theo gói tin không đọc được.")) from exc
 
 
+def _not_the_whole_package() -> str:
+    return _("Chữ ký số phải ký toàn bộ gói tin (một tham chiếu tới cả tài liệu, URI rỗng).")
+
+
 def _chain_is_trusted(cert, others) -> None:
     from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
@@ -196,7 +200,7 @@ def verify(data: bytes) -> EnvelopeSigner | None:
     signature = signatures[0]
     references = signature.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
     if len(references) != 1 or references[0].get("URI") != "":
-        raise EnvelopeSignatureError(_('Chữ ký số phải ký toàn bộ gói tin (một tham chiếu URI="").'))
+        raise EnvelopeSignatureError(_not_the_whole_package())
     cert, *others = _certificates(signature)
     config = SignatureConfiguration(
         location=f"./{{{edxml.NS}}}edXMLHeader/",
@@ -218,7 +222,7 @@ def verify(data: bytes) -> EnvelopeSigner | None:
             % {"error": exc}
         ) from exc
     if result.signed_xml is None or result.signed_xml.tag != root.tag:
-        raise EnvelopeSignatureError(_('Chữ ký số phải ký toàn bộ gói tin (một tham chiếu URI="").'))
+        raise EnvelopeSignatureError(_not_the_whole_package())
     _chain_is_trusted(cert, others)
     subject = cert.subject.native
     signer = EnvelopeSigner(
