@@ -408,6 +408,19 @@ def test_transparency_counts_procedures_that_agree_with_the_national_catalogue(d
     assert not value("catalogue_agreement").available
 
 
+def test_a_running_period_reads_the_catalogue_as_it_stands_today(db, settings):
+    """The year to date: the pulls of this week count, though the year's last week has not come yet."""
+    settings.CONGSO_NATIONALPORTAL_LINK = "dvcqg"
+    procedure = ProcedureFactory()
+    CataloguePull.objects.create(procedure_code=procedure.code, outcome=PullOutcome.SAME)
+    today = timezone.localdate()
+    year = Period(date(today.year, 1, 1), date(today.year, 12, 31))
+    agreement = BY_KEY["catalogue_agreement"].value(year, PROVINCE)
+    assert (agreement.numerator, agreement.denominator) == (1, 1)
+    last_year = Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))
+    assert BY_KEY["catalogue_agreement"].value(last_year, PROVINCE).numerator == 0
+
+
 @pytest.mark.parametrize(
     ("query", "start", "end"),
     [

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congso.catalog import services as catalog_services
@@ -190,18 +191,25 @@ def _satisfaction(period, scope) -> Value:
     return satisfaction_value(figures(period, scope))
 
 
+def as_of(period: Period) -> date:
+    """The day a state-at-a-moment indicator (what is offered online, what agrees with the national
+    catalogue) is read at: the period's last day, or today while the period is still running — the
+    year to date is read as it stands now, not as a future day nobody has measured yet."""
+    return min(period.end, timezone.localdate())
+
+
 def _fully_online(period, scope) -> Value:
-    counts = catalog_services.online_offer_counts(period.end)
+    counts = catalog_services.online_offer_counts(as_of(period))
     return Value(counts["fully_online"], counts["in_force"])
 
 
 def _any_online(period, scope) -> Value:
-    counts = catalog_services.online_offer_counts(period.end)
+    counts = catalog_services.online_offer_counts(as_of(period))
     return Value(counts["fully_online"] + counts["partly_online"], counts["in_force"])
 
 
 def _catalogue_agreement(period, scope) -> Value:
-    agreement = nationalportal_services.catalogue_agreement(period.end)
+    agreement = nationalportal_services.catalogue_agreement(as_of(period))
     if not agreement.linked:
         return Value(
             available=False,
