@@ -12,6 +12,7 @@ from congso.core import scheduling
 from congso.core.timeliness import Timeliness
 from congso.workflow import monitoring, services, snapshots
 from congso.workflow.models import (
+    OpenStepSnapshot,
     ProcessDefinition,
     StepStatsSnapshot,
     WeeklyStepSnapshot,
@@ -110,7 +111,12 @@ def scopes(world) -> dict:
 def test_the_snapshot_gives_the_live_figures_for_every_period_and_scope(world, history):
     definition, now = history
     written = snapshots.refresh()
-    assert written == StepStatsSnapshot.objects.count() + WeeklyStepSnapshot.objects.count()
+    assert written == (
+        StepStatsSnapshot.objects.count()
+        + WeeklyStepSnapshot.objects.count()
+        + OpenStepSnapshot.objects.count()
+    )
+    assert OpenStepSnapshot.objects.count() > 0
     assert StepStatsSnapshot.objects.count() > 0
     assert set(StepStatsSnapshot.objects.values_list("computed_at", flat=True)) == {now}
     for period, days in snapshots.PERIODS.items():
@@ -223,3 +229,34 @@ def test_the_weekly_trend_is_read_from_a_fresh_snapshot_with_the_live_figures(wo
     # ...and once the snapshot is stale the trend is computed live again.
     clock.set(now + snapshots.FRESH_FOR + timedelta(seconds=1))
     assert not any(done for _start, done, _late, _spent in _trend(EVERYTHING, definition, 3))
+
+
+def _open(scope, definition, period="30"):
+    (row,) = monitoring.process_figures(scope, [definition], period=period)
+    steps = {s.task_name: s for s in monitoring.step_figures(scope, definition, period=period)}
+    return (row.open_count, row.overdue_count, row.open_age_total), (
+        steps["b"].open_count,
+        steps["b"].overdue_count,
+        steps["b"].open_age_total,
+    )
+
+
+def test_the_steps_in_progress_are_read_from_a_fresh_snapshot_and_age_with_the_clock(world, history, clock):
+    definition, now = history
+    live = {name: _open(scope, definition, period=None) for name, scope in scopes(world).items()}
+    # the fixture's six open steps b (two per agency) and the started instance's first step
+    assert live["province"][0][0] == 7 and live["one agency"][0][0] == 2
+    snapshots.refresh()
+    assert set(OpenStepSnapshot.objects.values_list("computed_at", flat=True)) == {now}
+    # Fresh: the open work items are not read (closing them all changes nothing until the next run)...
+    WorkItem.objects.filter(state=WorkItemState.OPEN).update(state=WorkItemState.CANCELLED)
+    for name, scope in scopes(world).items():
+        assert _open(scope, definition) == live[name], name
+    # ...a minute later each open step has waited a minute more, the counts are those of the snapshot...
+    clock.set(now + timedelta(minutes=1))
+    (count, overdue, age), _steps = _open(EVERYTHING, definition)
+    assert (count, overdue) == live["province"][0][:2]
+    assert age == live["province"][0][2] + 7 * timedelta(minutes=1)
+    # ...and once it is stale, the live count (nothing open any more) is back.
+    clock.set(now + snapshots.FRESH_FOR + timedelta(seconds=1))
+    assert _open(EVERYTHING, definition)[0][0] == 0

@@ -385,3 +385,38 @@ class WeeklyStepSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week} {self.definition_id} {self.agency_id}"
+
+
+class OpenStepSnapshot(models.Model):
+    """The steps in progress of monitoring, counted by the periodic job ``workflow.snapshots`` with the
+    step figures, so that a monitoring page does not group every open work item at each request.
+
+    One row per process ``definition``, step (``task_name``) and ``agency`` with open steps: how many,
+    how many were past their deadline and their total age, all as of ``computed_at`` (the same moment
+    as the step figures of the refresh); counts and totals add up over any set of agencies.
+    """
+
+    definition = models.ForeignKey(
+        ProcessDefinition, verbose_name=_("quy trình"), on_delete=models.CASCADE, related_name="+"
+    )
+    task_name = models.CharField(_("mã bước (BPMN)"), max_length=200)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    open_count = models.PositiveIntegerField(_("đang xử lý"))
+    overdue_count = models.PositiveIntegerField(_("quá hạn"))
+    open_age_total = models.DurationField(_("tổng thời gian đã chờ"))
+    computed_at = models.DateTimeField(_("tính lúc"))
+
+    class Meta:
+        verbose_name = _("bước đang xử lý đã tính sẵn")
+        verbose_name_plural = _("bước đang xử lý đã tính sẵn")
+        indexes = [models.Index(fields=["definition", "task_name"], name="workflow_open_snapshot_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id} {self.task_name} {self.agency_id}"

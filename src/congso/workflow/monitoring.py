@@ -14,14 +14,14 @@ What the figures mean
 
 Period and scope
     Figures about completed items cover items completed at or after ``since`` (``None``: all time);
-    figures about open items are about now. Every query takes a ``permissions.MonitoringScope`` and
-    counts only the steps at agencies in it.
+    figures about open items are about now (or the snapshot's moment, below). Every query takes a
+    ``permissions.MonitoringScope`` and counts only the steps at agencies in it.
 
 Snapshot (``snapshots``)
-    ``process_figures`` and ``step_figures`` given a ``period`` read the completed steps' figures from
-    the ``StepStatsSnapshot`` rows that the periodic job ``workflow.monitoring_snapshot`` refreshes every
-    minute, when they are fresh (younger than two intervals), and compute them live otherwise; the open
-    items are always counted live. See ``snapshots`` for how a scope's p90 is found.
+    ``process_figures`` and ``step_figures`` given a ``period`` read the completed steps' figures and the
+    steps in progress from the ``StepStatsSnapshot`` and ``OpenStepSnapshot`` rows that the periodic job
+    ``workflow.monitoring_snapshot`` refreshes every minute, when they are fresh (younger than two
+    intervals), and compute them live otherwise. See ``snapshots`` for how a scope's p90 is found.
 
 Bottlenecks (``bottlenecks``)
     A step is ranked by its **queued hours** = *in progress* × *mean time spent* (hours): by Little's
@@ -112,7 +112,7 @@ def _done_since(since) -> Q:
     return DONE & Q(completed_at__gte=since) if since is not None else DONE
 
 
-def _open_annotations(now: datetime) -> dict:
+def open_annotations(now: datetime) -> dict:
     age = ExpressionWrapper(Value(now) - F("opened_at"), output_field=DurationField())
     return {
         "open_count": Count("id"),
@@ -145,7 +145,7 @@ def _grouped_figures(items: QuerySet, group_field: str, *, now: datetime, since,
     ``workflow_item_open_mon_idx`` and ``workflow_item_done_mon_idx``. With ``p90``, each row also has
     ``p90`` (``duration_percentile``'s seam: on PostgreSQL inside the second query, saving a scan)."""
     rows: dict = {}
-    opened = items.filter(OPEN).values(group_field).annotate(**_open_annotations(now)).order_by()
+    opened = items.filter(OPEN).values(group_field).annotate(**open_annotations(now)).order_by()
     done_items = items.filter(_done_since(since))
     annotations = _done_annotations()
     percentile = percentile_aggregate(done_items.db, P90) if p90 else None
@@ -172,7 +172,7 @@ def process_figures(scope, definitions, *, since=None, now=None, period=None) ->
     """One row per process of ``definitions`` (in their order) with its figures in ``scope``: steps in
     progress, overdue, completed since ``since``, late, mean time spent. Two grouped queries (by version).
     With ``period`` (a key of ``snapshots.PERIODS``) and a fresh snapshot, the completed steps' figures
-    are read from the snapshot instead (counted from its ``computed_at``) and only the open ones live."""
+    and the steps in progress are read from the snapshot instead (as of its ``computed_at``)."""
     now = now or timezone.now()
     definitions = list(definitions)
     by_definition = {d.pk: ProcessFigures(definition=d) for d in definitions}
@@ -190,9 +190,8 @@ def process_figures(scope, definitions, *, since=None, now=None, period=None) ->
         return list(by_definition.values())
     from . import snapshots
 
-    opened = items.filter(OPEN).values("instance__process_version_id").annotate(**_open_annotations(now))
-    for row in opened.order_by():
-        by_definition[versions[row["instance__process_version_id"]]].add({**EMPTY_ROW, **row})
+    for row in snapshots.open_rows(scope, by_definition, "definition_id", computed_at, now):
+        by_definition[row["definition_id"]].add({**EMPTY_ROW, **row})
     for stored in snapshots.done_rows(scope, period, by_definition):
         by_definition[stored.definition_id].add({**EMPTY_ROW, **_stored_done(stored)})
     return list(by_definition.values())
@@ -218,14 +217,13 @@ def _stored_done(stored) -> dict:
 
 
 def _snapshot_step_rows(scope, definition, items: QuerySet, *, period: str, computed_at, now) -> dict:
-    """``_grouped_figures`` by step, with the completed steps' figures read from the snapshot: the open
-    items live (one grouped query), the stored rows of the scope added up, and the p90 stored
+    """``_grouped_figures`` by step, read from the snapshot: the steps in progress and the completed
+    steps' figures stored for the scope's agencies added up, and the p90 stored
     (province-wide or one agency) or computed live for a scope of several agencies (``snapshots``)."""
     from . import snapshots
 
     rows: dict = {}
-    opened = items.filter(OPEN).values("task_name").annotate(**_open_annotations(now)).order_by()
-    for row in opened:
+    for row in snapshots.open_rows(scope, [definition.pk], "task_name", computed_at, now):
         rows.setdefault(row["task_name"], dict(EMPTY_ROW)).update(row)
     stored_p90 = scope.everything or len(scope.agency_ids) == 1
     for stored in snapshots.done_rows(scope, period, [definition.pk]):
@@ -263,8 +261,8 @@ def step_figures(scope, definition, *, since=None, now=None, period=None) -> lis
     version's BPMN file (steps known only from older versions follow, by label). Two grouped queries:
     the open items, and the completed ones with their p90 (on SQLite the p90 takes the ordered offset
     queries of ``percentile_by_offset``); labels, lanes and allotted hours come from the versions' step
-    configuration. With ``period`` (a key of ``snapshots.PERIODS``) and a fresh snapshot, the completed
-    steps' figures come from the snapshot (``_snapshot_step_rows``); ``since`` is then not used."""
+    configuration. With ``period`` (a key of ``snapshots.PERIODS``) and a fresh snapshot, the figures
+    come from the snapshot (``_snapshot_step_rows``); ``since`` is then not used."""
     now = now or timezone.now()
     config, order = _steps_config(definition)
     items = task_items(scope).filter(instance__process_version_id__in=_version_ids(definition))

@@ -10,8 +10,12 @@ What is stored
     Per period, process definition, step and agency: completed count, late count, total time spent
     (counts and totals add up over any set of agencies) and the p90 of the time spent; plus, per period,
     definition and step, one row without agency with the same figures for all agencies together, because
-    a percentile does not add up. Open items are not stored: they are counted live (index
-    ``workflow_item_open_mon_idx``), so "in progress" and "overdue" are always of now.
+    a percentile does not add up.
+    The steps in progress (``OpenStepSnapshot``): per process definition, step and agency, the open
+    count, the overdue count and their total age as of ``computed_at``. Grouping every open item was
+    the last part of a province page computed at each request (bench/README.md, "workflow"); a page
+    read from the snapshot says "as of" its ``computed_at`` (at most ``FRESH_FOR`` ago), and the total
+    age is carried forward to the request's moment (each open step has waited that much longer).
     The weekly trend (``WeeklyStepSnapshot``): per process definition, agency and ISO week (Monday, local
     time) of the last ``monitoring.MAX_WEEKS`` weeks, the completed count, late count and total time
     spent; ``monitoring.weekly_trend`` adds up a scope's agencies from it when it is fresh.
@@ -37,7 +41,14 @@ from django.utils import timezone
 from congso.core import request_cache
 from congso.core.scheduling import periodic
 
-from .models import StepStatsSnapshot, WeeklyStepSnapshot, WorkItem, WorkItemKind, WorkItemState
+from .models import (
+    OpenStepSnapshot,
+    StepStatsSnapshot,
+    WeeklyStepSnapshot,
+    WorkItem,
+    WorkItemKind,
+    WorkItemState,
+)
 
 INTERVAL_SECONDS = 60
 FRESH_FOR = timedelta(seconds=2 * INTERVAL_SECONDS)
@@ -132,18 +143,48 @@ def compute_weeks(now=None) -> list[WeeklyStepSnapshot]:
     ]
 
 
+def compute_open(now=None) -> list[OpenStepSnapshot]:
+    """The steps in progress as of ``now`` (not saved): one grouped query over the open steps (the
+    partial index of open steps serves it)."""
+    from . import monitoring
+
+    now = now or timezone.now()
+    rows = (
+        WorkItem.objects.filter(kind=WorkItemKind.TASK, state=WorkItemState.OPEN)
+        .values(DEFINITION, "task_name", "agency_id")
+        .annotate(**monitoring.open_annotations(now))
+        .order_by()
+    )
+    return [
+        OpenStepSnapshot(
+            definition_id=row[DEFINITION],
+            task_name=row["task_name"],
+            agency_id=row["agency_id"],
+            open_count=row["open_count"],
+            overdue_count=row["overdue_count"],
+            open_age_total=row["open_age_total"] or timedelta(0),
+            computed_at=now,
+        )
+        for row in rows
+    ]
+
+
 def refresh(now=None) -> int:
-    """Recompute the snapshot (step figures and weekly trend) and replace the stored one in one
-    transaction; return the rows written."""
+    """Recompute the snapshot (step figures, weekly trend, steps in progress) and replace the stored one
+    in one transaction; return the rows written."""
     now = now or timezone.now()
     rows = compute(now)
     weeks = compute_weeks(now)
+    opened = compute_open(now)
     with transaction.atomic():
-        StepStatsSnapshot.objects.all().delete()
-        StepStatsSnapshot.objects.bulk_create(rows, batch_size=INSERT_BATCH)
-        WeeklyStepSnapshot.objects.all().delete()
-        WeeklyStepSnapshot.objects.bulk_create(weeks, batch_size=INSERT_BATCH)
-    return len(rows) + len(weeks)
+        for model, found in (
+            (StepStatsSnapshot, rows),
+            (WeeklyStepSnapshot, weeks),
+            (OpenStepSnapshot, opened),
+        ):
+            model.objects.all().delete()
+            model.objects.bulk_create(found, batch_size=INSERT_BATCH)
+    return len(rows) + len(weeks) + len(opened)
 
 
 @periodic("workflow.monitoring_snapshot", every=INTERVAL_SECONDS)
@@ -184,3 +225,21 @@ def week_rows(scope, first_week, definition_id=None) -> list[dict]:
         .annotate(done=Sum("done_count"), late=Sum("late_count"), spent=Sum("time_spent_total"))
         .order_by()
     )
+
+
+def open_rows(scope, definition_ids, group: str, computed_at, now) -> list[dict]:
+    """The stored steps in progress of ``definition_ids`` in ``scope``, added up per ``group``
+    (``"definition_id"`` or ``"task_name"``): dicts with ``group``, ``open_count``, ``overdue_count`` and
+    ``open_age_total`` — the total age carried from ``computed_at`` to ``now``."""
+    rows = (
+        OpenStepSnapshot.objects.filter(scope.step_q(), definition_id__in=list(definition_ids))
+        .values(group)
+        .annotate(
+            open_count=Sum("open_count"),
+            overdue_count=Sum("overdue_count"),
+            open_age_total=Sum("open_age_total"),
+        )
+        .order_by()
+    )
+    elapsed = max(now - computed_at, timedelta(0))
+    return [{**row, "open_age_total": row["open_age_total"] + elapsed * row["open_count"]} for row in rows]
