@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from congso.catalog.models import Fee, FeeKind
 from congso.dossiers import services as dossier_services
@@ -239,6 +239,20 @@ def test_pay_page_and_starting_a_payment(awaiting, citizen, client, make_user):
     client.force_login(make_user("other"))
     assert client.get(url).status_code == 404
     assert client.post(url, {"provider": "vnpay"}).status_code == 404
+
+
+def test_the_payment_channels_are_named_in_the_readers_language_and_the_receipt_stays_vietnamese(
+    awaiting, citizen, client
+):
+    client.force_login(citizen)
+    client.cookies["congso_language"] = "en"
+    html = client.get(f"/thanh-toan/ho-so/{awaiting.public_id}/").content.decode()
+    assert "National Public Service Portal payment platform" in html and "ATM card" in html
+    assert "Nền tảng thanh toán" not in html
+    intent = _paid(awaiting, citizen)
+    with translation.override("en"):
+        context = services.receipt_context(intent.receipt, "https://example.test/kiem-tra")
+    assert context["provider_label"] == "VNPAY (thẻ ATM, thẻ quốc tế, QR)"
 
 
 def test_officer_panel_on_the_dossier_page(awaiting, citizen, actors, client):

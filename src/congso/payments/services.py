@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from congso.catalog import fees as catalog_fees
@@ -464,6 +464,11 @@ def get_intent_for_applicant(user, reference: str) -> PaymentIntent:
     return intent
 
 
+def _vietnamese(text) -> str:
+    with translation.override("vi"):
+        return str(text)
+
+
 def receipt_context(receipt: Receipt, verify_url: str) -> dict:
     intent = receipt.intent
     dossier = intent.dossier
@@ -475,7 +480,8 @@ def receipt_context(receipt: Receipt, verify_url: str) -> dict:
         "procedure": dossier.procedure_version.procedure,
         "amount_text": format_vnd(intent.amount),
         "fees": fee_lines(dossier.procedure_version),
-        "provider_label": providers[intent.provider].label
+        # The receipt is a Vietnamese form (its text is not translated), so the channel's name is too.
+        "provider_label": _vietnamese(providers[intent.provider].label)
         if intent.provider in providers
         else intent.provider,
         "verify_url": verify_url,

@@ -20,6 +20,7 @@ from datetime import date
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import STAMP, VIETNAM, Provider, ProviderError, StatementRow, Verdict, post_json, same_text
 
@@ -75,7 +76,7 @@ def _int(text) -> int | None:
 
 class DvcqgPlatform(Provider):
     name = "dvcqg"
-    label = "Nền tảng thanh toán của Cổng Dịch vụ công quốc gia"
+    label = _("Nền tảng thanh toán của Cổng Dịch vụ công quốc gia")
     has_statement = False
 
     def gateway_url(self) -> str:

@@ -15,6 +15,7 @@ from datetime import date
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import STAMP, VIETNAM, Provider, ProviderError, StatementRow, Verdict, get_json, post_json, same_text
 
@@ -133,7 +134,7 @@ def _amount(text) -> int | None:
 
 class VnpayGateway(Provider):
     name = "vnpay"
-    label = "VNPAY (thẻ ATM, thẻ quốc tế, QR)"
+    label = _("VNPAY (thẻ ATM, thẻ quốc tế, QR)")
 
     def gateway_url(self) -> str:
         return settings.CONGSO_PAYMENTS_VNPAY_URL
