@@ -320,6 +320,11 @@ def test_dashboard_scope_matrix(client, golden):
     assert client.get(url + f"?nam=2026&ky=m3&co_quan={b.pk}").status_code == 404
     drill = reverse("reporting:drill", args=["qua-han"])
     assert client.get(drill + f"?nam=2026&ky=m3&co_quan={b.pk}").status_code == 404
+    # Not an agency id at all ("²" passes str.isdigit but not int; 20 digits overflow the key): the
+    # leader's own scope, never a server error.
+    for bad in ("²", "99999999999999999999"):
+        assert client.get(url + f"?nam=2026&ky=m3&co_quan={bad}").status_code == 200
+        assert client.get(drill + f"?nam=2026&ky=m3&co_quan={bad}").status_code == 200
     client.force_login(admin)
     page = client.get(url + f"?nam=2026&ky=m3&co_quan={b.pk}")
     assert page.status_code == 200 and "UBND phường B" in page.content.decode()
