@@ -38,6 +38,8 @@ def test_form_preview_loads_a_version(client, make_user, make_procedure, agency)
     client.force_login(make_user("admin", is_staff=True))
     page = html(client.get(f"{preview_url()}?phien-ban={version.pk}"))
     assert "Thông tin của trẻ" in page and select(page, "#f-tre-ho_ten")
+    for bad in ("²", "99999999999999999999"):  # not a version id: the empty editor, never a 500
+        assert client.get(f"{preview_url()}?phien-ban={bad}").status_code == 200
 
 
 def test_form_preview_renders_an_example_and_explains_problems(client, make_user, db):

@@ -50,3 +50,23 @@ def test_clean_message_keeps_a_hostile_message_storable():
     cleaned = inbound.clean_message({"a\x00": "x\x00y", "b": "\ud800", "c": {"d": 1}, "e": None})
     assert cleaned == {"a": "xy", "b": "?", "c": '{"d": 1}', "e": ""}
     assert len(inbound.clean_message({str(n): "v" * 5000 for n in range(100)})) == inbound.MAX_FIELDS
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("42", 42),
+        (str(2**63 - 1), 2**63 - 1),
+        (str(2**63), None),  # overflows a 64-bit key: the query would fail
+        ("99999999999999999999", None),
+        ("²", None),  # str.isdigit() is true, int() raises
+        ("٣", None),  # Arabic-Indic three: int() reads it, but it names no row a page offered
+        ("", None),
+        ("-1", None),
+        (" 1", None),
+        ("1e3", None),
+        (None, None),
+    ],
+)
+def test_row_id_takes_only_ascii_digits_within_a_database_key(text, expected):
+    assert inbound.row_id(text) == expected

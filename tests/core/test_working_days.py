@@ -335,6 +335,8 @@ def test_admin_lists_by_year_and_searches(admin_client_vi):
     assert "Làm bù cho thứ Hai 31/8/2026" in page
     assert "Làm bù cho thứ Sáu 02/5/2025" not in page  # 2025 is filtered out
     assert "Nghỉ hoán đổi" not in page  # days off are filtered out
+    for bad in ("99999", "²"):  # no year a date can have: the whole list, never a server error
+        assert admin_client_vi.get(url, {"nam": bad}).status_code == 200
     response = admin_client_vi.get(url, {"q": "Hùng Vương"})
     assert "Giỗ Tổ Hùng Vương" in response.content.decode()
 

@@ -51,6 +51,8 @@ def test_main_journey(cast, agency_a, agency_b):
 
     page = specialist.get(f"/can-bo/van-ban/den/{incoming.pk}/").content.decode()
     assert "Soạn văn bản trả lời" in page
+    for bad in ("2026-02-30", "²", "99999999999999999999"):  # no document's id: 404, never a 500
+        assert specialist.get(f"/can-bo/van-ban/di/soan/?tra_loi={bad}").status_code == 404
     response = specialist.post(
         f"/can-bo/van-ban/di/soan/?tra_loi={incoming.pk}",
         {"document_type": "CV", "summary": "Báo cáo hộ tịch quý I", "drafting_unit": "VP"},

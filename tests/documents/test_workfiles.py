@@ -194,6 +194,13 @@ def test_pages_and_export(cast, agency_a, work_file, incoming):
     letter = _assigned_incoming(incoming, cast)
     page = specialist.get(f"/can-bo/van-ban/ho-so/{f.pk}/")
     assert page.status_code == 200 and f"den-{letter.pk}" in page.content.decode()
+    # Not a document's id ("²" passes str.isdigit but not int; 20 digits overflow the key): a message
+    # or a 404, nothing filed, never a server error.
+    for bad in ("²", "99999999999999999999"):
+        refused = specialist.post(f"/can-bo/van-ban/ho-so/{f.pk}/nop-van-ban/", {"document": f"den-{bad}"})
+        assert refused.status_code == 302 and not FiledDocument.objects.exists()
+        missing = specialist.post(f"/can-bo/van-ban/ho-so/{f.pk}/rut-van-ban/", {"entry": bad})
+        assert missing.status_code == 404
     specialist.post(f"/can-bo/van-ban/ho-so/{f.pk}/nop-van-ban/", {"document": f"den-{letter.pk}"})
     assert FiledDocument.objects.get().incoming == letter
     specialist.post(f"/can-bo/van-ban/ho-so/{f.pk}/ket-thuc/")

@@ -78,6 +78,11 @@ def test_the_dead_letter_list_replays(admin_client, pubsub, dossier_payload, set
     assert webhooks.attempt_push(delivery.pk) == "dead"
     page = admin_client.get("/can-bo/lgsp/that-bai/").content.decode()
     assert "000.00.03.H08-261203-0001" in page
+    for bad in ("99999999999999999999", "²"):  # not a row id: ignored, never a server error
+        response = admin_client.post("/can-bo/lgsp/that-bai/gui-lai/", {"delivery": [bad]})
+        assert response.status_code == 302
+        delivery.refresh_from_db()
+        assert delivery.status == DeliveryStatus.DEAD
     response = admin_client.post("/can-bo/lgsp/that-bai/gui-lai/", {"delivery": [delivery.pk]})
     assert response.status_code == 302
     delivery.refresh_from_db()

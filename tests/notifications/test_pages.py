@@ -48,6 +48,19 @@ def test_a_bad_id_changes_nothing_and_says_so(client, drive, citizen):
     assert services.unread_count(citizen) == 2
 
 
+@pytest.mark.parametrize("bad", ["99999999999999999999", "²"])
+def test_an_id_that_is_digits_but_no_row_id_is_refused_not_a_500(client, drive, citizen, bad):
+    """Twenty digits overflow the database's key and "²" passes ``str.isdigit`` but not ``int``: both
+    used to end in a server error."""
+    drive(Status.ACCEPTED)
+    deliver_notifications()
+    client.force_login(citizen)
+    response = client.post(reverse("notifications:portal-mark-read"), {"id": [bad]}, follow=True)
+    assert response.status_code == 200
+    assert "Thông báo không hợp lệ" in html(response)
+    assert services.unread_count(citizen) == 2
+
+
 @pytest.mark.parametrize(
     ("who", "may_mark"),
     [("owner", True), ("other_citizen", False), ("officer", False), ("anonymous", False)],

@@ -320,6 +320,11 @@ def test_dashboard_scope_matrix(client, golden):
     assert client.get(url + f"?nam=2026&ky=m3&co_quan={b.pk}").status_code == 404
     drill = reverse("reporting:drill", args=["qua-han"])
     assert client.get(drill + f"?nam=2026&ky=m3&co_quan={b.pk}").status_code == 404
+    # Not an agency id at all ("²" passes str.isdigit but not int; 20 digits overflow the key): the
+    # leader's own scope, never a server error.
+    for bad in ("²", "99999999999999999999"):
+        assert client.get(url + f"?nam=2026&ky=m3&co_quan={bad}").status_code == 200
+        assert client.get(drill + f"?nam=2026&ky=m3&co_quan={bad}").status_code == 200
     client.force_login(admin)
     page = client.get(url + f"?nam=2026&ky=m3&co_quan={b.pk}")
     assert page.status_code == 200 and "UBND phường B" in page.content.decode()
@@ -357,6 +362,13 @@ def test_dashboard_breakdowns_periods_and_narrowed_drill_downs(client, golden):
     refused = client.get(url + "?tu=2026-03-20&den=2026-03-01")
     assert refused.status_code == 200
     assert "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in refused.content.decode()
+    # A range beyond next year (the last year offered) is refused with a message: one in the year 9999
+    # has no month after it, and splitting it by month was a server error.
+    for far in ("?tu=9999-12-31&den=9999-12-31", "?tu=2099-01-01"):
+        beyond = client.get(url + far)
+        assert beyond.status_code == 200 and "Chỉ xem được số liệu đến hết năm" in beyond.content.decode()
+        public = client.get(reverse("reporting_public:indicators") + far)
+        assert public.status_code == 200
     drill = reverse("reporting:drill", args=["tiep-nhan"])
     ward = a.administrative_unit.pk
     listed = client.get(drill + f"?nam=2026&ky=m3&xa={ward}").content.decode()

@@ -96,6 +96,22 @@ def test_year_end_evaluation_by_the_coordinating_department_once(plan):
     assert first.evaluations.get().met is False
 
 
+@pytest.mark.parametrize("year", ["99999999999999999999", "abc", "²", "1999", "2028"])
+def test_the_evaluation_page_refuses_a_year_outside_the_programme(client, plan, year):
+    """Twenty digits were a 500; "abc" showed Python's own error text; a year outside 2026–2027 was
+    stored."""
+    first, _second = plan["tasks"]
+    client.force_login(plan["reviewer"])
+    posted = {"action": "evaluate", "year": year, "met": "yes", "assessment": "Đạt"}
+    response = client.post(reverse("reporting:task", args=[first.pk]), posted)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Năm đánh giá phải là một năm của chương trình (2026–2027)" in page
+    assert "invalid literal" not in page and not first.evaluations.exists()
+    posted["year"] = "2027"
+    assert client.post(reverse("reporting:task", args=[first.pk]), posted).status_code == 302
+    assert first.evaluations.get().year == 2027
+
+
 def test_pages(client, plan):
     first, _second = plan["tasks"]
     client.force_login(plan["justice_clerk"])
@@ -110,6 +126,14 @@ def test_pages(client, plan):
     )
     first.refresh_from_db()
     assert first.progress == 60
+    # Bad input gets the page's own message and changes nothing: never a 500 (twenty digits overflow a
+    # key) nor Python's error text ("invalid literal for int()", "day is out of range for month").
+    for bad in ({"milestone": "abc", "done_on": "2026-01-05"}, {"milestone": "99999999999999999999"}):
+        assert client.post(task_url, {"action": "milestone", **bad}).status_code == 404
+    impossible = {"action": "milestone", "milestone": plan["late"].pk, "done_on": "2026-02-30"}
+    refused = client.post(task_url, impossible)
+    assert refused.status_code == 200 and "Vui lòng nhập ngày hoàn thành" in refused.content.decode()
+    assert "out of range" not in refused.content.decode()
     milestone = {"action": "milestone", "milestone": plan["late"].pk, "done_on": date.today().isoformat()}
     assert client.post(task_url, milestone).status_code == 302
     outsider = StaffMembershipFactory(agency=AgencyFactory(), role="one_stop_officer").user

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from congso import formengine
 from congso.core import safejson
+from congso.core.inbound import row_id
 from congso.formengine import examples, values
 
 from .models import ProcedureVersion
@@ -28,9 +29,9 @@ CONTROL_NAMES = frozenset({"csrfmiddlewaretoken", "action"})
 def _preview_source(request) -> tuple[str, str]:
     """The schema and UI text to start from: a version (``?phien-ban=<id>``), an example
     (``?mau=<procedure code>``) or nothing."""
-    version_id = request.GET.get("phien-ban", "")
-    if version_id.isdigit():
-        version = ProcedureVersion.objects.filter(pk=int(version_id)).first()
+    version_id = row_id(request.GET.get("phien-ban", ""))
+    if version_id is not None:
+        version = ProcedureVersion.objects.filter(pk=version_id).first()
         if version is not None:
             return _pretty(version.form_schema), _pretty(version.form_ui)
     code = request.GET.get("mau", "")

@@ -4,6 +4,8 @@ whose statutory days have been generated. Imported by ``core/admin.py``.
 Every change is written to the audit log: deadlines of dossiers depend on this table.
 """
 
+from datetime import MAXYEAR, MINYEAR
+
 from django.contrib import admin, messages
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ from django.utils.translation import ngettext
 
 from . import audit, working_days
 from .holidays import DayKind, weekday_name
+from .inbound import row_id
 from .models import CalendarDay, CalendarYear
 
 _AUDITED_FIELDS = ["date", "kind", "occasion", "name", "legal_basis", "source", "verified"]
@@ -50,8 +53,10 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(day.year), str(day.year)) for day in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(date__year=int(self.value()))
+        year = row_id(self.value() or "")
+        # Only a year a date can have: "²" or 99999 typed into the address failed the query (a 500).
+        if year is not None and MINYEAR <= year <= MAXYEAR:
+            return queryset.filter(date__year=year)
         return queryset
 
 

@@ -12,6 +12,10 @@ the forms clean) goes through this module, so the rule is written once:
 - ``clean_message(data)``: for a protocol that must record a hostile message before refusing it (the
   payment providers' notifications): flat text with those characters replaced, bounded in size.
 
+Form fields and query parameters that name a row by its id go through ``row_id(text)``: ``str.isdigit``
+followed by ``int`` is not enough (``"²".isdigit()`` is true and ``int("²")`` raises; twenty digits
+overflow the database's 64-bit key), and either ends in a 500.
+
 A refusal is ``BodyRefused`` (a ``ValueError``): ``message`` says why in the active language and
 ``status`` is the HTTP status to answer with (400, or 413 for a body too large); each view answers it in
 its own protocol's shape.
@@ -33,11 +37,14 @@ __all__ = [
     "parse_json",
     "read_body",
     "refuse_nul",
+    "row_id",
 ]
 
 # What is kept of one flat inbound message: real ones have about twenty short fields.
 MAX_FIELDS = 64
 MAX_VALUE_CHARS = 2000
+# The largest key of a 64-bit integer column (PostgreSQL bigint, SQLite INTEGER).
+MAX_ROW_ID = 2**63 - 1
 
 
 class BodyRefused(ValueError):
@@ -133,3 +140,13 @@ def clean_message(data: dict) -> dict:
     strings without NUL or unencodable characters, bounded in number and size. Nothing a real sender
     sends is changed; a hostile message can still be recorded, then refused."""
     return {clean_text(key, 100): clean_text(value) for key, value in list(data.items())[:MAX_FIELDS]}
+
+
+def row_id(text) -> int | None:
+    """The id of a row named by ``text`` (a form field, a query parameter), or None when it cannot be
+    one: ASCII digits only (``str.isdigit`` also accepts "²" and other scripts' digits) and no larger
+    than a database key (a bigger number overflows the query: a 500, not a "not found")."""
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if value <= MAX_ROW_ID else None

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from congso.agencies import services as agencies
 from congso.core import audit, ratelimit
+from congso.core.inbound import row_id
 from congso.core.net import client_address
 from congso.workspace.permissions import workspace_required
 
@@ -203,7 +204,8 @@ def outgoing_new(request):
         raise PermissionDenied(_("Bạn không có quyền soạn văn bản của cơ quan này."))
     reply_to = None
     if request.GET.get("tra_loi"):
-        reply_to = _incoming(request, request.GET["tra_loi"])
+        # Not a document's id (a date, "²", twenty digits): no such document, never a server error.
+        reply_to = _incoming(request, row_id(request.GET["tra_loi"]) or 0)
         agency = reply_to.agency
     initial = {"document_type": "CV"}
     form = forms.DraftForm(request.POST or None, initial=initial)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from congso.agencies import services as agencies
 from congso.core import audit, spreadsheets
+from congso.core.inbound import row_id
 from congso.workspace.permissions import workspace_required
 
 from . import permissions, services, workfile_forms, workfiles
@@ -160,11 +161,12 @@ def workfile_edit(request, pk):
 
 def _chosen_document(user, work_file, value: str):
     incoming, outgoing = workfiles.filing_candidates(user, work_file)
-    kind, _sep, pk = (value or "").partition("-")
+    kind, _sep, text = (value or "").partition("-")
     queryset = {"den": incoming, "di": outgoing}.get(kind)
-    if queryset is None or not pk.isdigit():
+    pk = row_id(text)
+    if queryset is None or pk is None:
         return None
-    return queryset.filter(pk=int(pk)).first()
+    return queryset.filter(pk=pk).first()
 
 
 @workspace_required
@@ -179,7 +181,9 @@ def workfile_action(request, pk, action):
             workfiles.file_document(work_file, document, by=request.user)
             messages.success(request, _("Đã đưa văn bản %(document)s vào hồ sơ.") % {"document": document})
         elif action == "rut-van-ban":
-            entry = get_object_or_404(FiledDocument, pk=request.POST.get("entry") or 0, work_file=work_file)
+            entry = get_object_or_404(
+                FiledDocument, pk=row_id(request.POST.get("entry", "")) or 0, work_file=work_file
+            )
             workfiles.remove_document(entry, by=request.user)
             messages.success(request, _("Đã rút văn bản khỏi hồ sơ."))
         elif action == "ket-thuc":

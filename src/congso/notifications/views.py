@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from congso.core.inbound import row_id
 from congso.workspace.permissions import workspace_required
 
 from . import permissions, services
@@ -31,11 +32,11 @@ def _inbox(request, template: str):
 
 
 def _mark_read(request, redirect_to: str):
-    ids = request.POST.getlist("id")
-    if ids and not all(value.isdigit() for value in ids):
+    ids = [row_id(value) for value in request.POST.getlist("id")]
+    if None in ids:
         messages.error(request, _("Thông báo không hợp lệ; không có gì thay đổi."))
         return redirect(redirect_to)
-    changed = services.mark_read(request.user, [int(v) for v in ids] if ids else None)
+    changed = services.mark_read(request.user, ids or None)
     if changed:
         messages.success(request, _("Đã đánh dấu %(n)s thông báo là đã đọc.") % {"n": changed})
     return redirect(redirect_to)

@@ -143,6 +143,14 @@ def _chosen_range(raw_start: str, raw_end: str, today: date) -> ChosenPeriod:
             "nam",
             error=_("Khoảng thời gian tối đa là một năm; để xem cả năm, hãy chọn theo năm."),
         )
+    # The years offered stop at next year, and so does a range: the figures are split by month, and a
+    # range in the year 9999 has no month after it (a 500).
+    if end.year > today.year + 1:
+        return ChosenPeriod(
+            today.year,
+            "nam",
+            error=_("Chỉ xem được số liệu đến hết năm %(year)s.") % {"year": today.year + 1},
+        )
     return ChosenPeriod(start.year, RANGE, start, end)
 
 

@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from congso.core.inbound import row_id
 from congso.workspace.permissions import workspace_required
 
 from . import permissions, programmes
@@ -58,6 +59,29 @@ def programme_page(request, pk: int):
     )
 
 
+def _posted_date(text: str):
+    """The date typed, or None: ``parse_date`` raises on a well-formed impossible date (30/02)."""
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
+
+
+def _posted_year(task, text: str) -> int:
+    """The year an evaluation is for: one of the programme's years (this year when left empty). Anything
+    else is refused with a message, never Python's own error text or an overflowing number."""
+    if not (text or "").strip():
+        return timezone.localdate().year
+    year = row_id(text.strip())
+    programme = task.programme
+    if year is None or not programme.start_year <= year <= programme.end_year:
+        raise programmes.ProgrammeError(
+            _("Năm đánh giá phải là một năm của chương trình (%(start)s–%(end)s).")
+            % {"start": programme.start_year, "end": programme.end_year}
+        )
+    return year
+
+
 @workspace_required
 @require_http_methods(["GET", "POST"])
 def task_page(request, pk: int):
@@ -79,8 +103,10 @@ def task_page(request, pk: int):
                 )
                 messages.success(request, _("Đã ghi nhận báo cáo tiến độ."))
             elif action == "milestone":
-                milestone = get_object_or_404(Milestone, pk=request.POST.get("milestone") or 0, task=task)
-                done_on = parse_date(request.POST.get("done_on", "") or "")
+                milestone = get_object_or_404(
+                    Milestone, pk=row_id(request.POST.get("milestone", "")) or 0, task=task
+                )
+                done_on = _posted_date(request.POST.get("done_on", ""))
                 if done_on is None:
                     raise programmes.ProgrammeError(_("Vui lòng nhập ngày hoàn thành (ngày/tháng/năm)."))
                 programmes.complete_milestone(milestone, done_on=done_on, by=request.user)
@@ -88,7 +114,7 @@ def task_page(request, pk: int):
             elif action == "evaluate":
                 programmes.evaluate(
                     task,
-                    year=int(request.POST.get("year") or timezone.localdate().year),
+                    year=_posted_year(task, request.POST.get("year", "")),
                     met=request.POST.get("met") == "yes",
                     assessment=request.POST.get("assessment", ""),
                     by=request.user,

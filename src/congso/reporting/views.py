@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from congso.core import charts as core_charts
 from congso.core import pdf, spreadsheets
+from congso.core.inbound import row_id
 from congso.workspace.permissions import workspace_required
 
 from . import breakdowns, charts, dashboard, permissions, service_index
@@ -27,8 +28,7 @@ def _scope_for(request) -> Scope:
         raise PermissionDenied(
             _("Trang chỉ số dành cho lãnh đạo cơ quan, lãnh đạo UBND tỉnh và quản trị nền tảng.")
         )
-    raw = request.GET.get("co_quan", "")
-    agency_id = int(raw) if raw.isdigit() else None
+    agency_id = row_id(request.GET.get("co_quan", ""))
     narrowed = permissions.narrowed(scope, agency_id)
     if narrowed is None:
         raise Http404(_("Không có cơ quan này trong phạm vi bạn được xem."))
@@ -93,8 +93,8 @@ def _context(request) -> dict:
 
 
 def _agency_query(request) -> str:
-    raw = request.GET.get("co_quan", "")
-    return f"&co_quan={raw}" if raw.isdigit() else ""
+    agency_id = row_id(request.GET.get("co_quan", ""))
+    return f"&co_quan={agency_id}" if agency_id is not None else ""
 
 
 def _filename(context, extension: str) -> str:

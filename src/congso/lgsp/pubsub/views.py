@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congso.core.inbound import row_id
 from congso.workspace.permissions import workspace_required
 
 from .. import permissions, services
@@ -186,7 +187,7 @@ def dead_letters(request):
 @require_POST
 @workspace_required
 def replay(request):
-    chosen = [int(pk) for pk in request.POST.getlist("delivery") if pk.isdigit()]
+    chosen = [pk for pk in map(row_id, request.POST.getlist("delivery")) if pk is not None]
     in_scope = permissions.deliveries_in_scope(request.user, Delivery.objects.filter(pk__in=chosen))
     count = services.replay(in_scope, by=request.user) if chosen else 0
     if count:
