@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
 from congso.catalog.models import Fee, FeeKind
+from congso.core import pdf
 from congso.dossiers import services as dossier_services
 from congso.dossiers.files import PaperUpload
 from congso.dossiers.models import Status
@@ -250,9 +251,16 @@ def test_the_payment_channels_are_named_in_the_readers_language_and_the_receipt_
     assert "National Public Service Portal payment platform" in html and "ATM card" in html
     assert "Nền tảng thanh toán" not in html
     intent = _paid(awaiting, citizen)
-    with translation.override("en"):
-        context = services.receipt_context(intent.receipt, "https://example.test/kiem-tra")
-    assert context["provider_label"] == "VNPAY (thẻ ATM, thẻ quốc tế, QR)"
+    rendered = {}
+
+    def render(template, context, title):
+        rendered["label"] = str(context["provider_label"])
+        return b"%PDF"
+
+    with pytest.MonkeyPatch.context() as patch, translation.override("en"):
+        patch.setattr(pdf, "render_template", render)
+        services.receipt_pdf(intent.receipt, "https://example.test/kiem-tra", reader=citizen)
+    assert rendered["label"] == "VNPAY (thẻ ATM, thẻ quốc tế, QR)"
 
 
 def test_officer_panel_on_the_dossier_page(awaiting, citizen, actors, client):

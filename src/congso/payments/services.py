@@ -464,11 +464,6 @@ def get_intent_for_applicant(user, reference: str) -> PaymentIntent:
     return intent
 
 
-def _vietnamese(text) -> str:
-    with translation.override("vi"):
-        return str(text)
-
-
 def receipt_context(receipt: Receipt, verify_url: str) -> dict:
     intent = receipt.intent
     dossier = intent.dossier
@@ -480,8 +475,7 @@ def receipt_context(receipt: Receipt, verify_url: str) -> dict:
         "procedure": dossier.procedure_version.procedure,
         "amount_text": format_vnd(intent.amount),
         "fees": fee_lines(dossier.procedure_version),
-        # The receipt is a Vietnamese form (its text is not translated), so the channel's name is too.
-        "provider_label": _vietnamese(providers[intent.provider].label)
+        "provider_label": providers[intent.provider].label
         if intent.provider in providers
         else intent.provider,
         "verify_url": verify_url,
@@ -492,9 +486,11 @@ def receipt_pdf(receipt: Receipt, verify_url: str, *, reader) -> bytes:
     from congso.core import pdf
 
     audit.record("payments.receipt.read", receipt, actor=reader)
-    context = receipt_context(receipt, verify_url)
-    context["qr"] = pdf.qr_png_data_uri(verify_url)
-    return pdf.render_template("payments/receipt_pdf.html", context, title=f"Biên lai {receipt.number}")
+    # The receipt is a Vietnamese form, whoever prints it: the channel's name is rendered in Vietnamese too.
+    with translation.override("vi"):
+        context = receipt_context(receipt, verify_url)
+        context["qr"] = pdf.qr_png_data_uri(verify_url)
+        return pdf.render_template("payments/receipt_pdf.html", context, title=f"Biên lai {receipt.number}")
 
 
 # --- refunds ----------------------------------------------------------------------------------
