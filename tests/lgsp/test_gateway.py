@@ -129,6 +129,9 @@ def _lower(headers) -> dict:
 def problem(answer):
     status, headers, body = answer
     assert headers["content-type"] == "application/problem+json"
+    # The gateway's own errors: never sniffed into something runnable, never kept by a cache.
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["cache-control"] == "no-store"
     data = json.loads(body)
     assert data["status"] == status
     assert "Traceback" not in body.decode()
@@ -288,5 +291,6 @@ def test_metrics_are_exposed(gateway, world):
     call(gateway, f"/r1/{SERVICE}/ho-so/H1", world["token"])
     status, headers, body = call(gateway, "/metrics")
     assert status == 200
+    assert headers["x-content-type-options"] == "nosniff" and headers["cache-control"] == "no-store"
     assert b'lgsp_gateway_requests_total{client="GOV/000.00.03.H08/HOTICH"' in body
     assert b"lgsp_gateway_request_seconds_bucket" in body

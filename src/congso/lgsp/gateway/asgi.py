@@ -504,8 +504,19 @@ def _data_subject(service: dict, method: str, path: str, headers: dict) -> str:
     return headers.get(SUBJECT_HEADER, "")
 
 
+# Every answer the gateway makes itself (its problem+json errors, /metrics, /health) carries these: a
+# browser must not sniff an error body into something runnable, and no cache may keep an error (a 401 or
+# a 429 stored by a proxy would refuse the next caller) nor the figures. Providers' answers keep theirs.
+OWN_ANSWER_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store")]
+
+
 async def _send_whole(send, status: int, body: bytes, content_type: str, extra=()):
-    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()), *extra]
+    headers = [
+        (b"content-type", content_type.encode()),
+        (b"content-length", str(len(body)).encode()),
+        *OWN_ANSWER_HEADERS,
+        *extra,
+    ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
