@@ -200,7 +200,10 @@ def test_department_process_to_result_ready_with_every_hand_over(world, defaults
 
     dossier.refresh_from_db()
     assert dossier.status == Status.RESULT_READY and dossier.timeliness == "early"
+    # The default result note is the applicant's (portal, status page): it names no inner BPMN step.
+    assert dossier.result_note == "Đã có kết quả giải quyết."
     ready = StatusChange.objects.get(dossier=dossier, transition="mark_result_ready")
+    assert ready.reason == dossier.result_note
     assert ready.by is None and ready.extra["process"] == "Quy trình: giai-quyet-tai-so v1"
     assert ready.extra["step_completed_by"] == world.dept_leader.pk
     assert only_open(instance).task_name == "return"

@@ -22,7 +22,8 @@ reported with its line. The actions:
                            step) or from ``param.items`` (separated by ``;``); the reason from
                            ``supplement_reason`` or ``param.reason``.
 ``issue_result``           dossier 4→9 (``dossiers.services.mark_result_ready``) with the note from the
-                           data ``result_note`` or ``param.note``.
+                           data ``result_note`` or ``param.note`` (default: one that names no step —
+                           the note is shown to the applicant).
 ``route_to_agency``        makes ``param.agency`` (an agency kind, ``receiving`` or an agency code, as in
                            lane names) the agency that lanes without ``@agency`` refer to from now on;
                            the hand-over itself is recorded by the engine when the next step opens there
@@ -114,11 +115,10 @@ def request_supplement(ctx: ActionContext):
 @platform_actions("issue_result")
 def issue_result(ctx: ActionContext):
     """Record that the dossier has its result."""
-    note = (
-        ctx.data.get("result_note")
-        or ctx.params.get("note")
-        or _("Đã có kết quả giải quyết (bước “%(step)s”).") % {"step": ctx.label}
-    )
+    # The note is the applicant's: the portal, the public status page and the result's notices show it.
+    # The default names no step — a BPMN step is the office's inner working; officers see the steps in
+    # the process's history and the control sheet.
+    note = ctx.data.get("result_note") or ctx.params.get("note") or _("Đã có kết quả giải quyết.")
     _dossier_services().mark_result_ready(ctx.dossier, result_note=str(note), authority=_authority(ctx))
     return None
 
