@@ -6,6 +6,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from django.urls import reverse
 
 from congso.core.models import AuditEntry
 from congso.dossiers.models import Status
@@ -255,9 +256,16 @@ def test_dvcqg_lost_callback_recovered_by_query(awaiting, pay_with):
     assert _reload(awaiting).status == Status.IN_PROCESSING
 
 
-def test_dvcqg_failure_and_forged_callback(awaiting, pay_with, gateways):
+def test_dvcqg_failure_and_forged_callback(awaiting, pay_with, gateways, client, citizen):
     intent, _response = pay_with(awaiting, "0002", provider="dvcqg")
-    assert _reload(intent).status == IntentStatus.FAILED
+    assert (_reload(intent).status, intent.provider_code) == (IntentStatus.FAILED, "51")
+    # The payer's page says why, from the platform's code, in the page's language.
+    client.force_login(citizen)
+    page = client.get(f"/thanh-toan/giao-dich/{intent.reference}/").content.decode()
+    assert "Lý do: Tài khoản không đủ số dư để thanh toán." in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(f"/thanh-toan/giao-dich/{intent.reference}/").content.decode()
+    assert "Reason: There is not enough money in the account for the payment." in page
     message = gateway.dvcqg_callback_message(SandboxPayment.objects.get(reference=intent.reference))
     message["MaLoi"] = "00"  # changed after the hash was computed
     request = urllib.request.Request(  # noqa: S310 — the test's server

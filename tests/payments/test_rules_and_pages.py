@@ -427,3 +427,14 @@ def test_inbound_messages_are_rate_limited(db, client, monkeypatch):
     assert answers == [200, 200, 429]
     returns = [client.get("/thanh-toan/tro-ve/vnpay/?vnp_TxnRef=x")["Location"] for _ in range(3)]
     assert all(location.endswith("/ho-so-cua-toi/") for location in returns)
+
+
+def test_dvcqg_failure_reasons_from_the_platforms_codes():
+    platform = providers["dvcqg"]
+    assert platform.failure_reason("00") == "" and platform.failure_reason("") == ""
+    assert platform.failure_reason("4") == "Nền tảng thanh toán báo giao dịch không thành công."
+    assert platform.failure_reason("11") == "Đã hết thời gian chờ thanh toán."
+    # A code the table does not know is still named, so the payer can quote it.
+    assert "(mã lỗi 42)" in platform.failure_reason("42")
+    with translation.override("en"):
+        assert platform.failure_reason("51") == "There is not enough money in the account for the payment."

@@ -131,6 +131,13 @@ def intent_page(request, reference: str):
     return render(request, "payments/intent.html", _intent_context(request, intent))
 
 
+def _failure_reason(intent: PaymentIntent) -> str:
+    """The provider's reason for a payment that did not go through, so the payer knows what to fix."""
+    if intent.status not in (IntentStatus.FAILED, IntentStatus.ABANDONED) or intent.provider not in providers:
+        return ""
+    return providers[intent.provider].failure_reason(intent.provider_code)
+
+
 def _intent_context(request, intent: PaymentIntent) -> dict:
     receipt = (
         getattr(intent, "receipt", None) if intent.is_paid or intent.status == IntentStatus.REFUNDED else None
@@ -144,6 +151,7 @@ def _intent_context(request, intent: PaymentIntent) -> dict:
         "provider_label": providers[intent.provider].label
         if intent.provider in providers
         else intent.provider,
+        "failure_reason": _failure_reason(intent),
         "my_dossier_url": reverse("portal:my-dossier", kwargs={"public_id": intent.dossier.public_id}),
         "pay_url": reverse("payments:pay", kwargs={"public_id": intent.dossier.public_id}),
     }

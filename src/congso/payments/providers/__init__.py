@@ -96,6 +96,11 @@ class Provider:
     def read_return(self, data: dict) -> Verdict:
         return self.read_notification(data)
 
+    def failure_reason(self, code: str) -> str:
+        """Why a payment with the result ``code`` (``PaymentIntent.provider_code``) did not go through, in
+        the payer's language; "" when the provider's protocol says nothing the payer could use."""
+        return ""
+
     def query(self, intent, *, client_ip: str = "127.0.0.1") -> Verdict:
         raise NotImplementedError
 

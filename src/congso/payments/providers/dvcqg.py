@@ -8,6 +8,11 @@
   (the answer's hash: SHA-256 of ``MaLoi|MaDoiTac|ThoiGianGD|<secret>`` — the public sources do not give
   its field list, so this is congso's choice, documented in docs/payments.md).
 - QUERY: ``TrangThaiGD`` 1 paid, 3 pending, 4 failed.
+- Failure reasons shown to the payer (``failure_reason``): the callback's ``MaLoi`` and a QUERY's
+  ``TrangThaiGD`` 4 (stored as the intent's ``provider_code``). The public sources give no table of the
+  platform's own ``MaLoi`` values beyond "00" and "01"; the platform passes the banks' result, and the
+  codes read here are the card and account network's (the VNPAY table of §8.2b) [verify]. Any other code
+  is shown as it is, with a general reason.
 
 The platform publishes no statement file and no refund message: reconciliation queries each of the
 day's transactions, and a refund is recorded once the treasury has paid it back (outside this protocol).
@@ -65,6 +70,25 @@ def auth_code(message: dict, fields) -> str:
 def reference_for(dossier_code: str, stamp: str) -> str:
     """ "dvc" + the dossier code + the time, with non-word characters removed."""
     return re.sub(r"\W", "", f"dvc{dossier_code}{stamp}")
+
+
+# QUERY's TrangThaiGD 4 ("failed") is kept as the intent's code; the callback's MaLoi are two digits.
+QUERY_FAILED = "4"
+FAILURE_REASONS = {
+    QUERY_FAILED: _("Nền tảng thanh toán báo giao dịch không thành công."),
+    "01": _("Nền tảng thanh toán không có dữ liệu của giao dịch này."),
+    "07": _("Giao dịch bị nghi ngờ gian lận nên chưa được chấp nhận."),
+    "09": _("Thẻ hoặc tài khoản chưa đăng ký dịch vụ thanh toán trực tuyến (Internet Banking)."),
+    "10": _("Xác thực thông tin thẻ hoặc tài khoản không đúng quá 3 lần."),
+    "11": _("Đã hết thời gian chờ thanh toán."),
+    "12": _("Thẻ hoặc tài khoản đang bị khóa."),
+    "13": _("Mật khẩu xác thực giao dịch (OTP) không đúng."),
+    "24": _("Bạn đã hủy giao dịch."),
+    "51": _("Tài khoản không đủ số dư để thanh toán."),
+    "65": _("Tài khoản đã vượt quá hạn mức giao dịch trong ngày."),
+    "75": _("Ngân hàng thanh toán đang bảo trì."),
+    "79": _("Nhập sai mật khẩu thanh toán quá số lần quy định."),
+}
 
 
 def _int(text) -> int | None:
@@ -165,6 +189,17 @@ class DvcqgPlatform(Provider):
             raw=data,
         )
 
+    def failure_reason(self, code: str) -> str:
+        if not code or code == "00":
+            return ""
+        known = FAILURE_REASONS.get(code)
+        if known is not None:
+            return str(known)
+        # An unlisted code is still the platform's answer: the payer (and the one-stop officer they may
+        # call) can quote it.
+        general = _("Nền tảng thanh toán báo giao dịch không thành công (mã lỗi %(code)s).")
+        return str(general) % {"code": code}
+
     def answer(self, code: str, description: str) -> dict:
         """congso's reply to a callback."""
         body = {
@@ -189,7 +224,7 @@ class DvcqgPlatform(Provider):
         code = str(answer.get("MaLoi", ""))
         state = str(answer.get("TrangThaiGD", ""))
         if code == "00":
-            success = {"1": True, "3": None, "4": False}.get(state)
+            success = {"1": True, "3": None, QUERY_FAILED: False}.get(state)
         else:
             success = None  # 01: no such transaction on the platform (yet) — not final
         # The QUERY answer carries no hash in the public sources: it is trusted as the answer of the
