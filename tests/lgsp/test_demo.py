@@ -41,3 +41,25 @@ def test_secret_from_the_environment(monkeypatch, capsys):
     demo.seed_demo_lgsp()
     assert "s" * 40 not in capsys.readouterr().out
     assert services.issue_token(demo.DEMO_CLIENT_ID, "s" * 40).access_token
+
+
+def test_a_secret_given_later_or_rotated_away_is_accepted_again_after_reseeding(monkeypatch, capsys):
+    demo.seed_demo_lgsp()  # no secret given: one is generated and printed
+    monkeypatch.setenv(demo.SECRET_VARIABLE, "t" * 40)
+    demo.seed_demo_lgsp()  # the restart with the secret set: that one is the one accepted
+    assert services.issue_token(demo.DEMO_CLIENT_ID, "t" * 40).access_token
+    services.rotate_credential(ConsumerCredential.objects.get(client_id=demo.DEMO_CLIENT_ID))
+    demo.seed_demo_lgsp()
+    assert services.issue_token(demo.DEMO_CLIENT_ID, "t" * 40).access_token
+    assert ConsumerCredential.objects.filter(client_id=demo.DEMO_CLIENT_ID).count() == 1
+
+
+def test_ensure_demo_credential_keeps_a_matching_secret_and_restores_a_changed_one():
+    demo.seed_demo_lgsp(verbose=False)
+    credential = demo.ensure_demo_credential("nen-tang-demo", "a" * 40)
+    digest = credential.secret_hash
+    assert demo.ensure_demo_credential("nen-tang-demo", "a" * 40).secret_hash == digest  # nothing to do
+    demo.ensure_demo_credential("nen-tang-demo", "b" * 40)  # the setting changed between two runs
+    with pytest.raises(services.TokenError):
+        services.issue_token("nen-tang-demo", "a" * 40)
+    assert services.issue_token("nen-tang-demo", "b" * 40).access_token

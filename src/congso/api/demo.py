@@ -9,6 +9,7 @@ import os
 from django.db import transaction
 
 from congso.agencies import demo as agencies_demo
+from congso.lgsp import demo as lgsp_demo
 from congso.lgsp import services as lgsp
 
 from .schema import gateway_document
@@ -64,8 +65,11 @@ def seed_demo_api(upstream_url: str, verbose: bool = True):
     if consumer is not None:
         if not lgsp.rights_of(service).filter(system=consumer).exists():
             lgsp.grant_access(service, system=consumer)
-        if not consumer.credentials.filter(client_id=CONSUMER_CLIENT_ID).exists():
-            given = os.environ.get(CONSUMER_SECRET_VARIABLE, "")
+        given = os.environ.get(CONSUMER_SECRET_VARIABLE, "")
+        if given and consumer.credentials.filter(client_id=CONSUMER_CLIENT_ID).exists():
+            # A secret given now (perhaps not at the first seeding, or another one) is the one accepted.
+            lgsp_demo.ensure_demo_credential(CONSUMER_CLIENT_ID, given, system=consumer)
+        elif not consumer.credentials.filter(client_id=CONSUMER_CLIENT_ID).exists():
             issued = lgsp.create_credential(consumer, client_id=CONSUMER_CLIENT_ID, secret=given)
             if verbose:
                 print(f"\nAPI: thông tin xác thực minh họa / demo credential of {consumer.identifier}")

@@ -15,6 +15,7 @@ nothing):
 from congso.agencies import demo as agencies_demo
 from congso.agencies import services as agencies
 from congso.identity import services as identity
+from congso.lgsp import demo as lgsp_demo
 from congso.lgsp import services as lgsp
 
 from . import exchange_conf, services
@@ -80,10 +81,8 @@ def register_exchange_service(upstream_url: str):
         lgsp.set_upstream(service, upstream_url, token_variable=UPSTREAM_TOKEN_VARIABLE)
     if not lgsp.rights_of(service).filter(system=system).exists():
         lgsp.grant_access(service, system=system)
-    if not system.credentials.filter(client_id=exchange_conf.client_id()).exists():
-        lgsp.create_credential(
-            system, client_id=exchange_conf.client_id(), secret=exchange_conf.client_secret()
-        )
+    # The same rule as the registries' credential: the secret the settings hold is the one accepted.
+    lgsp_demo.ensure_demo_credential(exchange_conf.client_id(), exchange_conf.client_secret(), system=system)
     return service
 
 

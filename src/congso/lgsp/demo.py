@@ -5,7 +5,8 @@ and, for publish / subscribe, the civil status system's right to follow the doss
 (received, accepted, result ready, result returned) with a pull subscription to each.
 
 The credential's client id is fixed (``DEMO_CLIENT_ID``); its secret is ``CONGSO_LGSP_DEMO_CLIENT_SECRET``
-from the environment when set (at least 32 characters), otherwise generated and printed once. The
+from the environment when set (at least 32 characters), otherwise generated and printed once; set later
+(or changed), re-seeding gives the credential that secret (``ensure_demo_credential``). The
 services are registered at a placeholder address (``*.demo.congso.local``) that the project's composition
 (``congso.demo``) then points, through ``point_province_services``, at what really answers on the demo's
 own web server: the one-stop system's public status lookup, the document system's exchange endpoint, and
@@ -171,8 +172,11 @@ def seed_demo_lgsp(verbose: bool = True) -> dict[str, System]:
     services.grant_access(offered["tra-cuu-ho-so"], system=systems["CONGDVC"])
     services.ensure_signing_keys()
     _follow_dossiers(systems["HOTICH"])
-    if not ConsumerCredential.objects.filter(client_id=DEMO_CLIENT_ID).exists():
-        given = os.environ.get(SECRET_VARIABLE, "")
+    given = os.environ.get(SECRET_VARIABLE, "")
+    if given and ConsumerCredential.objects.filter(client_id=DEMO_CLIENT_ID).exists():
+        # A secret given now (perhaps not at the first seeding, or another one) is the one accepted.
+        ensure_demo_credential(DEMO_CLIENT_ID, given)
+    elif not ConsumerCredential.objects.filter(client_id=DEMO_CLIENT_ID).exists():
         issued = services.create_credential(systems["CONGDVC"], client_id=DEMO_CLIENT_ID, secret=given)
         if verbose:
             print(f"\nLGSP: thông tin xác thực minh họa / demo credential of {systems['CONGDVC'].identifier}")
@@ -269,16 +273,23 @@ def seed_national_services(national: list[dict], consumer_code: str = "CONGDVC")
 
 
 @transaction.atomic
-def ensure_demo_credential(client_id: str, secret: str, system_code: str = "CONGDVC"):
-    """A credential ``client_id`` with ``secret`` for the demo system ``system_code`` (the platform's
-    consumer of the national registries); an existing one is left as it is. None when the system does
-    not exist or no secret is given."""
+def ensure_demo_credential(client_id: str, secret: str, system_code: str = "CONGDVC", *, system=None):
+    """A credential ``client_id`` that accepts ``secret``, for ``system`` or else the demo system
+    ``system_code`` (the platform's consumer of the national registries, the document system). None when
+    the system does not exist or no secret is given.
+
+    ``secret`` is what the platform's settings hold and present: an existing credential that no longer
+    accepts it (the setting changed since the var dir was seeded, or the secret was rotated in the
+    catalogue) is given it again, else the platform's calls would fail with invalid_client after every
+    restart while the seeding reported success."""
     if not secret:
         return None
     existing = ConsumerCredential.objects.filter(client_id=client_id).first()
     if existing is not None:
+        if not services.has_secret(existing, secret):
+            services.rotate_credential(existing, secret=secret)
         return existing
-    system = System.objects.filter(code=system_code).first()
+    system = system or System.objects.filter(code=system_code).first()
     if system is None:
         return None
     return services.create_credential(system, client_id=client_id, secret=secret).credential

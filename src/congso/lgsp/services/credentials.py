@@ -82,15 +82,23 @@ def create_credential(
 
 
 @transaction.atomic
-def rotate_credential(credential: ConsumerCredential, by=None) -> IssuedCredential:
-    """A new secret for ``credential``; the old one stops working at once."""
+def rotate_credential(credential: ConsumerCredential, by=None, *, secret: str = "") -> IssuedCredential:
+    """A new secret for ``credential``; the old one stops working at once. The secret is generated
+    unless given (the demo gives the one its settings hold for the platform's own systems)."""
+    if secret and len(secret) < MIN_SECRET_LENGTH:
+        raise RegistryError(_("Khóa bí mật phải dài ít nhất 32 ký tự."), field="secret")
     credential = ConsumerCredential.objects.select_for_update().get(pk=credential.pk)
-    secret = secrets.token_urlsafe(32)
+    secret = secret or secrets.token_urlsafe(32)
     credential.secret_hash = keys.hash_secret(secret)
     credential.rotated_at = timezone.now()
     credential.save(update_fields=["secret_hash", "rotated_at"])
     changed("lgsp.credential.rotate", credential, changes={"client_id": credential.client_id}, by=by)
     return IssuedCredential(credential, secret)
+
+
+def has_secret(credential: ConsumerCredential, secret: str) -> bool:
+    """Whether ``secret`` is the one ``credential`` accepts (only its digest is stored)."""
+    return bool(secret) and keys.secret_matches(secret, credential.secret_hash)
 
 
 @transaction.atomic
