@@ -164,6 +164,46 @@ def test_a_procedure_without_a_process_is_routed_by_officers(world, defaults, at
     assert dossier.status == Status.IN_PROCESSING and dossier.routed_by_process == ""
 
 
+def test_no_hand_over_by_hand_while_the_process_start_is_pending(world, defaults, at_counter, client):
+    """Between the acceptance and the worker's start, a hand-over by hand would start processing beside
+    the process (which would then fail its start, or route the dossier a second way)."""
+    dossier = at_counter("chung-thuc-trong-ngay")
+    client.force_login(world.one_stop)
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert "Đang khởi tạo quy trình xử lý" in page
+    assert f"/can-bo/ho-so/{dossier.code}/ban-giao/" not in page
+    assert client.get(f"/can-bo/ho-so/{dossier.code}/ban-giao/").status_code == 409
+    with pytest.raises(dossiers.InvalidDossierInput) as refused:
+        dossiers.hand_over(
+            dossier,
+            to_agency=world.commune,
+            to_unit_label="Tư pháp",
+            step_name="Thẩm định",
+            given_by=world.one_stop,
+        )
+    assert refused.value.code == "process_starting"
+
+    run_workflow_subscribers()
+    dossier.refresh_from_db()
+    assert dossier.routed_by_process and not rows_of(dossier)  # the process alone routes it
+    assert (
+        "Đang khởi tạo quy trình xử lý" not in client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    )
+
+
+def test_a_key_without_an_active_version_leaves_the_dossier_to_the_officers(world, at_counter):
+    dossier = at_counter("chua-co-quy-trinh")  # nothing will start: no reason to wait
+    dossiers.hand_over(
+        dossier,
+        to_agency=world.commune,
+        to_unit_label="Tư pháp",
+        step_name="Thẩm định",
+        given_by=world.one_stop,
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROCESSING
+
+
 def test_a_process_without_an_active_version_starts_nothing_and_says_so(world, at_counter):
     dossier = at_counter("chua-co-quy-trinh")
     run_workflow_subscribers()

@@ -81,6 +81,12 @@ class OfficerPagesExtension:
         """Lines this block adds to ``dossier``'s history (the caller checked the officer may see it)."""
         return []
 
+    def process_start_pending(self, dossier) -> bool:
+        """Whether a process of this block is about to take ``dossier`` over (its start waits for a
+        worker): officers must not route it by hand meanwhile, or the process and the officer would
+        both move it."""
+        return False
+
 
 officer_pages = Registry("officer page extensions")
 
@@ -112,3 +118,8 @@ def dossier_panels(request, dossier) -> list[DossierPanel]:
 def timeline_notes(dossier) -> list[TimelineNote]:
     """Every registered extension's lines of ``dossier``'s history."""
     return [note for extension in _extensions() for note in extension.timeline(dossier)]
+
+
+def process_start_pending(dossier) -> bool:
+    """Whether some extension's process is about to take ``dossier`` over (see ``OfficerPagesExtension``)."""
+    return any(extension.process_start_pending(dossier) for extension in _extensions())

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from congso.dossiers import extensions
+from congso.dossiers.models import Status
 
-from .models import WorkItem, WorkItemState
+from .models import ProcessInstance, WorkItem, WorkItemState
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 200
@@ -135,6 +136,21 @@ class WorkItemsOnOfficerPages(extensions.OfficerPagesExtension):
 
     def process_url(self, dossier) -> str:
         return reverse("workflow:dossier_flow", args=[dossier.pk])
+
+    def process_start_pending(self, dossier) -> bool:
+        """An accepted dossier whose procedure's process will start when a worker delivers
+        ``dossier.accepted`` (seconds, or longer if the workers are busy). A hand-over by hand in that
+        window would start processing (2→4) beside the process, which then fails its own start or routes
+        the dossier a second way. No active version: nothing will start, officers route it."""
+        from .lifecycle import active_version_for  # lifecycle imports the engine: loaded when asked
+
+        return (
+            dossier.status == Status.ACCEPTED
+            and not dossier.routed_by_process
+            and bool((dossier.procedure_version.process_key or "").strip())
+            and not ProcessInstance.objects.filter(dossier=dossier).exists()
+            and active_version_for(dossier) is not None
+        )
 
 
 extensions.officer_pages.add("workflow", WorkItemsOnOfficerPages())

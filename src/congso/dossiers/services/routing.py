@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from congso.agencies import services as agency_services
 from congso.core import audit, events, timeliness
 
-from .. import deadlines, permissions, states
+from .. import deadlines, extensions, permissions, states
 from ..errors import IllegalTransition, InvalidDossierInput
 from ..models import Dossier, HandOver, Status
 from .acting import _authority_extra, _event_process, _hours_json, _iso, _lock
@@ -182,6 +182,16 @@ def hand_over(
                     "danh sách công việc."
                 ).format(code=dossier.code, process=dossier.routed_by_process),
                 code="routed_by_process",
+            )
+        if extensions.process_start_pending(dossier):
+            # Asked under the dossier's lock: the process's start locks it too, so it cannot slip in
+            # between this check and the hand-over.
+            raise InvalidDossierInput(
+                _(
+                    "Hồ sơ {code} đang khởi tạo quy trình xử lý; hồ sơ sẽ được chuyển theo quy trình, "
+                    "vui lòng tải lại trang sau ít phút."
+                ).format(code=dossier.code),
+                code="process_starting",
             )
         now = timezone.now()
         _check_agency_in_force(to_agency, timezone.localdate(now))

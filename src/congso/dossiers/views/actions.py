@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from congso.agencies import services as agency_services
 from congso.workspace.permissions import workspace_required
 
-from .. import deadlines, forms, inbox, permissions, services, states
+from .. import deadlines, extensions, forms, inbox, permissions, services, states
 from ..files import PaperUpload
 from ..models import FormCode, Status, SupplementRequest
 from .common import error_summary, get_visible, refuse_page
@@ -58,7 +58,7 @@ def _hand_over_verdict(dossier, granted) -> str:
     process moves it when its officers complete their work items."""
     if permissions.HAND_OVER not in granted:
         return FORBIDDEN
-    if dossier.routed_by_process:
+    if dossier.routed_by_process or extensions.process_start_pending(dossier):
         return NOT_NOW
     return ALLOWED if dossier.status in services.HAND_OVER_STATUSES else NOT_NOW
 
@@ -376,7 +376,12 @@ def action(request, code, slug):
             dossier=dossier,
         )
     if verdict == NOT_NOW:
-        if chosen.slug == "ban-giao" and dossier.routed_by_process:
+        if chosen.slug == "ban-giao" and extensions.process_start_pending(dossier):
+            reason = _(
+                "Hồ sơ {code} đang khởi tạo quy trình xử lý; hồ sơ sẽ được chuyển theo quy trình, "
+                "vui lòng tải lại trang sau ít phút."
+            ).format(code=dossier.code)
+        elif chosen.slug == "ban-giao" and dossier.routed_by_process:
             reason = _(
                 "Hồ sơ {code} đang được chuyển bước theo {process}: hồ sơ được chuyển khi cán bộ hoàn thành "
                 "việc của mình trong “Việc cần xử lý”."

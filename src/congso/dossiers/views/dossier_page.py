@@ -143,6 +143,7 @@ def detail(request, code):
         "forms_produced": produced,
         "receipt_url": next((e["url"] for e in produced if e["code"] == FormCode.RECEIPT), ""),
         "flow_url": extensions.process_url(dossier),
+        "process_starting": extensions.process_start_pending(dossier),
         "work_inbox_url": extensions.to_do_url(),
         "extension_panels": extensions.dossier_panels(request, dossier),
         "control_sheet_xlsx": reverse("dossiers:control_sheet_xlsx", args=[dossier.code])
