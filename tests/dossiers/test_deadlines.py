@@ -366,6 +366,23 @@ def test_watch_is_registered_as_a_periodic_job():
 # --- Hand-over steps (control sheet) ------------------------------------------------------------------
 
 
+def test_a_hand_over_by_hand_is_due_no_later_than_the_appointment(
+    make_version, submit, actors, agency_a, clock
+):
+    clock.set(local(2026, 3, 6, 9, 0))
+    dossier = submit(version=make_version(time_limit_value=5, papers=()), papers=[])
+    services.accept(dossier, actors.one_stop)
+    dossier.refresh_from_db()
+    row = services.hand_over(
+        dossier,
+        to_agency=agency_a,
+        step_name="Thẩm định hồ sơ",
+        given_by=actors.one_stop,
+        allotted_working_hours=200,  # 25 working days, for a 5-day procedure
+    )
+    assert row.allotted_hours == 200 and row.due_at == dossier.due_at
+
+
 def test_hand_over_steps_are_classified(make_version, submit, actors, agency_a, agency_b, clock):
     clock.set(local(2026, 3, 6, 9, 0))
     dossier = submit(version=make_version(time_limit_value=5, papers=()), papers=[])

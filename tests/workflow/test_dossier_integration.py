@@ -500,3 +500,45 @@ def test_the_death_registration_liên_thông_signs_then_branches_to_police_and_i
     services.complete(only_open(instance), world.specialist)  # compile → issue_result
     dossier.refresh_from_db()
     assert dossier.status == Status.RESULT_READY
+
+
+# --- Step deadlines and the dossier's appointment --------------------------------------------------------
+
+
+def long_step_process() -> str:
+    """One step allotted 80 working hours: longer than the 5 working days of the test procedure."""
+    return process(
+        [
+            '<bpmn:startEvent id="s"/>',
+            user_task("a", "Thẩm định", hours=80),
+            '<bpmn:endEvent id="e"/>',
+            flow("f1", "s", "a"),
+            flow("f2", "a", "e"),
+        ],
+        {"Chuyên viên": ["s", "a", "e"]},
+    )
+
+
+def test_a_steps_deadline_is_capped_at_the_dossiers_appointment(world, deploy, at_counter, clock):
+    clock.set(local(2026, 3, 9, 8))
+    deploy(long_step_process())
+    dossier = at_counter("thu-nghiem")
+    run_workflow_subscribers()
+    dossier.refresh_from_db()
+    item = only_open(ProcessInstance.objects.get(dossier=dossier))
+    assert item.allotted_hours == 80  # the designer's estimate is kept …
+    assert item.due_at == dossier.due_at  # … but the step has no longer than the dossier
+    (row,) = rows_of(dossier)
+    assert row.due_at == item.due_at  # the control sheet says the same
+
+
+def test_a_step_opened_after_the_appointment_keeps_its_own_time(world, deploy, at_counter, clock):
+    clock.set(local(2026, 3, 9, 8))
+    deploy(long_step_process())
+    dossier = at_counter("thu-nghiem")
+    clock.set(local(2026, 3, 23, 8))  # the worker was away: the appointment has passed
+    run_workflow_subscribers()
+    dossier.refresh_from_db()
+    item = only_open(ProcessInstance.objects.get(dossier=dossier))
+    assert dossier.due_at < local(2026, 3, 23, 8) < item.due_at
+    assert rows_of(dossier)[0].due_at == item.due_at

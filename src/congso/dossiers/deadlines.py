@@ -125,14 +125,27 @@ def as_due_at(value) -> datetime:
 
 
 def step_due(
-    handed_at: datetime, allotted_hours: int | Decimal | None, fallback: datetime | None
+    handed_at: datetime,
+    allotted_hours: int | Decimal | None,
+    fallback: datetime | None,
+    *,
+    cap: datetime | None = None,
 ) -> datetime | None:
     """A hand-over step's deadline: its allotted working hours from ``handed_at``, else ``fallback``
     (the dossier's appointment). The exact hours, fractions included (0.5 h = 30 working minutes), by
     the same calendar function as a work item's deadline, so a process step and its control sheet row
-    agree."""
+    agree.
+
+    ``cap``, the dossier's appointment: a step is never given longer than the dossier has — its allotted
+    hours are the designer's estimate, the appointment is the province's promise. Except when the
+    appointment has already passed as the step opens: the dossier is late already (and says so); a cap
+    would make every later step late from its first minute and escalate at once, which tells nobody
+    anything new, so such a step keeps its own allotted time."""
     if allotted_hours:
-        return working_days.due_at_hours(handed_at, allotted_hours)
+        own = working_days.due_at_hours(handed_at, allotted_hours)
+        if cap is not None and handed_at < cap < own:
+            return cap
+        return own
     return fallback
 
 

@@ -428,7 +428,8 @@ def _open_item(instance, version, dossier, task, now) -> WorkItem:
         assigned_user=user,
         allotted_hours=hours,
         opened_at=now,
-        due_at=compute_due_at(now, hours),
+        # Capped at the dossier's appointment, by the rule its control sheet row follows too.
+        due_at=_dossier_services().step_deadline(dossier, now, hours) if hours else now,
     )
     events.publish(
         "workflow.step_opened",

@@ -106,6 +106,7 @@ from .routing import (
     hand_over_receivers,
     in_charge_of,
     release_process,
+    step_deadline,
 )
 
 __all__ = [
@@ -157,6 +158,7 @@ __all__ = [
     "result_papers",
     "return_result",
     "start_processing",
+    "step_deadline",
     "stop",
     "submit_online",
     "timeline",

@@ -210,7 +210,7 @@ def hand_over(
             received_by=received_by,
             handed_at=now,
             allotted_hours=allotted_working_hours,
-            due_at=deadlines.step_due(now, allotted_working_hours, dossier.due_at),
+            due_at=deadlines.step_due(now, allotted_working_hours, dossier.due_at, cap=dossier.due_at),
             note=_text(note),
         )
         dossier.current_agency = to_agency
@@ -317,6 +317,13 @@ class ProcessStep:
     branch: bool = False
 
 
+def step_deadline(dossier, start, allotted_hours):
+    """The deadline of a step of ``dossier`` opened at ``start`` with ``allotted_hours`` working hours
+    (None: the dossier's appointment), capped at the appointment (``deadlines.step_due``). The workflow
+    gives its work items the same, so a process step and its control sheet row agree."""
+    return deadlines.step_due(start, allotted_hours, dossier.due_at, cap=dossier.due_at)
+
+
 def _check_process_step(step: ProcessStep) -> None:
     _check_step_input(step.step_name, step.allotted_working_hours)
     if not step.ref or len(step.ref) > 100:
@@ -329,7 +336,7 @@ def _continue_row(row: HandOver, step: ProcessStep, authority, now) -> HandOver:
     hours = _allotted_hours(step.allotted_working_hours)
     if row.allotted_hours and hours:
         row.allotted_hours += hours
-        row.due_at = deadlines.step_due(row.handed_at, row.allotted_hours, row.due_at)
+        row.due_at = deadlines.step_due(row.handed_at, row.allotted_hours, row.due_at, cap=row.dossier.due_at)
     row.step_ref = step.ref
     row.save(update_fields=["allotted_hours", "due_at", "step_ref"])
     audit.record(
@@ -385,7 +392,7 @@ def _open_process_row(dossier, step: ProcessStep, authority, now, closed: list) 
         is_branch=step.branch,
         handed_at=now,
         allotted_hours=_allotted_hours(step.allotted_working_hours),
-        due_at=deadlines.step_due(now, _allotted_hours(step.allotted_working_hours), dossier.due_at),
+        due_at=step_deadline(dossier, now, _allotted_hours(step.allotted_working_hours)),
     )
     dossier.processing_agencies.add(step.to_agency)
     if not step.branch and dossier.current_agency_id != step.to_agency.pk:
