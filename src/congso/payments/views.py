@@ -78,7 +78,10 @@ def pay(request, public_id):
         else:
             return redirect(url)
     due = services.amount_due(dossier)
-    intents = services.intents_of(dossier)
+    attempts = [
+        {"intent": intent, "reason": services.failure_reason(intent)}
+        for intent in services.intents_of(dossier)
+    ]
     return render(
         request,
         "payments/pay.html",
@@ -88,7 +91,7 @@ def pay(request, public_id):
             "due_text": services.format_vnd(due) if due else "",
             "fees": services.fee_lines(dossier.procedure_version),
             "providers": services.provider_choices(),
-            "intents": intents,
+            "attempts": attempts,
             "error": error,
             "my_dossier_url": reverse("portal:my-dossier", kwargs={"public_id": dossier.public_id}),
         },
@@ -140,6 +143,7 @@ def _intent_context(request, intent: PaymentIntent) -> dict:
         "dossier": intent.dossier,
         "amount_text": services.format_vnd(intent.amount),
         "waiting": intent.status in (IntentStatus.CREATED, IntentStatus.PENDING),
+        "failure_reason": services.failure_reason(intent),
         "receipt": receipt,
         "provider_label": providers[intent.provider].label
         if intent.provider in providers

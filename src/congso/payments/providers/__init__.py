@@ -96,6 +96,11 @@ class Provider:
     def read_return(self, data: dict) -> Verdict:
         return self.read_notification(data)
 
+    def failure_reason(self, code: str) -> str:
+        """Why a payment failed, for the citizen, from the provider's result ``code`` (in the active
+        language); "" when the provider's codes are not known here."""
+        return ""
+
     def query(self, intent, *, client_ip: str = "127.0.0.1") -> Verdict:
         raise NotImplementedError
 
