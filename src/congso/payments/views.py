@@ -79,7 +79,11 @@ def pay(request, public_id):
             return redirect(url)
     due = services.amount_due(dossier)
     attempts = [
-        {"intent": intent, "reason": services.failure_reason(intent)}
+        {
+            "intent": intent,
+            "amount_text": services.format_vnd(intent.amount),
+            "reason": services.failure_reason(intent),
+        }
         for intent in services.intents_of(dossier)
     ]
     return render(
