@@ -374,8 +374,6 @@ def seed(verbose: bool = False) -> dict:
 
         seed_demo_oidc(agencies["science_technology"])
     with transaction.atomic():
-        _attach_example_forms()
-    with transaction.atomic():
         _seed_demo_dossiers(users, agencies)
     if apps.is_installed("congso.sandbox"):
         with transaction.atomic():
@@ -426,25 +424,6 @@ def print_accounts() -> None:
         f"{DEMO_TOTP_SECRET_BASE32} (docs/identity.md)"
     )
     print()
-
-
-# The online forms the portal ships as examples, attached to the demo's versions that have none yet.
-EXAMPLE_FORMS = ["1.001193", "2.000815", "1.004194"]
-
-
-def _attach_example_forms() -> None:
-    from congso.catalog import services as catalog_services
-    from congso.formengine import examples
-
-    for code in EXAMPLE_FORMS:
-        try:
-            version = catalog_services.version_in_force(code)
-        except catalog_services.ProcedureNotAvailable:
-            continue
-        if version.form_schema:
-            continue
-        version.form_schema, version.form_ui = examples.load(code)
-        version.save(update_fields=["form_schema", "form_ui"])
 
 
 def _demo_pdf(title: str) -> bytes:

@@ -60,6 +60,47 @@ def test_pay_online_then_download_receipt_and_result(waiting, actors, page):
     assert waiting.code in page.content()
 
 
+def test_the_pay_page_fits_a_phone_and_reads_amounts_in_dong(waiting, citizen, browser, live_server):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from congso.payments.models import IntentStatus, PaymentIntent
+
+    with database_work():
+        for provider, reference, status, code in (
+            ("dvcqg", "dvc0000112H08260311000720260311101500a1b2", IntentStatus.FAILED, "4"),
+            ("vnpay", f"CS{waiting.pk}T20260311101500ABC123", IntentStatus.ABANDONED, "24"),
+        ):
+            PaymentIntent.objects.create(
+                dossier=waiting,
+                payer=citizen,
+                provider=provider,
+                reference=reference,
+                amount=16_000,
+                description="x",
+                gateway_url="http://gateway.invalid/",
+                created_stamp="20260311101500",
+                expires_at=timezone.now() + timedelta(minutes=15),
+                status=status,
+                provider_code=code,
+            )
+    context = browser.new_context(
+        locale="vi-VN", base_url=live_server.url, viewport={"width": 360, "height": 740}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"/thanh-toan/ho-so/{waiting.public_id}/")
+    page.get_by_label("Tên đăng nhập hoặc số định danh cá nhân").fill("citizen_an")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("heading", name="Các lần thanh toán").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    attempts = page.locator("section[aria-labelledby=intents-title]").inner_text()
+    assert attempts.count("16.000 đồng") == 2 and "16000" not in attempts
+    context.close()
+
+
 @pytest.fixture
 def offered(version, agency_a, citizen, settings, tmp_path):
     """The fully online procedure of the dossier fixtures, received by agency A."""

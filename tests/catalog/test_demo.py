@@ -131,3 +131,19 @@ def test_marriage_registered_after_15h_is_due_the_next_working_day(seeded):
     assert deadlines.initial_due(version, received) == datetime(
         2026, 3, 13, 17, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")
     )
+
+
+def test_the_birth_registration_form_is_in_the_engines_format_and_refuses_a_future_birth_date(seeded):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from congso import formengine
+    from congso.formengine import examples
+
+    version = services.version_in_force("1.001193")
+    assert (version.form_schema, version.form_ui) == examples.load("1.001193")
+    definition = formengine.build(version.form_schema, version.form_ui)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    result = definition.validate({"tre": {"ngay_sinh": tomorrow}}, paths={"tre.ngay_sinh"})
+    assert result.fields == {"tre.ngay_sinh": "Ngày sinh của trẻ không được sau ngày hôm nay."}

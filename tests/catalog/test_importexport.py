@@ -195,6 +195,44 @@ def test_json_errors_are_located(db):
     assert not Procedure.objects.exists()
 
 
+def _one_version_document(form_schema, form_ui) -> dict:
+    version = {"number": 1, "effective_from": "01/07/2025", "legal_basis": "Luật", "papers": []}
+    version.update(form_schema=form_schema, form_ui=form_ui)
+    return {
+        "format": "congso.catalog",
+        "format_version": 1,
+        "fields": [{"code": "ho-tich", "name": "Hộ tịch"}],
+        "procedures": [
+            {
+                "code": "1.001193",
+                "national_code": "1.001193",
+                "name": "Đăng ký khai sinh",
+                "field": "ho-tich",
+                "level": "commune",
+                "versions": [version],
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("form_ui", "problem"),
+    [
+        # A misspelt top-level key was silently ignored: the form lost its steps.
+        ({"step": [{"id": "x", "fields": ["a"]}]}, "khóa “step” không được hỗ trợ (có phải là “steps”?)"),
+        # Valid JSON that the engine cannot build: a field that no step asks.
+        ({"steps": [{"id": "x", "fields": ["a"]}]}, "Biểu mẫu trực tuyến: Trường “b” không thuộc bước nào"),
+    ],
+)
+def test_a_form_the_engine_cannot_build_is_refused_at_import(db, form_ui, problem):
+    schema = {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}
+    document = _one_version_document(schema, form_ui)
+    report = ie.import_catalog(io.BytesIO(json.dumps(document).encode()), format="json")
+    messages = [str(i) for i in report.issues]
+    assert any(problem in m for m in messages), messages
+    assert not Procedure.objects.exists()
+
+
 def test_unreadable_files_are_reported_not_raised(db):
     bad_json = ie.import_catalog(
         io.BytesIO(b'{"format": "congso.catalog",\n "procedures": [,]}'), format="json"

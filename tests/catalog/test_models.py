@@ -114,6 +114,25 @@ def test_form_schema_is_checked_on_save_too(saved):
     assert not ProcedureVersion.objects.exists()
 
 
+def test_a_misspelt_ui_hint_key_is_refused_on_save_and_in_the_admin(saved):
+    schema = {"type": "object", "properties": {"ho_ten": {"type": "string"}}}
+    v = version(saved, 1, date(2025, 7, 1), form_schema=schema, form_ui={"feilds": {}})
+    with pytest.raises(ValidationError) as info:
+        v.full_clean()
+    assert "“feilds” không được hỗ trợ (có phải là “fields”?)" in " ".join(info.value.messages)
+    with pytest.raises(ValidationError):
+        v.save()
+    assert not ProcedureVersion.objects.exists()
+
+
+def test_a_form_the_engine_cannot_build_is_refused_in_the_admin(saved):
+    schema = {"type": "object", "properties": {"ho_ten": {"type": "string"}}}
+    ui = {"fields": {"ho_ten": {"readonly": True}}}
+    with pytest.raises(ValidationError) as info:
+        version(saved, 1, date(2025, 7, 1), form_schema=schema, form_ui=ui).full_clean()
+    assert "phải có nguồn điền sẵn" in " ".join(info.value.message_dict["form_ui"])
+
+
 def test_unverified_accepts_only_known_keys(saved):
     version(saved, 1, date(2025, 7, 1), unverified=["time_limit", "fee"]).full_clean()
     with pytest.raises(ValidationError) as info:

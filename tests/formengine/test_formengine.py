@@ -596,6 +596,21 @@ def test_compatible_data_keeps_what_still_fits():
             {"fields": {"z": {"label": "Z"}}},
             "trường “z” không có trong JSON Schema",
         ),
+        (
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+            {"step": [{"id": "x", "fields": ["a"]}]},
+            "khóa “step” không được hỗ trợ (có phải là “steps”?)",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+            {"ui:order": ["a"]},
+            "khóa “ui:order” không được hỗ trợ (có phải là “order”?)",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+            {"a": {"widget": "textarea"}},
+            "khóa “a” không được hỗ trợ; chỉ nhận steps, order, fields, applicant, represented",
+        ),
     ],
 )
 def test_unusable_definitions_are_explained(schema, ui, problem):

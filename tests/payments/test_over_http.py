@@ -262,7 +262,7 @@ def test_dvcqg_failure_and_forged_callback(awaiting, pay_with, gateways, client,
     # The payer's page says why, from the platform's code, in the page's language.
     client.force_login(citizen)
     page = client.get(f"/thanh-toan/giao-dich/{intent.reference}/").content.decode()
-    assert "Lý do: Tài khoản không đủ số dư để thanh toán." in page
+    assert "Lý do: Tài khoản của bạn không đủ số dư." in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(f"/thanh-toan/giao-dich/{intent.reference}/").content.decode()
     assert "Reason: There is not enough money in the account for the payment." in page

@@ -100,6 +100,62 @@ def test_the_browser_return_is_not_a_notification_it_never_settles(awaiting, cit
     assert intent.status == IntentStatus.PENDING and awaiting.status == Status.AWAITING_PAYMENT
 
 
+@pytest.mark.parametrize(
+    ("code", "status", "vietnamese", "english"),
+    [
+        ("24", IntentStatus.ABANDONED, "Bạn đã hủy giao dịch.", "You cancelled the payment."),
+        (
+            "51",
+            IntentStatus.FAILED,
+            "Tài khoản của bạn không đủ số dư.",
+            "Your account has insufficient funds.",
+        ),
+        (
+            "11",
+            IntentStatus.EXPIRED,
+            "Đã hết thời gian chờ thanh toán.",
+            "The time allowed for payment ran out.",
+        ),
+    ],
+)
+def test_a_failed_payment_tells_why_and_shows_no_transaction_number_zero(
+    awaiting, citizen, client, code, status, vietnamese, english
+):
+    intent = PaymentIntent.objects.create(
+        dossier=awaiting,
+        payer=citizen,
+        provider="vnpay",
+        reference="F1",
+        amount=AMOUNT,
+        description="x",
+        gateway_url="http://gateway.invalid/",
+        created_stamp="20260101000000",
+        expires_at=timezone.now() + timedelta(minutes=15),
+        status=IntentStatus.PENDING,
+    )
+    # VNPAY's IPN of a payment that never took place carries vnp_TransactionNo=0.
+    ipn = {
+        "vnp_TxnRef": "F1",
+        "vnp_Amount": str(AMOUNT * 100),
+        "vnp_ResponseCode": code,
+        "vnp_TransactionStatus": "02",
+        "vnp_TransactionNo": "0",
+        "vnp_TmnCode": "CONGSO01",
+    }
+    assert services.handle_notification("vnpay", gateway.vnpay_sign(ipn)).code == "00"
+    intent.refresh_from_db()
+    assert (intent.status, intent.provider_code, intent.provider_transaction) == (status, code, "")
+    client.force_login(citizen)
+    pay_page = client.get(f"/thanh-toan/ho-so/{awaiting.public_id}/").content.decode()
+    assert vietnamese in pay_page
+    intent_page = client.get(f"/thanh-toan/giao-dich/{intent.reference}/").content.decode()
+    assert f"Lý do: {vietnamese}" in intent_page
+    assert "Mã giao dịch của kênh thanh toán" not in intent_page
+    client.cookies["congso_language"] = "en"
+    assert english in client.get(f"/thanh-toan/ho-so/{awaiting.public_id}/").content.decode()
+    assert english in client.get(f"/thanh-toan/giao-dich/{intent.reference}/").content.decode()
+
+
 def test_fee_estimate_uses_the_catalogue_rules(version):
     Fee.objects.create(
         version=version,
@@ -434,7 +490,7 @@ def test_dvcqg_failure_reasons_from_the_platforms_codes():
     assert platform.failure_reason("00") == "" and platform.failure_reason("") == ""
     assert platform.failure_reason("4") == "Nền tảng thanh toán báo giao dịch không thành công."
     assert platform.failure_reason("11") == "Đã hết thời gian chờ thanh toán."
-    # A code the table does not know is still named, so the payer can quote it.
-    assert "(mã lỗi 42)" in platform.failure_reason("42")
+    # A code the table does not know is named by the service, so the payer can quote it.
+    assert platform.failure_reason("42") == ""
     with translation.override("en"):
-        assert platform.failure_reason("51") == "There is not enough money in the account for the payment."
+        assert platform.failure_reason("51") == "Your account has insufficient funds."

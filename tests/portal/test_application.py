@@ -157,6 +157,34 @@ def test_step_errors_show_next_to_fields_and_in_the_summary_and_nothing_is_saved
     assert draft.data == before
 
 
+def test_answers_posted_after_the_session_expired_are_offered_again_after_signing_in(
+    client, citizen, certification
+):
+    client.force_login(citizen)
+    draft = start(client, certification)
+    client.logout()  # the session expired while the applicant was typing
+    page_url = url("apply-step", draft, step_id="ban-chinh")
+    typed = {
+        "ten_giay_to": "Bằng tốt nghiệp",
+        "ngon_ngu": "tieng_viet",
+        "so_trang": "mười",
+        "so_ban_sao": "3",
+    }
+    response = client.post(page_url, typed)
+    assert response.status_code == 302 and response["Location"].startswith("/tai-khoan/dang-nhap/?next=")
+    client.force_login(citizen)
+    page = html(client.get(page_url))
+    assert one(page, "#f-ten_giay_to")["value"] == "Bằng tốt nghiệp"
+    assert one(page, "#f-so_ban_sao")["value"] == "3"
+    # A malformed answer comes back as typed, with its message, as after any POST.
+    assert one(page, "#f-so_trang")["value"] == "mười" and select(page, "#f-so_trang-error")
+    assert "đã được điền vào dưới đây" in page
+    draft.refresh_from_db()
+    assert "ten_giay_to" not in draft.data  # offered, not saved behind the applicant's back
+    # Offered once: the next visit shows the draft as saved.
+    assert one(html(client.get(page_url)), "#f-ten_giay_to").get("value", "") == ""
+
+
 def test_conditional_address_is_revealed_and_required_only_for_postal_delivery(signed_in, certification):
     draft = start(signed_in, certification)
     address = url("apply-step", draft, step_id="nhan-ket-qua")

@@ -14,7 +14,7 @@ from congso.portal import services
 from congso.portal.models import Feedback, Rating
 from tests.factories.agencies import AgencyFactory
 from tests.factories.identity import PASSWORD
-from tests.support.html import has_link, texts
+from tests.support.html import has_link, links, one, select, texts
 
 from .dossier_world import build_world, drive, page, submit
 
@@ -110,6 +110,20 @@ def test_unknown_reason_or_too_long_comment_is_refused(as_an, finished):
     response = as_an.post(feedback_url(finished), {"rating": "satisfied", "comment": "x" * 2001})
     assert response.status_code == 400
     assert "Ý kiến quá dài (tối đa 2000 ký tự)." in page(response)
+    assert not Feedback.objects.exists()
+
+
+def test_every_invalid_answer_is_reported_at_once_with_a_summary_linking_to_each(as_an, finished):
+    response = as_an.post(feedback_url(finished), {"reasons": ["bribe"], "comment": "x" * 2001})
+    assert response.status_code == 400
+    html = page(response)
+    summary = one(html, ".error-summary")
+    assert [href for href, _text in links(summary)] == ["#muc-do-1", "#ly-do-1", "#y-kien"]
+    assert has_link(summary, "#muc-do-1", "Vui lòng chọn mức độ hài lòng của bạn.")
+    assert has_link(summary, "#ly-do-1", "Lý do không hài lòng không hợp lệ.")
+    assert has_link(summary, "#y-kien", "Ý kiến quá dài (tối đa 2000 ký tự).")
+    assert select(html, "#muc-do-error") and select(html, "#ly-do-error") and select(html, "#y-kien-error")
+    assert one(html, "#y-kien").text == "x" * 2001  # what was typed stays
     assert not Feedback.objects.exists()
 
 

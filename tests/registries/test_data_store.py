@@ -27,6 +27,7 @@ from tests.portal.applications import (
     url,
 )
 from tests.samples import PDF_BYTES, pdf
+from tests.support.html import texts
 
 
 @pytest.fixture
@@ -89,6 +90,33 @@ def test_a_second_application_reuses_a_paper_from_the_data_store(
     keep_papers(_event(second))  # at least once: counted once
     assert services.reuse_count() == 1
     assert services.items_of(world["citizen"]).count() == 1  # the same content is kept once
+
+
+def test_several_papers_of_one_type_in_the_data_store_are_told_apart(client, world):
+    citizen = world["citizen"]
+    for filename, content in (("khai-sinh-2019.pdf", PDF_BYTES), ("khai-sinh-2024.pdf", PDF_BYTES + b"\n%2")):
+        handle = io.BytesIO(content)
+        handle.name = filename
+        services.store_upload(citizen, "Giấy khai sinh", handle, paper_code="ban-chup")
+    handle = io.BytesIO(PDF_BYTES + b"\n%3")
+    handle.name = "ket-qua.pdf"
+    services.store_result(
+        citizen, "Giấy khai sinh", handle, issued_by="UBND phường Phú Cường", source_dossier_code="X-1"
+    )
+    handle = io.BytesIO(PDF_BYTES + b"\n%4")
+    handle.name = "ket-qua.pdf"
+    services.store_result(
+        citizen, "Giấy khai sinh", handle, issued_by="UBND phường Phú Cường", source_dossier_code="X-2"
+    )
+    client.force_login(citizen)
+    draft = start(client, world["version"])
+    fill_certification(client, draft, world["communes"][0])
+    page = html(client.get(url("apply-papers", draft)))
+    labels = texts(page, "#tep-ban-chup-kho option")[1:]
+    assert len(labels) == 4 and len(set(labels)) == 4, labels
+    assert any("tệp khai-sinh-2019.pdf" in label and "lưu vào kho ngày" in label for label in labels)
+    assert any("tệp khai-sinh-2024.pdf" in label for label in labels)
+    assert sum("do UBND phường Phú Cường cấp" in label and "cấp ngày" in label for label in labels) == 2
 
 
 def test_a_reuse_is_published_once_and_counted_by_reporting_at_once(

@@ -5,10 +5,16 @@ written as ``@key`` aliases of the demo organisation (``agencies.demo.seed_demo_
 ``@communes`` for every commune-level People's Committee of the demo. An alias the demo organisation
 does not have (for instance a commune police station) is left out rather than pointed at a wrong
 agency; the version's ``implementing_agency_note`` still names the agency in words.
+
+A version without an online form gets the form engine's example for its procedure, if there is one
+(``congso.formengine.examples``): one copy of each demo form, in the engine's format, instead of a second
+one in the seed file that could drift from it.
 """
 
 import json
 from pathlib import Path
+
+from congso.formengine import examples
 
 from .importexport import CatalogImportError, ImportReport, import_raw, read_json
 
@@ -43,7 +49,13 @@ def seed_demo_catalog(path: Path | None = None) -> ImportReport:
                 for ref in version.get("implementing_agencies", [])
                 if not ref.startswith("@") or aliases.get(ref[1:])
             ]
+            _with_example_form(procedure.get("code"), version)
     report = import_raw(read_json(document), agency_aliases=aliases, source=(path or SEED_FILE).name)
     if not report.ok:
         raise CatalogImportError(report.issues)
     return report
+
+
+def _with_example_form(code, version: dict) -> None:
+    if not version.get("form_schema") and code in examples.codes():
+        version["form_schema"], version["form_ui"] = examples.load(code)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .validators import (
     UNVERIFIED_KEYS,
     check_procedure_code,
+    validate_form,
     validate_form_schema,
     validate_form_ui,
     validate_national_code,
@@ -322,6 +323,16 @@ class ProcedureVersion(models.Model):
             ).first()
             if clash is not None:
                 raise ValidationError(overlap_message(clash))
+        self._clean_form()
+
+    def _clean_form(self) -> None:
+        """The form as the portal will build it; shown on the form's UI hints, where most problems are.
+        Malformed JSON has its own field messages already."""
+        if isinstance(self.form_schema, dict) and isinstance(self.form_ui, dict):
+            try:
+                validate_form(self.form_schema, self.form_ui)
+            except ValidationError as exc:
+                raise ValidationError({"form_ui": exc.messages}) from exc
 
     @property
     def is_offered_online(self) -> bool:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from jsonschema import SchemaError
 from jsonschema.validators import validator_for
 
+from congso import formengine
 from congso.agencies.validators import AGENCY_CODE_RE
 
 NATIONAL_CODE_RE = re.compile(r"^\d\.\d{6}$")
@@ -92,6 +93,18 @@ def validate_form_ui(value) -> None:
         raise ValidationError(
             _("Gợi ý hiển thị biểu mẫu phải là một đối tượng JSON."), code="invalid_form_ui"
         )
+    unknown = formengine.unknown_ui_keys(value)
+    if unknown:
+        raise ValidationError(unknown, code="invalid_form_ui")
+
+
+def validate_form(schema, ui) -> None:
+    """The whole online form, as the portal will read it: the form engine must be able to build it
+    (every step, field hint, condition and prefill source checked), not only parse as JSON."""
+    try:
+        formengine.build(schema, ui)
+    except formengine.FormDefinitionError as exc:
+        raise ValidationError(exc.problems, code="invalid_form") from exc
 
 
 def validate_unverified(value) -> None:

@@ -17,7 +17,7 @@ JSON), ``messages``, ``rendering``, ``prefill``.
 The engine knows nothing about drafts, users or dossiers; the portal's views do.
 """
 
-from .builder import build
+from .builder import UI_KEYS, build, unknown_ui_keys
 from .definition import FormDefinition
 from .nodes import (
     AnswerGroup,
@@ -34,6 +34,7 @@ from .rendering import BoundField, error_summary, page_answers, page_items
 
 __all__ = [
     "MISSING",
+    "UI_KEYS",
     "AnswerGroup",
     "AnswerRow",
     "BoundField",
@@ -50,4 +51,5 @@ __all__ = [
     "page_answers",
     "page_items",
     "set_path",
+    "unknown_ui_keys",
 ]

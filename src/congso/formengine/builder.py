@@ -2,6 +2,7 @@
 returns a ``FormDefinition``, or raises ``FormDefinitionError`` listing every problem in Vietnamese."""
 
 import copy
+import difflib
 import hashlib
 import json
 import re
@@ -36,6 +37,32 @@ DEFAULT_STEP_ID = "to-khai"
 # that a form may answer itself through ``represented`` (docs/forms.md).
 REPRESENTED_RELATIONS = ("parent_guardian", "authorised")
 REPRESENTED_KEYS = ("full_name", "national_id")
+# The top-level keys of the UI hints (docs/forms.md). Any other key is refused rather than ignored: a
+# misspelt "step" or another editor's "ui:order" would otherwise silently give a different form.
+UI_KEYS = ("steps", "order", "fields", "applicant", "represented")
+
+
+def unknown_ui_keys(ui) -> list[str]:
+    """One message per top-level key of ``ui`` the engine does not read (empty if none, or if ``ui`` is
+    not a JSON object: that has a message of its own)."""
+    if not isinstance(ui, dict):
+        return []
+    return [_unknown_key_message(key) for key in ui if key not in UI_KEYS]
+
+
+def _unknown_key_message(key) -> str:
+    params = {"key": str(key)[:60], "names": ", ".join(UI_KEYS)}
+    guess = difflib.get_close_matches(str(key).removeprefix("ui:"), UI_KEYS, n=1)
+    if guess:
+        params["guess"] = guess[0]
+        return (
+            _(
+                "Gợi ý hiển thị có khóa “%(key)s” không được hỗ trợ (có phải là “%(guess)s”?); "
+                "chỉ nhận %(names)s."
+            )
+            % params
+        )
+    return _("Gợi ý hiển thị có khóa “%(key)s” không được hỗ trợ; chỉ nhận %(names)s.") % params
 
 
 def _primary_type(schema: dict):
@@ -88,6 +115,7 @@ class _Builder:
         if not self.schema:
             return FormDefinition(self.schema, self.ui, [], {}, {})
         self._check_meta_schema()
+        self.problems.extend(unknown_ui_keys(self.ui))
         if not isinstance(self.ui_fields, dict):
             self.problem(_("“fields” trong gợi ý hiển thị phải là một đối tượng JSON."))
             self.ui_fields = {}

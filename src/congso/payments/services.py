@@ -278,7 +278,7 @@ def _settle(intent: PaymentIntent, verdict: Verdict, *, by: str) -> str:
         )
         return "amount"
     now = timezone.now()
-    intent.provider_transaction = verdict.transaction[:60]
+    intent.provider_transaction = _transaction_number(verdict.transaction)[:60]
     intent.provider_code = verdict.code[:8]
     intent.settled_at = now
     intent.settled_by = by
@@ -322,6 +322,13 @@ def _settle(intent: PaymentIntent, verdict: Verdict, *, by: str) -> str:
             label=intent.provider,
         )
     return "confirmed"
+
+
+def _transaction_number(given: str) -> str:
+    """The provider's transaction number, or "" when there was none: VNPAY reports a payment the citizen
+    cancelled before paying with ``vnp_TransactionNo=0``, which is no transaction anyone can look up."""
+    given = (given or "").strip()
+    return given if given.strip("0") else ""
 
 
 def handle_notification(
@@ -444,6 +451,10 @@ def recover_pending(older_than_minutes: int = 5) -> int:
     return count
 
 
+# The final states of an attempt that took no money; the provider's code says why.
+FAILED_STATUSES = (IntentStatus.FAILED, IntentStatus.ABANDONED, IntentStatus.EXPIRED)
+
+
 # --- reading ----------------------------------------------------------------------------------
 
 
@@ -451,6 +462,18 @@ def intents_of(dossier) -> list[PaymentIntent]:
     return list(
         PaymentIntent.objects.filter(dossier=dossier).select_related("receipt").order_by("-created_at")
     )
+
+
+def failure_reason(intent: PaymentIntent) -> str:
+    """Why an attempt did not go through, as its provider reported it (in the active language); "" for an
+    attempt that did not fail or for which the provider gave no code."""
+    if intent.status not in FAILED_STATUSES or not intent.provider_code or intent.provider_code == "00":
+        return ""
+    provider = providers[intent.provider] if intent.provider in providers else None
+    reason = provider.failure_reason(intent.provider_code) if provider is not None else ""
+    return reason or _("Kênh thanh toán báo giao dịch không thành công (mã %(code)s).") % {
+        "code": intent.provider_code
+    }
 
 
 def paid_intent(dossier) -> PaymentIntent | None:

@@ -78,7 +78,14 @@ def pay(request, public_id):
         else:
             return redirect(url)
     due = services.amount_due(dossier)
-    intents = services.intents_of(dossier)
+    attempts = [
+        {
+            "intent": intent,
+            "amount_text": services.format_vnd(intent.amount),
+            "reason": services.failure_reason(intent),
+        }
+        for intent in services.intents_of(dossier)
+    ]
     return render(
         request,
         "payments/pay.html",
@@ -88,7 +95,7 @@ def pay(request, public_id):
             "due_text": services.format_vnd(due) if due else "",
             "fees": services.fee_lines(dossier.procedure_version),
             "providers": services.provider_choices(),
-            "intents": intents,
+            "attempts": attempts,
             "error": error,
             "my_dossier_url": reverse("portal:my-dossier", kwargs={"public_id": dossier.public_id}),
         },
@@ -131,13 +138,6 @@ def intent_page(request, reference: str):
     return render(request, "payments/intent.html", _intent_context(request, intent))
 
 
-def _failure_reason(intent: PaymentIntent) -> str:
-    """The provider's reason for a payment that did not go through, so the payer knows what to fix."""
-    if intent.status not in (IntentStatus.FAILED, IntentStatus.ABANDONED) or intent.provider not in providers:
-        return ""
-    return providers[intent.provider].failure_reason(intent.provider_code)
-
-
 def _intent_context(request, intent: PaymentIntent) -> dict:
     receipt = (
         getattr(intent, "receipt", None) if intent.is_paid or intent.status == IntentStatus.REFUNDED else None
@@ -147,11 +147,11 @@ def _intent_context(request, intent: PaymentIntent) -> dict:
         "dossier": intent.dossier,
         "amount_text": services.format_vnd(intent.amount),
         "waiting": intent.status in (IntentStatus.CREATED, IntentStatus.PENDING),
+        "failure_reason": services.failure_reason(intent),
         "receipt": receipt,
         "provider_label": providers[intent.provider].label
         if intent.provider in providers
         else intent.provider,
-        "failure_reason": _failure_reason(intent),
         "my_dossier_url": reverse("portal:my-dossier", kwargs={"public_id": intent.dossier.public_id}),
         "pay_url": reverse("payments:pay", kwargs={"public_id": intent.dossier.public_id}),
     }

@@ -134,11 +134,25 @@ def can_give_feedback(dossier) -> bool:
 
 def _clean_reasons(rating: str, reasons) -> list[str]:
     reasons = [str(r) for r in (reasons or ())]
-    unknown = [r for r in reasons if r not in DissatisfactionReason.values]
-    if unknown:
-        raise FeedbackError(_("Lý do không hài lòng không hợp lệ."), code="reasons")
     # Reasons describe a dissatisfaction; with a good rating they are not part of the answer.
     return list(dict.fromkeys(reasons)) if rating == Rating.UNSATISFIED else []
+
+
+def _feedback_field_errors(rating: str, reasons, comment: str) -> dict[str, ValidationError]:
+    """Every answer of the form that cannot be stored, by field (``rating``, ``reasons``, ``comment``):
+    all of them at once, so the applicant corrects the form in one go rather than one error per try."""
+    errors: dict[str, ValidationError] = {}
+    if rating not in Rating.values:
+        errors["rating"] = ValidationError(_("Vui lòng chọn mức độ hài lòng của bạn."), code="rating")
+    if any(str(r) not in DissatisfactionReason.values for r in reasons or ()):
+        errors["reasons"] = ValidationError(_("Lý do không hài lòng không hợp lệ."), code="reasons")
+    if has_invalid_characters(comment):
+        errors["comment"] = ValidationError(INVALID_CHARACTERS, code="comment")
+    elif len(comment) > FEEDBACK_COMMENT_MAX:
+        errors["comment"] = ValidationError(
+            _("Ý kiến quá dài (tối đa {limit} ký tự).").format(limit=FEEDBACK_COMMENT_MAX), code="comment"
+        )
+    return errors
 
 
 def _is_applicant(user, dossier) -> bool:
@@ -169,23 +183,19 @@ def give_feedback(dossier, user, *, rating: str, reasons=(), comment: str = "") 
     Effects (one transaction): the ``Feedback`` row, the audit entry ``portal.feedback`` and the event
     ``feedback.given`` (dossier identifiers, agency and procedure codes, rating, reasons, timeliness —
     never the comment).
-    Errors: ``FeedbackError`` (not the applicant, the dossier has no result yet, bad rating or reasons,
-    comment too long); ``FeedbackAlreadyGiven`` (a second feedback). Nothing is stored when one is raised.
+    Errors: ``FeedbackError`` (not the applicant, the dossier has no result yet; or, with every problem by
+    field in its ``message_dict``, bad rating or reasons, comment too long); ``FeedbackAlreadyGiven`` (a
+    second feedback). Nothing is stored when one is raised.
     """
     if not _is_applicant(user, dossier):
         raise FeedbackError(_("Chỉ người nộp hồ sơ mới đánh giá được hồ sơ này."), code="not_applicant")
     if dossier.status not in FEEDBACK_STATUSES:
         raise FeedbackError(_("Bạn đánh giá được khi hồ sơ đã có kết quả giải quyết."), code="not_finished")
-    if rating not in Rating.values:
-        raise FeedbackError(_("Vui lòng chọn mức độ hài lòng của bạn."), code="rating")
-    reasons = _clean_reasons(rating, reasons)
     comment = str(comment or "").strip()
-    if has_invalid_characters(comment):
-        raise FeedbackError(INVALID_CHARACTERS, code="comment")
-    if len(comment) > FEEDBACK_COMMENT_MAX:
-        raise FeedbackError(
-            _("Ý kiến quá dài (tối đa {limit} ký tự).").format(limit=FEEDBACK_COMMENT_MAX), code="comment"
-        )
+    field_errors = _feedback_field_errors(rating, reasons, comment)
+    if field_errors:
+        raise FeedbackError(field_errors)
+    reasons = _clean_reasons(rating, reasons)
     try:
         with transaction.atomic():
             feedback = Feedback.objects.create(

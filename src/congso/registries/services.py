@@ -428,6 +428,39 @@ def reusable_items(user, *, day=None):
     return items_of(user, day=day or timezone.localdate()).exclude(file="")
 
 
+def reuse_labels(items) -> dict[int, str]:
+    """``{item id: label}`` for offering ``items`` to re-use on an application. Several papers of one type
+    are common (a birth certificate uploaded twice, two results of one procedure), so the label gives what
+    tells them apart: who issued it, the day it was issued or kept, the file's name, how long it is valid;
+    a label still shared by two items gets their number in the list."""
+    labels = {item.pk: _item_label(item) for item in items}
+    seen: dict[str, int] = {}
+    for label in labels.values():
+        seen[label] = seen.get(label, 0) + 1
+    numbered: dict[str, int] = {}
+    for pk, label in labels.items():
+        if seen[label] > 1:
+            numbered[label] = numbered.get(label, 0) + 1
+            labels[pk] = _("%(label)s — bản %(n)s") % {"label": label, "n": numbered[label]}
+    return labels
+
+
+def _item_label(item) -> str:
+    day = timezone.localtime(item.created_at).strftime("%d/%m/%Y")
+    details = [str(item.get_kind_display())]
+    if item.issued_by:
+        details.append(_("do %(issuer)s cấp") % {"issuer": item.issued_by})
+    if item.kind == ItemKind.RESULT:
+        details.append(_("cấp ngày %(day)s") % {"day": day})
+    else:
+        details.append(_("lưu vào kho ngày %(day)s") % {"day": day})
+    if item.original_name:
+        details.append(_("tệp %(name)s") % {"name": item.original_name})
+    if item.valid_until:
+        details.append(_("hiệu lực đến %(d)s") % {"d": item.valid_until.strftime("%d/%m/%Y")})
+    return f"{item.name} ({'; '.join(details)})"
+
+
 def open_item(user, item_id):
     """A copy of ``user``'s item ``item_id`` as an uploaded file, to attach to a draft like an upload
     (it is checked again on the way in). ``DataStoreItem.DoesNotExist`` when it is not theirs or gone."""

@@ -25,6 +25,7 @@ from ..models import (
 from ..search import fold
 from ..validators import (
     check_procedure_code,
+    validate_form,
     validate_form_schema,
     validate_form_ui,
     validate_national_code,
@@ -176,6 +177,7 @@ class Validator:
         start, end = data.get("effective_from"), data.get("effective_to")
         if start and end and end < start:
             row.fail(_("Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực."))
+        form_parsed = True
         for validator, key in (
             (validate_form_schema, "form_schema"),
             (validate_form_ui, "form_ui"),
@@ -186,6 +188,10 @@ class Validator:
                     validator(data[key])
                 except ValidationError as exc:
                     row.fail(" ".join(exc.messages))
+                    if key != "unverified":
+                        form_parsed = False
+        if form_parsed:
+            self._form(row, data)
         missing = [ref for ref in data.get("implementing_agencies") or [] if ref not in self.plan.agencies]
         for ref in missing:
             if ref.startswith("@"):
@@ -233,6 +239,16 @@ class Validator:
                 ),
                 exclude={"version", "kind", "amount", "rule", "position"},
             )
+
+    @staticmethod
+    def _form(row: Row, data: dict) -> None:
+        """A form that parses but that the portal could not build (a misspelt hint, a field in no step,
+        an unknown prefill source) is refused here, not discovered by the first citizen."""
+        try:
+            validate_form(data.get("form_schema"), data.get("form_ui"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                row.fail(_("Biểu mẫu trực tuyến: %(problem)s") % {"problem": message})
 
     def _papers(self, version: RawVersion) -> None:
         codes: dict[str, Row] = {}

@@ -27,7 +27,17 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import STAMP, VIETNAM, Provider, ProviderError, StatementRow, Verdict, post_json, same_text
+from . import (
+    STAMP,
+    VIETNAM,
+    Provider,
+    ProviderError,
+    StatementRow,
+    Verdict,
+    card_network,
+    post_json,
+    same_text,
+)
 
 VERSION = "1.0.6"
 INIT_FIELDS = (
@@ -77,17 +87,7 @@ QUERY_FAILED = "4"
 FAILURE_REASONS = {
     QUERY_FAILED: _("Nền tảng thanh toán báo giao dịch không thành công."),
     "01": _("Nền tảng thanh toán không có dữ liệu của giao dịch này."),
-    "07": _("Giao dịch bị nghi ngờ gian lận nên chưa được chấp nhận."),
-    "09": _("Thẻ hoặc tài khoản chưa đăng ký dịch vụ thanh toán trực tuyến (Internet Banking)."),
-    "10": _("Xác thực thông tin thẻ hoặc tài khoản không đúng quá 3 lần."),
-    "11": _("Đã hết thời gian chờ thanh toán."),
-    "12": _("Thẻ hoặc tài khoản đang bị khóa."),
-    "13": _("Mật khẩu xác thực giao dịch (OTP) không đúng."),
-    "24": _("Bạn đã hủy giao dịch."),
-    "51": _("Tài khoản không đủ số dư để thanh toán."),
-    "65": _("Tài khoản đã vượt quá hạn mức giao dịch trong ngày."),
-    "75": _("Ngân hàng thanh toán đang bảo trì."),
-    "79": _("Nhập sai mật khẩu thanh toán quá số lần quy định."),
+    **card_network.REASONS,
 }
 
 
@@ -190,15 +190,10 @@ class DvcqgPlatform(Provider):
         )
 
     def failure_reason(self, code: str) -> str:
-        if not code or code == "00":
-            return ""
-        known = FAILURE_REASONS.get(code)
-        if known is not None:
-            return str(known)
-        # An unlisted code is still the platform's answer: the payer (and the one-stop officer they may
-        # call) can quote it.
-        general = _("Nền tảng thanh toán báo giao dịch không thành công (mã lỗi %(code)s).")
-        return str(general) % {"code": code}
+        # An unlisted code is named as it is by payments.services.failure_reason, so the payer (and the
+        # one-stop officer they may call) can quote it.
+        known = FAILURE_REASONS.get(code or "")
+        return str(known) if known is not None else ""
 
     def answer(self, code: str, description: str) -> dict:
         """congso's reply to a callback."""

@@ -17,7 +17,18 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import STAMP, VIETNAM, Provider, ProviderError, StatementRow, Verdict, get_json, post_json, same_text
+from . import (
+    STAMP,
+    VIETNAM,
+    Provider,
+    ProviderError,
+    StatementRow,
+    Verdict,
+    card_network,
+    get_json,
+    post_json,
+    same_text,
+)
 
 VERSION = "2.1.0"
 PAY_PATH = "paymentv2/vpcpay.html"
@@ -32,21 +43,12 @@ IPN_BAD_AMOUNT = ("04", "Invalid amount")
 IPN_BAD_CHECKSUM = ("97", "Invalid Checksum")
 IPN_UNKNOWN = ("99", "Unknown error")
 
-# vnp_ResponseCode of a payment.
+# vnp_ResponseCode of a payment (STANDARDS.md §8.2b), as the citizen reads why a payment failed: in their
+# own words and language, not the gateway's table.
 RESPONSE_CODES = {
-    "00": "Giao dịch thành công",
-    "07": "Trừ tiền thành công, giao dịch bị nghi ngờ",
-    "09": "Thẻ/Tài khoản chưa đăng ký Internet Banking",
-    "10": "Xác thực thông tin thẻ/tài khoản không đúng quá 3 lần",
-    "11": "Hết hạn chờ thanh toán",
-    "12": "Thẻ/Tài khoản bị khóa",
-    "13": "Nhập sai mật khẩu xác thực giao dịch (OTP)",
-    "24": "Khách hàng hủy giao dịch",
-    "51": "Tài khoản không đủ số dư",
-    "65": "Tài khoản đã vượt quá hạn mức giao dịch trong ngày",
-    "75": "Ngân hàng thanh toán đang bảo trì",
-    "79": "Nhập sai mật khẩu thanh toán quá số lần quy định",
-    "99": "Lỗi khác",
+    "00": _("Giao dịch thành công."),
+    **card_network.REASONS,
+    "99": _("Kênh thanh toán gặp lỗi khác."),
 }
 
 QUERY_FIELDS = (
@@ -184,6 +186,10 @@ class VnpayGateway(Provider):
             code=data.get("vnp_ResponseCode", ""),
             raw=data,
         )
+
+    def failure_reason(self, code: str) -> str:
+        reason = RESPONSE_CODES.get(code)
+        return str(reason) if reason is not None else ""
 
     def query(self, intent, *, client_ip: str = "127.0.0.1") -> Verdict:
         body = {

@@ -66,10 +66,14 @@ def papers(request, journey):
                 errors = {s.code: _("Vui lòng đính kèm %(paper)s.") % {"paper": s.name} for s in missing}
     slots = journey.paper_slots()
     stored = list(registries.reusable_items(request.user)) if slots else []
+    labels = registries.reuse_labels(stored)
     for slot in slots:
         slot.error = errors.get(slot.code, "")
         # The data store's items for this paper first, then the others.
-        slot.stored_items = sorted(stored, key=lambda item, code=slot.code: item.paper_code != code)
+        slot.stored_items = [
+            (item.pk, labels[item.pk])
+            for item in sorted(stored, key=lambda item, code=slot.code: item.paper_code != code)
+        ]
     summary = [{"href": "", "message": m} for m in form_errors]
     summary += [{"href": f"#{s.input_id}", "message": s.error} for s in slots if s.error]
     return render(

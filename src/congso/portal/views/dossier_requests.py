@@ -208,6 +208,26 @@ _FEEDBACK_FIELDS = {"rating": "muc-do", "reasons": "ly-do", "comment": "y-kien"}
 _FEEDBACK_ANCHORS = {"muc-do": "#muc-do-1", "ly-do": "#ly-do-1", "y-kien": "#y-kien"}
 
 
+def _feedback_errors(exc) -> tuple[dict[str, str], list[dict]]:
+    """The refusal as messages by field and the error summary's entries (each linking to its field), in
+    the form's order: every invalid answer is reported in one response."""
+    if hasattr(exc, "error_dict"):
+        by_code = {code: " ".join(texts) for code, texts in exc.message_dict.items()}
+    else:
+        by_code = {getattr(exc, "code", "") or "": " ".join(exc.messages)}
+    errors: dict[str, str] = {}
+    summary: list[dict] = []
+    ordered = [c for c in _FEEDBACK_FIELDS if c in by_code] + [
+        c for c in by_code if c not in _FEEDBACK_FIELDS
+    ]
+    for code in ordered:
+        target = _FEEDBACK_FIELDS.get(code, "")
+        if target:
+            errors[target] = by_code[code]
+        summary.append({"href": _FEEDBACK_ANCHORS.get(target, ""), "message": by_code[code]})
+    return errors, summary
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -226,12 +246,8 @@ def feedback(request, public_id):
         try:
             services.give_feedback(dossier, request.user, rating=rating, reasons=reasons, comment=comment)
         except services.FeedbackError as exc:
-            target = _FEEDBACK_FIELDS.get(exc.code, "")
-            message = " ".join(exc.messages)
-            if target:
-                errors[target] = message
-            summary.append({"href": _FEEDBACK_ANCHORS.get(target, ""), "message": message})
-            status = 409 if exc.code in ("already_given", "not_finished") else 400
+            errors, summary = _feedback_errors(exc)
+            status = 409 if getattr(exc, "code", "") in ("already_given", "not_finished") else 400
             existing = services.feedback_for(dossier)
         else:
             messages.success(

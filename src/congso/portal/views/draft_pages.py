@@ -5,10 +5,11 @@ it with the form engine.
 """
 
 import logging
+import time
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +25,14 @@ from ..journey import RETURN_PARAM, RETURN_TO_REVIEW, Journey, receiving_agencie
 logger = logging.getLogger(__name__)
 
 CONTROL_NAMES = frozenset({"csrfmiddlewaretoken", "action"})
+
+# Answers posted to a draft's page after the session expired, kept in the (anonymous) session until the
+# applicant signs in again and comes back to that page: Django's sign-in keeps the session's data, and the
+# redirect to the sign-in page would otherwise drop the POST with everything typed since the last save.
+PENDING_ANSWERS = "portal.answers_before_sign_in"
+PENDING_MAX_AGE = 3600  # seconds: long enough to sign in again (VNeID included), not a store of answers
+PENDING_MAX_FIELDS = 200
+PENDING_MAX_CHARS = 10_000
 
 
 def from_review(request) -> bool:
@@ -66,8 +75,9 @@ def draft_page(*, allow_submitted=False, allow_expired=False, check_version=True
 
     def decorator(view):
         @wraps(view)
-        @login_required
         def wrapper(request, draft_id, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return sign_in_again(request)
             refused = applicant_only(request)
             if refused is not None:
                 return refused
@@ -91,6 +101,38 @@ def draft_page(*, allow_submitted=False, allow_expired=False, check_version=True
         return wrapper
 
     return decorator
+
+
+def sign_in_again(request):
+    """Send a signed-out visitor to sign in and back; what they posted is kept for the page to offer
+    again (``take_pending_answers``), so a session that expired while they typed loses nothing."""
+    if request.method == "POST" and not request.FILES:
+        posted = {
+            name: [value[:PENDING_MAX_CHARS] for value in request.POST.getlist(name)[:5]]
+            for name in list(request.POST)[:PENDING_MAX_FIELDS]
+            if name not in CONTROL_NAMES
+        }
+        request.session[PENDING_ANSWERS] = {"path": request.path, "answers": posted, "at": time.time()}
+        messages.info(
+            request,
+            _(
+                "Phiên đăng nhập của bạn đã hết hạn. Vui lòng đăng nhập lại: các câu trả lời bạn vừa "
+                "nhập được giữ lại để bạn kiểm tra và lưu."
+            ),
+        )
+    return redirect_to_login(request.get_full_path())
+
+
+def take_pending_answers(request) -> dict | None:
+    """The answers kept by ``sign_in_again`` for this page (``{name: [values]}``), taken out of the
+    session; None if there are none, they are for another page or too old."""
+    kept = request.session.get(PENDING_ANSWERS)
+    if not isinstance(kept, dict) or kept.get("path") != request.path:
+        return None
+    del request.session[PENDING_ANSWERS]
+    if time.time() - float(kept.get("at") or 0) > PENDING_MAX_AGE:
+        return None
+    return kept.get("answers") or None
 
 
 def draft_expired(request, draft):
@@ -161,6 +203,21 @@ def form_page(
     """GET shows the page; POST validates it with the engine and, when valid, calls
     ``on_valid(new_data, action)`` which saves and returns the redirect URL."""
     raw, errors, form_errors = {}, {}, []
+    pending = take_pending_answers(request) if request.method == "GET" else None
+    if pending is not None:
+        # Offered again, not saved: the applicant checks them and saves with the page's own buttons.
+        submission = definition.apply_post(
+            step, pending, data, require=False, locked=locked, control_names=CONTROL_NAMES
+        )
+        data = submission.data if submission.ok else data
+        raw, errors, form_errors = submission.raw, submission.errors, submission.form_errors
+        messages.info(
+            request,
+            _(
+                "Các câu trả lời bạn nhập trước khi đăng nhập lại đã được điền vào dưới đây. "
+                "Vui lòng kiểm tra và lưu."
+            ),
+        )
     if request.method == "POST":
         action = request.POST.get("action", "continue")
         submission = definition.apply_post(
