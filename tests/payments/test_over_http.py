@@ -265,7 +265,7 @@ def test_dvcqg_failure_and_forged_callback(awaiting, pay_with, gateways, client,
     assert "Lý do: Tài khoản của bạn không đủ số dư." in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(f"/thanh-toan/giao-dich/{intent.reference}/").content.decode()
-    assert "Reason: There is not enough money in the account for the payment." in page
+    assert "Reason: Your account has insufficient funds." in page
     message = gateway.dvcqg_callback_message(SandboxPayment.objects.get(reference=intent.reference))
     message["MaLoi"] = "00"  # changed after the hash was computed
     request = urllib.request.Request(  # noqa: S310 — the test's server
