@@ -282,7 +282,7 @@ def test_sandbox_index(audit):
 
 def test_admin_autocomplete_boxes_are_named(make_user, audit):
     """The admin's autocomplete boxes (select2) were comboboxes with no name while empty (axe:
-    aria-input-field-name); congso/js/admin-a11y.js labels them with the field's label."""
+    aria-input-field-name), a tabular inline's fields had no label; congso/js/admin-a11y.js names them."""
     with database_work():
         make_user("quantri", kind="official", is_staff=True, is_superuser=True)
     audit.sign_in("quantri")
@@ -290,4 +290,13 @@ def test_admin_autocomplete_boxes_are_named(make_user, audit):
     page.get_by_role("combobox", name=re.compile("^Đơn vị trước")).wait_for()
     assert page.get_by_role("combobox", name=re.compile("^Đơn vị kế thừa")).is_visible()
     audit.check("quản trị: thêm đơn vị kế thừa")
+    # A tabular inline (the agency's staff), a two-list selector (a group's permissions), date shortcuts
+    # and a multiple autocomplete (a procedure version): each field named, each link told apart.
+    for address, name in (
+        ("/quan-tri/agencies/agency/add/", "quản trị: thêm cơ quan (cán bộ, bảng)"),
+        ("/quan-tri/auth/group/add/", "quản trị: thêm nhóm (hai danh sách)"),
+        ("/quan-tri/catalog/procedureversion/add/", "quản trị: thêm phiên bản thủ tục"),
+    ):
+        audit.open(address).locator("#content").wait_for()
+        audit.check(name)
     audit.assert_clean()
