@@ -2,7 +2,7 @@
 on the pages a citizen goes through — home, sign-in, search results, a procedure page, the application
 (start, a step showing errors, a date in three boxes with its error, papers, check your answers, the
 declaration), "Hồ sơ của tôi", a dossier's page, the supplement and withdrawal forms, the public status
-page (form, not found, result) and the rating form.
+page (form, not found, result) and the rating form; and an admin form with autocomplete boxes.
 
 axe-core comes from npm (``package.json``; ``node_modules/axe-core/axe.min.js``). Without it the tests are
 skipped with the reason shown, except in CI (``CI`` set), where it is a failure — the policy of the
@@ -277,4 +277,26 @@ def test_sandbox_index(audit):
         )
     audit.open(reverse("sandbox:index"))
     audit.check("sandbox index")
+    audit.assert_clean()
+
+
+def test_admin_autocomplete_boxes_are_named(make_user, audit):
+    """The admin's autocomplete boxes (select2) were comboboxes with no name while empty (axe:
+    aria-input-field-name), a tabular inline's fields had no label; congso/js/admin-a11y.js names them."""
+    with database_work():
+        make_user("quantri", kind="official", is_staff=True, is_superuser=True)
+    audit.sign_in("quantri")
+    page = audit.open("/quan-tri/agencies/unitsuccession/add/")
+    page.get_by_role("combobox", name=re.compile("^Đơn vị trước")).wait_for()
+    assert page.get_by_role("combobox", name=re.compile("^Đơn vị kế thừa")).is_visible()
+    audit.check("quản trị: thêm đơn vị kế thừa")
+    # A tabular inline (the agency's staff), a two-list selector (a group's permissions), date shortcuts
+    # and a multiple autocomplete (a procedure version): each field named, each link told apart.
+    for address, name in (
+        ("/quan-tri/agencies/agency/add/", "quản trị: thêm cơ quan (cán bộ, bảng)"),
+        ("/quan-tri/auth/group/add/", "quản trị: thêm nhóm (hai danh sách)"),
+        ("/quan-tri/catalog/procedureversion/add/", "quản trị: thêm phiên bản thủ tục"),
+    ):
+        audit.open(address).locator("#content").wait_for()
+        audit.check(name)
     audit.assert_clean()

@@ -173,3 +173,24 @@ def test_official_registers_a_security_key_signs_in_with_it_and_removes_it(page,
     page.get_by_label("Mã xác thực").fill(recovery_code)
     page.get_by_role("button", name="Xác nhận").click()
     page.wait_for_url("**/can-bo/**")
+
+
+def test_the_second_factor_setup_fits_a_phone(browser, live_server, make_user):
+    """At 360 px the authenticator key (32 characters in one <code>) widened the page sideways; it wraps."""
+    with database_work():
+        officer = make_user("motcua", kind="official", full_name="Lê Thị Cúc", password=PASSWORD)
+        StaffMembershipFactory(
+            user=officer, agency=AgencyFactory(name="UBND phường Phú Lợi"), role="one_stop_officer"
+        )
+    context = browser.new_context(
+        locale="vi-VN", base_url=live_server.url, viewport={"width": 360, "height": 800}
+    )
+    page = context.new_page()
+    page.goto("/tai-khoan/dang-nhap/")
+    page.get_by_label("Tên đăng nhập hoặc số định danh cá nhân").fill("motcua")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/tai-khoan/xac-thuc-hai-buoc/dang-ky/**")
+    assert page.locator("#totp-secret").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()

@@ -86,3 +86,11 @@ def test_admin_shows_the_audit_log_read_only(admin_client):
     assert response.status_code == 200
     assert b"core.visible_in_admin" in response.content
     assert admin_client.get("/quan-tri/core/auditentry/add/").status_code == 403
+
+
+def test_admin_filter_names_the_blank_object_type(admin_client):
+    """An entry about no object has a blank type: its filter link was empty (no accessible name)."""
+    audit.record("core.no_object")
+    page = admin_client.get("/quan-tri/core/auditentry/").content.decode()
+    assert '<a href="?object_type="></a>' not in page
+    assert '<a href="?object_type=">(trống)</a>' in page

@@ -33,3 +33,11 @@ def test_the_site_name_follows_the_language(client, settings):
     assert settings.CONGSO_SITE_NAME in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert settings.CONGSO_SITE_NAME_EN in client.get("/").content.decode()
+
+
+def test_the_sign_in_page_names_the_site_in_english_too(client, settings):
+    """The sign-in page (Django's auth view) showed the Vietnamese name in its header and title in English."""
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/tai-khoan/dang-nhap/").content.decode()
+    assert settings.CONGSO_SITE_NAME_EN in page
+    assert settings.CONGSO_SITE_NAME not in page

@@ -77,6 +77,14 @@ def test_main_journey(cast, agency_a, agency_b):
     assert reply.status == OutgoingStatus.DISPATCHED
     page = clerk.get(f"/can-bo/van-ban/di/{reply.pk}/").content.decode()
     assert "Đã gửi" in page
+    # The handling log names each action (it showed the stored codes: "drafted", "signed", …).
+    for action in ("Soạn dự thảo", "Trình duyệt", "Duyệt", "Ký số", "Ban hành", "Phát hành"):
+        assert f": {action}" in page, action
+    assert ": drafted" not in page and ": signed" not in page
+    clerk.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = clerk.get(f"/can-bo/van-ban/di/{reply.pk}/").content.decode()
+    assert ": Drafted" in page and ": Digitally signed" in page and ": Ký số" not in page
+    clerk.post("/i18n/setlang/", {"language": "vi", "next": "/"})
 
     signed = reply.attachments.get(kind=Attachment.Kind.SIGNED)
     download = clerk.get(f"/can-bo/van-ban/tep/{signed.pk}/")

@@ -275,6 +275,9 @@ def test_a_new_online_dossier_is_in_the_one_stop_officers_to_do_list(as_user, ac
     assert "Bạn không có việc nào đang chờ xử lý." not in todo.text
     assert has_link(todo, detail_url(dossier), "Tiếp nhận hồ sơ nộp trực tuyến")
     assert dossier.code in todo.text
+    # The table's scrolling region is a landmark of its own: named apart from the section around it
+    # (two landmarks with one name, "Việc cần xử lý", could not be told apart).
+    assert one(todo, "div.table-wrap").attrs["aria-label"] == "Bảng: Việc cần xử lý"
 
 
 def test_a_specialist_handed_a_dossier_by_hand_gets_a_task(as_user, actors, counter_dossier, agency_b):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congso.core import audit
+from congso.core.admin_mixins import ValuesListFilter
 
 from .models import AdministrativeUnit, Agency, AgencyDocumentSettings, Role, StaffMembership, UnitSuccession
 from .permissions import (
@@ -88,7 +89,7 @@ class UnitSuccessionAdmin(admin.ModelAdmin):
         "effective_on",
         "legal_basis",
     ]
-    list_filter = ["effective_on", "legal_basis"]
+    list_filter = ["effective_on", ("legal_basis", ValuesListFilter)]
     search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name"]
     list_select_related = ["predecessor", "successor"]
     autocomplete_fields = ["predecessor", "successor"]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import calendar_admin, events  # noqa: F401 — calendar_admin registers the calendar's pages
-from .admin_mixins import ReadOnlyAdminMixin
+from .admin_mixins import ReadOnlyAdminMixin, ValuesListFilter
 from .models import AuditEntry, DeliveryStatus, EventDelivery, OutboxEvent, PeriodicJob, WorkerHeartbeat
 
 
@@ -16,7 +16,7 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["occurred_at", "actor_label", "action", "object_type", "object_label", "ip_address"]
-    list_filter = ["action", "object_type"]
+    list_filter = ["action", ("object_type", ValuesListFilter)]
     search_fields = ["actor_label", "action", "object_id", "object_label", "request_id"]
     date_hierarchy = "occurred_at"
     list_select_related = ["actor"]

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Direction(models.TextChoices):
@@ -482,6 +483,36 @@ class Recipient(models.Model):
         return self.name
 
 
+# What each code of ``LogEntry.action`` is called on the document's page (the codes stay in the rows).
+LOG_ACTIONS = {
+    "registered": pgettext_lazy("nhật ký văn bản", "Vào sổ"),
+    "assigned": pgettext_lazy("nhật ký văn bản", "Giao xử lý"),
+    "progress": pgettext_lazy("nhật ký văn bản", "Cập nhật tiến độ"),
+    "completed": pgettext_lazy("nhật ký văn bản", "Hoàn thành xử lý"),
+    "reminded": pgettext_lazy("nhật ký văn bản", "Nhắc hạn"),
+    "requested": pgettext_lazy("nhật ký văn bản", "Được đề nghị soạn thảo"),
+    "taken": pgettext_lazy("nhật ký văn bản", "Nhận soạn thảo"),
+    "drafted": pgettext_lazy("nhật ký văn bản", "Soạn dự thảo"),
+    "edited": pgettext_lazy("nhật ký văn bản", "Sửa dự thảo"),
+    "recipients": pgettext_lazy("nhật ký văn bản", "Cập nhật nơi nhận"),
+    "submitted": pgettext_lazy("nhật ký văn bản", "Trình duyệt"),
+    "approved": pgettext_lazy("nhật ký văn bản", "Duyệt"),
+    "returned": pgettext_lazy("nhật ký văn bản", "Trả lại"),
+    "signed": pgettext_lazy("nhật ký văn bản", "Ký số"),
+    "issued": pgettext_lazy("nhật ký văn bản", "Ban hành"),
+    "dispatched": pgettext_lazy("nhật ký văn bản", "Phát hành"),
+    "recipient_status": pgettext_lazy("nhật ký văn bản", "Nơi nhận báo trạng thái"),
+    "exchange": pgettext_lazy("nhật ký văn bản", "Liên thông văn bản"),
+    "envelope_signature_verified": pgettext_lazy("nhật ký văn bản", "Chữ ký gói tin đã được xác minh"),
+    "reply_to": pgettext_lazy("nhật ký văn bản", "Trả lời văn bản"),
+    "reply_received": pgettext_lazy("nhật ký văn bản", "Nhận văn bản trả lời"),
+    "result_delivered": pgettext_lazy("nhật ký văn bản", "Chuyển kết quả cho hồ sơ"),
+    "recall_requested": pgettext_lazy("nhật ký văn bản", "Đề nghị thu hồi"),
+    "recall_agreed": pgettext_lazy("nhật ký văn bản", "Đồng ý thu hồi"),
+    "recall_refused": pgettext_lazy("nhật ký văn bản", "Từ chối thu hồi"),
+}
+
+
 class LogEntry(models.Model):
     """The handling log (nhật ký xử lý) of a document: who did what, when, with which note."""
 
@@ -505,6 +536,11 @@ class LogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language; an unknown code is shown as it is."""
+        return str(LOG_ACTIONS.get(self.action, self.action))
 
 
 # --- Exchange beyond this installation and recall (issue 12, part A) ------------------------------

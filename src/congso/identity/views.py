@@ -12,6 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 
 from congso.core import audit
+from congso.core.context_processors import platform
 
 from . import vneid
 from .contrib.password.plugin import PasswordSignIn
@@ -22,11 +23,12 @@ from .templatetags.identity_tags import format_duration
 
 
 class PlatformNameMixin:
-    """Keep the platform's name in ``site_name``: Django's auth views replace it with the host name."""
+    """Keep the platform's name, in the visitor's language, in ``site_name``: Django's auth views replace
+    it with the host name."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["site_name"] = settings.CONGSO_SITE_NAME
+        context["site_name"] = platform(self.request)["site_name"]
         return context
 
 
