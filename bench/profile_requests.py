@@ -136,7 +136,7 @@ def measure(scenario: str, info: dict, count: int, profile: bool, sort: str, sho
         pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(*restrictions)
         result["profile"] = out.getvalue()
     if show_sql:
-        result["sql"] = [q["sql"][:240] for q in queries.captured_queries]
+        result["sql"] = [q["sql"][: int(os.environ.get("SQL_WIDTH", "240"))] for q in queries.captured_queries]
     return result
 
 

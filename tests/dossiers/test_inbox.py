@@ -321,3 +321,44 @@ def test_a_result_to_hand_back_is_in_the_one_stop_officers_to_do(actors, drive):
     dossier = drive(Status.RESULT_READY)
     entries, _total = inbox.todo_for(actors.one_stop)
     assert [(e.kind, e.dossier.code) for e in entries] == [(inbox.TODO_RETURN, dossier.code)]
+
+
+def test_the_to_do_reads_its_queues_in_one_statement_and_counts_each_whole_queue(
+    actors, submit, drive, counter_dossier, agency_a, django_assert_num_queries
+):
+    first, second, third = submit(), submit(), submit()
+    ready = drive(Status.RESULT_READY)
+    dossier = counter_dossier()
+    hand_over = services.hand_over(
+        dossier,
+        to_agency=agency_a,
+        to_unit_label="",
+        step_name="Thẩm định hồ sơ",
+        given_by=actors.one_stop,
+        received_by=actors.one_stop,
+        allotted_working_hours=8,
+    )
+    # The officer's memberships, then the three queues together.
+    with django_assert_num_queries(2):
+        entries, total = inbox.todo_for(actors.one_stop, limit=2)
+    ready.refresh_from_db()
+    hand_over.refresh_from_db()
+    # Each queue in its own order and cut at the limit, in the order receive, handed over, return; the
+    # total counts what the cut left out.
+    assert [(e.kind, e.dossier.code) for e in entries] == [
+        (inbox.TODO_RECEIVE, first.code),
+        (inbox.TODO_RECEIVE, second.code),
+        (inbox.TODO_HANDED_OVER, dossier.code),
+        (inbox.TODO_RETURN, ready.code),
+    ]
+    assert total == 5 == inbox.todo_count_for(actors.one_stop)
+    handed, returned = entries[2], entries[3]
+    # Moments come back as aware datetimes on every database, the step's deadline for a hand-over.
+    assert (handed.label, handed.due_at, handed.hand_over_id) == (
+        "Thẩm định hồ sơ",
+        hand_over.due_at,
+        hand_over.pk,
+    )
+    assert returned.due_at == ready.due_at and returned.due_at.tzinfo is not None
+    assert (returned.agency.id, returned.agency.name) == (agency_a.pk, agency_a.name)
+    assert third.code not in [e.dossier.code for e in entries]

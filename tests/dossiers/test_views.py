@@ -355,7 +355,7 @@ def test_without_extensions_the_pages_show_the_dossiers_own_content(
     detail = client.get(detail_url(dossier))
     assert detail.context["flow_url"] == "" and detail.context["work_inbox_url"] == ""
     inbox = client.get(INBOX)
-    assert [entry["dossier"] for entry in inbox.context["work_items"]] == [submitted]
+    assert [entry["dossier"].code for entry in inbox.context["work_items"]] == [submitted.code]
     assert inbox.context["work_total"] == 1
 
 

@@ -82,3 +82,41 @@ def test_dossier_history_and_overdue(world, make_dossier, deploy, clock):
     services.complete(instance.work_items.get(), world.specialist)
     assert [i.task_name for i in inbox.items_of_dossier(dossier)] == ["a", "b"]
     assert [i.task_name for i in inbox.open_items_at(world.commune, role="leader")] == ["b"]
+
+
+def test_the_to_do_part_lists_what_the_inbox_lists_in_one_statement(
+    world, make_dossier, deploy, clock, make_user, django_assert_num_queries
+):
+    deploy(
+        process(
+            [
+                '<bpmn:startEvent id="s"/>',
+                user_task("a", "Xử lý"),
+                '<bpmn:endEvent id="e"/>',
+                flow("f1", "s", "a"),
+                flow("f2", "a", "e"),
+            ],
+            {"Chuyên viên": ["s", "a", "e"]},
+        )
+    )
+    for hour in (11, 9, 10, 8, 14):
+        clock.set(local(2026, 3, 9, hour))
+        services.start(make_dossier("thu-nghiem"))
+    clock.set(local(2026, 3, 9, 15))
+    services.start(make_dossier("thu-nghiem", agency=world.department))
+    # An item named to one person is theirs alone, whatever role the step asks for.
+    named = WorkItem.objects.filter(agency=world.commune).order_by("-due_at", "-id").first()
+    WorkItem.objects.filter(pk=named.pk).update(assigned_user=world.leader)
+    to_do = inbox.WorkItemsOnOfficerPages().to_do
+
+    for user in (world.specialist, world.dept_specialist, world.leader, make_user("dan", kind="citizen")):
+        expected = inbox.open_items_for(user, limit=3).items
+        part = to_do(user, 3)
+        assert [(e.label, e.due_at, e.agency.id, e.dossier.code) for e in part.entries] == [
+            (i.label, i.due_at, i.agency_id, i.instance.dossier.code) for i in expected
+        ]
+        assert part.total == inbox.count_open_for(user)
+    assert to_do(world.specialist, 3).total == 4
+    assert [e.dossier.id for e in to_do(world.leader, 3).entries] == [named.instance.dossier_id]
+    with django_assert_num_queries(2):  # the memberships, then the items with their number
+        to_do(world.specialist, 3)

@@ -29,7 +29,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db import connection
 from django.utils import timezone
 
 from congso.core.audit import current_context
@@ -168,11 +168,16 @@ _checked: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("catalog
 
 
 def current_stamp() -> tuple:
-    """What identifies the state of the catalog for the index; one aggregate query."""
+    """What identifies the state of the catalog for the index: the number of procedures and the last
+    change, as the database returns them (only compared for equality), and today. One aggregate,
+    written out: it is asked on every page that searches or lists procedures."""
     from .models import Procedure
 
-    agg = Procedure.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    return (agg["n"], agg["last"], timezone.localdate())
+    table = Procedure._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(id), MAX(updated_at) FROM {table}")  # noqa: S608 (the model's table)
+        count, last = cursor.fetchone()
+    return (count, last, timezone.localdate())
 
 
 def get_index() -> _Index:

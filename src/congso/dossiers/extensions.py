@@ -13,9 +13,26 @@ content. Extensions are asked in the order of their registered names.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from congso.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class ToDoDossier:
+    """What a to-do line shows of its dossier: the code (its link) and the appointment."""
+
+    id: int
+    code: str
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ToDoAgency:
+    """What a to-do line shows of the agency where the work waits."""
+
+    id: int
+    code: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -24,8 +41,8 @@ class ToDoEntry:
 
     label: str
     url: str
-    dossier: Any  # the Dossier it is about, or None
-    agency: Any  # the Agency where it is done
+    dossier: ToDoDossier | None  # the dossier it is about
+    agency: ToDoAgency  # where it is done
     due_at: datetime | None
 
 

@@ -41,13 +41,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core import signing
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congso.catalog import services as catalog_services
+from congso.core.rows import moment, placeholders
 
-from . import deadlines, permissions
+from . import deadlines, extensions, permissions
 from .models import Dossier, Status, Timeliness
 from .states import OPEN_STATUSES
 
@@ -498,14 +500,14 @@ TODO_RETURN = "return"
 @dataclass(frozen=True)
 class TodoEntry:
     """One thing waiting for the officer. ``due_at`` is the step's deadline (a hand-over) or the
-    dossier's appointment; ``hand_over`` is the control-sheet row for a hand-over."""
+    dossier's appointment; ``hand_over_id`` is the control-sheet row of a hand-over."""
 
     kind: str
     label: str
-    dossier: Dossier
-    agency: object
+    dossier: extensions.ToDoDossier
+    agency: extensions.ToDoAgency
     due_at: datetime | None
-    hand_over: object = None
+    hand_over_id: int | None = None
 
 
 def _granting(user, permission, relation, held=None) -> set[int]:
@@ -513,119 +515,124 @@ def _granting(user, permission, relation, held=None) -> set[int]:
     return permissions.agency_ids_granting(held, permission, relation)
 
 
-def awaiting_reception_for(user, *, held=None):
-    """Dossiers submitted online and not yet received (status 1) at an agency where ``user`` may
-    receive them — the one-stop officer's first queue. Oldest first. Reads only; a lazy queryset."""
-    agency_ids = _granting(user, permissions.RECEIVE, permissions.RECEIVING, held)
+# The three queues, read in one statement (``_todo_statement``): each part is one queue, ordered and cut
+# at ``limit`` on its own, and carries the size of its whole queue (``COUNT(*) OVER ()`` is computed
+# before the ``LIMIT``), so a full page of the to-do costs one round trip, not three lists and three
+# counts. Every part has the same columns:
+#   kind, dossier id, code, status, appointment, agency id, code, name, hand-over id, step, step deadline,
+#   the queue's size, the row's place in its queue.
+# A union keeps no order of its own: the statement ends by ordering on the queue and that place.
+# Written out, not built by the ORM: the to-do is on every officer's inbox page and the workspace home, and
+# building three querysets cost more than reading them (bench/README.md, "Profiling one request").
+_TODO_DOSSIER = "d.id, d.code, d.due_at, a.id, a.code, a.name"
+_TODO_COLUMNS = 12  # the columns of a part; the statement adds the queue's number before them
+_NO_HAND_OVER = "CAST(NULL AS integer), CAST(NULL AS varchar(200)), CAST(NULL AS timestamp with time zone)"
+
+
+def _queue_sql(hand_over_columns: str, source: str, where: str, order: str, cut: str) -> str:
+    """One part of the to-do statement. Every name in it is a model's own table or column and every value
+    a parameter (hence the S608 exemption)."""
     return (
-        Dossier.objects.filter(status=Status.SUBMITTED, receiving_agency_id__in=sorted(agency_ids))
-        .select_related("procedure_version__procedure", "receiving_agency")
-        .defer(*LIST_DEFERRED)
-        .order_by("submitted_at", "id")
+        f"SELECT %s, {_TODO_DOSSIER}, {hand_over_columns}, COUNT(*) OVER (), "  # noqa: S608
+        f"ROW_NUMBER() OVER (ORDER BY {order}) FROM {source} WHERE {where} ORDER BY {order}{cut}"
     )
 
 
-def awaiting_return_for(user, *, held=None):
-    """Dossiers with their result (status 9) that ``user`` may hand back to the applicant at the
-    receiving agency, when no process routes them. Oldest first. Reads only; a lazy queryset."""
-    agency_ids = _granting(user, permissions.RETURN_RESULT, permissions.RECEIVING, held)
-    return (
-        # While a process routes the dossier, its own "return" step is the officer's work item.
-        Dossier.objects.filter(
-            status=Status.RESULT_READY, receiving_agency_id__in=sorted(agency_ids), routed_by_process=""
-        )
-        .select_related("procedure_version__procedure", "receiving_agency")
-        .defer(*LIST_DEFERRED)
-        .order_by("due_at", "id")
-    )
+def _todo_parts(user, held, limit: int | None) -> list[tuple[str, list]]:
+    """The queues of ``user`` as (SQL, parameters), each one a part of the to-do statement:
 
-
-def handed_over_to(user, *, held=None):
-    """Open hand-overs given by an officer (not by a process, whose steps are work items) to ``user`` by
-    name, or to the queue of a unit where ``user`` processes dossiers (a role granting PROCESS at the
-    dossier's current agency) with nobody named. Most urgent step first. Reads only; a lazy queryset of
-    ``HandOver`` rows with their dossier."""
+    - ``receive`` — dossiers submitted online and not yet received (status 1) at an agency where ``user``
+      may receive them, the one-stop officer's first queue, oldest first;
+    - ``handed_over`` — open hand-overs given by an officer (not by a process, whose steps are work
+      items) to ``user`` by name, or to the queue of a unit where ``user`` processes dossiers (a role
+      granting PROCESS at the dossier's current agency) with nobody named, most urgent step first;
+    - ``return`` — dossiers with their result (status 9) that ``user`` may hand back at the receiving
+      agency, when no process routes them (a process's own "return" step is a work item), oldest
+      appointment first (dossiers without one where the database puts them, as the ORM's "due_at, id").
+    """
     from .models import HandOver
 
-    if not getattr(user, "is_authenticated", False):
-        return HandOver.objects.none()
-    unit_ids = _granting(user, permissions.PROCESS, permissions.CURRENT, held)
-    addressed = Q(received_by=user) | Q(received_by__isnull=True, to_agency_id__in=sorted(unit_ids))
-    return (
-        HandOver.objects.filter(
-            addressed,
-            completed_at__isnull=True,
-            given_by__isnull=False,
-            is_branch=False,
-            dossier__status__in=sorted(OPEN_STATUSES),
-        )
-        .select_related("dossier__procedure_version__procedure", "to_agency", "received_by")
-        .defer(*(f"dossier__{name}" for name in LIST_DEFERRED))
-        .order_by(F("due_at").asc(nulls_last=True), "id")
+    dossiers = Dossier._meta.db_table
+    agencies = Dossier._meta.get_field("receiving_agency").related_model._meta.db_table
+    received = f"{dossiers} d JOIN {agencies} a ON a.id = d.receiving_agency_id"
+    cut = " LIMIT %s" if limit is not None else ""
+    cut_params = [limit] if limit is not None else []
+    parts = []
+
+    receive = sorted(_granting(user, permissions.RECEIVE, permissions.RECEIVING, held))
+    if receive:
+        where = f"d.status = %s AND d.receiving_agency_id IN ({placeholders(receive)})"
+        sql = _queue_sql(_NO_HAND_OVER, received, where, "d.submitted_at, d.id", cut)
+        parts.append((sql, [TODO_RECEIVE, int(Status.SUBMITTED), *receive, *cut_params]))
+
+    units = sorted(_granting(user, permissions.PROCESS, permissions.CURRENT, held))
+    open_statuses = sorted(int(s) for s in OPEN_STATUSES)
+    source = (
+        f"{HandOver._meta.db_table} h JOIN {dossiers} d ON d.id = h.dossier_id "
+        f"JOIN {agencies} a ON a.id = h.to_agency_id"
     )
+    addressed = "h.received_by_id = %s"
+    if units:
+        addressed += f" OR (h.received_by_id IS NULL AND h.to_agency_id IN ({placeholders(units)}))"
+    where = (
+        f"({addressed}) AND h.completed_at IS NULL AND h.given_by_id IS NOT NULL AND h.is_branch = %s "
+        f"AND d.status IN ({placeholders(open_statuses)})"
+    )
+    order = "CASE WHEN h.due_at IS NULL THEN 1 ELSE 0 END, h.due_at, h.id"
+    sql = _queue_sql("h.id, h.step_name, h.due_at", source, where, order, cut)
+    parts.append((sql, [TODO_HANDED_OVER, user.pk, *units, False, *open_statuses, *cut_params]))
+
+    to_return = sorted(_granting(user, permissions.RETURN_RESULT, permissions.RECEIVING, held))
+    if to_return:
+        where = (
+            f"d.status = %s AND d.receiving_agency_id IN ({placeholders(to_return)}) "
+            "AND d.routed_by_process = %s"
+        )
+        sql = _queue_sql(_NO_HAND_OVER, received, where, "d.due_at, d.id", cut)
+        parts.append((sql, [TODO_RETURN, int(Status.RESULT_READY), *to_return, "", *cut_params]))
+    return parts
+
+
+def _todo_rows(user, limit: int | None) -> list[tuple]:
+    """The rows of every queue of ``user`` (at most ``limit`` of each), in one statement."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
+        return []
+    parts = _todo_parts(user, permissions.held_roles(user), limit)
+    queues = [f"SELECT {i}, q{i}.* FROM ({sql}) AS q{i}" for i, (sql, _p) in enumerate(parts)]  # noqa: S608
+    union = " UNION ALL ".join(queues)
+    params = [value for _sql, part_params in parts for value in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{union} ORDER BY 1, {_TODO_COLUMNS + 1}", params)
+        return cursor.fetchall()
+
+
+_TODO_LABELS = {
+    TODO_RECEIVE: _("Tiếp nhận hồ sơ nộp trực tuyến"),
+    TODO_RETURN: _("Trả kết quả cho người nộp"),
+}
+
+
+def _todo_entry(row) -> TodoEntry:
+    _queue, kind, d_id, d_code, d_due, a_id, a_code, a_name, h_id, step, step_due = row[:11]
+    dossier = extensions.ToDoDossier(d_id, d_code, moment(d_due))
+    label = step if kind == TODO_HANDED_OVER else str(_TODO_LABELS[kind])
+    due_at = (moment(step_due) or dossier.due_at) if kind == TODO_HANDED_OVER else dossier.due_at
+    return TodoEntry(kind, label, dossier, extensions.ToDoAgency(a_id, a_code, a_name), due_at, h_id)
 
 
 def todo_for(user, *, limit: int = DEFAULT_PAGE) -> tuple[list[TodoEntry], int]:
-    """The dossiers' half of the officer's to-do: up to ``limit`` entries of each queue and the total of
-    all three (the caller merges them with the work items). Reads only."""
-    held = permissions.held_roles(user)
-    receive = awaiting_reception_for(user, held=held)
-    handed = handed_over_to(user, held=held)
-    to_return = awaiting_return_for(user, held=held)
-    entries = [
-        TodoEntry(TODO_RECEIVE, str(_("Tiếp nhận hồ sơ nộp trực tuyến")), d, d.receiving_agency, d.due_at)
-        for d in _todo_rows(receive, "receiving_agency")[:limit]
-    ]
-    entries += [
-        TodoEntry(
-            TODO_HANDED_OVER, row.step_name, row.dossier, row.to_agency, row.due_at or row.dossier.due_at, row
-        )
-        for row in _todo_rows(handed, "to_agency", dossier="dossier__")[:limit]
-    ]
-    entries += [
-        TodoEntry(TODO_RETURN, str(_("Trả kết quả cho người nộp")), d, d.receiving_agency, d.due_at)
-        for d in _todo_rows(to_return, "receiving_agency")[:limit]
-    ]
-    total = len(entries)
-    if any(len(queue) == limit for queue in _by_kind(entries).values()):
-        total = receive.count() + handed.count() + to_return.count()
-    return entries, total
-
-
-# What a to-do entry shows of its dossier and agency (the code, the deadline, the agency's name and
-# code): the queues load these columns only, not the dossier, its version and procedure.
-TODO_DOSSIER_COLUMNS = ("id", "code", "status", "due_at")
-TODO_AGENCY_COLUMNS = ("id", "code", "name")
-
-
-def _todo_rows(queryset, agency: str, dossier: str = ""):
-    """``queryset`` (a queue above) reading only what a to-do entry shows: its dossier's
-    ``TODO_DOSSIER_COLUMNS`` (``dossier`` is the path to the dossier, "" when the rows are dossiers),
-    the ``agency``'s ``TODO_AGENCY_COLUMNS`` and, for hand-overs, the step's name and deadline."""
-    columns = [dossier + name for name in TODO_DOSSIER_COLUMNS]
-    columns += [f"{agency}__{name}" for name in TODO_AGENCY_COLUMNS]
-    related = [agency]
-    if dossier:
-        columns += ["id", "step_name", "due_at"]
-        related.append(dossier.rstrip("_"))
-    return queryset.select_related(None).select_related(*related).only(*columns)
-
-
-def _by_kind(entries) -> dict[str, list[TodoEntry]]:
-    grouped: dict[str, list[TodoEntry]] = {}
-    for entry in entries:
-        grouped.setdefault(entry.kind, []).append(entry)
-    return grouped
+    """The dossiers' half of the officer's to-do: up to ``limit`` entries of each queue (receive, then
+    handed over, then return) and the total of all three (the caller merges them with the work items).
+    Reads only: one statement."""
+    rows = _todo_rows(user, max(1, int(limit)))
+    totals = {row[1]: row[_TODO_COLUMNS - 1] for row in rows}
+    return [_todo_entry(row) for row in rows], sum(totals.values())
 
 
 def todo_count_for(user) -> int:
-    """How many entries ``todo_for`` has in all (for the workspace home). Reads only."""
-    held = permissions.held_roles(user)
-    return (
-        awaiting_reception_for(user, held=held).count()
-        + handed_over_to(user, held=held).count()
-        + awaiting_return_for(user, held=held).count()
-    )
+    """How many entries ``todo_for`` has in all (for the workspace home). Reads only: one statement."""
+    totals = {row[1]: row[_TODO_COLUMNS - 1] for row in _todo_rows(user, 1)}
+    return sum(totals.values())
 
 
 # --- Hand-over suggestions ----------------------------------------------------------------------------
