@@ -707,6 +707,9 @@ class CpuMeter:
         return app, db
 
 
+FLOOR = "floor: GET /healthz (same servers)"
+
+
 def measure_inbox(port: int, info: dict, samples: int, meter: "CpuMeter | None" = None) -> list[str]:
     """Each scenario is run once unmeasured (a warm-up: connections, the catalogue's search index, the
     database's caches; the searches use other national IDs than the measured ones), then ``samples``
@@ -727,6 +730,9 @@ def measure_inbox(port: int, info: dict, samples: int, meter: "CpuMeter | None" 
         return [f"/can-bo/ho-so/?q={nid}&trang_thai=tat-ca&pham_vi=all" for nid in (pool * samples)[:samples]]
 
     scenarios = [
+        # The floor: the same servers, middleware and connection, one SELECT 1 (the figure noise moves
+        # as much as the inbox's, so the ratio to it is what compares runs on a busy machine).
+        (FLOOR, ["/healthz"] * samples, [], b""),
         (
             "filtered status+procedure, due asc, page 1",
             [filtered] * samples,
@@ -748,7 +754,8 @@ def measure_inbox(port: int, info: dict, samples: int, meter: "CpuMeter | None" 
         ("default inbox (open, at my agency, due asc)", ["/can-bo/ho-so/"] * samples, [], b""),
         ("open dossiers my agency received, due asc", ["/can-bo/ho-so/?pham_vi=received"] * samples, [], b""),
     ]
-    rows = [f"{'request':<44}{'n':>5}{'p50':>9}{'p99':>9}{'mean':>9}   cpu/request: app   db  (ms)"]
+    rows = [f"{'request':<44}{'n':>5}{'p50':>9}{'p99':>9}{'mean':>9}   cpu/request: app   db  (ms)  × floor"]
+    floor = None
     for label, paths, warm, expect in scenarios:
         for warm_path in warm or paths:
             client.timed_get(warm_path, expect)
@@ -757,7 +764,10 @@ def measure_inbox(port: int, info: dict, samples: int, meter: "CpuMeter | None" 
         cost = ""
         if meter:
             app, db = CpuMeter.spent(before, meter.snapshot())
-            cost = f"{app / len(paths) * 1000:>17.1f}{db / len(paths) * 1000:>5.1f}"
+            per_request = app / len(paths)
+            floor = per_request if label == FLOOR else floor
+            cost = f"{per_request * 1000:>17.1f}{db / len(paths) * 1000:>5.1f}"
+            cost += f"{per_request / floor:>9.1f}" if floor else ""
         rows.append(line(label, timings) + cost)
     rows.append(f"({load_average()} at the end)")
     return rows
