@@ -207,6 +207,13 @@ def test_after_an_expired_session_the_sign_in_page_says_what_was_not_done_where_
     assert "what you just did was not done" in english
 
 
+def test_a_draft_already_started_is_offered_with_the_time_it_was_saved(signed_in, certification):
+    start(signed_in, certification)
+    page = html(signed_in.get(url("apply", procedure_code=certification.procedure.code)))
+    # "Tiếp tục hồ sơ lưu lúc 10:15, 06/12/2026" as the drafts page writes it, not "06/12/2026 10:15".
+    assert re.search(r"Tiếp tục hồ sơ lưu lúc \d\d:\d\d, \d\d/\d\d/\d{4}", page)
+
+
 def test_conditional_address_is_revealed_and_required_only_for_postal_delivery(signed_in, certification):
     draft = start(signed_in, certification)
     address = url("apply-step", draft, step_id="nhan-ket-qua")
