@@ -323,6 +323,24 @@ def test_not_found_page_is_vietnamese_in_portal_layout(client):
     assert has_link(html, reverse("portal:home"))
 
 
+def test_a_forms_address_opened_directly_is_a_page_not_a_blank_405(client, make_user):
+    # Switching the language after a form came back with errors at its own address (/uy-quyen/con/)
+    # reloads that address by GET: the view takes only POST and answered an empty 405, a blank page.
+    client.force_login(make_user())
+    response = client.get("/uy-quyen/con/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "Content-Security-Policy" in response and "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert one(html, "h1").text == "Không mở trực tiếp được trang này"
+    assert select(html, ".site-nav") and has_link(html, reverse("portal:home"))
+    client.cookies["congso_language"] = "en"
+    english = client.get("/uy-quyen/con/").content.decode()
+    assert one(english, "h1").text == "This page cannot be opened directly"
+    # A 405 that says something itself (the API's problem+json) is left as it is.
+    api = client.delete("/api/v1/procedures")
+    assert api.status_code == 405 and api["Content-Type"].startswith("application/problem+json")
+
+
 @pytest.mark.django_db
 def test_server_error_page_needs_neither_database_nor_urlconf(rf, settings, django_assert_num_queries):
     """500.html renders with no context processors, no query and even with a broken URLconf."""

@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A signed-in person's pages are never cached (Cache-Control: private, no-store).
     "congso.core.middleware.PrivateWhenSignedInMiddleware",
+    # A blank 405 (a form's address opened directly) becomes a page; inside the headers' middleware above.
+    "congso.core.middleware.MethodNotAllowedPageMiddleware",
     "congso.core.middleware.RequestContextMiddleware",
     # Axes must be last: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from congso.catalog.fees import compute_fee, describe_fee, format_vnd, validate_fee_rule
 from congso.catalog.models import Fee, FeeKind
@@ -106,6 +107,15 @@ def test_bad_rules_are_reported_in_vietnamese(kind, rule, fragment):
 def test_fee_clean_uses_rule_validation():
     with pytest.raises(ValidationError):
         Fee(name="x", kind=FeeKind.PER_PAGE, rule={"first_rate": "hai nghìn"}).clean()
+
+
+def test_amounts_in_english_group_thousands_with_commas():
+    # "16.000 VND" reads as sixteen dong to an English reader.
+    with translation.override("en"):
+        assert format_vnd(16000) == "16,000 VND"
+        assert format_vnd(1250000) == "1,250,000 VND"
+    with translation.override("vi"):
+        assert format_vnd(16000) == "16.000 đồng"
 
 
 def test_descriptions_are_plain_vietnamese():

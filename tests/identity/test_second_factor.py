@@ -146,6 +146,8 @@ def test_recent_sign_ins_are_listed(client, sign_in, officer, device):
     client.post(reverse("identity:second-factor"), {"code": current_code(device)})
     page = client.get(reverse("identity:security")).content.decode()
     assert "TrinhDuyetThu/1.0" in page and "Đăng nhập" in page
+    # Times read as on the citizen's other pages: "10:02, 06/12/2026", not "06/12/2026 10:02".
+    assert re.search(r'<td class="nowrap">\d\d:\d\d, \d\d/\d\d/\d{4}</td>', page)
 
 
 @pytest.mark.django_db

@@ -1,6 +1,8 @@
 """The pages: the citizen's messages and settings, the officer's, the unread counts in both headers,
 the dossier page's notification lines; who may mark what read (a matrix)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -25,6 +27,8 @@ def test_the_citizen_sees_the_unread_count_and_the_messages(client, drive, citiz
     page = html(client.get(reverse("notifications:portal-inbox")))
     assert f"Hồ sơ {dossier.code} đã được tiếp nhận" in page
     assert f'href="/ho-so-cua-toi/{dossier.public_id}/"' in page
+    # Times read as on the dossier's page: "10:02, 06/12/2026".
+    assert re.search(r'<p class="muted">\d\d:\d\d, \d\d/\d\d/\d{4}</p>', page)
 
 
 def test_marking_read_one_and_all(client, drive, citizen):

@@ -178,6 +178,8 @@ def test_browser_returns_before_the_ipn_shows_waiting(awaiting, pay_with, browse
     client.force_login(citizen)
     page = client.get(f"/thanh-toan/giao-dich/{intent.reference}/")
     assert "Đang chờ xác nhận" in page.content.decode()
+    # The payer is told the portal waits, not "congso" (the software's name, unknown to them).
+    assert "Cổng dịch vụ công chưa nhận được xác nhận" in page.content.decode()
 
 
 def test_lost_ipn_recovered_by_status_query(awaiting, pay_with, client, citizen):

@@ -28,6 +28,7 @@ from congso.payments.providers import Verdict, providers
 from congso.payments.providers import vnpay as vnpay_provider
 from congso.sandbox import payment_gateway as gateway
 from tests.payments.helpers import AMOUNT
+from tests.support.html import one, select
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -298,6 +299,35 @@ def test_pay_page_and_starting_a_payment(awaiting, citizen, client, make_user):
     assert client.post(url, {"provider": "vnpay"}).status_code == 404
 
 
+def test_the_pay_page_reads_like_the_rest_of_the_portal(awaiting, citizen, client):
+    # The channels were radio buttons alone on a line above a bold label (.field instead of .choice),
+    # the path lacked the home page, an attempt's time read "10:07 06/12/2026" where the dossier's
+    # page reads "10:07, 06/12/2026", and the transaction page's facts were an unstyled list.
+    failed = PaymentIntent.objects.create(
+        dossier=awaiting,
+        payer=citizen,
+        provider="vnpay",
+        reference="F9",
+        amount=AMOUNT,
+        description="x",
+        gateway_url="http://gateway.invalid/",
+        created_stamp="20260101000000",
+        expires_at=timezone.now() + timedelta(minutes=15),
+        status=IntentStatus.FAILED,
+    )
+    PaymentIntent.objects.filter(pk=failed.pk).update(
+        created_at=timezone.make_aware(timezone.datetime(2026, 12, 6, 10, 7))
+    )
+    client.force_login(citizen)
+    page = client.get(f"/thanh-toan/ho-so/{awaiting.public_id}/")
+    radios = select(page, 'input[name="provider"]')
+    assert radios and len(select(page, '.choice > input[name="provider"]')) == len(radios)
+    assert one(page, ".breadcrumbs li:first-child a")["href"] == "/"
+    assert one(page, 'td[data-label="Thời điểm"]').text == "10:07, 06/12/2026"
+    intent_page = client.get(f"/thanh-toan/giao-dich/{failed.reference}/")
+    assert "summary-list" in one(intent_page, "main dl").classes
+
+
 def test_the_payment_channels_are_named_in_the_readers_language_and_the_receipt_stays_vietnamese(
     awaiting, citizen, client
 ):
@@ -306,6 +336,8 @@ def test_the_payment_channels_are_named_in_the_readers_language_and_the_receipt_
     html = client.get(f"/thanh-toan/ho-so/{awaiting.public_id}/").content.decode()
     assert "National Public Service Portal payment platform" in html and "ATM card" in html
     assert "Nền tảng thanh toán" not in html
+    # The menu's name of the citizen's list, not "My dossiers"; English groups thousands with commas.
+    assert "You can pay later, from My applications." in html and "50,000 VND" in html
     intent = _paid(awaiting, citizen)
     rendered = {}
 
@@ -428,6 +460,7 @@ def test_electronic_result_download_and_public_verification(drive, citizen, acto
     assert client.get(f"/thanh-toan/ket-qua/{result.token}/").status_code == 302  # sign in first
     ok = client.get(f"/thanh-toan/xac-minh-ket-qua/{result.token}/?sha256={result.sha256}").content.decode()
     assert "Khớp" in ok and dossier.code in ok
+    assert "summary-list" in one(ok, "main dl").classes  # laid out as the dossier's facts are
     # The public page names the file neutrally, never by the name it was uploaded with.
     assert "NguyenVanAn" not in ok and "079203001234" not in ok and result.public_name in ok
     assert result.public_name == f"ket-qua-{dossier.code}-{result.paper_id}.pdf"

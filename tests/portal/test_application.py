@@ -185,6 +185,35 @@ def test_answers_posted_after_the_session_expired_are_offered_again_after_signin
     assert one(html(client.get(page_url)), "#f-ten_giay_to").get("value", "") == ""
 
 
+def test_after_an_expired_session_the_sign_in_page_says_what_was_not_done_where_nothing_is_kept(
+    client, citizen, certification
+):
+    # Only a page of questions offers its answers again; the papers page and the submission used to
+    # promise "your answers are kept" too, while the chosen files and the submission were simply lost.
+    client.force_login(citizen)
+    draft = start(client, certification)
+    client.logout()
+    uploaded = client.post(
+        url("apply-papers", draft), {"file-ban-chup": pdf("ban-chup.pdf"), "action": "upload"}, follow=True
+    )
+    page = uploaded.content.decode()
+    assert "các tệp bạn vừa chọn chưa được tải lên" in page and "được giữ lại" not in page
+    submitted = client.post(url("apply-submit", draft), {}, follow=True).content.decode()
+    assert "thao tác vừa rồi chưa được thực hiện" in submitted and "được giữ lại" not in submitted
+    asked = client.post(url("apply-step", draft, step_id="ban-chinh"), {"so_ban_sao": "3"}, follow=True)
+    assert "được giữ lại để bạn kiểm tra và lưu" in asked.content.decode()
+    client.cookies["congso_language"] = "en"
+    english = client.post(url("apply-submit", draft), {}, follow=True).content.decode()
+    assert "what you just did was not done" in english
+
+
+def test_a_draft_already_started_is_offered_with_the_time_it_was_saved(signed_in, certification):
+    start(signed_in, certification)
+    page = html(signed_in.get(url("apply", procedure_code=certification.procedure.code)))
+    # "Tiếp tục hồ sơ lưu lúc 10:15, 06/12/2026" as the drafts page writes it, not "06/12/2026 10:15".
+    assert re.search(r"Tiếp tục hồ sơ lưu lúc \d\d:\d\d, \d\d/\d\d/\d{4}", page)
+
+
 def test_conditional_address_is_revealed_and_required_only_for_postal_delivery(signed_in, certification):
     draft = start(signed_in, certification)
     address = url("apply-step", draft, step_id="nhan-ket-qua")

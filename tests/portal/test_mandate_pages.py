@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from congso.identity.mandates import registers
 from congso.identity.mandates.models import Business, Guardianship, Mandate
+from tests.support.html import one
 
 from .applications import html, isolate, make_version
 
@@ -54,6 +55,18 @@ def registered(people):
 def test_the_overview_needs_sign_in(client, db):
     response = client.get(reverse("portal:mandates"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("identity:login"))
+
+
+def test_the_pages_name_the_portal_not_the_software(people, registered):
+    # The hints read "congso đối chiếu với…" / "congso checks it against…": a citizen knows the
+    # Public Service Portal, not the name of the software it runs on (named only in the footer).
+    client = as_(people["representative"])
+    for language, portal in (("vi", "Cổng dịch vụ công đối chiếu"), ("en", "The portal checks it")):
+        client.cookies["congso_language"] = language
+        main = one(client.get(reverse("portal:mandates")), "main").text
+        assert portal in main and "congso" not in main
+        grant = one(client.get(reverse("portal:mandates-grant", kwargs={"tax_code": TAX_CODE})), "main").text
+        assert "congso" not in grant
 
 
 def test_the_representative_adds_the_business_and_grants_and_revokes(people, registered, communes):

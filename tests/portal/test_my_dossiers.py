@@ -145,6 +145,10 @@ def test_dossier_page_asks_for_payment_with_the_online_payment_button(as_an, wor
     assert "Lệ phí đăng ký muộn" in html
     assert reverse("payments:pay", kwargs={"public_id": dossier.public_id}) in html
     assert "Cổng chưa nhận thanh toán trực tuyến cho hồ sơ này" not in html
+    # In English the thousands are grouped with commas: "50.000 VND" reads as fifty dong.
+    as_an.cookies["congso_language"] = "en"
+    english = page(as_an.get(url("my-dossier", dossier)))
+    assert "The agency asks you to pay 50,000 VND in fees" in english
 
 
 def test_dossier_page_asks_for_payment_in_words_when_no_provider_is_offered(as_an, world, settings):

@@ -27,7 +27,7 @@ from tests.portal.applications import (
     url,
 )
 from tests.samples import PDF_BYTES, pdf
-from tests.support.html import texts
+from tests.support.html import select, texts
 
 
 @pytest.fixture
@@ -157,6 +157,26 @@ def _file(content=PDF_BYTES, name="giay-to.pdf"):
     handle.name = name
     handle.content_type = "application/pdf"
     return handle
+
+
+def test_the_download_and_delete_links_of_like_papers_are_told_apart_by_their_dossier(client, world):
+    # Several papers of one kind (one per dossier) gave a screen reader links of one name,
+    # "Tải về Bản chính giấy tờ…" four times; each link now names its dossier too.
+    citizen = world["citizen"]
+    for code in ("000.00.00.H08-260101-0001", "000.00.00.H08-260101-0002"):
+        services.store_result(
+            citizen,
+            "Bản sao chứng thực",
+            _file(PDF_BYTES + code.encode()),
+            issued_by="UBND phường Phú Cường",
+            source_dossier_code=code,
+        )
+    client.force_login(citizen)
+    names = [link.text for link in select(client.get(reverse("registries:data-store")), "td a[download]")]
+    assert sorted(names) == [
+        "Tải về Bản sao chứng thực, Hồ sơ 000.00.00.H08-260101-0001",
+        "Tải về Bản sao chứng thực, Hồ sơ 000.00.00.H08-260101-0002",
+    ]
 
 
 def test_the_owner_sees_downloads_and_deletes_uploads_but_not_results(client, world, make_user):

@@ -4,6 +4,7 @@ re-query; a register that is down leaves "verification pending", which a later r
 paper the register proves is not asked for. "Who used my data" lists exactly the citizen's lookups."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -155,6 +156,8 @@ def test_who_used_my_data_lists_exactly_my_lookups(dossier, actors, client, resi
     html = client.get(reverse("registries:data-uses")).content.decode()
     assert "2 lần sử dụng" in html
     assert dossier.code in html
+    # Times read as on the dossier's page: "10:02, 06/12/2026".
+    assert re.search(r'data-label="Thời điểm">\d\d:\d\d, \d\d/\d\d/\d{4}<', html)
     assert "Cơ sở dữ liệu quốc gia về dân cư" in html
     assert "Nơi thường trú" in html  # the attributes the register gives
     assert actors.one_stop.get_full_name() in html or str(actors.one_stop) in html

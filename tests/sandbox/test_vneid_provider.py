@@ -157,4 +157,27 @@ def test_a_non_ascii_password_is_a_wrong_password_not_a_server_error(client, pro
     data = authorize_params() | {"national_id": "074090001234", "password": "mật khẩu"}
     response = client.post("/sandbox/vneid/auth", data)
     assert response.status_code == 400
-    assert "Wrong national ID or password" in response.content.decode()
+    assert "Số định danh hoặc mật khẩu không đúng." in response.content.decode()
+
+
+def test_the_sign_in_page_speaks_the_sites_language_and_says_it_is_a_simulator(client, provider):
+    vietnamese = client.get("/sandbox/vneid/auth", authorize_params()).content.decode()
+    assert "Định danh điện tử VNeID (mô phỏng)" in vietnamese
+    assert "ĐÂY LÀ HỆ THỐNG MÔ PHỎNG, TÀI KHOẢN GIẢ." in vietnamese
+    assert "Sign in" not in vietnamese and "SIMULATOR" not in vietnamese
+
+    client.cookies["congso_language"] = "en"
+    page = client.get("/sandbox/vneid/auth", authorize_params()).content.decode()
+    assert "National e-ID VNeID (simulated)" in page and "THIS IS A SIMULATOR WITH FAKE ACCOUNTS." in page
+    assert "Simulated accounts to try" in page and "The password of every simulated account:" in page
+    for vietnamese_text in ("mô phỏng", "Mật khẩu", "Số định danh", "Hủy"):
+        assert vietnamese_text not in page
+    wrong = client.post(
+        "/sandbox/vneid/auth", authorize_params() | {"national_id": "074090001234", "password": "x"}
+    )
+    assert "Wrong national ID or password." in wrong.content.decode()
+    assert "không đúng" not in wrong.content.decode()
+    unknown = client.get("/sandbox/vneid/auth", authorize_params(client_id="other")).content.decode()
+    assert "Unknown application (client_id)." in unknown and "SIMULATED VNeID." in unknown
+    signed_out = client.get("/sandbox/vneid/logout").content.decode()
+    assert "You are signed out of VNeID" in signed_out and "SIMULATED VNeID." in signed_out

@@ -19,6 +19,7 @@ Kinds and their ``rule`` (amounts in đồng, whole numbers):
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Fee, FeeKind
@@ -136,8 +137,15 @@ def _tiered_errors(rule: dict) -> list[str]:
 
 
 def format_vnd(amount: int) -> str:
-    """``200000`` → ``"200.000 đồng"`` (Vietnamese thousands separator)."""
-    return f"{amount:,}".replace(",", ".") + " " + _("đồng")
+    """``200000`` → ``"200.000 đồng"``; in English ``"200,000 VND"``: each language's thousands separator,
+    so that an English reader does not take 16.000 VND for sixteen."""
+    return group_thousands(amount) + " " + _("đồng")
+
+
+def group_thousands(amount: int) -> str:
+    """``16000`` → ``"16.000"`` in Vietnamese, ``"16,000"`` in English."""
+    grouped = f"{amount:,}"
+    return grouped if get_language() == "en" else grouped.replace(",", ".")
 
 
 def describe_fee(fee: Fee) -> str:

@@ -20,7 +20,7 @@ from congso.agencies.models import Agency
 from congso.core import audit, request_cache
 
 from . import search as search_index
-from .fees import describe_fee
+from .fees import describe_fee, group_thousands
 from .models import (
     Fee,
     Field,
@@ -223,6 +223,11 @@ def fees_for(version: ProcedureVersion) -> list[FeeInfo]:
     """The fees of ``version`` in their order, each with a plain Vietnamese description. Compute an
     amount with ``fees.compute_fee(info.fee, pages=…, copies=…, exempt=…)``."""
     return [FeeInfo(fee, describe_fee(fee)) for fee in version.fees.order_by("position", "id")]
+
+
+def grouped_amount(amount: int) -> str:
+    """An amount in đồng grouped by thousands the reader's way: "16.000", in English "16,000"."""
+    return group_thousands(amount)
 
 
 def describe_time_limit(version: ProcedureVersion) -> str:

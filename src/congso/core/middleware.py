@@ -1,6 +1,7 @@
 """Request context that the audit log needs without passing the request everywhere, and the language rule."""
 
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from . import request_cache
@@ -46,3 +47,28 @@ class PrivateWhenSignedInMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page that only takes a form's POST, opened by its address (a reload, a bookmark, switching the
+    language after the form came back with errors at that address), answered 405 with an empty body:
+    the browser showed a blank page. Such an empty 405 becomes the site's page (``405.html``) saying
+    what happened and where to go; a 405 that has its own body (the API's problem+json), or answers
+    another method than GET, is kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or request.method not in ("GET", "HEAD")  # a browser opening an address, not a system's call
+            or getattr(response, "streaming", False)
+            or response.content
+        ):
+            return response
+        page = render(request, "405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

@@ -41,6 +41,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -214,9 +215,9 @@ class _AuthorizationRequest:
         acr_values = params.get("acr_values", "").split()
         self.required_level = max((ACR_LEVEL[v] for v in acr_values if v in ACR_LEVEL), default=1)
         if self.client_id != settings.CONGSO_SANDBOX_VNEID_CLIENT_ID:
-            self.fatal = "Ứng dụng (client_id) chưa đăng ký. / Unknown client_id."
+            self.fatal = _("Ứng dụng (client_id) chưa đăng ký.")
         elif not self.redirect_uri or not redirect_uri_allowed(request, self.redirect_uri):
-            self.fatal = "Địa chỉ quay về (redirect_uri) không hợp lệ. / Invalid redirect_uri."
+            self.fatal = _("Địa chỉ quay về (redirect_uri) không hợp lệ.")
         elif params.get("response_type") != "code":
             self.error = ("unsupported_response_type", "Only response_type=code is supported.")
         elif "openid" not in self.scope.split():
@@ -283,7 +284,7 @@ def authorize(request):
     if not ratelimit.take(
         "sandbox.vneid.login", client_address(request) or "unknown", limit=LOGIN_LIMIT, window=LOGIN_WINDOW
     ):
-        context["error"] = "Quá nhiều lần thử, hãy đợi ít phút. / Too many attempts, wait a few minutes."
+        context["error"] = _("Quá nhiều lần thử, hãy đợi ít phút.")
         return render(request, "sandbox/vneid_authorize.html", context, status=429)
     citizen = None
     if form.is_valid():
@@ -292,14 +293,13 @@ def authorize(request):
         form.cleaned_data["password"].encode(), DEMO_PASSWORD.encode()
     )
     if citizen is None or not password_ok:
-        context["error"] = "Số định danh hoặc mật khẩu không đúng. / Wrong national ID or password."
+        context["error"] = _("Số định danh hoặc mật khẩu không đúng.")
         return render(request, "sandbox/vneid_authorize.html", context, status=400)
     level = account_level(citizen)
     if level < auth.required_level:
-        context["error"] = (
+        context["error"] = _(
             "Tài khoản định danh điện tử này mới ở mức 1; dịch vụ yêu cầu mức 2 (kích hoạt tại cơ quan "
-            "công an). / This e-ID account is level 1; the service requires level 2 (activated in person "
-            "at a police office)."
+            "công an)."
         )
         return render(request, "sandbox/vneid_authorize.html", context, status=403)
     now = timezone.now()
@@ -531,7 +531,7 @@ def logout(request):
         return render(
             request,
             "sandbox/vneid_error.html",
-            {"message": "Địa chỉ quay về sau đăng xuất không hợp lệ. / Invalid post_logout_redirect_uri."},
+            {"message": _("Địa chỉ quay về sau đăng xuất (post_logout_redirect_uri) không hợp lệ.")},
             status=400,
         )
     if redirect_uri:

@@ -313,7 +313,7 @@ def test_rp_initiated_logout_without_a_hint_asks_and_may_be_refused(signed_in, m
     application = make_client(first_party=True)
     url = config["end_session_endpoint"] + f"?client_id={application.client_id}"
     page = signed_in.http.get(url)
-    assert page.status_code == 200 and "Bạn muốn đăng xuất khỏi congso?" in page.text
+    assert page.status_code == 200 and "Bạn muốn đăng xuất khỏi Cổng dịch vụ công?" in page.text
     fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', page.text))
     refused = signed_in.http.post(url, data=fields)
     assert "Bạn vẫn đang đăng nhập" in refused.text

@@ -54,7 +54,7 @@ def test_a_third_party_client_asks_for_consent_once(browser, make_user, make_cli
     url, _state = client.create_authorization_url(config["authorization_endpoint"], code_verifier=verifier)
     page = browser.http.get(url)
     assert page.status_code == 200
-    assert "Ứng dụng đặt lịch khám bệnh muốn dùng tài khoản congso của bạn" in page.text
+    assert "Ứng dụng đặt lịch khám bệnh muốn dùng tài khoản Cổng dịch vụ công của bạn" in page.text
     assert "Họ và tên, ngày sinh" in page.text
     # Strict CSP: no inline script or style on the page, and the policy is sent.
     assert not re.search(r"<script(?![^>]*\bsrc=)", page.text) and "style=" not in page.text

@@ -15,7 +15,7 @@ from ..questions import RELATIONS, agency_definition, who_definition
 from .draft_pages import draft_page, form_page, save_and_continue, single_step
 
 
-@draft_page()
+@draft_page(offers_answers=True)
 @require_http_methods(["GET", "POST"])
 def who(request, journey):
     definition = who_definition(request.user)
@@ -43,7 +43,7 @@ def who(request, journey):
     )
 
 
-@draft_page()
+@draft_page(offers_answers=True)
 @require_http_methods(["GET", "POST"])
 def acting_for(request, journey):
     draft = journey.draft
@@ -74,7 +74,7 @@ def acting_for(request, journey):
     )
 
 
-@draft_page()
+@draft_page(offers_answers=True)
 @require_http_methods(["GET", "POST"])
 def agency(request, journey):
     if not journey.chooses_agency:
@@ -103,7 +103,7 @@ def agency(request, journey):
     )
 
 
-@draft_page()
+@draft_page(offers_answers=True)
 @require_http_methods(["GET", "POST"])
 def step(request, journey, step_id):
     definition = journey.definition

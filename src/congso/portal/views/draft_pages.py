@@ -68,16 +68,18 @@ def applicant_only(request):
     return None
 
 
-def draft_page(*, allow_submitted=False, allow_expired=False, check_version=True):
+def draft_page(*, allow_submitted=False, allow_expired=False, check_version=True, offers_answers=False):
     """Load the signed-in user's draft from the URL (someone else's → 404) and refuse what cannot go on:
     an expired draft (410), a version no longer in force (409), a form that cannot be built (503).
-    A submitted draft redirects to its done page unless ``allow_submitted``. The view gets a ``Journey``."""
+    A submitted draft redirects to its done page unless ``allow_submitted``. The view gets a ``Journey``.
+    ``offers_answers``: a page of questions (``form_page``), which offers again what was posted while the
+    session had expired."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, draft_id, *args, **kwargs):
             if not request.user.is_authenticated:
-                return sign_in_again(request)
+                return sign_in_again(request, offers_answers=offers_answers)
             refused = applicant_only(request)
             if refused is not None:
                 return refused
@@ -103,10 +105,28 @@ def draft_page(*, allow_submitted=False, allow_expired=False, check_version=True
     return decorator
 
 
-def sign_in_again(request):
-    """Send a signed-out visitor to sign in and back; what they posted is kept for the page to offer
-    again (``take_pending_answers``), so a session that expired while they typed loses nothing."""
-    if request.method == "POST" and not request.FILES:
+def sign_in_again(request, *, offers_answers=False):
+    """Send a signed-out visitor to sign in and back; what they posted to a page of questions is kept for
+    the page to offer again (``take_pending_answers``), so a session that expired while they typed loses
+    nothing. Elsewhere (the papers, the review and submission) the sign-in page says plainly that what
+    they just did was not done: files are not kept, and a dossier was not submitted."""
+    if request.method == "POST" and request.FILES:
+        messages.warning(
+            request,
+            _(
+                "Phiên đăng nhập của bạn đã hết hạn nên các tệp bạn vừa chọn chưa được tải lên. "
+                "Vui lòng đăng nhập lại rồi chọn lại tệp."
+            ),
+        )
+    elif request.method == "POST" and not offers_answers:
+        messages.warning(
+            request,
+            _(
+                "Phiên đăng nhập của bạn đã hết hạn nên thao tác vừa rồi chưa được thực hiện. "
+                "Vui lòng đăng nhập lại rồi làm lại."
+            ),
+        )
+    elif request.method == "POST":
         posted = {
             name: [value[:PENDING_MAX_CHARS] for value in request.POST.getlist(name)[:5]]
             for name in list(request.POST)[:PENDING_MAX_FIELDS]

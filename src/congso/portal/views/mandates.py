@@ -23,7 +23,9 @@ class BusinessForm(forms.Form):
     tax_code = forms.CharField(
         label=gettext_lazy("Mã số thuế (mã số doanh nghiệp)"),
         max_length=14,
-        help_text=gettext_lazy("congso đối chiếu với Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp."),
+        help_text=gettext_lazy(
+            "Cổng dịch vụ công đối chiếu với Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--medium"}),
     )
 
@@ -33,7 +35,7 @@ class ChildForm(forms.Form):
         label=gettext_lazy("Số định danh cá nhân của con"),
         max_length=12,
         help_text=gettext_lazy(
-            "congso đối chiếu với Cơ sở dữ liệu quốc gia về dân cư (hộ gia đình của bạn)."
+            "Cổng dịch vụ công đối chiếu với Cơ sở dữ liệu quốc gia về dân cư (hộ gia đình của bạn)."
         ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--medium"}),
     )
@@ -43,7 +45,7 @@ class GrantForm(forms.Form):
     agent_national_id = forms.CharField(
         label=gettext_lazy("Số định danh cá nhân của người được ủy quyền"),
         max_length=12,
-        help_text=gettext_lazy("Người này cần có tài khoản congso."),
+        help_text=gettext_lazy("Người này cần có tài khoản trên Cổng dịch vụ công."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--medium"}),
     )
     procedure_codes = forms.CharField(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from congso.catalog import services as catalog_services
 from congso.core import pdf
 from congso.dossiers import files as dossier_files
 from congso.dossiers import services as dossier_services
@@ -65,13 +66,13 @@ def my_dossiers(request):
 
 
 def _payment_request(entries) -> dict | None:
-    """The latest payment request — the amount in đồng written the Vietnamese way ("50.000") and the
-    officer's note — from the history."""
+    """The latest payment request — the amount in đồng grouped the reader's way ("50.000", in English
+    "50,000") and the officer's note — from the history."""
     for entry in reversed(entries):
         if entry.kind == "status" and entry.detail.get("to_status") == Status.AWAITING_PAYMENT:
             amount = entry.detail.get("amount")
             return {
-                "amount": f"{amount:,}".replace(",", ".") if isinstance(amount, int) else "",
+                "amount": catalog_services.grouped_amount(amount) if isinstance(amount, int) else "",
                 "note": entry.detail.get("reason") or "",
             }
     return None
