@@ -18,7 +18,21 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
 
-env = environ.Env()
+class _Env(environ.Env):
+    """``environ.Env`` whose refusals name the variable: a value that does not parse (``CONGSO_WORKERS=two``)
+    stops the process with ``ImproperlyConfigured`` saying which variable and what it holds, never a bare
+    ``ValueError`` from deep inside the parser (``congso`` prints it without a traceback)."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(
+                f"{var}={self.ENVIRON.get(var, '')!r} is not a valid value ({exc})"
+            ) from None
+
+
+env = _Env()
 
 
 def _fraction(name: str, default: str) -> float:
@@ -35,7 +49,7 @@ def _fraction(name: str, default: str) -> float:
 
 PROFILE = env.str("CONGSO_PROFILE", default="production")
 if PROFILE not in {"production", "demo", "test"}:
-    raise RuntimeError(f"CONGSO_PROFILE must be production, demo or test, not {PROFILE!r}")
+    raise ImproperlyConfigured(f"CONGSO_PROFILE must be production, demo or test, not {PROFILE!r}")
 IS_PRODUCTION = PROFILE == "production"
 
 # Where the embedded SQLite database, uploaded files and local state live by default.
@@ -47,7 +61,12 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env.bool("CONGSO_DEBUG", default=env.bool("DEBUG", default=False))
 
 if IS_PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY")  # no default: production refuses to start without one
+    SECRET_KEY = env.str("SECRET_KEY", default="")  # no default: production refuses to start without one
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required in the production profile (CONGSO_PROFILE=production, the default): set it "
+            "to 50+ random characters (docs/operations.md), or run the local demo with CONGSO_PROFILE=demo."
+        )
 else:
     SECRET_KEY = env.str("SECRET_KEY", default=f"insecure-{PROFILE}-key-never-use-in-production-0123456789")
 
@@ -96,7 +115,7 @@ INSTALLED_APPS = [
 # the production profile, whichever way it was installed (congso.sandbox.apps).
 CONGSO_SANDBOX_ENABLED = env.bool("CONGSO_SANDBOX_ENABLED", default=not IS_PRODUCTION)
 if CONGSO_SANDBOX_ENABLED and IS_PRODUCTION:
-    raise RuntimeError(
+    raise ImproperlyConfigured(
         "CONGSO_SANDBOX_ENABLED cannot be on in the production profile (fake national systems)."
     )
 if CONGSO_SANDBOX_ENABLED:
