@@ -134,3 +134,13 @@ def test_a_share_that_is_not_one_is_refused_naming_the_variable(tmp_path):
     done = read_settings(tmp_path, ["CONGSO_DOSSIER_AT_RISK_SHARE"], CONGSO_DOSSIER_AT_RISK_SHARE="a third")
     assert done.returncode != 0
     assert "CONGSO_DOSSIER_AT_RISK_SHARE must be a share such as 1/3 or 0.33, not 'a third'" in done.stderr
+
+
+def test_every_environment_variable_the_settings_read_is_documented():
+    import re
+
+    source = (PROJECT_ROOT / "src" / "congso" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'(?:env(?:\.[a-z_]+)?|_fraction)\(\s*"([A-Z][A-Z0-9_]+)"', source))
+    docs = "\n".join(path.read_text(encoding="utf-8") for path in (PROJECT_ROOT / "docs").glob("*.md"))
+    undocumented = sorted(name for name in read if not re.search(rf"\b{name}\b", docs))
+    assert undocumented == []
