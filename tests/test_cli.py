@@ -237,3 +237,16 @@ def test_seed_demo_on_a_database_never_migrated_says_to_migrate_first(tmp_path):
     done = _congso("seed-demo", tmp_path=tmp_path, CONGSO_PROFILE="demo")
     assert done.returncode == 1
     assert "run `congso migrate` first" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_unreachable_database_is_one_clear_message_not_a_traceback(tmp_path):
+    port = free_port()  # nothing listens there
+    done = _congso(
+        "migrate",
+        tmp_path=tmp_path,
+        CONGSO_PROFILE="demo",
+        DATABASE_URL=f"postgres://congso@127.0.0.1:{port}/congso_integ_absent",
+    )
+    assert done.returncode == 1, done.stderr
+    assert "the database does not answer" in done.stderr and "DATABASE_URL" in done.stderr
+    assert "Traceback" not in done.stderr

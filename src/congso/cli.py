@@ -382,15 +382,26 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 0
     name, rest = argv[0], argv[1:]
+    from django.db.utils import OperationalError
+
     try:
         if name in COMMANDS:
             return COMMANDS[name](rest) or 0
         _load_settings()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["congso", *argv])
     except SettingsError as error:
         return _refuse_settings(error)
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(["congso", *argv])
+    except OperationalError as error:
+        # The database is down or DATABASE_URL points nowhere: one sentence, not a driver's traceback.
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(
+            f"congso: không kết nối được cơ sở dữ liệu / the database does not answer: {reason}\n"
+            '        Kiểm tra / check DATABASE_URL (docs/operations.md, "Database").',
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
