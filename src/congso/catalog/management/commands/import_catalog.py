@@ -17,9 +17,7 @@ class Command(BaseCommand):
         # (`congso import_catalog --help` was a TypeError traceback).
         parser.description = str(self.help)
         parser.add_argument("path", help=_("Tệp .json hoặc .xlsx"))
-        parser.add_argument(
-            "--format", choices=["json", "xlsx"], help=_("Mặc định: theo đuôi tệp")
-        )
+        parser.add_argument("--format", choices=["json", "xlsx"], help=_("Mặc định: theo đuôi tệp"))
         parser.add_argument("--dry-run", action="store_true", help=_("Chỉ kiểm tra, không ghi gì"))
 
     def handle(self, *args, path, format=None, dry_run=False, **options):  # noqa: A002
