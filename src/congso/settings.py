@@ -64,8 +64,9 @@ if IS_PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY", default="")  # no default: production refuses to start without one
     if not SECRET_KEY:
         raise ImproperlyConfigured(
-            "SECRET_KEY is required in the production profile (CONGSO_PROFILE=production, the default): set it "
-            "to 50+ random characters (docs/operations.md), or run the local demo with CONGSO_PROFILE=demo."
+            "SECRET_KEY is required in the production profile (CONGSO_PROFILE=production, the default): "
+            "set it to 50+ random characters (docs/operations.md), or run the local demo with "
+            "CONGSO_PROFILE=demo."
         )
 else:
     SECRET_KEY = env.str("SECRET_KEY", default=f"insecure-{PROFILE}-key-never-use-in-production-0123456789")
