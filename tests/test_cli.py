@@ -172,3 +172,81 @@ def test_production_profile_turns_hsts_on_for_a_year_with_subdomains():
         _production_setting("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_INCLUDE_SUBDOMAINS="off") == "False"
     )
     assert _production_setting("SECURE_HSTS_SECONDS", SECURE_HSTS_SECONDS="600") == "600"
+
+
+def _congso(*argv, tmp_path, **environ):
+    """``congso <argv>`` in a fresh interpreter with only the given CONGSO_/secret variables."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SECURE_", "CONGSO_", "DJANGO_")) and key not in {"SECRET_KEY", "DATABASE_URL"}
+    }
+    env.update(CONGSO_VAR_DIR=str(tmp_path), PYTHONPATH=str(PROJECT_ROOT / "src"), **environ)
+    return subprocess.run(
+        [sys.executable, "-m", "congso.cli", *argv],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "argv, environ, said",
+    [
+        # The production profile without a secret key: docs/operations.md's first step, forgotten.
+        (["migrate"], {}, "SECRET_KEY is required in the production profile"),
+        (["worker"], {}, "SECRET_KEY is required in the production profile"),
+        (["check"], {}, "SECRET_KEY is required in the production profile"),
+        (["lgsp", "verify"], {}, "SECRET_KEY is required in the production profile"),
+        (
+            ["check"],
+            {"SECRET_KEY": FIT["SECRET_KEY"], "CONGSO_SANDBOX_ENABLED": "1"},
+            "CONGSO_SANDBOX_ENABLED cannot be on in the production profile",
+        ),
+        (["migrate"], {"CONGSO_PROFILE": "staging"}, "CONGSO_PROFILE must be production, demo or test"),
+        (
+            ["migrate"],
+            {"CONGSO_PROFILE": "demo", "CONGSO_LGSP_TOKEN_SECONDS": "five minutes"},
+            "CONGSO_LGSP_TOKEN_SECONDS='five minutes' is not a valid value",
+        ),
+    ],
+)
+def test_a_refused_configuration_is_one_clear_message_not_a_traceback(tmp_path, argv, environ, said):
+    done = _congso(*argv, tmp_path=tmp_path, **environ)
+    assert done.returncode == 2, done.stderr
+    assert said in done.stderr
+    assert "cấu hình không hợp lệ / invalid configuration" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_subcommand_help_and_wrong_options_are_argparse_messages(tmp_path):
+    for command in ("worker", "check", "seed-demo"):
+        done = _congso(command, "--help", tmp_path=tmp_path, CONGSO_PROFILE="demo")
+        assert done.returncode == 0, done.stderr
+        assert f"usage: congso {command}" in done.stdout
+    done = _congso("worker", "--no-such-option", tmp_path=tmp_path, CONGSO_PROFILE="demo")
+    assert done.returncode == 2 and "congso worker: error: unrecognized arguments" in done.stderr
+    done = _congso("serve", tmp_path=tmp_path, CONGSO_PROFILE="demo", CONGSO_PORT="eighty")
+    assert done.returncode == 2 and "argument --port: invalid int value: 'eighty'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_seed_demo_on_a_database_never_migrated_says_to_migrate_first(tmp_path):
+    done = _congso("seed-demo", tmp_path=tmp_path, CONGSO_PROFILE="demo")
+    assert done.returncode == 1
+    assert "run `congso migrate` first" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_unreachable_database_is_one_clear_message_not_a_traceback(tmp_path):
+    port = free_port()  # nothing listens there
+    done = _congso(
+        "migrate",
+        tmp_path=tmp_path,
+        CONGSO_PROFILE="demo",
+        DATABASE_URL=f"postgres://congso@127.0.0.1:{port}/congso_integ_absent",
+    )
+    assert done.returncode == 1, done.stderr
+    assert "the database does not answer" in done.stderr and "DATABASE_URL" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -9,7 +9,7 @@ from congso import cli
 from tests.support.subprocesses import PROJECT_ROOT
 
 UNITS = PROJECT_ROOT / "deploy" / "systemd"
-LONG_RUNNING = ["congso-web.service", "congso-worker@.service"]
+LONG_RUNNING = ["congso-web.service", "congso-worker@.service", "congso-gateway.service"]
 
 
 def unit(name: str) -> configparser.ConfigParser:
@@ -73,9 +73,19 @@ def test_the_timer_runs_the_check_and_the_environment_example_fails_it_until_edi
     assert timer["Timer"]["OnUnitActiveSec"]
     env = (UNITS / "congso.env.example").read_text(encoding="utf-8")
     assert "CONGSO_PROFILE=production" in env and "SECRET_KEY=change-me" in env
+    # systemd's EnvironmentFile has no comments after a value: "KEY=value  # note" makes the note part of
+    # the value (a SECRET_KEY or a database address with a comment in it).
+    for line in env.splitlines():
+        if line and not line.startswith("#"):
+            assert "#" not in line.partition("=")[2], line
+
+
+def test_the_gateway_unit_runs_one_gateway_process_on_the_documented_port():
+    argv = command(unit("congso-gateway.service"))
+    assert argv[1:] == ["gateway", "--host", "127.0.0.1", "--port", "8001"]
 
 
 def test_operations_guide_documents_the_units():
     guide = (PROJECT_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
-    for name in [*LONG_RUNNING, "congso-check.timer", "congso.env.example"]:
+    for name in [*LONG_RUNNING, "congso-check.timer", "congso.env.example", "CONGSO_PAYMENTS_PROVIDERS"]:
         assert name.replace("@.service", "@") in guide, name

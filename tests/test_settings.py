@@ -62,3 +62,85 @@ def test_a_developer_turns_the_debug_pages_on_with_congso_debug(tmp_path):
     assert seen["debug"] is True
     assert seen["status"] == 404
     assert "DEBUG = True" in seen["body"]
+
+
+# Runs in the child: print the named settings as JSON.
+SETTINGS_PROBE = """
+import json, sys, django
+django.setup()
+from django.conf import settings
+print(json.dumps({name: getattr(settings, name, None) for name in sys.argv[1:]}))
+"""
+
+
+def read_settings(tmp_path, names, **env_vars):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CONGSO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="congso.settings",
+        CONGSO_PROFILE="demo",
+        CONGSO_VAR_DIR=str(tmp_path),
+        PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "src")]),
+        **env_vars,
+    )
+    return subprocess.run(
+        [sys.executable, "-c", SETTINGS_PROBE, *names],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
+
+
+def test_the_settings_docs_operations_names_are_read_from_the_environment(tmp_path):
+    # docs/operations.md, lgsp.md and sandbox.md name these as environment variables; the blocks read them
+    # with getattr(settings, …), so without a line in settings.py setting them changed nothing.
+    names = [
+        "CONGSO_DOSSIER_AT_RISK_SHARE",
+        "CONGSO_DOSSIER_AT_RISK_MIN_HOURS",
+        "CONGSO_LGSP_CONNECTED_TARGET",
+        "CONGSO_LGSP_HEALTH_SECONDS",
+        "CONGSO_LGSP_HEALTH_TIMEOUT_SECONDS",
+        "CONGSO_SANDBOX_CSC_PIN",
+    ]
+    done = read_settings(
+        tmp_path,
+        names,
+        CONGSO_DOSSIER_AT_RISK_SHARE="1/2",
+        CONGSO_DOSSIER_AT_RISK_MIN_HOURS="2",
+        CONGSO_LGSP_CONNECTED_TARGET="0.75",
+        CONGSO_LGSP_HEALTH_SECONDS="30",
+        CONGSO_LGSP_HEALTH_TIMEOUT_SECONDS="2",
+        CONGSO_SANDBOX_CSC_PIN="654321",
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {
+        "CONGSO_DOSSIER_AT_RISK_SHARE": 0.5,
+        "CONGSO_DOSSIER_AT_RISK_MIN_HOURS": 2.0,
+        "CONGSO_LGSP_CONNECTED_TARGET": 0.75,
+        "CONGSO_LGSP_HEALTH_SECONDS": 30.0,
+        "CONGSO_LGSP_HEALTH_TIMEOUT_SECONDS": 2.0,
+        "CONGSO_SANDBOX_CSC_PIN": "654321",
+    }
+    # The documented default "1/3" is what an unset variable gives.
+    done = read_settings(tmp_path, ["CONGSO_DOSSIER_AT_RISK_SHARE", "CONGSO_LGSP_CONNECTED_TARGET"])
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "CONGSO_DOSSIER_AT_RISK_SHARE": 1 / 3,
+        "CONGSO_LGSP_CONNECTED_TARGET": 0.6,
+    }
+
+
+def test_a_share_that_is_not_one_is_refused_naming_the_variable(tmp_path):
+    done = read_settings(tmp_path, ["CONGSO_DOSSIER_AT_RISK_SHARE"], CONGSO_DOSSIER_AT_RISK_SHARE="a third")
+    assert done.returncode != 0
+    assert "CONGSO_DOSSIER_AT_RISK_SHARE must be a share such as 1/3 or 0.33, not 'a third'" in done.stderr
+
+
+def test_every_environment_variable_the_settings_read_is_documented():
+    import re
+
+    source = (PROJECT_ROOT / "src" / "congso" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'(?:env(?:\.[a-z_]+)?|_fraction)\(\s*"([A-Z][A-Z0-9_]+)"', source))
+    docs = "\n".join(path.read_text(encoding="utf-8") for path in (PROJECT_ROOT / "docs").glob("*.md"))
+    undocumented = sorted(name for name in read if not re.search(rf"\b{name}\b", docs))
+    assert undocumented == []

@@ -8,7 +8,9 @@ congso sms-gateway  the sandbox's simulated SMS gateway as a lean process (ASGI,
 congso worker    the background worker (tasks, outbox delivery, periodic jobs)
 congso check     deployment self-check; exits non-zero when something is wrong
 congso seed-demo seed the demo data only (idempotent)
-congso lgsp      the LGSP control plane: rotate-key, snapshot, connected-share --from --to
+congso lgsp      the LGSP control plane: rotate-key, snapshot, connected-share --from --to,
+                 verify (the message log's chain and checkpoints), checkpoint
+congso documents official documents: devpki (the development PKI), reindex (full-text search)
 congso <cmd>     any Django management command (migrate, createsuperuser, shell…)
 """
 
@@ -19,11 +21,38 @@ import sys
 import time
 
 
-def _setup_django() -> None:
+class SettingsError(Exception):
+    """The settings refused to load (a missing secret, a bad value, the sandbox in production…)."""
+
+
+def _load_settings() -> None:
+    """Read the settings once; a refusal becomes ``SettingsError`` with the settings' own sentence, which
+    ``main`` prints without a traceback (the settings cannot be translated before they exist, so the
+    frame is in both languages)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congso.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (imports the settings module)
+    except ImproperlyConfigured as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def _setup_django() -> None:
+    _load_settings()
     import django
 
     django.setup()
+
+
+def _refuse_settings(error: SettingsError) -> int:
+    print(
+        f"congso: cấu hình không hợp lệ / invalid configuration: {error}\n"
+        '        Xem / see docs/operations.md, "Settings".',
+        file=sys.stderr,
+    )
+    return 2
 
 
 def serve(argv: list[str]) -> int:
@@ -33,19 +62,21 @@ def serve(argv: list[str]) -> int:
     request than waitress (bench/README.md, "Submissions")."""
     import argparse
 
+    # String defaults from the environment go through ``type=int`` too, so CONGSO_PORT=abc is argparse's
+    # "invalid int value" message, not a traceback.
     parser = argparse.ArgumentParser(prog="congso serve", description="Run the web server.")
     parser.add_argument("--host", default=os.environ.get("CONGSO_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("CONGSO_PORT", "8000")))
+    parser.add_argument("--port", type=int, default=os.environ.get("CONGSO_PORT", "8000"))
     parser.add_argument(
         "--server", choices=("granian", "waitress"), default=os.environ.get("CONGSO_SERVER", "granian")
     )
     parser.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("CONGSO_WORKERS", "1")),
+        default=os.environ.get("CONGSO_WORKERS", "1"),
         help="processes (granian only; one per CPU core is a good start)",
     )
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("CONGSO_THREADS", "8")))
+    parser.add_argument("--threads", type=int, default=os.environ.get("CONGSO_THREADS", "8"))
     args = parser.parse_args(argv)
     if args.server == "waitress" and args.workers != 1:
         parser.error("waitress runs one process: run several `congso serve` units, or use granian")
@@ -85,7 +116,7 @@ def gateway(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="congso gateway", description="Run the LGSP gateway.")
     parser.add_argument("--host", default=os.environ.get("CONGSO_GATEWAY_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("CONGSO_GATEWAY_PORT", "8001")))
+    parser.add_argument("--port", type=int, default=os.environ.get("CONGSO_GATEWAY_PORT", "8001"))
     args = parser.parse_args(argv)
     _setup_django()
     from granian import Granian
@@ -139,16 +170,43 @@ def sms_gateway(argv: list[str]) -> int:
 
 def worker(argv: list[str]) -> int:
     _setup_django()
-    from django.core.management import call_command
-
-    call_command("runworker", *argv)
+    _run_command("runworker", "worker", argv)
     return 0
 
 
+def _run_command(name: str, shown: str, argv: list[str]) -> None:
+    """Run the management command ``name`` from its argv, shown as ``congso <shown>``: --help and a wrong
+    option are argparse's message (exit 2), a ``CommandError`` its one line (exit 1), never a traceback."""
+    from django.core.management import get_commands, load_command_class
+
+    load_command_class(get_commands()[name], name).run_from_argv(["congso", shown, *argv])
+
+
+def _unapplied_migrations() -> bool:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
 def seed_demo(argv: list[str]) -> int:
+    import argparse
+
+    argparse.ArgumentParser(
+        prog="congso seed-demo",
+        description="Seed the demo data only (idempotent); run `congso migrate` first.",
+    ).parse_args(argv)
     _setup_django()
     from congso import demo
 
+    if _unapplied_migrations():
+        print(
+            "congso seed-demo: cơ sở dữ liệu chưa được cập nhật, hãy chạy `congso migrate` trước / "
+            "the database is not migrated: run `congso migrate` first.",
+            file=sys.stderr,
+        )
+        return 1
     demo.seed(verbose=True)
     return 0
 
@@ -300,10 +358,8 @@ def _supervise(children: list[subprocess.Popen]) -> int:
 
 def check(argv: list[str]) -> int:
     _setup_django()
-    from django.core.management import call_command
-
     try:
-        call_command("selfcheck", *argv)
+        _run_command("selfcheck", "check", argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0
@@ -326,12 +382,26 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 0
     name, rest = argv[0], argv[1:]
-    if name in COMMANDS:
-        return COMMANDS[name](rest) or 0
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congso.settings")
-    from django.core.management import execute_from_command_line
+    from django.db.utils import OperationalError
 
-    execute_from_command_line(["congso", *argv])
+    try:
+        if name in COMMANDS:
+            return COMMANDS[name](rest) or 0
+        _load_settings()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["congso", *argv])
+    except SettingsError as error:
+        return _refuse_settings(error)
+    except OperationalError as error:
+        # The database is down or DATABASE_URL points nowhere: one sentence, not a driver's traceback.
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(
+            f"congso: không kết nối được cơ sở dữ liệu / the database does not answer: {reason}\n"
+            '        Kiểm tra / check DATABASE_URL (docs/operations.md, "Database").',
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -7,19 +7,49 @@ off, so the demo shows the product's own error pages; ``CONGSO_DEBUG=1`` turns D
 for a developer in any profile. ``CONGSO_PROFILE=test`` is what the test suite uses.
 """
 
+from fractions import Fraction
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
-env = environ.Env()
+
+class _Env(environ.Env):
+    """``environ.Env`` whose refusals name the variable: a value that does not parse (``CONGSO_WORKERS=two``)
+    stops the process with ``ImproperlyConfigured`` saying which variable and what it holds, never a bare
+    ``ValueError`` from deep inside the parser (``congso`` prints it without a traceback)."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(
+                f"{var}={self.ENVIRON.get(var, '')!r} is not a valid value ({exc})"
+            ) from None
+
+
+env = _Env()
+
+
+def _fraction(name: str, default: str) -> float:
+    """A share read as ``1/3`` or ``0.33``; anything else stops the process with the variable's name."""
+    raw = env.str(name, default=default).strip()
+    try:
+        value = float(Fraction(raw))
+    except (ValueError, ZeroDivisionError):
+        raise ImproperlyConfigured(f"{name} must be a share such as 1/3 or 0.33, not {raw!r}") from None
+    if not 0 < value <= 1:
+        raise ImproperlyConfigured(f"{name} must be a share between 0 and 1, not {raw!r}")
+    return value
+
 
 PROFILE = env.str("CONGSO_PROFILE", default="production")
 if PROFILE not in {"production", "demo", "test"}:
-    raise RuntimeError(f"CONGSO_PROFILE must be production, demo or test, not {PROFILE!r}")
+    raise ImproperlyConfigured(f"CONGSO_PROFILE must be production, demo or test, not {PROFILE!r}")
 IS_PRODUCTION = PROFILE == "production"
 
 # Where the embedded SQLite database, uploaded files and local state live by default.
@@ -31,7 +61,13 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env.bool("CONGSO_DEBUG", default=env.bool("DEBUG", default=False))
 
 if IS_PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY")  # no default: production refuses to start without one
+    SECRET_KEY = env.str("SECRET_KEY", default="")  # no default: production refuses to start without one
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required in the production profile (CONGSO_PROFILE=production, the default): "
+            "set it to 50+ random characters (docs/operations.md), or run the local demo with "
+            "CONGSO_PROFILE=demo."
+        )
 else:
     SECRET_KEY = env.str("SECRET_KEY", default=f"insecure-{PROFILE}-key-never-use-in-production-0123456789")
 
@@ -80,7 +116,7 @@ INSTALLED_APPS = [
 # the production profile, whichever way it was installed (congso.sandbox.apps).
 CONGSO_SANDBOX_ENABLED = env.bool("CONGSO_SANDBOX_ENABLED", default=not IS_PRODUCTION)
 if CONGSO_SANDBOX_ENABLED and IS_PRODUCTION:
-    raise RuntimeError(
+    raise ImproperlyConfigured(
         "CONGSO_SANDBOX_ENABLED cannot be on in the production profile (fake national systems)."
     )
 if CONGSO_SANDBOX_ENABLED:
@@ -406,6 +442,10 @@ CONGSO_DOSSIER_CODE_PATTERN = env.str(
     "CONGSO_DOSSIER_CODE_PATTERN", default="{agency_code}-{date:%y%m%d}-{seq:04d}"
 )
 CONGSO_DOSSIER_AT_RISK_HOURS = env.int("CONGSO_DOSSIER_AT_RISK_HOURS", default=8)
+# The at-risk window as a share of the working time a dossier was allotted ("1/3" or "0.33"), and its
+# smallest size in working hours (dossiers/conf.py).
+CONGSO_DOSSIER_AT_RISK_SHARE = _fraction("CONGSO_DOSSIER_AT_RISK_SHARE", "1/3")
+CONGSO_DOSSIER_AT_RISK_MIN_HOURS = env.float("CONGSO_DOSSIER_AT_RISK_MIN_HOURS", default=1.0)
 CONGSO_DOSSIER_LOOKUP_PIN_LENGTH = env.int("CONGSO_DOSSIER_LOOKUP_PIN_LENGTH", default=8)
 # Counter intake warns about a dossier of the same applicant and procedure received this recently.
 CONGSO_DOSSIER_DUPLICATE_MINUTES = env.int("CONGSO_DOSSIER_DUPLICATE_MINUTES", default=30)
@@ -451,6 +491,10 @@ CONGSO_LGSP_WEBHOOK_ALLOW_LOOPBACK = env.bool("CONGSO_LGSP_WEBHOOK_ALLOW_LOOPBAC
 CONGSO_LGSP_WEBHOOK_STALE_SECONDS = env.float("CONGSO_LGSP_WEBHOOK_STALE_SECONDS", default=120.0)
 CONGSO_LGSP_PULL_BATCH = env.int("CONGSO_LGSP_PULL_BATCH", default=100)
 CONGSO_LGSP_EVENT_RETENTION_DAYS = env.int("CONGSO_LGSP_EVENT_RETENTION_DAYS", default=30)
+# The plan's share of connected systems, and the upstream health probes (lgsp/conf.py, services/health.py).
+CONGSO_LGSP_CONNECTED_TARGET = _fraction("CONGSO_LGSP_CONNECTED_TARGET", "0.6")
+CONGSO_LGSP_HEALTH_SECONDS = env.float("CONGSO_LGSP_HEALTH_SECONDS", default=60.0)
+CONGSO_LGSP_HEALTH_TIMEOUT_SECONDS = env.float("CONGSO_LGSP_HEALTH_TIMEOUT_SECONDS", default=5.0)
 CONGSO_LOGBOOK_PDF_MAX_ROWS = env.int("CONGSO_LOGBOOK_PDF_MAX_ROWS", default=300)
 # Process monitoring pages are computed at most this often (seconds; 0 = always fresh).
 CONGSO_MONITORING_CACHE_SECONDS = env.int("CONGSO_MONITORING_CACHE_SECONDS", default=60)
@@ -472,6 +516,8 @@ CONGSO_REGISTRIES_NATIONAL_PREFIX = env.str("CONGSO_REGISTRIES_NATIONAL_PREFIX",
 CONGSO_REGISTRIES_TIMEOUT_SECONDS = env.float("CONGSO_REGISTRIES_TIMEOUT_SECONDS", default=3.0)
 CONGSO_REGISTRIES_CACHE_SECONDS = env.int("CONGSO_REGISTRIES_CACHE_SECONDS", default=120)
 CONGSO_SANDBOX_TOKEN = env.str("CONGSO_SANDBOX_TOKEN", default="congso-sandbox-demo-token")
+# The PIN the simulated remote signing service (CSC API v2) asks for; empty: the published demo PIN.
+CONGSO_SANDBOX_CSC_PIN = env.str("CONGSO_SANDBOX_CSC_PIN", default="")
 CONGSO_SANDBOX_RATE_LIMIT = env.int("CONGSO_SANDBOX_RATE_LIMIT", default=600)
 CONGSO_SANDBOX_RATE_WINDOW_SECONDS = env.int("CONGSO_SANDBOX_RATE_WINDOW_SECONDS", default=60)
 # The simulated national portal's adapter account (published demo values; the sandbox never runs in

@@ -389,3 +389,29 @@ def test_old_idempotency_records_are_purged(api, lgsp_systems, drive, actors, se
     assert purge_idempotency_records() == 0
     assert purge_idempotency_records(timezone.now() + timedelta(hours=25)) == 1
     assert not IdempotencyRecord.objects.exists()
+
+
+def test_a_bad_parameter_is_explained_in_vietnamese_field_by_field_and_in_english(api, lgsp_systems, actors):
+    # DRF's own messages were English under a Vietnamese detail ("Ensure this value is less than or
+    # equal to 10.", "\"bogus\" is not a valid choice.").
+    client = api(lgsp_systems["token_a"], actors.one_stop)
+    answer = client.get("/api/v1/dossiers", {"status": 99, "scope": "bogus", "received_from": "31/12/2026"})
+    assert answer.status_code == 400
+    messages = {error["field"]: error["message"] for error in answer.json()["errors"]}
+    assert messages == {
+        "status": "Giá trị phải nhỏ hơn hoặc bằng 10.",
+        "scope": "“bogus” không phải là một lựa chọn hợp lệ.",
+        "received_from": "Ngày không đúng dạng YYYY-MM-DD.",
+    }
+    client.cookies["congso_language"] = "en"
+    answer = client.get("/api/v1/procedures", {"limit": "many"})
+    assert answer.json()["errors"] == [
+        {"field": "limit", "message": "A whole number is required.", "code": "invalid"}
+    ]
+
+
+def test_a_bad_cursor_is_a_problem_in_vietnamese(api, lgsp_systems, actors):
+    client = api(lgsp_systems["token_a"], actors.one_stop)
+    answer = client.get("/api/v1/dossiers", {"cursor": "xyz"})
+    assert answer.status_code == 404 and answer["Content-Type"] == "application/problem+json"
+    assert answer.json()["detail"].startswith("Con trỏ trang (cursor) không hợp lệ")

@@ -412,3 +412,17 @@ def test_an_already_parsed_deep_document_is_refused(db):
     with pytest.raises(ie.CatalogImportError) as raised:
         ie.read_json({"format": "congso.catalog", "format_version": 1, "procedures": nested})
     assert "JSON lồng nhau quá sâu" in raised.value.issues[0].message
+
+
+@pytest.mark.parametrize("name", ["import_catalog", "export_catalog"])
+def test_the_catalog_commands_print_their_help(name, capsys):
+    # The help texts are translatable; argparse needs them as str (`congso export_catalog --help` was a
+    # TypeError traceback).
+    from django.core.management import get_commands, load_command_class
+
+    command = load_command_class(get_commands()[name], name)
+    with pytest.raises(SystemExit) as stopped:
+        command.run_from_argv(["congso", name, "--help"])
+    assert stopped.value.code == 0
+    out = capsys.readouterr().out
+    assert f"usage: congso {name}" in out and "JSON" in out

@@ -28,3 +28,13 @@ def test_rotate_snapshot_and_share(registry):
     assert "1/2 systems" in _run("connected-share", "--from", today, "--to", today)
     with pytest.raises(CommandError):
         _run("connected-share")
+
+
+def test_a_reversed_period_is_refused_not_counted_as_nothing(db):
+    # It printed "0/0 systems … n/a" and exited 0, as if the period had been measured.
+    with pytest.raises(
+        CommandError, match=r"--from \(2026-12-31\) phải trước hoặc bằng ngày --to \(2026-12-01\)"
+    ):
+        _run("connected-share", "--from", "2026-12-31", "--to", "2026-12-01")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        _run("connected-share", "--from", "31/12/2026", "--to", "2026-12-31")

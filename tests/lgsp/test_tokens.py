@@ -250,6 +250,20 @@ def test_unknown_lgsp_path_is_problem_json(client, db):
     assert response.json()["status"] == 404
 
 
+def test_a_system_posting_to_an_lgsp_address_gets_problem_json_not_the_csrf_page(db):
+    # A system has no CSRF cookie: a POST to a mistyped pull address or to the JWKS was the portal's HTML
+    # "form expired" page (403), where docs/lgsp.md promises problem+json for anything under /lgsp/.
+    from django.test import Client
+
+    system = Client(enforce_csrf_checks=True)
+    response = system.post("/lgsp/events/1/ack", data=b'{"up_to": 1}', content_type="application/json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    response = system.post(JWKS_URL)
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+
+
 def test_mtls_bound_credential(client, registry):
     fingerprint = "AB:" * 31 + "CD"
     issued = services.create_credential(registry["consumer"], certificate_fingerprint=fingerprint)

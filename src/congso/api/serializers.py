@@ -4,11 +4,98 @@ Personal data is minimised: the dossier list carries no applicant data; a dossie
 applicant's name, identifier and contact details (the agency needs them to process it) and each such read
 is audited (``views``)."""
 
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.utils.formatting import lazy_format
 
 from congso.dossiers import states
 from congso.dossiers.models import ReturnMethod, Status
+
+# DRF's own field messages are English (its Vietnamese catalogue lacks them), so a bad parameter got a
+# Vietnamese ``detail`` over English ``errors``. Every input serializer of the API speaks congso's
+# Vietnamese, translated to English in congso's catalogue, formatted by DRF with the same placeholders.
+_COMMON_MESSAGES = {
+    "required": _("Trường này là bắt buộc."),
+    "null": _("Trường này không được để trống."),
+    "blank": _("Trường này không được để trống."),
+    "invalid_choice": _("“{input}” không phải là một lựa chọn hợp lệ."),
+    "max_value": _("Giá trị phải nhỏ hơn hoặc bằng {max_value}."),
+    "min_value": _("Giá trị phải lớn hơn hoặc bằng {min_value}."),
+    "max_string_length": _("Giá trị quá dài."),
+    "max_digits": _("Không được quá {max_digits} chữ số."),
+    "max_decimal_places": _("Không được quá {max_decimal_places} chữ số sau dấu thập phân."),
+    "max_whole_digits": _("Không được quá {max_whole_digits} chữ số trước dấu thập phân."),
+}
+_MESSAGES_BY_TYPE = [
+    (
+        serializers.ListField,
+        {
+            "not_a_list": _("Phải là một danh sách."),
+            "empty": _("Danh sách không được rỗng."),
+            "min_length": _("Danh sách phải có ít nhất {min_length} phần tử."),
+            "max_length": _("Danh sách không được quá {max_length} phần tử."),
+        },
+    ),
+    (
+        serializers.CharField,
+        {
+            "invalid": _("Phải là một chuỗi ký tự."),
+            "min_length": _("Phải có ít nhất {min_length} ký tự."),
+            "max_length": _("Không được dài quá {max_length} ký tự."),
+        },
+    ),
+    (serializers.IntegerField, {"invalid": _("Phải là một số nguyên.")}),
+    (serializers.DecimalField, {"invalid": _("Phải là một số.")}),
+    (
+        serializers.DateField,
+        {"invalid": _("Ngày không đúng dạng YYYY-MM-DD."), "date": _("Phải là một ngày, không kèm giờ.")},
+    ),
+    (
+        serializers.FileField,
+        {
+            "invalid": _("Phải là một tệp gửi kèm (multipart/form-data)."),
+            "no_name": _("Tệp gửi kèm không có tên."),
+            "empty": _("Tệp gửi kèm rỗng."),
+            "max_length": _("Tên tệp không được dài quá {max_length} ký tự."),
+        },
+    ),
+]
+
+
+_BOUND_MESSAGES = {
+    validators.MaxValueValidator: "max_value",
+    validators.MinValueValidator: "min_value",
+    validators.MaxLengthValidator: "max_length",
+    validators.MinLengthValidator: "min_length",
+}
+
+
+def _speak_vietnamese(field) -> None:
+    messages = dict(_COMMON_MESSAGES)
+    for kind, specific in _MESSAGES_BY_TYPE:
+        if isinstance(field, kind):
+            messages.update(specific)
+    field.error_messages.update({key: text for key, text in messages.items() if key in field.error_messages})
+    # Bounds are checked by validators made when the field was built, with the message of that moment.
+    for validator in field.validators:
+        key = _BOUND_MESSAGES.get(type(validator))
+        if key and key in field.error_messages:
+            validator.message = lazy_format(field.error_messages[key], **{key: validator.limit_value})
+    if child := getattr(field, "child", None):
+        _speak_vietnamese(child)
+
+
+class Input(serializers.Serializer):
+    """An input the API validates: every field's error messages are congso's Vietnamese (English in the
+    catalogue), like the rest of the problem answer."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            _speak_vietnamese(field)
+        return fields
+
 
 STATUS_HELP = _("Trạng thái theo danh mục 10 trạng thái đồng bộ với Cổng DVC quốc gia (1–10).")
 
@@ -101,7 +188,7 @@ class UnitList(serializers.Serializer):
 SCOPE_RECEIVED, SCOPE_HELD, SCOPE_ALL = "received", "held", "all"
 
 
-class DossierFilter(serializers.Serializer):
+class DossierFilter(Input):
     scope = serializers.ChoiceField(
         choices=[SCOPE_RECEIVED, SCOPE_HELD, SCOPE_ALL],
         required=False,
@@ -187,11 +274,11 @@ class DossierDetail(DossierItem):
 # --- transitions -------------------------------------------------------------------------------------
 
 
-class AcceptIn(serializers.Serializer):
+class AcceptIn(Input):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class SupplementIn(serializers.Serializer):
+class SupplementIn(Input):
     items = serializers.ListField(
         child=serializers.CharField(max_length=500),
         min_length=1,
@@ -201,7 +288,7 @@ class SupplementIn(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class HandOverIn(serializers.Serializer):
+class HandOverIn(Input):
     to_agency = serializers.CharField(max_length=40, help_text=_("Mã định danh điện tử của đơn vị nhận."))
     step_name = serializers.CharField(max_length=200)
     receiver = serializers.CharField(
@@ -223,7 +310,7 @@ class HandOverIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class ResultIn(serializers.Serializer):
+class ResultIn(Input):
     files = serializers.ListField(
         child=serializers.FileField(),
         required=False,
@@ -234,7 +321,7 @@ class ResultIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class ReturnIn(serializers.Serializer):
+class ReturnIn(Input):
     method = serializers.ChoiceField(choices=ReturnMethod.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 

@@ -15,6 +15,7 @@ replayed key → stored answer; If-Match checked; service call; answer stored wi
 from django.db import IntegrityError, transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
@@ -110,7 +111,7 @@ class ProcedureList(ApiView):
         return Response({"count": found.total, "results": [rep.procedure_item(p) for p in found.items]})
 
 
-class _ProcedureQuery(drf_serializers.Serializer):
+class _ProcedureQuery(s.Input):
     q = drf_serializers.CharField(required=False, allow_blank=True, max_length=200)
     agency = drf_serializers.CharField(required=False, allow_blank=True, max_length=40)
     limit = drf_serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
@@ -164,7 +165,7 @@ class AgencyDetail(ApiView):
         return Response(rep.agency(agency))
 
 
-class _UnitQuery(drf_serializers.Serializer):
+class _UnitQuery(s.Input):
     parent = drf_serializers.CharField(required=False, allow_blank=True, max_length=10)
     level = drf_serializers.CharField(required=False, allow_blank=True, max_length=16)
     limit = drf_serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
@@ -239,12 +240,16 @@ class _DossierCursor(CursorPagination):
     ordering = ("-submitted_at", "-id")
     page_size_query_param = "page_size"
     max_page_size = 200
+    # DRF's "Invalid cursor" is English only; a cursor is taken from a previous page's ``next``.
+    invalid_cursor_message = gettext_lazy(
+        "Con trỏ trang (cursor) không hợp lệ: hãy dùng địa chỉ next của trang trước."
+    )
 
     def __init__(self):
         self.page_size = conf.page_size()
 
 
-class _PageSize(drf_serializers.Serializer):
+class _PageSize(s.Input):
     """``page_size`` checked (the paginator would silently ignore a bad one); documented by the paginator."""
 
     page_size = drf_serializers.IntegerField(

@@ -111,6 +111,7 @@ def token(request):
     return _no_store(JsonResponse(issued.as_response()))
 
 
+@csrf_exempt  # read-only, and a system has no CSRF cookie: a POST is the 405 problem below, not an HTML 403
 def jwks(request):
     if request.method not in ("GET", "HEAD"):
         response = problem(405, _("Phương thức không được hỗ trợ"), _("Tập khóa công khai chỉ đọc bằng GET."))
@@ -122,5 +123,6 @@ def jwks(request):
     return response
 
 
+@csrf_exempt  # a system's POST to a mistyped address is this problem+json 404, not the HTML CSRF page
 def not_found(request, rest=""):
     return problem(404, _("Không tìm thấy"), _("Không có tài nguyên này trên LGSP."))

@@ -47,6 +47,9 @@ def test_discovery_advertises_the_provider(oidc_base, live_server):
     assert config["authorization_endpoint"] == live_server.url + "/oidc/authorize/"
     assert config["end_session_endpoint"] == live_server.url + "/oidc/logout/"
     assert config["code_challenge_methods_supported"] == ["S256"]
+    # Only what a client is actually served (hybrid and implicit types are refused: unauthorized_client).
+    assert config["response_types_supported"] == ["code"]
+    assert config["grant_types_supported"] == ["authorization_code", "refresh_token"]
     assert config["backchannel_logout_supported"] is True
     assert {"openid", "profile", "national_id", "official", "business"} <= set(config["scopes_supported"])
     assert {"acr", "name", "birthdate", "national_id", "agencies", "tax_code"} <= set(

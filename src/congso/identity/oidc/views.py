@@ -161,6 +161,11 @@ class DiscoveryView(oauth_views.ConnectDiscoveryInfoView):
         data["backchannel_logout_supported"] = True
         data["backchannel_logout_session_supported"] = True
         data["code_challenge_methods_supported"] = ["S256"]
+        # Only the authorization code flow is served: the toolkit lists the hybrid response types too
+        # ("code id_token"…), which every client is refused (unauthorized_client); a relying party that
+        # picks one from the discovery document must not meet that refusal.
+        data["response_types_supported"] = ["code"]
+        data["grant_types_supported"] = ["authorization_code", "refresh_token"]
         data["ui_locales_supported"] = ["vi", "en"]
         patched = JsonResponse(data)
         patched["Access-Control-Allow-Origin"] = "*"

@@ -14,13 +14,16 @@ class Command(BaseCommand):
     help = gettext_lazy("Xuất danh mục thủ tục hành chính ra tệp JSON hoặc XLSX.")
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help=gettext_lazy("Tệp kết quả; '-' để in JSON ra màn hình"))
+        # argparse formats the help with regular expressions, which need str, not a lazy translation
+        # (`congso export_catalog --help` was a TypeError traceback).
+        parser.description = str(self.help)
+        parser.add_argument("path", help=_("Tệp kết quả; '-' để in JSON ra màn hình"))
         parser.add_argument("--format", choices=["json", "xlsx"], default="json")
         parser.add_argument(
             "--code",
             action="append",
             default=[],
-            help=gettext_lazy("Chỉ xuất thủ tục có mã này (lặp lại được)"),
+            help=_("Chỉ xuất thủ tục có mã này (lặp lại được)"),
         )
 
     def handle(self, *args, path, format, code, **options):  # noqa: A002

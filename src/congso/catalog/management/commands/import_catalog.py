@@ -13,11 +13,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help=gettext_lazy("Tệp .json hoặc .xlsx"))
-        parser.add_argument(
-            "--format", choices=["json", "xlsx"], help=gettext_lazy("Mặc định: theo đuôi tệp")
-        )
-        parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("Chỉ kiểm tra, không ghi gì"))
+        # argparse formats the help with regular expressions, which need str, not a lazy translation
+        # (`congso import_catalog --help` was a TypeError traceback).
+        parser.description = str(self.help)
+        parser.add_argument("path", help=_("Tệp .json hoặc .xlsx"))
+        parser.add_argument("--format", choices=["json", "xlsx"], help=_("Mặc định: theo đuôi tệp"))
+        parser.add_argument("--dry-run", action="store_true", help=_("Chỉ kiểm tra, không ghi gì"))
 
     def handle(self, *args, path, format=None, dry_run=False, **options):  # noqa: A002
         try:

@@ -13,6 +13,7 @@ import json
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from congso.lgsp import messagelog, services
 
@@ -40,11 +41,21 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(services.registry_snapshot(), ensure_ascii=False, indent=2))
         else:
             try:
-                share = services.connected_share(
-                    date.fromisoformat(start or ""), date.fromisoformat(end or "")
-                )
+                period_start, period_end = date.fromisoformat(start or ""), date.fromisoformat(end or "")
             except ValueError as exc:
-                raise CommandError("connected-share needs --from and --to as YYYY-MM-DD") from exc
+                raise CommandError(
+                    _(
+                        "connected-share cần --from và --to dạng YYYY-MM-DD "
+                        "(ví dụ --from 2026-01-01 --to 2026-12-31)."
+                    )
+                ) from exc
+            if period_start > period_end:
+                # A reversed period counted nothing and printed "0/0 … n/a" as if it were a result.
+                raise CommandError(
+                    _("Ngày --from (%(start)s) phải trước hoặc bằng ngày --to (%(end)s).")
+                    % {"start": period_start, "end": period_end}
+                )
+            share = services.connected_share(period_start, period_end)
             ratio = "n/a" if share.share is None else f"{share.share:.1%}"
             self.stdout.write(
                 f"{share.connected}/{share.total} systems serving citizens and businesses exchanged messages "
