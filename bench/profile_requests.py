@@ -136,7 +136,8 @@ def measure(scenario: str, info: dict, count: int, profile: bool, sort: str, sho
         pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(*restrictions)
         result["profile"] = out.getvalue()
     if show_sql:
-        result["sql"] = [q["sql"][: int(os.environ.get("SQL_WIDTH", "240"))] for q in queries.captured_queries]
+        width = int(os.environ.get("SQL_WIDTH", "240"))  # SQL_WIDTH=5000 shows whole statements
+        result["sql"] = [q["sql"][:width] for q in queries.captured_queries]
     return result
 
 
