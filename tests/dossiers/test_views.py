@@ -362,6 +362,17 @@ def test_without_extensions_the_pages_show_the_dossiers_own_content(
 # --- Dossier page --------------------------------------------------------------------------------
 
 
+def test_dossier_page_opens_in_english(as_user, actors, submit):
+    """An officer who works in English sees the dossier page and its actions, not a 404."""
+    dossier = submit()
+    client = as_user(actors.one_stop)
+    client.cookies["congso_language"] = "en"
+    response = client.get(detail_url(dossier))
+    assert response.status_code == 200
+    assert has_link(html(response), action_url(dossier, "tiep-nhan"))
+    assert dossier.code in dossier_list(client.get(INBOX))
+
+
 def test_dossier_page_shows_everything(as_user, actors, submit):
     dossier = submit(
         acting_for={"relation": "parent_guardian", "relation_label": "Cho con", "full_name": "Bé Na"}
