@@ -326,6 +326,42 @@ def test_officer_panel_on_the_dossier_page(awaiting, citizen, actors, client):
     assert "Thanh toán phí, lệ phí" in html and "P1" in html and "Đề nghị hoàn tiền" in html
 
 
+def test_officer_panel_tells_a_failed_attempt_as_the_officer_reads_it(awaiting, citizen, actors, client):
+    """The panel showed the provider's code name ("vnpay"), a bare amount ("50000"), the source of the
+    outcome as stored ("(ipn)") and no reason; it now names the channel, writes the amount in đồng, says
+    how the outcome became known and why the attempt failed, in a table that stacks on a phone."""
+    from tests.support.html import one, select
+
+    PaymentIntent.objects.create(
+        dossier=awaiting,
+        payer=citizen,
+        provider="vnpay",
+        reference="F1",
+        amount=AMOUNT,
+        description="x",
+        gateway_url="http://gateway.invalid/",
+        created_stamp="20260101000000",
+        expires_at=timezone.now() + timedelta(minutes=15),
+        status=IntentStatus.FAILED,
+        provider_code="51",
+        settled_by="ipn",
+    )
+    client.force_login(actors.one_stop)
+    html = client.get(f"/can-bo/ho-so/{awaiting.code}/").content.decode()
+    panel = one(html, "section[aria-labelledby=payments-title]")
+    [row] = select(panel, "tbody tr")
+    cells = [cell.text for cell in select(row, "td")]
+    assert cells[1] == "VNPAY (thẻ ATM, thẻ quốc tế, QR)"
+    assert cells[2] == "50.000 đồng"
+    assert "Không thành công (kênh thanh toán báo về)" in cells[3]
+    assert "Lý do: Tài khoản của bạn không đủ số dư." in cells[3]
+    assert cells[4] == "—"
+    assert "table--stack" in one(panel, "table").classes
+    client.cookies["congso_language"] = "en"
+    html = client.get(f"/can-bo/ho-so/{awaiting.code}/").content.decode()
+    assert "(notified by the payment channel)" in one(html, "section[aria-labelledby=payments-title]").text
+
+
 def test_refund_needs_a_reason_and_another_persons_approval(awaiting, citizen, actors):
     intent = _paid(awaiting, citizen)
     with pytest.raises(services.PaymentError):
