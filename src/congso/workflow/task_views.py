@@ -169,6 +169,11 @@ def _render(request, item, *, form=None, fields=None, form_error=None, status=20
         "dossier": dossier,
         "role_label": _role_label(item),
         "overdue": item.is_open and item.due_at < timezone.now(),
+        # The step's deadline is capped at the dossier's appointment (engine.open_work_item): say so,
+        # or "16 working hours" beside a deadline the same afternoon reads as a mistake.
+        "capped": bool(
+            dossier is not None and item.allotted_hours and dossier.due_at and item.due_at == dossier.due_at
+        ),
         "form": form,
         "rows": [{"field": form[spec.name], "kind": spec.kind} for spec in fields or ()],
         "form_error": form_error,
