@@ -412,6 +412,9 @@ def test_reconciliation_page_and_resolving_a_mismatch(awaiting, citizen, actors,
     client.force_login(actors.leader)
     page = client.get("/can-bo/thanh-toan/doi-soat/").content.decode()
     assert "<code>P1</code>" in page and "4321 dòng" not in page and "1 chênh lệch" in page
+    # The run's channel by its name and the amounts in đồng, as on the other pages (not "vnpay", "50000").
+    assert "— VNPAY (thẻ ATM, thẻ quốc tế, QR) —" in page and "— vnpay —" not in page
+    assert "<td>1 đồng</td><td>50.000 đồng</td>" in page
     client.post(f"/can-bo/thanh-toan/doi-soat/chenh-lech/{mismatch.pk}/", {"reason": ""})
     mismatch.refresh_from_db()
     assert mismatch.resolved_at is None
