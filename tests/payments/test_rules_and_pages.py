@@ -362,6 +362,18 @@ def test_officer_panel_tells_a_failed_attempt_as_the_officer_reads_it(awaiting, 
     assert "(notified by the payment channel)" in one(html, "section[aria-labelledby=payments-title]").text
 
 
+def test_officer_panel_writes_a_refunds_amount_in_dong(awaiting, citizen, actors, client):
+    """The refund line read "50000 — Chờ phê duyệt — …"; amounts are written in đồng as elsewhere."""
+    from tests.support.html import one, select
+
+    intent = _paid(awaiting, citizen)
+    services.request_refund(intent, actors.one_stop, amount=AMOUNT, reason="Nộp thừa")
+    client.force_login(actors.one_stop)
+    html = client.get(f"/can-bo/ho-so/{awaiting.code}/").content.decode()
+    [line] = select(one(html, "section[aria-labelledby=payments-title]"), "ul > li")
+    assert line.text.startswith("50.000 đồng — ")
+
+
 def test_refund_needs_a_reason_and_another_persons_approval(awaiting, citizen, actors):
     intent = _paid(awaiting, citizen)
     with pytest.raises(services.PaymentError):

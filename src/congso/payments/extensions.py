@@ -40,6 +40,8 @@ class PaymentPanel(OfficerPagesExtension):
             return []
         due = services.amount_due(dossier)
         refunds = [r for i in intents for r in i.refunds.all()]
+        for refund in refunds:
+            refund.amount_text = services.format_vnd(refund.amount)
         context = {
             "intents": intents,
             "rows": [_row(intent) for intent in intents],
