@@ -417,3 +417,20 @@ def test_a_page_extending_base_directly_gets_the_whole_shell(rf, settings):
     assert one(html, 'input[name="next"]')["value"] == "/tai-khoan/vi-du/"
     assert "Môi trường thử nghiệm" in html
     assert "Phát triển trên nền tảng mã nguồn mở congso (Apache-2.0)." in html
+
+
+def test_definition_lists_use_a_class_the_stylesheets_define():
+    """A page's facts (label, value) are laid out by a stylesheet class; an unknown class such as
+    "summary" left the dossier page's national-portal panel and the payment pages as bare, indented
+    lists unlike the rest of the page."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "src" / "congso"
+    styles = "\n".join(path.read_text(encoding="utf-8") for path in root.rglob("*.css"))
+    unstyled = []
+    for template in root.rglob("templates/**/*.html"):
+        for classes in re.findall(r'<dl class="([^"]*)"', template.read_text(encoding="utf-8")):
+            if not any(re.search(rf"\.{re.escape(name)}(?![\w-])", styles) for name in classes.split()):
+                unstyled.append(f"{template.relative_to(root)}: {classes}")
+    assert unstyled == []

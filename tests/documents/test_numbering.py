@@ -104,3 +104,15 @@ def test_fifty_parallel_issues_get_fifty_consecutive_numbers(signed_draft, cast,
     issued = OutgoingDocument.objects.filter(number__isnull=False)
     assert sorted(issued.values_list("number", flat=True)) == numbers
     assert RegisterSequence.objects.get().last_value == PROCESSES * PER_PROCESS
+
+
+def test_the_notice_type_is_a_notice_in_english_not_the_menus_notifications():
+    """ "Thông báo" as a document type (TB) was translated with the menu's "Notifications"."""
+    from django.utils import translation
+
+    from congso.documents.models import DocumentType
+
+    with translation.override("en"):
+        assert str(DocumentType.NOTICE.label) == "Notice"
+    with translation.override("vi"):
+        assert str(DocumentType.NOTICE.label) == "Thông báo"

@@ -131,6 +131,24 @@ def test_register_form_refuses_a_non_pdf(cast):
     assert not IncomingDocument.objects.exists()
 
 
+def test_an_empty_register_form_names_each_missing_field_in_the_error_summary(cast):
+    """The summary listed "Trường này là bắt buộc." five times, without saying which fields."""
+    from tests.support.html import one, select
+
+    client = _as(cast.clerk)
+    response = client.post("/can-bo/van-ban/den/vao-so/", {"document_type": "CV"})
+    assert response.status_code == 200
+    summary = [item.text for item in select(one(response.content.decode(), ".error-summary"), "li")]
+    assert "“Cơ quan ban hành” là bắt buộc." in summary
+    assert "“Số, ký hiệu” là bắt buộc." in summary
+    assert "Trường này là bắt buộc." not in summary
+    client.cookies["congso_language"] = "en"
+    response = client.post("/can-bo/van-ban/den/vao-so/", {"document_type": "CV"})
+    summary = [item.text for item in select(one(response.content.decode(), ".error-summary"), "li")]
+    assert "“Issuing agency” is required." in summary
+    assert not IncomingDocument.objects.exists()
+
+
 def test_pages_need_a_documents_role(cast, officer, agency_a):
     one_stop = officer("one_stop_officer", agency_a, "motcua")
     assert _as(one_stop).get("/can-bo/van-ban/den/").status_code == 403

@@ -259,3 +259,16 @@ def test_permissions_have_codes_and_descriptions():
         code.startswith("dossiers.") and str(p.description)
         for code, p in zip(codes, P.ALL_PERMISSIONS, strict=True)
     )
+
+
+def test_roles_grant_the_same_rights_in_english(situation, places, officer):
+    """A permission's description is translated: in an English request it once hashed differently, so
+    an officer working in English was granted nothing and every dossier page answered 404."""
+    from django.utils import translation
+
+    dossier = situation("at_reception")
+    user = officer("one_stop_officer", places["A"])
+    with translation.override("en"):
+        assert P.can(user, P.VIEW, dossier)
+        assert list(Dossier.objects.visible_to(user)) == [dossier]
+        assert P.permissions_for(user, dossier) == ONE_STOP_AT_RECEIVING | {P.HAND_OVER}

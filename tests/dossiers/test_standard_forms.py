@@ -1,6 +1,7 @@
 """The standard forms 01–07 as PDF: content, administrative layout, per-agency settings and templates."""
 
 import io
+import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -307,6 +308,8 @@ def test_control_sheet_has_one_row_per_hand_over_with_its_result(ward, departmen
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text and received.code in text
     assert "Phòng Hành chính tư pháp – Sở Tư pháp tỉnh Bình Dương" in text
     assert "10 giờ 05 phút, ngày 10 tháng 3 năm 2026" in text
+    # A step's deadline is written as on the pages (hour first), not "10/03/2026 14:05".
+    assert re.search(r"Hạn của bước:\s+\d\d:\d\d \d\d/03/2026", text), text
     assert actors.specialist_b.full_name in text and actors.leader_b.full_name in text
     assert "Đúng hạn" in text and "Quá hạn" in text and "Đã ký số" in text
     assert "Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả số 01/TN" in text

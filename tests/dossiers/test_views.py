@@ -335,11 +335,35 @@ def test_a_dossier_routed_by_its_process_is_not_handed_over_by_hand(as_user, act
     assert "hoàn thành việc của mình trong “Việc cần xử lý”" in html(refused)
 
 
-def test_the_dossier_page_links_to_its_process_and_the_work_items(as_user, actors, counter_dossier):
+def test_a_dossier_routed_by_its_process_is_not_started_or_finished_by_hand(as_user, actors, counter_dossier):
+    """Its process starts processing and issues the result itself (after the leader's approval): a
+    specialist was offered both by hand, bypassing the approval and leaving the steps to fail later."""
+    dossier = counter_dossier()
+    client = as_user(actors.specialist)
+    slugs = lambda: [e["action"].slug for e in client.get(detail_url(dossier)).context["actions"]]  # noqa: E731
+    assert "chuyen-xu-ly" in slugs()
+    Dossier.objects.filter(pk=dossier.pk).update(routed_by_process="Quy trình: tham-dinh v1")
+    assert "chuyen-xu-ly" not in slugs()
+    refused = client.post(action_url(dossier, "chuyen-xu-ly"), {})
+    assert refused.status_code == 409 and "“Việc cần xử lý”" in html(refused)
+    Dossier.objects.filter(pk=dossier.pk).update(routed_by_process="")
+    services.start_processing(Dossier.objects.get(pk=dossier.pk), actors.specialist)
+    assert "co-ket-qua" in slugs()
+    Dossier.objects.filter(pk=dossier.pk).update(routed_by_process="Quy trình: tham-dinh v1")
+    assert "co-ket-qua" not in slugs()
+    assert client.post(action_url(dossier, "co-ket-qua"), {"result_note": "Xong"}).status_code == 409
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.IN_PROCESSING
+
+
+def test_the_dossier_page_links_to_the_work_items_not_to_a_flow_it_may_not_open(
+    as_user, actors, counter_dossier
+):
+    """The process's flow is a monitoring page, for leaders: a one-stop officer was offered a link that
+    answered 403 (tests/workflow/test_monitoring_views.py checks who is offered it)."""
     dossier = counter_dossier()
     Dossier.objects.filter(pk=dossier.pk).update(routed_by_process="Quy trình: tham-dinh v1")
     page = html(as_user(actors.one_stop).get(detail_url(dossier)))
-    assert has_link(page, reverse("workflow:dossier_flow", args=[dossier.pk]))
+    assert not has_link(page, reverse("workflow:dossier_flow", args=[dossier.pk]))
     assert has_link(page, reverse("workflow_tasks:inbox"))
 
 
@@ -360,6 +384,17 @@ def test_without_extensions_the_pages_show_the_dossiers_own_content(
 
 
 # --- Dossier page --------------------------------------------------------------------------------
+
+
+def test_dossier_page_opens_in_english(as_user, actors, submit):
+    """An officer who works in English sees the dossier page and its actions, not a 404."""
+    dossier = submit()
+    client = as_user(actors.one_stop)
+    client.cookies["congso_language"] = "en"
+    response = client.get(detail_url(dossier))
+    assert response.status_code == 200
+    assert has_link(html(response), action_url(dossier, "tiep-nhan"))
+    assert dossier.code in dossier_list(client.get(INBOX))
 
 
 def test_dossier_page_shows_everything(as_user, actors, submit):

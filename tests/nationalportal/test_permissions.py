@@ -100,3 +100,14 @@ def test_the_dossier_panel_offers_the_retry_only_to_who_may(client, settings, pe
     )
     html = client.get(page).content.decode()
     assert reverse("nationalportal:retry", args=[failing.pk]) in html
+
+
+def test_the_dossier_panel_is_laid_out_like_the_rest_of_the_page(client, settings, people, failing):
+    """Its facts are a styled summary list (label beside value), not a bare, indented <dl>."""
+    from tests.support.html import select
+
+    settings.CONGSO_NATIONALPORTAL_LINK = "dvcqg"
+    client.force_login(people["one_stop"])
+    html = client.get(reverse("dossiers:detail", args=[failing.dossier.code])).content.decode()
+    [panel_list] = select(html, "section[aria-labelledby=dvcqg-sync-title] dl")
+    assert "summary-list" in panel_list.classes

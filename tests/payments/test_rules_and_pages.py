@@ -358,6 +358,54 @@ def test_officer_panel_on_the_dossier_page(awaiting, citizen, actors, client):
     assert "Thanh toán phí, lệ phí" in html and "P1" in html and "Đề nghị hoàn tiền" in html
 
 
+def test_officer_panel_tells_a_failed_attempt_as_the_officer_reads_it(awaiting, citizen, actors, client):
+    """The panel showed the provider's code name ("vnpay"), a bare amount ("50000"), the source of the
+    outcome as stored ("(ipn)") and no reason; it now names the channel, writes the amount in đồng, says
+    how the outcome became known and why the attempt failed, in a table that stacks on a phone."""
+    from tests.support.html import one, select
+
+    PaymentIntent.objects.create(
+        dossier=awaiting,
+        payer=citizen,
+        provider="vnpay",
+        reference="F1",
+        amount=AMOUNT,
+        description="x",
+        gateway_url="http://gateway.invalid/",
+        created_stamp="20260101000000",
+        expires_at=timezone.now() + timedelta(minutes=15),
+        status=IntentStatus.FAILED,
+        provider_code="51",
+        settled_by="ipn",
+    )
+    client.force_login(actors.one_stop)
+    html = client.get(f"/can-bo/ho-so/{awaiting.code}/").content.decode()
+    panel = one(html, "section[aria-labelledby=payments-title]")
+    [row] = select(panel, "tbody tr")
+    cells = [cell.text for cell in select(row, "td")]
+    assert cells[1] == "VNPAY (thẻ ATM, thẻ quốc tế, QR)"
+    assert cells[2] == "50.000 đồng"
+    assert "Không thành công (kênh thanh toán báo về)" in cells[3]
+    assert "Lý do: Tài khoản của bạn không đủ số dư." in cells[3]
+    assert cells[4] == "—"
+    assert "table--stack" in one(panel, "table").classes
+    client.cookies["congso_language"] = "en"
+    html = client.get(f"/can-bo/ho-so/{awaiting.code}/").content.decode()
+    assert "(notified by the payment channel)" in one(html, "section[aria-labelledby=payments-title]").text
+
+
+def test_officer_panel_writes_a_refunds_amount_in_dong(awaiting, citizen, actors, client):
+    """The refund line read "50000 — Chờ phê duyệt — …"; amounts are written in đồng as elsewhere."""
+    from tests.support.html import one, select
+
+    intent = _paid(awaiting, citizen)
+    services.request_refund(intent, actors.one_stop, amount=AMOUNT, reason="Nộp thừa")
+    client.force_login(actors.one_stop)
+    html = client.get(f"/can-bo/ho-so/{awaiting.code}/").content.decode()
+    [line] = select(one(html, "section[aria-labelledby=payments-title]"), "ul > li")
+    assert line.text.startswith("50.000 đồng — ")
+
+
 def test_refund_needs_a_reason_and_another_persons_approval(awaiting, citizen, actors):
     intent = _paid(awaiting, citizen)
     with pytest.raises(services.PaymentError):
@@ -408,6 +456,9 @@ def test_reconciliation_page_and_resolving_a_mismatch(awaiting, citizen, actors,
     client.force_login(actors.leader)
     page = client.get("/can-bo/thanh-toan/doi-soat/").content.decode()
     assert "<code>P1</code>" in page and "4321 dòng" not in page and "1 chênh lệch" in page
+    # The run's channel by its name and the amounts in đồng, as on the other pages (not "vnpay", "50000").
+    assert "— VNPAY (thẻ ATM, thẻ quốc tế, QR) —" in page and "— vnpay —" not in page
+    assert "<td>1 đồng</td><td>50.000 đồng</td>" in page
     client.post(f"/can-bo/thanh-toan/doi-soat/chenh-lech/{mismatch.pk}/", {"reason": ""})
     mismatch.refresh_from_db()
     assert mismatch.resolved_at is None

@@ -105,7 +105,9 @@ def test_submission_records_the_lookup_and_the_officer_sees_the_difference(
     html = page.content.decode()
     assert "Đối chiếu cơ sở dữ liệu quốc gia" in html
     assert "Khác với kê khai" in html and "Số 99 đường Khác" in html
-    assert "xac-nhan-cu-tru" in html
+    # The paper it stands in for, by its name (its catalogue code means nothing to the officer).
+    assert "Thay cho giấy tờ: Giấy xác nhận thông tin về cư trú (người nộp không phải nộp)." in html
+    assert "xac-nhan-cu-tru" not in html
     assert reverse("registries:requery", args=[dossier.pk]) in html
 
 

@@ -532,7 +532,33 @@ def test_a_steps_deadline_is_capped_at_the_dossiers_appointment(world, deploy, a
     assert row.due_at == item.due_at  # the control sheet says the same
 
 
-def test_a_step_opened_after_the_appointment_keeps_its_own_time(world, deploy, at_counter, clock):
+def test_the_pages_say_a_steps_deadline_was_capped_and_link_the_dossier(
+    world, deploy, at_counter, clock, client
+):
+    """ "80 giờ làm việc" beside a deadline a week earlier read as a mistake: the work-item page and the
+    control sheet now say the deadline is no later than the dossier's appointment, and the work item
+    links to the dossier's page."""
+    from django.urls import reverse
+
+    from tests.support.html import one
+
+    clock.set(local(2026, 3, 9, 8))
+    deploy(long_step_process())
+    dossier = at_counter("thu-nghiem")
+    run_workflow_subscribers()
+    dossier.refresh_from_db()
+    item = only_open(ProcessInstance.objects.get(dossier=dossier))
+    client.force_login(world.specialist)
+    page = client.get(reverse("workflow_tasks:detail", args=[item.pk])).content.decode()
+    assert "(không quá ngày hẹn trả kết quả của hồ sơ)" in page
+    assert one(page, f'a[href="{reverse("dossiers:detail", args=[dossier.code])}"]').text == dossier.code
+    detail = client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
+    assert "80 giờ làm việc (không quá ngày hẹn trả kết quả của hồ sơ)" in detail
+
+
+def test_a_step_opened_after_the_appointment_keeps_its_own_time(world, deploy, at_counter, clock, client):
+    from django.urls import reverse
+
     clock.set(local(2026, 3, 9, 8))
     deploy(long_step_process())
     dossier = at_counter("thu-nghiem")
@@ -542,3 +568,6 @@ def test_a_step_opened_after_the_appointment_keeps_its_own_time(world, deploy, a
     item = only_open(ProcessInstance.objects.get(dossier=dossier))
     assert dossier.due_at < local(2026, 3, 23, 8) < item.due_at
     assert rows_of(dossier)[0].due_at == item.due_at
+    client.force_login(world.specialist)
+    page = client.get(reverse("workflow_tasks:detail", args=[item.pk])).content.decode()
+    assert "không quá ngày hẹn trả kết quả" not in page

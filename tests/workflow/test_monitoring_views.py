@@ -188,6 +188,21 @@ def test_who_sees_which_dossier_flow(client, setting, who):
     assert statuses == FLOW_MATRIX[who]
 
 
+@pytest.mark.parametrize("who", sorted(FLOW_MATRIX))
+def test_the_dossier_page_offers_the_flow_only_to_who_may_open_it(client, setting, who):
+    """The dossier page's "Xem quy trình xử lý của hồ sơ" was offered to every officer, and answered 403
+    to specialists and one-stop officers."""
+    user = getattr(setting, who, None) or getattr(setting.world, who)
+    as_user(client, user)
+    dossiers = (setting.dept_dossier, setting.commune_dossier, setting.division_dossier)
+    for dossier, status in zip(dossiers, FLOW_MATRIX[who], strict=True):
+        page = client.get(reverse("dossiers:detail", args=[dossier.code]))
+        if page.status_code != 200:
+            continue
+        flow = reverse("workflow:dossier_flow", args=[dossier.pk])
+        assert (flow in page.content.decode()) == (status == 200), (who, dossier.code)
+
+
 PROCESS_MATRIX = {
     # who: (giai-quyet-tai-so, chung-thuc-trong-ngay, ghi-so-ho-tich, lien-thong-… which has no steps yet)
     "leader": (404, 200, 404, 404),

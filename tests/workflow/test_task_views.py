@@ -9,7 +9,7 @@ from congso.workflow import services
 from congso.workflow.models import ProcessInstance, WorkItem, WorkItemKind, WorkItemState
 from tests.support.bpmn import flow, process, props
 from tests.support.clock import local
-from tests.support.html import select
+from tests.support.html import one, select
 
 # The project mounts the pages at /can-bo/cong-viec/ (namespace workflow_tasks); until its urls.py does,
 # this module's map adds them to the project's own.
@@ -165,6 +165,11 @@ def test_completing_with_the_form_sends_typed_data_and_moves_on(client, world, s
     assert "Đồng ý" in html and "Không đồng ý" in html and select(html, '[name="approved"]')
     missing = client.post(url(review), {"ghi_chu": "?"})
     assert missing.status_code == 400 and "Vui lòng trả lời mục “Kết luận”" in missing.content.decode()
+    # Rejecting without a reason would send the step back with nothing to go on.
+    silent = client.post(url(review), {"approved": "false", "ghi_chu": "  "})
+    assert silent.status_code == 400
+    assert "Khi không đồng ý, hãy ghi rõ lý do" in one(silent.content.decode(), ".error-summary").text
+    assert review.__class__.objects.get(pk=review.pk).state == WorkItemState.OPEN
     assert client.post(url(review), {"approved": "false", "ghi_chu": "Bổ sung xác minh"}).status_code == 302
     review.refresh_from_db()
     assert review.data == {"approved": False, "ghi_chu": "Bổ sung xác minh"}

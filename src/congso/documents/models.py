@@ -30,7 +30,7 @@ class DocumentType(models.TextChoices):
     REGULATION = "QC", _("Quy chế")
     RULE = "QyĐ", _("Quy định")
     COMMUNIQUE = "TC", _("Thông cáo")
-    NOTICE = "TB", _("Thông báo")
+    NOTICE = "TB", pgettext_lazy("loại văn bản", "Thông báo")  # not the "notifications" of the menu
     GUIDANCE = "HD", _("Hướng dẫn")
     PROGRAMME = "CTr", _("Chương trình")
     PLAN = "KH", _("Kế hoạch")

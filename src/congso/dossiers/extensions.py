@@ -86,8 +86,9 @@ class OfficerPagesExtension:
         """The page listing all of those entries, or ""."""
         return ""
 
-    def process_url(self, dossier) -> str:
-        """The page showing how ``dossier`` goes through its process, or ""."""
+    def process_url(self, dossier, user=None) -> str:
+        """The page showing how ``dossier`` goes through its process, or "" (also when ``user`` may not
+        open that page: a link that answers "forbidden" is not offered)."""
         return ""
 
     def dossier_panels(self, request, dossier) -> list[DossierPanel]:
@@ -122,9 +123,10 @@ def to_do_url() -> str:
     return next((url for url in (e.to_do_url() for e in _extensions()) if url), "")
 
 
-def process_url(dossier) -> str:
-    """The first page showing ``dossier``'s process, or "" when no extension offers one."""
-    return next((url for url in (e.process_url(dossier) for e in _extensions()) if url), "")
+def process_url(dossier, user=None) -> str:
+    """The first page showing ``dossier``'s process that ``user`` may open, or "" when no extension
+    offers one."""
+    return next((url for url in (e.process_url(dossier, user) for e in _extensions()) if url), "")
 
 
 def dossier_panels(request, dossier) -> list[DossierPanel]:

@@ -36,7 +36,7 @@ or the path was fired by one of the process's timers (no officer at all). See ``
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
@@ -46,8 +46,12 @@ from .process_authority import ProcessAuthority, require_process_authority  # no
 
 @dataclass(frozen=True)
 class Permission:
+    """A right over dossiers, known by its code. The description is a lazy translation, so it takes no
+    part in equality or hashing: its hash would change with the request's language, and a permission
+    looked up in ``ROLE_GRANTS`` from an English page would not be found."""
+
     code: str
-    description: str
+    description: str = field(compare=False)
 
     def __str__(self) -> str:
         return self.code

@@ -9,6 +9,25 @@ from congso.dossiers.models import Status
 from congso.workspace.registry import NavigationEntry, navigation
 
 from . import permissions, services
+from .providers import providers
+
+# How an attempt's outcome became known (``PaymentIntent.settled_by``), as the officer reads it.
+SETTLED_BY = {
+    "ipn": _("kênh thanh toán báo về"),
+    "query": _("tra cứu kênh thanh toán"),
+    "reconciliation": _("đối soát"),
+}
+
+
+def _row(intent) -> dict:
+    """One attempt as the panel shows it: the channel by its name, the amount in đồng, why it failed."""
+    return {
+        "intent": intent,
+        "provider": providers[intent.provider].label if intent.provider in providers else intent.provider,
+        "amount": services.format_vnd(intent.amount),
+        "failure_reason": services.failure_reason(intent),
+        "settled_by": SETTLED_BY.get(intent.settled_by, intent.settled_by),
+    }
 
 
 class PaymentPanel(OfficerPagesExtension):
@@ -21,8 +40,11 @@ class PaymentPanel(OfficerPagesExtension):
             return []
         due = services.amount_due(dossier)
         refunds = [r for i in intents for r in i.refunds.all()]
+        for refund in refunds:
+            refund.amount_text = services.format_vnd(refund.amount)
         context = {
             "intents": intents,
+            "rows": [_row(intent) for intent in intents],
             "due": services.format_vnd(due) if due else "",
             "refunds": refunds,
             "can_refund": permissions.can_request_refund(request.user, dossier),

@@ -339,17 +339,29 @@ def reconciliation(request):
             run = services.reconcile(provider_name, day)
             messages.success(request, _reconciled_message(request.user, run))
         return redirect("payments-office:reconciliation")
+    labels = dict(services.provider_choices())
     return render(
         request,
         "payments/reconciliation.html",
         {
-            "mismatches": list(services.open_mismatches_for(request.user)[:200]),
-            "runs": services.runs_for(request.user)[:20],
+            "mismatches": [_with_amounts(m) for m in services.open_mismatches_for(request.user)[:200]],
+            # Each run with its channel's name ("VNPAY (thẻ ATM…)"), not its code ("vnpay").
+            "runs": [
+                (run, labels.get(run.provider, run.provider)) for run in services.runs_for(request.user)[:20]
+            ],
             "totals": permissions.sees_run_totals(request.user),
             "providers": services.provider_choices(),
             "yesterday": yesterday.isoformat(),
         },
     )
+
+
+def _with_amounts(mismatch):
+    """The mismatch with its two amounts written in đồng ("50.000 đồng"), "—" for one that is missing."""
+    for field in ("provider_amount", "our_amount"):
+        value = getattr(mismatch, field)
+        setattr(mismatch, f"{field}_text", services.format_vnd(value) if value is not None else "—")
+    return mismatch
 
 
 def _reconciled_message(user, run) -> str:

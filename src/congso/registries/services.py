@@ -287,6 +287,7 @@ def verification(dossier) -> list[RegistryCheck]:
     for row in RegistryLookup.objects.of_dossier(dossier):
         latest.setdefault(row.registry, row)
     checks = []
+    paper_names = dict(dossier.procedure_version.papers.values_list("code", "name")) if latest else {}
     for registry, row in sorted(latest.items()):
         if registry not in adapters:
             continue
@@ -302,7 +303,9 @@ def verification(dossier) -> list[RegistryCheck]:
                     row.status == LookupStatus.FOUND and not _same(declared, found),
                 )
             )
-        checks.append(RegistryCheck(registry, str(chosen.name), row, rows, list(row.papers or [])))
+        # The papers by the names the officer knows them by, not their catalogue codes.
+        papers = [paper_names.get(code, code) for code in row.papers or []]
+        checks.append(RegistryCheck(registry, str(chosen.name), row, rows, papers))
     return checks
 
 

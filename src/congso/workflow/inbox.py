@@ -165,7 +165,18 @@ class WorkItemsOnOfficerPages(extensions.OfficerPagesExtension):
     def to_do_url(self) -> str:
         return reverse("workflow_tasks:inbox")
 
-    def process_url(self, dossier) -> str:
+    def process_url(self, dossier, user=None) -> str:
+        """The dossier's flow in the monitoring pages, for who may open them (leaders and platform
+        administrators, within their scope) and once the process has started: others were offered a
+        link that answered 403, or 404 while the process was starting."""
+        from . import monitoring, permissions
+
+        scope = permissions.monitoring_scope(user) if user is not None else None
+        if scope is None:
+            return ""
+        instance = monitoring.instance_of_dossier(dossier.pk)
+        if instance is None or not permissions.may_see_dossier_flow(scope, instance):
+            return ""
         return reverse("workflow:dossier_flow", args=[dossier.pk])
 
     def process_start_pending(self, dossier) -> bool:

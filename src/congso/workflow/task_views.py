@@ -32,7 +32,7 @@ from django.views.decorators.http import require_http_methods
 
 from congso.workspace.permissions import workspace_required
 
-from . import engine, inbox, services
+from . import engine, inbox, services, step_forms
 from .models import WorkItem, WorkItemKind
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y"]
@@ -77,9 +77,28 @@ def _form_field(spec: services.StepField) -> forms.Field:
     return forms.CharField(max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}), **common)
 
 
+def _reason_for_refusal(form) -> dict:
+    """A review answered "Không đồng ý" must say why: the step goes back to whoever did the previous one,
+    who otherwise would not know what to redo."""
+    cleaned = forms.Form.clean(form)
+    if (
+        cleaned.get(step_forms.DECISION_FIELD) == "false"
+        and not (cleaned.get(step_forms.NOTE_FIELD) or "").strip()
+    ):
+        form.add_error(
+            step_forms.NOTE_FIELD,
+            _("Khi không đồng ý, hãy ghi rõ lý do để người xử lý bước trước biết cần làm lại gì."),
+        )
+    return cleaned
+
+
 def step_form_class(fields: list[services.StepField]) -> type[forms.Form]:
     """A Django form with one field per ``StepField``, in order."""
-    return type("StepForm", (forms.Form,), {spec.name: _form_field(spec) for spec in fields})
+    attributes = {spec.name: _form_field(spec) for spec in fields}
+    names = {spec.name for spec in fields}
+    if {step_forms.DECISION_FIELD, step_forms.NOTE_FIELD} <= names:
+        attributes["clean"] = _reason_for_refusal
+    return type("StepForm", (forms.Form,), attributes)
 
 
 def step_data(fields: list[services.StepField], cleaned: dict) -> dict:
@@ -169,6 +188,11 @@ def _render(request, item, *, form=None, fields=None, form_error=None, status=20
         "dossier": dossier,
         "role_label": _role_label(item),
         "overdue": item.is_open and item.due_at < timezone.now(),
+        # The step's deadline is capped at the dossier's appointment (engine.open_work_item): say so,
+        # or "16 working hours" beside a deadline the same afternoon reads as a mistake.
+        "capped": bool(
+            dossier is not None and item.allotted_hours and dossier.due_at and item.due_at == dossier.due_at
+        ),
         "form": form,
         "rows": [{"field": form[spec.name], "kind": spec.kind} for spec in fields or ()],
         "form_error": form_error,

@@ -87,9 +87,10 @@ def clock_and_date(moment: datetime | None) -> str:
 
 
 def short_moment(moment: datetime | None) -> str:
-    """``27/11/2026 10:30`` in local time, for tables; empty for no moment."""
+    """``10:30 27/11/2026`` in local time, for tables — the hour first, as the pages write a moment;
+    empty for no moment."""
     moment = _local(moment)
-    return moment.strftime("%d/%m/%Y %H:%M") if moment else ""
+    return moment.strftime("%H:%M %d/%m/%Y") if moment else ""
 
 
 def _person(user) -> str:

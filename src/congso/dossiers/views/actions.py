@@ -63,6 +63,24 @@ def _hand_over_verdict(dossier, granted) -> str:
     return ALLOWED if dossier.status in services.HAND_OVER_STATUSES else NOT_NOW
 
 
+# What a BPMN process does itself when it drives a dossier: officers complete their work items instead.
+PROCESS_STEPS = ("ban-giao", "chuyen-xu-ly", "co-ket-qua")
+
+
+def _process_step_verdict(name: str):
+    """Start processing and record the result are steps of the dossier's BPMN process when one drives it
+    (its service tasks ``start_processing`` and ``issue_result``): done by hand, they bypassed the
+    process's own steps (the leader's approval) and made its later step fail on a dossier already moved."""
+
+    def verdict(dossier, granted) -> str:
+        found = _transition_verdict(name, dossier, granted)
+        if found == ALLOWED and (dossier.routed_by_process or extensions.process_start_pending(dossier)):
+            return NOT_NOW
+        return found
+
+    return verdict
+
+
 def _extend_verdict(dossier, granted) -> str:
     if permissions.EXTEND not in granted:
         return FORBIDDEN
@@ -175,7 +193,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Bắt đầu giải quyết hồ sơ đã tiếp nhận tại cơ quan đang giữ hồ sơ."),
             gettext_lazy("Bắt đầu xử lý"),
             forms.ConfirmForm,
-            lambda d, g: _transition_verdict("start_processing", d, g),
+            _process_step_verdict("start_processing"),
             lambda d, user, f: services.start_processing(d, user),
             gettext_lazy("Hồ sơ {code} đã chuyển sang đang xử lý."),
         ),
@@ -235,7 +253,7 @@ ACTIONS: dict[str, Action] = {
             ),
             gettext_lazy("Xác nhận có kết quả"),
             forms.ResultReadyForm,
-            lambda d, g: _transition_verdict("mark_result_ready", d, g),
+            _process_step_verdict("mark_result_ready"),
             lambda d, user, f: services.mark_result_ready(
                 d,
                 user,
@@ -376,12 +394,12 @@ def action(request, code, slug):
             dossier=dossier,
         )
     if verdict == NOT_NOW:
-        if chosen.slug == "ban-giao" and extensions.process_start_pending(dossier):
+        if chosen.slug in PROCESS_STEPS and extensions.process_start_pending(dossier):
             reason = _(
                 "Hồ sơ {code} đang khởi tạo quy trình xử lý; hồ sơ sẽ được chuyển theo quy trình, "
                 "vui lòng tải lại trang sau ít phút."
             ).format(code=dossier.code)
-        elif chosen.slug == "ban-giao" and dossier.routed_by_process:
+        elif chosen.slug in PROCESS_STEPS and dossier.routed_by_process:
             reason = _(
                 "Hồ sơ {code} đang được chuyển bước theo {process}: hồ sơ được chuyển khi cán bộ hoàn thành "
                 "việc của mình trong “Việc cần xử lý”."

@@ -142,7 +142,7 @@ def detail(request, code):
         ],
         "forms_produced": produced,
         "receipt_url": next((e["url"] for e in produced if e["code"] == FormCode.RECEIPT), ""),
-        "flow_url": extensions.process_url(dossier),
+        "flow_url": extensions.process_url(dossier, request.user),
         "process_starting": extensions.process_start_pending(dossier),
         "work_inbox_url": extensions.to_do_url(),
         "extension_panels": extensions.dossier_panels(request, dossier),
