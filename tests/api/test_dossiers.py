@@ -415,3 +415,36 @@ def test_a_bad_cursor_is_a_problem_in_vietnamese(api, lgsp_systems, actors):
     answer = client.get("/api/v1/dossiers", {"cursor": "xyz"})
     assert answer.status_code == 404 and answer["Content-Type"] == "application/problem+json"
     assert answer.json()["detail"].startswith("Con trỏ trang (cursor) không hợp lệ")
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b'{"note": "' + b"a" * 3_000_000 + b'"}', 413),  # over Django's DATA_UPLOAD_MAX_MEMORY_SIZE too
+        (b'{"note": "' + b"a" * 1_100_000 + b'"}', 413),
+        (b'{"note": 1' + b"0" * 100_000 + b"}", 400),  # Python's own limit on digits
+        (b'{"note": NaN}', 400),  # not JSON (RFC 8259), and not storable in PostgreSQL's jsonb
+        (b'{"note": Infinity}', 400),
+        (b'{"note": 1e999999}', 400),  # a number beyond a float, read as infinity
+        (b"[" * 100_000 + b"]" * 100_000, 400),
+    ],
+    ids=["huge", "over-limit", "digits", "nan", "infinity", "overflow", "deep"],
+)
+def test_a_hostile_json_body_is_a_problem_with_a_clear_message_and_changes_nothing(
+    api, lgsp_systems, drive, actors, body, status
+):
+    dossier = drive(Status.SUBMITTED)
+    client = api(lgsp_systems["token_a"], actors.one_stop)
+    etag = read(client, dossier.code)["ETag"]
+    response = client.post(
+        url(dossier.code, "accept"),
+        body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="bom-1",
+        HTTP_IF_MATCH=etag,
+    )
+    detail = problem(response, status)["detail"]
+    assert "sys." not in detail and "Traceback" not in detail  # no Python internals
+    assert not IdempotencyRecord.objects.exists()
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED

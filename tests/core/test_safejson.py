@@ -43,3 +43,22 @@ def test_check_depth_walks_parsed_values_without_recursion():
         safejson.check_depth(value)
     safejson.check_depth({"a": [{"b": 1}]})
     safejson.check_depth("text")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["NaN", '{"a": Infinity}', "[-Infinity]", "1e999999", '{"n": -1e400}', "1" + "0" * 200],
+    ids=["nan", "infinity", "minus-infinity", "overflow", "negative-overflow", "long-integer"],
+)
+def test_numbers_no_json_and_no_database_takes_are_refused_with_a_message(text):
+    with pytest.raises(safejson.JSONLimitError) as raised:
+        safejson.loads(text)
+    assert "sys." not in raised.value.message
+
+
+def test_ordinary_numbers_still_parse():
+    assert safejson.loads('{"fee": 50000, "rate": 0.5, "key": 9223372036854775807}') == {
+        "fee": 50000,
+        "rate": 0.5,
+        "key": 9223372036854775807,
+    }

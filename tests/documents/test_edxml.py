@@ -2,6 +2,7 @@
 and nothing stored, and the exchange between two congso agencies with statuses flowing back."""
 
 import base64
+import dataclasses
 
 import pytest
 
@@ -153,3 +154,15 @@ def test_status_events_are_published_for_electronic_documents(signed_draft, cast
         e.payload["status"] for e in OutboxEvent.objects.filter(name="documents.status_changed")
     )
     assert statuses == [RecipientStatus.ARRIVED, RecipientStatus.ASSIGNED]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["..", ".", " . ", "..."])
+def test_an_attachment_named_like_a_directory_is_stored_under_a_plain_name(agency_a, media_root, name):
+    # Another installation names the files of a package; ".." as a storage name was refused by Django's
+    # storage with SuspiciousFileOperation, which the receiving end did not answer as a refused package.
+    package = dataclasses.replace(PACKAGE, attachments=[(name, b"%PDF-1.4 x", "application/pdf")])
+    received = services.receive_package(agency_a, edxml.build(package))
+    attachment = received.attachments.get()
+    assert attachment.name == "tep-dinh-kem"
+    assert not attachment.file.name.rstrip("/").endswith((".", "/"))

@@ -118,6 +118,17 @@ def test_enrolment_cannot_replace_an_authenticator_without_passing_it(client, si
 
 
 @pytest.mark.django_db
+def test_the_enrolment_qr_code_is_not_given_to_a_password_alone(client, sign_in, officer, device):
+    # Someone with the password only must not learn the secret of the authenticator the official will
+    # enrol next: the QR code made the pending device, and the enrolment page later reused it.
+    sign_in("canbo.mot", PASSWORD)
+    response = client.get(reverse("identity:second-factor-qr"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("identity:second-factor")
+    assert TOTPDevice.objects.filter(user=officer).count() == 1
+
+
+@pytest.mark.django_db
 def test_guessing_is_limited(client, sign_in, officer, device):
     sign_in("canbo.mot", PASSWORD)
     for _attempt in range(second_factor.ATTEMPT_LIMIT):

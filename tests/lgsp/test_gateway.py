@@ -294,3 +294,54 @@ def test_metrics_are_exposed(gateway, world):
     assert headers["x-content-type-options"] == "nosniff" and headers["cache-control"] == "no-store"
     assert b'lgsp_gateway_requests_total{client="GOV/000.00.03.H08/HOTICH"' in body
     assert b"lgsp_gateway_request_seconds_bucket" in body
+
+
+def _raw_get(base, path, token):
+    """GET ``path`` byte for byte (urllib and browsers would resolve ``..`` before sending)."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.putheader("Authorization", f"Bearer {token}")
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, _lower(response.headers), response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "ho-so/..",  # "{ma}" = "..": the provider would resolve /api/ho-so/.. to /api/
+        "ho-so/%2E%2E",  # the same, percent-encoded
+        "ho-so/%2e",
+        "ho-so/x%3Fadmin=1",  # a "?" smuggled inside the segment checked by the right
+        "ho-so/x%23frag",
+        "ho-so/x%5C..%5Cadmin",  # a backslash, which some servers read as "/"
+        "ho-so/x%0D%0AX-Injected:1",  # a line break in the request line
+    ],
+)
+def test_a_path_that_would_leave_the_endpoint_the_right_names_is_refused(gateway, world, tail):
+    answer = _raw_get(gateway, f"/r1/{SERVICE}/{tail}", world["token"])
+    assert answer[0] == 400, answer
+    data = problem(answer)
+    assert data["source"] == "gateway" and data["type"].endswith("/bad-path")
+
+
+def test_a_path_with_non_ascii_characters_reaches_the_provider_percent_encoded(gateway, world):
+    status, _, body = _raw_get(gateway, f"/r1/{SERVICE}/ho-so/Nguy%E1%BB%85n", world["token"])
+    assert status == 200
+    assert json.loads(body)["path"] == "/api/ho-so/Nguy%E1%BB%85n"
+
+
+def test_the_gateways_own_answers_and_relayed_answers_carry_the_security_headers(gateway, world):
+    for path, token in ((f"/r1/{SERVICE}/ho-so/H1", None), ("/metrics", None), ("/health", None)):
+        _, headers, _ = call(gateway, path, token)
+        assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"
+        assert headers["x-frame-options"] == "DENY" and headers["referrer-policy"] == "no-referrer"
+    # A provider that sets none: its answer is never sniffed nor run as a page of the gateway's origin.
+    status, headers, _ = call(gateway, f"/r1/{SERVICE}/ho-so/H1", world["token"])
+    assert status == 200 and headers["x-provider"] == "motcua"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"

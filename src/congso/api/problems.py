@@ -8,6 +8,7 @@ here too: a transition the status machine does not allow now → 409, bad input 
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -120,6 +121,12 @@ def exception_handler(exc, context):
         return _service_error(exc)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) if exc.args else _("Không tìm thấy."))
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE), met when DRF reads the body for the
+        # JSON parser: a problem like any other, not the site's HTML error page.
+        return problem_response(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, _("Nội dung gửi lên quá lớn."), code="body-too-large"
+        )
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(" ".join(map(str, exc.args)) or None)
     response = drf_exception_handler(exc, context)

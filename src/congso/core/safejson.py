@@ -1,5 +1,8 @@
 """JSON from people, bounded: ``loads(text)`` refuses a document nested deeper than ``MAX_DEPTH`` or
-longer than ``MAX_LENGTH`` characters before anything recursive touches it.
+longer than ``MAX_LENGTH`` characters before anything recursive touches it, and numbers that are no JSON
+or that nothing downstream can store: ``NaN`` and ``Infinity`` (Python's parser accepts them; RFC 8259 and
+PostgreSQL's jsonb do not), a number beyond a float (``1e999999``, read as infinity) and an integer of
+more than ``MAX_INTEGER_DIGITS`` digits (Python's own limit answers in its words, naming ``sys``).
 
 Python's parser, and every walker of the result (a form schema builder, ``json.dumps``, a JSON field),
 recurses once per level: a few thousand ``[`` in an upload end in ``RecursionError``, which a view turns
@@ -11,6 +14,7 @@ Public API: ``loads``, ``check_depth``, ``JSONLimitError`` (a ``ValueError`` car
 """
 
 import json
+import math
 
 from django.utils.translation import gettext as _
 
@@ -21,6 +25,8 @@ __all__ = ["MAX_DEPTH", "MAX_LENGTH", "JSONLimitError", "check_depth", "loads"]
 MAX_DEPTH = 64
 # A whole province's catalogue export is a few megabytes.
 MAX_LENGTH = 20 * 1024 * 1024
+# A 64-bit key has 19 digits, an amount in đồng fewer; no JSON anyone sends here needs more than this.
+MAX_INTEGER_DIGITS = 100
 
 
 class JSONLimitError(ValueError):
@@ -35,6 +41,25 @@ def _too_deep(limit: int) -> JSONLimitError:
     return JSONLimitError(
         _("JSON lồng nhau quá sâu (quá %(limit)s cấp); hãy giản lược cấu trúc.") % {"limit": limit}
     )
+
+
+def _not_a_number(name: str):
+    raise JSONLimitError(_("Giá trị %(value)s không phải là một số JSON hợp lệ.") % {"value": name})
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise JSONLimitError(_("Số %(value)s… vượt quá giới hạn của số thực.") % {"value": text[:20]})
+    return value
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise JSONLimitError(
+            _("Số nguyên trong JSON quá dài (tối đa %(limit)s chữ số).") % {"limit": MAX_INTEGER_DIGITS}
+        )
+    return int(text)
 
 
 def text_depth(text: str) -> int:
@@ -71,7 +96,7 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH, max_length: int = MA
     if text_depth(text) > max_depth:
         raise _too_deep(max_depth)
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_not_a_number, parse_float=_parse_float, parse_int=_parse_int)
     except RecursionError:  # last resort: the scan above should have refused it
         raise _too_deep(max_depth) from None
 

@@ -253,6 +253,9 @@ def parse(data: bytes) -> Package:
             ) from exc
         name = _text(reference, "AttachmentName", required=True, limit=200)
         name = re.sub(r"[\\/\x00-\x1f]", "_", name)
+        if not name.strip(" ."):
+            # ".", ".." (a directory to the storage, which refuses it) or nothing readable.
+            name = "tep-dinh-kem"
         package.attachments.append(
             (name, value, _text(reference, "ContentType", limit=100) or "application/octet-stream")
         )

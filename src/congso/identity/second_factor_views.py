@@ -142,9 +142,13 @@ def enrol(request):
 @login_required
 def enrol_qr(request):
     """The QR code (SVG) of the authenticator being enrolled by the signed-in user."""
-    if not second_factor.requires_second_factor(request.user):
+    user = request.user
+    if not second_factor.requires_second_factor(user):
         raise Http404
-    device = second_factor.pending_device(request.user)
+    if second_factor.confirmed_device(user) is not None and not second_factor.session_is_verified(request):
+        # The enrolment page's rule: the secret of a replacement is for whoever passed the current one.
+        return HttpResponseRedirect(reverse("identity:second-factor"))
+    device = second_factor.pending_device(user)
     buffer = io.BytesIO()
     segno.make(device.config_url, error="m").save(
         buffer, kind="svg", scale=5, border=2, title=_("Mã QR để thêm vào ứng dụng xác thực")

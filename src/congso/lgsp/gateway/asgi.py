@@ -16,6 +16,7 @@ import re
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congso.settings")
 import django  # noqa: E402
@@ -195,6 +196,13 @@ class Gateway:
             )
         service_id = "/".join(parts[2:5])
         path = "/" + (parts[5] if len(parts) > 5 else "")
+        if not _plain_path(path):
+            raise GatewayError(
+                400,
+                "bad-path",
+                "Đường dẫn không hợp lệ",
+                "No '.' or '..' segment, '?', '#', backslash or control character in the path.",
+            )
         message_id = record["message_id"]
         if not MESSAGE_ID.match(message_id):
             record["message_id"] = str(uuid.uuid4())
@@ -321,7 +329,8 @@ class Gateway:
                 if not message.get("more_body", False):
                     break
 
-        url = service["upstream_url"].rstrip("/") + target["path"]
+        # Sent as it was checked: percent-encoded again (scope["path"] is decoded), never re-read.
+        url = service["upstream_url"].rstrip("/") + quote(target["path"], safe=PATH_SAFE)
         if scope.get("query_string"):
             url += "?" + scope["query_string"].decode("latin-1")
         forwarded = [(k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in DROPPED]
@@ -362,6 +371,7 @@ class Gateway:
         answer_hash = hashlib.sha256()
         answer_body = bytearray() if target["service"]["keep_bodies"] else None
         headers = [(k, v) for k, v in upstream.headers if k.decode("latin-1") not in DROPPED]
+        headers = _with_security_headers(headers)
         headers += [
             (b"x-road-id", record["message_id"].encode()),
             (b"x-road-client", record["client"].encode()),
@@ -504,10 +514,37 @@ def _data_subject(service: dict, method: str, path: str, headers: dict) -> str:
     return headers.get(SUBJECT_HEADER, "")
 
 
+# What a path may carry once decoded: the right is checked on it, and the provider must read the same
+# path. A "." or ".." segment would be resolved by the provider (or a proxy before it) to another
+# endpoint than the one checked ("/ho-so/{ma}" with ma=".." is the provider's root); a "?" or "#"
+# would end the path there; a backslash is "/" to some servers; a control character splits the request.
+_UNSAFE_PATH = re.compile(r"[?#\\\x00-\x1f\x7f]")
+PATH_SAFE = "/!$&'()*+,;=:@-._~"
+
+
+def _plain_path(path: str) -> bool:
+    if _UNSAFE_PATH.search(path):
+        return False
+    return not any(segment in (".", "..") for segment in path.split("/"))
+
+
 # Every answer the gateway makes itself (its problem+json errors, /metrics, /health) carries these: a
 # browser must not sniff an error body into something runnable, and no cache may keep an error (a 401 or
 # a 429 stored by a proxy would refuse the next caller) nor the figures. Providers' answers keep theirs.
-OWN_ANSWER_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store")]
+# Nor may any answer, its own or a provider's, run as a page of the gateway's origin or be framed.
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'; sandbox"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+OWN_ANSWER_HEADERS = [*SECURITY_HEADERS, (b"cache-control", b"no-store")]
+
+
+def _with_security_headers(headers: list) -> list:
+    """``headers`` of a provider's answer, with each security header it did not set itself."""
+    present = {name.lower() for name, _ in headers}
+    return headers + [(name, value) for name, value in SECURITY_HEADERS if name not in present]
 
 
 async def _send_whole(send, status: int, body: bytes, content_type: str, extra=()):
