@@ -389,3 +389,16 @@ def test_old_idempotency_records_are_purged(api, lgsp_systems, drive, actors, se
     assert purge_idempotency_records() == 0
     assert purge_idempotency_records(timezone.now() + timedelta(hours=25)) == 1
     assert not IdempotencyRecord.objects.exists()
+
+
+def test_units_filtered_by_level_and_an_unknown_level_is_a_400(api, lgsp_systems, actors):
+    from tests.factories.agencies import AdministrativeUnitFactory
+
+    province = AdministrativeUnitFactory(code="74", name="Tỉnh thử", level="province")
+    AdministrativeUnitFactory(code="25741", name="Phường thử", parent=province)
+    client = api(lgsp_systems["token_a"], actors.one_stop)
+    listed = client.get("/api/v1/units", {"level": "province"}).json()
+    assert "74" in [unit["code"] for unit in listed["results"]]
+    assert {unit["level"] for unit in listed["results"]} == {"province"}
+    body = problem(client.get("/api/v1/units", {"level": "bogus"}), 400)
+    assert "level" in str(body)
