@@ -1,6 +1,7 @@
 """The ``congso`` command: serve answers over real HTTP, check tells right from wrong."""
 
 import os
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -250,3 +251,29 @@ def test_an_unreachable_database_is_one_clear_message_not_a_traceback(tmp_path):
     assert done.returncode == 1, done.stderr
     assert "the database does not answer" in done.stderr and "DATABASE_URL" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["serve"], ["serve", "--server", "waitress"], ["gateway"], ["demo", "--gateway-port", "{free}"]],
+)
+def test_a_server_refuses_a_port_something_already_listens_on(command, tmp_path):
+    # granian binds with SO_REUSEPORT: without the check a second server shared the first one's port.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        argv = [part.replace("{free}", str(free_port())) for part in command]
+        done = subprocess.run(
+            [sys.executable, "-m", "congso.cli", *argv, "--port", str(port)],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT / "src"), CONGSO_VAR_DIR=str(tmp_path)),
+            timeout=60,
+        )
+    assert done.returncode == 2, done.stderr
+    assert f"cổng 127.0.0.1:{port} đang được một chương trình khác dùng" in done.stderr
+    assert f"Port 127.0.0.1:{port} is already in use" in done.stderr
+    assert not (tmp_path / "congso.sqlite3").exists()  # the demo stopped before migrating anything

@@ -55,6 +55,36 @@ def _refuse_settings(error: SettingsError) -> int:
     return 2
 
 
+def _port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on ``host:port``. granian binds with SO_REUSEPORT, so a second
+    server on a taken port would start without a word and share the connections with the first one;
+    a plain bind (SO_REUSEADDR only: a port in TIME_WAIT is free) fails when anything listens there."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _refuse_taken_port(command: str, host: str, port: int) -> bool:
+    """Print why ``command`` will not start when its port is taken; True when it is."""
+    if not _port_in_use(host, port):
+        return False
+    print(
+        f"{command}: cổng {host}:{port} đang được một chương trình khác dùng (có thể là một bản congso "
+        f"đang chạy); dừng chương trình đó hoặc chọn cổng khác bằng --port. / Port {host}:{port} is "
+        "already in use (perhaps by a congso already running); stop it or choose another with --port.",
+        file=sys.stderr,
+        flush=True,
+    )
+    return True
+
+
 def serve(argv: list[str]) -> int:
     """The web server: granian (Rust HTTP server, WSGI interface; ``--workers`` processes, each with
     ``--threads`` threads running the application) by default, or waitress (one pure-Python process).
@@ -80,6 +110,8 @@ def serve(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.server == "waitress" and args.workers != 1:
         parser.error("waitress runs one process: run several `congso serve` units, or use granian")
+    if _refuse_taken_port("congso serve", args.host, args.port):
+        return 2
     _setup_django()
     print(
         f"congso: web server ({args.server}) on http://{args.host}:{args.port}/",
@@ -118,6 +150,8 @@ def gateway(argv: list[str]) -> int:
     parser.add_argument("--host", default=os.environ.get("CONGSO_GATEWAY_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=os.environ.get("CONGSO_GATEWAY_PORT", "8001"))
     args = parser.parse_args(argv)
+    if _refuse_taken_port("congso gateway", args.host, args.port):
+        return 2
     _setup_django()
     from granian import Granian
     from granian.constants import Interfaces
@@ -145,6 +179,8 @@ def sms_gateway(argv: list[str]) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8156)
     args = parser.parse_args(argv)
+    if _refuse_taken_port("congso sms-gateway", args.host, args.port):
+        return 2
     _setup_django()
     from django.apps import apps
 
@@ -261,6 +297,12 @@ def demo_command(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--gateway-port", type=int, default=8001)
     args = parser.parse_args(argv)
+    # Both ports are checked before anything is migrated or seeded: a second demo started by mistake
+    # stops at once instead of sharing the first one's connections.
+    if _refuse_taken_port("congso demo", args.host, args.port) or _refuse_taken_port(
+        "congso demo", args.host, args.gateway_port
+    ):
+        return 2
     os.environ.setdefault("CONGSO_PROFILE", "demo")
     # The simulators of national systems answer on the demo's own web server: every process (and the
     # settings read below) must know its port, not assume 8000.

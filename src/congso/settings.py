@@ -684,6 +684,12 @@ CONGSO_NOTIFICATIONS_DIGEST_HOUR = env.int("CONGSO_NOTIFICATIONS_DIGEST_HOUR", d
 # CONGSO_DOCUMENTS_PKI_DIR, default <VAR_DIR>/pki; refused in production), an RFC 3161 timestamp
 # authority (blank = no timestamp), and the PEM/DER root certificates verification trusts.
 CONGSO_SIGNATURE_PROVIDER = env.str("CONGSO_SIGNATURE_PROVIDER", default="" if IS_PRODUCTION else "devpki")
+if CONGSO_SIGNATURE_PROVIDER == "devpki" and IS_PRODUCTION:
+    # Its keys are files any developer can make: a document "signed" with them proves nothing.
+    raise RuntimeError(
+        "CONGSO_SIGNATURE_PROVIDER cannot be devpki in the production profile (the development PKI); "
+        "use pkcs11 or csc (docs/documents.md)."
+    )
 CONGSO_DOCUMENTS_PKI_DIR = env.str("CONGSO_DOCUMENTS_PKI_DIR", default="")
 CONGSO_TSA_URL = env.str("CONGSO_TSA_URL", default="")
 CONGSO_TRUSTED_ROOTS = env.list("CONGSO_TRUSTED_ROOTS", default=[])

@@ -448,3 +448,16 @@ def test_a_hostile_json_body_is_a_problem_with_a_clear_message_and_changes_nothi
     assert not IdempotencyRecord.objects.exists()
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
+
+
+def test_units_filtered_by_level_and_an_unknown_level_is_a_400(api, lgsp_systems, actors):
+    from tests.factories.agencies import AdministrativeUnitFactory
+
+    province = AdministrativeUnitFactory(code="74", name="Tỉnh thử", level="province")
+    AdministrativeUnitFactory(code="25741", name="Phường thử", parent=province)
+    client = api(lgsp_systems["token_a"], actors.one_stop)
+    listed = client.get("/api/v1/units", {"level": "province"}).json()
+    assert "74" in [unit["code"] for unit in listed["results"]]
+    assert {unit["level"] for unit in listed["results"]} == {"province"}
+    body = problem(client.get("/api/v1/units", {"level": "bogus"}), 400)
+    assert "level" in str(body)

@@ -142,3 +142,12 @@ def test_devpki_command_is_refused_in_production(settings):
         call_command("documents", "devpki")
     with pytest.raises(signing.SigningError):
         signing.DevPkiProvider()
+
+
+def test_the_development_keys_never_sign_in_production(settings):
+    # Settings refuse devpki at start-up in production; the provider refuses it too if they changed since.
+    settings.CONGSO_SIGNATURE_PROVIDER = "devpki"
+    settings.IS_PRODUCTION = True
+    with pytest.raises(signing.SigningError) as caught:
+        signing.provider()
+    assert "devpki" in str(caught.value)

@@ -3,9 +3,11 @@ drafts the reply, leader approves and signs, clerk issues with the next number a
 permissions on pages and files, and the public verification page."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from congso.core.models import AuditEntry
 from congso.documents.models import Attachment, IncomingDocument, OutgoingDocument, OutgoingStatus
@@ -188,3 +190,24 @@ def test_navigation_and_todo(cast, incoming):
     assert todo_count_for(cast.specialist) == 0
     home = _as(cast.clerk).get("/can-bo/").content.decode()
     assert "/can-bo/van-ban/den/" in home
+
+
+@pytest.mark.parametrize(
+    ("sent_as", "content_type", "saved_as"),
+    [
+        ("lich-hop.hta", "application/pdf", "lich-hop.pdf"),  # declared a PDF: opened by a PDF reader
+        ("lich-hop.hta", "application/octet-stream", "lich-hop.bin"),  # a program's extension is not kept
+        ("cai-dat.EXE", "application/octet-stream", "cai-dat.bin"),
+        ("bao-cao.docx", "application/octet-stream", "bao-cao.docx"),  # a document format is kept
+        ("Bảng số liệu.XLSX", "application/octet-stream", "Bảng số liệu.xlsx"),
+    ],
+)
+def test_an_attachment_is_saved_under_a_name_no_program_runs(cast, incoming, sent_as, content_type, saved_as):
+    document = incoming(files=((sent_as, b"MZ\x90\x00 bytes", content_type),))
+    attachment = document.attachments.get(kind=Attachment.Kind.ATTACHMENT)
+    response = _as(cast.clerk).get(reverse("documents:attachment", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert (f'filename="{saved_as}"' in disposition) or (quote(saved_as) in disposition), disposition

@@ -220,3 +220,15 @@ def test_a_deactivated_account_is_told_at_the_dossiers_contact_details(drive, ci
     deliver_notifications()
     told = made("dossier.result_ready")
     assert set(told) == {"sms", "email"} and told["sms"].recipient is None
+
+
+def test_a_message_carries_a_whole_address_where_no_public_base_url_is_set(settings):
+    from congso.notifications import services as notification_services
+
+    settings.CONGSO_PUBLIC_BASE_URL = ""
+    settings.CONGSO_LOCAL_WEB_URL = "http://127.0.0.1:8700"
+    assert notification_services._public_url("/tra-cuu/x/") == "http://127.0.0.1:8700/tra-cuu/x/"
+    settings.CONGSO_PUBLIC_BASE_URL = "https://dichvucong.example.gov.vn/"
+    assert notification_services._public_url("/tra-cuu/x/") == "https://dichvucong.example.gov.vn/tra-cuu/x/"
+    settings.CONGSO_PUBLIC_BASE_URL, settings.IS_PRODUCTION = "", True
+    assert notification_services._public_url("/tra-cuu/x/") == "/tra-cuu/x/"

@@ -80,3 +80,10 @@ def test_the_app_refuses_in_process_too(settings):
         refuse_in_production()
     settings.IS_PRODUCTION = False
     refuse_in_production()
+
+
+def test_production_refuses_to_start_with_the_development_signing_keys(tmp_path):
+    done = run(tmp_path, CONGSO_PROFILE="production", CONGSO_SIGNATURE_PROVIDER="devpki")
+    assert done.returncode != 0
+    assert "CONGSO_SIGNATURE_PROVIDER cannot be devpki in the production profile" in done.stderr
+    assert run(tmp_path, CONGSO_PROFILE="production", CONGSO_SIGNATURE_PROVIDER="csc").returncode == 0

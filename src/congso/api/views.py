@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from congso.agencies import services as agency_services
-from congso.agencies.models import AdministrativeUnit, Agency
+from congso.agencies.models import AdministrativeUnit, Agency, UnitLevel
 from congso.catalog import services as catalog_services
 from congso.core import audit
 from congso.dossiers import permissions as dossier_permissions
@@ -167,7 +167,8 @@ class AgencyDetail(ApiView):
 
 class _UnitQuery(s.Input):
     parent = drf_serializers.CharField(required=False, allow_blank=True, max_length=10)
-    level = drf_serializers.CharField(required=False, allow_blank=True, max_length=16)
+    # A level that does not exist is a mistake to say (400), not an empty list.
+    level = drf_serializers.ChoiceField(required=False, allow_blank=True, choices=UnitLevel.choices)
     limit = drf_serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
     offset = drf_serializers.IntegerField(required=False, min_value=0, max_value=1_000_000, default=0)
 

@@ -100,6 +100,9 @@ def provider():
         raise SigningError(_("Chưa cấu hình nhà cung cấp chữ ký số (CONGSO_SIGNATURE_PROVIDER)."))
     if name not in providers:
         raise SigningError(_("Chưa cấu hình nhà cung cấp chữ ký số “%(name)s”.") % {"name": name})
+    if name == "devpki" and getattr(settings, "IS_PRODUCTION", False):
+        # Settings refuse it at start-up already; this holds if they were changed in the running process.
+        raise SigningError(_("Hệ thống chính thức không ký bằng khóa thử nghiệm (devpki)."))
     return providers[name]()
 
 

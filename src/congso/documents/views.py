@@ -390,9 +390,37 @@ def attachment_download(request, pk):
     content_type = (
         "application/pdf" if attachment.content_type == "application/pdf" else "application/octet-stream"
     )
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=content_type
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(attachment.name, attachment.content_type),
+        content_type=content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# What an official document's attachment may be saved as (Decree 30's formats and what agencies send with
+# them). Any other extension a sender chose (.hta, .exe, .js, .lnk…) is not kept: the clerk's computer
+# would run the file when it is opened.
+DOCUMENT_EXTENSIONS = frozenset(
+    ".pdf .doc .docx .odt .rtf .txt .xls .xlsx .ods .csv .ppt .pptx .odp .xml .jpg .jpeg .png .tif .tiff "
+    ".zip .rar .7z .p7s .sig".split()
+)
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The name an attachment is saved under: the sender's base name with a PDF's own extension, or the
+    sender's extension when it is a document format, else ``.bin``."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base, dot, extension = name.rpartition(".")
+    base = (base if dot else name).strip(" .") or "tep-dinh-kem"
+    extension = f".{extension.lower()}" if dot else ""
+    if content_type == "application/pdf":
+        extension = ".pdf"
+    elif extension not in DOCUMENT_EXTENSIONS:
+        extension = ".bin"
+    return f"{base}{extension}"
 
 
 VERIFY_LIMIT = 30  # verifications per address and hour: each one parses an untrusted PDF

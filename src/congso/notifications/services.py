@@ -128,7 +128,13 @@ def channels_for(recipient: Recipient, *, required: bool) -> list[str]:
 
 
 def _public_url(path: str) -> str:
+    """``path`` as an address a message can carry: on the configured public base URL, else — outside
+    production (the demo, where none is set) — on the local web server, so an e-mail or SMS never ends
+    with a bare path nobody can open. Production without a base URL keeps the path (congso check and
+    operations.md ask for the setting)."""
     base = settings.CONGSO_PUBLIC_BASE_URL.rstrip("/")
+    if not base and not settings.IS_PRODUCTION:
+        base = settings.CONGSO_LOCAL_WEB_URL.rstrip("/")
     return f"{base}{path}" if base else path
 
 
