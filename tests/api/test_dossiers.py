@@ -461,3 +461,18 @@ def test_units_filtered_by_level_and_an_unknown_level_is_a_400(api, lgsp_systems
     assert {unit["level"] for unit in listed["results"]} == {"province"}
     body = problem(client.get("/api/v1/units", {"level": "bogus"}), 400)
     assert "level" in str(body)
+
+
+def test_a_dossier_routed_by_its_process_gets_no_result_recorded_through_the_api(
+    api, lgsp_systems, drive, actors
+):
+    """The process issues the result itself, after the leader's approval: the pages refused recording it
+    by hand, the API did not."""
+    dossier = drive(Status.IN_PROCESSING)
+    type(dossier).objects.filter(pk=dossier.pk).update(routed_by_process="Quy trình: khai-sinh v1")
+    client = api(lgsp_systems["token_a"], actors.specialist)
+    etag = read(client, dossier.code)["ETag"]
+    refused = post(client, dossier.code, "result", {"note": "Đã có kết quả."}, key="b", etag=etag)
+    assert problem(refused, 409)["code"] == "routed_by_process"
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROCESSING

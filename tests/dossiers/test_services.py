@@ -436,3 +436,21 @@ def test_agencies_no_longer_in_force_are_refused(submit, drive, actors, agency_a
         )
     dossier.refresh_from_db()
     assert (dossier.status, dossier.current_agency) == (Status.ACCEPTED, agency_a)
+
+
+def test_an_officer_does_not_do_by_hand_what_the_dossiers_process_does(drive, actors):
+    """Starting processing and recording the result are the process's own steps once it drives the
+    dossier, whichever face (page, API) the officer uses; the process itself still does them."""
+    accepted = drive(Status.ACCEPTED)
+    in_processing = drive(Status.IN_PROCESSING)
+    for dossier in (accepted, in_processing):
+        Dossier.objects.filter(pk=dossier.pk).update(routed_by_process="Quy trình: khai-sinh v1")
+        dossier.refresh_from_db()
+    with pytest.raises(InvalidDossierInput) as refused:
+        services.start_processing(accepted, actors.specialist)
+    assert refused.value.code == "routed_by_process"
+    with pytest.raises(InvalidDossierInput):
+        services.mark_result_ready(in_processing, actors.specialist, result_note="Đã có kết quả.")
+    accepted.refresh_from_db()
+    in_processing.refresh_from_db()
+    assert (accepted.status, in_processing.status) == (Status.ACCEPTED, Status.IN_PROCESSING)

@@ -111,7 +111,7 @@ def _service_error(exc: DjangoValidationError) -> Response:
     message = " ".join(str(m) for m in exc.messages)
     if isinstance(exc, dossier_services.IllegalTransition | dossier_services.SupplementAlreadyRequested):
         return problem_response(409, message, code=code or "illegal-transition")
-    if code == "routed_by_process":
+    if code in ("routed_by_process", "process_starting"):
         return problem_response(409, message, code=code)
     return problem_response(422, message, code=code or "invalid")
 

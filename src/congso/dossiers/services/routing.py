@@ -13,10 +13,17 @@ from django.utils.translation import gettext as _
 from congso.agencies import services as agency_services
 from congso.core import audit, events, timeliness
 
-from .. import deadlines, extensions, permissions, states
+from .. import deadlines, permissions, states
 from ..errors import IllegalTransition, InvalidDossierInput
 from ..models import Dossier, HandOver, Status
-from .acting import _authority_extra, _event_process, _hours_json, _iso, _lock
+from .acting import (
+    _authority_extra,
+    _event_process,
+    _hours_json,
+    _iso,
+    _lock,
+    refuse_by_hand_while_process_drives,
+)
 from .checks import _allotted_hours, _check_agency_in_force, _check_step_input, _text
 
 HAND_OVER_STATUSES = frozenset({Status.ACCEPTED, Status.IN_PROCESSING, Status.RESULT_READY})
@@ -175,24 +182,7 @@ def hand_over(
         _lock(dossier)
         _refuse_hand_over_in(dossier, HAND_OVER_STATUSES)
         permissions.require(given_by, permissions.HAND_OVER, dossier)
-        if dossier.routed_by_process:
-            raise InvalidDossierInput(
-                _(
-                    "Hồ sơ {code} đang được chuyển bước theo {process}; hãy xử lý bước của bạn trong "
-                    "danh sách công việc."
-                ).format(code=dossier.code, process=dossier.routed_by_process),
-                code="routed_by_process",
-            )
-        if extensions.process_start_pending(dossier):
-            # Asked under the dossier's lock: the process's start locks it too, so it cannot slip in
-            # between this check and the hand-over.
-            raise InvalidDossierInput(
-                _(
-                    "Hồ sơ {code} đang khởi tạo quy trình xử lý; hồ sơ sẽ được chuyển theo quy trình, "
-                    "vui lòng tải lại trang sau ít phút."
-                ).format(code=dossier.code),
-                code="process_starting",
-            )
+        refuse_by_hand_while_process_drives(dossier)
         now = timezone.now()
         _check_agency_in_force(to_agency, timezone.localdate(now))
         _check_receiver(received_by, to_agency)
