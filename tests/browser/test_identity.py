@@ -53,7 +53,7 @@ def test_citizen_signs_in_with_vneid_and_lands_in_the_portal(vneid, page, live_s
     assert page.get_by_text("ĐÂY LÀ HỆ THỐNG MÔ PHỎNG").is_visible()
     page.get_by_label("Số định danh cá nhân").fill("074090001234")
     page.get_by_label("Mật khẩu").fill("vneid-demo")
-    page.get_by_role("button", name="Đăng nhập / Sign in").click()
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
     page.wait_for_url(f"{live_server.url}/")
     assert page.get_by_text("Nguyễn Văn An").first.is_visible()
     # Another part of congso, no second sign-in.
