@@ -560,6 +560,7 @@ def _seed_demo_payment(users: dict, agencies: dict) -> None:
             "address": f"{CITIZEN_STREET_ADDRESS}, phường Thủ Dầu Một",
         },
         papers=_papers_for,
+        start_processing=lambda dossier: _run_process(dossier, []),
     )
 
 

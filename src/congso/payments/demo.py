@@ -13,8 +13,12 @@ DEMO_KEY = "demo-cho-nop-phi"
 DEMO_PROCEDURE = "DP.HT.07"
 
 
-def seed_demo_payments(*, citizen, specialist, officer, agency, applicant: dict, papers) -> Dossier | None:
-    """``papers(version)`` gives the paper uploads of a version (the demo's sample PDFs)."""
+def seed_demo_payments(
+    *, citizen, specialist, officer, agency, applicant: dict, papers, start_processing
+) -> Dossier | None:
+    """``papers(version)`` gives the paper uploads of a version (the demo's sample PDFs);
+    ``start_processing(dossier)`` takes the accepted dossier into processing the way its procedure does
+    (the demo starts its BPMN process: an officer may not do by hand what the process does)."""
     existing = Dossier.objects.filter(idempotency_key=DEMO_KEY).first()
     if existing is not None:
         return existing
@@ -31,7 +35,8 @@ def seed_demo_payments(*, citizen, specialist, officer, agency, applicant: dict,
         papers=papers(version),
     )
     dossier_services.accept(dossier, officer, note="Hồ sơ đầy đủ.")
-    dossier_services.start_processing(dossier, specialist)
+    start_processing(dossier)
+    dossier.refresh_from_db()
     amount = services.estimate(version, copies=2) or 16_000
     dossier_services.request_payment(
         dossier, specialist, amount=amount, note="Phí cấp 2 bản sao trích lục hộ tịch (nộp trực tuyến)."
