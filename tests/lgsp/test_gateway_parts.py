@@ -192,3 +192,20 @@ def test_the_log_writer_process_commits_together_fails_one_record_alone_and_is_r
     asyncio.run(scenario())
     assert MessageRecord.objects.count() == 32
     assert messagelog.verify().ok
+
+
+def test_the_provider_never_receives_the_client_certificate_header_or_the_gateways_own(settings):
+    from congso.lgsp.gateway.asgi import forwarded_headers
+
+    settings.CONGSO_LGSP_CLIENT_CERT_HEADER = "HTTP_X_SSL_CLIENT_SHA256"
+    sent = [
+        (b"X-SSL-Client-SHA256", b"ab" * 32),
+        (b"Authorization", b"Bearer consumer-token"),
+        (b"X-Road-Client", b"forged"),
+        (b"Accept", b"application/json"),
+        (b"X-Road-UserId", b"VN079090001234"),
+    ]
+    kept = [(b"Accept", b"application/json"), (b"X-Road-UserId", b"VN079090001234")]
+    assert forwarded_headers(sent) == kept
+    settings.CONGSO_LGSP_CLIENT_CERT_HEADER = ""
+    assert (b"X-SSL-Client-SHA256", b"ab" * 32) in forwarded_headers(sent)

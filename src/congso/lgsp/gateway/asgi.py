@@ -333,7 +333,7 @@ class Gateway:
         url = service["upstream_url"].rstrip("/") + quote(target["path"], safe=PATH_SAFE)
         if scope.get("query_string"):
             url += "?" + scope["query_string"].decode("latin-1")
-        forwarded = [(k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in DROPPED]
+        forwarded = forwarded_headers(scope["headers"])
         forwarded += [
             (b"x-road-client", record["client"].encode()),
             (b"x-road-id", record["message_id"].encode()),
@@ -482,6 +482,17 @@ def _provider_credential(service: dict) -> list[tuple[bytes, bytes]]:
         return []
     token = os.environ.get(variable, "")
     return [(b"authorization", f"Bearer {token}".encode("latin-1"))] if token else []
+
+
+def forwarded_headers(headers) -> list[tuple[bytes, bytes]]:
+    """The consumer's request headers the provider receives: not the hop-by-hop ones, not those the
+    gateway sets itself, and not the client certificate's fingerprint the TLS proxy passes (mutual TLS
+    is the gateway's check; a provider must not take a header a caller could have typed for proof)."""
+    dropped = DROPPED
+    cert = conf.client_cert_header()
+    if cert:
+        dropped = dropped | {cert.removeprefix("HTTP_").replace("_", "-").lower()}
+    return [(k, v) for k, v in headers if k.decode("latin-1").lower() not in dropped]
 
 
 def _headers(scope) -> dict:
