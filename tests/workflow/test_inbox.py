@@ -5,27 +5,32 @@ from congso.workflow.models import WorkItem
 from tests.support.bpmn import flow, process, user_task
 from tests.support.clock import local
 
+# One step, "Xử lý", for the specialist.
+ONE_STEP = process(
+    [
+        '<bpmn:startEvent id="s"/>',
+        user_task("a", "Xử lý"),
+        '<bpmn:endEvent id="e"/>',
+        flow("f1", "s", "a"),
+        flow("f2", "a", "e"),
+    ],
+    {"Chuyên viên": ["s", "a", "e"]},
+)
 
-def test_inbox_shows_items_by_role_and_agency_with_keyset_pages(
-    world, make_dossier, deploy, clock, make_user
-):
-    deploy(
-        process(
-            [
-                '<bpmn:startEvent id="s"/>',
-                user_task("a", "Xử lý"),
-                '<bpmn:endEvent id="e"/>',
-                flow("f1", "s", "a"),
-                flow("f2", "a", "e"),
-            ],
-            {"Chuyên viên": ["s", "a", "e"]},
-        )
-    )
+
+def _five_at_the_commune_and_one_at_the_department(world, make_dossier, clock):
     for hour in (11, 9, 10, 8, 14):
         clock.set(local(2026, 3, 9, hour))
         services.start(make_dossier("thu-nghiem"))
     clock.set(local(2026, 3, 9, 15))
     services.start(make_dossier("thu-nghiem", agency=world.department))
+
+
+def test_inbox_shows_items_by_role_and_agency_with_keyset_pages(
+    world, make_dossier, deploy, clock, make_user
+):
+    deploy(ONE_STEP)
+    _five_at_the_commune_and_one_at_the_department(world, make_dossier, clock)
 
     first = inbox.open_items_for(world.specialist, limit=2)
     assert [i.opened_at.hour for i in first.items] == [1, 2]  # 08:00 and 09:00 local, in UTC
@@ -42,18 +47,7 @@ def test_inbox_shows_items_by_role_and_agency_with_keyset_pages(
 
 
 def test_bad_cursor_starts_from_the_top(world, make_dossier, deploy):
-    deploy(
-        process(
-            [
-                '<bpmn:startEvent id="s"/>',
-                user_task("a", "Xử lý"),
-                '<bpmn:endEvent id="e"/>',
-                flow("f1", "s", "a"),
-                flow("f2", "a", "e"),
-            ],
-            {"Chuyên viên": ["s", "a", "e"]},
-        )
-    )
+    deploy(ONE_STEP)
     services.start(make_dossier("thu-nghiem"))
     for cursor in ("rác|x", "2026-03-09T08:00:00|1", "", None):
         assert len(inbox.open_items_for(world.specialist, after=cursor).items) == 1
@@ -87,23 +81,8 @@ def test_dossier_history_and_overdue(world, make_dossier, deploy, clock):
 def test_the_to_do_part_lists_what_the_inbox_lists_in_one_statement(
     world, make_dossier, deploy, clock, make_user, django_assert_num_queries
 ):
-    deploy(
-        process(
-            [
-                '<bpmn:startEvent id="s"/>',
-                user_task("a", "Xử lý"),
-                '<bpmn:endEvent id="e"/>',
-                flow("f1", "s", "a"),
-                flow("f2", "a", "e"),
-            ],
-            {"Chuyên viên": ["s", "a", "e"]},
-        )
-    )
-    for hour in (11, 9, 10, 8, 14):
-        clock.set(local(2026, 3, 9, hour))
-        services.start(make_dossier("thu-nghiem"))
-    clock.set(local(2026, 3, 9, 15))
-    services.start(make_dossier("thu-nghiem", agency=world.department))
+    deploy(ONE_STEP)
+    _five_at_the_commune_and_one_at_the_department(world, make_dossier, clock)
     # An item named to one person is theirs alone, whatever role the step asks for.
     named = WorkItem.objects.filter(agency=world.commune).order_by("-due_at", "-id").first()
     WorkItem.objects.filter(pk=named.pk).update(assigned_user=world.leader)
