@@ -27,11 +27,13 @@ MAX_FILES_PER_PAPER = 10
 
 
 def find_draft(user, draft_id) -> ApplicationDraft | None:
-    """``user``'s draft with this public id (submitted or not), its version, procedure, agency and
-    dossier loaded; None when there is none, or it is someone else's."""
+    """``user``'s draft with this public id (submitted or not), its version, procedure and agency
+    loaded; None when there is none, or it is someone else's. Its dossier is read only by the page that
+    shows it (the confirmation): every page of the journey loads the draft, and a dossier's columns
+    joined to each would be read for nothing."""
     return (
         ApplicationDraft.objects.of_user(user)
-        .select_related("procedure_version__procedure", "receiving_agency", "submitted_dossier")
+        .select_related("procedure_version__procedure", "receiving_agency")
         .filter(public_id=draft_id)
         .first()
     )

@@ -24,13 +24,19 @@ from .models import ApplicationDraft, delete_stored
 VersionNotInForce = dossier_services.VersionNotInForce
 
 
+class NotReady(Exception):
+    """Raised by ``submit`` when the draft is not complete (``Journey.problems``); nothing was stored."""
+
+
 def submit(journey: Journey) -> None:
-    """Submit the journey's draft (its checks passed: ``journey.problems()`` is empty).
+    """Submit the journey's draft, once its checks pass (``journey.problems()``, run under the draft's
+    lock, with the files as they are then: one read of the files serves the checks and the copies).
 
     Effects (one transaction): the dossier (``dossiers.services.submit_online``) with the draft's answers,
     applicant, person represented, receiving agency and files; the draft marked submitted with its
     cleaned answers, its file rows deleted. A draft a concurrent request submitted first is left as it is.
-    Errors: ``VersionNotInForce``; ``ValidationError`` (the applicant may no longer act for the party
+    Errors: ``NotReady`` (something is missing: the review page lists it); ``VersionNotInForce``;
+    ``ValidationError`` (the applicant may no longer act for the party
     represented, ``identity.services.may_act_for``; the dossier service refused the answers or a file).
     Nothing is stored when one is raised. An act for a business or a child is audited naming both.
     """
@@ -47,14 +53,16 @@ def submit(journey: Journey) -> None:
         )
         if draft.submitted_dossier_id is not None:
             return
-        # Acting for a business or a child: the mandate is checked again here, so a mandate revoked
-        # while the page was open refuses the submission at once.
+        # The files are read under the lock: attaching or removing one updates the draft's row
+        # (``journey.save``), so none can come or go between the checks and the commit.
+        journey.files_changed()
+        if journey.problems():
+            raise NotReady
+        # Acting for a business or a child: the mandate is checked again just before the dossier, so a
+        # mandate revoked while the page was open refuses the submission at once.
         refused = journey.mandate_problem()
         if refused is not None:
             raise ValidationError(refused.message)
-        # Read the files again under the lock: attaching or removing one updates the draft's row
-        # (``journey.save``), so none can come or go between this read and the commit.
-        journey.files_changed()
         dossier = _create_dossier(journey, data)
         party = journey.represented_party()
         if party:

@@ -78,22 +78,26 @@ def _existing_for_key(key: str, way: _Way, *, submitted_by, receiving_agency) ->
     """The dossier already created with this idempotency key, if it is the same caller's: the same
     signed-in submitter (online) or the same receiving agency's counter. A key seen with anyone else is
     refused rather than answered, so a guessed key discloses nothing."""
-    existing = Dossier.objects.filter(idempotency_key=key).first()
-    if existing is None:
+    # Almost always there is none: the columns deciding who made it are read, the dossier only if so.
+    found = (
+        Dossier.objects.filter(idempotency_key=key)
+        .values_list("pk", "channel", "receiving_agency_id", "submitted_by_id")
+        .first()
+    )
+    if found is None:
         return None
+    pk, channel, receiving_agency_id, submitted_by_id = found
     if way.channel == Channel.NATIONAL_PORTAL:
-        same_caller = existing.channel == Channel.NATIONAL_PORTAL
+        same_caller = channel == Channel.NATIONAL_PORTAL
     elif way.channel == Channel.COUNTER:
-        same_caller = (
-            existing.channel == Channel.COUNTER and existing.receiving_agency_id == receiving_agency.pk
-        )
+        same_caller = channel == Channel.COUNTER and receiving_agency_id == receiving_agency.pk
     else:
-        same_caller = existing.submitted_by_id is not None and existing.submitted_by_id == submitted_by.pk
+        same_caller = submitted_by_id is not None and submitted_by_id == submitted_by.pk
     if not same_caller:
         raise InvalidDossierInput(
             _("Mã chống gửi trùng này đã được dùng cho một hồ sơ khác."), code="idempotency_conflict"
         )
-    return existing
+    return Dossier.objects.get(pk=pk)
 
 
 def _intake(

@@ -78,16 +78,12 @@ def submit(request, journey):
     too_low = needs_higher_level(request, draft.procedure_version, journey.url("submit"))
     if too_low is not None:
         return too_low
-    problems = journey.problems()
-    if problems:
+    if request.method == "POST" and _declared(request):
+        # Whether the draft is complete is checked by the submission, under the draft's lock.
+        return _submit(request, journey)
+    if journey.problems():
         return redirect(journey.url("review"))
-    error = ""
-    if request.method == "POST":
-        unknown = sorted(set(request.POST.keys()) - CONTROL_NAMES - {"declaration"})
-        if unknown or request.POST.getlist("declaration") != ["true"]:
-            error = _("Vui lòng đánh dấu vào ô cam đoan trước khi nộp hồ sơ.")
-        else:
-            return _submit(request, journey)
+    error = _("Vui lòng đánh dấu vào ô cam đoan trước khi nộp hồ sơ.") if request.method == "POST" else ""
     return render(
         request,
         "portal/apply/declaration.html",
@@ -103,9 +99,17 @@ def submit(request, journey):
     )
 
 
+def _declared(request) -> bool:
+    """The declaration box ticked, and nothing else posted but the form's own controls."""
+    unknown = set(request.POST.keys()) - CONTROL_NAMES - {"declaration"}
+    return not unknown and request.POST.getlist("declaration") == ["true"]
+
+
 def _submit(request, journey):
     try:
         submission.submit(journey)
+    except submission.NotReady:
+        return redirect(journey.url("review"))
     except submission.VersionNotInForce:
         return version_changed(request, journey.draft)
     except ValidationError as exc:
