@@ -97,6 +97,21 @@ def test_inbox_lists_the_dossiers_at_the_officers_agency(
     assert "no-store" in response["Cache-Control"]
 
 
+def test_inbox_rows_escape_what_applicants_typed_and_label_every_cell(as_user, actors, submit):
+    """The rows are written in Python (``inbox_page.rows_html``): what an applicant typed is text, and
+    every cell carries its column's name for the stacked table on a phone."""
+    dossier = submit()
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_name='<img src=x onerror="alert(1)"> Lê "Ba"')
+    page = html(as_user(actors.one_stop).get(INBOX))
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Lê &quot;Ba&quot;" in page
+    row = page[page.index('<td class="cell-code"') :]
+    row = row[: row.index("</tr>")]
+    assert dossier.code in row
+    assert row.count("data-label=") == 8
+    assert 'data-label="Kênh nộp"' in row and 'data-label="Thời hạn"' in row
+
+
 def test_inbox_shows_late_and_at_risk_dossiers_with_words_and_tags(as_user, actors, submit, clock):
     clock.set(local(2026, 3, 11, 9))
     late = submit()
