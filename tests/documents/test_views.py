@@ -158,6 +158,17 @@ def test_pages_need_a_documents_role(cast, officer, agency_a):
     assert Client().get("/can-bo/van-ban/den/").status_code == 302  # to sign-in
 
 
+def test_the_documents_address_leads_to_the_incoming_register_with_the_same_checks(cast, officer, agency_a):
+    """/can-bo/van-ban/ is the parent of the documents pages: not a dead end, and no way around their
+    checks."""
+    response = _as(cast.clerk).get("/can-bo/van-ban/")
+    assert response.status_code == 302 and response["Location"] == "/can-bo/van-ban/den/"
+    one_stop = officer("one_stop_officer", agency_a, "motcua")
+    assert _as(one_stop).get("/can-bo/van-ban/").status_code == 403
+    anonymous = Client().get("/can-bo/van-ban/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("identity:login"))
+
+
 def test_files_of_other_agencies_are_not_served(cast, incoming):
     document = incoming()
     attachment = document.attachments.get()
