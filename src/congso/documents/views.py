@@ -222,8 +222,7 @@ def outgoing_new(request):
         # Not a document's id (a date, "²", twenty digits): no such document, never a server error.
         reply_to = _incoming(request, row_id(request.GET["tra_loi"]) or 0)
         agency = reply_to.agency
-    initial = {"document_type": "CV"}
-    form = forms.DraftForm(request.POST or None, initial=initial)
+    form = forms.DraftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             document = services.draft_outgoing(
