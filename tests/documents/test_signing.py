@@ -134,6 +134,21 @@ def test_devpki_command_creates_root_seals_and_signers(cast, agency_a, settings)
     assert (base / "root.pem").read_bytes() == before
 
 
+def test_devpki_command_checks_every_agency_code_before_creating_anything(agency_a):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError) as refused:
+        call_command("documents", "devpki", "--agency", agency_a.code, "--agency", "999.99.99.H99")
+    message = str(refused.value)
+    assert "Không tìm thấy cơ quan có mã định danh điện tử 999.99.99.H99." in message
+    assert "Chưa tạo gì." in message and "Nothing was created." in message
+    assert "999.99.99.H99" in message.split("/")[1]
+    with pytest.raises(CommandError, match="BAD"):
+        call_command("documents", "devpki", "--agency", "BAD")
+    base = devpki.pki_dir()
+    assert not base.exists() or not any(base.iterdir())  # no root CA, no seal of the good code
+
+
 def test_devpki_command_is_refused_in_production(settings):
     from django.core.management import CommandError, call_command
 

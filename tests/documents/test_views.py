@@ -151,11 +151,43 @@ def test_an_empty_register_form_names_each_missing_field_in_the_error_summary(ca
     assert not IncomingDocument.objects.exists()
 
 
+@pytest.mark.parametrize("address", ["/can-bo/van-ban/den/vao-so/", "/can-bo/van-ban/di/soan/"])
+def test_the_document_type_starts_on_a_prompt_and_must_be_chosen(cast, address):
+    """A preselected type was registered whenever the clerk forgot to choose one."""
+    from tests.support.html import one, select
+
+    client = _as(cast.clerk)
+    page = client.get(address).content.decode()
+    first = select(page, "#id_document_type option")[0]
+    assert (first["value"], first.text) == ("", "— Chọn loại văn bản —")
+    assert all(option["value"] == "" for option in select(page, "#id_document_type option[selected]"))
+    response = client.post(address, {"document_type": "", "summary": "Về việc báo cáo"})
+    assert response.status_code == 200
+    summary = [item.text for item in select(one(response.content.decode(), ".error-summary"), "li")]
+    assert "Vui lòng chọn loại văn bản." in summary
+    client.cookies["congso_language"] = "en"
+    page = client.post(address, {"summary": "Về việc báo cáo"}).content.decode()
+    assert "Choose the document type." in [item.text for item in select(one(page, ".error-summary"), "li")]
+    assert select(page, "#id_document_type option")[0].text == "— Choose the document type —"
+    assert not IncomingDocument.objects.exists() and not OutgoingDocument.objects.exists()
+
+
 def test_pages_need_a_documents_role(cast, officer, agency_a):
     one_stop = officer("one_stop_officer", agency_a, "motcua")
     assert _as(one_stop).get("/can-bo/van-ban/den/").status_code == 403
     assert _as(cast.specialist).get("/can-bo/van-ban/den/vao-so/").status_code == 403
     assert Client().get("/can-bo/van-ban/den/").status_code == 302  # to sign-in
+
+
+def test_the_documents_address_leads_to_the_incoming_register_with_the_same_checks(cast, officer, agency_a):
+    """/can-bo/van-ban/ is the parent of the documents pages: not a dead end, and no way around their
+    checks."""
+    response = _as(cast.clerk).get("/can-bo/van-ban/")
+    assert response.status_code == 302 and response["Location"] == "/can-bo/van-ban/den/"
+    one_stop = officer("one_stop_officer", agency_a, "motcua")
+    assert _as(one_stop).get("/can-bo/van-ban/").status_code == 403
+    anonymous = Client().get("/can-bo/van-ban/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("identity:login"))
 
 
 def test_files_of_other_agencies_are_not_served(cast, incoming):

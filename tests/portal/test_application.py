@@ -147,6 +147,8 @@ def test_step_errors_show_next_to_fields_and_in_the_summary_and_nothing_is_saved
     assert response.status_code == 200
     page = html(response)
     summary = one(page, ".error-summary")
+    # The same heading as every other error summary of the site.
+    assert texts(summary, "h2") == ["Có lỗi cần khắc phục"]
     assert has_link(summary, "#f-ten_giay_to", "Vui lòng nhập tên giấy tờ, văn bản cần chứng thực.")
     assert has_link(summary, "#f-so_trang", "Số trang của bản chính phải là số nguyên, chỉ gồm chữ số.")
     assert has_link(summary, "#f-so_ban_sao", "Số bản sao cần chứng thực ít nhất là 1.")

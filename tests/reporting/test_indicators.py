@@ -25,6 +25,7 @@ from tests.factories.agencies import AdministrativeUnitFactory, AgencyFactory, S
 from tests.factories.catalog import FieldFactory, ProcedureFactory, ProcedureVersionFactory
 from tests.factories.dossiers import DossierFactory
 from tests.factories.identity import UserFactory
+from tests.support.clock import local
 
 pytestmark = pytest.mark.django_db
 
@@ -362,7 +363,7 @@ def test_dashboard_breakdowns_periods_and_narrowed_drill_downs(client, golden):
     refused = client.get(url + "?tu=2026-03-20&den=2026-03-01")
     assert refused.status_code == 200
     assert "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in refused.content.decode()
-    # A range beyond next year (the last year offered) is refused with a message: one in the year 9999
+    # A range beyond this year (the last year offered) is refused with a message: one in the year 9999
     # has no month after it, and splitting it by month was a server error.
     for far in ("?tu=9999-12-31&den=9999-12-31", "?tu=2099-01-01"):
         beyond = client.get(url + far)
@@ -431,6 +432,22 @@ def test_a_running_period_reads_the_catalogue_as_it_stands_today(db, settings):
     assert (agreement.numerator, agreement.denominator) == (1, 1)
     last_year = Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))
     assert BY_KEY["catalogue_agreement"].value(last_year, PROVINCE).numerator == 0
+
+
+def test_no_year_after_this_one_is_offered_or_shown(client, clock):
+    """A year to come has no figures: the navigation stops at this year, and an address naming a later
+    year (or a range ending in one) shows this year with a message."""
+    clock.set(local(2026, 12, 6, 9))
+    this_year = dashboard.chosen_period(QueryDict("nam=2026&ky=q4"))
+    assert (this_year.year, this_year.part, this_year.error) == (2026, "q4", "")
+    assert dashboard.period_links(this_year)["next_year"] is None
+    assert dashboard.period_links(dashboard.chosen_period(QueryDict("nam=2025")))["next_year"] == 2026
+    for query in ("nam=2027&ky=q1", "tu=2026-12-01&den=2027-01-05"):
+        later = dashboard.chosen_period(QueryDict(query))
+        assert (later.year, later.part) == (2026, "nam")
+        assert later.error == "Chỉ xem được số liệu đến hết năm 2026."
+    page = client.get(reverse("reporting_public:indicators") + "?nam=2027").content.decode()
+    assert "Chỉ xem được số liệu đến hết năm 2026." in page and "?nam=2027&amp;ky=" not in page
 
 
 @pytest.mark.parametrize(

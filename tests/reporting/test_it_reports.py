@@ -12,6 +12,7 @@ from congso.core.models import OutboxEvent
 from congso.reporting import it_reports
 from congso.reporting.models import AgencyReport, ReportRequest, ReportStatus, RequestKind
 from tests.factories.agencies import AgencyFactory, StaffMembershipFactory
+from tests.support.html import texts
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +160,7 @@ def test_pages_fill_return_and_consolidate(client, setting_up):
     assert client.get(page).status_code == 200
     refused = client.post(page, {**complete(), "budget.actual": "abc", "action": "submit"})
     assert refused.status_code == 200 and "số không âm" in refused.content.decode()
+    assert texts(refused.content.decode(), ".error-summary h2") == ["Có lỗi cần khắc phục"]
     assert client.post(page, {**complete(), "action": "submit"}).status_code == 302
     client.force_login(reviewer)
     client.post(page, {"action": "return", "comment": "Sửa mục hạ tầng"})

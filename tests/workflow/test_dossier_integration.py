@@ -5,6 +5,7 @@ the dossier cancels its process."""
 
 import itertools
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from congso.dossiers import permissions as P
 from congso.dossiers import services as dossiers
 from congso.dossiers.models import Dossier, HandOver, Status, StatusChange
 from congso.workflow import services, timers
+from congso.workflow.engine import PROCESS_LABEL_LENGTH, process_label
 from congso.workflow.models import InstanceState, ProcessInstance, WorkItemKind, WorkItemState
 from tests.factories.catalog import ProcedureVersionFactory
 from tests.support.bpmn import flow, process, service_task, user_task
@@ -111,7 +113,7 @@ def test_counter_intake_starts_the_process_once_the_event_is_delivered(world, de
     receive = only_open(instance)
     assert (receive.task_name, receive.role, receive.agency) == ("receive", "one_stop_officer", world.commune)
     dossier.refresh_from_db()
-    assert dossier.routed_by_process == "Quy trình: chung-thuc-trong-ngay v1"
+    assert dossier.routed_by_process == "Quy trình: Chứng thực bản sao trong ngày (cấp xã) (phiên bản 1)"
     assert dossier.status == Status.ACCEPTED and not rows_of(dossier)  # already at the one-stop desk
 
 
@@ -186,9 +188,11 @@ def test_no_hand_over_by_hand_while_the_process_start_is_pending(world, defaults
     run_workflow_subscribers()
     dossier.refresh_from_db()
     assert dossier.routed_by_process and not rows_of(dossier)  # the process alone routes it
-    assert (
-        "Đang khởi tạo quy trình xử lý" not in client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
-    )
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert "Đang khởi tạo quy trình xử lý" not in page
+    # The officer reads the process's name and version, not its technical key.
+    assert "Quy trình: Chứng thực bản sao trong ngày (cấp xã) (phiên bản 1)" in page
+    assert "chung-thuc-trong-ngay" not in page
 
 
 def test_a_key_without_an_active_version_leaves_the_dossier_to_the_officers(world, at_counter):
@@ -244,7 +248,10 @@ def test_department_process_to_result_ready_with_every_hand_over(world, defaults
     assert dossier.result_note == "Đã có kết quả giải quyết."
     ready = StatusChange.objects.get(dossier=dossier, transition="mark_result_ready")
     assert ready.reason == dossier.result_note
-    assert ready.by is None and ready.extra["process"] == "Quy trình: giai-quyet-tai-so v1"
+    assert (
+        ready.by is None
+        and ready.extra["process"] == "Quy trình: Giải quyết hồ sơ tại sở, ngành (phiên bản 1)"
+    )
     assert ready.extra["step_completed_by"] == world.dept_leader.pk
     assert only_open(instance).task_name == "return"
 
@@ -369,7 +376,7 @@ def test_a_timer_escalates_to_the_leader_on_the_process_authority(world, make_do
     assert (first.to_unit_label, first.result) == ("Chuyên viên", "early")  # the timer closed it early
     assert (escalated.from_unit_label, escalated.to_unit_label) == ("Chuyên viên", "Lãnh đạo")
     assert (escalated.given_by, escalated.step_completed_by) == (None, None)  # a timer: no officer
-    assert escalated.given_by_label == "Quy trình: thu-nghiem v1"
+    assert escalated.given_by_label == "Quy trình: Quy trình thử nghiệm (phiên bản 1)"
     services.complete(only_open(instance), world.leader)
     instance.refresh_from_db()
     assert instance.state == InstanceState.COMPLETED
@@ -402,7 +409,7 @@ def test_a_timer_path_issues_the_result_on_the_process_authority(world, make_dos
     assert change.by is None and change.extra == {
         "files": 0,
         "timeliness": dossier.timeliness,
-        "process": "Quy trình: thu-nghiem v1",
+        "process": "Quy trình: Quy trình thử nghiệm (phiên bản 1)",
         "step_completed_by": None,
     }
     assert only_open(instance).task_name == "give_back"
@@ -571,3 +578,14 @@ def test_a_step_opened_after_the_appointment_keeps_its_own_time(world, deploy, a
     client.force_login(world.specialist)
     page = client.get(reverse("workflow_tasks:detail", args=[item.pk])).content.decode()
     assert "không quá ngày hẹn trả kết quả" not in page
+
+
+def test_the_process_label_names_the_process_and_fits_its_columns():
+    """The label stored on the dossier and the control sheet (200 characters) shortens a long name."""
+
+    def version(name):
+        return SimpleNamespace(number=12, definition=SimpleNamespace(key="tham-dinh-ky-duyet", name=name))
+
+    assert process_label(version("Thẩm định, ký duyệt")) == "Quy trình: Thẩm định, ký duyệt (phiên bản 12)"
+    long = process_label(version("Thẩm định " * 40))
+    assert len(long) == PROCESS_LABEL_LENGTH and long.endswith("… (phiên bản 12)")

@@ -207,7 +207,9 @@ def test_commune_same_day_certification_records_hand_overs(world, defaults, make
         ("Trả kết quả, thu lệ phí", "Cán bộ một cửa", 2),
     ]
     # Given by the process, on the authority of the officers whose steps led there.
-    assert {(r.given_by, r.given_by_label) for r in rows} == {(None, "Quy trình: chung-thuc-trong-ngay v1")}
+    assert {(r.given_by, r.given_by_label) for r in rows} == {
+        (None, "Quy trình: Chứng thực bản sao trong ngày (cấp xã) (phiên bản 1)")
+    }
     assert rows[0].step_completed_by == world.one_stop and rows[1].step_completed_by == world.leader
     assert AuditEntry.objects.filter(action="workflow.step.complete").count() == 2
 

@@ -10,6 +10,17 @@ from .models import DocumentType, Secrecy, Urgency
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def document_type_field() -> forms.ChoiceField:
+    """The type of a document the officer registers or drafts. It starts on a prompt, not on the first
+    type: a preselected type was registered whenever the officer forgot to choose, and the type decides
+    the register's numbering and the document's form."""
+    return forms.ChoiceField(
+        label=_("Loại văn bản"),
+        choices=[("", _("— Chọn loại văn bản —")), *DocumentType.choices],
+        error_messages={"required": _("Vui lòng chọn loại văn bản.")},
+    )
+
+
 class IncomingForm(forms.Form):
     sender_name = forms.CharField(label=_("Cơ quan ban hành"), max_length=300)
     sender_code = forms.CharField(
@@ -21,7 +32,7 @@ class IncomingForm(forms.Form):
     number_symbol = forms.CharField(
         label=_("Số, ký hiệu"), max_length=100, help_text=_("Ví dụ 125/STP-HCTP.")
     )
-    document_type = forms.ChoiceField(label=_("Loại văn bản"), choices=DocumentType.choices)
+    document_type = document_type_field()
     issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE)
     summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
     signer_name = forms.CharField(label=_("Người ký"), max_length=200, required=False)
@@ -53,7 +64,7 @@ class NoteForm(forms.Form):
 
 
 class DraftForm(forms.Form):
-    document_type = forms.ChoiceField(label=_("Loại văn bản"), choices=DocumentType.choices)
+    document_type = document_type_field()
     summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 2}))
     drafting_unit = forms.CharField(
         label=_("Đơn vị soạn thảo (viết tắt)"),

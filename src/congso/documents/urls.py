@@ -7,6 +7,7 @@ from . import recall_views, views
 app_name = "documents"
 
 urlpatterns = [
+    path("", views.documents_home, name="home"),
     path("den/", views.incoming_register, name="incoming_register"),
     path("den/vao-so/", views.incoming_new, name="incoming_new"),
     path("den/<int:pk>/", views.incoming_detail, name="incoming"),

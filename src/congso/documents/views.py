@@ -3,11 +3,14 @@ actions its reader may take, the forms behind them, file downloads, and the publ
 signed PDF. Every action goes through ``documents.services``; permissions are ``documents.permissions``.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,6 +54,18 @@ def _search(request, queryset):
             date_to=data["den_ngay"],
         )
     return form, queryset
+
+
+@workspace_required
+def documents_home(request):
+    """/can-bo/van-ban/, the parent of the documents pages: the incoming register, which every officer
+    who works with documents may read (the clerk's daily page). The same refusal as the registers for an
+    officer who works with documents nowhere; the agency chosen with ``?co_quan=`` is kept."""
+    agency, choices = _agency(request)
+    target = reverse("documents:incoming_register")
+    if len(choices) > 1:
+        target += "?" + urlencode({"co_quan": agency.pk})
+    return redirect(target)
 
 
 @workspace_required
@@ -207,8 +222,7 @@ def outgoing_new(request):
         # Not a document's id (a date, "²", twenty digits): no such document, never a server error.
         reply_to = _incoming(request, row_id(request.GET["tra_loi"]) or 0)
         agency = reply_to.agency
-    initial = {"document_type": "CV"}
-    form = forms.DraftForm(request.POST or None, initial=initial)
+    form = forms.DraftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             document = services.draft_outgoing(

@@ -362,9 +362,9 @@ class HandOver(models.Model):
     step, the result or the end of the dossier) and classifies it early / on time / late.
 
     The giver is an officer (``given_by``), or the dossier's BPMN process (``given_by`` empty,
-    ``given_by_label`` "Quy trình: <key> v<n>", and ``step_completed_by`` the officer whose completed
-    step led to the hand-over — empty on a timer path). A process row carries ``step_ref``, the engine's
-    reference of the step it is for, so the engine closes exactly that row when the step ends.
+    ``given_by_label`` "Quy trình: <name> (phiên bản <n>)", and ``step_completed_by`` the officer whose
+    completed step led to the hand-over — empty on a timer path). A process row carries ``step_ref``, the
+    engine's reference of the step it is for, so the engine closes exactly that row when the step ends.
 
     Several rows may be open at once when a process runs parallel branches (liên thông: police and
     social insurance at the same time): those are ``is_branch`` rows and do not move the dossier's

@@ -24,8 +24,8 @@ class ProcessAuthority:
     tasks — is then the process's act, not that officer's. ``dossiers.services`` accepts it instead of an
     officer's permission in ``hand_over_by_process``, ``start_processing``, ``request_supplement``,
     ``mark_result_ready``, ``attach_process`` and ``release_process``, records no person as the actor
-    (``by``/``given_by`` empty) but ``label`` ("Quy trình: <key> v<n>"), and names in the audit entry the
-    officer whose completed step led there (``step_completed_by``, ``None`` on a timer path).
+    (``by``/``given_by`` empty) but ``label`` ("Quy trình: <name> (phiên bản <n>)"), and names in the audit
+    entry the officer whose completed step led there (``step_completed_by``, ``None`` on a timer path).
 
     How it is kept from views: a token is only valid if it was made by ``issue_process_authority``; the
     constructor refuses to build one; the services check that the token was issued here (``_issued``,

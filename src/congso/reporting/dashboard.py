@@ -100,12 +100,12 @@ def short_label(part: str) -> str:
 
 def period_links(chosen: ChosenPeriod) -> dict:
     """What the period navigation shows: the parts of the chosen year, and the years before and after
-    (none after next year)."""
+    (none after this year: a year to come has no figures yet)."""
     today = timezone.localdate()
     return {
         "parts": [(part, short_label(part)) for part in PARTS],
         "previous_year": chosen.year - 1 if chosen.year > 2000 else None,
-        "next_year": chosen.year + 1 if chosen.year < today.year + 1 else None,
+        "next_year": chosen.year + 1 if chosen.year < today.year else None,
         "link_part": chosen.part if chosen.part != RANGE else "nam",
     }
 
@@ -115,7 +115,7 @@ MAX_RANGE_DAYS = 366
 
 def chosen_period(params) -> ChosenPeriod:
     """The period named by ``params`` (a QueryDict); an unknown or missing value falls back to this year,
-    a range that cannot be read to this year with the reason in ``error``."""
+    a range that cannot be read or a year to come to this year with the reason in ``error``."""
     today = timezone.localdate()
     if params.get("tu") or params.get("den"):
         return _chosen_range(params.get("tu", ""), params.get("den", ""), today)
@@ -123,7 +123,9 @@ def chosen_period(params) -> ChosenPeriod:
         year = int(params.get("nam", today.year))
     except ValueError:
         year = today.year
-    if not 2000 <= year <= today.year + 1:
+    if year > today.year:
+        return ChosenPeriod(today.year, "nam", error=_no_figures_after(today))
+    if year < 2000:
         year = today.year
     part = params.get("ky", "nam")
     return ChosenPeriod(year, part if part in PARTS else "nam")
@@ -143,15 +145,15 @@ def _chosen_range(raw_start: str, raw_end: str, today: date) -> ChosenPeriod:
             "nam",
             error=_("Khoảng thời gian tối đa là một năm; để xem cả năm, hãy chọn theo năm."),
         )
-    # The years offered stop at next year, and so does a range: the figures are split by month, and a
-    # range in the year 9999 has no month after it (a 500).
-    if end.year > today.year + 1:
-        return ChosenPeriod(
-            today.year,
-            "nam",
-            error=_("Chỉ xem được số liệu đến hết năm %(year)s.") % {"year": today.year + 1},
-        )
+    # The years offered stop at this year, and so does a range: a year to come has no figures yet (and
+    # the figures are split by month: a range in the year 9999 has no month after it, a 500).
+    if end.year > today.year:
+        return ChosenPeriod(today.year, "nam", error=_no_figures_after(today))
     return ChosenPeriod(start.year, RANGE, start, end)
+
+
+def _no_figures_after(today: date) -> str:
+    return _("Chỉ xem được số liệu đến hết năm %(year)s.") % {"year": today.year}
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ The process's authority. What the drawing makes happen to the dossier — a hand
 by a service task — is done on the process's own authority: a ``dossiers.process_authority.ProcessAuthority``
 issued here and nowhere else (``_issue_authority``; ``dossiers`` refuses a token from any other module).
 The engine has already checked the officer who completed the step that led there (``may_perform``), or
-the path was fired by a timer with no officer; the dossier then records the process ("Quy trình: <key>
-v<n>") as the actor and that officer as ``step_completed_by``. Views never get a token: they call
+the path was fired by a timer with no officer; the dossier then records the process ("Quy trình: <name>
+(phiên bản <n>)") as the actor and that officer as ``step_completed_by``. Views never get a token: they call
 ``services.complete`` and the engine does the rest.
 
 Hand-over (the control sheet, form 06) — one mechanism, here (``record_steps``): every time the process
@@ -73,12 +73,20 @@ def _dossier_services():
 # --- The process's authority ------------------------------------------------------------------------
 
 # The control sheet's and the history's name for the process as the actor. Stored with the rows as data
-# (the Vietnamese form is what the printed forms show), so it is not translated at run time.
-PROCESS_LABEL = "Quy trình: {key} v{number}"
+# (the Vietnamese form is what the printed forms show), so it is not translated at run time. It names the
+# process as officers know it (its name, not its technical key): the dossier page and form 06 show it.
+PROCESS_LABEL = "Quy trình: {name} (phiên bản {number})"
+# The dossier's and the hand-over's label columns hold 200 characters; a long name is shortened to fit.
+PROCESS_LABEL_LENGTH = 200
 
 
 def process_label(version) -> str:
-    return PROCESS_LABEL.format(key=version.definition.key, number=version.number)
+    """The process ``version`` as the actor of the steps it routes: its name and version number."""
+    name = version.definition.name.strip() or version.definition.key
+    room = PROCESS_LABEL_LENGTH - len(PROCESS_LABEL.format(name="", number=version.number))
+    if len(name) > room:
+        name = name[: room - 1].rstrip() + "…"
+    return PROCESS_LABEL.format(name=name, number=version.number)
 
 
 def _issue_authority(version, dossier, actor=None):

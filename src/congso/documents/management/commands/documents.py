@@ -7,7 +7,9 @@ production, where the government CA's certificates are used through a signature 
 the full-text search, or whose extraction job was lost) and rewrite every document's search entry."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from congso.agencies import services as agencies
 from congso.documents import devpki
@@ -31,16 +33,11 @@ class Command(BaseCommand):
             raise CommandError(f"unknown action {options['action']}")
         if getattr(settings, "IS_PRODUCTION", False):
             raise CommandError("The development PKI is refused in production (CONGSO_PROFILE=production).")
+        # Every argument is checked before the first file is written: a mistyped code used to leave a
+        # new root CA behind the error.
+        chosen = self._agencies(options["agency"])
         root = devpki.ensure_root()
         self.stdout.write(f"root CA: {root.cert_path}")
-        codes = options["agency"]
-        if codes:
-            try:
-                chosen = [agencies.get_agency_by_code(code) for code in codes]
-            except Exception as exc:
-                raise CommandError(str(exc)) from exc
-        else:
-            chosen = [agency for agency, _depth in agencies.agency_tree()]
         seals = signers = 0
         for agency in chosen:
             devpki.ensure_agency_seal(agency)
@@ -53,6 +50,28 @@ class Command(BaseCommand):
                 f"{seals} agency seal(s), {signers} signer certificate(s) under {devpki.pki_dir()}"
             )
         )
+
+    def _agencies(self, codes):
+        """The agencies named by ``codes`` (all agencies when none is named); every unknown or malformed
+        code is reported at once, in Vietnamese and in English, and nothing is created."""
+        if not codes:
+            return [agency for agency, _depth in agencies.agency_tree()]
+        chosen, reasons, refused = [], [], []
+        with translation.override("vi"):
+            for code in codes:
+                try:
+                    chosen.append(agencies.get_agency_by_code(code))
+                except ObjectDoesNotExist as exc:
+                    reasons.append(str(exc))
+                    refused.append(code)
+        if refused:
+            raise CommandError(
+                " ".join(reasons)
+                + " Chưa tạo gì. / Unknown or malformed agency code(s): "
+                + ", ".join(refused)
+                + ". Nothing was created."
+            )
+        return chosen
 
     def _reindex(self):
         from congso.documents import search
