@@ -3,13 +3,14 @@ higher blocks add through ``dossiers.extensions`` (the processes' work items) �
 may see, filtered and read page by page with a keyset cursor (named queries of ``dossiers.inbox``)."""
 
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -126,31 +127,29 @@ _ROW_HTML = (
 )
 
 
-def rows_html(rows: list[InboxRow], labels: dict[str, str]):
-    """The list's rows as HTML, every value escaped (``format_html``). Written here rather than in the
-    template: the template engine spends about 6 µs on each value it prints, and a page of fifty rows of
-    eight cells, each with its label, prints some 1,200 of them — a third of the page's CPU."""
-    column = {f"l_{key}": label for key, label in labels.items()}
-    return format_html_join(
-        "\n",
-        _ROW_HTML,
-        (
-            {
-                **column,
-                "url": row.url,
-                "code": row.code,
-                "procedure": row.procedure_name,
-                "applicant": row.applicant_name,
-                "status": row.status_label,
-                "received": row.received_text,
-                "due": row.due_text or "—",
-                "deadline_class": row.deadline_class,
-                "deadline": row.deadline.label,
-                "channel": row.channel_label,
-            }
-            for row in rows
-        ),
-    )
+def rows_html(rows: list[InboxRow], labels: dict[str, str]) -> str:
+    """The list's rows as HTML, every value escaped. Written here rather than in the template: the
+    template engine spends about 6 µs on each value it prints, and a page of fifty rows of eight cells,
+    each with its label, prints some 1,200 of them — a third of the page's CPU. ``html.escape`` (quotes
+    too) rather than Django's ``format_html``, whose lazy-string checks cost as much again per value."""
+    column = {f"l_{key}": escape(str(label)) for key, label in labels.items()}
+    lines = [
+        _ROW_HTML.format(
+            **column,
+            url=escape(row.url),
+            code=escape(row.code),
+            procedure=escape(row.procedure_name),
+            applicant=escape(row.applicant_name),
+            status=escape(row.status_label),
+            received=escape(row.received_text),
+            due=escape(row.due_text or "—"),
+            deadline_class=escape(row.deadline_class),
+            deadline=escape(str(row.deadline.label)),
+            channel=escape(row.channel_label),
+        )
+        for row in rows
+    ]
+    return mark_safe("\n".join(lines))  # noqa: S308 -- every value in it went through escape() above
 
 
 def _to_do(user):
