@@ -45,13 +45,13 @@ def test_the_recipients_language_is_used(drive, citizen):
     dossier = drive(Status.ACCEPTED)
     deliver_notifications()
     accepted = made("dossier.accepted")
-    assert accepted["email"].subject == f"Application {dossier.code} received"
+    assert accepted["email"].subject == f"Dossier {dossier.code} received"
     assert accepted["email"].language == "en"
 
 
 @pytest.mark.parametrize(
     ("language", "made_in", "subject"),
-    [("en", "vi", "Application {} received"), ("vi", "en", "Hồ sơ {} đã được tiếp nhận")],
+    [("en", "vi", "Dossier {} received"), ("vi", "en", "Hồ sơ {} đã được tiếp nhận")],
 )
 def test_the_in_app_text_is_in_the_accounts_language_not_the_requests(
     drive, citizen, language, made_in, subject
