@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from congso.agencies import services
 from congso.agencies.models import (
@@ -426,3 +426,19 @@ def test_communes_of_agencies_walks_up_to_the_commune_and_leaves_provincial_agen
     )
     found = services.communes_of([committee.pk, division.pk, department.pk, orphan.pk])
     assert found == {committee.pk: ward, division.pk: ward}
+
+
+@pytest.mark.parametrize(
+    ("stored", "language", "shown"),
+    [
+        ("Chuyên viên", "en", "Specialist"),
+        ("specialist", "en", "Specialist"),
+        ("Specialist", "vi", "Chuyên viên"),
+        ("Cán bộ một cửa", "vi", "Cán bộ một cửa"),
+        ("Phòng Hộ tịch", "en", "Phòng Hộ tịch"),
+        ("", "en", ""),
+    ],
+)
+def test_a_stored_role_name_reads_in_the_active_language_and_other_text_is_kept(stored, language, shown):
+    with translation.override(language):
+        assert services.role_label_of(stored) == shown

@@ -47,6 +47,19 @@ def test_the_window_slides():
     assert ratelimit.take("test.scope", "k", limit=3, window=600, now=start + timedelta(seconds=700))
 
 
+def test_wait_seconds_says_when_the_next_attempt_passes():
+    start = timezone.now().replace(microsecond=0)
+    assert ratelimit.wait_seconds("test.scope", "k", limit=1, window=60, now=start) == 0
+    ratelimit.take("test.scope", "k", limit=1, window=60, now=start)
+    later = start + timedelta(seconds=20)
+    wait = ratelimit.wait_seconds("test.scope", "k", limit=1, window=60, now=later)
+    # The window is cut into 6-second buckets: what is left is 40 s, less the bucket's start.
+    assert 34 <= wait <= 40
+    assert not ratelimit.take("test.scope", "k", limit=1, window=60, now=later + timedelta(seconds=wait - 1))
+    ratelimit.give_back("test.scope", "k", window=60, now=later + timedelta(seconds=wait - 1))
+    assert ratelimit.take("test.scope", "k", limit=1, window=60, now=later + timedelta(seconds=wait))
+
+
 def test_a_window_beyond_the_retention_is_refused():
     with pytest.raises(ValueError):
         ratelimit.take("test.scope", "k", limit=1, window=int(ratelimit.RETENTION.total_seconds()) + 1)

@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
 
 from congso.catalog.models import OnlineMode, VersionStatus
 from congso.core import events
@@ -310,6 +312,25 @@ def test_timeline_merges_status_changes_hand_overs_and_extensions(submit, actors
     ]
     assert [e.at for e in entries] == sorted(e.at for e in entries)
     assert entries[1].form_code == "01" and entries[3].form_code == "06" and entries[4].form_code == "04"
+
+
+def test_a_role_name_stored_on_a_hand_over_reads_in_the_active_language(drive, actors, agency_a, client):
+    dossier = drive(Status.ACCEPTED)
+    services.hand_over(
+        dossier,
+        to_agency=agency_a,
+        to_unit_label="Chuyên viên",
+        step_name="Thẩm định",
+        given_by=actors.one_stop,
+        allotted_working_hours=8,
+    )
+    with translation.override("en"):
+        [entry] = [e for e in services.timeline(dossier) if e.kind == "hand_over"]
+        assert entry.detail["to"] == "Specialist"
+    client.force_login(actors.one_stop)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
+    assert "to Specialist (" in html and "Chuyên viên" not in html
 
 
 # --- Hand-over and result rules ---------------------------------------------------------------------

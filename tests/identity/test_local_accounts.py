@@ -185,6 +185,35 @@ def test_resend_waits_for_the_cool_down_and_replaces_the_old_code(client, mailou
     assert get_user_model().objects.get(email="gui.lai@example.vn").is_active
 
 
+def _seconds_to_wait(page: str) -> int:
+    return int(re.search(r"Vui lòng đợi (\d+) giây", page).group(1))
+
+
+def test_registering_again_too_soon_says_how_long_and_leads_to_the_code_page(client, mailoutbox):
+    _register(client, "hai.lan@example.vn")
+    other = client.__class__()  # another tab's or device's session, without the first one's state
+    response = _register(other, "hai.lan@example.vn")
+    page = response.content.decode()
+    assert response.status_code == 200 and 0 < _seconds_to_wait(page) <= 60
+    assert f'href="{reverse("identity:register-verify")}"' in page and "Nhập mã đã nhận" in page
+    # Asking again meanwhile does not move the minute on.
+    assert _seconds_to_wait(_register(other, "hai.lan@example.vn").content.decode()) <= _seconds_to_wait(page)
+    # The code already received activates the account from there.
+    assert "Nhập mã kích hoạt" in other.get(reverse("identity:register-verify")).content.decode()
+    _verify(other, _code(mailoutbox[0].body))
+    assert len(mailoutbox) == 1 and get_user_model().objects.get(email="hai.lan@example.vn").is_active
+
+
+def test_a_reset_code_asked_again_too_soon_leads_to_the_code_page(client, local_user, phone_outbox):
+    client.post(reverse("identity:password-reset-by-code"), {"contact": PHONE})
+    response = client.post(reverse("identity:password-reset-by-code"), {"contact": PHONE})
+    page = response.content.decode()
+    assert 0 < _seconds_to_wait(page) <= 60
+    assert f'href="{reverse("identity:password-reset-code")}"' in page
+    [(_address, body)] = phone_outbox
+    assert _reset(client, _code(body))["Location"] == reverse("identity:password-reset-complete")
+
+
 def test_sends_per_address_are_limited(client, mailoutbox, settings):
     settings.CONGSO_ONE_TIME_CODE_RESEND_SECONDS = 1
     settings.CONGSO_ONE_TIME_CODE_ADDRESS_LIMIT = 2

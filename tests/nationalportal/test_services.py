@@ -5,6 +5,7 @@ into drafts without touching what is published."""
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from congso.catalog.models import ProcedureVersion, VersionStatus
 from congso.core.models import EventDelivery
@@ -97,6 +98,35 @@ def test_reports_wait_behind_an_earlier_event_not_yet_delivered(link, drive, act
     assert services.push_due() == {"in_step": 1}
     assert link.reports == [(dossier.code, 1), (dossier.code, 2)]
     assert link.registered == [dossier.code]
+
+
+def _panel_status(client, dossier) -> str:
+    from tests.support.html import one
+
+    page = client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
+    return one(page, "section[aria-labelledby=dvcqg-sync-title] .tag").text.strip()
+
+
+def test_the_panel_says_a_newer_change_waits_until_it_is_sent(link, drive, actors, client):
+    client.force_login(actors.one_stop)
+    dossier = drive(Status.ACCEPTED)
+    run_outbox()
+    assert services.push_due() == {"in_step": 1}
+    assert _panel_status(client, dossier) == "Đã đồng bộ"
+    # A newer status whose event has not reached this block yet: the stored state still says in step.
+    dossier_services.start_processing(dossier, actors.specialist)
+    state = SyncState.objects.get(dossier=dossier)
+    assert state.status == SyncStatus.IN_STEP
+    summary = services.sync_summary(dossier)
+    assert (summary.status, summary.label) == ("pending", "Đang chờ đồng bộ thay đổi mới")
+    assert _panel_status(client, dossier) == "Đang chờ đồng bộ thay đổi mới"
+    # Recorded while the last send was finishing, which then wrote "in step": still waiting.
+    run_outbox()
+    SyncState.objects.filter(pk=state.pk).update(status=SyncStatus.IN_STEP)
+    assert services.sync_summary(dossier).status == "pending"
+    assert services.retry_report(state, actor=None) == "in_step"
+    assert link.reports[-1] == (dossier.code, int(Status.IN_PROCESSING))
+    assert _panel_status(client, dossier) == "Đã đồng bộ"
 
 
 def test_a_counter_dossier_reports_its_one_status_once(link, actors, agency_a, version):

@@ -4,6 +4,8 @@ legally required notices, deduplication; e-mail through a real SMTP server."""
 from email.header import decode_header, make_header
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from congso.core import events
 from congso.core.models import DeliveryStatus, EventDelivery
@@ -43,8 +45,35 @@ def test_the_recipients_language_is_used(drive, citizen):
     dossier = drive(Status.ACCEPTED)
     deliver_notifications()
     accepted = made("dossier.accepted")
-    assert accepted["email"].subject == f"Application {dossier.code} received"
+    assert accepted["email"].subject == f"Dossier {dossier.code} received"
     assert accepted["email"].language == "en"
+
+
+@pytest.mark.parametrize(
+    ("language", "made_in", "subject"),
+    [("en", "vi", "Dossier {} received"), ("vi", "en", "Hồ sơ {} đã được tiếp nhận")],
+)
+def test_the_in_app_text_is_in_the_accounts_language_not_the_requests(
+    drive, citizen, language, made_in, subject
+):
+    services.update_preferences(citizen, language=language)
+    # The officer's request (or the worker) that made the event speaks the other language.
+    with translation.override(made_in):
+        dossier = drive(Status.ACCEPTED)
+        deliver_notifications()
+    inapp = made("dossier.accepted")["inapp"]
+    assert inapp.subject == subject.format(dossier.code) and inapp.language == language
+
+
+def test_translatable_values_are_rendered_in_the_recipients_language():
+    values = {"ma_ho_so": "X", "thu_tuc": "1", "co_quan": gettext_lazy("Tiếp nhận hồ sơ nộp trực tuyến")}
+    values.update(han_tra="", duong_dan="")
+    with translation.override("vi"):
+        _subject, body = services.render_for("dossier.accepted", "inapp", "en", values)
+    assert "Receive a dossier submitted online" in body
+    with translation.override("en"):
+        _subject, body = services.render_for("dossier.accepted", "inapp", "vi", values)
+    assert "Tiếp nhận hồ sơ nộp trực tuyến" in body
 
 
 def test_an_administrators_template_replaces_the_built_in_text(drive):

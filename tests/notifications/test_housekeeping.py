@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from congso.core import scheduling
 from congso.notifications import digest, services
@@ -23,6 +23,26 @@ def test_the_morning_digest_lists_what_is_late_per_officer_once_a_day(submit, ac
     # Nothing for an officer with nothing due (the department B's specialist).
     assert not Notification.objects.filter(event_key="digest.morning", recipient=actors.specialist_b).exists()
     assert digest.send_digests(force=True) == 0  # one a day
+
+
+@pytest.mark.parametrize(
+    ("language", "made_in", "label", "text"),
+    [
+        ("en", "vi", "Receive a dossier submitted online", "Today 0 tasks are due and 1 are late."),
+        ("vi", "en", "Tiếp nhận hồ sơ nộp trực tuyến", "0 việc đến hạn và 1 việc đã quá hạn"),
+    ],
+)
+def test_the_digest_is_written_in_the_officers_language(
+    submit, actors, clock, language, made_in, label, text
+):
+    services.update_preferences(actors.one_stop, language=language)
+    dossier = submit()
+    clock.set(dossier.due_at + timedelta(hours=1))
+    # Made in a worker (or request) whose language is the other one: the account's language wins.
+    with translation.override(made_in):
+        digest.send_digests(force=True)
+    mine = Notification.objects.get(event_key="digest.morning", recipient=actors.one_stop, channel="inapp")
+    assert text in mine.body and f"{dossier.code}: {label} (" in mine.body
 
 
 def test_the_digest_waits_for_its_hour_and_follows_the_preference(submit, actors, clock, settings):

@@ -63,7 +63,7 @@ def test_the_officers_language_is_used(drive, actors, agency_a):
     hand_over(dossier, actors, agency_a, actors.specialist)
     deliver_notifications()
     assert told("dossier.handed_over")[actors.specialist.pk].subject == (
-        f"Application {dossier.code} was handed over to you"
+        f"Dossier {dossier.code} was handed over to you"
     )
 
 

@@ -337,7 +337,7 @@ def test_the_payment_channels_are_named_in_the_readers_language_and_the_receipt_
     assert "National Public Service Portal payment platform" in html and "ATM card" in html
     assert "Nền tảng thanh toán" not in html
     # The menu's name of the citizen's list, not "My dossiers"; English groups thousands with commas.
-    assert "You can pay later, from My applications." in html and "50,000 VND" in html
+    assert "You can pay later, from My dossiers." in html and "50,000 VND" in html
     intent = _paid(awaiting, citizen)
     rendered = {}
 

@@ -1,6 +1,7 @@
 """Drafts: saved on every page, resumed on another device, private to their owner, expiring; their
 attachments checked by content, several per paper, downloadable only as attachments by the owner."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -142,6 +143,55 @@ def test_starting_again_offers_the_unfinished_draft(signed_in, certification):
     draft = start(signed_in, certification)
     page = html(signed_in.get(url("apply", procedure_code="2.000815")))
     assert "Bạn đang có hồ sơ chưa nộp cho thủ tục này" in page and url("apply-draft", draft) in page
+
+
+def start_token_of(page: str) -> str:
+    return one(page, 'input[name="start_token"]')["value"]
+
+
+def test_posting_the_start_page_again_leads_to_the_draft_it_started(signed_in, certification, other):
+    address = url("apply", procedure_code="2.000815")
+    token = start_token_of(html(signed_in.get(address)))
+    first = signed_in.post(address, {"relation": "self", "start_token": token})
+    draft = ApplicationDraft.objects.get()
+    assert first.status_code == 302 and draft.start_token is not None
+    # Double click, or back and "Bắt đầu" again: the same form, the same draft.
+    again = signed_in.post(address, {"relation": "self", "start_token": token})
+    assert again.status_code == 302 and again["Location"] == url("apply-draft", draft)
+    assert ApplicationDraft.objects.count() == 1
+    # Someone else posting that token starts their own draft; it never leads to this one.
+    assert other.post(address, {"relation": "self", "start_token": token}).status_code == 302
+    assert ApplicationDraft.objects.exclude(pk=draft.pk).get().user != draft.user
+    # A fresh load of the start page is a deliberate new start, offered beside the open draft.
+    page = html(signed_in.get(address))
+    assert url("apply-draft", draft) in page and start_token_of(page) != token
+    again_on_purpose = signed_in.post(address, {"relation": "self", "start_token": start_token_of(page)})
+    assert again_on_purpose.status_code == 302
+    assert ApplicationDraft.objects.filter(user=draft.user).count() == 2
+
+
+def test_the_start_token_is_kept_when_the_page_comes_back_with_errors(signed_in, certification):
+    address = url("apply", procedure_code="2.000815")
+    token = start_token_of(html(signed_in.get(address)))
+    refused = signed_in.post(address, {"start_token": token})
+    assert refused.status_code == 200 and start_token_of(html(refused)) == token
+    assert not ApplicationDraft.objects.exists()
+    signed_in.post(address, {"relation": "self", "start_token": token})
+    signed_in.post(address, {"relation": "self", "start_token": token})
+    assert ApplicationDraft.objects.count() == 1
+
+
+def test_a_start_token_posted_at_the_same_moment_starts_one_draft(signed_in, certification, citizen):
+    from congso import formengine
+    from congso.portal import drafts
+
+    token = uuid.uuid4()
+    definition = formengine.build(certification.form_schema, certification.form_ui)
+    first, created = drafts.start_draft(citizen, certification, definition, "self", start_token=token)
+    # The second post read "no draft yet" before the first one was saved; the database keeps one.
+    second, created_again = drafts.start_draft(citizen, certification, definition, "self", start_token=token)
+    assert created and not created_again and second.draft.pk == first.draft.pk
+    assert ApplicationDraft.objects.count() == 1
 
 
 def test_someone_elses_draft_is_not_found(signed_in, other, certification):

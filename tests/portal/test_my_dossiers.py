@@ -115,6 +115,23 @@ def test_navigation_shows_my_dossiers_and_lookup(client, world):
 # --- The dossier page ------------------------------------------------------------------------------------
 
 
+def test_a_role_stored_as_the_receiving_unit_is_shown_in_the_readers_language(as_an, world):
+    dossier = drive(world, Status.ACCEPTED)
+    # Stored as the words of the moment (a process's step for a role writes the role's name).
+    dossier_services.hand_over(
+        dossier,
+        to_agency=world.agency,
+        to_unit_label="Chuyên viên",
+        step_name="Thẩm định",
+        given_by=world.one_stop,
+        allotted_working_hours=8,
+    )
+    assert "Chuyển đến: Chuyên viên" in page(as_an.get(url("my-dossier", dossier)))
+    as_an.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = page(as_an.get(url("my-dossier", dossier)))
+    assert "Passed to: Specialist" in html and "Chuyên viên" not in html
+
+
 def test_dossier_page_shows_timeline_messages_and_what_is_asked(as_an, world):
     dossier = drive(world, Status.SUPPLEMENT_REQUESTED)
     response = as_an.get(url("my-dossier", dossier))

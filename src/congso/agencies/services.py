@@ -13,6 +13,7 @@ Dates are ``datetime.date``; "today" is the local date of ``settings.TIME_ZONE``
 inclusive at both ends (``valid_to`` is the last day in force).
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -82,6 +83,28 @@ __all__ = [
 
 
 # --- Who holds which role ---------------------------------------------------------------------
+
+
+def role_label_of(text: str) -> str:
+    """A role's name stored as text when something happened (a hand-over's unit "Chuyên viên", in the
+    language of the request or worker of that moment), or its code, in the active language; any other
+    text (a unit's own name) unchanged."""
+    role = _roles_by_stored_text().get(str(text or "").strip().casefold())
+    return str(role.label) if role is not None else text
+
+
+@functools.cache
+def _roles_by_stored_text() -> dict[str, Role]:
+    from django.conf import settings
+    from django.utils import translation
+
+    found = {}
+    for role in Role:
+        found[role.value.casefold()] = role
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                found[str(role.label).casefold()] = role
+    return found
 
 
 def _today() -> date:

@@ -56,6 +56,12 @@ def recent(scope: str, key: str, *, window: int, now=None) -> int:
     return RateCounter.objects.recent(scope, key, window, now=now)
 
 
+def wait_seconds(scope: str, key: str, *, limit: int, window: int, now=None) -> int:
+    """Whole seconds before an attempt on (``scope``, ``key``) would be within ``limit`` again (0: now),
+    for a message that tells the person how long to wait (reads only)."""
+    return RateCounter.objects.wait_seconds(scope, key, window, limit, now=now)
+
+
 @periodic("core.purge_rate_counters", every=3600)
 def purge_rate_counters(now=None) -> int:
     """Delete counter rows that no window can reach any more."""

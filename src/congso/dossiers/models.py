@@ -455,11 +455,27 @@ class HandOver(models.Model):
         return formats.number_format(Decimal(hours_text(self.allotted_hours)))
 
     @property
+    def from_unit_shown(self) -> str:
+        """The giving unit as the pages show it: a stored role name in the reader's language."""
+        return _role_label_of(self.from_unit_label)
+
+    @property
+    def to_unit_shown(self) -> str:
+        """The receiving unit as the pages show it: a stored role name in the reader's language."""
+        return _role_label_of(self.to_unit_label)
+
+    @property
     def giver_label(self) -> str:
         """Who gave the dossier, as the control sheet prints it: the officer, or the process."""
         if self.given_by_id is not None:
             return self.given_by.get_full_name() or str(self.given_by)
         return self.given_by_label
+
+
+def _role_label_of(text: str) -> str:
+    from congso.agencies import services as agencies
+
+    return agencies.role_label_of(text) if text else text
 
 
 def paper_upload_to(instance, filename):

@@ -24,6 +24,11 @@ from .services import client_address, default_home_url
 PENDING_KEY = "congso.local_account.pending"
 BACKEND = "congso.identity.backends.UsernameOrNationalIdBackend"
 METHOD = "local_account"
+# The page where the code of each purpose is typed.
+CODE_ENTRY_PAGES = {
+    CodePurpose.SIGN_UP: "identity:register-verify",
+    CodePurpose.PASSWORD_RESET: "identity:password-reset-code",
+}
 
 _OUTCOME_MESSAGES = {
     "wrong": lambda: _("Mã xác minh không đúng. Kiểm tra lại tin nhắn hoặc email mới nhất."),
@@ -38,7 +43,7 @@ _OUTCOME_MESSAGES = {
 def _refused_message(error: one_time_codes.SendRefused) -> str:
     if error.reason == "cool_down":
         return _("Mã vừa được gửi. Vui lòng đợi %(seconds)s giây trước khi yêu cầu mã mới.") % {
-            "seconds": settings.CONGSO_ONE_TIME_CODE_RESEND_SECONDS
+            "seconds": error.wait_seconds or settings.CONGSO_ONE_TIME_CODE_RESEND_SECONDS
         }
     return _("Bạn đã yêu cầu gửi mã quá nhiều lần. Vui lòng thử lại sau một giờ.")
 
@@ -69,6 +74,7 @@ def register(request):
     if request.user.is_authenticated:
         return HttpResponseRedirect(default_home_url(request.user))
     form = RegistrationForm(request.POST or None)
+    code_entry_url = ""
     if request.method == "POST" and form.is_valid():
         contact = form.cleaned_data["contact"]
         try:
@@ -80,10 +86,21 @@ def register(request):
             )
         except one_time_codes.SendRefused as error:
             form.add_error(None, _refused_message(error))
+            code_entry_url = _code_entry_after(request, error, CodePurpose.SIGN_UP, contact)
         else:
             _remember(request, CodePurpose.SIGN_UP, contact)
             return HttpResponseRedirect(reverse("identity:register-verify"))
-    return render(request, "identity/register.html", {"form": form})
+    return render(request, "identity/register.html", {"form": form, "code_entry_url": code_entry_url})
+
+
+def _code_entry_after(request, error, purpose: str, contact: local_accounts.Contact) -> str:
+    """Where to type the code already sent to ``contact`` when a new one is refused for being asked too
+    soon (the page gives a way forward, not only "wait"); "" otherwise. Said the same whether or not an
+    account has the address: the cool-down counts both alike."""
+    if error.reason != "cool_down":
+        return ""
+    _remember(request, purpose, contact)
+    return reverse(CODE_ENTRY_PAGES[purpose])
 
 
 @never_cache
@@ -129,16 +146,20 @@ def _resend(request, purpose: str, contact: local_accounts.Contact) -> None:
 def reset_request(request):
     """Ask for a password-reset code by phone or e-mail."""
     form = CodeResetRequestForm(request.POST or None)
+    code_entry_url = ""
     if request.method == "POST" and form.is_valid():
         contact = form.cleaned_data["contact"]
         try:
             local_accounts.request_password_reset(contact, client=client_address(request))
         except one_time_codes.SendRefused as error:
             form.add_error(None, _refused_message(error))
+            code_entry_url = _code_entry_after(request, error, CodePurpose.PASSWORD_RESET, contact)
         else:
             _remember(request, CodePurpose.PASSWORD_RESET, contact)
             return HttpResponseRedirect(reverse("identity:password-reset-code"))
-    return render(request, "identity/reset_code_request.html", {"form": form})
+    return render(
+        request, "identity/reset_code_request.html", {"form": form, "code_entry_url": code_entry_url}
+    )
 
 
 @never_cache

@@ -61,11 +61,13 @@ def channel_available(channel: str) -> bool:
 
 class SendRefused(Exception):
     """No code may be sent now. ``reason``: ``cool_down`` (a code went to this address less than a
-    minute ago) or ``limit`` (too many for this address or this client)."""
+    minute ago) or ``limit`` (too many for this address or this client); ``wait_seconds``: for
+    ``cool_down``, how long until a new code may be asked for."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, wait_seconds: int = 0):
         super().__init__(reason)
         self.reason = reason
+        self.wait_seconds = wait_seconds
 
 
 def check_send_allowed(purpose: str, address: str, client: str) -> None:
@@ -73,13 +75,13 @@ def check_send_allowed(purpose: str, address: str, client: str) -> None:
 
     Call before making anything, also when no account has the address (the answer must be the same).
     """
-    if not ratelimit.take(
-        "identity.one_time_code.cool_down",
-        f"{purpose}:{address}",
-        limit=1,
-        window=settings.CONGSO_ONE_TIME_CODE_RESEND_SECONDS,
-    ):
-        raise SendRefused("cool_down")
+    scope, key, now = "identity.one_time_code.cool_down", f"{purpose}:{address}", timezone.now()
+    cool_down = settings.CONGSO_ONE_TIME_CODE_RESEND_SECONDS
+    if not ratelimit.take(scope, key, limit=1, window=cool_down, now=now):
+        # The minute runs from the last code sent, not from this early ask: the person is told how long
+        # is left, and asking again meanwhile does not move it (the address limits still count sends).
+        ratelimit.give_back(scope, key, window=cool_down, now=now)
+        raise SendRefused("cool_down", ratelimit.wait_seconds(scope, key, limit=1, window=cool_down, now=now))
     window = settings.CONGSO_ONE_TIME_CODE_LIMIT_WINDOW_SECONDS
     if not ratelimit.take(
         "identity.one_time_code.address",

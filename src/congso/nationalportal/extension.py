@@ -14,16 +14,19 @@ class NationalPortalPanel(OfficerPagesExtension):
     def dossier_panels(self, request, dossier) -> list[DossierPanel]:
         if not settings.CONGSO_NATIONALPORTAL_LINK:
             return []
-        state = services.state_of(dossier)
-        if state is None:
+        summary = services.sync_summary(dossier)
+        if summary is None:
             return []
+        state = summary.state
         return [
             DossierPanel(
                 "nationalportal/dossier_panel.html",
                 {
                     "state": state,
+                    "status": summary.status,
+                    "status_label": summary.label,
                     "reported_label": Status(state.reported_status).label if state.reported_status else "",
-                    "waiting": services.waiting_reports(dossier),
+                    "waiting": summary.waiting,
                     "retry_url": reverse("nationalportal:retry", args=[state.pk])
                     if permissions.can_retry(request.user, dossier)
                     else "",

@@ -589,6 +589,49 @@ def waiting_reports(dossier) -> int:
     return StatusReport.objects.filter(dossier_id=dossier.pk, acknowledged_at=None).count()
 
 
+@dataclass(frozen=True)
+class SyncSummary:
+    """What the dossier page says of the link: ``status`` is ``in_step`` only when nothing newer than
+    the last success waits; ``pending`` (a change waits), ``failing`` otherwise."""
+
+    state: SyncState
+    status: str
+    label: str
+    waiting: int
+
+
+def sync_summary(dossier) -> SyncSummary | None:
+    """The dossier's sync as the panel shows it, or None when the portal never heard of it. The stored
+    state alone can say "in step" while a newer change waits: a status event not yet delivered to this
+    block, or a report recorded while the last send was finishing."""
+    state = state_of(dossier)
+    if state is None:
+        return None
+    waiting = waiting_reports(dossier)
+    if state.status == SyncStatus.FAILING:
+        return SyncSummary(state, state.status, str(SyncStatus.FAILING.label), waiting)
+    newer = waiting > 0 or _status_event_undelivered(dossier.pk)
+    if state.status == SyncStatus.IN_STEP and not newer:
+        return SyncSummary(state, state.status, str(SyncStatus.IN_STEP.label), waiting)
+    if state.last_synced_at is None:
+        return SyncSummary(state, SyncStatus.PENDING, str(SyncStatus.PENDING.label), waiting)
+    return SyncSummary(state, SyncStatus.PENDING, _("Đang chờ đồng bộ thay đổi mới"), waiting)
+
+
+def _status_event_undelivered(dossier_id: int) -> bool:
+    """Whether a status event of the dossier has not reached this block's subscriber yet (waiting for
+    the worker, or parked after failing: either way the portal does not have it)."""
+    return (
+        EventDelivery.objects.filter(
+            subscriber=SUBSCRIBER,
+            event__aggregate_type="dossiers.dossier",
+            event__aggregate_id=str(dossier_id),
+        )
+        .exclude(status=DeliveryStatus.DELIVERED)
+        .exists()
+    )
+
+
 def failing_states(agency_ids=None):
     """Dossiers whose reports fail, oldest failure first; only those received at ``agency_ids`` if
     given (an agency administrator's scope)."""

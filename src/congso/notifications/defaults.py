@@ -66,56 +66,55 @@ _VI = {
 
 _EN = {
     "dossier.submitted": (
-        "Application {{ ma_ho_so }} submitted",
-        "Application {{ ma_ho_so }} (procedure {{ thu_tuc }}) was submitted online to {{ co_quan }} and "
+        "Dossier {{ ma_ho_so }} submitted",
+        "Dossier {{ ma_ho_so }} (procedure {{ thu_tuc }}) was submitted online to {{ co_quan }} and "
         "awaits reception. Follow it at {{ duong_dan }}",
     ),
     "dossier.accepted": (
-        "Application {{ ma_ho_so }} received",
-        "{{ co_quan }} received application {{ ma_ho_so }}. Result due on {{ han_tra }}. "
+        "Dossier {{ ma_ho_so }} received",
+        "{{ co_quan }} received dossier {{ ma_ho_so }}. Result due on {{ han_tra }}. "
         "Follow it at {{ duong_dan }}",
     ),
     "dossier.supplement_requested": (
-        "Application {{ ma_ho_so }} needs more documents",
-        "{{ co_quan }} asks for more documents for application {{ ma_ho_so }} (form 02). See what is "
+        "Dossier {{ ma_ho_so }} needs more documents",
+        "{{ co_quan }} asks for more documents for dossier {{ ma_ho_so }} (form 02). See what is "
         "needed at {{ duong_dan }}",
     ),
     "dossier.refused": (
-        "Application {{ ma_ho_so }} refused",
-        "{{ co_quan }} refused application {{ ma_ho_so }} (form 03). See why at {{ duong_dan }}",
+        "Dossier {{ ma_ho_so }} refused",
+        "{{ co_quan }} refused dossier {{ ma_ho_so }} (form 03). See why at {{ duong_dan }}",
     ),
     "dossier.payment_requested": (
-        "Application {{ ma_ho_so }}: payment required",
-        "Application {{ ma_ho_so }} needs a payment before it can go on. Details at {{ duong_dan }}",
+        "Dossier {{ ma_ho_so }}: payment required",
+        "Dossier {{ ma_ho_so }} needs a payment before it can go on. Details at {{ duong_dan }}",
     ),
     "dossier.extended": (
-        "Apology and new date for application {{ ma_ho_so }}",
-        "{{ co_quan }} apologises: application {{ ma_ho_so }} is late against {{ han_cu }}; the new date "
+        "Apology and new date for dossier {{ ma_ho_so }}",
+        "{{ co_quan }} apologises: dossier {{ ma_ho_so }} is late against {{ han_cu }}; the new date "
         "is {{ han_tra }} (form 04). Details at {{ duong_dan }}",
     ),
     "dossier.result_ready": (
-        "The result of application {{ ma_ho_so }} is ready",
-        "The result of application {{ ma_ho_so }} is ready. Collect it as you chose. Details at "
-        "{{ duong_dan }}",
+        "The result of dossier {{ ma_ho_so }} is ready",
+        "The result of dossier {{ ma_ho_so }} is ready. Collect it as you chose. Details at {{ duong_dan }}",
     ),
     "workflow.step_opened": (
-        "New task: {{ buoc }} — application {{ ma_ho_so }}",
-        "You were assigned “{{ buoc }}” of application {{ ma_ho_so }}, due {{ han_xu_ly }}. "
+        "New task: {{ buoc }} — dossier {{ ma_ho_so }}",
+        "You were assigned “{{ buoc }}” of dossier {{ ma_ho_so }}, due {{ han_xu_ly }}. "
         "Open it at {{ duong_dan }}",
     ),
     "workflow.step_overdue": (
-        "Overdue: {{ buoc }} — application {{ ma_ho_so }}",
-        "Step “{{ buoc }}” of application {{ ma_ho_so }} passed its deadline {{ han_xu_ly }} and was "
+        "Overdue: {{ buoc }} — dossier {{ ma_ho_so }}",
+        "Step “{{ buoc }}” of dossier {{ ma_ho_so }} passed its deadline {{ han_xu_ly }} and was "
         "escalated to the leaders. Open it at {{ duong_dan }}",
     ),
     "dossier.handed_over": (
-        "Application {{ ma_ho_so }} was handed over to you",
-        "Application {{ ma_ho_so }} (procedure {{ thu_tuc }}) was handed over to you for “{{ buoc }}”, "
+        "Dossier {{ ma_ho_so }} was handed over to you",
+        "Dossier {{ ma_ho_so }} (procedure {{ thu_tuc }}) was handed over to you for “{{ buoc }}”, "
         "due {{ han_xu_ly }}. Open it at {{ duong_dan }}",
     ),
     "dossier.deadline_at_risk": (
-        "Due soon: application {{ ma_ho_so }}",
-        "Application {{ ma_ho_so }} (procedure {{ thu_tuc }}) is due at {{ han_tra }}. If it cannot be "
+        "Due soon: dossier {{ ma_ho_so }}",
+        "Dossier {{ ma_ho_so }} (procedure {{ thu_tuc }}) is due at {{ han_tra }}. If it cannot be "
         "done in time, send the apology with a new date (form 04) before then. Open it at {{ duong_dan }}",
     ),
     "digest.morning": (

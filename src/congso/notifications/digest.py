@@ -10,7 +10,7 @@ the workflow's work items), so this block never imports ``workflow``.
 from datetime import datetime
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from congso.agencies import services as agencies
@@ -66,7 +66,9 @@ def send_digests(now: datetime | None = None, *, force: bool = False) -> int:
         recipient = services.recipient_for_account(user)
         if not recipient.preference.digest_enabled:
             continue
-        due, late = due_and_late(user, now)
+        # The to-do's labels are translated when read: read them in the officer's language.
+        with translation.override(recipient.language):
+            due, late = due_and_late(user, now)
         if not due and not late:
             continue
         lines = [f"- {label} ({date_format(timezone.localtime(at), 'H:i d/m')})" for at, label in late + due]

@@ -20,7 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from congso.core import audit, ratelimit
@@ -166,12 +166,15 @@ def template_text(event_key: str, channel: str, language: str) -> tuple[str, str
 
 
 def render_for(event_key: str, channel: str, language: str, values: dict) -> tuple[str, str] | None:
-    """The subject and body of one message, or None when there is no text for it."""
+    """The subject and body of one message in ``language``, or None when there is no text for it.
+    Translatable values are put in the recipient's language too, never the language of the request or
+    worker that made the event (an officer's Vietnamese page, the worker's default)."""
     text = template_text(event_key, channel, language)
     if text is None:
         return None
     subject, body, strip = text
-    subject, body = templating.render(subject, values), templating.render(body, values)
+    with translation.override(language):
+        subject, body = templating.render(subject, values), templating.render(body, values)
     if channel == ChannelName.SMS and strip:
         body = sms.strip_diacritics(body)
     return subject, body

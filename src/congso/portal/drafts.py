@@ -7,7 +7,7 @@ Procedures and versions are read through ``catalog.services``; files are checked
 ``dossiers.files.validate_upload`` before they are stored.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,6 +67,14 @@ def open_drafts_for(user, procedure) -> list[ApplicationDraft]:
     )
 
 
+def started_with(user, start_token) -> ApplicationDraft | None:
+    """``user``'s draft created by the start page posted with ``start_token`` (submitted or not), or
+    None: the same form posted again leads there."""
+    if start_token is None:
+        return None
+    return ApplicationDraft.objects.of_user(user).filter(start_token=start_token).first()
+
+
 # --- The draft's version ---------------------------------------------------------------------------------
 
 
@@ -96,18 +104,31 @@ def can_restart(draft, current) -> bool:
 # --- Starting and starting again -------------------------------------------------------------------------
 
 
-def start_draft(user, version, definition, relation: str, *, from_review=False) -> Journey:
+def start_draft(
+    user, version, definition, relation: str, *, from_review=False, start_token=None
+) -> tuple[Journey, bool]:
     """A new draft of ``version`` for ``user``, applying for ``relation``, with the answers the prefill
-    sources give; saved at the page "who"."""
+    sources give; saved at the page "who". With ``start_token`` (the start page's one-time token), a
+    second post of the same page does not start another draft: ``(journey, False)`` is the draft the
+    first post started; ``(journey, True)`` a new one."""
     draft = ApplicationDraft(
         user=user,
         procedure_version=version,
         acting_for={"relation": relation},
         data=definition.drop_hidden(initial_data(definition, user)),
+        start_token=start_token,
     )
     journey = Journey(user, draft, definition, from_review=from_review)
-    journey.save(current_page="who")
-    return journey
+    try:
+        with transaction.atomic():
+            journey.save(current_page="who")
+    except IntegrityError:
+        # Two posts of one page at the same moment (a double click): the other one started it.
+        existing = started_with(user, start_token)
+        if existing is None:
+            raise
+        return Journey(user, existing, definition, from_review=from_review), False
+    return journey, True
 
 
 def restart_on(user, old: ApplicationDraft, current, definition) -> Journey:

@@ -99,6 +99,9 @@ class ApplicationDraft(models.Model):
         related_name="+",
     )
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The one-time token of the start page that created the draft: the same form posted again (double
+    # click, back button and resubmit) leads to this draft instead of creating a second one.
+    start_token = models.UUIDField(_("mã trang bắt đầu"), null=True, blank=True, editable=False)
 
     objects = ApplicationDraftQuerySet.as_manager()
 
@@ -107,6 +110,10 @@ class ApplicationDraft(models.Model):
         verbose_name_plural = _("hồ sơ đang soạn")
         ordering = ["-updated_at", "-id"]
         indexes = [models.Index(fields=["user", "-updated_at"], name="portal_draft_user_idx")]
+        constraints = [
+            # Per account: a token posted by someone else is just another account's, never a clash.
+            models.UniqueConstraint(fields=["user", "start_token"], name="portal_draft_start_token_uniq")
+        ]
 
     def __str__(self) -> str:
         return f"{self.procedure_version} — {self.public_id}"

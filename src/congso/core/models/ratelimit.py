@@ -1,3 +1,4 @@
+import math
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -38,6 +39,24 @@ class RateCounterQuerySet(models.QuerySet):
             total=models.Sum("hits")
         )["total"]
         return total or 0
+
+    def wait_seconds(self, scope: str, key: str, window: int, limit: int, now=None) -> int:
+        """Whole seconds until fewer than ``limit`` hits of (``scope``, ``key``) remain in the window, so
+        that the next hit passes; 0 when it would pass now. A bucket stops counting ``window`` seconds
+        after it started."""
+        now = now or timezone.now()
+        since = self.bucket_start(window, now - timedelta(seconds=window))
+        buckets = self.filter(scope=scope, key_hash=self.digest(scope, key), bucket__gt=since, hits__gt=0)
+        rows = list(buckets.order_by("bucket").values_list("bucket", "hits"))
+        remaining, last_to_go = sum(hits for _bucket, hits in rows), None
+        for bucket, hits in rows:
+            if remaining < limit:
+                break
+            remaining -= hits
+            last_to_go = bucket
+        if last_to_go is None:
+            return 0
+        return max(1, math.ceil((last_to_go + timedelta(seconds=window) - now).total_seconds()))
 
     def hit(self, scope: str, key: str, window: int, now=None, amount: int = 1) -> int:
         """Count one hit (or ``amount`` hits at once) on (``scope``, ``key``) now and return the hits of

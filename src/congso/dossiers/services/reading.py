@@ -109,8 +109,8 @@ def timeline(dossier) -> list[TimelineEntry]:
                 form_code="06",
                 actor_label=row.given_by_label if row.given_by_id is None else "",
                 detail={
-                    "from": row.from_unit_label or str(row.from_agency or ""),
-                    "to": row.to_unit_label or str(row.to_agency),
+                    "from": row.from_unit_shown or str(row.from_agency or ""),
+                    "to": row.to_unit_shown or str(row.to_agency),
                     "to_agency": str(row.to_agency),
                     "received_by": row.received_by,
                     "due_at": row.due_at,

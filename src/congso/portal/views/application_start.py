@@ -2,6 +2,8 @@
 for?"), the list "Hồ sơ đang soạn", resuming a draft, moving it to the version now in force, deleting it.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -54,12 +56,24 @@ def apply(request, procedure_code):
     refused = applicant_only(request) or needs_higher_level(request, version)
     if refused is not None:
         return refused
+    token = posted_start_token(request)
+    if request.method == "POST":
+        started = drafts.started_with(request.user, token)
+        if started is not None:
+            return redirect("portal:apply-draft", draft_id=started.public_id)
     who = who_definition(request.user)
 
     def create_draft(answers, action):
-        journey = drafts.start_draft(
-            request.user, version, definition, answers["relation"], from_review=from_review(request)
+        journey, created = drafts.start_draft(
+            request.user,
+            version,
+            definition,
+            answers["relation"],
+            from_review=from_review(request),
+            start_token=token,
         )
+        if not created:
+            return reverse("portal:apply-draft", kwargs={"draft_id": journey.draft.public_id})
         return save_and_continue(request, journey, "who", action)
 
     return form_page(
@@ -82,8 +96,20 @@ def apply(request, procedure_code):
             "time_limit": catalog_services.describe_time_limit(version),
             "online_mode_label": OnlineMode.current_term(version.online_mode),
             "procedure_url": version.procedure.get_absolute_url(),
+            # Kept when the page comes back with errors, so the corrected post is still the same start.
+            "start_token": token or uuid.uuid4(),
         },
     )
+
+
+def posted_start_token(request) -> uuid.UUID | None:
+    """The start page's one-time token from a POST, or None (a GET, or no readable token)."""
+    if request.method != "POST":
+        return None
+    try:
+        return uuid.UUID(request.POST.get("start_token", ""))
+    except ValueError:
+        return None
 
 
 def needs_higher_level(request, version, next_url: str = ""):

@@ -24,7 +24,7 @@ from ..journey import RETURN_PARAM, RETURN_TO_REVIEW, Journey, receiving_agencie
 
 logger = logging.getLogger(__name__)
 
-CONTROL_NAMES = frozenset({"csrfmiddlewaretoken", "action"})
+CONTROL_NAMES = frozenset({"csrfmiddlewaretoken", "action", "start_token"})
 
 # Answers posted to a draft's page after the session expired, kept in the (anonymous) session until the
 # applicant signs in again and comes back to that page: Django's sign-in keeps the session's data, and the
