@@ -2,9 +2,11 @@
 acknowledged, reports in order and held behind an undelivered earlier event, the catalogue compared
 into drafts without touching what is published."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection as db_connection
 from django.urls import reverse
 
 from congso.catalog.models import ProcedureVersion, VersionStatus
@@ -127,6 +129,56 @@ def test_the_panel_says_a_newer_change_waits_until_it_is_sent(link, drive, actor
     assert services.retry_report(state, actor=None) == "in_step"
     assert link.reports[-1] == (dossier.code, int(Status.IN_PROCESSING))
     assert _panel_status(client, dossier) == "Đã đồng bộ"
+
+
+@pytest.mark.skipif(
+    db_connection.vendor != "postgresql",
+    reason="Needs PostgreSQL: the race is between two connections' row locks; SQLite serialises all writers.",
+)
+def test_a_change_recorded_while_a_send_decides_in_step_is_not_left_behind(
+    link, transactional_db, drive, actors, monkeypatch
+):
+    """A worker finishing a send decides "in step" while another records a newer status: the newer one
+    must still be sent. Before, the recorder read "pending" (the send in progress) and left the state
+    alone, then the sender wrote "in step" over it, and the periodic job never looked at it again."""
+    dossier = drive(Status.ACCEPTED)
+    run_outbox()
+    state = SyncState.objects.get(dossier=dossier)
+    dossier_services.start_processing(dossier, actors.specialist)  # its event not delivered yet
+    deciding, go_on = threading.Event(), threading.Event()
+    original_save = SyncState.save
+
+    def save_after_a_pause(self, *args, **kwargs):
+        # The sender's last write: it has just found nothing more to send.
+        if threading.current_thread() is sender and "sending_until" in (kwargs.get("update_fields") or ()):
+            deciding.set()
+            go_on.wait(10)
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncState, "save", save_after_a_pause)
+
+    def in_thread(work):
+        def run():
+            try:
+                work()
+            finally:
+                db_connection.close()
+
+        return threading.Thread(target=run)
+
+    sender = in_thread(lambda: services.push_dossier(state.pk))
+    sender.start()
+    assert deciding.wait(10)
+    recorder = in_thread(run_outbox)
+    recorder.start()
+    recorder.join(0.5)  # it waits for the sender's lock on the state row, or (before) finished at once
+    go_on.set()
+    sender.join(10)
+    recorder.join(10)
+    state.refresh_from_db()
+    assert state.status == SyncStatus.PENDING
+    assert services.push_due() == {"in_step": 1}
+    assert link.reports[-1] == (dossier.code, int(Status.IN_PROCESSING))
 
 
 def test_a_counter_dossier_reports_its_one_status_once(link, actors, agency_a, version):

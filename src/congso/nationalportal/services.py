@@ -427,11 +427,13 @@ def record_status_change(event) -> StatusReport | None:
         unit=str(payload.get("current_agency_code") or "")[:300],
         due_at=datetime.fromisoformat(due) if isinstance(due, str) and due else None,
     )
-    state, _created = SyncState.objects.get_or_create(dossier_id=dossier_id)
-    if state.status == SyncStatus.IN_STEP:
-        state.status = SyncStatus.PENDING
-        state.next_attempt_at = timezone.now()
-        state.save(update_fields=["status", "next_attempt_at"])
+    SyncState.objects.get_or_create(dossier_id=dossier_id)
+    # Marked waiting with one UPDATE whatever this transaction last read: a worker finishing a send at
+    # the same moment decides "in step" under the row's lock (``_finish_send``), so either it sees this
+    # report, or this UPDATE comes after its decision. A failing link keeps its backoff.
+    SyncState.objects.filter(dossier_id=dossier_id).exclude(status=SyncStatus.FAILING).update(
+        status=SyncStatus.PENDING, next_attempt_at=timezone.now()
+    )
     return report
 
 
@@ -550,15 +552,26 @@ def push_dossier(state_id: int, *, force: bool = False) -> str:
         )
         logger.warning("National portal report for dossier %s failed: %s", state.dossier_id, exc)
         return "failing"
-    # A status change recorded while sending stays pending, due now.
-    still_waiting = StatusReport.objects.filter(dossier_id=state.dossier_id, acknowledged_at=None).exists()
-    state.status = SyncStatus.PENDING if still_waiting else SyncStatus.IN_STEP
-    state.attempts = 0
-    state.last_error = ""
-    state.next_attempt_at = timezone.now()
-    state.sending_until = None
-    state.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sending_until"])
+    _finish_send(state)
     return "in_step"
+
+
+def _finish_send(state: SyncState) -> None:
+    """After a successful send: "in step", or still pending when a status change was recorded meanwhile
+    (due now). Decided under the state row's lock, which ``record_status_change``'s UPDATE also takes:
+    a report committed before the lock is seen here, one committed after marks the state pending
+    itself — a change is never left unsent behind an "in step"."""
+    with transaction.atomic():
+        SyncState.objects.select_for_update().filter(pk=state.pk).values_list("pk").get()
+        still_waiting = StatusReport.objects.filter(
+            dossier_id=state.dossier_id, acknowledged_at=None
+        ).exists()
+        state.status = SyncStatus.PENDING if still_waiting else SyncStatus.IN_STEP
+        state.attempts = 0
+        state.last_error = ""
+        state.next_attempt_at = timezone.now()
+        state.sending_until = None
+        state.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sending_until"])
 
 
 def push_due(limit: int = 200) -> dict[str, int]:
