@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from congso.catalog.models import Fee, FeeKind
@@ -489,7 +490,13 @@ def test_running_a_reconciliation_tells_a_leader_only_their_agencies_count(
         assert expected in page and "4321 dòng" not in page
 
 
-def test_electronic_result_download_and_public_verification(drive, citizen, actors, client, media_root):
+def _pdf_file(content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile("ket-qua.pdf", content, "application/pdf")
+
+
+def test_electronic_result_download_and_public_verification(
+    drive, citizen, actors, client, media_root, settings
+):
     dossier = drive(Status.IN_PROCESSING)
     upload = io.BytesIO(PDF)
     upload.name = "GiayXacNhan_NguyenVanAn_079203001234.pdf"  # a name that is personal data
@@ -518,6 +525,28 @@ def test_electronic_result_download_and_public_verification(drive, citizen, acto
     wrong = client.get(f"/thanh-toan/xac-minh-ket-qua/{result.token}/?sha256={'0' * 64}").content.decode()
     assert "Không khớp" in wrong
     assert client.get("/thanh-toan/xac-minh-ket-qua/nope/").status_code == 404
+    verify_url = f"/thanh-toan/xac-minh-ket-qua/{result.token}/"
+    # The file itself, chosen on the page: hashed, compared, not kept.
+    same = client.post(verify_url, {"file": SimpleUploadedFile("ban-sao.pdf", PDF, "application/pdf")})
+    assert same.status_code == 200 and "Khớp." in same.content.decode()
+    altered = client.post(
+        verify_url, {"file": SimpleUploadedFile("ket-qua.pdf", PDF + b"\n", "application/pdf")}
+    )
+    assert "Không khớp." in altered.content.decode()
+    # A mistyped hash or no file: a clear message, linked from the error summary, not "does not match".
+    typo = client.get(verify_url, {"sha256": result.sha256[:-1] + "g"})
+    assert typo.status_code == 400
+    assert (
+        "64 ký tự" in one(typo.content.decode(), ".error-summary").text
+        and "Không khớp" not in typo.content.decode()
+    )
+    empty = client.post(verify_url, {})
+    assert (
+        empty.status_code == 400 and "Chọn tệp kết quả" in one(empty.content.decode(), ".error-summary").text
+    )
+    settings.CONGSO_UPLOAD_MAX_BYTES = len(PDF) - 1  # no result can be larger than an uploaded paper
+    too_big = client.post(verify_url, {"file": _pdf_file(PDF)})
+    assert too_big.status_code == 400 and "không thể là kết quả" in too_big.content.decode()
 
 
 def test_online_payment_share(drive, citizen):

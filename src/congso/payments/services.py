@@ -17,6 +17,7 @@ Rules kept here, for every provider:
 
 import hashlib
 import logging
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -779,6 +780,27 @@ def results_for_applicant(user, dossier) -> list[ElectronicResult]:
     ):
         return []
     return deliver_results(dossier)
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def is_sha256(text: str) -> bool:
+    """Whether ``text`` is a SHA-256 digest as the pages write it (64 lowercase hexadecimal digits)."""
+    return bool(_SHA256.fullmatch(text))
+
+
+def result_check_max_bytes() -> int:
+    """The largest file the public check reads: the largest a result can be (an uploaded paper)."""
+    return settings.CONGSO_UPLOAD_MAX_BYTES
+
+
+def file_sha256(upload) -> str:
+    """The SHA-256 of an uploaded file, read in chunks (the file is not kept)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def verify_result(token: str, sha256: str = "") -> ElectronicResult | None:

@@ -26,7 +26,7 @@ from congso.core.pdf import pdf_response
 from congso.dossiers import services as dossier_services
 from congso.workspace.permissions import workspace_required
 
-from . import permissions, services
+from . import forms, permissions, services
 from .models import Channel, IntentStatus, PaymentIntent, Receipt, Refund
 from .providers import VIETNAM, providers
 
@@ -253,21 +253,49 @@ def result_download(request, token: str):
     return response
 
 
-@require_GET
+RESULT_VERIFY_LIMIT = 60  # files checked per address and hour: each one is read and hashed whole
+
+
+@require_http_methods(["GET", "POST"])
 def result_verify(request, token: str):
-    """Public: confirms that a file with this SHA-256 is the result issued for that dossier."""
+    """Public: whether a file someone holds is the result issued for that dossier — the file chosen on
+    the page (hashed here, never stored) or its SHA-256 typed in (``?sha256=``)."""
     result = services.verify_result(token)
     if result is None:
         return render(request, "payments/result_verify.html", {"result": None}, status=404)
-    given = request.GET.get("sha256", "").strip().lower()
+    given, error = "", ""
+    if request.method == "POST":
+        form = forms.ResultCheckForm(request.POST, request.FILES)
+        if not form.is_valid():
+            error = form.errors.get("file", [""])[0]
+        elif not ratelimit.take(
+            "payments.result_verify", client_address(request) or "-", limit=RESULT_VERIFY_LIMIT, window=3600
+        ):
+            error = _("Bạn đã kiểm tra quá nhiều tệp; vui lòng thử lại sau một giờ.")
+        else:
+            given = services.file_sha256(form.cleaned_data["file"])
+    elif "sha256" in request.GET:
+        given = request.GET["sha256"].strip().lower()
+        if not services.is_sha256(given):
+            given, error = (
+                "",
+                _(
+                    "Mã băm SHA-256 gồm đúng 64 ký tự, chỉ gồm chữ số 0–9 và chữ a–f. Hãy kiểm tra lại, hoặc "
+                    "chọn tệp để hệ thống tự tính."
+                ),
+            )
     return render(
         request,
         "payments/result_verify.html",
         {
             "result": result,
             "given": given,
+            "error": error,
+            "error_href": "#id_file" if request.method == "POST" else "#sha256",
             "matches": bool(given) and given == result.sha256,
+            "max_megabytes": services.result_check_max_bytes() // (1024 * 1024),
         },
+        status=400 if error else 200,
     )
 
 
