@@ -54,10 +54,15 @@ def test_pay_online_then_download_receipt_and_result(waiting, actors, page):
     page.goto(f"/ho-so-cua-toi/{waiting.public_id}/")
     with page.expect_download() as result:
         page.get_by_role("link", name="Tải kết quả điện tử").click()
-    assert result.value.path().read_bytes() == PDF_BYTES
+    downloaded = result.value.path()
+    assert downloaded.read_bytes() == PDF_BYTES
     page.get_by_role("link", name="Liên kết xác minh").click()
-    page.get_by_text("Khớp: tệp có mã băm này đúng là kết quả").wait_for()
+    page.get_by_text("Tệp này đúng là kết quả đã trả cho hồ sơ trên").wait_for()
     assert waiting.code in page.content()
+    # Whoever receives the file checks it by choosing it: no hash to compute.
+    page.get_by_label("Tệp kết quả bạn có").set_input_files(downloaded)
+    page.get_by_role("button", name="Đối chiếu tệp").click()
+    page.get_by_text("Tệp này đúng là kết quả đã trả cho hồ sơ trên").wait_for()
 
 
 def test_the_pay_page_fits_a_phone_and_reads_amounts_in_dong(waiting, citizen, browser, live_server):
