@@ -297,9 +297,9 @@ def _wire_province_services() -> None:
     base = demo_web_url()
     upstreams = {
         "tra-cuu-ho-so": {"upstream_url": base + "/tra-cuu", "health_path": "/"},
-        # No health path: the exchange takes only POSTs from the gateway; any answer proves it is there.
         "van-ban-den": {
             "upstream_url": base + "/lien-thong-van-ban",
+            "health_path": "/",
             "upstream_token_variable": demo_exchange.UPSTREAM_TOKEN_VARIABLE,
         },
     }

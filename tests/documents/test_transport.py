@@ -114,6 +114,15 @@ def test_the_endpoint_takes_packages_only_from_the_gateway(
     assert AuditEntry.objects.filter(action="documents.exchange.package_received").count() == 2
 
 
+def test_the_endpoint_root_answers_the_lgsp_health_check_and_says_nothing_else(client):
+    """The LGSP's health probe GETs the service's health path (the demo registers "/"): it needs no
+    credential, so it must reveal nothing, and it takes nothing."""
+    answer = client.get("/lien-thong-van-ban/")
+    assert answer.status_code == 200
+    assert answer.json() == {"errorCode": 0, "message": "Sẵn sàng", "data": None}
+    assert client.post("/lien-thong-van-ban/", b"x", content_type="application/xml").status_code == 405
+
+
 XXE = (
     b'<?xml version="1.0"?><!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
     b'<edXML:edXMLEnvelope xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">&x;</edXML:edXMLEnvelope>'

@@ -22,6 +22,7 @@ from . import exchange_conf, services
 from .models import OutgoingDocument
 
 SERVICE_CODE = "lien-thong-van-ban"
+HEALTH_PATH = "/"
 SERVICE_NAME = "Liên thông văn bản điện tử (edXML)"
 SYSTEM_CODE = "QLVB"
 # The gateway process's variable holding what it presents to the receiving endpoint
@@ -77,8 +78,13 @@ def register_exchange_service(upstream_url: str):
             description="Gói tin edXML (QCVN 102:2016) và thông điệp trạng thái giữa các hệ thống QLVB.",
             openapi_document=exchange_openapi(),
         )
-    if (service.upstream_url, service.upstream_token_variable) != (upstream_url, UPSTREAM_TOKEN_VARIABLE):
-        lgsp.set_upstream(service, upstream_url, token_variable=UPSTREAM_TOKEN_VARIABLE)
+    # The health check reads the endpoint's root (``exchange_views.health``), which answers without a
+    # credential; the other paths take only the gateway's POSTs.
+    wanted = (upstream_url, HEALTH_PATH, UPSTREAM_TOKEN_VARIABLE)
+    if (service.upstream_url, service.health_path, service.upstream_token_variable) != wanted:
+        lgsp.set_upstream(
+            service, upstream_url, health_path=HEALTH_PATH, token_variable=UPSTREAM_TOKEN_VARIABLE
+        )
     if not lgsp.rights_of(service).filter(system=system).exists():
         lgsp.grant_access(service, system=system)
     # The same rule as the registries' credential: the secret the settings hold is the one accepted.

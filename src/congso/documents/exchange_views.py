@@ -5,6 +5,8 @@ another installation's document system posts through the LGSP gateway.
   once per DocumentId (a retry answers the same), "01 arrived" goes back by the usual route.
 - ``POST trang-thai`` — a status message: 01 … 06, 15, 16 for a document sent from here, 13 (recall) for
   a document received here.
+- ``GET`` (the root) — that the endpoint answers, for the LGSP's health check of the service; it says
+  nothing else and needs no credential.
 
 Only the gateway may call: it presents the provider credential ``CONGSO_DOCUMENTS_GATEWAY_TOKEN``
 (``Authorization: Bearer …``, compared in constant time) and names the calling system in
@@ -24,7 +26,7 @@ import logging
 
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from congso.core import audit, inbound
 from congso.lgsp import services as lgsp
@@ -102,3 +104,9 @@ def receive_package(request):
 @require_POST
 def receive_status(request):
     return _receive(request, transport.accept_status, "status")
+
+
+@require_GET
+def health(request):
+    """For the LGSP's upstream health check: the endpoint is there (nothing else is said)."""
+    return _answer(200, OK, "Sẵn sàng")
