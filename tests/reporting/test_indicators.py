@@ -341,6 +341,30 @@ def test_dashboard_exports_xlsx_and_pdf(client, golden):
     assert document.status_code == 200 and document.content[:5] == b"%PDF-"
 
 
+def test_the_dashboard_and_its_printed_copy_name_whose_figures_they_are(client, golden, monkeypatch):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from congso.reporting import views
+
+    a, _b, _made = golden
+    leader = StaffMembershipFactory(agency=a, role="leader").user
+    client.force_login(leader)
+    url = reverse("reporting:dashboard") + "?nam=2026&ky=m3"
+    assert "Phạm vi: UBND phường A." in client.get(url).content.decode()
+    printed = client.get(url + "&xuat=pdf").content
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(printed)).pages)
+    assert "Phạm vi: UBND phường A." in " ".join(text.split())
+    client.force_login(StaffMembershipFactory(agency=a, role="platform_admin").user)
+    assert "Phạm vi: toàn tỉnh." in client.get(url).content.decode()
+    # Many agencies: the first ones by name, then how many more.
+    monkeypatch.setattr(views, "SCOPE_NAMES_SHOWN", 1)
+    others = [AgencyFactory(name=f"UBND xã Z{n}") for n in range(3)]
+    scope = Scope(frozenset({a.pk, *(o.pk for o in others)}))
+    assert views.scope_label(scope) == "Phạm vi: UBND phường A và 3 cơ quan khác."
+
+
 def test_public_page_shows_province_figures_to_anyone(client, golden):
     page = client.get(reverse("reporting_public:indicators") + "?nam=2026&ky=m3")
     body = page.content.decode()

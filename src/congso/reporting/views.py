@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
+from congso.agencies import services as agency_services
 from congso.core import charts as core_charts
 from congso.core import pdf, spreadsheets
 from congso.core.inbound import row_id
@@ -54,6 +55,25 @@ def _breakdown_chart(dimension: str, rows, chosen) -> str:
     )
 
 
+SCOPE_NAMES_SHOWN = 12
+
+
+def scope_label(scope: Scope) -> str:
+    """What the dashboard and its printed copy say they cover: the whole province, or the agencies by
+    name (a printed page must say whose figures these are; the first ``SCOPE_NAMES_SHOWN``, then how
+    many more)."""
+    if scope.is_province:
+        return _("Phạm vi: toàn tỉnh.")
+    names = [agency.name for agency in agency_services.agencies_by_name(scope.agency_ids)]
+    if not names:
+        return _("Phạm vi: chưa có cơ quan nào.")
+    shown = ", ".join(names[:SCOPE_NAMES_SHOWN])
+    more = len(names) - SCOPE_NAMES_SHOWN
+    if more > 0:
+        return _("Phạm vi: %(names)s và %(more)s cơ quan khác.") % {"names": shown, "more": more}
+    return _("Phạm vi: %(names)s.") % {"names": shown}
+
+
 def _context(request) -> dict:
     chosen = dashboard.chosen_period(request.GET)
     scope = _scope_for(request)
@@ -66,6 +86,7 @@ def _context(request) -> dict:
         "chosen": chosen,
         "period": period,
         "scope": scope,
+        "scope_label": scope_label(scope),
         "rows": indicator_rows,
         "index": service_index.service_index(indicator_rows),
         "previous_index": service_index.service_index(dashboard.indicator_rows(chosen.previous, scope)),
