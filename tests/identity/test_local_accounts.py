@@ -60,10 +60,11 @@ def _end_cool_down():
     RateCounter.objects.filter(scope="identity.one_time_code.cool_down").delete()
 
 
-def _register(client, contact, name="Lê Thị Hoa", password=PASSWORD):
+def _register(client, contact, name="Lê Thị Hoa", password=PASSWORD, follow=False):
     return client.post(
         reverse("identity:register"),
         {"full_name": name, "contact": contact, "password1": password, "password2": password},
+        follow=follow,
     )
 
 
@@ -189,19 +190,102 @@ def _seconds_to_wait(page: str) -> int:
     return int(re.search(r"Vui lòng đợi (\d+) giây", page).group(1))
 
 
-def test_registering_again_too_soon_says_how_long_and_leads_to_the_code_page(client, mailoutbox):
+def _seconds_until_the_code(page: str) -> int:
+    return int(re.search(r"có thể gửi sau (\d+) giây", page).group(1))
+
+
+def _resend_after_the_wait(client):
+    _end_cool_down()
+    return client.post(reverse("identity:register-verify"), {"resend": "1"}, follow=True)
+
+
+def test_registering_again_too_soon_replaces_the_attempt_and_says_when_its_code_comes(client, mailoutbox):
     _register(client, "hai.lan@example.vn")
-    other = client.__class__()  # another tab's or device's session, without the first one's state
-    response = _register(other, "hai.lan@example.vn")
+    other = client.__class__()  # another device's session, without the first one's state
+    response = _register(other, "hai.lan@example.vn", follow=True)
     page = response.content.decode()
-    assert response.status_code == 200 and 0 < _seconds_to_wait(page) <= 60
-    assert f'href="{reverse("identity:register-verify")}"' in page and "Nhập mã đã nhận" in page
+    assert response.redirect_chain == [(reverse("identity:register-verify"), 302)]
+    assert 0 < _seconds_until_the_code(page) <= 60 and "Gửi lại mã" in page
+    assert "không còn dùng được" in page and len(mailoutbox) == 1
     # Asking again meanwhile does not move the minute on.
-    assert _seconds_to_wait(_register(other, "hai.lan@example.vn").content.decode()) <= _seconds_to_wait(page)
-    # The code already received activates the account from there.
-    assert "Nhập mã kích hoạt" in other.get(reverse("identity:register-verify")).content.decode()
-    _verify(other, _code(mailoutbox[0].body))
-    assert len(mailoutbox) == 1 and get_user_model().objects.get(email="hai.lan@example.vn").is_active
+    again = _register(other, "hai.lan@example.vn", follow=True).content.decode()
+    assert _seconds_until_the_code(again) <= _seconds_until_the_code(page)
+    # The code sent for the first attempt activates neither attempt now.
+    first_code = _code(mailoutbox[0].body)
+    refused = _verify(other, first_code).content.decode()
+    assert "Mã này được gửi cho một lần đăng ký trước" in refused
+    assert "lần đăng ký mới hơn" in _verify(client, first_code).content.decode()
+    assert not get_user_model().objects.get(email="hai.lan@example.vn").is_active
+    # After the wait, the button sends the code of this attempt, which activates it.
+    assert "Đã gửi mã mới" in _resend_after_the_wait(other).content.decode()
+    _verify(other, _code(mailoutbox[1].body))
+    assert get_user_model().objects.get(email="hai.lan@example.vn").is_active
+
+
+def test_a_retry_with_another_password_activates_with_the_new_password(client, mailoutbox, sign_in):
+    _register(client, "doi.y@example.vn", password=PASSWORD)
+    _register(client, "doi.y@example.vn", password=NEW_PASSWORD)
+    assert (
+        "Mã này được gửi cho một lần đăng ký trước"
+        in _verify(client, _code(mailoutbox[0].body)).content.decode()
+    )
+    _resend_after_the_wait(client)
+    _verify(client, _code(mailoutbox[1].body))
+    user = get_user_model().objects.get(email="doi.y@example.vn")
+    assert user.is_active and user.check_password(NEW_PASSWORD) and not user.check_password(PASSWORD)
+    client.logout()
+    assert sign_in("doi.y@example.vn", NEW_PASSWORD).status_code == 302
+
+
+def test_a_code_sent_for_someone_elses_attempt_never_activates_yours(client, phone_outbox):
+    attacker, attackers_password = client.__class__(), "Ke-gian-2026-mat-khau!"
+    _register(attacker, PHONE, name="Kẻ giả mạo", password=attackers_password)
+    # The owner of the phone registers while the attacker's code is on the phone.
+    _register(client, PHONE, password=PASSWORD)
+    [(_address, attackers_code)] = phone_outbox
+    refused = _verify(client, _code(attackers_code)).content.decode()
+    assert "Mã này được gửi cho một lần đăng ký trước" in refused
+    assert not get_user_model().objects.get(phone=PHONE).is_active
+    # The attacker starts over once the wait is over: the owner's attempt is superseded, and the code now
+    # on the phone (the attacker's) works neither in the owner's browser nor makes their button send one.
+    _end_cool_down()
+    _register(attacker, PHONE, name="Kẻ giả mạo", password=attackers_password)
+    newest_code = _code(phone_outbox[-1][1])
+    assert "lần đăng ký mới hơn" in _verify(client, newest_code).content.decode()
+    resent = _resend_after_the_wait(client).content.decode()
+    assert "lần đăng ký mới hơn" in resent and len(phone_outbox) == 2
+    assert not get_user_model().objects.get(phone=PHONE).is_active
+    # Registering again takes the address back; its own code activates it with its own password.
+    _end_cool_down()
+    _register(client, PHONE, password=PASSWORD)
+    _verify(client, _code(phone_outbox[-1][1]))
+    user = get_user_model().objects.get(phone=PHONE)
+    assert user.is_active and user.check_password(PASSWORD) and not user.check_password(attackers_password)
+    assert user.full_name == "Lê Thị Hoa"
+
+
+def test_a_replaced_attempt_is_explained_in_english_too(client, mailoutbox):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    _register(client, "tieng.anh@example.vn")
+    page = _register(client, "tieng.anh@example.vn", follow=True).content.decode()
+    assert "Codes sent to this address before no longer work." in page
+    assert re.search(r"can be sent in \d+ seconds", page) and "Send the code again" in page
+    refused = _verify(client, _code(mailoutbox[0].body)).content.decode()
+    assert "This code was sent for an earlier registration" in refused
+
+
+def test_a_code_activates_only_from_the_session_of_its_attempt(client, mailoutbox):
+    from congso.identity import local_accounts
+
+    _register(client, "mot.phien@example.vn")
+    contact = local_accounts.parse_contact("mot.phien@example.vn")
+    code = _code(mailoutbox[0].body)
+    with pytest.raises(local_accounts.CodeRefused) as refused:
+        local_accounts.activate(contact, code, attempt="phien-khac")
+    assert refused.value.outcome == "superseded"
+    assert OneTimeCode.objects.get().attempts == 0  # the other session's tries cost the attempt nothing
+    _verify(client, code)
+    assert get_user_model().objects.get(email="mot.phien@example.vn").is_active
 
 
 def test_a_reset_code_asked_again_too_soon_leads_to_the_code_page(client, local_user, phone_outbox):
@@ -250,6 +334,31 @@ def test_an_address_with_an_account_gets_a_notice_and_the_same_page(client, mail
     assert get_user_model().objects.filter(email__iexact="da.co@example.vn").count() == 1
     owner.refresh_from_db()
     assert owner.full_name == "Lê Thị Hoa" and owner.check_password(PASSWORD)
+
+
+def test_an_address_with_an_account_answers_retries_and_codes_like_one_without(client, mailoutbox, settings):
+    _register(client, "co.roi@example.vn")
+    _verify(client, _code(mailoutbox[0].body))
+    client.logout()
+    _end_cool_down()
+
+    def journey(address):
+        visitor = client.__class__()
+        first = _register(visitor, address)
+        again = _register(visitor, address, follow=True)
+        wrong = [
+            _verify(visitor, "000000").content.decode()
+            for _n in range(settings.CONGSO_ONE_TIME_CODE_ATTEMPTS)
+        ]
+        return (
+            (first.status_code, first["Location"], again.redirect_chain),
+            _seconds_until_the_code(again.content.decode()) > 0,
+            ["quá nhiều lần" in page for page in wrong],
+        )
+
+    # Without the retry's recorded attempt an address with an account had no code to wear down: its
+    # wrong codes never turned into "too many", which told it apart.
+    assert journey("co.roi@example.vn") == journey("chua.co@example.vn")
 
 
 def test_the_verified_address_is_unique_in_the_database(client, mailoutbox):

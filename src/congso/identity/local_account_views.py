@@ -1,9 +1,12 @@
 """Pages of local accounts (``local_accounts``): register with a phone or e-mail, enter the code, reset a
 forgotten password with a code. Plain forms, no JavaScript needed.
 
-The address being verified stays in the session, never in the URL. Every page that follows a request
-for a code reads the same whether or not an account has the address.
+The address being verified stays in the session, never in the URL, with the token of the registration
+attempt (``local_accounts``): the code works only in the browser that registered. Every page that follows
+a request for a code reads the same whether or not an account has the address.
 """
+
+import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -37,6 +40,15 @@ _OUTCOME_MESSAGES = {
     "address_taken": lambda: _(
         "Địa chỉ này vừa được xác minh cho một tài khoản khác. Hãy đăng nhập hoặc đăng ký lại."
     ),
+    "superseded": lambda: _(
+        "Địa chỉ này vừa được dùng cho một lần đăng ký mới hơn (có thể trên trình duyệt hoặc thiết bị "
+        "khác), nên lần đăng ký trên trình duyệt này không còn hiệu lực và mã của nó không dùng được nữa. "
+        "Nếu bạn vẫn muốn đăng ký, hãy đăng ký lại."
+    ),
+    "earlier_attempt": lambda: _(
+        "Mã này được gửi cho một lần đăng ký trước với địa chỉ này và không còn dùng được: lần đăng ký "
+        "này đã thay thế lần đó. Hãy nhập mã gửi cho lần đăng ký này; nếu chưa nhận được, bấm “Gửi lại mã”."
+    ),
 }
 
 
@@ -48,11 +60,15 @@ def _refused_message(error: one_time_codes.SendRefused) -> str:
     return _("Bạn đã yêu cầu gửi mã quá nhiều lần. Vui lòng thử lại sau một giờ.")
 
 
-def _remember(request, purpose: str, contact: local_accounts.Contact) -> None:
+def _remember(
+    request, purpose: str, contact: local_accounts.Contact, attempt: str = "", code_sent: bool = True
+) -> None:
     request.session[PENDING_KEY] = {
         "purpose": purpose,
         "channel": contact.channel,
         "address": contact.address,
+        "attempt": attempt,
+        "code_sent": code_sent,
     }
 
 
@@ -60,7 +76,13 @@ def _pending(request, purpose: str) -> local_accounts.Contact | None:
     pending = request.session.get(PENDING_KEY) or {}
     if pending.get("purpose") != purpose:
         return None
+    if purpose == CodePurpose.SIGN_UP and not pending.get("attempt"):
+        return None  # begun before attempts were kept: registering again is the way on
     return local_accounts.Contact(pending["channel"], pending["address"])
+
+
+def _attempt(request) -> str:
+    return request.session[PENDING_KEY].get("attempt", "")
 
 
 def _lifetime_minutes() -> int:
@@ -74,29 +96,37 @@ def register(request):
     if request.user.is_authenticated:
         return HttpResponseRedirect(default_home_url(request.user))
     form = RegistrationForm(request.POST or None)
-    code_entry_url = ""
     if request.method == "POST" and form.is_valid():
         contact = form.cleaned_data["contact"]
+        attempt = secrets.token_urlsafe(24)
         try:
             local_accounts.register(
                 contact,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
                 client=client_address(request),
+                attempt=attempt,
             )
         except one_time_codes.SendRefused as error:
-            form.add_error(None, _refused_message(error))
-            code_entry_url = _code_entry_after(request, error, CodePurpose.SIGN_UP, contact)
+            if error.reason != "cool_down":
+                form.add_error(None, _refused_message(error))
+                return render(request, "identity/register.html", {"form": form})
+            # Recorded all the same, without its code yet: the code page says when it can be sent.
+            _remember(request, CodePurpose.SIGN_UP, contact, attempt, code_sent=False)
+            messages.warning(
+                request,
+                _("Đã ghi nhận lần đăng ký này. Các mã đã gửi trước đó đến địa chỉ này không còn dùng được."),
+            )
         else:
-            _remember(request, CodePurpose.SIGN_UP, contact)
-            return HttpResponseRedirect(reverse("identity:register-verify"))
-    return render(request, "identity/register.html", {"form": form, "code_entry_url": code_entry_url})
+            _remember(request, CodePurpose.SIGN_UP, contact, attempt)
+        return HttpResponseRedirect(reverse("identity:register-verify"))
+    return render(request, "identity/register.html", {"form": form})
 
 
 def _code_entry_after(request, error, purpose: str, contact: local_accounts.Contact) -> str:
-    """Where to type the code already sent to ``contact`` when a new one is refused for being asked too
-    soon (the page gives a way forward, not only "wait"); "" otherwise. Said the same whether or not an
-    account has the address: the cool-down counts both alike."""
+    """Where to type the code already sent to ``contact`` when a new password-reset code is refused for
+    being asked too soon (the page gives a way forward, not only "wait"); "" otherwise. Said the same
+    whether or not an account has the address: the cool-down counts both alike."""
     if error.reason != "cool_down":
         return ""
     _remember(request, purpose, contact)
@@ -115,7 +145,7 @@ def register_verify(request):
         _resend(request, CodePurpose.SIGN_UP, contact)
     elif request.method == "POST" and form.is_valid():
         try:
-            user = local_accounts.activate(contact, form.cleaned_data["code"])
+            user = local_accounts.activate(contact, form.cleaned_data["code"], attempt=_attempt(request))
         except local_accounts.CodeRefused as refused:
             form.add_error("code", _OUTCOME_MESSAGES[refused.outcome]())
         else:
@@ -126,19 +156,32 @@ def register_verify(request):
                 request, _("Tài khoản của bạn đã được kích hoạt. Chào mừng bạn đến với cổng dịch vụ công.")
             )
             return HttpResponseRedirect(default_home_url(user))
+    code_sent = request.session[PENDING_KEY].get("code_sent", True)
     return render(
         request,
         "identity/register_verify.html",
-        {"form": form, "masked": contact.masked, "channel": contact.channel, "minutes": _lifetime_minutes()},
+        {
+            "form": form,
+            "masked": contact.masked,
+            "channel": contact.channel,
+            "minutes": _lifetime_minutes(),
+            "code_sent": code_sent,
+            "wait_seconds": (
+                0 if code_sent else one_time_codes.resend_wait_seconds(CodePurpose.SIGN_UP, contact.address)
+            ),
+        },
     )
 
 
 def _resend(request, purpose: str, contact: local_accounts.Contact) -> None:
     try:
-        local_accounts.resend(purpose, contact, client=client_address(request))
+        local_accounts.resend(purpose, contact, client=client_address(request), attempt=_attempt(request))
     except one_time_codes.SendRefused as error:
         messages.error(request, _refused_message(error))
+    except local_accounts.CodeRefused as refused:
+        messages.error(request, _OUTCOME_MESSAGES[refused.outcome]())
     else:
+        request.session[PENDING_KEY] = {**request.session[PENDING_KEY], "code_sent": True}
         messages.info(request, _("Đã gửi mã mới. Mã cũ không còn dùng được."))
 
 

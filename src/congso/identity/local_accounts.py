@@ -6,6 +6,12 @@ signs in with it, and registering the same address again replaces the unfinished
 proves they receive the code owns the address). A verified address names one account only (database
 constraint) and signs in like a user name; a forgotten password is reset with a code sent there.
 
+Each registration is an *attempt* whose token stays in the session of the browser that made it
+(``one_time_codes``): its code activates the account only from there, with the password of that attempt.
+A newer attempt for the address supersedes the older ones at once, also when the resend cool-down holds
+its own code back (it is recorded, and its code is sent when the person asks after the wait): the codes
+already sent stop working, so nobody activates someone else's attempt with the code on their phone.
+
 Registering an address that already has an account sends that address a notice instead of a code and
 shows the same next page: the pages never tell whether an address has an account.
 
@@ -140,17 +146,36 @@ def _send(contact: Contact, subject: str, body: str, user, purpose: str) -> bool
     return True
 
 
-def register(contact: Contact, *, full_name: str, password: str, client: str) -> None:
-    """Start registering ``contact``: an inactive account with ``password`` and a code sent to it.
+def register(contact: Contact, *, full_name: str, password: str, client: str, attempt: str) -> None:
+    """Start the registration ``attempt`` (a token kept in the asking session) for ``contact``: an inactive
+    account with ``password`` and a code sent to it; earlier attempts for the address stop counting.
 
-    Raises ``one_time_codes.SendRefused`` when the limits hold the code back (nothing is made then).
-    When the address already belongs to an account, that address gets a notice instead and nothing is
-    made; the caller shows the same page either way.
+    Raises ``one_time_codes.SendRefused``: for ``cool_down`` the attempt is recorded all the same, with no
+    code yet (``resend`` sends it after the wait); for ``limit`` nothing is made. When the address already
+    belongs to an account, that address gets a notice instead and no account is touched; the attempt and
+    the answers are the same either way, so the pages do not tell which.
     """
-    one_time_codes.check_send_allowed(CodePurpose.SIGN_UP, contact.address, client)
+    try:
+        one_time_codes.check_send_allowed(CodePurpose.SIGN_UP, contact.address, client)
+    except one_time_codes.SendRefused as refused:
+        if refused.reason != "cool_down":
+            raise
+        # An attempt recorded without a send still costs the client one: retrying never gets unlimited.
+        if not one_time_codes.take_client(client):
+            raise one_time_codes.SendRefused("limit") from refused
+        _start(contact, full_name, password, attempt, send=False)
+        raise
+    _start(contact, full_name, password, attempt, send=True)
+
+
+def _start(contact: Contact, full_name: str, password: str, attempt: str, *, send: bool) -> None:
+    """Record the attempt and, with ``send``, send its code (or, when the address already has an
+    account, the notice instead: that attempt's code is never sent and never passes)."""
     existing = account_with(contact)
     if existing is not None:
-        _send(contact, *_already_registered_message(), existing, CodePurpose.SIGN_UP)
+        one_time_codes.issue(CodePurpose.SIGN_UP, contact.channel, contact.address, None, attempt)
+        if send:
+            _send(contact, *_already_registered_message(), existing, CodePurpose.SIGN_UP)
         audit.record(
             "identity.local_account.register_existing",
             existing,
@@ -159,6 +184,8 @@ def register(contact: Contact, *, full_name: str, password: str, client: str) ->
         )
         return
     with transaction.atomic():
+        # The earlier attempts' codes end before this attempt's password replaces theirs.
+        one_time_codes.retire(CodePurpose.SIGN_UP, contact.address)
         user = _unfinished_account(contact)
         if user is None:
             user = get_user_model()(
@@ -170,14 +197,15 @@ def register(contact: Contact, *, full_name: str, password: str, client: str) ->
         user.full_name = full_name
         user.set_password(password)
         user.save()
-        code = one_time_codes.issue(CodePurpose.SIGN_UP, contact.channel, contact.address, user)
+        code = one_time_codes.issue(CodePurpose.SIGN_UP, contact.channel, contact.address, user, attempt)
         audit.record(
             "identity.local_account.registered",
             user,
             changes={"channel": contact.channel},
             label=ANONYMOUS_ACTOR_LABEL,
         )
-    _send(contact, *_code_message(CodePurpose.SIGN_UP, code), user, CodePurpose.SIGN_UP)
+    if send:
+        _send(contact, *_code_message(CodePurpose.SIGN_UP, code), user, CodePurpose.SIGN_UP)
 
 
 def _already_registered_message() -> tuple[str, str]:
@@ -190,16 +218,20 @@ def _already_registered_message() -> tuple[str, str]:
     return subject, body
 
 
-def resend(purpose: str, contact: Contact, *, client: str) -> None:
-    """Send a new code for a registration or reset in progress (``SendRefused`` when too soon or over
-    the limits). Nothing is sent when there is nothing to finish; the answer is the same."""
-    one_time_codes.check_send_allowed(purpose, contact.address, client)
+def resend(purpose: str, contact: Contact, *, client: str, attempt: str = "") -> None:
+    """Send a new code for a registration ``attempt`` or a reset in progress (``SendRefused`` when too
+    soon or over the limits; ``CodeRefused("superseded")`` when a newer registration attempt for the
+    address was made). Nothing is sent when there is nothing to finish; the answer is the same."""
     if purpose == CodePurpose.SIGN_UP:
-        user = _unfinished_account(contact)
-    else:
+        latest = one_time_codes.current_attempt(purpose, contact.address, attempt)
+        if latest is None:
+            raise CodeRefused("superseded")
+        user = latest.user
+    one_time_codes.check_send_allowed(purpose, contact.address, client)
+    if purpose != CodePurpose.SIGN_UP:
         user = account_with(contact)
         user = user if user is not None and user.is_active else None
-    code = one_time_codes.issue(purpose, contact.channel, contact.address, user)
+    code = one_time_codes.issue(purpose, contact.channel, contact.address, user, attempt)
     if user is not None:
         _send(contact, *_code_message(purpose, code), user, purpose)
 
@@ -212,27 +244,37 @@ class CodeRefused(Exception):
         self.outcome = outcome
 
 
-def activate(contact: Contact, code: str):
-    """Finish a registration with the code sent to ``contact``: the account, now active at level 1 with
-    the address verified. ``CodeRefused`` otherwise (also when, meanwhile, another account verified the
-    same address)."""
-    result = one_time_codes.check(CodePurpose.SIGN_UP, contact.address, code)
-    if not result.ok:
-        raise CodeRefused(result.outcome)
-    user = result.code.user
-    if account_with(contact) is not None:
-        raise CodeRefused("address_taken")
-    user.is_active = True
-    user.assurance_level = max(user.assurance_level, AssuranceLevel.LEVEL_1)
-    setattr(user, contact.verified_field, timezone.now())
+def activate(contact: Contact, code: str, *, attempt: str):
+    """Finish the registration ``attempt`` with the code sent for it to ``contact``: the account, now
+    active at level 1 with the address verified. ``CodeRefused`` otherwise (also when, meanwhile, another
+    account verified the same address)."""
+    taken = False
     try:
+        # One transaction with the check: an attempt started meanwhile waits for it (``retire``) instead
+        # of changing the password between the check and the activation. A refusal is raised after it, so
+        # the try it counted stays counted.
         with transaction.atomic():
-            user.save(update_fields=["is_active", "assurance_level", contact.verified_field])
-            audit.record(
-                "identity.local_account.activated", user, actor=user, changes={"channel": contact.channel}
-            )
+            result = one_time_codes.check(CodePurpose.SIGN_UP, contact.address, code, attempt)
+            if result.ok:
+                user = result.code.user
+                taken = account_with(contact) is not None
+                if not taken:
+                    user.is_active = True
+                    user.assurance_level = max(user.assurance_level, AssuranceLevel.LEVEL_1)
+                    setattr(user, contact.verified_field, timezone.now())
+                    user.save(update_fields=["is_active", "assurance_level", contact.verified_field])
+                    audit.record(
+                        "identity.local_account.activated",
+                        user,
+                        actor=user,
+                        changes={"channel": contact.channel},
+                    )
     except IntegrityError as error:  # another registration of the address was activated first
         raise CodeRefused("address_taken") from error
+    if not result.ok:
+        raise CodeRefused(result.outcome)
+    if taken:
+        raise CodeRefused("address_taken")
     return user
 
 

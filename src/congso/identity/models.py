@@ -172,6 +172,8 @@ class OneTimeCode(models.Model):
     address = models.CharField(max_length=254)
     user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     code_hash = models.CharField(max_length=64)
+    # Keyed hash of the token the asking browser keeps in its session: the code passes only there.
+    attempt_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
