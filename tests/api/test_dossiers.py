@@ -231,6 +231,42 @@ def test_if_match_is_required_and_a_stale_one_is_412(api, lgsp_systems, drive, a
     assert dossier.status == Status.SUPPLEMENT_REQUESTED
 
 
+def test_problems_and_labels_follow_the_callers_language_and_the_etag_does_not(
+    api, lgsp_systems, drive, actors
+):
+    dossier = drive(Status.SUBMITTED)
+    client = api(lgsp_systems["token_a"], actors.one_stop)
+    vietnamese = read(client, dossier.code)
+    english = client.get(url(dossier.code), HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["status_label"] != vietnamese.json()["status_label"]
+    # One state, one tag: a tag read in English is good for a write sent without a language.
+    assert english["ETag"] == vietnamese["ETag"] == english.json()["etag"]
+    stale = vietnamese["ETag"]
+    from congso.dossiers import services
+
+    services.request_supplement(dossier, actors.one_stop, ["Bản sao giấy tờ"], "Thiếu")
+    response = client.post(
+        url(dossier.code, "accept"),
+        {},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="en-1",
+        HTTP_IF_MATCH=stale,
+        HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9,vi;q=0.5",
+    )
+    data = problem(response, 412)
+    assert (data["title"], data["title_en"]) == ("Precondition failed", "Precondition failed")
+    assert data["detail"].startswith("The dossier has changed since it was last read")
+    assert (data["type"], data["code"]) == (
+        "https://congso.vn/problems/api/precondition-failed",
+        "stale-etag",
+    )
+    data = problem(post(client, dossier.code, "accept", key="vi-1", etag=stale), 412)
+    assert (data["title"], data["title_en"]) == ("Dữ liệu đã thay đổi", "Precondition failed")
+    assert data["detail"].startswith("Hồ sơ đã thay đổi")
+    unknown = client.get("/api/khong-co", HTTP_ACCEPT_LANGUAGE="en")
+    assert problem(unknown, 404)["detail"] == "There is no such address in the API."
+
+
 def test_a_transition_the_officers_role_does_not_grant_is_403_and_a_wrong_status_409(
     api, lgsp_systems, drive, actors
 ):

@@ -345,3 +345,37 @@ def test_the_gateways_own_answers_and_relayed_answers_carry_the_security_headers
     assert status == 200 and headers["x-provider"] == "motcua"
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"
+
+
+def test_errors_answer_in_the_language_the_caller_asks_for(gateway, world):
+    path = f"/r1/{SERVICE}/ho-so/H1"
+    vietnamese = problem(call(gateway, path, X_Road_Id="lang-1"))
+    assert (vietnamese["title"], vietnamese["detail"]) == ("Chưa xác thực", "Cần access token kiểu Bearer.")
+    english = problem(call(gateway, path, Accept_Language="en-US,en;q=0.9,vi;q=0.8", X_Road_Id="lang-2"))
+    assert (english["title"], english["detail"]) == (
+        "Not authenticated",
+        "A Bearer access token is required.",
+    )
+    # Only title and detail change: the rest is the contract programs read.
+    same = ("type", "status", "source")
+    assert [english[k] for k in same] == [vietnamese[k] for k in same] and english["message_id"] == "lang-2"
+    assert english.keys() == vietnamese.keys()
+    # Vietnamese unless English ranks above it; a language the gateway does not speak changes nothing.
+    for header, title in (
+        ("vi, en;q=0.8", "Chưa xác thực"),
+        ("fr, en;q=0.5", "Not authenticated"),
+        ("de", "Chưa xác thực"),
+        ("en;q=0", "Chưa xác thực"),
+    ):
+        assert problem(call(gateway, path, Accept_Language=header))["title"] == title, header
+    # Errors with details made from the call, and the provider's failures, too.
+    answer = problem(
+        call(gateway, "/r1/000.00.02.H08/MOTCUA/khong-co/x", world["token"], Accept_Language="en")
+    )
+    assert (
+        answer["detail"] == "No service 000.00.02.H08/MOTCUA/khong-co."
+        and answer["title"] == "No such service"
+    )
+    answer = problem(call(gateway, f"/r1/{SERVICE}/ho-so/cham", world["token"]))
+    assert (answer["status"], answer["title"]) == (504, "Hệ thống cung cấp không trả lời kịp")
+    assert answer["detail"] == "Không có trả lời trong 1 giây."

@@ -250,6 +250,28 @@ def test_unknown_lgsp_path_is_problem_json(client, db):
     assert response.json()["status"] == 404
 
 
+def test_the_control_planes_problems_answer_in_the_callers_language(client, db):
+    vietnamese = client.get("/lgsp/khong-co").json()
+    assert (vietnamese["title"], vietnamese["detail"]) == (
+        "Không tìm thấy",
+        "Không có tài nguyên này trên LGSP.",
+    )
+    english = client.get("/lgsp/khong-co", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert (english.json()["title"], english.json()["detail"]) == (
+        "Not found",
+        "There is no such resource on the LGSP.",
+    )
+    assert {k: v for k, v in english.json().items() if k not in ("title", "detail")} == {
+        k: v for k, v in vietnamese.items() if k not in ("title", "detail")
+    }
+    assert "Accept-Language" in english["Vary"]
+    assert (
+        client.get("/lgsp/khong-co", HTTP_ACCEPT_LANGUAGE="vi, en;q=0.8").json()["title"] == "Không tìm thấy"
+    )
+    # The portal's pages still speak Vietnamese whatever the browser says.
+    assert '<html lang="vi"' in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
 def test_a_system_posting_to_an_lgsp_address_gets_problem_json_not_the_csrf_page(db):
     # A system has no CSRF cookie: a POST to a mistyped pull address or to the JWKS was the portal's HTML
     # "form expired" page (403), where docs/lgsp.md promises problem+json for anything under /lgsp/.

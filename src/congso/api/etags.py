@@ -12,6 +12,8 @@ write on the same state.
 import hashlib
 import json
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .problems import ApiProblem
@@ -24,10 +26,14 @@ def tag_of(body: dict) -> str:
 
 
 def dossier_etag(dossier) -> str:
-    """The tag of ``dossier`` as ``GET /dossiers/{code}`` would answer it now."""
+    """The tag of ``dossier`` as ``GET /dossiers/{code}`` would answer it now, in whatever language.
+
+    Digested as the Vietnamese representation: its labels follow the caller's language, and a tag read
+    in English must still match a write sent in Vietnamese."""
     from .representations import dossier_body
 
-    return tag_of(dossier_body(dossier))
+    with translation.override(settings.LANGUAGE_CODE):
+        return tag_of(dossier_body(dossier))
 
 
 def _tags(header: str) -> list[str]:

@@ -1,6 +1,7 @@
-"""Errors of the API as RFC 9457 ``application/problem+json``, with a Vietnamese ``title`` and its English
-``title_en``; ``detail`` says what went wrong in the request's language; ``code`` is a stable machine
-code; ``errors`` lists the invalid fields. Never a stack trace.
+"""Errors of the API as RFC 9457 ``application/problem+json``: ``title`` and ``detail`` in the request's
+language (Vietnamese, or English when ``Accept-Language`` prefers it: ``core.middleware``), ``title_en``
+always English; ``code`` is a stable machine code; ``errors`` lists the invalid fields. Never a stack
+trace.
 
 ``exception_handler`` is the DRF exception handler of every API view (``views.ApiView``); the exceptions
 below are the API's own (preconditions, idempotency conflicts); the dossier block's errors are mapped

@@ -3,6 +3,9 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
+
 from congso.dossiers import services as dossier_services
 
 from .serializers import agency_ref, status_label
@@ -81,10 +84,10 @@ def timeline(dossier) -> list[dict]:
 
 def dossier_detail(dossier) -> tuple[dict, str]:
     """The dossier's representation with its ``etag``, and the tag."""
-    from .etags import tag_of
+    from .etags import dossier_etag, tag_of
 
     body = dossier_body(dossier)
-    etag = tag_of(body)
+    etag = tag_of(body) if translation.get_language() == settings.LANGUAGE_CODE else dossier_etag(dossier)
     return {**body, "etag": etag}, etag
 
 

@@ -7,16 +7,23 @@ from django.utils.cache import add_never_cache_headers
 from . import request_cache
 from .audit import bind_request
 
+# Interfaces for programs (the open API, the LGSP's control plane): their callers have no language
+# switch, so there the caller's Accept-Language is heard (Vietnamese still by default).
+MACHINE_INTERFACES = ("/api/", "/lgsp/")
+
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     """Vietnamese unless the visitor chose English with the language switch (a cookie).
 
     The browser's Accept-Language is ignored on purpose: a public service of Vietnam speaks Vietnamese
-    first, whatever language an office computer's browser happens to be set to.
+    first, whatever language an office computer's browser happens to be set to. Under
+    ``MACHINE_INTERFACES`` it is heard: an integrator's program asks for English there, like at the
+    LGSP gateway.
     """
 
     def process_request(self, request):
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not request.path_info.startswith(MACHINE_INTERFACES):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         super().process_request(request)
 
 

@@ -2,6 +2,8 @@
 
 The control plane's endpoints use it for every error except the token endpoint's, which RFC 6749 §5.2
 fixes; the gateway will use it with ``source`` (``"gateway"`` or ``"provider"``) to say who failed.
+``title`` and ``detail`` are in the request's language: under ``/lgsp/`` the caller's ``Accept-Language``
+is heard (``core.middleware``), as at the gateway, Vietnamese by default.
 """
 
 from django.http import JsonResponse

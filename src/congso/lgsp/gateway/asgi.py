@@ -5,7 +5,9 @@ the client system, decide with ``rules.allows``, take a token of the client's ra
 message id already used, then forward to the provider's ``upstream_url`` + path (request and answer
 streamed, connect/read timeouts from the service's ``timeout_seconds``) with the X-Road headers. The
 answer's last byte is sent only once its log record is durable. Every error is one problem+json
-envelope saying whether the gateway or the provider failed.
+envelope saying whether the gateway or the provider failed, its ``title`` and ``detail`` in Vietnamese, or
+in English when the caller's ``Accept-Language`` prefers it (``TITLES`` and each error's pair of details:
+the gateway's own words, so Django's translation machinery stays off the data plane).
 """
 
 import asyncio
@@ -60,30 +62,66 @@ HOLD_BYTES = 64 * 1024
 TOKEN_CACHE_SIZE = 10_000
 
 
-class GatewayError(Exception):
-    def __init__(
-        self, status: int, kind: str, title: str, detail: str = "", source: str = "gateway", **extra
-    ):
-        super().__init__(title)
-        self.status, self.kind, self.title, self.detail, self.source, self.extra = (
-            status,
-            kind,
-            title,
-            detail,
-            source,
-            extra,
-        )
+# kind → (Vietnamese title, English title). ``type`` and ``status`` are the contract; these are for people.
+TITLES = {
+    "not-found": ("Không có dịch vụ", "No such service"),
+    "unknown-service": ("Không có dịch vụ", "No such service"),
+    "bad-path": ("Đường dẫn không hợp lệ", "Invalid path"),
+    "bad-message-id": ("Mã thông điệp không hợp lệ", "Invalid message id"),
+    "replayed-message-id": ("Mã thông điệp đã được dùng", "Message id already used"),
+    "unauthenticated": ("Chưa xác thực", "Not authenticated"),
+    "invalid-token": ("Token không hợp lệ", "Invalid token"),
+    "certificate-required": ("Cần chứng thư số của hệ thống", "The system's certificate is required"),
+    "out-of-scope": ("Token không bao gồm dịch vụ này", "The token does not cover this service"),
+    "forbidden": ("Không có quyền truy cập", "Access denied"),
+    "rate-limited": ("Vượt giới hạn yêu cầu", "Rate limit exceeded"),
+    "body-too-large": ("Nội dung quá lớn", "Request body too large"),
+    "log-unavailable": ("Nhật ký thông điệp không ghi được", "The message log cannot be written"),
+    "provider-timeout": ("Hệ thống cung cấp không trả lời kịp", "The provider did not answer in time"),
+    "provider-unavailable": ("Không kết nối được hệ thống cung cấp", "The provider cannot be reached"),
+}
+VIETNAMESE, ENGLISH = 0, 1
 
-    def body(self, message_id: str) -> bytes:
+
+class GatewayError(Exception):
+    """An error the gateway answers itself; ``detail`` is (Vietnamese, English)."""
+
+    def __init__(self, status: int, kind: str, detail: tuple[str, str], source: str = "gateway", **extra):
+        super().__init__(detail[ENGLISH])
+        self.status, self.kind, self.detail, self.source, self.extra = status, kind, detail, source, extra
+
+    def body(self, message_id: str, language: int = VIETNAMESE) -> bytes:
         envelope = {
             "type": f"{TYPE_BASE}{self.kind}",
-            "title": self.title,
+            "title": TITLES[self.kind][language],
             "status": self.status,
-            "detail": self.detail,
+            "detail": self.detail[language],
             "source": self.source,
             "message_id": message_id,
         }
         return json.dumps(envelope, ensure_ascii=False).encode()
+
+
+def language_of(accept_language: str) -> int:
+    """``ENGLISH`` when ``Accept-Language`` ranks English above Vietnamese (``en``, ``en-US``…; equal
+    weights go by order, as in the header), else ``VIETNAMESE``: the default, also for any other
+    language. Read only when an error is answered."""
+    best, best_weight = VIETNAMESE, 0.0
+    for part in accept_language.split(",")[:20]:
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in ("vi", "en"):
+            continue
+        weight = 1.0
+        params = params.strip().lower()
+        if params.startswith("q="):
+            try:
+                weight = float(params[2:])
+            except ValueError:
+                continue
+        if weight > best_weight:
+            best, best_weight = (ENGLISH if primary == "en" else VIETNAMESE), weight
+    return best
 
 
 class BodyTooLarge(Exception):
@@ -185,14 +223,19 @@ class Gateway:
             target = self._admit(scope, headers, record)
             await self._forward(scope, receive, send, headers, record, target, started)
         except GatewayError as error:
-            await self._refuse(send, error, record, started)
+            await self._refuse(send, error, record, started, headers.get("accept-language", ""))
 
     def _admit(self, scope, headers: dict, record: dict) -> dict:
         snapshot = self.snapshot.snapshot
         parts = scope["path"].split("/", 5)
         if len(parts) < 5 or parts[0] != "" or parts[1] != "r1" or not all(parts[2:5]):
             raise GatewayError(
-                404, "not-found", "Không có dịch vụ", "Use /r1/{member}/{system}/{service}/{path}."
+                404,
+                "not-found",
+                (
+                    "Dùng địa chỉ /r1/{member}/{system}/{service}/{path}.",
+                    "Use /r1/{member}/{system}/{service}/{path}.",
+                ),
             )
         service_id = "/".join(parts[2:5])
         path = "/" + (parts[5] if len(parts) > 5 else "")
@@ -200,14 +243,22 @@ class Gateway:
             raise GatewayError(
                 400,
                 "bad-path",
-                "Đường dẫn không hợp lệ",
-                "No '.' or '..' segment, '?', '#', backslash or control character in the path.",
+                (
+                    "Đường dẫn không được có đoạn '.' hay '..', dấu '?', '#', dấu gạch ngược hay ký tự điều "
+                    "khiển.",
+                    "No '.' or '..' segment, '?', '#', backslash or control character in the path.",
+                ),
             )
         message_id = record["message_id"]
         if not MESSAGE_ID.match(message_id):
             record["message_id"] = str(uuid.uuid4())
             raise GatewayError(
-                400, "bad-message-id", "Mã thông điệp không hợp lệ", "X-Road-Id: 1–100 of A-Z a-z 0-9 . _ : -"
+                400,
+                "bad-message-id",
+                (
+                    "X-Road-Id: 1–100 ký tự trong A-Z a-z 0-9 . _ : -",
+                    "X-Road-Id: 1–100 of A-Z a-z 0-9 . _ : -",
+                ),
             )
         claims = self._authenticate(snapshot, headers)
         client = claims["sub"]
@@ -219,32 +270,35 @@ class Gateway:
             raise GatewayError(
                 409,
                 "replayed-message-id",
-                "Mã thông điệp đã được dùng",
-                f"X-Road-Id {message_id} was already used.",
+                (f"X-Road-Id {message_id} đã được dùng.", f"X-Road-Id {message_id} was already used."),
             )
         record["client"] = client
         service = snapshot["services"].get(service_id)
         if service is None:
-            raise GatewayError(404, "unknown-service", "Không có dịch vụ", f"No service {service_id}.")
+            raise GatewayError(
+                404, "unknown-service", (f"Không có dịch vụ {service_id}.", f"No service {service_id}.")
+            )
         record["service"] = service_id
         scope_claim = claims.get("scope")
         if scope_claim and service_id not in scope_claim.split():
-            raise GatewayError(403, "out-of-scope", "Token không bao gồm dịch vụ này", service_id)
+            raise GatewayError(403, "out-of-scope", (service_id, service_id))
         if not rules.allows(snapshot, client, service_id, scope["method"], path, timezone.now()):
             raise GatewayError(
                 403,
                 "forbidden",
-                "Không có quyền truy cập",
-                f"{client} may not call {scope['method']} {path} of {service_id}.",
+                (
+                    f"{client} không được gọi {scope['method']} {path} của {service_id}.",
+                    f"{client} may not call {scope['method']} {path} of {service_id}.",
+                ),
             )
         system = snapshot["systems"][client]
         wait = self.limiter.take(client, system["rate_limit_per_minute"])
         if wait:
+            per_minute = system["rate_limit_per_minute"]
             raise GatewayError(
                 429,
                 "rate-limited",
-                "Vượt giới hạn yêu cầu",
-                f"{system['rate_limit_per_minute']} per minute.",
+                (f"{per_minute} yêu cầu mỗi phút.", f"{per_minute} per minute."),
                 retry_after=max(1, int(wait + 0.999)),
             )
         if service["personal_data"]:
@@ -260,11 +314,16 @@ class Gateway:
         authorization = headers.get("authorization", "")
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise GatewayError(401, "unauthenticated", "Chưa xác thực", "A Bearer access token is required.")
+            raise GatewayError(
+                401,
+                "unauthenticated",
+                ("Cần access token kiểu Bearer.", "A Bearer access token is required."),
+            )
         try:
             claims = self._verified(token.strip(), snapshot)
         except keys.InvalidToken as exc:
-            raise GatewayError(401, "invalid-token", "Token không hợp lệ", str(exc)) from exc
+            # The reason is the token library's own words, the same in both languages.
+            raise GatewayError(401, "invalid-token", (f"Token bị từ chối: {exc}.", str(exc))) from exc
         credential = snapshot["credentials"].get(claims.get("client_id"))
         if (
             credential is None
@@ -272,7 +331,12 @@ class Gateway:
             or claims["sub"] not in snapshot["systems"]
         ):
             raise GatewayError(
-                401, "invalid-token", "Token không hợp lệ", "The token's credential is no longer active."
+                401,
+                "invalid-token",
+                (
+                    "Thông tin xác thực của token không còn hiệu lực.",
+                    "The token's credential is no longer active.",
+                ),
             )
         if credential["certificate_sha256"]:
             presented = _certificate(headers)
@@ -280,8 +344,10 @@ class Gateway:
                 raise GatewayError(
                     401,
                     "certificate-required",
-                    "Cần chứng thư số của hệ thống",
-                    "This credential is bound to a client certificate.",
+                    (
+                        "Thông tin xác thực này gắn với chứng thư số của hệ thống gọi.",
+                        "This credential is bound to a client certificate.",
+                    ),
                 )
         return claims
 
@@ -308,7 +374,7 @@ class Gateway:
         limit = conf.max_body_bytes()
         declared = headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
-            raise GatewayError(413, "body-too-large", "Nội dung quá lớn", f"At most {limit} bytes.")
+            raise GatewayError(413, "body-too-large", _at_most(limit))
         keep = service["keep_bodies"]
         request_hash = hashlib.sha256()
         request_body = bytearray() if keep else None
@@ -354,7 +420,7 @@ class Gateway:
                 connect=min(timeout, 5.0),
             )
         except BodyTooLarge:
-            raise GatewayError(413, "body-too-large", "Nội dung quá lớn", f"At most {limit} bytes.") from None
+            raise GatewayError(413, "body-too-large", _at_most(limit)) from None
         except UpstreamError as exc:
             raise _provider_failure(exc, timeout) from exc
         finally:
@@ -424,19 +490,18 @@ class Gateway:
         await send({"type": "http.response.start", "status": upstream.status_code, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
 
-    async def _refuse(self, send, error: GatewayError, record, started):
+    async def _refuse(self, send, error: GatewayError, record, started, accept_language: str = ""):
         record["status"], record["source"] = error.status, error.source
-        body = error.body(record["message_id"])
+        language = language_of(accept_language) if accept_language else VIETNAMESE
+        body = error.body(record["message_id"], language)
         record["response_bytes"] = len(body)
         record["response_sha256"] = hashlib.sha256(body).hexdigest()
         if record["client"]:  # an unauthenticated call names nobody: nothing to put in evidence
             try:
                 await self._durable(record, started)
             except Exception:  # noqa: BLE001 — no answer leaves without its record
-                error = GatewayError(
-                    503, "log-unavailable", "Nhật ký thông điệp không ghi được", "Try again later."
-                )
-                body = error.body(record["message_id"])
+                error = GatewayError(503, "log-unavailable", ("Hãy thử lại sau.", "Try again later."))
+                body = error.body(record["message_id"], language)
         else:
             metrics.REQUESTS.labels("", "", str(error.status), error.source).inc()
         extra = [(b"x-road-id", record["message_id"].encode())]
@@ -460,17 +525,16 @@ def _provider_failure(exc: Exception, timeout: float) -> GatewayError:
         return GatewayError(
             504,
             "provider-timeout",
-            "Hệ thống cung cấp không trả lời kịp",
-            f"No answer within {timeout:g} s.",
+            (f"Không có trả lời trong {timeout:g} giây.", f"No answer within {timeout:g} s."),
             source="provider",
         )
-    return GatewayError(
-        502,
-        "provider-unavailable",
-        "Không kết nối được hệ thống cung cấp",
-        type(exc).__name__,
-        source="provider",
-    )
+    # The failure's name (ConnectError…) is for the operators: the same in both languages.
+    name = type(exc).__name__
+    return GatewayError(502, "provider-unavailable", (name, name), source="provider")
+
+
+def _at_most(limit: int) -> tuple[str, str]:
+    return (f"Tối đa {limit} byte.", f"At most {limit} bytes.")
 
 
 def _provider_credential(service: dict) -> list[tuple[bytes, bytes]]:
