@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 from cryptography import x509
+from django.utils import translation
 
 from congso.documents import devpki, rendering, signing
 from congso.documents.models import Attachment
@@ -153,7 +154,12 @@ def test_devpki_command_is_refused_in_production(settings):
     from django.core.management import CommandError, call_command
 
     settings.IS_PRODUCTION = True
-    with pytest.raises(CommandError, match="production"):
+    with pytest.raises(CommandError, match="môi trường vận hành"):
+        call_command("documents", "devpki")
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="development PKI is refused in production"),
+    ):
         call_command("documents", "devpki")
     with pytest.raises(signing.SigningError):
         signing.DevPkiProvider()

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from congso.lgsp import messagelog, services
 from congso.lgsp.models import ExchangeDay, LogCheckpoint, MessageRecord
@@ -64,7 +64,12 @@ def test_an_untouched_log_verifies_and_the_command_says_so(five, capsys):
 def test_an_altered_record_is_named(five):
     MessageRecord.objects.filter(seq=3).update(status=500)
     assert problems() == ["record #3 (message msg-3) was altered: its contents no longer match its hash"]
-    with pytest.raises(CommandError, match="does NOT verify"):
+    with pytest.raises(CommandError, match=r"KHÔNG toàn vẹn: 1 vấn đề \(5 bản ghi"):
+        call_command("lgsp", "verify")
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match=r"does NOT verify: 1 problems \(5 records"),
+    ):
         call_command("lgsp", "verify")
 
 

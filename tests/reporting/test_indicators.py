@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from congso.agencies.models import UnitLevel
 from congso.core import events
@@ -277,7 +277,9 @@ def test_facts_follow_a_corrected_dossier_and_equal_a_rebuild(golden):
 def test_the_rebuild_command_checks_and_reports_differences(golden):
     call_command("reporting_rebuild", "--check")
     DailyFigures.objects.filter(received__gt=0).update(received=99)
-    with pytest.raises(CommandError, match="differ"):
+    with pytest.raises(CommandError, match="số liệu theo ngày khác với kết quả tính lại"):
+        call_command("reporting_rebuild", "--check")
+    with translation.override("en"), pytest.raises(CommandError, match="daily figures differ from a rebuild"):
         call_command("reporting_rebuild", "--check")
     call_command("reporting_rebuild")
     call_command("reporting_rebuild", "--check")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from congso.agencies import services as agencies
 from congso.documents import devpki
@@ -30,9 +31,14 @@ class Command(BaseCommand):
         if options["action"] == "reindex":
             return self._reindex()
         if options["action"] != "devpki":
-            raise CommandError(f"unknown action {options['action']}")
+            raise CommandError(_("Không có thao tác %(action)s.") % {"action": options["action"]})
         if getattr(settings, "IS_PRODUCTION", False):
-            raise CommandError("The development PKI is refused in production (CONGSO_PROFILE=production).")
+            raise CommandError(
+                _(
+                    "Không tạo hạ tầng khóa thử nghiệm (PKI phát triển) trong môi trường vận hành "
+                    "(CONGSO_PROFILE=production)."
+                )
+            )
         # Every argument is checked before the first file is written: a mistyped code used to leave a
         # new root CA behind the error.
         chosen = self._agencies(options["agency"])

@@ -68,5 +68,15 @@ class Command(BaseCommand):
             self.stderr.write(problem)
         summary = f"{result.records} records, {result.checkpoints} checkpoints"
         if not result.ok:
-            raise CommandError(f"message log does NOT verify ({len(result.problems)} problems; {summary})")
+            raise CommandError(
+                _(
+                    "Nhật ký thông điệp KHÔNG toàn vẹn: %(problems)s vấn đề (%(records)s bản ghi, "
+                    "%(checkpoints)s điểm niêm phong)."
+                )
+                % {
+                    "problems": len(result.problems),
+                    "records": result.records,
+                    "checkpoints": result.checkpoints,
+                }
+            )
         self.stdout.write(f"message log verifies: {summary}")

@@ -2,6 +2,7 @@
 dossiers; with ``--check``, change nothing and list where the stored figures differ from a rebuild."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from congso.reporting import aggregates
 
@@ -22,5 +23,8 @@ class Command(BaseCommand):
         for line in differences[:50]:
             self.stdout.write(line)
         if differences:
-            raise CommandError(f"{len(differences)} daily figures differ from a rebuild")
+            raise CommandError(
+                _("%(count)s số liệu theo ngày khác với kết quả tính lại từ hồ sơ.")
+                % {"count": len(differences)}
+            )
         self.stdout.write("the stored figures equal a rebuild from the dossiers")
