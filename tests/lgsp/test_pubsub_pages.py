@@ -1,6 +1,8 @@
 """The publish / subscribe pages: subscribe a system (the secret shown once), pause and resume, a
 subscription's deliveries, the dead-letter list and its replay, the event types beside the services."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from congso.core import events
@@ -66,6 +68,27 @@ def test_pause_resume_and_the_deliveries_page(admin_client, pubsub, dossier_payl
     assert subscription.state == SubscriptionState.ACTIVE
     page = admin_client.get(f"/can-bo/lgsp/dang-ky-su-kien/{subscription.pk}/").content.decode()
     assert "000.00.03.H08-261203-0001" in page and "Chờ gửi" in page
+
+
+def test_the_deliveries_page_writes_moments_like_the_workspace(admin_client, pubsub, dossier_payload):
+    """The event's moment and the next push attempt read "HH:MM dd/mm/yyyy" in Vietnam's time, as every
+    other workspace page writes them, not Django's default "Dec. 3, 2026, 2:05 a.m." in UTC."""
+    created = services.subscribe(
+        pubsub["consumer"], pubsub["accepted"], "push", url="https://hotich.example/h"
+    )
+    events.publish("dossier.accepted", dossier_payload())
+    for pk in EventDelivery.objects.filter(subscriber="lgsp.publish").values_list("pk", flat=True):
+        events.attempt_delivery(pk)
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=datetime(2026, 12, 3, 17, 30, tzinfo=UTC))
+    type(delivery.event).objects.filter(pk=delivery.event_id).update(
+        occurred_at=datetime(2026, 12, 3, 2, 5, tzinfo=UTC)
+    )
+    page = admin_client.get(f"/can-bo/lgsp/dang-ky-su-kien/{created.subscription.pk}/").content.decode()
+    assert "09:05 03/12/2026" in page  # 02:05 UTC
+    assert "lần gửi tới 00:30 04/12/2026" in page  # 17:30 UTC, already the next day in Vietnam
+    assert "a.m." not in page and "p.m." not in page
 
 
 def test_the_dead_letter_list_replays(admin_client, pubsub, dossier_payload, settings):
