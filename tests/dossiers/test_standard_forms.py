@@ -217,6 +217,8 @@ def test_refusal_states_each_reason(ward, submit, actors, clock):
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text and dossier.code in text
     assert "Không thuộc thẩm quyền" in text and "Hồ sơ giả mạo chữ ký" in text
     assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
+    # The submission moment as official forms write it, in local time (not ISO, not UTC).
+    assert "Thời gian nộp hồ sơ: 09 giờ 00 phút, ngày 10 tháng 3 năm 2026" in text
 
 
 def test_refused_dossier_has_no_receipt(ward, submit, actors):
@@ -483,6 +485,9 @@ def test_logbook_pdf_is_landscape_with_the_columns_and_only_the_range(ward, thre
         assert dossier.code in codes
     assert three_days[9][0].code not in codes
     assert "Người nộp 10-1" in text and "Người nộp 9-0" not in text
+    # The logbook's date columns read "HH:MM dd/mm/yyyy" in local time: received 10 March at 10:00,
+    # due three working days later at the close of office hours.
+    assert "10:00 10/03/2026 17:00 13/03/2026" in text
 
 
 def test_logbook_of_an_empty_range_says_so(ward):
