@@ -29,11 +29,19 @@ LARGE = 200_000  # over the 64 KiB the gateway holds: streamed
 
 class Upstream(BaseHTTPRequestHandler):
     """The provider: echoes what it received; ``/ho-so/cham`` answers after 3 s; ``/ho-so/lon`` answers
-    200 KB; ``/ho-so/dut`` announces 200 KB, sends half and hangs up."""
+    200 KB; ``/ho-so/dut`` announces 200 KB, sends half and hangs up; ``/ho-so/im`` hangs up at once;
+    ``/ho-so/hong`` answers something that is not HTTP."""
 
     protocol_version = "HTTP/1.1"
 
     def _answer(self, body: bytes):
+        if self.path.endswith("/ho-so/im"):  # hangs up without a word
+            self.close_connection = True
+            return
+        if self.path.endswith("/ho-so/hong"):  # answers something that is not HTTP
+            self.wfile.write(b"XIN CHAO\r\n\r\n")
+            self.close_connection = True
+            return
         if self.path.endswith("/ho-so/cham"):
             time.sleep(3)
         if self.path.endswith(("/ho-so/lon", "/ho-so/dut")):
@@ -379,3 +387,33 @@ def test_errors_answer_in_the_language_the_caller_asks_for(gateway, world):
     answer = problem(call(gateway, f"/r1/{SERVICE}/ho-so/cham", world["token"]))
     assert (answer["status"], answer["title"]) == (504, "Hệ thống cung cấp không trả lời kịp")
     assert answer["detail"] == "Không có trả lời trong 1 giây."
+
+
+def test_a_provider_failure_says_what_failed_in_the_callers_language(gateway, world):
+    """Integrators read what went wrong between the gateway and the provider, never an exception's
+    class name; the rest of the problem is unchanged."""
+    cases = {
+        "im": ("Hệ thống cung cấp đã đóng kết nối.", "The provider closed the connection."),
+        "hong": (
+            "Trả lời của hệ thống cung cấp không phải HTTP hợp lệ.",
+            "The provider's answer was not valid HTTP.",
+        ),
+    }
+    for tail, (vietnamese, english) in cases.items():
+        answer = problem(call(gateway, f"/r1/{SERVICE}/ho-so/{tail}", world["token"]))
+        assert (answer["status"], answer["source"], answer["detail"]) == (502, "provider", vietnamese)
+        assert answer["type"].endswith("provider-unavailable")
+        answer = problem(call(gateway, f"/r1/{SERVICE}/ho-so/{tail}", world["token"], Accept_Language="en"))
+        assert answer["detail"] == english
+    Service.objects.filter(pk=world["service"].pk).update(upstream_url=f"http://127.0.0.1:{free_port()}/api")
+    services.set_system_status(world["provider"], "connected")
+    time.sleep(RELOAD_SECONDS * 4)
+    answer = problem(call(gateway, f"/r1/{SERVICE}/ho-so/H1", world["token"]))
+    assert (answer["status"], answer["detail"]) == (502, "Không kết nối được tới hệ thống cung cấp.")
+    answer = problem(call(gateway, f"/r1/{SERVICE}/ho-so/H1", world["token"], Accept_Language="en"))
+    assert answer["detail"] == "Could not connect to the provider."
+    # A token the library cannot even parse: said plainly, without the library's English inside.
+    answer = problem(call(gateway, f"/r1/{SERVICE}/ho-so/H1", "not-a-jwt"))
+    assert (answer["status"], answer["detail"]) == (401, "Token bị từ chối: token sai định dạng.")
+    answer = problem(call(gateway, f"/r1/{SERVICE}/ho-so/H1", "not-a-jwt", Accept_Language="en"))
+    assert answer["detail"] == "Token rejected: the token is malformed."

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from congso.lgsp import keys, messagelog
 from congso.lgsp.gateway import upstream
-from congso.lgsp.gateway.asgi import Gateway
+from congso.lgsp.gateway.asgi import ENGLISH, VIETNAMESE, Gateway, GatewayError
 from congso.lgsp.gateway.logwriter import LogWriteFailed, LogWriter
 from congso.lgsp.models import MessageRecord
 from tests.support.subprocesses import database_url_for_subprocess
@@ -75,6 +75,59 @@ async def _get(pool, url, timeout=2.0):
     body = b"".join([chunk async for chunk in response.aiter_raw()])
     await response.aclose()
     return response.status_code, body
+
+
+def _claims(**changes) -> dict:
+    now = int(time.time())
+    claims = {"iss": "congso", "aud": "lgsp", "sub": "GOV/X/Y", "jti": "j", "iat": now, "exp": now + 600}
+    return {k: v for k, v in {**claims, **changes}.items() if v is not None}
+
+
+def test_a_refused_token_says_why_in_the_callers_language_without_the_libraries_words():
+    private = Ed25519PrivateKey.generate()
+    snapshot = _snapshot(private)
+    now = int(time.time())
+    cases = {
+        "expired": (_claims(iat=now - 700, exp=now - 100), "k1", "Token bị từ chối: token đã hết hạn."),
+        "not yet valid": (
+            _claims(iat=now + 300),
+            "k1",
+            "Token bị từ chối: token chưa đến thời điểm có hiệu lực.",
+        ),
+        "wrong audience": (
+            _claims(aud="other"),
+            "k1",
+            "Token bị từ chối: token không cấp cho cổng này (sai audience).",
+        ),
+        "wrong issuer": (
+            _claims(iss="other"),
+            "k1",
+            "Token bị từ chối: token không do cổng này cấp (sai issuer).",
+        ),
+        "no jti": (_claims(jti=None), "k1", "Token bị từ chối: token thiếu thông tin bắt buộc."),
+        "unknown key": (
+            _claims(),
+            "k9",
+            "Token bị từ chối: chữ ký không hợp lệ hoặc khóa ký không được công bố.",
+        ),
+    }
+    tokens = {name: keys.sign_token(claims, kid, private) for name, (claims, kid, _) in cases.items()}
+    forged = keys.sign_token(_claims(), "k1", Ed25519PrivateKey.generate())
+    tokens["bad signature"], cases["bad signature"] = forged, (None, None, cases["unknown key"][2])
+    english = {
+        "expired": "Token rejected: the token has expired.",
+        "bad signature": "Token rejected: bad signature, or a signing key that is not published.",
+    }
+    for name, token in tokens.items():
+        with pytest.raises(GatewayError) as refused:
+            Gateway()._authenticate(snapshot, {"authorization": f"Bearer {token}"})
+        error = refused.value
+        assert (error.status, error.kind, error.source) == (401, "invalid-token", "gateway"), name
+        assert error.detail[VIETNAMESE] == cases[name][2], name
+        if name in english:
+            assert error.detail[ENGLISH] == english[name]
+        # The library's own English ("Signature has expired", "Invalid audience"…) stays out.
+        assert "Signature" not in error.detail[VIETNAMESE] + error.detail[ENGLISH], name
 
 
 def test_the_pool_reuses_a_connection_and_replaces_one_the_provider_closed():

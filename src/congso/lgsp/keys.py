@@ -99,7 +99,29 @@ def sign_token(claims: dict, kid: str, private_key: Ed25519PrivateKey) -> str:
 
 
 class InvalidToken(Exception):
-    """The token is malformed, expired, for another audience or issuer, or signed by an unknown key."""
+    """The token is malformed, expired, for another audience or issuer, or signed by an unknown key.
+    ``reason`` names which, as one of ``TOKEN_REASONS``: the message is the token library's English, for
+    logs; callers that answer integrators word the reason themselves."""
+
+    def __init__(self, message: str, reason: str = "malformed"):
+        super().__init__(message)
+        self.reason = reason
+
+
+# The token library's failures by reason, the most specific first (a bad signature is a DecodeError too).
+TOKEN_REASONS = (
+    (jwt.ExpiredSignatureError, "expired"),
+    (jwt.ImmatureSignatureError, "not-yet-valid"),  # iat or nbf in the future
+    (jwt.InvalidSignatureError, "bad-signature"),
+    (jwt.InvalidAudienceError, "wrong-audience"),
+    (jwt.InvalidIssuerError, "wrong-issuer"),
+    (jwt.MissingRequiredClaimError, "missing-claim"),
+)
+
+
+def _invalid(exc: jwt.PyJWTError) -> InvalidToken:
+    reason = next((name for kind, name in TOKEN_REASONS if isinstance(exc, kind)), "malformed")
+    return InvalidToken(str(exc), reason)
 
 
 @lru_cache(maxsize=64)
@@ -114,12 +136,13 @@ def verify_token(token: str, jwks: dict, *, audience: str, issuer: str, leeway: 
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
-        raise InvalidToken(str(exc)) from exc
+        raise _invalid(exc) from exc
     if header.get("alg") != ALGORITHM:
-        raise InvalidToken("unexpected algorithm")
+        raise InvalidToken("unexpected algorithm", "bad-signature")
     jwk = next((k for k in jwks.get("keys", []) if k.get("kid") == header.get("kid")), None)
     if jwk is None:
-        raise InvalidToken("unknown key")
+        # Signed by a key the gateway does not publish (withdrawn, or never ours): as good as forged.
+        raise InvalidToken("unknown key", "bad-signature")
     key = _verification_key(jwk.get("kid", ""), jwk.get("x", ""))
     try:
         return jwt.decode(
@@ -132,7 +155,7 @@ def verify_token(token: str, jwks: dict, *, audience: str, issuer: str, leeway: 
             options={"require": ["exp", "iat", "iss", "aud", "sub", "jti"]},
         )
     except jwt.PyJWTError as exc:
-        raise InvalidToken(str(exc)) from exc
+        raise _invalid(exc) from exc
 
 
 def hash_secret(secret: str) -> str:

@@ -13,6 +13,7 @@ the gateway's own words, so Django's translation machinery stays off the data pl
 import asyncio
 import hashlib
 import json
+import logging
 import os
 import re
 import time
@@ -32,7 +33,14 @@ from ..problems import TYPE_BASE  # noqa: E402
 from . import metrics  # noqa: E402
 from .logwriter import LogWriter  # noqa: E402
 from .state import RateLimiter, SeenMessageIds, SnapshotHolder  # noqa: E402
-from .upstream import UpstreamError, UpstreamPool, UpstreamTimeout  # noqa: E402
+from .upstream import (  # noqa: E402
+    ConnectError,
+    ConnectionClosed,
+    ProtocolError,
+    UpstreamError,
+    UpstreamPool,
+    UpstreamTimeout,
+)
 
 HOP_BY_HOP = frozenset(
     {
@@ -60,6 +68,7 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 # Answers up to this size are held until logged and sent in one piece; longer ones are streamed.
 HOLD_BYTES = 64 * 1024
 TOKEN_CACHE_SIZE = 10_000
+logger = logging.getLogger(__name__)
 
 
 # kind → (Vietnamese title, English title). ``type`` and ``status`` are the contract; these are for people.
@@ -81,6 +90,48 @@ TITLES = {
     "provider-unavailable": ("Không kết nối được hệ thống cung cấp", "The provider cannot be reached"),
 }
 VIETNAMESE, ENGLISH = 0, 1
+
+# What failed between the gateway and the provider, in words an integrator can act on; the exception's
+# own text (an address, an OS error, a parser's complaint) goes to the gateway's log, for operators.
+# The most specific first: a closed connection is a ConnectError too.
+PROVIDER_FAILURES = (
+    (ConnectionClosed, ("Hệ thống cung cấp đã đóng kết nối.", "The provider closed the connection.")),
+    (ConnectError, ("Không kết nối được tới hệ thống cung cấp.", "Could not connect to the provider.")),
+    (
+        ProtocolError,
+        (
+            "Trả lời của hệ thống cung cấp không phải HTTP hợp lệ.",
+            "The provider's answer was not valid HTTP.",
+        ),
+    ),
+)
+PROVIDER_FAILURE = ("Trao đổi với hệ thống cung cấp bị lỗi.", "The exchange with the provider failed.")
+# keys.InvalidToken.reason → why the token was refused, instead of the token library's English text.
+TOKEN_REFUSALS = {
+    "expired": ("Token bị từ chối: token đã hết hạn.", "Token rejected: the token has expired."),
+    "not-yet-valid": (
+        "Token bị từ chối: token chưa đến thời điểm có hiệu lực.",
+        "Token rejected: the token is not valid yet.",
+    ),
+    "bad-signature": (
+        "Token bị từ chối: chữ ký không hợp lệ hoặc khóa ký không được công bố.",
+        "Token rejected: bad signature, or a signing key that is not published.",
+    ),
+    "wrong-audience": (
+        "Token bị từ chối: token không cấp cho cổng này (sai audience).",
+        "Token rejected: the token was not issued for this gateway (wrong audience).",
+    ),
+    "wrong-issuer": (
+        "Token bị từ chối: token không do cổng này cấp (sai issuer).",
+        "Token rejected: the token was not issued by this gateway (wrong issuer).",
+    ),
+    "missing-claim": (
+        "Token bị từ chối: token thiếu thông tin bắt buộc.",
+        "Token rejected: the token lacks a required claim.",
+    ),
+    "malformed": ("Token bị từ chối: token sai định dạng.", "Token rejected: the token is malformed."),
+}
+TOKEN_REFUSED = ("Token bị từ chối.", "Token rejected.")
 
 
 class GatewayError(Exception):
@@ -322,8 +373,8 @@ class Gateway:
         try:
             claims = self._verified(token.strip(), snapshot)
         except keys.InvalidToken as exc:
-            # The reason is the token library's own words, the same in both languages.
-            raise GatewayError(401, "invalid-token", (f"Token bị từ chối: {exc}.", str(exc))) from exc
+            detail = TOKEN_REFUSALS.get(exc.reason, TOKEN_REFUSED)
+            raise GatewayError(401, "invalid-token", detail) from exc
         credential = snapshot["credentials"].get(claims.get("client_id"))
         if (
             credential is None
@@ -528,9 +579,9 @@ def _provider_failure(exc: Exception, timeout: float) -> GatewayError:
             (f"Không có trả lời trong {timeout:g} giây.", f"No answer within {timeout:g} s."),
             source="provider",
         )
-    # The failure's name (ConnectError…) is for the operators: the same in both languages.
-    name = type(exc).__name__
-    return GatewayError(502, "provider-unavailable", (name, name), source="provider")
+    logger.warning("LGSP provider failure: %s: %s", type(exc).__name__, exc)
+    detail = next((words for kind, words in PROVIDER_FAILURES if isinstance(exc, kind)), PROVIDER_FAILURE)
+    return GatewayError(502, "provider-unavailable", detail, source="provider")
 
 
 def _at_most(limit: int) -> tuple[str, str]:

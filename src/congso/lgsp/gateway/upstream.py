@@ -27,11 +27,15 @@ class UpstreamError(Exception):
 
 
 class ConnectError(UpstreamError):
-    pass
+    """No connection to the provider could be opened."""
+
+
+class ConnectionClosed(ConnectError):
+    """The provider closed or reset an open connection before its answer was complete."""
 
 
 class ProtocolError(UpstreamError):
-    pass
+    """The provider's answer was not valid HTTP."""
 
 
 class UpstreamTimeout(UpstreamError):
@@ -82,11 +86,13 @@ class Response:
 
 
 async def _next_event(conn: _Connection, timeout: float):
+    hung_up = False
     while True:
         try:
             event = conn.h11.next_event()
         except h11.RemoteProtocolError as exc:
-            raise ProtocolError(str(exc)) from exc
+            # h11 calls a hang-up mid-answer a protocol error; for the caller it is a closed connection.
+            raise (ConnectionClosed if hung_up else ProtocolError)(str(exc)) from exc
         if event is h11.NEED_DATA:
             try:
                 async with asyncio.timeout(timeout):
@@ -94,13 +100,14 @@ async def _next_event(conn: _Connection, timeout: float):
             except TimeoutError:
                 raise UpstreamTimeout("read") from None
             except OSError as exc:
-                raise ConnectError(str(exc)) from exc
+                raise ConnectionClosed(str(exc)) from exc
+            hung_up = not data
             conn.h11.receive_data(data)
             continue
         if event is h11.PAUSED:
             raise ProtocolError("the provider answered more than one message")
         if isinstance(event, h11.ConnectionClosed):
-            raise ConnectError("the provider closed the connection")
+            raise ConnectionClosed("the provider closed the connection")
         return event
 
 
@@ -215,4 +222,4 @@ class UpstreamPool:
             except TimeoutError:
                 raise UpstreamTimeout("write") from None
             except OSError as exc:
-                raise ConnectError(str(exc)) from exc
+                raise ConnectionClosed(str(exc)) from exc
