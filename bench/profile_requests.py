@@ -43,6 +43,8 @@ def _requests(scenario: str, info: dict, client, count: int):
         from congso.dossiers.models import Dossier
 
         dossier = Dossier.objects.filter(receiving_agency_id=ward).order_by("-pk").first()
+        if dossier is None:
+            raise SystemExit("dossier: no dossier yet; list 'online' or 'counter' before it in --scenarios")
         path = reverse("dossiers:detail", args=[dossier.code])
         return [lambda: client.get(path)] * count
     if scenario == "online":
@@ -110,6 +112,7 @@ def measure(scenario: str, info: dict, count: int, profile: bool, sort: str, sho
 
     client = _client_for(scenario, info)
     calls = _requests(scenario, info, client, count + 6)
+    template_times = _time_templates() if os.environ.get("TEMPLATE_TIMES") else None
     for call in calls[:5]:  # warm: templates compiled, caches filled, the connection open
         response = call()
         if response.status_code >= 400:
@@ -129,16 +132,56 @@ def measure(scenario: str, info: dict, count: int, profile: bool, sort: str, sho
         calls[-1]()
     result = {"scenario": scenario, "cpu_ms": cpu / count * 1000, "wall_ms": wall / count * 1000}
     result["queries"] = len(queries.captured_queries)
+    if template_times is not None:
+        result["templates"] = sorted(
+            ((name, seconds / (count + 1) * 1000) for name, seconds in template_times.items()),
+            key=lambda item: -item[1],
+        )
     if profiler:
         result["by_layer"] = by_layer(pstats.Stats(profiler), count)
         out = io.StringIO()
         restrictions = [PROFILE_FILTER, 45] if PROFILE_FILTER else [45]  # e.g. PROFILE_FILTER=congso
         pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(*restrictions)
         result["profile"] = out.getvalue()
+        if os.environ.get("PROFILE_DUMP"):  # a file for pstats / snakeviz: callers, callees
+            profiler.dump_stats(os.environ["PROFILE_DUMP"])
     if show_sql:
         width = int(os.environ.get("SQL_WIDTH", "240"))  # SQL_WIDTH=5000 shows whole statements
         result["sql"] = [q["sql"][:width] for q in queries.captured_queries]
     return result
+
+
+def _time_templates() -> dict[str, float]:
+    """CPU per template, its includes counted in it (TEMPLATE_TIMES=1): which part of a page costs."""
+    from django.template import base as template_base
+    from django.template import library
+
+    times: dict[str, float] = {}
+    render = template_base.Template._render
+
+    def timed(self, context):
+        started = time.process_time()
+        try:
+            return render(self, context)
+        finally:
+            times[self.name] = times.get(self.name, 0.0) + time.process_time() - started
+
+    template_base.Template._render = timed
+    for node_class in (library.SimpleNode, library.InclusionNode):
+        node_class.render = _timed_tag(node_class.render, times)
+    return times
+
+
+def _timed_tag(render, times: dict[str, float]):
+    def timed(self, context):
+        started = time.process_time()
+        try:
+            return render(self, context)
+        finally:
+            name = f"{{% {self.func.__name__} %}}"
+            times[name] = times.get(name, 0.0) + time.process_time() - started
+
+    return timed
 
 
 LAYERS = (
@@ -187,6 +230,8 @@ def main() -> None:
                 f"queries {result['queries']:3d}  {ratio} floor",
                 flush=True,
             )
+            for name, ms in result.get("templates", []):
+                print(f"      {ms:7.2f} ms  {name}")
             for statement in result.get("sql", []):
                 print(f"      {statement}")
             if "by_layer" in result:

@@ -61,3 +61,29 @@ def test_entering_the_admin_needs_the_staff_flag_too(official, agencies):
     person = official("khongstaff")
     services.add_membership(person, agencies["justice"], Role.AGENCY_ADMIN)
     assert admin_scope(person).is_admin and not may_enter_admin(person)
+
+
+def test_the_scope_is_computed_once_per_request_and_follows_a_change_made_in_it(
+    official, agencies, django_assert_num_queries, monkeypatch
+):
+    from congso.agencies import permissions
+    from congso.core import request_cache
+
+    computed = []
+    compute = permissions._admin_scope
+    monkeypatch.setattr(permissions, "_admin_scope", lambda user: computed.append(user) or compute(user))
+    person = official("hanhchinh", is_staff=True)
+    services.add_membership(person, agencies["justice"], Role.LEADER)
+    with request_cache.bound():
+        services.memberships_for(person)  # the workspace gate reads them first on every page
+        # The navigation asks again and again; an officer who administers nothing costs no query.
+        with django_assert_num_queries(0):
+            for _ in range(5):
+                assert admin_scope(person) == NO_SCOPE
+        assert len(computed) == 1
+        services.add_membership(person, agencies["justice"], Role.AGENCY_ADMIN)
+        scope = admin_scope(person)
+        assert scope.covers(agencies["justice"]) and scope.covers(agencies["justice_admin_division"])
+        granted = next(m for m in services.memberships_for(person) if m.role == Role.AGENCY_ADMIN)
+        services.end_membership(granted)
+        assert admin_scope(person) == NO_SCOPE

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection as db_connection
 from django.test import override_settings
 from django.utils import timezone, translation
 
@@ -196,3 +197,64 @@ def test_traffic_per_service_and_per_consumer_from_the_log():
         "GOV/000.00.04.H08/KHAC": 1,
     }
     assert services.traffic(now + timedelta(seconds=1), now + timedelta(hours=1)) == []
+
+
+# --- PostgreSQL: a batch in one statement once the writer knows the head ---------------------------
+
+on_postgresql = pytest.mark.skipif(
+    db_connection.vendor != "postgresql",
+    reason="Needs PostgreSQL: the one-statement batch is written only there (SQLite has no writes in WITH).",
+)
+
+
+def head():
+    from congso.lgsp.models import LogHead
+
+    row = LogHead.objects.get(pk=1)
+    return row.seq, row.hash
+
+
+@on_postgresql
+def test_after_the_first_batch_each_batch_is_one_statement_chained_onto_the_known_head(registry):
+    provider, consumer = registry["provider"], registry["consumer"]
+    messagelog.append([entry(1)])  # the head is locked and read: now this process knows it
+    assert messagelog._known_head == head()
+    calls = []
+    one_statement = messagelog._execute_prepared
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(messagelog, "_execute_prepared", lambda *a: calls.append(a) or one_statement(*a))
+        messagelog.append(
+            [entry(n, client_system_id=consumer.pk, provider_system_id=provider.pk) for n in (2, 3)]
+        )
+        messagelog.append([entry(4, client_system_id=consumer.pk, provider_system_id=provider.pk)])
+    assert len(calls) == 2
+    assert messagelog._known_head == head() == (4, MessageRecord.objects.get(seq=4).hash)
+    assert messagelog.verify().ok
+    # The day's counts: created by the first batch, added to by the second.
+    assert dict(ExchangeDay.objects.values_list("system__code", "count")) == {"HOTICH": 3, "MOTCUA": 3}
+
+
+@on_postgresql
+def test_a_head_moved_by_another_writer_is_read_again_and_nothing_is_lost(five):
+    stale = messagelog._known_head
+    messagelog._known_head = None
+    messagelog.append([entry(6)])  # another gateway process: the head moves on without this one knowing
+    messagelog._known_head = stale
+    assert messagelog.append([entry(7)]) == 1
+    assert [r.message_id for r in MessageRecord.objects.order_by("seq")][-2:] == ["msg-6", "msg-7"]
+    assert messagelog._known_head == head() and head()[0] == 7
+    assert messagelog.verify().ok
+
+
+@on_postgresql
+def test_a_replayed_message_id_refuses_the_whole_batch_and_changes_nothing(five):
+    from django.db import IntegrityError
+
+    before = head()
+    assert messagelog._known_head == before
+    with pytest.raises(IntegrityError):
+        messagelog.append([entry(6), entry(3)])  # msg-3 is logged already
+    assert messagelog._known_head is None  # the next batch reads the head again
+    assert head() == before and MessageRecord.objects.count() == 5
+    assert messagelog.append([entry(6)]) == 1  # the caller's transaction is still usable
+    assert messagelog.verify().ok

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from congso.core import request_cache
+
 from .models import Agency, Role, StaffMembership
 
 # The roles an agency administrator may grant: officers' roles, never an administrative one.
@@ -75,25 +77,37 @@ def _active(user) -> bool:
     )
 
 
-def admin_scope(user) -> AdminScope:
-    """The ``AdminScope`` of ``user`` today. Reads only (two queries at most); raises nothing."""
-    from . import services
+ADMIN_SCOPE_MEMO = "agencies.admin_scope"
 
+
+def admin_scope(user) -> AdminScope:
+    """The ``AdminScope`` of ``user`` today, computed once per request (``core.request_cache``: the
+    workspace navigation alone asks for it several times a page; a membership or agency saved during the
+    request drops it, with the memberships). Reads only; raises nothing."""
     if not _active(user):
         return NO_SCOPE
+    return request_cache.remember((ADMIN_SCOPE_MEMO, user.pk, user.is_superuser), lambda: _admin_scope(user))
+
+
+def _admin_scope(user) -> AdminScope:
+    from . import services
+
     if user.is_superuser:
         return AdminScope(is_superuser=True, agency_ids=None, grantable_roles=frozenset(Role.values))
-    if services.has_role(user, Role.PLATFORM_ADMIN):
+    # Today's memberships, already read for this request (with their agencies): most officers administer
+    # nothing, and for them no query is built at all.
+    memberships = services.memberships_for(user)
+    if any(m.role == Role.PLATFORM_ADMIN for m in memberships):
         return AdminScope(
             is_platform_admin=True,
             agency_ids=None,
             grantable_roles=frozenset(Role.values) - {Role.PLATFORM_ADMIN},
         )
-    administered = list(services.agencies_for(user, [Role.AGENCY_ADMIN]))
+    administered = {m.agency_id: m.agency for m in memberships if m.role == Role.AGENCY_ADMIN}
     if not administered:
         return NO_SCOPE
-    ids = {agency.pk for agency in administered}
-    for agency in administered:
+    ids = set(administered)
+    for agency in administered.values():
         ids.update(child.pk for child in services.agency_descendants(agency))
     return AdminScope(agency_ids=frozenset(ids), grantable_roles=OFFICER_ROLES)
 

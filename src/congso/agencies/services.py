@@ -40,6 +40,7 @@ from .models import (
     UnitSuccession,
 )
 from .permissions import (
+    ADMIN_SCOPE_MEMO,
     SUPERUSER_ONLY_USER_FIELDS,
     AdminScope,
     admin_scope,
@@ -158,6 +159,7 @@ def _memberships_today(user) -> list[StaffMembership]:
 def _forget_memberships(sender, **kwargs) -> None:
     # Whoever changes a membership or an agency's validity in this request sees the change at once.
     request_cache.forget(_MEMO)
+    request_cache.forget(ADMIN_SCOPE_MEMO)
 
 
 def memberships_for(user, on: date | None = None) -> list[StaffMembership]:

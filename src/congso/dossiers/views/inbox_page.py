@@ -18,7 +18,7 @@ from congso.catalog import services as catalog
 from congso.workspace.permissions import workspace_required
 
 from .. import deadlines, extensions, forms, inbox
-from ..models import Channel, Dossier, Status
+from ..models import Channel, Status
 from .common import error_summary, moment
 from .counter_intake import receive_agencies
 
@@ -59,7 +59,7 @@ def filter_form(request, agencies):
 class InboxRow:
     """One line of the inbox, its words and dates prepared here (the page is drawn on every load)."""
 
-    dossier: Dossier
+    dossier: inbox.ListedDossier
     url: str
     deadline: inbox.Deadline
     status_label: str
@@ -89,7 +89,7 @@ def inbox_rows(dossiers, now) -> list[InboxRow]:
             received_text=moment(d.received_at or d.submitted_at),
             due_text=moment(d.due_at),
             code=d.code,
-            procedure_name=d.procedure_version.procedure.name,
+            procedure_name=d.procedure_name,
             applicant_name=d.applicant_name,
         )
         for d in dossiers
