@@ -63,6 +63,8 @@ def test_the_web_unit_passes_options_that_serve_accepts(monkeypatch):
     constants.Interfaces = types.SimpleNamespace(WSGI="wsgi")
     monkeypatch.setitem(__import__("sys").modules, "granian", fake)
     monkeypatch.setitem(__import__("sys").modules, "granian.constants", constants)
+    # The unit's port is the demo's: whatever runs on this machine must not decide this test.
+    monkeypatch.setattr(cli, "_port_in_use", lambda host, port: False)
     assert cli.main(argv[1:]) == 0
     assert seen["address"] == "127.0.0.1" and seen["port"] == 8000 and seen["served"]
     assert seen["target"] == "congso.wsgi:application" and seen["interface"] == "wsgi"
