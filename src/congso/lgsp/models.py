@@ -468,7 +468,8 @@ class SigningKey(models.Model):
 class ExchangeDay(models.Model):
     """How many messages a system exchanged through the gateway on one day, as client or provider.
 
-    The gateway's message log fills it (``lgsp.services.record_exchanges``); ``connected_share`` reads it.
+    The gateway's message log fills it (``lgsp.services.record_exchanges``, or its one-statement batch on
+    PostgreSQL); ``connected_share`` reads it.
     """
 
     system = models.ForeignKey(

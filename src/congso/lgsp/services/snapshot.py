@@ -118,7 +118,8 @@ def registry_stamp() -> str:
 @transaction.atomic
 def record_exchanges(system: System, day: date, count: int = 1) -> None:
     """Add ``count`` messages exchanged by ``system`` on ``day``. The gateway's message log calls this
-    (for the client and the provider of each exchange, batched); nothing else writes ``ExchangeDay``."""
+    (for the client and the provider of each exchange, batched); besides it only the log's one-statement
+    batch on PostgreSQL (``messagelog._one_statement``) writes ``ExchangeDay``, adding the same counts."""
     if count <= 0:
         return
     updated = ExchangeDay.objects.filter(system=system, day=day).update(count=F("count") + count)
