@@ -364,6 +364,8 @@ SECURE_COOKIES = env.bool("CONGSO_SECURE_COOKIES", default=IS_PRODUCTION)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, their row read by a named query (every signed-in request reads it).
+SESSION_ENGINE = "congso.identity.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_COOKIE_NAME = "congso_session"

@@ -3,10 +3,17 @@
 A column read through a union, a subquery or an expression comes back without its model field's
 conversion: SQLite gives a moment as text, PostgreSQL as an aware datetime. ``moment`` makes both the
 aware datetime the ORM would have given.
+
+A named query that reads whole rows of a model (the session, the signed-in account, a draft with its
+version) names them with ``columns`` and turns them into the instance the ORM would have built with
+``instance``: building and compiling the queryset costs several times the round trip on every request
+(``bench/README.md``, "Submissions"), while the statement itself never changes.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.db import connection as default_connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -27,3 +34,60 @@ def moment(value) -> datetime | None:
 def placeholders(values) -> str:
     """``%s, %s, …``, one per value, for an ``IN (…)`` list of parameters."""
     return ", ".join(["%s"] * len(values))
+
+
+def columns(model, alias: str, connection=None) -> str:
+    """``"alias"."column", …``: every concrete column of ``model`` in field order, as ``instance`` reads
+    them. ``alias`` is the table's name or its alias in the statement."""
+    quote = (connection or default_connection).ops.quote_name
+    return ", ".join(f"{quote(alias)}.{quote(field.column)}" for field in model._meta.concrete_fields)
+
+
+def instance(model, row, start: int = 0, connection=None):
+    """The ``model`` instance whose columns (``columns(model, …)``) begin at ``row[start]``, as the ORM
+    builds it: each value through its field's converters (JSON text, SQLite's moments and decimals),
+    then ``Model.from_db``. None when the primary key is NULL (a LEFT JOIN that found nothing)."""
+    connection = connection or default_connection
+    reading = _reading(model, connection)
+    values = list(row[start : start + len(reading.names)])
+    if values[reading.pk_index] is None:
+        return None
+    for index, expression, functions in reading.converters:
+        for convert in functions:
+            values[index] = convert(values[index], expression, connection)
+    return model.from_db(connection.alias, reading.names, values)
+
+
+def width(model) -> int:
+    """How many values of a row ``columns(model, …)`` reads: where the next model's columns begin."""
+    return len(model._meta.concrete_fields)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    names: list[str]
+    pk_index: int
+    converters: list[tuple]
+
+
+_READINGS: dict[tuple, _Reading] = {}
+
+
+def _reading(model, connection) -> _Reading:
+    """The attribute names of ``model``'s concrete fields and, for those whose value needs it, the
+    converters the ORM applies (the backend's and the field's own), worked out once per model and
+    database kind."""
+    key = (model, connection.vendor)
+    if key not in _READINGS:
+        fields = model._meta.concrete_fields
+        converters = []
+        for index, field in enumerate(fields):
+            expression = field.get_col(model._meta.db_table)
+            # In the order the ORM's compiler applies them: the backend's, then the field's.
+            functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(
+                connection
+            )
+            if functions:
+                converters.append((index, expression, functions))
+        _READINGS[key] = _Reading([f.attname for f in fields], fields.index(model._meta.pk), converters)
+    return _READINGS[key]

@@ -2,7 +2,11 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Q
+
+from congso.core import rows
 
 # Set on the request when this backend looked at the password. When a failed sign-in lacks it, an
 # earlier backend (the lockout) refused the attempt before any password was checked.
@@ -34,3 +38,24 @@ class UsernameOrNationalIdBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The signed-in account of a session, or None (gone, or inactive), as ``ModelBackend``'s; read
+        by a named query because every signed-in request asks (``core.rows``)."""
+        User = get_user_model()
+        try:
+            user_id = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        connection = connections[User.objects.db]
+        table = connection.ops.quote_name(User._meta.db_table)
+        pk = connection.ops.quote_name(User._meta.pk.column)
+        # S608: the table and its columns are the model's own names; the id is a parameter.
+        sql = f"SELECT {rows.columns(User, User._meta.db_table, connection)} FROM {table} WHERE {pk} = %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [user_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        user = rows.instance(User, row, connection=connection)
+        return user if self.user_can_authenticate(user) else None
