@@ -447,3 +447,28 @@ def test_deleting_a_file(signed_in, certification, settings, django_capture_on_c
     assert not DraftFile.objects.exists() and not stored.exists()
     assert "Đã xóa tệp “ban-chup.pdf”." in html(signed_in.get(url("apply-papers", draft)))
     assert signed_in.get(url("draft-file-delete", draft, file_id=attached.pk)).status_code == 405
+
+
+def test_find_draft_loads_the_version_procedure_and_agency_in_one_query(
+    signed_in, certification, citizen, other, communes, django_assert_num_queries
+):
+    from congso.portal.drafts import find_draft
+
+    draft = start(signed_in, certification)
+    ApplicationDraft.objects.filter(pk=draft.pk).update(receiving_agency=communes[0])
+    expected = ApplicationDraft.objects.select_related(
+        "procedure_version__procedure", "receiving_agency"
+    ).get(pk=draft.pk)
+    with django_assert_num_queries(1):
+        found = find_draft(citizen, draft.public_id)
+        assert found.procedure_version.procedure.code == certification.procedure.code
+        assert found.procedure_version.form_schema == certification.form_schema
+        assert found.receiving_agency == communes[0]
+    assert {f.attname: getattr(found, f.attname) for f in ApplicationDraft._meta.concrete_fields} == {
+        f.attname: getattr(expected, f.attname) for f in ApplicationDraft._meta.concrete_fields
+    }
+    ApplicationDraft.objects.filter(pk=draft.pk).update(receiving_agency=None)
+    with django_assert_num_queries(1):
+        assert find_draft(citizen, draft.public_id).receiving_agency is None
+    assert find_draft(other, draft.public_id) is None
+    assert find_draft(citizen, uuid.uuid4()) is None
