@@ -17,7 +17,7 @@ from congso.agencies.models import (
     UnitLevel,
     UnitSuccession,
 )
-from congso.core.models import AuditEntry, OutboxEvent
+from congso.core.models import AuditEntry, OutboxEvent, valid_on_q
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,38 @@ def test_memberships_for_loads_the_agency_in_the_same_query(official, tree, djan
     with django_assert_num_queries(1):
         names = [m.agency.name for m in services.memberships_for(person)]
     assert names == ["Sở Tư pháp", "Sở Tài chính"]
+
+
+def test_todays_memberships_are_the_rows_the_orm_reads(official, tree):
+    """The named query behind ``memberships_for`` gives the ORM's rows: in force on both sides (the
+    membership and its agency), the agency's administrative unit loaded, the same order and values."""
+    unit = AdministrativeUnit.objects.create(code="25741", name="Phường Phú Cường", level=UnitLevel.COMMUNE)
+    Agency.objects.filter(pk=tree["justice"].pk).update(administrative_unit=unit)
+    person = official("chuyenvien")
+    services.add_membership(person, tree["justice"], Role.SPECIALIST, title="Chuyên viên")
+    services.add_membership(person, tree["finance"], Role.LEADER, valid_from=today() - timedelta(days=9))
+    services.add_membership(person, tree["province"], Role.CLERK, valid_from=today() + timedelta(days=1))
+    services.add_membership(
+        person, tree["division"], Role.CLERK, valid_from=date(2024, 1, 1), valid_to=date(2024, 12, 31)
+    )
+    StaffMembership.objects.create(user=person, agency=tree["old"], role=Role.CLERK)  # its agency has ended
+
+    expected = list(
+        StaffMembership.objects.filter(valid_on_q(today()), valid_on_q(today(), "agency__"), user=person)
+        .select_related("agency__administrative_unit")
+        .order_by("agency__code", "role")
+    )
+    read = services._read_memberships(person.pk, today())
+    assert [m.pk for m in read] == [m.pk for m in expected] and len(read) == 2
+
+    def values(obj):
+        return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+    for got, want in zip(read, expected, strict=True):
+        assert values(got) == values(want)
+        assert values(got.agency) == values(want.agency)
+        assert got.agency.administrative_unit == want.agency.administrative_unit
+    assert read[0].agency.administrative_unit == unit and read[1].agency.administrative_unit is None
 
 
 def test_an_ended_membership_no_longer_counts(official, tree):
