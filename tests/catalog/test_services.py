@@ -9,6 +9,7 @@ from congso.catalog import services
 from congso.catalog.models import (
     FeeKind,
     LifeEvent,
+    ProcedureVersion,
     TimeLimitUnit,
     VersionStatus,
 )
@@ -33,6 +34,50 @@ def test_version_in_force_follows_the_date(make_procedure):
     assert services.version_in_force("2.000815", on=date(2024, 5, 1)).legal_basis == "Cũ"
     assert services.version_in_force("2.000815", on=date(2025, 7, 1)).legal_basis == "Mới"
     assert services.version_in_force("2.000815").number == 2
+
+
+def test_the_version_in_force_is_the_one_the_querysets_rule_gives(make_procedure):
+    """``version_in_force`` reads by a named query; on every day around the versions' periods it gives
+    the version ``ProcedureVersion.objects.in_force`` gives, with the same values, procedure and field."""
+    procedure = make_procedure(
+        "2.000815", "Chứng thực bản sao", effective_from=date(2020, 1, 1), effective_to=date(2025, 6, 30)
+    )
+    ProcedureVersionFactory(
+        procedure=procedure,
+        number=2,
+        status=VersionStatus.PUBLISHED,
+        effective_from=date(2025, 7, 1),
+        effective_to=date(2025, 12, 31),
+    )
+    ProcedureVersionFactory(
+        procedure=procedure, number=3, status=VersionStatus.DRAFT, effective_from=date(2026, 1, 1)
+    )
+
+    def values(obj):
+        return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+    for day in (
+        date(2019, 12, 31),
+        date(2020, 1, 1),
+        date(2025, 6, 30),
+        date(2025, 7, 1),
+        date(2025, 12, 31),
+        date(2026, 1, 1),
+    ):
+        expected = (
+            ProcedureVersion.objects.in_force(day)
+            .filter(procedure__code="2.000815")
+            .order_by("-number")
+            .first()
+        )
+        if expected is None:
+            with pytest.raises(services.ProcedureNotAvailable):
+                services.version_in_force("2.000815", on=day)
+            continue
+        found = services.version_in_force("2.000815", on=day)
+        assert values(found) == values(expected), day
+        assert values(found.procedure) == values(expected.procedure)
+        assert found.procedure.field == expected.procedure.field
 
 
 def test_no_version_in_force_raises_with_vietnamese_message(make_procedure):
