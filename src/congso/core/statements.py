@@ -39,24 +39,65 @@ class Insert:
 
 
 def values(model, objs, connection=None, *, replace: dict | None = None) -> Insert:
-    """The ``INSERT`` of ``objs`` with Django's insert compiler doing the values (what ``save()`` would
-    send). ``replace`` maps a field name to an SQL expression (without parameters) that stands for that
-    field's value in every row (the task's arguments computed from the deliveries, ``core.events``)."""
+    """The ``INSERT`` of ``objs`` with the values ``save()`` would send: each field's ``pre_save``
+    (``auto_now_add`` set on the instance too) and ``get_db_prep_save``, as Django's insert compiler does.
+    ``replace`` maps a field name to an SQL expression (without parameters) that stands for that field's
+    value in every row (the task's arguments computed from the deliveries, ``core.events``).
+
+    The compiler itself is used only where a value is an expression or a field writes its own
+    placeholder (``_by_compiler``); building it for each change cost more than the rows' values."""
     connection = connection or default_connection
     replace = replace or {}
-    fields = [f for f in model._meta.concrete_fields if not f.generated]
-    has_auto_pk = isinstance(model._meta.pk, _AUTO_FIELDS)
-    if has_auto_pk:
-        fields = [f for f in fields if f is not model._meta.pk]
-    query = InsertQuery(model)
-    query.insert_values(fields, objs, raw=False)
-    compiler = query.get_compiler(connection=connection)
-    insert = Insert(model, list(objs), returning=has_auto_pk)
-    insert.columns = [connection.ops.quote_name(f.column) for f in fields]
+    fields, columns, plain = _insert_fields(model, connection)
+    insert = Insert(model, list(objs), returning=isinstance(model._meta.pk, _AUTO_FIELDS))
+    insert.columns = list(columns)
+    if not plain:
+        return _by_compiler(insert, fields, connection, replace)
+    rows, params = [], []
     for obj in objs:
         placeholders = []
         for f in fields:
-            value = compiler.pre_save_val(f, obj)  # sets auto_now_add values on the instance too
+            value = f.pre_save(obj, True)
+            if f.name in replace:
+                placeholders.append(replace[f.name])
+                continue
+            if hasattr(value, "resolve_expression"):
+                return _by_compiler(insert, fields, connection, replace)
+            placeholders.append("%s")
+            params.append(f.get_db_prep_save(value, connection=connection))
+        rows.append("(" + ", ".join(placeholders) + ")")
+    insert.rows, insert.params = rows, params
+    return insert
+
+
+_INSERT_FIELDS: dict[tuple, tuple] = {}
+
+
+def _insert_fields(model, connection) -> tuple[list, list[str], bool]:
+    """The fields an INSERT of ``model`` writes (not its automatic key, nor generated columns), their
+    quoted columns, and whether each takes a plain ``%s`` (no field writes its own placeholder)."""
+    key = (model, connection.vendor)
+    if key not in _INSERT_FIELDS:
+        fields = [f for f in model._meta.concrete_fields if not f.generated]
+        if isinstance(model._meta.pk, _AUTO_FIELDS):
+            fields = [f for f in fields if f is not model._meta.pk]
+        columns = [connection.ops.quote_name(f.column) for f in fields]
+        plain = not any(hasattr(f, "get_placeholder") for f in fields)
+        _INSERT_FIELDS[key] = (fields, columns, plain)
+    return _INSERT_FIELDS[key]
+
+
+def _by_compiler(insert: Insert, fields, connection, replace: dict) -> Insert:
+    """``values`` through Django's insert compiler, for an expression value or a field with its own
+    placeholder."""
+    query = InsertQuery(insert.model)
+    query.insert_values(fields, insert.objs, raw=False)
+    compiler = query.get_compiler(connection=connection)
+    insert.rows, insert.params = [], []
+    for obj in insert.objs:
+        placeholders = []
+        for f in fields:
+            value = compiler.pre_save_val(f, obj)
             if f.name in replace:
                 placeholders.append(replace[f.name])
                 continue
