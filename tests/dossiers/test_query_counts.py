@@ -114,12 +114,12 @@ def test_dossier_page_queries(client, actors, submit, django_assert_max_num_quer
     url = reverse("dossiers:detail", args=[dossier.code])
     assert client.get(url).status_code == 200
     # GATE; the dossier (visible_to, related rows joined); its processing agencies; the status history,
-    # hand-overs, supplement requests, papers and extensions for the page, and again for the timeline
-    # (status history, hand-overs, extensions); whether it has hand-overs and supplement requests (the
-    # actions offered); the working-day calendar (once per request); the payment intents (the payments
+    # hand-overs, supplement requests, papers and extensions, read once for the page and its timeline
+    # (services.timeline_rows); whether it has supplement requests (the actions offered); the working-day
+    # calendar (once per request); the payment intents (the payments
     # block's panel, dossiers.extensions); the audit line of the officer's read (who used my data); the
     # registries' panel: the dossier's registry lookups and the version's papers. The notifications
     # block: the header's unread count and the dossier's notifications in its history. The documents
     # block's panel: the official documents linked to the dossier.
-    with django_assert_max_num_queries(GATE + 20):
+    with django_assert_max_num_queries(GATE + 16):
         assert client.get(url).status_code == 200

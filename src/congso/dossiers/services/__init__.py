@@ -91,6 +91,7 @@ from .reading import (
     result_papers,
     status_event_names,
     timeline,
+    timeline_rows,
     visible_to,
 )
 from .reception import accept, provide_supplement, refuse, request_supplement
@@ -162,6 +163,7 @@ __all__ = [
     "stop",
     "submit_online",
     "timeline",
+    "timeline_rows",
     "visible_to",
     "withdraw",
 ]

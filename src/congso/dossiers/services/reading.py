@@ -75,11 +75,32 @@ class TimelineEntry:
     actor_label: str = ""
 
 
-def timeline(dossier) -> list[TimelineEntry]:
+def timeline_rows(dossier) -> dict[str, list]:
+    """What ``timeline`` reads of ``dossier``, with the accounts and agencies it shows: ``changes`` (status
+    changes), ``hand_overs`` and ``extensions`` (oldest first). The dossier page reads them here once for
+    its history, its control sheet and its list of produced forms."""
+    return {
+        "changes": list(dossier.status_changes.select_related("by")),
+        "hand_overs": list(
+            dossier.hand_overs.select_related(
+                "from_agency", "to_agency", "given_by", "received_by", "step_completed_by"
+            )
+        ),
+        "extensions": list(dossier.extensions.select_related("extended_by").order_by("extended_at", "id")),
+    }
+
+
+def timeline(dossier, *, changes=None, hand_overs=None, extensions=None) -> list[TimelineEntry]:
     """Status changes, hand-overs and extensions of ``dossier``, merged in time order (oldest first).
-    Reads only; checks no permission (the caller has)."""
+    Reads only; checks no permission (the caller has). A page that has already read some of them passes
+    them (``timeline_rows`` reads all three as this needs them), so each is read once."""
+    if changes is None or hand_overs is None or extensions is None:
+        read = timeline_rows(dossier)
+        changes = read["changes"] if changes is None else changes
+        hand_overs = read["hand_overs"] if hand_overs is None else hand_overs
+        extensions = read["extensions"] if extensions is None else extensions
     entries = []
-    for change in dossier.status_changes.select_related("by"):
+    for change in changes:
         entries.append(
             TimelineEntry(
                 at=change.at,
@@ -97,9 +118,7 @@ def timeline(dossier) -> list[TimelineEntry]:
                 },
             )
         )
-    for row in dossier.hand_overs.select_related(
-        "from_agency", "to_agency", "given_by", "received_by", "step_completed_by"
-    ):
+    for row in hand_overs:
         entries.append(
             TimelineEntry(
                 at=row.handed_at,
@@ -122,7 +141,7 @@ def timeline(dossier) -> list[TimelineEntry]:
                 },
             )
         )
-    for ext in dossier.extensions.select_related("extended_by"):
+    for ext in extensions:
         entries.append(
             TimelineEntry(
                 at=ext.extended_at,

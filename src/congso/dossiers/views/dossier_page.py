@@ -45,18 +45,22 @@ def _form_answers(dossier):
     ]
 
 
-def _produced_forms(dossier, changes) -> list[dict]:
+def _produced_forms(dossier, changes, *, handed_over=None, extensions=None) -> list[dict]:
     """The standard forms produced for ``dossier`` (by code; one entry per extension letter), each with
-    the link to its PDF."""
+    the link to its PDF. ``handed_over`` and ``extensions``: what the page has already read, if it has."""
     codes = {c.form_code for c in changes if c.form_code}
-    if dossier.hand_overs.exists():
+    if handed_over is None:
+        handed_over = dossier.hand_overs.exists()
+    if handed_over:
         codes.add(FormCode.CONTROL_SHEET)
     labels = dict(FormCode.choices)
     entries = []
     for code in sorted(codes):
         url = reverse("dossiers:form_pdf", args=[dossier.code, code])
         entries.append({"code": code, "label": labels.get(code, code), "url": url, "note": ""})
-    for extension in dossier.extensions.order_by("extended_at", "id"):
+    if extensions is None:
+        extensions = dossier.extensions.order_by("extended_at", "id")
+    for extension in extensions:
         url = reverse("dossiers:form_pdf", args=[dossier.code, FormCode.APOLOGY_EXTENSION])
         entries.append(
             {
@@ -98,15 +102,14 @@ def detail(request, code):
     # used my data").
     audit.record("dossiers.view", dossier, actor=request.user)
     now = timezone.now()
-    changes = list(dossier.status_changes.select_related("by"))
-    hand_overs = list(
-        dossier.hand_overs.select_related("from_agency", "to_agency", "given_by", "received_by")
-    )
+    # The history, the control sheet and the produced forms show the same rows: read once.
+    read = services.timeline_rows(dossier)
+    changes, hand_overs, extensions_made = read["changes"], read["hand_overs"], read["extensions"]
     supplement = SupplementRequest.objects.filter(dossier=dossier).select_related("requested_by").first()
     papers = list(dossier.papers.select_related("uploaded_by"))
     stage_labels = dict(PaperStage.choices)
     timeliness = dict(Timeliness.choices)
-    produced = _produced_forms(dossier, changes)
+    produced = _produced_forms(dossier, changes, handed_over=bool(hand_overs), extensions=extensions_made)
     context = {
         "dossier": dossier,
         "status_label": states.status_label(dossier.status),
@@ -128,7 +131,7 @@ def detail(request, code):
         ],
         "supplement": supplement,
         "timeline": sorted(
-            [_timeline_row(entry) for entry in services.timeline(dossier)]
+            [_timeline_row(entry) for entry in services.timeline(dossier, **read)]
             + [{"entry": note, "note": True} for note in extensions.timeline_notes(dossier)],
             key=lambda row: row["entry"].at,
         ),
