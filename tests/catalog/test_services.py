@@ -206,3 +206,31 @@ def test_a_version_found_in_force_is_not_checked_again_in_the_same_request(
             assert services.is_in_force(version)
     with django_assert_num_queries(1):  # outside a request: read
         assert services.is_in_force(version)
+
+
+def test_a_versions_papers_are_read_once_per_request_and_an_edit_is_seen_at_once(
+    make_procedure, django_assert_num_queries
+):
+    from congso.core import request_cache
+
+    make_procedure(
+        "2.000815",
+        "Chứng thực bản sao",
+        papers=[
+            {"code": "giay-to", "name": "Giấy tờ cần chứng thực"},
+            {"code": "to-khai", "name": "Tờ khai"},
+        ],
+    )
+    version = services.version_in_force("2.000815")
+    with request_cache.bound():
+        with django_assert_num_queries(1):
+            assert [p.code for p in services.required_papers(version)] == ["giay-to", "to-khai"]
+        with django_assert_num_queries(0):
+            services.required_papers(version).clear()  # a copy: the memo is not changed by the caller
+            assert len(services.required_papers(version)) == 2
+        paper = services.required_papers(version)[1]
+        paper.name = "Tờ khai (mẫu mới)"
+        paper.save()
+        assert [p.name for p in services.required_papers(version)][1] == "Tờ khai (mẫu mới)"
+    with django_assert_num_queries(1):  # outside a request: read each time
+        assert len(services.required_papers(version)) == 2

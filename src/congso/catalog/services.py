@@ -12,6 +12,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.db.models import Count, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -422,10 +424,33 @@ def is_offered_online(version: ProcedureVersion) -> bool:
     return version.is_offered_online
 
 
+_PAPERS = "catalog.papers"
+
+
 def required_papers(version: ProcedureVersion) -> list[RequiredPaper]:
-    """The papers ``version`` lists, in its order. Uses the caller's prefetch of ``papers`` when there is
-    one (the intake views read them once for the form, the checks and the storage), else one query."""
-    return list(version.papers.all())
+    """The papers ``version`` lists, in its order. Read once per request (``core.request_cache``): the
+    intake form, the checks, the storage and the receipt of one request all ask; a paper saved or deleted
+    in the request drops the memo. The read is a named query (``core.rows``)."""
+    return list(request_cache.remember((_PAPERS, version.pk), lambda: _read_papers(version.pk)))
+
+
+def _read_papers(version_id: int) -> list[RequiredPaper]:
+    connection = connections[RequiredPaper.objects.db]
+    table = RequiredPaper._meta.db_table
+    # S608: the table and its columns are the model's own names; the version is a parameter.
+    sql = (
+        f"SELECT {rows.columns(RequiredPaper, table, connection)} FROM {connection.ops.quote_name(table)} "  # noqa: S608
+        "WHERE version_id = %s ORDER BY position, id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [version_id])
+        return [rows.instance(RequiredPaper, row, connection=connection) for row in cursor.fetchall()]
+
+
+@receiver([post_save, post_delete], sender=RequiredPaper)
+def _forget_papers(sender, **kwargs) -> None:
+    # Whoever edits a version's papers in this request reads the new list at once.
+    request_cache.forget(_PAPERS)
 
 
 def version_ids_of(procedure_id: int) -> list[int]:

@@ -12,7 +12,6 @@ nothing of requests: the views tell it whether the applicant came from "check yo
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -103,8 +102,6 @@ class Journey:
         self.version = draft.procedure_version
         self.procedure = self.version.procedure
         self.definition = definition
-        # The paper slots, the review and the submission all read the version's papers: once.
-        prefetch_related_objects([self.version], "papers")
         self._acting_definitions: dict = {}
         self._draft_files: list | None = None
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -96,9 +95,8 @@ def intake_form(request, procedure_code):
             status=503,
         )
     whole = formengine.Step("to-khai", _("Tờ khai"), "", list(definition.roots.values()))
-    # Read once: the papers form, then the service's checks and storage read the same prefetched list.
-    prefetch_related_objects([version], "papers")
-    papers = list(version.papers.all())
+    # Read once per request (catalog.services): the papers form, the service's checks and the storage.
+    papers = catalog.required_papers(version)
     bound = request.method == "POST"
     initial_agency = request.GET.get("co_quan", "")
     applicant_form = forms.IntakeApplicantForm(
