@@ -24,6 +24,9 @@ def test_the_citizen_sees_the_unread_count_and_the_messages(client, drive, citiz
     client.force_login(citizen)
     home = html(client.get(reverse("portal:home")))
     assert "data-unread-count>2</span>" in home  # submitted + accepted
+    # The count (a named query) is the queryset's rule: in-app, unread, this account's only.
+    assert services.unread_count(citizen) == Notification.objects.unread_for(citizen).count() == 2
+    assert Notification.objects.filter(recipient=citizen).exclude(channel="inapp").exists()
     page = html(client.get(reverse("notifications:portal-inbox")))
     assert f"Hồ sơ {dossier.code} đã được tiếp nhận" in page
     assert f'href="/ho-so-cua-toi/{dossier.public_id}/"' in page

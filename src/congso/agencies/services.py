@@ -108,8 +108,13 @@ def _roles_by_stored_text() -> dict[str, Role]:
     return found
 
 
+_TODAY = "agencies.today"
+
+
 def _today() -> date:
-    return timezone.localdate()
+    # Every role check asks (the workspace menu alone asks a dozen times a page): the day is worked out
+    # once per request, which also keeps one request's answers on one day across midnight.
+    return request_cache.remember((_TODAY,), timezone.localdate)
 
 
 def _counts_as_staff(user) -> bool:
