@@ -78,6 +78,50 @@ def test_the_version_in_force_is_the_one_the_querysets_rule_gives(make_procedure
         assert values(found) == values(expected), day
         assert values(found.procedure) == values(expected.procedure)
         assert found.procedure.field == expected.procedure.field
+    for version in ProcedureVersion.objects.filter(procedure=procedure):
+        for day in (
+            date(2019, 12, 31),
+            date(2020, 1, 1),
+            date(2025, 6, 30),
+            date(2025, 7, 1),
+            date(2026, 1, 1),
+        ):
+            expected = ProcedureVersion.objects.in_force(day).filter(pk=version.pk).exists()
+            assert services.is_in_force(version, day) is expected, (version.number, day)
+
+
+def test_implementing_agencies_are_those_in_force_by_name(make_procedure):
+    from congso.agencies.models import Agency, AgencyKind
+
+    version = make_procedure("2.000815", "Chứng thực bản sao").versions.get()
+    agencies = [
+        Agency.objects.create(
+            code="002.02.12.H08", name="Ủy ban nhân dân phường B", kind=AgencyKind.PEOPLES_COMMITTEE
+        ),
+        Agency.objects.create(
+            code="001.02.12.H08", name="Ủy ban nhân dân phường A", kind=AgencyKind.PEOPLES_COMMITTEE
+        ),
+        Agency.objects.create(
+            code="003.02.12.H08",
+            name="Ủy ban nhân dân xã cũ",
+            kind=AgencyKind.PEOPLES_COMMITTEE,
+            valid_to=date(2025, 6, 30),
+        ),
+        Agency.objects.create(
+            code="004.02.12.H08",
+            name="Ủy ban nhân dân xã mới",
+            kind=AgencyKind.PEOPLES_COMMITTEE,
+            valid_from=date(2025, 7, 1),
+        ),
+    ]
+    version.implementing_agencies.add(*agencies)
+    Agency.objects.create(
+        code="005.02.12.H08", name="Ủy ban nhân dân xã khác", kind=AgencyKind.PEOPLES_COMMITTEE
+    )
+    for day in (date(2025, 6, 30), date(2025, 7, 1)):
+        expected = list(version.implementing_agencies.valid_on(day).order_by("name", "code"))
+        assert services.implementing_agencies(version, day) == expected
+        assert len(expected) == 3
 
 
 def test_no_version_in_force_raises_with_vietnamese_message(make_procedure):

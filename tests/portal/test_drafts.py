@@ -472,3 +472,18 @@ def test_find_draft_loads_the_version_procedure_and_agency_in_one_query(
         assert find_draft(citizen, draft.public_id).receiving_agency is None
     assert find_draft(other, draft.public_id) is None
     assert find_draft(citizen, uuid.uuid4()) is None
+
+
+def test_a_drafts_files_are_read_in_their_order_with_their_draft(
+    signed_in, certification, django_assert_num_queries
+):
+    from congso.portal.models import read_draft_files
+
+    draft = start(signed_in, certification)
+    for name in ("mot.pdf", "hai.pdf"):
+        signed_in.post(url("apply-papers", draft), {"file-ban-chup": pdf(name), "action": "upload"})
+    with django_assert_num_queries(1):
+        files = read_draft_files(draft)
+        assert [f.draft.public_id for f in files] == [draft.public_id] * 2  # no query for the draft
+    assert [f.pk for f in files] == [f.pk for f in draft.files.all()]
+    assert [f.original_name for f in files] == ["mot.pdf", "hai.pdf"]

@@ -89,6 +89,18 @@ def version_in_force(procedure_code: str, on: date | None = None) -> ProcedureVe
     return version
 
 
+# ``ProcedureVersionQuerySet.in_force`` written out for the named queries below, ``{v}`` the version
+# table's alias; its parameters come from ``_in_force_params``. The tests hold the two to one answer.
+_IN_FORCE_SQL = (
+    "{v}.status = %s AND {v}.effective_from <= %s AND ({v}.effective_to IS NULL OR {v}.effective_to >= %s)"
+)
+
+
+def _in_force_params(on: date, connection) -> list:
+    day = connection.ops.adapt_datefield_value(on)
+    return [VersionStatus.PUBLISHED.value, day, day]
+
+
 def _read_version_in_force(procedure_code: str, on: date) -> ProcedureVersion | None:
     """A named query (``core.rows``), as every intake, submission and procedure page asks: the same
     version, procedure and field as ``ProcedureVersion.objects.in_force(on).filter(procedure__code=…,
@@ -106,12 +118,11 @@ def _read_version_in_force(procedure_code: str, on: date) -> ProcedureVersion | 
         f"SELECT {select} FROM {quote(ProcedureVersion._meta.db_table)} v "  # noqa: S608
         f"JOIN {quote(Procedure._meta.db_table)} p ON p.id = v.procedure_id "
         f"JOIN {quote(Field._meta.db_table)} f ON f.id = p.field_id "
-        "WHERE p.code = %s AND p.is_active = %s AND v.status = %s AND v.effective_from <= %s "
-        "AND (v.effective_to IS NULL OR v.effective_to >= %s) ORDER BY v.number DESC LIMIT 1"
+        f"WHERE p.code = %s AND p.is_active = %s AND {_IN_FORCE_SQL.format(v='v')} "
+        "ORDER BY v.number DESC LIMIT 1"
     )
-    day = connection.ops.adapt_datefield_value(on)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [procedure_code, True, VersionStatus.PUBLISHED.value, day, day])
+        cursor.execute(sql, [procedure_code, True, *_in_force_params(on, connection)])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -129,7 +140,13 @@ def is_in_force(version: ProcedureVersion, on: date | None = None) -> bool:
     on = on or timezone.localdate()
     if request_cache.peek((_IN_FORCE, version.pk, on)):
         return True
-    in_force = ProcedureVersion.objects.in_force(on).filter(pk=version.pk).exists()
+    connection = connections[ProcedureVersion.objects.db]
+    table = connection.ops.quote_name(ProcedureVersion._meta.db_table)
+    # S608: the table and its columns are the model's own names; every value is a parameter.
+    sql = f"SELECT 1 FROM {table} v WHERE v.id = %s AND {_IN_FORCE_SQL.format(v='v')}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [version.pk, *_in_force_params(on, connection)])
+        in_force = cursor.fetchone() is not None
     if in_force:
         request_cache.store((_IN_FORCE, version.pk, on), True)
     return in_force
@@ -332,7 +349,8 @@ def current_version_map(procedure_ids=None, on: date | None = None) -> dict[int,
     ):
         chosen[pid] = {"id": vid, "online_mode": online_mode, "agency_ids": []}
     by_version = {info["id"]: info for info in chosen.values()}
-    through = ProcedureVersion.implementing_agencies.through
+    relation = ProcedureVersion._meta.get_field("implementing_agencies")
+    through = relation.remote_field.through
     links = through.objects.filter(procedureversion__in=versions).values_list(
         "procedureversion_id", "agency_id"
     )
@@ -422,6 +440,27 @@ def is_offered_online(version: ProcedureVersion) -> bool:
     """Whether applications for ``version`` may be submitted online (partly or fully online public
     service): ``ProcedureVersion.is_offered_online``, the one rule. Reads nothing from the database."""
     return version.is_offered_online
+
+
+def implementing_agencies(version: ProcedureVersion, on: date | None = None) -> list[Agency]:
+    """The agencies implementing ``version`` that are in force on ``on`` (today by default), by name then
+    code: those an applicant may choose to receive the dossier. A named query (``core.rows``), as every
+    page of an online application asks."""
+    connection = connections[Agency.objects.db]
+    quote = connection.ops.quote_name
+    relation = ProcedureVersion._meta.get_field("implementing_agencies")
+    through = relation.remote_field.through
+    day = connection.ops.adapt_datefield_value(on or timezone.localdate())
+    # S608: the tables and columns are the models' own names; every value is a parameter.
+    sql = (
+        f"SELECT {rows.columns(Agency, 'a', connection)} FROM {quote(Agency._meta.db_table)} a "  # noqa: S608
+        f"JOIN {quote(through._meta.db_table)} t ON t.{quote(relation.m2m_reverse_name())} = a.id "
+        f"WHERE t.{quote(relation.m2m_column_name())} = %s AND (a.valid_from IS NULL OR a.valid_from <= %s) "
+        "AND (a.valid_to IS NULL OR a.valid_to >= %s) ORDER BY a.name, a.code"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [version.pk, day, day])
+        return [rows.instance(Agency, row, connection=connection) for row in cursor.fetchall()]
 
 
 _PAPERS = "catalog.papers"

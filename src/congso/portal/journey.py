@@ -22,7 +22,7 @@ from congso.formengine import MISSING, get_path, prefill
 from congso.identity import services as identity_services
 from congso.identity.models import UserKind
 
-from .models import ApplicationDraft, DraftFile
+from .models import ApplicationDraft, DraftFile, read_draft_files
 from .questions import RELATIONS, acting_for_definition, relation_labels
 
 # The query parameter (and its value) of a page opened from "check your answers": saving it goes back there.
@@ -35,7 +35,7 @@ RETURN_TO_REVIEW = "kiem-tra"
 
 def receiving_agencies(version) -> list:
     """Implementing agencies of ``version`` valid today, in the order the procedure page lists them."""
-    return list(version.implementing_agencies.valid_on().order_by("name", "code"))
+    return catalog_services.implementing_agencies(version)
 
 
 def chooses_agency(version, agencies) -> bool:
@@ -247,7 +247,7 @@ class Journey:
         """The files attached to the draft, read once per journey (a request): the completeness check,
         the review and the submission all ask. ``files_changed()`` after attaching or removing one."""
         if self._draft_files is None:
-            self._draft_files = list(self.draft.files.all())
+            self._draft_files = read_draft_files(self.draft)
         return self._draft_files
 
     def files_changed(self) -> None:

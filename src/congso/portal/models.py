@@ -19,11 +19,11 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congso.core import stored_files
+from congso.core import rows, stored_files
 from congso.core.scheduling import periodic
 
 DEFAULT_DRAFT_DAYS = 30
@@ -178,6 +178,25 @@ class DraftFile(models.Model):
 
 # Draft attachments written by a process killed before its transaction committed are swept.
 stored_files.register_owner("drafts/", DraftFile, "file")
+
+
+def read_draft_files(draft: ApplicationDraft) -> list[DraftFile]:
+    """``draft.files.all()``, in its order, each file's ``draft`` set: a named query (``core.rows``), as
+    the papers page, the review and the submission of every draft ask."""
+    connection = connections[DraftFile.objects.db]
+    table = DraftFile._meta.db_table
+    # S608: the table and its columns are the model's own names; the draft is a parameter.
+    sql = (
+        f"SELECT {rows.columns(DraftFile, table, connection)} FROM {connection.ops.quote_name(table)} "  # noqa: S608
+        "WHERE draft_id = %s ORDER BY uploaded_at, id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [draft.pk])
+        found = [rows.instance(DraftFile, row, connection=connection) for row in cursor.fetchall()]
+    draft_field = DraftFile._meta.get_field("draft")
+    for draft_file in found:
+        draft_field.set_cached_value(draft_file, draft)
+    return found
 
 
 def delete_stored(names) -> None:
