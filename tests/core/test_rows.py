@@ -49,3 +49,16 @@ def test_columns_of_a_model_begin_at_an_offset_and_a_missing_row_is_none(make_us
     row = ("x", *_read(User, citizen.pk), *([None] * rows.width(User)))
     assert rows.instance(User, row, 1).pk == citizen.pk
     assert rows.instance(User, row, 1 + rows.width(User)) is None
+
+
+def test_a_one_table_named_query_reads_the_rows_meeting_its_condition_in_order(make_user):
+    people = [make_user(kind="citizen", email=f"{name}@example.vn") for name in ("c", "a", "b")]
+    ids = [person.pk for person in people]
+    found = rows.read(
+        User, f"id IN ({rows.placeholders(ids)}) AND email <> %s", [*ids, "b@example.vn"], order_by="email"
+    )
+    assert [user.email for user in found] == ["a@example.vn", "c@example.vn"]
+    assert [_fields(user) for user in found] == [
+        _fields(User.objects.get(email=e)) for e in ("a@example.vn", "c@example.vn")
+    ]
+    assert rows.read(User, "id = %s", [-1]) == []

@@ -161,10 +161,7 @@ def _read_memberships(user_id: int, day: date) -> list[StaffMembership]:
     "role")``, without building and compiling that queryset each time."""
     connection = connections[StaffMembership.objects.db]
     quote = connection.ops.quote_name
-    select = ", ".join(
-        rows.columns(model, alias, connection)
-        for model, alias in ((StaffMembership, "m"), (Agency, "a"), (AdministrativeUnit, "u"))
-    )
+    select = rows.select(((StaffMembership, "m"), (Agency, "a"), (AdministrativeUnit, "u")), connection)
     in_force = (
         "({t}.valid_from IS NULL OR {t}.valid_from <= %s) AND ({t}.valid_to IS NULL OR {t}.valid_to >= %s)"
     )
@@ -184,10 +181,8 @@ def _read_memberships(user_id: int, day: date) -> list[StaffMembership]:
     unit_field = Agency._meta.get_field("administrative_unit")
     memberships = []
     for row in found:
-        membership = rows.instance(StaffMembership, row, 0, connection)
-        agency = rows.instance(Agency, row, rows.width(StaffMembership), connection)
-        unit = rows.instance(
-            AdministrativeUnit, row, rows.width(StaffMembership) + rows.width(Agency), connection
+        membership, agency, unit = rows.instances(
+            row, (StaffMembership, Agency, AdministrativeUnit), connection
         )
         unit_field.set_cached_value(agency, unit)
         agency_field.set_cached_value(membership, agency)

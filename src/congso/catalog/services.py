@@ -109,10 +109,7 @@ def _read_version_in_force(procedure_code: str, on: date) -> ProcedureVersion | 
     ``tests/catalog/test_services.py`` holds the two to the same answers."""
     connection = connections[ProcedureVersion.objects.db]
     quote = connection.ops.quote_name
-    select = ", ".join(
-        rows.columns(model, alias, connection)
-        for model, alias in ((ProcedureVersion, "v"), (Procedure, "p"), (Field, "f"))
-    )
+    select = rows.select(((ProcedureVersion, "v"), (Procedure, "p"), (Field, "f")), connection)
     # S608: the tables and columns are the models' own names; every value is a parameter.
     sql = (
         f"SELECT {select} FROM {quote(ProcedureVersion._meta.db_table)} v "  # noqa: S608
@@ -126,9 +123,7 @@ def _read_version_in_force(procedure_code: str, on: date) -> ProcedureVersion | 
         row = cursor.fetchone()
     if row is None:
         return None
-    version = rows.instance(ProcedureVersion, row, 0, connection)
-    procedure = rows.instance(Procedure, row, rows.width(ProcedureVersion), connection)
-    field = rows.instance(Field, row, rows.width(ProcedureVersion) + rows.width(Procedure), connection)
+    version, procedure, field = rows.instances(row, (ProcedureVersion, Procedure, Field), connection)
     Procedure._meta.get_field("field").set_cached_value(procedure, field)
     ProcedureVersion._meta.get_field("procedure").set_cached_value(version, procedure)
     return version
@@ -474,16 +469,7 @@ def required_papers(version: ProcedureVersion) -> list[RequiredPaper]:
 
 
 def _read_papers(version_id: int) -> list[RequiredPaper]:
-    connection = connections[RequiredPaper.objects.db]
-    table = RequiredPaper._meta.db_table
-    # S608: the table and its columns are the model's own names; the version is a parameter.
-    sql = (
-        f"SELECT {rows.columns(RequiredPaper, table, connection)} FROM {connection.ops.quote_name(table)} "  # noqa: S608
-        "WHERE version_id = %s ORDER BY position, id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [version_id])
-        return [rows.instance(RequiredPaper, row, connection=connection) for row in cursor.fetchall()]
+    return rows.read(RequiredPaper, "version_id = %s", [version_id], order_by="position, id")
 
 
 @receiver([post_save, post_delete], sender=RequiredPaper)

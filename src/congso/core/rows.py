@@ -63,6 +63,38 @@ def width(model) -> int:
     return len(model._meta.concrete_fields)
 
 
+def select(tables, connection=None) -> str:
+    """The select list of a join: ``columns`` of each ``(model, alias)`` of ``tables``, in order, as
+    ``instances`` reads them back."""
+    return ", ".join(columns(model, alias, connection) for model, alias in tables)
+
+
+def instances(row, models, connection=None) -> list:
+    """One instance (or None, for a LEFT JOIN that found nothing) per model of ``models``, reading
+    ``row`` from the start in the order of ``select``."""
+    found, start = [], 0
+    for model in models:
+        found.append(instance(model, row, start, connection))
+        start += width(model)
+    return found
+
+
+def read(model, where: str, params: list, *, order_by: str = "", connection=None) -> list:
+    """The instances of ``model`` whose rows meet ``where``, in ``order_by`` order: a named query of
+    one table. ``where`` and ``order_by`` are SQL over the table's own columns, written by the caller
+    with no value in them; every value is one of ``params``."""
+    connection = connection or default_connection
+    table = model._meta.db_table
+    # S608: the table and its columns are the model's own names, the conditions the caller's own SQL
+    # (never a value: those are parameters).
+    sql = f"SELECT {columns(model, table, connection)} FROM {connection.ops.quote_name(table)} WHERE {where}"  # noqa: S608
+    if order_by:
+        sql += f" ORDER BY {order_by}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [instance(model, row, 0, connection) for row in cursor.fetchall()]
+
+
 @dataclass(frozen=True)
 class _Reading:
     names: list[str]

@@ -48,14 +48,9 @@ class UsernameOrNationalIdBackend(ModelBackend):
         except ValidationError:
             return None
         connection = connections[User.objects.db]
-        table = connection.ops.quote_name(User._meta.db_table)
         pk = connection.ops.quote_name(User._meta.pk.column)
-        # S608: the table and its columns are the model's own names; the id is a parameter.
-        sql = f"SELECT {rows.columns(User, User._meta.db_table, connection)} FROM {table} WHERE {pk} = %s"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [user_id])
-            row = cursor.fetchone()
-        if row is None:
+        found = rows.read(User, f"{pk} = %s", [user_id], connection=connection)
+        if not found:
             return None
-        user = rows.instance(User, row, connection=connection)
+        user = found[0]
         return user if self.user_can_authenticate(user) else None

@@ -16,19 +16,15 @@ class SessionStore(db.SessionStore):
         """The unexpired session row of ``session_key``, or None (and the key dropped), as Django's."""
         from django.db import connections
 
-        model = self.model
-        connection = connections[model.objects.db]
-        table = connection.ops.quote_name(model._meta.db_table)
-        # S608: the table and its columns are the model's own names; the key and the moment are parameters.
-        sql = (
-            f"SELECT {rows.columns(model, model._meta.db_table, connection)} FROM {table} "  # noqa: S608
-            "WHERE session_key = %s AND expire_date > %s"
-        )
+        connection = connections[self.model.objects.db]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, now])
-            row = cursor.fetchone()
-        if row is None:
+        found = rows.read(
+            self.model,
+            "session_key = %s AND expire_date > %s",
+            [self.session_key, now],
+            connection=connection,
+        )
+        if not found:
             self._session_key = None
             return None
-        return rows.instance(model, row, connection=connection)
+        return found[0]

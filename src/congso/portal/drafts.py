@@ -44,12 +44,7 @@ def find_draft(user, draft_id) -> ApplicationDraft | None:
     version_field = ApplicationDraft._meta.get_field("procedure_version")
     procedure_field = version_field.related_model._meta.get_field("procedure")
     agency_field = ApplicationDraft._meta.get_field("receiving_agency")
-    models = _draft_models()
-    found, start = [], 0
-    for model in models:
-        found.append(rows.instance(model, row, start, connection))
-        start += rows.width(model)
-    draft, version, procedure, agency = found
+    draft, version, procedure, agency = rows.instances(row, _draft_models(), connection)
     procedure_field.set_cached_value(version, procedure)
     version_field.set_cached_value(draft, version)
     agency_field.set_cached_value(draft, agency)
@@ -69,10 +64,7 @@ def _draft_row(connection, user_id, draft_id):
     draft, version, procedure, agency = _draft_models()
     quote = connection.ops.quote_name
     public_id = draft._meta.get_field("public_id").get_db_prep_value(draft_id, connection)
-    select = ", ".join(
-        rows.columns(model, alias, connection)
-        for model, alias in ((draft, "d"), (version, "v"), (procedure, "p"), (agency, "a"))
-    )
+    select = rows.select(((draft, "d"), (version, "v"), (procedure, "p"), (agency, "a")), connection)
     # S608: the tables and columns are the models' own names; the account and the id are parameters.
     sql = (
         f"SELECT {select} FROM {quote(draft._meta.db_table)} d "  # noqa: S608

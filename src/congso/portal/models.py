@@ -19,7 +19,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connections, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -183,16 +183,7 @@ stored_files.register_owner("drafts/", DraftFile, "file")
 def read_draft_files(draft: ApplicationDraft) -> list[DraftFile]:
     """``draft.files.all()``, in its order, each file's ``draft`` set: a named query (``core.rows``), as
     the papers page, the review and the submission of every draft ask."""
-    connection = connections[DraftFile.objects.db]
-    table = DraftFile._meta.db_table
-    # S608: the table and its columns are the model's own names; the draft is a parameter.
-    sql = (
-        f"SELECT {rows.columns(DraftFile, table, connection)} FROM {connection.ops.quote_name(table)} "  # noqa: S608
-        "WHERE draft_id = %s ORDER BY uploaded_at, id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [draft.pk])
-        found = [rows.instance(DraftFile, row, connection=connection) for row in cursor.fetchall()]
+    found = rows.read(DraftFile, "draft_id = %s", [draft.pk], order_by="uploaded_at, id")
     draft_field = DraftFile._meta.get_field("draft")
     for draft_file in found:
         draft_field.set_cached_value(draft_file, draft)
