@@ -359,3 +359,24 @@ def test_admin_action_generates_missing_statutory_days(admin_client_vi):
     )
     assert response.status_code == 302
     assert CalendarDay.objects.filter(date=date(2027, 4, 16), kind=DayKind.HOLIDAY).exists()
+
+
+def test_a_years_written_days_are_read_as_the_orm_reads_them(db):
+    """``_year_rows`` is a named query: the same days, kinds and occasions as the queryset, the year's
+    first and last days included and the neighbouring years' left out."""
+    for day, kind in (
+        (date(2026, 12, 31), DayKind.HOLIDAY),
+        (date(2027, 1, 1), DayKind.HOLIDAY),
+        (date(2027, 12, 31), DayKind.DAY_OFF),
+        (date(2028, 1, 1), DayKind.HOLIDAY),
+    ):
+        CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "name": "Ngày thử"})
+    expected = {
+        day: (kind, occasion)
+        for day, kind, occasion in CalendarDay.objects.filter(date__year=2027).values_list(
+            "date", "kind", "occasion"
+        )
+    }
+    assert working_days._year_rows(2027) == expected
+    assert {date(2027, 1, 1), date(2027, 12, 31)} <= set(expected)
+    assert all(day.year == 2027 for day in expected)

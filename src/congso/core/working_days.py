@@ -57,11 +57,12 @@ from math import isfinite
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection as default_connection
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from . import audit, request_cache
+from . import audit, request_cache, rows
 from .holidays import (
     CalendarEntry,
     NationalDayExtra,
@@ -143,8 +144,14 @@ def _local(received_at) -> datetime:
 
 
 def _year_rows(year: int) -> dict[date, tuple[str, str]]:
-    rows = CalendarDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
-    return {day: (kind, occasion) for day, kind, occasion in rows.values_list("date", "kind", "occasion")}
+    """The days of ``year`` written in the table, by date: (kind, occasion). A named query
+    (``core.rows``): intakes, submissions, the inbox and the dossier page all read the calendar, and
+    building the queryset cost several times its statement."""
+    adapt = default_connection.ops.adapt_datefield_value
+    days = rows.read(
+        CalendarDay, "date >= %s AND date <= %s", [adapt(date(year, 1, 1)), adapt(date(year, 12, 31))]
+    )
+    return {day.date: (day.kind, day.occasion) for day in days}
 
 
 class WorkingCalendar:
@@ -159,10 +166,10 @@ class WorkingCalendar:
     def _kinds(self, year: int) -> dict[date, str]:
         if year not in self._years:
             check_year(year)
-            rows = _year_rows(year)
-            kinds = {day: kind for day, (kind, _occasion) in rows.items()}
+            written = _year_rows(year)
+            kinds = {day: kind for day, (kind, _occasion) in written.items()}
             # Statutory days not yet written by ensure_year count all the same.
-            planned = plan_year(year, rows, national_day_extra=_national_day_extra())
+            planned = plan_year(year, written, national_day_extra=_national_day_extra())
             kinds.update({entry.date: entry.kind for entry in planned})
             self._years[year] = kinds
         return self._years[year]
