@@ -39,8 +39,17 @@ def placeholders(values) -> str:
 def columns(model, alias: str, connection=None) -> str:
     """``"alias"."column", …``: every concrete column of ``model`` in field order, as ``instance`` reads
     them. ``alias`` is the table's name or its alias in the statement."""
-    quote = (connection or default_connection).ops.quote_name
-    return ", ".join(f"{quote(alias)}.{quote(field.column)}" for field in model._meta.concrete_fields)
+    connection = connection or default_connection
+    key = (model, alias, connection.vendor)
+    if key not in _COLUMNS:  # the same text on every request: worked out once
+        quote = connection.ops.quote_name
+        _COLUMNS[key] = ", ".join(
+            f"{quote(alias)}.{quote(field.column)}" for field in model._meta.concrete_fields
+        )
+    return _COLUMNS[key]
+
+
+_COLUMNS: dict[tuple, str] = {}
 
 
 def instance(model, row, start: int = 0, connection=None):

@@ -6,6 +6,7 @@ else (saving, cycling the key on sign-in, clearing expired rows) are Django's ow
 """
 
 from django.contrib.sessions.backends import db
+from django.db import connections
 from django.utils import timezone
 
 from congso.core import rows
@@ -14,8 +15,6 @@ from congso.core import rows
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         """The unexpired session row of ``session_key``, or None (and the key dropped), as Django's."""
-        from django.db import connections
-
         connection = connections[self.model.objects.db]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         found = rows.read(
