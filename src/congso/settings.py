@@ -148,6 +148,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "congso.urls"
 WSGI_APPLICATION = "congso.wsgi.application"
+# Django's form renderer with <input> and <textarea> written in Python (core.form_rendering: same markup).
+FORM_RENDERER = "congso.core.form_rendering.FormRenderer"
 
 TEMPLATES = [
     {
