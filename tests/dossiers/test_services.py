@@ -286,6 +286,47 @@ def test_find_by_code(submit):
         services.find_by_code("không-có")
 
 
+def _fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("with_applicant", [False, True])
+def test_find_by_code_reads_what_select_related_reads(submit, counter_dossier, agency_b, with_applicant):
+    """The named query gives the instances the queryset it replaces gives: every column of the dossier,
+    its version, procedure, both agencies and (when asked) the applicant, converted as the ORM converts
+    them; the relations cached, so reading them runs no statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    online = submit()
+    at_counter = counter_dossier()  # no applicant account: the LEFT JOIN finds nothing
+    Dossier.objects.filter(pk=online.pk).update(current_agency=agency_b)
+    related = ["procedure_version__procedure", "receiving_agency", "current_agency"]
+    related += ["applicant"] if with_applicant else []
+    for made in (online, at_counter):
+        expected = Dossier.objects.select_related(*related).get(pk=made.pk)
+        found = services.find_by_code(made.code, with_applicant=with_applicant)
+        with CaptureQueriesContext(connection) as queries:
+            pairs = [
+                (found, expected),
+                (found.procedure_version, expected.procedure_version),
+                (found.procedure_version.procedure, expected.procedure_version.procedure),
+                (found.receiving_agency, expected.receiving_agency),
+                (found.current_agency, expected.current_agency),
+            ]
+            if with_applicant:
+                assert (found.applicant is None) == (expected.applicant is None)
+                if expected.applicant is not None:
+                    pairs.append((found.applicant, expected.applicant))
+        assert not queries.captured_queries
+        for ours, theirs in pairs:
+            assert type(ours) is type(theirs)
+            assert _fields(ours) == _fields(theirs)
+            assert ours._state.adding is False and ours._state.db == theirs._state.db
+    assert at_counter.applicant_id is None
+    assert services.find_by_code(online.code).current_agency == agency_b
+
+
 def test_timeline_merges_status_changes_hand_overs_and_extensions(submit, actors, agency_b, clock):
     clock.set(local(2026, 3, 9, 8, 0))
     dossier = submit()

@@ -78,3 +78,20 @@ def test_panels_come_in_order_and_one_with_nothing_to_show_is_left_out(monkeypat
     panels.add("first", registry.HomePanel(template="first.html", order=1, context=lambda request: {"n": 1}))
     monkeypatch.setattr(registry, "home_panels", panels)
     assert registry.home_panels_for(object()) == [("first.html", {"n": 1}), ("second.html", {"n": 2})]
+
+
+def test_navigation_addresses_follow_the_script_prefix_they_are_served_under():
+    """The entries' addresses are worked out once per process, but per prefix: a province serving
+    congso under /congso/ gets links under /congso/."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from congso.workspace.templatetags.workspace_tags import _address
+
+    before = get_script_prefix()
+    assert _address("dossiers:inbox") == reverse("dossiers:inbox")
+    try:
+        set_script_prefix("/congso/")
+        assert _address("dossiers:inbox") == reverse("dossiers:inbox") == "/congso/can-bo/ho-so/"
+    finally:
+        set_script_prefix(before)
+    assert not _address("dossiers:inbox").startswith("/congso/")

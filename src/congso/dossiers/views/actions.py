@@ -22,7 +22,7 @@ from congso.workspace.permissions import workspace_required
 from .. import deadlines, extensions, forms, inbox, permissions, services, states
 from ..files import PaperUpload
 from ..models import FormCode, Status, SupplementRequest
-from .common import error_summary, get_visible, refuse_page
+from .common import error_summary, refuse_page, visible_with_permissions
 
 ALLOWED, FORBIDDEN, NOT_NOW = "allowed", "forbidden", "not_now"
 
@@ -383,8 +383,8 @@ def action(request, code, slug):
     chosen = ACTIONS.get(slug)
     if chosen is None:
         raise Http404(_("Không có thao tác này."))
-    dossier = get_visible(request.user, code)
-    verdict = chosen.check(dossier, permissions.permissions_for(request.user, dossier))
+    dossier, granted = visible_with_permissions(request.user, code)
+    verdict = chosen.check(dossier, granted)
     if verdict == FORBIDDEN:
         return refuse_page(
             request,

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import permissions
+from .. import permissions, services
 from ..models import Dossier
 
 
@@ -23,14 +23,22 @@ def refuse_page(request, reason, *, status=403, dossier=None):
 def get_visible(user, code: str) -> Dossier:
     """The dossier ``code`` if ``user`` may see it; otherwise 404 — the same answer whether it does not
     exist or is not theirs."""
+    return visible_with_permissions(user, code)[0]
+
+
+def visible_with_permissions(user, code: str) -> tuple[Dossier, set]:
+    """The dossier ``code`` and everything ``user`` may do with it (``permissions.permissions_for``), if
+    that includes seeing it; otherwise 404, as ``get_visible``. The dossier is read by code and the
+    rule checked on it (``can(VIEW)``, which ``visible_to`` is derived from), so a page that needs the
+    permissions as well works them out once."""
     try:
-        return (
-            Dossier.objects.visible_to(user)
-            .select_related("procedure_version__procedure", "receiving_agency", "current_agency", "applicant")
-            .get(code=str(code or "").strip().upper())
-        )
+        dossier = services.find_by_code(code, with_applicant=True)
     except Dossier.DoesNotExist:
         raise Http404(_("Không tìm thấy hồ sơ.")) from None
+    granted = permissions.permissions_for(user, dossier)
+    if permissions.VIEW not in granted:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return dossier, granted
 
 
 def error_summary(*forms_) -> list[dict]:
@@ -52,9 +60,10 @@ def error_summary(*forms_) -> list[dict]:
     return summary
 
 
-def moment(value) -> str:
-    """A moment as the pages write it ("09:30 27/03/2026", local time), "" for none."""
-    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
+def moment(value, tz=None) -> str:
+    """A moment as the pages write it ("09:30 27/03/2026", local time), "" for none. A list passes
+    ``tz`` (the current time zone, read once) rather than having it looked up again for every cell."""
+    return timezone.localtime(value, tz).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
 def officer_agencies_granting(request, permission, relation) -> list:

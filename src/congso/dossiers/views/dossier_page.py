@@ -15,10 +15,10 @@ from congso import formengine
 from congso.core import audit
 from congso.workspace.permissions import workspace_required
 
-from .. import deadlines, exports, extensions, files, inbox, permissions, services, standard_forms, states
+from .. import deadlines, exports, extensions, files, inbox, services, standard_forms, states
 from ..models import Channel, FormCode, PaperStage, ReturnMethod, SupplementRequest, Timeliness
 from .actions import ACTIONS, ALLOWED, available_actions
-from .common import get_visible, moment, pdf_response, xlsx_response
+from .common import get_visible, moment, pdf_response, visible_with_permissions, xlsx_response
 
 
 def _form_answers(dossier):
@@ -96,8 +96,7 @@ RESULT_TAGS = {
 @require_GET
 def detail(request, code):
     """The dossier page: summary, applicant, form, papers, history, control sheet and what can be done."""
-    dossier = get_visible(request.user, code)
-    granted = permissions.permissions_for(request.user, dossier)
+    dossier, granted = visible_with_permissions(request.user, code)
     # A read of the applicant's personal data by an officer: logged (the citizen sees it under "who
     # used my data").
     audit.record("dossiers.view", dossier, actor=request.user)

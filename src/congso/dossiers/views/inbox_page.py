@@ -79,6 +79,7 @@ def inbox_rows(dossiers, now) -> list[InboxRow]:
     channels = {value: str(label) for value, label in Channel.choices}
     statuses = {value: str(label) for value, label in Status.choices}
     base = reverse("dossiers:inbox")
+    tz = timezone.get_current_timezone()
     rows = [
         InboxRow(
             dossier=d,
@@ -86,8 +87,8 @@ def inbox_rows(dossiers, now) -> list[InboxRow]:
             deadline=inbox.deadline_state(d, now, threshold),
             status_label=statuses.get(d.status, str(d.status)),
             channel_label=channels.get(d.channel, d.channel),
-            received_text=moment(d.received_at or d.submitted_at),
-            due_text=moment(d.due_at),
+            received_text=moment(d.received_at or d.submitted_at, tz),
+            due_text=moment(d.due_at, tz),
             code=d.code,
             procedure_name=d.procedure_name,
             applicant_name=d.applicant_name,
