@@ -264,10 +264,53 @@ def test_a_code_sent_for_someone_elses_attempt_never_activates_yours(client, pho
     assert user.full_name == "Lê Thị Hoa"
 
 
+def test_the_same_registration_sent_twice_keeps_its_attempt_and_code(client, mailoutbox, sign_in):
+    """A double click, or the form sent again from the code page's back button: the code already sent
+    still works, nothing is sent again and nobody waits out the cool-down."""
+    _register(client, "bam.hai.lan@example.vn")
+    again = _register(client, "bam.hai.lan@example.vn", follow=True)
+    page = again.content.decode()
+    assert again.redirect_chain == [(reverse("identity:register-verify"), 302)]
+    assert "Bạn đã gửi đăng ký này rồi" in page and "b***@example.vn" in page
+    assert "không còn dùng được" not in page and "có thể gửi sau" not in page
+    assert len(mailoutbox) == 1 and OneTimeCode.objects.count() == 1
+    _verify(client, _code(mailoutbox[0].body))
+    assert get_user_model().objects.get(email="bam.hai.lan@example.vn").is_active
+    client.logout()
+    assert sign_in("bam.hai.lan@example.vn", PASSWORD).status_code == 302
+
+
+def test_sent_again_after_its_attempt_was_replaced_or_expired_is_a_new_attempt(client, mailoutbox):
+    _register(client, "lai.lan.nua@example.vn")
+    other = client.__class__()
+    _end_cool_down()
+    _register(other, "lai.lan.nua@example.vn", password=NEW_PASSWORD)  # another device takes over
+    _end_cool_down()
+    page = _register(client, "lai.lan.nua@example.vn", follow=True).content.decode()
+    assert "Bạn đã gửi đăng ký này rồi" not in page and len(mailoutbox) == 3
+    _verify(client, _code(mailoutbox[2].body))
+    user = get_user_model().objects.get(email="lai.lan.nua@example.vn")
+    assert user.is_active and user.check_password(PASSWORD)
+    # An attempt whose code expired is not kept either: the person gets a new code.
+    fresh = client.__class__()
+    _register(fresh, "het.han@example.vn")
+    OneTimeCode.objects.filter(address="het.han@example.vn").update(expires_at=timezone.now())
+    _end_cool_down()
+    page = _register(fresh, "het.han@example.vn", follow=True).content.decode()
+    assert "Bạn đã gửi đăng ký này rồi" not in page and len(mailoutbox) == 5
+
+
+def test_the_same_registration_sent_twice_is_explained_in_english_too(client, mailoutbox):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    _register(client, "hai.lan.en@example.vn")
+    page = _register(client, "hai.lan.en@example.vn", follow=True).content.decode()
+    assert "You have already sent this registration. Enter the code sent to h***@example.vn" in page
+
+
 def test_a_replaced_attempt_is_explained_in_english_too(client, mailoutbox):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     _register(client, "tieng.anh@example.vn")
-    page = _register(client, "tieng.anh@example.vn", follow=True).content.decode()
+    page = _register(client, "tieng.anh@example.vn", password=NEW_PASSWORD, follow=True).content.decode()
     assert "Codes sent to this address before no longer work." in page
     assert re.search(r"can be sent in \d+ seconds", page) and "Send the code again" in page
     refused = _verify(client, _code(mailoutbox[0].body)).content.decode()
@@ -303,11 +346,12 @@ def test_sends_per_address_are_limited(client, mailoutbox, settings):
     settings.CONGSO_ONE_TIME_CODE_ADDRESS_LIMIT = 2
     from congso.core.models import RateCounter
 
-    for _n in range(2):
+    # Each time with other answers: the same form sent again would keep its attempt and send nothing.
+    for n in range(2):
         RateCounter.objects.filter(scope="identity.one_time_code.cool_down").delete()
-        assert _register(client, "gioi.han@example.vn").status_code == 302
+        assert _register(client, "gioi.han@example.vn", name=f"Lần {n}").status_code == 302
     RateCounter.objects.filter(scope="identity.one_time_code.cool_down").delete()
-    response = _register(client, "gioi.han@example.vn")
+    response = _register(client, "gioi.han@example.vn", name="Lần 3")
     assert response.status_code == 200 and "quá nhiều lần" in response.content.decode()
     assert len(mailoutbox) == 2
     assert get_user_model().objects.filter(email="gioi.han@example.vn").count() == 1  # reused, not duplicated
@@ -345,7 +389,8 @@ def test_an_address_with_an_account_answers_retries_and_codes_like_one_without(c
     def journey(address):
         visitor = client.__class__()
         first = _register(visitor, address)
-        again = _register(visitor, address, follow=True)
+        again = _register(visitor, address, password=NEW_PASSWORD, follow=True)
+        twice = _register(visitor, address, password=NEW_PASSWORD, follow=True)
         wrong = [
             _verify(visitor, "000000").content.decode()
             for _n in range(settings.CONGSO_ONE_TIME_CODE_ATTEMPTS)
@@ -353,6 +398,7 @@ def test_an_address_with_an_account_answers_retries_and_codes_like_one_without(c
         return (
             (first.status_code, first["Location"], again.redirect_chain),
             _seconds_until_the_code(again.content.decode()) > 0,
+            "Bạn đã gửi đăng ký này rồi" in twice.content.decode(),
             ["quá nhiều lần" in page for page in wrong],
         )
 

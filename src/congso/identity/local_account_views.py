@@ -14,6 +14,7 @@ from django.contrib.auth import login
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -61,7 +62,12 @@ def _refused_message(error: one_time_codes.SendRefused) -> str:
 
 
 def _remember(
-    request, purpose: str, contact: local_accounts.Contact, attempt: str = "", code_sent: bool = True
+    request,
+    purpose: str,
+    contact: local_accounts.Contact,
+    attempt: str = "",
+    code_sent: bool = True,
+    answers: str = "",
 ) -> None:
     request.session[PENDING_KEY] = {
         "purpose": purpose,
@@ -69,7 +75,31 @@ def _remember(
         "address": contact.address,
         "attempt": attempt,
         "code_sent": code_sent,
+        "answers": answers,
     }
+
+
+def _answers(attempt: str, cleaned: dict) -> str:
+    """A keyed digest of what a registration was sent with (never the password itself), to know the same
+    form sent twice."""
+    text = "\n".join([attempt, cleaned["full_name"], cleaned["password1"]])
+    return salted_hmac("congso.identity.registration.answers", text, algorithm="sha256").hexdigest()
+
+
+def _sent_again(request, contact: local_accounts.Contact, cleaned: dict) -> bool:
+    """The same browser sending the same registration again (a double click, the form resent) while its
+    attempt still stands. A new attempt would retire the code just sent, and the person would wait out the
+    resend cool-down for another: the attempt is kept instead. Different answers, another address, or an
+    attempt replaced, used or expired make a new attempt, as before."""
+    pending = request.session.get(PENDING_KEY) or {}
+    attempt = pending.get("attempt") or ""
+    if pending.get("purpose") != CodePurpose.SIGN_UP or not attempt or not pending.get("answers"):
+        return False
+    if (pending.get("channel"), pending.get("address")) != (contact.channel, contact.address):
+        return False
+    if not constant_time_compare(pending["answers"], _answers(attempt, cleaned)):
+        return False
+    return local_accounts.attempt_stands(contact, attempt)
 
 
 def _pending(request, purpose: str) -> local_accounts.Contact | None:
@@ -98,7 +128,15 @@ def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         contact = form.cleaned_data["contact"]
+        if _sent_again(request, contact, form.cleaned_data):
+            messages.info(
+                request,
+                _("Bạn đã gửi đăng ký này rồi. Nhập mã đã gửi đến %(address)s; không cần đăng ký lại.")
+                % {"address": contact.masked},
+            )
+            return HttpResponseRedirect(reverse("identity:register-verify"))
         attempt = secrets.token_urlsafe(24)
+        answers = _answers(attempt, form.cleaned_data)
         try:
             local_accounts.register(
                 contact,
@@ -112,13 +150,13 @@ def register(request):
                 form.add_error(None, _refused_message(error))
                 return render(request, "identity/register.html", {"form": form})
             # Recorded all the same, without its code yet: the code page says when it can be sent.
-            _remember(request, CodePurpose.SIGN_UP, contact, attempt, code_sent=False)
+            _remember(request, CodePurpose.SIGN_UP, contact, attempt, code_sent=False, answers=answers)
             messages.warning(
                 request,
                 _("Đã ghi nhận lần đăng ký này. Các mã đã gửi trước đó đến địa chỉ này không còn dùng được."),
             )
         else:
-            _remember(request, CodePurpose.SIGN_UP, contact, attempt)
+            _remember(request, CodePurpose.SIGN_UP, contact, attempt, answers=answers)
         return HttpResponseRedirect(reverse("identity:register-verify"))
     return render(request, "identity/register.html", {"form": form})
 

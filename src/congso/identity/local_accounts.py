@@ -168,6 +168,13 @@ def register(contact: Contact, *, full_name: str, password: str, client: str, at
     _start(contact, full_name, password, attempt, send=True)
 
 
+def attempt_stands(contact: Contact, attempt: str) -> bool:
+    """Whether registration ``attempt`` is still the one that counts for ``contact``: the newest for the
+    address, its code neither used nor expired. Reads only."""
+    current = one_time_codes.current_attempt(CodePurpose.SIGN_UP, contact.address, attempt)
+    return current is not None and current.used_at is None and current.expires_at > timezone.now()
+
+
 def _start(contact: Contact, full_name: str, password: str, attempt: str, *, send: bool) -> None:
     """Record the attempt and, with ``send``, send its code (or, when the address already has an
     account, the notice instead: that attempt's code is never sent and never passes)."""
