@@ -5,11 +5,13 @@ then down."""
 import hashlib
 import http.server
 import io
+import re
 import threading
 from datetime import timedelta
 
 import openpyxl
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from congso.lgsp import messagelog, permissions, services
@@ -122,6 +124,12 @@ def test_tables_export_to_xlsx(person, logged, client):
     rows = list(workbook["Theo dịch vụ"].iter_rows(values_only=True))
     assert rows[1][:6] == ("Dịch vụ", "Mã định danh", "Số lượt gọi", "Lỗi 4xx", "Lỗi 5xx", "Tỉ lệ lỗi")
     assert rows[2][1:6] == (SERVICE, 10, 1, 2, 0.3)
+    # The period as the pages write a moment ("00:00 07/12/2026"), in English too.
+    assert re.fullmatch(r"từ 00:00 \d\d/\d\d/\d{4} đến \d\d:\d\d \d\d/\d\d/\d{4}", rows[0][1])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get("/can-bo/lgsp/giam-sat/?ky=hom-nay&xuat=xlsx")
+    period = next(openpyxl.load_workbook(io.BytesIO(english.content)).active.iter_rows(values_only=True))[1]
+    assert re.fullmatch(r"from 00:00 \d\d/\d\d/\d{4} to \d\d:\d\d \d\d/\d\d/\d{4}", period)
     detail = client.get(f"/can-bo/lgsp/giam-sat/he-thong/{logged['consumer'].pk}/?xuat=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(detail.content)).active
     assert list(sheet.iter_rows(values_only=True))[2][1:3] == (SERVICE, 10)

@@ -268,8 +268,9 @@ def _xlsx(filename: str, period: Period, tables) -> HttpResponse:
                 _("Giám sát LGSP: %(title)s") % {"title": sheet_title},
                 _("từ %(since)s đến %(until)s")
                 % {
-                    "since": formats.date_format(timezone.localtime(period.since), "SHORT_DATETIME_FORMAT"),
-                    "until": formats.date_format(timezone.localtime(period.until), "SHORT_DATETIME_FORMAT"),
+                    # As every page writes a moment, in both languages (not the American m/d/Y of "en").
+                    "since": formats.date_format(timezone.localtime(period.since), "H:i d/m/Y"),
+                    "until": formats.date_format(timezone.localtime(period.until), "H:i d/m/Y"),
                 },
             ]
         )
