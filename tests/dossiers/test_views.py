@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from congso.core import working_days
 from congso.core.models import AuditEntry
-from congso.dossiers import services
+from congso.dossiers import query, services
 from congso.dossiers.models import Dossier, DossierPaper, HandOver, PaperStage, Status, SupplementRequest
 from congso.dossiers.views import inbox_page
 from tests.dossiers.counter_intake import intake_post, intake_url
@@ -1041,13 +1041,74 @@ def test_intake_does_not_warn_for_another_applicant_an_old_dossier_or_when_switc
     assert Dossier.objects.count() == 4
 
 
+def test_intake_does_not_warn_of_a_dossier_the_officer_may_not_see(as_user, actors, intake_version, agency_b):
+    """The warning names only dossiers the officer could open: one now wholly at another agency is not
+    named (nor its code leaked), and the intake goes ahead."""
+    client = as_user(actors.one_stop)
+    client.post(intake_url(intake_version), intake_post(intake_version))
+    elsewhere = Dossier.objects.get()
+    Dossier.objects.update(receiving_agency=agency_b, current_agency=agency_b)
+    elsewhere.processing_agencies.set([agency_b])
+    again = client.post(intake_url(intake_version), intake_post(intake_version, idempotency_key="key-quay-2"))
+    assert again.status_code == 302 and elsewhere.code not in again.content.decode()
+    assert Dossier.objects.count() == 2
+
+
 def test_probable_duplicates_needs_an_id_or_a_name_with_a_phone(as_user, actors, intake_version):
     as_user(actors.one_stop).post(intake_url(intake_version), intake_post(intake_version))
-    since, procedure = timezone.now() - timedelta(minutes=30), intake_version.procedure
-    find = Dossier.objects.probable_duplicates
-    assert not find(procedure=procedure, since=since, name="Nguyễn Văn An").exists()  # a name alone: too weak
-    assert find(procedure=procedure, since=since, national_id="074090000001").exists()
-    assert find(procedure=procedure, since=since, name="Nguyễn Văn An", phone="0912345678").exists()
+    since, procedure_id = timezone.now() - timedelta(minutes=30), intake_version.procedure_id
+    made = Dossier.objects.get()
+
+    def find(**given):
+        return query.probable_duplicates(procedure_id=procedure_id, since=since, **given)
+
+    assert find(name="Nguyễn Văn An") == []  # a name alone: too weak
+    assert find(national_id="074090000001") == [made]
+    assert find(name="Nguyễn Văn An", phone="0912345678") == [made]
+    assert find(name="nguyen van an", phone="0912345678") == []  # another name, though close
+    assert find(national_id="074090000001", except_key=made.idempotency_key) == []  # the same submit
+    assert find(national_id="074090000001", except_key="another-key") == [made]
+    assert (
+        query.probable_duplicates(procedure_id=procedure_id + 999, since=since, national_id="074090000001")
+        == []
+    )
+    assert (
+        query.probable_duplicates(
+            procedure_id=procedure_id, since=timezone.now() + timedelta(seconds=1), national_id="074090000001"
+        )
+        == []
+    )
+    [found] = find(national_id="074090000001")
+    assert (found.code, found.applicant_name, found.submitted_at) == (
+        made.code,
+        made.applicant_name,
+        made.submitted_at,
+    )
+    assert (found.receiving_agency_id, found.current_agency_id) == (
+        made.receiving_agency_id,
+        made.current_agency_id,
+    )
+    assert found.get_deferred_fields() >= {"form_data", "status"}  # only what the warning needs was read
+
+
+def test_probable_duplicates_compares_the_name_as_iexact_does(as_user, actors, intake_version):
+    """The named query and the ORM's ``iexact`` agree on each database (SQLite folds ASCII letters only)."""
+    as_user(actors.one_stop).post(intake_url(intake_version), intake_post(intake_version, national_id=""))
+    made = Dossier.objects.get()
+    since = timezone.now() - timedelta(minutes=30)
+    for typed in (
+        "Nguyễn Văn An",
+        "nguyễn văn an",
+        "NGUYỄN VĂN AN",
+        "Nguyen Van An",
+        "Nguyễn Văn A%",
+        "Nguyễn_Văn An",
+    ):
+        orm = Dossier.objects.filter(applicant_name__iexact=typed, applicant_phone="0912345678").exists()
+        named = query.probable_duplicates(
+            procedure_id=intake_version.procedure_id, since=since, name=typed, phone="0912345678"
+        )
+        assert (named == [made]) is orm, typed
 
 
 def test_intake_with_errors_changes_nothing(as_user, actors, intake_version):

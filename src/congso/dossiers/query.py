@@ -4,8 +4,10 @@
 so it always agrees with ``permissions.can(user, VIEW, dossier)``.
 """
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
+
+from congso.core import rows
 
 
 class DossierQuerySet(models.QuerySet):
@@ -77,19 +79,70 @@ class DossierQuerySet(models.QuerySet):
         """Open dossiers whose deadline counts now (not paused for a supplement)."""
         return self.open().filter(paused_at__isnull=True, due_at__isnull=False)
 
-    def probable_duplicates(
-        self, *, procedure, since, national_id: str = "", name: str = "", phone: str = ""
-    ) -> "DossierQuerySet":
-        """Dossiers for ``procedure`` submitted at or after ``since`` by what is probably the same
-        applicant: the same national ID or tax code, or the same name and phone number. Empty when the
-        applicant gave neither, as a name alone is too weak to warn about."""
-        same_applicant = Q()
-        if national_id:
-            same_applicant |= Q(applicant_national_id=national_id)
-        if name and phone:
-            same_applicant |= Q(applicant_name__iexact=name, applicant_phone=phone)
-        if not same_applicant:
-            return self.none()
-        return self.filter(
-            same_applicant, procedure_version__procedure=procedure, submitted_at__gte=since
-        ).order_by("-submitted_at", "-id")
+
+# What ``probable_duplicates`` reads of each dossier: what the counter's warning shows, and what
+# ``permissions.permissions_for`` needs to tell whether the officer may see it.
+DUPLICATE_COLUMNS = (
+    "id",
+    "code",
+    "applicant_name",
+    "submitted_at",
+    "applicant_id",
+    "submitted_by_id",
+    "receiving_agency_id",
+    "current_agency_id",
+)
+DUPLICATES_READ = 50
+
+
+def probable_duplicates(
+    *, procedure_id, since, national_id: str = "", name: str = "", phone: str = "", except_key: str = ""
+) -> list:
+    """Dossiers for the procedure ``procedure_id`` submitted at or after ``since`` by what is probably the
+    same applicant: the same national ID or tax code, or the same name (any case) and phone number;
+    not the one of idempotency key ``except_key``; newest first, at most ``DUPLICATES_READ``. Empty when
+    the applicant gave neither, as a name alone is too weak to warn about.
+
+    Checks no permission (the caller keeps those the officer may see). A named query, because every
+    counter intake asks: the dossiers come back with only ``DUPLICATE_COLUMNS`` loaded (as ``only()``
+    gives them), and the name is compared as Django's ``iexact`` compares it on this database."""
+    from .models import Dossier  # the model module imports this one (its manager)
+
+    connection = connections[Dossier.objects.db]
+    quote, ops = connection.ops.quote_name, connection.ops
+    same_applicant, params = [], []
+    if national_id:
+        same_applicant.append("applicant_national_id = %s")
+        params.append(national_id)
+    if name and phone:
+        name_column = ops.lookup_cast("iexact", "CharField") % quote("applicant_name")
+        same_applicant.append(
+            f"({name_column} {connection.operators['iexact'] % '%s'} AND applicant_phone = %s)"
+        )
+        params += [ops.prep_for_iexact_query(name), phone]
+    if not same_applicant:
+        return []
+    versions = Dossier._meta.get_field("procedure_version").related_model
+    # In the model's field order: how ``from_db`` reads the values of a partly loaded instance.
+    fields = [f for f in Dossier._meta.concrete_fields if f.attname in DUPLICATE_COLUMNS]
+    # S608: the tables and columns are the models' own names, the comparisons Django's own for this
+    # database; every value is a parameter.
+    sql = (
+        f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(Dossier._meta.db_table)} "  # noqa: S608
+        f"WHERE ({' OR '.join(same_applicant)}) AND submitted_at >= %s AND procedure_version_id IN "
+        f"(SELECT id FROM {quote(versions._meta.db_table)} WHERE procedure_id = %s) "
+        "AND (idempotency_key IS NULL OR idempotency_key <> %s) "
+        f"ORDER BY submitted_at DESC, id DESC LIMIT {DUPLICATES_READ}"
+    )
+    params += [ops.adapt_datetimefield_value(since), procedure_id, except_key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    names = [f.attname for f in fields]
+    moment_at = names.index("submitted_at")
+    return [
+        Dossier.from_db(
+            connection.alias, names, [rows.moment(v) if i == moment_at else v for i, v in enumerate(row)]
+        )
+        for row in found
+    ]

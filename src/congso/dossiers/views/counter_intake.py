@@ -20,9 +20,8 @@ from congso.catalog import services as catalog
 from congso.identity import services as identity_services
 from congso.workspace.permissions import workspace_required
 
-from .. import conf, forms, permissions, services
+from .. import conf, forms, permissions, query, services
 from ..files import PaperUpload
-from ..models import Dossier
 from .common import error_summary, moment, officer_agencies_granting, refuse_page
 
 
@@ -160,19 +159,20 @@ def _unconfirmed_duplicates(request, version, applicant_form) -> list[dict]:
     minutes = conf.duplicate_minutes()
     if data["confirm_not_duplicate"] or minutes <= 0:
         return []
-    found = (
-        Dossier.objects.visible_to(request.user)
-        .probable_duplicates(
-            procedure=version.procedure,
-            since=timezone.now() - timedelta(minutes=minutes),
-            national_id=data["national_id"],
-            name=data["name"],
-            phone=data["phone"],
-        )
-        .exclude(idempotency_key=data["idempotency_key"])
+    candidates = query.probable_duplicates(
+        procedure_id=version.procedure_id,
+        since=timezone.now() - timedelta(minutes=minutes),
+        national_id=data["national_id"],
+        name=data["name"],
+        phone=data["phone"],
+        except_key=data["idempotency_key"],
     )
-    # What the warning shows of each (every intake asks, so no dossier's other columns are read).
-    return list(found.values("code", "applicant_name", "submitted_at")[:5])
+    # Only those the officer may see (the rule ``visible_to`` is derived from); usually there are none.
+    held = permissions.held_roles(request.user) if candidates else {}
+    seen = [d for d in candidates if permissions.VIEW in permissions.permissions_for(request.user, d, held)]
+    return [
+        {"code": d.code, "applicant_name": d.applicant_name, "submitted_at": d.submitted_at} for d in seen[:5]
+    ]
 
 
 def _receive(request, version, agencies, applicant_form, papers_form, data):
