@@ -355,6 +355,92 @@ def test_timeline_merges_status_changes_hand_overs_and_extensions(submit, actors
     assert entries[1].form_code == "01" and entries[3].form_code == "06" and entries[4].form_code == "04"
 
 
+def test_timeline_rows_read_what_the_related_querysets_read(submit, actors, agency_b, clock):
+    """The named queries of the dossier page's history give the instances ``select_related`` gives:
+    every column, each related account and agency (None where empty), in the models' order, and the
+    dossier itself cached on each row; reading any of them runs no statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clock.set(local(2026, 3, 9, 8, 0))
+    dossier = submit()
+    other = submit()  # another dossier's rows are not read
+    clock.set(local(2026, 3, 9, 9, 0))
+    services.accept(dossier, actors.one_stop)
+    services.accept(other, actors.one_stop)
+    clock.set(local(2026, 3, 9, 10, 0))
+    services.hand_over(
+        dossier,
+        to_agency=agency_b,
+        to_unit_label="Phòng Hộ tịch",
+        step_name="Xác minh",
+        given_by=actors.one_stop,
+        allotted_working_hours=4,
+    )
+    clock.set(local(2026, 3, 10, 9, 0))
+    services.extend(dossier, actors.leader_b, date(2026, 3, 16), "Chờ xác minh")
+    first_change = StatusChange.objects.filter(dossier=dossier).order_by("at", "id").first()
+    StatusChange.objects.filter(pk=first_change.pk).update(by=None)  # as a change the process made
+    expected = {
+        "changes": list(dossier.status_changes.select_related("by")),
+        "hand_overs": list(
+            dossier.hand_overs.select_related(
+                "from_agency", "to_agency", "given_by", "received_by", "step_completed_by"
+            )
+        ),
+        "extensions": list(dossier.extensions.select_related("extended_by").order_by("extended_at", "id")),
+    }
+    related = {
+        "changes": ["by"],
+        "hand_overs": ["from_agency", "to_agency", "given_by", "received_by", "step_completed_by"],
+        "extensions": ["extended_by"],
+    }
+    found = services.timeline_rows(dossier)
+    assert [len(found[k]) for k in expected] == [len(expected[k]) for k in expected] == [3, 1, 1]
+    assert found["changes"][0].by is None
+    for kind, rows_expected in expected.items():
+        for ours, theirs in zip(found[kind], rows_expected, strict=True):
+            with CaptureQueriesContext(connection) as queries:
+                pairs = [(ours, theirs)] + [(getattr(ours, n), getattr(theirs, n)) for n in related[kind]]
+                assert ours.dossier is dossier
+            assert not queries.captured_queries
+            for mine, orm in pairs:
+                assert (mine is None) == (orm is None)
+                if orm is not None:
+                    assert type(mine) is type(orm) and _fields(mine) == _fields(orm)
+
+
+def test_supplement_and_papers_read_what_the_querysets_read(submit, drive):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from congso.dossiers.models import SupplementRequest
+
+    plain = submit()
+    assert services.supplement_and_papers(plain)[0] is None
+    asked = drive(Status.SUPPLEMENT_REQUESTED)
+    assert services.supplement_and_papers(asked)[0] is not None
+    for dossier in (plain, asked):
+        supplement, papers = services.supplement_and_papers(dossier)
+        expected_supplement = (
+            SupplementRequest.objects.filter(dossier=dossier).select_related("requested_by").first()
+        )
+        expected_papers = list(dossier.papers.select_related("uploaded_by"))
+        assert len(papers) == len(expected_papers) >= 1
+        with CaptureQueriesContext(connection) as queries:
+            pairs = [(p, e) for p, e in zip(papers, expected_papers, strict=True)]
+            pairs += [(p.uploaded_by, e.uploaded_by) for p, e in zip(papers, expected_papers, strict=True)]
+            if expected_supplement is not None:
+                pairs += [(supplement, expected_supplement)]
+                pairs += [(supplement.requested_by, expected_supplement.requested_by)]
+        assert not queries.captured_queries
+        assert (supplement is None) == (expected_supplement is None)
+        for mine, orm in pairs:
+            assert (mine is None) == (orm is None)
+            if orm is not None:
+                assert _fields(mine) == _fields(orm)
+
+
 def test_a_role_name_stored_on_a_hand_over_reads_in_the_active_language(drive, actors, agency_a, client):
     dossier = drive(Status.ACCEPTED)
     services.hand_over(

@@ -104,6 +104,42 @@ def read(model, where: str, params: list, *, order_by: str = "", connection=None
         return [instance(model, row, 0, connection) for row in cursor.fetchall()]
 
 
+def read_with(
+    model, where: str, params: list, *, related=(), known=None, order_by: str = "", connection=None
+) -> list:
+    """As ``read``, with the instances of ``related`` (names of ``model``'s foreign keys, one level)
+    joined and cached on each instance as ``select_related`` caches them, None where the key is empty;
+    ``known`` (name → instance) is cached as given, as a related manager caches the object it belongs to.
+    In ``where`` and ``order_by`` the table's columns are written ``t.column``."""
+    connection = connection or default_connection
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in related]
+    tables = [(model, "t")] + [(field.related_model, f"r{i}") for i, field in enumerate(fields)]
+    joins = "".join(
+        f" LEFT JOIN {quote(field.related_model._meta.db_table)} r{i}"
+        f" ON r{i}.{quote(field.target_field.column)} = t.{quote(field.column)}"
+        for i, field in enumerate(fields)
+    )
+    # S608: the tables, aliases and columns are the models' own names, the conditions the caller's own
+    # SQL (never a value: those are parameters).
+    sql = f"SELECT {select(tables, connection)} FROM {quote(model._meta.db_table)} t{joins} WHERE {where}"  # noqa: S608
+    if order_by:
+        sql += f" ORDER BY {order_by}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    known_fields = [(model._meta.get_field(name), value) for name, value in (known or {}).items()]
+    result = []
+    for row in found:
+        main, *others = instances(row, [m for m, _alias in tables], connection)
+        for field, other in zip(fields, others, strict=True):
+            field.set_cached_value(main, other)
+        for field, value in known_fields:
+            field.set_cached_value(main, value)
+        result.append(main)
+    return result
+
+
 @dataclass(frozen=True)
 class _Reading:
     names: list[str]

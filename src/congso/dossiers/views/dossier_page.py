@@ -16,7 +16,7 @@ from congso.core import audit
 from congso.workspace.permissions import workspace_required
 
 from .. import deadlines, exports, extensions, files, inbox, services, standard_forms, states
-from ..models import Channel, FormCode, PaperStage, ReturnMethod, SupplementRequest, Timeliness
+from ..models import Channel, FormCode, PaperStage, ReturnMethod, Timeliness
 from .actions import ACTIONS, ALLOWED, available_actions
 from .common import get_visible, moment, pdf_response, visible_with_permissions, xlsx_response
 
@@ -104,8 +104,7 @@ def detail(request, code):
     # The history, the control sheet and the produced forms show the same rows: read once.
     read = services.timeline_rows(dossier)
     changes, hand_overs, extensions_made = read["changes"], read["hand_overs"], read["extensions"]
-    supplement = SupplementRequest.objects.filter(dossier=dossier).select_related("requested_by").first()
-    papers = list(dossier.papers.select_related("uploaded_by"))
+    supplement, papers = services.supplement_and_papers(dossier)
     stage_labels = dict(PaperStage.choices)
     timeliness = dict(Timeliness.choices)
     produced = _produced_forms(dossier, changes, handed_over=bool(hand_overs), extensions=extensions_made)
