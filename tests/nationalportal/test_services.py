@@ -312,3 +312,18 @@ def test_the_status_content_is_the_national_name_in_vietnamese_whatever_the_lang
         "Đã xử lý xong",
         "Đã trả kết quả",
     ]
+
+
+def test_state_of_reads_the_row_the_queryset_reads(drive):
+    """The dossier page's named query gives the row ``SyncState.objects.filter(dossier_id=…).first()``
+    gives, or None for a dossier the portal never heard of."""
+    dossier, unknown = drive(Status.ACCEPTED), drive(Status.ACCEPTED)
+    made = SyncState.objects.create(
+        dossier=dossier, status=SyncStatus.FAILING, attempts=2, last_error="HTTP 503", registered=True
+    )
+    expected = SyncState.objects.filter(dossier_id=dossier.pk).first()
+    found = services.state_of(dossier)
+    fields = [f.attname for f in SyncState._meta.concrete_fields]
+    assert found.pk == made.pk
+    assert [getattr(found, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert services.state_of(unknown) is None

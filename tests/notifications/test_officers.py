@@ -145,3 +145,27 @@ def test_every_officer_event_has_texts_in_both_languages_and_its_variables():
             subject, body, _strip = defaults.text_for(event_key, "email", language)
             used = set(templating.PLACEHOLDER.findall(subject + body))
             assert used and used <= set(templating.VARIABLES[event_key])
+
+
+def test_a_dossiers_notifications_are_read_as_the_queryset_reads_them(drive, actors, agency_a):
+    """The dossier page's named query: every notification of the dossier, oldest first, each column as
+    ``Notification.objects.of_dossier`` gives it; another dossier's are not read."""
+    dossier, other = drive(Status.ACCEPTED), drive(Status.ACCEPTED)
+    for key, about in (("a", dossier), ("b", other), ("c", dossier)):
+        Notification.objects.create(
+            dedup_key=key,
+            recipient_key="address:0912345634",
+            address="0912345634",
+            channel="sms",
+            event_key="x",
+            dossier_id=about.pk,
+        )
+    expected = list(Notification.objects.of_dossier(dossier.pk))
+    found = services.of_dossier(dossier.pk)
+    assert len(found) == len(expected) >= 2
+    fields = [f.attname for f in Notification._meta.concrete_fields]
+
+    def values(notifications):
+        return [[getattr(n, f) for f in fields] for n in notifications]
+
+    assert values(found) == values(expected)

@@ -607,3 +607,42 @@ def test_dvcqg_failure_reasons_from_the_platforms_codes():
     assert platform.failure_reason("42") == ""
     with translation.override("en"):
         assert platform.failure_reason("51") == "Your account has insufficient funds."
+
+
+def test_intents_of_reads_what_select_related_reads(awaiting, citizen):
+    """The named queries give the attempts ``select_related("receipt")`` gives, newest first, each
+    receipt (or its absence) already loaded: reading it runs no statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert services.intents_of(awaiting) == []
+    paid = _paid(awaiting, citizen)
+    failed = PaymentIntent.objects.create(
+        dossier=awaiting,
+        payer=citizen,
+        provider="vnpay",
+        reference="F2",
+        amount=AMOUNT,
+        description="x",
+        gateway_url="http://gateway.invalid/",
+        created_stamp="20260101000000",
+        expires_at=timezone.now(),
+        status=IntentStatus.FAILED,
+    )
+    expected = list(
+        PaymentIntent.objects.filter(dossier=awaiting).select_related("receipt").order_by("-created_at")
+    )
+    found = services.intents_of(awaiting)
+    assert [i.pk for i in found] == [i.pk for i in expected] == [failed.pk, paid.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert found[1].receipt.number == expected[1].receipt.number
+        assert found[1].receipt.intent is found[1]
+        with pytest.raises(Receipt.DoesNotExist):
+            found[0].receipt  # noqa: B018 -- the attribute read is what is tested
+    assert not queries.captured_queries
+    fields = [f.attname for f in PaymentIntent._meta.concrete_fields]
+
+    def values(intents):
+        return [[getattr(i, f) for f in fields] for i in intents]
+
+    assert values(found) == values(expected)

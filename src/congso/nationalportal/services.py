@@ -22,14 +22,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from congso.agencies import services as agency_services
 from congso.catalog import services as catalog_services
-from congso.core import audit
+from congso.core import audit, rows
 from congso.core.models import DeliveryStatus, EventDelivery
 from congso.dossiers import services as dossier_services
 from congso.dossiers.files import PaperUpload
@@ -595,7 +595,12 @@ def push_due(limit: int = 200) -> dict[str, int]:
 
 
 def state_of(dossier) -> SyncState | None:
-    return SyncState.objects.filter(dossier_id=dossier.pk).first()
+    """The dossier's link with the portal, or None. Every dossier page asks: a named query
+    (``core.rows``), the row ``SyncState.objects.filter(dossier_id=…).first()`` gives."""
+    found = rows.read(
+        SyncState, "dossier_id = %s", [dossier.pk], connection=connections[SyncState.objects.db]
+    )
+    return found[0] if found else None
 
 
 def waiting_reports(dossier) -> int:

@@ -23,7 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from congso.core import audit, ratelimit
+from congso.core import audit, ratelimit, rows
 
 from . import defaults, sms, templating
 from .channels import PermanentFailure, TransientFailure, channels
@@ -576,9 +576,11 @@ def _claim(channel: str, size: int, now, only_ids=None) -> list[Notification]:
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        claimed = cursor.fetchall()
     fields = ("pk", *CLAIMED_COLUMNS[1:])
-    return sorted((Notification(**dict(zip(fields, row, strict=True))) for row in rows), key=lambda n: n.pk)
+    return sorted(
+        (Notification(**dict(zip(fields, row, strict=True))) for row in claimed), key=lambda n: n.pk
+    )
 
 
 _MARK_SQL = """
@@ -735,8 +737,16 @@ def mark_read(account, notification_ids=None) -> int:
 
 
 def of_dossier(dossier_id: int) -> list[Notification]:
-    """Every notification about a dossier (its timeline for officers), oldest first."""
-    return list(Notification.objects.of_dossier(dossier_id))
+    """Every notification about a dossier (its timeline for officers), oldest first: the rows of
+    ``Notification.objects.of_dossier``, read by a named query (``core.rows``) because every dossier
+    page asks, and most dossiers have none or a few."""
+    return rows.read(
+        Notification,
+        "dossier_id = %s",
+        [dossier_id],
+        order_by="created_at, id",
+        connection=connections[Notification.objects.db],
+    )
 
 
 # --- Housekeeping -------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from congso.catalog import fees as catalog_fees
 from congso.catalog import services as catalog_services
 from congso.core import audit, events
+from congso.core import rows as core_rows  # a name of its own: several functions here hold 'rows'
 from congso.core.inbound import clean_message
 from congso.dossiers import services as dossier_services
 from congso.dossiers.models import Status
@@ -460,9 +461,28 @@ FAILED_STATUSES = (IntentStatus.FAILED, IntentStatus.ABANDONED, IntentStatus.EXP
 
 
 def intents_of(dossier) -> list[PaymentIntent]:
-    return list(
-        PaymentIntent.objects.filter(dossier=dossier).select_related("receipt").order_by("-created_at")
+    """The dossier's payment attempts, newest first, each with its receipt (or none) loaded: what
+    ``filter(dossier=…).select_related("receipt")`` gives. Every dossier page asks, and most dossiers have
+    nothing to pay, so these are named queries (``core.rows``); the receipts are read only when there
+    are attempts."""
+    connection = connections[PaymentIntent.objects.db]
+    intents = core_rows.read(
+        PaymentIntent, "dossier_id = %s", [dossier.pk], order_by="created_at DESC", connection=connection
     )
+    if not intents:
+        return []
+    ids = [intent.pk for intent in intents]
+    receipts = core_rows.read(
+        Receipt, f"intent_id IN ({core_rows.placeholders(ids)})", ids, connection=connection
+    )
+    by_intent = {receipt.intent_id: receipt for receipt in receipts}
+    to_intent = Receipt._meta.get_field("intent")
+    for intent in intents:
+        receipt = by_intent.get(intent.pk)
+        to_intent.remote_field.set_cached_value(intent, receipt)  # None: "no receipt", as select_related
+        if receipt is not None:
+            to_intent.set_cached_value(receipt, intent)
+    return intents
 
 
 def failure_reason(intent: PaymentIntent) -> str:
