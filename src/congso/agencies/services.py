@@ -126,9 +126,13 @@ def _counts_as_staff(user) -> bool:
     )
 
 
+# Every role check of every workspace page asks: ``Role.values`` builds a new list each time.
+_ROLE_VALUES = frozenset(Role.values)
+
+
 def _check_roles(roles: Iterable[str]) -> list[str]:
     roles = [roles] if isinstance(roles, str) else list(roles)
-    unknown = sorted(set(roles) - set(Role.values))
+    unknown = sorted(set(roles) - _ROLE_VALUES)
     if unknown:
         raise ValueError(_("Vai trò không tồn tại: %(roles)s.") % {"roles": ", ".join(unknown)})
     return roles
