@@ -327,9 +327,8 @@ def test_find_by_code_reads_what_select_related_reads(submit, counter_dossier, a
     assert services.find_by_code(online.code).current_agency == agency_b
 
 
-def test_timeline_merges_status_changes_hand_overs_and_extensions(submit, actors, agency_b, clock):
-    clock.set(local(2026, 3, 9, 8, 0))
-    dossier = submit()
+def _with_history(dossier, actors, agency_b, clock):
+    """``dossier`` (submitted at 08:00 on 9 March) accepted, handed over to ``agency_b`` and extended."""
     clock.set(local(2026, 3, 9, 9, 0))
     services.accept(dossier, actors.one_stop)
     clock.set(local(2026, 3, 9, 10, 0))
@@ -343,6 +342,12 @@ def test_timeline_merges_status_changes_hand_overs_and_extensions(submit, actors
     )
     clock.set(local(2026, 3, 10, 9, 0))
     services.extend(dossier, actors.leader_b, date(2026, 3, 16), "Chờ xác minh")
+    return dossier
+
+
+def test_timeline_merges_status_changes_hand_overs_and_extensions(submit, actors, agency_b, clock):
+    clock.set(local(2026, 3, 9, 8, 0))
+    dossier = _with_history(submit(), actors, agency_b, clock)
     entries = services.timeline(dossier)
     assert [(e.kind, e.title) for e in entries] == [
         ("status", "Nộp hồ sơ trực tuyến"),
@@ -363,22 +368,9 @@ def test_timeline_rows_read_what_the_related_querysets_read(submit, actors, agen
     from django.test.utils import CaptureQueriesContext
 
     clock.set(local(2026, 3, 9, 8, 0))
-    dossier = submit()
-    other = submit()  # another dossier's rows are not read
-    clock.set(local(2026, 3, 9, 9, 0))
-    services.accept(dossier, actors.one_stop)
+    dossier, other = submit(), submit()  # the other dossier's rows are not read
     services.accept(other, actors.one_stop)
-    clock.set(local(2026, 3, 9, 10, 0))
-    services.hand_over(
-        dossier,
-        to_agency=agency_b,
-        to_unit_label="Phòng Hộ tịch",
-        step_name="Xác minh",
-        given_by=actors.one_stop,
-        allotted_working_hours=4,
-    )
-    clock.set(local(2026, 3, 10, 9, 0))
-    services.extend(dossier, actors.leader_b, date(2026, 3, 16), "Chờ xác minh")
+    _with_history(dossier, actors, agency_b, clock)
     first_change = StatusChange.objects.filter(dossier=dossier).order_by("at", "id").first()
     StatusChange.objects.filter(pk=first_change.pk).update(by=None)  # as a change the process made
     expected = {

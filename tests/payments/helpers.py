@@ -1,4 +1,5 @@
-"""Helpers of the payments tests: the amount the dossiers are asked to pay and a small HTTP "browser"."""
+"""Helpers of the payments tests: the amount the dossiers are asked to pay, a payment attempt made
+directly, and a small HTTP "browser"."""
 
 import http.cookiejar
 import re
@@ -7,6 +8,28 @@ import urllib.parse
 import urllib.request
 
 AMOUNT = 50_000
+
+
+def make_intent(dossier, *, provider="vnpay", reference="R1", amount=AMOUNT, status=None, **fields):
+    """A payment attempt for ``dossier`` written directly (no gateway), pending unless ``status`` says."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from congso.payments.models import IntentStatus, PaymentIntent
+
+    return PaymentIntent.objects.create(
+        dossier=dossier,
+        provider=provider,
+        reference=reference,
+        amount=amount,
+        description="x",
+        gateway_url="http://gateway.invalid/",
+        created_stamp="20260101000000",
+        expires_at=timezone.now() + timedelta(minutes=15),
+        status=status or IntentStatus.PENDING,
+        **fields,
+    )
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

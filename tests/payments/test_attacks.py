@@ -2,32 +2,19 @@
 whose merchant keys were never set, tampered amounts, replays and other people's records."""
 
 import json
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from congso.dossiers.models import Status
 from congso.payments import services
 from congso.payments.models import IntentStatus, PaymentIntent, ProviderNotification
 from congso.payments.providers import dvcqg, providers
 from congso.payments.providers import vnpay as vnpay_provider
-from tests.payments.helpers import AMOUNT
+from tests.payments.helpers import AMOUNT, make_intent
 
 
 def _intent(dossier, provider="vnpay", reference="R1", **fields):
-    return PaymentIntent.objects.create(
-        dossier=dossier,
-        provider=provider,
-        reference=reference,
-        amount=AMOUNT,
-        description="x",
-        gateway_url="http://gateway.invalid/",
-        created_stamp="20260101000000",
-        expires_at=timezone.now() + timedelta(minutes=15),
-        status=IntentStatus.PENDING,
-        **fields,
-    )
+    return make_intent(dossier, provider=provider, reference=reference, **fields)
 
 
 def _vnpay_ipn(reference="R1", amount=AMOUNT, **extra):

@@ -28,7 +28,7 @@ from congso.payments.models import (
 from congso.payments.providers import Verdict, providers
 from congso.payments.providers import vnpay as vnpay_provider
 from congso.sandbox import payment_gateway as gateway
-from tests.payments.helpers import AMOUNT
+from tests.payments.helpers import AMOUNT, make_intent
 from tests.support.html import one, select
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -123,18 +123,7 @@ def test_the_browser_return_is_not_a_notification_it_never_settles(awaiting, cit
 def test_a_failed_payment_tells_why_and_shows_no_transaction_number_zero(
     awaiting, citizen, client, code, status, vietnamese, english
 ):
-    intent = PaymentIntent.objects.create(
-        dossier=awaiting,
-        payer=citizen,
-        provider="vnpay",
-        reference="F1",
-        amount=AMOUNT,
-        description="x",
-        gateway_url="http://gateway.invalid/",
-        created_stamp="20260101000000",
-        expires_at=timezone.now() + timedelta(minutes=15),
-        status=IntentStatus.PENDING,
-    )
+    intent = make_intent(awaiting, payer=citizen, reference="F1")
     # VNPAY's IPN of a payment that never took place carries vnp_TransactionNo=0.
     ipn = {
         "vnp_TxnRef": "F1",
@@ -229,18 +218,7 @@ def test_permission_matrix(awaiting, actors, citizen, make_user, officer, agency
 
 
 def _paid(dossier, citizen, amount=AMOUNT, reference="P1"):
-    intent = PaymentIntent.objects.create(
-        dossier=dossier,
-        payer=citizen,
-        provider="vnpay",
-        reference=reference,
-        amount=amount,
-        description="x",
-        gateway_url="http://gateway.invalid/",
-        created_stamp="20260101000000",
-        expires_at=timezone.now() + timedelta(minutes=15),
-        status=IntentStatus.PENDING,
-    )
+    intent = make_intent(dossier, payer=citizen, reference=reference, amount=amount)
     verdict = Verdict(
         reference=reference, verified=True, success=True, amount=amount, transaction="T1", code="00"
     )
@@ -617,18 +595,7 @@ def test_intents_of_reads_what_select_related_reads(awaiting, citizen):
 
     assert services.intents_of(awaiting) == []
     paid = _paid(awaiting, citizen)
-    failed = PaymentIntent.objects.create(
-        dossier=awaiting,
-        payer=citizen,
-        provider="vnpay",
-        reference="F2",
-        amount=AMOUNT,
-        description="x",
-        gateway_url="http://gateway.invalid/",
-        created_stamp="20260101000000",
-        expires_at=timezone.now(),
-        status=IntentStatus.FAILED,
-    )
+    failed = make_intent(awaiting, payer=citizen, reference="F2", status=IntentStatus.FAILED)
     expected = list(
         PaymentIntent.objects.filter(dossier=awaiting).select_related("receipt").order_by("-created_at")
     )
