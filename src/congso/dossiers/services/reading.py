@@ -95,15 +95,19 @@ def _dossier_row(connection, models, code: str):
     def table(model, alias):
         return f"{quote(model._meta.db_table)} {alias}"
 
+    def pk(model):
+        return quote(model._meta.pk.column)
+
     aliases = ("d", "v", "p", "r", "c", "u")[: len(models)]
     joins = [
-        f"JOIN {table(version, 'v')} ON v.id = d.{column(dossier, 'procedure_version')}",
-        f"JOIN {table(procedure, 'p')} ON p.id = v.{column(version, 'procedure')}",
-        f"JOIN {table(agency, 'r')} ON r.id = d.{column(dossier, 'receiving_agency')}",
-        f"JOIN {table(agency, 'c')} ON c.id = d.{column(dossier, 'current_agency')}",
+        f"JOIN {table(version, 'v')} ON v.{pk(version)} = d.{column(dossier, 'procedure_version')}",
+        f"JOIN {table(procedure, 'p')} ON p.{pk(procedure)} = v.{column(version, 'procedure')}",
+        f"JOIN {table(agency, 'r')} ON r.{pk(agency)} = d.{column(dossier, 'receiving_agency')}",
+        f"JOIN {table(agency, 'c')} ON c.{pk(agency)} = d.{column(dossier, 'current_agency')}",
     ]
     if len(models) > 5:
-        joins.append(f"LEFT JOIN {table(models[5], 'u')} ON u.id = d.{column(dossier, 'applicant')}")
+        account = models[5]
+        joins.append(f"LEFT JOIN {table(account, 'u')} ON u.{pk(account)} = d.{column(dossier, 'applicant')}")
     # S608: the tables, aliases and columns are the models' own names; the code is a parameter.
     sql = (
         f"SELECT {rows.select(zip(models, aliases, strict=True), connection)} FROM {table(dossier, 'd')} "  # noqa: S608
@@ -149,10 +153,10 @@ def timeline_rows(dossier) -> dict[str, list]:
             model, mine, [dossier.pk], related=related, known=known, order_by=order_by, connection=connection
         )
 
-    hand_over_people = ["from_agency", "to_agency", "given_by", "received_by", "step_completed_by"]
+    hand_over_relations = ["from_agency", "to_agency", "given_by", "received_by", "step_completed_by"]
     return {
         "changes": read(StatusChange, ["by"], "t.at, t.id"),
-        "hand_overs": read(HandOver, hand_over_people, "t.handed_at, t.id"),
+        "hand_overs": read(HandOver, hand_over_relations, "t.handed_at, t.id"),
         "extensions": read(Extension, ["extended_by"], "t.extended_at, t.id"),
     }
 
