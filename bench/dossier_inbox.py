@@ -553,6 +553,17 @@ def describe() -> dict:
     }
 
 
+def describe_into(info_file: Path, env: dict) -> None:
+    """``describe()`` of the database ``env`` names, written to ``info_file`` by a child process (this
+    one has not set Django up)."""
+    bench_dir, target = str(ROOT / "bench"), str(info_file)
+    code = (
+        f"import django, json, sys; django.setup(); sys.path.insert(0, {bench_dir!r}); "
+        f"import dossier_inbox as b; open({target!r}, 'w').write(json.dumps(b.describe()))"
+    )
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
+
+
 # --- HTTP ---------------------------------------------------------------------------------------------
 
 
@@ -890,6 +901,38 @@ def wait_until_up(port: int, server: subprocess.Popen, timeout: float = 90.0) ->
     raise SystemExit("server did not start")
 
 
+def start_servers(
+    server: str, processes: int, threads: int, env: dict
+) -> tuple[list[subprocess.Popen], list[int]]:
+    """The application as production serves it: the project's own ``congso serve``. granian runs its
+    ``processes`` workers itself behind one port; waitress needs one process (and port) each."""
+    servers, ports = [], []
+    for _n in range(processes if server == "waitress" else 1):
+        port = free_port()
+        command = [sys.executable, "-m", "congso.cli", "serve", "--port", str(port), "--server", server]
+        command += ["--threads", str(threads)]
+        if server == "granian":
+            command += ["--workers", str(processes)]
+        servers.append(
+            subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        )
+        ports.append(port)
+    for port, process in zip(ports, servers, strict=True):
+        wait_until_up(port, process)
+    return servers, ports
+
+
+def server_pids(servers: list[subprocess.Popen]) -> list[int]:
+    """The server processes and their children (granian's workers)."""
+    pids = []
+    for server in servers:
+        pids.append(server.pid)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+        if children.exists():
+            pids += [int(pid) for pid in children.read_text().split()]
+    return pids
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=1_000_000)
@@ -897,8 +940,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200, help="requests timed per inbox scenario")
     parser.add_argument("--clients", type=int, default=16, help="concurrent intake clients")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of sustained intake")
-    parser.add_argument("--servers", type=int, default=os.cpu_count() or 1, help="waitress processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per waitress process")
+    parser.add_argument("--server", choices=("granian", "waitress"), default="granian")
+    parser.add_argument("--servers", type=int, default=os.cpu_count() or 1, help="server processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per server process")
     parser.add_argument("--extra-indexes", action="store_true", help="also measure with the proposed indexes")
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--database", help="reuse a database kept by an earlier run (no load)")
@@ -951,12 +995,7 @@ def main() -> None:
                     for statement in EXTRA_INDEXES:  # measured first without them, as on a fresh load
                         name = re.search(r"EXISTS (\w+)", statement).group(1)
                         conn.execute(f"DROP INDEX IF EXISTS {name}")
-                bench_dir, target = str(ROOT / "bench"), str(info_file)
-                code = (
-                    f"import django, json, sys; django.setup(); sys.path.insert(0, {bench_dir!r}); "
-                    f"import dossier_inbox as b; open({target!r}, 'w').write(json.dumps(b.describe()))"
-                )
-                subprocess.run([python, "-c", code], env=env, check=True, cwd=ROOT)
+                describe_into(info_file, env)
             info = json.loads(info_file.read_text(encoding="utf-8"))
             print(
                 f"{info['total']:,} dossiers, database {info['size']}; busiest ward: "
@@ -965,33 +1004,11 @@ def main() -> None:
                 f"{info['procedure_code']}: {info['filtered']:,} dossiers"
             )
 
-            ports = []
-            for _ in range(args.servers):
-                port = free_port()
-                servers.append(
-                    subprocess.Popen(
-                        [
-                            python,
-                            "-m",
-                            "waitress",
-                            f"--listen=127.0.0.1:{port}",
-                            f"--threads={args.threads}",
-                            "--connection-limit=200",
-                            "congso.wsgi:application",
-                        ],
-                        env=env,
-                        cwd=ROOT,
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.PIPE,
-                    )
-                )
-                ports.append(port)
-            for port, server in zip(ports, servers, strict=True):
-                wait_until_up(port, server)
-            print(f"servers: {args.servers} waitress process(es) × {args.threads} threads")
+            servers, ports = start_servers(args.server, args.servers, args.threads, env)
+            print(f"server: {args.server}, {args.servers} process(es) × {args.threads} threads")
 
             print(f"\nInbox through HTTP (one keep-alive connection, sequential requests; {load_average()}):")
-            meter = CpuMeter([servers[0].pid], env["DATABASE_URL"])
+            meter = CpuMeter(server_pids(servers[:1]), env["DATABASE_URL"])
             for row in measure_inbox(ports[0], info, args.samples, meter):
                 print("  " + row)
             if args.extra_indexes:
@@ -1013,7 +1030,7 @@ def main() -> None:
                         "SELECT v.id, p.code FROM catalog_procedureversion v JOIN catalog_procedure p "
                         "ON p.id = v.procedure_id WHERE p.level = 'commune' ORDER BY p.code LIMIT 1"
                     ).fetchone()
-                all_servers = CpuMeter([server.pid for server in servers], env["DATABASE_URL"])
+                all_servers = CpuMeter(server_pids(servers), env["DATABASE_URL"])
                 before = all_servers.snapshot()
                 done, errors, latencies, seconds, posted = measure_intake(
                     ports, info, args.clients, args.duration, version_id, code

@@ -287,36 +287,6 @@ def generate(
 # --- Orchestration -------------------------------------------------------------------------------
 
 
-def start_servers(args, env) -> tuple[list[subprocess.Popen], list[int]]:
-    servers, ports = [], []
-    python = sys.executable
-    for _n in range(args.processes if args.server == "waitress" else 1):
-        port = base.free_port()
-        # The project's own command; granian runs the processes itself, waitress needs one each.
-        command = [python, "-m", "congso.cli", "serve", "--port", str(port), "--server", args.server]
-        command += ["--threads", str(args.threads)]
-        if args.server == "granian":
-            command += ["--workers", str(args.processes)]
-        servers.append(
-            subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        )
-        ports.append(port)
-    for port, server in zip(ports, servers, strict=True):
-        base.wait_until_up(port, server)
-    return servers, ports
-
-
-def server_pids(servers: list[subprocess.Popen]) -> list[int]:
-    """The server processes and their children (granian's workers)."""
-    pids = []
-    for server in servers:
-        pids.append(server.pid)
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-        if children.exists():
-            pids += [int(pid) for pid in children.read_text().split()]
-    return pids
-
-
 def report(results: list[dict], clients: int) -> list[str]:
     floor = next((r for r in results if r["scenario"] == "healthz" and r["done"]), None)
     labels = {
@@ -400,7 +370,7 @@ def main() -> None:
                 f"prepared {args.clients} wards, officers, citizens and {prepared:,} complete drafts in "
                 f"{time.perf_counter() - started:.1f} s"
             )
-            servers, ports = start_servers(args, env)
+            servers, ports = base.start_servers(args.server, args.processes, args.threads, env)
             print(
                 f"server: {args.server}, {args.processes} process(es) × {args.threads} threads; "
                 f"{args.clients} clients in a separate process; {args.duration:.0f} s measured per scenario "
@@ -415,7 +385,7 @@ def main() -> None:
                     "clients": args.clients,
                     "duration": args.duration,
                     "warmup": args.warmup,
-                    "server_pids": server_pids(servers),
+                    "server_pids": base.server_pids(servers),
                     "database_url": env["DATABASE_URL"],
                 }
                 job_file = workdir / f"job-{scenario}.json"
