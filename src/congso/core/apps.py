@@ -9,6 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Nền tảng dùng chung")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from . import postgresql
+
+        connection_created.connect(
+            postgresql.use_compiled_timestamptz_loader, dispatch_uid="congso.timestamptz"
+        )
         # Register the kernel's periodic jobs and tasks, then every block's event subscribers.
         from . import ratelimit, scheduling, stored_files, tasks, worker  # noqa: F401
 
