@@ -3,6 +3,7 @@ building the compiler unless a value is an expression."""
 
 from datetime import UTC, datetime
 
+from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Lower
 
@@ -27,13 +28,11 @@ def _as_compared(insert):
 
 
 def test_values_are_the_insert_compilers(db):
-    fields, _columns, plain = statements._insert_fields(OutboxEvent, statements.default_connection)
+    fields, _columns, plain = statements._insert_fields(OutboxEvent, connection)
     assert plain
     events = _events()
     quick = statements.values(OutboxEvent, events)
-    by_compiler = statements._by_compiler(
-        statements.Insert(OutboxEvent, events), fields, statements.default_connection, {}
-    )
+    by_compiler = statements._by_compiler(statements.Insert(OutboxEvent, events), fields, connection, {})
     by_compiler.columns = quick.columns
     # auto_now_add sets the moment on each instance: compare all but those.
     moment_index = [f.name for f in fields].index("occurred_at")

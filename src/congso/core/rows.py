@@ -13,7 +13,9 @@ version) names them with ``columns`` and turns them into the instance the ORM wo
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import connection as default_connection
+# The connection itself (``connections[alias]``), not the ``django.db.connection`` proxy, which looks it
+# up again on every attribute read: several reads per value, hundreds of values a change.
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -39,7 +41,7 @@ def placeholders(values) -> str:
 def columns(model, alias: str, connection=None) -> str:
     """``"alias"."column", …``: every concrete column of ``model`` in field order, as ``instance`` reads
     them. ``alias`` is the table's name or its alias in the statement."""
-    connection = connection or default_connection
+    connection = connection or connections[DEFAULT_DB_ALIAS]
     key = (model, alias, connection.vendor)
     if key not in _COLUMNS:  # the same text on every request: worked out once
         quote = connection.ops.quote_name
@@ -56,7 +58,7 @@ def instance(model, row, start: int = 0, connection=None):
     """The ``model`` instance whose columns (``columns(model, …)``) begin at ``row[start]``, as the ORM
     builds it: each value through its field's converters (JSON text, SQLite's moments and decimals),
     then ``Model.from_db``. None when the primary key is NULL (a LEFT JOIN that found nothing)."""
-    connection = connection or default_connection
+    connection = connection or connections[DEFAULT_DB_ALIAS]
     reading = _reading(model, connection)
     values = list(row[start : start + len(reading.names)])
     if values[reading.pk_index] is None:
@@ -92,7 +94,7 @@ def read(model, where: str, params: list, *, order_by: str = "", connection=None
     """The instances of ``model`` whose rows meet ``where``, in ``order_by`` order: a named query of
     one table. ``where`` and ``order_by`` are SQL over the table's own columns, written by the caller
     with no value in them; every value is one of ``params``."""
-    connection = connection or default_connection
+    connection = connection or connections[DEFAULT_DB_ALIAS]
     table = model._meta.db_table
     # S608: the table and its columns are the model's own names, the conditions the caller's own SQL
     # (never a value: those are parameters).
@@ -111,7 +113,7 @@ def read_with(
     joined and cached on each instance as ``select_related`` caches them, None where the key is empty;
     ``known`` (name → instance) is cached as given, as a related manager caches the object it belongs to.
     In ``where`` and ``order_by`` the table's columns are written ``t.column``."""
-    connection = connection or default_connection
+    connection = connection or connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
     fields = [model._meta.get_field(name) for name in related]
     tables = [(model, "t")] + [(field.related_model, f"r{i}") for i, field in enumerate(fields)]

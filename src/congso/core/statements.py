@@ -13,7 +13,9 @@ Only for PostgreSQL (``supported()``); SQLite has no data-modifying CTEs, its ca
 
 from dataclasses import dataclass, field
 
-from django.db import connection as default_connection
+# The connection itself (``connections[alias]``), not the ``django.db.connection`` proxy, which looks it
+# up again on every attribute read: several reads per value, hundreds of values a change.
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import AutoField, BigAutoField, SmallAutoField
 from django.db.models.sql import InsertQuery
 
@@ -22,7 +24,7 @@ _AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
 
 def supported(connection=None) -> bool:
     """Whether this database runs several INSERTs as one statement (PostgreSQL)."""
-    return (connection or default_connection).vendor == "postgresql"
+    return (connection or connections[DEFAULT_DB_ALIAS]).vendor == "postgresql"
 
 
 @dataclass
@@ -46,7 +48,7 @@ def values(model, objs, connection=None, *, replace: dict | None = None) -> Inse
 
     The compiler itself is used only where a value is an expression or a field writes its own
     placeholder (``_by_compiler``); building it for each change cost more than the rows' values."""
-    connection = connection or default_connection
+    connection = connection or connections[DEFAULT_DB_ALIAS]
     replace = replace or {}
     fields, columns, plain = _insert_fields(model, connection)
     insert = Insert(model, list(objs), returning=isinstance(model._meta.pk, _AUTO_FIELDS))
@@ -114,7 +116,7 @@ def execute(inserts: list[Insert], *, tail: list[tuple[str, str, list]] = (), co
     primary keys on the instances of each ``returning`` insert. ``tail``: ``(name, sql, params)`` CTE
     parts written by the caller, which may read the inserts' parts by their names ``i0``, ``i1``… (their
     own names must differ). Returns, by name, the rows of each tail part that has ``RETURNING``."""
-    connection = connection or default_connection
+    connection = connection or connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
     parts, params, results = [], [], []
     for n, insert in enumerate(inserts):
