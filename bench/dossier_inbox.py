@@ -567,8 +567,15 @@ def describe_into(info_file: Path, env: dict) -> None:
 # --- HTTP ---------------------------------------------------------------------------------------------
 
 
+# Django's messages ("Đã tiếp nhận hồ sơ …"): a browser follows the redirect and the page it lands on
+# shows them and clears the cookie. The bench does not follow redirects, so a kept cookie would grow with
+# every request to the storage's 2 KB limit, and each request would decode and sign it again (~1 ms).
+MESSAGES_COOKIE = "messages"
+
+
 class Client:
-    """One signed-in officer on one keep-alive connection, with the cookies it was given."""
+    """One signed-in officer on one keep-alive connection, with the cookies it was given (not the
+    messages cookie, see ``MESSAGES_COOKIE``)."""
 
     def __init__(self, port: int):
         self.port = port
@@ -593,6 +600,8 @@ class Client:
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _sep, rest = value.partition("=")
+                if name.strip() == MESSAGES_COOKIE:
+                    continue
                 self.cookies[name.strip()] = rest.split(";", 1)[0]
         return response.status, dict(response.getheaders()), data
 

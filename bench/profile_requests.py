@@ -62,6 +62,7 @@ def _requests(scenario: str, info: dict, client, count: int):
 
         def counter():
             n = next(serial)
+            client.cookies.pop(base.MESSAGES_COOKIE, None)  # shown on the page a browser lands on
             return client.post(
                 f"/can-bo/ho-so/tiep-nhan/{submissions.PROCEDURE_CODE}/",
                 {
