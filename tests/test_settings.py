@@ -8,8 +8,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from tests.support.subprocesses import PROJECT_ROOT
 
 # Runs in the child: load the settings of the profile in the environment, then ask for a missing page.
@@ -148,31 +146,24 @@ def test_every_environment_variable_the_settings_read_is_documented():
     assert undocumented == []
 
 
-def _database_options(tmp_path, **env_vars):
-    done = read_settings(tmp_path, ["DATABASES"], **env_vars)
+def _database_settings(tmp_path, **env_vars):
+    done = read_settings(tmp_path, ["DATABASES", "CONGSO_PREPARED_STATEMENTS"], **env_vars)
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])["DATABASES"]["default"].get("OPTIONS", {})
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    return seen["DATABASES"]["default"].get("OPTIONS", {}), seen["CONGSO_PREPARED_STATEMENTS"]
 
 
-def test_postgresql_binds_values_on_the_server_and_prepares_repeated_statements(tmp_path):
+def test_postgresql_binds_values_on_the_server_and_congso_prepares_its_hot_statements(tmp_path):
     url = "postgres://congso@db.example.gov.vn:5432/congso"  # read, not connected to
-    seen = _database_options(tmp_path, DATABASE_URL=url)
-    assert seen["server_side_binding"] is True
-    assert seen["prepare_threshold"] == 5
+    options, prepares = _database_settings(tmp_path, DATABASE_URL=url)
+    assert options["server_side_binding"] is True
+    assert "prepare_threshold" not in options  # Django's default: psycopg prepares nothing by itself
+    assert prepares is True
     # Behind a PgBouncer that cannot follow prepared statements: nothing prepared, values still bound.
-    seen = _database_options(tmp_path, DATABASE_URL=url, DATABASE_PREPARE_THRESHOLD="none")
-    assert (seen["server_side_binding"], seen["prepare_threshold"]) == (True, None)
-    seen = _database_options(tmp_path, DATABASE_URL=url, DATABASE_SERVER_SIDE_BINDING="false")
-    assert seen["server_side_binding"] is False
-    # SQLite has neither.
-    seen = _database_options(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    assert "server_side_binding" not in seen and "prepare_threshold" not in seen
-
-
-@pytest.mark.parametrize("value", ["-1", "five", "2.5"])
-def test_a_prepare_threshold_that_is_not_a_count_is_refused_naming_the_variable(tmp_path, value):
-    url = "postgres://congso@db.example.gov.vn:5432/congso"
-    done = read_settings(tmp_path, ["DATABASES"], DATABASE_URL=url, DATABASE_PREPARE_THRESHOLD=value)
-    assert done.returncode != 0
-    refusal = f"DATABASE_PREPARE_THRESHOLD must be a number of executions (0 or more) or none, not {value!r}"
-    assert refusal in done.stderr
+    options, prepares = _database_settings(tmp_path, DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false")
+    assert (options["server_side_binding"], prepares) == (True, False)
+    options, _prepares = _database_settings(tmp_path, DATABASE_URL=url, DATABASE_SERVER_SIDE_BINDING="false")
+    assert options["server_side_binding"] is False
+    # SQLite binds its own way.
+    options, _prepares = _database_settings(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert "server_side_binding" not in options

@@ -47,23 +47,6 @@ def _fraction(name: str, default: str) -> float:
     return value
 
 
-def _prepare_threshold(raw: str) -> int | None:
-    """psycopg's ``prepare_threshold``: the executions after which a statement is prepared on its
-    connection, or None (``none``, ``off``) to never prepare one (PgBouncer older than 1.21 in transaction
-    mode, which cannot follow prepared statements from one server connection to another)."""
-    if raw.strip().lower() in {"none", "off", ""}:
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise ImproperlyConfigured(
-            f"DATABASE_PREPARE_THRESHOLD must be a number of executions (0 or more) or none, not {raw!r}"
-        )
-    return value
-
-
 PROFILE = env.str("CONGSO_PROFILE", default="production")
 if PROFILE not in {"production", "demo", "test"}:
     raise ImproperlyConfigured(f"CONGSO_PROFILE must be production, demo or test, not {PROFILE!r}")
@@ -205,17 +188,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Values bound by PostgreSQL, not written into the SQL text, so a statement that a connection has run
-    # DATABASE_PREPARE_THRESHOLD times is prepared there and neither parsed nor planned again (a third to a
-    # half less database CPU per submission or inbox page: docs/operations.md, "Serving for throughput").
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "server_side_binding": env.bool("DATABASE_SERVER_SIDE_BINDING", default=True),
-            "prepare_threshold": _prepare_threshold(env.str("DATABASE_PREPARE_THRESHOLD", default="5")),
-        }
+    # Values bound by PostgreSQL, not written into the SQL text: what lets congso prepare its hot statements
+    # (CONGSO_PREPARED_STATEMENTS below; docs/operations.md, "Prepared statements").
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
+        "DATABASE_SERVER_SIDE_BINDING", default=True
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The statements whose plan does not depend on their values (rows inserted, rows read by key) are prepared on
+# their PostgreSQL connection and only executed after (core.postgresql.prepared). Off for a PgBouncer older
+# than 1.21 in transaction mode, which cannot follow prepared statements between server connections.
+CONGSO_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 
 # --- Background work (django.tasks API, database backend) -----------------------------------
 TASKS = {

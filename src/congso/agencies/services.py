@@ -178,7 +178,7 @@ def _read_memberships(user_id: int, day: date) -> list[StaffMembership]:
         "ORDER BY a.code, m.role"
     )
     on = connection.ops.adapt_datefield_value(day)
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor(connection) as cursor:
         cursor.execute(sql, [user_id, on, on, on, on])
         found = cursor.fetchall()
     agency_field = StaffMembership._meta.get_field("agency")

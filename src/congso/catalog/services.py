@@ -118,7 +118,7 @@ def _read_version_in_force(procedure_code: str, on: date) -> ProcedureVersion | 
         f"WHERE p.code = %s AND p.is_active = %s AND {_IN_FORCE_SQL.format(v='v')} "
         "ORDER BY v.number DESC LIMIT 1"
     )
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor(connection) as cursor:
         cursor.execute(sql, [procedure_code, True, *_in_force_params(on, connection)])
         row = cursor.fetchone()
     if row is None:
@@ -139,7 +139,7 @@ def is_in_force(version: ProcedureVersion, on: date | None = None) -> bool:
     table = connection.ops.quote_name(ProcedureVersion._meta.db_table)
     # S608: the table and its columns are the model's own names; every value is a parameter.
     sql = f"SELECT 1 FROM {table} v WHERE v.id = %s AND {_IN_FORCE_SQL.format(v='v')}"  # noqa: S608
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor(connection) as cursor:
         cursor.execute(sql, [version.pk, *_in_force_params(on, connection)])
         in_force = cursor.fetchone() is not None
     if in_force:

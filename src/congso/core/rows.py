@@ -10,6 +10,7 @@ version) names them with ``columns`` and turns them into the instance the ORM wo
 (``bench/README.md``, "Submissions"), while the statement itself never changes.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,6 +19,8 @@ from datetime import UTC, datetime
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from .postgresql import prepared
 
 
 def moment(value) -> datetime | None:
@@ -31,6 +34,14 @@ def moment(value) -> datetime | None:
             raise ValueError(f"not a moment: {value!r}")
         value = parsed
     return timezone.make_aware(value, UTC) if timezone.is_naive(value) else value
+
+
+@contextmanager
+def prepared_cursor(connection):
+    """A cursor of ``connection`` whose statements are prepared on PostgreSQL (``core.postgresql.prepared``):
+    for a named query by key, which every request runs with new values and the same best plan."""
+    with prepared(connection), connection.cursor() as cursor:
+        yield cursor
 
 
 def placeholders(values) -> str:
@@ -101,7 +112,7 @@ def read(model, where: str, params: list, *, order_by: str = "", connection=None
     sql = f"SELECT {columns(model, table, connection)} FROM {connection.ops.quote_name(table)} WHERE {where}"  # noqa: S608
     if order_by:
         sql += f" ORDER BY {order_by}"
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         return [instance(model, row, 0, connection) for row in cursor.fetchall()]
 
@@ -127,7 +138,7 @@ def read_with(
     sql = f"SELECT {select(tables, connection)} FROM {quote(model._meta.db_table)} t{joins} WHERE {where}"  # noqa: S608
     if order_by:
         sql += f" ORDER BY {order_by}"
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
     known_fields = [(model._meta.get_field(name), value) for name, value in (known or {}).items()]

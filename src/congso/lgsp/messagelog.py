@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from congso.core.postgresql import prepared
+
 from . import conf, keys
 from .models import ExchangeDay, LogCheckpoint, LogHead, MessageRecord, SigningKey, System
 from .services.credentials import ensure_signing_keys
@@ -193,11 +195,11 @@ def _append_in_one_statement(entries: list[dict], seq: int, prev: str) -> int:
 
 def _execute_prepared(statement: str, params: list) -> int:
     """Run ``statement`` with the driver's own cursor, so the values are bound on the server and the
-    statement is prepared once per shape (Django's cursor writes the values into the text, and PostgreSQL
-    would parse and plan it on every batch); its errors are still Django's (``IntegrityError``)."""
+    statement is prepared once per shape (``core.postgresql.prepared``; else PostgreSQL would parse and
+    plan it on every batch); its errors are still Django's (``IntegrityError``)."""
     connection.ensure_connection()
-    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-        cursor.execute(statement, params, prepare=True)
+    with prepared(connection), connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        cursor.execute(statement, params)
         (written,) = cursor.fetchone()
     return written
 

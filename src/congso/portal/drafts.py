@@ -73,7 +73,7 @@ def _draft_row(connection, user_id, draft_id):
         f"LEFT JOIN {quote(agency._meta.db_table)} a ON a.id = d.receiving_agency_id "
         "WHERE d.user_id = %s AND d.public_id = %s"
     )
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor(connection) as cursor:
         cursor.execute(sql, [user_id, public_id])
         return cursor.fetchone()
 

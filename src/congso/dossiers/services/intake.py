@@ -10,7 +10,8 @@ from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congso.core import stored_files
+from congso.core import rows, stored_files
+from congso.core.postgresql import prepared
 
 from .. import codes, conf, deadlines, permissions, states
 from ..errors import InvalidDossierInput
@@ -84,7 +85,7 @@ def _existing_for_key(key: str, way: _Way, *, submitted_by, receiving_agency) ->
     table = connection.ops.quote_name(Dossier._meta.db_table)
     # S608: the table and its columns are the model's own names; the key is a parameter.
     sql = f"SELECT id, channel, receiving_agency_id, submitted_by_id FROM {table} WHERE idempotency_key = %s"  # noqa: S608
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor(connection) as cursor:
         cursor.execute(sql, [key])
         found = cursor.fetchone()
     if found is None:
@@ -175,9 +176,12 @@ def _create(
     by,
     now,
 ) -> Dossier:
-    """One transaction: the code, the dossier, its papers, events and status change (with its audit)."""
+    """One transaction: the code, the dossier, its papers, events and status change (with its audit).
+    Its statements are prepared (``core.postgresql.prepared``): every one is an INSERT or a read by key,
+    the same on every intake."""
     transition = states.find(way.transition, None)
-    with stored_files.discard_on_rollback() as stored, transaction.atomic():
+    connection = connections[Dossier.objects.db]
+    with stored_files.discard_on_rollback() as stored, prepared(connection), transaction.atomic():
         due = deadlines.initial_due(version, now)
         dossier = Dossier(
             code=codes.assign_code(receiving_agency, now),

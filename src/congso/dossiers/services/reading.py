@@ -113,7 +113,7 @@ def _dossier_row(connection, models, code: str):
         f"SELECT {rows.select(zip(models, aliases, strict=True), connection)} FROM {table(dossier, 'd')} "  # noqa: S608
         f"{' '.join(joins)} WHERE d.{column(dossier, 'code')} = %s"
     )
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor(connection) as cursor:
         cursor.execute(sql, [code])
         return cursor.fetchone()
 
