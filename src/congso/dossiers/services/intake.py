@@ -181,7 +181,8 @@ def _create(
     the same on every intake."""
     transition = states.find(way.transition, None)
     connection = connections[Dossier.objects.db]
-    with stored_files.discard_on_rollback() as stored, prepared(connection), transaction.atomic():
+    # Prepared inside the transaction: what runs on its commit (on_commit callbacks) runs as Django runs it.
+    with stored_files.discard_on_rollback() as stored, transaction.atomic(), prepared(connection):
         due = deadlines.initial_due(version, now)
         dossier = Dossier(
             code=codes.assign_code(receiving_agency, now),
