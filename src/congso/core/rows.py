@@ -104,7 +104,9 @@ def instances(row, models, connection=None) -> list:
 def read(model, where: str, params: list, *, order_by: str = "", connection=None) -> list:
     """The instances of ``model`` whose rows meet ``where``, in ``order_by`` order: a named query of
     one table. ``where`` and ``order_by`` are SQL over the table's own columns, written by the caller
-    with no value in them; every value is one of ``params``."""
+    with no value in them; every value is one of ``params``. The statement is prepared
+    (``prepared_cursor``), so ``where`` selects by a key or a foreign key, never a list whose best plan
+    depends on the values."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
     table = model._meta.db_table
     # S608: the table and its columns are the model's own names, the conditions the caller's own SQL
@@ -123,7 +125,7 @@ def read_with(
     """As ``read``, with the instances of ``related`` (names of ``model``'s foreign keys, one level)
     joined and cached on each instance as ``select_related`` caches them, None where the key is empty;
     ``known`` (name → instance) is cached as given, as a related manager caches the object it belongs to.
-    In ``where`` and ``order_by`` the table's columns are written ``t.column``."""
+    In ``where`` and ``order_by`` the table's columns are written ``t.column``. Prepared, as ``read``."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
     fields = [model._meta.get_field(name) for name in related]
