@@ -145,13 +145,25 @@ def _local(received_at) -> datetime:
 
 def _year_rows(year: int) -> dict[date, tuple[str, str]]:
     """The days of ``year`` written in the table, by date: (kind, occasion). A named query
-    (``core.rows``): intakes, submissions, the inbox and the dossier page all read the calendar, and
-    building the queryset cost several times its statement."""
-    adapt = default_connection.ops.adapt_datefield_value
-    days = rows.read(
-        CalendarDay, "date >= %s AND date <= %s", [adapt(date(year, 1, 1)), adapt(date(year, 12, 31))]
+    (``core.rows``) of the three columns used: intakes, submissions, the inbox and the dossier page all
+    read the calendar, and building the queryset, or a model instance for each of the year's twenty-odd
+    days, cost several times its statement."""
+    connection = default_connection
+    ops, quote = connection.ops, connection.ops.quote_name
+    date_field = CalendarDay._meta.get_field("date")
+    columns = ", ".join(
+        quote(CalendarDay._meta.get_field(name).column) for name in ("date", "kind", "occasion")
     )
-    return {day.date: (day.kind, day.occasion) for day in days}
+    # S608: the table and its columns are the model's own names; the two days are parameters.
+    sql = (
+        f"SELECT {columns} FROM {quote(CalendarDay._meta.db_table)} "  # noqa: S608
+        f"WHERE {quote(date_field.column)} >= %s AND {quote(date_field.column)} <= %s"
+    )
+    first, last = ops.adapt_datefield_value(date(year, 1, 1)), ops.adapt_datefield_value(date(year, 12, 31))
+    with rows.prepared_cursor(connection) as cursor:
+        cursor.execute(sql, [first, last])
+        found = cursor.fetchall()
+    return {date_field.to_python(day): (kind, occasion) for day, kind, occasion in found}
 
 
 class WorkingCalendar:
