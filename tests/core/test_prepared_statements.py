@@ -95,3 +95,21 @@ def test_prepared_leaves_other_databases_alone():
 
     with prepared(Other()):
         pass
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_the_inbox_prepares_its_reads_by_key_but_never_its_lists(client, actors, submit, media_root):
+    """The page's gate (session, account, memberships) and calendar are prepared; its list of dossiers
+    and its to-do, filtered and sorted over agencies of very different sizes, are planned for their own
+    values on every request (tests/dossiers fixtures)."""
+    client.force_login(actors.one_stop)
+    for _n in range(3):
+        submit()
+    for _n in range(7):
+        assert client.get("/can-bo/ho-so/").status_code == 200
+    prepared_now = _prepared_statements("")
+    assert any('"django_session"' in statement for statement in prepared_now)
+    assert any('"agencies_staffmembership"' in statement for statement in prepared_now)
+    lists = [s for s in prepared_now if "ORDER BY" in s and ('"dossiers_dossier"' in s or "UNION ALL" in s)]
+    assert lists == []
