@@ -167,3 +167,18 @@ def test_postgresql_binds_values_on_the_server_and_congso_prepares_its_hot_state
     # SQLite binds its own way.
     options, _prepares = _database_settings(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert "server_side_binding" not in options
+
+
+def test_a_switch_that_is_neither_true_nor_false_is_refused_naming_the_variable(tmp_path):
+    url = "postgres://congso@db.example.gov.vn:5432/congso"
+    done = read_settings(
+        tmp_path, ["CONGSO_PREPARED_STATEMENTS"], DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="ture"
+    )
+    assert done.returncode != 0
+    assert "DATABASE_PREPARED_STATEMENTS='ture' is not a valid value (true or false)" in done.stderr
+    for word, expected in (("off", False), ("0", False), ("", False), ("yes", True), ("TRUE", True)):
+        options, prepares = _database_settings(tmp_path, DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS=word)
+        assert prepares is expected, word
+    # DEBUG is shared with other tools (Node's DEBUG=namespace:*): such a value does not stop congso.
+    done = read_settings(tmp_path, ["DEBUG"], DEBUG="express:*")
+    assert done.returncode == 0, done.stderr

@@ -31,6 +31,25 @@ class _Env(environ.Env):
                 f"{var}={self.ENVIRON.get(var, '')!r} is not a valid value ({exc})"
             ) from None
 
+    def bool(self, var, default=environ.Env.NOTSET):
+        """A switch: one of environ's true words (``true``, ``on``, ``yes``, ``1``…) or a false one
+        (``false``, ``off``, ``no``, ``0``, empty). Anything else stops the process naming the variable,
+        where environ would read a typo (``DATABASE_PREPARED_STATEMENTS=ture``) as false."""
+        raw = self.ENVIRON.get(var)
+        # DEBUG is also other tools' variable (Node's DEBUG=namespace:*): read as environ reads it.
+        if var != "DEBUG" and raw is not None and raw.strip().lower() not in _SWITCH_WORDS:
+            raise ImproperlyConfigured(f"{var}={raw!r} is not a valid value (true or false)")
+        return super().bool(var, default=default)
+
+
+_SWITCH_WORDS = {word.lower() for word in environ.Env.BOOLEAN_TRUE_STRINGS} | {
+    "false",
+    "off",
+    "no",
+    "n",
+    "0",
+    "",
+}
 
 env = _Env()
 
