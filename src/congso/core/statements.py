@@ -19,7 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import AutoField, BigAutoField, SmallAutoField
 from django.db.models.sql import InsertQuery
 
-from .postgresql import prepared
+from .rows import prepared_cursor
 
 _AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
 
@@ -138,7 +138,7 @@ def execute(inserts: list[Insert], *, tail: list[tuple[str, str, list]] = (), co
             results.append((name, f"ARRAY(SELECT * FROM {name})"))  # noqa: S608
     select = ", ".join(expression for _name, expression in results) or "1"
     # Prepared: the same INSERTs on every change of a kind, and an INSERT's plan does not depend on values.
-    with prepared(connection), connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(f"WITH {', '.join(parts)} SELECT {select}", params)  # noqa: S608
         row = cursor.fetchone()
     values_by_name = {name: list(value) for (name, _expr), value in zip(results, row, strict=False)}
