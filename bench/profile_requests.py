@@ -28,8 +28,9 @@ PROFILE_FILTER = os.environ.get("PROFILE_FILTER", "")
 SCENARIOS = ("healthz", "home", "online", "counter", "inbox", "dossier")
 
 
-def _requests(scenario: str, info: dict, client, count: int):
-    """``count`` callables, each one request of ``scenario`` (the draft or the key differs each time)."""
+def _requests(scenario: str, info: dict, client, count: int, offset: int = 0):
+    """``count`` callables, each one request of ``scenario`` (the draft or the key differs each time),
+    starting at draft or applicant number ``offset`` (two measuring processes share one database)."""
     from django.urls import reverse
 
     ward = info["wards"][0]
@@ -48,7 +49,7 @@ def _requests(scenario: str, info: dict, client, count: int):
         path = reverse("dossiers:detail", args=[dossier.code])
         return [lambda: client.get(path)] * count
     if scenario == "online":
-        drafts = iter(info["drafts"][0])
+        drafts = iter(info["drafts"][0][offset:])
 
         def online():
             draft = next(drafts)
@@ -58,7 +59,7 @@ def _requests(scenario: str, info: dict, client, count: int):
     if scenario == "counter":
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        serial = iter(range(1, count + 1))
+        serial = iter(range(offset + 1, offset + count + 1))
 
         def counter():
             n = next(serial)
@@ -107,14 +108,16 @@ def _client_for(scenario: str, info: dict):
     return client
 
 
-def measure(scenario: str, info: dict, count: int, profile: bool, sort: str, show_sql: bool) -> dict:
+def measure(
+    scenario: str, info: dict, count: int, profile: bool, sort: str, show_sql: bool, offset: int = 0
+) -> dict:
     """CPU per request over ``count`` requests (nothing recording the queries, as in production), then
     the statements of one more request."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = _client_for(scenario, info)
-    calls = _requests(scenario, info, client, count + 6)
+    calls = _requests(scenario, info, client, count + 6, offset)
     template_times = _time_templates() if os.environ.get("TEMPLATE_TIMES") else None
     for call in calls[:5]:  # warm: templates compiled, caches filled, the connection open
         response = call()
@@ -126,14 +129,14 @@ def measure(scenario: str, info: dict, count: int, profile: bool, sort: str, sho
     started_cpu, started = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
-    for call in calls[5:-1]:
-        call()
+    batches = _timed_batches(calls[5:-1])
     if profiler:
         profiler.disable()
     cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
     with CaptureQueriesContext(connection) as queries:
         calls[-1]()
     result = {"scenario": scenario, "cpu_ms": cpu / count * 1000, "wall_ms": wall / count * 1000}
+    result["best_ms"] = min(batches) * 1000
     result["queries"] = len(queries.captured_queries)
     if template_times is not None:
         result["templates"] = sorted(
@@ -152,6 +155,23 @@ def measure(scenario: str, info: dict, count: int, profile: bool, sort: str, sho
         width = int(os.environ.get("SQL_WIDTH", "240"))  # SQL_WIDTH=5000 shows whole statements
         result["sql"] = [q["sql"][:width] for q in queries.captured_queries]
     return result
+
+
+BATCHES = 10
+
+
+def _timed_batches(calls) -> list[float]:
+    """Run ``calls`` in ``BATCHES`` batches; the CPU per request of each. The fastest batch is the
+    figure least disturbed by the rest of a shared machine (its other tenants take CPU in bursts)."""
+    size = max(1, len(calls) // BATCHES)
+    per_request = []
+    for start in range(0, len(calls), size):
+        batch = calls[start : start + size]
+        started = time.process_time()
+        for call in batch:
+            call()
+        per_request.append((time.process_time() - started) / len(batch))
+    return per_request
 
 
 def _time_templates() -> dict[str, float]:
@@ -220,8 +240,17 @@ def main() -> None:
         help="a database kept by bench/dossier_inbox.py (1,000,000 dossiers): profile healthz, home and "
         "inbox there instead of on a new small one",
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count the machine instructions per request under valgrind instead of timing (repeatable "
+        "to a tenth of a percent on a busy machine; slow: use --requests 20)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--offset", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.instructions and (args.profile or args.sql):
+        raise SystemExit("--instructions counts; it does not profile (--profile) or print statements (--sql)")
 
     if args.child:
         import django
@@ -230,12 +259,15 @@ def main() -> None:
         info = json.loads(Path(args.child).read_text(encoding="utf-8"))
         floor = None
         for scenario in args.scenarios.split(","):
-            result = measure(scenario, info, args.requests, args.profile == scenario, args.sort, args.sql)
-            floor = floor or (result["cpu_ms"] if scenario == "healthz" else None)
-            ratio = f"{result['cpu_ms'] / floor:6.1f}×" if floor else "      "
+            profile = args.profile == scenario
+            result = measure(scenario, info, args.requests, profile, args.sort, args.sql, args.offset)
+            floor = floor or (result if scenario == "healthz" else None)
+            ratio = f"{result['cpu_ms'] / floor['cpu_ms']:6.1f}×" if floor else "      "
+            best = f"{result['best_ms'] / floor['best_ms']:6.1f}×" if floor else "      "
             print(
                 f"  {scenario:<10} CPU {result['cpu_ms']:7.2f} ms  wall {result['wall_ms']:7.2f} ms  "
-                f"queries {result['queries']:3d}  {ratio} floor",
+                f"queries {result['queries']:3d}  {ratio} floor   fastest tenth {result['best_ms']:7.2f} ms "
+                f"{best} floor",
                 flush=True,
             )
             for name, ms in result.get("templates", []):
@@ -263,9 +295,9 @@ def main() -> None:
             conn.execute(f'CREATE DATABASE "{database}"')
         try:
             subprocess_run([python, str(base.ROOT / "manage.py"), "migrate", "-v0"], env)
-            drafts = str(args.requests + 10)
+            drafts = str(2 * args.requests + 30 if args.instructions else args.requests + 10)
             subprocess_run([python, submissions.__file__, "--setup-only", "1", drafts, str(info_file)], env)
-            subprocess_run(_child_command(args, python, info_file), env)
+            _run_child(args, python, info_file, env)
         finally:
             with base.admin_connection() as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
@@ -291,7 +323,72 @@ def profile_kept_database(args, python: str) -> None:
         env = base.environment(Path(tmp), args.database)
         info_file = Path(tmp) / "info.json"
         base.describe_into(info_file, env)
+        _run_child(args, python, info_file, env)
+
+
+def _run_child(args, python: str, info_file: Path, env: dict) -> None:
+    if args.instructions:
+        count_instructions(args, python, info_file, env)
+    else:
         subprocess_run(_child_command(args, python, info_file), env)
+
+
+# The short run of --instructions: its count (start-up, warm-up, two requests) is subtracted from the
+# long run's, which leaves the instructions of ``--requests`` minus this many requests.
+SHORT_RUN = 2
+
+
+def count_instructions(args, python: str, info_file: Path, env: dict) -> None:
+    """Instructions per request of each scenario (``--instructions``): each scenario run twice in its
+    own process under callgrind, ``SHORT_RUN`` and ``--requests`` requests, with the same hash seed; the
+    difference over the extra requests is one request's count. Two processes at a time (two cores), on
+    disjoint drafts and applicants. Unlike CPU time, the count does not move when other work shares the
+    machine, so a change of one per cent shows (bench/README.md, "Counting instructions")."""
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    if args.requests <= SHORT_RUN:
+        raise SystemExit(f"--instructions: --requests must be more than {SHORT_RUN}")
+    env = {**env, "PYTHONHASHSEED": "0"}
+    scenarios = args.scenarios.split(",")
+    # The long run starts after the drafts and applicants the short one uses (its warm-up and last
+    # request included).
+    runs = ((SHORT_RUN, 0), (args.requests, SHORT_RUN + 6))
+    jobs = [(scenario, requests, offset) for scenario in scenarios for requests, offset in runs]
+
+    def run(job) -> int:
+        scenario, requests, offset = job
+        command = [python, __file__, "--child", str(info_file), "--requests", str(requests)]
+        command += ["--scenarios", scenario, "--offset", str(offset)]
+        return _callgrind_total(command, env)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        totals = dict(zip(jobs, pool.map(run, jobs), strict=True))
+    print(f"instructions per request (callgrind; a run of {SHORT_RUN} requests from one of {args.requests}):")
+    floor = None
+    for scenario in scenarios:
+        long_run = totals[(scenario, args.requests, SHORT_RUN + 6)]
+        per_request = (long_run - totals[(scenario, SHORT_RUN, 0)]) / (args.requests - SHORT_RUN)
+        floor = floor or (per_request if scenario == "healthz" else None)
+        ratio = f"{per_request / floor:6.1f}× floor" if floor else ""
+        print(f"  {scenario:<10} {per_request / 1e6:8.2f} M  {ratio}", flush=True)
+
+
+def _callgrind_total(command: list[str], env: dict) -> int:
+    """The instructions callgrind counted in ``command``'s process (no profile file is written)."""
+    import re
+    import subprocess
+
+    valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    done = subprocess.run(valgrind + command, env=env, cwd=base.ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed under valgrind:\n{done.stdout}\n{done.stderr}")
+    found = re.search(r"Collected : ([\d,]+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))
 
 
 def subprocess_run(command: list[str], env: dict) -> None:
