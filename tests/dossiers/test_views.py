@@ -310,6 +310,34 @@ def test_a_specialist_handed_a_dossier_by_hand_gets_a_task(as_user, actors, coun
     assert has_link(todo, detail_url(dossier), "Thẩm định hồ sơ")
 
 
+def test_to_do_rows_escape_what_officers_typed_label_every_cell_and_mark_late_ones(
+    as_user, actors, counter_dossier, agency_b, clock
+):
+    """The to-do's rows are written in Python (``inbox_page.work_items_html``): a step name an officer
+    typed is text, every cell carries its column's name, and a step past its deadline says so in words."""
+    clock.set(local(2026, 3, 11, 9))
+    dossier = counter_dossier()
+    services.hand_over(
+        dossier,
+        to_agency=agency_b,
+        to_unit_label="Sở Tư pháp",
+        step_name='<img src=x onerror="alert(1)"> Thẩm định',
+        given_by=actors.one_stop,
+        received_by=actors.specialist_b,
+        allotted_working_hours=1,
+    )
+    clock.set(local(2026, 3, 12, 9))
+    page = html(as_user(actors.specialist_b).get(INBOX))
+    assert "<img src=x" not in page
+    row = select(page, 'section[aria-labelledby="work-items-title"] tbody tr')[0]
+    cells = select(row, "td")
+    assert cells[0].text == '<img src=x onerror="alert(1)"> Thẩm định'
+    assert [cell["data-label"] for cell in cells] == ["Việc", "Hồ sơ", "Cơ quan", "Hạn xử lý"]
+    assert has_link(cells[1], detail_url(dossier), dossier.code)
+    assert cells[2].text == agency_b.name
+    assert texts(cells[3], "span.tag.tag--late") == ["Quá hạn"]
+
+
 def test_open_work_items_are_listed_and_linked_to_their_page(as_user, actors, drive):
     from congso.workflow import services as workflow
     from congso.workflow.models import WorkItem
