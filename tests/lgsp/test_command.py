@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from congso.lgsp import services
 from congso.lgsp.models import SigningKey
@@ -25,7 +25,13 @@ def test_rotate_snapshot_and_share(registry):
     assert "000.00.02.H08/MOTCUA/tra-cuu-ho-so" in snapshot["services"]
     services.record_exchanges(registry["provider"], timezone.localdate(), 4)
     today = timezone.localdate().isoformat()
-    assert "1/2 systems" in _run("connected-share", "--from", today, "--to", today)
+    share = _run("connected-share", "--from", today, "--to", today)
+    assert "1/2 hệ thống phục vụ người dân, doanh nghiệp" in share and "50.0%" in share
+    with translation.override("en"):
+        assert "1/2 systems serving citizens and businesses" in _run(
+            "connected-share", "--from", today, "--to", today
+        )
+        assert "Active signing key:" in _run("rotate-key")
     with pytest.raises(CommandError):
         _run("connected-share")
 

@@ -59,12 +59,19 @@ def test_an_untouched_log_verifies_and_the_command_says_so(five, capsys):
     assert messagelog.write_checkpoint().seq == 5
     assert messagelog.write_checkpoint() is None  # nothing new
     call_command("lgsp", "verify")
-    assert "message log verifies: 5 records, 1 checkpoints" in capsys.readouterr().out
+    assert "Nhật ký thông điệp toàn vẹn: 5 bản ghi, 1 điểm niêm phong." in capsys.readouterr().out
+    with translation.override("en"):
+        call_command("lgsp", "verify")
+    assert "The message log verifies: 5 records, 1 checkpoints." in capsys.readouterr().out
 
 
 def test_an_altered_record_is_named(five):
     MessageRecord.objects.filter(seq=3).update(status=500)
-    assert problems() == ["record #3 (message msg-3) was altered: its contents no longer match its hash"]
+    assert problems() == [
+        "bản ghi #3 (thông điệp msg-3) đã bị sửa: nội dung không còn khớp với mã băm của nó"
+    ]
+    with translation.override("en"):
+        assert problems() == ["record #3 (message msg-3) was altered: its contents no longer match its hash"]
     with pytest.raises(CommandError, match=r"KHÔNG toàn vẹn: 1 vấn đề \(5 bản ghi"):
         call_command("lgsp", "verify")
     with (
@@ -76,12 +83,16 @@ def test_an_altered_record_is_named(five):
 
 def test_a_removed_record_is_named_by_its_neighbours(five):
     MessageRecord.objects.filter(seq=3).delete()
-    assert problems() == ["a record was removed between record #2 and record #4 (message msg-4)"]
+    assert problems() == ["một bản ghi đã bị xoá giữa bản ghi #2 và bản ghi #4 (thông điệp msg-4)"]
+    with translation.override("en"):
+        assert problems() == ["a record was removed between record #2 and record #4 (message msg-4)"]
 
 
 def test_removing_the_last_record_is_seen_from_the_head(five):
     MessageRecord.objects.filter(seq=5).delete()
-    assert problems() == ["the last record(s) after record #4 were removed (the head is #5)"]
+    assert problems() == ["(các) bản ghi cuối sau bản ghi #4 đã bị xoá (đầu chuỗi là #5)"]
+    with translation.override("en"):
+        assert problems() == ["the last record(s) after record #4 were removed (the head is #5)"]
 
 
 def test_an_inserted_record_is_named_even_when_it_is_chained_correctly(five):
@@ -92,7 +103,9 @@ def test_an_inserted_record_is_named_even_when_it_is_chained_correctly(five):
     MessageRecord.objects.create(
         seq=3, prev_hash=five[1].hash, hash=messagelog.chain_hash(five[1].hash, forged), **forged
     )
-    assert problems() == ["record #3 (message msg-99) was inserted: the chain does not lead to it"]
+    assert problems() == ["bản ghi #3 (thông điệp msg-99) đã bị chèn thêm: chuỗi không dẫn tới nó"]
+    with translation.override("en"):
+        assert problems() == ["record #3 (message msg-99) was inserted: the chain does not lead to it"]
 
 
 def test_a_record_appended_behind_the_head_is_named(five):
@@ -100,7 +113,7 @@ def test_a_record_appended_behind_the_head_is_named(five):
     MessageRecord.objects.create(
         seq=6, prev_hash=five[4].hash, hash=messagelog.chain_hash(five[4].hash, forged), **forged
     )
-    assert problems() == ["record #6 (message msg-77) was inserted: the chain does not lead to it"]
+    assert problems() == ["bản ghi #6 (thông điệp msg-77) đã bị chèn thêm: chuỗi không dẫn tới nó"]
 
 
 def test_reordered_records_are_named(five):
@@ -108,8 +121,14 @@ def test_reordered_records_are_named(five):
     MessageRecord.objects.filter(seq=4).update(seq=3)
     MessageRecord.objects.filter(seq=-3).update(seq=4)
     assert problems() == [
-        "record #3 (message msg-4) and record #4 (message msg-3) were reordered: #3 follows #4 in the chain"
+        "bản ghi #3 (thông điệp msg-4) và bản ghi #4 (thông điệp msg-3) đã bị đổi thứ tự: "
+        "trong chuỗi, #3 đứng sau #4"
     ]
+    with translation.override("en"):
+        assert problems() == [
+            "record #3 (message msg-4) and record #4 (message msg-3) were reordered: "
+            "#3 follows #4 in the chain"
+        ]
 
 
 def test_a_rewritten_chain_no_longer_matches_its_signed_checkpoint(five):
@@ -126,9 +145,13 @@ def test_a_rewritten_chain_no_longer_matches_its_signed_checkpoint(five):
     from congso.lgsp.models import LogHead
 
     LogHead.objects.filter(pk=1).update(hash=prev)
-    assert problems() == ["checkpoint at record #5 no longer matches: records up to it were rewritten"]
+    assert problems() == ["điểm niêm phong tại bản ghi #5 không còn khớp: các bản ghi tới nó đã bị viết lại"]
+    with translation.override("en"):
+        assert problems() == ["checkpoint at record #5 no longer matches: records up to it were rewritten"]
     LogCheckpoint.objects.update(signature="AAAA")
-    assert problems() == ["checkpoint at record #5 has an invalid signature"]
+    assert problems() == ["điểm niêm phong tại bản ghi #5 có chữ ký không hợp lệ"]
+    with translation.override("en"):
+        assert problems() == ["checkpoint at record #5 has an invalid signature"]
 
 
 def test_retention_archives_sealed_records_and_the_rest_still_verifies(five, tmp_path):

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from congso.core.postgresql import prepared
 
@@ -299,7 +300,7 @@ class Verification:
 
 
 def _name(row) -> str:
-    return f"record #{row['seq']} (message {row['message_id']})"
+    return _("bản ghi #%(seq)s (thông điệp %(message)s)") % {"seq": row["seq"], "message": row["message_id"]}
 
 
 def verify() -> Verification:
@@ -321,7 +322,9 @@ def verify() -> Verification:
             "prev": record.prev_hash,
         }
         if chain_hash(record.prev_hash, values) != record.hash:
-            result.problems.append(f"{_name(row)} was altered: its contents no longer match its hash")
+            result.problems.append(
+                _("%(record)s đã bị sửa: nội dung không còn khớp với mã băm của nó") % {"record": _name(row)}
+            )
         rows[record.seq] = row
         by_prev.setdefault(record.prev_hash, []).append(record.seq)
     result.records = len(rows)
@@ -352,14 +355,16 @@ def verify() -> Verification:
             )
             if orphans:
                 result.problems.append(
-                    f"a record was removed between record #{last} and {_name(rows[orphans[0]])}"
+                    _("một bản ghi đã bị xoá giữa bản ghi #%(last)s và %(record)s")
+                    % {"last": last, "record": _name(rows[orphans[0]])}
                 )
                 current = rows[orphans[0]]["prev"]
                 by_prev.setdefault(current, [])
                 nxt = orphans[0]
             else:
                 result.problems.append(
-                    f"the last record(s) after record #{last} were removed (the head is #{head.seq})"
+                    _("(các) bản ghi cuối sau bản ghi #%(last)s đã bị xoá (đầu chuỗi là #%(head)s)")
+                    % {"last": last, "head": head.seq}
                 )
                 break
         visited.append(nxt)
@@ -368,20 +373,30 @@ def verify() -> Verification:
     for earlier, later in zip(visited, visited[1:], strict=False):
         if later < earlier:
             result.problems.append(
-                f"{_name(rows[later])} and {_name(rows[earlier])} were reordered: "
-                f"#{later} follows #{earlier} in the chain"
+                _("%(first)s và %(second)s đã bị đổi thứ tự: trong chuỗi, #%(later)s đứng sau #%(earlier)s")
+                % {
+                    "first": _name(rows[later]),
+                    "second": _name(rows[earlier]),
+                    "later": later,
+                    "earlier": earlier,
+                }
             )
     for s in sorted(set(rows) - seen):
-        result.problems.append(f"{_name(rows[s])} was inserted: the chain does not lead to it")
+        result.problems.append(
+            _("%(record)s đã bị chèn thêm: chuỗi không dẫn tới nó") % {"record": _name(rows[s])}
+        )
     public_keys = dict(SigningKey.objects.values_list("kid", "public_key"))
     by_seq_hash = {s: row["hash"] for s, row in rows.items()}
     for checkpoint in LogCheckpoint.objects.filter(seq__gt=head.base_seq).order_by("seq"):
         result.checkpoints += 1
         if not _signature_holds(checkpoint, public_keys):
-            result.problems.append(f"checkpoint at record #{checkpoint.seq} has an invalid signature")
+            result.problems.append(
+                _("điểm niêm phong tại bản ghi #%(seq)s có chữ ký không hợp lệ") % {"seq": checkpoint.seq}
+            )
         elif by_seq_hash.get(checkpoint.seq) != checkpoint.hash:
             result.problems.append(
-                f"checkpoint at record #{checkpoint.seq} no longer matches: records up to it were rewritten"
+                _("điểm niêm phong tại bản ghi #%(seq)s không còn khớp: các bản ghi tới nó đã bị viết lại")
+                % {"seq": checkpoint.seq}
             )
     return result
 

@@ -31,12 +31,16 @@ class Command(BaseCommand):
     def handle(self, *args, action, start=None, end=None, **options):
         if action == "rotate-key":
             key = services.rotate_signing_key()
-            self.stdout.write(f"active signing key: {key.kid}")
+            self.stdout.write(_("Khoá ký đang dùng: %(kid)s") % {"kid": key.kid})
         elif action == "verify":
             self._verify()
         elif action == "checkpoint":
             checkpoint = messagelog.write_checkpoint()
-            self.stdout.write(f"sealed record #{checkpoint.seq}" if checkpoint else "nothing new to seal")
+            self.stdout.write(
+                _("Đã niêm phong tới bản ghi #%(seq)s.") % {"seq": checkpoint.seq}
+                if checkpoint
+                else _("Không có bản ghi mới để niêm phong.")
+            )
         elif action == "snapshot":
             self.stdout.write(json.dumps(services.registry_snapshot(), ensure_ascii=False, indent=2))
         else:
@@ -56,17 +60,26 @@ class Command(BaseCommand):
                     % {"start": period_start, "end": period_end}
                 )
             share = services.connected_share(period_start, period_end)
-            ratio = "n/a" if share.share is None else f"{share.share:.1%}"
+            ratio = _("không có hệ thống nào") if share.share is None else f"{share.share:.1%}"
             self.stdout.write(
-                f"{share.connected}/{share.total} systems serving citizens and businesses exchanged messages "
-                f"from {share.period_start} to {share.period_end}: {ratio} (target {share.target:.0%})"
+                _(
+                    "%(connected)s/%(total)s hệ thống phục vụ người dân, doanh nghiệp đã trao đổi thông điệp "
+                    "qua LGSP từ %(start)s đến %(end)s: %(ratio)s (chỉ tiêu %(target)s)"
+                )
+                % {
+                    "connected": share.connected,
+                    "total": share.total,
+                    "start": share.period_start,
+                    "end": share.period_end,
+                    "ratio": ratio,
+                    "target": f"{share.target:.0%}",
+                }
             )
 
     def _verify(self):
         result = messagelog.verify()
         for problem in result.problems:
             self.stderr.write(problem)
-        summary = f"{result.records} records, {result.checkpoints} checkpoints"
         if not result.ok:
             raise CommandError(
                 _(
@@ -79,4 +92,7 @@ class Command(BaseCommand):
                     "checkpoints": result.checkpoints,
                 }
             )
-        self.stdout.write(f"message log verifies: {summary}")
+        self.stdout.write(
+            _("Nhật ký thông điệp toàn vẹn: %(records)s bản ghi, %(checkpoints)s điểm niêm phong.")
+            % {"records": result.records, "checkpoints": result.checkpoints}
+        )
