@@ -203,7 +203,7 @@ def _execute_prepared(statement: str, params: list) -> int:
     A raw cursor: the statement's placeholders are PostgreSQL's own (``$1``, written by
     ``_one_statement``). psycopg rewrites ``%s`` placeholders into those on every execution and keeps the
     result only for statements of at most 50 parameters. A batch of sixteen records has 343, and their
-    rewriting took 0.8 ms of the gateway's CPU per batch, some 50 µs per request logged (bench/README.md,
+    rewriting took 0.8 ms of the log writer's CPU per batch, some 50 µs per request logged (bench/README.md,
     "LGSP gateway")."""
     from psycopg import RawCursor
 
@@ -235,7 +235,7 @@ def _one_statement(records: int, exchanges: int) -> str:
         f"WITH head AS (UPDATE {head_table} SET seq = {value()}, hash = {value()} "  # noqa: S608
         f"WHERE id = 1 AND seq = {value()} AND hash = {value()} RETURNING 1), "
     )
-    record_rows = ", ".join("(" + ", ".join(value(kind) for kind in types) + ")" for _ in range(records))
+    record_rows = ", ".join("(" + ", ".join(value(kind) for kind in types) + ")" for _row in range(records))
     sql += (
         f"records AS (INSERT INTO {record_table} ({columns}) "  # noqa: S608
         f"SELECT v.* FROM (VALUES {record_rows}) AS v ({columns}) "
@@ -244,7 +244,7 @@ def _one_statement(records: int, exchanges: int) -> str:
     if exchanges:
         system_type = ExchangeDay._meta.get_field("system").db_type(connection)
         exchange_rows = ", ".join(
-            f"({value(system_type)}, {value('date')}, {value('integer')})" for _ in range(exchanges)
+            f"({value(system_type)}, {value('date')}, {value('integer')})" for _row in range(exchanges)
         )
         sql += (
             f", exchanges AS (INSERT INTO {exchange_table} (system_id, day, count) "  # noqa: S608
