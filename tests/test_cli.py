@@ -222,6 +222,68 @@ def test_a_refused_configuration_is_one_clear_message_not_a_traceback(tmp_path, 
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    "argv, environ, said_vi, said_en",
+    [
+        # Settings a block parses when it first uses them: refused at start, before any request reads them.
+        (
+            ["serve", "--port", "0"],
+            {"CONGSO_PROFILE": "demo", "CONGSO_OFFICE_HOURS": "17:00-07:30"},
+            "CONGSO_OFFICE_HOURS='17:00-07:30' không phải là giờ làm việc hợp lệ",
+            "CONGSO_OFFICE_HOURS='17:00-07:30' is not valid office hours",
+        ),
+        (
+            ["migrate"],
+            {"CONGSO_PROFILE": "demo", "CONGSO_TRUSTED_PROXIES": "10.0.0.0/8,proxy.example"},
+            "CONGSO_TRUSTED_PROXIES: 'proxy.example' không phải là địa chỉ IP hay dải mạng (CIDR)",
+            "CONGSO_TRUSTED_PROXIES: 'proxy.example' is not an IP address or network (CIDR)",
+        ),
+        (
+            ["worker"],
+            {"CONGSO_PROFILE": "demo", "CONGSO_NATIONAL_DAY_EXTRA_DAY": "monday"},
+            "CONGSO_NATIONAL_DAY_EXTRA_DAY phải là một trong auto, before, after, không phải 'monday'",
+            "CONGSO_NATIONAL_DAY_EXTRA_DAY must be one of auto, before, after, not 'monday'",
+        ),
+        (
+            ["check"],
+            {"CONGSO_PROFILE": "demo", "CONGSO_DOSSIER_CODE_PATTERN": "{agency_code}-{seq:04d}"},
+            "CONGSO_DOSSIER_CODE_PATTERN='{agency_code}-{seq:04d}' phải chứa mã cơ quan, ngày và số thứ tự",
+            "CONGSO_DOSSIER_CODE_PATTERN='{agency_code}-{seq:04d}' must hold the agency's code, the day",
+        ),
+        # Until now a traceback: the settings raised a RuntimeError the command did not expect.
+        (
+            ["check"],
+            {"SECRET_KEY": FIT["SECRET_KEY"], "CONGSO_SIGNATURE_PROVIDER": "devpki"},
+            "CONGSO_SIGNATURE_PROVIDER không được là devpki ở cấu hình production",
+            "CONGSO_SIGNATURE_PROVIDER cannot be devpki in the production profile",
+        ),
+        (
+            ["migrate"],
+            {},
+            "Cấu hình production (CONGSO_PROFILE=production, mặc định) bắt buộc có SECRET_KEY",
+            "SECRET_KEY is required in the production profile",
+        ),
+        (
+            ["migrate"],
+            {"CONGSO_PROFILE": "demo", "CONGSO_NOTIFICATIONS_BATCH_SIZE": "many"},
+            "CONGSO_NOTIFICATIONS_BATCH_SIZE='many' không phải là giá trị hợp lệ",
+            "CONGSO_NOTIFICATIONS_BATCH_SIZE='many' is not a valid value",
+        ),
+    ],
+)
+def test_a_refused_setting_is_said_in_vietnamese_then_english_and_nothing_starts(
+    tmp_path, argv, environ, said_vi, said_en
+):
+    done = _congso(*argv, tmp_path=tmp_path, **environ)
+    assert done.returncode == 2, done.stderr
+    lines = [line.strip() for line in done.stderr.splitlines()]
+    assert lines[0] == "congso: cấu hình không hợp lệ / invalid configuration:"
+    assert lines[1].startswith(said_vi), lines[1]
+    assert lines[2].startswith(said_en), lines[2]
+    assert "Traceback" not in done.stderr
+    assert "web server" not in done.stdout  # ``serve`` stopped before starting one
+
+
 def test_subcommand_help_and_wrong_options_are_argparse_messages(tmp_path):
     for command in ("worker", "check", "seed-demo"):
         done = _congso(command, "--help", tmp_path=tmp_path, CONGSO_PROFILE="demo")

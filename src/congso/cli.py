@@ -26,9 +26,8 @@ class SettingsError(Exception):
 
 
 def _load_settings() -> None:
-    """Read the settings once; a refusal becomes ``SettingsError`` with the settings' own sentence, which
-    ``main`` prints without a traceback (the settings cannot be translated before they exist, so the
-    frame is in both languages)."""
+    """Read the settings once; a refusal becomes ``SettingsError`` with the settings' own sentences
+    (Vietnamese, then English: ``core.configuration.refusal``), which ``main`` prints without a traceback."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congso.settings")
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
@@ -40,15 +39,22 @@ def _load_settings() -> None:
 
 
 def _setup_django() -> None:
+    """The settings, then the apps; a block that refuses its settings at start-up (``AppConfig.ready``:
+    office hours, trusted proxies, the dossier code's pattern…) is a ``SettingsError`` too."""
     _load_settings()
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _refuse_settings(error: SettingsError) -> int:
+    said = "\n".join(f"        {line}" for line in str(error).splitlines())
     print(
-        f"congso: cấu hình không hợp lệ / invalid configuration: {error}\n"
+        f"congso: cấu hình không hợp lệ / invalid configuration:\n{said}\n"
         '        Xem / see docs/operations.md, "Settings".',
         file=sys.stderr,
     )
@@ -429,7 +435,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if name in COMMANDS:
             return COMMANDS[name](rest) or 0
-        _load_settings()
+        # Django's commands set up the apps too; set up here, a block's refusal is one message.
+        _setup_django()
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(["congso", *argv])

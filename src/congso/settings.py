@@ -11,8 +11,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from congso.core.configuration import refusal
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -20,15 +21,17 @@ PROJECT_DIR = BASE_DIR.parent.parent
 
 class _Env(environ.Env):
     """``environ.Env`` whose refusals name the variable: a value that does not parse (``CONGSO_WORKERS=two``)
-    stops the process with ``ImproperlyConfigured`` saying which variable and what it holds, never a bare
-    ``ValueError`` from deep inside the parser (``congso`` prints it without a traceback)."""
+    stops the process with ``ImproperlyConfigured`` saying, in Vietnamese and English, which variable and
+    what it holds, never a bare ``ValueError`` from deep inside the parser (``congso`` prints it without a
+    traceback)."""
 
     def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
         try:
             return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
         except (ValueError, TypeError) as exc:
-            raise ImproperlyConfigured(
-                f"{var}={self.ENVIRON.get(var, '')!r} is not a valid value ({exc})"
+            held = f"{var}={self.ENVIRON.get(var, '')!r}"
+            raise refusal(
+                f"{held} không phải là giá trị hợp lệ ({exc})", f"{held} is not a valid value ({exc})"
             ) from None
 
     def bool(self, var, default=environ.Env.NOTSET):
@@ -38,7 +41,10 @@ class _Env(environ.Env):
         raw = self.ENVIRON.get(var)
         # DEBUG is also other tools' variable (Node's DEBUG=namespace:*): read as environ reads it.
         if var != "DEBUG" and raw is not None and raw.strip().lower() not in _SWITCH_WORDS:
-            raise ImproperlyConfigured(f"{var}={raw!r} is not a valid value (true or false)")
+            raise refusal(
+                f"{var}={raw!r} không phải là giá trị hợp lệ (true hoặc false)",
+                f"{var}={raw!r} is not a valid value (true or false)",
+            )
         return super().bool(var, default=default)
 
 
@@ -60,15 +66,24 @@ def _fraction(name: str, default: str) -> float:
     try:
         value = float(Fraction(raw))
     except (ValueError, ZeroDivisionError):
-        raise ImproperlyConfigured(f"{name} must be a share such as 1/3 or 0.33, not {raw!r}") from None
+        raise refusal(
+            f"{name} phải là một tỉ lệ như 1/3 hoặc 0.33, không phải {raw!r}",
+            f"{name} must be a share such as 1/3 or 0.33, not {raw!r}",
+        ) from None
     if not 0 < value <= 1:
-        raise ImproperlyConfigured(f"{name} must be a share between 0 and 1, not {raw!r}")
+        raise refusal(
+            f"{name} phải là một tỉ lệ lớn hơn 0 và không quá 1, không phải {raw!r}",
+            f"{name} must be a share between 0 and 1, not {raw!r}",
+        )
     return value
 
 
 PROFILE = env.str("CONGSO_PROFILE", default="production")
 if PROFILE not in {"production", "demo", "test"}:
-    raise ImproperlyConfigured(f"CONGSO_PROFILE must be production, demo or test, not {PROFILE!r}")
+    raise refusal(
+        f"CONGSO_PROFILE phải là production, demo hoặc test, không phải {PROFILE!r}",
+        f"CONGSO_PROFILE must be production, demo or test, not {PROFILE!r}",
+    )
 IS_PRODUCTION = PROFILE == "production"
 
 # Where the embedded SQLite database, uploaded files and local state live by default.
@@ -82,10 +97,13 @@ DEBUG = env.bool("CONGSO_DEBUG", default=env.bool("DEBUG", default=False))
 if IS_PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY", default="")  # no default: production refuses to start without one
     if not SECRET_KEY:
-        raise ImproperlyConfigured(
+        raise refusal(
+            "Cấu hình production (CONGSO_PROFILE=production, mặc định) bắt buộc có SECRET_KEY: đặt cho nó "
+            "50 ký tự ngẫu nhiên trở lên (docs/operations.md), hoặc chạy bản demo trên máy với "
+            "CONGSO_PROFILE=demo.",
             "SECRET_KEY is required in the production profile (CONGSO_PROFILE=production, the default): "
             "set it to 50+ random characters (docs/operations.md), or run the local demo with "
-            "CONGSO_PROFILE=demo."
+            "CONGSO_PROFILE=demo.",
         )
 else:
     SECRET_KEY = env.str("SECRET_KEY", default=f"insecure-{PROFILE}-key-never-use-in-production-0123456789")
@@ -135,8 +153,9 @@ INSTALLED_APPS = [
 # the production profile, whichever way it was installed (congso.sandbox.apps).
 CONGSO_SANDBOX_ENABLED = env.bool("CONGSO_SANDBOX_ENABLED", default=not IS_PRODUCTION)
 if CONGSO_SANDBOX_ENABLED and IS_PRODUCTION:
-    raise ImproperlyConfigured(
-        "CONGSO_SANDBOX_ENABLED cannot be on in the production profile (fake national systems)."
+    raise refusal(
+        "Không được bật CONGSO_SANDBOX_ENABLED ở cấu hình production (hệ thống quốc gia giả lập).",
+        "CONGSO_SANDBOX_ENABLED cannot be on in the production profile (fake national systems).",
     )
 if CONGSO_SANDBOX_ENABLED:
     INSTALLED_APPS.append("congso.sandbox")
@@ -718,9 +737,11 @@ CONGSO_NOTIFICATIONS_DIGEST_HOUR = env.int("CONGSO_NOTIFICATIONS_DIGEST_HOUR", d
 CONGSO_SIGNATURE_PROVIDER = env.str("CONGSO_SIGNATURE_PROVIDER", default="" if IS_PRODUCTION else "devpki")
 if CONGSO_SIGNATURE_PROVIDER == "devpki" and IS_PRODUCTION:
     # Its keys are files any developer can make: a document "signed" with them proves nothing.
-    raise RuntimeError(
+    raise refusal(
+        "CONGSO_SIGNATURE_PROVIDER không được là devpki ở cấu hình production (hạ tầng khóa dành cho phát "
+        "triển); dùng pkcs11 hoặc csc (docs/documents.md).",
         "CONGSO_SIGNATURE_PROVIDER cannot be devpki in the production profile (the development PKI); "
-        "use pkcs11 or csc (docs/documents.md)."
+        "use pkcs11 or csc (docs/documents.md).",
     )
 CONGSO_DOCUMENTS_PKI_DIR = env.str("CONGSO_DOCUMENTS_PKI_DIR", default="")
 CONGSO_TSA_URL = env.str("CONGSO_TSA_URL", default="")

@@ -8,10 +8,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.test import override_settings
 
-from congso.dossiers import codes
+from congso.dossiers import codes, conf
 from congso.dossiers.models import DailySequence, Dossier
 from tests.support.clock import local
 
@@ -30,6 +31,53 @@ def test_golden_codes(case, settings):
 @override_settings(CONGSO_DOSSIER_CODE_PATTERN="{agency_code}/{date:%Y%m%d}/{seq:06d}")
 def test_pattern_is_a_setting():
     assert codes.format_code("000.00.12.H08", date(2026, 3, 11), 7) == "000.00.12.H08/20260311/000007"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "{agency_code}-{date:%y%m%d}-{seq:04d}",
+        "{agency_code}/{date:%Y%m%d}/{seq:06d}",
+        "{date}{agency_code}{seq}",
+    ],
+)
+def test_a_pattern_that_gives_every_dossier_its_own_code_is_accepted(pattern, settings):
+    settings.CONGSO_DOSSIER_CODE_PATTERN = pattern
+    conf.check_code_pattern()
+
+
+@pytest.mark.parametrize(
+    "pattern, said_vi, said_en",
+    [
+        # Two agencies, two days or two dossiers of a day would share one code: the second intake fails.
+        ("{agency_code}-{seq:04d}", "phải chứa mã cơ quan, ngày và số thứ tự", "must hold the agency's code"),
+        ("{date:%y%m%d}-{seq:04d}", "phải chứa mã cơ quan, ngày và số thứ tự", "must hold the agency's code"),
+        (
+            "{agency_code}-{date:%y%m%d}",
+            "phải chứa mã cơ quan, ngày và số thứ tự",
+            "must hold the agency's code",
+        ),
+        # Every intake would fail on formatting.
+        ("{agency}-{date:%y%m%d}-{seq}", "không dùng được (KeyError: 'agency')", "cannot be used (KeyError"),
+        ("{agency_code}-{date:%y%m%d}-{seq:04x", "không dùng được (ValueError", "cannot be used (ValueError"),
+        (
+            "{agency_code}-{date:%y%m%d}-{seq:d}-{0}",
+            "không dùng được (IndexError",
+            "cannot be used (IndexError",
+        ),
+        # Longer than the code column: the insert would fail.
+        ("HOSO-{agency_code}-NGAY-{date:%Y-%m-%d}-SO-{seq:06d}", "cho mã dài hơn 40 ký tự", "longer than 40"),
+    ],
+)
+def test_a_pattern_that_would_fail_or_collide_is_refused_in_both_languages(
+    pattern, said_vi, said_en, settings
+):
+    settings.CONGSO_DOSSIER_CODE_PATTERN = pattern
+    with pytest.raises(ImproperlyConfigured) as refused:
+        conf.check_code_pattern()
+    vietnamese, english = str(refused.value).splitlines()
+    assert vietnamese.startswith(f"CONGSO_DOSSIER_CODE_PATTERN={pattern!r}") and said_vi in vietnamese
+    assert english.startswith(f"CONGSO_DOSSIER_CODE_PATTERN={pattern!r}") and said_en in english
 
 
 def test_sequence_counts_per_agency_per_day_without_gaps(db, agency_a, agency_c):

@@ -11,7 +11,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from . import postgresql
+        from . import net, postgresql, working_days
+
+        # Settings parsed when first used are checked now: a wrong value stops the process at start,
+        # with the variable named in both languages, instead of failing each request that reads it.
+        net.trusted_proxies()
+        working_days.check_settings()
 
         connection_created.connect(
             postgresql.use_compiled_timestamptz_loader, dispatch_uid="congso.timestamptz"

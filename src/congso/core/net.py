@@ -14,14 +14,16 @@ With the setting empty (the default) ``REMOTE_ADDR`` is the answer, as for a sit
 
 Public API: ``client_address(request) -> str | None``, ``axes_client_ip`` (the same, for
 ``AXES_CLIENT_IP_CALLABLE``), ``trusted_proxies() -> tuple`` (the parsed setting; raises
-``ImproperlyConfigured`` for an entry that is no address or network).
+``ImproperlyConfigured`` for an entry that is no address or network, which ``CoreConfig.ready`` checks at
+start-up).
 """
 
 import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from .configuration import refusal
 
 __all__ = ["axes_client_ip", "client_address", "trusted_proxies"]
 
@@ -36,8 +38,9 @@ def _networks(entries: tuple[str, ...]) -> tuple:
         try:
             networks.append(ipaddress.ip_network(entry.strip(), strict=False))
         except ValueError:
-            raise ImproperlyConfigured(
-                f"CONGSO_TRUSTED_PROXIES: {entry!r} is not an IP address or network (CIDR)"
+            raise refusal(
+                f"CONGSO_TRUSTED_PROXIES: {entry!r} không phải là địa chỉ IP hay dải mạng (CIDR)",
+                f"CONGSO_TRUSTED_PROXIES: {entry!r} is not an IP address or network (CIDR)",
             ) from None
     return tuple(networks)
 

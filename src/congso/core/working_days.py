@@ -56,13 +56,13 @@ from itertools import pairwise
 from math import isfinite
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection as default_connection
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from . import audit, request_cache, rows
+from .configuration import refusal
 from .holidays import (
     CalendarEntry,
     NationalDayExtra,
@@ -84,8 +84,10 @@ OfficeHours = tuple[tuple[time, time], ...]
 def _national_day_extra() -> str:
     value = getattr(settings, "CONGSO_NATIONAL_DAY_EXTRA_DAY", NationalDayExtra.AUTO)
     if value not in NationalDayExtra.values:
-        raise ImproperlyConfigured(
-            f"CONGSO_NATIONAL_DAY_EXTRA_DAY must be one of {NationalDayExtra.values}, not {value!r}"
+        choices = ", ".join(NationalDayExtra.values)
+        raise refusal(
+            f"CONGSO_NATIONAL_DAY_EXTRA_DAY phải là một trong {choices}, không phải {value!r}",
+            f"CONGSO_NATIONAL_DAY_EXTRA_DAY must be one of {choices}, not {value!r}",
         )
     return value
 
@@ -114,12 +116,24 @@ def parse_office_hours(value: str | Iterable) -> OfficeHours:
     return periods
 
 
+def check_settings() -> None:
+    """Refuse (``ImproperlyConfigured``) wrong office hours or a wrong National Day choice; run at
+    start-up (``CoreConfig.ready``), as both are otherwise first read by a request computing a deadline."""
+    configured_office_hours()
+    _national_day_extra()
+
+
 def configured_office_hours() -> OfficeHours:
     value = getattr(settings, "CONGSO_OFFICE_HOURS", DEFAULT_OFFICE_HOURS)
     try:
         return parse_office_hours(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"CONGSO_OFFICE_HOURS: {exc}") from exc
+    except ValueError:
+        raise refusal(
+            f"CONGSO_OFFICE_HOURS={value!r} không phải là giờ làm việc hợp lệ: các khoảng giờ nối tiếp "
+            "nhau, mỗi khoảng bắt đầu trước khi kết thúc (ví dụ đúng: 07:30-11:30,13:00-17:00).",
+            f"CONGSO_OFFICE_HOURS={value!r} is not valid office hours: periods one after another, each "
+            "starting before it ends (for example 07:30-11:30,13:00-17:00).",
+        ) from None
 
 
 def _check_date(day) -> None:

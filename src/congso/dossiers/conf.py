@@ -25,7 +25,11 @@ The close of a day-counted appointment and the office hours come from the calend
 ``CONGSO_OFFICE_HOURS`` (``core.working_days``).
 """
 
+from datetime import date
+
 from django.conf import settings
+
+from congso.core.configuration import refusal
 
 DEFAULT_CODE_PATTERN = "{agency_code}-{date:%y%m%d}-{seq:04d}"
 DEFAULT_ALLOWED_TYPES = ("application/pdf", "image/jpeg", "image/png")
@@ -33,6 +37,45 @@ DEFAULT_ALLOWED_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 def code_pattern() -> str:
     return getattr(settings, "CONGSO_DOSSIER_CODE_PATTERN", DEFAULT_CODE_PATTERN)
+
+
+def check_code_pattern() -> None:
+    """Refuse (``ImproperlyConfigured``, at start-up: ``DossiersConfig.ready``) a code pattern that would
+    fail or collide on the first intake: one that does not format over ``agency_code``, ``date`` and
+    ``seq``, that leaves one of them out (two agencies, two days or two dossiers would get one code), or
+    whose codes do not fit the column."""
+    from .models import Dossier
+
+    pattern = code_pattern()
+    longest_stored = Dossier._meta.get_field("code").max_length
+    held = f"CONGSO_DOSSIER_CODE_PATTERN={pattern!r}"
+
+    def code(agency_code="000.00.12.H08", day=date(2026, 12, 31), seq=1):
+        return pattern.format(agency_code=agency_code, date=day, seq=seq)
+
+    try:
+        first = code()
+        others = (code(agency_code="000.00.13.H08"), code(day=date(2026, 12, 30)), code(seq=2))
+        longest = code(agency_code="000.00.12.H08.A1.B2", seq=99999)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+        raise refusal(
+            f"{held} không dùng được ({type(exc).__name__}: {exc}); mẫu chỉ được dùng {{agency_code}}, "
+            f"{{date}} và {{seq}}, ví dụ {DEFAULT_CODE_PATTERN}.",
+            f"{held} cannot be used ({type(exc).__name__}: {exc}); the pattern may use only {{agency_code}}, "
+            f"{{date}} and {{seq}}, for example {DEFAULT_CODE_PATTERN}.",
+        ) from None
+    if first in others:
+        raise refusal(
+            f"{held} phải chứa mã cơ quan, ngày và số thứ tự ({{agency_code}}, {{date}}, {{seq}}) để mỗi hồ "
+            "sơ có một mã riêng.",
+            f"{held} must hold the agency's code, the day and the number ({{agency_code}}, {{date}}, "
+            "{seq}) so that every dossier gets a code of its own.",
+        )
+    if len(longest) > longest_stored:
+        raise refusal(
+            f"{held} cho mã dài hơn {longest_stored} ký tự ({longest!r}).",
+            f"{held} makes codes longer than {longest_stored} characters ({longest!r}).",
+        )
 
 
 def at_risk_hours() -> int:

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from congso.core.configuration import refusal
 
 
 class SandboxConfig(AppConfig):
@@ -21,7 +22,9 @@ def refuse_in_production() -> None:
     systems can never answer a production portal.
     """
     if settings.IS_PRODUCTION:
-        raise ImproperlyConfigured(
+        raise refusal(
+            "congso.sandbox (mô phỏng hệ thống quốc gia, dữ liệu giả) không được chạy ở cấu hình "
+            "production: bỏ nó khỏi INSTALLED_APPS / CONGSO_EXTRA_APPS.",
             "congso.sandbox (simulators of national systems, fake data) must not run in the production "
-            "profile: remove it from INSTALLED_APPS / CONGSO_EXTRA_APPS."
+            "profile: remove it from INSTALLED_APPS / CONGSO_EXTRA_APPS.",
         )
