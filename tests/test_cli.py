@@ -250,7 +250,25 @@ def test_a_refused_configuration_is_one_clear_message_not_a_traceback(tmp_path, 
             "CONGSO_DOSSIER_CODE_PATTERN='{agency_code}-{seq:04d}' phải chứa mã cơ quan, ngày và số thứ tự",
             "CONGSO_DOSSIER_CODE_PATTERN='{agency_code}-{seq:04d}' must hold the agency's code, the day",
         ),
-        # Until now a traceback: the settings raised a RuntimeError the command did not expect.
+        # Until now each of these four was a traceback (Django's, logging's, importlib's, a RuntimeError).
+        (
+            ["migrate"],
+            {"CONGSO_PROFILE": "demo", "TIME_ZONE": "Asia/Hanoi"},
+            "TIME_ZONE='Asia/Hanoi' không phải là múi giờ IANA",
+            "TIME_ZONE='Asia/Hanoi' is not an IANA time zone",
+        ),
+        (
+            ["worker"],
+            {"CONGSO_PROFILE": "demo", "LOG_LEVEL": "verbose"},
+            "LOG_LEVEL='VERBOSE' không phải là mức ghi nhật ký",
+            "LOG_LEVEL='VERBOSE' is not a logging level",
+        ),
+        (
+            ["serve", "--port", "0"],
+            {"CONGSO_PROFILE": "demo", "CONGSO_EXTRA_APPS": "congso_hue.apps.HueConfig"},
+            "CONGSO_EXTRA_APPS: không tìm thấy ứng dụng 'congso_hue.apps.HueConfig'",
+            "CONGSO_EXTRA_APPS: no application 'congso_hue.apps.HueConfig' can be imported",
+        ),
         (
             ["check"],
             {"SECRET_KEY": FIT["SECRET_KEY"], "CONGSO_SIGNATURE_PROVIDER": "devpki"},

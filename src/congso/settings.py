@@ -7,6 +7,9 @@ off, so the demo shows the product's own error pages; ``CONGSO_DEBUG=1`` turns D
 for a developer in any profile. ``CONGSO_PROFILE=test`` is what the test suite uses.
 """
 
+import importlib.util
+import logging
+import zoneinfo
 from fractions import Fraction
 from pathlib import Path
 
@@ -159,8 +162,30 @@ if CONGSO_SANDBOX_ENABLED and IS_PRODUCTION:
     )
 if CONGSO_SANDBOX_ENABLED:
     INSTALLED_APPS.append("congso.sandbox")
+
+
+def _importable(app: str) -> bool:
+    """Whether ``app`` (a package, or the dotted path of its ``AppConfig``) can be imported."""
+    candidates = (app, app.rpartition(".")[0]) if "." in app else (app,)
+    for name in candidates:
+        try:
+            if importlib.util.find_spec(name) is not None:
+                return True
+        except (ImportError, ValueError):
+            continue
+    return False
+
+
 # Plugins a province adds without forking: extra Django apps (their subscribers.py, registries…).
-INSTALLED_APPS += env.list("CONGSO_EXTRA_APPS", default=[])
+CONGSO_EXTRA_APPS = env.list("CONGSO_EXTRA_APPS", default=[])
+for _app in CONGSO_EXTRA_APPS:
+    if not _importable(_app):
+        raise refusal(
+            f"CONGSO_EXTRA_APPS: không tìm thấy ứng dụng {_app!r} (chưa cài gói của nó, hoặc sai tên).",
+            f"CONGSO_EXTRA_APPS: no application {_app!r} can be imported (its package is not installed, "
+            "or the name is wrong).",
+        )
+INSTALLED_APPS += CONGSO_EXTRA_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -375,6 +400,13 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise refusal(
+        f"TIME_ZONE={TIME_ZONE!r} không phải là múi giờ IANA (ví dụ đúng: Asia/Ho_Chi_Minh).",
+        f"TIME_ZONE={TIME_ZONE!r} is not an IANA time zone (for example Asia/Ho_Chi_Minh).",
+    ) from None
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "congso_language"
@@ -782,12 +814,19 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").strip().upper()
+if LOG_LEVEL not in logging.getLevelNamesMapping():
+    _levels = "DEBUG, INFO, WARNING, ERROR, CRITICAL"
+    raise refusal(
+        f"LOG_LEVEL={LOG_LEVEL!r} không phải là mức ghi nhật ký ({_levels}).",
+        f"LOG_LEVEL={LOG_LEVEL!r} is not a logging level ({_levels}).",
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
