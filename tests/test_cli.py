@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from congso.core.models import WorkerHeartbeat
 from congso.core.worker import heartbeat
@@ -27,9 +27,22 @@ def run_check(capsys):
 def test_check_fails_on_the_test_profile_and_names_each_problem(capsys):
     code, out = run_check(capsys)
     assert code == 1
-    assert "FAIL secret key" in out  # the test profile's key is a known insecure value
-    assert "FAIL worker" in out  # no worker is running
-    assert "OK   database" in out and "OK   migrations" in out
+    # The test profile's key is a known insecure value; no worker is running.
+    assert "LỖI  khóa bí mật: SECRET_KEY chưa đặt, quá ngắn hoặc là một giá trị không an toàn đã biết" in out
+    assert "LỖI  tiến trình nền: không có tiến trình nền nào đang chạy — khởi động `congso worker`" in out
+    assert "ĐẠT  cơ sở dữ liệu: cơ sở dữ liệu trả lời" in out and "ĐẠT  migration: mọi migration" in out
+    assert out.rstrip().endswith("mục kiểm tra không đạt.")
+
+
+@pytest.mark.django_db
+def test_check_speaks_english_when_english_is_active(capsys):
+    with translation.override("en"):
+        code, out = run_check(capsys)
+    assert code == 1
+    assert "FAIL secret key: SECRET_KEY is missing, short or a known insecure value" in out
+    assert "FAIL background worker: no background worker alive — start `congso worker`" in out
+    assert "OK   database: database reachable" in out and "OK   migrations: all migrations applied" in out
+    assert out.rstrip().endswith("check(s) failed.")
 
 
 @pytest.mark.django_db
@@ -46,8 +59,8 @@ def test_check_passes_when_the_installation_is_fit(capsys, settings):
         SECURE_SSL_REDIRECT=True,
     ):
         code, out = run_check(capsys)
-    assert "FAIL" not in out, out
-    assert code == 0 and "All checks passed." in out
+    assert "LỖI" not in out, out
+    assert code == 0 and out.rstrip().endswith("Mọi mục kiểm tra đều đạt.")
     assert WorkerHeartbeat.objects.filter(worker_id="worker-under-test").exists()
 
 
@@ -136,8 +149,8 @@ def test_check_fails_on_a_django_deployment_warning_and_names_it(capsys, change,
     with override_settings(**{**FIT, **change}):
         code, out = run_check(capsys)
     assert code == 1, out
-    assert "FAIL django checks" in out and warning in out
-    assert "All checks passed." not in out
+    assert "LỖI  kiểm tra của Django: 1 cảnh báo triển khai cần sửa hoặc chấp nhận" in out and warning in out
+    assert "Mọi mục kiểm tra đều đạt." not in out
 
 
 @pytest.mark.django_db

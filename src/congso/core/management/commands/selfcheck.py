@@ -1,4 +1,7 @@
-"""``congso check``: is this installation fit to serve the public?"""
+"""``congso check``: is this installation fit to serve the public?
+
+It speaks Vietnamese, the language of the province's IT staff, and English when English is active; the
+names of settings and commands stay as they are written (``SECRET_KEY``, ``congso migrate``)."""
 
 import sys
 
@@ -7,6 +10,8 @@ from django.core import checks
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from congso.core.worker import live_workers
 
@@ -18,13 +23,18 @@ def check_secret_key():
     if len(key) < 50 or len(set(key)) < 5 or any(m in key.lower() for m in INSECURE_KEY_MARKERS):
         return (
             False,
-            "SECRET_KEY is missing, short or a known insecure value (set a random 50+ character value)",
+            _(
+                "SECRET_KEY chưa đặt, quá ngắn hoặc là một giá trị không an toàn đã biết "
+                "(đặt 50 ký tự ngẫu nhiên trở lên)"
+            ),
         )
-    return True, "SECRET_KEY is set"
+    return True, _("SECRET_KEY đã được đặt")
 
 
 def check_debug():
-    return (not settings.DEBUG), "DEBUG is off" if not settings.DEBUG else "DEBUG is on (never in production)"
+    if settings.DEBUG:
+        return False, _("DEBUG đang bật (không bao giờ bật ở môi trường chính thức)")
+    return True, _("DEBUG đang tắt")
 
 
 def check_hosts():
@@ -37,8 +47,8 @@ def check_database():
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception as exc:
-        return False, f"database unreachable: {exc}"
-    return True, f"database reachable ({connections[DEFAULT_DB_ALIAS].vendor})"
+        return False, _("không kết nối được cơ sở dữ liệu: %(error)s") % {"error": exc}
+    return True, _("cơ sở dữ liệu trả lời (%(vendor)s)") % {"vendor": connections[DEFAULT_DB_ALIAS].vendor}
 
 
 def check_migrations():
@@ -46,55 +56,63 @@ def check_migrations():
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except Exception as exc:
-        return False, f"cannot read migrations: {exc}"
+        return False, _("không đọc được các migration: %(error)s") % {"error": exc}
     if plan:
-        return False, f"{len(plan)} migration(s) not applied — run `congso migrate`"
-    return True, "all migrations applied"
+        return False, _("%(count)s migration chưa được áp dụng — chạy `congso migrate`") % {
+            "count": len(plan)
+        }
+    return True, _("mọi migration đã được áp dụng")
 
 
 def check_worker():
     try:
         count = live_workers().count()
     except Exception as exc:
-        return False, f"cannot read worker heartbeats: {exc}"
+        return False, _("không đọc được nhịp hoạt động của tiến trình nền: %(error)s") % {"error": exc}
     if count == 0:
-        return False, "no background worker alive — start `congso worker`"
-    return True, f"{count} background worker(s) alive"
+        return False, _("không có tiến trình nền nào đang chạy — khởi động `congso worker`")
+    return True, _("%(count)s tiến trình nền đang chạy") % {"count": count}
 
 
 def check_cookies():
-    ok = settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
-    return ok, "secure cookies on" if ok else "session/CSRF cookies are not Secure (CONGSO_SECURE_COOKIES)"
+    if settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE:
+        return True, _("cookie chỉ gửi qua HTTPS (Secure) đang bật")
+    return False, _("cookie phiên/CSRF không có thuộc tính Secure (CONGSO_SECURE_COOKIES)")
 
 
 def check_sandbox():
-    ok = not settings.CONGSO_SANDBOX_ENABLED
-    return ok, "sandbox simulators off" if ok else "sandbox simulators of national systems are ON"
+    if settings.CONGSO_SANDBOX_ENABLED:
+        return False, _("các hệ thống quốc gia mô phỏng (sandbox) đang BẬT")
+    return True, _("các hệ thống quốc gia mô phỏng (sandbox) đang tắt")
 
 
 def check_django_deploy():
     """Django's system checks with its deployment checks (``manage.py check --deploy``). A warning fails
     too: the deployment checks speak only in warnings (no HSTS, no HTTPS redirect, insecure cookies…), so
     passing on "no error" would pass them all. A warning an operator has reviewed is accepted by naming
-    it in ``CONGSO_SILENCED_SYSTEM_CHECKS``."""
+    it in ``CONGSO_SILENCED_SYSTEM_CHECKS``. Django's own messages are English: they are listed as Django
+    words them, each under its id."""
     messages = checks.run_checks(include_deployment_checks=True)
     problems = [m for m in messages if m.level >= checks.WARNING and not m.is_silenced()]
     if problems:
         listed = "".join(f"\n       {m.id}: {' '.join(str(m.msg).split())}" for m in problems)
-        return False, f"{len(problems)} deployment warning(s) to fix or accept:{listed}"
-    return True, "Django system and deployment checks pass"
+        said = _("%(count)s cảnh báo triển khai cần sửa hoặc chấp nhận (CONGSO_SILENCED_SYSTEM_CHECKS):") % {
+            "count": len(problems)
+        }
+        return False, said + listed
+    return True, _("các kiểm tra hệ thống và triển khai của Django đều đạt")
 
 
 CHECKS = [
-    ("secret key", check_secret_key),
-    ("debug", check_debug),
-    ("allowed hosts", check_hosts),
-    ("database", check_database),
-    ("migrations", check_migrations),
-    ("worker", check_worker),
-    ("cookies", check_cookies),
-    ("sandbox", check_sandbox),
-    ("django checks", check_django_deploy),
+    (gettext_lazy("khóa bí mật"), check_secret_key),
+    (gettext_lazy("chế độ gỡ lỗi"), check_debug),
+    (gettext_lazy("tên miền được phép"), check_hosts),
+    (gettext_lazy("cơ sở dữ liệu"), check_database),
+    (gettext_lazy("migration"), check_migrations),
+    (gettext_lazy("tiến trình nền"), check_worker),
+    (gettext_lazy("cookie"), check_cookies),
+    (gettext_lazy("sandbox"), check_sandbox),
+    (gettext_lazy("kiểm tra của Django"), check_django_deploy),
 ]
 
 
@@ -106,9 +124,10 @@ class Command(BaseCommand):
         for name, func in CHECKS:
             ok, message = func()
             failures += not ok
-            mark = self.style.SUCCESS("OK  ") if ok else self.style.ERROR("FAIL")
+            mark = self.style.SUCCESS(_("ĐẠT").ljust(4)) if ok else self.style.ERROR(_("LỖI").ljust(4))
             self.stdout.write(f"{mark} {name}: {message}")
         if failures:
-            self.stdout.write(self.style.ERROR(f"{failures} check(s) failed."))
+            said = _("%(count)s mục kiểm tra không đạt.") % {"count": failures}
+            self.stdout.write(self.style.ERROR(said))
             sys.exit(1)
-        self.stdout.write(self.style.SUCCESS("All checks passed."))
+        self.stdout.write(self.style.SUCCESS(_("Mọi mục kiểm tra đều đạt.")))
