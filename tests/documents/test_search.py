@@ -190,5 +190,5 @@ def test_reindex_command_reads_what_was_not_read(cast, agency_a, incoming, text_
     assert _find(cast.clerk, agency_a, "duong truyen") == []  # the worker has not read it yet
     out = io.StringIO()
     call_command("documents", "reindex", stdout=out)
-    assert "1 attachment(s) read" in out.getvalue()
+    assert "Đã đọc 1 tệp đính kèm" in out.getvalue()
     assert _find(cast.clerk, agency_a, "duong truyen") == [document]

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         # new root CA behind the error.
         chosen = self._agencies(options["agency"])
         root = devpki.ensure_root()
-        self.stdout.write(f"root CA: {root.cert_path}")
+        self.stdout.write(_("CA gốc: %(path)s") % {"path": root.cert_path})
         seals = signers = 0
         for agency in chosen:
             devpki.ensure_agency_seal(agency)
@@ -53,7 +53,8 @@ class Command(BaseCommand):
                 signers += 1
         self.stdout.write(
             self.style.SUCCESS(
-                f"{seals} agency seal(s), {signers} signer certificate(s) under {devpki.pki_dir()}"
+                _("%(seals)s con dấu cơ quan, %(signers)s chứng thư người ký trong %(dir)s")
+                % {"seals": seals, "signers": signers, "dir": devpki.pki_dir()}
             )
         )
 
@@ -93,4 +94,9 @@ class Command(BaseCommand):
             for document in model.objects.iterator():
                 search.reindex(document)
                 documents += 1
-        self.stdout.write(self.style.SUCCESS(f"{read} attachment(s) read, {documents} document(s) reindexed"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Đã đọc %(read)s tệp đính kèm, lập lại chỉ mục %(documents)s văn bản.")
+                % {"read": read, "documents": documents}
+            )
+        )

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, check=False, **options):
         if not check:
             count = aggregates.rebuild()
-            self.stdout.write(f"rebuilt from {count} dossiers")
+            self.stdout.write(_("Đã tính lại từ %(count)s hồ sơ.") % {"count": count})
             return
         aggregates.refresh_all_stale()
         differences = aggregates.compare_with_rebuild()
@@ -27,4 +27,4 @@ class Command(BaseCommand):
                 _("%(count)s số liệu theo ngày khác với kết quả tính lại từ hồ sơ.")
                 % {"count": len(differences)}
             )
-        self.stdout.write("the stored figures equal a rebuild from the dossiers")
+        self.stdout.write(_("Số liệu đang lưu khớp với kết quả tính lại từ hồ sơ."))
