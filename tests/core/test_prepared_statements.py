@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import override_settings
 
 from congso.core import rows, statements
-from congso.core.postgresql import prepared
+from congso.core.postgresql import numbered, prepared
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="binding and prepared statements are PostgreSQL's"
@@ -87,6 +87,48 @@ def test_named_queries_and_one_statement_writes_are_prepared(django_user_model):
     assert entry.pk is not None
     written = _prepared_statements(AuditEntry._meta.db_table)
     assert any(statement.startswith("WITH i0 AS (INSERT INTO") for statement in written)
+
+
+def test_numbered_writes_postgresqls_placeholders_in_order_and_a_doubled_percent_as_one():
+    assert numbered("INSERT INTO t (a, b) VALUES (%s, %s), (%s, 'x%%y')") == (
+        "INSERT INTO t (a, b) VALUES ($1, $2), ($3, 'x%y')"
+    )
+    assert numbered("SELECT 1") == "SELECT 1"
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_many_valued_write_is_one_logged_statement_with_djangos_errors(django_user_model):
+    """``core.statements`` runs its one statement on psycopg's raw cursor (``fetch_one``): still counted by
+    the tests' query counts, still raising Django's errors (``IntegrityError``, then ``InternalError`` for
+    what follows in the transaction it broke)."""
+    from django.db import IntegrityError, InternalError, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from congso.core.models import AuditEntry
+
+    entries = [AuditEntry(action=f"test.many.{n}", object_type="test", object_id=str(n)) for n in range(12)]
+    write = statements.values(AuditEntry, entries)
+    assert len(write.params) > 50  # more than psycopg keeps rewritten
+    with CaptureQueriesContext(connection) as captured:
+        statements.execute([write])
+    assert [query["sql"][:24] for query in captured.captured_queries] == ["WITH i0 AS (INSERT INTO "]
+    assert "$1" in captured.captured_queries[0]["sql"] and "%s" not in captured.captured_queries[0]["sql"]
+    assert all(entry.pk is not None for entry in entries)
+    assert AuditEntry.objects.filter(action__startswith="test.many.").count() == 12
+
+    user = django_user_model.objects.create_user("many-values", password="x" * 12)
+    twin = django_user_model(username="many-values", password="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        statements.execute([statements.values(django_user_model, [twin])])
+    assert django_user_model.objects.filter(username="many-values").get() == user
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            statements.execute([statements.values(django_user_model, [twin])])
+        # PostgreSQL refuses what follows a failed statement; the refusal is Django's error, as for any.
+        with pytest.raises(InternalError):
+            statements.execute([statements.values(AuditEntry, [AuditEntry(action="test.after")])])
+        transaction.set_rollback(True)
 
 
 def test_prepared_leaves_other_databases_alone():

@@ -16,8 +16,11 @@ which Django compares on every cursor to decide whether to register its own load
 psycopg's pure-Python implementation it registers nothing (Django's loader is then as fast as any).
 """
 
+import itertools
+import re
+import time
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 
@@ -107,3 +110,54 @@ def _prepares(connection) -> bool:
         and connection.features.uses_server_side_binding
         and getattr(settings, "CONGSO_PREPARED_STATEMENTS", False)
     )
+
+
+def fetch_one(connection, sql: str, params: list):
+    """Run ``sql`` (Django's ``%s`` placeholders) prepared (``prepared``) and return its one row, like a
+    ``prepared_cursor``, but for a statement of many parameters: its placeholders are numbered once per
+    statement text (``numbered``) and it runs on psycopg's raw cursor, which takes PostgreSQL's ``$1``,
+    ``$2``… as they are.
+
+    Why: psycopg rewrites ``%s`` into ``$n`` on every execution and keeps the result only for statements
+    of at most 50 parameters. A submission's one-statement change (``core.statements``) has 108 (online)
+    to 159 (counter), and the rewriting cost 0.2–0.3 ms of CPU each time (bench/README.md, "Session of
+    2026-12-07, sixth").
+
+    It stays a Django statement: errors are Django's (``IntegrityError``…), a broken transaction is
+    refused as Django refuses it, and the statement is in ``connection.queries`` when queries are logged
+    (``DEBUG``, the tests' query counts). Where values are not bound on the server (psycopg 2,
+    ``DATABASE_SERVER_SIDE_BINDING`` off) it runs through Django's cursor as before."""
+    if not _binds_on_server(connection):
+        from .rows import prepared_cursor
+
+        with prepared_cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    from psycopg import RawCursor
+
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    statement = numbered(sql)
+    started = time.monotonic()
+    with prepared(connection), connection.wrap_database_errors, RawCursor(connection.connection) as cursor:
+        cursor.execute(statement, params)
+        row = cursor.fetchone()
+    if connection.queries_logged:
+        # As Django's debug cursor logs a statement: what ``CaptureQueriesContext`` and ``DEBUG`` read.
+        connection.queries_log.append({"sql": statement, "time": f"{time.monotonic() - started:.3f}"})
+    return row
+
+
+_PLACEHOLDER = re.compile(r"%[s%]")
+
+
+@lru_cache(maxsize=256)
+def numbered(sql: str) -> str:
+    """``sql`` with each ``%s`` written as PostgreSQL's ``$1``, ``$2``… in order and ``%%`` as ``%``: what
+    psycopg sends for it. Cached by text: a kind of change writes the same statement every time."""
+    number = itertools.count(1)
+    return _PLACEHOLDER.sub(lambda found: "%" if found.group() == "%%" else f"${next(number)}", sql)
+
+
+def _binds_on_server(connection) -> bool:
+    return connection.vendor == "postgresql" and connection.features.uses_server_side_binding

@@ -19,7 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import AutoField, BigAutoField, SmallAutoField
 from django.db.models.sql import InsertQuery
 
-from .rows import prepared_cursor
+from .postgresql import fetch_one
 
 _AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
 
@@ -137,10 +137,9 @@ def execute(inserts: list[Insert], *, tail: list[tuple[str, str, list]] = (), co
         if " RETURNING " in sql:
             results.append((name, f"ARRAY(SELECT * FROM {name})"))  # noqa: S608
     select = ", ".join(expression for _name, expression in results) or "1"
-    # Prepared: the same INSERTs on every change of a kind, and an INSERT's plan does not depend on values.
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} SELECT {select}", params)  # noqa: S608
-        row = cursor.fetchone()
+    # Prepared: the same INSERTs on every change of a kind, and an INSERT's plan does not depend on values;
+    # its hundred-odd placeholders numbered once per statement (``core.postgresql.fetch_one``).
+    row = fetch_one(connection, f"WITH {', '.join(parts)} SELECT {select}", params)  # noqa: S608
     values_by_name = {name: list(value) for (name, _expr), value in zip(results, row, strict=False)}
     for n, insert in enumerate(inserts):
         if insert.returning:
