@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -327,6 +328,41 @@ def test_double_submit_creates_one_dossier_and_redirects_to_the_same_receipt(
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"] == url("apply-done", draft)
     assert Dossier.objects.count() == 1
+
+
+def test_a_submitted_draft_holds_its_dossier_and_answers_and_no_file_rows(signed_in, certification, communes):
+    draft = start(signed_in, certification)
+    ready_to_submit(signed_in, draft, communes[0])
+    before = ApplicationDraft.objects.get()
+    assert DraftFile.objects.filter(draft=before).exists()
+    signed_in.post(url("apply-submit", draft), {"declaration": "true"})
+    after = ApplicationDraft.objects.get()
+    assert after.submitted_dossier == Dossier.objects.get()
+    assert after.current_step == "done" and after.updated_at > before.updated_at
+    assert after.data == Dossier.objects.get().form_data and after.data
+    assert not DraftFile.objects.filter(draft=after).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+@pytest.mark.django_db(transaction=True)
+def test_the_drafts_row_stays_locked_until_its_submission_ends(signed_in, certification, communes):
+    """Two submissions of one draft at once: the second waits on the draft's row, then finds it
+    submitted (``portal.submission._lock``)."""
+    import psycopg
+    from django.db import transaction
+
+    from congso.portal import submission
+
+    draft = start(signed_in, certification)
+    ready_to_submit(signed_in, draft, communes[0])
+    row = ApplicationDraft.objects.get()
+    table = ApplicationDraft._meta.db_table
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        with transaction.atomic():
+            assert submission._lock(row) is None
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR UPDATE NOWAIT", [row.pk])  # noqa: S608
+        assert other.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR UPDATE NOWAIT", [row.pk]).fetchone()  # noqa: S608
 
 
 def test_retry_after_a_lost_response_reuses_the_dossier_of_the_idempotency_key(
