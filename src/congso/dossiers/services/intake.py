@@ -10,7 +10,7 @@ from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congso.core import rows, stored_files
+from congso.core import rows, statements, stored_files
 from congso.core.postgresql import prepared
 
 from .. import codes, conf, deadlines, permissions, states
@@ -204,7 +204,12 @@ def _create(
             lookup_pin=_lookup_pin(),
             **applicant_fields,
         )
-        dossier.save()
+        if statements.supported(connection):
+            # Its row as ``save()`` writes it (``core.statements``), without the save path's cost; the
+            # processing agency, papers and events below need its id, so it goes first.
+            statements.execute([statements.values(Dossier, [dossier], connection)], connection=connection)
+        else:
+            dossier.save()
         # The processing agency and the papers are written with the status change, its audit line and
         # events (``states.record``'s rows: one statement on PostgreSQL). The dossier is new, so the
         # processing agency cannot be there already (what ``processing_agencies.add`` would check).
