@@ -75,7 +75,8 @@ def intake_form(request, procedure_code):
     receivable = receive_agencies(request)
     if not receivable:
         return refuse_page(request, NO_RECEIVE)
-    implementing = set(version.implementing_agencies.values_list("pk", flat=True))
+    # Those in force today (a named query): an agency no longer in force receives nothing.
+    implementing = {agency.pk for agency in catalog.implementing_agencies(version)}
     agencies = [a for a in receivable if a.pk in implementing]
     if not agencies:
         return refuse_page(
