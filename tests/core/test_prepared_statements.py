@@ -153,5 +153,6 @@ def test_the_inbox_prepares_its_reads_by_key_but_never_its_lists(client, actors,
     prepared_now = _prepared_statements("")
     assert any('"django_session"' in statement for statement in prepared_now)
     assert any('"agencies_staffmembership"' in statement for statement in prepared_now)
-    lists = [s for s in prepared_now if "ORDER BY" in s and ('"dossiers_dossier"' in s or "UNION ALL" in s)]
+    reads = [s for s in prepared_now if "INSERT INTO" not in s]  # a submission's writes are prepared
+    lists = [s for s in reads if "ORDER BY" in s and ('"dossiers_dossier"' in s or "UNION ALL" in s)]
     assert lists == []
