@@ -131,6 +131,25 @@ def test_a_many_valued_write_is_one_logged_statement_with_djangos_errors(django_
         transaction.set_rollback(True)
 
 
+@on_postgresql
+@pytest.mark.django_db
+def test_without_server_binding_a_many_valued_write_runs_through_djangos_cursor(monkeypatch):
+    """``DATABASE_SERVER_SIDE_BINDING`` off (values written into the text by psycopg's client cursor):
+    the raw cursor, which always binds on the server, is not used."""
+    from django.test.utils import CaptureQueriesContext
+
+    from congso.core import postgresql
+    from congso.core.models import AuditEntry
+
+    monkeypatch.setattr(postgresql, "_binds_on_server", lambda connection: False)
+    entries = [AuditEntry(action=f"test.client.{n}", object_type="test", object_id=str(n)) for n in range(12)]
+    with CaptureQueriesContext(connection) as captured:
+        statements.execute([statements.values(AuditEntry, entries)])
+    (query,) = captured.captured_queries
+    assert "$1" not in query["sql"] and "test.client.11" in query["sql"]  # as Django logs it
+    assert AuditEntry.objects.filter(action__startswith="test.client.").count() == 12
+
+
 def test_prepared_leaves_other_databases_alone():
     class Other:
         vendor = "sqlite"
