@@ -263,6 +263,12 @@ def test_a_refused_configuration_is_one_clear_message_not_a_traceback(tmp_path, 
             "CONGSO_DOSSIER_CODE_PATTERN='{agency_code}-{seq:04d}' phải chứa mã cơ quan, ngày và số thứ tự",
             "CONGSO_DOSSIER_CODE_PATTERN='{agency_code}-{seq:04d}' must hold the agency's code, the day",
         ),
+        (
+            ["migrate"],
+            {"CONGSO_PROFILE": "demo", "CONGSO_REPORTING_INDEX_WEIGHTS": '{"progres": 40}'},
+            'CONGSO_REPORTING_INDEX_WEIGHTS={"progres": 40}: không có nhóm progres',
+            'CONGSO_REPORTING_INDEX_WEIGHTS={"progres": 40}: there is no group progres',
+        ),
         # Until now each of these four was a traceback (Django's, logging's, importlib's, a RuntimeError).
         (
             ["migrate"],

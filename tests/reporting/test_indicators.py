@@ -430,6 +430,37 @@ def test_the_service_index_of_the_golden_month(golden, settings):
     assert heavier.groups[1].key == "progress" and heavier.groups[1].points == 26.67
 
 
+@pytest.mark.parametrize("weights", [{}, {"progress": 40}, {"online": "25", "satisfaction": 12.5}])
+def test_index_weights_of_known_groups_and_positive_points_are_accepted(weights, settings):
+    settings.CONGSO_REPORTING_INDEX_WEIGHTS = weights
+    service_index.check_weights()
+
+
+@pytest.mark.parametrize(
+    "weights, said_vi, said_en",
+    [
+        ([20, 22], "phải là một đối tượng JSON", "must be a JSON object"),
+        # A misspelt group was ignored without a word: the index kept its default points.
+        ({"progres": 40}, "không có nhóm progres", "there is no group progres"),
+        # 0 points divided the group's percentage by zero on the dashboard.
+        ({"progress": 0}, "điểm của nhóm progress phải là một số lớn hơn 0", "must be a number above 0"),
+        ({"progress": "twenty"}, "không phải 'twenty'", "not 'twenty'"),
+        ({"progress": True}, "không phải True", "not True"),
+    ],
+)
+def test_index_weights_the_dashboard_would_fail_on_are_refused_in_both_languages(
+    weights, said_vi, said_en, settings
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.CONGSO_REPORTING_INDEX_WEIGHTS = weights
+    with pytest.raises(ImproperlyConfigured) as refused:
+        service_index.check_weights()
+    vietnamese, english = str(refused.value).splitlines()
+    assert vietnamese.startswith("CONGSO_REPORTING_INDEX_WEIGHTS=") and said_vi in vietnamese
+    assert english.startswith("CONGSO_REPORTING_INDEX_WEIGHTS=") and said_en in english
+
+
 def test_transparency_counts_procedures_that_agree_with_the_national_catalogue(db, settings):
     settings.CONGSO_NATIONALPORTAL_LINK = "dvcqg"
     same, differing, stale = (ProcedureFactory() for _ in range(3))

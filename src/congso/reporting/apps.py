@@ -9,4 +9,6 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import jobs, subscribers, workspace_entries  # noqa: F401 — registration on import
+        from . import jobs, service_index, subscribers, workspace_entries  # noqa: F401 — registration on import
+
+        service_index.check_weights()  # a wrong weight stops the process now, not the dashboard later

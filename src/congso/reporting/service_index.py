@@ -10,9 +10,13 @@ indicator separately; congso measures only some of them, so the mean of those it
 group, and the page says so.
 """
 
+import json
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from congso.core.configuration import refusal
 
 from .indicators import GROUPS
 
@@ -49,6 +53,37 @@ class ServiceIndex:
     @property
     def complete(self) -> bool:
         return all(group.points is not None for group in self.groups)
+
+
+def check_weights() -> None:
+    """Refuse (``ImproperlyConfigured``, at start-up: ``ReportingConfig.ready``) a
+    ``CONGSO_REPORTING_INDEX_WEIGHTS`` the dashboard would fail on or misread: anything but a JSON object
+    of the five groups' keys to positive numbers. A misspelt group would otherwise be ignored without a
+    word, and a weight of 0 divides by zero."""
+    configured = getattr(settings, "CONGSO_REPORTING_INDEX_WEIGHTS", None) or {}
+    held = f"CONGSO_REPORTING_INDEX_WEIGHTS={json.dumps(configured, ensure_ascii=False)}"
+    keys = ", ".join(INDEX_GROUPS)
+    if not isinstance(configured, dict):
+        raise refusal(
+            f'{held} phải là một đối tượng JSON, ví dụ {{"progress": 20}} (nhóm: {keys}).',
+            f'{held} must be a JSON object, for example {{"progress": 20}} (groups: {keys}).',
+        )
+    unknown = ", ".join(sorted(str(key) for key in configured if key not in INDEX_GROUPS))
+    if unknown:
+        raise refusal(
+            f"{held}: không có nhóm {unknown} (các nhóm: {keys}).",
+            f"{held}: there is no group {unknown} (the groups: {keys}).",
+        )
+    for key, value in configured.items():
+        try:  # a number, or its text ("20"), as ``weights`` reads it
+            number = None if isinstance(value, bool) else float(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not math.isfinite(number) or number <= 0:
+            raise refusal(
+                f"{held}: điểm của nhóm {key} phải là một số lớn hơn 0, không phải {value!r}.",
+                f"{held}: the points of group {key} must be a number above 0, not {value!r}.",
+            )
 
 
 def weights() -> dict[str, float]:
