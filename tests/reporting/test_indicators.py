@@ -26,6 +26,7 @@ from tests.factories.catalog import FieldFactory, ProcedureFactory, ProcedureVer
 from tests.factories.dossiers import DossierFactory
 from tests.factories.identity import UserFactory
 from tests.support.clock import local
+from tests.support.settings_refusals import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -451,14 +452,8 @@ def test_index_weights_of_known_groups_and_positive_points_are_accepted(weights,
 def test_index_weights_the_dashboard_would_fail_on_are_refused_in_both_languages(
     weights, said_vi, said_en, settings
 ):
-    from django.core.exceptions import ImproperlyConfigured
-
     settings.CONGSO_REPORTING_INDEX_WEIGHTS = weights
-    with pytest.raises(ImproperlyConfigured) as refused:
-        service_index.check_weights()
-    vietnamese, english = str(refused.value).splitlines()
-    assert vietnamese.startswith("CONGSO_REPORTING_INDEX_WEIGHTS=") and said_vi in vietnamese
-    assert english.startswith("CONGSO_REPORTING_INDEX_WEIGHTS=") and said_en in english
+    assert_refused(service_index.check_weights, "CONGSO_REPORTING_INDEX_WEIGHTS", said_vi, said_en)
 
 
 def test_transparency_counts_procedures_that_agree_with_the_national_catalogue(db, settings):

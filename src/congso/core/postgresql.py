@@ -133,11 +133,17 @@ def fetch_one(connection, sql: str, params: list):
         with prepared_cursor(connection) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
+    return fetch_one_numbered(connection, numbered(sql), params)
+
+
+def fetch_one_numbered(connection, statement: str, params: list):
+    """Run ``statement``, written with PostgreSQL's own placeholders (``$1``, ``$2``…), prepared on
+    psycopg's raw cursor, and return its one row; Django's errors, broken-transaction check and query log
+    as for any statement (``fetch_one``; the LGSP log's batch writes its ``$n`` with their types itself)."""
     from psycopg import RawCursor
 
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
-    statement = numbered(sql)
     started = time.monotonic()
     with prepared(connection), connection.wrap_database_errors, RawCursor(connection.connection) as cursor:
         cursor.execute(statement, params)

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congso.core.postgresql import prepared
+from congso.core.postgresql import fetch_one_numbered
 
 from . import conf, keys
 from .models import ExchangeDay, LogCheckpoint, LogHead, MessageRecord, SigningKey, System
@@ -196,21 +196,15 @@ def _append_in_one_statement(entries: list[dict], seq: int, prev: str) -> int:
 
 
 def _execute_prepared(statement: str, params: list) -> int:
-    """Run ``statement`` with the driver's own cursor, so the values are bound on the server and the
-    statement is prepared once per shape (``core.postgresql.prepared``; else PostgreSQL would parse and
-    plan it on every batch); its errors are still Django's (``IntegrityError``).
+    """Run the batch's ``statement`` on psycopg's raw cursor, prepared once per shape
+    (``core.postgresql.fetch_one_numbered``); its errors are still Django's (``IntegrityError``).
 
-    A raw cursor: the statement's placeholders are PostgreSQL's own (``$1``, written by
-    ``_one_statement``). psycopg rewrites ``%s`` placeholders into those on every execution and keeps the
-    result only for statements of at most 50 parameters. A batch of sixteen records has 343, and their
-    rewriting took 0.8 ms of the log writer's CPU per batch, some 50 µs per request logged (bench/README.md,
-    "LGSP gateway")."""
-    from psycopg import RawCursor
-
-    connection.ensure_connection()
-    with prepared(connection), connection.wrap_database_errors, RawCursor(connection.connection) as cursor:
-        cursor.execute(statement, params)
-        (written,) = cursor.fetchone()
+    Its placeholders are PostgreSQL's own (``$1``, written with their types by ``_one_statement``).
+    psycopg rewrites ``%s`` placeholders into those on every execution and keeps the result only for
+    statements of at most 50 parameters. A batch of sixteen records has 343, and their rewriting took
+    0.8 ms of the log writer's CPU per batch, some 50 µs per request logged (bench/README.md, "LGSP
+    gateway")."""
+    (written,) = fetch_one_numbered(connection, statement, params)
     return written
 
 
